@@ -1,0 +1,43 @@
+# Gigbox: `make run` to try it, `make test` to check it. Needs only Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install install-test migrate seed lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-test.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# The demo always runs on SQLite and the in-memory channel layer, whatever the shell has set.
+run: export DATABASE_URL :=
+run: export REDIS_URL :=
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed
+	@echo "Serving Gigbox on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+# DATABASE_URL / REDIS_URL from the environment are used when set (CI sets both).
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python bench/contact.py
+
+clean:
+	rm -rf var staticfiles .pytest_cache

@@ -1,0 +1,23 @@
+from django.db import migrations
+
+# Frozen copies of marketplace.roles: a migration must not change when that module does.
+STAFF_GROUPS = ("Moderators", "Dispute reviewers")
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in STAFF_GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=STAFF_GROUPS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("marketplace", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, remove_groups)]

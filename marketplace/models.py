@@ -1,0 +1,262 @@
+"""Marketplace data: users and seller profiles, categories, gigs with packages, orders.
+
+Models hold data and invariants only; every write goes through marketplace.services.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+
+def split_list(raw: str) -> list[str]:
+    """'Python, Django ,, SQL' -> ['Python', 'Django', 'SQL'] (languages, skills, tags)."""
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+class User(AbstractUser):
+    """Every user can buy; a user with a SellerProfile also sells."""
+
+    timezone = models.CharField(
+        max_length=64, default="UTC", help_text="IANA name, e.g. Asia/Kolkata; shown as local time."
+    )
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def is_seller(self) -> bool:
+        return hasattr(self, "seller_profile")
+
+    @property
+    def public_name(self) -> str:
+        profile = getattr(self, "seller_profile", None)
+        return profile.display_name if profile else self.username
+
+
+class SellerProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="seller_profile")
+    display_name = models.CharField(max_length=60)
+    bio = models.TextField(max_length=2000)
+    country = CountryField()
+    languages = models.CharField(max_length=200, help_text="Comma-separated, e.g. English, Hindi")
+    skills = models.CharField(max_length=300, blank=True, help_text="Comma-separated")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:seller", kwargs={"username": self.user.username})
+
+    @property
+    def language_list(self) -> list[str]:
+        return split_list(self.languages)
+
+    @property
+    def skill_list(self) -> list[str]:
+        return split_list(self.skills)
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gig(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+
+    seller = models.ForeignKey(User, on_delete=models.CASCADE, related_name="gigs")
+    title = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(max_length=5000)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs")
+    tags = models.CharField(max_length=200, blank=True, help_text="Comma-separated, up to 5")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "category"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:gig", kwargs={"slug": self.slug})
+
+    @property
+    def tag_list(self) -> list[str]:
+        return split_list(self.tags)
+
+
+class Package(models.Model):
+    class Tier(models.TextChoices):
+        BASIC = "basic", "Basic"
+        STANDARD = "standard", "Standard"
+        PREMIUM = "premium", "Premium"
+
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="packages")
+    tier = models.CharField(max_length=10, choices=Tier.choices)
+    name = models.CharField(max_length=60)
+    description = models.CharField(max_length=300, blank=True)
+    price = models.DecimalField(
+        max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("5.00"))]
+    )
+    delivery_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    revisions = models.PositiveSmallIntegerField(default=1, validators=[MaxValueValidator(20)])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gig", "tier"], name="one_package_per_tier")]
+        ordering = ["gig", "price"]
+
+    def __str__(self) -> str:
+        return f"{self.gig.title} ({self.get_tier_display()})"
+
+
+class Order(models.Model):
+    """A buyer's purchase of a package (or a custom offer). Payment is simulated: the amount
+    is recorded, no money moves."""
+
+    class Status(models.TextChoices):
+        PENDING_REQUIREMENTS = "pending_requirements", "Pending requirements"
+        IN_PROGRESS = "in_progress", "In progress"
+        DELIVERED = "delivered", "Delivered"
+        REVISION_REQUESTED = "revision_requested", "Revision requested"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        DISPUTED = "disputed", "Disputed"
+
+    ACTIVE_STATUSES = (
+        Status.PENDING_REQUIREMENTS,
+        Status.IN_PROGRESS,
+        Status.DELIVERED,
+        Status.REVISION_REQUESTED,
+        Status.DISPUTED,
+    )
+
+    buyer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="orders_bought")
+    seller = models.ForeignKey(User, on_delete=models.PROTECT, related_name="orders_sold")
+    gig = models.ForeignKey(Gig, on_delete=models.PROTECT, related_name="orders")
+    package = models.ForeignKey(
+        Package, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    # The terms are copied at ordering time: a later edit of the gig does not change them.
+    title = models.CharField(max_length=120)
+    tier = models.CharField(max_length=10, blank=True)
+    price = models.DecimalField(max_digits=9, decimal_places=2)
+    delivery_days = models.PositiveSmallIntegerField()
+    revisions_included = models.PositiveSmallIntegerField()
+    revisions_used = models.PositiveSmallIntegerField(default=0)
+    refunded_amount = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
+    requirements = models.TextField(max_length=5000, blank=True)
+    status = models.CharField(
+        max_length=24, choices=Status.choices, default=Status.PENDING_REQUIREMENTS
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["buyer", "status"]),
+            models.Index(fields=["seller", "status"]),
+            models.Index(fields=["status", "delivered_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(buyer=models.F("seller")), name="order_buyer_is_not_seller"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:order", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"GB-{self.pk:06d}"
+
+    @property
+    def revisions_left(self) -> int:
+        return max(self.revisions_included - self.revisions_used, 0)
+
+    def is_party(self, user: models.Model) -> bool:
+        return user.pk in (self.buyer_id, self.seller_id)
+
+
+class OrderEvent(models.Model):
+    """The order's timeline: every status change, who made it and when (append-only)."""
+
+    class Kind(models.TextChoices):
+        PLACED = "placed", "Order placed"
+        REQUIREMENTS_SENT = "requirements_sent", "Requirements sent"
+        DELIVERED = "delivered", "Delivered"
+        REVISION_REQUESTED = "revision_requested", "Revision requested"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        DISPUTED = "disputed", "Dispute opened"
+        RESOLVED = "resolved", "Dispute resolved"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(max_length=5000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order.reference} {self.get_kind_display()}"
+
+
+def delivery_upload_to(instance: Delivery, filename: str) -> str:
+    # The user's file name is kept in Delivery.file_name; the stored name is never theirs.
+    return f"deliveries/{instance.order_id}/{uuid.uuid4().hex}"
+
+
+class Delivery(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="deliveries")
+    note = models.TextField(max_length=5000)
+    file = models.FileField(upload_to=delivery_upload_to, blank=True, max_length=200)
+    file_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"Delivery for {self.order.reference}"
