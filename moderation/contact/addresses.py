@@ -1,0 +1,124 @@
+"""The address view: spelled-out '@', '.', '/', '_' put back.
+
+Emails, links and handles are disguised the same ways, so they share one
+view of the message in which:
+- single characters spaced out ("p r i y a @ g m a i l") are joined up;
+- "at", "(at)", "[at]", "{at}", "(@)", "at the rate", "arroba", "arobase" -> "@";
+- "dot", "(dot)", "punto", "point", "ponto", "titik" -> ".";
+- "slash" -> "/", "underscore" -> "_", "dash"/"hyphen" -> "-";
+- spaces around '@', '.' and '/' are dropped.
+Each '@' remembers how it was written (``AtSign.strength``) because a bare
+English "at" needs more supporting evidence than a bracketed "[at]".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .offsets import Replacement, TextView
+
+# Runs of 3+ single characters separated by single spaces: "w a . m e".
+_SPACED_RUN_RE = re.compile(r"(?<!\S)(?:\S )+\S(?!\S)")
+
+_OPEN = r"[(\[{<]"
+_CLOSE = r"[)\]}>]"
+_BRACKETED_AT = r"\s*" + _OPEN + r"\s*(?:at|@|arroba|arobase|atsign)\s*" + _CLOSE + r"\s*"
+_BRACKETED_DOT = r"\s*" + _OPEN + r"\s*(?:dot|punto|point|ponto|titik|nuqta|dat)\s*" + _CLOSE + r"\s*"
+_WORD_AT = r"\s+(?:at\s+the\s+rate(?:\s+of)?|at\s*the\s*rate|attherate|at|arroba|arobase|atsign|@)\s+"
+_WORD_DOT = r"\s+(?:dot|punto|point|ponto|titik|nuqta|dat)\s+"
+# Spaces around '@' only when on both sides (or after a word), so that an
+# @-mention ("hi @sam") keeps its space and never glues to the word before.
+_TIGHT_SYMBOL = r"\s+@\s+|(?<=\w)@\s+|\s+[./]\s*|(?<=\w)/\s+"
+_WORD_SLASH = r"\s*\b(?:slash|barra)\b\s*"
+_WORD_UNDERSCORE = r"\s*\b(?:underscore|under\s+score)\b\s*"
+_WORD_DASH = r"\s*\b(?:dash|hyphen)\b\s*"
+
+_SUBSTITUTIONS_RE = re.compile(
+    "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in (
+            ("bat", _BRACKETED_AT),
+            ("bdot", _BRACKETED_DOT),
+            ("wat", _WORD_AT),
+            ("wdot", _WORD_DOT),
+            ("slash", _WORD_SLASH),
+            ("underscore", _WORD_UNDERSCORE),
+            ("dash", _WORD_DASH),
+            ("tight", _TIGHT_SYMBOL),
+        )
+    ),
+    re.IGNORECASE,
+)
+# "kevinphATgmailDOTcom": upper-case AT/DOT glued between lower-case parts.
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(AT|DOT)(?=[a-z0-9])")
+_SPLIT_PROVIDER_RE = re.compile(r"\b(g|hot|out|ya|proton|i)\s+(mail|look|hoo|cloud)\b", re.IGNORECASE)
+_PROVIDER_JOIN = {("g", "mail"), ("hot", "mail"), ("out", "look"), ("ya", "hoo"), ("proton", "mail"), ("i", "cloud")}
+
+STRONG = 2  # '@' itself or a bracketed/glued spelling: deliberate
+WEAK = 1  # the English word "at": needs more evidence
+
+
+@dataclass(frozen=True)
+class AddressView:
+    view: TextView
+    at_strength: dict[int, int]  # position of each '@' in the view -> STRONG/WEAK
+    dot_words: tuple[int, ...]  # positions of '.' that were spelled out
+
+
+def _spaced_runs(text: str) -> list[Replacement]:
+    reps = []
+    for m in _SPACED_RUN_RE.finditer(text):
+        if m.end() - m.start() >= 5:  # at least three characters
+            reps.append((m.start(), m.end(), m.group().replace(" ", "")))
+    return reps
+
+
+def build_address_view(base: TextView) -> AddressView:
+    spaced = base.rewrite(_spaced_runs(base.text))
+    text = spaced.text
+    reps: list[Replacement] = []
+    kinds: list[str] = []
+    for m in _SUBSTITUTIONS_RE.finditer(text):
+        kind = m.lastgroup or ""
+        raw = m.group()
+        if kind == "tight":
+            new = raw.strip()
+        else:
+            new = {"bat": "@", "wat": "@", "bdot": ".", "wdot": ".", "slash": "/",
+                   "underscore": "_", "dash": "-"}[kind]
+        reps.append((m.start(), m.end(), new))
+        kinds.append("wat" if kind == "wat" and raw.strip().lower() not in ("@",) else kind)
+    for m in _CAMEL_RE.finditer(text):
+        reps.append((m.start(), m.end(), "@" if m.group() == "AT" else "."))
+        kinds.append("camel")
+    for m in _SPLIT_PROVIDER_RE.finditer(text):
+        if (m.group(1).lower(), m.group(2).lower()) in _PROVIDER_JOIN:
+            reps.append((m.start(), m.end(), m.group(1) + m.group(2)))
+            kinds.append("join")
+    order = sorted(range(len(reps)), key=lambda k: reps[k][0])
+    reps = [reps[k] for k in order]
+    kinds = [kinds[k] for k in order]
+    # Drop overlaps (keep the earliest), tracking new positions as we go.
+    at_strength: dict[int, int] = {}
+    dot_words: list[int] = []
+    kept: list[Replacement] = []
+    pos = 0
+    delta = 0
+    for (start, end, new), kind in zip(reps, kinds):
+        if start < pos:
+            continue
+        at = new.find("@")
+        if at >= 0:
+            at_strength[start + delta + at] = WEAK if kind == "wat" else STRONG
+        if kind in ("bdot", "wdot", "camel") and new == ".":
+            dot_words.append(start + delta)
+        kept.append((start, end, new))
+        delta += len(new) - (end - start)
+        pos = end
+    view = spaced.rewrite(kept)
+    i = view.text.find("@")
+    while i >= 0:
+        at_strength.setdefault(i, STRONG)
+        i = view.text.find("@", i + 1)
+    return AddressView(view, at_strength, tuple(dot_words))

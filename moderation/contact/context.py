@@ -1,0 +1,102 @@
+"""What the words around a digit run say it is.
+
+"call me 0812..." and "order 0812..." differ only in context. The nearest
+telling word before the run wins; generic nouns ("number", "no") take their
+meaning from the word in front of them ("invoice number" vs "my number").
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from .words import PHONE_CONTEXT_WORDS, SUPPRESS_CONTEXT_WORDS, WEAK_NUMBER_NOUNS
+
+_WORD_RE = re.compile(r"[^\s!-/:-@\[-`{-~]+|#")
+
+# Units and counted things right after a number ("500 words", "20 pages").
+_UNIT_WORDS = frozenset(
+    """
+    words pages page views followers likes subscribers items pcs pieces units slides logos
+    products backlinks revisions days hours minutes mins sec secs seconds weeks months years
+    kg g mg lb lbs km m cm mm in inch inches ft px dpi ppi kb mb gb tb mbps fps hz khz mhz
+    million billion thousand lakh lakhs crore crores k percent usd eur inr pkr ngn kes bdt rs
+    """.split()
+)
+
+_CURRENCY_BEFORE_RE = re.compile(r"(?:[$€£¥₹₦৳₱₫₺₩₽﷼]|R\$|Rs\.?|Rp\.?|USD|EUR|INR|PKR|NGN|KES|BDT|AED|SAR|EGP|ZAR|GBP|IDR|PHP|BRL|MXN)\s?$", re.IGNORECASE)
+
+BACK_TOKENS = 6
+FORWARD_TOKENS = 4
+
+
+class Context(Enum):
+    NONE = 0
+    PHONE = 1
+    SUPPRESS = 2
+
+
+def _tokens_before(text: str, start: int) -> list[str]:
+    window = text[max(0, start - 80):start]
+    if "\n" in window:
+        window = window[window.rfind("\n") + 1:]
+    return [t.lower() for t in _WORD_RE.findall(window)][-BACK_TOKENS:]
+
+
+def _tokens_after(text: str, end: int) -> list[str]:
+    window = text[end:end + 60]
+    if "\n" in window:
+        window = window[: window.find("\n")]
+    return [t.lower() for t in _WORD_RE.findall(window)][:FORWARD_TOKENS]
+
+
+def context_before(text: str, start: int) -> Context:
+    tokens = _tokens_before(text, start)
+    for i in range(len(tokens) - 1, -1, -1):
+        word = tokens[i]
+        if word in WEAK_NUMBER_NOUNS:
+            prev = tokens[i - 1] if i > 0 else ""
+            if prev in SUPPRESS_CONTEXT_WORDS:
+                return Context.SUPPRESS
+            if prev in ("id", "ref", "#") or (i > 1 and tokens[i - 2] in SUPPRESS_CONTEXT_WORDS and prev in ("id", "#")):
+                return Context.SUPPRESS
+            return Context.PHONE
+        if word in PHONE_CONTEXT_WORDS:
+            return Context.PHONE
+        if word in SUPPRESS_CONTEXT_WORDS:
+            return Context.SUPPRESS
+    return Context.NONE
+
+
+def context_after(text: str, end: int) -> Context:
+    tokens = _tokens_after(text, end)
+    if tokens and tokens[0] in _UNIT_WORDS:
+        return Context.SUPPRESS
+    for word in tokens:
+        if word in PHONE_CONTEXT_WORDS and word not in WEAK_NUMBER_NOUNS:
+            return Context.PHONE
+        if word in SUPPRESS_CONTEXT_WORDS:
+            return Context.SUPPRESS
+    return Context.NONE
+
+
+def local_context(text: str, start: int, end: int) -> Context:
+    before = context_before(text, start)
+    if before is not Context.NONE:
+        return before
+    return context_after(text, end)
+
+
+def message_has_phone_word(text: str) -> bool:
+    tokens = _WORD_RE.findall(text.lower())
+    return not PHONE_CONTEXT_WORDS.isdisjoint(tokens)
+
+
+def currency_before(text: str, start: int) -> bool:
+    return _CURRENCY_BEFORE_RE.search(text, max(0, start - 4), start) is not None
+
+
+def symbol_after(text: str, end: int) -> str:
+    """The first non-space character after ``end`` ('' at the end)."""
+    rest = text[end:end + 3].lstrip()
+    return rest[:1]

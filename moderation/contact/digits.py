@@ -1,0 +1,171 @@
+"""The phone view: digit words and look-alike letters turned into digits.
+
+"nine one seven", "0 eight 1 two", "double one", "OlOO6O89736", "47I2 oo73"
+all become plain digit runs here, so the phone scanner only ever sees digits
+and separators. Every rewritten stretch is also remembered as *obfuscated*:
+nobody writes a price as "nine eight four zero", so a run that needed
+rewriting is itself evidence of a phone number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .offsets import Replacement, TextView
+from .words import DIGIT_WORDS, MULTIPLIERS, PLUS_WORDS, WEAK_DIGIT_WORDS
+
+# A token is a maximal stretch without whitespace or ASCII punctuation, so
+# Devanagari/Arabic words with combining marks stay whole.
+TOKEN_RE = re.compile(r"[^\s!-/:-@\[-`{-~]+")
+
+# Characters allowed between two tokens of one digit run.
+_RUN_GAP_RE = re.compile(r"[\s\-./\\|*_~()\[\],'\"+]{0,4}")
+
+# Letters people type instead of digits. O/l/I are everywhere; S/B/Z only
+# count deep inside a long digit run (see _leet_digits).
+_LEET_COMMON = {"o": "0", "O": "0", "l": "1", "I": "1", "i": "1"}
+_LEET_RARE = {"S": "5", "B": "8", "Z": "2"}
+_LEET_ANY = {**_LEET_COMMON, **_LEET_RARE}
+
+
+@dataclass(frozen=True)
+class PhoneView:
+    view: TextView
+    obfuscated: tuple[tuple[int, int], ...]  # spans of the view that were rewritten
+
+    def is_obfuscated(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.obfuscated)
+
+
+def _leet_digits(token: str) -> str | None:
+    """Digits for a token like 'O7ll853l69', or None when it is a real word."""
+    real = sum(c.isdigit() for c in token)
+    if real == 0 or real == len(token):
+        return None
+    out = []
+    for i, c in enumerate(token):
+        if c.isdigit():
+            out.append(c)
+        elif c in _LEET_COMMON:
+            out.append(_LEET_COMMON[c])
+        elif c in _LEET_RARE and real >= 4 and 0 < i < len(token) - 1:
+            out.append(_LEET_RARE[c])
+        else:
+            return None
+    return "".join(out)
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    kind: str  # digits | word | weak | mult | plus | leet
+    digits: str = ""
+    times: int = 1
+
+
+def _classify(text: str, start: int, end: int) -> _Tok | None:
+    token = text[start:end]
+    if token.isdigit():
+        return _Tok(start, end, "digits", token)
+    lower = token.lower()
+    digit = DIGIT_WORDS.get(lower)
+    if digit is not None:
+        return _Tok(start, end, "weak" if lower in WEAK_DIGIT_WORDS else "word", digit)
+    if lower in MULTIPLIERS:
+        return _Tok(start, end, "mult", times=MULTIPLIERS[lower])
+    if lower in PLUS_WORDS:
+        return _Tok(start, end, "plus", "+")
+    leet = _leet_digits(token)
+    if leet is not None:
+        return _Tok(start, end, "leet", leet)
+    return None
+
+
+def _runs(text: str) -> list[list[_Tok]]:
+    """Group classified tokens into runs separated only by short separators."""
+    runs: list[list[_Tok]] = []
+    current: list[_Tok] = []
+    for m in TOKEN_RE.finditer(text):
+        tok = _classify(text, m.start(), m.end())
+        if tok is None:
+            if current:
+                runs.append(current)
+                current = []
+            continue
+        if current:
+            gap = _RUN_GAP_RE.fullmatch(text, current[-1].end, tok.start)
+            if gap is None:
+                runs.append(current)
+                current = []
+        current.append(tok)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
+    strong = sum(t.kind == "word" for t in run)
+    words = strong + sum(t.kind == "weak" for t in run)
+    has_digits = any(t.kind in ("digits", "leet") for t in run)
+    produced = sum(len(t.digits) for t in run)
+    convert_words = strong >= 2 or (strong >= 1 and has_digits and produced >= 6)
+    reps: list[Replacement] = []
+    i = 0
+    while i < len(run):
+        tok = run[i]
+        if tok.kind == "leet":
+            reps.append((tok.start, tok.end, tok.digits))
+        elif convert_words and tok.kind in ("word", "weak"):
+            reps.append((tok.start, tok.end, tok.digits))
+        elif convert_words and tok.kind == "plus" and i + 1 < len(run) and run[i + 1].kind != "plus":
+            reps.append((tok.start, tok.end, "+"))
+        elif convert_words and tok.kind == "mult" and i + 1 < len(run) and run[i + 1].digits:
+            nxt = run[i + 1]
+            if nxt.kind != "digits" or len(nxt.digits) == 1:
+                reps.append((tok.start, nxt.end, nxt.digits * tok.times))
+                i += 1
+        i += 1
+    return reps
+
+
+_STRONG_DIGIT_WORDS = frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WORDS)
+_LEET_HINT_RE = re.compile(r"\d[OolIiSBZ]|[OolIi]\d")
+_HAS_DIGIT_RE = re.compile(r"\d")
+
+
+def _may_need_rewrite(text: str) -> bool:
+    """Cheap test that skips the token walk for ordinary sentences."""
+    if _LEET_HINT_RE.search(text):
+        return True
+    tokens = TOKEN_RE.findall(text.lower())
+    hits = _STRONG_DIGIT_WORDS.intersection(tokens)
+    if not hits:
+        return False
+    if len(hits) >= 2 or _HAS_DIGIT_RE.search(text):
+        return True
+    return tokens.count(next(iter(hits))) >= 2
+
+
+def build_phone_view(base: TextView) -> PhoneView:
+    """Rewrite digit words and look-alikes of ``base`` into digits."""
+    text = base.text
+    if not _may_need_rewrite(text):
+        return PhoneView(base, ())
+    reps: list[Replacement] = []
+    for run in _runs(text):
+        if len(run) == 1 and run[0].kind != "leet":
+            continue
+        reps.extend(_run_replacements(text, run))
+    if not reps:
+        return PhoneView(base, ())
+    reps.sort()
+    view = base.rewrite(reps)
+    # Positions of the rewritten stretches in the new view.
+    spans = []
+    delta = 0
+    for start, end, new in reps:
+        spans.append((start + delta, start + delta + len(new)))
+        delta += len(new) - (end - start)
+    return PhoneView(view, tuple(spans))

@@ -1,0 +1,197 @@
+"""Messaging handles named next to a platform: "telegram @rahim.bd",
+"wechat budi_santoso", "skype: live:.cid.123abc", "discord sam#1234".
+
+A handle needs a platform word nearby: a bare "@sam" is a Gigbox mention and
+"budi_santoso" alone is just a word. How sure we are depends on the token:
+- "@name", or a token with a digit, "_" or an inner "." (handle-shaped):
+  accepted after any platform word;
+- a plain word ("logoking"): only after an explicit connector ("id",
+  "username", ":", "is") or, for platforms whose name is not an adjective in
+  everyday speech, directly after the platform word, and never when it is a
+  common English word or a service noun ("Telegram bot", "Discord server").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .common_words import COMMON_WORDS
+from .platforms import AMBIGUOUS_PLATFORM_WORDS, JUXTAPOSED_HANDLE_PLATFORMS, PLATFORM_WORDS
+
+_PLATFORM_RE = re.compile(
+    r"(?<![\w@.#$-])(" + "|".join(sorted(map(re.escape, PLATFORM_WORDS), key=len, reverse=True)) + r"|cash\s?app|whats\s?app)(?![\w])",
+    re.IGNORECASE,
+)
+# Little words between a platform name and the handle.
+_CONNECTOR_RE = re.compile(
+    r"(?:\s*(?:'s|’s))?"
+    r"(?P<conn>(?:\s*(?:[:=\-–>→/|,]|\bid\b|\busername\b|\buser\s?name\b|\buser\b|\bhandle\b|\bname\b"
+    r"|\baccount\b|\bacc\b|\bis\b|\bme\b|\bon\b|\bat\b|\badd\b|\bhai\b|\bh\b|\bé\b|\bes\b|\best\b|\bka\b"
+    r"|\bno\b|\bda\b|\bdo\b|\bde\b)){0,4})\s*",
+    re.IGNORECASE,
+)
+_STRONG_CONNECTOR_RE = re.compile(r"[:=>→]|\b(?:id|username|user\s?name|user|handle|is|name|account|acc|hai|h|é|es|est)\b", re.IGNORECASE)
+_HANDLE_TOKEN_RE = re.compile(r"(?:live:)?@?[\w](?:[\w.\-]{0,40}[\w])?")
+_MENTION_RE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[\w.\-]{0,40}[\w])?)")
+_SKYPE_LIVE_RE = re.compile(r"(?<![\w.])live:\.?[\w.\-]{3,60}", re.IGNORECASE)
+_WXID_RE = re.compile(r"(?<![\w])wxid_[a-z0-9]{4,30}", re.IGNORECASE)
+_DISCORD_TAG_RE = re.compile(r"(?<![\w.#])([A-Za-z][\w.]{1,31})#(\d{4})(?!\w)")
+_CASHTAG_RE = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9_]{1,19})(?!\w)")
+_UNIT_LIKE_RE = re.compile(r"\d+(?:[a-z]{1,3})?|[a-z]{1,3}\d+|v?\d+(?:\.\d+)+", re.IGNORECASE)
+_PRECEDING_WORD_RE = re.compile(r"([\w']+)\W*$")
+
+# Before a platform word these make it an adjective: "a WhatsApp chatbot".
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "your", "their", "his", "her", "our",
+                          "for", "with", "using", "build", "create", "make", "setup", "new", "custom"})
+MENTION_WINDOW = 40
+
+
+@dataclass(frozen=True)
+class HandleHit:
+    start: int  # in the address view
+    end: int
+    platform: str
+    handle: str
+    rule: str
+    reason: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.platform}:{self.handle}"
+
+
+def _is_handle_shaped(token: str) -> bool:
+    body = token.lstrip("@")
+    letters = sum(c.isalpha() for c in body)
+    if letters < 2 or _UNIT_LIKE_RE.fullmatch(body):
+        return False
+    return any(c.isdigit() for c in body) or "_" in body or "." in body.strip(".")
+
+
+def _platform_id(word: str) -> str:
+    word = re.sub(r"\s+", "", word.lower())
+    return PLATFORM_WORDS.get(word, word)
+
+
+def find_handles(text: str) -> list[HandleHit]:
+    hits: list[HandleHit] = []
+    lowered = text.lower()
+    if "live:" in lowered:
+        for m in _SKYPE_LIVE_RE.finditer(text):
+            handle = m.group().rstrip(".")
+            hits.append(HandleHit(m.start(), m.start() + len(handle), "skype", handle.lower(),
+                                  "handle.skype_live", "looks like a Skype ID (live:...)"))
+    if "wxid_" in lowered:
+        for m in _WXID_RE.finditer(text):
+            hits.append(HandleHit(m.start(), m.end(), "wechat", m.group().lower(),
+                                  "handle.wechat_id", "looks like a WeChat ID (wxid_...)"))
+    platforms = list(_PLATFORM_RE.finditer(text))
+    if not platforms:
+        return hits
+    for p in platforms:
+        hit = _handle_after(text, p)
+        if hit is not None:
+            hits.append(hit)
+    hits.extend(_mentions_near_platforms(text, platforms))
+    hits.extend(_handle_before_platform(text, platforms))
+    if "#" in text and any(_platform_id(p.group()) == "discord" for p in platforms):
+        for m in _DISCORD_TAG_RE.finditer(text):
+            hits.append(HandleHit(m.start(), m.end(), "discord", m.group().lower(),
+                                  "handle.discord_tag", "looks like a Discord user tag (name#1234)"))
+    if "$" in text and any(_platform_id(p.group()) == "cashapp" for p in platforms):
+        for m in _CASHTAG_RE.finditer(text):
+            hits.append(HandleHit(m.start(), m.end(), "cashapp", m.group().lower(),
+                                  "handle.cashtag", "looks like a Cash App $cashtag"))
+    return hits
+
+
+def _handle_after(text: str, platform_m: re.Match[str]) -> Optional[HandleHit]:
+    word = platform_m.group()
+    platform = _platform_id(word)
+    conn_m = _CONNECTOR_RE.match(text, platform_m.end())
+    if conn_m is None:
+        return None
+    connector = conn_m.group("conn") or ""
+    token_m = _HANDLE_TOKEN_RE.match(text, conn_m.end())
+    if token_m is None:
+        return None
+    token = token_m.group()
+    after = text[token_m.end():token_m.end() + 2]
+    if after[:1] in ("@", "/") or (after[:1] == "." and after[1:2].isalnum()):
+        return None  # an email or a link: their own scanners judge it
+    strong = _STRONG_CONNECTOR_RE.search(connector) is not None
+    lower_word = re.sub(r"\s+", "", word.lower())
+    if lower_word in AMBIGUOUS_PLATFORM_WORDS and not strong and not token.startswith("@"):
+        return None
+    if token.lower().startswith("live:"):
+        return None  # reported by the Skype live: rule
+    body = token.lstrip("@")
+    if not body or body.lower() in COMMON_WORDS or body.lower() in PLATFORM_WORDS or body.isdigit():
+        return None
+    if token.startswith("@"):
+        rule = "handle.at_name"
+    elif _is_handle_shaped(token):
+        rule = "handle.after_platform"
+    elif body.isalpha() and len(body) >= 3 and (strong or _juxtaposition_ok(text, platform_m, platform, connector)):
+        rule = "handle.plain_word"
+    else:
+        return None
+    if len(body) < 2:
+        return None
+    return HandleHit(token_m.start(), token_m.end(), platform, body.lower(), rule,
+                     f"names a {platform.capitalize()} account ({body})")
+
+
+def _juxtaposition_ok(text: str, platform_m: re.Match[str], platform: str, connector: str) -> bool:
+    if platform not in JUXTAPOSED_HANDLE_PLATFORMS or connector.strip() not in ("", "-", "/", ","):
+        return False
+    if platform == "line" and not connector.strip():
+        return False
+    before = _PRECEDING_WORD_RE.search(text, max(0, platform_m.start() - 30), platform_m.start())
+    return before is None or before.group(1).lower() not in _DETERMINERS
+
+
+def _mentions_near_platforms(text: str, platforms: list[re.Match[str]]) -> list[HandleHit]:
+    """ "@name" within a few words of an unambiguous platform name."""
+    if "@" not in text:
+        return []
+    hits = []
+    for m in _MENTION_RE.finditer(text):
+        name = m.group(1)
+        if len(name) < 2 or name.lower() in COMMON_WORDS:
+            continue
+        for p in platforms:
+            word = re.sub(r"\s+", "", p.group().lower())
+            if word in AMBIGUOUS_PLATFORM_WORDS and not text[p.end():m.start()].strip(" :-") == "":
+                continue
+            gap_before = m.start() - p.end()
+            gap_after = p.start() - m.end()
+            if 0 <= gap_before <= MENTION_WINDOW or 0 <= gap_after <= MENTION_WINDOW:
+                platform = _platform_id(p.group())
+                hits.append(HandleHit(m.start(), m.end(), platform, name.lower(), "handle.at_name",
+                                      f"names a {platform.capitalize()} account (@{name})"))
+                break
+    return hits
+
+
+_BEFORE_PLATFORM_RE = re.compile(r"(@?[\w][\w.\-]{1,40}[\w])\s+(?:on|at|in|via|@|-)\s+$", re.IGNORECASE)
+
+
+def _handle_before_platform(text: str, platforms: list[re.Match[str]]) -> list[HandleHit]:
+    """ "budi_santoso on telegram"."""
+    hits = []
+    for p in platforms:
+        m = _BEFORE_PLATFORM_RE.search(text, max(0, p.start() - 50), p.start())
+        if m is None:
+            continue
+        token = m.group(1)
+        if token.startswith("@") or not _is_handle_shaped(token):
+            continue  # @names are handled by _mentions_near_platforms
+        if token.lower() in COMMON_WORDS:
+            continue
+        platform = _platform_id(p.group())
+        hits.append(HandleHit(m.start(1), m.end(1), platform, token.lower(), "handle.before_platform",
+                              f"names a {platform.capitalize()} account ({token})"))
+    return hits

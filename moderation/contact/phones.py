@@ -1,0 +1,293 @@
+"""Phone numbers in the phone view.
+
+1. Find digit runs: digits joined by at most four separator characters of any
+   kind (space . - / \\ | * _ ~ brackets), optionally led by '+' or '00'.
+   Runs glued to letters (FO1234567, A1:A250, 1920x1080) are never phones.
+2. Throw out shapes that are something else: dates, times, year lists,
+   dotted versions, decimals, prices, percentages, check-summed barcodes.
+3. Decide how much evidence there is: phone words nearby ("call", "WA",
+   "my number"), disguise (the run needed rewriting), or nothing.
+4. Validate with libphonenumber: with evidence, valid in any region; without,
+   a mobile number of one of the core regions, at least ten digits long.
+If the whole run fails, sub-runs on group boundaries are tried, so
+"0812 3456 7890 0813 1111 2222" or a stray digit word at the edge still work.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from .context import Context, currency_before, local_context, symbol_after
+from .digits import PhoneView
+from .regions import (
+    ALL_REGIONS,
+    CORE_REGIONS,
+    PhoneMatch,
+    first_national_match,
+    match_international,
+)
+
+_SEP = r"[\s\-./\\|*_~()\[\]{}'\"]"
+CANDIDATE_RE = re.compile(
+    r"(?<![^\W_])"                  # not glued to a letter or digit before
+    r"(?:[(\[]\s?)?(?:\+\s?)?"      # "(+20)" / "+91"
+    r"\d(?:" + _SEP + r"{0,4}\d){4,}"  # five or more digits
+    r"(?![^\W_])"                   # nor after
+)
+_GROUP_RE = re.compile(r"\d+")
+MAX_RUN_DIGITS = 40
+
+
+@dataclass(frozen=True)
+class PhoneHit:
+    start: int  # in the phone view
+    end: int
+    match: PhoneMatch
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Group:
+    start: int
+    end: int
+    digits: str
+
+
+# --- shapes that are not phone numbers -------------------------------------
+
+def _is_year(g: str) -> bool:
+    return len(g) == 4 and 1900 <= int(g) <= 2099
+
+
+def _is_month(g: str) -> bool:
+    return len(g) <= 2 and 1 <= int(g) <= 12
+
+
+def _is_day(g: str) -> bool:
+    return len(g) <= 2 and 1 <= int(g) <= 31
+
+
+def _looks_like_date(groups: list[str], seps: list[str] | None = None) -> bool:
+    """Dates in any order (2024-03-15, 15/03/2024, 03.27.25, 2024 0315, 2019 2024).
+
+    ``seps[i]`` is what separates groups i and i+1; day-month-year triples
+    need the same date-ish separator twice, or a four-digit year.
+    """
+    if seps is None:
+        seps = [" "] * (len(groups) - 1)
+    for i in range(len(groups) - 2):
+        a, b, c = groups[i:i + 3]
+        s1, s2 = seps[i].strip() or " ", seps[i + 1].strip() or " "
+        same_sep = s1 == s2 and s1 in "/-."
+        if not same_sep and not (s1 == s2 and (_is_year(a) or _is_year(c))):
+            continue
+        if _is_year(a) and _is_month(b) and _is_day(c):
+            return True
+        if (_is_day(a) and _is_month(b)) or (_is_month(a) and _is_day(b)):
+            if _is_year(c) or (same_sep and len(c) == 2 and len(a) <= 2 and len(b) <= 2):
+                return True
+    for i in range(len(groups) - 1):
+        a, b = groups[i:i + 2]
+        if _is_year(a) and len(b) == 4 and _is_month(b[:2]) and _is_day(b[2:]):
+            return True  # 2024 0315
+        if _is_year(a) and (_is_year(b) or (len(b) == 2 and int(b) > int(a[2:]) and seps[i].strip() in "/-")):
+            return True  # 2019 2024, 2024/25
+    return False
+
+
+def _is_year_list(groups: list[str]) -> bool:
+    return len(groups) >= 2 and all(_is_year(g) for g in groups)
+
+
+def _is_compact_date(digits: str) -> bool:
+    return len(digits) == 8 and _is_year(digits[:4]) and _is_month(digits[4:6]) and _is_day(digits[6:])
+
+
+def _ean_checksum_ok(digits: str) -> bool:
+    if len(digits) not in (8, 12, 13, 14):
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits[:-1])):
+        total += int(ch) * (3 if i % 2 == 0 else 1)
+    return (10 - total % 10) % 10 == int(digits[-1])
+
+
+def _isbn10_ok(digits: str) -> bool:
+    if len(digits) != 10:
+        return False
+    return sum((10 - i) * int(c) for i, c in enumerate(digits)) % 11 == 0
+
+
+def _is_version(raw: str, groups: list[str]) -> bool:
+    """10.0.19045.3693 / 6.4.2: dotted groups led by a short non-zero group."""
+    if "+" in raw or len(groups) < 3:
+        return False
+    seps = set(re.findall(r"\D+", raw.strip("()[] ")))
+    return seps == {"."} and len(groups[0]) <= 2 and groups[0][0] != "0"
+
+
+def _is_decimal(raw: str, groups: list[str]) -> bool:
+    return len(groups) == 2 and re.fullmatch(r"\d+[.,]\d{1,2}", raw.strip()) is not None
+
+
+# --- candidate runs -----------------------------------------------------------
+
+def _groups(text: str, start: int, end: int) -> list[_Group]:
+    return [_Group(m.start(), m.end(), m.group()) for m in _GROUP_RE.finditer(text, start, end)]
+
+
+def _trim_times(text: str, groups: list[_Group]) -> list[_Group]:
+    """Drop a leading/trailing group that belongs to a time such as 08:00."""
+    if groups and text[groups[-1].end:groups[-1].end + 1] == ":" and text[groups[-1].end + 1:groups[-1].end + 2].isdigit():
+        groups = groups[:-1]
+    if groups and groups[0].start >= 2 and text[groups[0].start - 1] == ":" and text[groups[0].start - 2].isdigit():
+        groups = groups[1:]
+    return groups
+
+
+def _plus_before(text: str, start: int) -> bool:
+    head = text[max(0, start - 4):start]
+    return "+" in head
+
+
+def _evidence(view: PhoneView, text: str, start: int, end: int, has_msg_phone_word: bool) -> tuple[str, str]:
+    """(level, why) where level is 'suppress', 'context' or 'strict'."""
+    obfuscated = view.is_obfuscated(start, end)
+    ctx = local_context(text, start, end)
+    if obfuscated:
+        return "context", "written with digit words or look-alike letters"
+    if ctx is Context.SUPPRESS:
+        return "suppress", ""
+    if ctx is Context.PHONE:
+        return "context", "next to a word such as 'call', 'WhatsApp' or 'my number'"
+    if has_msg_phone_word:
+        return "context", "in a message that talks about calling or messaging"
+    return "strict", ""
+
+
+def _shape_rejects(raw: str, digits_groups: list[str], seps: list[str]) -> bool:
+    if _is_year_list(digits_groups) or _looks_like_date(digits_groups, seps):
+        return True
+    if _is_version(raw, digits_groups) or _is_decimal(raw, digits_groups):
+        return True
+    return False
+
+
+def _validate(digits: str, has_plus: bool, level: str) -> Optional[PhoneMatch]:
+    if has_plus:
+        found = match_international(digits)
+        if found is not None and len(digits) >= 8:
+            return found
+        return None
+    if digits.startswith("00") and len(digits) >= 10:
+        return match_international(digits[2:])
+    if level == "strict":
+        if len(digits) < 10:
+            return None
+        if not digits.startswith("0") and len(digits) >= 11:
+            found = match_international(digits)
+            if found is not None and found.number_type in (1, 2):  # MOBILE, FIXED_OR_MOBILE
+                return found
+        return first_national_match(digits, CORE_REGIONS, mobile_only=True)
+    if len(digits) < 7:
+        return None
+    if not digits.startswith("0") and len(digits) >= 11:
+        found = match_international(digits)
+        if found is not None:
+            return found
+    found = first_national_match(digits, CORE_REGIONS, mobile_only=False)
+    if found is None:
+        found = first_national_match(digits, ALL_REGIONS[len(CORE_REGIONS):], mobile_only=True)
+    return found
+
+
+def _windows(groups: list[_Group]) -> Iterator[tuple[int, int]]:
+    """Sub-runs of groups, longest first, that could hold one number."""
+    n = len(groups)
+    for size in range(n - 1, 0, -1):
+        for i in range(0, n - size + 1):
+            digits = sum(len(g.digits) for g in groups[i:i + size])
+            if 7 <= digits <= 15:
+                yield i, i + size
+
+
+def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
+    text = view.view.text
+    hits: list[PhoneHit] = []
+    for m in CANDIDATE_RE.finditer(text):
+        hits.extend(_scan_run(view, text, m.start(), m.end(), has_msg_phone_word))
+    return hits
+
+
+def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_word: bool) -> list[PhoneHit]:
+    groups = _trim_times(text, _groups(text, start, end))
+    total = sum(len(g.digits) for g in groups)
+    if not groups or total < 5 or total > MAX_RUN_DIGITS:
+        return []
+    if currency_before(text, start) or symbol_after(text, end) in ("%", "$", "€", "£", "₹"):
+        return []
+    if text[max(0, start - 1):start] == "#" and not view.is_obfuscated(start, end):
+        return []  # "#1234567": a reference, not a number to call
+    level, why = _evidence(view, text, start, end, has_msg_phone_word)
+    if level == "suppress":
+        return []
+    hit = _try_span(view, text, groups, 0, len(groups), start, level, why)
+    if hit is not None:
+        return [hit]
+    if len(groups) < 2:
+        return []
+    found: list[PhoneHit] = []
+    taken = [False] * len(groups)
+    for i, j in _windows(groups):
+        if any(taken[i:j]):
+            continue
+        sub = _try_span(view, text, groups, i, j, start, level, why)
+        if sub is not None:
+            found.append(sub)
+            for k in range(i, j):
+                taken[k] = True
+    return found
+
+
+def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
+              run_start: int, level: str, why: str) -> Optional[PhoneHit]:
+    part = groups[i:j]
+    digits = "".join(g.digits for g in part)
+    if not 7 <= len(digits) <= 15 + 2:
+        return None
+    start = part[0].start
+    has_plus = _plus_before(text, start) if i == 0 else False
+    if has_plus:
+        plus_at = text.rfind("+", max(run_start - 2, 0), start)
+        start = plus_at if plus_at >= 0 else start
+        if start > 0 and text[start - 1] in "([" :
+            start -= 1
+        elif start > 1 and text[start - 2] in "([" and text[start - 1] == " ":
+            start -= 2
+    end = part[-1].end
+    raw = text[start:end]
+    digit_groups = [g.digits for g in part]
+    seps = [text[a.end:b.start] for a, b in zip(part, part[1:])]
+    if _shape_rejects(raw, digit_groups, seps):
+        return None
+    if level == "strict":
+        if _is_compact_date(digits) or _ean_checksum_ok(digits) or _isbn10_ok(digits):
+            return None
+    elif len(digits) == 13 and digits[:3] in ("978", "979") and _ean_checksum_ok(digits):
+        return None
+    found = _validate(digits, has_plus, level)
+    if found is None:
+        return None
+    if has_plus or digits.startswith("00"):
+        rule, reason = "phone.international", f"looks like the phone number {found.e164}"
+    elif view.is_obfuscated(start, end):
+        rule, reason = "phone.disguised", f"spells out the phone number {found.e164} ({why})"
+    else:
+        rule, reason = "phone.national", f"looks like the {found.region} phone number {found.e164}"
+    if why and not view.is_obfuscated(start, end):
+        reason += f", {why}"
+    # Closing bracket right after the number belongs to it: "(0812) ..." style.
+    return PhoneHit(start, end, found, rule, reason)

@@ -1,0 +1,128 @@
+"""Deciding whether a string of digits is a real phone number, and whose.
+
+Wraps the ``phonenumbers`` library (Google's libphonenumber metadata). Its
+parse+validate costs ~40 us, so every region is first screened with a cheap
+length + national-pattern check built from the same metadata, and results are
+memoised: the same digits are tried against dozens of regions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional
+
+import phonenumbers
+from phonenumbers import PhoneNumberType, PhoneMetadata
+
+# Where Gigbox's buyers and sellers are; tried first and, without any phone
+# context in the message, the only regions a bare national number may match.
+CORE_REGIONS: tuple[str, ...] = (
+    "IN", "PK", "BD", "NG", "KE", "EG", "SA", "AE", "BR", "MX", "US", "GB", "DE",
+    "FR", "ID", "PH", "VN", "ZA", "LK", "NP", "TR", "MY", "GH", "UG", "TZ", "MA",
+    "ES", "IT", "AU", "CN", "RU", "CO", "AR", "PE", "TH", "QA", "KW", "OM", "JO",
+)
+
+MOBILE_LIKE = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+
+
+@dataclass(frozen=True)
+class PhoneMatch:
+    e164: str
+    region: str
+    number_type: int
+
+
+@dataclass(frozen=True)
+class _RegionScreen:
+    region: str
+    national_prefix: str
+    lengths: frozenset[int]
+    pattern: "re.Pattern[str]"
+
+    def may_match(self, digits: str) -> bool:
+        nsn = digits
+        if self.national_prefix and digits.startswith(self.national_prefix):
+            nsn = digits[len(self.national_prefix):]
+        for candidate in (nsn, digits) if nsn != digits else (digits,):
+            if len(candidate) in self.lengths and self.pattern.fullmatch(candidate):
+                return True
+        return False
+
+
+def _build_screen(region: str) -> Optional[_RegionScreen]:
+    meta = PhoneMetadata.metadata_for_region(region)
+    if meta is None or meta.general_desc is None or not meta.general_desc.national_number_pattern:
+        return None
+    return _RegionScreen(
+        region=region,
+        national_prefix=meta.national_prefix or "",
+        lengths=frozenset(meta.general_desc.possible_length or ()),
+        pattern=re.compile(meta.general_desc.national_number_pattern),
+    )
+
+
+_SCREENS: dict[str, _RegionScreen] = {}
+
+
+def _screen(region: str) -> Optional[_RegionScreen]:
+    if region not in _SCREENS:
+        screen = _build_screen(region)
+        if screen is None:
+            return None
+        _SCREENS[region] = screen
+    return _SCREENS[region]
+
+
+ALL_REGIONS: tuple[str, ...] = CORE_REGIONS + tuple(
+    sorted(r for r in phonenumbers.SUPPORTED_REGIONS if r not in CORE_REGIONS and r != "001")
+)
+
+
+@lru_cache(maxsize=65536)
+def match_international(digits: str) -> Optional[PhoneMatch]:
+    """``digits`` after a '+' (or '00'): valid anywhere?"""
+    if not 7 <= len(digits) <= 15:
+        return None
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    region = phonenumbers.region_code_for_number(number) or "001"
+    return PhoneMatch(
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        region,
+        phonenumbers.number_type(number),
+    )
+
+
+@lru_cache(maxsize=65536)
+def match_national(digits: str, region: str) -> Optional[PhoneMatch]:
+    """``digits`` dialled inside ``region``: a valid number of that region?"""
+    screen = _screen(region)
+    if screen is None or not screen.may_match(digits):
+        return None
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number_for_region(number, region):
+        return None
+    return PhoneMatch(
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        region,
+        phonenumbers.number_type(number),
+    )
+
+
+def first_national_match(
+    digits: str, regions: Iterable[str], mobile_only: bool
+) -> Optional[PhoneMatch]:
+    for region in regions:
+        found = match_national(digits, region)
+        if found is not None and (not mobile_only or found.number_type in MOBILE_LIKE):
+            return found
+    return None
