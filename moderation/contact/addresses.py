@@ -24,7 +24,7 @@ _SPACED_RUN_RE = re.compile(r"(?<!\S)(?:\S )+\S(?!\S)")
 _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
 _BRACKETED_AT = r"\s*" + _OPEN + r"\s*(?:at|@|arroba|arobase|atsign)\s*" + _CLOSE + r"\s*"
-_BRACKETED_DOT = r"\s*" + _OPEN + r"\s*(?:dot|punto|point|ponto|titik|nuqta|dat)\s*" + _CLOSE + r"\s*"
+_BRACKETED_DOT = r"\s*" + _OPEN + r"\s*(?:dot|punto|point|ponto|titik|nuqta|dat|\.)\s*" + _CLOSE + r"\s*"
 _WORD_AT = r"\s+(?:at\s+the\s+rate(?:\s+of)?|at\s*the\s*rate|attherate|at|arroba|arobase|atsign|@)\s+"
 _WORD_DOT = r"\s+(?:dot|punto|point|ponto|titik|nuqta|dat)\s+"
 # Spaces around '@' only when on both sides (or after a word), so that an

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .common_words import COMMON_WORDS
+from .words import DIGIT_WORDS
 from .platforms import AMBIGUOUS_PLATFORM_WORDS, JUXTAPOSED_HANDLE_PLATFORMS, PLATFORM_WORDS
 
 _PLATFORM_RE = re.compile(
@@ -128,13 +129,16 @@ def _handle_after(text: str, platform_m: re.Match[str]) -> Optional[HandleHit]:
     if token.lower().startswith("live:"):
         return None  # reported by the Skype live: rule
     body = token.lstrip("@")
-    if not body or body.lower() in COMMON_WORDS or body.lower() in PLATFORM_WORDS or body.isdigit():
+    if not body or body.lower() in COMMON_WORDS or body.lower() in PLATFORM_WORDS or body.isdigit() \
+            or body.lower() in DIGIT_WORDS:
         return None
     if token.startswith("@"):
         rule = "handle.at_name"
     elif _is_handle_shaped(token):
         rule = "handle.after_platform"
-    elif body.isalpha() and len(body) >= 3 and (strong or _juxtaposition_ok(text, platform_m, platform, connector)):
+    elif body.isalpha() and len(body) >= 3 and (
+        strong or _juxtaposition_ok(text, platform_m, platform, connector, token_m.end())
+    ):
         rule = "handle.plain_word"
     else:
         return None
@@ -144,10 +148,23 @@ def _handle_after(text: str, platform_m: re.Match[str]) -> Optional[HandleHit]:
                      f"names a {platform.capitalize()} account ({body})")
 
 
-def _juxtaposition_ok(text: str, platform_m: re.Match[str], platform: str, connector: str) -> bool:
+# After a plain-word handle only the end of the sentence or one of these may
+# follow: "wechat logoking pls" is a handle, "WeChat mini program" is not.
+_AFTER_PLAIN_HANDLE = frozenset(
+    """pls plz please thanks thx bro sir madam call add dm message msg text ping there here ok okay
+    for and or to me hai karo kar na ji""".split()
+)
+_NEXT_WORD_RE = re.compile(r"[^\S\n]*([\w']+)?")
+
+
+def _juxtaposition_ok(text: str, platform_m: re.Match[str], platform: str, connector: str,
+                      token_end: int) -> bool:
     if platform not in JUXTAPOSED_HANDLE_PLATFORMS or connector.strip() not in ("", "-", "/", ","):
         return False
     if platform == "line" and not connector.strip():
+        return False
+    nxt = _NEXT_WORD_RE.match(text, token_end)
+    if nxt is not None and nxt.group(1) and nxt.group(1).lower() not in _AFTER_PLAIN_HANDLE:
         return False
     before = _PRECEDING_WORD_RE.search(text, max(0, platform_m.start() - 30), platform_m.start())
     return before is None or before.group(1).lower() not in _DETERMINERS

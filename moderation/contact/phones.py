@@ -115,12 +115,6 @@ def _ean_checksum_ok(digits: str) -> bool:
     return (10 - total % 10) % 10 == int(digits[-1])
 
 
-def _isbn10_ok(digits: str) -> bool:
-    if len(digits) != 10:
-        return False
-    return sum((10 - i) * int(c) for i, c in enumerate(digits)) % 11 == 0
-
-
 def _is_version(raw: str, groups: list[str]) -> bool:
     """10.0.19045.3693 / 6.4.2: dotted groups led by a short non-zero group."""
     if "+" in raw or len(groups) < 3:
@@ -198,7 +192,9 @@ def _validate(digits: str, has_plus: bool, level: str) -> Optional[PhoneMatch]:
         found = match_international(digits)
         if found is not None:
             return found
-    found = first_national_match(digits, CORE_REGIONS, mobile_only=False)
+    found = first_national_match(digits, CORE_REGIONS, mobile_only=True)
+    if found is None:
+        found = first_national_match(digits, CORE_REGIONS, mobile_only=False)
     if found is None:
         found = first_national_match(digits, ALL_REGIONS[len(CORE_REGIONS):], mobile_only=True)
     return found
@@ -237,8 +233,8 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
     hit = _try_span(view, text, groups, 0, len(groups), start, level, why)
     if hit is not None:
         return [hit]
-    if len(groups) < 2:
-        return []
+    if len(groups) < 2 or level == "strict":
+        return []  # without any phone evidence only a whole run may be a number
     found: list[PhoneHit] = []
     taken = [False] * len(groups)
     for i, j in _windows(groups):
@@ -273,11 +269,13 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
     seps = [text[a.end:b.start] for a, b in zip(part, part[1:])]
     if _shape_rejects(raw, digit_groups, seps):
         return None
-    if level == "strict":
-        if _is_compact_date(digits) or _ean_checksum_ok(digits) or _isbn10_ok(digits):
+    if not has_plus:
+        if len(digits) == 13 and digits[:3] in ("978", "979") and _ean_checksum_ok(digits):
+            return None  # ISBN-13
+        # A bare, unseparated 12/13-digit run with a valid check digit and no
+        # phone words around it is a barcode far more often than a phone.
+        if level == "strict" and (_is_compact_date(digits) or (len(part) == 1 and _ean_checksum_ok(digits))):
             return None
-    elif len(digits) == 13 and digits[:3] in ("978", "979") and _ean_checksum_ok(digits):
-        return None
     found = _validate(digits, has_plus, level)
     if found is None:
         return None

@@ -40,8 +40,11 @@ class _RegionScreen:
     national_prefix: str
     lengths: frozenset[int]
     pattern: "re.Pattern[str]"
+    exact: bool  # False when national prefixes are rewritten (AR, MX...): always parse
 
     def may_match(self, digits: str) -> bool:
+        if not self.exact:
+            return True
         nsn = digits
         if self.national_prefix and digits.startswith(self.national_prefix):
             nsn = digits[len(self.national_prefix):]
@@ -60,6 +63,7 @@ def _build_screen(region: str) -> Optional[_RegionScreen]:
         national_prefix=meta.national_prefix or "",
         lengths=frozenset(meta.general_desc.possible_length or ()),
         pattern=re.compile(meta.general_desc.national_number_pattern),
+        exact=not meta.national_prefix_transform_rule,
     )
 
 

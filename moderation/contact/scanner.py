@@ -29,7 +29,8 @@ from .platforms import PLATFORM_WORDS
 
 DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = ("gigbox.com", "gigbox.example")
 
-# Which kind wins when two findings overlap (lower wins), then the longer one.
+# When findings overlap the longest wins ("9876543210@paytm" is a UPI address,
+# not a phone), then the kind with the lower number here.
 _PRIORITY = {"link": 0, "email": 1, "phone": 2, "handle": 3}
 
 _DELETE_DIGITS = str.maketrans("", "", "0123456789")
@@ -39,7 +40,7 @@ _ADDRESS_TRIGGER_RE = re.compile(
     r"|[(\[{<]\s*(?:at|dot)\s*[)\]}>]|\bat\s*the\s*rate\b"
     r"|\b(?:g\s?mail|googlemail|yahoo|ymail|hot\s?mail|outlook|proton(?:mail)?|icloud|aol|yandex|zoho|gmx|rediffmail|mail)\b"
     r"|\w\s?\.\s?[a-z]{2,}\s?/|\w\.(?:me|gg|app|link|ee|am|us|com|net|io|co|ai|in)\b"
-    r"|live:|wxid_|(?<!\S)\S \S \S \S(?!\S)",
+    r"|[(\[{]\.[)\]}]|live:|wxid_|(?<!\S)\S \S \S \S(?!\S)",
     re.IGNORECASE,
 )
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
@@ -115,7 +116,7 @@ def resolve(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """Keep the best of overlapping findings; sort by position."""
     ordered = sorted(
         (f for f in findings if f.end > f.start),
-        key=lambda f: (_PRIORITY[f.kind], not f.split, -(f.end - f.start), f.start),
+        key=lambda f: (-(f.end - f.start), _PRIORITY[f.kind], not f.split, f.start),
     )
     kept: list[Finding] = []
     for f in ordered:
