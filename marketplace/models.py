@@ -14,6 +14,8 @@ from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from marketplace.validators import reject_contact_details
+
 
 def split_list(raw: str) -> list[str]:
     """'Python, Django ,, SQL' -> ['Python', 'Django', 'SQL'] (languages, skills, tags)."""
@@ -46,11 +48,15 @@ class User(AbstractUser):
 
 class SellerProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="seller_profile")
-    display_name = models.CharField(max_length=60)
-    bio = models.TextField(max_length=2000)
+    display_name = models.CharField(max_length=60, validators=[reject_contact_details])
+    bio = models.TextField(max_length=2000, validators=[reject_contact_details])
     country = CountryField()
-    languages = models.CharField(max_length=200, help_text="Comma-separated, e.g. English, Hindi")
-    skills = models.CharField(max_length=300, blank=True, help_text="Comma-separated")
+    languages = models.CharField(
+        max_length=200, help_text="Comma-separated, e.g. English, Hindi", validators=[reject_contact_details]
+    )
+    skills = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated", validators=[reject_contact_details]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -87,11 +93,13 @@ class Gig(models.Model):
         PAUSED = "paused", "Paused"
 
     seller = models.ForeignKey(User, on_delete=models.CASCADE, related_name="gigs")
-    title = models.CharField(max_length=80)
+    title = models.CharField(max_length=80, validators=[reject_contact_details])
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(max_length=5000)
+    description = models.TextField(max_length=5000, validators=[reject_contact_details])
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs")
-    tags = models.CharField(max_length=200, blank=True, help_text="Comma-separated, up to 5")
+    tags = models.CharField(
+        max_length=200, blank=True, help_text="Comma-separated, up to 5", validators=[reject_contact_details]
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -119,8 +127,8 @@ class Package(models.Model):
 
     gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="packages")
     tier = models.CharField(max_length=10, choices=Tier.choices)
-    name = models.CharField(max_length=60)
-    description = models.CharField(max_length=300, blank=True)
+    name = models.CharField(max_length=60, validators=[reject_contact_details])
+    description = models.CharField(max_length=300, blank=True, validators=[reject_contact_details])
     price = models.DecimalField(
         max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("5.00"))]
     )
@@ -172,7 +180,7 @@ class Order(models.Model):
     revisions_included = models.PositiveSmallIntegerField()
     revisions_used = models.PositiveSmallIntegerField(default=0)
     refunded_amount = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    requirements = models.TextField(max_length=5000, blank=True)
+    requirements = models.TextField(max_length=5000, blank=True, validators=[reject_contact_details])
     status = models.CharField(
         max_length=24, choices=Status.choices, default=Status.PENDING_REQUIREMENTS
     )
@@ -248,9 +256,9 @@ def delivery_upload_to(instance: Delivery, filename: str) -> str:
 
 class Delivery(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="deliveries")
-    note = models.TextField(max_length=5000)
+    note = models.TextField(max_length=5000, validators=[reject_contact_details])
     file = models.FileField(upload_to=delivery_upload_to, blank=True, max_length=200)
-    file_name = models.CharField(max_length=200, blank=True)
+    file_name = models.CharField(max_length=200, blank=True, validators=[reject_contact_details])
     content_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
