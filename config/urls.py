@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("inbox/", include("inbox.urls")),
     path("", include("marketplace.urls")),
 ]

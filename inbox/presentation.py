@@ -1,0 +1,259 @@
+"""What the inbox pages show: list rows, thread messages and error sentences.
+
+Everything here reads through inbox.selectors and turns the result into plain objects for
+the templates. Message text is the DELIVERED text only (contact details already masked);
+it is split on the mask marker so templates can show a "contact details hidden" chip
+without ever marking user text safe.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from moderation.contact import MASK
+
+from inbox import selectors
+from inbox.models import Block, Conversation, Message
+from inbox.selectors import FILTERS
+from inbox.services import SendError
+
+LIST_PAGE_SIZE = 30
+SEARCH_HITS = 30
+FILTER_NAMES = {"all": "All", "unread": "Unread", "starred": "Starred", "archived": "Archived", "spam": "Spam"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    hidden: bool = False
+
+
+def segments(text: str) -> list[Segment]:
+    """'call me on [contact hidden] now' -> text, hidden chip, text."""
+    parts: list[Segment] = []
+    for index, part in enumerate(text.split(MASK)):
+        if index:
+            parts.append(Segment("", hidden=True))
+        if part:
+            parts.append(Segment(part))
+    return parts
+
+
+def user_zone(user) -> ZoneInfo:
+    try:
+        return ZoneInfo(user.timezone or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class About:
+    title: str
+    url: str
+
+
+def about_of(conversation: Conversation) -> About | None:
+    """The order or gig a conversation is about (the order wins: it is the narrower)."""
+    if conversation.order_id:
+        order = conversation.order
+        return About(f"Order {order.reference}: {order.title}", order.get_absolute_url())
+    if conversation.gig_id:
+        return About(conversation.gig.title, conversation.gig.get_absolute_url())
+    return None
+
+
+@dataclass
+class Row:
+    id: int
+    other: object
+    preview_segments: list[Segment]
+    last_at: datetime | None
+    unread: int
+    starred: bool
+    muted: bool
+    labels: list[str]
+    about: About | None
+    online: bool = False
+
+
+def _row(participant, online_ids: set[int]) -> Row:
+    conversation = participant.conversation
+    other = conversation.user_b if participant.user_id == conversation.user_a_id else conversation.user_a
+    last = conversation.last_message
+    about = About(conversation.gig.title, conversation.gig.get_absolute_url()) if conversation.gig_id else None
+    return Row(
+        id=conversation.pk,
+        other=other,
+        preview_segments=segments(last.delivered_body[: selectors.PREVIEW_CHARS]) if last else [],
+        last_at=last.created_at if last else None,
+        unread=max(conversation.last_seq - participant.last_read_seq, 0),
+        starred=participant.starred,
+        muted=participant.muted,
+        labels=list(participant.labels),
+        about=about,
+        online=other.pk in online_ids,
+    )
+
+
+@dataclass
+class Hit:
+    conversation_id: int
+    seq: int
+    other_name: str
+    created_at: datetime
+    segments: list[Segment] = field(default_factory=list)
+
+
+def _hits(user, q: str) -> list[Hit]:
+    found = selectors.search_messages(user, q, SEARCH_HITS)
+    names = _other_names(user, {message.conversation for message in found})
+    return [
+        Hit(m.conversation_id, m.seq, names.get(m.conversation_id, ""), m.created_at, segments(m.delivered_body))
+        for m in found
+    ]
+
+
+def _other_names(user, conversations: set[Conversation]) -> dict[int, str]:
+    other_ids = {c.pk: c.other_user_id(user.pk) for c in conversations}
+    people = get_user_model().objects.select_related("seller_profile").in_bulk(set(other_ids.values()))
+    return {cid: people[uid].public_name for cid, uid in other_ids.items() if uid in people}
+
+
+def user_labels(user) -> list[str]:
+    """Every label the user has put on a conversation, sorted, for the filter links."""
+    from inbox.models import Participant
+
+    seen: set[str] = set()
+    for labels in Participant.objects.filter(user_id=user.pk).exclude(labels=[]).values_list("labels", flat=True):
+        seen.update(str(label) for label in labels)
+    return sorted(seen, key=str.casefold)
+
+
+def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
+    """The list pane: filtered rows (or search hits), labels and the next page's cursor."""
+    page = selectors.inbox_page(
+        user,
+        filter=str(filters["filter"]),
+        label=str(filters["label"]) or None,
+        cursor=filters["cursor"],
+        limit=LIST_PAGE_SIZE,
+    )
+    online_ids = online_user_ids(
+        {p.conversation.other_user_id(user.pk) for p in page.participants}
+    )
+    query = "&".join(
+        f"{key}={value}" for key, value in (("filter", filters["filter"]),) if value and value != "all"
+    )
+    return {
+        "filters": filters,
+        "filter_choices": [(value, FILTER_NAMES[value]) for value in FILTERS],
+        "labels": user_labels(user),
+        "rows": [_row(p, online_ids) for p in page.participants],
+        "next_cursor": page.next_cursor,
+        "search_hits": _hits(user, str(filters["q"])) if filters["q"] else None,
+        "list_query": f"?{query}" if query else "",
+        "mask": MASK,
+        "max_chars": settings.GIGBOX_MESSAGE_MAX_CHARS,
+    }
+
+
+@dataclass
+class ShownMessage:
+    id: int
+    seq: int
+    kind: str
+    mine: bool
+    segments: list[Segment]
+    created_at: datetime
+    day: date
+    attachments: list[dict[str, object]]
+    client_id: str
+
+
+def shown_message(message: Message, user, zone: ZoneInfo) -> ShownMessage:
+    data = selectors.serialize_message(message, for_user=user)
+    return ShownMessage(
+        id=message.pk,
+        seq=message.seq,
+        kind=message.kind,
+        mine=message.sender_id == user.pk,
+        segments=segments(str(data["body"])),
+        created_at=message.created_at,
+        day=timezone.localtime(message.created_at, zone).date(),
+        attachments=list(data["attachments"]),
+        client_id=str(data.get("client_id") or ""),
+    )
+
+
+STATE_BUTTONS = {
+    "starred": (("unstar", "Unstar"), ("star", "Star")),
+    "archived": (("unarchive", "Move to inbox"), ("archive", "Archive")),
+    "muted": (("unmute", "Unmute notifications"), ("mute", "Mute notifications")),
+    "spam": (("not_spam", "Not spam"), ("spam", "Mark as spam")),
+}
+
+
+def thread_context(user, conversation: Conversation, *, before_seq: int | None, limit: int, send_form) -> dict[str, object]:
+    """The thread pane: the other person, what it is about, a page of messages, the composer."""
+    participant = selectors.participant_for_user(user, conversation.pk)
+    other_id = conversation.other_user_id(user.pk)
+    other = get_user_model().objects.select_related("seller_profile").get(pk=other_id)
+    other_side = selectors.participant_for_user(other, conversation.pk)
+    messages, has_more = selectors.history_page(user, conversation, before_seq=before_seq, limit=limit)
+    zone = user_zone(user)
+    history = [shown_message(message, user, zone) for message in messages]
+    blocked_by_me = Block.objects.filter(blocker_id=user.pk, blocked_id=other_id).exists()
+    blocked = blocked_by_me or Block.objects.filter(blocker_id=other_id, blocked_id=user.pk).exists()
+    buttons = [on if getattr(participant, flag) else off for flag, (on, off) in STATE_BUTTONS.items()]
+    buttons.append(("mark_unread", "Mark as unread"))
+    return {
+        "conversation": conversation,
+        "participant": participant,
+        "other": other,
+        "other_online": other_id in online_user_ids({other_id}),
+        "other_read_seq": other_side.last_read_seq,
+        "about": about_of(conversation),
+        "history": history,
+        "has_more": has_more,
+        "first_seq": history[0].seq if history else "",
+        "before_seq": before_seq,
+        "send_form": send_form,
+        "state_buttons": buttons,
+        "blocked": blocked,
+        "blocked_by_me": blocked_by_me,
+        "attachments_enabled": False,
+    }
+
+
+def online_user_ids(user_ids: set[int]) -> set[int]:
+    """Which of these users have a live socket now (the consumers keep presence in the cache)."""
+    from inbox import presence
+
+    return {user_id for user_id in user_ids if presence.is_online(user_id)}
+
+
+_SEND_ERRORS = {
+    "empty": "Write something first: the message was empty.",
+    "blocked": "You can't message this person: one of you has blocked the other.",
+    "forbidden": "This conversation is not available.",
+    "unavailable": "The server is busy and nothing was sent. Please try again.",
+}
+
+
+def send_error_text(error: SendError, *, length: int | None = None) -> str:
+    """A SendError in words, for the no-JavaScript form (inbox.js says the same)."""
+    extra = error.extra
+    if error.code == "too_long":
+        limit = extra.get("limit", settings.GIGBOX_MESSAGE_MAX_CHARS)
+        return f"Too long: {length:,}/{limit:,} characters." if length else f"Too long: at most {limit:,} characters."
+    if error.code == "rate_limited":
+        return f"You are sending too fast: retry in {math.ceil(float(extra.get('retry_after') or 1))} s."
+    if error.code == "restricted" and isinstance(extra.get("until"), datetime):
+        return f"Your messaging is restricted until {extra['until']:%Y-%m-%d %H:%M} UTC."
+    return _SEND_ERRORS.get(error.code) or error.message or "The message was not sent."

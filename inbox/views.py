@@ -1,0 +1,209 @@
+"""Inbox pages: the two-pane inbox, and the plain POST forms that work without JavaScript.
+
+Views are thin: access goes through inbox.selectors (a conversation that is not yours is a
+404 exactly like a missing one), every write through inbox.services. static/js/inbox.js
+enhances these pages; it never needs an endpoint that the HTML forms do not also have.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from inbox import selectors, services
+from inbox.forms import (
+    LABELS_ACTION,
+    STATE_ACTIONS,
+    BlockForm,
+    ListFilterForm,
+    ReportForm,
+    SendForm,
+    StartForm,
+    StateForm,
+)
+from inbox.presentation import inbox_context, segments, send_error_text, thread_context, user_zone
+from marketplace.selectors import active_gigs_of
+
+HISTORY_PAGE_SIZE = 50
+DRAFT_SESSION_KEY = "inbox_draft_{}"
+
+
+def _conversation_or_404(user, conversation_id: int):
+    try:
+        return selectors.conversation_for_user(user, conversation_id)
+    except selectors.ConversationNotFound:
+        raise Http404("No such conversation.") from None
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Redirect to the form's `next` when it is one of ours (never an open redirect)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
+
+
+def _thread_url(conversation) -> str:
+    return reverse("inbox:thread", kwargs={"conversation_id": conversation.pk})
+
+
+def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """Render with times in the user's own time zone (their profile's)."""
+    with timezone.override(user_zone(request.user)):
+        return render(request, template, context)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    filters = ListFilterForm(request.GET).values()
+    context = inbox_context(request.user, filters)
+    template = "inbox/_list.html" if request.GET.get("fragment") == "list" else "inbox/inbox.html"
+    return _render(request, template, context)
+
+
+@login_required
+@require_GET
+def thread(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation_or_404(request.user, conversation_id)
+    filters = ListFilterForm(request.GET).values()
+    draft = request.session.pop(DRAFT_SESSION_KEY.format(conversation.pk), "")
+    context = inbox_context(request.user, filters)
+    context.update(
+        thread_context(
+            request.user,
+            conversation,
+            before_seq=filters["before"],
+            limit=HISTORY_PAGE_SIZE,
+            send_form=SendForm(initial={"body": draft, "client_id": uuid.uuid4().hex}),
+        )
+    )
+    if filters["before"] is None and conversation.last_seq:
+        # Opening the newest page of a thread is reading it (also without JavaScript).
+        services.mark_read(conversation=conversation, user=request.user, seq=conversation.last_seq)
+    return _render(request, "inbox/inbox.html", context)
+
+
+@login_required
+@require_POST
+def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation_or_404(request.user, conversation_id)
+    form = SendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The form was incomplete; please try again.")
+        return redirect(_thread_url(conversation))
+    try:
+        services.send_message(
+            conversation=conversation,
+            sender=request.user,
+            body=form.cleaned_data["body"],
+            client_id=form.cleaned_data["client_id"],
+        )
+    except services.SendError as error:
+        # Nothing is lost: the draft comes back in the composer with the reason above it.
+        request.session[DRAFT_SESSION_KEY.format(conversation.pk)] = form.cleaned_data["body"]
+        messages.error(request, send_error_text(error, length=len(form.cleaned_data["body"])))
+    return redirect(_thread_url(conversation) + "#composer")
+
+
+@login_required
+@require_POST
+def state(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """Star, archive, mute, spam or label the conversation (the user's side only)."""
+    conversation = _conversation_or_404(request.user, conversation_id)
+    form = StateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Unknown action.")
+        return _back(request, _thread_url(conversation))
+    action = form.cleaned_data["action"]
+    if action == LABELS_ACTION:
+        changes = {"labels": form.label_list()}
+    else:
+        flag, value = STATE_ACTIONS[action]
+        changes = {flag: value}
+    try:
+        services.update_participant(conversation=conversation, user=request.user, **changes)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, _thread_url(conversation))
+
+
+@login_required
+@require_POST
+def block(request: HttpRequest, username: str) -> HttpResponse:
+    other = get_object_or_404(get_user_model(), username=username, is_active=True)
+    form = BlockForm(request.POST)
+    if other == request.user or not form.is_valid():
+        raise Http404("No such user.")
+    if form.cleaned_data["action"] == "block":
+        services.block_user(blocker=request.user, blocked=other)
+        messages.success(request, f"You blocked {other.public_name}. They can no longer message you.")
+    else:
+        services.unblock_user(blocker=request.user, blocked=other)
+        messages.success(request, f"You unblocked {other.public_name}.")
+    return _back(request, reverse("inbox:index"))
+
+
+@login_required
+def report(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = _message_or_404(request.user, message_id)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.report_message(
+            reporter=request.user,
+            message=message,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "Thank you: a moderator will review this message.")
+        return redirect(_thread_url(message.conversation))
+    return render(
+        request,
+        "inbox/report.html",
+        {
+            "form": form,
+            "message": message,
+            "segments": segments(message.delivered_body),
+            "conversation": message.conversation,
+        },
+    )
+
+
+def _message_or_404(user, message_id: int):
+    """A user message of one of the user's conversations, sent by the other person."""
+    try:
+        message = selectors.message_for_user(user, message_id)
+    except selectors.ConversationNotFound:
+        raise Http404("No such message.") from None
+    if message.sender_id in (None, user.pk):
+        raise Http404("No such message.")
+    return message
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, username: str) -> HttpResponse:
+    """The gig page's "Contact seller": open (or reuse) the conversation with the seller."""
+    other = get_object_or_404(get_user_model(), username=username, is_active=True)
+    form = StartForm(request.POST)
+    gig_id = form.cleaned_data["gig"] if form.is_valid() else None
+    gig = active_gigs_of(other).filter(pk=gig_id).first() if gig_id else None
+    try:
+        conversation = services.get_or_start_conversation(starter=request.user, other=other, gig=gig)
+    except services.SendError as error:
+        text = "This is your own gig." if other == request.user else send_error_text(error)
+        messages.error(request, text)
+        return redirect(gig.get_absolute_url() if gig else reverse("inbox:index"))
+    return redirect(_thread_url(conversation) + "#composer")

@@ -1,0 +1,738 @@
+// Gigbox inbox page: live thread, composer, list updates (docs/protocol.md).
+//
+// The page works without this file (server-rendered list, thread and a POST form); this
+// enhances it. Frames arrive as "gigbox:<type>" DOM events from realtime.js, which owns the
+// socket. The database is the truth: messages are keyed by their per-conversation `seq`, a
+// gap or a reconnect asks the server for what is missing (`sync`), and our own sends are
+// matched by `client_id` so a retry never shows a message twice.
+//
+// User text is only ever inserted with textContent (never innerHTML).
+"use strict";
+
+(function () {
+  const root = document.querySelector("[data-inbox]");
+  if (!root) return;
+
+  const realtime = window.GigboxRealtime || { send: () => false, isOpen: () => false, setBadge: () => {} };
+  const me = Number(root.dataset.userId);
+  const MASK = root.dataset.mask || "[contact hidden]";
+  const MAX_CHARS = Number(root.dataset.maxChars) || 5000;
+  const ACK_TIMEOUT_MS = 10000;
+  const TYPING_EVERY_MS = 3000;
+  const TYPING_SHOWN_MS = 6000;
+  const liveRegion = root.querySelector("[data-live-region]");
+
+  // ---------------------------------------------------------------- time formatting
+  function formatter(options) {
+    try {
+      return new Intl.DateTimeFormat(undefined, { ...options, timeZone: root.dataset.userTimezone || undefined });
+    } catch (err) {
+      return new Intl.DateTimeFormat(undefined, options); // an unknown time zone name
+    }
+  }
+  const clockFormat = formatter({ hour: "numeric", minute: "2-digit" });
+  const dayFormat = formatter({ weekday: "long", year: "numeric", month: "long", day: "numeric" });
+  const shortDayFormat = formatter({ month: "short", day: "numeric" });
+  const dayKeyFormat = formatter({ year: "numeric", month: "2-digit", day: "2-digit" });
+
+  function dayKey(date) {
+    return dayKeyFormat.format(date);
+  }
+
+  function formatListTime(date) {
+    return dayKey(date) === dayKey(new Date()) ? clockFormat.format(date) : shortDayFormat.format(date);
+  }
+
+  function localizeTimes(scope) {
+    scope.querySelectorAll("time[datetime][data-time]").forEach((el) => {
+      const date = new Date(el.getAttribute("datetime"));
+      if (Number.isNaN(date.getTime())) return;
+      el.textContent = el.dataset.time === "clock" ? clockFormat.format(date) : formatListTime(date);
+      el.title = dayFormat.format(date) + " " + clockFormat.format(date);
+    });
+  }
+
+  // ---------------------------------------------------------------- text with masked parts
+  function hiddenChip() {
+    const chip = document.createElement("span");
+    chip.className = "chip-hidden";
+    chip.title = "Contact details are hidden: sharing them is against the rules";
+    chip.textContent = "contact details hidden";
+    return chip;
+  }
+
+  /** Fill `el` with `text`, each MASK marker shown as a chip. Text nodes only. */
+  function fillText(el, text) {
+    el.replaceChildren();
+    String(text || "").split(MASK).forEach((part, index) => {
+      if (index > 0) el.append(hiddenChip());
+      if (part) el.append(document.createTextNode(part));
+    });
+  }
+
+  function plainText(text) {
+    return String(text || "").split(MASK).join("(contact details hidden)");
+  }
+
+  function announce(text) {
+    if (!liveRegion) return;
+    liveRegion.textContent = "";
+    // A fresh text node after a tick, so that repeated announcements are read again.
+    setTimeout(() => { liveRegion.textContent = text; }, 50);
+  }
+
+  // ---------------------------------------------------------------- conversation list
+  function rowFor(conversationId) {
+    return root.querySelector('[data-conversation-row="' + conversationId + '"]');
+  }
+
+  function setRowUnread(conversationId, count) {
+    const row = rowFor(conversationId);
+    if (!row) return;
+    const badge = row.querySelector("[data-row-unread]");
+    row.classList.toggle("is-unread", count > 0);
+    if (badge) {
+      badge.hidden = count === 0;
+      badge.firstChild.textContent = String(count);
+    }
+  }
+
+  function updateRow(message) {
+    const row = rowFor(message.conversation_id);
+    if (!row) {
+      refreshList();
+      return;
+    }
+    const preview = row.querySelector("[data-preview]");
+    if (preview) fillText(preview, message.body);
+    const time = row.querySelector(".conversation-time");
+    if (time) {
+      time.setAttribute("datetime", message.created_at);
+      localizeTimes(row);
+    }
+    const list = row.parentElement;
+    if (list && list.firstElementChild !== row) list.prepend(row);
+  }
+
+  let listRefreshTimer = null;
+  /** Re-render the list from the server (a new conversation, a state change elsewhere). */
+  function refreshList() {
+    clearTimeout(listRefreshTimer);
+    listRefreshTimer = setTimeout(async () => {
+      const pane = root.querySelector(".inbox-list-pane");
+      const url = new URL(root.dataset.listUrl, window.location.origin);
+      new URLSearchParams(window.location.search).forEach((value, key) => {
+        if (key !== "before") url.searchParams.set(key, value);
+      });
+      url.searchParams.set("fragment", "list");
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (!response.ok) return;
+        // Our own server-rendered, autoescaped HTML: parsed inertly, then moved in.
+        const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+        const openId = thread ? thread.id : null;
+        pane.replaceChildren(...Array.from(doc.body.childNodes).map((node) => document.importNode(node, true)));
+        if (openId) {
+          const row = rowFor(openId);
+          if (row) row.classList.add("is-open");
+        }
+        localizeTimes(pane);
+      } catch (err) {
+        // Offline: the list catches up on the next frame or reload.
+      }
+    }, 300);
+  }
+
+  // ---------------------------------------------------------------- presence
+  let otherPresence = null;
+
+  function applyPresence(frame) {
+    root.querySelectorAll('[data-presence-dot="' + frame.user_id + '"]').forEach((dot) => {
+      dot.classList.toggle("is-online", Boolean(frame.online));
+    });
+    root.querySelectorAll('[data-presence-text="' + frame.user_id + '"]').forEach((el) => {
+      el.textContent = frame.online ? "(online)" : "";
+    });
+    if (thread && frame.user_id === thread.otherId) {
+      otherPresence = frame;
+      renderOtherStatus();
+    }
+  }
+
+  function renderOtherStatus() {
+    const status = root.querySelector("[data-presence-status]");
+    const local = root.querySelector("[data-local-time]");
+    if (status && otherPresence) {
+      if (otherPresence.online) {
+        status.textContent = "Online";
+      } else if (otherPresence.last_seen) {
+        const seen = new Date(otherPresence.last_seen);
+        status.textContent = "Last seen " + formatListTime(seen) + (dayKey(seen) === dayKey(new Date()) ? "" : " " + clockFormat.format(seen));
+      } else {
+        status.textContent = "Offline";
+      }
+    }
+    const zone = (otherPresence && otherPresence.timezone) || (local && local.dataset.timezone);
+    if (local && zone) {
+      try {
+        const time = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone: zone }).format(new Date());
+        local.textContent = "· " + time + " local time";
+      } catch (err) {
+        local.textContent = "";
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the open thread
+  const thread = setUpThread();
+
+  function setUpThread() {
+    const id = Number(root.dataset.conversationId);
+    const list = root.querySelector("[data-message-list]");
+    if (!id || !list) return null;
+    const state = {
+      id: id,
+      otherId: Number(root.dataset.otherId),
+      otherName: root.dataset.otherName || "",
+      list: list,
+      scroller: root.querySelector("[data-thread-scroll]"),
+      // An older page (?before=) is a read-only window: live messages are not appended to it.
+      live: !new URLSearchParams(window.location.search).has("before"),
+      seqs: new Set(),
+      headSeq: 0, // every seq up to here (from the first shown) is on screen
+      firstSeq: Number(root.dataset.firstSeq) || 0,
+      hasMore: root.dataset.hasMore === "true",
+      otherReadSeq: Number(root.dataset.otherReadSeq) || 0,
+      pending: new Map(), // client_id -> {li, body, timer}
+      loadingEarlier: false,
+    };
+    list.querySelectorAll("li[data-seq]").forEach((li) => state.seqs.add(Number(li.dataset.seq)));
+    state.headSeq = state.seqs.size ? Math.max(...state.seqs) : 0;
+    return state;
+  }
+
+  function messageTemplate() {
+    return document.querySelector("template[data-message-template]").content.firstElementChild;
+  }
+
+  /** A message <li> built from a protocol message object (the server's delivered text). */
+  function renderMessage(message) {
+    const li = messageTemplate().cloneNode(true);
+    fillMessage(li, message);
+    return li;
+  }
+
+  function fillMessage(li, message) {
+    const mine = message.sender_id === me;
+    li.classList.remove("is-mine", "is-theirs", "is-system", "is-pending", "is-failed");
+    li.classList.add(message.kind === "system" ? "is-system" : mine ? "is-mine" : "is-theirs");
+    li.id = "m" + message.seq;
+    li.dataset.seq = String(message.seq);
+    li.dataset.messageId = String(message.id);
+    if (message.client_id) li.dataset.clientId = message.client_id;
+    fillText(li.querySelector('[data-slot="body"]'), message.body);
+    const time = li.querySelector('[data-slot="time"]');
+    time.setAttribute("datetime", message.created_at);
+    time.dataset.time = "clock";
+    localizeTimes(li);
+    const attachments = li.querySelector('[data-slot="attachments"]');
+    attachments.replaceChildren();
+    (message.attachments || []).forEach((attachment) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = attachment.url;
+      link.setAttribute("download", "");
+      link.textContent = attachment.name;
+      item.append(link, document.createTextNode(" (" + formatSize(attachment.size) + ")"));
+      attachments.append(item);
+    });
+    attachments.hidden = attachments.children.length === 0;
+    const report = li.querySelector('[data-slot="report"]');
+    if (!mine && message.kind === "user") {
+      report.href = "/inbox/messages/" + message.id + "/report/";
+      report.hidden = false;
+    } else {
+      report.hidden = true;
+    }
+    setStatus(li, "");
+  }
+
+  function formatSize(bytes) {
+    if (bytes < 1024) return bytes + " bytes";
+    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
+    return (bytes / 1024 / 1024).toFixed(1) + " MB";
+  }
+
+  function setStatus(li, text, retry) {
+    const slot = li.querySelector('[data-slot="status"]');
+    slot.replaceChildren();
+    if (text) slot.append(document.createTextNode(text));
+    if (retry) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button retry-button";
+      button.textContent = "Retry";
+      button.addEventListener("click", retry);
+      slot.append(document.createTextNode(" — "), button);
+    }
+  }
+
+  function isNearBottom() {
+    const el = thread.scroller;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 120;
+  }
+
+  function scrollToBottom() {
+    thread.scroller.scrollTop = thread.scroller.scrollHeight;
+  }
+
+  /** Day separators follow from the messages: rebuilt after every change of the list. */
+  function redrawDaySeparators() {
+    thread.list.querySelectorAll(".day-separator").forEach((el) => el.remove());
+    let previous = null;
+    thread.list.querySelectorAll("li.message").forEach((li) => {
+      const time = li.querySelector('[data-slot="time"]');
+      const date = time && time.getAttribute("datetime") ? new Date(time.getAttribute("datetime")) : new Date();
+      const key = dayKey(date);
+      if (key !== previous) {
+        const separator = document.querySelector("template[data-day-template]").content.firstElementChild.cloneNode(true);
+        separator.querySelector('[data-slot="day"]').textContent = dayFormat.format(date);
+        li.before(separator);
+        previous = key;
+      }
+    });
+    const empty = root.querySelector("[data-thread-empty]");
+    if (empty) empty.hidden = thread.list.querySelector("li.message") !== null;
+  }
+
+  /** Insert a stored message in seq order; false if it was already shown. */
+  function insertMessage(message) {
+    if (thread.seqs.has(message.seq)) return false;
+    const pending = message.client_id ? thread.pending.get(message.client_id) : null;
+    let li;
+    if (pending) {
+      clearTimeout(pending.timer);
+      thread.pending.delete(message.client_id);
+      li = pending.li;
+      fillMessage(li, message);
+    } else {
+      li = renderMessage(message);
+    }
+    const later = Array.from(thread.list.querySelectorAll("li[data-seq]")).find((el) => Number(el.dataset.seq) > message.seq);
+    const firstPending = thread.list.querySelector("li.is-pending, li.is-failed");
+    thread.list.insertBefore(li, later || firstPending || null);
+    thread.seqs.add(message.seq);
+    while (thread.seqs.has(thread.headSeq + 1)) thread.headSeq += 1;
+    if (!thread.firstSeq || message.seq < thread.firstSeq) thread.firstSeq = message.seq;
+    return true;
+  }
+
+  function addMessages(messages, { announceNew } = { announceNew: false }) {
+    const stick = isNearBottom();
+    let added = 0;
+    messages.forEach((message) => {
+      if (!insertMessage(message)) return;
+      added += 1;
+      if (announceNew && message.sender_id !== me) {
+        announce(message.kind === "system" ? "Update: " + plainText(message.body) : "New message from " + thread.otherName + ": " + plainText(message.body));
+      }
+    });
+    if (!added) return;
+    redrawDaySeparators();
+    showSeen();
+    if (stick) scrollToBottom();
+    markRead();
+  }
+
+  // ---------------------------------------------------------------- catching up
+  function syncThread() {
+    if (!thread || !thread.live) return;
+    realtime.send({ type: "sync", conversations: { [thread.id]: thread.headSeq } });
+  }
+
+  async function reloadThread() {
+    const data = await fetchHistory(null);
+    if (!data) return;
+    thread.list.querySelectorAll("li[data-seq], .day-separator").forEach((el) => el.remove());
+    thread.seqs.clear();
+    thread.headSeq = 0;
+    thread.firstSeq = 0;
+    thread.hasMore = data.has_more;
+    const messages = data.messages || [];
+    if (messages.length) thread.headSeq = messages[0].seq - 1;
+    addMessages(messages);
+    updateLoadEarlier();
+    scrollToBottom();
+  }
+
+  async function fetchHistory(beforeSeq) {
+    const url = new URL(root.dataset.historyUrl, window.location.origin);
+    if (beforeSeq) url.searchParams.set("before_seq", String(beforeSeq));
+    url.searchParams.set("limit", "50");
+    try {
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      return response.ok ? await response.json() : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  async function loadEarlier() {
+    if (!thread || thread.loadingEarlier || !thread.hasMore || !thread.firstSeq) return;
+    thread.loadingEarlier = true;
+    const data = await fetchHistory(thread.firstSeq);
+    thread.loadingEarlier = false;
+    if (!data) return;
+    const scroller = thread.scroller;
+    const before = scroller.scrollHeight;
+    (data.messages || []).forEach(insertMessage);
+    redrawDaySeparators();
+    showSeen();
+    scroller.scrollTop += scroller.scrollHeight - before; // keep the reader's place
+    thread.hasMore = Boolean(data.has_more);
+    updateLoadEarlier();
+  }
+
+  function updateLoadEarlier() {
+    const link = root.querySelector("[data-load-earlier]");
+    if (link) link.closest(".history-more").hidden = !thread.hasMore;
+  }
+
+  // ---------------------------------------------------------------- read receipts
+  let readTimer = null;
+  let lastReadSent = 0;
+
+  function markRead() {
+    if (!thread || !thread.live || document.visibilityState !== "visible") return;
+    clearTimeout(readTimer);
+    readTimer = setTimeout(() => {
+      if (thread.headSeq > lastReadSent && realtime.send({ type: "read", conversation_id: thread.id, seq: thread.headSeq })) {
+        lastReadSent = thread.headSeq;
+      }
+    }, 250);
+  }
+
+  /** "Seen" under the last of my messages the other person has read. */
+  function showSeen() {
+    if (!thread) return;
+    let lastSeen = null;
+    thread.list.querySelectorAll("li.is-mine[data-seq]").forEach((li) => {
+      if (li.querySelector('[data-slot="status"]').textContent === "Seen") setStatus(li, "");
+      if (Number(li.dataset.seq) <= thread.otherReadSeq) lastSeen = li;
+    });
+    if (lastSeen) setStatus(lastSeen, "Seen");
+  }
+
+  // ---------------------------------------------------------------- sending
+  const composer = root.querySelector("[data-composer]");
+  const input = composer ? composer.querySelector("[data-composer-input]") : null;
+  const counter = composer ? composer.querySelector("[data-char-count]") : null;
+  const warning = composer ? composer.querySelector("[data-contact-warning]") : null;
+  const errorBox = composer ? composer.querySelector("[data-composer-error]") : null;
+
+  function newClientId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function csrfToken() {
+    const field = composer && composer.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  function codePoints(text) {
+    return Array.from(text).length;
+  }
+
+  function showComposerError(text) {
+    if (!errorBox) return;
+    errorBox.textContent = text || "";
+    errorBox.hidden = !text;
+  }
+
+  function describeError(frame) {
+    switch (frame.code) {
+      case "restricted":
+        return frame.until
+          ? "Your messaging is restricted until " + dayFormat.format(new Date(frame.until)) + " " + clockFormat.format(new Date(frame.until)) + "."
+          : frame.message || "Your messaging is restricted.";
+      case "rate_limited":
+        return "You are sending too fast: retry in " + Math.ceil(Number(frame.retry_after) || 1) + " s.";
+      case "too_long":
+        return "Too long: " + (frame.length || "over") + "/" + (frame.limit || MAX_CHARS) + " characters.";
+      case "blocked":
+        return "You can't message this person: one of you has blocked the other.";
+      case "empty":
+        return "Write something first.";
+      case "forbidden":
+        return "This conversation is not available.";
+      case "unavailable":
+        return "The server is busy and nothing was sent.";
+      default:
+        return frame.message || "The message was not sent.";
+    }
+  }
+
+  function sendBody(body) {
+    const clientId = newClientId();
+    const li = messageTemplate().cloneNode(true);
+    li.classList.remove("is-theirs", "is-system");
+    li.classList.add("is-mine", "is-pending");
+    li.dataset.clientId = clientId;
+    fillText(li.querySelector('[data-slot="body"]'), body);
+    li.querySelector('[data-slot="time"]').setAttribute("datetime", new Date().toISOString());
+    li.querySelector('[data-slot="report"]').hidden = true;
+    thread.list.append(li);
+    const pending = { li: li, body: body, clientId: clientId, timer: null };
+    thread.pending.set(clientId, pending);
+    redrawDaySeparators();
+    scrollToBottom();
+    transmit(pending);
+  }
+
+  function transmit(pending) {
+    pending.li.classList.add("is-pending");
+    pending.li.classList.remove("is-failed");
+    setStatus(pending.li, "Sending…");
+    const frame = { type: "message.send", conversation_id: thread.id, client_id: pending.clientId, body: pending.body };
+    if (realtime.send(frame)) {
+      clearTimeout(pending.timer);
+      pending.timer = setTimeout(() => failSend(pending.clientId, "No answer from the server."), ACK_TIMEOUT_MS);
+    } else {
+      transmitOverHttp(pending); // the socket is reconnecting: the same send path over HTTP
+    }
+  }
+
+  async function transmitOverHttp(pending) {
+    let response;
+    try {
+      response = await fetch(root.dataset.sendUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ client_id: pending.clientId, body: pending.body }),
+      });
+    } catch (err) {
+      failSend(pending.clientId, "You are offline.");
+      return;
+    }
+    const data = await response.json().catch(() => ({}));
+    if (response.ok) {
+      onAck({ ...data, client_id: pending.clientId });
+    } else {
+      const error = data.error && typeof data.error === "object" ? data.error : data;
+      failSend(pending.clientId, describeError(error));
+    }
+  }
+
+  function failSend(clientId, reason) {
+    const pending = thread && thread.pending.get(clientId);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    pending.li.classList.remove("is-pending");
+    pending.li.classList.add("is-failed");
+    setStatus(pending.li, "Not sent", () => transmit(pending));
+    showComposerError(reason);
+    announce("Message not sent. " + reason);
+  }
+
+  function onAck(frame) {
+    if (!thread || frame.conversation_id !== thread.id) return;
+    if (thread.pending.has(frame.client_id)) {
+      addMessages([{
+        id: frame.id, conversation_id: frame.conversation_id, seq: frame.seq, kind: "user", sender_id: me,
+        body: frame.body, masked: frame.masked, created_at: frame.created_at, attachments: frame.attachments || [],
+        client_id: frame.client_id,
+      }]);
+    }
+    showComposerError("");
+    if (frame.masked && warning) {
+      warning.textContent = frame.notice || "We hid contact details in your message: sharing them is against the rules.";
+      warning.hidden = false;
+      warning.classList.add("is-after-send");
+    }
+  }
+
+  function failAllWaiting(reason) {
+    if (!thread) return;
+    thread.pending.forEach((pending, clientId) => {
+      if (pending.li.classList.contains("is-pending")) failSend(clientId, reason);
+    });
+  }
+
+  // ---------------------------------------------------------------- composer behaviour
+  // A light check before sending, so people know what will be hidden. The server decides.
+  const CONTACT_PATTERNS = [
+    ["an email address", /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/i],
+    ["a phone number", /(?:\+|\b)\d(?:[\s().\-/]*\d){6,}/],
+    ["a messenger link", /\b(?:wa\.me|t\.me|telegram\.me|api\.whatsapp\.com|chat\.whatsapp\.com)\/\S+/i],
+    ["a messenger handle", /\b(?:whats\s?app|telegram|skype|signal|viber|wechat)\b[\s:]*(?:(?:me\s+)?(?:at|on|is|id|handle)\b[\s:]*)?(?:@[\w.\-]{3,}|live:[\w.\-]{3,}|:\s*[\w.\-]{3,})/i],
+  ];
+
+  function contactKinds(text) {
+    return CONTACT_PATTERNS.filter(([, pattern]) => pattern.test(text)).map(([kind]) => kind);
+  }
+
+  function onDraftChange() {
+    const text = input.value;
+    const length = codePoints(text);
+    const near = length >= MAX_CHARS * 0.8;
+    counter.textContent = near ? length.toLocaleString() + " / " + MAX_CHARS.toLocaleString() : "";
+    counter.classList.toggle("is-over", length > MAX_CHARS);
+    if (length > MAX_CHARS) showComposerError("Too long: " + length + "/" + MAX_CHARS + " characters.");
+    else if (errorBox && errorBox.textContent.startsWith("Too long")) showComposerError("");
+    const kinds = contactKinds(text);
+    input.classList.toggle("has-contact", kinds.length > 0);
+    if (kinds.length) {
+      warning.textContent = "This looks like " + kinds.join(" and ") + ". Sharing contact details is against the rules: it will be hidden from " + thread.otherName + ".";
+      warning.hidden = false;
+      warning.classList.remove("is-after-send");
+    } else if (!warning.classList.contains("is-after-send")) {
+      warning.hidden = true;
+    }
+  }
+
+  let lastTypingSent = 0;
+  function signalTyping() {
+    const now = Date.now();
+    if (now - lastTypingSent < TYPING_EVERY_MS) return;
+    if (realtime.send({ type: "typing", conversation_id: thread.id })) lastTypingSent = now;
+  }
+
+  function submitDraft(event) {
+    event.preventDefault();
+    const body = input.value;
+    if (!body.trim()) {
+      showComposerError("Write something first.");
+      return;
+    }
+    const length = codePoints(body);
+    if (length > MAX_CHARS) {
+      showComposerError("Too long: " + length + "/" + MAX_CHARS + " characters.");
+      return;
+    }
+    showComposerError("");
+    warning.hidden = true;
+    warning.classList.remove("is-after-send");
+    input.value = "";
+    onDraftChange();
+    sendBody(body);
+    input.focus();
+  }
+
+  if (thread && composer && input) {
+    composer.addEventListener("submit", submitDraft);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        composer.requestSubmit();
+      }
+    });
+    input.addEventListener("input", () => {
+      onDraftChange();
+      if (input.value.trim()) signalTyping();
+    });
+    onDraftChange();
+  }
+
+  // ---------------------------------------------------------------- typing indicator
+  let typingTimer = null;
+  function showTyping() {
+    const el = root.querySelector("[data-typing]");
+    if (!el) return;
+    el.hidden = false;
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => { el.hidden = true; }, TYPING_SHOWN_MS);
+  }
+
+  function hideTyping() {
+    const el = root.querySelector("[data-typing]");
+    if (el) el.hidden = true;
+    clearTimeout(typingTimer);
+  }
+
+  // ---------------------------------------------------------------- frames
+  const on = (type, handler) => document.addEventListener("gigbox:" + type, (event) => handler(event.detail));
+
+  function onConnected() {
+    if (!thread) return;
+    syncThread();
+    realtime.send({ type: "presence.subscribe", conversation_id: thread.id });
+    lastReadSent = 0;
+    markRead();
+  }
+
+  on("hello", onConnected);
+  on("socket", (detail) => {
+    if (detail.state === "closed") failAllWaiting("The connection was lost.");
+  });
+  on("message.new", (frame) => {
+    const message = frame.message;
+    updateRow(message);
+    if (!thread || message.conversation_id !== thread.id || !thread.live) {
+      if (message.sender_id !== me) {
+        const row = rowFor(message.conversation_id);
+        const name = row ? row.querySelector(".conversation-name").textContent.trim() : "someone";
+        announce("New message from " + name.split(/\s+/)[0]);
+      }
+      return;
+    }
+    if (message.sender_id !== me) hideTyping();
+    const gap = message.seq > thread.headSeq + 1;
+    addMessages([message], { announceNew: true });
+    if (gap) syncThread();
+  });
+  on("message.ack", onAck);
+  on("sync.result", (frame) => {
+    if (!thread || frame.conversation_id !== thread.id) return;
+    addMessages(frame.messages || [], { announceNew: true });
+    if (frame.has_more) syncThread();
+  });
+  on("sync.resync", (frame) => {
+    if (thread && frame.conversation_id === thread.id) reloadThread();
+  });
+  on("error", (frame) => {
+    if (frame.client_id) failSend(frame.client_id, describeError(frame));
+  });
+  on("typing", (frame) => {
+    if (thread && frame.conversation_id === thread.id && frame.user_id !== me) showTyping();
+  });
+  on("read", (frame) => {
+    if (!thread || frame.conversation_id !== thread.id || frame.user_id === me) return;
+    thread.otherReadSeq = Math.max(thread.otherReadSeq, Number(frame.seq) || 0);
+    showSeen();
+  });
+  on("unread", (frame) => setRowUnread(frame.conversation_id, Number(frame.count) || 0));
+  on("presence", applyPresence);
+  on("conversation.updated", refreshList);
+
+  // ---------------------------------------------------------------- start
+  localizeTimes(root);
+  document.addEventListener("visibilitychange", markRead);
+  if (thread) {
+    redrawDaySeparators();
+    showSeen();
+    renderOtherStatus();
+    setInterval(renderOtherStatus, 60000);
+    const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && thread.list.contains(target)) {
+      target.classList.add("is-highlighted");
+      target.scrollIntoView({ block: "center" });
+    } else {
+      scrollToBottom();
+    }
+    thread.scroller.addEventListener("scroll", () => {
+      if (thread.scroller.scrollTop < 150) loadEarlier();
+    }, { passive: true });
+    const earlier = root.querySelector("[data-load-earlier]");
+    if (earlier && thread.live) {
+      earlier.addEventListener("click", (event) => {
+        event.preventDefault();
+        loadEarlier();
+      });
+    }
+  }
+  // realtime.js may have connected before this file ran: catch up now, too (sync is idempotent).
+  if (realtime.isOpen()) onConnected();
+})();

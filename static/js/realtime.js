@@ -1,0 +1,125 @@
+// Gigbox real time: one WebSocket per tab, shared by every page (docs/protocol.md).
+//
+// Loaded for logged-in users on every page. It keeps the socket open (reconnecting with
+// backoff 1, 2, 4 ... 30 s plus jitter), keeps the header's unread badge current, and turns
+// every server frame into a DOM CustomEvent "gigbox:<type>" on document (detail = the frame),
+// so page scripts (inbox.js) listen instead of owning a socket. "gigbox:socket" reports
+// {state: "open" | "closed"}. The database is the truth: after every (re)connect the page
+// scripts send `sync` for what they show, on the "gigbox:hello" event.
+"use strict";
+
+(function () {
+  const PING_EVERY_MS = 25000;
+  const BACKOFF_MAX_S = 30;
+  // Close codes after which reconnecting cannot help (logged out, suspended).
+  const FINAL_CLOSE_CODES = new Set([4401, 4403]);
+
+  let socket = null;
+  let attempt = 0;
+  let pingTimer = null;
+  let reconnectTimer = null;
+  let stopped = false;
+
+  function emit(type, detail) {
+    document.dispatchEvent(new CustomEvent("gigbox:" + type, { detail: detail }));
+  }
+
+  function setBadge(total) {
+    const count = Math.max(0, Number(total) || 0);
+    document.querySelectorAll("[data-unread-badge]").forEach((badge) => {
+      badge.textContent = count > 99 ? "99+" : String(count);
+      badge.hidden = count === 0;
+    });
+    document.querySelectorAll("[data-unread-label]").forEach((label) => {
+      label.textContent = count === 0 ? "" : ", " + count + " unread";
+    });
+  }
+
+  function socketUrl() {
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    return scheme + "//" + window.location.host + "/ws/inbox/";
+  }
+
+  function backoffDelayMs() {
+    const base = Math.min(BACKOFF_MAX_S, 2 ** attempt);
+    attempt += 1;
+    // Jitter spreads reconnects out after a server restart (up to +50%).
+    return Math.round(base * 1000 * (1 + Math.random() * 0.5));
+  }
+
+  function onFrame(event) {
+    let frame;
+    try {
+      frame = JSON.parse(event.data);
+    } catch (err) {
+      return;
+    }
+    if (!frame || typeof frame.type !== "string") return;
+    if (frame.type === "hello") {
+      attempt = 0;
+      setBadge(frame.unread_total);
+    } else if (frame.type === "unread") {
+      setBadge(frame.total);
+    }
+    emit(frame.type, frame);
+  }
+
+  function connect() {
+    if (stopped) return;
+    reconnectTimer = null;
+    try {
+      socket = new WebSocket(socketUrl());
+    } catch (err) {
+      scheduleReconnect();
+      return;
+    }
+    socket.addEventListener("open", () => {
+      emit("socket", { state: "open" });
+      clearInterval(pingTimer);
+      pingTimer = setInterval(() => send({ type: "ping" }), PING_EVERY_MS);
+    });
+    socket.addEventListener("message", onFrame);
+    socket.addEventListener("close", (event) => {
+      clearInterval(pingTimer);
+      socket = null;
+      emit("socket", { state: "closed", code: event.code });
+      if (FINAL_CLOSE_CODES.has(event.code)) {
+        stopped = true;
+        return;
+      }
+      scheduleReconnect();
+    });
+  }
+
+  function scheduleReconnect() {
+    if (stopped || reconnectTimer) return;
+    reconnectTimer = setTimeout(connect, backoffDelayMs());
+  }
+
+  /** Send a frame; false when the socket is not open (the caller decides what to do). */
+  function send(frame) {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  function isOpen() {
+    return Boolean(socket && socket.readyState === WebSocket.OPEN);
+  }
+
+  // Coming back online or to a hidden tab: do not wait for the backoff timer.
+  function reconnectNow() {
+    if (stopped || socket) return;
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    attempt = 0;
+    connect();
+  }
+  window.addEventListener("online", reconnectNow);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") reconnectNow();
+  });
+
+  window.GigboxRealtime = { send: send, isOpen: isOpen, setBadge: setBadge };
+  connect();
+})();
