@@ -1,6 +1,258 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Marketplace pages. Views are thin: selectors read (and decide who may see), services write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from marketplace import selectors, services
+from marketplace.forms import (
+    CancelForm,
+    DeliveryForm,
+    GigFilterForm,
+    GigForm,
+    RequirementsForm,
+    RevisionForm,
+    SellerProfileForm,
+    attach_errors,
+    package_formset,
+)
+from marketplace.models import Gig, Order
+from marketplace.order_flow import Action, OrderTransitionError, allowed_actions
+
+
+def _page(request: HttpRequest, items: QuerySet, per_page: int) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+# Browsing ----------------------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "marketplace/home.html")
+    return render(
+        request,
+        "marketplace/home.html",
+        {"categories": selectors.categories(), "featured": selectors.featured_gigs()},
+    )
+
+
+def gig_list(request: HttpRequest) -> HttpResponse:
+    form = GigFilterForm(request.GET)
+    filters = form.filters()
+    page = _page(request, selectors.search_gigs(filters), selectors.GIGS_PER_PAGE)
+    return render(request, "marketplace/gig_list.html", {"form": form, "filters": filters, "page": page})
+
+
+def gig_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    gig = selectors.gig_for_viewer(slug=slug, viewer=request.user)
+    is_own = request.user.is_authenticated and request.user.pk == gig.seller_id
+    context = {
+        "gig": gig,
+        "packages": selectors.packages_of(gig),
+        "profile": getattr(gig.seller, "seller_profile", None),
+        "is_own": is_own,
+        "can_order": gig.status == Gig.Status.ACTIVE and not is_own,
+    }
+    return render(request, "marketplace/gig_detail.html", context)
+
+
+def seller_detail(request: HttpRequest, username: str) -> HttpResponse:
+    profile = selectors.seller_for_profile_page(username=username)
+    gigs = selectors.active_gigs_of(profile.user)
+    return render(request, "marketplace/seller_detail.html", {"profile": profile, "seller": profile.user, "gigs": gigs})
+
+
+# Selling -----------------------------------------------------------------------------------
+
+
+@login_required
+def seller_profile(request: HttpRequest) -> HttpResponse:
+    """Create the seller profile (a buyer becomes a seller) or edit it."""
+    profile = getattr(request.user, "seller_profile", None)
+    form = SellerProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if profile is None:
+                services.create_seller_profile(user=request.user, **form.cleaned_data)
+                messages.success(request, "You are a seller now. Create your first gig.")
+                return redirect("marketplace:gig_create")
+            services.update_seller_profile(profile=profile, **form.cleaned_data)
+            messages.success(request, "Profile saved.")
+            return redirect("marketplace:seller_profile")
+        except ValidationError as error:
+            attach_errors(form, error)
+    return render(request, "marketplace/seller_profile_form.html", {"form": form, "profile": profile})
+
+
+def _require_seller(view: Callable) -> Callable:
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_seller:
+            messages.info(request, "Complete your seller profile first: then you can offer gigs.")
+            return redirect("marketplace:seller_profile")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@_require_seller
+def seller_gigs(request: HttpRequest) -> HttpResponse:
+    gigs = selectors.seller_gigs(seller=request.user).order_by("-created_at", "-pk")
+    return render(request, "marketplace/seller_gigs.html", {"gigs": gigs})
+
+
+def _gig_form_page(request: HttpRequest, gig: Gig | None) -> HttpResponse:
+    form = GigForm(request.POST or None, instance=gig)
+    packages = package_formset(data=request.POST or None, gig=gig)
+    if request.method == "POST" and form.is_valid() and packages.is_valid():
+        fields = {**form.cleaned_data, "packages": packages.package_data()}
+        try:
+            if gig is None:
+                gig = services.create_gig(seller=request.user, **fields)
+                messages.success(request, "Gig published.")
+            else:
+                services.update_gig(gig=gig, **fields)
+                messages.success(request, "Gig saved.")
+            return redirect("marketplace:seller_gigs")
+        except ValidationError as error:
+            attach_errors(form, error)
+    return render(request, "marketplace/gig_form.html", {"form": form, "packages": packages, "gig": gig})
+
+
+@_require_seller
+def gig_create(request: HttpRequest) -> HttpResponse:
+    return _gig_form_page(request, None)
+
+
+@_require_seller
+def gig_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _gig_form_page(request, selectors.gig_for_owner(pk=pk, user=request.user))
+
+
+@require_POST
+@_require_seller
+def gig_set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    gig = selectors.gig_for_owner(pk=pk, user=request.user)
+    try:
+        services.set_gig_status(gig=gig, status=request.POST.get("status", ""))
+    except ValidationError:
+        messages.error(request, "Unknown gig status.")
+    else:
+        messages.success(request, f"“{gig.title}” is {gig.get_status_display().lower()}.")
+    return redirect("marketplace:seller_gigs")
+
+
+# Orders ------------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def order_place(request: HttpRequest, slug: str) -> HttpResponse:
+    gig = selectors.gig_for_viewer(slug=slug, viewer=request.user)
+    package_id = request.POST.get("package", "")
+    package = gig.packages.filter(pk=int(package_id)).first() if package_id.isdigit() else None
+    if package is None:
+        raise Http404("No such package.")
+    try:
+        order = services.place_order(buyer=request.user, package=package)
+    except OrderTransitionError as error:
+        messages.error(request, str(error))
+        return redirect(gig)
+    messages.success(request, "Order placed (payment simulated). Now tell the seller what you need.")
+    return redirect(order)
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    role, status = request.GET.get("role", ""), request.GET.get("status", "")
+    orders = selectors.orders_for_user(user=request.user, role=role, status=status)
+    context = {
+        "page": _page(request, orders, selectors.ORDERS_PER_PAGE),
+        "role": role,
+        "status": status,
+        "statuses": Order.Status.choices,
+    }
+    return render(request, "marketplace/order_list.html", context)
+
+
+def _order_page(request: HttpRequest, order: Order, status: int = 200, **forms) -> HttpResponse:
+    actions = allowed_actions(order, request.user)
+    context = {
+        "order": order,
+        "actions": actions,
+        "events": order.events.select_related("actor"),
+        "deliveries": order.deliveries.all(),
+        "is_buyer": request.user.pk == order.buyer_id,
+        "is_seller": request.user.pk == order.seller_id,
+        "requirements_form": forms.get("requirements_form") or RequirementsForm(),
+        "delivery_form": forms.get("delivery_form") or DeliveryForm(),
+        "revision_form": forms.get("revision_form") or RevisionForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "can": {action.name.lower(): action in actions for action in Action},
+    }
+    return render(request, "marketplace/order_detail.html", context, status=status)
+
+
+@login_required
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _order_page(request, selectors.order_for_user(pk=pk, user=request.user))
+
+
+def _order_step(form_class: type, form_key: str, run: Callable, success: str) -> Callable:
+    """A POST view for one order step: validate the form, call the service, show the result.
+
+    A refused step (wrong status or side) becomes a message; bad input re-renders the
+    order page with the form and its errors, nothing lost."""
+
+    @require_POST
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        order = selectors.order_for_user(pk=pk, user=request.user)
+        form = form_class(request.POST, request.FILES) if form_class else None
+        if form is None or form.is_valid():
+            try:
+                run(order=order, actor=request.user, **(form.cleaned_data if form else {}))
+            except OrderTransitionError as error:
+                messages.error(request, str(error))
+                return redirect(order)
+            except ValidationError as error:
+                if form is None:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(order)
+                attach_errors(form, error)
+            else:
+                messages.success(request, success)
+                return redirect(order)
+        return _order_page(request, order, status=400, **{form_key: form})
+
+    return view
+
+
+order_requirements = _order_step(
+    RequirementsForm, "requirements_form", services.submit_requirements, "Requirements sent: the seller can start."
+)
+order_deliver = _order_step(DeliveryForm, "delivery_form", services.deliver_order, "Delivered. The buyer has been told.")
+order_accept = _order_step(None, "", services.accept_delivery, "Delivery accepted: the order is complete.")
+order_revision = _order_step(RevisionForm, "revision_form", services.request_revision, "Revision requested.")
+order_cancel = _order_step(CancelForm, "cancel_form", services.cancel_order, "Order cancelled.")
+
+
+@login_required
+def delivery_file(request: HttpRequest, pk: int, delivery_pk: int) -> FileResponse:
+    """A delivered file, for the two parties and staff only; always a download, never rendered."""
+    delivery = selectors.delivery_for_user(order_pk=pk, delivery_pk=delivery_pk, user=request.user)
+    response = FileResponse(
+        delivery.file.open("rb"), as_attachment=True, filename=delivery.file_name,
+        content_type=delivery.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
