@@ -1,0 +1,226 @@
+"""The inbox JSON API (docs/protocol.md, "HTTP"): thin views over selectors and services.
+
+Session authentication; POST and DELETE need the CSRF token (Django's middleware). A
+conversation, message or attachment that is not the user's answers 404 exactly like one
+that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_http_methods
+
+from inbox import selectors, services
+from inbox.files import content_disposition
+from inbox.models import Attachment, Message
+from inbox.selectors import ConversationNotFound
+
+ERROR_STATUS = {
+    "forbidden": 404,
+    "blocked": 403,
+    "restricted": 403,
+    "rate_limited": 429,
+    "unavailable": 503,
+}
+NOT_FOUND = {"type": "error", "code": "not_found", "message": "Not found."}
+
+
+def _json(data: Any, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, safe=isinstance(data, dict))
+
+
+def _error(error: services.SendError, *, client_id: str | None = None) -> JsonResponse:
+    if error.code == "forbidden":
+        return _json(NOT_FOUND, 404)  # the same bytes as a missing conversation
+    response = _json(error.frame(client_id=client_id), ERROR_STATUS.get(error.code, 400))
+    if error.code == "rate_limited":
+        response["Retry-After"] = str(error.extra["retry_after"])
+    return response
+
+
+def _bad_request(message: str) -> JsonResponse:
+    return _json({"type": "error", "code": "invalid_frame", "message": message}, 400)
+
+
+def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _json({"type": "error", "code": "unauthenticated", "message": "Log in first."}, 401)
+        try:
+            return view(request, *args, **kwargs)
+        except (ConversationNotFound, Http404):
+            return _json(NOT_FOUND, 404)
+
+    return wrapper
+
+
+def _read_json(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.body.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError):
+        raise ValueError("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ValueError("The request body must be a JSON object.")
+    return data
+
+
+def _int_param(request: HttpRequest, name: str, default: int | None) -> int | None:
+    raw = request.GET.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name}: expected a whole number.")
+    return int(raw)
+
+
+@require_http_methods(["GET"])
+@api_login_required
+def conversation_list(request: HttpRequest) -> JsonResponse:
+    chosen = request.GET.get("filter", "all")
+    if chosen not in selectors.FILTERS:
+        return _bad_request(f"filter: one of {', '.join(selectors.FILTERS)}.")
+    page = selectors.inbox_page(
+        request.user,
+        filter=chosen,
+        label=request.GET.get("label") or None,
+        q=request.GET.get("q") or None,
+        cursor=request.GET.get("cursor") or None,
+    )
+    return _json({"conversations": page.summaries(), "next": page.next_cursor})
+
+
+@require_http_methods(["GET", "POST"])
+@api_login_required
+def conversation_messages(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    conversation = selectors.conversation_for_user(request.user, conversation_id)
+    if request.method == "POST":
+        return _send(request, conversation)
+    try:
+        before_seq = _int_param(request, "before_seq", None)
+        limit = _int_param(request, "limit", 50)
+    except ValueError as exc:
+        return _bad_request(str(exc))
+    messages, has_more = selectors.history_page(request.user, conversation, before_seq=before_seq, limit=limit)
+    return _json(
+        {
+            "messages": [selectors.serialize_message(m, for_user=request.user) for m in messages],
+            "has_more": has_more,
+            "last_seq": conversation.last_seq,
+        }
+    )
+
+
+def _send_arguments(request: HttpRequest) -> tuple[str, str, list[services.AttachmentUpload]]:
+    """(client_id, body, attachments) from a JSON body or a multipart form with files."""
+    if request.content_type == "multipart/form-data":
+        uploads = [
+            services.AttachmentUpload(name=f.name or "", content=f.read())
+            for f in request.FILES.getlist("files")
+        ]
+        return request.POST.get("client_id", ""), request.POST.get("body", ""), uploads
+    data = _read_json(request)
+    client_id, body = data.get("client_id", ""), data.get("body")
+    if not isinstance(client_id, str) or not isinstance(body, str):
+        raise ValueError("client_id and body: expected text.")
+    return client_id, body, []
+
+
+def _send(request: HttpRequest, conversation) -> JsonResponse:
+    try:
+        client_id, body, uploads = _send_arguments(request)
+    except ValueError as exc:
+        return _bad_request(str(exc))
+    if not 8 <= len(client_id) <= 64:
+        return _bad_request("client_id: expected 8 to 64 characters.")
+    try:
+        sent = services.send_message(
+            conversation=conversation, sender=request.user, body=body, client_id=client_id, attachments=uploads
+        )
+    except services.SendError as error:
+        return _error(error, client_id=client_id)
+    return _json(sent.ack, 200 if sent.duplicate else 201)
+
+
+STATE_FIELDS = ("starred", "archived", "spam", "muted")
+
+
+@require_http_methods(["POST"])
+@api_login_required
+def conversation_state(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    conversation = selectors.conversation_for_user(request.user, conversation_id)
+    try:
+        data = _read_json(request)
+    except ValueError as exc:
+        return _bad_request(str(exc))
+    changes: dict[str, Any] = {}
+    for name in STATE_FIELDS:
+        if name in data:
+            if not isinstance(data[name], bool):
+                return _bad_request(f"{name}: expected true or false.")
+            changes[name] = data[name]
+    if "labels" in data:
+        changes["labels"] = data["labels"]
+    try:
+        services.update_participant(conversation=conversation, user=request.user, **changes)
+    except ValidationError as exc:
+        return _bad_request(" ".join(exc.messages))
+    participant = selectors.inbox_participant(request.user, conversation_id)
+    return _json({"conversation": selectors.serialize_summary(participant)})
+
+
+@require_http_methods(["POST", "DELETE"])
+@api_login_required
+def block(request: HttpRequest, username: str) -> JsonResponse:
+    other = get_object_or_404(get_user_model(), username=username, is_active=True)
+    try:
+        if request.method == "POST":
+            services.block_user(blocker=request.user, blocked=other)
+        else:
+            services.unblock_user(blocker=request.user, blocked=other)
+    except services.SendError as error:
+        return _error(error)
+    return _json({"username": other.username, "blocked": request.method == "POST"})
+
+
+@require_http_methods(["POST"])
+@api_login_required
+def report(request: HttpRequest, message_id: int) -> JsonResponse:
+    message = selectors.message_for_user(request.user, message_id)
+    try:
+        data = _read_json(request)
+        reason, note = data.get("reason", ""), data.get("note", "")
+        if not isinstance(reason, str) or not isinstance(note, str):
+            raise ValueError("reason and note: expected text.")
+        services.report_message(reporter=request.user, message=message, reason=reason, note=note)
+    except ValueError as exc:
+        return _bad_request(str(exc))
+    except ValidationError as exc:
+        return _bad_request(" ".join(exc.messages))
+    except services.SendError as error:
+        return _error(error)
+    return _json({"reported": True}, 201)
+
+
+@require_http_methods(["GET"])
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """The file, to participants and staff only, always as a download of the detected type."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    item = selectors.attachment_for_user(request.user, attachment_id)
+    if item is None:
+        raise Http404("No such file.")
+    response = FileResponse(item.file.open("rb"), content_type=item.content_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition(item.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Length"] = str(item.size)
+    return response

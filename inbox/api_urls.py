@@ -1,0 +1,17 @@
+"""JSON API and file downloads of the inbox, included at the site root by config/urls.py.
+(The inbox pages under /inbox/ are in inbox/urls.py.)"""
+
+from django.urls import path
+
+from inbox import api
+
+app_name = "inbox_api"
+
+urlpatterns = [
+    path("api/inbox/conversations/", api.conversation_list, name="conversations"),
+    path("api/inbox/conversations/<int:conversation_id>/messages/", api.conversation_messages, name="messages"),
+    path("api/inbox/conversations/<int:conversation_id>/state/", api.conversation_state, name="state"),
+    path("api/inbox/users/<str:username>/block/", api.block, name="block"),
+    path("api/inbox/messages/<int:message_id>/report/", api.report, name="report"),
+    path("inbox/attachments/<int:attachment_id>/", api.attachment, name="attachment"),
+]

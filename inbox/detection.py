@@ -1,0 +1,52 @@
+"""The inbox's use of the contact detector (moderation.contact): one adapter, one place.
+
+The detector is imported when first used, so that loading models and migrations does not
+load its tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Detection", "detect_contact", "name_has_contact", "notice_for"]
+
+_KIND_WORDS = {"phone": "a phone number", "email": "an email address", "handle": "a social handle", "link": "a link"}
+
+
+@dataclass(frozen=True)
+class Detection:
+    delivered_body: str
+    findings: list[dict[str, object]]
+
+
+def detect_contact(body: str, history: Sequence[str] = ()) -> Detection:
+    """Mask contact details in `body`; `history` is the sender's recent messages, oldest first,
+    so that a number split across several messages is still found."""
+    from moderation.contact import scan
+
+    result = scan(body, history=list(history))
+    return Detection(delivered_body=result.masked, findings=[finding.to_dict() for finding in result.findings])
+
+
+def name_has_contact(name: str) -> bool:
+    """True when a file name carries contact details (such a file is refused)."""
+    from moderation.contact import scan
+
+    return scan(name).has_contact
+
+
+def notice_for(findings: Sequence[dict[str, object]]) -> str | None:
+    """The sentence shown to a sender whose message was masked, or None."""
+    if not findings:
+        return None
+    kinds = []
+    for finding in findings:
+        words = _KIND_WORDS.get(str(finding.get("kind")), "contact details")
+        if words not in kinds:
+            kinds.append(words)
+    listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+    return (
+        f"We hid {listed}: sharing contact details is against the rules. Keep talking and paying "
+        "on Gigbox, where your order is protected."
+    )

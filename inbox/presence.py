@@ -1,0 +1,72 @@
+"""Who is online: a cache key per user, refreshed by every socket's pings, and a count of
+the user's open sockets across all server processes.
+
+A user is online while the key lives. The key expires ONLINE_TTL seconds after the last
+ping, so a server that dies without closing its sockets cannot leave anyone online for
+long. The socket count decides when the last tab closed (then last_seen_at is stored).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.cache import cache
+
+from inbox.chain import format_timestamp
+
+__all__ = ["ONLINE_TTL", "is_online", "socket_opened", "socket_alive", "socket_closed", "presence_frame"]
+
+ONLINE_TTL = 60  # seconds; clients ping every 25 s
+
+
+def _online_key(user_id: int) -> str:
+    return f"inbox:online:{user_id}"
+
+
+def _sockets_key(user_id: int) -> str:
+    return f"inbox:sockets:{user_id}"
+
+
+def is_online(user_id: int) -> bool:
+    return cache.get(_online_key(user_id)) is not None
+
+
+def socket_opened(user_id: int) -> bool:
+    """Count a new socket; True when the user was offline before it."""
+    was_online = is_online(user_id)
+    cache.add(_sockets_key(user_id), 0, timeout=ONLINE_TTL)
+    try:
+        cache.incr(_sockets_key(user_id))
+    except ValueError:  # expired in between
+        cache.set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
+    cache.set(_online_key(user_id), 1, timeout=ONLINE_TTL)
+    return not was_online
+
+
+def socket_alive(user_id: int) -> None:
+    """A ping: keep the user online for another ONLINE_TTL seconds."""
+    cache.set(_online_key(user_id), 1, timeout=ONLINE_TTL)
+    if not cache.touch(_sockets_key(user_id), timeout=ONLINE_TTL):
+        cache.set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
+
+
+def socket_closed(user_id: int) -> bool:
+    """Uncount a socket; True when it was the user's last one (they are offline now)."""
+    try:
+        remaining = cache.decr(_sockets_key(user_id))
+    except ValueError:  # the count expired: nobody pinged for a while
+        remaining = 0
+    if remaining > 0:
+        return False
+    cache.delete_many([_sockets_key(user_id), _online_key(user_id)])
+    return True
+
+
+def presence_frame(*, user_id: int, online: bool, last_seen: datetime | None, timezone_name: str) -> dict[str, object]:
+    return {
+        "type": "presence",
+        "user_id": user_id,
+        "online": online,
+        "last_seen": format_timestamp(last_seen) if last_seen else None,
+        "timezone": timezone_name or "UTC",
+    }

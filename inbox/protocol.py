@@ -1,0 +1,243 @@
+"""The inbox WebSocket protocol (docs/protocol.md) as data: frame schemas and parsing.
+
+Client frames are parsed here (`parse_client_frame`), so the consumer only sees well-formed
+frames. Server frames are described by SERVER_FRAMES; the tests validate every frame the
+server sends with `validate_server_frame`. The schema language is deliberately tiny: a
+field is a type, a tuple of types, an `Obj` or a `ListOf`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "CLIENT_FRAMES",
+    "SERVER_FRAMES",
+    "MAX_FRAME_BYTES",
+    "ProtocolError",
+    "parse_client_frame",
+    "validate_server_frame",
+]
+
+MAX_FRAME_BYTES = 64 * 1024
+CLIENT_ID_LENGTH = (8, 64)
+MAX_SYNC_CONVERSATIONS = 100
+NoneType = type(None)
+
+
+@dataclass(frozen=True)
+class Obj:
+    required: Mapping[str, Any]
+    optional: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Any
+
+
+ATTACHMENT = Obj({"id": int, "name": str, "size": int, "content_type": str, "url": str})
+MESSAGE = Obj(
+    {
+        "id": int,
+        "conversation_id": int,
+        "seq": int,
+        "kind": str,
+        "sender_id": (int, NoneType),
+        "body": str,
+        "masked": bool,
+        "created_at": str,
+        "attachments": ListOf(ATTACHMENT),
+    },
+    {"client_id": str},
+)
+PERSON = Obj({"id": int, "username": str, "name": str})
+SUMMARY = Obj(
+    {
+        "id": int,
+        "other": PERSON,
+        "gig": (Obj({"id": int, "title": str}), NoneType),
+        "order_id": (int, NoneType),
+        "last_message": (
+            Obj({"seq": int, "sender_id": (int, NoneType), "kind": str, "body": str, "created_at": str}),
+            NoneType,
+        ),
+        "last_message_at": str,
+        "last_seq": int,
+        "unread": int,
+        "starred": bool,
+        "archived": bool,
+        "spam": bool,
+        "muted": bool,
+        "labels": ListOf(str),
+    }
+)
+
+SERVER_FRAMES: dict[str, Obj] = {
+    "hello": Obj({"user_id": int, "server_time": str, "unread_total": int}),
+    "message.ack": Obj(
+        {
+            "client_id": str,
+            "conversation_id": int,
+            "id": int,
+            "seq": int,
+            "created_at": str,
+            "body": str,
+            "masked": bool,
+            "notice": (str, NoneType),
+            "findings": ListOf(Obj({"kind": str, "reason": str})),
+        }
+    ),
+    "message.new": Obj({"message": MESSAGE}),
+    "sync.result": Obj({"conversation_id": int, "messages": ListOf(MESSAGE), "has_more": bool, "last_seq": int}),
+    "sync.resync": Obj({"conversation_id": int, "last_seq": int, "reason": str}),
+    "typing": Obj({"conversation_id": int, "user_id": int}),
+    "read": Obj({"conversation_id": int, "user_id": int, "seq": int}),
+    "unread": Obj({"conversation_id": int, "count": int, "total": int}),
+    "presence": Obj({"user_id": int, "online": bool, "last_seen": (str, NoneType), "timezone": str}),
+    "conversation.updated": Obj({"conversation": SUMMARY}),
+    "pong": Obj({}),
+    "error": Obj(
+        {"code": str, "message": str},
+        {"client_id": str, "retry_after": int, "until": str, "limit": int, "conversation_id": int},
+    ),
+}
+
+ERROR_CODES = frozenset(
+    {
+        "invalid_json",
+        "unknown_type",
+        "invalid_frame",
+        "empty",
+        "too_long",
+        "forbidden",
+        "blocked",
+        "restricted",
+        "rate_limited",
+        "unavailable",
+        "flooding",
+        "invalid_attachment",
+    }
+)
+
+
+def _type_ok(value: object, expected: type) -> bool:
+    if expected is int:  # bool is an int in Python, never in the protocol
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _check(value: object, spec: Any, path: str) -> None:
+    if isinstance(spec, tuple):
+        errors = []
+        for option in spec:
+            try:
+                _check(value, option, path)
+                return
+            except ValueError as exc:
+                errors.append(str(exc))
+        raise ValueError(" / ".join(errors))
+    if isinstance(spec, Obj):
+        if not isinstance(value, dict):
+            raise ValueError(f"{path}: expected an object, got {type(value).__name__}")
+        for key, item_spec in spec.required.items():
+            if key not in value:
+                raise ValueError(f"{path}.{key}: missing")
+            _check(value[key], item_spec, f"{path}.{key}")
+        for key, item in value.items():
+            if key in spec.required:
+                continue
+            if key not in spec.optional:
+                raise ValueError(f"{path}.{key}: not in the protocol")
+            _check(item, spec.optional[key], f"{path}.{key}")
+        return
+    if isinstance(spec, ListOf):
+        if not isinstance(value, list):
+            raise ValueError(f"{path}: expected a list, got {type(value).__name__}")
+        for index, item in enumerate(value):
+            _check(item, spec.item, f"{path}[{index}]")
+        return
+    if not _type_ok(value, spec):
+        raise ValueError(f"{path}: expected {spec.__name__}, got {type(value).__name__}")
+
+
+def validate_server_frame(frame: Mapping[str, Any]) -> None:
+    """Raise ValueError naming the first way `frame` departs from docs/protocol.md."""
+    frame = dict(frame)
+    kind = frame.pop("type", None)
+    if kind not in SERVER_FRAMES:
+        raise ValueError(f"unknown server frame type {kind!r}")
+    _check(frame, SERVER_FRAMES[kind], kind)
+    if kind == "error" and frame["code"] not in ERROR_CODES:
+        raise ValueError(f"unknown error code {frame['code']!r}")
+    json.dumps(frame)  # must survive the wire
+
+
+# Client frames ------------------------------------------------------------------------------
+
+
+class ProtocolError(Exception):
+    """A client frame that cannot be acted on; becomes an `error` frame, the socket stays."""
+
+    def __init__(self, code: str, message: str, *, client_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.client_id = code, message, client_id
+
+
+CLIENT_FRAMES: dict[str, dict[str, type]] = {
+    "message.send": {"conversation_id": int, "client_id": str, "body": str},
+    "typing": {"conversation_id": int},
+    "read": {"conversation_id": int, "seq": int},
+    "sync": {"conversations": dict},
+    "presence.subscribe": {"conversation_id": int},
+    "ping": {},
+}
+
+
+def decode_frame(raw: str | bytes) -> dict[str, Any]:
+    """JSON text (or UTF-8 bytes) to an object; anything else is `invalid_json`."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if "\x00" in text:
+            raise ValueError("NUL in frame")
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        raise ProtocolError("invalid_json", "The frame is not valid JSON text.") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid_json", "The frame must be a JSON object.")
+    return data
+
+
+def _check_sync(conversations: dict[str, Any]) -> dict[int, int]:
+    if len(conversations) > MAX_SYNC_CONVERSATIONS:
+        raise ProtocolError("invalid_frame", f"conversations: at most {MAX_SYNC_CONVERSATIONS} per sync.")
+    cursors = {}
+    for key, value in conversations.items():
+        if not key.isdigit() or not _type_ok(value, int) or value < 0:
+            raise ProtocolError(
+                "invalid_frame", "conversations: expected {\"<conversation id>\": last seq seen (a whole number)}."
+            )
+        cursors[int(key)] = value
+    return cursors
+
+
+def parse_client_frame(raw: str | bytes) -> dict[str, Any]:
+    """The frame as a dict with checked fields, or ProtocolError with the protocol's code."""
+    data = decode_frame(raw)
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in CLIENT_FRAMES:
+        raise ProtocolError("unknown_type", f"Unknown frame type {str(kind)[:40]!r}.")
+    client_id = data.get("client_id") if isinstance(data.get("client_id"), str) else None
+    for name, expected in CLIENT_FRAMES[kind].items():
+        if name not in data:
+            raise ProtocolError("invalid_frame", f"{name}: missing.", client_id=client_id)
+        if not _type_ok(data[name], expected):
+            raise ProtocolError("invalid_frame", f"{name}: expected {expected.__name__}.", client_id=client_id)
+    if kind == "message.send" and not CLIENT_ID_LENGTH[0] <= len(data["client_id"]) <= CLIENT_ID_LENGTH[1]:
+        raise ProtocolError("invalid_frame", "client_id: expected 8 to 64 characters.", client_id=client_id)
+    if kind == "sync":
+        data["conversations"] = _check_sync(data["conversations"])
+    return data

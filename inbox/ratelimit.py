@@ -1,0 +1,69 @@
+"""The per-user send limit: a fixed-window counter in the shared cache.
+
+GIGBOX_SEND_RATE_LIMIT messages per GIGBOX_SEND_RATE_WINDOW seconds, per user, across every
+server process (the cache is Redis whenever REDIS_URL is set). The window is aligned on the
+clock (window n covers [n*W, (n+1)*W)); one atomic increment admits or refuses, so a burst
+from many processes admits exactly the limit (docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+__all__ = ["Admission", "RateLimiterUnavailable", "admit_sends", "refund_sends"]
+
+
+class RateLimiterUnavailable(Exception):
+    """The shared cache did not answer: sends are refused as retryable, never let through."""
+
+
+@dataclass(frozen=True)
+class Admission:
+    admitted: int  # how many of the requested sends may go ahead (the first ones)
+    retry_after: int  # whole seconds until the window ends (for the refused ones)
+    window: int
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _key(user_id: int, window: int) -> str:
+    return f"inbox:send-rate:{user_id}:{window}"
+
+
+def admit_sends(user_id: int, count: int = 1) -> Admission:
+    """Count `count` sends by `user_id` in the current window and say how many fit."""
+    limit, length = settings.GIGBOX_SEND_RATE_LIMIT, settings.GIGBOX_SEND_RATE_WINDOW
+    now = _now()
+    window = int(now // length)
+    key = _key(user_id, window)
+    try:
+        cache.add(key, 0, timeout=length + 5)  # outlives its window a little, then expires
+        try:
+            total = cache.incr(key, count)
+        except ValueError:  # expired or evicted between add and incr
+            cache.add(key, 0, timeout=length + 5)
+            total = cache.incr(key, count)
+    except Exception as exc:  # the cache is down: fail closed, retryably
+        raise RateLimiterUnavailable(str(exc)) from exc
+    before = total - count
+    admitted = max(0, min(count, limit - before))
+    retry_after = max(1, math.ceil((window + 1) * length - now))
+    return Admission(admitted=admitted, retry_after=retry_after, window=window)
+
+
+def refund_sends(user_id: int, admission: Admission) -> None:
+    """Give back admitted sends that were not stored (the database failed), so that the
+    client's retry of the same message is not refused for it."""
+    if admission.admitted <= 0:
+        return
+    try:
+        cache.decr(_key(user_id, admission.window), admission.admitted)
+    except Exception:  # the window ended meanwhile, or the cache is down: nothing to give back
+        pass

@@ -1,0 +1,334 @@
+"""Reads of the inbox, already filtered by who may see them, and the protocol's objects.
+
+Every read of a conversation goes through `conversation_for_user`, which answers
+ConversationNotFound both for a conversation that does not exist and for one that is not
+the user's: outsiders cannot tell the two apart.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import F, Prefetch, Q, Sum
+from django.urls import reverse
+
+from inbox.chain import format_timestamp
+from inbox.detection import notice_for
+from inbox.models import Attachment, Conversation, Message, Participant
+
+__all__ = [
+    "ConversationNotFound",
+    "InboxPage",
+    "conversation_for_user",
+    "participant_for_user",
+    "inbox_page",
+    "history_page",
+    "messages_after",
+    "search_messages",
+    "unread_total",
+    "serialize_message",
+    "serialize_summary",
+    "ack_frame",
+]
+
+MAX_LABELS = 10
+FILTERS = ("all", "unread", "starred", "archived", "spam")
+PREVIEW_CHARS = 140
+
+
+class ConversationNotFound(Exception):
+    """No such conversation, or not the user's: the same answer for both."""
+
+
+def conversation_for_user(user, conversation_id: int) -> Conversation:
+    """The conversation if `user` takes part in it, else ConversationNotFound."""
+    if not getattr(user, "is_authenticated", False):
+        raise ConversationNotFound(conversation_id)
+    conversation = (
+        Conversation.objects.filter(pk=conversation_id)
+        .filter(Q(user_a_id=user.pk) | Q(user_b_id=user.pk))
+        .first()
+    )
+    if conversation is None:
+        raise ConversationNotFound(conversation_id)
+    return conversation
+
+
+def participant_for_user(user, conversation_id: int) -> Participant:
+    """The user's side of the conversation (with the conversation), else ConversationNotFound."""
+    if not getattr(user, "is_authenticated", False):
+        raise ConversationNotFound(conversation_id)
+    participant = (
+        Participant.objects.select_related("conversation").filter(conversation_id=conversation_id, user_id=user.pk).first()
+    )
+    if participant is None:
+        raise ConversationNotFound(conversation_id)
+    return participant
+
+
+SUMMARY_RELATED = (
+    "conversation__user_a__seller_profile",
+    "conversation__user_b__seller_profile",
+    "conversation__gig",
+    "conversation__last_message",
+)
+
+
+def inbox_participant(user, conversation_id: int) -> Participant:
+    """The user's side of one conversation, with what its summary shows."""
+    participant = (
+        Participant.objects.select_related(*SUMMARY_RELATED).filter(conversation_id=conversation_id, user_id=user.pk).first()
+    )
+    if participant is None:
+        raise ConversationNotFound(conversation_id)
+    return participant
+
+
+def message_for_user(user, message_id: int) -> Message:
+    """A message of one of the user's conversations, else ConversationNotFound."""
+    message = (
+        Message.objects.select_related("conversation")
+        .filter(pk=message_id, conversation__participants__user_id=user.pk)
+        .first()
+    )
+    if message is None:
+        raise ConversationNotFound(message_id)
+    return message
+
+
+def attachment_for_user(user, attachment_id: int) -> Attachment | None:
+    """An attachment the user may download: a participant's, or any for staff."""
+    rows = Attachment.objects.filter(pk=attachment_id)
+    if not user.is_staff:
+        rows = rows.filter(conversation__participants__user_id=user.pk)
+    return rows.first()
+
+
+# Protocol objects ---------------------------------------------------------------------------
+
+
+def attachment_object(attachment: Attachment) -> dict[str, object]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "url": reverse("inbox_api:attachment", kwargs={"attachment_id": attachment.pk}),
+    }
+
+
+def message_object(
+    message: Message, attachments: Iterable[Attachment], *, client_id: str | None = None
+) -> dict[str, object]:
+    """The protocol's message object; `client_id` is given only in frames to the sender."""
+    data: dict[str, object] = {
+        "id": message.pk,
+        "conversation_id": message.conversation_id,
+        "seq": message.seq,
+        "kind": message.kind,
+        "sender_id": message.sender_id,
+        "body": message.delivered_body,
+        "masked": message.masked,
+        "created_at": format_timestamp(message.created_at),
+        "attachments": [attachment_object(attachment) for attachment in attachments],
+    }
+    if client_id:
+        data["client_id"] = client_id
+    return data
+
+
+def serialize_message(message: Message, *, for_user) -> dict[str, object]:
+    """The message as `for_user` sees it (attachments should be prefetched)."""
+    is_sender = message.sender_id is not None and message.sender_id == getattr(for_user, "pk", None)
+    return message_object(message, message.attachments.all(), client_id=message.client_id if is_sender else None)
+
+
+def ack_frame(message: Message) -> dict[str, object]:
+    """The `message.ack` for a stored message: the same for the first send and every resend."""
+    return {
+        "type": "message.ack",
+        "client_id": message.client_id,
+        "conversation_id": message.conversation_id,
+        "id": message.pk,
+        "seq": message.seq,
+        "created_at": format_timestamp(message.created_at),
+        "body": message.delivered_body,
+        "masked": message.masked,
+        "notice": notice_for(message.findings),
+        "findings": [{"kind": str(f.get("kind", "")), "reason": str(f.get("reason", ""))} for f in message.findings],
+    }
+
+
+def _person(user) -> dict[str, object]:
+    return {"id": user.pk, "username": user.username, "name": user.public_name}
+
+
+def serialize_summary(participant: Participant) -> dict[str, object]:
+    """One row of the inbox list (select the related objects `inbox_page` selects)."""
+    conversation = participant.conversation
+    other = conversation.user_b if participant.user_id == conversation.user_a_id else conversation.user_a
+    last = conversation.last_message
+    return {
+        "id": conversation.pk,
+        "other": _person(other),
+        "gig": {"id": conversation.gig.pk, "title": conversation.gig.title} if conversation.gig_id else None,
+        "order_id": conversation.order_id,
+        "last_message": None
+        if last is None
+        else {
+            "seq": last.seq,
+            "sender_id": last.sender_id,
+            "kind": last.kind,
+            "body": last.delivered_body[:PREVIEW_CHARS],
+            "created_at": format_timestamp(last.created_at),
+        },
+        "last_message_at": format_timestamp(conversation.last_message_at),
+        "last_seq": conversation.last_seq,
+        "unread": max(conversation.last_seq - participant.last_read_seq, 0),
+        "starred": participant.starred,
+        "archived": participant.archived,
+        "spam": participant.spam,
+        "muted": participant.muted,
+        "labels": list(participant.labels),
+    }
+
+
+# The inbox list -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    participants: list[Participant]
+    next_cursor: str | None
+
+    def summaries(self) -> list[dict[str, object]]:
+        return [serialize_summary(participant) for participant in self.participants]
+
+
+def _encode_cursor(participant: Participant) -> str:
+    raw = f"{participant.conversation.last_message_at.isoformat()}|{participant.conversation_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, conversation_id = raw.rsplit("|", 1)
+        return datetime.fromisoformat(moment), int(conversation_id)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _label_filter(label: str) -> Q:
+    # JSON "contains" is not portable to SQLite; labels are capped at MAX_LABELS, so looking
+    # at each position is exact on both databases.
+    query = Q()
+    for index in range(MAX_LABELS):
+        query |= Q(**{f"labels__{index}": label})
+    return query
+
+
+def inbox_page(
+    user, *, filter: str = "all", label: str | None = None, q: str | None = None, cursor: str | None = None, limit: int = 30
+) -> InboxPage:
+    """The user's conversations, newest activity first; one query whatever the page size.
+
+    `all` leaves out archived and spam threads, as every mail client does; `unread`,
+    `starred`, `archived` and `spam` show those alone.
+    """
+    rows = Participant.objects.filter(user_id=user.pk).select_related(*SUMMARY_RELATED)
+    if filter == "archived":
+        rows = rows.filter(archived=True, spam=False)
+    elif filter == "spam":
+        rows = rows.filter(spam=True)
+    else:
+        rows = rows.filter(archived=False, spam=False)
+        if filter == "starred":
+            rows = rows.filter(starred=True)
+        elif filter == "unread":
+            rows = rows.filter(last_read_seq__lt=F("conversation__last_seq"))
+    if label:
+        rows = rows.filter(_label_filter(label))
+    if q:
+        # The other person's name or the gig's title: never one's own name, which every row has.
+        rows = rows.filter(
+            Q(conversation__user_a_id=user.pk, conversation__user_b__username__icontains=q)
+            | Q(conversation__user_b_id=user.pk, conversation__user_a__username__icontains=q)
+            | Q(conversation__gig__title__icontains=q)
+        )
+    position = _decode_cursor(cursor) if cursor else None
+    if position is not None:
+        moment, conversation_id = position
+        rows = rows.filter(
+            Q(conversation__last_message_at__lt=moment)
+            | Q(conversation__last_message_at=moment, conversation_id__lt=conversation_id)
+        )
+    limit = max(1, min(limit, 100))
+    page = list(rows.order_by("-conversation__last_message_at", "-conversation_id")[: limit + 1])
+    next_cursor = _encode_cursor(page[limit - 1]) if len(page) > limit else None
+    return InboxPage(participants=page[:limit], next_cursor=next_cursor)
+
+
+def unread_total(user) -> int:
+    """Unread messages over all the user's conversations but spam, in one query."""
+    total = (
+        Participant.objects.filter(user_id=user.pk, spam=False)
+        .aggregate(total=Sum(F("conversation__last_seq") - F("last_read_seq")))
+        .get("total")
+    )
+    return max(int(total or 0), 0)
+
+
+def unread_counts(user, conversation_id: int) -> tuple[int, int]:
+    """(unread in this conversation, unread in all) for the `unread` frame."""
+    participant = Participant.objects.select_related("conversation").get(conversation_id=conversation_id, user_id=user.pk)
+    return max(participant.conversation.last_seq - participant.last_read_seq, 0), unread_total(user)
+
+
+# Messages -----------------------------------------------------------------------------------
+
+
+def _messages(conversation: Conversation):
+    return Message.objects.filter(conversation=conversation).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    )
+
+
+def history_page(user, conversation: Conversation, *, before_seq: int | None = None, limit: int = 50) -> tuple[list[Message], bool]:
+    """A page of the conversation ending before `before_seq` (or at the head), oldest first,
+    and whether there is more before it."""
+    conversation_for_user(user, conversation.pk)
+    limit = max(1, min(limit, 200))
+    rows = _messages(conversation)
+    if before_seq is not None:
+        rows = rows.filter(seq__lt=before_seq)
+    page = list(rows.order_by("-seq")[: limit + 1])
+    has_more = len(page) > limit
+    return list(reversed(page[:limit])), has_more
+
+
+def messages_after(user, conversation: Conversation, after_seq: int, limit: int) -> list[Message]:
+    """Messages with seq > after_seq, oldest first, at most `limit` (the catch-up read)."""
+    conversation_for_user(user, conversation.pk)
+    return list(_messages(conversation).filter(seq__gt=after_seq).order_by("seq")[:limit])
+
+
+def search_messages(user, q: str, limit: int = 50) -> list[Message]:
+    """The user's messages whose delivered text contains `q`, newest first."""
+    q = q.strip()
+    if not q:
+        return []
+    mine = Participant.objects.filter(user_id=user.pk).values("conversation_id")
+    return list(
+        Message.objects.filter(conversation_id__in=mine, delivered_body__icontains=q)
+        .select_related("conversation")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("-created_at", "-id")[: max(1, min(limit, 200))]
+    )
+
+
+def participants_of(conversation_ids: Sequence[int]) -> list[Participant]:
+    return list(Participant.objects.filter(conversation_id__in=conversation_ids))

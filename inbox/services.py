@@ -1,0 +1,785 @@
+"""Every write of the inbox. `send_messages` is the one path by which messages are stored.
+
+The send path (DESIGN.md "One path for every message"), per batch of requests:
+  1. access: the conversation exists and the sender takes part, is active, is not blocked
+     either way and is not under a messaging restriction (`check_sender_sanctions`);
+  2. idempotency: a (sender, client_id) already stored answers with the stored message
+     (checked before the rate limit, so a retry never counts twice);
+  3. limits: body length in code points, no NUL, and the per-user rate limit;
+  4. detection: contact details masked, with the sender's recent messages as history;
+  5. one transaction for the whole batch: conversations locked in pk order, seq and hash
+     chain, bulk insert, flags for masked messages, conversation heads, read state.
+Steps 1-4 run outside the transaction. Broadcasting is the caller's, after commit: the
+WebSocket writer (inbox/writer.py) does it itself; `send_message` registers it on commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from inbox import chain
+from inbox.detection import detect_contact, name_has_contact
+from inbox.files import clean_file_name, detect_content_type
+from inbox.models import Attachment, Block, Conversation, Message, Participant, attachment_upload_to
+from inbox.ratelimit import Admission, RateLimiterUnavailable, admit_sends, refund_sends
+from inbox.selectors import MAX_LABELS, SUMMARY_RELATED, ack_frame, message_object, serialize_summary, unread_total
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "SendError",
+    "SendRequest",
+    "SentMessage",
+    "AttachmentUpload",
+    "send_messages",
+    "send_message",
+    "post_system_message",
+    "broadcast_message",
+    "get_or_start_conversation",
+    "mark_read",
+    "update_participant",
+    "block_user",
+    "unblock_user",
+    "report_message",
+    "disconnect_user",
+    "check_sender_sanctions",
+]
+
+HISTORY_MESSAGES = 5
+HISTORY_WINDOW = timedelta(minutes=15)
+LABEL_MAX_CHARS = 30
+LOCK_TIMEOUT = "3s"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+class SendError(Exception):
+    """Why a message (or another inbox write) was refused; `code` is a protocol error code."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.code, self.message, self.extra = code, message, extra
+
+    def frame(self, *, client_id: str | None = None) -> dict[str, Any]:
+        """The protocol's `error` frame (also the HTTP API's error body)."""
+        data: dict[str, Any] = {"type": "error", "code": self.code, "message": self.message}
+        for key, value in self.extra.items():
+            data[key] = chain.format_timestamp(value) if isinstance(value, datetime) else value
+        if client_id:
+            data["client_id"] = client_id
+        return data
+
+    def __repr__(self) -> str:
+        return f"SendError({self.code!r}, {self.message!r})"
+
+
+def _forbidden() -> SendError:
+    return SendError("forbidden", "No such conversation.")
+
+
+def _unavailable() -> SendError:
+    return SendError("unavailable", "The server could not store the message just now; nothing was stored. Try again.")
+
+
+@dataclass(frozen=True)
+class AttachmentUpload:
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    conversation_id: int
+    sender: Any  # a marketplace.User
+    body: str
+    client_id: str
+    attachments: Sequence[AttachmentUpload] = ()
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A stored message: the sender's ack and what the participants are sent."""
+
+    message: Message
+    ack: dict[str, Any]
+    payload: dict[str, Any]  # the protocol's message object, without client_id
+    user_ids: tuple[int, ...]
+    duplicate: bool = False
+
+
+Outcome = SentMessage | SendError
+
+
+# Checks -------------------------------------------------------------------------------------
+
+
+def check_sender_sanctions(user) -> None:
+    """Raise SendError("restricted", ..., until=...) when `user` may not send messages now.
+
+    The one place for moderation sanctions on messaging; moderation fills it in. Called for
+    every sender of every batch.
+    """
+    return None
+
+
+def check_body(body: str, *, has_attachments: bool = False) -> None:
+    """Length in code points, not empty (unless files carry the message), no NUL."""
+    if not isinstance(body, str):
+        raise SendError("invalid_frame", "body: expected text.")
+    if "\x00" in body:
+        raise SendError("invalid_frame", "body: the text contains a NUL character.")
+    limit = settings.GIGBOX_MESSAGE_MAX_CHARS
+    if len(body) > limit:
+        raise SendError("too_long", f"The message is over {limit:,} characters.", limit=limit)
+    if not body.strip() and not has_attachments:
+        raise SendError("empty", "The message is empty.")
+
+
+def check_client_id(client_id: str) -> None:
+    if not isinstance(client_id, str) or len(client_id) > 64:
+        raise SendError("invalid_frame", "client_id: expected at most 64 characters.")
+
+
+@dataclass(frozen=True)
+class _CheckedFile:
+    name: str
+    content: bytes
+    content_type: str
+    sha256: str
+
+
+def check_attachment(upload: AttachmentUpload) -> _CheckedFile:
+    """Size, type by content and a name without contact details, or SendError."""
+    name = clean_file_name(upload.name)
+    limit = settings.GIGBOX_ATTACHMENT_MAX_BYTES
+    if not name:
+        raise SendError("invalid_attachment", "The file needs a name.")
+    if len(upload.content) > limit:
+        raise SendError("invalid_attachment", f"{name} is over {limit // (1024 * 1024)} MB.", limit=limit)
+    if not upload.content:
+        raise SendError("invalid_attachment", f"{name} is empty.")
+    content_type = detect_content_type(upload.content, name)
+    if content_type is None:
+        raise SendError(
+            "invalid_attachment",
+            f"{name}: only images, PDF, Office documents, zip and plain text files can be sent.",
+        )
+    if name_has_contact(name):
+        raise SendError("invalid_attachment", "The file name contains contact details: rename the file.")
+    return _CheckedFile(name, upload.content, content_type, hashlib.sha256(upload.content).hexdigest())
+
+
+# The batch write -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """A message ready to be chained and stored."""
+
+    conversation_id: int
+    kind: str
+    sender_id: int | None
+    client_id: str
+    body: str
+    delivered_body: str
+    findings: list[dict[str, Any]]
+    files: list[_CheckedFile] = field(default_factory=list)
+    stored_names: list[str] = field(default_factory=list)
+
+
+def _store_files(drafts: Sequence[_Draft]) -> None:
+    """Write attachment bytes before the transaction; `_discard_files` undoes it on failure."""
+    for draft in drafts:
+        for checked in draft.files:
+            placeholder = Attachment(conversation_id=draft.conversation_id)
+            draft.stored_names.append(default_storage.save(attachment_upload_to(placeholder, checked.name), ContentFile(checked.content)))
+
+
+def _discard_files(drafts: Sequence[_Draft]) -> None:
+    for draft in drafts:
+        for name in draft.stored_names:
+            default_storage.delete(name)
+        draft.stored_names.clear()
+
+
+def _set_lock_timeout() -> None:
+    # A lock held elsewhere turns into a quick, retryable `unavailable` instead of a hang.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+
+
+def _write_drafts(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachment]]]:
+    """Chain and insert `drafts` (in order) in one transaction; the heads move with them."""
+    from moderation.services import flag_detected_messages
+
+    with transaction.atomic():
+        _set_lock_timeout()
+        conversation_ids = sorted({draft.conversation_id for draft in drafts})
+        conversations = {
+            c.pk: c for c in Conversation.objects.select_for_update().filter(pk__in=conversation_ids).order_by("pk")
+        }
+        messages: list[Message] = []
+        for draft in drafts:
+            conversation = conversations[draft.conversation_id]
+            seq, created_at = conversation.last_seq + 1, timezone.now()
+            link = chain.ChainLink(
+                conversation_id=conversation.pk,
+                seq=seq,
+                kind=draft.kind,
+                sender_id=draft.sender_id,
+                client_id=draft.client_id,
+                body=draft.body,
+                delivered_body=draft.delivered_body,
+                findings=draft.findings,
+                attachments=[
+                    {"name": f.name, "size": len(f.content), "sha256": f.sha256, "content_type": f.content_type}
+                    for f in draft.files
+                ],
+                created_at=created_at,
+                prev_hash=conversation.last_hash,
+            )
+            message = Message(
+                conversation=conversation,
+                seq=seq,
+                kind=draft.kind,
+                sender_id=draft.sender_id,
+                client_id=draft.client_id,
+                body=draft.body,
+                delivered_body=draft.delivered_body,
+                findings=draft.findings,
+                created_at=created_at,
+                prev_hash=conversation.last_hash,
+                hash=chain.link_hash(link),
+            )
+            messages.append(message)
+            conversation.last_seq, conversation.last_hash = seq, message.hash
+            conversation.last_message_at, conversation.last_message = created_at, message
+        Message.objects.bulk_create(messages)
+        attachments = [
+            [
+                Attachment(
+                    message=message,
+                    conversation_id=message.conversation_id,
+                    file=stored_name,
+                    name=checked.name,
+                    size=len(checked.content),
+                    content_type=checked.content_type,
+                    sha256=checked.sha256,
+                )
+                for checked, stored_name in zip(draft.files, draft.stored_names, strict=True)
+            ]
+            for draft, message in zip(drafts, messages, strict=True)
+        ]
+        if any(attachments):
+            Attachment.objects.bulk_create([a for group in attachments for a in group])
+        masked = [message for message in messages if message.findings]
+        if masked:
+            flag_detected_messages(messages=masked)
+        Conversation.objects.bulk_update(
+            conversations.values(), ["last_seq", "last_hash", "last_message_at", "last_message"]
+        )
+        _update_read_state(messages)
+    return list(zip(messages, attachments, strict=True))
+
+
+def _update_read_state(messages: Sequence[Message]) -> None:
+    """Sending implies reading up to one's own message; a new message brings an archived
+    thread back to the recipient's inbox."""
+    last_sent: dict[tuple[int, int], int] = {}
+    senders: dict[int, set[int | None]] = defaultdict(set)
+    for message in messages:
+        senders[message.conversation_id].add(message.sender_id)
+        if message.sender_id is not None:
+            last_sent[(message.conversation_id, message.sender_id)] = message.seq
+    changed = []
+    for participant in Participant.objects.filter(conversation_id__in=senders.keys()):
+        read_to = last_sent.get((participant.conversation_id, participant.user_id), 0)
+        received = bool(senders[participant.conversation_id] - {participant.user_id})
+        if read_to <= participant.last_read_seq and not (received and participant.archived):
+            continue
+        participant.last_read_seq = max(participant.last_read_seq, read_to)
+        participant.archived = participant.archived and not received
+        changed.append(participant)
+    if changed:
+        Participant.objects.bulk_update(changed, ["last_read_seq", "archived"])
+
+
+def _sent(message: Message, attachments: Sequence[Attachment], conversation: Conversation) -> SentMessage:
+    return SentMessage(
+        message=message,
+        ack=ack_frame(message),
+        payload=message_object(message, attachments),
+        user_ids=conversation.user_ids(),
+    )
+
+
+# Sending ------------------------------------------------------------------------------------
+
+
+class _Batch:
+    """The outcome of each request of a batch, filled in step by step."""
+
+    def __init__(self, requests: Sequence[SendRequest]) -> None:
+        self.requests = list(requests)
+        self.outcomes: list[Outcome | None] = [None] * len(self.requests)
+
+    def pending(self) -> list[int]:
+        return [i for i, outcome in enumerate(self.outcomes) if outcome is None]
+
+    def refuse_pending(self, error: SendError) -> None:
+        for i in self.pending():
+            self.outcomes[i] = error
+
+    def each_pending(self, check: Callable[[SendRequest], None]) -> None:
+        for i in self.pending():
+            try:
+                check(self.requests[i])
+            except SendError as error:
+                self.outcomes[i] = error
+
+
+def _check_access(batch: _Batch) -> dict[int, Conversation]:
+    """Conversation, participation, active account, blocks and sanctions; one query each."""
+    requests = [batch.requests[i] for i in batch.pending()]
+    conversations = Conversation.objects.in_bulk({r.conversation_id for r in requests})
+    user_ids = {uid for c in conversations.values() for uid in c.user_ids()}
+    blocked_pairs = {
+        frozenset(pair) for pair in Block.objects.filter(blocker_id__in=user_ids, blocked_id__in=user_ids).values_list("blocker_id", "blocked_id")
+    }
+    sanctions: dict[int, SendError | None] = {}
+
+    def check(request: SendRequest) -> None:
+        conversation = conversations.get(request.conversation_id)
+        sender = request.sender
+        if conversation is None or sender.pk not in conversation.user_ids() or not sender.is_active:
+            raise _forbidden()
+        if frozenset((sender.pk, conversation.other_user_id(sender.pk))) in blocked_pairs:
+            raise SendError("blocked", "You cannot message this person.")
+        if sender.pk not in sanctions:
+            try:
+                check_sender_sanctions(sender)
+                sanctions[sender.pk] = None
+            except SendError as error:
+                sanctions[sender.pk] = error
+        if sanctions[sender.pk] is not None:
+            raise sanctions[sender.pk]
+        check_client_id(request.client_id)
+
+    batch.each_pending(check)
+    return conversations
+
+
+def _answer_resends(batch: _Batch, conversations: dict[int, Conversation]) -> None:
+    """Requests whose (sender, client_id) is stored get that message's ack, whatever the body."""
+    keyed = [i for i in batch.pending() if batch.requests[i].client_id]
+    if not keyed:
+        return
+    senders = {batch.requests[i].sender.pk for i in keyed}
+    client_ids = {batch.requests[i].client_id for i in keyed}
+    stored = {
+        (m.sender_id, m.client_id): m
+        for m in Message.objects.filter(sender_id__in=senders, client_id__in=client_ids)
+        .select_related("conversation")
+        .prefetch_related("attachments")
+    }
+    for i in keyed:
+        request = batch.requests[i]
+        message = stored.get((request.sender.pk, request.client_id))
+        if message is not None:
+            sent = _sent(message, message.attachments.all(), message.conversation)
+            batch.outcomes[i] = SentMessage(sent.message, sent.ack, sent.payload, sent.user_ids, duplicate=True)
+
+
+def _check_content(batch: _Batch) -> dict[int, list[_CheckedFile]]:
+    files: dict[int, list[_CheckedFile]] = {}
+    for i in batch.pending():
+        request = batch.requests[i]
+        try:
+            check_body(request.body, has_attachments=bool(request.attachments))
+            files[i] = [check_attachment(upload) for upload in request.attachments]
+        except SendError as error:
+            batch.outcomes[i] = error
+    return files
+
+
+def _apply_rate_limit(batch: _Batch) -> list[tuple[int, Admission]]:
+    """Admit the first sends of each sender that fit their window; refuse the rest."""
+    by_sender: dict[int, list[int]] = defaultdict(list)
+    seen_keys: set[tuple[int, str]] = set()
+    for i in batch.pending():
+        request = batch.requests[i]
+        key = (request.sender.pk, request.client_id)
+        if request.client_id and key in seen_keys:
+            continue  # the same message twice in one batch counts once
+        seen_keys.add(key)
+        by_sender[request.sender.pk].append(i)
+    admissions = []
+    for sender_id, indexes in by_sender.items():
+        try:
+            admission = admit_sends(sender_id, len(indexes))
+        except RateLimiterUnavailable:
+            logger.warning("send rate limiter unavailable; refusing %d sends", len(indexes))
+            for i in indexes:
+                batch.outcomes[i] = _unavailable()
+            continue
+        admissions.append((sender_id, admission))
+        for i in indexes[admission.admitted :]:
+            batch.outcomes[i] = SendError(
+                "rate_limited",
+                f"You are sending messages too fast; try again in {admission.retry_after} s.",
+                retry_after=admission.retry_after,
+            )
+    return admissions
+
+
+def _recent_history(batch: _Batch) -> dict[tuple[int, int], list[str]]:
+    """The sender's last user messages in each conversation (15 minutes, 5 at most)."""
+    pairs = {(batch.requests[i].conversation_id, batch.requests[i].sender.pk) for i in batch.pending()}
+    if not pairs:
+        return {}
+    since = timezone.now() - HISTORY_WINDOW
+    query = Q()
+    for conversation_id, sender_id in pairs:
+        query |= Q(conversation_id=conversation_id, sender_id=sender_id)
+    history: dict[tuple[int, int], list[str]] = defaultdict(list)
+    rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by("-seq")
+    for conversation_id, sender_id, body in rows.values_list("conversation_id", "sender_id", "body"):
+        recent = history[(conversation_id, sender_id)]
+        if len(recent) < HISTORY_MESSAGES:
+            recent.insert(0, body)
+    return history
+
+
+def _draft_messages(batch: _Batch, files: dict[int, list[_CheckedFile]]) -> dict[int, _Draft]:
+    history = _recent_history(batch)
+    drafts: dict[int, _Draft] = {}
+    first_of_key: dict[tuple[int, str], int] = {}
+    for i in batch.pending():
+        request = batch.requests[i]
+        key = (request.sender.pk, request.client_id)
+        if request.client_id and key in first_of_key:
+            continue  # a repeat inside the batch: answered with the first one's outcome
+        first_of_key[key] = i
+        recent = history[(request.conversation_id, request.sender.pk)]
+        detection = detect_contact(request.body, recent[-HISTORY_MESSAGES:])
+        recent.append(request.body)
+        drafts[i] = _Draft(
+            conversation_id=request.conversation_id,
+            kind=Message.Kind.USER,
+            sender_id=request.sender.pk,
+            client_id=request.client_id,
+            body=request.body,
+            delivered_body=detection.delivered_body,
+            findings=detection.findings,
+            files=files.get(i, []),
+        )
+    return drafts
+
+
+def _store(batch: _Batch, drafts: dict[int, _Draft], conversations: dict[int, Conversation]) -> None:
+    order = sorted(drafts)
+    _store_files(drafts.values())
+    try:
+        written = _write_drafts([drafts[i] for i in order])
+    except BaseException:
+        _discard_files(drafts.values())
+        raise
+    for i, (message, attachments) in zip(order, written, strict=True):
+        batch.outcomes[i] = _sent(message, attachments, conversations[message.conversation_id])
+
+
+def _copy_repeats(batch: _Batch) -> None:
+    """A client_id sent twice in one batch: the repeat gets the first one's answer."""
+    first: dict[tuple[int, str], Outcome] = {}
+    for request, outcome in zip(batch.requests, batch.outcomes):
+        if request.client_id and outcome is not None:
+            first.setdefault((request.sender.pk, request.client_id), outcome)
+    for i in batch.pending():
+        request = batch.requests[i]
+        outcome = first.get((request.sender.pk, request.client_id))
+        if isinstance(outcome, SentMessage):
+            batch.outcomes[i] = SentMessage(outcome.message, outcome.ack, outcome.payload, outcome.user_ids, duplicate=True)
+        elif outcome is not None:
+            batch.outcomes[i] = outcome
+
+
+def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
+    """Store a batch of sends in one transaction; one outcome per request, in order.
+
+    Never raises for a refused request: its outcome is the SendError. A database that does
+    not answer refuses every request of the batch as `unavailable` (nothing stored, retry).
+    """
+    batch = _Batch(requests)
+    admissions: list[tuple[int, Admission]] = []
+    try:
+        conversations = _check_access(batch)
+        _answer_resends(batch, conversations)
+        files = _check_content(batch)
+        admissions = _apply_rate_limit(batch)
+        drafts = _draft_messages(batch, files)
+        if drafts:
+            try:
+                _store(batch, drafts, conversations)
+            except IntegrityError:
+                # Another process stored one of these client_ids meanwhile: answer those from
+                # the database and write the others again.
+                _answer_resends(batch, conversations)
+                drafts = {i: d for i, d in drafts.items() if batch.outcomes[i] is None}
+                if drafts:
+                    _store(batch, drafts, conversations)
+        _copy_repeats(batch)
+    except (OperationalError, DatabaseError) as exc:
+        logger.warning("send batch of %d failed: %s", len(batch.requests), exc)
+        for sender_id, admission in admissions:
+            refund_sends(sender_id, admission)
+        batch.refuse_pending(_unavailable())
+        batch.outcomes = [
+            _unavailable() if isinstance(outcome, SentMessage) and not outcome.duplicate else outcome
+            for outcome in batch.outcomes
+        ]
+    return [outcome if outcome is not None else _unavailable() for outcome in batch.outcomes]
+
+
+def send_message(*, conversation: Conversation, sender, body: str, client_id: str, attachments: Sequence[AttachmentUpload] = ()) -> SentMessage:
+    """Send one message (HTTP form, API, seeds): stored, then broadcast after commit."""
+    outcome = send_messages([SendRequest(conversation.pk, sender, body, client_id, tuple(attachments))])[0]
+    if isinstance(outcome, SendError):
+        raise outcome
+    if not outcome.duplicate:
+        transaction.on_commit(lambda: _broadcast_now(outcome))
+    return outcome
+
+
+def post_system_message(*, conversation: Conversation, body: str) -> Message:
+    """Add an order event or a moderation notice to the conversation's chain and push it."""
+    check_body(body)
+    draft = _Draft(conversation.pk, Message.Kind.SYSTEM, None, "", body, body, [])
+    (message, attachments), = _write_drafts([draft])
+    sent = _sent(message, attachments, conversation)
+    transaction.on_commit(lambda: _broadcast_now(sent))
+    return message
+
+
+# Broadcasting -------------------------------------------------------------------------------
+
+
+async def group_send_safely(group: str, event: dict[str, Any]) -> None:
+    """Push to a group; a channel layer that fails costs a live frame, never a message."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(group, event)
+    except Exception:
+        logger.warning("group_send to %s failed; clients catch up with sync", group, exc_info=True)
+
+
+async def broadcast_message(sent: SentMessage) -> None:
+    """`message.new` to every socket of both participants (client_id to the sender's only)."""
+    sender_id = sent.message.sender_id
+    for user_id in sent.user_ids:
+        payload = sent.payload
+        if user_id == sender_id and sent.message.client_id:
+            payload = {**payload, "client_id": sent.message.client_id}
+        await group_send_safely(user_group(user_id), {"type": "inbox.frame", "frame": {"type": "message.new", "message": payload}})
+
+
+def _broadcast_now(sent: SentMessage) -> None:
+    async_to_sync(broadcast_message)(sent)
+
+
+def _push_frames(frames: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """Push (user_id, frame) pairs after commit."""
+
+    async def push() -> None:
+        for user_id, frame in frames:
+            await group_send_safely(user_group(user_id), {"type": "inbox.frame", "frame": frame})
+
+    transaction.on_commit(lambda: async_to_sync(push)())
+
+
+def disconnect_user(user_id: int, code: int) -> None:
+    """Close every socket of `user_id` with `code` (4403 suspended, 4401 logged out)."""
+
+    async def close() -> None:
+        await group_send_safely(user_group(user_id), {"type": "user.close", "code": code})
+
+    async_to_sync(close)()
+
+
+# Conversations and read state -----------------------------------------------------------------
+
+
+def _blocked_between(first_id: int, second_id: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=first_id, blocked_id=second_id) | Q(blocker_id=second_id, blocked_id=first_id)
+    ).exists()
+
+
+def _summary_for(conversation: Conversation, user_id: int) -> dict[str, Any]:
+    participant = Participant.objects.select_related(*SUMMARY_RELATED).get(conversation=conversation, user_id=user_id)
+    return serialize_summary(participant)
+
+
+def _push_summaries(conversation: Conversation, user_ids: Sequence[int]) -> None:
+    _push_frames([(uid, {"type": "conversation.updated", "conversation": _summary_for(conversation, uid)}) for uid in user_ids])
+
+
+@transaction.atomic
+def get_or_start_conversation(*, starter, other, gig=None, order=None) -> Conversation:
+    """The general conversation of the pair (or the order's own thread), started if need be."""
+    if other is None or starter.pk == other.pk or not other.is_active or not starter.is_active:
+        raise _forbidden()
+    if _blocked_between(starter.pk, other.pk):
+        raise SendError("blocked", "You cannot message this person.")
+    user_a_id, user_b_id = sorted((starter.pk, other.pk))
+    if order is not None:
+        if {order.buyer_id, order.seller_id} != {user_a_id, user_b_id}:
+            raise _forbidden()
+        existing = Conversation.objects.filter(order=order).first()
+        gig = order.gig
+    else:
+        existing = Conversation.objects.filter(user_a_id=user_a_id, user_b_id=user_b_id, order__isnull=True).first()
+    if existing is not None:
+        if gig is not None and existing.gig_id is None:
+            existing.gig = gig
+            existing.save(update_fields=["gig"])
+        return existing
+    try:
+        with transaction.atomic():
+            conversation = _create_conversation(user_a_id, user_b_id, gig=gig, order=order)
+    except IntegrityError:  # started by the other side at the same moment
+        lookup = {"order": order} if order is not None else {"user_a_id": user_a_id, "user_b_id": user_b_id, "order__isnull": True}
+        return Conversation.objects.get(**lookup)
+    _push_summaries(conversation, conversation.user_ids())
+    return conversation
+
+
+def _create_conversation(user_a_id: int, user_b_id: int, *, gig, order) -> Conversation:
+    now = timezone.now()
+    conversation = Conversation(
+        user_a_id=user_a_id, user_b_id=user_b_id, gig=gig, order=order, created_at=now, last_message_at=now, last_hash="0" * 64
+    )
+    conversation.full_clean(exclude=["last_hash"])
+    conversation.save()
+    conversation.last_hash = chain.genesis_hash(conversation.pk)
+    conversation.save(update_fields=["last_hash"])
+    Participant.objects.bulk_create([Participant(conversation=conversation, user_id=uid) for uid in (user_a_id, user_b_id)])
+    return conversation
+
+
+def _participant(conversation: Conversation, user) -> Participant:
+    participant = Participant.objects.filter(conversation_id=conversation.pk, user_id=getattr(user, "pk", None)).first()
+    if participant is None:
+        raise _forbidden()
+    return participant
+
+
+@transaction.atomic
+def mark_read(*, conversation: Conversation, user, seq: int) -> int:
+    """Move the user's read mark forward to `seq` (never back, never past the head).
+
+    Tells the other participant ("Seen") and the user's tabs (unread counts). Returns the
+    read mark now stored.
+    """
+    participant = _participant(conversation, user)
+    head = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
+    seq = max(0, min(int(seq), head))
+    updated = Participant.objects.filter(pk=participant.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
+    if not updated:
+        return max(participant.last_read_seq, seq)
+    other_id = conversation.other_user_id(user.pk)
+    frames: list[tuple[int, dict[str, Any]]] = [
+        (user.pk, {"type": "unread", "conversation_id": conversation.pk, "count": head - seq, "total": unread_total(user)})
+    ]
+    if not _blocked_between(user.pk, other_id):
+        frames.append((other_id, {"type": "read", "conversation_id": conversation.pk, "user_id": user.pk, "seq": seq}))
+    _push_frames(frames)
+    return seq
+
+
+def clean_labels(labels: Sequence[str]) -> list[str]:
+    if not isinstance(labels, (list, tuple)) or not all(isinstance(label, str) for label in labels):
+        raise ValidationError("Labels are a list of words.", code="invalid")
+    cleaned: list[str] = []
+    for label in labels:
+        label = " ".join(label.split())
+        if not label or len(label) > LABEL_MAX_CHARS:
+            raise ValidationError(f"A label has 1 to {LABEL_MAX_CHARS} characters.", code="invalid")
+        if label not in cleaned:
+            cleaned.append(label)
+    if len(cleaned) > MAX_LABELS:
+        raise ValidationError(f"At most {MAX_LABELS} labels per conversation.", code="invalid")
+    return cleaned
+
+
+@transaction.atomic
+def update_participant(
+    *,
+    conversation: Conversation,
+    user,
+    starred: bool | None = None,
+    archived: bool | None = None,
+    spam: bool | None = None,
+    muted: bool | None = None,
+    labels: Sequence[str] | None = None,
+) -> Participant:
+    """File the conversation on the user's side; the other participant sees nothing of it."""
+    participant = _participant(conversation, user)
+    changes = {"starred": starred, "archived": archived, "spam": spam, "muted": muted}
+    fields = [name for name, value in changes.items() if value is not None]
+    for name in fields:
+        setattr(participant, name, bool(changes[name]))
+    if labels is not None:
+        participant.labels = clean_labels(labels)
+        fields.append("labels")
+    if fields:
+        participant.full_clean()
+        participant.save(update_fields=fields)
+        _push_summaries(conversation, [user.pk])
+    return participant
+
+
+@transaction.atomic
+def block_user(*, blocker, blocked) -> Block:
+    """Refuse messages between the two from now on (existing history stays readable)."""
+    if blocker.pk == blocked.pk:
+        raise SendError("forbidden", "You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    return block
+
+
+@transaction.atomic
+def unblock_user(*, blocker, blocked) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+def report_message(*, reporter, message: Message, reason: str, note: str = ""):
+    """Report a message of the other participant to moderation (one open flag per message)."""
+    from moderation.services import report_message as file_report
+
+    conversation = message.conversation
+    if reporter.pk not in conversation.user_ids():
+        raise _forbidden()
+    if message.sender_id == reporter.pk:
+        raise SendError("forbidden", "You cannot report your own message.")
+    return file_report(reporter=reporter, message=message, reason=reason, note=note)

@@ -1,0 +1,239 @@
+"""send_message / send_messages: the one path by which messages are stored."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import OperationalError
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from inbox import services
+from inbox.models import Conversation, Message, Participant
+from inbox.services import SendError, SendRequest, send_messages
+from inbox.tests.conftest import new_client_id
+from inbox.verification import verify_conversation
+from moderation.models import Flag
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(code: str, **kwargs):
+    with pytest.raises(SendError) as info:
+        kwargs.pop("send")(**kwargs)
+    assert info.value.code == code, info.value
+    return info.value
+
+
+def test_it_stores_the_message_with_the_next_seq(conversation, alice, bob, send):
+    first = send(conversation, bob, "Hi Alice")
+    second = send(conversation, alice, "Hi Bob")
+    assert (first.message.seq, second.message.seq) == (1, 2)
+    conversation.refresh_from_db()
+    assert conversation.last_seq == 2
+    assert conversation.last_message_id == second.message.pk
+    assert conversation.last_hash == second.message.hash
+    assert second.message.prev_hash == first.message.hash
+    assert verify_conversation(conversation) is None
+
+
+def test_the_ack_carries_the_stored_message(conversation, bob, send):
+    sent = send(conversation, bob, "Hi Alice", client_id="client-0001")
+    assert sent.ack["type"] == "message.ack"
+    assert sent.ack["client_id"] == "client-0001"
+    assert (sent.ack["id"], sent.ack["seq"]) == (sent.message.pk, 1)
+    assert sent.ack["body"] == "Hi Alice" and sent.ack["masked"] is False and sent.ack["notice"] is None
+    assert sent.payload["body"] == "Hi Alice"
+    assert "client_id" not in sent.payload
+
+
+def test_a_resend_returns_the_same_ack_even_with_another_body(conversation, bob, send):
+    first = send(conversation, bob, "first body", client_id="same-key-1")
+    again = send(conversation, bob, "a different body", client_id="same-key-1")
+    assert again.duplicate is True
+    assert again.ack == first.ack
+    assert Message.objects.filter(sender=bob).count() == 1
+    assert Message.objects.get().body == "first body"
+
+
+def test_the_same_client_id_from_another_sender_is_another_message(conversation, alice, bob, send):
+    send(conversation, bob, "from bob", client_id="shared-key-1")
+    send(conversation, alice, "from alice", client_id="shared-key-1")
+    assert Message.objects.count() == 2
+
+
+def test_a_resend_is_answered_before_the_rate_limit(conversation, bob, send, settings):
+    settings.GIGBOX_SEND_RATE_LIMIT = 1
+    first = send(conversation, bob, "one", client_id="only-one-1")
+    assert send(conversation, bob, "one", client_id="only-one-1").ack == first.ack
+    refused("rate_limited", send=send, conversation=conversation, sender=bob, body="two")
+
+
+def test_a_repeat_inside_one_batch_is_stored_once(conversation, bob):
+    request = SendRequest(conversation.pk, bob, "twice", "batch-key-1")
+    first, second = send_messages([request, request])
+    assert first.ack == second.ack and second.duplicate
+    assert Message.objects.count() == 1
+
+
+@pytest.mark.parametrize("body", ["", "   ", "\n\t "])
+def test_an_empty_message_is_refused(conversation, bob, send, body):
+    refused("empty", send=send, conversation=conversation, sender=bob, body=body)
+    assert not Message.objects.exists()
+
+
+def test_the_length_limit_counts_code_points(conversation, bob, send, settings):
+    settings.GIGBOX_MESSAGE_MAX_CHARS = 5000
+    send(conversation, bob, "é" * 5000)
+    send(conversation, bob, "😀" * 5000)
+    error = refused("too_long", send=send, conversation=conversation, sender=bob, body="a" * 5001)
+    assert error.extra["limit"] == 5000
+    assert Message.objects.count() == 2
+
+
+def test_a_nul_character_is_refused(conversation, bob, send):
+    refused("invalid_frame", send=send, conversation=conversation, sender=bob, body="a\x00b")
+    assert not Message.objects.exists()
+
+
+def test_an_outsider_gets_forbidden_like_for_a_missing_conversation(conversation, charlie, send):
+    outsider = refused("forbidden", send=send, conversation=conversation, sender=charlie)
+    missing = refused("forbidden", send=send, conversation=Conversation(pk=987654), sender=charlie)
+    assert outsider.message == missing.message
+    assert not Message.objects.exists()
+
+
+def test_an_inactive_sender_is_refused(conversation, bob, send):
+    bob.is_active = False
+    bob.save()
+    refused("forbidden", send=send, conversation=conversation, sender=bob)
+
+
+@pytest.mark.parametrize("direction", ["recipient blocks sender", "sender blocks recipient"])
+def test_a_block_either_way_refuses_the_message(conversation, alice, bob, send, direction):
+    blocker, blocked = (alice, bob) if direction == "recipient blocks sender" else (bob, alice)
+    services.block_user(blocker=blocker, blocked=blocked)
+    refused("blocked", send=send, conversation=conversation, sender=bob)
+    services.unblock_user(blocker=blocker, blocked=blocked)
+    assert send(conversation, bob).message.seq == 1
+
+
+def test_the_sanctions_hook_is_asked_for_every_sender(conversation, bob, send, monkeypatch):
+    asked = []
+
+    def restricted(user):
+        asked.append(user.pk)
+        raise SendError("restricted", "Your messaging is restricted.", until="2030-01-01T00:00:00.000000Z")
+
+    monkeypatch.setattr(services, "check_sender_sanctions", restricted)
+    error = refused("restricted", send=send, conversation=conversation, sender=bob)
+    assert asked == [bob.pk]
+    assert error.frame()["until"] == "2030-01-01T00:00:00.000000Z"
+
+
+def test_contact_details_are_masked_for_delivery_and_kept_as_written(conversation, bob, send):
+    sent = send(conversation, bob, "mail me at bob.smith@example.com please")
+    message = sent.message
+    assert message.body == "mail me at bob.smith@example.com please"
+    assert "bob.smith@example.com" not in message.delivered_body
+    assert "[contact hidden]" in message.delivered_body
+    assert message.findings and message.findings[0]["kind"] == "email"
+    assert sent.ack["masked"] is True and "email" in sent.ack["notice"]
+    assert sent.ack["findings"][0]["kind"] == "email"
+    assert "bob.smith@example.com" not in str(sent.payload)
+
+
+def test_a_masked_message_is_flagged_in_the_same_transaction(conversation, bob, send):
+    sent = send(conversation, bob, "mail me at bob.smith@example.com")
+    flag = Flag.objects.get()
+    assert flag.message_id == sent.message.pk and flag.source == "detector" and flag.kinds == ["email"]
+
+
+def test_a_number_split_across_messages_is_found_with_the_senders_history(conversation, alice, bob, send):
+    send(conversation, bob, "my number is 0151")
+    send(conversation, alice, "ok")  # someone else's message is not the sender's history
+    send(conversation, bob, "2345")
+    last = send(conversation, bob, "6789")
+    assert last.message.findings, "the split number was not found"
+    assert last.message.findings[0]["split"] is True
+
+
+def test_sending_marks_the_thread_read_and_unarchives_it_for_the_recipient(conversation, alice, bob, send):
+    services.update_participant(conversation=conversation, user=alice, archived=True)
+    sent = send(conversation, bob)
+    bob_side = Participant.objects.get(conversation=conversation, user=bob)
+    alice_side = Participant.objects.get(conversation=conversation, user=alice)
+    assert bob_side.last_read_seq == sent.message.seq
+    assert alice_side.archived is False and alice_side.last_read_seq == 0
+
+
+def test_a_batch_is_one_transaction_with_one_outcome_per_request(conversation, alice, bob, charlie):
+    other = services.get_or_start_conversation(starter=charlie, other=alice)
+    requests = [
+        SendRequest(conversation.pk, bob, "one", new_client_id()),
+        SendRequest(conversation.pk, charlie, "not mine", new_client_id()),
+        SendRequest(other.pk, charlie, "two", new_client_id()),
+        SendRequest(conversation.pk, alice, "", new_client_id()),
+        SendRequest(conversation.pk, alice, "three", new_client_id()),
+    ]
+    outcomes = send_messages(requests)
+    assert [getattr(o, "code", None) for o in outcomes] == [None, "forbidden", None, "empty", None]
+    assert [o.message.seq for o in outcomes if not isinstance(o, SendError)] == [1, 1, 2]
+    for thread in (conversation, other):
+        thread.refresh_from_db()
+        assert verify_conversation(thread) is None
+
+
+def test_a_batch_costs_the_same_queries_for_one_or_many_messages(conversation, alice, bob):
+    def queries_for(count: int) -> int:
+        # Words, not numbers: digits across messages could add up to a phone number.
+        requests = [SendRequest(conversation.pk, bob, "a message", new_client_id()) for _ in range(count)]
+        with CaptureQueriesContext(connection) as captured:
+            send_messages(requests)
+        return len(captured.captured_queries)
+
+    assert queries_for(1) == queries_for(20)
+
+
+def test_a_database_that_does_not_answer_stores_nothing_and_says_unavailable(conversation, bob, monkeypatch):
+    def broken(drafts):
+        raise OperationalError("could not obtain lock")
+
+    monkeypatch.setattr(services, "_write_drafts", broken)
+    (outcome,) = send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-1")])
+    assert isinstance(outcome, SendError) and outcome.code == "unavailable"
+    assert not Message.objects.exists()
+    monkeypatch.undo()
+    (retried,) = send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-1")])
+    assert retried.message.seq == 1
+
+
+def test_an_unavailable_send_is_not_counted_against_the_rate_limit(conversation, bob, monkeypatch, settings):
+    settings.GIGBOX_SEND_RATE_LIMIT = 1
+    monkeypatch.setattr(services, "_write_drafts", lambda drafts: (_ for _ in ()).throw(OperationalError("down")))
+    send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-2")])
+    monkeypatch.undo()
+    (retried,) = send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-2")])
+    assert not isinstance(retried, SendError)
+
+
+def test_a_system_message_is_chained_without_a_sender(conversation, bob, send):
+    send(conversation, bob, "hi")
+    message = services.post_system_message(conversation=conversation, body="Order GB-000001 was placed.")
+    assert (message.kind, message.sender_id, message.seq) == ("system", None, 2)
+    conversation.refresh_from_db()
+    assert verify_conversation(conversation) is None
+
+
+def test_the_broadcast_runs_after_commit(conversation, bob, send, django_capture_on_commit_callbacks, monkeypatch):
+    pushed = []
+
+    async def fake_broadcast(sent):
+        pushed.append(sent.message.seq)
+
+    monkeypatch.setattr(services, "broadcast_message", fake_broadcast)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        send(conversation, bob)
+        assert pushed == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert pushed == [1]
