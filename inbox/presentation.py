@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from moderation.contact import MASK
 
-from inbox import selectors
+from inbox import presence, selectors
 from inbox.models import Block, Conversation, Message
 from inbox.selectors import FILTERS
 from inbox.services import SendError
@@ -233,8 +233,6 @@ def thread_context(user, conversation: Conversation, *, before_seq: int | None, 
 
 def online_user_ids(user_ids: set[int]) -> set[int]:
     """Which of these users have a live socket now (the consumers keep presence in the cache)."""
-    from inbox import presence
-
     return {user_id for user_id in user_ids if presence.is_online(user_id)}
 
 
