@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from .digits import TOKEN_RE
 from .offsets import Replacement, TextView
 
 # Runs of 3+ single characters separated by single spaces: "w a . m e".
+_SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S(?!\S)")
 _SPACED_RUN_RE = re.compile(r"(?<!\S)(?:\S )+\S(?!\S)")
 
 _OPEN = r"[(\[{<]"
@@ -34,22 +37,54 @@ _WORD_SLASH = r"\s*\b(?:slash|barra)\b\s*"
 _WORD_UNDERSCORE = r"\s*\b(?:underscore|under\s+score)\b\s*"
 _WORD_DASH = r"\s*\b(?:dash|hyphen)\b\s*"
 
-_SUBSTITUTIONS_RE = re.compile(
-    "|".join(
-        f"(?P<{name}>{pattern})"
-        for name, pattern in (
-            ("bat", _BRACKETED_AT),
-            ("bdot", _BRACKETED_DOT),
-            ("wat", _WORD_AT),
-            ("wdot", _WORD_DOT),
-            ("slash", _WORD_SLASH),
-            ("underscore", _WORD_UNDERSCORE),
-            ("dash", _WORD_DASH),
-            ("tight", _TIGHT_SYMBOL),
-        )
-    ),
-    re.IGNORECASE,
+_PARTS: dict[str, str] = {
+    "bat": _BRACKETED_AT,
+    "bdot": _BRACKETED_DOT,
+    "wat": _WORD_AT,
+    "wdot": _WORD_DOT,
+    "slash": _WORD_SLASH,
+    "underscore": _WORD_UNDERSCORE,
+    "dash": _WORD_DASH,
+    "tight": _TIGHT_SYMBOL,
+}
+_REPLACEMENT_TEXT = {"bat": "@", "wat": "@", "bdot": ".", "wdot": ".", "slash": "/", "underscore": "_", "dash": "-"}
+_DOT_WORDS = frozenset({"dot", "punto", "point", "ponto", "titik", "nuqta", "dat"})
+_MAIL_HINT_WORDS = frozenset(
+    {"gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "proton", "protonmail", "icloud",
+     "aol", "yandex", "zoho", "gmx", "rediffmail", "mail", "email", "correo", "com", "net", "org"}
 )
+_DOMAIN_HINT_RE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]{2}")
+
+
+@lru_cache(maxsize=256)
+def _substitutions_re(parts: tuple[str, ...]) -> "re.Pattern[str]":
+    """One alternation of just the substitutions this message can need."""
+    return re.compile("|".join(f"(?P<{name}>{_PARTS[name]})" for name in parts), re.IGNORECASE)
+
+
+def _active_parts(text: str, words: frozenset[str]) -> tuple[str, ...]:
+    """Which substitutions can apply: each costs a pass, so skip the idle ones."""
+    lowered = text.lower()
+    parts = []
+    if any(c in text for c in "([{<"):
+        parts += ["bat", "bdot"]
+    dot_words = not _DOT_WORDS.isdisjoint(words)
+    if ("at" in words or "arroba" in words or "arobase" in words or "atsign" in words or "attherate" in words
+            or " @ " in text) and (dot_words or not _MAIL_HINT_WORDS.isdisjoint(words) or _DOMAIN_HINT_RE.search(text)):
+        parts.append("wat")
+    if dot_words:
+        parts.append("wdot")
+    if "slash" in lowered or "barra" in lowered:
+        parts.append("slash")
+    if "underscore" in lowered or "under score" in lowered:
+        parts.append("underscore")
+    if "dash" in lowered or "hyphen" in lowered:
+        parts.append("dash")
+    if " @" in text or "@ " in text or " ." in text or " /" in text or "/ " in text:
+        parts.append("tight")
+    return tuple(parts)
+
+
 # "kevinphATgmailDOTcom": upper-case AT/DOT glued between lower-case parts.
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(AT|DOT)(?=[a-z0-9])")
 _SPLIT_PROVIDER_RE = re.compile(r"\b(g|hot|out|ya|proton|i)\s+(mail|look|hoo|cloud)\b", re.IGNORECASE)
@@ -67,35 +102,40 @@ class AddressView:
 
 
 def _spaced_runs(text: str) -> list[Replacement]:
-    reps = []
+    reps: list[Replacement] = []
+    if _SPACED_HINT_RE.search(text) is None:
+        return reps
     for m in _SPACED_RUN_RE.finditer(text):
         if m.end() - m.start() >= 5:  # at least three characters
             reps.append((m.start(), m.end(), m.group().replace(" ", "")))
     return reps
 
 
-def build_address_view(base: TextView) -> AddressView:
+def build_address_view(base: TextView, words: frozenset[str] | None = None) -> AddressView:
+    """``words``: lower-cased tokens of ``base.text`` if the caller has them."""
     spaced = base.rewrite(_spaced_runs(base.text))
     text = spaced.text
+    if words is None or spaced is not base:
+        words = frozenset(TOKEN_RE.findall(text.lower()))
     reps: list[Replacement] = []
     kinds: list[str] = []
-    for m in _SUBSTITUTIONS_RE.finditer(text):
-        kind = m.lastgroup or ""
-        raw = m.group()
-        if kind == "tight":
-            new = raw.strip()
-        else:
-            new = {"bat": "@", "wat": "@", "bdot": ".", "wdot": ".", "slash": "/",
-                   "underscore": "_", "dash": "-"}[kind]
-        reps.append((m.start(), m.end(), new))
-        kinds.append("wat" if kind == "wat" and raw.strip().lower() not in ("@",) else kind)
-    for m in _CAMEL_RE.finditer(text):
-        reps.append((m.start(), m.end(), "@" if m.group() == "AT" else "."))
-        kinds.append("camel")
-    for m in _SPLIT_PROVIDER_RE.finditer(text):
-        if (m.group(1).lower(), m.group(2).lower()) in _PROVIDER_JOIN:
-            reps.append((m.start(), m.end(), m.group(1) + m.group(2)))
-            kinds.append("join")
+    parts = _active_parts(text, words)
+    if parts:
+        for m in _substitutions_re(parts).finditer(text):
+            kind = m.lastgroup or ""
+            raw = m.group()
+            new = raw.strip() if kind == "tight" else _REPLACEMENT_TEXT[kind]
+            reps.append((m.start(), m.end(), new))
+            kinds.append("wat" if kind == "wat" and raw.strip() != "@" else kind)
+    if ("AT" in text or "DOT" in text):
+        for m in _CAMEL_RE.finditer(text):
+            reps.append((m.start(), m.end(), "@" if m.group() == "AT" else "."))
+            kinds.append("camel")
+    if "mail" in words or "look" in words or "hoo" in words or "cloud" in words:
+        for m in _SPLIT_PROVIDER_RE.finditer(text):
+            if (m.group(1).lower(), m.group(2).lower()) in _PROVIDER_JOIN:
+                reps.append((m.start(), m.end(), m.group(1) + m.group(2)))
+                kinds.append("join")
     order = sorted(range(len(reps)), key=lambda k: reps[k][0])
     reps = [reps[k] for k in order]
     kinds = [kinds[k] for k in order]

@@ -88,8 +88,12 @@ def local_context(text: str, start: int, end: int) -> Context:
 
 
 def message_has_phone_word(text: str) -> bool:
-    tokens = _WORD_RE.findall(text.lower())
-    return not PHONE_CONTEXT_WORDS.isdisjoint(tokens)
+    return has_phone_context_word(_WORD_RE.findall(text.lower()))
+
+
+def has_phone_context_word(words: list[str]) -> bool:
+    """Any phone word among the (lower-cased) tokens of a message?"""
+    return not PHONE_CONTEXT_WORDS.isdisjoint(words)
 
 
 def currency_before(text: str, start: int) -> bool:

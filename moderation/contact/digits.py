@@ -130,17 +130,19 @@ def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
     return reps
 
 
-_STRONG_DIGIT_WORDS = frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WORDS)
-_LEET_HINT_RE = re.compile(r"\d[OolIiSBZ]|[OolIi]\d")
+STRONG_DIGIT_WORDS = frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WORDS)
+# A whole word of digits and O/o/l/I/i mixed, or S/B/Z inside a digit run.
+LEET_HINT_RE = re.compile(r"\b[\dOolIi]*(?:\d[OolIi]|[OolIi]\d)[\dOolIi]*\b|\d{2}[SBZ]\d|\d[SBZ]\d{2}")
 _HAS_DIGIT_RE = re.compile(r"\d")
 
 
-def _may_need_rewrite(text: str) -> bool:
+def _may_need_rewrite(text: str, tokens: list[str] | None) -> bool:
     """Cheap test that skips the token walk for ordinary sentences."""
-    if _LEET_HINT_RE.search(text):
+    if LEET_HINT_RE.search(text):
         return True
-    tokens = TOKEN_RE.findall(text.lower())
-    hits = _STRONG_DIGIT_WORDS.intersection(tokens)
+    if tokens is None:
+        tokens = TOKEN_RE.findall(text.lower())
+    hits = STRONG_DIGIT_WORDS.intersection(tokens)
     if not hits:
         return False
     if len(hits) >= 2 or _HAS_DIGIT_RE.search(text):
@@ -148,10 +150,14 @@ def _may_need_rewrite(text: str) -> bool:
     return tokens.count(next(iter(hits))) >= 2
 
 
-def build_phone_view(base: TextView) -> PhoneView:
-    """Rewrite digit words and look-alikes of ``base`` into digits."""
+def build_phone_view(base: TextView, tokens: list[str] | None = None) -> PhoneView:
+    """Rewrite digit words and look-alikes of ``base`` into digits.
+
+    ``tokens``: the lower-cased TOKEN_RE tokens of ``base.text`` if the caller
+    already has them.
+    """
     text = base.text
-    if not _may_need_rewrite(text):
+    if not _may_need_rewrite(text, tokens):
         return PhoneView(base, ())
     reps: list[Replacement] = []
     for run in _runs(text):

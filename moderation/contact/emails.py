@@ -166,9 +166,11 @@ _NAMED_PROVIDER_RE = re.compile(
 )
 
 
-def find_named_provider_accounts(text: str, allowed_hosts: tuple[str, ...]) -> list[EmailHit]:
+def find_named_provider_accounts(text: str, words: frozenset[str]) -> list[EmailHit]:
     """ "my gmail is samdesigns" / "gmail: sam.designs" -> samdesigns@gmail.com."""
-    hits = []
+    hits: list[EmailHit] = []
+    if NAMED_PROVIDERS.isdisjoint(words):
+        return hits
     for m in _NAMED_PROVIDER_RE.finditer(text):
         name = m.group(2).rstrip(".-")
         lowered = name.lower()

@@ -22,6 +22,7 @@ _URL_RE = re.compile(
     r"(?P<path>/[^\s<>\"'`]{0,300})?",
     re.IGNORECASE,
 )
+_HOST_HINT_RE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]")
 _TRAILING_PUNCT = ".,;:!?)]}'\""
 # Paths that are pages of the site itself, not somebody's profile.
 _NON_PERSONAL_PATHS = frozenset({"", "/", "/home", "/about", "/help", "/login", "/signup", "/explore", "/download"})
@@ -56,7 +57,7 @@ def is_allowed_host(host: str, allowed_hosts: tuple[str, ...]) -> bool:
 
 def find_links(view: AddressView, allowed_hosts: tuple[str, ...]) -> list[LinkHit]:
     text = view.view.text
-    if "." not in text:
+    if "." not in text or _HOST_HINT_RE.search(text) is None:
         return []
     hits: list[LinkHit] = []
     for m in _URL_RE.finditer(text):

@@ -33,11 +33,12 @@ _SEP = r"[\s\-./\\|*_~()\[\]{}'\"]"
 CANDIDATE_RE = re.compile(
     r"(?<![^\W_])"                  # not glued to a letter or digit before
     r"(?:[(\[]\s?)?(?:\+\s?)?"      # "(+20)" / "+91"
-    r"\d(?:" + _SEP + r"{0,4}\d){4,}"  # five or more digits
+    r"\d(?:" + _SEP + r"{0,4}\d){6,}"  # seven or more digits
     r"(?![^\W_])"                   # nor after
 )
 _GROUP_RE = re.compile(r"\d+")
-MAX_RUN_DIGITS = 40
+MIN_DIGITS = 7  # the shortest subscriber numbers anywhere, with area code
+MAX_RUN_DIGITS = 40  # longer runs are hashes, card dumps or noise
 
 
 @dataclass(frozen=True)
@@ -221,12 +222,16 @@ def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
 def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_word: bool) -> list[PhoneHit]:
     groups = _trim_times(text, _groups(text, start, end))
     total = sum(len(g.digits) for g in groups)
-    if not groups or total < 5 or total > MAX_RUN_DIGITS:
+    if not MIN_DIGITS <= total <= MAX_RUN_DIGITS:
         return []
     if currency_before(text, start) or symbol_after(text, end) in ("%", "$", "€", "£", "₹"):
         return []
     if text[max(0, start - 1):start] == "#" and not view.is_obfuscated(start, end):
         return []  # "#1234567": a reference, not a number to call
+    digit_groups = [g.digits for g in groups]
+    seps = [text[a.end:b.start] for a, b in zip(groups, groups[1:])]
+    if _shape_rejects(text[start:end], digit_groups, seps):
+        return []  # a date or version anywhere in the run: none of it is a phone
     level, why = _evidence(view, text, start, end, has_msg_phone_word)
     if level == "suppress":
         return []

@@ -122,10 +122,24 @@ def match_national(digits: str, region: str) -> Optional[PhoneMatch]:
     )
 
 
-def first_national_match(
-    digits: str, regions: Iterable[str], mobile_only: bool
-) -> Optional[PhoneMatch]:
+@lru_cache(maxsize=4096)
+def _regions_for_length(regions: tuple[str, ...], length: int) -> tuple[str, ...]:
+    """The regions (in order) where a national number of ``length`` digits can exist."""
+    out = []
     for region in regions:
+        screen = _screen(region)
+        if screen is None:
+            continue
+        prefix = len(screen.national_prefix)
+        if not screen.exact or length in screen.lengths or (prefix and length - prefix in screen.lengths):
+            out.append(region)
+    return tuple(out)
+
+
+def first_national_match(
+    digits: str, regions: tuple[str, ...], mobile_only: bool
+) -> Optional[PhoneMatch]:
+    for region in _regions_for_length(regions, len(digits)):
         found = match_national(digits, region)
         if found is not None and (not mobile_only or found.number_type in MOBILE_LIKE):
             return found

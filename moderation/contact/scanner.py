@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .addresses import AddressView, build_address_view
-from .context import message_has_phone_word
-from .digits import TOKEN_RE, build_phone_view
+from .context import has_phone_context_word
+from .digits import LEET_HINT_RE, STRONG_DIGIT_WORDS, TOKEN_RE, build_phone_view
 from .emails import find_emails, find_named_provider_accounts
 from .findings import Finding, ScanResult, mask
 from .handles import find_handles
@@ -34,16 +34,20 @@ DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = ("gigbox.com", "gigbox.example")
 _PRIORITY = {"link": 0, "email": 1, "phone": 2, "handle": 3}
 
 _DELETE_DIGITS = str.maketrans("", "", "0123456789")
+_ANY_DIGIT_RE = re.compile(r"[0-9]")
 
-_ADDRESS_TRIGGER_RE = re.compile(
-    r"@|\b(?:dot|punto|ponto|titik|nuqta|arroba|arobase|slash|underscore|atsign|attherate)\b"
-    r"|[(\[{<]\s*(?:at|dot)\s*[)\]}>]|\bat\s*the\s*rate\b"
-    r"|\b(?:g\s?mail|googlemail|yahoo|ymail|hot\s?mail|outlook|proton(?:mail)?|icloud|aol|yandex|zoho|gmx|rediffmail|mail)\b"
-    r"|\w\s?\.\s?[a-z]{2,}\s?/|\w\.(?:me|gg|app|link|ee|am|us|com|net|io|co|ai|in)\b"
-    r"|[(\[{]\.[)\]}]|live:|wxid_|(?<!\S)\S \S \S \S(?!\S)",
-    re.IGNORECASE,
+# Words that can only matter to the address scanners (emails, links, handles).
+_ADDRESS_WORDS = frozenset(
+    """
+    dot punto ponto titik nuqta point arroba arobase slash underscore atsign attherate rate
+    gmail googlemail yahoo ymail hotmail outlook proton protonmail icloud aol yandex zoho gmx
+    rediffmail mail email correo live wxid upi
+    """.split()
 )
+_BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE)
+_DOMAIN_HINT_RE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]{2}")
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
+_SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S \S(?!\S)")
 _PLATFORM_WORD_SET = frozenset(PLATFORM_WORDS) | {"cash", "whats"}
 
 
@@ -57,21 +61,43 @@ def _tokens(lowered: str) -> list[str]:
     return TOKEN_RE.findall(lowered)
 
 
-def needs_address_scan(text: str, words: Iterable[str]) -> bool:
-    return (
-        _ADDRESS_TRIGGER_RE.search(text) is not None
-        or _CAMEL_AT_RE.search(text) is not None
-        or not _PLATFORM_WORD_SET.isdisjoint(words)
-    )
+def needs_address_scan(text: str, words: list[str]) -> bool:
+    """Cheap test: could this message hold an email, link or handle at all?"""
+    if "@" in text:
+        return True
+    if not _ADDRESS_WORDS.isdisjoint(words) or not _PLATFORM_WORD_SET.isdisjoint(words):
+        return True
+    if "." in text and _DOMAIN_HINT_RE.search(text):
+        return True
+    if ("(" in text or "[" in text or "{" in text or "<" in text) and _BRACKETED_RE.search(text):
+        return True
+    if ("AT" in text or "DOT" in text) and _CAMEL_AT_RE.search(text):
+        return True
+    # Spaced-out letters: "s a m @ g m a i l".
+    return list(map(len, words)).count(1) >= 4 and _SPACED_HINT_RE.search(text) is not None
+
+
+def phone_possible(text: str, words: list[str]) -> bool:
+    """Cheap test: could this message hold a phone number at all?
+
+    A phone needs seven digits, written as digits, digit words or look-alike
+    letters; a message with fewer than five real digits and no digit word
+    cannot hold one unless it is mostly look-alikes (checked only then).
+    """
+    if _ANY_DIGIT_RE.search(text) is None:
+        hits = STRONG_DIGIT_WORDS.intersection(words)
+        # Three digit words at least ("five five one ..."); "one more round" is not a number.
+        return bool(hits) and sum(words.count(h) for h in hits) >= 3
+    digit_count = len(text) - len(text.translate(_DELETE_DIGITS))
+    if digit_count >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
+        return True
+    return digit_count >= 2 and LEET_HINT_RE.search(text) is not None
 
 
 def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
     text = base.text
-    digit_count = len(text) - len(text.translate(_DELETE_DIGITS))
-    phone_view = build_phone_view(base)
-    if digit_count < 5 and not phone_view.obfuscated:
-        return []
-    has_phone_word = message_has_phone_word(text)
+    phone_view = build_phone_view(base, words)
+    has_phone_word = has_phone_context_word(words)
     excluded = url_spans(text)
     findings = []
     for hit in find_phones(phone_view, has_phone_word):
@@ -83,8 +109,10 @@ def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
 
 
 def scan_addresses(base: TextView, words: list[str], allowed_hosts: tuple[str, ...]) -> list[Finding]:
-    view: AddressView = build_address_view(base)
+    base_words = frozenset(words)
+    view: AddressView = build_address_view(base, base_words)
     text = view.view.text
+    view_words = base_words if view.view is base else frozenset(TOKEN_RE.findall(text.lower()))
     findings: list[Finding] = []
     for link in find_links(view, allowed_hosts):
         start, end = view.view.to_original(link.start, link.end)
@@ -93,10 +121,10 @@ def scan_addresses(base: TextView, words: list[str], allowed_hosts: tuple[str, .
     for email in find_emails(view, words, allowed_hosts):
         start, end = view.view.to_original(email.start, email.end)
         findings.append(Finding(email.kind, start, end, email.value, email.rule, email.reason))
-    for email in find_named_provider_accounts(text, allowed_hosts):
+    for email in find_named_provider_accounts(text, view_words):
         start, end = view.view.to_original(email.start, email.end)
         findings.append(Finding(email.kind, start, end, email.value, email.rule, email.reason))
-    for handle in find_handles(text):
+    for handle in find_handles(text, view_words):
         start, end = view.view.to_original(handle.start, handle.end)
         findings.append(Finding("handle", start, end, handle.value, handle.rule, handle.reason))
     return findings
@@ -106,7 +134,7 @@ def scan_message(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
     """All findings of one message on its own (unresolved, may overlap)."""
     base = normalize(text)
     words = _tokens(base.text.lower())
-    findings = scan_phones(base, words)
+    findings = scan_phones(base, words) if phone_possible(base.text, words) else []
     if needs_address_scan(base.text, words):
         findings.extend(scan_addresses(base, words, allowed_hosts))
     return findings
@@ -146,5 +174,7 @@ def scan(
         from .split import find_split  # late import: split builds on this module
 
         findings.extend(find_split(text, [h for h in history if isinstance(h, str)], hosts))
+    if not findings:
+        return ScanResult(text, text, ())
     resolved = resolve(findings)
     return ScanResult(text, mask(text, resolved), resolved)
