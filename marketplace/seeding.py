@@ -1,0 +1,105 @@
+"""Demo data for the marketplace, loaded by `manage.py seed` from seeds/10_marketplace.json.
+
+Everything goes through marketplace.services, exactly as users would create it, so the demo
+obeys the same rules (contact-detail check included). Each step first looks for what it
+would create and skips it when present: loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, TextIO
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from marketplace import services
+from marketplace.models import Category, Gig, Order, User
+from marketplace.services import PackageData
+
+Spec = dict[str, Any]
+
+# Every demo account has this password; other apps' loaders use it for theirs too.
+DEMO_PASSWORD = "gigbox-demo"
+
+
+def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
+    """Load the marketplace demo; returns the demo logins as (username, what it shows)."""
+    users = {spec["username"]: _ensure_user(spec, DEMO_PASSWORD) for spec in data["users"]}
+    for spec in data["users"]:
+        if "seller_profile" in spec and not users[spec["username"]].is_seller:
+            services.create_seller_profile(user=users[spec["username"]], **spec["seller_profile"])
+    categories = {spec["slug"]: _ensure_category(spec) for spec in data["categories"]}
+    gigs = {spec["title"]: _ensure_gig(spec, users, categories) for spec in data["gigs"]}
+    created = sum(_ensure_order(spec, users, gigs) for spec in data["orders"])
+    stdout.write(
+        f"  marketplace: {len(users)} users, {len(categories)} categories, {len(gigs)} gigs, "
+        f"{len(data['orders'])} orders ({created} new)\n"
+    )
+    return [(spec["username"], spec["demo_login"]) for spec in data["users"] if "demo_login" in spec]
+
+
+def _ensure_user(spec: Spec, password: str) -> User:
+    user = User.objects.filter(username=spec["username"]).first()
+    if user is not None:
+        return user
+    user = User.objects.create_user(
+        username=spec["username"], email=spec["email"], password=password,
+        first_name=spec.get("first_name", ""), last_name=spec.get("last_name", ""),
+        timezone=spec["timezone"], is_staff=spec.get("is_staff", False),
+        is_superuser=spec.get("is_superuser", False),
+    )
+    user.groups.set(Group.objects.filter(name__in=spec.get("groups", [])))
+    # A verified primary address, as if the demo user had clicked the confirmation link.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _ensure_category(spec: Spec) -> Category:
+    category, _ = Category.objects.get_or_create(
+        slug=spec["slug"], defaults={"name": spec["name"], "description": spec.get("description", "")}
+    )
+    return category
+
+
+def _packages(specs: Iterable[Spec]) -> list[PackageData]:
+    return [PackageData(**{**spec, "price": Decimal(spec["price"])}) for spec in specs]
+
+
+def _ensure_gig(spec: Spec, users: dict[str, User], categories: dict[str, Category]) -> Gig:
+    seller = users[spec["seller"]]
+    gig = Gig.objects.filter(seller=seller, title=spec["title"]).first()
+    if gig is not None:
+        return gig
+    gig = services.create_gig(
+        seller=seller, title=spec["title"], description=spec["description"],
+        category=categories[spec["category"]], tags=spec.get("tags", ""), packages=_packages(spec["packages"]),
+    )
+    if spec.get("status") == Gig.Status.PAUSED:
+        services.set_gig_status(gig=gig, status=Gig.Status.PAUSED)
+    return gig
+
+
+def _ensure_order(spec: Spec, users: dict[str, User], gigs: dict[str, Gig]) -> bool:
+    """Place the order and walk it to spec["status"] through the same steps users take."""
+    buyer, gig = users[spec["buyer"]], gigs[spec["gig"]]
+    if Order.objects.filter(buyer=buyer, gig=gig, tier=spec["tier"]).exists():
+        return False
+    order = services.place_order(buyer=buyer, package=gig.packages.get(tier=spec["tier"]))
+    target, seller = spec["status"], gig.seller
+    if target == Order.Status.CANCELLED:
+        canceller = buyer if spec.get("cancelled_by", "buyer") == "buyer" else seller
+        services.cancel_order(order=order, actor=canceller, reason=spec["cancel_reason"])
+        return True
+    if target == Order.Status.PENDING_REQUIREMENTS:
+        return True
+    services.submit_requirements(order=order, actor=buyer, requirements=spec["requirements"])
+    if target == Order.Status.IN_PROGRESS:
+        return True
+    services.deliver_order(order=order, actor=seller, note=spec["delivery_note"])
+    if target == Order.Status.REVISION_REQUESTED:
+        services.request_revision(order=order, actor=buyer, note=spec["revision_note"])
+    elif target == Order.Status.COMPLETED:
+        services.accept_delivery(order=order, actor=buyer)
+    return True
