@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
 
 from .offsets import Replacement, TextView
 from .words import DIGIT_WORDS, MULTIPLIERS, PLUS_WORDS, WEAK_DIGIT_WORDS
@@ -19,8 +21,6 @@ from .words import DIGIT_WORDS, MULTIPLIERS, PLUS_WORDS, WEAK_DIGIT_WORDS
 # Devanagari/Arabic words with combining marks stay whole.
 TOKEN_RE = re.compile(r"[^\s!-/:-@\[-`{-~]+")
 
-# Characters allowed between two tokens of one digit run.
-_RUN_GAP_RE = re.compile(r"[\s\-./\\|*_~()\[\],'\"+]{0,4}")
 
 # Letters people type instead of digits. O/l/I are everywhere; S/B/Z only
 # count deep inside a long digit run (see _leet_digits).
@@ -65,41 +65,54 @@ class _Tok:
     times: int = 1
 
 
-def _classify(text: str, start: int, end: int) -> _Tok | None:
-    token = text[start:end]
+@lru_cache(maxsize=8192)
+def _token_class(token: str) -> Optional[tuple[str, str, int]]:
+    """(kind, digits, times) of one token, or None when it is an ordinary word."""
     if token.isdigit():
-        return _Tok(start, end, "digits", token)
+        return ("digits", token, 1)
     lower = token.lower()
     digit = DIGIT_WORDS.get(lower)
     if digit is not None:
-        return _Tok(start, end, "weak" if lower in WEAK_DIGIT_WORDS else "word", digit)
+        return ("weak" if lower in WEAK_DIGIT_WORDS else "word", digit, 1)
     if lower in MULTIPLIERS:
-        return _Tok(start, end, "mult", times=MULTIPLIERS[lower])
+        return ("mult", "", MULTIPLIERS[lower])
     if lower in PLUS_WORDS:
-        return _Tok(start, end, "plus", "+")
+        return ("plus", "+", 1)
     leet = _leet_digits(token)
     if leet is not None:
-        return _Tok(start, end, "leet", leet)
+        return ("leet", leet, 1)
     return None
+
+
+_GAP_CHARS = " \t\n\r\f\v-./\\|*_~()[],'\"+"
+MAX_GAP = 4
+# A run making more digits than this is noise (or an attack), never a number.
+MAX_RUN_DIGITS = 40
 
 
 def _runs(text: str) -> list[list[_Tok]]:
     """Group classified tokens into runs separated only by short separators."""
     runs: list[list[_Tok]] = []
     current: list[_Tok] = []
+    produced = 0
     for m in TOKEN_RE.finditer(text):
-        tok = _classify(text, m.start(), m.end())
-        if tok is None:
+        cls = _token_class(m.group())
+        if cls is None:
             if current:
                 runs.append(current)
-                current = []
+                current, produced = [], 0
             continue
+        start = m.start()
         if current:
-            gap = _RUN_GAP_RE.fullmatch(text, current[-1].end, tok.start)
-            if gap is None:
+            gap_start = current[-1].end
+            if start - gap_start > MAX_GAP or text[gap_start:start].strip(_GAP_CHARS):
                 runs.append(current)
-                current = []
-        current.append(tok)
+                current, produced = [], 0
+        current.append(_Tok(start, m.end(), cls[0], cls[1], cls[2]))
+        produced += len(cls[1])
+        if produced > MAX_RUN_DIGITS:
+            current = current[-1:]  # too long to be one number: restart the run here
+            produced = len(cls[1])
     if current:
         runs.append(current)
     return runs

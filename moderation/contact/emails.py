@@ -47,6 +47,18 @@ UPI_SUFFIXES = frozenset(
     """.split()
 )
 
+PROVIDERS_AND_UPI = frozenset(PROVIDERS) | UPI_SUFFIXES
+# An '@' worth a closer look: a local-part character before it and, after it,
+# a dotted domain or a bare provider / UPI name. Everything else ("@@@",
+# "@sam", "a@b") is rejected at C speed.
+_CANDIDATE_AT_RE = re.compile(
+    r"[\w.%+-]@(?:[\w-]{1,63}\.[^\W\d_]|(?:" + "|".join(sorted(PROVIDERS_AND_UPI, key=len, reverse=True)) + r")\b)",
+    re.IGNORECASE,
+)
+# A message with more plausible addresses than this is spam; the first ones
+# are reported and the scan stays fast.
+MAX_CANDIDATES = 64
+
 GENERIC_TLDS = frozenset(
     """
     com net org edu gov mil int info biz io co me app dev ai xyz online site store shop tech pro
@@ -95,14 +107,17 @@ def find_emails(view: AddressView, message_words: Iterable[str], allowed_hosts: 
     text = view.view.text
     hits: list[EmailHit] = []
     has_email_word = not EMAIL_CONTEXT_WORDS.isdisjoint(message_words)
-    at = text.find("@")
-    while at >= 0:
+    last_end = 0
+    for n, m in enumerate(_CANDIDATE_AT_RE.finditer(text)):
+        if n >= MAX_CANDIDATES:
+            break
+        at = m.start() + 1
+        if at < last_end:
+            continue
         hit = _email_at(view, text, at, has_email_word, allowed_hosts)
         if hit is not None:
             hits.append(hit)
-            at = text.find("@", hit.end)
-        else:
-            at = text.find("@", at + 1)
+            last_end = hit.end
     return hits
 
 

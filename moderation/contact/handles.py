@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Optional
 
 from .common_words import COMMON_WORDS
@@ -57,6 +58,9 @@ _PRECEDING_WORD_RE = re.compile(r"([\w']+)\W*$")
 _DETERMINERS = frozenset({"a", "an", "the", "this", "that", "your", "their", "his", "her", "our",
                           "for", "with", "using", "build", "create", "make", "setup", "new", "custom"})
 MENTION_WINDOW = 40
+# Real messages name a platform a handful of times; past this many mentions
+# the message is spam and only the first ones are examined (keeps it linear).
+MAX_PLATFORM_MENTIONS = 64
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ def find_handles(text: str, words: frozenset[str]) -> list[HandleHit]:
         present = present | {"whats"}
     if not present:
         return hits
-    platforms = list(_platform_re(frozenset(present)).finditer(text))
+    platforms = list(islice(_platform_re(frozenset(present)).finditer(text), MAX_PLATFORM_MENTIONS))
     if not platforms:
         return hits
     for p in platforms:

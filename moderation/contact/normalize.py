@@ -17,7 +17,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .offsets import Replacement, TextView
+from .offsets import TextView
 
 # Characters that render as nothing (or only modify the previous glyph).
 INVISIBLE = frozenset(
@@ -27,8 +27,6 @@ INVISIBLE = frozenset(
     "\u20e3\u3164\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b"
     "\ufe0c\ufe0d\ufe0e\ufe0f\ufeff\uffa0"
 )
-
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 # Look-alike punctuation folded to ASCII so the scanners stay simple.
 _PUNCT_FOLD = {
@@ -65,15 +63,24 @@ def normalize_char(ch: str) -> str:
 
 
 def normalize(text: str) -> TextView:
-    """Build the normalised view of ``text`` (identity for plain ASCII)."""
+    """Build the normalised view of ``text`` (identity for plain ASCII).
+
+    Works on the distinct characters of the message (``str.translate``), so
+    a 10,000-character message of emoji costs about as much as one emoji.
+    """
     root = TextView.identity(text)
     if text.isascii():
         return root
-    replacements: list[Replacement] = []
-    for run in _NON_ASCII_RUN.finditer(text):
-        for i in range(run.start(), run.end()):
-            ch = text[i]
+    table: dict[int, str] = {}
+    for ch in set(text):
+        if ch >= "\x80":
             new = normalize_char(ch)
             if new != ch:
-                replacements.append((i, i + 1, new))
-    return root.rewrite(replacements)
+                table[ord(ch)] = new
+    if not table:
+        return root
+    normalized = text.translate(table)
+    if len(normalized) == len(text) and all(len(v) == 1 for v in table.values()):
+        return root.aligned(normalized)
+    lengths = {ch: len(table.get(ord(ch), ch)) for ch in set(text)}
+    return root.by_lengths(normalized, list(map(lengths.__getitem__, text)))

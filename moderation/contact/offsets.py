@@ -5,45 +5,62 @@ which disguises have been undone (fullwidth digits folded, "nine" turned into
 "9", " dot " into "."). Findings must still point at the ORIGINAL text, so
 every rewrite records which source range each output range came from.
 A view is a chain: original -> normalised -> phone view / address view.
+
+Two kinds of maps, both O(log n) per lookup and cheap to build:
+- pieces: a sorted list of copied and replaced stretches (rewrites);
+- per-character lengths: source character i became ``lengths[i]`` characters
+  (Unicode normalisation, where invisible characters vanish).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from typing import Iterable, Optional, Sequence
 
 Replacement = tuple[int, int, str]  # (source start, source end, new text)
 
 
-@dataclass(frozen=True)
-class _Piece:
-    new_start: int
-    new_end: int
-    src_start: int
-    src_end: int
-    verbatim: bool  # copied unchanged, so offsets map one to one
-
-
 class TextView:
     """A string plus a way to map its spans back to the original message."""
 
-    __slots__ = ("text", "_pieces", "_starts", "_parent")
+    __slots__ = ("text", "_parent", "_new_starts", "_new_ends", "_src_starts", "_src_ends",
+                 "_verbatim", "_char_starts")
 
-    def __init__(
-        self,
-        text: str,
-        pieces: Optional[Sequence[_Piece]] = None,
-        parent: Optional["TextView"] = None,
-    ) -> None:
+    def __init__(self, text: str, parent: Optional["TextView"] = None) -> None:
         self.text = text
-        self._pieces = pieces  # None means identity with the parent
-        self._starts = [p.new_start for p in pieces] if pieces else None
         self._parent = parent
+        self._new_starts: list[int] = []
+        self._new_ends: list[int] = []
+        self._src_starts: list[int] = []
+        self._src_ends: list[int] = []
+        self._verbatim: list[bool] = []
+        self._char_starts: Optional[list[int]] = None
 
     @classmethod
     def identity(cls, text: str) -> "TextView":
         return cls(text)
+
+    # --- building -------------------------------------------------------------
+
+    def aligned(self, text: str) -> "TextView":
+        """A child view of the same length whose characters map one to one."""
+        child = TextView(text, self)
+        child._add(0, len(text), 0, len(text), True)
+        return child
+
+    def by_lengths(self, text: str, lengths: Sequence[int]) -> "TextView":
+        """A child view where source character i became ``lengths[i]`` characters."""
+        child = TextView(text, self)
+        child._char_starts = list(accumulate(lengths, initial=0))
+        return child
+
+    def _add(self, new_start: int, new_end: int, src_start: int, src_end: int, verbatim: bool) -> None:
+        self._new_starts.append(new_start)
+        self._new_ends.append(new_end)
+        self._src_starts.append(src_start)
+        self._src_ends.append(src_end)
+        self._verbatim.append(verbatim)
 
     def rewrite(self, replacements: Iterable[Replacement]) -> "TextView":
         """Apply sorted, non-overlapping replacements; return the child view."""
@@ -52,63 +69,57 @@ class TextView:
             return self
         text = self.text
         parts: list[str] = []
-        pieces: list[_Piece] = []
+        child = TextView("", self)
         pos = 0
         out = 0
         for start, end, new in reps:
             if start < pos:  # overlapping replacement: keep the earlier one
                 continue
             if start > pos:
-                chunk = text[pos:start]
-                parts.append(chunk)
-                pieces.append(_Piece(out, out + len(chunk), pos, start, True))
-                out += len(chunk)
+                parts.append(text[pos:start])
+                child._add(out, out + start - pos, pos, start, True)
+                out += start - pos
             parts.append(new)
-            pieces.append(_Piece(out, out + len(new), start, end, False))
+            child._add(out, out + len(new), start, end, False)
             out += len(new)
             pos = end
         if pos < len(text):
-            chunk = text[pos:]
-            parts.append(chunk)
-            pieces.append(_Piece(out, out + len(chunk), pos, len(text), True))
-        return TextView("".join(parts), pieces, self)
+            parts.append(text[pos:])
+            child._add(out, out + len(text) - pos, pos, len(text), True)
+        child.text = "".join(parts)
+        return child
+
+    # --- mapping --------------------------------------------------------------
 
     def _local_start(self, pos: int) -> int:
-        if self._pieces is None:
+        if self._char_starts is not None:
+            starts = self._char_starts
+            return min(bisect_right(starts, pos) - 1, len(starts) - 1)
+        if not self._new_starts:
             return pos
-        i = bisect_right(self._starts, pos) - 1  # type: ignore[arg-type]
-        if i < 0:
-            return 0
-        piece = self._pieces[i]
-        while piece.new_start == piece.new_end and i + 1 < len(self._pieces):
-            i += 1  # an empty (deleted) piece: start at the next one
-            piece = self._pieces[i]
-        if pos >= piece.new_end:
-            return piece.src_end
-        if piece.verbatim:
-            return piece.src_start + (pos - piece.new_start)
-        return piece.src_start
+        i = max(bisect_right(self._new_starts, pos) - 1, 0)
+        if pos >= self._new_ends[i]:
+            return self._src_ends[i]
+        if self._verbatim[i]:
+            return self._src_starts[i] + (pos - self._new_starts[i])
+        return self._src_starts[i]
 
     def _local_end(self, pos: int) -> int:
-        if self._pieces is None:
-            return pos
-        if pos <= 0:
-            return 0
-        i = bisect_right(self._starts, pos - 1) - 1  # type: ignore[arg-type]
-        while i > 0 and self._pieces[i].new_start == self._pieces[i].new_end:
-            i -= 1
-        piece = self._pieces[i]
-        if piece.verbatim:
-            end = piece.src_start + (min(pos, piece.new_end) - piece.new_start)
+        if self._char_starts is not None:
+            # The first source character not before ``pos``, past any characters
+            # that vanished right there (the keycap combiner of "5️⃣").
+            return bisect_right(self._char_starts, pos) - 1 if pos > 0 else 0
+        if not self._new_starts or pos <= 0:
+            return pos if not self._new_starts else 0
+        i = max(bisect_right(self._new_starts, pos - 1) - 1, 0)
+        if self._verbatim[i]:
+            end = self._src_starts[i] + (min(pos, self._new_ends[i]) - self._new_starts[i])
         else:
-            end = piece.src_end
-        if pos >= piece.new_end:
-            # Swallow deleted (invisible) characters right after the span:
-            # the keycap combiner of "5️⃣" belongs to the digit.
-            j = i + 1
-            while j < len(self._pieces) and self._pieces[j].new_start == self._pieces[j].new_end == pos:
-                end = self._pieces[j].src_end
-                j += 1
+            end = self._src_ends[i]
+        j = i + 1  # swallow deleted pieces right after the span
+        while j < len(self._new_starts) and self._new_starts[j] == self._new_ends[j] == pos:
+            end = self._src_ends[j]
+            j += 1
         return end
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
@@ -118,3 +129,6 @@ class TextView:
             start, end = view._local_start(start), view._local_end(end)
             view = view._parent
         return start, max(start, end)
+
+
+__all__ = ["Replacement", "TextView", "bisect_left"]

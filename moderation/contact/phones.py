@@ -211,10 +211,16 @@ def _windows(groups: list[_Group]) -> Iterator[tuple[int, int]]:
                 yield i, i + size
 
 
+_DELETE_DIGITS = str.maketrans("", "", "0123456789")
+
+
 def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
     text = view.view.text
     hits: list[PhoneHit] = []
     for m in CANDIDATE_RE.finditer(text):
+        run = m.group()
+        if len(run) - len(run.translate(_DELETE_DIGITS)) > MAX_RUN_DIGITS:
+            continue  # checked before splitting into groups: keeps noise cheap
         hits.extend(_scan_run(view, text, m.start(), m.end(), has_msg_phone_word))
     return hits
 

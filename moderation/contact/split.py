@@ -32,6 +32,10 @@ from .words import SUPPRESS_CONTEXT_WORDS
 MAX_PHONE_HISTORY = 6
 MAX_ADDRESS_HISTORY = 3
 MAX_FILLER_WORDS = 5
+# Fragments are short messages; the continuation of a split address sits at
+# the start of the current message. Longer texts are not looked at for splits.
+MAX_FRAGMENT_CHARS = 160
+MAX_JOINED_CHARS = 300
 
 _FRAGMENT_RUN_RE = re.compile(r"(?<![^\W_])(?:\+\s?)?\d(?:[\s\-./\\|*_~()\[\]]{0,4}\d)*(?![^\W_])")
 _GROUP_RE = re.compile(r"\d+")
@@ -51,6 +55,8 @@ class _Fragment:
 
 def _fragment(message: str) -> tuple[Optional[_Fragment], bool]:
     """(fragment or None, whether the message has a phone word)."""
+    if len(message) > MAX_FRAGMENT_CHARS:
+        return None, False
     base = normalize(message)
     phone_word = message_has_phone_word(base.text)
     view = build_phone_view(base)
@@ -109,16 +115,21 @@ def _split_phone(text: str, history: Sequence[str]) -> Optional[Finding]:
 def _split_addresses(text: str, history: Sequence[str], allowed_hosts: tuple[str, ...]) -> list[Finding]:
     from .scanner import scan_message  # the single-message pipeline, on the joined text
 
-    earlier = list(history[-MAX_ADDRESS_HISTORY:])
+    earlier = []
+    for message in reversed(history[-MAX_ADDRESS_HISTORY:]):
+        if len(message) > MAX_JOINED_CHARS:
+            break
+        earlier.insert(0, message)
     if not earlier:
         return []
-    joined = "\n".join(earlier + [text])
-    offset = len(joined) - len(text)
+    head = text[:MAX_JOINED_CHARS]
+    joined = "\n".join(earlier + [head])
+    offset = len(joined) - len(head)
     out = []
     for f in scan_message(joined, allowed_hosts):
         if f.kind == "phone" or f.start >= offset or f.end <= offset:
             continue
-        out.append(Finding(f.kind, 0, f.end - offset, f.value, f.rule + ".split",
+        out.append(Finding(f.kind, 0, min(f.end - offset, len(head)), f.value, f.rule + ".split",
                            f.reason + " (split over several messages)", True))
     return out
 
