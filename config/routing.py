@@ -1,5 +1,5 @@
 """WebSocket routes. Each app that speaks WebSocket adds its paths here."""
 
-from django.urls import path  # noqa: F401
+from inbox.routing import websocket_urlpatterns as inbox_websocket_urlpatterns
 
-websocket_urlpatterns: list = []
+websocket_urlpatterns: list = [*inbox_websocket_urlpatterns]

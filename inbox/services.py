@@ -59,6 +59,7 @@ __all__ = [
     "report_message",
     "disconnect_user",
     "check_sender_sanctions",
+    "is_account_suspended",
 ]
 
 HISTORY_MESSAGES = 5
@@ -138,6 +139,12 @@ def check_sender_sanctions(user) -> None:
     every sender of every batch.
     """
     return None
+
+
+def is_account_suspended(user) -> bool:
+    """True when the account is suspended: its sockets close with 4403. Moderation fills
+    this in (and calls `disconnect_user` when it suspends someone)."""
+    return False
 
 
 def check_body(body: str, *, has_attachments: bool = False) -> None:

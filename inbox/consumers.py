@@ -1,0 +1,304 @@
+"""The inbox socket, /ws/inbox/ (docs/protocol.md).
+
+One socket per browser tab carries every conversation of its user: the consumer joins the
+group `user.<id>`, and everything for that user (new messages, read receipts, unread
+counts, typing, presence, a forced close) arrives as a group message. Frames from the
+client are parsed by inbox.protocol; a bad frame gets an `error` frame and the socket stays
+usable. Sends go to the process's writer (inbox.writer); every other read or write goes
+through inbox.selectors and inbox.services in a `database_sync_to_async` helper.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import deque
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from inbox import presence, selectors, services
+from inbox.chain import format_timestamp
+from inbox.models import Block, Conversation
+from inbox.protocol import MAX_FRAME_BYTES, ProtocolError, parse_client_frame
+from inbox.services import SendError, SendRequest, group_send_safely
+from inbox.writer import get_writer
+
+logger = logging.getLogger(__name__)
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_FLOODING = 4429
+CLOSE_TOO_BIG = 1009
+
+FLOOD_FRAMES, FLOOD_SECONDS = 120, 10.0
+TYPING_INTERVAL = 3.0  # seconds between typing frames per conversation
+ACCESS_CACHE_SECONDS = 60.0
+SESSION_CHECK_SECONDS = 5.0  # re-read the session on a ping at most this often
+SYNC_PAGE, SYNC_MAX_BEHIND = 200, 1000
+
+
+def presence_group(user_id: int) -> str:
+    return f"presence.{user_id}"
+
+
+def _forbidden(conversation_id: int | None = None) -> dict[str, Any]:
+    frame = {"type": "error", "code": "forbidden", "message": "No such conversation."}
+    if conversation_id is not None:
+        frame["conversation_id"] = conversation_id
+    return frame
+
+
+class InboxConsumer(AsyncWebsocketConsumer):
+    """Async contract: handlers never touch the ORM directly; every database call is one
+    `database_sync_to_async` helper (named `_db_*`), and the cache is used from worker
+    threads, so the event loop only relays frames."""
+
+    user: Any = None
+
+    # Connection ---------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            # Accept first: a close before accept becomes an HTTP 403 and loses the code.
+            await self.accept()
+            closed_account = await self._db_session_of_closed_account()
+            await self.close(code=CLOSE_FORBIDDEN if closed_account else CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        self.frames: deque[float] = deque()
+        self.others: dict[int, tuple[int, float]] = {}  # conversation -> (other user, valid until)
+        self.typing_sent: dict[int, float] = {}
+        self.watching: set[int] = set()
+        self.session_checked = time.monotonic()
+        suspended, unread_total = await self._db_opening_state()
+        await self.accept()
+        if suspended:
+            await self.close(code=CLOSE_FORBIDDEN)
+            self.user = None
+            return
+        await self.channel_layer.group_add(services.user_group(user.pk), self.channel_name)
+        await self.send_frame(
+            {
+                "type": "hello",
+                "user_id": user.pk,
+                "server_time": format_timestamp(timezone.now()),
+                "unread_total": unread_total,
+            }
+        )
+        if await sync_to_async(presence.socket_opened, thread_sensitive=False)(user.pk):
+            await self._announce_presence(online=True, last_seen=None)
+
+    async def disconnect(self, code: int) -> None:
+        if self.user is None:
+            return
+        await self.channel_layer.group_discard(services.user_group(self.user.pk), self.channel_name)
+        for user_id in self.watching:
+            await self.channel_layer.group_discard(presence_group(user_id), self.channel_name)
+        if await sync_to_async(presence.socket_closed, thread_sensitive=False)(self.user.pk):
+            last_seen = await self._db_record_last_seen()
+            await self._announce_presence(online=False, last_seen=last_seen)
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    # Client frames ------------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.user is None:
+            return
+        raw = text_data if text_data is not None else bytes_data or b""
+        if self._too_big(raw):
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        if self._flooding():
+            await self.send_frame({"type": "error", "code": "flooding", "message": "Too many frames; reconnect."})
+            await self.close(code=CLOSE_FLOODING)
+            return
+        try:
+            frame = parse_client_frame(raw)
+            await getattr(self, "on_" + frame["type"].replace(".", "_"))(frame)
+        except ProtocolError as error:
+            reply = {"type": "error", "code": error.code, "message": error.message}
+            if error.client_id:
+                reply["client_id"] = error.client_id
+            await self.send_frame(reply)
+        except SendError as error:
+            await self.send_frame(error.frame())
+        except selectors.ConversationNotFound as missing:
+            await self.send_frame(_forbidden(missing.args[0] if missing.args else None))
+
+    @staticmethod
+    def _too_big(raw: str | bytes) -> bool:
+        if len(raw) > MAX_FRAME_BYTES:
+            return True
+        return isinstance(raw, str) and len(raw) * 4 > MAX_FRAME_BYTES and len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES
+
+    def _flooding(self) -> bool:
+        now = time.monotonic()
+        self.frames.append(now)
+        while self.frames and self.frames[0] <= now - FLOOD_SECONDS:
+            self.frames.popleft()
+        return len(self.frames) > FLOOD_FRAMES
+
+    async def on_message_send(self, frame: dict[str, Any]) -> None:
+        request = SendRequest(frame["conversation_id"], self.user, frame["body"], frame["client_id"])
+        outcome = await get_writer().submit(request)
+        if isinstance(outcome, SendError):
+            await self.send_frame(outcome.frame(client_id=frame["client_id"]))
+        else:
+            await self.send_frame(outcome.ack)
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        conversation_id = frame["conversation_id"]
+        other_id = await self._other_participant(conversation_id)
+        now = time.monotonic()
+        if other_id is None or now - self.typing_sent.get(conversation_id, -TYPING_INTERVAL) < TYPING_INTERVAL:
+            return  # blocked, or told the other side less than TYPING_INTERVAL ago
+        self.typing_sent[conversation_id] = now
+        typing = {"type": "typing", "conversation_id": conversation_id, "user_id": self.user.pk}
+        await group_send_safely(services.user_group(other_id), {"type": "inbox.frame", "frame": typing})
+
+    async def on_read(self, frame: dict[str, Any]) -> None:
+        await self._db_mark_read(frame["conversation_id"], frame["seq"])
+
+    async def on_sync(self, frame: dict[str, Any]) -> None:
+        for reply in await self._db_sync(frame["conversations"]):
+            await self.send_frame(reply)
+
+    async def on_presence_subscribe(self, frame: dict[str, Any]) -> None:
+        other_id = await self._other_participant(frame["conversation_id"])
+        if other_id is None:
+            raise SendError("blocked", "You cannot see this person's status.")
+        if other_id not in self.watching:
+            self.watching.add(other_id)
+            await self.channel_layer.group_add(presence_group(other_id), self.channel_name)
+        await self.send_frame(await self._db_presence_of(other_id))
+
+    async def on_ping(self, frame: dict[str, Any]) -> None:
+        await sync_to_async(presence.socket_alive, thread_sensitive=False)(self.user.pk)
+        if time.monotonic() - self.session_checked >= SESSION_CHECK_SECONDS:
+            self.session_checked = time.monotonic()
+            code = await self._db_session_problem()
+            if code:
+                await self.close(code=code)
+                return
+        await self.send_frame({"type": "pong"})
+
+    # Group messages -----------------------------------------------------------------------
+
+    async def inbox_frame(self, event: dict[str, Any]) -> None:
+        await self.send_frame(event["frame"])
+
+    async def user_close(self, event: dict[str, Any]) -> None:
+        """The account was suspended or logged out elsewhere (services.disconnect_user)."""
+        await self.close(code=int(event.get("code", CLOSE_FORBIDDEN)))
+
+    # Helpers ------------------------------------------------------------------------------
+
+    async def _other_participant(self, conversation_id: int) -> int | None:
+        """The other participant (None when a block stands between them); cached a minute
+        per socket so that typing costs no query. ConversationNotFound for outsiders."""
+        cached = self.others.get(conversation_id)
+        if cached is None or cached[1] < time.monotonic():
+            other_id = await self._db_other_participant(conversation_id)
+            cached = self.others[conversation_id] = (other_id, time.monotonic() + ACCESS_CACHE_SECONDS)
+        return cached[0] if cached[0] > 0 else None
+
+    @database_sync_to_async
+    def _db_other_participant(self, conversation_id: int) -> int:
+        conversation = selectors.conversation_for_user(self.user, conversation_id)
+        other_id = conversation.other_user_id(self.user.pk)
+        blocked = Block.objects.filter(
+            Q(blocker_id=self.user.pk, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=self.user.pk)
+        ).exists()
+        return -other_id if blocked else other_id
+
+    async def _announce_presence(self, *, online: bool, last_seen) -> None:
+        frame = presence.presence_frame(
+            user_id=self.user.pk, online=online, last_seen=last_seen, timezone_name=self.user.timezone
+        )
+        await group_send_safely(presence_group(self.user.pk), {"type": "inbox.frame", "frame": frame})
+
+    @database_sync_to_async
+    def _db_presence_of(self, user_id: int) -> dict[str, Any]:
+        last_seen, timezone_name = get_user_model().objects.values_list("last_seen_at", "timezone").get(pk=user_id)
+        return presence.presence_frame(
+            user_id=user_id, online=presence.is_online(user_id), last_seen=last_seen, timezone_name=timezone_name
+        )
+
+    @database_sync_to_async
+    def _db_record_last_seen(self):
+        now = timezone.now()
+        get_user_model().objects.filter(pk=self.user.pk).update(last_seen_at=now)
+        return now
+
+    @database_sync_to_async
+    def _db_mark_read(self, conversation_id: int, seq: int) -> None:
+        conversation = selectors.conversation_for_user(self.user, conversation_id)
+        services.mark_read(conversation=conversation, user=self.user, seq=seq)
+
+    @database_sync_to_async
+    def _db_sync(self, cursors: dict[int, int]) -> list[dict[str, Any]]:
+        """One reply per conversation: what is after the cursor, or resync when too far behind."""
+        mine = {
+            c.pk: c
+            for c in Conversation.objects.filter(pk__in=cursors).filter(Q(user_a_id=self.user.pk) | Q(user_b_id=self.user.pk))
+        }
+        replies = []
+        for conversation_id, after in cursors.items():
+            conversation = mine.get(conversation_id)
+            if conversation is None:
+                replies.append(_forbidden(conversation_id))
+            elif conversation.last_seq - after > SYNC_MAX_BEHIND:
+                replies.append(
+                    {"type": "sync.resync", "conversation_id": conversation_id, "last_seq": conversation.last_seq, "reason": "too_far_behind"}
+                )
+            else:
+                messages = selectors.messages_after(self.user, conversation, after, SYNC_PAGE) if after < conversation.last_seq else []
+                replies.append(
+                    {
+                        "type": "sync.result",
+                        "conversation_id": conversation_id,
+                        "messages": [selectors.serialize_message(m, for_user=self.user) for m in messages],
+                        "has_more": bool(messages) and messages[-1].seq < conversation.last_seq,
+                        "last_seq": conversation.last_seq,
+                    }
+                )
+        return replies
+
+    @database_sync_to_async
+    def _db_opening_state(self) -> tuple[bool, int]:
+        return services.is_account_suspended(self.user), selectors.unread_total(self.user)
+
+    @database_sync_to_async
+    def _db_session_of_closed_account(self) -> bool:
+        """True when the session names a user who exists but is deactivated (4403, not 4401)."""
+        session = self.scope.get("session")
+        user_id = session.get(SESSION_KEY) if session is not None else None
+        if user_id is None:
+            return False
+        return get_user_model().objects.filter(pk=user_id, is_active=False).exists()
+
+    @database_sync_to_async
+    def _db_session_problem(self) -> int | None:
+        """Re-read the session and the account: a close code when either ended, else None."""
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        fresh = session.__class__(session_key=key) if key else None
+        user = get_user_model().objects.filter(pk=self.user.pk).first()
+        if user is None or not user.is_active or services.is_account_suspended(user):
+            return CLOSE_FORBIDDEN
+        if fresh is None or str(fresh.get(SESSION_KEY)) != str(user.pk) or fresh.get(BACKEND_SESSION_KEY) is None:
+            return CLOSE_UNAUTHENTICATED
+        if not constant_time_compare(fresh.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
+            return CLOSE_UNAUTHENTICATED  # the password changed, or logged out everywhere
+        return None

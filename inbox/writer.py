@@ -1,0 +1,92 @@
+"""One writer task per server process: concurrent sends are stored in one transaction.
+
+Channels runs every ORM call of a process on one thread, so storing messages one by one
+caps a process at a few hundred a second. The writer takes the `message.send` frames of
+every socket of the process, gathers them for up to MAX_WAIT seconds (or MAX_BATCH of
+them), stores them with one `send_messages` call, answers each sender, and then pushes
+`message.new` for the batch, in order, after the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+
+from channels.db import database_sync_to_async
+
+from inbox.services import Outcome, SendError, SendRequest, SentMessage, broadcast_message, send_messages
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["MessageWriter", "get_writer"]
+
+MAX_BATCH = 100
+MAX_WAIT = 0.002  # seconds
+
+
+class MessageWriter:
+    def __init__(self, *, max_batch: int = MAX_BATCH, max_wait: float = MAX_WAIT) -> None:
+        self.max_batch, self.max_wait = max_batch, max_wait
+        self._queue: asyncio.Queue[tuple[SendRequest, asyncio.Future[Outcome]]] = asyncio.Queue()
+        self._task: asyncio.Task | None = None
+        self._broadcasting: asyncio.Task | None = None
+
+    async def submit(self, request: SendRequest) -> Outcome:
+        """Store `request` with whatever else is being sent now; its outcome after commit."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="inbox-writer")
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((request, future))
+        return await future
+
+    async def _next_batch(self) -> list[tuple[SendRequest, asyncio.Future[Outcome]]]:
+        batch = [await self._queue.get()]
+        if self._queue.qsize() < self.max_batch - 1:
+            await asyncio.sleep(self.max_wait)  # let the sends of other sockets join
+        while len(batch) < self.max_batch and not self._queue.empty():
+            batch.append(self._queue.get_nowait())
+        return batch
+
+    async def _run(self) -> None:
+        while True:
+            batch = await self._next_batch()
+            outcomes = await self._store([request for request, _ in batch])
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if not future.done():
+                    future.set_result(outcome)
+            fresh = [o for o in outcomes if isinstance(o, SentMessage) and not o.duplicate]
+            if fresh:
+                self._broadcast_in_order(fresh)
+
+    async def _store(self, requests: list[SendRequest]) -> list[Outcome]:
+        try:
+            return await database_sync_to_async(send_messages)(requests)
+        except Exception:  # the writer must outlive any failure: nothing was acked
+            logger.exception("storing a batch of %d messages failed", len(requests))
+            error = SendError("unavailable", "The server could not store the message just now; nothing was stored. Try again.")
+            return [error] * len(requests)
+
+    def _broadcast_in_order(self, sent: list[SentMessage]) -> None:
+        """Push while the next batch is written, but never before the previous batch's pushes."""
+        previous = self._broadcasting
+
+        async def push() -> None:
+            if previous is not None:
+                await asyncio.wait([previous])
+            for item in sent:
+                await broadcast_message(item)
+
+        self._broadcasting = asyncio.get_running_loop().create_task(push())
+
+
+_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MessageWriter] = weakref.WeakKeyDictionary()
+
+
+def get_writer() -> MessageWriter:
+    """The writer of the running event loop (one per server process)."""
+    loop = asyncio.get_running_loop()
+    writer = _writers.get(loop)
+    if writer is None:
+        writer = _writers[loop] = MessageWriter()
+    return writer
