@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from inbox.models import AppendOnlyError, AppendOnlyQuerySet
+
 
 class Flag(models.Model):
     """A message that needs a moderator's look. One open flag per message: later detections
@@ -63,3 +65,45 @@ class FlagReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.pk} on flag {self.flag_id}"
+
+
+class StaffAccess(models.Model):
+    """One staff read of protected data (original text, a case file, an export): who, what,
+    when and why. Append-only: the model refuses updates and deletes, the admin is read-only,
+    and on PostgreSQL a trigger refuses them too (migration 0002)."""
+
+    class Action(models.TextChoices):
+        REVEAL_ORIGINAL = "reveal_original", "Revealed original text"
+        CASE_FILE = "case_file", "Opened a case file"
+        EXPORT = "export", "Exported"
+        CONVERSATION_LOG = "conversation_log", "Read a conversation log"
+        OTHER = "other", "Other"
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    conversation = models.ForeignKey(
+        "inbox.Conversation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    message = models.ForeignKey("inbox.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reference = models.CharField(max_length=100, blank=True, help_text='What was read, e.g. "dispute:12".')
+    reason = models.TextField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "staff access"
+        verbose_name_plural = "staff access log"
+        indexes = [models.Index(fields=["staff", "-created_at"], name="staffaccess_staff_time")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The staff access log is append-only: rows cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The staff access log is append-only: rows cannot be deleted.")

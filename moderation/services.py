@@ -6,16 +6,20 @@ its flag are stored together or not at all.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from inbox.chain import format_timestamp
-from inbox.models import Message
-from moderation.models import Flag, FlagReport
+from inbox.models import Conversation, Message
+from moderation.models import Flag, FlagReport, StaffAccess
 
-__all__ = ["flag_detected_message", "flag_detected_messages", "report_message"]
+security_log = logging.getLogger("gigbox.security")
+
+__all__ = ["flag_detected_message", "flag_detected_messages", "report_message", "record_staff_access"]
 
 NEIGHBOURS = 3  # messages before the flagged one kept in its snapshot
 
@@ -101,3 +105,43 @@ def report_message(*, reporter, message: Message, reason: str, note: str = "") -
     report.full_clean()
     report.save()
     return report
+
+
+# Staff access log -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_staff_access(
+    *,
+    staff,
+    action: str,
+    reason: str,
+    conversation: Conversation | None = None,
+    message: Message | None = None,
+    reference: str = "",
+) -> StaffAccess:
+    """Write who read what and why, before the protected data is shown.
+
+    Refuses an empty reason and anyone who is not active staff (ValidationError): a read
+    with no row must not happen, so callers record first and show afterwards.
+    """
+    if not (staff.is_active and staff.is_staff):
+        raise ValidationError("Only active staff members can read protected data.")
+    access = StaffAccess(
+        staff=staff,
+        action=action,
+        reason=reason.strip(),
+        conversation=conversation,
+        message=message,
+        reference=reference.strip(),
+    )
+    if message is not None and conversation is None:
+        access.conversation_id = message.conversation_id
+    access.full_clean()
+    access.save()
+    # One line per read; %r keeps CR/LF and escape codes in the reason from forging lines.
+    security_log.info(
+        "staff_access staff=%s action=%s conversation=%s message=%s reference=%r",
+        staff.pk, action, access.conversation_id, access.message_id, access.reference,
+    )
+    return access

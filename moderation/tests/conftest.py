@@ -1,0 +1,77 @@
+"""Personas for moderation tests: alice sells, bob buys from her, charlie is a stranger;
+mona moderates, rita reviews disputes, stella is staff with no group, root is a superuser."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group
+
+from inbox import services as inbox_services
+from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
+from marketplace.tests.factories import SellerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db):
+    return SellerFactory(username="alice", email="alice@example.com")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", email="bob@example.com")
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie", email="charlie@example.com")
+
+
+def _staff_in(username: str, *groups: str):
+    user = UserFactory(username=username, email=f"{username}@example.com", is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def mona(db):
+    """A moderator."""
+    return _staff_in("mona", MODERATORS)
+
+
+@pytest.fixture
+def rita(db):
+    """A dispute reviewer."""
+    return _staff_in("rita", DISPUTE_REVIEWERS)
+
+
+@pytest.fixture
+def stella(db):
+    """Staff in no group."""
+    return _staff_in("stella")
+
+
+@pytest.fixture
+def root(db):
+    return UserFactory(username="root", email="root@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def conversation(alice, bob):
+    return inbox_services.get_or_start_conversation(starter=bob, other=alice)
+
+
+@pytest.fixture
+def send():
+    def _send(conversation, sender, body="Hello", client_id=None):
+        return inbox_services.send_message(
+            conversation=conversation, sender=sender, body=body, client_id=client_id or uuid.uuid4().hex
+        )
+
+    return _send

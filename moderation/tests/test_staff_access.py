@@ -1,0 +1,122 @@
+"""The staff access log: record_staff_access, append-only model, read-only admin, trigger."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+
+from inbox.models import AppendOnlyError
+from moderation.models import StaffAccess
+from moderation.services import record_staff_access
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def message(conversation, send, bob):
+    return send(conversation, bob, "call me on 0151 2345 6789").message
+
+
+def test_it_records_who_what_and_why(mona, message):
+    access = record_staff_access(
+        staff=mona, action=StaffAccess.Action.REVEAL_ORIGINAL, reason="  checking a report ", message=message
+    )
+
+    stored = StaffAccess.objects.get()
+    assert stored == access
+    assert (stored.staff, stored.action, stored.reason) == (mona, "reveal_original", "checking a report")
+    assert stored.message_id == message.pk
+    assert stored.conversation_id == message.conversation_id  # filled from the message
+
+
+def test_it_keeps_a_reference_without_a_message(mona):
+    record_staff_access(staff=mona, action=StaffAccess.Action.CASE_FILE, reason="case review", reference="dispute:12")
+
+    assert StaffAccess.objects.get().reference == "dispute:12"
+
+
+@pytest.mark.parametrize("reason", ["", "   \n "])
+def test_it_refuses_an_empty_reason(mona, reason):
+    with pytest.raises(ValidationError):
+        record_staff_access(staff=mona, action=StaffAccess.Action.OTHER, reason=reason)
+
+    assert not StaffAccess.objects.exists()
+
+
+def test_it_refuses_an_unknown_action(mona):
+    with pytest.raises(ValidationError):
+        record_staff_access(staff=mona, action="peek", reason="curious")
+
+
+def test_it_refuses_non_staff(bob):
+    with pytest.raises(ValidationError):
+        record_staff_access(staff=bob, action=StaffAccess.Action.OTHER, reason="curious")
+
+    assert not StaffAccess.objects.exists()
+
+
+def test_rows_cannot_be_updated_or_deleted_through_the_model(mona):
+    access = record_staff_access(staff=mona, action=StaffAccess.Action.OTHER, reason="audit")
+
+    access.reason = "nothing to see"
+    with pytest.raises(AppendOnlyError):
+        access.save()
+    with pytest.raises(AppendOnlyError):
+        access.delete()
+    with pytest.raises(AppendOnlyError):
+        StaffAccess.objects.filter(pk=access.pk).update(reason="x")
+    with pytest.raises(AppendOnlyError):
+        StaffAccess.objects.all().delete()
+    assert StaffAccess.objects.get().reason == "audit"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+def test_the_database_refuses_raw_updates_and_deletes(mona):
+    access = record_staff_access(staff=mona, action=StaffAccess.Action.OTHER, reason="audit")
+
+    for sql in (
+        "UPDATE moderation_staffaccess SET reason = 'x' WHERE id = %s",
+        "DELETE FROM moderation_staffaccess WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [access.pk])
+    assert StaffAccess.objects.get().reason == "audit"
+
+
+class TestAdmin:
+    URL = "/admin/moderation/staffaccess/"
+
+    def test_superusers_read_the_log(self, client, root, mona):
+        record_staff_access(staff=mona, action=StaffAccess.Action.OTHER, reason="<b>audit</b>")
+        client.force_login(root)
+
+        response = client.get(self.URL)
+
+        assert response.status_code == 200
+        assert b"&lt;b&gt;audit&lt;/b&gt;" in response.content
+        assert b"Add staff access" not in response.content
+
+    def test_nobody_changes_or_deletes_a_row(self, client, root, mona):
+        access = record_staff_access(staff=mona, action=StaffAccess.Action.OTHER, reason="audit")
+        client.force_login(root)
+
+        assert client.get(f"{self.URL}add/").status_code == 403
+        assert client.post(f"{self.URL}{access.pk}/delete/", {"post": "yes"}).status_code == 403
+        client.post(f"{self.URL}{access.pk}/change/", {"reason": "edited"})
+        assert StaffAccess.objects.get().reason == "audit"
+
+    @pytest.mark.parametrize("persona", ["mona", "rita", "stella"])
+    def test_other_staff_cannot_read_it(self, client, persona, request):
+        client.force_login(request.getfixturevalue(persona))
+
+        assert client.get(self.URL).status_code == 403
+
+    def test_non_staff_are_sent_to_the_login_page(self, client, bob):
+        client.force_login(bob)
+
+        response = client.get(self.URL)
+
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
