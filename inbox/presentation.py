@@ -227,7 +227,7 @@ def thread_context(user, conversation: Conversation, *, before_seq: int | None, 
         "state_buttons": buttons,
         "blocked": blocked,
         "blocked_by_me": blocked_by_me,
-        "attachments_enabled": False,
+        "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),
     }
 
 

@@ -248,3 +248,17 @@ def test_every_form_needs_login(client, conversation):
     ):
         response = client.post(target, {})
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], target
+
+
+def test_the_form_sends_files_too(as_bob, conversation, alice, bob):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("brief.txt", b"Logo brief: green, round, friendly.\n", content_type="text/plain")
+    as_bob.post(url("send", conversation_id=conversation.pk), {"body": "", "client_id": uuid.uuid4().hex, "files": [upload]})
+    message = Message.objects.get(conversation=conversation)
+    assert [a.name for a in message.attachments.all()] == ["brief.txt"]
+    as_alice = as_bob
+    as_alice.force_login(alice)
+    page = as_alice.get(url("thread", conversation_id=conversation.pk)).content.decode()
+    attachment = message.attachments.get()
+    assert f'href="/inbox/attachments/{attachment.pk}/"' in page and "brief.txt" in page

@@ -112,6 +112,12 @@
     }
     const list = row.parentElement;
     if (list && list.firstElementChild !== row) list.prepend(row);
+    const isOpen = thread && thread.live && thread.id === message.conversation_id;
+    if (message.sender_id !== me && !isOpen) {
+      // Counted here until the server's next `unread` frame for it gives the exact number.
+      const badge = row.querySelector("[data-row-unread]");
+      setRowUnread(message.conversation_id, (Number(badge && badge.firstChild.textContent) || 0) + 1);
+    }
   }
 
   let listRefreshTimer = null;
@@ -307,7 +313,12 @@
 
   /** Insert a stored message in seq order; false if it was already shown. */
   function insertMessage(message) {
-    if (thread.seqs.has(message.seq)) return false;
+    if (thread.seqs.has(message.seq)) {
+      // An ack carries no attachments; the message.new that follows it does.
+      const shown = thread.list.querySelector('li[data-seq="' + message.seq + '"]');
+      if (shown && (message.attachments || []).length) fillMessage(shown, message);
+      return false;
+    }
     const pending = message.client_id ? thread.pending.get(message.client_id) : null;
     let li;
     if (pending) {
@@ -429,6 +440,7 @@
   const counter = composer ? composer.querySelector("[data-char-count]") : null;
   const warning = composer ? composer.querySelector("[data-contact-warning]") : null;
   const errorBox = composer ? composer.querySelector("[data-composer-error]") : null;
+  const fileInput = composer ? composer.querySelector("[data-attach-input]") : null;
 
   function newClientId() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
@@ -474,7 +486,7 @@
     }
   }
 
-  function sendBody(body) {
+  function sendBody(body, files) {
     const clientId = newClientId();
     const li = messageTemplate().cloneNode(true);
     li.classList.remove("is-theirs", "is-system");
@@ -483,8 +495,15 @@
     fillText(li.querySelector('[data-slot="body"]'), body);
     li.querySelector('[data-slot="time"]').setAttribute("datetime", new Date().toISOString());
     li.querySelector('[data-slot="report"]').hidden = true;
+    const attachments = li.querySelector('[data-slot="attachments"]');
+    files.forEach((file) => {
+      const item = document.createElement("li");
+      item.textContent = file.name;
+      attachments.append(item);
+    });
+    attachments.hidden = files.length === 0;
     thread.list.append(li);
-    const pending = { li: li, body: body, clientId: clientId, timer: null };
+    const pending = { li: li, body: body, files: files, clientId: clientId, timer: null };
     thread.pending.set(clientId, pending);
     redrawDaySeparators();
     scrollToBottom();
@@ -496,7 +515,8 @@
     pending.li.classList.remove("is-failed");
     setStatus(pending.li, "Sending…");
     const frame = { type: "message.send", conversation_id: thread.id, client_id: pending.clientId, body: pending.body };
-    if (realtime.send(frame)) {
+    // Files travel over HTTP (multipart); text goes over the socket when it is open.
+    if (!pending.files.length && realtime.send(frame)) {
       clearTimeout(pending.timer);
       pending.timer = setTimeout(() => failSend(pending.clientId, "No answer from the server."), ACK_TIMEOUT_MS);
     } else {
@@ -505,14 +525,20 @@
   }
 
   async function transmitOverHttp(pending) {
+    const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
+    let payload;
+    if (pending.files.length) {
+      payload = new FormData();
+      payload.append("client_id", pending.clientId);
+      payload.append("body", pending.body);
+      pending.files.forEach((file) => payload.append("files", file, file.name));
+    } else {
+      headers["Content-Type"] = "application/json";
+      payload = JSON.stringify({ client_id: pending.clientId, body: pending.body });
+    }
     let response;
     try {
-      response = await fetch(root.dataset.sendUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ client_id: pending.clientId, body: pending.body }),
-      });
+      response = await fetch(root.dataset.sendUrl, { method: "POST", credentials: "same-origin", headers: headers, body: payload });
     } catch (err) {
       failSend(pending.clientId, "You are offline.");
       return;
@@ -603,7 +629,8 @@
   function submitDraft(event) {
     event.preventDefault();
     const body = input.value;
-    if (!body.trim()) {
+    const files = fileInput ? Array.from(fileInput.files) : [];
+    if (!body.trim() && !files.length) {
       showComposerError("Write something first.");
       return;
     }
@@ -616,8 +643,9 @@
     warning.hidden = true;
     warning.classList.remove("is-after-send");
     input.value = "";
+    if (fileInput) fileInput.value = "";
     onDraftChange();
-    sendBody(body);
+    sendBody(body, files);
     input.focus();
   }
 

@@ -19,6 +19,8 @@
   let pingTimer = null;
   let reconnectTimer = null;
   let stopped = false;
+  let unreadTotal = 0;
+  const userId = Number(document.body.dataset.userId);
 
   function emit(type, detail) {
     document.dispatchEvent(new CustomEvent("gigbox:" + type, { detail: detail }));
@@ -26,6 +28,7 @@
 
   function setBadge(total) {
     const count = Math.max(0, Number(total) || 0);
+    unreadTotal = count;
     document.querySelectorAll("[data-unread-badge]").forEach((badge) => {
       badge.textContent = count > 99 ? "99+" : String(count);
       badge.hidden = count === 0;
@@ -60,6 +63,9 @@
       setBadge(frame.unread_total);
     } else if (frame.type === "unread") {
       setBadge(frame.total);
+    } else if (frame.type === "message.new" && frame.message && frame.message.sender_id !== userId) {
+      // The server's next `unread` frame (sent when anything is read) corrects this count.
+      setBadge(unreadTotal + 1);
     }
     emit(frame.type, frame);
   }
