@@ -256,6 +256,15 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
             found.append(sub)
             for k in range(i, j):
                 taken[k] = True
+    if len(found) == 1:
+        # A few stray digits glued to a number in the same run ("+52 1 55 ...",
+        # an old trunk digit, a country code libphonenumber no longer accepts)
+        # belong to it: mask the whole run rather than leave them readable.
+        leftover = sum(len(g.digits) for g, t in zip(groups, taken) if not t)
+        if leftover <= 4:
+            hit = found[0]
+            run_start = start if text[start] in "+([" else groups[0].start
+            found = [PhoneHit(min(run_start, hit.start), max(groups[-1].end, hit.end), hit.match, hit.rule, hit.reason)]
     return found
 
 
@@ -274,6 +283,8 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
             start -= 1
         elif start > 1 and text[start - 2] in "([" and text[start - 1] == " ":
             start -= 2
+    elif start > 0 and text[start - 1] in "([" and (")" in text[start:part[-1].end] or "]" in text[start:part[-1].end]):
+        start -= 1  # "(0812) 3456-7890": the bracket opens the number
     end = part[-1].end
     raw = text[start:end]
     digit_groups = [g.digits for g in part]
