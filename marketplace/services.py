@@ -321,6 +321,15 @@ def cancel_order(*, order: Order, actor: User, reason: str) -> Order:
     return _refreshed(order)
 
 
+@transaction.atomic
+def take_order_step(*, order: Order, action: str, actor: User | None, note: str = "", **fields) -> Order:
+    """Take a step another app added with order_flow.add_transition (disputes): under the
+    row lock, checked against the table, with its timeline event, like the steps above.
+    `actor` None is the system (a staff decision); `fields` are set on the order."""
+    _apply(_locked(order), action, actor, note, **fields)
+    return _refreshed(order)
+
+
 def auto_complete_orders(*, now: datetime | None = None) -> int:
     """Complete orders delivered more than GIGBOX_AUTO_COMPLETE_DAYS ago; returns how many.
 
