@@ -1,0 +1,116 @@
+"""The per-user send limit: exact at window edges, shared by threads and processes."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import time_machine
+from django.conf import settings as django_settings
+from django.core.cache import cache
+
+from inbox.ratelimit import RateLimiterUnavailable, admit_sends, refund_sends
+from inbox.services import SendError
+
+# 1_800_000_000 is a multiple of 60: a window starts exactly here.
+WINDOW_START = datetime.fromtimestamp(1_800_000_000, tz=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _limits(settings):
+    settings.GIGBOX_SEND_RATE_LIMIT = 30
+    settings.GIGBOX_SEND_RATE_WINDOW = 60
+
+
+def admitted(user_id: int, count: int) -> list[bool]:
+    return [admit_sends(user_id, 1).admitted == 1 for _ in range(count)]
+
+
+def test_the_limit_is_exact_inside_one_window():
+    with time_machine.travel(WINDOW_START + timedelta(seconds=1), tick=False):
+        assert admitted(1, 31) == [True] * 30 + [False]
+        assert admit_sends(1, 1).retry_after == 59
+
+
+def test_window_edges_with_a_frozen_clock():
+    """N at t, N at t+window-e, N at t+window+e (Zulip's test shape), with N = limit."""
+    with time_machine.travel(WINDOW_START, tick=False) as clock:
+        assert admitted(1, 30) == [True] * 30
+        clock.move_to(WINDOW_START + timedelta(seconds=59, microseconds=999_000))
+        assert admitted(1, 1) == [False]
+        assert admit_sends(1, 1).retry_after == 1
+        clock.move_to(WINDOW_START + timedelta(seconds=60))
+        assert admitted(1, 31) == [True] * 30 + [False]
+        clock.move_to(WINDOW_START + timedelta(seconds=120, microseconds=1))
+        assert admitted(1, 1) == [True]
+
+
+def test_users_are_counted_apart():
+    with time_machine.travel(WINDOW_START, tick=False):
+        assert admitted(1, 30) == [True] * 30
+        assert admitted(2, 1) == [True]
+
+
+def test_a_batch_admits_its_first_sends_that_fit():
+    with time_machine.travel(WINDOW_START, tick=False):
+        assert admit_sends(1, 25).admitted == 25
+        assert admit_sends(1, 10).admitted == 5
+        assert admit_sends(1, 3).admitted == 0
+
+
+def test_a_refund_gives_back_admitted_sends():
+    with time_machine.travel(WINDOW_START, tick=False):
+        admission = admit_sends(1, 30)
+        refund_sends(1, admission)
+        assert admit_sends(1, 30).admitted == 30
+
+
+def test_a_cache_that_does_not_answer_fails_closed(monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(cache, "add", down)
+    with pytest.raises(RateLimiterUnavailable):
+        admit_sends(1, 1)
+
+
+@pytest.mark.django_db
+def test_an_unavailable_cache_refuses_sends_as_retryable(conversation, bob, send, monkeypatch):
+    from inbox import services
+
+    monkeypatch.setattr(services, "admit_sends", lambda *a: (_ for _ in ()).throw(RateLimiterUnavailable("down")))
+    with pytest.raises(SendError) as info:
+        send(conversation, bob)
+    assert info.value.code == "unavailable"
+
+
+@pytest.mark.django_db
+def test_the_31st_message_in_a_window_is_refused_and_not_stored(conversation, bob, send):
+    from inbox.models import Message
+
+    with time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False):
+        for _ in range(30):
+            send(conversation, bob, "fine words")
+        with pytest.raises(SendError) as info:
+            send(conversation, bob, "one too many")
+        assert info.value.code == "rate_limited" and info.value.extra["retry_after"] == 30
+    assert Message.objects.count() == 30
+    with time_machine.travel(WINDOW_START + timedelta(seconds=60), tick=False):
+        send(conversation, bob, "one too many")
+    assert Message.objects.count() == 31
+
+
+def _uses_redis() -> bool:
+    return "redis" in django_settings.CACHES["default"]["BACKEND"].lower()
+
+
+def test_a_concurrent_burst_admits_exactly_the_limit():
+    """100 sends at once from many threads (each its own Redis connection when REDIS_URL is
+    set, as separate server processes would be): exactly 30 get through."""
+    if not _uses_redis() and os.environ.get("CI", "").lower() == "true":
+        pytest.fail("CI must run this against Redis (REDIS_URL)")
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        results = list(pool.map(lambda _: admit_sends(7, 1).admitted, range(100)))
+    assert sum(results) == 30
