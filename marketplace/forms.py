@@ -22,7 +22,15 @@ def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class SellerProfileForm(forms.ModelForm):
+class NoColonMixin:
+    """Labels without the trailing colon Django adds: the layout already separates them."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SellerProfileForm(NoColonMixin, forms.ModelForm):
     class Meta:
         model = SellerProfile
         fields = ["display_name", "bio", "country", "languages", "skills"]
@@ -30,7 +38,7 @@ class SellerProfileForm(forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
 
 
-class GigForm(forms.ModelForm):
+class GigForm(NoColonMixin, forms.ModelForm):
     class Meta:
         model = Gig
         fields = ["title", "category", "description", "tags"]
@@ -41,7 +49,7 @@ class GigForm(forms.ModelForm):
         }
 
 
-class PackageForm(forms.ModelForm):
+class PackageForm(NoColonMixin, forms.ModelForm):
     """One tier's package. Basic is always offered; standard and premium only when ticked."""
 
     offered = forms.BooleanField(required=False, label="Offer this package")
@@ -105,16 +113,16 @@ def package_formset(*, data=None, gig: Gig | None = None) -> BasePackageFormSet:
     return PackageFormSet(data=data, initial=initial, prefix="packages")
 
 
-class GigFilterForm(forms.Form):
+class GigFilterForm(NoColonMixin, forms.Form):
     """The gig list's search box, filters and sort; bad values are dropped, not fatal."""
 
     q = forms.CharField(required=False, max_length=200, label="Search")
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(), required=False, to_field_name="slug", empty_label="All categories"
     )
-    min_price = forms.DecimalField(required=False, min_value=0, decimal_places=2, label="Min price ($)")
-    max_price = forms.DecimalField(required=False, min_value=0, decimal_places=2, label="Max price ($)")
-    max_days = forms.IntegerField(required=False, min_value=1, max_value=90, label="Delivery within (days)")
+    min_price = forms.DecimalField(required=False, min_value=0, decimal_places=2, label="Min price", widget=forms.NumberInput(attrs={"placeholder": "$"}))
+    max_price = forms.DecimalField(required=False, min_value=0, decimal_places=2, label="Max price", widget=forms.NumberInput(attrs={"placeholder": "$"}))
+    max_days = forms.IntegerField(required=False, min_value=1, max_value=90, label="Max days", widget=forms.NumberInput(attrs={"placeholder": "any"}))
     sort = forms.ChoiceField(choices=[("", "Default")] + Sort.CHOICES, required=False, label="Sort by")
 
     def filters(self) -> GigFilters:
@@ -126,21 +134,21 @@ class GigFilterForm(forms.Form):
         )
 
 
-class RequirementsForm(forms.Form):
+class RequirementsForm(NoColonMixin, forms.Form):
     requirements = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
         label="What do you need?", help_text="Describe the job: texts, colours, examples you like, deadlines.",
     )
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(NoColonMixin, forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Delivery note")
     file = forms.FileField(required=False, help_text="Optional. Images, PDF, ZIP, audio, video or text.")
 
 
-class RevisionForm(forms.Form):
+class RevisionForm(NoColonMixin, forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="What should change?")
 
 
-class CancelForm(forms.Form):
+class CancelForm(NoColonMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Reason for cancelling")
