@@ -80,7 +80,7 @@ def _active_parts(text: str, words: frozenset[str]) -> tuple[str, ...]:
         parts.append("underscore")
     if "dash" in lowered or "hyphen" in lowered:
         parts.append("dash")
-    if " @" in text or "@ " in text or " ." in text or " /" in text or "/ " in text:
+    if " @" in text or "@ " in text or " ." in text or " /" in text or "/ " in text or "\n" in text:
         parts.append("tight")
     return tuple(parts)
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .addresses import AddressView
+from .addresses import WEAK, AddressView
 from .platforms import CONTACT_HOSTS
 
-_URL_RE = re.compile(
-    r"(?<![\w@.-])(?:(?:https?|hxxps?)://)?(?:www\.)?"
+_URL_BODY = (
+    r"(?:(?:https?|hxxps?)://)?(?:www\.)?"
     r"(?P<host>[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63}){1,4})"
     r"(?::\d{1,5})?"
-    r"(?P<path>/[^\s<>\"'`]{0,300})?",
-    re.IGNORECASE,
+    r"(?P<path>/[^\s<>\"'`]{0,300})?"
 )
+_URL_RE = re.compile(r"(?<![\w@.-])" + _URL_BODY, re.IGNORECASE)
+# Right after an '@' that was the English word "at": "pay at paypal.me/sam".
+_URL_AFTER_AT_RE = re.compile(_URL_BODY, re.IGNORECASE)
 _HOST_HINT_RE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]")
 _TRAILING_PUNCT = ".,;:!?)]}'\""
 # Paths that are pages of the site itself, not somebody's profile.
@@ -60,7 +62,13 @@ def find_links(view: AddressView, allowed_hosts: tuple[str, ...]) -> list[LinkHi
     if "." not in text or _HOST_HINT_RE.search(text) is None:
         return []
     hits: list[LinkHit] = []
-    for m in _URL_RE.finditer(text):
+    matches = list(_URL_RE.finditer(text))
+    for at, strength in view.at_strength.items():
+        if strength == WEAK:
+            m = _URL_AFTER_AT_RE.match(text, at + 1)
+            if m is not None:
+                matches.append(m)
+    for m in matches:
         host = m.group("host")
         if is_allowed_host(host, allowed_hosts):
             continue

@@ -173,7 +173,7 @@ def scan(
     if history:
         from .split import find_split  # late import: split builds on this module
 
-        findings.extend(find_split(text, [h for h in history if isinstance(h, str)], hosts))
+        findings.extend(find_split(text, [h for h in history if isinstance(h, str)], hosts, findings))
     if not findings:
         return ScanResult(text, text, ())
     resolved = resolve(findings)

@@ -112,10 +112,12 @@ def _split_phone(text: str, history: Sequence[str]) -> Optional[Finding]:
     return None
 
 
-def _split_addresses(text: str, history: Sequence[str], allowed_hosts: tuple[str, ...]) -> list[Finding]:
+def _split_addresses(text: str, history: Sequence[str], allowed_hosts: tuple[str, ...],
+                     single: Sequence[Finding]) -> list[Finding]:
+    """Addresses that only exist once earlier messages are put in front."""
     from .scanner import scan_message  # the single-message pipeline, on the joined text
 
-    earlier = []
+    earlier: list[str] = []
     for message in reversed(history[-MAX_ADDRESS_HISTORY:]):
         if len(message) > MAX_JOINED_CHARS:
             break
@@ -127,17 +129,25 @@ def _split_addresses(text: str, history: Sequence[str], allowed_hosts: tuple[str
     offset = len(joined) - len(head)
     out = []
     for f in scan_message(joined, allowed_hosts):
-        if f.kind == "phone" or f.start >= offset or f.end <= offset:
+        if f.kind == "phone" or f.end <= offset:
             continue
-        out.append(Finding(f.kind, 0, min(f.end - offset, len(head)), f.value, f.rule + ".split",
+        start, end = max(f.start, offset) - offset, min(f.end - offset, len(head))
+        if any(s.start <= start and end <= s.end for s in single):
+            continue  # found in the current message alone: not a split
+        out.append(Finding(f.kind, start, end, f.value, f.rule + ".split",
                            f.reason + " (split over several messages)", True))
     return out
 
 
-def find_split(text: str, history: Sequence[str], allowed_hosts: tuple[str, ...]) -> list[Finding]:
+def find_split(text: str, history: Sequence[str], allowed_hosts: tuple[str, ...],
+               single: Sequence[Finding] = ()) -> list[Finding]:
+    """Split findings for ``text`` given the sender's earlier messages.
+
+    ``single``: what ``text`` yields on its own; those are not repeated.
+    """
     findings = []
     phone = _split_phone(text, history)
     if phone is not None:
         findings.append(phone)
-    findings.extend(_split_addresses(text, history, allowed_hosts))
+    findings.extend(_split_addresses(text, history, allowed_hosts, single))
     return findings
