@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "marketplace",
     "inbox",
     "moderation",
+    "disputes",
 ]
 
 MIDDLEWARE = [
+    # First: it times the whole request and tags it with a request id (config/logging.py).
+    "config.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,6 +191,8 @@ if not DEBUG:
     # TLS ends at the proxy, which says so in X-Forwarded-Proto (docs/deploy.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes talk plain HTTP to the process (config/health.py).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
@@ -217,12 +222,35 @@ GIGBOX_ATTACHMENT_MAX_BYTES = env_int("GIGBOX_ATTACHMENT_MAX_BYTES", 25 * 1024 *
 GIGBOX_DELIVERY_MAX_BYTES = env_int("GIGBOX_DELIVERY_MAX_BYTES", 25 * 1024 * 1024)
 GIGBOX_AUTO_COMPLETE_DAYS = 3
 GIGBOX_SITE_HOSTS = tuple(env_list("GIGBOX_SITE_HOSTS", ["gigbox.example", "gigbox.com"]))
+# Signed conversation-log exports for disputes (docs/disputes.md): base64 of a raw 32-byte
+# Ed25519 private key, and the id printed in each export (change it when the key rotates).
+# With DEBUG on and no key, a development key derived from SECRET_KEY signs (and every export
+# says so); with DEBUG off and no key, exports are refused.
+GIGBOX_EXPORT_SIGNING_KEY = env_str("GIGBOX_EXPORT_SIGNING_KEY")
+GIGBOX_EXPORT_KEY_ID = env_str("GIGBOX_EXPORT_KEY_ID")
 
+# Logging: one line per request and per socket event (config/logging.py); JSON with
+# LOG_FORMAT=json. The filter sits on the handler, so it covers Django's loggers too.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"sensitive": {"()": "config.logging.SensitiveDataFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["sensitive"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Our request line replaces Django's "Not Found: /path" style lines for 4xx.
+        "django.request": {"level": "ERROR"},
+    },
 }

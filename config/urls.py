@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
+
 urlpatterns = [
+    # Probes for the proxy and orchestrators (config/health.py, docs/deploy.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("inbox.api_urls")),  # /api/inbox/... and /inbox/attachments/<id>/
