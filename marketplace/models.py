@@ -29,6 +29,10 @@ class User(AbstractUser):
         max_length=64, default="UTC", help_text="IANA name, e.g. Asia/Kolkata; shown as local time."
     )
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Denormalised from moderation's Sanction rows (the record) by moderation.services, so
+    # that the send path and login compare times on the loaded user without a query.
+    messaging_restricted_until = models.DateTimeField(null=True, blank=True, editable=False)
+    suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["username"]
