@@ -19,11 +19,11 @@ S = Order.Status
 
 
 def test_buyer_may_cancel_or_send_requirements_while_pending(order, bob):
-    assert allowed_actions(order, bob) == {Action.SUBMIT_REQUIREMENTS, Action.CANCEL}
+    assert allowed_actions(order, bob) & set(Action) == {Action.SUBMIT_REQUIREMENTS, Action.CANCEL}
 
 
 def test_seller_may_only_cancel_while_pending(order, alice):
-    assert allowed_actions(order, alice) == {Action.CANCEL}
+    assert allowed_actions(order, alice) & set(Action) == {Action.CANCEL}
 
 
 def test_a_stranger_may_do_nothing(order, charlie):
@@ -45,8 +45,9 @@ def test_a_stranger_may_do_nothing(order, charlie):
 )
 def test_each_status_offers_each_side_its_actions(order, alice, bob, status, buyer_actions, seller_actions):
     order.status = status
-    assert allowed_actions(order, bob) == buyer_actions
-    assert allowed_actions(order, alice) == seller_actions
+    # Only the marketplace's own actions: other apps (disputes) add theirs to the table.
+    assert allowed_actions(order, bob) & set(Action) == buyer_actions
+    assert allowed_actions(order, alice) & set(Action) == seller_actions
 
 
 def test_the_error_names_the_status(order, bob):
