@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-test migrate seed lint bench clean
+.PHONY: run serve test install install-test migrate seed lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ run: install
 	$(BIN)/python manage.py seed
 	@echo "Serving Gigbox on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+# Production-like: N server processes (GIGBOX_PROCESSES, default 2) behind Debian's nginx on
+# $(HOST):$(PORT), DEBUG off. Needs SECRET_KEY, DATABASE_URL (PostgreSQL) and REDIS_URL;
+# refuses to start without them. Ctrl+C stops every process it started (docs/deploy.md).
+serve: install
+	$(BIN)/python -m deploy.serve --listen $(HOST):$(PORT)
 
 # DATABASE_URL / REDIS_URL from the environment are used when set (CI sets both).
 test: install-test

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "marketplace",
     "inbox",
     "moderation",
+    "deals",
     "disputes",
 ]
 
@@ -123,6 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
+ACCOUNT_ADAPTER = "moderation.auth.AccountAdapter"  # "account suspended until ..." on login
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
@@ -237,7 +239,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"sensitive": {"()": "config.logging.SensitiveDataFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s"},
         "json": {"()": "config.logging.JsonFormatter"},
     },
     "handlers": {
