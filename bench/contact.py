@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from moderation.contact import scan  # noqa: E402
+from moderation.contact.regions import match_international, match_national  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus/contact_dev.jsonl")
 GOAL_CORPUS_RATE = 10_000
@@ -126,14 +127,27 @@ def adversarial(length: int = 10_000) -> dict[str, str]:
 
 # --- measuring ----------------------------------------------------------------
 
+# CPU time of this process, not wall time: on a shared machine other jobs
+# would otherwise be billed to the detector. The detector is single-threaded,
+# so CPU seconds are seconds of one core.
+_clock = time.process_time
+
+
 def _rate(messages: list[tuple[str, list[str]]], min_seconds: float = 1.5) -> float:
+    for text, history in messages[:200]:
+        scan(text, history)  # warm the caches the way a long-running worker has them
     done = 0
-    start = time.perf_counter()
+    elapsed = 0.0
     while True:
+        # Forget validated numbers between passes: real traffic rarely repeats
+        # a number, so the memo must not make repeated passes look faster.
+        match_national.cache_clear()
+        match_international.cache_clear()
+        start = _clock()
         for text, history in messages:
             scan(text, history)
+        elapsed += _clock() - start
         done += len(messages)
-        elapsed = time.perf_counter() - start
         if elapsed >= min_seconds:
             return done / elapsed
 
@@ -183,9 +197,9 @@ def worst_adversarial_ms() -> tuple[float, str]:
         for history in ([], [text[:2000], text[:2000]]):
             best = float("inf")
             for _ in range(3):
-                t0 = time.perf_counter()
+                t0 = _clock()
                 scan(text, history)
-                best = min(best, time.perf_counter() - t0)
+                best = min(best, _clock() - t0)
             if best * 1000 > worst:
                 worst, name = best * 1000, label + (" (with history)" if history else "")
     return worst, name
@@ -206,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     worst_ms, worst_name = worst_adversarial_ms()
 
     lines = [
-        "Contact detector benchmark (.venv/bin/python bench/contact.py), one core",
+        "Contact detector benchmark (.venv/bin/python bench/contact.py), one core, CPU time of the process",
         f"corpus: {args.corpus} ({q['positives']} positive, {q['negatives']} negative records)",
         f"  recall           {q['recall']:.4f}   goal >= {GOAL_RECALL}   ({q['fn']} missed)",
         f"  false-pos rate   {q['fpr']:.4f}   goal <= {GOAL_FPR}  ({q['fp']} flagged)",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 from .context import Context, currency_before, local_context, symbol_after
 from .digits import PhoneView
@@ -50,8 +50,7 @@ class PhoneHit:
     reason: str
 
 
-@dataclass(frozen=True)
-class _Group:
+class _Group(NamedTuple):  # a tuple: cheap to create, runs have many groups
     start: int
     end: int
     digits: str
@@ -77,6 +76,8 @@ def _looks_like_date(groups: list[str], seps: list[str] | None = None) -> bool:
     ``seps[i]`` is what separates groups i and i+1; day-month-year triples
     need the same date-ish separator twice, or a four-digit year.
     """
+    if not any(len(g) <= 2 or (len(g) == 4 and g[:2] in ("19", "20")) for g in groups):
+        return False  # every date has a short group or a year
     if seps is None:
         seps = [" "] * (len(groups) - 1)
     for i in range(len(groups) - 2):
@@ -234,13 +235,13 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
         return []
     if text[max(0, start - 1):start] == "#" and not view.is_obfuscated(start, end):
         return []  # "#1234567": a reference, not a number to call
+    level, why = _evidence(view, text, start, end, has_msg_phone_word)
+    if level == "suppress":
+        return []
     digit_groups = [g.digits for g in groups]
     seps = [text[a.end:b.start] for a, b in zip(groups, groups[1:])]
     if _shape_rejects(text[start:end], digit_groups, seps):
         return []  # a date or version anywhere in the run: none of it is a phone
-    level, why = _evidence(view, text, start, end, has_msg_phone_word)
-    if level == "suppress":
-        return []
     hit = _try_span(view, text, groups, 0, len(groups), start, level, why)
     if hit is not None:
         return [hit]

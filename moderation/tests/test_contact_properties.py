@@ -128,9 +128,10 @@ def test_adversarial_inputs_scan_fast() -> None:
 
 
 def _timed(text: str, history: list[str]) -> float:
-    start = time.perf_counter()
+    # CPU time of this process: other jobs on a shared machine do not count.
+    start = time.process_time()
     scan(text, history)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def test_package_does_not_import_django() -> None:
