@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("inbox.api_urls")),  # /api/inbox/... and /inbox/attachments/<id>/
     path("inbox/", include("inbox.urls")),
+    path("", include("moderation.urls")),  # /account/health/
     path("", include("marketplace.urls")),
 ]

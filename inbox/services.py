@@ -39,6 +39,7 @@ from inbox.files import clean_file_name, detect_content_type
 from inbox.models import Attachment, Block, Conversation, Message, Participant, attachment_upload_to
 from inbox.ratelimit import Admission, RateLimiterUnavailable, admit_sends, refund_sends
 from inbox.selectors import MAX_LABELS, SUMMARY_RELATED, ack_frame, message_object, serialize_summary, unread_total
+from marketplace.models import Order
 
 logger = logging.getLogger(__name__)
 
@@ -132,19 +133,39 @@ Outcome = SentMessage | SendError
 # Checks -------------------------------------------------------------------------------------
 
 
-def check_sender_sanctions(user) -> None:
+def _sanction_until(until: datetime) -> datetime | None:
+    # A sanction with no end date is stored as year 9999 (moderation.notices.FOREVER): no `until`.
+    return None if until.year >= 9999 else until
+
+
+def check_sender_sanctions(user, *, conversation: Conversation | None = None) -> None:
     """Raise SendError("restricted", ..., until=...) when `user` may not send messages now.
 
-    The one place for moderation sanctions on messaging; moderation fills it in. Called for
-    every sender of every batch.
+    The one place for moderation sanctions on messaging. Called for every sender of every
+    batch, so it compares the times moderation denormalises onto the user (no query) and
+    queries only for a restricted sender: they may still write in the conversation of an
+    active order, to finish it.
     """
-    return None
+    now = timezone.now()
+    if user.suspended_until is not None and user.suspended_until > now:
+        raise SendError("restricted", "Your account is suspended.", until=_sanction_until(user.suspended_until))
+    restricted_until = user.messaging_restricted_until
+    if restricted_until is None or restricted_until <= now:
+        return
+    if conversation is not None and conversation.order_id is not None:
+        if Order.objects.filter(pk=conversation.order_id, status__in=Order.ACTIVE_STATUSES).exists():
+            return
+    raise SendError(
+        "restricted",
+        "Your messaging is restricted; you can still write about your active orders in their conversations.",
+        until=_sanction_until(restricted_until),
+    )
 
 
 def is_account_suspended(user) -> bool:
-    """True when the account is suspended: its sockets close with 4403. Moderation fills
-    this in (and calls `disconnect_user` when it suspends someone)."""
-    return False
+    """True when the account is suspended: its sockets close with 4403. Moderation sets the
+    time (and calls `disconnect_user` when it suspends someone); the suspension ends by itself."""
+    return user.suspended_until is not None and user.suspended_until > timezone.now()
 
 
 def check_body(body: str, *, has_attachments: bool = False) -> None:
@@ -372,7 +393,7 @@ def _check_access(batch: _Batch) -> dict[int, Conversation]:
     blocked_pairs = {
         frozenset(pair) for pair in Block.objects.filter(blocker_id__in=user_ids, blocked_id__in=user_ids).values_list("blocker_id", "blocked_id")
     }
-    sanctions: dict[int, SendError | None] = {}
+    sanctions: dict[tuple[int, int], SendError | None] = {}
 
     def check(request: SendRequest) -> None:
         conversation = conversations.get(request.conversation_id)
@@ -381,14 +402,15 @@ def _check_access(batch: _Batch) -> dict[int, Conversation]:
             raise _forbidden()
         if frozenset((sender.pk, conversation.other_user_id(sender.pk))) in blocked_pairs:
             raise SendError("blocked", "You cannot message this person.")
-        if sender.pk not in sanctions:
+        key = (sender.pk, conversation.pk)  # a restricted sender may still write about active orders
+        if key not in sanctions:
             try:
-                check_sender_sanctions(sender)
-                sanctions[sender.pk] = None
+                check_sender_sanctions(sender, conversation=conversation)
+                sanctions[key] = None
             except SendError as error:
-                sanctions[sender.pk] = error
-        if sanctions[sender.pk] is not None:
-            raise sanctions[sender.pk]
+                sanctions[key] = error
+        if sanctions[key] is not None:
+            raise sanctions[key]
         check_client_id(request.client_id)
 
     batch.each_pending(check)

@@ -1,21 +1,518 @@
 """Django admin for moderation: the flag queue, strikes, sanctions, appeals, the policy table
 and the staff access log.
 
-Nothing here edits a row directly: fields are read-only and every change is an action or a
-button that calls moderation.services. Message text is the delivered (masked) text, except
-on the audited reveal page. HTML only through format_html.
+Nothing here edits a row directly: object pages are read-only and every change is a button
+or an action that calls moderation.services (which checks permissions again). Message text
+is the delivered (masked) text everywhere except the audited reveal page, which writes a
+StaffAccess row before it shows anything. HTML only through format_html.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from datetime import timedelta
 
-from moderation.models import StaffAccess
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from moderation import selectors, services
+from moderation.forms import AppealDecisionForm, ConfirmForm, DismissForm, ReasonForm, RevealForm, SanctionForm
+from moderation.models import (
+    Appeal,
+    Flag,
+    FlagReport,
+    Sanction,
+    SanctionPolicy,
+    StaffAccess,
+    Strike,
+    active_sanctions_q,
+    active_strikes_q,
+)
+
+OVERDUE = timedelta(hours=48)  # unhandled flags older than this are highlighted
+EXCERPT_CHARS = 80
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Object pages are views; changes are the buttons and actions, through the services."""
+
+    class Media:
+        css = {"all": ["moderation/admin.css"]}
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def _model_perm(self, request: HttpRequest, action: str) -> bool:
+        """The group permission itself (has_change_permission is False for the page)."""
+        opts = self.opts
+        return request.user.is_active and request.user.is_staff and request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    def _object_url(self, obj) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+
+
+# Flags ------------------------------------------------------------------------------------------
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = "kind"
+    parameter_name = "kind"
+    DETECTED = ["phone", "email", "link", "handle"]
+
+    def lookups(self, request, model_admin):
+        detected = [(kind, f"Detected: {kind}") for kind in self.DETECTED]
+        reported = [(f"report:{value}", f"Reported: {label}") for value, label in FlagReport.Reason.choices]
+        return detected + reported
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value.startswith("report:"):
+            return queryset.filter(reports__reason=value.removeprefix("report:")).distinct()
+        return queryset.filter(kinds__icontains=f'"{value}"')
+
+
+class AgeFilter(admin.SimpleListFilter):
+    title = "age"
+    parameter_name = "age"
+
+    def lookups(self, request, model_admin):
+        return [("1d", "Under 24 hours"), ("2d", "24 to 48 hours"), ("old", "Over 48 hours")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        ranges = {"1d": (now - timedelta(hours=24), None), "2d": (now - OVERDUE, now - timedelta(hours=24)), "old": (None, now - OVERDUE)}
+        if self.value() not in ranges:
+            return queryset
+        after, before = ranges[self.value()]
+        if after is not None:
+            queryset = queryset.filter(created_at__gte=after)
+        if before is not None:
+            queryset = queryset.filter(created_at__lt=before)
+        return queryset
+
+
+class AssignedFilter(admin.SimpleListFilter):
+    title = "assigned"
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", "To me"), ("nobody", "To nobody")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyModelAdmin):
+    list_display = ["id", "status_badge", "source", "kinds_display", "sender", "delivered_excerpt", "report_count", "age", "assigned_to"]
+    list_display_links = ["id", "delivered_excerpt"]
+    list_filter = ["status", "source", KindFilter, AgeFilter, AssignedFilter]
+    search_fields = ["message__sender__username", "message__delivered_body", "reports__note", "reports__reporter__username"]
+    list_select_related = ["message__sender", "assigned_to"]
+    actions = ["assign_to_me", "dismiss_selected"]
+    list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
+        # Open flags first, the oldest of them at the top: that is the queue.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                report_total=Count("reports"),
+                queue_order=Case(When(status=Flag.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            )
+            .order_by("queue_order", "created_at", "id")
+        )
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["queue_order", "created_at", "id"]
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, flag: Flag) -> str:
+        return format_html('<span class="flag-status flag-{}">{}</span>', flag.status, flag.get_status_display())
+
+    @admin.display(description="kinds")
+    def kinds_display(self, flag: Flag) -> str:
+        return ", ".join(flag.kinds) or "—"
+
+    @admin.display(description="sender", ordering="message__sender__username")
+    def sender(self, flag: Flag) -> str:
+        return flag.message.sender.username if flag.message.sender else "system"
+
+    @admin.display(description="delivered text")
+    def delivered_excerpt(self, flag: Flag) -> str:
+        return _excerpt(flag.message.delivered_body)
+
+    @admin.display(description="reports", ordering="report_total")
+    def report_count(self, flag: Flag) -> int:
+        return flag.report_total
+
+    @admin.display(description="age", ordering="created_at")
+    def age(self, flag: Flag) -> str:
+        hours = int((timezone.now() - flag.created_at).total_seconds() // 3600)
+        text = f"{hours} h" if hours < 48 else f"{hours // 24} d"
+        if flag.status == Flag.Status.OPEN and timezone.now() - flag.created_at > OVERDUE:
+            return format_html('<strong class="flag-overdue" title="Unhandled for over 48 hours">⚠ {}</strong>', text)
+        return text
+
+    # Changelist actions ---------------------------------------------------------------------
+
+    @admin.action(description="Assign to me", permissions=["review"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Flag]) -> None:
+        self._each(request, queryset.filter(status=Flag.Status.OPEN), lambda flag: services.assign_flag(flag=flag, moderator=request.user), "assigned to you")
+
+    @admin.action(description="Dismiss as false positives", permissions=["review"])
+    def dismiss_selected(self, request: HttpRequest, queryset: QuerySet[Flag]) -> None:
+        self._each(request, queryset.filter(status=Flag.Status.OPEN), lambda flag: services.dismiss_flag(flag=flag, moderator=request.user), "dismissed")
+
+    def _each(self, request: HttpRequest, flags: QuerySet[Flag], act, done: str) -> None:
+        count = 0
+        for flag in flags:
+            try:
+                act(flag)
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                self.log_change(request, flag, done)
+                count += 1
+        messages.success(request, f"{count} flag(s) {done}.")
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return self._model_perm(request, "change")
+
+    # The review page and its buttons ----------------------------------------------------------
+
+    def get_urls(self):
+        own = [
+            path("rules/", self.admin_site.admin_view(self.rules_view), name="moderation_flag_rules"),
+            path("<int:pk>/reveal/", self.admin_site.admin_view(self.reveal_view), name="moderation_flag_reveal"),
+            path("<int:pk>/decide/<str:decision>/", self.admin_site.admin_view(self.decide_view), name="moderation_flag_decide"),
+        ]
+        return own + super().get_urls()
+
+    def _flag_or_403(self, request: HttpRequest, pk: int, *, review: bool) -> Flag:
+        if not self.has_view_permission(request) or (review and not self.has_review_permission(request)):
+            raise PermissionDenied
+        return get_object_or_404(Flag.objects.select_related("message__sender", "message__conversation", "assigned_to", "decided_by"), pk=pk)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
+        flag = self._flag_or_403(request, int(object_id), review=False)
+        return self._review_page(request, flag)
+
+    def _review_page(self, request: HttpRequest, flag: Flag, **forms) -> HttpResponse:
+        sender = flag.message.sender
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Flag {flag.pk}",
+            "flag": flag,
+            "findings": [{k: f.get(k) for k in ("kind", "rule", "reason")} for f in flag.message.findings],
+            "context_messages": selectors.context_messages(flag),
+            "reports": flag.reports.select_related("reporter"),
+            "strikes": selectors.strike_history(sender.pk) if sender else [],
+            "sender": sender,
+            "overdue": flag.status == Flag.Status.OPEN and timezone.now() - flag.created_at > OVERDUE,
+            "can_review": self.has_review_permission(request) and flag.status == Flag.Status.OPEN,
+            "can_strike": request.user.has_perm("moderation.add_strike"),
+            "dismiss_form": forms.get("dismiss_form") or DismissForm(),
+            "confirm_form": forms.get("confirm_form") or ConfirmForm(initial={"kind": _default_strike_kind(flag)}),
+        }
+        return TemplateResponse(request, "admin/moderation/flag/review.html", context)
+
+    def decide_view(self, request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+        flag = self._flag_or_403(request, pk, review=True)
+        if request.method != "POST":
+            return HttpResponseRedirect(self._object_url(flag))
+        forms = {"assign": None, "dismiss": DismissForm(request.POST), "confirm": ConfirmForm(request.POST)}
+        if decision not in forms:
+            raise PermissionDenied
+        form = forms[decision]
+        if form is not None and not form.is_valid():
+            return self._review_page(request, flag, **{f"{decision}_form": form})
+        try:
+            if decision == "assign":
+                services.assign_flag(flag=flag, moderator=request.user)
+            elif decision == "dismiss":
+                services.dismiss_flag(flag=flag, moderator=request.user, note=form.cleaned_data["note"])
+            else:
+                services.confirm_flag(flag=flag, moderator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            self.log_change(request, flag, f"{decision} (moderation)")
+            messages.success(request, {"assign": "Assigned to you.", "dismiss": "Dismissed.", "confirm": "Confirmed; strike given."}[decision])
+        return HttpResponseRedirect(self._object_url(flag))
+
+    def reveal_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The only page that shows original text: a reason first, a log row, then the text."""
+        flag = self._flag_or_403(request, pk, review=True)
+        form = RevealForm(request.POST or None)
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": f"Reveal the original of flag {flag.pk}", "flag": flag, "form": form}
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.record_staff_access(
+                    staff=request.user, action=StaffAccess.Action.REVEAL_ORIGINAL, reason=form.cleaned_data["reason"],
+                    message=flag.message, reference=f"flag:{flag.pk}",
+                )
+            except ValidationError as error:
+                form.add_error("reason", error)
+            else:
+                context["original"] = flag.message.body
+                context["original_context"] = [
+                    {"seq": entry.get("seq"), "sender_id": entry.get("sender_id"), "text": entry.get("body", "")}
+                    for entry in flag.snapshot.get("messages", [])
+                ]
+        response = TemplateResponse(request, "admin/moderation/flag/reveal.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def rules_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": "Detector rules: flags and dismissals", "stats": selectors.rule_stats()}
+        return TemplateResponse(request, "admin/moderation/flag/rules.html", context)
+
+
+def _default_strike_kind(flag: Flag) -> str:
+    reasons = set(flag.reports.values_list("reason", flat=True))
+    if flag.kinds or FlagReport.Reason.CONTACT in reasons:
+        return Strike.Kind.CONTACT_SHARING
+    if FlagReport.Reason.HARASSMENT in reasons:
+        return Strike.Kind.ABUSE
+    if FlagReport.Reason.SPAM in reasons:
+        return Strike.Kind.SPAM
+    return Strike.Kind.OTHER
+
+
+@admin.register(FlagReport)
+class FlagReportAdmin(ReadOnlyModelAdmin):
+    list_display = ["id", "flag", "reporter", "reason", "note_excerpt", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["reporter__username", "note"]
+    list_select_related = ["reporter", "flag"]
+
+    @admin.display(description="note")
+    def note_excerpt(self, report: FlagReport) -> str:
+        return _excerpt(report.note)
+
+
+# Strikes, sanctions, appeals ------------------------------------------------------------------------
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = "active"
+    parameter_name = "active"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Active"), ("no", "Not active")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        active = model_admin.active_q(timezone.now())
+        return queryset.filter(active) if self.value() == "yes" else queryset.exclude(active)
+
+
+@admin.register(Strike)
+class StrikeAdmin(ReadOnlyModelAdmin):
+    list_display = ["id", "user", "kind", "active", "created_at", "expires_at", "moderator", "flag", "appeal_status"]
+    list_filter = [ActiveFilter, "kind"]
+    search_fields = ["user__username", "note"]
+    list_select_related = ["user", "moderator", "flag", "appeal"]
+    readonly_fields = ["user", "kind", "flag", "message", "moderator", "note", "created_at", "expires_at", "overturned_at"]
+    fields = readonly_fields
+
+    active_q = staticmethod(active_strikes_q)
+
+    @admin.display(boolean=True)
+    def active(self, strike: Strike) -> bool:
+        return strike.is_active()
+
+    @admin.display(description="appeal")
+    def appeal_status(self, strike: Strike) -> str:
+        appeal = getattr(strike, "appeal", None)
+        return appeal.get_status_display() if appeal else "—"
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyModelAdmin):
+    list_display = ["id", "user", "kind", "active", "starts_at", "ends_at", "created_by", "strike", "lifted_at"]
+    list_filter = [ActiveFilter, "kind"]
+    search_fields = ["user__username", "reason"]
+    list_select_related = ["user", "created_by"]
+    readonly_fields = ["user", "kind", "reason", "strike", "created_by", "starts_at", "ends_at", "lifted_at", "lifted_by", "lift_reason", "expired_at"]
+    fields = readonly_fields
+    change_form_template = "admin/moderation/sanction/change_form.html"
+
+    active_q = staticmethod(active_sanctions_q)
+
+    @admin.display(boolean=True)
+    def active(self, sanction: Sanction) -> bool:
+        return sanction.is_active()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._model_perm(request, "add")
+
+    def get_urls(self):
+        own = [path("<int:pk>/lift/", self.admin_site.admin_view(self.lift_view), name="moderation_sanction_lift")]
+        return own + super().get_urls()
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
+        """Restrict or suspend a user directly, through services.impose_sanction."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SanctionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            user = get_user_model().objects.filter(username=data["username"]).first()
+            if user is None:
+                form.add_error("username", "No such user.")
+            else:
+                try:
+                    sanction = services.impose_sanction(
+                        user=user, kind=data["kind"], moderator=request.user, reason=data["reason"], ends_at=data["ends_at"]
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    self.log_addition(request, sanction, "imposed (moderation)")
+                    messages.success(request, f"{sanction.get_kind_display()}: {user.username}.")
+                    return HttpResponseRedirect(self._object_url(sanction))
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": "Restrict or suspend a user", "form": form}
+        return TemplateResponse(request, "admin/moderation/sanction/impose.html", context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "lift_form": ReasonForm()}
+        extra_context["can_lift"] = self._model_perm(request, "change")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def lift_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self._model_perm(request, "change"):
+            raise PermissionDenied
+        sanction = get_object_or_404(Sanction, pk=pk)
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.lift_sanction(sanction=sanction, moderator=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                self.log_change(request, sanction, "lifted (moderation)")
+                messages.success(request, "Sanction lifted.")
+        else:
+            messages.error(request, "Give a reason to lift the sanction.")
+        return HttpResponseRedirect(self._object_url(sanction))
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyModelAdmin):
+    list_display = ["id", "user", "strike_kind", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["strike__user__username", "text"]
+    list_select_related = ["strike__user", "decided_by"]
+    readonly_fields = ["strike_summary", "text", "status", "created_at", "decided_by", "decided_at", "decision_reason"]
+    fields = readonly_fields
+    change_form_template = "admin/moderation/appeal/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Appeal]:
+        pending_first = Case(When(status=Appeal.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return super().get_queryset(request).annotate(pending_first=pending_first)
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["pending_first", "created_at"]
+
+    @admin.display(description="user", ordering="strike__user__username")
+    def user(self, appeal: Appeal) -> str:
+        return appeal.strike.user.username
+
+    @admin.display(description="strike for")
+    def strike_kind(self, appeal: Appeal) -> str:
+        return appeal.strike.get_kind_display()
+
+    @admin.display(description="strike")
+    def strike_summary(self, appeal: Appeal) -> str:
+        strike = appeal.strike
+        message = strike.message
+        return format_html(
+            "<p><a href='{}'>Strike {}</a>: {} for {}, given {} by {}.</p><p>Note to the user: {}</p><p>Message as delivered: {}</p>",
+            reverse("admin:moderation_strike_change", args=[strike.pk]),
+            strike.pk,
+            strike.get_kind_display(),
+            strike.user.username,
+            strike.created_at.strftime("%Y-%m-%d %H:%M"),
+            strike.moderator.username,
+            strike.note,
+            message.delivered_body if message else "—",
+        )
+
+    def get_urls(self):
+        own = [path("<int:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="moderation_appeal_decide")]
+        return own + super().get_urls()
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "decision_form": AppealDecisionForm(), "can_decide": self._model_perm(request, "change")}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self._model_perm(request, "change"):
+            raise PermissionDenied
+        appeal = get_object_or_404(Appeal, pk=pk)
+        form = AppealDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            uphold = form.cleaned_data["decision"] == "uphold"
+            try:
+                services.decide_appeal(appeal=appeal, moderator=request.user, uphold=uphold, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                self.log_change(request, appeal, "upheld" if uphold else "rejected")
+                messages.success(request, "Appeal upheld: strike removed." if uphold else "Appeal rejected.")
+        else:
+            messages.error(request, "Choose a decision and write the reason.")
+        return HttpResponseRedirect(self._object_url(appeal))
+
+
+@admin.register(SanctionPolicy)
+class SanctionPolicyAdmin(admin.ModelAdmin):
+    """Escalation steps: moderators read them; superusers (all permissions) edit them."""
+
+    list_display = ["active_strikes", "action", "duration_days"]
+    ordering = ["active_strikes"]
+
+
+# Staff access log -------------------------------------------------------------------------------
 
 
 @admin.register(StaffAccess)
-class StaffAccessAdmin(admin.ModelAdmin):
+class StaffAccessAdmin(ReadOnlyModelAdmin):
     """The access log: superusers read it; nobody adds, changes or deletes through admin."""
 
     list_display = ["created_at", "staff", "action", "conversation_id", "message_id", "reference", "reason"]
@@ -29,12 +526,3 @@ class StaffAccessAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: StaffAccess | None = None) -> bool:
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: StaffAccess | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: StaffAccess | None = None) -> bool:
-        return False

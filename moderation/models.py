@@ -1,12 +1,18 @@
-"""Moderation data. For now: flags on messages, raised by the detector or by users' reports.
+"""Moderation data: flags on messages (from the detector or users' reports), strikes,
+sanctions (messaging restrictions and suspensions), the escalation policy, appeals and the
+staff access log.
 
-Kept minimal on purpose; the moderation queue, strikes and restrictions build on it.
+Models hold data and invariants only; every write goes through moderation.services.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from inbox.models import AppendOnlyError, AppendOnlyQuerySet
 
@@ -31,6 +37,14 @@ class Flag(models.Model):
     rules = models.JSONField(default=list, blank=True, help_text="Detector rules that matched.")
     snapshot = models.JSONField(default=dict, blank=True, help_text="The message and its neighbours when flagged.")
     created_at = models.DateTimeField(auto_now_add=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(max_length=2000, blank=True, help_text="For moderators; the user never sees it.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -39,6 +53,7 @@ class Flag(models.Model):
                 fields=["message"], condition=models.Q(status="open"), name="one_open_flag_per_message"
             )
         ]
+        indexes = [models.Index(fields=["status", "created_at"], name="flag_queue")]
 
     def __str__(self) -> str:
         return f"Flag {self.pk} ({self.get_source_display()}, {self.get_status_display()})"
@@ -65,6 +80,144 @@ class FlagReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report {self.pk} on flag {self.flag_id}"
+
+
+class Strike(models.Model):
+    """A confirmed breach of the rules by `user`. Counts towards escalation while active: not
+    overturned and not expired. Never deleted: an upheld appeal marks it overturned."""
+
+    class Kind(models.TextChoices):
+        CONTACT_SHARING = "contact_sharing", "Sharing contact details"
+        OFF_PLATFORM_PAYMENT = "off_platform_payment", "Asking for payment outside Gigbox"
+        ABUSE = "abuse", "Abuse or harassment"
+        SPAM = "spam", "Spam"
+        OTHER = "other", "Other"
+
+    DEFAULT_LIFETIME = timedelta(days=90)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="strikes")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, null=True, blank=True, related_name="strikes")
+    message = models.ForeignKey("inbox.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(max_length=2000, help_text="Shown to the user: what happened and why.")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    overturned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="strike_user_expiry")]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="strike_expires_after_creation")
+        ]
+
+    def __str__(self) -> str:
+        return f"Strike {self.pk}: {self.get_kind_display()} ({self.user_id})"
+
+    def is_active(self, now=None) -> bool:
+        return self.overturned_at is None and self.expires_at > (now or timezone.now())
+
+
+def active_strikes_q(now) -> Q:
+    """Strikes that count towards escalation at `now`."""
+    return Q(overturned_at__isnull=True, expires_at__gt=now)
+
+
+class SanctionPolicy(models.Model):
+    """One step of escalation: what having `active_strikes` active strikes leads to. The
+    step with the highest threshold at or below a user's count applies."""
+
+    class Action(models.TextChoices):
+        WARNING = "warning", "Warning"
+        RESTRICT = "restrict", "Messaging restricted"
+        SUSPEND = "suspend", "Account suspended"
+
+    active_strikes = models.PositiveSmallIntegerField(unique=True, help_text="Number of active strikes.")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    duration_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How long a restriction or suspension lasts; empty: until a moderator lifts it."
+    )
+
+    class Meta:
+        ordering = ["active_strikes"]
+        verbose_name_plural = "sanction policy"
+        constraints = [models.CheckConstraint(condition=Q(active_strikes__gte=1), name="policy_threshold_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.active_strikes} active strike(s): {self.get_action_display()}"
+
+
+class Sanction(models.Model):
+    """A restriction of messaging or a suspension, from escalation (`strike` set) or given
+    directly by a moderator. Active until `ends_at` (none: until lifted) or until lifted.
+
+    The record; User.messaging_restricted_until / suspended_until mirror the active ones."""
+
+    class Kind(models.TextChoices):
+        RESTRICT = "restrict", "Messaging restricted"
+        SUSPEND = "suspend", "Account suspended"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sanctions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.TextField(max_length=2000, help_text="Shown to the user.")
+    strike = models.ForeignKey(Strike, on_delete=models.PROTECT, null=True, blank=True, related_name="sanctions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until a moderator lifts it.")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(max_length=2000, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True, help_text="When expire_sanctions noticed the end.")
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["user", "lifted_at"], name="sanction_user_open")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")), name="sanction_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user_id}"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.lifted_at is None and self.starts_at <= now and (self.ends_at is None or self.ends_at > now)
+
+
+def active_sanctions_q(now) -> Q:
+    return Q(lifted_at__isnull=True, starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+class Appeal(models.Model):
+    """A user's appeal of one strike (at most one per strike), decided by a moderator."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        UPHELD = "upheld", "Upheld: strike removed"
+        REJECTED = "rejected", "Rejected"
+
+    WINDOW = timedelta(days=14)
+
+    strike = models.OneToOneField(Strike, on_delete=models.PROTECT, related_name="appeal")
+    text = models.TextField(max_length=3000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(max_length=2000, blank=True, help_text="Shown to the user.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Appeal {self.pk} of strike {self.strike_id}"
 
 
 class StaffAccess(models.Model):

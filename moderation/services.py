@@ -1,7 +1,13 @@
-"""Every write of moderation. For now: flags raised by the detector and by users' reports.
+"""Every write of moderation: flags (from the detector and users' reports) and their review,
+strikes and escalation, sanctions, appeals, and the staff access log.
 
 `flag_detected_messages` runs inside the inbox's send transaction, so a masked message and
 its flag are stored together or not at all.
+
+Sanctions: the Sanction rows are the record; `_sync_user_sanctions` mirrors the active ones
+into User.messaging_restricted_until / suspended_until, which the send path, the login
+backends and the socket compare with the clock (so a sanction also ends by itself).
+Every decision that affects a user reaches them through moderation.notices.
 """
 
 from __future__ import annotations
@@ -9,17 +15,48 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
+from inbox import services as inbox_services
 from inbox.chain import format_timestamp
 from inbox.models import Conversation, Message
-from moderation.models import Flag, FlagReport, StaffAccess
+from moderation import notices
+from moderation.models import (
+    Appeal,
+    Flag,
+    FlagReport,
+    Sanction,
+    SanctionPolicy,
+    StaffAccess,
+    Strike,
+    active_sanctions_q,
+    active_strikes_q,
+)
 
 security_log = logging.getLogger("gigbox.security")
 
-__all__ = ["flag_detected_message", "flag_detected_messages", "report_message", "record_staff_access"]
+__all__ = [
+    "flag_detected_message",
+    "flag_detected_messages",
+    "report_message",
+    "record_staff_access",
+    "assign_flag",
+    "dismiss_flag",
+    "confirm_flag",
+    "give_strike",
+    "impose_sanction",
+    "lift_sanction",
+    "file_appeal",
+    "decide_appeal",
+    "expire_sanctions",
+]
 
 NEIGHBOURS = 3  # messages before the flagged one kept in its snapshot
 
@@ -145,3 +182,339 @@ def record_staff_access(
         staff.pk, action, access.conversation_id, access.message_id, access.reference,
     )
     return access
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+CLOSE_SUSPENDED = 4403
+# Sent to the sockets of a user whose restriction changed: the client reconnects at once and
+# the new socket loads the user afresh (a socket keeps the user it was opened with).
+CLOSE_RECONNECT = 1012
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _require(moderator, permission: str) -> None:
+    """The services check permissions too: admin pages are not the only way in."""
+    if not (moderator.is_active and moderator.is_staff and moderator.has_perm(permission)):
+        raise PermissionDenied(f"{moderator} lacks {permission}.")
+
+
+def _required_text(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: "Write a reason: the user and other moderators read it."})
+    return value
+
+
+def _saved(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _locked_open_flag(flag: Flag) -> Flag:
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status != Flag.Status.OPEN:
+        raise ValidationError(f"This flag was already handled ({flag.get_status_display().lower()}).")
+    return flag
+
+
+# Flag review ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_flag(*, flag: Flag, moderator) -> Flag:
+    """Take the flag: other moderators see it is being looked at."""
+    _require(moderator, "moderation.change_flag")
+    flag = _locked_open_flag(flag)
+    flag.assigned_to = moderator
+    flag.save(update_fields=["assigned_to"])
+    return flag
+
+
+def _close_flag(flag: Flag, *, moderator, status: str, note: str) -> Flag:
+    flag.status, flag.decided_by, flag.decided_at, flag.decision_note = status, moderator, _now(), note.strip()
+    if flag.assigned_to_id is None:
+        flag.assigned_to = moderator
+    return _saved(flag)
+
+
+@transaction.atomic
+def dismiss_flag(*, flag: Flag, moderator, note: str = "") -> Flag:
+    """A false positive: nothing happens to the sender; the detector rules that matched
+    count one more dismissal (selectors.rule_stats)."""
+    _require(moderator, "moderation.change_flag")
+    return _close_flag(_locked_open_flag(flag), moderator=moderator, status=Flag.Status.DISMISSED, note=note)
+
+
+@transaction.atomic
+def confirm_flag(*, flag: Flag, moderator, kind: str, note: str, decision_note: str = "") -> Strike:
+    """The message broke the rules: close the flag and give its sender a strike."""
+    _require(moderator, "moderation.change_flag")
+    flag = _locked_open_flag(flag)
+    message = flag.message
+    if message.sender_id is None:
+        raise ValidationError("A system message has no sender to give a strike to.")
+    _close_flag(flag, moderator=moderator, status=Flag.Status.CONFIRMED, note=decision_note)
+    return give_strike(user=message.sender, kind=kind, moderator=moderator, note=note, flag=flag, message=message)
+
+
+# Strikes and escalation -------------------------------------------------------------------------
+
+SEVERITY = {None: 0, SanctionPolicy.Action.WARNING: 1, Sanction.Kind.RESTRICT: 2, Sanction.Kind.SUSPEND: 3}
+
+
+def _active_strike_count(user, now: datetime) -> int:
+    return Strike.objects.filter(active_strikes_q(now), user=user).count()
+
+
+def _policy_for(count: int) -> SanctionPolicy | None:
+    """The escalation step for `count` active strikes: the highest threshold at or below it."""
+    if count <= 0:
+        return None
+    return SanctionPolicy.objects.filter(active_strikes__lte=count).order_by("-active_strikes").first()
+
+
+@transaction.atomic
+def give_strike(
+    *, user, kind: str, moderator, note: str, flag: Flag | None = None, message: Message | None = None
+) -> Strike:
+    """Record a strike, then apply the escalation step for the user's active strikes."""
+    _require(moderator, "moderation.add_strike")
+    _refuse_system_account(user)
+    now = _now()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one escalation at a time per user
+    strike = _saved(
+        Strike(
+            user=user, kind=kind, moderator=moderator, note=_required_text(note, "note"), flag=flag,
+            message=message, created_at=now, expires_at=now + Strike.DEFAULT_LIFETIME,
+        )
+    )
+    count = _active_strike_count(user, now)
+    policy = _policy_for(count)
+    summary = f"You received a strike: {strike.get_kind_display().lower()}.\n\n{strike.note}\n\n" + _strike_terms(strike, count)
+    if policy is None or policy.action == SanctionPolicy.Action.WARNING:
+        notices.notify_user(user, subject="A warning from Gigbox Trust & Safety", text=summary + "\n\nThis is a warning: nothing else changes for now.")
+        return strike
+    ends_at = now + timedelta(days=policy.duration_days) if policy.duration_days else None
+    _impose(
+        user=user, kind=policy.action, moderator=moderator, strike=strike, starts_at=now, ends_at=ends_at,
+        reason=f"{count} active strikes.", notice=summary,
+    )
+    return strike
+
+
+def _strike_terms(strike: Strike, count: int) -> str:
+    return (
+        f"It counts for 90 days, until {notices.format_until(strike.expires_at)}. You now have {count} active "
+        f"strike{'s' if count != 1 else ''}. You can appeal it within 14 days from your account health page."
+    )
+
+
+# Sanctions ------------------------------------------------------------------------------------
+
+
+def _refuse_system_account(user) -> None:
+    if user.username == notices.SYSTEM_USERNAME:
+        raise ValidationError("The system account cannot be sanctioned.")
+
+
+SANCTION_SUBJECTS = {
+    Sanction.Kind.RESTRICT: "Your messaging is restricted",
+    Sanction.Kind.SUSPEND: "Your account is suspended",
+}
+
+
+def _sanction_text(sanction: Sanction) -> str:
+    until = notices.format_until(sanction.ends_at)
+    if sanction.kind == Sanction.Kind.RESTRICT:
+        effect = (
+            f"You cannot start or send messages {'until ' if sanction.ends_at else ''}{until}, except in the "
+            "conversations of your active orders, so that you can finish them."
+        )
+    else:
+        effect = f"You cannot log in {'until ' if sanction.ends_at else ''}{until}."
+    return f"{effect}\n\nReason: {sanction.reason}"
+
+
+def _impose(*, user, kind: str, moderator, reason: str, starts_at: datetime, ends_at: datetime | None, strike: Strike | None, notice: str = "") -> Sanction:
+    sanction = _saved(
+        Sanction(
+            user=user, kind=kind, reason=_required_text(reason, "reason"), strike=strike, created_by=moderator,
+            starts_at=starts_at, ends_at=ends_at,
+        )
+    )
+    _sync_user_sanctions(user)
+    text = f"{notice}\n\n{_sanction_text(sanction)}" if notice else _sanction_text(sanction)
+    notices.notify_user(user, subject=SANCTION_SUBJECTS[kind], text=text.strip())
+    return sanction
+
+
+@transaction.atomic
+def impose_sanction(*, user, kind: str, moderator, reason: str, ends_at: datetime | None = None) -> Sanction:
+    """Restrict the user's messaging or suspend the account directly, until `ends_at` (None:
+    until lifted). A suspension logs the user out everywhere and closes their sockets."""
+    _require(moderator, "moderation.add_sanction")
+    _refuse_system_account(user)
+    now = _now()
+    if ends_at is not None and ends_at <= now:
+        raise ValidationError({"ends_at": "The end must be in the future."})
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    return _impose(user=user, kind=kind, moderator=moderator, reason=reason, starts_at=now, ends_at=ends_at, strike=None)
+
+
+def _lift(sanction: Sanction, *, moderator, reason: str, now: datetime) -> Sanction:
+    sanction.lifted_at, sanction.lifted_by, sanction.lift_reason = now, moderator, reason
+    _saved(sanction)
+    notices.notify_user(
+        sanction.user,
+        subject=f"{SANCTION_SUBJECTS[sanction.kind]}: lifted",
+        text=f"The {sanction.get_kind_display().lower()} has been lifted.\n\nReason: {reason}",
+    )
+    return sanction
+
+
+@transaction.atomic
+def lift_sanction(*, sanction: Sanction, moderator, reason: str) -> Sanction:
+    """End an active sanction now, with a reason the user reads."""
+    _require(moderator, "moderation.change_sanction")
+    reason = _required_text(reason, "reason")
+    sanction = Sanction.objects.select_for_update().select_related("user").get(pk=sanction.pk)
+    now = _now()
+    if not sanction.is_active(now):
+        raise ValidationError("This sanction is not active any more.")
+    _lift(sanction, moderator=moderator, reason=reason, now=now)
+    _sync_user_sanctions(sanction.user)
+    return sanction
+
+
+def _sync_user_sanctions(user) -> None:
+    """Mirror the active sanctions into the user's denormalised fields; on a change, end the
+    user's sessions and sockets (suspended) or make their sockets reconnect (so that they
+    load the new state). Runs inside the caller's transaction."""
+    now = _now()
+    ends: dict[str, datetime | None] = {Sanction.Kind.RESTRICT: None, Sanction.Kind.SUSPEND: None}
+    for kind, ends_at in Sanction.objects.filter(active_sanctions_q(now), user=user).values_list("kind", "ends_at"):
+        until = ends_at or notices.FOREVER
+        ends[kind] = max(ends[kind] or until, until)
+    restricted_until, suspended_until = ends[Sanction.Kind.RESTRICT], ends[Sanction.Kind.SUSPEND]
+    fresh = get_user_model().objects.only("messaging_restricted_until", "suspended_until").get(pk=user.pk)
+    if (fresh.messaging_restricted_until, fresh.suspended_until) == (restricted_until, suspended_until):
+        return
+    get_user_model().objects.filter(pk=user.pk).update(
+        messaging_restricted_until=restricted_until, suspended_until=suspended_until
+    )
+    user.messaging_restricted_until, user.suspended_until = restricted_until, suspended_until
+    if suspended_until is not None and suspended_until > now:
+        _end_sessions(user.pk)
+        transaction.on_commit(lambda: inbox_services.disconnect_user(user.pk, CLOSE_SUSPENDED))
+    else:
+        transaction.on_commit(lambda: inbox_services.disconnect_user(user.pk, CLOSE_RECONNECT))
+
+
+DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
+
+
+def _end_sessions(user_id: int) -> None:
+    """Log the user out everywhere. The login backends refuse a suspended user on every
+    request anyway (moderation.auth); this also removes the rows."""
+    if settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
+        return
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in Session.objects.filter(expire_date__gt=_now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id):
+            store(session_key=session.session_key).delete()
+
+
+def expire_sanctions(*, now: datetime | None = None) -> int:
+    """Close sanctions whose end has passed: mark them, tell the user, and refresh the
+    user's fields. Sanctions end by themselves (the checks compare times); this cleans up
+    the state and sends the notice. Returns how many ended."""
+    now = now or _now()
+    ended = 0
+    pending = Sanction.objects.filter(lifted_at__isnull=True, expired_at__isnull=True, ends_at__lte=now)
+    for pk in pending.values_list("pk", flat=True):
+        with transaction.atomic():
+            sanction = Sanction.objects.select_for_update().select_related("user").get(pk=pk)
+            if sanction.lifted_at is not None or sanction.expired_at is not None:
+                continue
+            sanction.expired_at = now
+            sanction.save(update_fields=["expired_at"])
+            _sync_user_sanctions(sanction.user)
+            notices.notify_user(
+                sanction.user,
+                subject=f"{SANCTION_SUBJECTS[sanction.kind]}: ended",
+                text=f"The {sanction.get_kind_display().lower()} ended on {notices.format_until(sanction.ends_at)}.",
+            )
+            ended += 1
+    return ended
+
+
+# Appeals ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_appeal(*, strike: Strike, user, text: str) -> Appeal:
+    """The user's one appeal of their strike, within Appeal.WINDOW of the strike."""
+    strike = Strike.objects.select_for_update().get(pk=strike.pk)
+    now = _now()
+    if strike.user_id != user.pk:
+        raise PermissionDenied("Not your strike.")
+    if strike.overturned_at is not None:
+        raise ValidationError("This strike was already removed.")
+    if now > strike.created_at + Appeal.WINDOW:
+        raise ValidationError("Appeals are possible for 14 days after a strike; this one is older.")
+    if Appeal.objects.filter(strike=strike).exists():
+        raise ValidationError("You have already appealed this strike.")
+    return _saved(Appeal(strike=strike, text=_required_text(text, "text"), created_at=now))
+
+
+@transaction.atomic
+def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Appeal:
+    """Uphold (the strike is overturned, never deleted, and what it caused is lifted) or
+    reject the appeal; the user reads the reason either way."""
+    _require(moderator, "moderation.change_appeal")
+    reason = _required_text(reason, "decision_reason")
+    appeal = Appeal.objects.select_for_update().select_related("strike__user").get(pk=appeal.pk)
+    if appeal.status != Appeal.Status.PENDING:
+        raise ValidationError("This appeal was already decided.")
+    now = _now()
+    appeal.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
+    appeal.decided_by, appeal.decided_at, appeal.decision_reason = moderator, now, reason
+    _saved(appeal)
+    strike = appeal.strike
+    if uphold:
+        _overturn(strike, moderator=moderator, now=now)
+        notices.notify_user(
+            strike.user,
+            subject="Your appeal was upheld",
+            text=f"We removed the strike for {strike.get_kind_display().lower()} and what it caused.\n\nReason: {reason}",
+        )
+    else:
+        notices.notify_user(
+            strike.user,
+            subject="Your appeal was rejected",
+            text=f"The strike for {strike.get_kind_display().lower()} stands until {notices.format_until(strike.expires_at)}.\n\nReason: {reason}",
+        )
+    return appeal
+
+
+def _overturn(strike: Strike, *, moderator, now: datetime) -> None:
+    """Mark the strike overturned, lift the sanctions it caused, and lift any other
+    escalation sanction that the user's remaining active strikes no longer warrant."""
+    strike.overturned_at = now
+    strike.save(update_fields=["overturned_at"])
+    policy = _policy_for(_active_strike_count(strike.user, now))
+    warranted = SEVERITY[policy.action if policy else None]
+    escalations = Sanction.objects.select_for_update().filter(active_sanctions_q(now), user=strike.user, strike__isnull=False)
+    for sanction in escalations:
+        if sanction.strike_id == strike.pk or SEVERITY[sanction.kind] > warranted:
+            _lift(sanction, moderator=moderator, reason="A strike behind it was overturned on appeal.", now=now)
+    _sync_user_sanctions(strike.user)

@@ -120,7 +120,7 @@ def test_a_block_either_way_refuses_the_message(conversation, alice, bob, send, 
 def test_the_sanctions_hook_is_asked_for_every_sender(conversation, bob, send, monkeypatch):
     asked = []
 
-    def restricted(user):
+    def restricted(user, *, conversation=None):
         asked.append(user.pk)
         raise SendError("restricted", "Your messaging is restricted.", until="2030-01-01T00:00:00.000000Z")
 

@@ -75,3 +75,33 @@ def send():
         )
 
     return _send
+
+
+@pytest.fixture
+def contact_message(conversation, send, bob):
+    """Bob's message with a phone number: masked and flagged by the detector."""
+    return send(conversation, bob, "call me on +49 151 23456789 please").message
+
+
+@pytest.fixture
+def flag(contact_message):
+    from moderation.models import Flag
+
+    return Flag.objects.get(message=contact_message)
+
+
+@pytest.fixture
+def system_messages():
+    """The Trust & Safety notices a user got, oldest first."""
+    from inbox.models import Message
+    from moderation.notices import SYSTEM_USERNAME
+
+    def _notices(user) -> list[str]:
+        return list(
+            Message.objects.filter(kind=Message.Kind.SYSTEM, conversation__participants__user=user)
+            .filter(conversation__participants__user__username=SYSTEM_USERNAME)
+            .order_by("id")
+            .values_list("body", flat=True)
+        )
+
+    return _notices

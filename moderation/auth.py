@@ -1,0 +1,29 @@
+"""Suspended accounts cannot log in.
+
+allauth asks the account adapter's `pre_login` before every login (password, email code,
+after a confirmation link); a suspended user gets the "suspended until ..." page instead.
+Sessions that already exist are deleted when the suspension starts
+(moderation.services._end_sessions), and open sockets are closed with 4403.
+"""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from inbox.services import is_account_suspended
+from moderation.notices import format_until
+
+__all__ = ["AccountAdapter"]
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def pre_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse | None:
+        if is_account_suspended(user):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            context = {"until": format_until(user.suspended_until), "ends": user.suspended_until.year < 9999}
+            return render(request, "moderation/account_suspended.html", context, status=403)
+        return super().pre_login(request, user, **kwargs)

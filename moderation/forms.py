@@ -1,0 +1,54 @@
+"""Forms of moderation: the user's appeal and the moderators' decisions in admin."""
+
+from __future__ import annotations
+
+from django import forms
+
+from moderation.models import Appeal, Sanction, Strike
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label="Why should this strike be removed?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=Appeal._meta.get_field("text").max_length,
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need the original text?",
+        max_length=1000,
+        help_text="Recorded in the staff access log with your name and the time.",
+    )
+
+
+class DismissForm(forms.Form):
+    note = forms.CharField(label="Note for moderators (optional)", required=False, max_length=2000)
+
+
+class ConfirmForm(forms.Form):
+    kind = forms.ChoiceField(label="Strike for", choices=Strike.Kind.choices)
+    note = forms.CharField(
+        label="Note to the user", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text="The user reads this in their inbox, email and account health page.",
+    )
+    decision_note = forms.CharField(label="Note for moderators (optional)", required=False, max_length=2000)
+
+
+class SanctionForm(forms.Form):
+    username = forms.CharField(label="User name", max_length=150)
+    kind = forms.ChoiceField(choices=Sanction.Kind.choices)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user.")
+    ends_at = forms.DateTimeField(
+        label="Ends at (UTC)", required=False, help_text="YYYY-MM-DD HH:MM. Empty: until a moderator lifts it.",
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user.")
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("uphold", "Uphold: remove the strike"), ("reject", "Reject")])
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user.")

@@ -1,0 +1,71 @@
+"""How moderation tells a user: a system message in their "Gigbox Trust & Safety"
+conversation (with the "gigbox" system account) and an email, plain text and HTML.
+
+Called by moderation.services inside their transaction: the inbox notice is stored with the
+decision; the email leaves after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from inbox import services as inbox_services
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["SYSTEM_USERNAME", "FOREVER", "notify_user", "format_until", "system_account"]
+
+SYSTEM_USERNAME = "gigbox"  # created by migration 0004
+# The User's denormalised "until" for a sanction with no end date (a comparison still works).
+FOREVER = datetime(9999, 12, 31, tzinfo=dt_timezone.utc)
+
+
+def format_until(until: datetime | None) -> str:
+    """'1 Dec 2026, 16:00 UTC', or 'until a moderator lifts it' for no end date."""
+    if until is None or until.year >= FOREVER.year:
+        return "until a moderator lifts it"
+    return until.astimezone(dt_timezone.utc).strftime("%-d %b %Y, %H:%M UTC")
+
+
+def system_account():
+    return get_user_model().objects.get(username=SYSTEM_USERNAME)
+
+
+def _post_in_inbox(user, text: str) -> None:
+    try:
+        conversation = inbox_services.get_or_start_conversation(starter=system_account(), other=user)
+        inbox_services.post_system_message(conversation=conversation, body=text)
+    except inbox_services.SendError as error:  # e.g. the user blocked the system account
+        logger.warning("moderation notice to user %s not posted in the inbox: %s", user.pk, error.code)
+
+
+def _send_email(user, subject: str, text: str) -> None:
+    if not user.email:
+        return
+    context = {"user": user, "subject": subject, "text": text, "health_url": settings.SITE_URL + reverse("moderation:health")}
+    email = EmailMultiAlternatives(
+        subject=f"[Gigbox] {subject}",
+        body=render_to_string("email/moderation_notice.txt", context),
+        to=[user.email],
+    )
+    email.attach_alternative(render_to_string("email/moderation_notice.html", context), "text/html")
+    try:
+        email.send()
+    except Exception:  # the inbox notice is stored; a mail server outage must not undo it
+        logger.exception("moderation notice email to user %s failed", user.pk)
+
+
+def notify_user(user, *, subject: str, text: str) -> None:
+    """Post `text` in the user's Trust & Safety conversation now; email it after commit."""
+    _post_in_inbox(user, f"{subject}\n\n{text}")
+    transaction.on_commit(lambda: _send_email(user, subject, text))
