@@ -36,8 +36,9 @@ def name_has_contact(name: str) -> bool:
     return scan(name).has_contact
 
 
-def notice_for(findings: Sequence[dict[str, object]]) -> str | None:
-    """The sentence shown to a sender whose message was masked, or None."""
+def notice_for(findings: Sequence[dict[str, object]], *, in_active_order: bool = False) -> str | None:
+    """The sentence shown to a sender whose message was masked, or None. Inside a running
+    order the details stay hidden too, and the sentence says how to share what the work needs."""
     if not findings:
         return None
     kinds = []
@@ -46,6 +47,11 @@ def notice_for(findings: Sequence[dict[str, object]]) -> str | None:
         if words not in kinds:
             kinds.append(words)
     listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+    if in_active_order:
+        return (
+            f"We hid {listed}: contact details stay hidden during an order too. Send the files the "
+            "work needs as attachments here, and keep calls and meetings on Gigbox, where your order is protected."
+        )
     return (
         f"We hid {listed}: sharing contact details is against the rules. Keep talking and paying "
         "on Gigbox, where your order is protected."

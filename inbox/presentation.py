@@ -25,7 +25,7 @@ from inbox.services import SendError
 
 LIST_PAGE_SIZE = 30
 SEARCH_HITS = 30
-FILTER_NAMES = {"all": "All", "unread": "Unread", "starred": "Starred", "archived": "Archived", "spam": "Spam"}
+FILTER_NAMES = {"all": "All", "unread": "Unread", "starred": "Starred", "archived": "Archived", "spam": "Spam", "offers": "Custom offers"}
 
 
 @dataclass(frozen=True)

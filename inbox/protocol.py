@@ -40,6 +40,27 @@ class ListOf:
 
 
 ATTACHMENT = Obj({"id": int, "name": str, "size": int, "content_type": str, "url": str})
+# A seller's custom offer (deals.selectors.offer_object): on its system message, and in `offer.updated`.
+OFFER = Obj(
+    {
+        "id": int,
+        "conversation_id": int,
+        "message_id": (int, NoneType),
+        "seller_id": int,
+        "buyer_id": int,
+        "gig_id": int,
+        "title": str,
+        "description": str,
+        "price": str,
+        "delivery_days": int,
+        "revisions": int,
+        "milestones": ListOf(Obj({"title": str, "amount": str, "due_days": int})),
+        "expires_at": str,
+        "status": str,
+        "order": (Obj({"id": int, "reference": str, "url": str}), NoneType),
+        "url": str,
+    }
+)
 MESSAGE = Obj(
     {
         "id": int,
@@ -52,7 +73,7 @@ MESSAGE = Obj(
         "created_at": str,
         "attachments": ListOf(ATTACHMENT),
     },
-    {"client_id": str},
+    {"client_id": str, "offer": OFFER},
 )
 PERSON = Obj({"id": int, "username": str, "name": str})
 SUMMARY = Obj(
@@ -99,6 +120,7 @@ SERVER_FRAMES: dict[str, Obj] = {
     "unread": Obj({"conversation_id": int, "count": int, "total": int}),
     "presence": Obj({"user_id": int, "online": bool, "last_seen": (str, NoneType), "timezone": str}),
     "conversation.updated": Obj({"conversation": SUMMARY}),
+    "offer.updated": Obj({"offer": OFFER}),
     "pong": Obj({}),
     "error": Obj(
         {"code": str, "message": str},

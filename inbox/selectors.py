@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.db.models import F, Prefetch, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from inbox.chain import format_timestamp
 from inbox.detection import notice_for
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 MAX_LABELS = 10
-FILTERS = ("all", "unread", "starred", "archived", "spam")
+FILTERS = ("all", "unread", "starred", "archived", "spam", "offers")
 PREVIEW_CHARS = 140
 
 
@@ -135,9 +136,25 @@ def message_object(
         "created_at": format_timestamp(message.created_at),
         "attachments": [attachment_object(attachment) for attachment in attachments],
     }
+    offer = _selected_offer(message)
+    if offer is not None:
+        data["offer"] = offer
     if client_id:
         data["client_id"] = client_id
     return data
+
+
+def _selected_offer(message: Message) -> dict[str, object] | None:
+    """The custom offer a system message announces (deals.Offer.message), read only when it
+    was selected with the message (`_messages`), so serializing never costs a query."""
+    if message.kind != Message.Kind.SYSTEM or not Message.offer.is_cached(message):
+        return None
+    offer = Message.offer.related.get_cached_value(message)
+    if offer is None:
+        return None
+    from deals.selectors import offer_object  # deals sits above the inbox
+
+    return offer_object(offer, now=timezone.now())
 
 
 def serialize_message(message: Message, *, for_user) -> dict[str, object]:
@@ -157,9 +174,16 @@ def ack_frame(message: Message) -> dict[str, object]:
         "created_at": format_timestamp(message.created_at),
         "body": message.delivered_body,
         "masked": message.masked,
-        "notice": notice_for(message.findings),
+        "notice": notice_for(message.findings, in_active_order=bool(message.findings) and _in_active_order(message)),
         "findings": [{"kind": str(f.get("kind", "")), "reason": str(f.get("reason", ""))} for f in message.findings],
     }
+
+
+def _in_active_order(message: Message) -> bool:
+    """Whether the message was sent in the thread of an order that is still running."""
+    from marketplace.models import Order
+
+    return Order.objects.filter(conversation__pk=message.conversation_id, status__in=Order.ACTIVE_STATUSES).exists()
 
 
 def _person(user) -> dict[str, object]:
@@ -237,7 +261,7 @@ def inbox_page(
     """The user's conversations, newest activity first; one query whatever the page size.
 
     `all` leaves out archived and spam threads, as every mail client does; `unread`,
-    `starred`, `archived` and `spam` show those alone.
+    `starred`, `archived` and `spam` show those alone; `offers` the threads with custom offers.
     """
     rows = Participant.objects.filter(user_id=user.pk).select_related(*SUMMARY_RELATED)
     if filter == "archived":
@@ -250,6 +274,8 @@ def inbox_page(
             rows = rows.filter(starred=True)
         elif filter == "unread":
             rows = rows.filter(last_read_seq__lt=F("conversation__last_seq"))
+        elif filter == "offers":  # conversations with custom offers (deals.Offer)
+            rows = rows.filter(conversation__in=Conversation.objects.filter(offers__isnull=False))
     if label:
         rows = rows.filter(_label_filter(label))
     if q:
@@ -292,8 +318,10 @@ def unread_counts(user, conversation_id: int) -> tuple[int, int]:
 
 
 def _messages(conversation: Conversation):
-    return Message.objects.filter(conversation=conversation).prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    return (
+        Message.objects.filter(conversation=conversation)
+        .select_related("offer")  # an offer's card rides on its system message
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
     )
 
 

@@ -150,11 +150,14 @@ def set_gig_status(*, gig: Gig, status: str) -> Gig:
 
 
 def _record_event(order: Order, kind: str, actor: User | None, note: str = "") -> OrderEvent:
-    """Write one timeline entry. Every order status change goes through here (one seam:
-    the inbox will also post a system message into the order's conversation from here)."""
+    """Write one timeline entry. Every order status change goes through here, and so does
+    its system message in the order's conversation (same transaction, pushed after commit)."""
+    from inbox.order_events import post_order_event  # the inbox sits above the marketplace
+
     event = OrderEvent(order=order, kind=kind, actor=actor, note=note)
     event.full_clean()
     event.save()
+    post_order_event(order=order, event=event)
     return event
 
 
@@ -180,14 +183,18 @@ def _refreshed(order: Order) -> Order:
     return order
 
 
-@transaction.atomic
-def place_order(*, buyer: User, package: Package) -> Order:
-    """Order a package. Payment is simulated: the price is recorded, no money moves."""
-    gig = Gig.objects.select_related("seller").get(pk=package.gig_id)
+def _check_orderable(gig: Gig, buyer: User) -> None:
     if gig.seller_id == buyer.pk:
         raise OrderTransitionError("You cannot order your own gig.")
     if gig.status != Gig.Status.ACTIVE or not gig.seller.is_active or not buyer.is_active:
         raise OrderTransitionError("This gig is not available for orders right now.")
+
+
+@transaction.atomic
+def place_order(*, buyer: User, package: Package) -> Order:
+    """Order a package. Payment is simulated: the price is recorded, no money moves."""
+    gig = Gig.objects.select_related("seller").get(pk=package.gig_id)
+    _check_orderable(gig, buyer)
     order = Order(
         buyer=buyer, seller=gig.seller, gig=gig, package=package, title=gig.title[:120],
         tier=package.tier, price=package.price, delivery_days=package.delivery_days,
@@ -199,6 +206,23 @@ def place_order(*, buyer: User, package: Package) -> Order:
         order, OrderEvent.Kind.PLACED, buyer,
         f"{package.get_tier_display()} package ({package.name}) for ${package.price} (simulated payment).",
     )
+    return order
+
+
+@transaction.atomic
+def place_custom_order(
+    *, buyer: User, gig: Gig, title: str, price: Decimal, delivery_days: int, revisions: int, note: str
+) -> Order:
+    """Order on a seller's custom terms (deals.services.accept_offer); no package."""
+    gig = Gig.objects.select_related("seller").get(pk=gig.pk)
+    _check_orderable(gig, buyer)
+    order = Order(
+        buyer=buyer, seller=gig.seller, gig=gig, package=None, title=title[:120], tier="",
+        price=price, delivery_days=delivery_days, revisions_included=revisions,
+    )
+    order.full_clean()
+    order.save()
+    _record_event(order, OrderEvent.Kind.PLACED, buyer, note)
     return order
 
 

@@ -1,0 +1,67 @@
+"""Deals blocks for other apps' pages: the offers of a thread, reviews and responsiveness.
+
+Each tag reads through deals.selectors; the page that includes it needs no extra context.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from deals import clock, selectors
+from deals.forms import OfferForm
+from deals.models import ResponseStats
+from deals.responsiveness import describe_duration
+
+register = template.Library()
+
+REVIEWS_SHOWN = 10
+
+
+@register.inclusion_tag("deals/_thread_offers.html", takes_context=True)
+def thread_offers(context) -> dict:
+    """The thread's offers as data for offers.js, and the seller's "Send a custom offer" form."""
+    conversation, user = context["conversation"], context["request"].user
+    now = clock.now()
+    offers = [selectors.offer_object(offer, now=now) for offer in selectors.offers_in_conversation(conversation)]
+    form = None
+    if user.is_seller and not selectors.blocked_between(user.pk, conversation.other_user_id(user.pk)):
+        form = OfferForm(seller=user, initial={"gig": conversation.gig_id})
+        if not form.fields["gig"].queryset.exists():
+            form = None  # no active gig to offer
+    return {"offers": offers, "form": form, "conversation": conversation, "user": user, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("deals/_reputation.html")
+def seller_reputation(seller) -> dict:
+    """Average rating (visible reviews only) and response figures of a seller."""
+    stats = ResponseStats.objects.filter(seller=seller).first()
+    return {
+        "rating": selectors.rating_summary(selectors.reviews_of_seller(seller, now=clock.now())),
+        "stats": stats,
+        "response_time": describe_duration(stats.average_response_seconds) if stats else "",
+    }
+
+
+@register.inclusion_tag("deals/_reviews.html")
+def gig_reviews(gig) -> dict:
+    reviews = selectors.reviews_of_gig(gig, now=clock.now())
+    return _reviews_block(reviews, heading="Reviews of this gig")
+
+
+@register.inclusion_tag("deals/_reviews.html")
+def seller_reviews(seller) -> dict:
+    reviews = selectors.reviews_of_seller(seller, now=clock.now())
+    return _reviews_block(reviews, heading="Reviews")
+
+
+def _reviews_block(reviews, *, heading: str) -> dict:
+    return {
+        "heading": heading,
+        "rating": selectors.rating_summary(reviews),
+        "reviews": list(reviews.select_related("author")[:REVIEWS_SHOWN]),
+    }
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    return describe_duration(seconds)

@@ -1,0 +1,171 @@
+"""The reviewer's case file: everything about a dispute in one page (admin).
+
+The order's timeline; both conversations of the pair in one chronological list, each
+message's original text (findings highlighted) beside what the other side received; the
+dispute's statements and evidence; staff notes; moderation flags and strikes of both parties;
+and the hash-chain check of each conversation. User text is escaped here: highlights are
+built with format_html on slices, never by marking user text safe.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from disputes import selectors
+from disputes.models import Dispute, DisputeEntry, DisputeNote
+from inbox.models import Attachment, Conversation, Message
+from inbox.verification import verify_conversation
+from marketplace.models import OrderEvent
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["CaseFile", "build_case_file", "highlight_findings"]
+
+
+def _spans(text: str, findings: Sequence[Mapping[str, Any]]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of each finding inside `text`, sorted, overlaps dropped."""
+    spans = []
+    for finding in findings:
+        start, end = finding.get("start"), finding.get("end")
+        if type(start) is not int or type(end) is not int:
+            continue
+        start, end = max(start, 0), min(end, len(text))
+        if start < end:
+            spans.append((start, end, f"{finding.get('kind', 'contact')}: {finding.get('reason', '')}".strip()))
+    spans.sort()
+    kept: list[tuple[int, int, str]] = []
+    for span in spans:
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
+
+
+def highlight_findings(text: str, findings: Sequence[Mapping[str, Any]]) -> SafeString:
+    """`text` escaped, each finding wrapped in <mark> with what was found as its title."""
+    pieces: list[str | SafeString] = []
+    position = 0
+    for start, end, label in _spans(text, findings):
+        pieces.append(text[position:start])
+        pieces.append(format_html('<mark class="finding" title="{}">{}</mark>', label, text[start:end]))
+        position = end
+    pieces.append(text[position:])
+    # format_html_join escapes the plain slices and keeps the <mark> pieces as built.
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
+
+
+@dataclass(frozen=True)
+class CaseMessage:
+    conversation_label: str
+    conversation_id: int
+    seq: int
+    kind: str
+    sender: Any
+    created_at: datetime
+    original: SafeString
+    delivered: str
+    masked: bool
+    findings: list[dict[str, Any]]
+    attachments: list[Attachment]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    label: str
+    conversation: Conversation
+    bad_seq: int | None
+
+    @property
+    def intact(self) -> bool:
+        return self.bad_seq is None
+
+
+@dataclass
+class CaseFile:
+    dispute: Dispute
+    events: list[OrderEvent]
+    conversations: list[tuple[str, Conversation]]
+    messages: list[CaseMessage]
+    chain_checks: list[ChainCheck]
+    entries: list[DisputeEntry]
+    notes: list[DisputeNote]
+    flags: list[Any] | None = None  # None: moderation's models are not there (yet)
+    strikes: list[Any] | None = None
+    parties: list[Any] = field(default_factory=list)
+
+
+def _case_messages(conversations: list[tuple[str, Conversation]]) -> list[CaseMessage]:
+    labels = {conversation.pk: label for label, conversation in conversations}
+    rows = list(
+        Message.objects.filter(conversation_id__in=labels).select_related("sender").order_by("created_at", "conversation_id", "seq")
+    )
+    files: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(message__in=rows).order_by("id"):
+        files.setdefault(attachment.message_id, []).append(attachment)
+    return [
+        CaseMessage(
+            conversation_label=labels[row.conversation_id],
+            conversation_id=row.conversation_id,
+            seq=row.seq,
+            kind=row.kind,
+            sender=row.sender,
+            created_at=row.created_at,
+            original=highlight_findings(row.body, row.findings),
+            delivered=row.delivered_body,
+            masked=row.masked,
+            findings=row.findings,
+            attachments=files.get(row.pk, []),
+        )
+        for row in rows
+    ]
+
+
+def _moderation_model(name: str):
+    """A moderation model, or None while the moderation app does not define it yet."""
+    try:
+        return apps.get_model("moderation", name)
+    except LookupError:
+        return None
+
+
+def _flags_of(user_ids: Sequence[int]) -> list[Any] | None:
+    flag = _moderation_model("Flag")
+    if flag is None:
+        return None
+    return list(flag.objects.filter(message__sender_id__in=user_ids).select_related("message__sender")[:100])
+
+
+def _strikes_of(user_ids: Sequence[int]) -> list[Any] | None:
+    strike = _moderation_model("Strike")
+    if strike is None:
+        return None
+    try:
+        return list(strike.objects.filter(user_id__in=user_ids).select_related("user")[:100])
+    except Exception:  # a field layout this page does not know yet: show none rather than fail
+        logger.warning("strikes could not be read for the case file", exc_info=True)
+        return None
+
+
+def build_case_file(dispute: Dispute) -> CaseFile:
+    order = dispute.order
+    conversations = selectors.case_conversations(order)
+    party_ids = [order.buyer_id, order.seller_id]
+    return CaseFile(
+        dispute=dispute,
+        events=list(order.events.select_related("actor")),
+        conversations=conversations,
+        messages=_case_messages(conversations),
+        chain_checks=[ChainCheck(label, c, verify_conversation(c)) for label, c in conversations],
+        entries=selectors.entries_of(dispute),
+        notes=list(dispute.notes.select_related("author")),
+        flags=_flags_of(party_ids),
+        strikes=_strikes_of(party_ids),
+        parties=[order.buyer, order.seller],
+    )

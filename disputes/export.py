@@ -1,0 +1,120 @@
+"""Build a signed conversation-log export (the format: disputes/export_format.py).
+
+The signing key comes from settings: GIGBOX_EXPORT_SIGNING_KEY (base64 of a raw 32-byte
+Ed25519 private key) and GIGBOX_EXPORT_KEY_ID. With DEBUG on and no key, a development key
+derived from SECRET_KEY signs, and the export says so in its manifest; with DEBUG off and no
+key, `export_key` raises ExportRefused and nothing is exported.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
+from django.utils import timezone
+
+from disputes.export_format import FORMAT, b64encode, encode_document, manifest_bytes, messages_digest
+from disputes.models import Dispute
+from inbox.chain import format_timestamp
+from inbox.models import Attachment, Conversation, Message
+
+__all__ = ["ExportRefused", "ExportKey", "export_key", "build_export", "encode_document"]
+
+DEVELOPMENT_KEY_ID = "development"
+
+
+class ExportRefused(Exception):
+    """Exports cannot be signed here (no key configured in production, or a malformed key)."""
+
+
+@dataclass(frozen=True)
+class ExportKey:
+    private_key: Ed25519PrivateKey
+    key_id: str
+    development: bool
+
+    def public_key_b64(self) -> str:
+        return b64encode(self.private_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+
+def export_key() -> ExportKey:
+    """The configured signing key, the development key (DEBUG only), or ExportRefused."""
+    encoded = settings.GIGBOX_EXPORT_SIGNING_KEY
+    if encoded:
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ExportRefused("GIGBOX_EXPORT_SIGNING_KEY is not the base64 of a 32-byte Ed25519 private key.")
+        if not settings.GIGBOX_EXPORT_KEY_ID:
+            raise ExportRefused("GIGBOX_EXPORT_KEY_ID is not set: every export names the key that signed it.")
+        return ExportKey(Ed25519PrivateKey.from_private_bytes(raw), settings.GIGBOX_EXPORT_KEY_ID, development=False)
+    if not settings.DEBUG:
+        raise ExportRefused(
+            "Exports are switched off: no signing key is configured (GIGBOX_EXPORT_SIGNING_KEY and "
+            "GIGBOX_EXPORT_KEY_ID, see docs/disputes.md). Ask an administrator to set them."
+        )
+    seed = hashlib.sha256(b"gigbox development export key\n" + settings.SECRET_KEY.encode()).digest()
+    return ExportKey(Ed25519PrivateKey.from_private_bytes(seed), DEVELOPMENT_KEY_ID, development=True)
+
+
+def _attachments_by_message(conversation: Conversation, head_seq: int) -> dict[int, list[dict[str, Any]]]:
+    files: dict[int, list[dict[str, Any]]] = {}
+    rows = Attachment.objects.filter(conversation=conversation, message__seq__lte=head_seq).order_by("id")
+    for attachment in rows:
+        files.setdefault(attachment.message_id, []).append(attachment.chain_entry())
+    return files
+
+
+def _message_entry(message: Message, files: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    return {
+        "seq": message.seq,
+        "kind": message.kind,
+        "sender_id": message.sender_id,
+        "sender": message.sender.username if message.sender_id else None,
+        "client_id": message.client_id,
+        "created_at": format_timestamp(message.created_at),
+        "body": message.body,
+        "delivered_body": message.delivered_body,
+        "findings": message.findings,
+        "attachments": files.get(message.pk, []),
+        "prev_hash": message.prev_hash,
+        "hash": message.hash,
+    }
+
+
+def build_export(
+    *, dispute: Dispute, conversation: Conversation, staff, key: ExportKey, now: datetime | None = None
+) -> dict[str, Any]:
+    """The export document of `conversation` as stored now, signed with `key`."""
+    # The head first, then the messages up to it: messages are append-only, so a message
+    # arriving meanwhile is simply not part of this export.
+    head_seq, head_hash = Conversation.objects.values_list("last_seq", "last_hash").get(pk=conversation.pk)
+    files = _attachments_by_message(conversation, head_seq)
+    rows = Message.objects.filter(conversation=conversation, seq__lte=head_seq).select_related("sender").order_by("seq")
+    messages = [_message_entry(message, files) for message in rows]
+    manifest = {
+        "format": FORMAT,
+        "conversation_id": conversation.pk,
+        "dispute_id": dispute.pk,
+        "order_reference": dispute.order.reference,
+        "count": len(messages),
+        "last_seq": head_seq,
+        "head_hash": head_hash,
+        "exported_at": format_timestamp(now or timezone.now()),
+        "exported_by": staff.username,
+        "key_id": key.key_id,
+        "public_key": key.public_key_b64(),
+        "development_key": key.development,
+        "messages_sha256": messages_digest(messages),
+    }
+    signature = key.private_key.sign(manifest_bytes(manifest))
+    return {"format": FORMAT, "manifest": manifest, "messages": messages, "signature": b64encode(signature)}

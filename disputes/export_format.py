@@ -1,0 +1,179 @@
+"""The signed conversation-log export: its layout, encoding and checks, in one pure module.
+
+No Django import here or in inbox.chain (whose hash encoding it reuses): the standalone
+verifier (tools/verify_export.py) imports both, so the server that writes an export and the
+script that checks it share every rule. docs/disputes.md describes the format for people.
+
+An export is one JSON document:
+
+    {"format": FORMAT, "manifest": {...}, "messages": [...], "signature": "<base64>"}
+
+`messages` hold every message of the conversation in seq order (both bodies, findings, the
+attachments' sha256, prev_hash and hash: everything inbox.chain hashes, plus the sender's
+username for readers). The manifest names the chain head (last seq and hash), the count, the
+export time, the signing key (`key_id`, public key) and the sha256 of the canonical encoding
+of `messages`; the Ed25519 signature covers the manifest's canonical encoding. The file is
+written in one exact byte form (`encode_document`), so any change to any byte shows.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from inbox.chain import ChainLink, canonical_json, format_timestamp
+
+__all__ = [
+    "FORMAT",
+    "DOCUMENT_KEYS",
+    "MANIFEST_KEYS",
+    "MESSAGE_KEYS",
+    "ATTACHMENT_KEYS",
+    "FormatError",
+    "encode_document",
+    "decode_document",
+    "messages_digest",
+    "manifest_bytes",
+    "b64encode",
+    "b64decode_exact",
+    "parse_timestamp",
+    "chain_link",
+]
+
+FORMAT = "gigbox-conversation-export/1"
+DOCUMENT_KEYS = frozenset({"format", "manifest", "messages", "signature"})
+MANIFEST_KEYS = frozenset(
+    {
+        "format",
+        "conversation_id",
+        "dispute_id",
+        "order_reference",
+        "count",
+        "last_seq",
+        "head_hash",
+        "exported_at",
+        "exported_by",
+        "key_id",
+        "public_key",
+        "development_key",
+        "messages_sha256",
+    }
+)
+MESSAGE_KEYS = frozenset(
+    {
+        "seq",
+        "kind",
+        "sender_id",
+        "sender",
+        "client_id",
+        "created_at",
+        "body",
+        "delivered_body",
+        "findings",
+        "attachments",
+        "prev_hash",
+        "hash",
+    }
+)
+ATTACHMENT_KEYS = frozenset({"name", "size", "sha256", "content_type"})
+# Domain separation: a signature over an export manifest is never valid for anything else.
+MANIFEST_CONTEXT = b"gigbox conversation export manifest v1\n"
+
+
+class FormatError(ValueError):
+    """The export is not in the exact form the server writes; the message says where."""
+
+
+def encode_document(document: Mapping[str, Any]) -> bytes:
+    """The one byte form of an export file: sorted keys, one-space indent, UTF-8, final newline."""
+    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise FormatError("a JSON object repeats a key")
+    return dict(pairs)
+
+
+def _refuse_number(text: str) -> Any:
+    raise FormatError(f"the number {text} is not an integer")
+
+
+def decode_document(raw: bytes) -> dict[str, Any]:
+    """Parse an export file strictly: UTF-8, integers only, no repeated keys, and the bytes
+    exactly as `encode_document` writes them (so no byte can change unnoticed)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(f"not UTF-8 at byte {error.start}") from None
+    try:
+        document = json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_float=_refuse_number, parse_constant=_refuse_number
+        )
+    except json.JSONDecodeError as error:
+        raise FormatError(f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    if not isinstance(document, dict):
+        raise FormatError("the file is not a JSON object")
+    if encode_document(document) != raw:
+        raise FormatError("the file is not byte for byte as exported (changed or reformatted)")
+    return document
+
+
+def messages_digest(messages: Sequence[Mapping[str, Any]]) -> str:
+    """sha256 (hex) of the canonical encoding of the messages array."""
+    return hashlib.sha256(canonical_json(list(messages))).hexdigest()
+
+
+def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
+    """What the Ed25519 signature covers."""
+    return MANIFEST_CONTEXT + canonical_json(dict(manifest))
+
+
+def b64encode(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def b64decode_exact(text: str, *, length: int, what: str) -> bytes:
+    """Standard base64 of exactly `length` bytes, in its one canonical spelling (the unused
+    low bits of the last character would otherwise let two spellings decode alike)."""
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise FormatError(f"{what} is not base64") from None
+    if len(raw) != length or b64encode(raw) != text:
+        raise FormatError(f"{what} is not the base64 of {length} bytes")
+    return raw
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An RFC 3339 UTC time exactly as inbox.chain.format_timestamp writes it."""
+    try:
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    except (TypeError, ValueError):
+        raise FormatError(f"{text!r} is not a time like 2026-11-24T16:30:00.000000Z") from None
+    if format_timestamp(moment) != text:
+        raise FormatError(f"{text!r} is not in canonical form")
+    return moment
+
+
+def chain_link(conversation_id: int, message: Mapping[str, Any]) -> ChainLink:
+    """The hashed fields of an exported message, as inbox.chain encodes them."""
+    return ChainLink(
+        conversation_id=conversation_id,
+        seq=message["seq"],
+        kind=message["kind"],
+        sender_id=message["sender_id"],
+        client_id=message["client_id"],
+        body=message["body"],
+        delivered_body=message["delivered_body"],
+        findings=message["findings"],
+        attachments=message["attachments"],
+        created_at=parse_timestamp(message["created_at"]),
+        prev_hash=message["prev_hash"],
+    )

@@ -1,0 +1,78 @@
+"""Reads of disputes, already filtered by who may see them.
+
+Parties see their own order's dispute pages; anybody else (staff included: reviewers work in
+admin) gets the same 404 as for an order that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+
+from disputes.models import Dispute, DisputeEntry
+from inbox.models import Attachment, Conversation
+from marketplace.models import Order, User
+
+__all__ = ["party_order", "latest_dispute", "entry_file_for_party", "case_conversations", "case_attachment"]
+
+
+def party_order(*, pk: int, user: User) -> Order:
+    """The order if `user` is its buyer or seller, else Http404."""
+    order = (
+        Order.objects.select_related("buyer", "seller__seller_profile", "gig")
+        .filter(Q(buyer_id=user.pk) | Q(seller_id=user.pk), pk=pk)
+        .first()
+    )
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+def latest_dispute(order: Order) -> Dispute | None:
+    """The order's open dispute, else its most recent one (an order may be disputed again
+    after a "more time" resolution)."""
+    disputes = Dispute.objects.filter(order=order).select_related("opened_by", "resolved_by")
+    return disputes.filter(status=Dispute.Status.OPEN).first() or disputes.first()
+
+
+def entries_of(dispute: Dispute) -> list[DisputeEntry]:
+    return list(dispute.entries.select_related("author"))
+
+
+def entry_file_for_party(*, order: Order, entry_pk: int) -> DisputeEntry:
+    """A file of one of `order`'s disputes (the caller has checked the user is a party)."""
+    entry = DisputeEntry.objects.filter(pk=entry_pk, dispute__order=order).exclude(file="").first()
+    if entry is None:
+        raise Http404("No such file.")
+    return entry
+
+
+def case_conversations(order: Order) -> list[tuple[str, Conversation]]:
+    """What the reviewer reads: the order's own conversation and the pair's general one."""
+    user_a_id, user_b_id = sorted((order.buyer_id, order.seller_id))
+    found = []
+    own = Conversation.objects.filter(order=order).first()
+    if own is not None:
+        found.append((f"Order {order.reference}", own))
+    general = Conversation.objects.filter(user_a_id=user_a_id, user_b_id=user_b_id, order__isnull=True).first()
+    if general is not None:
+        found.append(("General", general))
+    return found
+
+
+def case_attachment(*, dispute: Dispute, attachment_pk: int) -> Attachment:
+    """An attachment of one of the case's conversations, else Http404."""
+    conversation_ids = [c.pk for _, c in case_conversations(dispute.order)]
+    attachment = (
+        Attachment.objects.select_related("conversation").filter(pk=attachment_pk, conversation_id__in=conversation_ids).first()
+    )
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment
+
+
+def case_entry_file(*, dispute: Dispute, entry_pk: int) -> DisputeEntry:
+    entry = dispute.entries.filter(pk=entry_pk).exclude(file="").first()
+    if entry is None:
+        raise Http404("No such file.")
+    return entry

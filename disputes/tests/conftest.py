@@ -1,0 +1,120 @@
+"""Personas for dispute tests.
+
+alice sells, bob bought her logo gig (delivered, a conversation about the order), charlie
+is a stranger to both. rita reviews disputes (Dispute reviewers group), mo moderates
+(Moderators group), stella is staff in neither group.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from disputes import services
+from inbox import services as inbox_services
+from marketplace.models import Order
+from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
+from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
+
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db):
+    return SellerFactory(username="alice", email="alice@example.com")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", email="bob@example.com")
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie", email="charlie@example.com")
+
+
+def _staff(username: str, group: str | None):
+    user = UserFactory(username=username, email=f"{username}@example.com", is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def rita(db):
+    """A dispute reviewer."""
+    return _staff("rita", DISPUTE_REVIEWERS)
+
+
+@pytest.fixture
+def mo(db):
+    """A moderator (not a dispute reviewer)."""
+    return _staff("mo", MODERATORS)
+
+
+@pytest.fixture
+def stella(db):
+    """Staff in no group."""
+    return _staff("stella", None)
+
+
+def order_in(status: str, *, seller=None, buyer=None, **fields) -> Order:
+    """An order by `buyer` (bob) of a gig of `seller` (alice) in `status`, with the dates that
+    status implies."""
+    now = timezone.now()
+    seller = seller or SellerFactory(username="alice", email="alice@example.com")
+    buyer = buyer or UserFactory(username="bob", email="bob@example.com")
+    gig = GigFactory(seller=seller)
+    values = {"started_at": now - timedelta(days=2), "due_at": now + timedelta(days=1)}
+    if status in (Order.Status.DELIVERED, Order.Status.REVISION_REQUESTED):
+        values["delivered_at"] = now - timedelta(hours=3)
+    if status == Order.Status.PENDING_REQUIREMENTS:
+        values = {}
+    return OrderFactory(gig=gig, buyer=buyer, status=status, **{**values, **fields})
+
+
+@pytest.fixture
+def order(alice, bob):
+    """Bob's order of alice's logo gig ($25), delivered three hours ago."""
+    return order_in(Order.Status.DELIVERED, seller=alice, buyer=bob)
+
+
+@pytest.fixture
+def order_conversation(order, alice, bob):
+    """The order's conversation, with three messages (one of them masked)."""
+    conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice, order=order)
+    for sender, body in [
+        (bob, "Hi, the logo colours are wrong."),
+        (alice, "Sorry! Call me on +49 151 23456789 and we sort it out."),
+        (bob, "Please just fix it here."),
+    ]:
+        inbox_services.send_message(conversation=conversation, sender=sender, body=body, client_id=uuid.uuid4().hex)
+    conversation.refresh_from_db()
+    return conversation
+
+
+@pytest.fixture
+def dispute(order, order_conversation, bob):
+    """Bob disputes the delivery and asks for a full refund."""
+    return services.open_dispute(
+        order=order, opener=bob, reason="not_as_described", requested_outcome="refund",
+        statement="The logo is not what we agreed: wrong colours, no source file.",
+    )
+
+
+@pytest.fixture
+def png_bytes() -> bytes:
+    return PNG_BYTES

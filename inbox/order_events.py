@@ -1,0 +1,69 @@
+"""Order events as system messages in the order's own conversation.
+
+marketplace.services._record_event calls `post_order_event` for every timeline entry, in
+the same transaction: the event and its message are stored together or not at all, and the
+message is pushed to both parties after commit like any other (post_system_message). A
+direct call instead of a signal, so the marketplace service shows every effect it has.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+
+from inbox.models import Conversation, Message
+from inbox.services import SendError, get_or_start_conversation, post_system_message
+from marketplace.models import Order, OrderEvent
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["post_order_event", "order_event_text"]
+
+Kind = OrderEvent.Kind
+
+
+def _name(user) -> str:
+    return user.public_name if user is not None else "Gigbox"
+
+
+def order_event_text(order: Order, event: OrderEvent) -> str:
+    """The event in words, for both parties (the order's timeline says the same)."""
+    ref, actor = order.reference, _name(event.actor)
+    note = f" {event.note}" if event.note else ""
+    texts = {
+        Kind.PLACED: f"Order {ref} placed by {actor}: “{order.title}”, ${order.price}, "
+        f"{order.delivery_days} days, {order.revisions_included} revisions.{note} "
+        "Next step: the buyer sends the requirements.",
+        Kind.REQUIREMENTS_SENT: f"{actor} sent the requirements for {ref}. The work has started"
+        + (f"; delivery is due {order.due_at:%Y-%m-%d %H:%M} UTC." if order.due_at else "."),
+        Kind.DELIVERED: f"{actor} delivered {ref}. The buyer can accept it or ask for a revision.",
+        Kind.REVISION_REQUESTED: f"{actor} asked for a revision of {ref}:{note}",
+        Kind.COMPLETED: f"{ref} is complete.{note} You can now review each other.",
+        Kind.CANCELLED: f"{ref} was cancelled by {actor}.{note}",
+        Kind.DISPUTED: f"{actor} opened a dispute on {ref}.{note}",
+        Kind.RESOLVED: f"The dispute on {ref} was resolved.{note}",
+    }
+    text = texts.get(event.kind) or f"{event.get_kind_display()}: {ref}.{note}"
+    return text[: settings.GIGBOX_MESSAGE_MAX_CHARS]
+
+
+def _order_conversation(order: Order) -> Conversation | None:
+    conversation = Conversation.objects.filter(order_id=order.pk).first()
+    if conversation is not None:
+        return conversation
+    try:
+        return get_or_start_conversation(starter=order.buyer, other=order.seller, order=order)
+    except SendError as error:
+        # A block or a closed account: no thread can be opened for them. The order's own
+        # timeline still holds the event, which is what disputes and staff read.
+        logger.info("no conversation for %s (%s): event %s not posted", order.reference, error.code, order.pk)
+        return None
+
+
+def post_order_event(*, order: Order, event: OrderEvent) -> Message | None:
+    """Post `event` into the order's conversation (started on the first event)."""
+    conversation = _order_conversation(order)
+    if conversation is None:
+        return None
+    return post_system_message(conversation=conversation, body=order_event_text(order, event))

@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""Check a Gigbox conversation-log export without the database (standalone: Python 3.11+,
+the standard library and the `cryptography` package; no Django).
+
+    python tools/verify_export.py export.json --public-key BASE64
+    python tools/verify_export.py export.json --public-key gigbox-2026-11=BASE64 --public-key gigbox-2025-05=BASE64
+    python tools/verify_export.py export.json          # embedded key only: see the warning
+
+It checks, and stops at the first problem:
+  1. the file is byte for byte in the form the server writes (strict JSON, UTF-8, integers only);
+  2. the layout: every key present, nothing added, each value of the right type;
+  3. every message's hash, recomputed with the same canonical encoding as the server
+     (inbox/chain.py), its prev_hash link to the message before, seqs 1, 2, 3... with no gap,
+     and the chain's end against the head named in the manifest (count, last seq, head hash);
+  4. the manifest's sha256 of the messages array;
+  5. the Ed25519 signature over the manifest, with the trusted public key for its key_id.
+
+Prints "OK ..." and exits 0, or "FAILED: <first problem>" and exits 1 (2 for bad arguments).
+Without --public-key it uses the key embedded in the export and says so: an embedded key
+proves nothing by itself (whoever altered the export can re-sign it with a key of their own),
+so compare it with the key Gigbox publishes. docs/disputes.md has the details.
+
+The verifier shares the encoding with the server by importing inbox/chain.py and
+disputes/export_format.py from this repository (both free of Django); copy those two files
+and this one together (keeping the folders) to verify elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cryptography.exceptions import InvalidSignature  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: E402
+
+from disputes.export_format import (  # noqa: E402
+    ATTACHMENT_KEYS,
+    DOCUMENT_KEYS,
+    FORMAT,
+    MANIFEST_KEYS,
+    MESSAGE_KEYS,
+    FormatError,
+    b64decode_exact,
+    chain_link,
+    decode_document,
+    manifest_bytes,
+    messages_digest,
+)
+from inbox.chain import StoredLink, first_bad_seq  # noqa: E402
+
+EMBEDDED_KEY_WARNING = (
+    "WARNING: checked with the public key embedded in the export. That proves nothing by itself: "
+    "anyone who alters an export can re-sign it with a key of their own and embed that key. "
+    "Verify with --public-key and the key Gigbox publishes for this key_id."
+)
+DEVELOPMENT_KEY_WARNING = "WARNING: signed with a DEVELOPMENT key: for testing only, not evidence."
+
+Trusted = dict[str | None, bytes]  # key_id (None: any key_id) -> raw 32-byte public key
+
+
+class Problem(Exception):
+    """The first thing wrong with the export."""
+
+
+@dataclass
+class Report:
+    ok: bool
+    problem: str = ""
+    summary: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+# Layout ---------------------------------------------------------------------------------------
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int  # bool is an int to Python, not to us
+
+
+def _is_hex64(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(ch in "0123456789abcdef" for ch in value)
+
+
+def _require_keys(what: str, value: Any, keys: frozenset[str]) -> None:
+    if not isinstance(value, dict):
+        raise Problem(f"{what} is not an object")
+    if set(value) != keys:
+        missing, extra = sorted(keys - set(value)), sorted(set(value) - keys)
+        raise Problem(f"{what} has the wrong keys (missing {missing}, unexpected {extra})")
+
+
+MANIFEST_TYPES = {
+    "format": lambda v: v == FORMAT,
+    "conversation_id": _is_int,
+    "dispute_id": _is_int,
+    "order_reference": lambda v: isinstance(v, str),
+    "count": _is_int,
+    "last_seq": _is_int,
+    "head_hash": _is_hex64,
+    "exported_at": lambda v: isinstance(v, str),
+    "exported_by": lambda v: isinstance(v, str),
+    "key_id": lambda v: isinstance(v, str) and bool(v),
+    "public_key": lambda v: isinstance(v, str),
+    "development_key": lambda v: isinstance(v, bool),
+    "messages_sha256": _is_hex64,
+}
+
+MESSAGE_TYPES = {
+    "seq": _is_int,
+    "kind": lambda v: isinstance(v, str),
+    "sender_id": lambda v: v is None or _is_int(v),
+    "sender": lambda v: v is None or isinstance(v, str),
+    "client_id": lambda v: isinstance(v, str),
+    "created_at": lambda v: isinstance(v, str),
+    "body": lambda v: isinstance(v, str),
+    "delivered_body": lambda v: isinstance(v, str),
+    "findings": lambda v: isinstance(v, list) and all(isinstance(item, dict) for item in v),
+    "attachments": lambda v: isinstance(v, list),
+    "prev_hash": _is_hex64,
+    "hash": _is_hex64,
+}
+
+ATTACHMENT_TYPES = {
+    "name": lambda v: isinstance(v, str),
+    "size": _is_int,
+    "sha256": _is_hex64,
+    "content_type": lambda v: isinstance(v, str),
+}
+
+
+def _check_types(what: str, value: dict[str, Any], types: dict[str, Any]) -> None:
+    for key, check in types.items():
+        if not check(value[key]):
+            raise Problem(f"{what}: {key} has a wrong value or type")
+
+
+def _check_layout(document: dict[str, Any]) -> None:
+    _require_keys("the export", document, DOCUMENT_KEYS)
+    if document["format"] != FORMAT:
+        raise Problem(f"unknown format {document['format']!r} (this verifier reads {FORMAT})")
+    _require_keys("the manifest", document["manifest"], MANIFEST_KEYS)
+    _check_types("the manifest", document["manifest"], MANIFEST_TYPES)
+    if not isinstance(document["messages"], list):
+        raise Problem("messages is not a list")
+    for index, message in enumerate(document["messages"]):
+        what = f"message {index + 1} of the file"
+        _require_keys(what, message, MESSAGE_KEYS)
+        _check_types(what, message, MESSAGE_TYPES)
+        for attachment in message["attachments"]:
+            _require_keys(f"{what}, an attachment", attachment, ATTACHMENT_KEYS)
+            _check_types(f"{what}, an attachment", attachment, ATTACHMENT_TYPES)
+    if not isinstance(document["signature"], str):
+        raise Problem("signature is not text")
+
+
+# Chain, digest, signature ---------------------------------------------------------------------------
+
+
+def _check_chain(manifest: dict[str, Any], messages: list[dict[str, Any]]) -> None:
+    if manifest["count"] != len(messages):
+        raise Problem(f"the manifest counts {manifest['count']} messages, the file holds {len(messages)}")
+    conversation_id = manifest["conversation_id"]
+    try:
+        links = [StoredLink(chain_link(conversation_id, message), message["hash"]) for message in messages]
+    except (FormatError, TypeError, ValueError) as error:
+        raise Problem(f"a message cannot be encoded: {error}") from None
+    bad = first_bad_seq(conversation_id, links, head_seq=manifest["last_seq"], head_hash=manifest["head_hash"])
+    if bad is not None:
+        raise Problem(f"the hash chain breaks at seq {bad} (a message was changed, removed, added or moved)")
+
+
+def _public_key(manifest: dict[str, Any], trusted: Trusted, warnings: list[str]) -> Ed25519PublicKey:
+    embedded = b64decode_exact(manifest["public_key"], length=32, what="the manifest's public_key")
+    if not trusted:
+        warnings.append(EMBEDDED_KEY_WARNING)
+        raw = embedded
+    else:
+        raw = trusted.get(manifest["key_id"], trusted.get(None))
+        if raw is None:
+            raise Problem(f"no trusted public key for key_id {manifest['key_id']!r}")
+        if raw != embedded:
+            raise Problem(f"the export names another public key than the trusted one for key_id {manifest['key_id']!r}")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def _check_signature(document: dict[str, Any], trusted: Trusted, warnings: list[str]) -> None:
+    manifest = document["manifest"]
+    key = _public_key(manifest, trusted, warnings)
+    signature = b64decode_exact(document["signature"], length=64, what="the signature")
+    try:
+        key.verify(signature, manifest_bytes(manifest))
+    except InvalidSignature:
+        raise Problem("the signature does not match the manifest (altered, or signed with another key)") from None
+
+
+def verify(raw: bytes, trusted: Trusted | None = None) -> Report:
+    """Check an export file's bytes; `trusted` maps key_id (or None for any) to a public key."""
+    warnings: list[str] = []
+    try:
+        document = decode_document(raw)
+        _check_layout(document)
+        manifest, messages = document["manifest"], document["messages"]
+        _check_chain(manifest, messages)
+        if messages_digest(messages) != manifest["messages_sha256"]:
+            raise Problem("the messages do not match the manifest's messages_sha256")
+        _check_signature(document, trusted or {}, warnings)
+    except (Problem, FormatError) as error:
+        return Report(ok=False, problem=str(error), warnings=warnings)
+    if manifest["development_key"]:
+        warnings.append(DEVELOPMENT_KEY_WARNING)
+    summary = (
+        f"OK: conversation {manifest['conversation_id']} (dispute #{manifest['dispute_id']}, "
+        f"order {manifest['order_reference']}): {manifest['count']} messages, head seq {manifest['last_seq']} "
+        f"{manifest['head_hash']}, exported {manifest['exported_at']} by {manifest['exported_by']}, "
+        f"signed with key_id {manifest['key_id']}"
+    )
+    return Report(ok=True, summary=summary, warnings=warnings)
+
+
+# Command line -------------------------------------------------------------------------------------
+
+
+def _parse_key_option(text: str) -> tuple[str | None, bytes]:
+    # A key id never contains "="; base64 ends with "=" padding for 32 bytes, so split on the first "=".
+    key_id, sep, encoded = text.partition("=")
+    if sep and encoded and not encoded.startswith("="):
+        try:
+            return key_id, b64decode_exact(encoded, length=32, what="--public-key")
+        except FormatError:
+            pass
+    try:
+        return None, b64decode_exact(text, length=32, what="--public-key")
+    except FormatError as error:
+        raise argparse.ArgumentTypeError(f"{error}: give BASE64 or KEY_ID=BASE64") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Verify a Gigbox conversation-log export offline.")
+    parser.add_argument("export", type=Path, help="the export file (.json), exactly as downloaded")
+    parser.add_argument(
+        "--public-key",
+        action="append",
+        type=_parse_key_option,
+        default=[],
+        metavar="[KEY_ID=]BASE64",
+        help="a trusted Ed25519 public key (base64 of 32 bytes), optionally for one key_id; repeat for several",
+    )
+    args = parser.parse_args(argv)
+    try:
+        raw = args.export.read_bytes()
+    except OSError as error:
+        print(f"FAILED: cannot read {args.export}: {error.strerror}")
+        return 1
+    report = verify(raw, dict(args.public_key))
+    for warning in report.warnings:
+        print(warning)
+    if not report.ok:
+        print(f"FAILED: {report.problem}")
+        return 1
+    print(report.summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
