@@ -144,14 +144,38 @@ def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
 
 
 STRONG_DIGIT_WORDS = frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WORDS)
-# A whole word of digits and O/o/l/I/i mixed, or S/B/Z inside a digit run.
-LEET_HINT_RE = re.compile(r"\b[\dOolIi]*(?:\d[OolIi]|[OolIi]\d)[\dOolIi]*\b|\d{2}[SBZ]\d|\d[SBZ]\d{2}")
+# A digit next to a look-alike letter: the cheap first test for "O7ll853l69".
+_LEET_PAIR_RES = (re.compile(r"[0-9][OolIiSBZ]"), re.compile(r"[OolIi][0-9]"))
+_LEET_AND_DIGITS = "0123456789OolIiSBZ"
+_MAX_PAIRS_CHECKED = 16
+
+
+def has_lookalike_token(text: str) -> bool:
+    """Is some word made only of digits and look-alike letters (and both)?
+
+    "FO1234567" is not ("F"), "OlOO6O89736" is. Only the words around the
+    first few digit/letter pairs are examined, so this stays linear.
+    """
+    checked = 0
+    for pair_re in _LEET_PAIR_RES:
+        for m in pair_re.finditer(text):
+            checked += 1
+            if checked > _MAX_PAIRS_CHECKED:
+                return True  # many pairs: let the full token walk decide
+            start, end = m.start(), m.end()
+            while start > 0 and end - start < 40 and text[start - 1].isalnum():
+                start -= 1
+            while end < len(text) and end - start < 40 and text[end].isalnum():
+                end += 1
+            if not text[start:end].strip(_LEET_AND_DIGITS):
+                return True
+    return False
 _HAS_DIGIT_RE = re.compile(r"\d")
 
 
 def _may_need_rewrite(text: str, tokens: list[str] | None) -> bool:
     """Cheap test that skips the token walk for ordinary sentences."""
-    if LEET_HINT_RE.search(text):
+    if has_lookalike_token(text):
         return True
     if tokens is None:
         tokens = TOKEN_RE.findall(text.lower())

@@ -30,12 +30,29 @@ from .regions import (
 )
 
 _SEP = r"[\s\-./\\|*_~()\[\]{}'\"]"
+# Starts with a digit (so the regex engine can skip ahead to digits fast);
+# a '+' or bracket before it is picked up by _extend_start.
 CANDIDATE_RE = re.compile(
-    r"(?<![^\W_])"                  # not glued to a letter or digit before
-    r"(?:[(\[]\s?)?(?:\+\s?)?"      # "(+20)" / "+91"
-    r"\d(?:" + _SEP + r"{0,4}\d){6,}"  # seven or more digits
-    r"(?![^\W_])"                   # nor after
+    r"[0-9](?<![^\W_][0-9])"              # not glued to a letter or digit before
+    r"(?:" + _SEP + r"{0,4}[0-9]){6,}"    # seven or more digits
+    r"(?![^\W_])"                        # nor after
 )
+
+
+def _extend_start(text: str, start: int) -> int:
+    """Include a '+' and an opening bracket written before the first digit."""
+    pos = start
+    if pos > 0 and text[pos - 1] == " " and pos > 1 and text[pos - 2] == "+":
+        pos -= 2
+    elif pos > 0 and text[pos - 1] == "+":
+        pos -= 1
+    if pos > 0 and text[pos - 1] == " " and pos > 1 and text[pos - 2] in "([":
+        pos -= 2
+    elif pos > 0 and text[pos - 1] in "([":
+        pos -= 1
+    if pos != start and pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
+        return start  # "FO+123...": the sign belongs to something else
+    return pos
 _GROUP_RE = re.compile(r"\d+")
 MIN_DIGITS = 7  # the shortest subscriber numbers anywhere, with area code
 MAX_RUN_DIGITS = 40  # longer runs are hashes, card dumps or noise
@@ -222,7 +239,7 @@ def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
         run = m.group()
         if len(run) - len(run.translate(_DELETE_DIGITS)) > MAX_RUN_DIGITS:
             continue  # checked before splitting into groups: keeps noise cheap
-        hits.extend(_scan_run(view, text, m.start(), m.end(), has_msg_phone_word))
+        hits.extend(_scan_run(view, text, _extend_start(text, m.start()), m.end(), has_msg_phone_word))
     return hits
 
 

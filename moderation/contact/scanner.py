@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 
 from .addresses import AddressView, build_address_view
 from .context import has_phone_context_word
-from .digits import LEET_HINT_RE, STRONG_DIGIT_WORDS, TOKEN_RE, build_phone_view
+from .digits import STRONG_DIGIT_WORDS, TOKEN_RE, build_phone_view, has_lookalike_token
 from .emails import find_emails, find_named_provider_accounts
 from .findings import Finding, ScanResult, mask
 from .handles import find_handles
@@ -91,7 +91,7 @@ def phone_possible(text: str, words: list[str]) -> bool:
     digit_count = len(text) - len(text.translate(_DELETE_DIGITS))
     if digit_count >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
         return True
-    return digit_count >= 2 and LEET_HINT_RE.search(text) is not None
+    return digit_count >= 2 and has_lookalike_token(text)
 
 
 def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
