@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods
 
 from inbox import selectors, services
 from inbox.files import content_disposition
-from inbox.models import Attachment, Message
 from inbox.selectors import ConversationNotFound
 
 ERROR_STATUS = {

@@ -8,7 +8,7 @@ the user's: outsiders cannot tell the two apart.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -357,6 +357,3 @@ def search_messages(user, q: str, limit: int = 50) -> list[Message]:
         .order_by("-created_at", "-id")[: max(1, min(limit, 200))]
     )
 
-
-def participants_of(conversation_ids: Sequence[int]) -> list[Participant]:
-    return list(Participant.objects.filter(conversation_id__in=conversation_ids))

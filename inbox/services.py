@@ -97,7 +97,7 @@ def _forbidden() -> SendError:
     return SendError("forbidden", "No such conversation.")
 
 
-def _unavailable() -> SendError:
+def unavailable_error() -> SendError:
     return SendError("unavailable", "The server could not store the message just now; nothing was stored. Try again.")
 
 
@@ -468,7 +468,7 @@ def _apply_rate_limit(batch: _Batch) -> list[tuple[int, Admission]]:
         except RateLimiterUnavailable:
             logger.warning("send rate limiter unavailable; refusing %d sends", len(indexes))
             for i in indexes:
-                batch.outcomes[i] = _unavailable()
+                batch.outcomes[i] = unavailable_error()
             continue
         admissions.append((sender_id, admission))
         for i in indexes[admission.admitted :]:
@@ -580,12 +580,12 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
         logger.warning("send batch of %d failed: %s", len(batch.requests), exc)
         for sender_id, admission in admissions:
             refund_sends(sender_id, admission)
-        batch.refuse_pending(_unavailable())
+        batch.refuse_pending(unavailable_error())
         batch.outcomes = [
-            _unavailable() if isinstance(outcome, SentMessage) and not outcome.duplicate else outcome
+            unavailable_error() if isinstance(outcome, SentMessage) and not outcome.duplicate else outcome
             for outcome in batch.outcomes
         ]
-    return [outcome if outcome is not None else _unavailable() for outcome in batch.outcomes]
+    return [outcome if outcome is not None else unavailable_error() for outcome in batch.outcomes]
 
 
 def send_message(*, conversation: Conversation, sender, body: str, client_id: str, attachments: Sequence[AttachmentUpload] = ()) -> SentMessage:

@@ -15,7 +15,7 @@ import weakref
 
 from channels.db import database_sync_to_async
 
-from inbox.services import Outcome, SendError, SendRequest, SentMessage, broadcast_message, send_messages
+from inbox.services import Outcome, SendRequest, SentMessage, broadcast_message, send_messages, unavailable_error
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +64,7 @@ class MessageWriter:
             return await database_sync_to_async(send_messages)(requests)
         except Exception:  # the writer must outlive any failure: nothing was acked
             logger.exception("storing a batch of %d messages failed", len(requests))
-            error = SendError("unavailable", "The server could not store the message just now; nothing was stored. Try again.")
-            return [error] * len(requests)
+            return [unavailable_error()] * len(requests)
 
     def _broadcast_in_order(self, sent: list[SentMessage]) -> None:
         """Push while the next batch is written, but never before the previous batch's pushes."""
