@@ -13,7 +13,6 @@ ASCII-only messages (most chat) skip all of this.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 

@@ -14,7 +14,7 @@ Two kinds of maps, both O(log n) per lookup and cheap to build:
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from itertools import accumulate
 from typing import Iterable, Optional, Sequence
 
@@ -131,4 +131,4 @@ class TextView:
         return start, max(start, end)
 
 
-__all__ = ["Replacement", "TextView", "bisect_left"]
+__all__ = ["Replacement", "TextView"]

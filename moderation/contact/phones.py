@@ -87,7 +87,7 @@ def _is_day(g: str) -> bool:
     return len(g) <= 2 and 1 <= int(g) <= 31
 
 
-def _looks_like_date(groups: list[str], seps: list[str] | None = None) -> bool:
+def looks_like_date(groups: list[str], seps: list[str] | None = None) -> bool:
     """Dates in any order (2024-03-15, 15/03/2024, 03.27.25, 2024 0315, 2019 2024).
 
     ``seps[i]`` is what separates groups i and i+1; day-month-year triples
@@ -117,7 +117,7 @@ def _looks_like_date(groups: list[str], seps: list[str] | None = None) -> bool:
     return False
 
 
-def _is_year_list(groups: list[str]) -> bool:
+def is_year_list(groups: list[str]) -> bool:
     return len(groups) >= 2 and all(_is_year(g) for g in groups)
 
 
@@ -182,14 +182,14 @@ def _evidence(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
 
 
 def _shape_rejects(raw: str, digits_groups: list[str], seps: list[str]) -> bool:
-    if _is_year_list(digits_groups) or _looks_like_date(digits_groups, seps):
+    if is_year_list(digits_groups) or looks_like_date(digits_groups, seps):
         return True
     if _is_version(raw, digits_groups) or _is_decimal(raw, digits_groups):
         return True
     return False
 
 
-def _validate(digits: str, has_plus: bool, level: str) -> Optional[PhoneMatch]:
+def validate_digits(digits: str, has_plus: bool, level: str) -> Optional[PhoneMatch]:
     if has_plus:
         found = match_international(digits)
         if found is not None and len(digits) >= 8:
@@ -316,7 +316,7 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
         # phone words around it is a barcode far more often than a phone.
         if level == "strict" and (_is_compact_date(digits) or (len(part) == 1 and _ean_checksum_ok(digits))):
             return None
-    found = _validate(digits, has_plus, level)
+    found = validate_digits(digits, has_plus, level)
     if found is None:
         return None
     if has_plus or digits.startswith("00"):

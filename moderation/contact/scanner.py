@@ -12,7 +12,6 @@ are returned after one normalisation check and a couple of C-level scans.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .addresses import AddressView, build_address_view
@@ -49,12 +48,6 @@ _DOMAIN_HINT_RE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]{2}")
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
 _SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S \S(?!\S)")
 _PLATFORM_WORD_SET = frozenset(PLATFORM_WORDS) | {"cash", "whats"}
-
-
-@dataclass(frozen=True)
-class _Views:
-    base: TextView
-    words: list[str]
 
 
 def _tokens(lowered: str) -> list[str]:

@@ -26,7 +26,7 @@ from .context import message_has_phone_word
 from .digits import TOKEN_RE, build_phone_view
 from .findings import Finding
 from .normalize import normalize
-from .phones import _is_year_list, _looks_like_date, _validate
+from .phones import is_year_list, looks_like_date, validate_digits
 from .words import SUPPRESS_CONTEXT_WORDS
 
 MAX_PHONE_HISTORY = 6
@@ -101,9 +101,9 @@ def _split_phone(text: str, history: Sequence[str]) -> Optional[Finding]:
         if not 7 <= len(digits) <= 15:
             continue
         groups = [g for p in parts for g in p.groups]
-        if _is_year_list(groups) or _looks_like_date(groups):
+        if is_year_list(groups) or looks_like_date(groups):
             continue
-        found = _validate(digits, parts[0].has_plus, "context" if context else "strict")
+        found = validate_digits(digits, parts[0].has_plus, "context" if context else "strict")
         if found is not None:
             return Finding(
                 "phone", current.start, current.end, found.e164, "phone.split",
