@@ -41,10 +41,10 @@ _CONNECTOR_RE = re.compile(
     r"(?:\s*(?:'s|’s))?"
     r"(?P<conn>(?:\s*(?:[:=\-–>→/|,]|\bid\b|\busername\b|\buser\s?name\b|\buser\b|\bhandle\b|\bname\b"
     r"|\baccount\b|\bacc\b|\bis\b|\bme\b|\bon\b|\bat\b|\badd\b|\bhai\b|\bh\b|\bé\b|\bes\b|\best\b|\bka\b"
-    r"|\bno\b|\bda\b|\bdo\b|\bde\b)){0,4})\s*",
+    r"|\bno\b|\bda\b|\bdo\b|\bde\b|\bits\b|\bit's\b|\bit’s\b)){0,4})\s*",
     re.IGNORECASE,
 )
-_STRONG_CONNECTOR_RE = re.compile(r"[:=>→]|\b(?:id|username|user\s?name|user|handle|is|name|account|acc|hai|h|é|es|est)\b", re.IGNORECASE)
+_STRONG_CONNECTOR_RE = re.compile(r"[:=>→]|\b(?:id|username|user\s?name|user|handle|is|its|it's|it’s|name|account|acc|hai|h|é|es|est)\b", re.IGNORECASE)
 _HANDLE_TOKEN_RE = re.compile(r"(?:live:)?@?[\w](?:[\w.\-]{0,40}[\w])?")
 _MENTION_RE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[\w.\-]{0,40}[\w])?)")
 _SKYPE_LIVE_RE = re.compile(r"(?<![\w.])live:\.?[\w.\-]{3,60}", re.IGNORECASE)

@@ -316,6 +316,8 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
         # phone words around it is a barcode far more often than a phone.
         if level == "strict" and (_is_compact_date(digits) or (len(part) == 1 and _ean_checksum_ok(digits))):
             return None
+    if len(set(digits.lstrip("0"))) <= 1:
+        return None  # 9999999999 / 0000000: a placeholder, not somebody's number
     found = validate_digits(digits, has_plus, level)
     if found is None:
         return None

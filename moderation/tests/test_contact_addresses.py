@@ -121,6 +121,8 @@ HANDLES = [
     ("add me on discord: samdesigns", "samdesigns", "discord:samdesigns"),
     ("snap: sam_d99", "sam_d99", "snapchat:sam_d99"),
     ("my skype is samdesigns", "samdesigns", "skype:samdesigns"),
+    ("add me on insta its sam.designs", "sam.designs", "instagram:sam.designs"),
+    ("ping me on telegram, I am @rahim_bd", "@rahim_bd", "telegram:rahim_bd"),
     ("sam_designs on telegram", "sam_designs", "telegram:sam_designs"),
     ("@sam.designs on insta", "@sam.designs", "instagram:sam.designs"),
     ("cashapp $samdesigns", "$samdesigns", "cashapp:$samdesigns"),

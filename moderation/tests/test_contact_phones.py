@@ -207,6 +207,11 @@ NEGATIVES = [
     "Ticket 1234567 was resolved.",
     "Bitcoin block 840000 mined",
     "Reply 1 for yes, 2 for no",
+    "The phone number field should accept 10 digits like 9999999999",
+    "Delivered 9876543210 followers",
+    "Pages 100 200 300 400 500",
+    "Deadline 2025/01/02, budget 12000-15000",
+    "Let us talk on gigbox at 10 30 am",
 ]
 
 
