@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
-from marketplace.validators import reject_contact_details
+from marketplace.validators import reject_contact_details, validate_timezone
 
 
 def split_list(raw: str) -> list[str]:
@@ -26,7 +26,10 @@ class User(AbstractUser):
     """Every user can buy; a user with a SellerProfile also sells."""
 
     timezone = models.CharField(
-        max_length=64, default="UTC", help_text="IANA name, e.g. Asia/Kolkata; shown as local time."
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="IANA name, e.g. Asia/Kolkata; shown as local time.",
     )
     last_seen_at = models.DateTimeField(null=True, blank=True)
     # Denormalised from moderation's Sanction rows (the record) by moderation.services, so

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from marketplace.models import Category, Gig, Order, Package, SellerProfile, User
+from marketplace.models import Category, Delivery, Gig, Order, Package, SellerProfile, User
 
 GIGS_PER_PAGE = 12
 ORDERS_PER_PAGE = 20
@@ -210,7 +210,8 @@ def order_for_user(*, pk: int, user: User) -> Order:
     return order
 
 
-def delivery_for_user(*, order_pk: int, delivery_pk: int, user: User):
+def delivery_for_user(*, order_pk: int, delivery_pk: int, user: User) -> Delivery:
+    """A delivered file of an order `user` may see; 404 otherwise (or when there is no file)."""
     order = order_for_user(pk=order_pk, user=user)
     delivery = order.deliveries.filter(pk=delivery_pk).exclude(file="").first()
     if delivery is None:

@@ -8,9 +8,11 @@ service and every ModelForm runs it) and called directly where a text is not a m
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.core.exceptions import ValidationError
 
-__all__ = ["reject_contact_details", "CONTACT_DETAILS_CODE"]
+__all__ = ["reject_contact_details", "validate_timezone", "CONTACT_DETAILS_CODE"]
 
 CONTACT_DETAILS_CODE = "contact_details"
 _SHOWN_CHARS = 10  # enough of the value for the writer to find it, not a copy of it
@@ -55,3 +57,9 @@ def reject_contact_details(text: str) -> None:
         code=CONTACT_DETAILS_CODE,
         params={"value": _shorten(text[finding.start:finding.end]), "label": _label(finding.kind, finding.rule)},
     )
+
+
+def validate_timezone(name: str) -> None:
+    """An IANA time zone name (pages show times in the user's zone, so it must exist)."""
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError("%(name)s is not a known time zone, e.g. Europe/Berlin.", params={"name": name})

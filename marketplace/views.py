@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -93,6 +94,7 @@ def seller_profile(request: HttpRequest) -> HttpResponse:
 
 
 def _require_seller(view: Callable) -> Callable:
+    @wraps(view)
     @login_required
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_seller:
@@ -100,7 +102,6 @@ def _require_seller(view: Callable) -> Callable:
             return redirect("marketplace:seller_profile")
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
     return wrapped
 
 

@@ -34,3 +34,11 @@ def test_it_names_the_platform_of_a_link():
 )
 def test_harmless_text_passes(text):
     assert reject_contact_details(text) is None
+
+
+def test_a_user_time_zone_must_exist(bob):
+    bob.timezone = "Mars/Olympus_Mons"
+    with pytest.raises(ValidationError, match="not a known time zone"):
+        bob.full_clean()
+    bob.timezone = "Asia/Kolkata"
+    bob.full_clean()
