@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("inbox.api_urls")),  # /api/inbox/... and /inbox/attachments/<id>/
     path("inbox/", include("inbox.urls")),
+    path("", include("disputes.urls")),  # /orders/<pk>/dispute/...
     path("", include("deals.urls")),  # /deals/... and /seller/dashboard/
     path("", include("moderation.urls")),  # /account/health/
     path("", include("marketplace.urls")),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from moderation.contact import MASK
 
 from inbox import presence, selectors
+from inbox.forms import STATE_ACTIONS
 from inbox.models import Block, Conversation, Message
 from inbox.selectors import FILTERS
 from inbox.services import SendError
@@ -191,12 +192,36 @@ def shown_message(message: Message, user, zone: ZoneInfo) -> ShownMessage:
     )
 
 
-STATE_BUTTONS = {
-    "starred": (("unstar", "Unstar"), ("star", "Star")),
-    "archived": (("unarchive", "Move to inbox"), ("archive", "Archive")),
-    "muted": (("unmute", "Unmute notifications"), ("mute", "Mute notifications")),
-    "spam": (("not_spam", "Not spam"), ("spam", "Mark as spam")),
+STATE_LABELS = {
+    "star": "Star", "unstar": "Unstar",
+    "archive": "Archive", "unarchive": "Move to inbox",
+    "mute": "Mute email notifications", "unmute": "Unmute email notifications",
+    "spam": "Mark as spam", "not_spam": "Not spam",
 }
+
+
+@dataclass(frozen=True)
+class StateButton:
+    """One toggle of the Actions menu, with its opposite (inbox.js swaps them in place)."""
+
+    action: str
+    label: str
+    field: str
+    value: bool
+    undo_action: str
+    undo_label: str
+
+
+def state_buttons(participant) -> list[StateButton]:
+    by_field: dict[str, dict[bool, str]] = {}
+    for action, (field_name, value) in STATE_ACTIONS.items():
+        by_field.setdefault(field_name, {})[value] = action
+    buttons = []
+    for field_name, actions in by_field.items():
+        current = bool(getattr(participant, field_name))
+        action, undo = actions[not current], actions[current]
+        buttons.append(StateButton(action, STATE_LABELS[action], field_name, not current, undo, STATE_LABELS[undo]))
+    return buttons
 
 
 def thread_context(user, conversation: Conversation, *, before_seq: int | None, limit: int, send_form) -> dict[str, object]:
@@ -210,8 +235,6 @@ def thread_context(user, conversation: Conversation, *, before_seq: int | None, 
     history = [shown_message(message, user, zone) for message in messages]
     blocked_by_me = Block.objects.filter(blocker_id=user.pk, blocked_id=other_id).exists()
     blocked = blocked_by_me or Block.objects.filter(blocker_id=other_id, blocked_id=user.pk).exists()
-    buttons = [on if getattr(participant, flag) else off for flag, (on, off) in STATE_BUTTONS.items()]
-    buttons.append(("mark_unread", "Mark as unread"))
     return {
         "conversation": conversation,
         "participant": participant,
@@ -224,7 +247,7 @@ def thread_context(user, conversation: Conversation, *, before_seq: int | None, 
         "first_seq": history[0].seq if history else "",
         "before_seq": before_seq,
         "send_form": send_form,
-        "state_buttons": buttons,
+        "state_buttons": state_buttons(participant),
         "blocked": blocked,
         "blocked_by_me": blocked_by_me,
         "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),

@@ -735,10 +735,73 @@
   on("presence", applyPresence);
   on("conversation.updated", refreshList);
 
+  // ---------------------------------------------------------------- filing (star, archive ...)
+  // The Actions menu's forms work as plain POSTs; here they save over the JSON API instead,
+  // without leaving the thread, and the list is redrawn from the server.
+  async function saveState(form, changes) {
+    const csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+    try {
+      const response = await fetch("/api/inbox/conversations/" + thread.id + "/state/", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf ? csrf.value : "" },
+        body: JSON.stringify(changes),
+      });
+      if (response.ok) return "";
+      const data = await response.json().catch(() => ({}));
+      return data.message || "That did not work; please try again.";
+    } catch (err) {
+      return "You are offline; nothing was changed.";
+    }
+  }
+
+  function swapToggle(button) {
+    const done = button.textContent;
+    const action = button.value;
+    button.value = button.dataset.undoAction;
+    button.textContent = button.dataset.undoLabel;
+    button.dataset.undoAction = action;
+    button.dataset.undoLabel = done;
+    button.dataset.value = button.dataset.value === "true" ? "false" : "true";
+    return done;
+  }
+
+  function enhanceFilingForms() {
+    root.querySelectorAll("[data-state-form]").forEach((form) => {
+      form.addEventListener("submit", async (event) => {
+        const button = form.querySelector("button[data-field]");
+        event.preventDefault();
+        const error = await saveState(form, { [button.dataset.field]: button.dataset.value === "true" });
+        if (error) {
+          announce(error);
+          return;
+        }
+        announce(swapToggle(button) + ": done.");
+        refreshList();
+      });
+    });
+    const labels = root.querySelector(".labels-form");
+    if (labels) {
+      labels.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const field = labels.querySelector("input[name=labels]");
+        const list = field.value.split(",").map((label) => label.trim()).filter(Boolean);
+        const error = await saveState(labels, { labels: list });
+        field.setAttribute("aria-invalid", error ? "true" : "false");
+        const shown = labels.querySelector("[data-labels-error]");
+        shown.textContent = error;
+        shown.hidden = !error;
+        announce(error || "Labels saved.");
+        if (!error) refreshList();
+      });
+    }
+  }
+
   // ---------------------------------------------------------------- start
   localizeTimes(root);
   document.addEventListener("visibilitychange", markRead);
   if (thread) {
+    enhanceFilingForms();
     redrawDaySeparators();
     showSeen();
     renderOtherStatus();

@@ -75,7 +75,7 @@ def open_thread(context: BrowserContext, live_daphne, conversation) -> Page:
 
 
 def wait_until_connected(page: Page) -> None:
-    page.wait_for_function("() => window.GigboxRealtime && window.GigboxRealtime.isOpen()")
+    page.wait_for_function("() => window.GigboxRealtime && window.GigboxRealtime.isOpen()", timeout=20_000)
 
 
 def send_from_composer(page: Page, text: str) -> None:
@@ -208,6 +208,56 @@ def test_a_send_while_disconnected_is_not_lost(two_people, live_daphne, conversa
     expect(failed).not_to_have_class(re.compile("is-failed|is-pending"), timeout=15_000)
     alice_page = open_thread(alice_context, live_daphne, conversation)
     expect(theirs(alice_page)).to_have_count(1)
+
+
+def test_markup_in_a_live_message_is_shown_as_text(two_people, live_daphne, conversation):
+    bob_context, alice_context = two_people
+    bob_page = open_thread(bob_context, live_daphne, conversation)
+    alice_page = open_thread(alice_context, live_daphne, conversation)
+    payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+    send_from_composer(bob_page, payload)
+    expect(theirs(alice_page).first.locator(".message-body")).to_have_text(payload)
+    expect(mine(bob_page).first).to_have_attribute("data-seq", "1")
+    for page in (alice_page, bob_page):
+        assert page.evaluate("() => window.__xss") is None
+        assert page.locator(".message-body img, .message-body script").count() == 0
+
+
+def test_older_messages_load_as_the_reader_scrolls_up(browser, live_daphne, conversation, alice, bob, settings):
+    settings.GIGBOX_SEND_RATE_LIMIT = 100  # the history is written by this test, not typed
+    for n in range(70):
+        send(conversation, alice if n % 2 else bob, "note " + "".join("abcdefghij"[int(d)] for d in f"{n:02d}"))
+    context = logged_in_context(browser, live_daphne, bob)
+    page = open_thread(context, live_daphne, conversation)
+    expect(page.locator("li.message")).to_have_count(50)
+    page.locator("[data-thread-scroll]").evaluate("el => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); }")
+    expect(page.locator("li.message")).to_have_count(70)
+    seqs = page.locator("li.message").evaluate_all("items => items.map(li => Number(li.dataset.seq))")
+    assert seqs == list(range(1, 71))
+    expect(page.locator("[data-load-earlier]")).to_be_hidden()
+    context.close()
+
+
+def test_filing_from_the_actions_menu_works_by_keyboard_without_reload(browser, live_daphne, conversation, bob):
+    context = logged_in_context(browser, live_daphne, bob)
+    page = open_thread(context, live_daphne, conversation)
+    page.evaluate("() => { window.__loadedOnce = true; }")
+    actions = page.locator(".thread-actions summary")
+    actions.focus()
+    page.keyboard.press("Enter")
+    star = page.get_by_role("button", name="Star", exact=True)
+    star.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Unstar", exact=True)).to_be_visible()
+    expect(page.locator(f'[data-conversation-row="{conversation.pk}"] .star')).to_be_visible()
+    page.get_by_label("Labels").fill("Logo, " + "x" * 31)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("[data-labels-error]")).to_contain_text("30 characters")
+    page.get_by_label("Labels").fill("Logo, Urgent")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".inbox-filters").get_by_role("link", name="Urgent")).to_be_visible()
+    assert page.evaluate("() => window.__loadedOnce") is True
+    context.close()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
