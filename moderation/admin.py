@@ -142,9 +142,9 @@ class FlagAdmin(ReadOnlyModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
         # Open flags first, the oldest of them at the top: that is the queue.
+        # Not super(): it orders by get_ordering() before these annotations exist.
         return (
-            super()
-            .get_queryset(request)
+            Flag.objects.all()
             .annotate(
                 report_total=Count("reports"),
                 queue_order=Case(When(status=Flag.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
@@ -234,7 +234,8 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "opts": self.opts,
             "title": f"Flag {flag.pk}",
             "flag": flag,
-            "findings": [{k: f.get(k) for k in ("kind", "rule", "reason")} for f in flag.message.findings],
+            # Kind and rule only: a finding's value and reason quote the original text.
+            "findings": [{"kind": f.get("kind"), "rule": f.get("rule")} for f in flag.message.findings],
             "context_messages": selectors.context_messages(flag),
             "reports": flag.reports.select_related("reporter"),
             "strikes": selectors.strike_history(sender.pk) if sender else [],
@@ -444,7 +445,7 @@ class AppealAdmin(ReadOnlyModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Appeal]:
         pending_first = Case(When(status=Appeal.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return super().get_queryset(request).annotate(pending_first=pending_first)
+        return Appeal.objects.annotate(pending_first=pending_first)  # not super(): see FlagAdmin
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
         return ["pending_first", "created_at"]

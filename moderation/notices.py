@@ -13,6 +13,7 @@ from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -38,7 +39,14 @@ def format_until(until: datetime | None) -> str:
 
 
 def system_account():
-    return get_user_model().objects.get(username=SYSTEM_USERNAME)
+    """The sender of notices (created by migration 0004; recreated the same way if missing,
+    e.g. after a test flush): active so that conversations with it can start, but it
+    cannot log in (no usable password, no email, suspended for good)."""
+    account, _ = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"password": make_password(None), "first_name": "Gigbox Trust & Safety", "suspended_until": FOREVER},
+    )
+    return account
 
 
 def _post_in_inbox(user, text: str) -> None:

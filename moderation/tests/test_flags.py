@@ -1,95 +1,78 @@
-"""Flags: raised by the detector inside the send transaction, or by users' reports."""
+"""Flags: raised by the detector on masked messages, by users' reports (merged into one open
+flag per message, with a snapshot of the context); reviewed by assign, dismiss, confirm."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from inbox import services as inbox_services
-from inbox.services import SendRequest, send_messages
-from marketplace.tests.factories import SellerFactory, UserFactory
-from moderation import services
-from moderation.models import Flag, FlagReport
+from moderation import selectors, services
+from moderation.models import Flag, FlagReport, Strike
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice():
-    return SellerFactory(username="alice")
+def test_the_detector_flags_a_masked_message_with_its_context(conversation, alice, bob, send):
+    send(conversation, alice, "Hi Bob, what do you need?")
+    message = send(conversation, bob, "call me on +49 151 23456789 please").message
 
-
-@pytest.fixture
-def bob():
-    return UserFactory(username="bob")
-
-
-@pytest.fixture
-def conversation(alice, bob):
-    return inbox_services.get_or_start_conversation(starter=bob, other=alice)
-
-
-def send(conversation, sender, body):
-    return inbox_services.send_message(conversation=conversation, sender=sender, body=body, client_id=uuid.uuid4().hex)
-
-
-def test_a_masked_message_gets_a_detector_flag_with_a_snapshot(conversation, alice, bob):
-    send(conversation, alice, "Hello Bob")
-    send(conversation, bob, "Hi")
-    message = send(conversation, bob, "mail bob.smith@example.com").message
     flag = Flag.objects.get()
-    assert (flag.message, flag.source, flag.status) == (message, "detector", "open")
-    assert flag.kinds == ["email"] and flag.rules == ["email.plain"]
-    assert [m["seq"] for m in flag.snapshot["messages"]] == [1, 2, 3]
-    assert flag.snapshot["messages"][-1]["body"] == "mail bob.smith@example.com"
+    assert (flag.message, flag.source, flag.status) == (message, Flag.Source.DETECTOR, Flag.Status.OPEN)
+    assert "phone" in flag.kinds and flag.rules
+    snapshot = [entry["seq"] for entry in flag.snapshot["messages"]]
+    assert snapshot == [1, 2]
 
 
-def test_a_clean_message_is_not_flagged(conversation, bob):
-    send(conversation, bob, "When can you start?")
-    assert not Flag.objects.exists()
+def test_reports_of_one_message_merge_into_one_flag(conversation, alice, bob, charlie, send):
+    message = send(conversation, bob, "You are an idiot").message
+
+    inbox_services.report_message(reporter=alice, message=message, reason=FlagReport.Reason.HARASSMENT, note="Rude")
+    inbox_services.report_message(reporter=alice, message=message, reason=FlagReport.Reason.SPAM)
+
+    flag = Flag.objects.get()
+    assert flag.source == Flag.Source.REPORT
+    assert list(flag.reports.values_list("reason", flat=True)) == ["harassment", "spam"]
 
 
-def test_a_batch_flags_its_masked_messages_together(conversation, bob):
-    requests = [
-        SendRequest(conversation.pk, bob, text, uuid.uuid4().hex)
-        for text in ["a@example.com please", "nothing here", "or b@example.org"]
-    ]
-    send_messages(requests)
-    assert sorted(Flag.objects.values_list("message__seq", flat=True)) == [1, 3]
+def test_a_report_joins_the_detector_flag(alice, contact_message, flag):
+    inbox_services.report_message(reporter=alice, message=contact_message, reason=FlagReport.Reason.CONTACT)
+
+    assert Flag.objects.get() == flag and flag.reports.count() == 1
 
 
-def test_a_flag_fails_with_its_message_or_not_at_all(conversation, bob, monkeypatch):
-    from inbox.models import Message
-
-    def broken(*, messages):
-        raise IntegrityError("flag insert failed")
-
-    monkeypatch.setattr(services, "flag_detected_messages", broken)
-    (outcome,) = send_messages([SendRequest(conversation.pk, bob, "mail a@example.com", "flag-key-0001")])
-    assert isinstance(outcome, inbox_services.SendError)
-    assert not Message.objects.exists() and not Flag.objects.exists()
+def test_context_shows_delivered_text_only(flag):
+    texts = [entry["text"] for entry in selectors.context_messages(flag)]
+    assert texts and all("23456789" not in text for text in texts)
 
 
-def test_one_open_flag_per_message(conversation, bob):
-    message = send(conversation, bob, "mail a@example.com").message
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Flag.objects.create(message=message, source="report")
-    Flag.objects.filter(message=message).update(status="dismissed")
-    report = services.report_message(reporter=bob, message=message, reason="contact")
-    assert report.flag.status == "open" and Flag.objects.filter(message=message).count() == 2
+def test_assign_dismiss_and_the_rule_counts(flag, mona):
+    services.assign_flag(flag=flag, moderator=mona)
+    services.dismiss_flag(flag=flag, moderator=mona, note="A tracking number")
+
+    flag.refresh_from_db()
+    assert (flag.status, flag.assigned_to, flag.decided_by) == (Flag.Status.DISMISSED, mona, mona)
+    stats = {stat.rule: stat for stat in selectors.rule_stats()}
+    assert set(stats) == set(flag.rules)
+    assert all((s.flags, s.dismissed, s.dismissal_rate) == (1, 1, 1.0) for s in stats.values())
+    with pytest.raises(ValidationError, match="already handled"):
+        services.dismiss_flag(flag=flag, moderator=mona)
 
 
-def test_reports_merge_into_the_detector_flag(conversation, alice, bob):
-    message = send(conversation, bob, "mail a@example.com").message
-    services.report_message(reporter=alice, message=message, reason="contact", note="shared his mail")
-    assert Flag.objects.count() == 1 and FlagReport.objects.get().flag.source == "detector"
+def test_confirm_gives_the_sender_a_strike(flag, bob, mona):
+    given = services.confirm_flag(flag=flag, moderator=mona, kind=Strike.Kind.CONTACT_SHARING, note="No phone numbers, please.")
+
+    flag.refresh_from_db()
+    assert flag.status == Flag.Status.CONFIRMED
+    assert (given.user, given.flag, given.message) == (bob, flag, flag.message)
+    assert [s.confirmed for s in selectors.rule_stats()] == [1] * len(flag.rules)
 
 
-def test_a_report_needs_a_known_reason(conversation, alice, bob):
-    message = send(conversation, bob, "hello").message
-    with pytest.raises(ValidationError):
-        services.report_message(reporter=alice, message=message, reason="because")
-    assert not FlagReport.objects.exists()
+def test_reviewers_and_plain_staff_cannot_review(flag, rita, stella):
+    for staff in (rita, stella):
+        with pytest.raises(PermissionDenied):
+            services.dismiss_flag(flag=flag, moderator=staff)
+        with pytest.raises(PermissionDenied):
+            services.assign_flag(flag=flag, moderator=staff)
+    flag.refresh_from_db()
+    assert flag.status == Flag.Status.OPEN and flag.assigned_to is None

@@ -1,0 +1,195 @@
+"""Moderation admin: who sees which page (moderator, dispute reviewer, plain staff,
+non-staff), the audited reveal, decisions through the services, escaping of message text."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from moderation import services
+from moderation.models import Appeal, Flag, Sanction, StaffAccess, Strike
+
+pytestmark = pytest.mark.django_db
+
+A = "/admin/moderation"
+
+
+@pytest.fixture
+def xss_flag(conversation, bob, send):
+    message = send(conversation, bob, "<script>alert(1)</script> mail me at bob.smith@example.com").message
+    return Flag.objects.get(message=message)
+
+
+@pytest.fixture
+def strike(bob, mona):
+    return services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="Spam.")
+
+
+@pytest.fixture
+def appeal(strike):
+    return services.file_appeal(strike=strike, user=strike.user, text="Not spam.")
+
+
+def pages(flag, strike, appeal) -> list[str]:
+    sanction = Sanction.objects.create(
+        user=strike.user, kind="restrict", reason="r", created_by=strike.moderator, starts_at=timezone.now()
+    )
+    return [
+        f"{A}/flag/", f"{A}/flag/{flag.pk}/change/", f"{A}/flag/rules/", f"{A}/flagreport/",
+        f"{A}/strike/", f"{A}/strike/{strike.pk}/change/", f"{A}/sanction/", f"{A}/sanction/{sanction.pk}/change/",
+        f"{A}/sanction/add/", f"{A}/appeal/", f"{A}/appeal/{appeal.pk}/change/", f"{A}/sanctionpolicy/",
+    ]
+
+
+class TestWhoSeesWhat:
+    def test_moderators_see_every_moderation_page(self, client, mona, flag, strike, appeal):
+        client.force_login(mona)
+        for url in pages(flag, strike, appeal):
+            assert client.get(url).status_code == 200, url
+
+    @pytest.mark.parametrize("persona", ["rita", "stella"])
+    def test_reviewers_and_plain_staff_get_403(self, client, persona, request, flag, strike, appeal):
+        client.force_login(request.getfixturevalue(persona))
+        for url in pages(flag, strike, appeal) + [f"{A}/flag/{flag.pk}/reveal/"]:
+            assert client.get(url).status_code == 403, url
+
+    def test_the_reviewer_does_not_see_moderation_on_the_admin_index(self, client, rita, mona):
+        client.force_login(rita)
+        assert b"/admin/moderation/" not in client.get("/admin/").content
+        client.force_login(mona)
+        assert b"/admin/moderation/flag/" in client.get("/admin/").content
+
+    def test_non_staff_are_sent_to_the_admin_login(self, client, bob, flag, strike, appeal):
+        client.force_login(bob)
+        for url in pages(flag, strike, appeal):
+            response = client.get(url)
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+    def test_nobody_adds_changes_or_deletes_flags_strikes_or_appeals_directly(self, client, root, flag, strike, appeal):
+        client.force_login(root)
+        assert client.get(f"{A}/flag/add/").status_code == 403
+        assert client.get(f"{A}/strike/add/").status_code == 403
+        assert client.post(f"{A}/flag/{flag.pk}/delete/", {"post": "yes"}).status_code == 403
+        assert client.post(f"{A}/appeal/{appeal.pk}/delete/", {"post": "yes"}).status_code == 403
+        assert Flag.objects.filter(pk=flag.pk).exists() and Appeal.objects.filter(pk=appeal.pk).exists()
+
+    def test_moderators_read_the_policy_but_only_superusers_edit_it(self, client, mona, root):
+        client.force_login(mona)
+        page = client.get(f"{A}/sanctionpolicy/1/change/")
+        assert page.status_code == 200 and b'name="_save"' not in page.content
+        client.force_login(root)
+        assert b'name="_save"' in client.get(f"{A}/sanctionpolicy/1/change/").content
+
+
+class TestFlagQueue:
+    def test_message_text_is_escaped_and_masked(self, client, mona, xss_flag):
+        client.force_login(mona)
+        for url in (f"{A}/flag/", f"{A}/flag/{xss_flag.pk}/change/"):
+            content = client.get(url).content
+            assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in content, url
+            assert b"<script>alert(1)" not in content and b"bob.smith@example.com" not in content, url
+
+    def test_open_flags_come_first_and_old_ones_are_highlighted(self, client, mona, conversation, bob, send):
+        with time_machine.travel(timezone.now() - timedelta(hours=50)):
+            old = Flag.objects.get(message=send(conversation, bob, "call +49 151 23456789").message)
+        done = Flag.objects.get(message=send(conversation, bob, "mail bob.x@example.com").message)
+        services.dismiss_flag(flag=done, moderator=mona)
+        fresh = Flag.objects.get(message=send(conversation, bob, "call +49 151 98765432").message)
+        client.force_login(mona)
+
+        response = client.get(f"{A}/flag/")
+
+        assert [f.pk for f in response.context["cl"].result_list] == [old.pk, fresh.pk, done.pk]
+        assert response.content.count(b'class="flag-overdue"') == 1
+        assert [f.pk for f in client.get(f"{A}/flag/?age=old").context["cl"].result_list] == [old.pk]
+        assert [f.pk for f in client.get(f"{A}/flag/?kind=email").context["cl"].result_list] == [done.pk]
+        assert [f.pk for f in client.get(f"{A}/flag/?q=bob").context["cl"].result_list] == [old.pk, fresh.pk, done.pk]
+
+    def test_the_review_page_shows_findings_reports_and_strike_history(self, client, mona, flag, strike):
+        client.force_login(mona)
+        content = client.get(f"{A}/flag/{flag.pk}/change/").content.decode()
+        assert "phone" in content and "Reveal original" in content
+        assert f"/admin/moderation/strike/{strike.pk}/change/" in content
+
+
+class TestReveal:
+    def test_the_original_needs_a_reason_and_leaves_a_log_row(self, client, mona, xss_flag):
+        client.force_login(mona)
+        url = f"{A}/flag/{xss_flag.pk}/reveal/"
+
+        form = client.get(url)
+        assert b"bob.smith@example.com" not in form.content
+        refused = client.post(url, {"reason": "  "})
+        assert b"bob.smith@example.com" not in refused.content and not StaffAccess.objects.exists()
+
+        shown = client.post(url, {"reason": "Checking whether it is an email"})
+
+        assert b"bob.smith@example.com" in shown.content
+        assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in shown.content and b"<script>alert(1)" not in shown.content
+        assert "no-store" in shown["Cache-Control"]
+        access = StaffAccess.objects.get()
+        assert (access.staff, access.action, access.message, access.reference) == (
+            mona, StaffAccess.Action.REVEAL_ORIGINAL, xss_flag.message, f"flag:{xss_flag.pk}"
+        )
+        client.post(url, {"reason": "Once more"})
+        assert StaffAccess.objects.count() == 2  # every read, every time
+
+
+class TestDecisions:
+    def test_confirm_with_a_strike(self, client, mona, flag, bob):
+        client.force_login(mona)
+
+        client.post(f"{A}/flag/{flag.pk}/decide/confirm/", {"kind": "contact_sharing", "note": "No numbers, please."})
+
+        flag.refresh_from_db()
+        assert flag.status == Flag.Status.CONFIRMED
+        assert Strike.objects.get().user == bob
+
+    def test_a_confirm_without_a_note_changes_nothing(self, client, mona, flag):
+        client.force_login(mona)
+        response = client.post(f"{A}/flag/{flag.pk}/decide/confirm/", {"kind": "contact_sharing", "note": ""})
+        flag.refresh_from_db()
+        assert response.status_code == 200 and flag.status == Flag.Status.OPEN and not Strike.objects.exists()
+
+    def test_dismiss_and_assign_buttons_and_actions(self, client, mona, flag, conversation, bob, send):
+        other = Flag.objects.get(message=send(conversation, bob, "mail bob.x@example.com").message)
+        client.force_login(mona)
+
+        client.post(f"{A}/flag/{flag.pk}/decide/assign/")
+        client.post(f"{A}/flag/{flag.pk}/decide/dismiss/", {"note": "tracking number"})
+        client.post(f"{A}/flag/", {"action": "assign_to_me", "_selected_action": [other.pk]})
+
+        flag.refresh_from_db()
+        other.refresh_from_db()
+        assert (flag.status, flag.assigned_to) == (Flag.Status.DISMISSED, mona)
+        assert (other.status, other.assigned_to) == (Flag.Status.OPEN, mona)
+        rules_page = client.get(f"{A}/flag/rules/").content.decode()
+        assert flag.rules[0] in rules_page and "100 %" in rules_page
+
+    def test_a_reviewer_cannot_post_decisions(self, client, rita, flag):
+        client.force_login(rita)
+        assert client.post(f"{A}/flag/{flag.pk}/decide/dismiss/", {"note": ""}).status_code == 403
+        flag.refresh_from_db()
+        assert flag.status == Flag.Status.OPEN
+
+    def test_impose_and_lift_a_sanction(self, client, mona, bob):
+        client.force_login(mona)
+
+        client.post(f"{A}/sanction/add/", {"username": "bob", "kind": "suspend", "reason": "Fraud.", "ends_at": ""})
+        sanction = Sanction.objects.get()
+        assert (sanction.user, sanction.kind, sanction.ends_at) == (bob, "suspend", None)
+        client.post(f"{A}/sanction/{sanction.pk}/lift/", {"reason": "Identity confirmed."})
+
+        sanction.refresh_from_db()
+        assert sanction.lifted_by == mona and sanction.lift_reason == "Identity confirmed."
+
+    def test_decide_an_appeal(self, client, mona, appeal):
+        client.force_login(mona)
+
+        client.post(f"{A}/appeal/{appeal.pk}/decide/", {"decision": "uphold", "reason": "Not spam indeed."})
+
+        appeal.refresh_from_db()
+        assert appeal.status == Appeal.Status.UPHELD and appeal.strike.overturned_at is not None

@@ -1,0 +1,88 @@
+"""Sanctions over the WebSocket: a restricted send gets `restricted` with `until`; a
+suspension closes open sockets with 4403 within a second and refuses new ones."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+import pytest
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from inbox.models import Message
+from inbox.tests.ws import assert_closed_with, connect, open_socket, receive, send, session_cookie
+from moderation import services
+from moderation.models import Sanction
+
+# serialized_rollback: the flush between tests would drop the groups' permissions.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@database_sync_to_async
+def impose(user, moderator, kind, days=3):
+    return services.impose_sanction(
+        user=user, kind=kind, moderator=moderator, reason="Rules broken.", ends_at=timezone.now() + timedelta(days=days)
+    )
+
+
+async def test_a_restricted_send_is_refused_with_until(conversation, bob, mona):
+    sanction = await impose(bob, mona, Sanction.Kind.RESTRICT)
+    socket = await open_socket(bob)
+
+    await send(socket, {"type": "message.send", "conversation_id": conversation.pk, "client_id": "client-id-0001", "body": "Hi"})
+
+    error = await receive(socket)
+    assert (error["type"], error["code"], error["client_id"]) == ("error", "restricted", "client-id-0001")
+    assert error["until"] == sanction.ends_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    assert not await database_sync_to_async(Message.objects.filter(sender=bob).exists)()
+    await socket.disconnect()
+
+
+async def test_a_socket_opened_before_the_restriction_is_made_to_reconnect(conversation, bob, mona):
+    socket = await open_socket(bob)
+
+    await impose(bob, mona, Sanction.Kind.RESTRICT)
+
+    # The open socket holds the user as loaded at connect: it is closed so that the client
+    # reconnects at once, and the new socket sees the restriction.
+    await assert_closed_with(socket, services.CLOSE_RECONNECT)
+    fresh = await open_socket(bob)
+    await send(fresh, {"type": "message.send", "conversation_id": conversation.pk, "client_id": "client-id-0002", "body": "Hi"})
+    assert (await receive(fresh))["code"] == "restricted"
+    await fresh.disconnect()
+
+
+async def test_suspension_closes_open_sockets_with_4403_within_a_second(bob, mona):
+    first, second = await open_socket(bob), await open_socket(bob)
+
+    started = time.monotonic()
+    await impose(bob, mona, Sanction.Kind.SUSPEND)
+    await assert_closed_with(first, 4403)
+    await assert_closed_with(second, 4403)
+
+    assert time.monotonic() - started < 1.0
+
+
+async def test_a_suspended_account_cannot_open_a_socket(bob, mona):
+    cookie = await database_sync_to_async(session_cookie)(bob)
+    await impose(bob, mona, Sanction.Kind.SUSPEND)
+
+    socket, _ = await connect(cookie=cookie)
+
+    # The session was deleted with the suspension: the socket is closed at once either way.
+    output = await socket.receive_output(timeout=3)
+    assert output["type"] == "websocket.close" and output["code"] in (4401, 4403)
+
+
+async def test_the_consumer_refuses_a_suspended_user_with_4403(bob, mona, monkeypatch):
+    # A session that survived (e.g. a session engine moderation cannot sweep): 4403 on connect.
+    monkeypatch.setattr(services, "_end_sessions", lambda user_id: None)
+    cookie = await database_sync_to_async(session_cookie)(bob)
+    await impose(bob, mona, Sanction.Kind.SUSPEND)
+
+    socket, _ = await connect(cookie=cookie)
+
+    await assert_closed_with(socket, 4403)
+    await asyncio.sleep(0)
