@@ -7,6 +7,7 @@ is a stranger to both. rita reviews disputes (Dispute reviewers group), mo moder
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import timedelta
 
@@ -118,3 +119,19 @@ def dispute(order, order_conversation, bob):
 @pytest.fixture
 def png_bytes() -> bytes:
     return PNG_BYTES
+
+
+TEST_KEY_ID = "test-2026-11"
+
+
+@pytest.fixture(autouse=True)
+def export_signing_key(settings) -> str:
+    """Exports are signed with a fixed test key (pytest runs with DEBUG off, where a missing
+    key refuses exports); returns its public key, base64."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    private = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    settings.GIGBOX_EXPORT_SIGNING_KEY = base64.b64encode(bytes(range(32))).decode()
+    settings.GIGBOX_EXPORT_KEY_ID = TEST_KEY_ID
+    return base64.b64encode(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
