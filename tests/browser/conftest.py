@@ -27,9 +27,13 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# Playwright's sync API runs an event loop in the test thread; Django then refuses ORM
-# calls there. This file is the only place that allows it (docs/decisions.md).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in the test thread; Django then refuses ORM
+    calls there. Allowed here only, for the browser tests while they run (docs/decisions.md);
+    the rest of the session, and every server process, runs without it."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
