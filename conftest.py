@@ -18,3 +18,9 @@ def _fresh_cache():
 def _media_root(settings, tmp_path):
     """Uploaded files go to a throw-away folder, never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's sync API leaves an event loop in the main thread
+    for the rest of the session, and Django refuses ORM calls beside a running loop."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
