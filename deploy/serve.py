@@ -108,6 +108,18 @@ def render_template(template: str, values: dict[str, str]) -> str:
     return re.sub(r"\{\{\s*(\w+)\s*\}\}", substitute, template)
 
 
+def user_directive(static_root: Path) -> str:
+    """Started as root, nginx runs its workers as `nobody`, who may not read STATIC_ROOT (a
+    private temporary folder, say); run them as the owner of STATIC_ROOT instead. Started
+    as anyone else, nginx keeps that user and the directive is left out."""
+    if os.geteuid() != 0:
+        return "# (not root: the workers keep this user)"
+    import pwd
+
+    owner = pwd.getpwuid(static_root.stat().st_uid if static_root.exists() else 0).pw_name
+    return f"user {owner};  # the owner of STATIC_ROOT, so that the workers can read it"
+
+
 def render_nginx_config(
     *, run_dir: Path, listen: str, backend_ports: list[int], static_root: Path,
     max_fails: int = 2, fail_timeout: int = 10, worker_processes: str = "auto",
@@ -126,6 +138,7 @@ def render_nginx_config(
             "mime_types": MIME_TYPES,
             "worker_processes": worker_processes,
             "client_max_body_size": "30m",
+            "user_directive": user_directive(static_root),
         },
     )
 

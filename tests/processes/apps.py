@@ -7,7 +7,8 @@ It follows the hooks the real consumer and writer are asked to use (config/lifec
   consumer registers a CLOSE hook that closes with 1001; connects during shutdown are
   refused and sends during shutdown get `unavailable` (the client resends elsewhere).
 - `/ws/plain/`: a consumer with no hooks at all: the server itself must close it with 1001.
-- everything else: config.asgi (HTTP: /healthz, /readyz).
+- HTTP `/slow/`: answers after 1 s (a request in flight during a shutdown);
+  everything else: config.asgi (HTTP: /healthz, /readyz).
 """
 
 from __future__ import annotations
@@ -38,7 +39,12 @@ class BatchingWriter:
     def start(self) -> None:
         if self.task is None:
             self.task = asyncio.ensure_future(self._run())
-            lifecycle.on_shutdown(self.flush, stage=lifecycle.DRAIN)
+            lifecycle.on_shutdown(self.drain, stage=lifecycle.DRAIN)
+
+    async def drain(self) -> None:
+        # GIGBOX_TEST_DRAIN_DELAY stretches the drain so that tests can look inside it.
+        await asyncio.sleep(float(os.environ.get("GIGBOX_TEST_DRAIN_DELAY") or 0))
+        await self.flush()
 
     def submit(self, consumer: AsyncJsonWebsocketConsumer, client_id: str) -> None:
         self.queue.append((consumer, client_id))
@@ -93,9 +99,17 @@ class PlainConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "echo", **content})
 
 
+async def http_app(scope, receive, send):
+    if scope["path"] != "/slow/":
+        return await django_asgi_app(scope, receive, send)
+    await asyncio.sleep(1.0)
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"finished"})
+
+
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": http_app,
         "websocket": URLRouter(
             [path("ws/writer/", WriterConsumer.as_asgi()), path("ws/plain/", PlainConsumer.as_asgi())]
         ),

@@ -1,0 +1,139 @@
+"""SIGTERM to a server process (python -m config.server): it stops accepting, drains what it
+accepted, closes sockets with 1001 and exits, within its deadline. Uses the small consumers
+of tests/processes/apps.py, so it needs no PostgreSQL or Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import time
+import urllib.request
+
+import pytest
+import websockets
+
+APP = "tests.processes.apps:application"
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    environ = {**os.environ, "GIGBOX_TEST_COMMIT_LOG": str(tmp_path / "commits.jsonl")}
+    environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return environ
+
+
+def committed(env: dict[str, str]) -> list[str]:
+    path = env["GIGBOX_TEST_COMMIT_LOG"]
+    if not os.path.exists(path):
+        return []
+    with open(path) as log:
+        return [json.loads(line) for line in log]
+
+
+async def read_until_closed(socket) -> list[dict]:
+    frames = []
+    try:
+        async for raw in socket:
+            frames.append(json.loads(raw))
+    except websockets.ConnectionClosed:
+        pass
+    return frames
+
+
+def test_sigterm_commits_and_acks_every_accepted_send_then_closes_with_1001(app_process, env):
+    server = app_process(env=env, application=APP)
+
+    async def scenario():
+        async with websockets.connect(f"{server.ws_url}/ws/writer/") as socket:
+            assert socket.response.headers["X-Gigbox-Process"] == "web1"
+            sent = [f"msg-{n:03d}" for n in range(50)]
+            for client_id in sent:
+                await socket.send(json.dumps({"client_id": client_id}))
+            await asyncio.sleep(0.05)  # the frames reach the process before the signal
+            started = time.monotonic()
+            os.kill(server.process.pid, signal.SIGTERM)
+            frames = await read_until_closed(socket)
+            return sent, frames, socket.close_code, time.monotonic() - started
+
+    sent, frames, close_code, elapsed = asyncio.run(scenario())
+    acked = [f["client_id"] for f in frames if f["type"] == "ack"]
+    assert close_code == 1001
+    assert acked == sent  # every send that reached the process got its ack before the close
+    assert set(acked) <= set(committed(env))  # and nothing acknowledged is missing
+    assert server.process.wait(timeout=10) == 0
+    assert elapsed < 5
+
+
+def test_during_the_drain_the_process_refuses_new_connections(app_process, env):
+    env["GIGBOX_TEST_DRAIN_DELAY"] = "1.5"
+    server = app_process(env=env, application=APP)
+
+    async def scenario():
+        async with websockets.connect(f"{server.ws_url}/ws/writer/") as socket:
+            await socket.send(json.dumps({"client_id": "before-signal"}))
+            await asyncio.sleep(0.05)
+            os.kill(server.process.pid, signal.SIGTERM)
+            await asyncio.sleep(0.3)  # draining now (the hook waits 1.5 s)
+            with pytest.raises(OSError):  # nothing listens any more: the proxy goes elsewhere
+                await websockets.connect(f"{server.ws_url}/ws/writer/", open_timeout=2)
+            frames = await read_until_closed(socket)
+            return frames, socket.close_code
+
+    frames, close_code = asyncio.run(scenario())
+    assert {"type": "ack", "client_id": "before-signal"} in frames
+    assert close_code == 1001
+    assert server.process.wait(timeout=10) == 0
+
+
+def test_a_consumer_without_hooks_is_closed_with_1001_by_the_server(app_process, env):
+    server = app_process(env=env, application=APP)
+
+    async def scenario():
+        async with websockets.connect(f"{server.ws_url}/ws/plain/") as socket:
+            await socket.send(json.dumps({"n": 1}))
+            assert json.loads(await socket.recv()) == {"type": "echo", "n": 1}
+            os.kill(server.process.pid, signal.SIGTERM)
+            await read_until_closed(socket)
+            return socket.close_code
+
+    assert asyncio.run(scenario()) == 1001
+    assert server.process.wait(timeout=10) == 0
+    assert "ws closed /ws/plain/ code=1001" in server.log()
+
+
+def test_a_hook_that_overruns_does_not_keep_the_process_alive(app_process, env):
+    env["GIGBOX_TEST_DRAIN_DELAY"] = "60"
+    env["GIGBOX_SHUTDOWN_TIMEOUT"] = "1.5"
+    server = app_process(env=env, application=APP)
+
+    async def scenario():
+        async with websockets.connect(f"{server.ws_url}/ws/writer/") as socket:
+            started = time.monotonic()
+            os.kill(server.process.pid, signal.SIGTERM)
+            await read_until_closed(socket)
+            return socket.close_code, time.monotonic() - started
+
+    close_code, elapsed = asyncio.run(scenario())
+    assert close_code == 1001
+    assert server.process.wait(timeout=10) == 0
+    assert elapsed < 4.5
+    assert "overran the deadline" in server.log()
+
+
+def test_an_http_request_in_flight_is_answered_before_the_process_exits(app_process, env):
+    server = app_process(env=env, application=APP)
+
+    async def scenario():
+        request = asyncio.to_thread(
+            urllib.request.urlopen, urllib.request.Request(f"{server.url}/slow/"), timeout=10
+        )
+        task = asyncio.ensure_future(request)
+        await asyncio.sleep(0.3)  # the request is being handled (it takes 1 s)
+        os.kill(server.process.pid, signal.SIGTERM)
+        with await task as response:
+            return response.status, response.read()
+
+    assert asyncio.run(scenario()) == (200, b"finished")
+    assert server.process.wait(timeout=10) == 0
