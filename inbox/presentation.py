@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.http import urlencode
 from moderation.contact import MASK
 
 from inbox import presence, selectors
@@ -59,9 +60,10 @@ class About:
     url: str
 
 
-def about_of(conversation: Conversation) -> About | None:
-    """The order or gig a conversation is about (the order wins: it is the narrower)."""
-    if conversation.order_id:
+def about_of(conversation: Conversation, *, with_order: bool = True) -> About | None:
+    """The order or gig a conversation is about (the order wins: it is the narrower).
+    List rows pass with_order=False: the list does not load orders."""
+    if with_order and conversation.order_id:
         order = conversation.order
         return About(f"Order {order.reference}: {order.title}", order.get_absolute_url())
     if conversation.gig_id:
@@ -87,7 +89,6 @@ def _row(participant, online_ids: set[int]) -> Row:
     conversation = participant.conversation
     other = conversation.user_b if participant.user_id == conversation.user_a_id else conversation.user_a
     last = conversation.last_message
-    about = About(conversation.gig.title, conversation.gig.get_absolute_url()) if conversation.gig_id else None
     return Row(
         id=conversation.pk,
         other=other,
@@ -97,7 +98,7 @@ def _row(participant, online_ids: set[int]) -> Row:
         starred=participant.starred,
         muted=participant.muted,
         labels=list(participant.labels),
-        about=about,
+        about=about_of(conversation, with_order=False),
         online=other.pk in online_ids,
     )
 
@@ -148,17 +149,15 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     online_ids = online_user_ids(
         {p.conversation.other_user_id(user.pk) for p in page.participants}
     )
-    query = "&".join(
-        f"{key}={value}" for key, value in (("filter", filters["filter"]),) if value and value != "all"
-    )
+    kept = {key: filters[key] for key in ("filter", "label") if filters[key] and filters[key] != "all"}
     return {
         "filters": filters,
         "filter_choices": [(value, FILTER_NAMES[value]) for value in FILTERS],
         "labels": user_labels(user),
         "rows": [_row(p, online_ids) for p in page.participants],
-        "next_cursor": page.next_cursor,
+        "next_page": f"?{urlencode({**kept, 'cursor': page.next_cursor})}" if page.next_cursor else "",
         "search_hits": _hits(user, str(filters["q"])) if filters["q"] else None,
-        "list_query": f"?{query}" if query else "",
+        "list_query": f"?{urlencode(kept)}" if kept else "",  # the list stays filtered in a thread
         "mask": MASK,
         "max_chars": settings.GIGBOX_MESSAGE_MAX_CHARS,
     }

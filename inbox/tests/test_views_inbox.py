@@ -167,3 +167,19 @@ def test_the_list_fragment_is_the_list_alone(as_bob, conversation):
     body = response.content.decode()
     assert "data-conversation-list" in body
     assert "<html" not in body
+
+
+def test_older_conversations_are_a_page_away_and_keep_the_filter(as_bob, bob):
+    from marketplace.tests.factories import UserFactory
+
+    for n in range(31):
+        conversation = services.get_or_start_conversation(starter=bob, other=UserFactory(username=f"seller{word(n)}"))
+        services.update_participant(conversation=conversation, user=bob, starred=True)
+    first = as_bob.get(reverse("inbox:index"), {"filter": "starred"})
+    assert len(first.context["rows"]) == 30
+    next_page = first.context["next_page"]
+    assert next_page.startswith("?filter=starred&cursor=")
+    second = as_bob.get(reverse("inbox:index") + next_page)
+    assert [row.other.username for row in second.context["rows"]] == [f"seller{word(0)}"]
+    assert not second.context["next_page"]
+    assert f'href="/inbox/{first.context["rows"][0].id}/?filter=starred"' in first.content.decode()

@@ -649,7 +649,8 @@
     input.focus();
   }
 
-  if (thread && composer && input) {
+  // On an older page (?before=) the form posts as a plain form and lands on the newest page.
+  if (thread && thread.live && composer && input) {
     composer.addEventListener("submit", submitDraft);
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {

@@ -21,6 +21,10 @@ from playwright.sync_api import BrowserContext, Page, expect
 from inbox import services
 from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
 
+# The test database before Playwright's event loop starts (Django refuses to create it
+# inside a running loop).
+pytestmark = pytest.mark.usefixtures("django_db_setup")
+
 TIMEOUT_MS = 10_000
 
 
@@ -275,16 +279,27 @@ def test_layout_fits_and_screenshots(browser, live_daphne, conversation, alice, 
     page = context.new_page()
     shots = os.environ.get("GIGBOX_SHOTS_DIR")
     width = viewport["width"]
-    for name, path in [("list", "/inbox/"), ("thread", f"/inbox/{conversation.pk}/")]:
-        page.goto(live_daphne.url + path)
-        wait_until_connected(page)
+
+    def shoot(name: str) -> None:
         overflow = page.evaluate("() => document.documentElement.scrollWidth")
         assert overflow <= width, f"{name} is {overflow}px wide at {width}px"
         if shots:
             Path(shots).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=f"{shots}/inbox-{name}-{width}.png")
+
+    for name, path in [("list", "/inbox/"), ("thread", f"/inbox/{conversation.pk}/")]:
+        page.goto(live_daphne.url + path)
+        wait_until_connected(page)
+        shoot(name)
     page.get_by_label(re.compile("^Message to ")).fill("my mail is bob@example.com")
     expect(page.locator("[data-contact-warning]")).to_be_visible()
-    if shots:
-        page.screenshot(path=f"{shots}/inbox-warning-{width}.png")
+    shoot("warning")
+    page.locator(".thread-actions summary").click()
+    expect(page.get_by_role("button", name="Archive")).to_be_visible()
+    shoot("actions")
+    page.goto(live_daphne.url + page.locator(".is-theirs .report-link").first.get_attribute("href"))
+    shoot("report")
+    page.goto(live_daphne.url + "/inbox/?filter=starred")
+    expect(page.get_by_text("No conversations here.")).to_be_visible()
+    shoot("empty")
     context.close()
