@@ -21,7 +21,7 @@ from moderation.contact import MASK
 
 from inbox import presence, selectors
 from inbox.forms import STATE_ACTIONS
-from inbox.models import Block, Conversation, Message
+from inbox.models import Block, Conversation, Message, Participant
 from inbox.selectors import FILTERS
 from inbox.services import SendError
 
@@ -45,6 +45,19 @@ def segments(text: str) -> list[Segment]:
         if part:
             parts.append(Segment(part))
     return parts
+
+
+def preview(text: str, limit: int = selectors.PREVIEW_CHARS) -> list[Segment]:
+    """The first `limit` characters as segments; a mask marker is never cut in half."""
+    shown: list[Segment] = []
+    for segment in segments(text):
+        if limit <= 0:
+            break
+        if not segment.hidden:
+            segment = Segment(segment.text[:limit])
+        limit -= len(segment.text) or 1
+        shown.append(segment)
+    return shown
 
 
 def user_zone(user) -> ZoneInfo:
@@ -92,7 +105,7 @@ def _row(participant, online_ids: set[int]) -> Row:
     return Row(
         id=conversation.pk,
         other=other,
-        preview_segments=segments(last.delivered_body[: selectors.PREVIEW_CHARS]) if last else [],
+        preview_segments=preview(last.delivered_body) if last else [],
         last_at=last.created_at if last else None,
         unread=max(conversation.last_seq - participant.last_read_seq, 0),
         starred=participant.starred,
@@ -129,8 +142,6 @@ def _other_names(user, conversations: set[Conversation]) -> dict[int, str]:
 
 def user_labels(user) -> list[str]:
     """Every label the user has put on a conversation, sorted, for the filter links."""
-    from inbox.models import Participant
-
     seen: set[str] = set()
     for labels in Participant.objects.filter(user_id=user.pk).exclude(labels=[]).values_list("labels", flat=True):
         seen.update(str(label) for label in labels)
@@ -138,7 +149,20 @@ def user_labels(user) -> list[str]:
 
 
 def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
-    """The list pane: filtered rows (or search hits), labels and the next page's cursor."""
+    """The list pane: filtered rows (or, for a search, the matching messages), labels and
+    the link to the next page."""
+    kept = {key: filters[key] for key in ("filter", "label") if filters[key] and filters[key] != "all"}
+    context: dict[str, object] = {
+        "filters": filters,
+        "filter_choices": [(value, FILTER_NAMES[value]) for value in FILTERS],
+        "labels": user_labels(user),
+        "list_query": f"?{urlencode(kept)}" if kept else "",  # the list stays filtered in a thread
+        "mask": MASK,
+        "max_chars": settings.GIGBOX_MESSAGE_MAX_CHARS,
+    }
+    if filters["q"]:
+        context["search_hits"] = _hits(user, str(filters["q"]))
+        return context
     page = selectors.inbox_page(
         user,
         filter=str(filters["filter"]),
@@ -146,21 +170,10 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
         cursor=filters["cursor"],
         limit=LIST_PAGE_SIZE,
     )
-    online_ids = online_user_ids(
-        {p.conversation.other_user_id(user.pk) for p in page.participants}
-    )
-    kept = {key: filters[key] for key in ("filter", "label") if filters[key] and filters[key] != "all"}
-    return {
-        "filters": filters,
-        "filter_choices": [(value, FILTER_NAMES[value]) for value in FILTERS],
-        "labels": user_labels(user),
-        "rows": [_row(p, online_ids) for p in page.participants],
-        "next_page": f"?{urlencode({**kept, 'cursor': page.next_cursor})}" if page.next_cursor else "",
-        "search_hits": _hits(user, str(filters["q"])) if filters["q"] else None,
-        "list_query": f"?{urlencode(kept)}" if kept else "",  # the list stays filtered in a thread
-        "mask": MASK,
-        "max_chars": settings.GIGBOX_MESSAGE_MAX_CHARS,
-    }
+    online_ids = online_user_ids({p.conversation.other_user_id(user.pk) for p in page.participants})
+    context["rows"] = [_row(p, online_ids) for p in page.participants]
+    context["next_page"] = f"?{urlencode({**kept, 'cursor': page.next_cursor})}" if page.next_cursor else ""
+    return context
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 Views are thin: access goes through inbox.selectors (a conversation that is not yours is a
 404 exactly like a missing one), every write through inbox.services. static/js/inbox.js
-enhances these pages; it never needs an endpoint that the HTML forms do not also have.
+enhances these pages over the socket and the JSON API (inbox/api.py); every action it
+offers is also here as a plain form.
 """
 
 from __future__ import annotations

@@ -183,3 +183,10 @@ def test_older_conversations_are_a_page_away_and_keep_the_filter(as_bob, bob):
     assert [row.other.username for row in second.context["rows"]] == [f"seller{word(0)}"]
     assert not second.context["next_page"]
     assert f'href="/inbox/{first.context["rows"][0].id}/?filter=starred"' in first.content.decode()
+
+
+def test_a_long_preview_is_cut_but_never_inside_the_mask(as_bob, conversation, alice, send):
+    send(conversation, alice, "x" * 130 + " mail alice.private@example.org " + "y" * 200)
+    row = as_bob.get(reverse("inbox:index")).context["rows"][0]
+    assert [segment.hidden for segment in row.preview_segments] == [False, True, False]
+    assert sum(len(segment.text) for segment in row.preview_segments) < 145
