@@ -13,7 +13,7 @@ before it stops. Code that holds work in memory registers a hook:
     self._shutdown_hook = lifecycle.on_shutdown(self.close_going_away, stage=lifecycle.CLOSE)
 
 DRAIN hooks all run first (concurrently), then CLOSE hooks (concurrently), each stage
-bounded by what is left of the deadline. A hook that raises or overruns is logged and
+bounded by what is left of the deadline (but at least MIN_STAGE_SECONDS). A hook that raises or overruns is logged and
 does not stop the others. Nothing here imports Django: it is plain asyncio.
 """
 
@@ -32,6 +32,9 @@ ShutdownHook = Callable[[], Awaitable[object]]
 DRAIN = "drain"  # finish work already accepted (flush queues, commit, ack)
 CLOSE = "close"  # then say goodbye (close sockets with 1001 "going away")
 STAGES = (DRAIN, CLOSE)
+# A stage whose turn comes after the deadline still gets this long: saying goodbye (1001)
+# is quick and worth more than the fraction of a second it costs.
+MIN_STAGE_SECONDS = 0.5
 
 _hooks: dict[int, tuple[str, ShutdownHook]] = {}
 _next_id = 0
@@ -85,7 +88,7 @@ async def run_shutdown_hooks(timeout: float) -> bool:
         hooks = [_hooks.pop(hid)[1] for hid, (hook_stage, _) in list(_hooks.items()) if hook_stage == stage]
         if not hooks:
             continue
-        remaining = max(0.0, deadline - time.monotonic())
+        remaining = max(MIN_STAGE_SECONDS, deadline - time.monotonic())
         tasks = [asyncio.ensure_future(_call(hook)) for hook in hooks]
         done, not_done = await asyncio.wait(tasks, timeout=remaining)
         for task in not_done:
