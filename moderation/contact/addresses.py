@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .digits import TOKEN_RE
+from .quick import has_domain_hint, words as tokens_of
 from .offsets import Replacement, TextView
 
 # Runs of 3+ single characters separated by single spaces: "w a . m e".
@@ -53,7 +53,6 @@ _MAIL_HINT_WORDS = frozenset(
     {"gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "proton", "protonmail", "icloud",
      "aol", "yandex", "zoho", "gmx", "rediffmail", "mail", "email", "correo", "com", "net", "org"}
 )
-_DOMAIN_HINT_RE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]{2}")
 
 
 @lru_cache(maxsize=256)
@@ -70,7 +69,7 @@ def _active_parts(text: str, words: frozenset[str]) -> tuple[str, ...]:
         parts += ["bat", "bdot"]
     dot_words = not _DOT_WORDS.isdisjoint(words)
     if ("at" in words or "arroba" in words or "arobase" in words or "atsign" in words or "attherate" in words
-            or " @ " in text) and (dot_words or not _MAIL_HINT_WORDS.isdisjoint(words) or _DOMAIN_HINT_RE.search(text)):
+            or " @ " in text) and (dot_words or not _MAIL_HINT_WORDS.isdisjoint(words) or has_domain_hint(text)):
         parts.append("wat")
     if dot_words:
         parts.append("wdot")
@@ -116,7 +115,7 @@ def build_address_view(base: TextView, words: frozenset[str] | None = None) -> A
     spaced = base.rewrite(_spaced_runs(base.text))
     text = spaced.text
     if words is None or spaced is not base:
-        words = frozenset(TOKEN_RE.findall(text.lower()))
+        words = frozenset(tokens_of(text))
     reps: list[Replacement] = []
     kinds: list[str] = []
     parts = _active_parts(text, words)

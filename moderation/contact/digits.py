@@ -15,11 +15,9 @@ from functools import lru_cache
 from typing import Optional
 
 from .offsets import Replacement, TextView
-from .words import DIGIT_WORDS, MULTIPLIERS, PLUS_WORDS, WEAK_DIGIT_WORDS
+from .quick import TOKEN_RE, has_glued_letter_digit, words
+from .words import DIGIT_WORDS, HUNDRED_WORDS, MULTIPLIERS, PLUS_WORDS, SCALE_WORDS, WEAK_DIGIT_WORDS
 
-# A token is a maximal stretch without whitespace or ASCII punctuation, so
-# Devanagari/Arabic words with combining marks stay whole.
-TOKEN_RE = re.compile(r"[^\s!-/:-@\[-`{-~]+")
 
 
 # Letters people type instead of digits. O/l/I are everywhere; S/B/Z only
@@ -56,11 +54,47 @@ def _leet_digits(token: str) -> str | None:
     return "".join(out)
 
 
+_DIGITS_OR_LETTERS_RE = re.compile(r"[0-9]+|[^0-9]+")
+_LEET_TABLE = str.maketrans(_LEET_COMMON)
+# A token mixing numerals and spelled digits must make at least this many
+# digits: "9876five43210" is a number, "2one" or "one2one" is not.
+_MIN_MIXED_DIGITS = 5
+
+
+def _mixed_digits(token: str) -> str | None:
+    """Digits for a token like '9876five43210' or '98seven6543210', else None.
+
+    Every letter part must be a digit word (weak ones only next to four real
+    digits: "98ate6543210") or look-alike letters ("l", "O").
+    """
+    parts = _DIGITS_OR_LETTERS_RE.findall(token)
+    real = sum(len(p) for p in parts if "0" <= p[0] <= "9")
+    if real == 0 or real == len(token):
+        return None
+    out = []
+    has_word = False
+    for part in parts:
+        if "0" <= part[0] <= "9":
+            out.append(part)
+            continue
+        lower = part.lower()
+        digit = DIGIT_WORDS.get(lower) or HUNDRED_WORDS.get(lower)
+        if digit is not None and (lower not in WEAK_DIGIT_WORDS or real >= 4):
+            out.append(digit)
+            has_word = True
+        elif not part.strip("OolIi"):
+            out.append(part.translate(_LEET_TABLE))
+        else:
+            return None
+    digits = "".join(out)
+    return digits if has_word and len(digits) >= _MIN_MIXED_DIGITS else None
+
+
 @dataclass
 class _Tok:
     start: int
     end: int
-    kind: str  # digits | word | weak | mult | plus | leet
+    kind: str  # digits | word | weak | mult | plus | scale | leet | mixed
     digits: str = ""
     times: int = 1
 
@@ -71,16 +105,21 @@ def _token_class(token: str) -> Optional[tuple[str, str, int]]:
     if token.isdigit():
         return ("digits", token, 1)
     lower = token.lower()
-    digit = DIGIT_WORDS.get(lower)
+    digit = DIGIT_WORDS.get(lower) or HUNDRED_WORDS.get(lower)
     if digit is not None:
         return ("weak" if lower in WEAK_DIGIT_WORDS else "word", digit, 1)
     if lower in MULTIPLIERS:
         return ("mult", "", MULTIPLIERS[lower])
     if lower in PLUS_WORDS:
         return ("plus", "+", 1)
+    if lower in SCALE_WORDS:
+        return ("scale", SCALE_WORDS[lower], 1)
     leet = _leet_digits(token)
     if leet is not None:
         return ("leet", leet, 1)
+    mixed = _mixed_digits(token)
+    if mixed is not None:
+        return ("mixed", mixed, 1)
     return None
 
 
@@ -118,17 +157,25 @@ def _runs(text: str) -> list[list[_Tok]]:
     return runs
 
 
+_DIGIT_KINDS = frozenset({"digits", "word", "weak", "leet", "mixed"})
+_GROUP_KINDS = _DIGIT_KINDS | {"scale"}  # what may end a comma-separated group
+
+
 def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
-    strong = sum(t.kind == "word" for t in run)
-    words = strong + sum(t.kind == "weak" for t in run)
-    has_digits = any(t.kind in ("digits", "leet") for t in run)
-    produced = sum(len(t.digits) for t in run)
+    # A weak word right after "double"/"triple" is a digit for sure: "double oh seven".
+    strong = sum(t.kind == "word" or (t.kind == "weak" and i > 0 and run[i - 1].kind == "mult")
+                 for i, t in enumerate(run))
+    has_digits = any(t.kind in ("digits", "leet", "mixed") for t in run)
+    # Zeros of "hundred"/"thousand" do not count: "three hundred 2024 calendars"
+    # is not a phone number, "zero three hundred 1234567" is.
+    produced = sum(len(t.digits) for t in run if t.kind != "scale")
     convert_words = strong >= 2 or (strong >= 1 and has_digits and produced >= 6)
     reps: list[Replacement] = []
     i = 0
     while i < len(run):
         tok = run[i]
-        if tok.kind == "leet":
+        prev = run[i - 1] if i else None
+        if tok.kind in ("leet", "mixed"):
             reps.append((tok.start, tok.end, tok.digits))
         elif convert_words and tok.kind in ("word", "weak"):
             reps.append((tok.start, tok.end, tok.digits))
@@ -139,66 +186,74 @@ def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
             if nxt.kind != "digits" or len(nxt.digits) == 1:
                 reps.append((tok.start, nxt.end, nxt.digits * tok.times))
                 i += 1
+        elif convert_words and tok.kind == "scale" and prev is not None and prev.kind in _DIGIT_KINDS:
+            # "three hundred" -> "300": the zeros join the digit before them.
+            reps.append((prev.end, tok.end, tok.digits))
+        if convert_words and prev is not None and prev.kind in _GROUP_KINDS and tok.kind in _DIGIT_KINDS:
+            if "," in text[prev.end:tok.start]:
+                # "nueve uno cinco, cinco cinco cinco": the comma groups digits
+                # like a space does once the words are digits.
+                reps.append((prev.end, tok.start, " "))
         i += 1
     return reps
 
 
-STRONG_DIGIT_WORDS = frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WORDS)
-# A digit next to a look-alike letter: the cheap first test for "O7ll853l69".
-_LEET_PAIR_RES = (re.compile(r"[0-9][OolIiSBZ]"), re.compile(r"[OolIi][0-9]"))
-_LEET_AND_DIGITS = "0123456789OolIiSBZ"
-_MAX_PAIRS_CHECKED = 16
+STRONG_DIGIT_WORDS = frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WORDS) | frozenset(HUNDRED_WORDS)
+_MAX_GLUED_CHECKED = 16
 
 
-def has_lookalike_token(text: str) -> bool:
-    """Is some word made only of digits and look-alike letters (and both)?
+def has_rewritable_token(text: str) -> bool:
+    """Is some word made of digits and look-alike letters or digit words?
 
-    "FO1234567" is not ("F"), "OlOO6O89736" is. Only the words around the
-    first few digit/letter pairs are examined, so this stays linear.
+    "FO1234567" is not ("F"), "OlOO6O89736" and "98seven6543210" are. Only the
+    first few words mixing letters and digits are examined; beyond that the
+    token walk decides.
     """
+    if not has_glued_letter_digit(text):
+        return False
     checked = 0
-    for pair_re in _LEET_PAIR_RES:
-        for m in pair_re.finditer(text):
-            checked += 1
-            if checked > _MAX_PAIRS_CHECKED:
-                return True  # many pairs: let the full token walk decide
-            start, end = m.start(), m.end()
-            while start > 0 and end - start < 40 and text[start - 1].isalnum():
-                start -= 1
-            while end < len(text) and end - start < 40 and text[end].isalnum():
-                end += 1
-            if not text[start:end].strip(_LEET_AND_DIGITS):
-                return True
+    for token in words(text, lower=False):
+        if token.isalpha() or token.isdigit():
+            continue
+        checked += 1
+        if checked > _MAX_GLUED_CHECKED:
+            return True
+        cls = _token_class(token)
+        if cls is not None and cls[0] in ("leet", "mixed"):
+            return True
     return False
+
+
 _HAS_DIGIT_RE = re.compile(r"\d")
 
 
-def _may_need_rewrite(text: str, tokens: list[str] | None) -> bool:
-    """Cheap test that skips the token walk for ordinary sentences."""
-    if has_lookalike_token(text):
-        return True
+def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
+    """Cheap test: does the phone view differ from ``text`` at all?
+
+    ``tokens``: the lower-cased TOKEN_RE tokens of ``text`` if the caller has them.
+    """
     if tokens is None:
-        tokens = TOKEN_RE.findall(text.lower())
+        tokens = words(text)
     hits = STRONG_DIGIT_WORDS.intersection(tokens)
-    if not hits:
-        return False
-    if len(hits) >= 2 or _HAS_DIGIT_RE.search(text):
+    if hits and (len(hits) >= 2 or _HAS_DIGIT_RE.search(text) or tokens.count(next(iter(hits))) >= 2):
         return True
-    return tokens.count(next(iter(hits))) >= 2
+    return has_rewritable_token(text)
 
 
-def build_phone_view(base: TextView, tokens: list[str] | None = None) -> PhoneView:
+def build_phone_view(base: TextView, tokens: list[str] | None = None, *, rewrite: bool | None = None) -> PhoneView:
     """Rewrite digit words and look-alikes of ``base`` into digits.
 
     ``tokens``: the lower-cased TOKEN_RE tokens of ``base.text`` if the caller
-    already has them.
+    already has them; ``rewrite``: the caller's ``may_need_rewrite`` answer.
     """
     text = base.text
-    if not _may_need_rewrite(text, tokens):
+    if rewrite is None:
+        rewrite = may_need_rewrite(text, tokens)
+    if not rewrite:
         return PhoneView(base, ())
     reps: list[Replacement] = []
     for run in _runs(text):
-        if len(run) == 1 and run[0].kind != "leet":
+        if len(run) == 1 and run[0].kind not in ("leet", "mixed"):
             continue
         reps.extend(_run_replacements(text, run))
     if not reps:

@@ -158,6 +158,8 @@ def _email_at(view: AddressView, text: str, at: int, has_email_word: bool,
         return None
     is_provider = first in PROVIDERS
     if not strong:
+        if text.startswith("/", domain_m.end()):
+            return None  # "pay sam at venmo.com/u/sam": the English "at" before a link
         lowered = local.lower()
         if len(lowered) < 3 or lowered in COMMON_WORDS:
             return None

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .addresses import WEAK, AddressView
-from .platforms import CONTACT_HOSTS
+from .platforms import CONTACT_HOSTS, PROFILE_PATH_PREFIXES
 
 _URL_BODY = (
     r"(?:(?:https?|hxxps?)://)?(?:www\.)?"
@@ -57,11 +57,54 @@ def is_allowed_host(host: str, allowed_hosts: tuple[str, ...]) -> bool:
     return any(host == h or host.endswith("." + h) for h in allowed_hosts)
 
 
+# A contact host whose dot was replaced ("paypal me/sam", "wa-me/91...",
+# "paypal•me/sam"): two labels, then a path. Read backwards from each '/'.
+_BROKEN_HOST_BEFORE_SLASH_RE = re.compile(
+    r"(?<![\w@.'-])(?P<a>[a-z0-9-]{1,30})(?:\s*[-,]\s*|\s+)(?P<b>[a-z]{2,6})$", re.IGNORECASE
+)
+_PATH_RE = re.compile(r"/[^\s<>\"'`]{0,300}")
+_MAX_SLASHES = 16
+
+
+def _link(start: int, host: str, path_start: int, raw_path: str) -> LinkHit | None:
+    """A finding for ``host`` + ``raw_path`` if it is a contact page, else None."""
+    platform = _contact_platform(host)
+    if platform is None:
+        return None
+    path = raw_path.rstrip(_TRAILING_PUNCT)
+    if path.lower().rstrip("/") in _NON_PERSONAL_PATHS or len(path.strip("/")) < 2:
+        return None
+    prefixes = PROFILE_PATH_PREFIXES.get(platform)
+    if prefixes is not None and not path.lower().startswith(prefixes):
+        return None
+    end = path_start + len(path) if path else path_start
+    return LinkHit(start, end, platform, f"https://{host.lower()}{path}")
+
+
+def _broken_host_links(text: str, allowed_hosts: tuple[str, ...]) -> list[LinkHit]:
+    hits: list[LinkHit] = []
+    slash = text.find("/")
+    for _ in range(_MAX_SLASHES):
+        if slash < 0:
+            break
+        if slash > 0 and text[slash - 1].isalpha():
+            m = _BROKEN_HOST_BEFORE_SLASH_RE.search(text, max(0, slash - 40), slash)
+            if m is not None:
+                host = f"{m.group('a')}.{m.group('b')}".lower()
+                if host in CONTACT_HOSTS and not is_allowed_host(host, allowed_hosts):
+                    path = _PATH_RE.match(text, slash)
+                    hit = _link(m.start(), host, slash, path.group() if path else "")
+                    if hit is not None:
+                        hits.append(hit)
+        slash = text.find("/", slash + 1)
+    return hits
+
+
 def find_links(view: AddressView, allowed_hosts: tuple[str, ...]) -> list[LinkHit]:
     text = view.view.text
+    hits = _broken_host_links(text, allowed_hosts) if "/" in text else []
     if "." not in text or _HOST_HINT_RE.search(text) is None:
-        return []
-    hits: list[LinkHit] = []
+        return hits
     matches = list(_URL_RE.finditer(text))
     for at, strength in view.at_strength.items():
         if strength == WEAK:
@@ -72,15 +115,12 @@ def find_links(view: AddressView, allowed_hosts: tuple[str, ...]) -> list[LinkHi
         host = m.group("host")
         if is_allowed_host(host, allowed_hosts):
             continue
-        platform = _contact_platform(host)
-        if platform is None:
-            continue
-        path = (m.group("path") or "").rstrip(_TRAILING_PUNCT)
-        if path.lower().rstrip("/") in _NON_PERSONAL_PATHS or len(path.strip("/")) < 2:
-            continue
-        end = m.start("path") + len(path) if m.group("path") else m.end("host")
-        value = f"https://{host.lower()}{path}"
-        hits.append(LinkHit(m.start(), end, platform, value))
+        if m.group("path"):
+            hit = _link(m.start(), host, m.start("path"), m.group("path"))
+        else:
+            hit = _link(m.start(), host, m.end("host"), "")
+        if hit is not None:
+            hits.append(hit)
     return hits
 
 

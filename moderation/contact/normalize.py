@@ -35,6 +35,7 @@ _PUNCT_FOLD = {
     "\u2044": "/", "\u2215": "/",
     "\u00d7": "x",  # multiplication sign: 1920×1080 is a resolution
     "\u066b": ".", "\u066c": ",", "\u060c": ",", "\u06d4": ".",
+    "\u3002": ".",  # ideographic full stop: "paypal。me/sam"
 }
 
 

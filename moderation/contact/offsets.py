@@ -19,6 +19,7 @@ from itertools import accumulate
 from typing import Iterable, Optional, Sequence
 
 Replacement = tuple[int, int, str]  # (source start, source end, new text)
+_NO_PIECES: tuple = ()
 
 
 class TextView:
@@ -39,7 +40,15 @@ class TextView:
 
     @classmethod
     def identity(cls, text: str) -> "TextView":
-        return cls(text)
+        """The root view of a message (built for every message: kept cheap)."""
+        view = cls.__new__(cls)
+        view.text = text
+        view._parent = None
+        # Never appended to: only child views built by rewrite() get pieces.
+        view._new_starts = view._new_ends = view._src_starts = view._src_ends = _NO_PIECES  # type: ignore[assignment]
+        view._verbatim = _NO_PIECES  # type: ignore[assignment]
+        view._char_starts = None
+        return view
 
     # --- building -------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from .digits import PhoneView
 from .regions import (
     ALL_REGIONS,
     CORE_REGIONS,
+    CORE_REGIONS_NO_TRUNK_FIRST,
     PhoneMatch,
     first_national_match,
     match_international,
@@ -189,6 +190,30 @@ def _shape_rejects(raw: str, digits_groups: list[str], seps: list[str]) -> bool:
     return False
 
 
+# How people group a nine-digit national mobile ("612 345 678", "612 34 56 78")
+# and the separators they use for each grouping. Dots are left out of 3-3-3:
+# "612.345.678" is an amount in most of the world.
+_PHONE_GROUPINGS: dict[tuple[int, ...], tuple[str, ...]] = {
+    (3, 3, 3): (" ", "-"),
+    (3, 2, 2, 2): (" ", "-", "."),
+}
+
+
+def grouped_like_phone(groups: list[str], seps: list[str]) -> bool:
+    """Nine digits grouped the way a phone number is written, not an amount or list.
+
+    Without any phone evidence a number under ten digits is accepted only in
+    this shape: one separator throughout, no group of zeros ("1 500 000"),
+    and not a list of round numbers ("250 500 750").
+    """
+    allowed = _PHONE_GROUPINGS.get(tuple(len(g) for g in groups))
+    if allowed is None or len(set(seps)) != 1 or seps[0] not in allowed:
+        return False
+    if any(not g.strip("0") for g in groups):
+        return False
+    return not all(g.endswith("0") for g in groups)
+
+
 def validate_digits(digits: str, has_plus: bool, level: str) -> Optional[PhoneMatch]:
     if has_plus:
         found = match_international(digits)
@@ -232,6 +257,21 @@ def _windows(groups: list[_Group]) -> Iterator[tuple[int, int]]:
 _DELETE_DIGITS = str.maketrans("", "", "0123456789")
 
 
+# A run that is nothing but a date ("15/03/2024", "2024-03-15", "12.04.2025"):
+# by far the most common digit run in ordinary chat, rejected before the
+# run is split into groups and its context read.
+_PLAIN_DATE_RE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})|(\d{4})([/.-])(\d{1,2})\6(\d{1,2})")
+
+
+def _is_plain_date(run: str) -> bool:
+    m = _PLAIN_DATE_RE.fullmatch(run)
+    if m is None:
+        return False
+    groups = [g for g in m.group(1, 3, 4, 5, 7, 8) if g is not None]
+    sep = m.group(2) or m.group(6)
+    return looks_like_date(groups, [sep, sep])
+
+
 def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
     text = view.view.text
     hits: list[PhoneHit] = []
@@ -239,6 +279,8 @@ def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
         run = m.group()
         if len(run) - len(run.translate(_DELETE_DIGITS)) > MAX_RUN_DIGITS:
             continue  # checked before splitting into groups: keeps noise cheap
+        if _is_plain_date(run):
+            continue
         hits.extend(_scan_run(view, text, _extend_start(text, m.start()), m.end(), has_msg_phone_word))
     return hits
 
@@ -252,13 +294,15 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
         return []
     if text[max(0, start - 1):start] == "#" and not view.is_obfuscated(start, end):
         return []  # "#1234567": a reference, not a number to call
-    level, why = _evidence(view, text, start, end, has_msg_phone_word)
-    if level == "suppress":
-        return []
     digit_groups = [g.digits for g in groups]
     seps = [text[a.end:b.start] for a, b in zip(groups, groups[1:])]
     if _shape_rejects(text[start:end], digit_groups, seps):
         return []  # a date or version anywhere in the run: none of it is a phone
+    # Shapes first: they are cheaper than reading the words around the run,
+    # and most digit runs in ordinary chat are dates.
+    level, why = _evidence(view, text, start, end, has_msg_phone_word)
+    if level == "suppress":
+        return []
     hit = _try_span(view, text, groups, 0, len(groups), start, level, why)
     if hit is not None:
         return [hit]
@@ -318,7 +362,10 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
             return None
     if len(set(digits.lstrip("0"))) <= 1:
         return None  # 9999999999 / 0000000: a placeholder, not somebody's number
-    found = validate_digits(digits, has_plus, level)
+    if level == "strict" and not has_plus and len(digits) == 9 and grouped_like_phone(digit_groups, seps):
+        found = first_national_match(digits, CORE_REGIONS_NO_TRUNK_FIRST, mobile_only=True)
+    else:
+        found = validate_digits(digits, has_plus, level)
     if found is None:
         return None
     if has_plus or digits.startswith("00"):

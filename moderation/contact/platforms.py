@@ -54,6 +54,7 @@ CONTACT_HOSTS: dict[str, str] = {
     "viber.com": "viber", "vb.me": "viber", "invite.viber.com": "viber",
     "wechat.com": "wechat", "weixin.qq.com": "wechat",
     "twitter.com": "twitter", "x.com": "twitter", "tiktok.com": "tiktok", "threads.net": "threads",
+    "youtube.com": "youtube",
     "kik.me": "kik", "zalo.me": "zalo", "open.kakao.com": "kakaotalk",
     "calendly.com": "calendly", "cal.com": "calendly", "meet.google.com": "google_meet",
     "zoom.us": "zoom", "teams.microsoft.com": "teams", "teams.live.com": "teams",
@@ -64,4 +65,10 @@ CONTACT_HOSTS: dict[str, str] = {
     "paystack.com": "paystack", "flutterwave.com": "flutterwave", "gumroad.com": "gumroad",
     "linktr.ee": "linktree", "beacons.ai": "beacons", "bio.link": "biolink", "about.me": "aboutme",
     "fiverr.com": "fiverr", "upwork.com": "upwork", "freelancer.com": "freelancer",
+}
+
+# Platforms where only some pages name a person: a YouTube channel
+# ("youtube.com/@sam", "/c/sam") is a profile, a video link is not.
+PROFILE_PATH_PREFIXES: dict[str, tuple[str, ...]] = {
+    "youtube": ("/@", "/c/", "/channel/", "/user/"),
 }

@@ -82,6 +82,12 @@ def _screen(region: str) -> Optional[_RegionScreen]:
     return _SCREENS[region]
 
 
+# Core regions whose numbers are written without a trunk prefix (ES, IT, ...)
+# first: a bare "612 345 678" is read as Spanish before French "(0)6 12 34 56 78".
+CORE_REGIONS_NO_TRUNK_FIRST: tuple[str, ...] = tuple(
+    sorted(CORE_REGIONS, key=lambda r: bool((PhoneMetadata.metadata_for_region(r) or PhoneMetadata).national_prefix))
+)
+
 ALL_REGIONS: tuple[str, ...] = CORE_REGIONS + tuple(
     sorted(r for r in phonenumbers.SUPPORTED_REGIONS if r not in CORE_REGIONS and r != "001")
 )

@@ -16,15 +16,16 @@ from typing import Iterable, Sequence
 
 from .addresses import AddressView, build_address_view
 from .context import has_phone_context_word
-from .digits import STRONG_DIGIT_WORDS, TOKEN_RE, build_phone_view, has_lookalike_token
+from .digits import STRONG_DIGIT_WORDS, build_phone_view, has_rewritable_token, may_need_rewrite
 from .emails import find_emails, find_named_provider_accounts
 from .findings import Finding, ScanResult, mask
 from .handles import find_handles
 from .links import find_links, url_spans
 from .normalize import normalize
 from .offsets import TextView
-from .phones import find_phones
+from .phones import CANDIDATE_RE, MIN_DIGITS, find_phones
 from .platforms import PLATFORM_WORDS
+from .quick import digit_count, has_domain_hint, may_have_digit_run, may_have_spaced_letters, words as tokens_of
 
 DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = ("gigbox.com", "gigbox.example")
 
@@ -32,8 +33,6 @@ DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = ("gigbox.com", "gigbox.example")
 # not a phone), then the kind with the lower number here.
 _PRIORITY = {"link": 0, "email": 1, "phone": 2, "handle": 3}
 
-_DELETE_DIGITS = str.maketrans("", "", "0123456789")
-_ANY_DIGIT_RE = re.compile(r"[0-9]")
 
 # Words that can only matter to the address scanners (emails, links, handles).
 _ADDRESS_WORDS = frozenset(
@@ -44,30 +43,25 @@ _ADDRESS_WORDS = frozenset(
     """.split()
 )
 _BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE)
-_DOMAIN_HINT_RE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]{2}")
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
 _SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S \S(?!\S)")
-_PLATFORM_WORD_SET = frozenset(PLATFORM_WORDS) | {"cash", "whats"}
-
-
-def _tokens(lowered: str) -> list[str]:
-    return TOKEN_RE.findall(lowered)
+_ADDRESS_OR_PLATFORM_WORDS = _ADDRESS_WORDS | frozenset(PLATFORM_WORDS) | {"cash", "whats"}
 
 
 def needs_address_scan(text: str, words: list[str]) -> bool:
     """Cheap test: could this message hold an email, link or handle at all?"""
     if "@" in text:
         return True
-    if not _ADDRESS_WORDS.isdisjoint(words) or not _PLATFORM_WORD_SET.isdisjoint(words):
+    if not _ADDRESS_OR_PLATFORM_WORDS.isdisjoint(words):
         return True
-    if "." in text and _DOMAIN_HINT_RE.search(text):
+    if has_domain_hint(text):
         return True
     if ("(" in text or "[" in text or "{" in text or "<" in text) and _BRACKETED_RE.search(text):
         return True
     if ("AT" in text or "DOT" in text) and _CAMEL_AT_RE.search(text):
         return True
     # Spaced-out letters: "s a m @ g m a i l".
-    return list(map(len, words)).count(1) >= 4 and _SPACED_HINT_RE.search(text) is not None
+    return may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None
 
 
 def phone_possible(text: str, words: list[str]) -> bool:
@@ -75,25 +69,31 @@ def phone_possible(text: str, words: list[str]) -> bool:
 
     A phone needs seven digits, written as digits, digit words or look-alike
     letters; a message with fewer than five real digits and no digit word
-    cannot hold one unless it is mostly look-alikes (checked only then).
+    cannot hold one unless it has words glued from digits and letters
+    (checked only then).
     """
-    if _ANY_DIGIT_RE.search(text) is None:
+    digits = digit_count(text)
+    if not digits:
         hits = STRONG_DIGIT_WORDS.intersection(words)
         # Three digit words at least ("five five one ..."); "one more round" is not a number.
         return bool(hits) and sum(words.count(h) for h in hits) >= 3
-    digit_count = len(text) - len(text.translate(_DELETE_DIGITS))
-    if digit_count >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
+    if digits >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
         return True
-    return digit_count >= 2 and has_lookalike_token(text)
+    return digits >= 2 and has_rewritable_token(text)
 
 
 def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
     text = base.text
-    phone_view = build_phone_view(base, words)
-    has_phone_word = has_phone_context_word(words)
+    rewrite = may_need_rewrite(text, words)
+    if not rewrite and (not may_have_digit_run(text, MIN_DIGITS) or CANDIDATE_RE.search(text) is None):
+        return []  # the common case: digits, but no run of seven and nothing to rewrite
+    phone_view = build_phone_view(base, rewrite=rewrite)
+    hits = find_phones(phone_view, has_phone_context_word(words))
+    if not hits:
+        return []
     excluded = url_spans(text)
     findings = []
-    for hit in find_phones(phone_view, has_phone_word):
+    for hit in hits:
         start, end = phone_view.view.to_original(hit.start, hit.end)
         if any(s <= start and end <= e for s, e in excluded) and not phone_view.is_obfuscated(hit.start, hit.end):
             continue
@@ -105,7 +105,7 @@ def scan_addresses(base: TextView, words: list[str], allowed_hosts: tuple[str, .
     base_words = frozenset(words)
     view: AddressView = build_address_view(base, base_words)
     text = view.view.text
-    view_words = base_words if view.view is base else frozenset(TOKEN_RE.findall(text.lower()))
+    view_words = base_words if view.view is base else frozenset(tokens_of(text))
     findings: list[Finding] = []
     for link in find_links(view, allowed_hosts):
         start, end = view.view.to_original(link.start, link.end)
@@ -126,7 +126,7 @@ def scan_addresses(base: TextView, words: list[str], allowed_hosts: tuple[str, .
 def scan_message(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
     """All findings of one message on its own (unresolved, may overlap)."""
     base = normalize(text)
-    words = _tokens(base.text.lower())
+    words = tokens_of(base.text)
     findings = scan_phones(base, words) if phone_possible(base.text, words) else []
     if needs_address_scan(base.text, words):
         findings.extend(scan_addresses(base, words, allowed_hosts))
@@ -161,7 +161,7 @@ def scan(
     """
     if not isinstance(text, str):
         raise TypeError(f"scan() needs a str, not {type(text).__name__}")
-    hosts = tuple(h.lower() for h in allowed_hosts)
+    hosts = allowed_hosts if allowed_hosts is DEFAULT_ALLOWED_HOSTS else tuple(h.lower() for h in allowed_hosts)
     findings = scan_message(text, hosts)
     if history:
         from .split import find_split  # late import: split builds on this module

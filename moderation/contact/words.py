@@ -253,6 +253,28 @@ MULTIPLIERS: dict[str, int] = {
 
 PLUS_WORDS = frozenset({"plus", "mas", "más", "mais", "प्लस", "پلس"})
 
+# Spoken "hundred"/"thousand" after a digit: "zero three hundred 1234567" is
+# 0300 1234567. Each appends its zeros to the digit before it; on their own
+# ("a hundred logos") they are ordinary words.
+SCALE_WORDS: dict[str, str] = {
+    "hundred": "00", "hundreds": "00", "thousand": "000",
+    "cien": "00", "cientos": "00", "ciento": "00", "mil": "000",  # es
+    "cem": "00", "cento": "00", "centos": "00",  # pt
+    "cent": "00", "cents": "00", "mille": "000",  # fr
+    "sau": "00", "hazar": "000", "hazaar": "000", "सौ": "00", "हज़ार": "000", "हजार": "000", "سو": "00",  # hi/ur
+    "ratus": "00", "ribu": "000",  # id/ms
+    "hundert": "00", "tausend": "000",  # de
+}
+
+# Whole hundreds in one word (es, pt, id): "trescientos" is 300.
+HUNDRED_WORDS: dict[str, str] = {
+    "doscientos": "200", "trescientos": "300", "cuatrocientos": "400", "quinientos": "500",
+    "seiscientos": "600", "setecientos": "700", "ochocientos": "800", "novecientos": "900",
+    "duzentos": "200", "trezentos": "300", "quatrocentos": "400", "quinhentos": "500",
+    "seiscentos": "600", "setecentos": "700", "oitocentos": "800", "novecentos": "900",
+    "seratus": "100",
+}
+
 # Words that make a nearby digit run more likely to be a phone number.
 PHONE_CONTEXT_WORDS = frozenset(
     """
@@ -281,7 +303,7 @@ SUPPRESS_CONTEXT_WORDS = frozenset(
     order orders ord invoice invoices inv transaction transactions txn trx txid tx
     tracking track awb shipment parcel consignment waybill courier
     isbn issn ean upc sku asin gtin mpn barcode doi pmid arxiv
-    ref reference version ver build release rev revision serial model
+    ref reference version ver build release rev revision serial sn model
     otp pin code coupon promo voucher
     account acct iban swift bic routing sort gst gstin vat tax ntn cnic nic aadhaar aadhar pan
     passport licence license policy claim ticket case booking pnr receipt bill
