@@ -243,8 +243,8 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "overdue": flag.status == Flag.Status.OPEN and timezone.now() - flag.created_at > OVERDUE,
             "can_review": self.has_review_permission(request) and flag.status == Flag.Status.OPEN,
             "can_strike": request.user.has_perm("moderation.add_strike"),
-            "dismiss_form": forms.get("dismiss_form") or DismissForm(),
-            "confirm_form": forms.get("confirm_form") or ConfirmForm(initial={"kind": _default_strike_kind(flag)}),
+            "dismiss_form": forms.get("dismiss_form") or DismissForm(prefix="dismiss"),
+            "confirm_form": forms.get("confirm_form") or ConfirmForm(prefix="confirm", initial={"kind": _default_strike_kind(flag)}),
         }
         return TemplateResponse(request, "admin/moderation/flag/review.html", context)
 
@@ -252,7 +252,8 @@ class FlagAdmin(ReadOnlyModelAdmin):
         flag = self._flag_or_403(request, pk, review=True)
         if request.method != "POST":
             return HttpResponseRedirect(self._object_url(flag))
-        forms = {"assign": None, "dismiss": DismissForm(request.POST), "confirm": ConfirmForm(request.POST)}
+        # Prefixed: both forms are on one page, and their fields' ids must not clash.
+        forms = {"assign": None, "dismiss": DismissForm(request.POST, prefix="dismiss"), "confirm": ConfirmForm(request.POST, prefix="confirm")}
         if decision not in forms:
             raise PermissionDenied
         form = forms[decision]

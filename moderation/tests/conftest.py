@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from inbox import services as inbox_services
 from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
 from marketplace.tests.factories import SellerFactory, UserFactory
+from moderation.tests.groups import ensure_staff_groups
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +35,7 @@ def charlie(db):
 
 
 def _staff_in(username: str, *groups: str):
+    ensure_staff_groups()
     user = UserFactory(username=username, email=f"{username}@example.com", is_staff=True)
     user.groups.set(Group.objects.filter(name__in=groups))
     return user

@@ -142,7 +142,7 @@ class TestDecisions:
     def test_confirm_with_a_strike(self, client, mona, flag, bob):
         client.force_login(mona)
 
-        client.post(f"{A}/flag/{flag.pk}/decide/confirm/", {"kind": "contact_sharing", "note": "No numbers, please."})
+        client.post(f"{A}/flag/{flag.pk}/decide/confirm/", {"confirm-kind": "contact_sharing", "confirm-note": "No numbers, please."})
 
         flag.refresh_from_db()
         assert flag.status == Flag.Status.CONFIRMED
@@ -150,7 +150,7 @@ class TestDecisions:
 
     def test_a_confirm_without_a_note_changes_nothing(self, client, mona, flag):
         client.force_login(mona)
-        response = client.post(f"{A}/flag/{flag.pk}/decide/confirm/", {"kind": "contact_sharing", "note": ""})
+        response = client.post(f"{A}/flag/{flag.pk}/decide/confirm/", {"confirm-kind": "contact_sharing", "confirm-note": ""})
         flag.refresh_from_db()
         assert response.status_code == 200 and flag.status == Flag.Status.OPEN and not Strike.objects.exists()
 
@@ -159,7 +159,7 @@ class TestDecisions:
         client.force_login(mona)
 
         client.post(f"{A}/flag/{flag.pk}/decide/assign/")
-        client.post(f"{A}/flag/{flag.pk}/decide/dismiss/", {"note": "tracking number"})
+        client.post(f"{A}/flag/{flag.pk}/decide/dismiss/", {"dismiss-note": "tracking number"})
         client.post(f"{A}/flag/", {"action": "assign_to_me", "_selected_action": [other.pk]})
 
         flag.refresh_from_db()

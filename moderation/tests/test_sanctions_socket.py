@@ -16,8 +16,7 @@ from inbox.tests.ws import assert_closed_with, connect, open_socket, receive, se
 from moderation import services
 from moderation.models import Sanction
 
-# serialized_rollback: the flush between tests would drop the groups' permissions.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @database_sync_to_async
