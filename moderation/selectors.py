@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from moderation.models import Appeal, Flag, Sanction, Strike, active_sanctions_q
+from moderation.models import Appeal, Flag, Sanction, SanctionPolicy, Strike, active_sanctions_q
 
 __all__ = ["AccountHealth", "account_health", "strike_of_user", "strike_history", "RuleStat", "rule_stats", "context_messages"]
-
-STRIKE_MEANINGS = {
-    1: "A warning: nothing else changes.",
-    2: "A second active strike restricts your messaging for a while (you can still finish active orders).",
-    3: "A third active strike suspends your account.",
-}
-
 
 @dataclass(frozen=True)
 class StrikeView:
@@ -36,7 +29,7 @@ class AccountHealth:
     sanctions: list[Sanction]
     restricted_until: datetime | None
     suspended_until: datetime | None
-    meanings: dict[int, str] = field(default_factory=lambda: STRIKE_MEANINGS)
+    policy: list[SanctionPolicy]  # what each number of active strikes leads to
 
 
 def account_health(user) -> AccountHealth:
@@ -55,6 +48,7 @@ def account_health(user) -> AccountHealth:
         sanctions=sanctions,
         restricted_until=user.messaging_restricted_until if _future(user.messaging_restricted_until, now) else None,
         suspended_until=user.suspended_until if _future(user.suspended_until, now) else None,
+        policy=list(SanctionPolicy.objects.all()),
     )
 
 

@@ -309,8 +309,8 @@ def give_strike(
 
 def _strike_terms(strike: Strike, count: int) -> str:
     return (
-        f"It counts for 90 days, until {notices.format_until(strike.expires_at)}. You now have {count} active "
-        f"strike{'s' if count != 1 else ''}. You can appeal it within 14 days from your account health page."
+        f"It counts until {notices.format_until(strike.expires_at)}. You now have {count} active "
+        f"strike{'s' if count != 1 else ''}. You can appeal it within {Appeal.WINDOW.days} days from your account health page."
     )
 
 

@@ -36,6 +36,7 @@ def test_it_shows_strikes_escaped_with_their_expiry_and_an_appeal_button(client,
     assert b"You shared &lt;b&gt;a number&lt;/b&gt;." in response.content
     assert strike.expires_at.strftime("%-d %b %Y").encode() in response.content
     assert b"Appeal this strike" in response.content
+    assert b"2 active strikes: messaging restricted for 7 days" in response.content  # from the policy table
 
 
 def test_it_shows_a_restriction(client, bob, mona, strike):
