@@ -125,7 +125,6 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "moderation.auth.AccountAdapter"  # "account suspended until ..." on login
-ACCOUNT_ADAPTER = "moderation.auth.AccountAdapter"  # "account suspended until ..." on login
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
