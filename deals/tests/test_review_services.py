@@ -4,7 +4,6 @@ what is visible."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
