@@ -106,10 +106,10 @@ class DisputeAdmin(admin.ModelAdmin):
         if request.method != "GET":  # nothing is edited here: every change has its own action
             return HttpResponseNotAllowed(["GET"])
         dispute = self._dispute(request, object_id, "view_dispute")
-        case = build_case_file(dispute)
-        services.record_case_file_access(
-            dispute=dispute, staff=request.user, conversations=[c for _, c in case.conversations]
-        )
+        conversations = selectors.case_conversations(dispute.order)
+        # The read is logged before anything of it is read for display.
+        services.record_case_file_access(dispute=dispute, staff=request.user, conversations=[c for _, c in conversations])
+        case = build_case_file(dispute, conversations)
         user = request.user
         context = {
             **self.admin_site.each_context(request),

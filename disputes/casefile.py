@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldError
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -98,7 +99,6 @@ class CaseFile:
     notes: list[DisputeNote]
     flags: list[Any] | None = None  # None: moderation's models are not there (yet)
     strikes: list[Any] | None = None
-    parties: list[Any] = field(default_factory=list)
 
 
 def _case_messages(conversations: list[tuple[str, Conversation]]) -> list[CaseMessage]:
@@ -148,14 +148,15 @@ def _strikes_of(user_ids: Sequence[int]) -> list[Any] | None:
         return None
     try:
         return list(strike.objects.filter(user_id__in=user_ids).select_related("user")[:100])
-    except Exception:  # a field layout this page does not know yet: show none rather than fail
+    except FieldError:  # a field layout this page does not know (yet): say so rather than fail
         logger.warning("strikes could not be read for the case file", exc_info=True)
         return None
 
 
-def build_case_file(dispute: Dispute) -> CaseFile:
+def build_case_file(dispute: Dispute, conversations: list[tuple[str, Conversation]]) -> CaseFile:
+    """Everything the reviewer reads; `conversations` are the case's (selectors), whose
+    reading the caller has logged already."""
     order = dispute.order
-    conversations = selectors.case_conversations(order)
     party_ids = [order.buyer_id, order.seller_id]
     return CaseFile(
         dispute=dispute,
@@ -167,5 +168,4 @@ def build_case_file(dispute: Dispute) -> CaseFile:
         notes=list(dispute.notes.select_related("author")),
         flags=_flags_of(party_ids),
         strikes=_strikes_of(party_ids),
-        parties=[order.buyer, order.seller],
     )

@@ -95,10 +95,6 @@ class Dispute(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
-    def other_party_id(self) -> int:
-        order = self.order
-        return order.seller_id if self.opened_by_id == order.buyer_id else order.buyer_id
-
 
 def entry_upload_to(instance: DisputeEntry, filename: str) -> str:
     # The user's file name is kept in DisputeEntry.file_name; the stored name is never theirs.

@@ -13,7 +13,15 @@ from disputes.models import Dispute, DisputeEntry
 from inbox.models import Attachment, Conversation
 from marketplace.models import Order, User
 
-__all__ = ["party_order", "latest_dispute", "entry_file_for_party", "case_conversations", "case_attachment"]
+__all__ = [
+    "party_order",
+    "latest_dispute",
+    "entries_of",
+    "entry_file_for_party",
+    "case_conversations",
+    "case_attachment",
+    "case_entry_file",
+]
 
 
 def party_order(*, pk: int, user: User) -> Order:

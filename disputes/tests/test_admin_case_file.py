@@ -88,15 +88,10 @@ def test_it_shows_the_chain_check(client, rita, dispute, order_conversation):
 
 
 def test_a_tampered_conversation_shows_as_broken(client, rita, dispute, order_conversation, db):
-    from django.db import connection
+    from inbox.tests.test_chain import tamper  # the DB-admin attacker, as the chain tests model it
 
     message = Message.objects.get(conversation=order_conversation, seq=2)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE inbox_message DISABLE TRIGGER USER")
-        cursor.execute("UPDATE inbox_message SET body = %s WHERE id = %s", ["edited later", message.pk])
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE inbox_message ENABLE TRIGGER USER")
+    tamper("UPDATE inbox_message SET body = %s WHERE id = %s", ["edited later", message.pk])
     client.force_login(rita)
     html = client.get(_url(dispute)).content.decode()
     assert 'data-chain="broken"' in html and "BROKEN at seq 2" in html
@@ -148,3 +143,22 @@ def test_moderators_do_not_see_disputes_on_the_admin_index(client, mo, rita, dis
     assert "/admin/disputes/" not in client.get(reverse("admin:index")).content.decode()
     client.force_login(rita)
     assert "/admin/disputes/dispute/" in client.get(reverse("admin:index")).content.decode()
+
+
+def test_it_shows_the_strikes_of_both_parties(client, rita, mo, alice, charlie, dispute):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.models import Strike
+
+    now = timezone.now()
+    for user in (alice, charlie):
+        Strike.objects.create(
+            user=user, kind="contact_sharing", moderator=mo, note="Shared a phone number.",
+            created_at=now, expires_at=now + timedelta(days=90),
+        )
+    client.force_login(rita)
+    html = client.get(_url(dispute)).content.decode()
+    assert "Strikes (1)" in html and "alice, Sharing contact details" in html
+    assert "charlie" not in html  # not a party
