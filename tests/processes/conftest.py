@@ -89,20 +89,30 @@ def stop_pid(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: floa
 
 
 def processes_marked(run_dir: Path) -> list[int]:
-    """PIDs of live processes whose environment carries this run directory's marker."""
+    """PIDs of live processes started for this run directory: those whose environment carries
+    its marker (the server processes), nginx's master (its command line names the run
+    directory; nginx overwrites its environment with its process title) and their children."""
     marker = f"{RUN_DIR_ENV}={run_dir}".encode()
-    found = []
+    nginx_arg = f"-p {run_dir} ".encode()
+    parents: dict[int, int] = {}
+    found: set[int] = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             environ = (entry / "environ").read_bytes()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
             status = (entry / "status").read_text()
         except OSError:
             continue
-        if marker in environ.split(b"\0") and "\nState:\tZ" not in status:
-            found.append(int(entry.name))
-    return found
+        if "\nState:\tZ" in status:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(status.split("\nPPid:\t", 1)[1].split("\n", 1)[0])
+        if marker in environ.split(b"\0") or nginx_arg in cmdline:
+            found.add(pid)
+    found |= {pid for pid, ppid in parents.items() if ppid in found}
+    return sorted(found)
 
 
 def private_redis_db(url: str, db: int = 13) -> str:

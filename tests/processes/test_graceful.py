@@ -61,11 +61,13 @@ def test_sigterm_commits_and_acks_every_accepted_send_then_closes_with_1001(app_
     acked = [f["client_id"] for f in frames if f["type"] == "ack"]
     refused = [f["client_id"] for f in frames if f["type"] == "error" and f["code"] == "unavailable"]
     assert close_code == 1001
-    # Every send got an answer before the close: an ack (committed), or, for a frame that
-    # arrived after the signal (a loaded machine), `unavailable` to resend elsewhere.
-    assert sorted(acked + refused) == sent and acked
+    # Sends are answered in order: acks (each after its commit), then, for frames handled
+    # after the signal on a loaded machine, `unavailable`; frames still unread when the
+    # socket closed get no answer at all. Either way the client resends what has no ack.
+    answered = acked + refused
+    assert acked and answered == sent[: len(answered)] and acked == sent[: len(acked)]
     assert set(acked) <= set(committed(env))  # nothing acknowledged is missing
-    assert not set(refused) & set(committed(env))
+    assert not set(sent) - set(acked) & set(committed(env))  # nothing unacked was stored
     assert server.process.wait(timeout=10) == 0
     assert elapsed < 8
 
