@@ -28,6 +28,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_before_playwright(django_db_setup):
+    """Create the test database before Playwright starts its event loop in this thread."""
+
+
 @pytest.fixture(autouse=True)
 def _allow_orm_beside_playwright(monkeypatch):
     """Playwright's sync API runs an event loop in the test thread; Django then refuses ORM
