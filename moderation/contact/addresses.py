@@ -65,7 +65,7 @@ def _active_parts(text: str, words: frozenset[str]) -> tuple[str, ...]:
     """Which substitutions can apply: each costs a pass, so skip the idle ones."""
     lowered = text.lower()
     parts = []
-    if any(c in text for c in "([{<"):
+    if "(" in text or "[" in text or "{" in text or "<" in text:
         parts += ["bat", "bdot"]
     dot_words = not _DOT_WORDS.isdisjoint(words)
     if ("at" in words or "arroba" in words or "arobase" in words or "atsign" in words or "attherate" in words

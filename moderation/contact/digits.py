@@ -47,7 +47,7 @@ def _leet_digits(token: str) -> str | None:
             out.append(c)
         elif c in _LEET_COMMON:
             out.append(_LEET_COMMON[c])
-        elif c in _LEET_RARE and real >= 4 and 0 < i < len(token) - 1:
+        elif c in _LEET_RARE and real >= 4 and 2 <= i <= len(token) - 3:  # two characters in, like "98S65..."; not UPS "1Z..."
             out.append(_LEET_RARE[c])
         else:
             return None

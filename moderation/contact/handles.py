@@ -216,12 +216,17 @@ def _mentions_near_platforms(text: str, platforms: list[re.Match[str]]) -> list[
 
 
 _BEFORE_PLATFORM_RE = re.compile(r"(@?[\w][\w.\-]{1,40}[\w])\s+(?:on|at|in|via|@|-)\s+$", re.IGNORECASE)
+# The cheap part of it, tried first on a few characters: most platform names
+# are not preceded by "on"/"at"/"via", and the full pattern is costly to fail.
+_CONNECTOR_BEFORE_RE = re.compile(r"\s(?:on|at|in|via|@|-)\s+$", re.IGNORECASE)
 
 
 def _handle_before_platform(text: str, platforms: list[re.Match[str]]) -> list[HandleHit]:
     """ "budi_santoso on telegram"."""
     hits = []
     for p in platforms:
+        if _CONNECTOR_BEFORE_RE.search(text, max(0, p.start() - 20), p.start()) is None:
+            continue
         m = _BEFORE_PLATFORM_RE.search(text, max(0, p.start() - 50), p.start())
         if m is None:
             continue

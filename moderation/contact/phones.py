@@ -135,16 +135,20 @@ def _ean_checksum_ok(digits: str) -> bool:
     return (10 - total % 10) % 10 == int(digits[-1])
 
 
+_NON_DIGITS_RE = re.compile(r"\D+")
+_DECIMAL_RE = re.compile(r"\d+[.,]\d{1,2}")
+
+
 def _is_version(raw: str, groups: list[str]) -> bool:
     """10.0.19045.3693 / 6.4.2: dotted groups led by a short non-zero group."""
     if "+" in raw or len(groups) < 3:
         return False
-    seps = set(re.findall(r"\D+", raw.strip("()[] ")))
+    seps = set(_NON_DIGITS_RE.findall(raw.strip("()[] ")))
     return seps == {"."} and len(groups[0]) <= 2 and groups[0][0] != "0"
 
 
 def _is_decimal(raw: str, groups: list[str]) -> bool:
-    return len(groups) == 2 and re.fullmatch(r"\d+[.,]\d{1,2}", raw.strip()) is not None
+    return len(groups) == 2 and _DECIMAL_RE.fullmatch(raw.strip()) is not None
 
 
 # --- candidate runs -----------------------------------------------------------
@@ -260,13 +264,20 @@ _DELETE_DIGITS = str.maketrans("", "", "0123456789")
 # A run that is nothing but a date ("15/03/2024", "2024-03-15", "12.04.2025"):
 # by far the most common digit run in ordinary chat, rejected before the
 # run is split into groups and its context read.
-_PLAIN_DATE_RE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})|(\d{4})([/.-])(\d{1,2})\6(\d{1,2})")
+_PLAIN_DATE_RE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)|(\d{4})([/.-])(\d{1,2})\6(\d{1,2})(?!\d)")
+_HOUR_AFTER_DATE_RE = re.compile(r" \d{1,2}")
 
 
-def _is_plain_date(run: str) -> bool:
-    m = _PLAIN_DATE_RE.fullmatch(run)
+def _is_plain_date(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a date, or a date and the hour of a time ("15/03/2024 10:30")?"""
+    m = _PLAIN_DATE_RE.match(text, start, end)
     if m is None:
         return False
+    if m.end() != end:
+        # The hour group is dropped by _trim_times, leaving the date.
+        hour = _HOUR_AFTER_DATE_RE.fullmatch(text, m.end(), end)
+        if hour is None or not text.startswith(":", end) or not text[end + 1:end + 2].isdigit():
+            return False
     groups = [g for g in m.group(1, 3, 4, 5, 7, 8) if g is not None]
     sep = m.group(2) or m.group(6)
     return looks_like_date(groups, [sep, sep])
@@ -279,30 +290,29 @@ def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
         run = m.group()
         if len(run) - len(run.translate(_DELETE_DIGITS)) > MAX_RUN_DIGITS:
             continue  # checked before splitting into groups: keeps noise cheap
-        if _is_plain_date(run):
+        if _is_plain_date(text, m.start(), m.end()):
             continue
         hits.extend(_scan_run(view, text, _extend_start(text, m.start()), m.end(), has_msg_phone_word))
     return hits
 
 
 def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_word: bool) -> list[PhoneHit]:
-    groups = _trim_times(text, _groups(text, start, end))
-    total = sum(len(g.digits) for g in groups)
-    if not MIN_DIGITS <= total <= MAX_RUN_DIGITS:
-        return []
+    # Each test below can only reject the run; the cheapest come first.
     if currency_before(text, start) or symbol_after(text, end) in ("%", "$", "€", "£", "₹"):
         return []
     if text[max(0, start - 1):start] == "#" and not view.is_obfuscated(start, end):
         return []  # "#1234567": a reference, not a number to call
+    level, why = _evidence(view, text, start, end, has_msg_phone_word)
+    if level == "suppress":
+        return []
+    groups = _trim_times(text, _groups(text, start, end))
+    total = sum(len(g.digits) for g in groups)
+    if not MIN_DIGITS <= total <= MAX_RUN_DIGITS:
+        return []
     digit_groups = [g.digits for g in groups]
     seps = [text[a.end:b.start] for a, b in zip(groups, groups[1:])]
     if _shape_rejects(text[start:end], digit_groups, seps):
         return []  # a date or version anywhere in the run: none of it is a phone
-    # Shapes first: they are cheaper than reading the words around the run,
-    # and most digit runs in ordinary chat are dates.
-    level, why = _evidence(view, text, start, end, has_msg_phone_word)
-    if level == "suppress":
-        return []
     hit = _try_span(view, text, groups, 0, len(groups), start, level, why)
     if hit is not None:
         return [hit]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 
 # A token is a maximal stretch without whitespace or ASCII punctuation, so
 # Devanagari/Arabic words with combining marks stay whole.
@@ -47,6 +48,15 @@ _GLUED_RE = re.compile(r"[0-9][^\W\d_]|[^\W\d_][0-9]")
 _DOMAIN_HINT_RE = re.compile(r"[A-Za-z0-9]\.[A-Za-z]{2}")
 
 
+@lru_cache(maxsize=2)
+def _shapes(text: str) -> bytes | None:
+    """``text`` with letters as 'a', digits as '0', '.' kept, the rest as ' '
+    (None for non-ASCII text). Several pre-checks of one message share it."""
+    if not text.isascii():
+        return None
+    return text.encode("ascii").translate(_SHAPES)
+
+
 def words(text: str, lower: bool = True) -> list[str]:
     """TOKEN_RE's tokens of ``text``, lower-cased unless ``lower`` is False."""
     if text.isascii():
@@ -64,8 +74,8 @@ def digit_count(text: str) -> int:
 
 def has_glued_letter_digit(text: str) -> bool:
     """Is a digit right next to a letter somewhere ("FO123", "98seven65")?"""
-    if text.isascii():
-        shapes = text.encode("ascii").translate(_SHAPES)
+    shapes = _shapes(text)
+    if shapes is not None:
         return b"0a" in shapes or b"a0" in shapes
     return _GLUED_RE.search(text) is not None
 
@@ -74,8 +84,8 @@ def has_domain_hint(text: str) -> bool:
     """Something like "x.co" ("name.com", "t.me")?"""
     if "." not in text:
         return False
-    if text.isascii():
-        shapes = text.encode("ascii").translate(_SHAPES)
+    shapes = _shapes(text)
+    if shapes is not None:
         return b"a.aa" in shapes or b"0.aa" in shapes
     return _DOMAIN_HINT_RE.search(text) is not None
 
