@@ -8,6 +8,7 @@ a step another app already defined.
 
 from __future__ import annotations
 
+from disputes.models import Outcome
 from marketplace.models import Order, OrderEvent
 from marketplace.order_flow import EITHER_PARTY, SYSTEM, Transition, add_transition
 
@@ -18,17 +19,17 @@ DISPUTABLE_STATUSES = (Status.IN_PROGRESS, Status.DELIVERED, Status.REVISION_REQ
 
 
 def resolve_action(resolution: str) -> str:
-    """The order action that carries out a resolution (a Dispute.Resolution value)."""
+    """The order action that carries out a resolution (an Outcome value)."""
     return f"resolve_{resolution}"
 
 
-# Resolution value -> the status the order ends in.
+# A reviewer's decision -> the status the order ends in.
 RESOLUTION_STATUS = {
-    "release": Status.COMPLETED,
-    "refund": Status.CANCELLED,
-    "partial_refund": Status.COMPLETED,
-    "cancel": Status.CANCELLED,
-    "more_time": Status.IN_PROGRESS,
+    Outcome.RELEASE: Status.COMPLETED,
+    Outcome.REFUND: Status.CANCELLED,
+    Outcome.PARTIAL_REFUND: Status.COMPLETED,
+    Outcome.CANCEL: Status.CANCELLED,
+    Outcome.MORE_TIME: Status.IN_PROGRESS,
 }
 
 

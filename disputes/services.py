@@ -9,7 +9,6 @@ OrderTransitionError, bad input ValidationError, a user who may not act Permissi
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,8 +26,6 @@ from inbox.services import AttachmentUpload, SendError
 from marketplace.models import Order, User
 from marketplace.order_flow import check_transition
 from marketplace.services import take_order_step
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "open_dispute",
@@ -48,14 +45,17 @@ CENT = Decimal("0.01")
 # Parties -------------------------------------------------------------------------------------
 
 
-def _check_request(outcome: str, refund_percent: int | None, extra_days: int | None) -> tuple[int | None, int | None]:
-    """The percentage and days that go with `outcome` (and only with it), or ValidationError."""
+def _outcome_terms(
+    outcome: str, refund_percent: int | None, extra_days: int | None, *, outcome_field: str
+) -> tuple[int | None, int | None]:
+    """The percentage and days that go with `outcome` (and only with it), or ValidationError.
+    The same rule for what a party asks and what a reviewer decides."""
     if outcome not in Outcome.values:
-        raise ValidationError({"requested_outcome": "Choose what you want to happen."})
+        raise ValidationError({outcome_field: "Choose an outcome."})
     if outcome == Outcome.PARTIAL_REFUND and not refund_percent:
-        raise ValidationError({"refund_percent": "Say what percentage of the price should be refunded (1 to 99)."})
+        raise ValidationError({"refund_percent": "Give the percentage of the price to refund (1 to 99)."})
     if outcome == Outcome.MORE_TIME and not extra_days:
-        raise ValidationError({"extra_days": "Say how many more days are needed (1 to 30)."})
+        raise ValidationError({"extra_days": "Give the number of extra days (1 to 30)."})
     return (
         refund_percent if outcome == Outcome.PARTIAL_REFUND else None,
         extra_days if outcome == Outcome.MORE_TIME else None,
@@ -112,7 +112,9 @@ def open_dispute(
 ) -> Dispute:
     """Put the order on hold ("disputed") and file the opener's case; the other side is told
     in the order's conversation."""
-    refund_percent, extra_days = _check_request(requested_outcome, refund_percent, extra_days)
+    refund_percent, extra_days = _outcome_terms(
+        requested_outcome, refund_percent, extra_days, outcome_field="requested_outcome"
+    )
     # Locked and checked first: the status recorded is the one the step leaves from, and a
     # refused step says why before anything is written.
     locked = Order.objects.select_for_update().get(pk=order.pk)
@@ -242,16 +244,10 @@ def resolve_dispute(
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Write a note for both parties: it explains the decision."})
-    if resolution not in Outcome.values:
-        raise ValidationError({"resolution": "Choose a resolution."})
-    if resolution == Outcome.PARTIAL_REFUND and not refund_percent:
-        raise ValidationError({"refund_percent": "Give the percentage to refund (1 to 99)."})
-    if resolution == Outcome.MORE_TIME and not extra_days:
-        raise ValidationError({"extra_days": "Give the number of extra days (1 to 30)."})
+    terms = _outcome_terms(resolution, refund_percent, extra_days, outcome_field="resolution")
     now = timezone.now()
     locked.status, locked.resolution, locked.resolution_note = Dispute.Status.RESOLVED, resolution, note
-    locked.refund_percent = refund_percent if resolution == Outcome.PARTIAL_REFUND else None
-    locked.extra_days = extra_days if resolution == Outcome.MORE_TIME else None
+    locked.refund_percent, locked.extra_days = terms
     locked.resolved_by, locked.resolved_at = reviewer, now
     changes = _order_changes(locked.order, resolution, locked.refund_percent, locked.extra_days, now)
     locked.refunded_amount = changes.get("refunded_amount", Decimal("0"))

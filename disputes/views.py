@@ -65,16 +65,14 @@ def _current(order: Order) -> Dispute:
     return dispute
 
 
-def _answer(request: HttpRequest, order: Order, form: EntryForm) -> None:
-    services.answer_dispute(
-        dispute=_current(order), author=request.user, body=form.cleaned_data["body"], upload=upload_of(form.cleaned_data["file"])
-    )
+def _entry(service: Callable) -> Callable:
+    """An answer or evidence, for the order's current dispute."""
 
+    def run(request: HttpRequest, order: Order, form: EntryForm) -> None:
+        data = form.cleaned_data
+        service(dispute=_current(order), author=request.user, body=data["body"], upload=upload_of(data["file"]))
 
-def _evidence(request: HttpRequest, order: Order, form: EntryForm) -> None:
-    services.add_evidence(
-        dispute=_current(order), author=request.user, body=form.cleaned_data["body"], upload=upload_of(form.cleaned_data["file"])
-    )
+    return run
 
 
 def _step(form_class: type, form_key: str, run: Callable, success: str) -> Callable:
@@ -102,8 +100,8 @@ def _step(form_class: type, form_key: str, run: Callable, success: str) -> Calla
 
 
 dispute_open = _step(OpenDisputeForm, "open_form", _open, "Dispute opened. The order is on hold; the other side has been told.")
-dispute_answer = _step(EntryForm, "answer_form", _answer, "Your answer has been added.")
-dispute_evidence = _step(EntryForm, "evidence_form", _evidence, "Evidence added.")
+dispute_answer = _step(EntryForm, "answer_form", _entry(services.answer_dispute), "Your answer has been added.")
+dispute_evidence = _step(EntryForm, "evidence_form", _entry(services.add_evidence), "Evidence added.")
 
 
 @require_GET

@@ -95,7 +95,7 @@ def test_a_partial_refund_needs_its_percentage(order, bob):
 
 
 def test_more_time_needs_a_number_of_days(order, alice):
-    with pytest.raises(ValidationError, match="more days"):
+    with pytest.raises(ValidationError, match="extra days"):
         _open(order, alice, requested_outcome="more_time")
     dispute = _open(order, alice, requested_outcome="more_time", extra_days=3)
     assert dispute.requested_extra_days == 3
