@@ -63,7 +63,8 @@ async def assert_closed_with(communicator: WebsocketCommunicator, code: int) -> 
 
 
 async def assert_quiet(communicator: WebsocketCommunicator) -> None:
-    assert await communicator.receive_nothing(timeout=0.3), "unexpected frame"
+    if not await communicator.receive_nothing(timeout=0.3):
+        raise AssertionError(f"unexpected frame: {await communicator.receive_output()}")
 
 
 async def send(communicator: WebsocketCommunicator, frame: dict[str, Any]) -> None:
