@@ -3,14 +3,17 @@
 bob disputed alice's delivery; rita (Dispute reviewers) opens the case file in admin, sees
 the masked attempt highlighted in the original beside what bob received, takes the case and
 resolves it with a partial refund. Both parties then read the decision as a system message
-in the order's conversation.
+in the order's conversation. Screenshots of the case file and the parties' dispute page go
+to GIGBOX_SHOTS_DIR when it is set (e.g. /tmp/shots).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -42,6 +45,13 @@ def reviewer_group() -> Group:
     group, _ = Group.objects.get_or_create(name=DISPUTE_REVIEWERS)
     group.permissions.add(*Permission.objects.filter(content_type__app_label="disputes", codename__in=REVIEWER_PERMISSIONS))
     return group
+
+
+def shoot(page: Page, name: str) -> None:
+    folder = os.environ.get("GIGBOX_SHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def with_session(context: BrowserContext, live_daphne, user) -> BrowserContext:
@@ -80,6 +90,7 @@ def test_a_reviewer_opens_the_case_file_and_resolves_the_dispute(live_daphne, pa
     expect(page.locator("td.delivered", has_text="[contact hidden]")).to_be_visible()
     expect(page.locator('[data-chain="ok"]')).to_be_visible()
     assert StaffAccess.objects.filter(staff=case["rita"], action="case_file", reference=f"dispute:{dispute.pk}").exists()
+    shoot(page, "dispute-case-file")
 
     page.get_by_role("button", name="Assign to me").click()
     expect(page.locator('[data-assigned-to="rita"]')).to_be_visible()
@@ -105,4 +116,5 @@ def test_a_reviewer_opens_the_case_file_and_resolves_the_dispute(live_daphne, pa
         dispute_page = context.new_page()
         dispute_page.goto(f"{live_daphne.url}/orders/{order.pk}/dispute/")
         expect(dispute_page.locator('[data-resolution="partial_refund"]')).to_be_visible()
+        shoot(dispute_page, f"dispute-page-{party}")
         context.close()
