@@ -18,7 +18,7 @@ _WORD_RE = re.compile(r"[^\s!-/:-@\[-`{-~]+|#")
 _UNIT_WORDS = frozenset(
     """
     words pages page views followers likes subscribers items pcs pieces units slides logos
-    products backlinks revisions days hours minutes mins sec secs seconds weeks months years
+    products backlinks revisions days hours minutes mins sec secs seconds weeks months years points pts
     kg g mg lb lbs km m cm mm in inch inches ft px dpi ppi kb mb gb tb mbps fps hz khz mhz
     million billion thousand lakh lakhs crore crores k percent usd eur inr pkr ngn kes bdt rs
     """.split()
@@ -66,6 +66,17 @@ def context_before(text: str, start: int) -> Context:
         if word in SUPPRESS_CONTEXT_WORDS:
             return Context.SUPPRESS
     return Context.NONE
+
+
+# Labels of codes that are not phone numbers, but too common in phone talk
+# ("my WhatsApp id 0300...") to veto a number that has other evidence.
+IDENTIFIER_LABELS = frozenset({"id", "code", "código", "codigo", "cod", "kode", "no", "nr", "#"})
+
+
+def labelled_as_identifier(text: str, start: int) -> bool:
+    """Is the word right before ``start`` a label such as "ID" or "code"?"""
+    tokens = _tokens_before(text, start)
+    return bool(tokens) and tokens[-1] in IDENTIFIER_LABELS
 
 
 def context_after(text: str, end: int) -> Context:

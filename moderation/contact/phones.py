@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple, Optional
 
-from .context import Context, currency_before, local_context, symbol_after
+from .context import Context, currency_before, labelled_as_identifier, local_context, symbol_after
 from .digits import PhoneView
 from .regions import (
     ALL_REGIONS,
@@ -203,18 +203,24 @@ _PHONE_GROUPINGS: dict[tuple[int, ...], tuple[str, ...]] = {
 }
 
 
+_COUNTING = "01234567890"  # "one two three ... nine" is counting, "1234567890" a placeholder
+
+
 def grouped_like_phone(groups: list[str], seps: list[str]) -> bool:
     """Nine digits grouped the way a phone number is written, not an amount or list.
 
     Without any phone evidence a number under ten digits is accepted only in
     this shape: one separator throughout, no group of zeros ("1 500 000"),
-    and not a list of round numbers ("250 500 750").
+    not a list of round numbers ("250 500 750") nor a digit sequence.
     """
     allowed = _PHONE_GROUPINGS.get(tuple(len(g) for g in groups))
     if allowed is None or len(set(seps)) != 1 or seps[0] not in allowed:
         return False
     if any(not g.strip("0") for g in groups):
         return False
+    digits = "".join(groups)
+    if digits in _COUNTING or digits in _COUNTING[::-1]:
+        return False  # "123 456 789", "987 654 321"
     return not all(g.endswith("0") for g in groups)
 
 
@@ -370,9 +376,10 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
         # phone words around it is a barcode far more often than a phone.
         if level == "strict" and (_is_compact_date(digits) or (len(part) == 1 and _ean_checksum_ok(digits))):
             return None
-    if len(set(digits.lstrip("0"))) <= 1:
-        return None  # 9999999999 / 0000000: a placeholder, not somebody's number
-    if level == "strict" and not has_plus and len(digits) == 9 and grouped_like_phone(digit_groups, seps):
+    if len(set(digits.lstrip("0"))) <= 1 or digits in _COUNTING:
+        return None  # 9999999999 / 0000000 / 1234567: a placeholder or counting, not somebody's number
+    if level == "strict" and not has_plus and len(digits) == 9 and grouped_like_phone(digit_groups, seps) \
+            and not labelled_as_identifier(text, start):
         found = first_national_match(digits, CORE_REGIONS_NO_TRUNK_FIRST, mobile_only=True)
     else:
         found = validate_digits(digits, has_plus, level)

@@ -309,7 +309,9 @@ SUPPRESS_CONTEXT_WORDS = frozenset(
     passport licence license policy claim ticket case booking pnr receipt bill
     amount total price cost budget fee fees paid pay payment salary rate
     rs inr usd eur gbp pkr ngn kes bdt idr php vnd zar aed sar egp brl mxn lkr npr
+    cop clp ars pen uyu cad aud sgd myr thb jpy cny krw try rub
     rp dollars dollar rupees rupee naira shillings taka euros pounds reais pesos
+    dni nie nif cif ruc rut cedula cédula curp rfc
     qty quantity pages words items units pcs pieces views followers likes subscribers
     year years zip postal postcode pincode latitude longitude lat lng lon coordinates
     width height resolution px dpi pixels kb mb gb tb mbps
