@@ -91,6 +91,21 @@ def ordinary_chat(n: int, seed: int = 7) -> list[str]:
     return out
 
 
+def bare_nine_digit_numbers(n: int, seed: int = 5) -> list[str]:
+    """Random nine-digit numbers grouped like a phone with no words around.
+
+    The share of these that gets masked is the false-positive exposure of
+    the no-context nine-digit rule, should such numbers be ids or amounts:
+    neither the corpus negatives nor the ordinary-chat set contain any.
+    """
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        d = f"{rng.randint(0, 10**9 - 1):09d}"
+        out.append(f"{d[:3]} {d[3:6]} {d[6:]}" if i % 2 else f"{d[:3]} {d[3:5]} {d[5:7]} {d[7:]}")
+    return out
+
+
 # --- adversarial inputs -------------------------------------------------------
 
 def adversarial(length: int = 10_000) -> dict[str, str]:
@@ -218,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     chat_flagged = sum(scan(m).has_contact for m in chat)
     chat_rate = _rate([(m, []) for m in chat])
     worst_ms, worst_name = worst_adversarial_ms()
+    bare = bare_nine_digit_numbers(2000)
+    bare_flagged = sum(scan(m).has_contact for m in bare)
 
     lines = [
         "Contact detector benchmark (.venv/bin/python bench/contact.py), one core, CPU time of the process",
@@ -225,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  recall           {q['recall']:.4f}   goal >= {GOAL_RECALL}   ({q['fn']} missed)",
         f"  false-pos rate   {q['fpr']:.4f}   goal <= {GOAL_FPR}  ({q['fp']} flagged)",
         f"  span coverage    {q['span_coverage']:.4f}   (labelled spans fully covered by findings)",
+        f"  bare 9 digits    {bare_flagged / len(bare):.4f}   masked share of {len(bare)} random '612 345 678'-style"
+        f" numbers without words (ES/PE mobiles; exposure if such ids appear)",
         f"speed:",
         f"  dev corpus        {corpus_rate:>9,.0f} msgs/s   goal {GOAL_CORPUS_RATE:,}  ({corpus_rate / GOAL_CORPUS_RATE:.1f}x)",
         f"  ordinary chat     {chat_rate:>9,.0f} msgs/s   goal {GOAL_CHAT_RATE:,}  ({chat_rate / GOAL_CHAT_RATE:.1f}x)"

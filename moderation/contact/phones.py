@@ -24,7 +24,7 @@ from .digits import PhoneView
 from .regions import (
     ALL_REGIONS,
     CORE_REGIONS,
-    CORE_REGIONS_NO_TRUNK_FIRST,
+    NINE_DIGIT_MOBILE_REGIONS,
     PhoneMatch,
     first_national_match,
     match_international,
@@ -380,7 +380,7 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
         return None  # 9999999999 / 0000000 / 1234567: a placeholder or counting, not somebody's number
     if level == "strict" and not has_plus and len(digits) == 9 and grouped_like_phone(digit_groups, seps) \
             and not labelled_as_identifier(text, start):
-        found = first_national_match(digits, CORE_REGIONS_NO_TRUNK_FIRST, mobile_only=True)
+        found = first_national_match(digits, NINE_DIGIT_MOBILE_REGIONS, mobile_only=True)
     else:
         found = validate_digits(digits, has_plus, level)
     if found is None:

@@ -82,11 +82,22 @@ def _screen(region: str) -> Optional[_RegionScreen]:
     return _SCREENS[region]
 
 
-# Core regions whose numbers are written without a trunk prefix (ES, IT, ...)
-# first: a bare "612 345 678" is read as Spanish before French "(0)6 12 34 56 78".
-CORE_REGIONS_NO_TRUNK_FIRST: tuple[str, ...] = tuple(
-    sorted(CORE_REGIONS, key=lambda r: bool((PhoneMetadata.metadata_for_region(r) or PhoneMetadata).national_prefix))
-)
+
+
+def _national_mobile_digits(region: str) -> int:
+    """How many digits a mobile number of ``region`` has as written at home."""
+    example = phonenumbers.example_number_for_type(region, PhoneNumberType.MOBILE)
+    if example is None:
+        return 0
+    national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return sum(c.isdigit() for c in national)
+
+
+# Core regions where people write a mobile number with nine digits ("612 34 56
+# 78" in Spain, "912 345 678" in Peru). Only there does a bare nine-digit
+# number look like a phone as written; elsewhere nine digits are a number
+# missing its trunk prefix, and most random nine-digit strings would match.
+NINE_DIGIT_MOBILE_REGIONS: tuple[str, ...] = tuple(r for r in CORE_REGIONS if _national_mobile_digits(r) == 9)
 
 ALL_REGIONS: tuple[str, ...] = CORE_REGIONS + tuple(
     sorted(r for r in phonenumbers.SUPPORTED_REGIONS if r not in CORE_REGIONS and r != "001")
