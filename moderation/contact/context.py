@@ -70,7 +70,7 @@ def context_before(text: str, start: int) -> Context:
 
 # Labels of codes that are not phone numbers, but too common in phone talk
 # ("my WhatsApp id 0300...") to veto a number that has other evidence.
-IDENTIFIER_LABELS = frozenset({"id", "code", "código", "codigo", "cod", "kode", "no", "nr", "#"})
+IDENTIFIER_LABELS = frozenset({"id", "code", "código", "codigo", "cod", "kode"})
 
 
 def labelled_as_identifier(text: str, start: int) -> bool:
