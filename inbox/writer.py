@@ -15,6 +15,7 @@ import weakref
 
 from channels.db import database_sync_to_async
 
+from inbox.faults import crash_after_commit
 from inbox.services import Outcome, SendRequest, SentMessage, broadcast_message, send_messages, unavailable_error
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class MessageWriter:
         while True:
             batch = await self._next_batch()
             outcomes = await self._store([request for request, _ in batch])
+            crash_after_commit(sum(isinstance(o, SentMessage) and not o.duplicate for o in outcomes))  # tests only (inbox/faults.py)
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 if not future.done():
                     future.set_result(outcome)
