@@ -132,6 +132,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Gigbox] "
+# Failed logins are judged by django-axes alone (below), so a locked-out user always sees
+# the same lockout page; allauth's own limits on signups, resets and emails stay on.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
 # Login brute force: 5 failures per account or per address lock it for 30 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
