@@ -45,7 +45,11 @@ class Command(BaseCommand):
     def _print_logins(self, logins: list[tuple[str, str]]) -> None:
         if not logins:
             return
-        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
-        width = max(len(username) for username, _ in logins)
+        # Several seed files may describe the same login: one line each, descriptions joined.
+        described: dict[str, list[str]] = {}
         for username, description in logins:
-            self.stdout.write(f"  {username.ljust(width)}  {description}")
+            described.setdefault(username, []).append(description)
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password for all: {DEMO_PASSWORD}):"))
+        width = max(len(username) for username in described)
+        for username, descriptions in described.items():
+            self.stdout.write(f"  {username.ljust(width)}  {'; '.join(descriptions)}")
