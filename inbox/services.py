@@ -248,11 +248,13 @@ def _discard_files(drafts: Sequence[_Draft]) -> None:
         draft.stored_names.clear()
 
 
-def _set_lock_timeout() -> None:
+def _set_lock_timeout(*, session: bool = False) -> None:
     # A lock held elsewhere turns into a quick, retryable `unavailable` instead of a hang.
+    # `session=True` also covers the reads before the transaction (resends, history): found by
+    # tests/faults/test_database_faults.py, where a 5 s LOCK TABLE stalled the writer silently.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            cursor.execute(f"SET {'' if session else 'LOCAL '}lock_timeout = '{LOCK_TIMEOUT}'")
 
 
 def _write_drafts(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachment]]]:
@@ -560,6 +562,7 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
     batch = _Batch(requests)
     admissions: list[tuple[int, Admission]] = []
     try:
+        _set_lock_timeout(session=True)
         conversations = _check_access(batch)
         _answer_resends(batch, conversations)
         files = _check_content(batch)

@@ -156,6 +156,8 @@ class FaultRun:
         window: int = 4,
         label: str = "",
         measure_recovery: bool = True,
+        before: Callable[[], Awaitable[object]] | None = None,
+        after: Callable[[], Awaitable[object]] | None = None,
     ) -> float | None:
         """Run one trial: every tab sends `sends` messages; `fault` runs `fault_at` seconds in.
         With `fault_after_acks`, the fault waits until that many sends were acknowledged.
@@ -165,6 +167,8 @@ class FaultRun:
         self.figures.trials += 1
 
         async def body() -> float | None:
+            if before is not None:
+                await before()  # in the trial's event loop (e.g. a proxy the tabs go through)
             tasks = [asyncio.create_task(tab.run(plan, window=window, deadline=deadline)) for tab, plan in zip(tabs, plans)]
             ended = None
             if fault is not None:
@@ -177,6 +181,8 @@ class FaultRun:
                 self.history.record("fault_end", kind=label or self.name, trial=self.figures.trials)
             await asyncio.gather(*tasks)
             await asyncio.gather(*(tab.finish() for tab in tabs))
+            if after is not None:
+                await after()
             return trial_recovery(tabs, ended) if ended is not None and measure_recovery else None
 
         recovery = asyncio.run(body())
@@ -203,6 +209,10 @@ def fault_run(request, seed, personas, tmp_path) -> Callable[[str], FaultRun]:
         return FaultRun(name, seed, history, personas, random.Random(seed))
 
     return make
+
+
+def live_receipts_after(history: History, moment: float) -> int:
+    return sum(1 for e in history.events if e["event"] == "receive" and e["live"] and e["t"] > moment)
 
 
 def assert_no_failures(figures: Figures, cluster: Cluster | None = None) -> None:

@@ -270,7 +270,9 @@ class FaultClient:
         history: History,
         preferred: int = 0,
         ack_timeout: float = 1.5,
+        gap_sync: bool = True,
     ) -> None:
+        self.gap_sync = gap_sync
         self.name, self.user_id, self.cookie = name, user_id, cookie
         self.conversation_ids = list(conversation_ids)
         self.urls, self.history, self.ack_timeout = urls, history, ack_timeout
@@ -483,7 +485,7 @@ class FaultClient:
         if seq < self.live_last.get(conversation_id, 0):
             self.live_reordered += 1  # allowed across processes: the client orders by seq
         self.live_last[conversation_id] = max(seq, self.live_last.get(conversation_id, 0))
-        if seq > self.cursor(conversation_id) + 1:  # a gap: ask for what is missing
+        if self.gap_sync and seq > self.cursor(conversation_id) + 1:  # a gap: ask for what is missing
             asyncio.get_running_loop().create_task(self._request_sync([conversation_id], throttle=0.3))
 
     def _on_sync_result(self, frame: dict[str, Any]) -> None:
