@@ -205,7 +205,10 @@ def served(transactional_db, tmp_path, static_root) -> Iterator[Served]:
         REDIS_URL=private_redis_db(os.environ["REDIS_URL"]),
         GIGBOX_SEND_RATE_LIMIT="1000",  # the tests send bursts; the limit has its own tests
     )
-    served = start_serve(tmp_path, env, "--processes", "2")
+    # The first start of the session runs migrate and collectstatic like `make serve`; later
+    # ones skip them (same database, same STATIC_ROOT) to keep the tests quick.
+    setup = ["--no-setup"] if any(static_root.iterdir()) else []
+    served = start_serve(tmp_path, env, "--processes", "2", *setup)
     try:
         yield served
     finally:
