@@ -1,0 +1,111 @@
+"""Personas and one small world for the security tests.
+
+alice sells, bob bought her gig (delivered; an order thread with messages, an attachment, a
+custom offer, a dispute with an evidence file, a review-able order, a strike, a saved reply),
+charlie is a logged-in outsider to all of it, mo moderates, rita reviews disputes, stella is
+staff in no group.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from deals import services as deals_services
+from disputes import services as dispute_services
+from inbox import services as inbox_services
+from inbox.services import AttachmentUpload
+from marketplace import services as marketplace_services
+from marketplace.models import Order
+from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
+from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
+from moderation import services as moderation_services
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def staff(username: str, group: str | None):
+    user = UserFactory(username=username, email=f"{username}@example.com", is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@dataclass
+class World:
+    alice: object
+    bob: object
+    charlie: object
+    mo: object
+    rita: object
+    stella: object
+    gig: object
+    order: object
+    conversation: object
+    general: object
+    message: object
+    attachment: object
+    offer: object
+    dispute: object
+    entry: object
+    delivery: object
+    strike: object
+    saved_reply: object
+
+
+def build_world() -> World:
+    alice = SellerFactory(username="alice", email="alice@example.com")
+    bob = UserFactory(username="bob", email="bob@example.com")
+    charlie = UserFactory(username="charlie", email="charlie@example.com")
+    mo, rita, stella = staff("mo", MODERATORS), staff("rita", DISPUTE_REVIEWERS), staff("stella", None)
+    gig = GigFactory(seller=alice)
+    now = timezone.now()
+    order = OrderFactory(gig=gig, buyer=bob, status=Order.Status.IN_PROGRESS, started_at=now - timedelta(days=2), due_at=now + timedelta(days=1))
+    conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice, order=order)
+    general = inbox_services.get_or_start_conversation(starter=bob, other=alice, gig=gig)
+    sent = inbox_services.send_message(
+        conversation=conversation, sender=alice, body="Here is the sketch", client_id=uuid.uuid4().hex,
+        attachments=[AttachmentUpload(name="sketch.png", content=PNG)],
+    )
+    inbox_services.send_message(conversation=conversation, sender=bob, body="Thanks, looks good", client_id=uuid.uuid4().hex)
+    delivery = marketplace_services.deliver_order(
+        order=order, actor=alice, note="Final files", file=SimpleUploadedFile("final.png", PNG, content_type="image/png")
+    )
+    order.refresh_from_db()
+    offer = deals_services.send_offer(
+        conversation=general, seller=alice, gig=gig, description="A second logo, three concepts.",
+        price=Decimal("40.00"), delivery_days=3, revisions=1,
+    )
+    dispute = dispute_services.open_dispute(
+        order=order, opener=bob, reason="not_as_described", requested_outcome="refund",
+        statement="The logo is not what we agreed.", upload=AttachmentUpload(name="proof.png", content=PNG),
+    )
+    entry = dispute.entries.exclude(file="").first()
+    strike = moderation_services.give_strike(user=bob, kind="spam", moderator=mo, note="Repeated spam")
+    saved_reply = deals_services.create_saved_reply(user=alice, title="Thanks", body="Thank you for your order!")
+    conversation.refresh_from_db()
+    return World(
+        alice=alice, bob=bob, charlie=charlie, mo=mo, rita=rita, stella=stella, gig=gig, order=order,
+        conversation=conversation, general=general, message=sent.message, attachment=sent.message.attachments.get(),
+        offer=offer, dispute=dispute, entry=entry, delivery=delivery, strike=strike, saved_reply=saved_reply,
+    )
+
+
+@pytest.fixture
+def world(db, settings, tmp_path) -> World:
+    return build_world()
