@@ -30,7 +30,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed
 	@echo "Serving Gigbox on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(BIN)/python -m config.server --host $(HOST) --port $(PORT)
 
 # Production-like: N server processes (GIGBOX_PROCESSES, default 2) behind Debian's nginx on
 # $(HOST):$(PORT), DEBUG off. Needs SECRET_KEY, DATABASE_URL (PostgreSQL) and REDIS_URL;

@@ -56,7 +56,8 @@ def database_url_for(settings_dict: dict) -> str:
 
 @dataclass
 class DaphneServer:
-    """One daphne process serving config.asgi on 127.0.0.1:<port>."""
+    """One Gigbox server process (daphne through config.server, which closes sockets with
+    RFC codes such as 1001 and drains on SIGTERM) serving config.asgi on 127.0.0.1:<port>."""
 
     env: dict[str, str] = field(default_factory=dict)
     port: int = 0
@@ -82,8 +83,7 @@ class DaphneServer:
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the server must never run with it
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "config.asgi:application"],
+            [sys.executable, "-m", "config.server", "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
