@@ -27,6 +27,7 @@ from marketplace.models import Order
 from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
 from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
 from moderation import services as moderation_services
+from moderation.tests.groups import ensure_staff_groups
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -40,6 +41,7 @@ def _fast_passwords(settings):
 
 
 def staff(username: str, group: str | None):
+    ensure_staff_groups()  # a transactional test's flush removes the migration-made groups
     user = UserFactory(username=username, email=f"{username}@example.com", is_staff=True)
     if group:
         user.groups.add(Group.objects.get(name=group))
