@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import time_machine
-from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from inbox.ratelimit import RateLimiterUnavailable, admit_sends, refund_sends
