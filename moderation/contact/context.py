@@ -68,6 +68,34 @@ def context_before(text: str, start: int) -> Context:
     return Context.NONE
 
 
+# Words that may stand between a phone word and the number it names:
+# "call me on ...", "my number is ...", "WA: ...", "text me at ...".
+_FILLERS = frozenset(
+    """
+    me us my our is it its are on at in to via here this the de da do di ka ki ke hai h é es est
+    = : - no pe par
+    """.split()
+)
+
+
+def named_by_phone_word(text: str, start: int) -> bool:
+    """Does a phone word name the run at ``start``, with only fillers between?
+
+    Stricter than ``context_before``: "call me on 70.12.34.56" and "my number
+    is ..." are named, "the phone costs 12.345.678" and "ring me, step 1 2 3 4
+    5 6 7 8" are not (a word that is neither filler nor phone word stands
+    in between).
+    """
+    if context_before(text, start) is not Context.PHONE:
+        return False
+    for word in reversed(_tokens_before(text, start)):
+        if word in PHONE_CONTEXT_WORDS:
+            return True
+        if word not in _FILLERS:
+            return False
+    return False
+
+
 # Labels of codes that are not phone numbers, but too common in phone talk
 # ("my WhatsApp id 0300...") to veto a number that has other evidence.
 IDENTIFIER_LABELS = frozenset({"id", "code", "código", "codigo", "cod", "kode"})

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from .addresses import STRONG, AddressView
 from .common_words import COMMON_WORDS
+from .tlds import IANA_TLDS
 
 _LOCAL_RE = re.compile(r"[\w.%+-]{1,64}$")
 _DOMAIN_RE = re.compile(r"[\w-]{1,63}(?:\.[\w-]{1,63}){0,5}")
@@ -50,9 +51,13 @@ UPI_SUFFIXES = frozenset(
 PROVIDERS_AND_UPI = frozenset(PROVIDERS) | UPI_SUFFIXES
 # An '@' worth a closer look: a local-part character before it and, after it,
 # a dotted domain or a bare provider / UPI name. Everything else ("@@@",
-# "@sam", "a@b") is rejected at C speed.
+# "@sam", "a@b") is rejected at C speed. The match is the '@' alone (both
+# sides are look-arounds): consuming the characters around it would hide the
+# next '@' when the English "at" became one right before an address
+# ("me at bob.b@x.com" -> "me@bob.b@x.com": a match of "e@bob.b" ate the "b"
+# the real address needs before its '@').
 _CANDIDATE_AT_RE = re.compile(
-    r"[\w.%+-]@(?:[\w-]{1,63}\.[^\W\d_]|(?:" + "|".join(sorted(PROVIDERS_AND_UPI, key=len, reverse=True)) + r")\b)",
+    r"(?<=[\w.%+-])@(?=[\w-]{1,63}(?:\.[\w-]{1,63}){0,4}\.[^\W\d_]|(?:" + "|".join(sorted(PROVIDERS_AND_UPI, key=len, reverse=True)) + r")\b)",
     re.IGNORECASE,
 )
 # A message with more plausible addresses than this is spam; the first ones
@@ -92,11 +97,15 @@ def _is_tld(label: str) -> bool:
     return label in GENERIC_TLDS or (len(label) == 2 and label.isalpha() and label.isascii())
 
 
-def _domain_with_tld(labels: list[str]) -> int:
+def _is_any_tld(label: str) -> bool:
+    return _is_tld(label) or label.lower() in IANA_TLDS
+
+
+def _domain_with_tld(labels: list[str], is_tld: Callable[[str], bool] = _is_tld) -> int:
     """How many leading labels form the domain (0 when there is no TLD)."""
     best = 0
     for i in range(1, len(labels)):
-        if _is_tld(labels[i]):
+        if is_tld(labels[i]):
             best = i + 1
         elif best:
             break
@@ -111,7 +120,7 @@ def find_emails(view: AddressView, message_words: Iterable[str], allowed_hosts: 
     for n, m in enumerate(_CANDIDATE_AT_RE.finditer(text)):
         if n >= MAX_CANDIDATES:
             break
-        at = m.start() + 1
+        at = m.start()
         if at < last_end:
             continue
         hit = _email_at(view, text, at, has_email_word, allowed_hosts)
@@ -127,6 +136,8 @@ def _email_at(view: AddressView, text: str, at: int, has_email_word: bool,
     domain_m = _DOMAIN_RE.match(text, at + 1)
     if local_m is None or domain_m is None:
         return None
+    if text.startswith("@", domain_m.end()):
+        return None  # "sam at bob.b@x.com": what follows this '@' is the local part of the next address
     raw_local = local_m.group()
     trimmed = raw_local.lstrip(".-+")
     local_start = local_m.start() + (len(raw_local) - len(trimmed))
@@ -137,6 +148,11 @@ def _email_at(view: AddressView, text: str, at: int, has_email_word: bool,
     strong = view.at_strength.get(at, STRONG) == STRONG
     spelled_dot = any(at < p < domain_m.end() for p in view.dot_words)
     n = _domain_with_tld(labels)
+    if not n and strong:
+        # A real '@' before a domain ending in any real TLD ("bob@x.museum").
+        # The everyday TLDs are tried first so that a collapsed sentence break
+        # ("sam@gmail.com.Love it") does not join a word that is also a TLD.
+        n = _domain_with_tld(labels, _is_any_tld)
     first = labels[0].lower()
     if n:
         domain = ".".join(labels[:n]).lower()

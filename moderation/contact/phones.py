@@ -19,7 +19,15 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple, Optional
 
-from .context import Context, currency_before, labelled_as_identifier, local_context, symbol_after
+from .context import (
+    Context,
+    context_after,
+    context_before,
+    currency_before,
+    labelled_as_identifier,
+    named_by_phone_word,
+    symbol_after,
+)
 from .digits import PhoneView
 from .regions import (
     ALL_REGIONS,
@@ -98,10 +106,14 @@ def looks_like_date(groups: list[str], seps: list[str] | None = None) -> bool:
         return False  # every date has a short group or a year
     if seps is None:
         seps = [" "] * (len(groups) - 1)
+    stripped = [s.strip() or " " for s in seps]
     for i in range(len(groups) - 2):
         a, b, c = groups[i:i + 3]
-        s1, s2 = seps[i].strip() or " ", seps[i + 1].strip() or " "
+        s1, s2 = stripped[i], stripped[i + 1]
         same_sep = s1 == s2 and s1 in "/-."
+        if same_sep and len(a) <= 2 and len(b) <= 2 and len(c) <= 2 and (
+                (i > 0 and stripped[i - 1] == s1) or (i + 3 < len(groups) and stripped[i + 2] == s1)):
+            continue  # "06-12-34-56-78", "70.12.34.56": pairs running on past a dd-mm-yy are a phone number
         if not same_sep and not (s1 == s2 and (_is_year(a) or _is_year(c))):
             continue
         if _is_year(a) and _is_month(b) and _is_day(c):
@@ -171,25 +183,40 @@ def _plus_before(text: str, start: int) -> bool:
     return "+" in head
 
 
-def _evidence(view: PhoneView, text: str, start: int, end: int, has_msg_phone_word: bool) -> tuple[str, str]:
-    """(level, why) where level is 'suppress', 'context' or 'strict'."""
-    obfuscated = view.is_obfuscated(start, end)
-    ctx = local_context(text, start, end)
-    if obfuscated:
-        return "context", "written with digit words or look-alike letters"
+class _Evidence(NamedTuple):
+    level: str  # 'suppress', 'context' or 'strict'
+    why: str
+    named: bool  # the nearest telling word before the run is a phone word ("call me on", "WA")
+
+
+def _evidence(view: PhoneView, text: str, start: int, end: int, has_msg_phone_word: bool) -> _Evidence:
+    before = context_before(text, start)
+    named = before is Context.PHONE and named_by_phone_word(text, start)
+    if view.is_obfuscated(start, end):
+        return _Evidence("context", "written with digit words or look-alike letters", named)
+    ctx = before if before is not Context.NONE else context_after(text, end)
     if ctx is Context.SUPPRESS:
-        return "suppress", ""
+        return _Evidence("suppress", "", False)
     if ctx is Context.PHONE:
-        return "context", "next to a word such as 'call', 'WhatsApp' or 'my number'"
+        return _Evidence("context", "next to a word such as 'call', 'WhatsApp' or 'my number'", named)
     if has_msg_phone_word:
-        return "context", "in a message that talks about calling or messaging"
-    return "strict", ""
+        return _Evidence("context", "in a message that talks about calling or messaging", False)
+    return _Evidence("strict", "", False)
 
 
-def _shape_rejects(raw: str, digits_groups: list[str], seps: list[str]) -> bool:
+def _shape_rejects(raw: str, digits_groups: list[str], seps: list[str], named: bool) -> bool:
+    """Is the run a date, year list, version or decimal rather than a number?
+
+    A leading '+' rules out a date; a phone word right before the run
+    (``named``: "call me on 70.12.34.56", "WA 8.029.491.19.11") rules out a
+    version or a decimal, which is how dotted numbers are written in much of
+    Africa and Europe.
+    """
+    if raw.lstrip("([ ").startswith("+"):
+        return False
     if is_year_list(digits_groups) or looks_like_date(digits_groups, seps):
         return True
-    if _is_version(raw, digits_groups) or _is_decimal(raw, digits_groups):
+    if not named and (_is_version(raw, digits_groups) or _is_decimal(raw, digits_groups)):
         return True
     return False
 
@@ -308,7 +335,8 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
         return []
     if text[max(0, start - 1):start] == "#" and not view.is_obfuscated(start, end):
         return []  # "#1234567": a reference, not a number to call
-    level, why = _evidence(view, text, start, end, has_msg_phone_word)
+    evidence = _evidence(view, text, start, end, has_msg_phone_word)
+    level = evidence.level
     if level == "suppress":
         return []
     groups = _trim_times(text, _groups(text, start, end))
@@ -317,9 +345,9 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
         return []
     digit_groups = [g.digits for g in groups]
     seps = [text[a.end:b.start] for a, b in zip(groups, groups[1:])]
-    if _shape_rejects(text[start:end], digit_groups, seps):
+    if _shape_rejects(text[start:end], digit_groups, seps, evidence.named):
         return []  # a date or version anywhere in the run: none of it is a phone
-    hit = _try_span(view, text, groups, 0, len(groups), start, level, why)
+    hit = _try_span(view, text, groups, 0, len(groups), start, evidence)
     if hit is not None:
         return [hit]
     if len(groups) < 2 or level == "strict":
@@ -329,7 +357,7 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
     for i, j in _windows(groups):
         if any(taken[i:j]):
             continue
-        sub = _try_span(view, text, groups, i, j, start, level, why)
+        sub = _try_span(view, text, groups, i, j, start, evidence)
         if sub is not None:
             found.append(sub)
             for k in range(i, j):
@@ -347,7 +375,8 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
 
 
 def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
-              run_start: int, level: str, why: str) -> Optional[PhoneHit]:
+              run_start: int, evidence: _Evidence) -> Optional[PhoneHit]:
+    level, why = evidence.level, evidence.why
     part = groups[i:j]
     digits = "".join(g.digits for g in part)
     if not 7 <= len(digits) <= 15 + 2:
@@ -367,7 +396,7 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
     raw = text[start:end]
     digit_groups = [g.digits for g in part]
     seps = [text[a.end:b.start] for a, b in zip(part, part[1:])]
-    if _shape_rejects(raw, digit_groups, seps):
+    if _shape_rejects(raw, digit_groups, seps, evidence.named):
         return None
     if not has_plus:
         if len(digits) == 13 and digits[:3] in ("978", "979") and _ean_checksum_ok(digits):
@@ -376,7 +405,7 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
         # phone words around it is a barcode far more often than a phone.
         if level == "strict" and (_is_compact_date(digits) or (len(part) == 1 and _ean_checksum_ok(digits))):
             return None
-    if len(set(digits.lstrip("0"))) <= 1 or digits in _COUNTING:
+    if len(set(digits.lstrip("0"))) <= 1 or (digits in _COUNTING and not evidence.named):
         return None  # 9999999999 / 0000000 / 1234567: a placeholder or counting, not somebody's number
     if level == "strict" and not has_plus and len(digits) == 9 and grouped_like_phone(digit_groups, seps) \
             and not labelled_as_identifier(text, start):

@@ -111,9 +111,16 @@ def scan_addresses(base: TextView, words: list[str], allowed_hosts: tuple[str, .
         start, end = view.view.to_original(link.start, link.end)
         findings.append(Finding("link", start, end, link.value, f"link.{link.platform}",
                                 f"links to a {link.platform.replace('_', ' ').title()} page, a way to talk or pay outside Gigbox"))
-    for email in find_emails(view, words, allowed_hosts):
-        start, end = view.view.to_original(email.start, email.end)
-        findings.append(Finding(email.kind, start, end, email.value, email.rule, email.reason))
+    email_views = [view]
+    if view.view is not base and "@" in base.text:
+        # Addresses written plainly are read on the message itself too: the
+        # disguise rewrites ("me at" -> "me@", spaced letters, " . ") must
+        # never be able to hide or bend a well-formed address next to them.
+        email_views.append(AddressView(base, {}, ()))
+    for email_view in email_views:
+        for email in find_emails(email_view, words, allowed_hosts):
+            start, end = email_view.view.to_original(email.start, email.end)
+            findings.append(Finding(email.kind, start, end, email.value, email.rule, email.reason))
     for email in find_named_provider_accounts(text, view_words):
         start, end = view.view.to_original(email.start, email.end)
         findings.append(Finding(email.kind, start, end, email.value, email.rule, email.reason))
@@ -133,10 +140,32 @@ def scan_message(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
     return findings
 
 
-def resolve(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """Keep the best of overlapping findings; sort by position."""
+def _written_plainly(f: Finding, text: str) -> bool:
+    """An email address that stands in the message exactly as its value."""
+    return f.kind == "email" and not f.split and text[f.start:f.end].lower() == f.value
+
+
+def _cuts_into(f: Finding, anchor: Finding) -> bool:
+    """Does ``f`` overlap ``anchor`` without containing it whole?"""
+    return f.start < anchor.end and anchor.start < f.end and not (f.start <= anchor.start and anchor.end <= f.end)
+
+
+def resolve(findings: Iterable[Finding], text: str) -> tuple[Finding, ...]:
+    """Keep the best of overlapping findings; sort by position.
+
+    The longest finding wins, then the kind earlier in ``_PRIORITY``. An email
+    address written plainly in ``text`` is an anchor: a finding that cuts
+    into it (a disguise reading such as "sales at jo.co" in "sales at
+    jo.co@gmail.com") is dropped, so the address is always reported whole;
+    only a finding that contains all of it can replace it.
+    """
+    candidates = [f for f in findings if f.end > f.start]
+    anchors = [f for f in candidates if _written_plainly(f, text)]
+    if anchors:
+        # Anchors that overlap each other compete like any findings below.
+        candidates = [f for f in candidates if f in anchors or not any(_cuts_into(f, a) for a in anchors)]
     ordered = sorted(
-        (f for f in findings if f.end > f.start),
+        candidates,
         key=lambda f: (-(f.end - f.start), _PRIORITY[f.kind], not f.split, f.start),
     )
     kept: list[Finding] = []
@@ -169,5 +198,5 @@ def scan(
         findings.extend(find_split(text, [h for h in history if isinstance(h, str)], hosts, findings))
     if not findings:
         return ScanResult(text, text, ())
-    resolved = resolve(findings)
+    resolved = resolve(findings, text)
     return ScanResult(text, mask(text, resolved), resolved)

@@ -307,7 +307,7 @@ SUPPRESS_CONTEXT_WORDS = frozenset(
     otp pin code coupon promo voucher
     account acct iban swift bic routing sort gst gstin vat tax ntn cnic nic aadhaar aadhar pan
     passport licence license policy claim ticket case booking pnr receipt bill
-    amount total price cost budget fee fees paid pay payment salary rate
+    amount total price cost costs budget fee fees paid pay payment salary rate dates
     rs inr usd eur gbp pkr ngn kes bdt idr php vnd zar aed sar egp brl mxn lkr npr
     cop clp ars pen uyu cad aud sgd myr thb jpy cny krw try rub
     rp dollars dollar rupees rupee naira shillings taka euros pounds reais pesos
