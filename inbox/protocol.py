@@ -226,7 +226,9 @@ def decode_frame(raw: str | bytes) -> dict[str, Any]:
         if "\x00" in text:
             raise ValueError("NUL in frame")
         data = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: deeply nested arrays ("[[[[..." within 64 KiB) crashed the consumer
+        # (found by tests/security/test_malformed_frames.py).
         raise ProtocolError("invalid_json", "The frame is not valid JSON text.") from None
     if not isinstance(data, dict):
         raise ProtocolError("invalid_json", "The frame must be a JSON object.")
