@@ -15,6 +15,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_shutdown_hooks_left():
+    """Writers and consumers register shutdown hooks (config.lifecycle) on the test's event
+    loop: forget them, and the shutting-down flag, after each test."""
+    yield
+    from config import lifecycle
+
+    lifecycle.reset_for_tests()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files go to a throw-away folder, never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"

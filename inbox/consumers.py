@@ -10,6 +10,7 @@ through inbox.selectors and inbox.services in a `database_sync_to_async` helper.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -24,11 +25,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from config import lifecycle
+from config.logging import log_socket_event
 from inbox import presence, selectors, services
 from inbox.chain import format_timestamp
 from inbox.models import Block, Conversation
 from inbox.protocol import MAX_FRAME_BYTES, ProtocolError, parse_client_frame
-from inbox.services import SendError, SendRequest, group_send_safely
+from inbox.services import SendError, SendRequest, group_send_safely, unavailable_error
 from inbox.writer import get_writer
 
 logger = logging.getLogger(__name__)
@@ -37,12 +40,14 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_FLOODING = 4429
 CLOSE_TOO_BIG = 1009
+CLOSE_GOING_AWAY = 1001  # the server is shutting down: reconnect (to another process) and sync
 
 FLOOD_FRAMES, FLOOD_SECONDS = 120, 10.0
 TYPING_INTERVAL = 3.0  # seconds between typing frames per conversation
 ACCESS_CACHE_SECONDS = 60.0
 SESSION_CHECK_SECONDS = 5.0  # re-read the session on a ping at most this often
 SYNC_PAGE, SYNC_MAX_BEHIND = 200, 1000
+ANSWER_WAIT_SECONDS = 2.0  # on shutdown, how long the close waits for a send's answer to go out
 
 
 def presence_group(user_id: int) -> str:
@@ -62,10 +67,17 @@ class InboxConsumer(AsyncWebsocketConsumer):
     threads, so the event loop only relays frames."""
 
     user: Any = None
+    _shutdown_hook: lifecycle.HookHandle | None = None
 
     # Connection ---------------------------------------------------------------------------
 
     async def connect(self) -> None:
+        if lifecycle.is_shutting_down():
+            # Accepted only to say why: the client reconnects (through the proxy, elsewhere).
+            await self.accept()
+            await self.close(code=CLOSE_GOING_AWAY)
+            log_socket_event("close", scope=self.scope, code=CLOSE_GOING_AWAY, reason="shutting_down")
+            return
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
             # Accept first: a close before accept becomes an HTTP 403 and loses the code.
@@ -79,6 +91,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
         self.typing_sent: dict[int, float] = {}
         self.watching: set[int] = set()
         self.session_checked = time.monotonic()
+        self.answered = asyncio.Event()  # cleared while a message.send waits for its answer
+        self.answered.set()
         suspended, unread_total = await self._db_opening_state()
         await self.accept()
         if suspended:
@@ -86,6 +100,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
             self.user = None
             return
         await self.channel_layer.group_add(services.user_group(user.pk), self.channel_name)
+        self._shutdown_hook = lifecycle.on_shutdown(self._close_going_away, stage=lifecycle.CLOSE)
+        log_socket_event("connect", scope=self.scope)
         await self.send_frame(
             {
                 "type": "hello",
@@ -98,6 +114,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self._announce_presence(online=True, last_seen=None)
 
     async def disconnect(self, code: int) -> None:
+        log_socket_event("disconnect", scope=self.scope, code=code)
+        if self._shutdown_hook is not None:
+            self._shutdown_hook.cancel()
         if self.user is None:
             return
         await self.channel_layer.group_discard(services.user_group(self.user.pk), self.channel_name)
@@ -109,6 +128,15 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def _close_going_away(self) -> None:
+        """The CLOSE shutdown hook. It runs after the writer drained (DRAIN stage), so a send
+        in flight has its outcome: its answer goes out first, then the 1001."""
+        try:
+            await asyncio.wait_for(self.answered.wait(), timeout=ANSWER_WAIT_SECONDS)
+        except TimeoutError:
+            logger.warning("shutdown: a send was still unanswered; closing anyway (the client resends)")
+        await self.close(code=CLOSE_GOING_AWAY)
 
     # Client frames ------------------------------------------------------------------------
 
@@ -150,12 +178,20 @@ class InboxConsumer(AsyncWebsocketConsumer):
         return len(self.frames) > FLOOD_FRAMES
 
     async def on_message_send(self, frame: dict[str, Any]) -> None:
+        if lifecycle.is_shutting_down():
+            # Not accepted, nothing stored: the client resends it (same client_id) after reconnecting.
+            await self.send_frame(unavailable_error().frame(client_id=frame["client_id"]))
+            return
         request = SendRequest(frame["conversation_id"], self.user, frame["body"], frame["client_id"])
-        outcome = await get_writer().submit(request)
-        if isinstance(outcome, SendError):
-            await self.send_frame(outcome.frame(client_id=frame["client_id"]))
-        else:
-            await self.send_frame(outcome.ack)
+        self.answered.clear()
+        try:
+            outcome = await get_writer().submit(request)
+            if isinstance(outcome, SendError):
+                await self.send_frame(outcome.frame(client_id=frame["client_id"]))
+            else:
+                await self.send_frame(outcome.ack)
+        finally:
+            self.answered.set()
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         conversation_id = frame["conversation_id"]

@@ -5,6 +5,10 @@ caps a process at a few hundred a second. The writer takes the `message.send` fr
 every socket of the process, gathers them for up to MAX_WAIT seconds (or MAX_BATCH of
 them), stores them with one `send_messages` call, answers each sender, and then pushes
 `message.new` for the batch, in order, after the commit.
+
+On shutdown (config/lifecycle.py) the writer's DRAIN hook waits until every send it
+accepted is stored (or refused) and answered, and the pushes of the last batch are done;
+the consumers close with 1001 only after that.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import weakref
 
 from channels.db import database_sync_to_async
 
+from config import lifecycle
 from inbox.faults import crash_after_commit
 from inbox.services import Outcome, SendRequest, SentMessage, broadcast_message, send_messages, unavailable_error
 
@@ -24,6 +29,9 @@ __all__ = ["MessageWriter", "get_writer"]
 
 MAX_BATCH = 100
 MAX_WAIT = 0.002  # seconds
+# On shutdown, how long the last batch's pushes may take: a lost live frame is caught up by
+# `sync`, so it must not hold the process (the stage deadline bounds the whole drain anyway).
+DRAIN_BROADCAST_SECONDS = 2.0
 
 
 class MessageWriter:
@@ -32,14 +40,32 @@ class MessageWriter:
         self._queue: asyncio.Queue[tuple[SendRequest, asyncio.Future[Outcome]]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
         self._broadcasting: asyncio.Task | None = None
+        # Sends accepted and not answered yet (queued, waiting for a batch, or being stored).
+        self._unanswered: set[asyncio.Future[Outcome]] = set()
+        self._drain_hook: lifecycle.HookHandle | None = None
 
     async def submit(self, request: SendRequest) -> Outcome:
         """Store `request` with whatever else is being sent now; its outcome after commit."""
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run(), name="inbox-writer")
+        if self._drain_hook is None:
+            self._drain_hook = lifecycle.on_shutdown(self.drain, stage=lifecycle.DRAIN)
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((request, future))
-        return await future
+        self._unanswered.add(future)
+        future.add_done_callback(self._unanswered.discard)
+        # Shielded: a sender that goes away does not cancel the future, so `drain` still
+        # waits for the batch that holds its request to be stored.
+        return await asyncio.shield(future)
+
+    async def drain(self, *, broadcast_timeout: float = DRAIN_BROADCAST_SECONDS) -> None:
+        """The DRAIN shutdown hook: return once every accepted send has its outcome (stored
+        and committed, or refused) and the pushes of the last batch are done (bounded)."""
+        while self._unanswered:
+            await asyncio.wait(set(self._unanswered))
+        # `_run` starts a batch's pushes right after answering it, with no await in between.
+        if self._broadcasting is not None and not self._broadcasting.done():
+            await asyncio.wait([self._broadcasting], timeout=broadcast_timeout)
 
     async def _next_batch(self) -> list[tuple[SendRequest, asyncio.Future[Outcome]]]:
         batch = [await self._queue.get()]

@@ -1,0 +1,88 @@
+"""SIGTERM to a real inbox process (python -m config.server, config.asgi, on the test
+database): the sends it accepted are stored and acknowledged BEFORE the 1001 close frame,
+sends that arrive during the drain are refused as `unavailable`, and no acknowledged message
+is missing from the database. Runs on SQLite (in-memory channel layer) or PostgreSQL+Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+
+import pytest
+import websockets
+from django.db import connection
+
+from harness.servers import database_url_for
+from inbox import services
+from inbox.models import Message
+from inbox.tests.ws import session_cookie
+from marketplace.tests.factories import SellerFactory, UserFactory
+from tests.processes.conftest import private_redis_db
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BURST = 60
+
+
+def inbox_env() -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for(connection.settings_dict),
+        "GIGBOX_SEND_RATE_LIMIT": "1000",  # a burst; the limit has its own tests
+    }
+    if env.get("REDIS_URL"):
+        env["REDIS_URL"] = private_redis_db(env["REDIS_URL"])
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def test_sigterm_acks_every_accepted_send_before_closing_with_1001(app_process):
+    alice = SellerFactory(username="alice", email="alice@example.com")
+    bob = UserFactory(username="bob", email="bob@example.com")
+    conversation = services.get_or_start_conversation(starter=bob, other=alice)
+    cookie = session_cookie(bob)
+    server = app_process(env=inbox_env())
+    client_ids = [f"graceful-{n:04d}-inbox" for n in range(BURST)]
+
+    async def scenario():
+        async with websockets.connect(
+            f"{server.ws_url}/ws/inbox/", origin=server.url, additional_headers={"Cookie": f"sessionid={cookie}"}
+        ) as socket:
+            assert json.loads(await socket.recv())["type"] == "hello"
+            for n, client_id in enumerate(client_ids):
+                # Letters, not digits: digits spread over messages look like a split phone number.
+                body = f"burst message {chr(ord('a') + n % 26)}"
+                await socket.send(json.dumps(
+                    {"type": "message.send", "conversation_id": conversation.pk, "client_id": client_id, "body": body}
+                ))
+                if n == BURST // 3:
+                    os.kill(server.process.pid, signal.SIGTERM)  # mid-burst
+            frames = []
+            try:
+                async for raw in socket:
+                    frames.append(json.loads(raw))
+            except websockets.ConnectionClosed:
+                pass
+            return frames, socket.close_code
+
+    frames, close_code = asyncio.run(scenario())
+    answers = [f for f in frames if f["type"] in ("message.ack", "error")]
+    acked = {f["client_id"]: f for f in answers if f["type"] == "message.ack"}
+    refused = [f["client_id"] for f in answers if f["type"] == "error"]
+
+    # The 1001 came after every answer (the frames were read up to the close).
+    assert close_code == 1001
+    assert acked, "nothing was acknowledged before the close"
+    assert {f["code"] for f in answers if f["type"] == "error"} <= {"unavailable"}
+    # A socket's sends are answered in order: acks, then refusals; the rest had no answer.
+    ordered = [f["client_id"] for f in answers]
+    assert ordered == client_ids[: len(ordered)]
+    assert list(acked) == client_ids[: len(acked)] and not set(refused) & set(acked)
+
+    # Every acknowledged message is in the database as acked; nothing unacknowledged is.
+    stored = dict(Message.objects.filter(conversation=conversation, sender=bob).values_list("client_id", "pk"))
+    assert stored == {client_id: ack["id"] for client_id, ack in acked.items()}
+    assert server.process.wait(timeout=15) == 0
+    assert "ws closed /ws/inbox/ code=1001" in server.log()
