@@ -54,7 +54,9 @@ def test_messages_table_locked_for_five_seconds(make_cluster, fault_run):
     run = fault_run("pg_lock")
     for _ in range(trials("pg_lock", 3)):
         cluster.ensure_all_up()
-        tabs = run.tabs(cluster.ws_urls, ack_timeout=2.0)
+        # Wait longer than the server's lock_timeout (3 s) for an answer, so that the
+        # `unavailable` is heard rather than the connection given up on first.
+        tabs = run.tabs(cluster.ws_urls, ack_timeout=4.0)
 
         async def lock() -> None:
             await asyncio.to_thread(_hold_lock, LOCK_SECONDS)
