@@ -100,6 +100,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
             self.user = None
             return
         await self.channel_layer.group_add(services.user_group(user.pk), self.channel_name)
+        await self.channel_layer.group_add(self._session_group(), self.channel_name)
         self._shutdown_hook = lifecycle.on_shutdown(self._close_going_away, stage=lifecycle.CLOSE)
         log_socket_event("connect", scope=self.scope)
         await self.send_frame(
@@ -120,6 +121,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         if self.user is None:
             return
         await self.channel_layer.group_discard(services.user_group(self.user.pk), self.channel_name)
+        await self.channel_layer.group_discard(self._session_group(), self.channel_name)
         for user_id in self.watching:
             await self.channel_layer.group_discard(presence_group(user_id), self.channel_name)
         if await sync_to_async(presence.socket_closed, thread_sensitive=False)(self.user.pk):
@@ -235,10 +237,15 @@ class InboxConsumer(AsyncWebsocketConsumer):
         await self.send_frame(event["frame"])
 
     async def user_close(self, event: dict[str, Any]) -> None:
-        """The account was suspended or logged out elsewhere (services.disconnect_user)."""
+        """The account was suspended or logged out elsewhere (services.disconnect_user), or
+        this login session logged out (services.disconnect_session)."""
         await self.close(code=int(event.get("code", CLOSE_FORBIDDEN)))
 
     # Helpers ------------------------------------------------------------------------------
+
+    def _session_group(self) -> str:
+        """The group of this socket's login session: a logout closes only its sockets."""
+        return services.session_group(self.scope["session"].session_key or "")
 
     async def _other_participant(self, conversation_id: int) -> int | None:
         """The other participant (None when a block stands between them); cached a minute

@@ -59,6 +59,7 @@ __all__ = [
     "unblock_user",
     "report_message",
     "disconnect_user",
+    "disconnect_session",
     "check_sender_sanctions",
     "is_account_suspended",
 ]
@@ -71,6 +72,11 @@ LOCK_TIMEOUT = "3s"
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """The sockets opened with one login session (a hash: the key itself is a credential)."""
+    return f"session.{hashlib.sha256(session_key.encode()).hexdigest()[:32]}"
 
 
 class SendError(Exception):
@@ -654,6 +660,16 @@ def disconnect_user(user_id: int, code: int) -> None:
 
     async def close() -> None:
         await group_send_safely(user_group(user_id), {"type": "user.close", "code": code})
+
+    async_to_sync(close)()
+
+
+def disconnect_session(session_key: str, code: int) -> None:
+    """Close the sockets opened with this login session only (4401 on logout): the user's
+    other browsers stay connected."""
+
+    async def close() -> None:
+        await group_send_safely(session_group(session_key), {"type": "user.close", "code": code})
 
     async_to_sync(close)()
 

@@ -4,6 +4,9 @@ allauth asks the account adapter's `pre_login` before every login (password, ema
 after a confirmation link); a suspended user gets the "suspended until ..." page instead.
 Sessions that already exist are deleted when the suspension starts
 (moderation.services._end_sessions), and open sockets are closed with 4403.
+
+Logging out closes the inbox sockets of that login session at once (4401); the user's
+other browsers keep theirs.
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from inbox.services import is_account_suspended
+from inbox.services import disconnect_session, is_account_suspended
 from moderation.notices import format_until
 
 __all__ = ["AccountAdapter"]
+
+CLOSE_LOGGED_OUT = 4401
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,3 +32,9 @@ class AccountAdapter(DefaultAccountAdapter):
             context = {"until": format_until(user.suspended_until), "ends": user.suspended_until.year < 9999}
             return render(request, "moderation/account_suspended.html", context, status=403)
         return super().pre_login(request, user, **kwargs)
+
+    def logout(self, request: HttpRequest) -> None:
+        # Before Django's logout flushes the session: its key names the sockets to close.
+        if request.session.session_key:
+            disconnect_session(request.session.session_key, CLOSE_LOGGED_OUT)
+        super().logout(request)

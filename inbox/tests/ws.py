@@ -13,11 +13,13 @@ from config.asgi import application
 from inbox.protocol import validate_server_frame
 
 ORIGIN = b"http://127.0.0.1"
+# The backend a test login names (force_login): it must be one of AUTHENTICATION_BACKENDS.
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def session_cookie(user) -> str:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend=LOGIN_BACKEND)
     return client.cookies["sessionid"].value
 
 
