@@ -110,10 +110,42 @@ def _spaced_runs(text: str) -> list[Replacement]:
     return reps
 
 
+_PLAIN_LOCAL_RE = re.compile(r"[\w.%+-]{1,64}$")
+_PLAIN_DOMAIN_RE = re.compile(r"[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
+_MAX_PLAIN_ADDRESSES = 64
+
+
+def plain_address_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of addresses written plainly ("name@host.tld"), which no rewrite may touch.
+
+    "0.hyphen@gmail.com" and "my mail is hyphen@gmail.com" must not become
+    "0.-@gmail.com" or "is-@gmail.com". Read from each '@' outwards, like
+    the email scanner, so the cost stays linear.
+    """
+    spans: list[tuple[int, int]] = []
+    at = text.find("@")
+    while at >= 0 and len(spans) < _MAX_PLAIN_ADDRESSES:
+        local = _PLAIN_LOCAL_RE.search(text, max(0, at - 64), at)
+        domain = _PLAIN_DOMAIN_RE.match(text, at + 1)
+        if local is not None and domain is not None:
+            spans.append((local.start(), domain.end()))
+        at = text.find("@", at + 1)
+    return spans
+
+
+def _outside(reps: list[Replacement], spans: list[tuple[int, int]]) -> list[Replacement]:
+    if not spans:
+        return reps
+    return [r for r in reps if not any(r[0] < e and s < r[1] for s, e in spans)]
+
+
 def build_address_view(base: TextView, words: frozenset[str] | None = None) -> AddressView:
     """``words``: lower-cased tokens of ``base.text`` if the caller has them."""
-    spaced = base.rewrite(_spaced_runs(base.text))
+    protected = plain_address_spans(base.text) if "@" in base.text else []
+    spaced = base.rewrite(_outside(_spaced_runs(base.text), protected))
     text = spaced.text
+    if spaced is not base and protected:
+        protected = plain_address_spans(text)
     if words is None or spaced is not base:
         words = frozenset(tokens_of(text))
     reps: list[Replacement] = []
@@ -135,6 +167,10 @@ def build_address_view(base: TextView, words: frozenset[str] | None = None) -> A
             if (m.group(1).lower(), m.group(2).lower()) in _PROVIDER_JOIN:
                 reps.append((m.start(), m.end(), m.group(1) + m.group(2)))
                 kinds.append("join")
+    if protected:
+        keep = [not any(r[0] < e and s < r[1] for s, e in protected) for r in reps]
+        reps = [r for r, k in zip(reps, keep) if k]
+        kinds = [kind for kind, k in zip(kinds, keep) if k]
     order = sorted(range(len(reps)), key=lambda k: reps[k][0])
     reps = [reps[k] for k in order]
     kinds = [kinds[k] for k in order]

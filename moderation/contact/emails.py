@@ -98,7 +98,12 @@ def _is_tld(label: str) -> bool:
 
 
 def _is_any_tld(label: str) -> bool:
-    return _is_tld(label) or label.lower() in IANA_TLDS
+    """Any real TLD, for a real '@' ("bob@x.museum", "bob@x.co.technology").
+
+    A capitalised word is not taken for one: "sam@gmail.com.Love it" is a
+    sentence break that lost its space, not the domain gmail.com.love.
+    """
+    return _is_tld(label) or (label.lower() in IANA_TLDS and not label[:1].isupper())
 
 
 def _domain_with_tld(labels: list[str], is_tld: Callable[[str], bool] = _is_tld) -> int:
@@ -147,12 +152,8 @@ def _email_at(view: AddressView, text: str, at: int, has_email_word: bool,
     labels = domain_m.group().split(".")
     strong = view.at_strength.get(at, STRONG) == STRONG
     spelled_dot = any(at < p < domain_m.end() for p in view.dot_words)
-    n = _domain_with_tld(labels)
-    if not n and strong:
-        # A real '@' before a domain ending in any real TLD ("bob@x.museum").
-        # The everyday TLDs are tried first so that a collapsed sentence break
-        # ("sam@gmail.com.Love it") does not join a word that is also a TLD.
-        n = _domain_with_tld(labels, _is_any_tld)
+    # After the English word "at" only everyday TLDs make an address.
+    n = _domain_with_tld(labels, _is_any_tld if strong else _is_tld)
     first = labels[0].lower()
     if n:
         domain = ".".join(labels[:n]).lower()

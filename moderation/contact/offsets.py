@@ -131,6 +131,13 @@ class TextView:
             j += 1
         return end
 
+    def original_text(self) -> str:
+        """The message this view was built from (the root of the chain)."""
+        view = self
+        while view._parent is not None:
+            view = view._parent
+        return view.text
+
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of this view to the original message."""
         view: Optional[TextView] = self

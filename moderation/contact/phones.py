@@ -350,8 +350,18 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
     hit = _try_span(view, text, groups, 0, len(groups), start, evidence)
     if hit is not None:
         return [hit]
-    if len(groups) < 2 or level == "strict":
+    if level == "strict":
         return []  # without any phone evidence only a whole run may be a number
+    found = _sub_numbers(view, text, groups, start, evidence) if len(groups) >= 2 else []
+    if not found and evidence.named:
+        unvalidated = _disguised_unvalidated(view, text, groups, start)
+        if unvalidated is not None:
+            return [unvalidated]
+    return found
+
+
+def _sub_numbers(view: PhoneView, text: str, groups: list[_Group], start: int, evidence: _Evidence) -> list[PhoneHit]:
+    """Numbers inside a run that is not one number as a whole."""
     found: list[PhoneHit] = []
     taken = [False] * len(groups)
     for i, j in _windows(groups):
@@ -372,6 +382,52 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
             run_start = start if text[start] in "+([" else groups[0].start
             found = [PhoneHit(min(run_start, hit.start), max(groups[-1].end, hit.end), hit.match, hit.rule, hit.reason)]
     return found
+
+
+def _disguise(view: PhoneView, groups: list[_Group], start: int, end: int) -> str:
+    """How the run at [start, end) of the phone view is disguised ('' if it is not).
+
+    Digit words and look-alike letters (rewritten in the phone view), digits
+    of other scripts, fullwidth or keycap digits (folded by normalisation:
+    the original has non-ASCII characters there), or a separator between
+    every digit ("9 8 7 6 ...", "9-8-7-6-...").
+    """
+    if view.is_obfuscated(start, end):
+        return "written with digit words or look-alike letters"
+    original_start, original_end = view.view.to_original(start, end)
+    if not view.view.original_text()[original_start:original_end].isascii():
+        return "written with keycap, fullwidth or other-script digits"
+    if len(groups) >= MIN_DIGITS and all(len(g.digits) == 1 for g in groups):
+        return "written with a separator between every digit"
+    return ""
+
+
+# A disguised run named by a phone word is reported even when it is not a
+# valid number anywhere, if it is this long (shorter: a code or a count).
+UNVALIDATED_DIGITS = (8, 15)
+
+
+def _disguised_unvalidated(view: PhoneView, text: str, groups: list[_Group], run_start: int) -> Optional[PhoneHit]:
+    """ "my number 1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣9️⃣0️⃣": a disguised digit run right after a phone word.
+
+    Nobody spells out an order number in keycaps after "my number": the
+    disguise and the phone word together are the attempt, whether or not
+    libphonenumber knows the number. The value is the digits as written
+    ("+" kept if the sender wrote one), not an E.164 number.
+    """
+    digits = "".join(g.digits for g in groups)
+    low, high = UNVALIDATED_DIGITS
+    if not low <= len(digits) <= high or len(set(digits)) <= 1:
+        return None
+    start = run_start if text[run_start] in "+([" else groups[0].start
+    end = groups[-1].end
+    how = _disguise(view, groups, start, end)
+    if not how:
+        return None
+    value = ("+" if "+" in text[start:groups[0].start] else "") + digits
+    reason = (f"spells out the digits {value} right after a phone word ({how}); not a valid number"
+              " for any region, but clearly disguised to share a number")
+    return PhoneHit(start, end, PhoneMatch(value, "", -1), "phone.disguised_unvalidated", reason)
 
 
 def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
@@ -414,10 +470,11 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
         found = validate_digits(digits, has_plus, level)
     if found is None:
         return None
+    disguise = "" if has_plus or digits.startswith("00") else _disguise(view, part, start, end)
     if has_plus or digits.startswith("00"):
         rule, reason = "phone.international", f"looks like the phone number {found.e164}"
-    elif view.is_obfuscated(start, end):
-        rule, reason = "phone.disguised", f"spells out the phone number {found.e164} ({why})"
+    elif disguise:
+        rule, reason = "phone.disguised", f"spells out the phone number {found.e164} ({disguise})"
     else:
         rule, reason = "phone.national", f"looks like the {found.region} phone number {found.e164}"
     if why and not view.is_obfuscated(start, end):

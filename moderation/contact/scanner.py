@@ -25,6 +25,7 @@ from .normalize import normalize
 from .offsets import TextView
 from .phones import CANDIDATE_RE, MIN_DIGITS, find_phones
 from .platforms import PLATFORM_WORDS
+from .words import WEAK_DIGIT_WORDS
 from .quick import digit_count, has_domain_hint, may_have_digit_run, may_have_spaced_letters, words as tokens_of
 
 DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = ("gigbox.com", "gigbox.example")
@@ -45,6 +46,7 @@ _ADDRESS_WORDS = frozenset(
 _BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE)
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
 _SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S \S(?!\S)")
+_ANY_DIGIT_WORD = STRONG_DIGIT_WORDS | WEAK_DIGIT_WORDS
 _ADDRESS_OR_PLATFORM_WORDS = _ADDRESS_WORDS | frozenset(PLATFORM_WORDS) | {"cash", "whats"}
 
 
@@ -70,16 +72,18 @@ def phone_possible(text: str, words: list[str]) -> bool:
     A phone needs seven digits, written as digits, digit words or look-alike
     letters; a message with fewer than five real digits and no digit word
     cannot hold one unless it has words glued from digits and letters
-    (checked only then).
+    (checked only then; one real digit is enough: "OOOOOOl2").
     """
     digits = digit_count(text)
     if not digits:
-        hits = STRONG_DIGIT_WORDS.intersection(words)
-        # Three digit words at least ("five five one ..."); "one more round" is not a number.
-        return bool(hits) and sum(words.count(h) for h in hits) >= 3
+        if STRONG_DIGIT_WORDS.isdisjoint(words):
+            return False
+        # Three digit words at least, weak ones included ("zero one six six
+        # six ..."); "one more round" is not a number.
+        return sum(w in _ANY_DIGIT_WORD for w in words) >= 3
     if digits >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
         return True
-    return digits >= 2 and has_rewritable_token(text)
+    return has_rewritable_token(text)  # "OOOOOOl2": look-alikes around a single real digit
 
 
 def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
@@ -166,7 +170,7 @@ def resolve(findings: Iterable[Finding], text: str) -> tuple[Finding, ...]:
         candidates = [f for f in candidates if f in anchors or not any(_cuts_into(f, a) for a in anchors)]
     ordered = sorted(
         candidates,
-        key=lambda f: (-(f.end - f.start), _PRIORITY[f.kind], not f.split, f.start),
+        key=lambda f: (-(f.end - f.start), _PRIORITY[f.kind], not f.split, f not in anchors, f.start),
     )
     kept: list[Finding] = []
     for f in ordered:

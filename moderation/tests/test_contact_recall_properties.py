@@ -202,3 +202,85 @@ def test_holes_found_by_the_properties(text: str, detail: str) -> None:
 ])
 def test_what_the_fixes_must_not_flag(text: str) -> None:
     assert scan(text).findings == ()
+
+
+# --- disguised digit runs after a phone word -----------------------------------
+
+_ENGLISH = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_DISGUISES = {
+    "keycaps": lambda d: "".join(c + "\ufe0f\u20e3" for c in d),
+    "fullwidth": lambda d: "".join(chr(0xFF10 + int(c)) for c in d),
+    "arabic-indic": lambda d: "".join(chr(0x0660 + int(c)) for c in d),
+    "devanagari": lambda d: "".join(chr(0x0966 + int(c)) for c in d),
+    "bengali": lambda d: "".join(chr(0x09E6 + int(c)) for c in d),
+    "words": lambda d: " ".join(_ENGLISH[int(c)] for c in d),
+    "spaced": " ".join,
+    "dashed": "-".join,
+    "dotted": ".".join,
+    "look-alikes": lambda d: d.replace("0", "O").replace("1", "l"),
+}
+PHONE_WORDS = st.sampled_from([
+    "my number", "call", "whatsapp", "wa", "text me", "contact", "mob", "cell", "ph", "tel", "WhatsApp me on",
+    "my number is", "call me at", "Tel:",
+])
+DIGIT_RUNS = st.from_regex(r"[0-9]{8,15}", fullmatch=True).filter(lambda d: len(set(d)) > 2)
+
+
+@SETTINGS
+@given(PHONE_WORDS, st.sampled_from(sorted(_DISGUISES)), DIGIT_RUNS, SUFFIXES)
+@example("my number", "keycaps", "1234567890", "")  # the lead's probe: counting, valid nowhere as written
+@example("call", "keycaps", "11122233344", "")
+def test_a_disguised_run_after_a_phone_word_is_found(word: str, disguise: str, digits: str, suffix: str) -> None:
+    if disguise == "look-alikes" and not ({"0", "1"} & set(digits) and set(digits) - {"0", "1"}):
+        return  # needs both a look-alike letter and a real digit
+    written = _DISGUISES[disguise](digits)
+    text = f"{word} {written}{suffix}"
+    start = len(word) + 1
+    covering = [f for f in scan(text).findings
+                if f.kind == "phone" and f.start <= start and start + len(written) <= f.end]
+    assert covering, (text, [(text[f.start:f.end], f.rule) for f in scan(text).findings])
+    (finding,) = covering
+    # A reading that starts with "00" (the run itself or a part of it) is reported as international.
+    assert finding.rule in ("phone.disguised", "phone.disguised_unvalidated", "phone.international"), finding
+    if finding.rule == "phone.disguised_unvalidated":
+        assert finding.value == digits
+
+
+@SETTINGS
+@given(st.sampled_from(["", "order ", "invoice ", "ref ", "total ", "ID "]), DIGIT_RUNS)
+def test_plain_digit_runs_without_a_phone_word_are_never_unvalidated_findings(label: str, digits: str) -> None:
+    """Order and invoice numbers stay untouched unless libphonenumber says they are numbers."""
+    for written in (digits, f"{digits[:4]} {digits[4:8]} {digits[8:]}".strip()):
+        assert not any(f.rule == "phone.disguised_unvalidated" for f in scan(label + written).findings)
+    if label.strip() in ("order", "invoice", "ref", "total"):
+        # Keycaps are folded before the label is read; digit words are evidence
+        # in their own right (nobody spells an order number), so not checked here.
+        assert scan(label + _DISGUISES["keycaps"](digits)).findings == ()
+
+
+def _keycaps(digits: str) -> str:
+    return _DISGUISES["keycaps"](digits)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("call " + _keycaps("11122233344"), "11122233344"),
+    ("mob １１１２２２３３３４４", "11122233344"),
+    ("ph +" + _keycaps("11122233344"), "+11122233344"),
+    ("my number is ٠١٢٣٠١٢٣٠١٢٣", "012301230123"),
+])
+def test_a_disguised_run_valid_nowhere_is_reported_unvalidated(text: str, value: str) -> None:
+    (finding,) = scan(text).findings
+    assert (finding.kind, finding.rule, finding.value) == ("phone", "phone.disguised_unvalidated", value)
+    assert "not a valid number" in finding.reason
+    assert text[finding.end:] == "" and text[finding.start - 1] == " "
+
+
+@pytest.mark.parametrize("text", [
+    "11122233344",  # plain digits, no phone word: an id until libphonenumber says otherwise
+    "order " + _keycaps("11122233344"),
+    "call me about item " + _keycaps("11122233344"),  # a word between: "item" names the digits
+    "my number is " + _keycaps("1234567"),  # seven digits: a code, not a number
+    "call " + _keycaps("99999999999"),  # one repeated digit is a placeholder
+])
+def test_disguised_runs_that_are_not_unvalidated_numbers(text: str) -> None:
+    assert scan(text).findings == ()
