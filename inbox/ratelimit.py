@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import overload
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 __all__ = ["Admission", "RateLimiterUnavailable", "admit_sends", "refund_sends"]
 
@@ -37,8 +40,17 @@ def _key(user_id: int, window: int) -> str:
     return f"inbox:send-rate:{user_id}:{window}"
 
 
-def admit_sends(user_id: int, count: int = 1) -> Admission:
-    """Count `count` sends by `user_id` in the current window and say how many fit."""
+@overload
+def admit_sends(user_id: int, count: int = 1) -> Admission: ...
+@overload
+def admit_sends(user_id: Mapping[int, int]) -> dict[int, Admission]: ...
+
+
+def admit_sends(user_id, count=1):
+    """Count `count` sends by `user_id` in the current window and say how many fit; or, given
+    a mapping {user_id: count} (a writer batch), do that for every user at once."""
+    if isinstance(user_id, Mapping):
+        return _admit_many(user_id)
     limit, length = settings.GIGBOX_SEND_RATE_LIMIT, settings.GIGBOX_SEND_RATE_WINDOW
     now = _now()
     window = int(now // length)
@@ -52,10 +64,39 @@ def admit_sends(user_id: int, count: int = 1) -> Admission:
             total = cache.incr(key, count)
     except Exception as exc:  # the cache is down: fail closed, retryably
         raise RateLimiterUnavailable(str(exc)) from exc
-    before = total - count
-    admitted = max(0, min(count, limit - before))
+    return _admission(total, count, now, window)
+
+
+def _admission(total: int, count: int, now: float, window: int) -> Admission:
+    limit, length = settings.GIGBOX_SEND_RATE_LIMIT, settings.GIGBOX_SEND_RATE_WINDOW
+    admitted = max(0, min(count, limit - (total - count)))
     retry_after = max(1, math.ceil((window + 1) * length - now))
     return Admission(admitted=admitted, retry_after=retry_after, window=window)
+
+
+def _admit_many(counts: Mapping[int, int]) -> dict[int, Admission]:
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache) or len(counts) <= 1:
+        return {user_id: admit_sends(user_id, count) for user_id, count in counts.items()}
+    length = settings.GIGBOX_SEND_RATE_WINDOW
+    now = _now()
+    window = int(now // length)
+    keys = {user_id: backend.make_and_validate_key(_key(user_id, window)) for user_id in counts}
+    try:
+        # Django's RedisCache stores integers as plain Redis integers, so INCRBY works on
+        # its keys; SET NX EX is `cache.add`. All of it in one round trip.
+        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+        for user_id, count in counts.items():
+            pipe.set(keys[user_id], 0, nx=True, ex=length + 5)
+            pipe.incrby(keys[user_id], count)
+        replies = pipe.execute()
+    except Exception as exc:  # the cache is down: fail closed, retryably
+        raise RateLimiterUnavailable(str(exc)) from exc
+    totals = replies[1::2]
+    return {
+        user_id: _admission(int(total), count, now, window)
+        for (user_id, count), total in zip(counts.items(), totals, strict=True)
+    }
 
 
 def refund_sends(user_id: int, admission: Admission) -> None:

@@ -107,6 +107,11 @@ def unavailable_error() -> SendError:
     return SendError("unavailable", "The server could not store the message just now; nothing was stored. Try again.")
 
 
+def overloaded_error() -> SendError:
+    """Past a process's capacity: refused at once, retryable, instead of queueing without end."""
+    return SendError("unavailable", "The server is busy; nothing was stored. Try again in a second.", retry_after=1)
+
+
 @dataclass(frozen=True)
 class AttachmentUpload:
     name: str
@@ -330,14 +335,42 @@ def _write_drafts(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachme
         masked = [message for message in messages if message.findings]
         if masked:
             flag_detected_messages(messages=masked)
-        Conversation.objects.bulk_update(
-            conversations.values(), ["last_seq", "last_hash", "last_message_at", "last_message"]
-        )
-        _update_read_state(messages)
+        _move_heads(list(conversations.values()))
+        _update_read_state(messages, conversations)
     return list(zip(messages, attachments, strict=True))
 
 
-def _update_read_state(messages: Sequence[Message]) -> None:
+# On PostgreSQL the batch's row updates are one UPDATE ... FROM (VALUES ...) each: Django's
+# bulk_update builds a CASE per column per row, and compiling it cost more than the rest of
+# the transaction (docs/benchmarks.md). Other databases (SQLite in development) use the ORM.
+
+
+def _pg_values(rows: Sequence[Sequence[Any]], types: Sequence[str]) -> tuple[str, list[Any]]:
+    """A VALUES list and its parameters; the first row's casts type every column."""
+    first = "(" + ", ".join(f"%s::{kind}" for kind in types) + ")"
+    rest = "(" + ", ".join(["%s"] * len(types)) + ")"
+    return ", ".join([first] + [rest] * (len(rows) - 1)), [value for row in rows for value in row]
+
+
+def _move_heads(conversations: Sequence[Conversation]) -> None:
+    """Store each conversation's new head (last seq, hash, time and message)."""
+    if connection.vendor != "postgresql":
+        Conversation.objects.bulk_update(conversations, ["last_seq", "last_hash", "last_message_at", "last_message"])
+        return
+    values, params = _pg_values(
+        [(c.pk, c.last_seq, c.last_hash, c.last_message_at, c.last_message.pk) for c in conversations],
+        ("bigint", "integer", "varchar", "timestamptz", "bigint"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Conversation._meta.db_table} AS c SET last_seq = v.last_seq, last_hash = v.last_hash, "
+            "last_message_at = v.last_message_at, last_message_id = v.last_message_id "
+            f"FROM (VALUES {values}) AS v(id, last_seq, last_hash, last_message_at, last_message_id) WHERE c.id = v.id",
+            params,
+        )
+
+
+def _update_read_state(messages: Sequence[Message], conversations: dict[int, Conversation]) -> None:
     """Sending implies reading up to one's own message; a new message brings an archived
     thread back to the recipient's inbox."""
     last_sent: dict[tuple[int, int], int] = {}
@@ -346,6 +379,23 @@ def _update_read_state(messages: Sequence[Message]) -> None:
         senders[message.conversation_id].add(message.sender_id)
         if message.sender_id is not None:
             last_sent[(message.conversation_id, message.sender_id)] = message.seq
+    if connection.vendor == "postgresql":
+        rows = [
+            (conversation_id, user_id, last_sent.get((conversation_id, user_id), 0), bool(sender_ids - {user_id}))
+            for conversation_id, sender_ids in senders.items()
+            for user_id in conversations[conversation_id].user_ids()
+        ]
+        values, params = _pg_values(rows, ("bigint", "bigint", "integer", "boolean"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Participant._meta.db_table} AS p SET last_read_seq = GREATEST(p.last_read_seq, v.read_to), "
+                "archived = p.archived AND NOT v.received "
+                f"FROM (VALUES {values}) AS v(conversation_id, user_id, read_to, received) "
+                "WHERE p.conversation_id = v.conversation_id AND p.user_id = v.user_id "
+                "AND (v.read_to > p.last_read_seq OR (v.received AND p.archived))",
+                params,
+            )
+        return
     changed = []
     for participant in Participant.objects.filter(conversation_id__in=senders.keys()):
         read_to = last_sent.get((participant.conversation_id, participant.user_id), 0)
@@ -469,15 +519,19 @@ def _apply_rate_limit(batch: _Batch) -> list[tuple[int, Admission]]:
             continue  # the same message twice in one batch counts once
         seen_keys.add(key)
         by_sender[request.sender.pk].append(i)
-    admissions = []
-    for sender_id, indexes in by_sender.items():
-        try:
-            admission = admit_sends(sender_id, len(indexes))
-        except RateLimiterUnavailable:
-            logger.warning("send rate limiter unavailable; refusing %d sends", len(indexes))
+    if not by_sender:
+        return []
+    try:
+        by_user = admit_sends({sender_id: len(indexes) for sender_id, indexes in by_sender.items()})
+    except RateLimiterUnavailable:
+        logger.warning("send rate limiter unavailable; refusing %d sends", sum(map(len, by_sender.values())))
+        for indexes in by_sender.values():
             for i in indexes:
                 batch.outcomes[i] = unavailable_error()
-            continue
+        return []
+    admissions = []
+    for sender_id, indexes in by_sender.items():
+        admission = by_user[sender_id]
         admissions.append((sender_id, admission))
         for i in indexes[admission.admitted :]:
             batch.outcomes[i] = SendError(
@@ -494,10 +548,26 @@ def _recent_history(batch: _Batch) -> dict[tuple[int, int], list[str]]:
     if not pairs:
         return {}
     since = timezone.now() - HISTORY_WINDOW
+    history: dict[tuple[int, int], list[str]] = defaultdict(list)
+    if connection.vendor == "postgresql":
+        # At most HISTORY_MESSAGES rows per pair, read backwards on the (sender, created_at)
+        # index: a busy conversation's other messages in the window are never fetched.
+        values, params = _pg_values(sorted(pairs), ("bigint", "bigint"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT p.conversation_id, p.sender_id, m.body FROM "
+                f"(VALUES {values}) AS p(conversation_id, sender_id) CROSS JOIN LATERAL ("
+                f"SELECT body, seq FROM {Message._meta.db_table} WHERE sender_id = p.sender_id "
+                "AND conversation_id = p.conversation_id AND kind = %s AND created_at >= %s "
+                "ORDER BY created_at DESC, seq DESC LIMIT %s) AS m ORDER BY m.seq",
+                [*params, Message.Kind.USER, since, HISTORY_MESSAGES],
+            )
+            for conversation_id, sender_id, body in cursor.fetchall():
+                history[(conversation_id, sender_id)].append(body)
+        return history
     query = Q()
     for conversation_id, sender_id in pairs:
         query |= Q(conversation_id=conversation_id, sender_id=sender_id)
-    history: dict[tuple[int, int], list[str]] = defaultdict(list)
     rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by("-seq")
     for conversation_id, sender_id, body in rows.values_list("conversation_id", "sender_id", "body"):
         recent = history[(conversation_id, sender_id)]

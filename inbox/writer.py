@@ -21,7 +21,15 @@ from channels.db import database_sync_to_async
 
 from config import lifecycle
 from inbox.faults import crash_after_commit
-from inbox.services import Outcome, SendRequest, SentMessage, broadcast_message, send_messages, unavailable_error
+from inbox.services import (
+    Outcome,
+    SendRequest,
+    SentMessage,
+    broadcast_message,
+    overloaded_error,
+    send_messages,
+    unavailable_error,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +37,18 @@ __all__ = ["MessageWriter", "get_writer"]
 
 MAX_BATCH = 100
 MAX_WAIT = 0.002  # seconds
+# Sends waiting for a batch beyond which new ones are refused at once with a retryable
+# `unavailable` (retry_after 1 s): about two seconds of work for one process
+# (docs/benchmarks.md). Never a silent drop: every send gets its ack or an error.
+MAX_QUEUED = 2000
 # On shutdown, how long the last batch's pushes may take: a lost live frame is caught up by
 # `sync`, so it must not hold the process (the stage deadline bounds the whole drain anyway).
 DRAIN_BROADCAST_SECONDS = 2.0
 
 
 class MessageWriter:
-    def __init__(self, *, max_batch: int = MAX_BATCH, max_wait: float = MAX_WAIT) -> None:
-        self.max_batch, self.max_wait = max_batch, max_wait
+    def __init__(self, *, max_batch: int = MAX_BATCH, max_wait: float = MAX_WAIT, max_queued: int = MAX_QUEUED) -> None:
+        self.max_batch, self.max_wait, self.max_queued = max_batch, max_wait, max_queued
         self._queue: asyncio.Queue[tuple[SendRequest, asyncio.Future[Outcome]]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
         self._broadcasting: asyncio.Task | None = None
@@ -46,6 +58,8 @@ class MessageWriter:
 
     async def submit(self, request: SendRequest) -> Outcome:
         """Store `request` with whatever else is being sent now; its outcome after commit."""
+        if self._queue.qsize() >= self.max_queued:
+            return overloaded_error()
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run(), name="inbox-writer")
         if self._drain_hook is None:
