@@ -177,6 +177,16 @@ def conversation_state(request: HttpRequest, conversation_id: int) -> JsonRespon
     return _json({"conversation": selectors.serialize_summary(participant)})
 
 
+@require_http_methods(["POST"])
+@api_login_required
+def conversation_unread(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    """Mark unread from the other participant's last message: `{"conversation": summary}`."""
+    conversation = selectors.conversation_for_user(request.user, conversation_id)
+    services.mark_unread(conversation=conversation, user=request.user)
+    participant = selectors.inbox_participant(request.user, conversation_id)
+    return _json({"conversation": selectors.serialize_summary(participant)})
+
+
 @require_http_methods(["POST", "DELETE"])
 @api_login_required
 def block(request: HttpRequest, username: str) -> JsonResponse:

@@ -20,6 +20,7 @@ STATE_ACTIONS: dict[str, tuple[str, bool]] = {
     "unmute": ("muted", False),
 }
 LABELS_ACTION = "labels"
+MARK_UNREAD_ACTION = "mark_unread"
 
 
 class ListFilterForm(forms.Form):
@@ -53,7 +54,7 @@ class SendForm(forms.Form):
 
 
 class StateForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in (*STATE_ACTIONS, LABELS_ACTION)])
+    action = forms.ChoiceField(choices=[(a, a) for a in (*STATE_ACTIONS, LABELS_ACTION, MARK_UNREAD_ACTION)])
     # Comma-separated; inbox.services.update_participant checks each label.
     labels = forms.CharField(max_length=400, required=False)
 

@@ -54,6 +54,7 @@ __all__ = [
     "broadcast_message",
     "get_or_start_conversation",
     "mark_read",
+    "mark_unread",
     "update_participant",
     "block_user",
     "unblock_user",
@@ -832,6 +833,28 @@ def mark_read(*, conversation: Conversation, user, seq: int) -> int:
     if not _blocked_between(user.pk, other_id):
         frames.append((other_id, {"type": "read", "conversation_id": conversation.pk, "user_id": user.pk, "seq": seq}))
     _push_frames(frames)
+    return seq
+
+
+@transaction.atomic
+def mark_unread(*, conversation: Conversation, user) -> int:
+    """"Mark unread": move the user's read mark back to just before the other participant's
+    last message (before the last message when they wrote none: only system messages), never
+    below 0 and never forward. Tells the user's tabs (`unread`); the other participant's
+    "Seen" stays (they did see it). Returns the read mark now stored.
+    """
+    participant = _participant(conversation, user)
+    head = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
+    last_from_other = (
+        Message.objects.filter(conversation_id=conversation.pk, sender_id=conversation.other_user_id(user.pk))
+        .order_by("-seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    seq = min(participant.last_read_seq, max(0, (last_from_other or head) - 1))
+    if Participant.objects.filter(pk=participant.pk, last_read_seq__gt=seq).update(last_read_seq=seq):
+        frame = {"type": "unread", "conversation_id": conversation.pk, "count": head - seq, "total": unread_total(user)}
+        _push_frames([(user.pk, frame)])
     return seq
 
 

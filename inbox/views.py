@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from inbox import selectors, services
 from inbox.forms import (
     LABELS_ACTION,
+    MARK_UNREAD_ACTION,
     STATE_ACTIONS,
     BlockForm,
     ListFilterForm,
@@ -126,13 +127,17 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def state(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    """Star, archive, mute, spam or label the conversation (the user's side only)."""
+    """Star, archive, mute, spam, label or mark unread the conversation (the user's side only)."""
     conversation = _conversation_or_404(request.user, conversation_id)
     form = StateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Unknown action.")
         return _back(request, _thread_url(conversation))
     action = form.cleaned_data["action"]
+    if action == MARK_UNREAD_ACTION:
+        services.mark_unread(conversation=conversation, user=request.user)
+        # To the list, not back to the thread: opening the thread reads it again.
+        return redirect("inbox:index")
     if action == LABELS_ACTION:
         changes = {"labels": form.label_list()}
     else:

@@ -53,6 +53,7 @@ REGISTRY: dict[str, Scoped | Open] = {
     "inbox_api:conversations": Open("the user's own list"),
     "inbox_api:messages": Scoped(lambda w: {"conversation_id": w.conversation.pk}, lambda w: {"conversation_id": MISSING}, secrets=lambda w: ["Here is the sketch"]),
     "inbox_api:state": Scoped(lambda w: {"conversation_id": w.conversation.pk}, lambda w: {"conversation_id": MISSING}, methods=("POST",)),
+    "inbox_api:unread": Scoped(lambda w: {"conversation_id": w.conversation.pk}, lambda w: {"conversation_id": MISSING}, methods=("POST",)),
     "inbox_api:block": Open("usernames are public (seller pages); blocking is one's own setting", lambda w: {"username": "alice"}),
     "inbox_api:report": Scoped(lambda w: {"message_id": w.message.pk}, lambda w: {"message_id": MISSING}, methods=("POST",)),
     "inbox_api:attachment": Scoped(lambda w: {"attachment_id": w.attachment.pk}, lambda w: {"attachment_id": MISSING}, methods=("GET",)),
