@@ -106,6 +106,44 @@ def bare_nine_digit_numbers(n: int, seed: int = 5) -> list[str]:
     return out
 
 
+def generated_recall() -> list[tuple[str, int, int]]:
+    """(label, found, total) for details generated from references, not from the corpus.
+
+    Every region's example mobile (libphonenumber) written E.164, international
+    and national after "call me on"; plain emails after words that used to
+    hide them; keycap-disguised 8-15 digit runs after "my number" (valid
+    somewhere or not).
+    """
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
+    rng = random.Random(11)
+    phones = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        number = phonenumbers.example_number_for_type(region, PhoneNumberType.MOBILE)
+        if number is None or len(phonenumbers.national_significant_number(number)) < 7:
+            continue
+        for fmt in (PhoneNumberFormat.E164, PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.NATIONAL):
+            phones.append(phonenumbers.format_number(number, fmt))
+    locals_ = ["bob.b", "jo.k", "a.b", "sam_99", "k-l", "x+tag", "q"]
+    prefixes = ["Email me at ", "reach me at ", "mail me at ", "my mail is ", "contact - ", "at ", "write to sam at "]
+    emails = [(p, f"{l}@{d}") for p in prefixes for l in locals_ for d in ("example.com", "outlook.com", "x.io", "studio.museum")]
+    keycaps = ["".join(rng.choice("0123456789") for _ in range(rng.randint(8, 15))) for _ in range(300)]
+
+    def covered(text: str, start: int, end: int, kind: str) -> bool:
+        return any(f.kind == kind and f.start <= start and end <= f.end for f in scan(text).findings)
+
+    found_phones = sum(covered("call me on " + w, 11, 11 + len(w), "phone") for w in phones)
+    found_emails = sum(covered(p + e, len(p), len(p) + len(e), "email") for p, e in emails)
+    disguised = ["".join(c + "\ufe0f\u20e3" for c in d) for d in keycaps if len(set(d)) > 1]
+    found_keycaps = sum(covered("my number " + w, 10, 10 + len(w), "phone") for w in disguised)
+    return [
+        ("region mobiles", found_phones, len(phones)),
+        ("emails after words", found_emails, len(emails)),
+        ("keycap runs", found_keycaps, len(disguised)),
+    ]
+
+
 # --- adversarial inputs -------------------------------------------------------
 
 def adversarial(length: int = 10_000) -> dict[str, str]:
@@ -235,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     worst_ms, worst_name = worst_adversarial_ms()
     bare = bare_nine_digit_numbers(2000)
     bare_flagged = sum(scan(m).has_contact for m in bare)
+    generated = generated_recall()
 
     lines = [
         "Contact detector benchmark (.venv/bin/python bench/contact.py), one core, CPU time of the process",
@@ -244,7 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         f"  span coverage    {q['span_coverage']:.4f}   (labelled spans fully covered by findings)",
         f"  bare 9 digits    {bare_flagged / len(bare):.4f}   masked share of {len(bare)} random '612 345 678'-style"
         f" numbers without words (ES/PE mobiles; exposure if such ids appear)",
-        f"speed:",
+        "generated recall (references, not the corpus):",
+        *(f"  {label:<19}{found / total:.4f}   ({found} of {total})" for label, found, total in generated),
+        "speed:",
         f"  dev corpus        {corpus_rate:>9,.0f} msgs/s   goal {GOAL_CORPUS_RATE:,}  ({corpus_rate / GOAL_CORPUS_RATE:.1f}x)",
         f"  ordinary chat     {chat_rate:>9,.0f} msgs/s   goal {GOAL_CHAT_RATE:,}  ({chat_rate / GOAL_CHAT_RATE:.1f}x)"
         f"   [{len(chat)} generated lines, {chat_flagged} flagged]",

@@ -112,7 +112,7 @@ def _spaced_runs(text: str) -> list[Replacement]:
 
 _PLAIN_LOCAL_RE = re.compile(r"[\w.%+-]{1,64}$")
 _PLAIN_DOMAIN_RE = re.compile(r"[\w-]{1,63}(?:\.[\w-]{1,63}){1,5}")
-_MAX_PLAIN_ADDRESSES = 64
+_MAX_AT_SIGNS = 64
 
 
 def plain_address_spans(text: str) -> list[tuple[int, int]]:
@@ -124,7 +124,9 @@ def plain_address_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     at = text.find("@")
-    while at >= 0 and len(spans) < _MAX_PLAIN_ADDRESSES:
+    for _ in range(_MAX_AT_SIGNS):  # the first ones; the email scanner also reads the message as written
+        if at < 0:
+            break
         local = _PLAIN_LOCAL_RE.search(text, max(0, at - 64), at)
         domain = _PLAIN_DOMAIN_RE.match(text, at + 1)
         if local is not None and domain is not None:

@@ -148,6 +148,7 @@ def _ean_checksum_ok(digits: str) -> bool:
 
 
 _NON_DIGITS_RE = re.compile(r"\D+")
+_DECIMAL_COMMA_AFTER_RE = re.compile(r",\d{1,2}(?!\d)")
 _DECIMAL_RE = re.compile(r"\d+[.,]\d{1,2}")
 
 
@@ -335,6 +336,8 @@ def _scan_run(view: PhoneView, text: str, start: int, end: int, has_msg_phone_wo
         return []
     if text[max(0, start - 1):start] == "#" and not view.is_obfuscated(start, end):
         return []  # "#1234567": a reference, not a number to call
+    if _DECIMAL_COMMA_AFTER_RE.match(text, end):
+        return []  # "12.345.678,00": an amount with its cents
     evidence = _evidence(view, text, start, end, has_msg_phone_word)
     level = evidence.level
     if level == "suppress":

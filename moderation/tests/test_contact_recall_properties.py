@@ -199,6 +199,11 @@ def test_holes_found_by_the_properties(text: str, detail: str) -> None:
     "I'm at bob.b's place",
     "npm i react@18.2.0 and docs@v1.2.3",
     "look at @sam.thanks",
+    "number: 12.345.678,00",  # an amount with cents, named or not
+    "call me, total 12.500.000 IDR",
+    "WA group has 12.345.678 members",
+    "reach me on 15.03.2024 or 16.03.2024",
+    "invoice number ５５５０００１１１２２２",
 ])
 def test_what_the_fixes_must_not_flag(text: str) -> None:
     assert scan(text).findings == ()
