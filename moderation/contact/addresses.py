@@ -135,10 +135,12 @@ def plain_address_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _touches(rep: Replacement, spans: list[tuple[int, int]]) -> bool:
+    return any(rep[0] < e and s < rep[1] for s, e in spans)
+
+
 def _outside(reps: list[Replacement], spans: list[tuple[int, int]]) -> list[Replacement]:
-    if not spans:
-        return reps
-    return [r for r in reps if not any(r[0] < e and s < r[1] for s, e in spans)]
+    return [r for r in reps if not _touches(r, spans)] if spans else reps
 
 
 def build_address_view(base: TextView, words: frozenset[str] | None = None) -> AddressView:
@@ -170,7 +172,7 @@ def build_address_view(base: TextView, words: frozenset[str] | None = None) -> A
                 reps.append((m.start(), m.end(), m.group(1) + m.group(2)))
                 kinds.append("join")
     if protected:
-        keep = [not any(r[0] < e and s < r[1] for s, e in protected) for r in reps]
+        keep = [not _touches(r, protected) for r in reps]
         reps = [r for r, k in zip(reps, keep) if k]
         kinds = [kind for kind, k in zip(kinds, keep) if k]
     order = sorted(range(len(reps)), key=lambda k: reps[k][0])
