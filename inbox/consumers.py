@@ -22,7 +22,6 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.consumer import get_handler_name
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -30,7 +29,6 @@ from config import lifecycle
 from config.logging import log_socket_event
 from inbox import presence, selectors, services
 from inbox.chain import format_timestamp
-from inbox.models import Block, Conversation
 from inbox.protocol import MAX_FRAME_BYTES, ProtocolError, parse_client_frame
 from inbox.services import SendError, SendRequest, group_send_safely, unavailable_error
 from inbox.writer import get_writer
@@ -47,7 +45,6 @@ FLOOD_FRAMES, FLOOD_SECONDS = 120, 10.0
 TYPING_INTERVAL = 3.0  # seconds between typing frames per conversation
 ACCESS_CACHE_SECONDS = 60.0
 SESSION_CHECK_SECONDS = 5.0  # re-read the session on a ping at most this often
-SYNC_PAGE, SYNC_MAX_BEHIND = 200, 1000
 ANSWER_WAIT_SECONDS = 2.0  # on shutdown, how long the close waits for a send's answer to go out
 
 
@@ -55,11 +52,7 @@ def presence_group(user_id: int) -> str:
     return f"presence.{user_id}"
 
 
-def _forbidden(conversation_id: int | None = None) -> dict[str, Any]:
-    frame = {"type": "error", "code": "forbidden", "message": "No such conversation."}
-    if conversation_id is not None:
-        frame["conversation_id"] = conversation_id
-    return frame
+_forbidden = selectors.forbidden_frame
 
 
 class InboxConsumer(AsyncWebsocketConsumer):
@@ -275,10 +268,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
     def _db_other_participant(self, conversation_id: int) -> int:
         conversation = selectors.conversation_for_user(self.user, conversation_id)
         other_id = conversation.other_user_id(self.user.pk)
-        blocked = Block.objects.filter(
-            Q(blocker_id=self.user.pk, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=self.user.pk)
-        ).exists()
-        return -other_id if blocked else other_id
+        return -other_id if selectors.is_blocked(self.user.pk, other_id) else other_id
 
     async def _announce_presence(self, *, online: bool, last_seen) -> None:
         frame = presence.presence_frame(
@@ -306,32 +296,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _db_sync(self, cursors: dict[int, int]) -> list[dict[str, Any]]:
-        """One reply per conversation: what is after the cursor, or resync when too far behind."""
-        mine = {
-            c.pk: c
-            for c in Conversation.objects.filter(pk__in=cursors).filter(Q(user_a_id=self.user.pk) | Q(user_b_id=self.user.pk))
-        }
-        replies = []
-        for conversation_id, after in cursors.items():
-            conversation = mine.get(conversation_id)
-            if conversation is None:
-                replies.append(_forbidden(conversation_id))
-            elif conversation.last_seq - after > SYNC_MAX_BEHIND:
-                replies.append(
-                    {"type": "sync.resync", "conversation_id": conversation_id, "last_seq": conversation.last_seq, "reason": "too_far_behind"}
-                )
-            else:
-                messages = selectors.messages_after(self.user, conversation, after, SYNC_PAGE) if after < conversation.last_seq else []
-                replies.append(
-                    {
-                        "type": "sync.result",
-                        "conversation_id": conversation_id,
-                        "messages": [selectors.serialize_message(m, for_user=self.user) for m in messages],
-                        "has_more": bool(messages) and messages[-1].seq < conversation.last_seq,
-                        "last_seq": conversation.last_seq,
-                    }
-                )
-        return replies
+        return selectors.sync_replies(self.user, cursors)
 
     @database_sync_to_async
     def _db_opening_state(self) -> tuple[bool, int]:

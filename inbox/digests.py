@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inbox.models import Message, Participant
-from inbox.presentation import ShownMessage, online_user_ids, shown_message, user_zone
+from inbox.presence import online_ids
+from inbox.presentation import ShownMessage, shown_message, user_zone
 
 MAX_MESSAGES_SHOWN = 20
 
@@ -116,7 +117,7 @@ def send_unread_digests(*, older_than: timedelta = timedelta(minutes=10), now: d
     returns how many emails were sent."""
     cutoff = (now or timezone.now()) - older_than
     candidates = _candidates()
-    online = online_user_ids({participant.user_id for participant in candidates})
+    online = online_ids({participant.user_id for participant in candidates})
     sent = 0
     for participant in candidates:
         if participant.user_id in online:

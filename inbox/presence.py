@@ -8,13 +8,14 @@ long. The socket count decides when the last tab closed (then last_seen_at is st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.cache import cache
 
 from inbox.chain import format_timestamp
 
-__all__ = ["ONLINE_TTL", "is_online", "socket_opened", "socket_alive", "socket_closed", "presence_frame"]
+__all__ = ["ONLINE_TTL", "is_online", "online_ids", "socket_opened", "socket_alive", "socket_closed", "presence_frame"]
 
 ONLINE_TTL = 60  # seconds; clients ping every 25 s
 
@@ -29,6 +30,14 @@ def _sockets_key(user_id: int) -> str:
 
 def is_online(user_id: int) -> bool:
     return cache.get(_online_key(user_id)) is not None
+
+
+def online_ids(user_ids: Iterable[int]) -> set[int]:
+    """Which of these users are online now: one cache round trip for all of them."""
+    keys = {_online_key(user_id): user_id for user_id in user_ids}
+    if not keys:
+        return set()
+    return {keys[key] for key in cache.get_many(list(keys))}
 
 
 def socket_opened(user_id: int) -> bool:

@@ -21,7 +21,7 @@ from moderation.contact import MASK
 
 from inbox import presence, selectors
 from inbox.forms import STATE_ACTIONS
-from inbox.models import Block, Conversation, Message, Participant
+from inbox.models import Conversation, Message
 from inbox.selectors import FILTERS
 from inbox.services import SendError
 
@@ -140,14 +140,6 @@ def _other_names(user, conversations: set[Conversation]) -> dict[int, str]:
     return {cid: people[uid].public_name for cid, uid in other_ids.items() if uid in people}
 
 
-def user_labels(user) -> list[str]:
-    """Every label the user has put on a conversation, sorted, for the filter links."""
-    seen: set[str] = set()
-    for labels in Participant.objects.filter(user_id=user.pk).exclude(labels=[]).values_list("labels", flat=True):
-        seen.update(str(label) for label in labels)
-    return sorted(seen, key=str.casefold)
-
-
 def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     """The list pane: filtered rows (or, for a search, the matching messages), labels and
     the link to the next page."""
@@ -155,7 +147,7 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     context: dict[str, object] = {
         "filters": filters,
         "filter_choices": [(value, FILTER_NAMES[value]) for value in FILTERS],
-        "labels": user_labels(user),
+        "labels": selectors.labels_of(user),
         "list_query": f"?{urlencode(kept)}" if kept else "",  # the list stays filtered in a thread
         "mask": MASK,
         "max_chars": settings.GIGBOX_MESSAGE_MAX_CHARS,
@@ -170,7 +162,7 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
         cursor=filters["cursor"],
         limit=LIST_PAGE_SIZE,
     )
-    online_ids = online_user_ids({p.conversation.other_user_id(user.pk) for p in page.participants})
+    online_ids = presence.online_ids({p.conversation.other_user_id(user.pk) for p in page.participants})
     context["rows"] = [_row(p, online_ids) for p in page.participants]
     context["next_page"] = f"?{urlencode({**kept, 'cursor': page.next_cursor})}" if page.next_cursor else ""
     return context
@@ -245,13 +237,13 @@ def thread_context(user, conversation: Conversation, *, before_seq: int | None, 
     messages, has_more = selectors.history_page(user, conversation, before_seq=before_seq, limit=limit)
     zone = user_zone(user)
     history = [shown_message(message, user, zone) for message in messages]
-    blocked_by_me = Block.objects.filter(blocker_id=user.pk, blocked_id=other_id).exists()
-    blocked = blocked_by_me or Block.objects.filter(blocker_id=other_id, blocked_id=user.pk).exists()
+    blocked_by_me = selectors.has_blocked(user.pk, other_id)
+    blocked = blocked_by_me or selectors.has_blocked(other_id, user.pk)
     return {
         "conversation": conversation,
         "participant": participant,
         "other": other,
-        "other_online": other_id in online_user_ids({other_id}),
+        "other_online": presence.is_online(other_id),
         "other_read_seq": other_side.last_read_seq,
         "about": about_of(conversation),
         "history": history,
@@ -264,11 +256,6 @@ def thread_context(user, conversation: Conversation, *, before_seq: int | None, 
         "blocked_by_me": blocked_by_me,
         "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),
     }
-
-
-def online_user_ids(user_ids: set[int]) -> set[int]:
-    """Which of these users have a live socket now (the consumers keep presence in the cache)."""
-    return {user_id for user_id in user_ids if presence.is_online(user_id)}
 
 
 _SEND_ERRORS = {

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from inbox.chain import format_timestamp
 from inbox.detection import notice_for
-from inbox.models import Attachment, Conversation, Message, Participant
+from inbox.models import Attachment, Block, Conversation, Message, Participant
 
 __all__ = [
     "ConversationNotFound",
@@ -33,11 +33,17 @@ __all__ = [
     "serialize_message",
     "serialize_summary",
     "ack_frame",
+    "forbidden_frame",
+    "is_blocked",
+    "has_blocked",
+    "labels_of",
+    "sync_replies",
 ]
 
 MAX_LABELS = 10
 FILTERS = ("all", "unread", "starred", "archived", "spam", "offers")
 PREVIEW_CHARS = 140
+SYNC_PAGE, SYNC_MAX_BEHIND = 200, 1000  # messages per sync.result; further behind: sync.resync
 
 
 class ConversationNotFound(Exception):
@@ -357,3 +363,63 @@ def search_messages(user, q: str, limit: int = 50) -> list[Message]:
         .order_by("-created_at", "-id")[: max(1, min(limit, 200))]
     )
 
+
+def sync_replies(user, cursors: dict[int, int]) -> list[dict[str, object]]:
+    """The answer to a `sync`: one frame per conversation, in the order asked. What is after
+    the cursor (a page), `sync.resync` when too far behind, `forbidden` when not the user's."""
+    mine = {
+        c.pk: c
+        for c in Conversation.objects.filter(pk__in=cursors).filter(Q(user_a_id=user.pk) | Q(user_b_id=user.pk))
+    }
+    replies: list[dict[str, object]] = []
+    for conversation_id, after in cursors.items():
+        conversation = mine.get(conversation_id)
+        if conversation is None:
+            replies.append(forbidden_frame(conversation_id))
+        elif conversation.last_seq - after > SYNC_MAX_BEHIND:
+            replies.append(
+                {"type": "sync.resync", "conversation_id": conversation_id, "last_seq": conversation.last_seq, "reason": "too_far_behind"}
+            )
+        else:
+            messages = messages_after(user, conversation, after, SYNC_PAGE) if after < conversation.last_seq else []
+            replies.append(
+                {
+                    "type": "sync.result",
+                    "conversation_id": conversation_id,
+                    "messages": [serialize_message(m, for_user=user) for m in messages],
+                    "has_more": bool(messages) and messages[-1].seq < conversation.last_seq,
+                    "last_seq": conversation.last_seq,
+                }
+            )
+    return replies
+
+
+def forbidden_frame(conversation_id: int | None = None) -> dict[str, object]:
+    """The socket's answer for a conversation that is missing or not the user's (the same)."""
+    frame: dict[str, object] = {"type": "error", "code": "forbidden", "message": "No such conversation."}
+    if conversation_id is not None:
+        frame["conversation_id"] = conversation_id
+    return frame
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+def is_blocked(first_id: int, second_id: int) -> bool:
+    """Whether either of the two has blocked the other (nothing passes between them then)."""
+    return Block.objects.filter(
+        Q(blocker_id=first_id, blocked_id=second_id) | Q(blocker_id=second_id, blocked_id=first_id)
+    ).exists()
+
+
+def has_blocked(blocker_id: int, blocked_id: int) -> bool:
+    """Whether `blocker_id` blocked `blocked_id` (one way: who may unblock)."""
+    return Block.objects.filter(blocker_id=blocker_id, blocked_id=blocked_id).exists()
+
+
+def labels_of(user) -> list[str]:
+    """Every label the user has put on a conversation, sorted, for the filter links."""
+    seen: set[str] = set()
+    for labels in Participant.objects.filter(user_id=user.pk).exclude(labels=[]).values_list("labels", flat=True):
+        seen.update(str(label) for label in labels)
+    return sorted(seen, key=str.casefold)

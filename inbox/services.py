@@ -38,7 +38,7 @@ from inbox.detection import detect_contact, name_has_contact
 from inbox.files import clean_file_name, detect_content_type
 from inbox.models import Attachment, Block, Conversation, Message, Participant, attachment_upload_to
 from inbox.ratelimit import Admission, RateLimiterUnavailable, admit_sends, refund_sends
-from inbox.selectors import MAX_LABELS, SUMMARY_RELATED, ack_frame, message_object, serialize_summary, unread_total
+from inbox.selectors import MAX_LABELS, SUMMARY_RELATED, ack_frame, is_blocked, message_object, serialize_summary, unread_total
 from marketplace.models import Order
 
 logger = logging.getLogger(__name__)
@@ -749,9 +749,7 @@ def disconnect_session(session_key: str, code: int) -> None:
 
 
 def _blocked_between(first_id: int, second_id: int) -> bool:
-    return Block.objects.filter(
-        Q(blocker_id=first_id, blocked_id=second_id) | Q(blocker_id=second_id, blocked_id=first_id)
-    ).exists()
+    return is_blocked(first_id, second_id)
 
 
 def _summary_for(conversation: Conversation, user_id: int) -> dict[str, Any]:
