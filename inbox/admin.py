@@ -36,12 +36,25 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdmin):
-    # The list shows the delivered (masked) text; originals are for audited staff views.
-    list_display = ("id", "conversation_id", "seq", "kind", "sender", "delivered_body", "created_at")
+    """Delivered (masked) text and what kind of contact detail was found by which rule, never
+    more: the original text and the findings' `value` and `reason` hold the unmasked contact
+    details. Those are for the audited reveal page in moderation and the dispute case file,
+    which write a StaffAccess row first."""
+
+    list_display = ("id", "conversation_id", "seq", "kind", "sender", "delivered_body", "finding_summary", "created_at")
     list_select_related = ("sender",)
     list_filter = ("kind",)
-    exclude = ("body",)
+    # An allow-list: a field added to Message later stays hidden until it is added here.
+    fields = ("conversation", "seq", "kind", "sender", "client_id", "delivered_body", "finding_summary", "created_at", "prev_hash", "hash")
+    readonly_fields = fields
     inlines = [AttachmentInline]
+
+    @admin.display(description="Found")
+    def finding_summary(self, message: Message) -> str:
+        """'phone (phone_number), email (plain_email)': kinds and rules, no values."""
+        return ", ".join(
+            f"{finding.get('kind', '?')} ({finding.get('rule', '?')})" for finding in message.findings if isinstance(finding, dict)
+        ) or "-"
 
 
 @admin.register(Conversation)
