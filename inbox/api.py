@@ -220,6 +220,15 @@ def report(request: HttpRequest, message_id: int) -> JsonResponse:
     return _json({"reported": True}, 201)
 
 
+def _record_staff_download(staff, item) -> None:
+    """A StaffAccess row, like every staff read of conversation evidence."""
+    from moderation.services import record_staff_access  # moderation builds on the inbox, not the reverse
+
+    record_staff_access(
+        staff=staff, action="other", reason="attachment download", message=item.message, reference=f"attachment:{item.pk}"
+    )
+
+
 @require_http_methods(["GET"])
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """The file, to participants and staff only, always as a download of the detected type."""
@@ -228,6 +237,8 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     item = selectors.attachment_for_user(request.user, attachment_id)
     if item is None:
         raise Http404("No such file.")
+    if request.user.pk not in item.conversation.user_ids():
+        _record_staff_download(request.user, item)  # staff, not a party: logged before the bytes go out
     response = FileResponse(item.file.open("rb"), content_type=item.content_type or "application/octet-stream")
     response["Content-Disposition"] = content_disposition(item.name)
     response["X-Content-Type-Options"] = "nosniff"
