@@ -166,7 +166,7 @@ def main() -> int:
             print(common.table(["page", "size", f"wall ms (median of {runs})", "CPU ms (median)", "SQL queries", "status"], rows))
             print()
             print("CPU ms: this process's CPU time for the request (PostgreSQL's own time is in wall ms only).")
-    print("wall ms: the whole request through Django's test client (middleware, view, template),")
+            print("wall ms: the whole request through Django's test client (middleware, view, template),")
             print("in this process, PostgreSQL on loopback; lists show 30 conversations a page, threads 50 messages.")
             print(f"whole run: {time.monotonic() - began:.0f} s; load average now {open('/proc/loadavg').read().split()[:3]}")
     finally:

@@ -380,14 +380,14 @@ class Row:
             base_cpu = base.server_cpu / base.result["delivered"] * 1e6
             ratio = f"{cpu_us / base_cpu:.2f}x cpu"
         return [
-            self.label, f"{r['delivered']}/{r['offered']}", str(r["lost"] + r["unanswered"]), str(r["duplicated"]),
+            self.label, f"{r['delivered']}/{r['offered']}", str(r["lost"]), str(r["unanswered"]), str(r["duplicated"]),
             str(r["refused"]), f"{rate:,.0f}",
             *(f"{common.percentile(lat, p):.1f}" for p in (50, 95, 99)), f"{max(lat) if lat else float('nan'):.1f}",
             f"{cpu_us:,.0f}", f"{self.threads[0]:.1f} / {self.threads[1]:.1f}", f"{self.client_cpu:.1f}", ratio,
         ]
 
 
-HEADERS = ["phase", "delivered/offered", "lost", "dup", "refused", "msg/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
+HEADERS = ["phase", "delivered/offered", "acked not delivered", "unanswered at slot end", "dup", "refused", "msg/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
            "server CPU µs/msg", "loop / other threads CPU s", "client CPU s", "vs relay"]
 
 
@@ -589,7 +589,9 @@ def main() -> int:
         print(common.table(HEADERS, [row.cells(baseline) for row in rows]))
         print()
         print("msg/s: delivered / (last delivery - phase start); latency: first send -> the peer's message.new;")
-        print("lost: acknowledged but never delivered, or never answered; refused: ended with a non-retryable error;")
+        print("acked not delivered: acknowledged, no message.new to the peer by the end of the phase's slot;")
+        print("unanswered at slot end: still queued (late, not lost: the database check below counts what was stored);")
+        print("refused: ended with a non-retryable error. Backlog left by one phase slows the next ones.")
         print("server CPU: utime+stime of the server process(es) over the phase (including its drain) / delivered.")
         print(f"client errors (retryable ones were retried with the same client_id): {all_errors}")
         if args.only in (None, "gigbox"):
