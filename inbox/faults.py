@@ -6,7 +6,8 @@ where a client must resend with the same client_id and be answered from the data
 
     GIGBOX_FAULT_AFTER_COMMIT=0.05   each committed batch: a 5 % chance to die
     GIGBOX_FAULT_AFTER_COMMIT=3      die after the 3rd committed batch
-    GIGBOX_FAULT_SEED=1234           seed for the chance (default: the process id)
+    GIGBOX_FAULT_SEED=1234           seed for the chance, mixed with the process id (a restarted
+                                     process must not replay the same crash at the same batch)
 
 Unset or empty (production, every other test): `crash_after_commit` returns at once.
 """
@@ -35,7 +36,7 @@ def crash_after_commit(stored: int) -> None:
     _committed_batches += 1
     if "." in setting:
         if _chance is None:
-            _chance = random.Random(int(os.environ.get("GIGBOX_FAULT_SEED") or os.getpid()))
+            _chance = random.Random(f"{os.environ.get('GIGBOX_FAULT_SEED', '')}:{os.getpid()}")
         die = _chance.random() < float(setting)
     else:
         die = _committed_batches >= int(setting)

@@ -30,6 +30,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/faults" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.faults)
+            item.add_marker(pytest.mark.timeout(600))  # many trials; each one is bounded anyway
 
 
 def require(condition: bool, reason: str) -> None:

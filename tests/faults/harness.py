@@ -195,12 +195,19 @@ class Cluster:
             server.wait_ready()
         return self
 
-    def ensure_all_up(self) -> None:
-        for server in self.servers:
-            if not server.alive:
-                server.start(wait=False)
-        for server in self.servers:
-            server.wait_ready()
+    def ensure_all_up(self, attempts: int = 5) -> None:
+        """Start whatever died (a fault may take a process down again while it starts)."""
+        for attempt in range(attempts):
+            for server in self.servers:
+                if not server.alive:
+                    server.start(wait=False)
+            try:
+                for server in self.servers:
+                    server.wait_ready()
+                return
+            except RuntimeError:
+                if attempt == attempts - 1:
+                    raise
 
     def ws_urls(self) -> list[str]:
         return [server.ws_url for server in self.servers]

@@ -34,11 +34,11 @@ def test_kill_9_during_a_send_burst_loses_and_duplicates_nothing(make_cluster, f
 
 
 def test_a_crash_between_commit_and_ack_is_answered_from_the_database_on_resend(make_cluster, fault_run, seed):
-    # Each process dies after a random 1 in 25 of its committed batches, before acking them.
-    cluster = make_cluster(count=2, extra_env={"GIGBOX_FAULT_AFTER_COMMIT": "0.04", "GIGBOX_FAULT_SEED": str(seed)})
+    # Each process dies after a random 1 in 33 of its committed batches, before acking them.
+    cluster = make_cluster(count=2, extra_env={"GIGBOX_FAULT_AFTER_COMMIT": "0.03", "GIGBOX_FAULT_SEED": str(seed)})
     run = fault_run("crash_after_commit")
     crashes = 0
-    for _ in range(trials("crash_after_commit", 12)):
+    for _ in range(trials("crash_after_commit", 6)):
         cluster.ensure_all_up()
         tabs = run.tabs(cluster.ws_urls)
         crash_times: list[float] = []
