@@ -121,9 +121,10 @@ CACHES = cache_config(REDIS_URL)
 
 AUTH_USER_MODEL = "marketplace.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: lockouts before any password check
+    # Django's and allauth's backends, refusing suspended accounts (Django admin's login too).
+    "moderation.auth.NotSuspendedModelBackend",
+    "moderation.auth.NotSuspendedAllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

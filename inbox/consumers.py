@@ -304,12 +304,14 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _db_session_of_closed_account(self) -> bool:
-        """True when the session names a user who exists but is deactivated (4403, not 4401)."""
+        """True when the session names a user who exists but is deactivated or suspended
+        (4403, not 4401): the login backends load neither (moderation.auth)."""
         session = self.scope.get("session")
         user_id = session.get(SESSION_KEY) if session is not None else None
         if user_id is None:
             return False
-        return get_user_model().objects.filter(pk=user_id, is_active=False).exists()
+        user = get_user_model().objects.filter(pk=user_id).first()
+        return user is not None and (not user.is_active or services.is_account_suspended(user))
 
     @database_sync_to_async
     def _db_session_problem(self) -> int | None:

@@ -2,6 +2,9 @@
 
 allauth asks the account adapter's `pre_login` before every login (password, email code,
 after a confirmation link); a suspended user gets the "suspended until ..." page instead.
+Django admin's login form does not ask the adapter: the authentication backends below
+(settings.AUTHENTICATION_BACKENDS) refuse a suspended user themselves, on every login form
+and on every request of a session that survived the suspension (`get_user`).
 Sessions that already exist are deleted when the suspension starts
 (moderation.services._end_sessions), and open sockets are closed with 4403.
 
@@ -12,13 +15,15 @@ other browsers keep theirs.
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from inbox.services import disconnect_session, is_account_suspended
 from moderation.notices import format_until
 
-__all__ = ["AccountAdapter"]
+__all__ = ["AccountAdapter", "NotSuspendedModelBackend", "NotSuspendedAllauthBackend"]
 
 CLOSE_LOGGED_OUT = 4401
 
@@ -38,3 +43,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.session.session_key:
             disconnect_session(request.session.session_key, CLOSE_LOGGED_OUT)
         super().logout(request)
+
+
+class _RefusesSuspended:
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and not is_account_suspended(user)  # type: ignore[misc]
+
+
+class NotSuspendedModelBackend(_RefusesSuspended, ModelBackend):
+    """Django's ModelBackend (username and password: Django admin's login), refusing suspended users."""
+
+
+class NotSuspendedAllauthBackend(_RefusesSuspended, AuthenticationBackend):
+    """allauth's backend (username or email). A suspended user with the right password is
+    still handed to allauth (its stash), whose login then asks `pre_login`: the suspended page."""

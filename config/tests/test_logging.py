@@ -60,7 +60,7 @@ def test_an_odd_request_id_is_replaced_not_trusted():
 @pytest.mark.django_db
 def test_the_user_id_is_logged_when_the_request_looked_the_user_up(client, captured, django_user_model):
     alice = django_user_model.objects.create_user(username="alice", email="alice@example.com", password="x" * 12)
-    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(alice, backend="moderation.auth.NotSuspendedModelBackend")
     client.get("/")
     [entry] = [e for e in lines(captured) if e["logger"] == "gigbox.request"]
     assert entry["user_id"] == alice.pk
@@ -91,7 +91,7 @@ def test_a_message_with_a_phone_number_is_not_logged(client, captured, django_us
 
     alice, bob = SellerFactory(username="alice"), UserFactory(username="bob")
     conversation = services.get_or_start_conversation(starter=bob, other=alice)
-    client.force_login(bob, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(bob, backend="moderation.auth.NotSuspendedModelBackend")
     body = f"call me on {PHONE} or mail {EMAIL}"
     response = client.post(
         f"/api/inbox/conversations/{conversation.pk}/messages/",

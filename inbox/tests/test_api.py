@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(user, *, csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="moderation.auth.NotSuspendedModelBackend")
     return client
 
 

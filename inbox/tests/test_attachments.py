@@ -108,7 +108,7 @@ def attachment(conversation, bob, send):
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="moderation.auth.NotSuspendedModelBackend")
     return client
 
 

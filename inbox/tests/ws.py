@@ -14,7 +14,7 @@ from inbox.protocol import validate_server_frame
 
 ORIGIN = b"http://127.0.0.1"
 # The backend a test login names (force_login): it must be one of AUTHENTICATION_BACKENDS.
-LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOGIN_BACKEND = "moderation.auth.NotSuspendedModelBackend"
 
 
 def session_cookie(user) -> str:

@@ -151,7 +151,7 @@ SCOPED = sorted((name, method) for name, spec in REGISTRY.items() if isinstance(
 def test_an_outsider_gets_the_not_found_answer(world, name, method):
     spec = REGISTRY[name]
     client = Client()
-    client.force_login(world.charlie, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.charlie, backend="moderation.auth.NotSuspendedModelBackend")
     real_url, missing_url = reverse(name, kwargs=spec.real(world)), reverse(name, kwargs=spec.missing(world))
     real, missing = request(client, method, real_url), request(client, method, missing_url)
     assert real == missing, f"{method} {real_url}: {real[0]} {real[1][:300]!r} vs missing {missing[0]} {missing[1][:300]!r}"
@@ -164,7 +164,7 @@ def test_an_outsider_gets_the_not_found_answer(world, name, method):
 @pytest.mark.parametrize("name", sorted(n for n, s in REGISTRY.items() if isinstance(s, Open)))
 def test_unscoped_urls_answer_an_outsider_without_a_server_error(world, name):
     client = Client()
-    client.force_login(world.charlie, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world.charlie, backend="moderation.auth.NotSuspendedModelBackend")
     response = client.get(reverse(name, kwargs=REGISTRY[name].kwargs(world)))
     assert response.status_code < 500
     for secret in ("Here is the sketch", "not what we agreed", "Repeated spam", world.order.reference):
@@ -198,7 +198,7 @@ def test_the_wrong_staff_group_learns_nothing_from_admin_object_urls(world):
     mismatches = []
     for who, method, real_url, missing_url in _admin_urls(world):
         client = Client()
-        client.force_login(getattr(world, who), backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(getattr(world, who), backend="moderation.auth.NotSuspendedModelBackend")
         real, missing = request(client, method, real_url), request(client, method, missing_url)
         if real[0] == 200 or real[0] != missing[0]:
             mismatches.append((who, method, real_url, real[0], missing[0]))

@@ -125,7 +125,7 @@ async def test_a_consumer_exception_gives_no_traceback_to_the_client(w, monkeypa
 def test_error_pages_are_generic(w, path, settings):
     settings.DEBUG = False
     client = Client()
-    client.force_login(w.charlie, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(w.charlie, backend="moderation.auth.NotSuspendedModelBackend")
     response = client.get(path)
     assert response.status_code == 404
     for leak in (b"Traceback", b"Django", b"urlpatterns", str(w.alice.pk).encode() + b"\"", b"DEBUG"):
@@ -141,7 +141,7 @@ def test_a_500_page_is_generic(w, settings, monkeypatch):
 
     monkeypatch.setattr(views, "inbox_context", explode)
     client = Client(raise_request_exception=False)
-    client.force_login(w.bob, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(w.bob, backend="moderation.auth.NotSuspendedModelBackend")
     response = client.get("/inbox/")
     assert response.status_code == 500
     assert b"secret detail" not in response.content and b"Traceback" not in response.content and b"4242" not in response.content
