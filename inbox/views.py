@@ -107,7 +107,7 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
         messages.error(request, "The form was incomplete; please try again.")
         return redirect(_thread_url(conversation))
     try:
-        services.send_message(
+        sent = services.send_message(
             conversation=conversation,
             sender=request.user,
             body=form.cleaned_data["body"],
@@ -121,7 +121,11 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
         # Nothing is lost: the draft comes back in the composer with the reason above it.
         request.session[DRAFT_SESSION_KEY.format(conversation.pk)] = form.cleaned_data["body"]
         messages.error(request, send_error_text(error, length=len(form.cleaned_data["body"])))
-    return redirect(_thread_url(conversation) + "#composer")
+        return redirect(_thread_url(conversation) + "#composer")
+    if sent.ack["masked"] and sent.ack["notice"]:
+        # The sender learns what the other side sees, and why, as the socket's ack tells them.
+        messages.warning(request, sent.ack["notice"])
+    return redirect(_thread_url(conversation) + f"#m{sent.ack['seq']}")
 
 
 @login_required

@@ -32,9 +32,12 @@ def url(name: str, **kwargs) -> str:
 def test_the_form_sends_and_redirects_to_the_thread(as_bob, conversation, bob):
     response = as_bob.post(url("send", conversation_id=conversation.pk), {"body": "Hi Alice", "client_id": uuid.uuid4().hex})
     assert response.status_code == 302
-    assert response["Location"] == url("thread", conversation_id=conversation.pk) + "#composer"
     message = Message.objects.get(conversation=conversation)
+    assert response["Location"] == url("thread", conversation_id=conversation.pk) + f"#m{message.seq}"
     assert (message.sender, message.delivered_body) == (bob, "Hi Alice")
+    page = as_bob.get(response["Location"]).content.decode()
+    assert f'id="m{message.seq}"' in page
+    assert "We hid" not in page
 
 
 def test_a_double_submit_of_the_same_page_sends_once(as_bob, conversation):
@@ -76,6 +79,14 @@ def test_a_masked_message_keeps_the_original_out_of_the_page(as_bob, conversatio
     page = response.content.decode()
     assert "555 0198" not in page
     assert "contact details hidden" in page
+    # The sender is told what was hidden and why (the ack's notice), at the message itself.
+    message = Message.objects.get(conversation=conversation)
+    assert response.redirect_chain[-1][0].endswith(f"#m{message.seq}")
+    assert [(m.level_tag, m.message) for m in response.context["messages"]] == [
+        ("warning", "We hid a phone number: sharing contact details is against the rules. "
+         "Keep talking and paying on Gigbox, where your order is protected.")
+    ]
+    assert "We hid a phone number" in page
 
 
 # State ---------------------------------------------------------------------------------
