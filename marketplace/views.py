@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from marketplace import selectors, services
@@ -199,8 +200,21 @@ def _order_page(request: HttpRequest, order: Order, status: int = 200, **forms) 
         "revision_form": forms.get("revision_form") or RevisionForm(),
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "can": {action.name.lower(): action in actions for action in Action},
+        "thread_url": _order_thread_url(order, request.user),
     }
     return render(request, "marketplace/order_detail.html", context, status=status)
+
+
+def _order_thread_url(order: Order, user) -> str | None:
+    """The order's own inbox thread, for its two parties, once the inbox has opened it.
+
+    Read through the reverse one-to-one (`Order.conversation`), so the marketplace needs no
+    import from the inbox above it; a missing thread reads as None (the accessor raises an
+    AttributeError subclass)."""
+    conversation = getattr(order, "conversation", None)
+    if conversation is None or user.pk not in (order.buyer_id, order.seller_id):
+        return None
+    return reverse("inbox:thread", kwargs={"conversation_id": conversation.pk})
 
 
 @login_required

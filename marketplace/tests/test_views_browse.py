@@ -103,6 +103,31 @@ def test_seller_page_shows_profile_and_active_gigs_only(client, gig, alice):
     assert "Secret paused gig" not in html
 
 
+def test_the_seller_page_lets_a_buyer_start_a_conversation_without_a_gig(client, gig, alice, bob):
+    from inbox.models import Conversation
+
+    client.force_login(bob)
+    page = client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
+    assert 'action="/inbox/start/alice/"' in page and "Contact seller" in page
+    response = client.post("/inbox/start/alice/")
+    conversation = Conversation.objects.get()
+    assert response["Location"] == f"/inbox/{conversation.pk}/#composer"
+    assert set(conversation.user_ids()) == {alice.pk, bob.pk} and conversation.gig is None
+
+
+def test_the_seller_page_has_no_contact_button_for_the_seller_herself(client, gig, alice):
+    client.force_login(alice)
+    page = client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
+    assert "Contact seller" not in page and "/inbox/start/" not in page
+    assert "Edit profile" in page
+
+
+def test_the_seller_page_asks_a_visitor_to_log_in_to_contact(client, gig, alice):
+    page = client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
+    assert "Log in to contact" in page and "/inbox/start/" not in page
+    assert "?next=/sellers/alice/" in page
+
+
 @pytest.mark.parametrize("username", ["bob", "nobody"])
 def test_seller_page_is_404_for_non_sellers(client, bob, username):
     assert client.get(reverse("marketplace:seller", args=[username])).status_code == 404
