@@ -144,6 +144,9 @@ ERROR_CODES = frozenset(
         "invalid_attachment",
     }
 )
+# HTTP only (inbox/api.py): over the socket a missing or foreign conversation is `forbidden`
+# and an anonymous socket is closed with 4401, so a frame never carries these.
+HTTP_ERROR_CODES = frozenset({"not_found", "unauthenticated"})
 
 
 def _type_ok(value: object, expected: type) -> bool:
@@ -186,14 +189,17 @@ def _check(value: object, spec: Any, path: str) -> None:
         raise ValueError(f"{path}: expected {spec.__name__}, got {type(value).__name__}")
 
 
-def validate_server_frame(frame: Mapping[str, Any]) -> None:
-    """Raise ValueError naming the first way `frame` departs from docs/protocol.md."""
+def validate_server_frame(frame: Mapping[str, Any], *, over_http: bool = False) -> None:
+    """Raise ValueError naming the first way `frame` departs from docs/protocol.md.
+
+    `over_http` for the JSON API's error bodies, which may also carry HTTP_ERROR_CODES."""
     frame = dict(frame)
     kind = frame.pop("type", None)
     if kind not in SERVER_FRAMES:
         raise ValueError(f"unknown server frame type {kind!r}")
     _check(frame, SERVER_FRAMES[kind], kind)
-    if kind == "error" and frame["code"] not in ERROR_CODES:
+    codes = ERROR_CODES | HTTP_ERROR_CODES if over_http else ERROR_CODES
+    if kind == "error" and frame["code"] not in codes:
         raise ValueError(f"unknown error code {frame['code']!r}")
     json.dumps(frame)  # must survive the wire
 

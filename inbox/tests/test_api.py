@@ -33,6 +33,15 @@ def test_it_requires_a_session(conversation):
     for url in ["/api/inbox/conversations/", messages_url(conversation.pk)]:
         response = Client().get(url)
         assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+        validate_server_frame(response.json(), over_http=True)
+
+
+def test_the_http_only_error_codes_are_not_socket_frames():
+    for code in ("not_found", "unauthenticated"):
+        frame = {"type": "error", "code": code, "message": "x"}
+        validate_server_frame(frame, over_http=True)
+        with pytest.raises(ValueError, match="unknown error code"):
+            validate_server_frame(frame)
 
 
 def test_the_list_shows_summaries_newest_first(conversation, alice, bob, charlie, send):
@@ -136,6 +145,8 @@ def test_an_outsider_gets_the_same_404_as_for_a_missing_conversation(conversatio
             responses.append(post_json(client, url, body) if method == "post" else client.get(url))
         assert responses[0].status_code == responses[1].status_code == 404
         assert responses[0].content == responses[1].content
+        assert responses[0].json()["code"] == "not_found"
+        validate_server_frame(responses[0].json(), over_http=True)
     assert not Message.objects.exists()
     assert not Participant.objects.filter(user=charlie).exists()
 
