@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
@@ -119,14 +120,10 @@ def conversation_messages(request: HttpRequest, conversation_id: int) -> JsonRes
     )
 
 
-def _send_arguments(request: HttpRequest) -> tuple[str, str, list[services.AttachmentUpload]]:
-    """(client_id, body, attachments) from a JSON body or a multipart form with files."""
+def _send_arguments(request: HttpRequest) -> tuple[str, str, list[UploadedFile]]:
+    """(client_id, body, uploaded files) from a JSON body or a multipart form with files."""
     if request.content_type == "multipart/form-data":
-        uploads = [
-            services.AttachmentUpload(name=f.name or "", content=f.read())
-            for f in request.FILES.getlist("files")
-        ]
-        return request.POST.get("client_id", ""), request.POST.get("body", ""), uploads
+        return request.POST.get("client_id", ""), request.POST.get("body", ""), request.FILES.getlist("files")
     data = _read_json(request)
     client_id, body = data.get("client_id", ""), data.get("body")
     if not isinstance(client_id, str) or not isinstance(body, str):
@@ -142,8 +139,9 @@ def _send(request: HttpRequest, conversation) -> JsonResponse:
     if not 8 <= len(client_id) <= 64:
         return _bad_request("client_id: expected 8 to 64 characters.")
     try:
+        attachments = [services.read_upload(upload) for upload in uploads]  # size checked before reading
         sent = services.send_message(
-            conversation=conversation, sender=request.user, body=body, client_id=client_id, attachments=uploads
+            conversation=conversation, sender=request.user, body=body, client_id=client_id, attachments=attachments
         )
     except services.SendError as error:
         return _error(error, client_id=client_id)

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -213,7 +214,7 @@ def check_attachment(upload: AttachmentUpload) -> _CheckedFile:
     if not name:
         raise SendError("invalid_attachment", "The file needs a name.")
     if len(upload.content) > limit:
-        raise SendError("invalid_attachment", f"{name} is over {limit // (1024 * 1024)} MB.", limit=limit)
+        raise _oversize_error(name)
     if not upload.content:
         raise SendError("invalid_attachment", f"{name} is empty.")
     content_type = detect_content_type(upload.content, name)
@@ -225,6 +226,20 @@ def check_attachment(upload: AttachmentUpload) -> _CheckedFile:
     if name_has_contact(name):
         raise SendError("invalid_attachment", "The file name contains contact details: rename the file.")
     return _CheckedFile(name, upload.content, content_type, hashlib.sha256(upload.content).hexdigest())
+
+
+def _oversize_error(name: str) -> SendError:
+    limit = settings.GIGBOX_ATTACHMENT_MAX_BYTES
+    return SendError("invalid_attachment", f"{name} is over {limit // (1024 * 1024)} MB.", limit=limit)
+
+
+def read_upload(upload: UploadedFile) -> AttachmentUpload:
+    """An uploaded file (HTML form, API) in memory, refused by its size before it is read:
+    a file over the limit waits in Django's temporary file and is never loaded. The other
+    checks (and the size again) are check_attachment's, on the send path."""
+    if upload.size is not None and upload.size > settings.GIGBOX_ATTACHMENT_MAX_BYTES:
+        raise _oversize_error(clean_file_name(upload.name or "") or "The file")
+    return AttachmentUpload(name=upload.name or "", content=upload.read())
 
 
 # The batch write -----------------------------------------------------------------------------

@@ -112,10 +112,7 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
             sender=request.user,
             body=form.cleaned_data["body"],
             client_id=form.cleaned_data["client_id"],
-            attachments=[
-                services.AttachmentUpload(name=upload.name or "", content=upload.read())
-                for upload in request.FILES.getlist("files")
-            ],
+            attachments=[services.read_upload(upload) for upload in request.FILES.getlist("files")],
         )
     except services.SendError as error:
         # Nothing is lost: the draft comes back in the composer with the reason above it.

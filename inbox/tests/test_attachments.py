@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from inbox.files import content_disposition, detect_content_type
 from inbox.models import Attachment, Message
-from inbox.services import AttachmentUpload, SendError
+from inbox.protocol import validate_server_frame
+from inbox.services import AttachmentUpload, SendError, read_upload
 from inbox.verification import verify_conversation
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +86,48 @@ def test_the_size_limit_is_a_setting(conversation, bob, send, settings):
     with pytest.raises(SendError) as info:
         send(conversation, bob, "too big", attachments=[AttachmentUpload("b.txt", b"a" * 1025)])
     assert info.value.code == "invalid_attachment" and info.value.extra["limit"] == 1024
+
+
+def test_the_default_limit_is_25_mb(settings):
+    assert settings.GIGBOX_ATTACHMENT_MAX_BYTES == 25 * 1024 * 1024
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read():
+    class HugeUpload:  # what Django hands over for a 2 GB file: on disk, with its size known
+        name, size = "footage.zip", 2 * 1024**3
+
+        def read(self) -> bytes:
+            raise AssertionError("read into memory before the size check")
+
+    with pytest.raises(SendError) as info:
+        read_upload(HugeUpload())
+    assert (info.value.code, info.value.message) == ("invalid_attachment", "footage.zip is over 25 MB.")
+
+
+def stored_files(settings) -> list[Path]:
+    return [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+
+
+@pytest.mark.parametrize("via", ["api", "form"])
+def test_an_over_limit_upload_gets_the_clear_error_and_stores_nothing(conversation, bob, settings, via):
+    settings.GIGBOX_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    client = Client()
+    client.force_login(bob, backend="moderation.auth.NotSuspendedModelBackend")
+    big = SimpleUploadedFile("big.txt", b"a" * (1024 * 1024 + 1), content_type="text/plain")
+    form = {"client_id": "http-key-too-big", "body": "the brief", "files": [big]}
+    if via == "api":
+        response = client.post(f"/api/inbox/conversations/{conversation.pk}/messages/", form)
+        assert response.status_code == 400
+        body = response.json()
+        assert (body["code"], body["message"], body["limit"]) == ("invalid_attachment", "big.txt is over 1 MB.", 1024 * 1024)
+        validate_server_frame(body, over_http=True)
+    else:
+        response = client.post(f"/inbox/{conversation.pk}/send/", form, follow=True)
+        page = response.content.decode()
+        assert "big.txt is over 1 MB." in page
+        assert response.context["send_form"]["body"].value() == "the brief"  # the draft is kept
+    assert not Message.objects.exists() and not Attachment.objects.exists()
+    assert stored_files(settings) == []
 
 
 def test_a_failed_write_leaves_no_file_behind(conversation, bob, send, monkeypatch, settings):
