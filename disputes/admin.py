@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from disputes import selectors, services
 from disputes.casefile import build_case_file
 from disputes.export import ExportRefused, build_export, encode_document, export_key
-from disputes.forms import ExportForm, NoteForm, ResolveForm
+from disputes.forms import CaseFileReasonForm, ExportForm, NoteForm, ResolveForm
 from disputes.models import Dispute
 from disputes.views import file_download
 
@@ -75,12 +75,14 @@ class DisputeAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(require_GET(view))
 
         return [
+            path("<int:pk>/open/", self.admin_site.admin_view(self.open_view), name="disputes_dispute_open"),
             path("<int:pk>/assign/", post(self.assign_view), name="disputes_dispute_assign"),
             path("<int:pk>/note/", post(self.note_view), name="disputes_dispute_note"),
             path("<int:pk>/resolve/", post(self.resolve_view), name="disputes_dispute_resolve"),
             path("<int:pk>/export/", post(self.export_view), name="disputes_dispute_export"),
             path("<int:pk>/attachments/<int:attachment_pk>/", get(self.attachment_view), name="disputes_dispute_attachment"),
             path("<int:pk>/evidence/<int:entry_pk>/", get(self.evidence_file_view), name="disputes_dispute_evidence"),
+            path("<int:pk>/deliveries/<int:delivery_pk>/", get(self.delivery_file_view), name="disputes_dispute_delivery"),
             *super().get_urls(),
         ]
 
@@ -102,13 +104,36 @@ class DisputeAdmin(admin.ModelAdmin):
 
     # The case file -------------------------------------------------------------------------------
 
+    @staticmethod
+    def _reason_key(dispute: Dispute) -> str:
+        return f"disputes:case_file_reason:{dispute.pk}"
+
+    def open_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The reviewer's reason, asked before the first opening of this case file in the
+        login session; kept in the session and logged with every opening after it."""
+        dispute = self._dispute(request, pk, "view_dispute")
+        form = CaseFileReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            request.session[self._reason_key(dispute)] = form.cleaned_data["reason"].strip()
+            return self._back(dispute)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "dispute": dispute,
+            "title": f"Dispute #{dispute.pk}: why do you open the case file?", "form": form,
+        }
+        return TemplateResponse(request, "admin/disputes/dispute/case_file_reason.html", context, status=400 if form.errors else 200)
+
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
         if request.method != "GET":  # nothing is edited here: every change has its own action
             return HttpResponseNotAllowed(["GET"])
         dispute = self._dispute(request, object_id, "view_dispute")
+        reason = request.session.get(self._reason_key(dispute))
+        if not reason:
+            return HttpResponseRedirect(reverse("admin:disputes_dispute_open", args=[dispute.pk]))
         conversations = selectors.case_conversations(dispute.order)
         # The read is logged before anything of it is read for display.
-        services.record_case_file_access(dispute=dispute, staff=request.user, conversations=[c for _, c in conversations])
+        services.record_case_file_access(
+            dispute=dispute, staff=request.user, conversations=[c for _, c in conversations], reason=reason
+        )
         case = build_case_file(dispute, conversations)
         user = request.user
         context = {
@@ -117,6 +142,7 @@ class DisputeAdmin(admin.ModelAdmin):
             "title": f"Dispute #{dispute.pk}: case file",
             "subtitle": dispute.order.reference,
             "case": case,
+            "access_reason": reason,
             "dispute": dispute,
             "order": dispute.order,
             "can_change": dispute.is_open and user.has_perm("disputes.change_dispute"),
@@ -160,6 +186,12 @@ class DisputeAdmin(admin.ModelAdmin):
             messages.error(request, f"Not resolved: {errors}")
             return self._back(dispute)
         data = form.cleaned_data
+        if not data["confirmed"]:
+            try:  # the terms are checked before the confirmation page shows them
+                services.outcome_terms(data["resolution"], data["refund_percent"], data["extra_days"], outcome_field="resolution")
+            except ValidationError as error:
+                return self._refused(request, dispute, error)
+            return self._confirm_resolution(request, dispute, form)
         try:
             services.resolve_dispute(
                 dispute=dispute, reviewer=request.user, resolution=data["resolution"], note=data["note"],
@@ -169,6 +201,19 @@ class DisputeAdmin(admin.ModelAdmin):
             return self._refused(request, dispute, error)
         messages.success(request, f"Dispute #{dispute.pk} resolved: both parties have been told.")
         return self._back(dispute)
+
+    def _confirm_resolution(self, request: HttpRequest, dispute: Dispute, form: ResolveForm) -> HttpResponse:
+        """The confirmation step: what the decision does, and the same data to post again."""
+        data = form.cleaned_data
+        confirm = ResolveForm(initial={**data, "confirmed": True})
+        for field in confirm.fields.values():
+            field.widget = field.hidden_widget()
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "dispute": dispute, "order": dispute.order,
+            "title": f"Resolve dispute #{dispute.pk}?", "form": confirm, "data": data,
+            "resolution_label": dict(form.fields["resolution"].choices)[data["resolution"]],
+        }
+        return TemplateResponse(request, "admin/disputes/dispute/confirm_resolution.html", context)
 
     def export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The signed JSON log or its printable page; the reviewer's reason is logged first."""
@@ -204,3 +249,10 @@ class DisputeAdmin(admin.ModelAdmin):
         entry = selectors.case_entry_file(dispute=dispute, entry_pk=entry_pk)
         services.record_file_access(dispute=dispute, staff=request.user, conversation=None, name=entry.file_name)
         return file_download(entry.file, entry.file_name, entry.content_type, entry.file_size)
+
+    def delivery_file_view(self, request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
+        dispute = self._dispute(request, pk, "view_dispute")
+        delivery = selectors.case_delivery_file(dispute=dispute, delivery_pk=delivery_pk)
+        name = delivery.file_name or "delivery"
+        services.record_file_access(dispute=dispute, staff=request.user, conversation=None, name=f"{name} (delivery)")
+        return file_download(delivery.file, name, delivery.content_type, None)

@@ -1,6 +1,6 @@
 """The reviewer's case file: everything about a dispute in one page (admin).
 
-The order's timeline; both conversations of the pair in one chronological list, each
+The order's timeline, requirements and deliveries; both conversations of the pair in one chronological list, each
 message's original text (findings highlighted) beside what the other side received; the
 dispute's statements and evidence; staff notes; moderation flags and strikes of both parties;
 and the hash-chain check of each conversation. User text is escaped here: highlights are
@@ -24,7 +24,7 @@ from disputes import selectors
 from disputes.models import Dispute, DisputeEntry, DisputeNote
 from inbox.models import Attachment, Conversation, Message
 from inbox.verification import verify_conversation
-from marketplace.models import OrderEvent
+from marketplace.models import Delivery, OrderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,8 @@ class ChainCheck:
 class CaseFile:
     dispute: Dispute
     events: list[OrderEvent]
+    requirements: str  # what the buyer asked for (Order.requirements)
+    deliveries: list[Delivery]  # what the seller delivered, oldest first
     conversations: list[tuple[str, Conversation]]
     messages: list[CaseMessage]
     chain_checks: list[ChainCheck]
@@ -161,6 +163,8 @@ def build_case_file(dispute: Dispute, conversations: list[tuple[str, Conversatio
     return CaseFile(
         dispute=dispute,
         events=list(order.events.select_related("actor")),
+        requirements=order.requirements,
+        deliveries=list(order.deliveries.order_by("created_at", "pk")),
         conversations=conversations,
         messages=_case_messages(conversations),
         chain_checks=[ChainCheck(label, c, verify_conversation(c)) for label, c in conversations],

@@ -48,18 +48,29 @@ class OpenDisputeForm(NoColonMixin, forms.Form):
     file = _file_field()
 
 
+class CaseFileReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you open this case file?", max_length=500,
+        help_text="Kept in the staff access log with your name for every opening in this session, "
+        "e.g. \"assigned to me: deciding the refund\".",
+    )
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(label="Internal note (staff only)", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.ChoiceField(choices=Outcome.choices)
+    # An empty first choice: the reviewer picks a decision, none is preselected.
+    resolution = forms.ChoiceField(choices=[("", "Choose a decision…"), *Outcome.choices])
     refund_percent = forms.IntegerField(label="Refund % (partial refund)", min_value=1, max_value=99, required=False)
     extra_days = forms.IntegerField(label="Extra days (more time)", min_value=1, max_value=30, required=False)
     note = forms.CharField(
         label="Note to both parties", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Posted as a system message in the order's conversation.",
     )
+    # Set by the confirmation page: the first POST only shows what the decision will do.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ExportForm(forms.Form):

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from disputes.models import Dispute, DisputeEntry
 from inbox.models import Attachment, Conversation
-from marketplace.models import Order, User
+from marketplace.models import Delivery, Order, User
 
 __all__ = [
     "party_order",
@@ -20,6 +20,7 @@ __all__ = [
     "entry_file_for_party",
     "case_conversations",
     "case_attachment",
+    "case_delivery_file",
     "case_entry_file",
 ]
 
@@ -77,6 +78,14 @@ def case_attachment(*, dispute: Dispute, attachment_pk: int) -> Attachment:
     if attachment is None:
         raise Http404("No such file.")
     return attachment
+
+
+def case_delivery_file(*, dispute: Dispute, delivery_pk: int) -> Delivery:
+    """A file the seller delivered on the dispute's order, else Http404."""
+    delivery = Delivery.objects.filter(pk=delivery_pk, order_id=dispute.order_id).exclude(file="").first()
+    if delivery is None:
+        raise Http404("No such file.")
+    return delivery
 
 
 def case_entry_file(*, dispute: Dispute, entry_pk: int) -> DisputeEntry:

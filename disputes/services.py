@@ -45,7 +45,7 @@ CENT = Decimal("0.01")
 # Parties -------------------------------------------------------------------------------------
 
 
-def _outcome_terms(
+def outcome_terms(
     outcome: str, refund_percent: int | None, extra_days: int | None, *, outcome_field: str
 ) -> tuple[int | None, int | None]:
     """The percentage and days that go with `outcome` (and only with it), or ValidationError.
@@ -112,7 +112,7 @@ def open_dispute(
 ) -> Dispute:
     """Put the order on hold ("disputed") and file the opener's case; the other side is told
     in the order's conversation."""
-    refund_percent, extra_days = _outcome_terms(
+    refund_percent, extra_days = outcome_terms(
         requested_outcome, refund_percent, extra_days, outcome_field="requested_outcome"
     )
     # Locked and checked first: the status recorded is the one the step leaves from, and a
@@ -163,8 +163,11 @@ def add_evidence(*, dispute: Dispute, author: User, body: str, upload: Attachmen
 
 
 def _check_reviewer(user: User, permission: str) -> None:
-    """Active staff holding `disputes.<permission>` (the Dispute reviewers group has it)."""
-    if not (user.is_active and user.is_staff and user.has_perm(f"disputes.{permission}")):
+    """Active, not suspended staff holding `disputes.<permission>` (the Dispute reviewers
+    group has it). Suspended: a staff session may outlive the suspension."""
+    from moderation.services import is_active_staff
+
+    if not (is_active_staff(user) and user.has_perm(f"disputes.{permission}")):
         raise PermissionDenied("Only dispute reviewers can do that.")
 
 
@@ -244,7 +247,7 @@ def resolve_dispute(
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Write a note for both parties: it explains the decision."})
-    terms = _outcome_terms(resolution, refund_percent, extra_days, outcome_field="resolution")
+    terms = outcome_terms(resolution, refund_percent, extra_days, outcome_field="resolution")
     now = timezone.now()
     locked.status, locked.resolution, locked.resolution_note = Dispute.Status.RESOLVED, resolution, note
     locked.refund_percent, locked.extra_days = terms
@@ -276,11 +279,14 @@ def _record(*, staff: User, action: str, reason: str, conversations: Sequence[Co
 
 
 @transaction.atomic
-def record_case_file_access(*, dispute: Dispute, staff: User, conversations: Sequence[Conversation]) -> list:
-    """Log the opening of the case file: one row per conversation shown (before showing it)."""
+def record_case_file_access(*, dispute: Dispute, staff: User, conversations: Sequence[Conversation], reason: str) -> list:
+    """Log the opening of the case file with the reviewer's own reason: one row per
+    conversation shown (before showing it)."""
     _check_reviewer(staff, "view_dispute")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why you open this case file (it is kept in the access log)."})
     return _record(
-        staff=staff, action="case_file", reason=f"dispute #{dispute.pk} case file",
+        staff=staff, action="case_file", reason=f"dispute #{dispute.pk} case file: {reason.strip()}",
         conversations=conversations, reference=f"dispute:{dispute.pk}",
     )
 

@@ -67,7 +67,7 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
     def _model_perm(self, request: HttpRequest, action: str) -> bool:
         """The group permission itself (has_change_permission is False for the page)."""
         opts = self.opts
-        return request.user.is_active and request.user.is_staff and request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+        return services.is_active_staff(request.user) and request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
 
     def _object_url(self, obj) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])

@@ -56,6 +56,7 @@ __all__ = [
     "file_appeal",
     "decide_appeal",
     "expire_sanctions",
+    "is_active_staff",
 ]
 
 NEIGHBOURS = 3  # messages before the flagged one kept in its snapshot
@@ -159,11 +160,12 @@ def record_staff_access(
 ) -> StaffAccess:
     """Write who read what and why, before the protected data is shown.
 
-    Refuses an empty reason and anyone who is not active staff (ValidationError): a read
-    with no row must not happen, so callers record first and show afterwards.
+    Refuses an empty reason and anyone who is not active staff or is suspended
+    (ValidationError): a read with no row must not happen, so callers record first and show
+    afterwards.
     """
-    if not (staff.is_active and staff.is_staff):
-        raise ValidationError("Only active staff members can read protected data.")
+    if not is_active_staff(staff):
+        raise ValidationError("Only active staff members who are not suspended can read protected data.")
     access = StaffAccess(
         staff=staff,
         action=action,
@@ -196,9 +198,15 @@ def _now() -> datetime:
     return timezone.now()
 
 
+def is_active_staff(user) -> bool:
+    """Active, staff and not suspended: a staff session may outlive a suspension (a session
+    engine whose sessions _end_sessions cannot delete), so every staff check asks this."""
+    return user.is_active and user.is_staff and not inbox_services.is_account_suspended(user)
+
+
 def _require(moderator, permission: str) -> None:
     """The services check permissions too: admin pages are not the only way in."""
-    if not (moderator.is_active and moderator.is_staff and moderator.has_perm(permission)):
+    if not (is_active_staff(moderator) and moderator.has_perm(permission)):
         raise PermissionDenied(f"{moderator} lacks {permission}.")
 
 
@@ -419,8 +427,11 @@ DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contr
 
 
 def _end_sessions(user_id: int) -> None:
-    """Log the user out everywhere. The login backends refuse a suspended user on every
-    request anyway (moderation.auth); this also removes the rows."""
+    """Log the user out everywhere: delete their sessions. Only database-backed session
+    engines can be searched; with any other engine a session outlives the suspension until
+    something else refuses it: the staff services refuse suspended users themselves
+    (is_active_staff), and the login backends of moderation.auth, where they are the
+    configured AUTHENTICATION_BACKENDS, turn such a session anonymous on its next request."""
     if settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
         return
     from importlib import import_module

@@ -77,23 +77,29 @@ def test_notes_are_never_shown_to_the_parties(client, rita, bob, dispute):
 # Resolve --------------------------------------------------------------------------------------------
 
 
-def test_a_reviewer_resolves_with_a_partial_refund(client, rita, dispute, order_conversation):
+def test_a_reviewer_resolves_with_a_partial_refund_after_a_confirmation_step(client, rita, dispute, order_conversation):
     client.force_login(rita)
-    response = _post(
-        client, "resolve", dispute,
-        {"resolution": "partial_refund", "refund_percent": "20", "note": "Half the work was usable."},
-    )
+    data = {"resolution": "partial_refund", "refund_percent": "20", "note": "Half the work <b>was</b> usable."}
+
+    confirmation = _post(client, "resolve", dispute, data)
+
+    assert confirmation.status_code == 200 and b'data-confirm-resolution="partial_refund"' in confirmation.content
+    assert b"20%" in confirmation.content and b"Half the work &lt;b&gt;was&lt;/b&gt; usable." in confirmation.content
+    assert Dispute.objects.get(pk=dispute.pk).is_open  # nothing decided yet
+    assert b'name="confirmed" value="True"' in confirmation.content
+    response = _post(client, "resolve", dispute, {**data, "confirmed": "True"})
     assert response.status_code == 302
     order = Order.objects.get(pk=dispute.order_id)
     assert (order.status, str(order.refunded_amount)) == (Order.Status.COMPLETED, "5.00")
     last = order_conversation.messages.order_by("-seq").first()
-    assert "Half the work was usable." in last.body
+    assert "Half the work <b>was</b> usable." in last.body
 
 
 def test_a_bad_resolution_form_changes_nothing_and_says_why(client, rita, dispute):
     client.force_login(rita)
     response = _post(client, "resolve", dispute, {"resolution": "partial_refund", "note": "x"}, )
     assert response.status_code == 302
+    _post(client, "open", dispute, {"reason": "Deciding."})  # the case file asks once per session
     page = client.get(response["Location"]).content.decode()
     assert "percentage" in page
     dispute.refresh_from_db()
@@ -103,8 +109,17 @@ def test_a_bad_resolution_form_changes_nothing_and_says_why(client, rita, disput
 @pytest.mark.parametrize("who", PERSONAS_REFUSED)
 def test_others_cannot_resolve(client, dispute, who, request):
     client.force_login(request.getfixturevalue(who))
-    assert _post(client, "resolve", dispute, {"resolution": "refund", "note": "x"}).status_code == 403
+    assert _post(client, "resolve", dispute, {"resolution": "refund", "note": "x", "confirmed": "True"}).status_code == 403
     assert Dispute.objects.get(pk=dispute.pk).is_open
+
+
+def test_the_resolve_form_preselects_no_decision(client, rita, dispute):
+    client.force_login(rita)
+    _post(client, "open", dispute, {"reason": "Deciding."})
+    page = client.get(reverse("admin:disputes_dispute_change", args=[dispute.pk])).content.decode()
+    assert '<option value="" selected>Choose a decision…</option>' in page
+    response = _post(client, "resolve", dispute, {"resolution": "", "note": "x", "confirmed": "True"})
+    assert response.status_code == 302 and Dispute.objects.get(pk=dispute.pk).is_open
 
 
 def test_non_staff_are_sent_to_the_admin_login_for_every_action(client, bob, dispute, order_conversation):
@@ -175,6 +190,7 @@ def test_with_debug_off_and_no_key_exports_are_refused_with_a_clear_message(clie
     client.force_login(rita)
     response = _post(client, "export", dispute, _export_data(order_conversation))
     assert response.status_code == 302
+    _post(client, "open", dispute, {"reason": "Deciding."})  # the case file asks once per session
     page = client.get(response["Location"]).content.decode()
     assert "Exports are switched off" in page
     assert not StaffAccess.objects.filter(action="export").exists()

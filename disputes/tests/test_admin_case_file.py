@@ -17,6 +17,15 @@ def _url(dispute) -> str:
     return reverse("admin:disputes_dispute_change", args=[dispute.pk])
 
 
+REASON = "Assigned to me: deciding the refund"
+
+
+def open_case(client, dispute, reason: str = REASON):
+    """Give the reason (asked once per login session), then open the case file."""
+    client.post(reverse("admin:disputes_dispute_open", args=[dispute.pk]), {"reason": reason})
+    return client.get(_url(dispute))
+
+
 @pytest.fixture
 def general_conversation(alice, bob):
     conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice)
@@ -29,23 +38,52 @@ def general_conversation(alice, bob):
 
 def test_a_reviewer_opens_the_case_file_and_it_is_logged(client, rita, dispute, order_conversation, general_conversation):
     client.force_login(rita)
-    response = client.get(_url(dispute))
+    response = open_case(client, dispute)
     assert response.status_code == 200
     rows = StaffAccess.objects.filter(staff=rita, action="case_file")
     assert {row.conversation_id for row in rows} == {order_conversation.pk, general_conversation.pk}
-    assert {row.reason for row in rows} == {f"dispute #{dispute.pk} case file"}
+    assert {row.reason for row in rows} == {f"dispute #{dispute.pk} case file: {REASON}"}
+
+
+def test_the_first_opening_in_a_session_asks_for_a_reason_and_logs_nothing_before(client, rita, dispute, order_conversation):
+    client.force_login(rita)
+    open_url = reverse("admin:disputes_dispute_open", args=[dispute.pk])
+
+    first = client.get(_url(dispute))
+    assert first.status_code == 302 and first["Location"] == open_url
+    form = client.get(open_url)
+    assert form.status_code == 200 and b'name="reason"' in form.content and b"+49 151" not in form.content
+    refused = client.post(open_url, {"reason": "   "})
+    assert refused.status_code == 400 and client.get(_url(dispute)).status_code == 302
+    assert not StaffAccess.objects.exists()
+
+    assert client.post(open_url, {"reason": "Checking <b>the</b> phone number"})["Location"] == _url(dispute)
+    page = client.get(_url(dispute))
+    assert page.status_code == 200 and b"Checking &lt;b&gt;the&lt;/b&gt; phone number" in page.content
+    client.get(_url(dispute))  # later openings in the session reuse the reason, and are logged again
+    assert list(StaffAccess.objects.values_list("reason", flat=True)) == [
+        f"dispute #{dispute.pk} case file: Checking <b>the</b> phone number"
+    ] * 2
+
+
+def test_the_reason_is_asked_again_in_a_new_login_session(client, rita, dispute, order_conversation):
+    client.force_login(rita)
+    open_case(client, dispute)
+    client.logout()
+    client.force_login(rita)
+    assert client.get(_url(dispute)).status_code == 302
 
 
 def test_each_opening_is_logged_again(client, rita, dispute, order_conversation):
     client.force_login(rita)
-    client.get(_url(dispute))
+    open_case(client, dispute)
     client.get(_url(dispute))
     assert StaffAccess.objects.filter(staff=rita, action="case_file").count() == 2
 
 
 def test_it_shows_both_conversations_in_time_order(client, rita, dispute, order_conversation, general_conversation):
     client.force_login(rita)
-    html = client.get(_url(dispute)).content.decode()
+    html = open_case(client, dispute).content.decode()
     first = html.index("The logo is not what we agreed")  # the statement section comes first
     assert first > 0
     # Chronological: the order's messages, the dispute system message, then the general one.
@@ -57,7 +95,7 @@ def test_it_shows_both_conversations_in_time_order(client, rita, dispute, order_
 
 def test_originals_and_delivered_text_side_by_side_with_findings_highlighted(client, rita, dispute, order_conversation):
     client.force_login(rita)
-    html = client.get(_url(dispute)).content.decode()
+    html = open_case(client, dispute).content.decode()
     assert '<mark class="finding" title="phone:' in html
     assert ">+49 151 23456789</mark>" in html
     assert "Call me on [contact hidden] and we sort it out." in html
@@ -65,7 +103,7 @@ def test_originals_and_delivered_text_side_by_side_with_findings_highlighted(cli
 
 def test_user_text_is_escaped_everywhere(client, rita, dispute, order_conversation, general_conversation):
     client.force_login(rita)
-    html = client.get(_url(dispute)).content.decode()
+    html = open_case(client, dispute).content.decode()
     assert "<script>x()</script>" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
 
@@ -76,14 +114,14 @@ def test_a_highlighted_finding_cannot_inject_markup(client, rita, dispute, alice
         client_id=uuid.uuid4().hex,
     )
     client.force_login(rita)
-    html = client.get(_url(dispute)).content.decode()
+    html = open_case(client, dispute).content.decode()
     assert "<img src=x" not in html and "<i>call</i>" not in html
     assert "&lt;img src=x onerror=y&gt;" in html
 
 
 def test_it_shows_the_chain_check(client, rita, dispute, order_conversation):
     client.force_login(rita)
-    html = client.get(_url(dispute)).content.decode()
+    html = open_case(client, dispute).content.decode()
     assert 'data-chain="ok"' in html and 'data-chain="broken"' not in html
 
 
@@ -93,14 +131,14 @@ def test_a_tampered_conversation_shows_as_broken(client, rita, dispute, order_co
     message = Message.objects.get(conversation=order_conversation, seq=2)
     tamper("UPDATE inbox_message SET body = %s WHERE id = %s", ["edited later", message.pk])
     client.force_login(rita)
-    html = client.get(_url(dispute)).content.decode()
+    html = open_case(client, dispute).content.decode()
     assert 'data-chain="broken"' in html and "BROKEN at seq 2" in html
 
 
 def test_it_shows_the_order_timeline_notes_and_flags(client, rita, dispute, order_conversation):
     services.add_dispute_note(dispute=dispute, author=rita, body="Check seq 2 <phone>.")
     client.force_login(rita)
-    html = client.get(_url(dispute)).content.decode()
+    html = open_case(client, dispute).content.decode()
     assert "Dispute opened" in html  # the timeline
     assert "Check seq 2 &lt;phone&gt;." in html  # notes, escaped
     assert "Flags (1)" in html and "alice, Contact detector" in html
@@ -117,6 +155,7 @@ def test_the_case_file_is_not_an_edit_form(client, rita, dispute):
 def test_other_staff_get_403_and_no_row(client, dispute, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get(_url(dispute)).status_code == 403
+    assert client.post(reverse("admin:disputes_dispute_open", args=[dispute.pk]), {"reason": "Curious."}).status_code == 403
     assert client.get(reverse("admin:disputes_dispute_changelist")).status_code == 403
     assert not StaffAccess.objects.exists()
 
@@ -159,6 +198,55 @@ def test_it_shows_the_strikes_of_both_parties(client, rita, mo, alice, charlie, 
             created_at=now, expires_at=now + timedelta(days=90),
         )
     client.force_login(rita)
-    html = client.get(_url(dispute)).content.decode()
+    html = open_case(client, dispute).content.decode()
     assert "Strikes (1)" in html and "alice, Sharing contact details" in html
     assert "charlie" not in html  # not a party
+
+
+def test_it_shows_the_requirements_and_the_deliveries_with_a_logged_download(client, rita, dispute, order, png_bytes):
+    from django.core.files.base import ContentFile
+
+    from marketplace.models import Delivery, Order
+
+    Order.objects.filter(pk=order.pk).update(requirements="A <b>blue</b> logo, SVG source included.")
+    delivery = Delivery(order=order, note="Here is the logo & the <i>source</i>.", file_name="logo.png", content_type="image/png")
+    delivery.file.save("logo.png", ContentFile(png_bytes), save=False)
+    delivery.save()
+    Delivery.objects.create(order=order, note="Second try, no file.")
+    client.force_login(rita)
+
+    html = open_case(client, dispute).content.decode()
+
+    assert "A &lt;b&gt;blue&lt;/b&gt; logo, SVG source included." in html
+    assert "Here is the logo &amp; the &lt;i&gt;source&lt;/i&gt;." in html and "Second try, no file." in html
+    assert "Deliveries (2)" in html
+    url = reverse("admin:disputes_dispute_delivery", args=[dispute.pk, delivery.pk])
+    assert f'href="{url}"' in html
+    before = StaffAccess.objects.count()
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes
+    assert "attachment;" in response["Content-Disposition"] and response["X-Content-Type-Options"] == "nosniff"
+    assert StaffAccess.objects.count() == before + 1
+    row = StaffAccess.objects.order_by("-id").first()
+    assert (row.staff, row.action, row.reference) == (rita, "case_file", f"dispute:{dispute.pk}") and "logo.png" in row.reason
+
+
+def test_a_delivery_file_is_refused_to_other_staff_and_404_for_another_order(client, rita, mo, dispute, png_bytes):
+    from django.core.files.base import ContentFile
+
+    from disputes.tests.conftest import order_in
+    from marketplace.models import Delivery, Order
+
+    other_order = order_in(Order.Status.DELIVERED, seller=dispute.order.seller, buyer=dispute.order.buyer)
+    foreign = Delivery(order=other_order, note="Other order.", file_name="x.png", content_type="image/png")
+    foreign.file.save("x.png", ContentFile(png_bytes), save=False)
+    foreign.save()
+    own = Delivery(order=dispute.order, note="Logo.", file_name="y.png", content_type="image/png")
+    own.file.save("y.png", ContentFile(png_bytes), save=False)
+    own.save()
+
+    client.force_login(rita)
+    assert client.get(reverse("admin:disputes_dispute_delivery", args=[dispute.pk, foreign.pk])).status_code == 404
+    client.force_login(mo)
+    assert client.get(reverse("admin:disputes_dispute_delivery", args=[dispute.pk, own.pk])).status_code == 403
+    assert not StaffAccess.objects.exists()

@@ -42,11 +42,17 @@ def test_moderators_cannot_take_disputes(dispute, mo):
 
 
 def test_case_file_access_writes_one_row_per_conversation(dispute, rita, order_conversation):
-    rows = services.record_case_file_access(dispute=dispute, staff=rita, conversations=[order_conversation])
+    rows = services.record_case_file_access(dispute=dispute, staff=rita, conversations=[order_conversation], reason=" Deciding. ")
     assert len(rows) == 1
     row = StaffAccess.objects.get()
     assert (row.staff, row.action, row.conversation, row.reference) == (rita, "case_file", order_conversation, f"dispute:{dispute.pk}")
-    assert row.reason == f"dispute #{dispute.pk} case file"
+    assert row.reason == f"dispute #{dispute.pk} case file: Deciding."
+
+
+def test_opening_a_case_file_needs_a_reason(dispute, rita, order_conversation):
+    with pytest.raises(ValidationError, match="why"):
+        services.record_case_file_access(dispute=dispute, staff=rita, conversations=[order_conversation], reason=" ")
+    assert not StaffAccess.objects.exists()
 
 
 def test_an_export_needs_a_reason(dispute, rita, order_conversation):

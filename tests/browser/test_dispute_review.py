@@ -85,11 +85,20 @@ def test_a_reviewer_opens_the_case_file_and_resolves_the_dispute(live_daphne, pa
     with_session(page.context, live_daphne, case["rita"])
 
     page.goto(f"{live_daphne.url}/admin/disputes/dispute/{dispute.pk}/change/")
+    # The first opening in the session asks why; nothing is logged before the reason is given.
+    reason_form = page.locator("#case-file-reason-form")
+    expect(reason_form).to_be_visible()
+    assert not StaffAccess.objects.filter(staff=case["rita"]).exists()
+    reason_form.get_by_label("Why do you open this case file?").fill("Assigned to me: deciding the refund")
+    reason_form.get_by_role("button", name="Open the case file").click()
     expect(page.get_by_role("heading", name=re.compile(rf"Dispute #{dispute.pk} · {order.reference}"))).to_be_visible()
     expect(page.locator("mark.finding")).to_have_text("+49 151 23456789")
     expect(page.locator("td.delivered", has_text="[contact hidden]")).to_be_visible()
     expect(page.locator('[data-chain="ok"]')).to_be_visible()
-    assert StaffAccess.objects.filter(staff=case["rita"], action="case_file", reference=f"dispute:{dispute.pk}").exists()
+    assert StaffAccess.objects.filter(
+        staff=case["rita"], action="case_file", reference=f"dispute:{dispute.pk}",
+        reason=f"dispute #{dispute.pk} case file: Assigned to me: deciding the refund",
+    ).exists()
     shoot(page, "dispute-case-file")
 
     page.get_by_role("button", name="Assign to me").click()
@@ -100,6 +109,9 @@ def test_a_reviewer_opens_the_case_file_and_resolves_the_dispute(live_daphne, pa
     form.get_by_label("Refund % (partial refund)").fill("30")
     form.get_by_label("Note to both parties").fill("Half of the work was usable; 30% goes back to bob.")
     form.get_by_role("button", name="Resolve dispute").click()
+    # The confirmation step says what the decision does; nothing is decided before it.
+    expect(page.locator('[data-confirm-resolution="partial_refund"]')).to_contain_text("30%")
+    page.get_by_role("button", name=f"Confirm: resolve dispute #{dispute.pk}").click()
     expect(page.get_by_text(f"Dispute #{dispute.pk} resolved: both parties have been told.")).to_be_visible()
     expect(page.locator('[data-dispute-status="resolved"]')).to_be_visible()
 
