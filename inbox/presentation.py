@@ -23,7 +23,7 @@ from inbox import presence, selectors
 from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
 from inbox.selectors import FILTERS
-from inbox.services import SendError
+from inbox.services import SendError, is_system_account
 
 LIST_PAGE_SIZE = 30
 SEARCH_HITS = 30
@@ -254,6 +254,7 @@ def thread_context(user, conversation: Conversation, *, before_seq: int | None, 
         "state_buttons": state_buttons(participant),
         "blocked": blocked,
         "blocked_by_me": blocked_by_me,
+        "can_block": not is_system_account(other),  # Trust & Safety notices must reach the user
         "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),
     }
 

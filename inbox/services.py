@@ -175,6 +175,13 @@ def check_sender_sanctions(user, *, conversation: Conversation | None = None) ->
     )
 
 
+def is_system_account(user) -> bool:
+    """The "gigbox" account that sends Trust & Safety notices (moderation owns its name)."""
+    from moderation.notices import SYSTEM_USERNAME
+
+    return user.username == SYSTEM_USERNAME
+
+
 def is_account_suspended(user) -> bool:
     """True when the account is suspended: its sockets close with 4403. Moderation sets the
     time (and calls `disconnect_user` when it suspends someone); the suspension ends by itself."""
@@ -915,9 +922,13 @@ def update_participant(
 
 @transaction.atomic
 def block_user(*, blocker, blocked) -> Block:
-    """Refuse messages between the two from now on (existing history stays readable)."""
+    """Refuse messages between the two from now on (existing history stays readable).
+    Gigbox Trust & Safety (the system account) cannot be blocked: its notices of strikes and
+    sanctions must reach the user."""
     if blocker.pk == blocked.pk:
         raise SendError("forbidden", "You cannot block yourself.")
+    if is_system_account(blocked):
+        raise SendError("invalid_frame", "username: Gigbox Trust & Safety cannot be blocked; its notices about your account must reach you.")
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     return block
 

@@ -159,8 +159,12 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
     if other == request.user or not form.is_valid():
         raise Http404("No such user.")
     if form.cleaned_data["action"] == "block":
-        services.block_user(blocker=request.user, blocked=other)
-        messages.success(request, f"You blocked {other.public_name}. They can no longer message you.")
+        try:
+            services.block_user(blocker=request.user, blocked=other)
+        except services.SendError as error:  # e.g. Gigbox Trust & Safety cannot be blocked
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"You blocked {other.public_name}. They can no longer message you.")
     else:
         services.unblock_user(blocker=request.user, blocked=other)
         messages.success(request, f"You unblocked {other.public_name}.")

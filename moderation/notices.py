@@ -50,10 +50,14 @@ def system_account():
 
 
 def _post_in_inbox(user, text: str) -> None:
+    """Notices do not depend on block state: blocking the system account is refused
+    (inbox.services.block_user), and a block from before that rule is removed here."""
+    system = system_account()
     try:
-        conversation = inbox_services.get_or_start_conversation(starter=system_account(), other=user)
+        inbox_services.unblock_user(blocker=user, blocked=system)
+        conversation = inbox_services.get_or_start_conversation(starter=system, other=user)
         inbox_services.post_system_message(conversation=conversation, body=text)
-    except inbox_services.SendError as error:  # e.g. the user blocked the system account
+    except inbox_services.SendError as error:  # e.g. a deactivated user: the email still goes
         logger.warning("moderation notice to user %s not posted in the inbox: %s", user.pk, error.code)
 
 
