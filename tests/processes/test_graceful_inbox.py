@@ -17,6 +17,7 @@ from django.db import connection
 from harness.servers import database_url_for
 from inbox import services
 from inbox.models import Message
+from inbox.protocol import validate_server_frame
 from inbox.tests.ws import session_cookie
 from marketplace.tests.factories import SellerFactory, UserFactory
 from tests.processes.conftest import private_redis_db
@@ -38,6 +39,13 @@ def inbox_env() -> dict[str, str]:
     return env
 
 
+def valid_frame(raw: str | bytes) -> dict:
+    """A frame from the real process, checked against docs/protocol.md (inbox/protocol.py)."""
+    frame = json.loads(raw)
+    validate_server_frame(frame)
+    return frame
+
+
 def test_sigterm_acks_every_accepted_send_before_closing_with_1001(app_process):
     alice = SellerFactory(username="alice", email="alice@example.com")
     bob = UserFactory(username="bob", email="bob@example.com")
@@ -50,7 +58,7 @@ def test_sigterm_acks_every_accepted_send_before_closing_with_1001(app_process):
         async with websockets.connect(
             f"{server.ws_url}/ws/inbox/", origin=server.url, additional_headers={"Cookie": f"sessionid={cookie}"}
         ) as socket:
-            assert json.loads(await socket.recv())["type"] == "hello"
+            assert valid_frame(await socket.recv())["type"] == "hello"
             for n, client_id in enumerate(client_ids):
                 # Letters, not digits: digits spread over messages look like a split phone number.
                 body = f"burst message {chr(ord('a') + n % 26)}"
@@ -62,7 +70,7 @@ def test_sigterm_acks_every_accepted_send_before_closing_with_1001(app_process):
             frames = []
             try:
                 async for raw in socket:
-                    frames.append(json.loads(raw))
+                    frames.append(valid_frame(raw))
             except websockets.ConnectionClosed:
                 pass
             return frames, socket.close_code

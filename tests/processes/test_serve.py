@@ -20,6 +20,7 @@ from django.test import override_settings
 
 from inbox import services
 from inbox.models import Message
+from inbox.protocol import validate_server_frame
 from inbox.tests.ws import session_cookie
 from marketplace.tests.factories import SellerFactory, UserFactory
 from tests.processes.conftest import http_get, processes_marked, stop_serve
@@ -79,6 +80,7 @@ class Inbox:
 
     async def next_frame(self, timeout: float = 10) -> dict:
         frame = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+        validate_server_frame(frame)  # every frame through nginx, as docs/protocol.md says
         self.frames.append(frame)
         return frame
 
