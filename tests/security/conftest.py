@@ -8,6 +8,7 @@ staff in no group.
 
 from __future__ import annotations
 
+import importlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,8 +41,21 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_REVIEWERS_MIGRATION = importlib.import_module("disputes.migrations.0002_reviewer_permissions")
+
+
+def ensure_reviewer_permissions() -> None:
+    """moderation.tests.groups restores the Moderators' permissions only; the reviewers' too."""
+    from django.contrib.auth.models import Permission
+
+    reviewers = Group.objects.get(name=DISPUTE_REVIEWERS)
+    for model, codename in _REVIEWERS_MIGRATION.REVIEWER_PERMISSIONS:
+        reviewers.permissions.add(Permission.objects.get(content_type__app_label="disputes", content_type__model=model, codename=codename))
+
+
 def staff(username: str, group: str | None):
     ensure_staff_groups()  # a transactional test's flush removes the migration-made groups
+    ensure_reviewer_permissions()
     user = UserFactory(username=username, email=f"{username}@example.com", is_staff=True)
     if group:
         user.groups.add(Group.objects.get(name=group))

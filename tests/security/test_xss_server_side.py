@@ -86,8 +86,11 @@ def test_admin_flag_queue_and_case_file_escape_every_payload(poisoned):
 
     pages = [(w.mo, "/admin/moderation/flag/")] + [(w.mo, f"/admin/moderation/flag/{f.pk}/change/") for f in Flag.objects.all()[:5]]
     pages += [(w.rita, f"/admin/disputes/dispute/{w.dispute.pk}/change/")]
+    clients = {w.mo: logged_in(w.mo), w.rita: logged_in(w.rita)}
+    # The case file asks the reviewer for a reason first (once per login session).
+    clients[w.rita].post(f"/admin/disputes/dispute/{w.dispute.pk}/open/", {"reason": "reviewing the evidence"})
     for user, url in pages:
-        response = logged_in(user).get(url)
+        response = clients[user].get(url)
         assert response.status_code == 200, (url, response.status_code)
         assert not unescaped(response.content.decode()), (url, unescaped(response.content.decode())[:3])
 
