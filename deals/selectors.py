@@ -228,9 +228,15 @@ class DashboardOrder:
 
 
 @dataclass(frozen=True)
+class DashboardConversation:
+    summary: dict[str, object]  # the inbox summary
+    about: str  # "<reference> · <order title>" for an order's thread, else the gig's title, or ""
+
+
+@dataclass(frozen=True)
 class SellerDashboard:
     active_orders: list[DashboardOrder]
-    unread: list[dict[str, object]]  # inbox summaries
+    unread: list[DashboardConversation]
     pending_offers: list[Offer]
     stats: ResponseStats | None
     to_review: list[Order]
@@ -238,6 +244,17 @@ class SellerDashboard:
     @property
     def overdue_count(self) -> int:
         return sum(1 for row in self.active_orders if row.overdue)
+
+
+def _unread_conversations(seller: User) -> list[DashboardConversation]:
+    """The unread threads with what each is about (a name alone says little to a busy seller)."""
+    summaries = inbox_page(seller, filter="unread", limit=DASHBOARD_ROWS).summaries()
+    order_ids = [summary["order_id"] for summary in summaries if summary["order_id"]]
+    orders = {order.pk: f"{order.reference} · {order.title}" for order in Order.objects.filter(pk__in=order_ids).only("pk", "title")}
+    return [
+        DashboardConversation(summary, orders.get(summary["order_id"]) or (summary["gig"] or {}).get("title", ""))
+        for summary in summaries
+    ]
 
 
 def seller_dashboard(seller: User, *, now: datetime) -> SellerDashboard:
@@ -252,7 +269,7 @@ def seller_dashboard(seller: User, *, now: datetime) -> SellerDashboard:
             DashboardOrder(o, overdue=o.status in WORKING_STATUSES and o.due_at is not None and o.due_at < now)
             for o in orders
         ],
-        unread=inbox_page(seller, filter="unread", limit=DASHBOARD_ROWS).summaries(),
+        unread=_unread_conversations(seller),
         pending_offers=list(pending_offers_sent(seller, now=now)[:DASHBOARD_ROWS]),
         stats=ResponseStats.objects.filter(seller=seller).first(),
         to_review=list(orders_awaiting_review(seller, now=now)[:DASHBOARD_ROWS]),

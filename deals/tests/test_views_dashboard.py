@@ -33,6 +33,21 @@ def test_alice_sees_what_she_has_to_act_on(client, alice, bob, gig, conversation
     assert "75%" in page
 
 
+def test_unread_conversations_say_what_they_are_about(client, alice, bob, charlie, gig, conversation):
+    from inbox.services import get_or_start_conversation
+
+    order = OrderFactory(gig=gig, buyer=charlie, status=Order.Status.IN_PROGRESS, title="Logo for a bakery")
+    order_thread = get_or_start_conversation(starter=charlie, other=alice, order=order)
+    send_message(conversation=conversation, sender=bob, body="About the logo", client_id="dash-gig-0001")
+    send_message(conversation=order_thread, sender=charlie, body="Here are the files", client_id="dash-order-0001")
+    client.force_login(alice)
+    page = client.get("/seller/dashboard/").content.decode()
+    unread = page.split('id="dash-unread"')[1].split("</section>")[0]
+    assert f'data-unread-about>{order.reference} · Logo for a bakery</span>' in unread
+    assert f"data-unread-about>{gig.title}</span>" in unread
+    assert unread.count("data-unread-about") == 2
+
+
 def test_the_dashboard_is_linked_from_the_user_menu_for_sellers(client, alice, bob):
     client.force_login(alice)
     assert "/seller/dashboard/" in client.get("/").content.decode()
