@@ -165,7 +165,7 @@ def send_offer(
     offer.full_clean(exclude=["milestones"])
     offer.milestones = _checked_milestones(milestones, price=offer.price, delivery_days=offer.delivery_days)
     offer.save()
-    offer.message = post_system_message(conversation=conversation, body=describe_offer(offer))
+    offer.message = post_system_message(conversation=conversation, body=describe_offer(offer), actor=seller)
     offer.save(update_fields=["message"])
     _push_offer(offer)
     return offer
@@ -215,15 +215,15 @@ def accept_offer(*, offer: Offer, buyer: User) -> Order:
         )
     except OrderTransitionError as error:
         raise DealError(str(error)) from None
-    _close(locked, Offer.Status.ACCEPTED, now, f"Offer #{locked.pk} accepted — order {order.reference}.", order=order)
+    _close(locked, Offer.Status.ACCEPTED, now, f"Offer #{locked.pk} accepted — order {order.reference}.", actor=buyer, order=order)
     return order
 
 
-def _close(offer: Offer, status: str, now: datetime, text: str, order: Order | None = None) -> None:
+def _close(offer: Offer, status: str, now: datetime, text: str, *, actor: User | None, order: Order | None = None) -> None:
     offer.status, offer.decided_at, offer.order = status, now, order
     offer.full_clean()
     offer.save(update_fields=["status", "decided_at", "order"])
-    post_system_message(conversation=offer.conversation, body=text)
+    post_system_message(conversation=offer.conversation, body=text, actor=actor)
     _push_offer(offer)
 
 
@@ -232,7 +232,7 @@ def decline_offer(*, offer: Offer, buyer: User) -> Offer:
     locked = _locked_offer(offer)
     now = clock.now()
     _check_open(locked, buyer, side="buyer", now=now)
-    _close(locked, Offer.Status.DECLINED, now, f"{buyer.public_name} declined offer #{locked.pk}.")
+    _close(locked, Offer.Status.DECLINED, now, f"{buyer.public_name} declined offer #{locked.pk}.", actor=buyer)
     return locked
 
 
@@ -241,7 +241,7 @@ def withdraw_offer(*, offer: Offer, seller: User) -> Offer:
     locked = _locked_offer(offer)
     now = clock.now()
     _check_open(locked, seller, side="seller", now=now)
-    _close(locked, Offer.Status.WITHDRAWN, now, f"{seller.public_name} withdrew offer #{locked.pk}.")
+    _close(locked, Offer.Status.WITHDRAWN, now, f"{seller.public_name} withdrew offer #{locked.pk}.", actor=seller)
     return locked
 
 
@@ -260,7 +260,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
             offer = Offer.objects.select_for_update().select_related("conversation").get(pk=pk)
             if offer.status != Offer.Status.PENDING or offer.expires_at > now:
                 continue  # answered meanwhile
-            _close(offer, Offer.Status.EXPIRED, now, f"Offer #{offer.pk} expired without an answer.")
+            _close(offer, Offer.Status.EXPIRED, now, f"Offer #{offer.pk} expired without an answer.", actor=None)
             expired += 1
     logger.info("expired %d custom offers", expired)
     return expired

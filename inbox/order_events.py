@@ -66,4 +66,5 @@ def post_order_event(*, order: Order, event: OrderEvent) -> Message | None:
     conversation = _order_conversation(order)
     if conversation is None:
         return None
-    return post_system_message(conversation=conversation, body=order_event_text(order, event))
+    # The event's actor (who placed, delivered, accepted …) does not get it as unread news.
+    return post_system_message(conversation=conversation, body=order_event_text(order, event), actor=event.actor)

@@ -700,14 +700,33 @@ def send_message(*, conversation: Conversation, sender, body: str, client_id: st
     return outcome
 
 
-def post_system_message(*, conversation: Conversation, body: str) -> Message:
-    """Add an order event or a moderation notice to the conversation's chain and push it."""
+@transaction.atomic
+def post_system_message(*, conversation: Conversation, body: str, actor=None) -> Message:
+    """Add an order event or a moderation notice to the conversation's chain and push it.
+
+    `actor`: the participant whose action this announces (accepting an offer, delivering):
+    their own action is not news to them, so it does not count as unread for them."""
     check_body(body)
     draft = _Draft(conversation.pk, Message.Kind.SYSTEM, None, "", body, body, [])
     (message, attachments), = _write_drafts([draft])
     sent = _sent(message, attachments, conversation)
     transaction.on_commit(lambda: _broadcast_now(sent))
+    if actor is not None:
+        _read_own_announcement(message, actor)
     return message
+
+
+def _read_own_announcement(message: Message, actor) -> None:
+    """Move the actor's read mark over the system message announcing their own action, when
+    they had read everything before it (a single read mark cannot skip one message, and an
+    earlier unread message must stay unread). Their tabs, which count the `message.new` as
+    unread, are told the true count right after it."""
+    caught_up = Participant.objects.filter(
+        conversation_id=message.conversation_id, user_id=actor.pk, last_read_seq=message.seq - 1
+    ).update(last_read_seq=message.seq)
+    if caught_up:
+        frame = {"type": "unread", "conversation_id": message.conversation_id, "count": 0, "total": unread_total(actor)}
+        _push_frames([(actor.pk, frame)])
 
 
 # Broadcasting -------------------------------------------------------------------------------

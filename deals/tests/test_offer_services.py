@@ -15,7 +15,8 @@ from deals.models import Offer
 from deals.services import DealError, MilestoneData
 from deals.tests.conftest import OFFER_TERMS
 from inbox.models import Conversation, Message
-from inbox.services import block_user
+from inbox.selectors import unread_counts
+from inbox.services import block_user, mark_read
 from marketplace.models import Gig, Order, OrderEvent
 from marketplace.tests.factories import GigFactory
 
@@ -155,6 +156,30 @@ def test_milestones_are_written_on_the_order_timeline(make_offer, bob):
     offer = make_offer(milestones=[MilestoneData("Sketches", Decimal("40"), 2), MilestoneData("Final", Decimal("80"), 5)])
     order = services.accept_offer(offer=offer, buyer=bob)
     assert "Sketches $40.00 (day 2)" in order.events.get(kind=OrderEvent.Kind.PLACED).note
+
+
+def unread(user, conversation: Conversation) -> int:
+    return unread_counts(user, conversation.pk)[0]
+
+
+def test_sending_an_offer_is_unread_for_the_buyer_only(make_offer, conversation, alice, bob):
+    make_offer()
+    assert (unread(alice, conversation), unread(bob, conversation)) == (0, 1)
+
+
+@pytest.mark.parametrize("step, actor_name", [("accept", "bob"), ("decline", "bob"), ("withdraw", "alice")])
+def test_ones_own_offer_step_is_not_unread_for_oneself(offer, conversation, alice, bob, step, actor_name):
+    mark_read(conversation=conversation, user=bob, seq=offer.message.seq)
+    actor, other = (bob, alice) if actor_name == "bob" else (alice, bob)
+    before = (unread(actor, conversation), unread(other, conversation))
+    if step == "accept":
+        services.accept_offer(offer=offer, buyer=bob)
+    elif step == "decline":
+        services.decline_offer(offer=offer, buyer=bob)
+    else:
+        services.withdraw_offer(offer=offer, seller=alice)
+    assert unread(actor, conversation) == before[0] == 0
+    assert unread(other, conversation) == before[1] + 1
 
 
 def test_the_seller_cannot_accept_their_own_offer(offer, alice):

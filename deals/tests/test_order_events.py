@@ -7,7 +7,8 @@ from channels.db import database_sync_to_async
 
 from inbox.models import Conversation, Message
 from inbox.order_events import post_order_event
-from inbox.services import block_user, get_or_start_conversation
+from inbox.selectors import unread_counts
+from inbox.services import block_user, get_or_start_conversation, mark_read
 from inbox.tests.ws import open_socket, receive
 from marketplace import services as orders
 from marketplace.models import Order, OrderEvent
@@ -44,6 +45,16 @@ class TestEachEventInTheOrdersThread:
         assert set(thread.user_ids()) == {placed.buyer_id, placed.seller_id}
         (body,) = system_bodies(placed)
         assert body.startswith(f"Order {placed.reference} placed by bob")
+
+    def test_the_events_actor_does_not_get_it_as_unread(self, placed, alice, bob):
+        thread = thread_of(placed)
+        assert (unread_counts(bob, thread.pk)[0], unread_counts(alice, thread.pk)[0]) == (0, 1)  # bob placed it
+        mark_read(conversation=thread, user=alice, seq=1)
+        orders.submit_requirements(order=placed, actor=bob, requirements="A fox, in orange.")
+        assert (unread_counts(bob, thread.pk)[0], unread_counts(alice, thread.pk)[0]) == (0, 1)
+        mark_read(conversation=thread, user=alice, seq=2)
+        orders.deliver_order(order=placed, actor=alice, note="Here are three concepts.")
+        assert (unread_counts(bob, thread.pk)[0], unread_counts(alice, thread.pk)[0]) == (1, 0)
 
     def test_requirements_sent(self, placed, bob):
         orders.submit_requirements(order=placed, actor=bob, requirements="A fox, in orange.")
