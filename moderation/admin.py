@@ -130,11 +130,42 @@ class AssignedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SenderFilter(admin.SimpleListFilter):
+    """One sender's flags: the senders with the most open flags are listed; the sender column
+    links here for anyone else."""
+
+    title = "sender"
+    parameter_name = "sender"
+    LISTED = 10
+
+    def lookups(self, request, model_admin):
+        top = (
+            Flag.objects.filter(status=Flag.Status.OPEN, message__sender__isnull=False)
+            .values_list("message__sender_id", "message__sender__username")
+            .annotate(open_flags=Count("id"))
+            .order_by("-open_flags", "message__sender__username")[: self.LISTED]
+        )
+        choices = [(str(pk), f"{username} ({count} open)") for pk, username, count in top]
+        value = self.value()
+        if value and value.isdigit() and value not in {pk for pk, _ in choices}:
+            user = get_user_model().objects.filter(pk=int(value)).first()
+            choices.append((value, user.username if user else f"user {value}"))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(message__sender_id=int(value))
+
+
 @admin.register(Flag)
 class FlagAdmin(ReadOnlyModelAdmin):
     list_display = ["id", "status_badge", "source", "kinds_display", "sender", "delivered_excerpt", "report_count", "age", "assigned_to"]
     list_display_links = ["id", "delivered_excerpt"]
-    list_filter = ["status", "source", KindFilter, AgeFilter, AssignedFilter]
+    list_filter = ["status", "source", KindFilter, AgeFilter, AssignedFilter, SenderFilter]
     search_fields = ["message__sender__username", "message__delivered_body", "reports__note", "reports__reporter__username"]
     list_select_related = ["message__sender", "assigned_to"]
     actions = ["assign_to_me", "dismiss_selected"]
@@ -165,7 +196,12 @@ class FlagAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="sender", ordering="message__sender__username")
     def sender(self, flag: Flag) -> str:
-        return flag.message.sender.username if flag.message.sender else "system"
+        """A link to the queue filtered to this sender's flags."""
+        sender = flag.message.sender
+        if sender is None:
+            return "system"
+        url = reverse("admin:moderation_flag_changelist") + f"?{SenderFilter.parameter_name}={sender.pk}"
+        return format_html('<a href="{}" title="All flags of {}">{}</a>', url, sender.username, sender.username)
 
     @admin.display(description="delivered text")
     def delivered_excerpt(self, flag: Flag) -> str:
@@ -239,6 +275,9 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "context_messages": selectors.context_messages(flag),
             "reports": flag.reports.select_related("reporter"),
             "strikes": selectors.strike_history(sender.pk) if sender else [],
+            "sanctions": selectors.active_sanctions_of(sender.pk) if sender else [],
+            "next_step": selectors.next_strike_step(sender.pk) if sender else None,
+            "other_flags": selectors.other_open_flags(flag) if sender else [],
             "sender": sender,
             "overdue": flag.status == Flag.Status.OPEN and timezone.now() - flag.created_at > OVERDUE,
             "can_review": self.has_review_permission(request) and flag.status == Flag.Status.OPEN,
@@ -287,11 +326,10 @@ class FlagAdmin(ReadOnlyModelAdmin):
             except ValidationError as error:
                 form.add_error("reason", error)
             else:
+                # The original of the flagged message only (the one the access row names);
+                # its neighbours as they were delivered.
                 context["original"] = flag.message.body
-                context["original_context"] = [
-                    {"seq": entry.get("seq"), "sender_id": entry.get("sender_id"), "text": entry.get("body", "")}
-                    for entry in flag.snapshot.get("messages", [])
-                ]
+                context["delivered_context"] = selectors.context_messages(flag)
         response = TemplateResponse(request, "admin/moderation/flag/reveal.html", context)
         response["Cache-Control"] = "no-store"
         return response
@@ -480,7 +518,12 @@ class AppealAdmin(ReadOnlyModelAdmin):
         return own + super().get_urls()
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
-        extra_context = {**(extra_context or {}), "decision_form": AppealDecisionForm(), "can_decide": self._model_perm(request, "change")}
+        appeal = self.get_object(request, object_id)  # None: super() answers as for any missing object
+        own_strike = appeal is not None and appeal.strike.moderator_id == request.user.pk  # another moderator decides
+        extra_context = {
+            **(extra_context or {}), "decision_form": AppealDecisionForm(), "own_strike": own_strike,
+            "can_decide": self._model_perm(request, "change") and not own_strike,
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -50,5 +50,6 @@ class ReasonForm(forms.Form):
 
 
 class AppealDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("uphold", "Uphold: remove the strike"), ("reject", "Reject")])
+    # An empty first choice: the moderator picks a decision, none is preselected.
+    decision = forms.ChoiceField(choices=[("", "Choose a decision…"), ("uphold", "Uphold: remove the strike"), ("reject", "Reject")])
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user.")

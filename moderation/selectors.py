@@ -10,9 +10,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from moderation.models import Appeal, Flag, Sanction, SanctionPolicy, Strike, active_sanctions_q
+from moderation.models import Appeal, Flag, Sanction, SanctionPolicy, Strike, active_sanctions_q, active_strikes_q
 
-__all__ = ["AccountHealth", "account_health", "strike_of_user", "strike_history", "RuleStat", "rule_stats", "context_messages"]
+__all__ = [
+    "AccountHealth", "account_health", "strike_of_user", "strike_history", "RuleStat", "rule_stats", "context_messages",
+    "StrikeStep", "next_strike_step", "policy_for", "active_sanctions_of", "other_open_flags",
+]
 
 @dataclass(frozen=True)
 class StrikeView:
@@ -68,9 +71,18 @@ def strike_history(user_id: int) -> QuerySet[Strike]:
     return Strike.objects.filter(user_id=user_id).select_related("moderator", "appeal").order_by("-created_at")
 
 
+def _snapshot_time(value: object) -> datetime | None:
+    """The snapshot's RFC 3339 time as an aware datetime (templates format it), or None."""
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def context_messages(flag: Flag) -> list[dict[str, object]]:
     """The flagged message and its neighbours as stored in the snapshot, delivered text only:
-    the originals stay in the snapshot for the audited reveal page."""
+    the reveal page shows the original of the flagged message alone (the one its access row
+    names); the neighbours' originals stay in the snapshot."""
     flagged_id = flag.message_id
     return [
         {
@@ -78,11 +90,56 @@ def context_messages(flag: Flag) -> list[dict[str, object]]:
             "kind": entry.get("kind"),
             "sender_id": entry.get("sender_id"),
             "text": entry.get("delivered_body", ""),
-            "created_at": entry.get("created_at"),
+            "created_at": _snapshot_time(entry.get("created_at")),
             "flagged": entry.get("id") == flagged_id,
         }
         for entry in flag.snapshot.get("messages", [])
     ]
+
+
+@dataclass(frozen=True)
+class StrikeStep:
+    """What confirming a flag would cause: the sender's strike number and its policy step."""
+
+    number: int
+    policy: SanctionPolicy | None
+
+    @property
+    def description(self) -> str:
+        if self.policy is None:
+            return "no escalation step is defined"
+        if self.policy.action == SanctionPolicy.Action.WARNING:
+            return "a warning"
+        duration = f"for {self.policy.duration_days} days" if self.policy.duration_days else "until a moderator lifts it"
+        return f"{self.policy.get_action_display().lower()} {duration}"
+
+
+def next_strike_step(user_id: int) -> StrikeStep:
+    """The step a new strike of the user would reach (the same rule as escalation: the
+    highest threshold at or below the active count)."""
+    number = Strike.objects.filter(active_strikes_q(timezone.now()), user_id=user_id).count() + 1
+    return StrikeStep(number, policy_for(number))
+
+
+def policy_for(count: int) -> SanctionPolicy | None:
+    """The escalation step for `count` active strikes: the highest threshold at or below it."""
+    if count <= 0:
+        return None
+    return SanctionPolicy.objects.filter(active_strikes__lte=count).order_by("-active_strikes").first()
+
+
+def active_sanctions_of(user_id: int) -> QuerySet[Sanction]:
+    return Sanction.objects.filter(active_sanctions_q(timezone.now()), user_id=user_id).order_by("starts_at")
+
+
+def other_open_flags(flag: Flag, limit: int = 20) -> QuerySet[Flag]:
+    """The sender's other open flags, oldest first."""
+    return (
+        Flag.objects.filter(status=Flag.Status.OPEN, message__sender_id=flag.message.sender_id)
+        .exclude(pk=flag.pk)
+        .select_related("message")
+        .order_by("created_at", "id")[:limit]
+    )
 
 
 @dataclass(frozen=True)

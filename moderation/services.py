@@ -27,7 +27,7 @@ from django.utils import timezone
 from inbox import services as inbox_services
 from inbox.chain import format_timestamp
 from inbox.models import Conversation, Message
-from moderation import notices
+from moderation import notices, selectors
 from moderation.models import (
     Appeal,
     Flag,
@@ -279,11 +279,7 @@ def _active_strike_count(user, now: datetime) -> int:
     return Strike.objects.filter(active_strikes_q(now), user=user).count()
 
 
-def _policy_for(count: int) -> SanctionPolicy | None:
-    """The escalation step for `count` active strikes: the highest threshold at or below it."""
-    if count <= 0:
-        return None
-    return SanctionPolicy.objects.filter(active_strikes__lte=count).order_by("-active_strikes").first()
+_policy_for = selectors.policy_for  # one rule for escalation and the review page's preview
 
 
 @transaction.atomic
@@ -496,6 +492,8 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
     appeal = Appeal.objects.select_for_update().select_related("strike__user").get(pk=appeal.pk)
     if appeal.status != Appeal.Status.PENDING:
         raise ValidationError("This appeal was already decided.")
+    if appeal.strike.moderator_id == moderator.pk:
+        raise ValidationError("You gave this strike: another moderator decides its appeal.")
     now = _now()
     appeal.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
     appeal.decided_by, appeal.decided_at, appeal.decision_reason = moderator, now, reason
@@ -518,14 +516,37 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
 
 
 def _overturn(strike: Strike, *, moderator, now: datetime) -> None:
-    """Mark the strike overturned, lift the sanctions it caused, and lift any other
-    escalation sanction that the user's remaining active strikes no longer warrant."""
+    """Mark the strike overturned, lift the sanctions it caused and any other escalation
+    sanction the user's remaining active strikes no longer warrant, then apply again the
+    step the remaining strikes do warrant (docs/decisions.md: escalation after an appeal)."""
     strike.overturned_at = now
     strike.save(update_fields=["overturned_at"])
-    policy = _policy_for(_active_strike_count(strike.user, now))
+    count = _active_strike_count(strike.user, now)
+    policy = _policy_for(count)
     warranted = SEVERITY[policy.action if policy else None]
     escalations = Sanction.objects.select_for_update().filter(active_sanctions_q(now), user=strike.user, strike__isnull=False)
     for sanction in escalations:
         if sanction.strike_id == strike.pk or SEVERITY[sanction.kind] > warranted:
             _lift(sanction, moderator=moderator, reason="A strike behind it was overturned on appeal.", now=now)
+    _reapply_step(strike.user, policy=policy, count=count, moderator=moderator, now=now)
     _sync_user_sanctions(strike.user)
+
+
+def _reapply_step(user, *, policy: SanctionPolicy | None, count: int, moderator, now: datetime) -> None:
+    """The escalation step of the remaining active strikes, as if the overturned strike had
+    never been given: it runs from the remaining strike that reached the step, for the
+    policy's duration, so it is imposed again only for what is left of that time (nothing
+    if it is over). Kept as it is when an active escalation sanction of its kind remains."""
+    if policy is None or policy.action == SanctionPolicy.Action.WARNING:
+        return
+    if Sanction.objects.filter(active_sanctions_q(now), user=user, strike__isnull=False, kind=policy.action).exists():
+        return
+    remaining = list(Strike.objects.filter(active_strikes_q(now), user=user).order_by("created_at", "id"))
+    reached = remaining[policy.active_strikes - 1]
+    ends_at = reached.created_at + timedelta(days=policy.duration_days) if policy.duration_days else None
+    if ends_at is not None and ends_at <= now:
+        return
+    _impose(
+        user=user, kind=policy.action, moderator=moderator, strike=reached, starts_at=now, ends_at=ends_at,
+        reason=f"{count} active strikes remain after a strike was removed on appeal.",
+    )

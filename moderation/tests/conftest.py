@@ -1,5 +1,5 @@
 """Personas for moderation tests: alice sells, bob buys from her, charlie is a stranger;
-mona moderates, rita reviews disputes, stella is staff with no group, root is a superuser."""
+mona and otto moderate, rita reviews disputes, stella is staff with no group, root is a superuser."""
 
 from __future__ import annotations
 
@@ -45,6 +45,12 @@ def _staff_in(username: str, *groups: str):
 def mona(db):
     """A moderator."""
     return _staff_in("mona", MODERATORS)
+
+
+@pytest.fixture
+def otto(db):
+    """A second moderator: a strike's appeal is decided by someone other than its giver."""
+    return _staff_in("otto", MODERATORS)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ non-staff), the audited reveal, decisions through the services, escaping of mess
 from __future__ import annotations
 
 from datetime import timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 import time_machine
@@ -115,6 +116,52 @@ class TestFlagQueue:
         assert f"/admin/moderation/strike/{strike.pk}/change/" in content
 
 
+class TestReviewPageConsequences:
+    def test_it_shows_pending_appeals_sanctions_the_next_step_and_other_open_flags(
+        self, client, mona, otto, flag, conversation, bob, send
+    ):
+        other = Flag.objects.get(message=send(conversation, bob, "mail bob.x@example.com").message)
+        first = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam.")
+        second = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam again.")  # restricted
+        pending = services.file_appeal(strike=second, user=bob, text="Not spam.")
+        services.decide_appeal(appeal=services.file_appeal(strike=first, user=bob, text="No."), moderator=mona, uphold=False, reason="It was.")
+        client.force_login(mona)
+
+        page = client.get(f"{A}/flag/{flag.pk}/change/").content.decode()
+
+        assert page.count("data-appeal-pending") == 1 and f"/admin/moderation/appeal/{pending.pk}/change/" in page
+        assert "appeal rejected" in page
+        restriction = Sanction.objects.get(user=bob)
+        assert 'data-sanction="restrict"' in page and f"/admin/moderation/sanction/{restriction.pk}/change/" in page
+        assert "Confirming gives strike 3: account suspended for 30 days." in page
+        assert f'data-other-flag="{other.pk}"' in page and f'data-other-flag="{flag.pk}"' not in page
+
+    def test_a_first_strike_is_a_warning_and_no_other_flags(self, client, mona, flag):
+        client.force_login(mona)
+        page = client.get(f"{A}/flag/{flag.pk}/change/").content.decode()
+        assert "Confirming gives strike 1: a warning." in page and "data-other-flag" not in page
+        assert "data-sanction" not in page
+
+    def test_context_times_are_formatted(self, client, mona, flag):
+        client.force_login(mona)
+        page = client.get(f"{A}/flag/{flag.pk}/change/").content.decode()
+        stamp = flag.message.created_at.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M")
+        assert f"{stamp} UTC" in page and "T" + flag.message.created_at.strftime("%H:%M:%S") not in page
+
+    def test_the_queue_filters_by_sender_through_a_linked_sender_column(self, client, mona, conversation, bob, alice, send):
+        bobs = Flag.objects.get(message=send(conversation, bob, "call +49 151 23456789").message)
+        alices = Flag.objects.get(message=send(conversation, alice, "mail alice.x@example.com").message)
+        client.force_login(mona)
+
+        queue = client.get(f"{A}/flag/").content.decode()
+        filtered = client.get(f"{A}/flag/", {"sender": bob.pk})
+
+        assert f'href="/admin/moderation/flag/?sender={bob.pk}"' in queue
+        assert [f.pk for f in filtered.context["cl"].result_list] == [bobs.pk]
+        assert [f.pk for f in client.get(f"{A}/flag/", {"sender": alice.pk}).context["cl"].result_list] == [alices.pk]
+        assert list(client.get(f"{A}/flag/", {"sender": "x"}).context["cl"].result_list) == []
+
+
 class TestReveal:
     def test_the_original_needs_a_reason_and_leaves_a_log_row(self, client, mona, xss_flag):
         client.force_login(mona)
@@ -136,6 +183,18 @@ class TestReveal:
         )
         client.post(url, {"reason": "Once more"})
         assert StaffAccess.objects.count() == 2  # every read, every time
+
+    def test_the_neighbours_are_shown_as_delivered_only_the_flagged_message_in_original(self, client, mona, conversation, alice, bob, send):
+        send(conversation, alice, "My number is +49 170 1112223, call me")  # a neighbour, flagged too
+        flagged = Flag.objects.get(message=send(conversation, bob, "mine is +49 151 23456789").message)
+        client.force_login(mona)
+
+        shown = client.post(f"{A}/flag/{flagged.pk}/reveal/", {"reason": "Checking the number"}).content.decode()
+
+        assert "+49 151 23456789" in shown  # the flagged message's original
+        assert "1112223" not in shown and "My number is [contact hidden], call me" in shown  # its neighbour, delivered
+        access = StaffAccess.objects.get()
+        assert access.message == flagged.message  # the one original shown is the one logged
 
 
 class TestDecisions:
@@ -186,10 +245,26 @@ class TestDecisions:
         sanction.refresh_from_db()
         assert sanction.lifted_by == mona and sanction.lift_reason == "Identity confirmed."
 
-    def test_decide_an_appeal(self, client, mona, appeal):
-        client.force_login(mona)
+    def test_decide_an_appeal(self, client, otto, appeal):
+        client.force_login(otto)
+        page = client.get(f"{A}/appeal/{appeal.pk}/change/").content.decode()
+        assert '<option value="" selected>Choose a decision…</option>' in page  # no decision preselected
 
+        client.post(f"{A}/appeal/{appeal.pk}/decide/", {"decision": "", "reason": "Not spam indeed."})
+        appeal.refresh_from_db()
+        assert appeal.status == Appeal.Status.PENDING
         client.post(f"{A}/appeal/{appeal.pk}/decide/", {"decision": "uphold", "reason": "Not spam indeed."})
 
         appeal.refresh_from_db()
         assert appeal.status == Appeal.Status.UPHELD and appeal.strike.overturned_at is not None
+
+    def test_the_moderator_who_gave_the_strike_cannot_decide_its_appeal(self, client, mona, appeal):
+        client.force_login(mona)
+        page = client.get(f"{A}/appeal/{appeal.pk}/change/").content.decode()
+        assert "data-own-strike" in page and "moderation_appeal_decide" not in page and f"/appeal/{appeal.pk}/decide/" not in page
+
+        response = client.post(f"{A}/appeal/{appeal.pk}/decide/", {"decision": "uphold", "reason": "Mine."}, follow=True)
+
+        assert "another moderator decides its appeal" in response.content.decode()
+        appeal.refresh_from_db()
+        assert appeal.status == Appeal.Status.PENDING

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from moderation import services
-from moderation.models import Appeal, Sanction, Strike
+from moderation.models import Appeal, Sanction, Strike, active_sanctions_q
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +54,12 @@ def test_an_appeal_needs_a_text(bob, mona):
         appeal(strike(bob, mona), text="   ")
 
 
-def test_upheld_removes_the_strike_and_lifts_what_it_caused(bob, mona, system_messages):
+def test_upheld_removes_the_strike_and_lifts_what_it_caused(bob, mona, otto, system_messages):
     strike(bob, mona)
     second = strike(bob, mona)  # two strikes: restricted
     filed = appeal(second)
 
-    services.decide_appeal(appeal=filed, moderator=mona, uphold=True, reason="It was an order number.")
+    services.decide_appeal(appeal=filed, moderator=otto, uphold=True, reason="It was an order number.")
 
     second.refresh_from_db()
     bob.refresh_from_db()
@@ -69,12 +70,12 @@ def test_upheld_removes_the_strike_and_lifts_what_it_caused(bob, mona, system_me
     assert "upheld" in system_messages(bob)[-1] and "It was an order number." in system_messages(bob)[-1]
 
 
-def test_upheld_recomputes_escalation_for_the_remaining_strikes(bob, mona):
+def test_upheld_recomputes_escalation_for_the_remaining_strikes(bob, mona, otto):
     first = strike(bob, mona)
     strike(bob, mona)
     strike(bob, mona)  # three: restricted, then suspended
 
-    services.decide_appeal(appeal=appeal(first), moderator=mona, uphold=True, reason="Wrong user.")
+    services.decide_appeal(appeal=appeal(first), moderator=otto, uphold=True, reason="Wrong user.")
 
     # Two active strikes left: the suspension (warranted by three) is lifted, the restriction stays.
     bob.refresh_from_db()
@@ -84,23 +85,71 @@ def test_upheld_recomputes_escalation_for_the_remaining_strikes(bob, mona):
     assert list(active) == [Sanction.Kind.RESTRICT]
 
 
-def test_rejected_keeps_the_strike_and_tells_the_user(bob, mona, system_messages):
+def test_rejected_keeps_the_strike_and_tells_the_user(bob, mona, otto, system_messages):
     given = strike(bob, mona)
 
-    decided = services.decide_appeal(appeal=appeal(given), moderator=mona, uphold=False, reason="The number is visible.")
+    decided = services.decide_appeal(appeal=appeal(given), moderator=otto, uphold=False, reason="The number is visible.")
 
     given.refresh_from_db()
     assert decided.status == Appeal.Status.REJECTED and given.overturned_at is None
     assert "rejected" in system_messages(bob)[-1] and "The number is visible." in system_messages(bob)[-1]
     with pytest.raises(ValidationError, match="already decided"):
-        services.decide_appeal(appeal=decided, moderator=mona, uphold=True, reason="Changed my mind.")
+        services.decide_appeal(appeal=decided, moderator=otto, uphold=True, reason="Changed my mind.")
 
 
-def test_deciding_needs_a_reason_and_a_moderator(bob, mona, rita):
+def test_deciding_needs_a_reason_and_a_moderator(bob, mona, otto, rita):
     filed = appeal(strike(bob, mona))
     with pytest.raises(ValidationError):
-        services.decide_appeal(appeal=filed, moderator=mona, uphold=True, reason="")
+        services.decide_appeal(appeal=filed, moderator=otto, uphold=True, reason="")
     with pytest.raises(PermissionDenied):
         services.decide_appeal(appeal=filed, moderator=rita, uphold=True, reason="Sure.")
     filed.refresh_from_db()
     assert filed.status == Appeal.Status.PENDING
+
+
+def test_the_moderator_who_gave_the_strike_cannot_decide_its_appeal(bob, mona, otto):
+    filed = appeal(strike(bob, mona))
+
+    with pytest.raises(ValidationError, match="another moderator"):
+        services.decide_appeal(appeal=filed, moderator=mona, uphold=False, reason="I stand by it.")
+    filed.refresh_from_db()
+    assert filed.status == Appeal.Status.PENDING
+    assert services.decide_appeal(appeal=filed, moderator=otto, uphold=False, reason="It stands.").status == Appeal.Status.REJECTED
+
+
+def test_upheld_on_the_middle_strike_restricts_again_for_what_is_left_of_step_two(bob, mona, otto, system_messages):
+    with time_machine.travel("2026-11-01 12:00:00+00:00", tick=False) as traveller:
+        strike(bob, mona)
+        traveller.shift(timedelta(days=1))
+        middle = strike(bob, mona)  # two: restricted for 7 days
+        traveller.shift(timedelta(days=1))
+        third = strike(bob, mona)  # three: suspended
+        traveller.shift(timedelta(days=1))
+
+        services.decide_appeal(appeal=appeal(middle), moderator=otto, uphold=True, reason="Not contact details.")
+
+        # Two active strikes remain: step two (restricted 7 days) as if the middle strike had
+        # never been given: from the third strike (which reached two), 6 of its 7 days left.
+        bob.refresh_from_db()
+        active = Sanction.objects.filter(lifted_at__isnull=True)
+        assert [(s.kind, s.strike_id) for s in active] == [(Sanction.Kind.RESTRICT, third.pk)]
+        assert active.get().ends_at == third.created_at + timedelta(days=7)
+        assert bob.suspended_until is None and bob.messaging_restricted_until == third.created_at + timedelta(days=7)
+        assert Strike.objects.filter(user=bob, overturned_at__isnull=True).count() == 2
+        assert any("Your messaging is restricted" in text for text in system_messages(bob)[-3:])
+
+
+def test_upheld_restores_no_restriction_whose_time_is_over(bob, mona, otto):
+    with time_machine.travel("2026-11-01 12:00:00+00:00", tick=False) as traveller:
+        strike(bob, mona)
+        middle = strike(bob, mona)
+        third = strike(bob, mona)
+        filed = appeal(middle)
+        traveller.shift(timedelta(days=8))  # step two's 7 days from the third strike are over
+
+        services.decide_appeal(appeal=filed, moderator=otto, uphold=True, reason="Not contact details.")
+
+        bob.refresh_from_db()
+        assert not Sanction.objects.filter(active_sanctions_q(timezone.now())).exists()
+        assert Sanction.objects.count() == 2 and third.sanctions.get().lifted_at is not None  # nothing new imposed
+        assert bob.messaging_restricted_until is None and bob.suspended_until is None

@@ -20,15 +20,6 @@ def suspend(user) -> None:
     user.refresh_from_db()
 
 
-@pytest.fixture
-def otto(db):
-    """A second moderator (appeals are decided by someone other than the strike's giver)."""
-    from moderation.tests.conftest import _staff_in
-    from marketplace.roles import MODERATORS
-
-    return _staff_in("otto", MODERATORS)
-
-
 def test_a_suspended_moderator_is_refused_by_every_service(mona, otto, bob, flag):
     given = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam.")
     appeal = services.file_appeal(strike=given, user=bob, text="Not spam.")
