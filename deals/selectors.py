@@ -17,8 +17,8 @@ from django.urls import reverse
 from deals.models import Offer, ResponseStats, Review, SavedReply
 from deals.responsiveness import LOOKBACK, Opening
 from inbox.chain import format_timestamp
-from inbox.models import Block, Conversation, Message
-from inbox.selectors import inbox_page
+from inbox.models import Conversation, Message
+from inbox.selectors import inbox_page, is_blocked
 from marketplace.models import Gig, Order, User
 
 __all__ = [
@@ -109,9 +109,8 @@ def pending_offers_sent(seller: User, *, now: datetime) -> QuerySet[Offer]:
 
 
 def blocked_between(first_id: int, second_id: int) -> bool:
-    """Either has blocked the other: no offers between them."""
-    pair = (first_id, second_id)
-    return Block.objects.filter(blocker_id__in=pair, blocked_id__in=pair).exclude(blocker_id=F("blocked_id")).exists()
+    """Either has blocked the other: no offers between them (the inbox's one rule for blocks)."""
+    return is_blocked(first_id, second_id)
 
 
 # Reviews ------------------------------------------------------------------------------------

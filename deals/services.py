@@ -22,7 +22,8 @@ from deals.models import Offer, ResponseStats, Review, SavedReply
 from deals.responsiveness import response_figures
 from deals.selectors import REVIEW_WINDOW, blocked_between, offer_object, openings_of
 from inbox.models import Conversation
-from inbox.services import SendError, _push_frames, check_sender_sanctions, post_system_message
+from inbox.selectors import is_blocked
+from inbox.services import SendError, _push_frames, check_sender_sanctions, is_account_suspended, post_system_message
 from marketplace.models import Gig, Order, User
 from marketplace.order_flow import OrderTransitionError
 from marketplace.services import place_custom_order
@@ -202,16 +203,26 @@ def _milestone_note(offer: Offer) -> str:
     return note
 
 
+def _check_buyer_may_accept(offer: Offer, buyer: User) -> None:
+    """DealError when the pair is blocked (either way) or the buyer's account cannot act now."""
+    if is_blocked(offer.seller_id, buyer.pk):
+        raise DealError("You cannot accept offers from this person.")
+    if not buyer.is_active or is_account_suspended(buyer):
+        raise DealError("Your account cannot place orders right now.")
+
+
 @transaction.atomic
 def accept_offer(*, offer: Offer, buyer: User) -> Order:
     """The buyer takes the offer: an order on its terms, with its own conversation."""
     now = clock.now()
     locked = _locked_offer(offer)
     _check_open(locked, buyer, side="buyer", now=now)
+    _check_buyer_may_accept(locked, buyer)
     try:
         order = place_custom_order(
             buyer=buyer, gig=locked.gig, title=locked.title, price=locked.price,
             delivery_days=locked.delivery_days, revisions=locked.revisions, note=_milestone_note(locked),
+            milestones=locked.milestones,
         )
     except OrderTransitionError as error:
         raise DealError(str(error)) from None

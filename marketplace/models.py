@@ -186,6 +186,9 @@ class Order(models.Model):
     delivery_days = models.PositiveSmallIntegerField()
     revisions_included = models.PositiveSmallIntegerField()
     revisions_used = models.PositiveSmallIntegerField(default=0)
+    # A custom offer's milestones, copied on acceptance as part of the terms:
+    # [{"title": str, "amount": "40.00", "due_days": int}, …]; empty for a package order.
+    milestones = models.JSONField(default=list, blank=True)
     refunded_amount = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
     requirements = models.TextField(max_length=5000, blank=True, validators=[reject_contact_details])
     status = models.CharField(

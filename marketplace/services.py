@@ -211,14 +211,16 @@ def place_order(*, buyer: User, package: Package) -> Order:
 
 @transaction.atomic
 def place_custom_order(
-    *, buyer: User, gig: Gig, title: str, price: Decimal, delivery_days: int, revisions: int, note: str
+    *, buyer: User, gig: Gig, title: str, price: Decimal, delivery_days: int, revisions: int, note: str,
+    milestones: list[dict[str, object]] | None = None,
 ) -> Order:
-    """Order on a seller's custom terms (deals.services.accept_offer); no package."""
+    """Order on a seller's custom terms (deals.services.accept_offer, which checked the
+    milestones); no package."""
     gig = Gig.objects.select_related("seller").get(pk=gig.pk)
     _check_orderable(gig, buyer)
     order = Order(
         buyer=buyer, seller=gig.seller, gig=gig, package=None, title=title[:120], tier="",
-        price=price, delivery_days=delivery_days, revisions_included=revisions,
+        price=price, delivery_days=delivery_days, revisions_included=revisions, milestones=list(milestones or []),
     )
     order.full_clean()
     order.save()

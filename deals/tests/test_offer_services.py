@@ -182,6 +182,47 @@ def test_ones_own_offer_step_is_not_unread_for_oneself(offer, conversation, alic
     assert unread(other, conversation) == before[1] + 1
 
 
+def test_accepting_keeps_the_milestones_as_the_orders_terms(make_offer, bob, client):
+    offer = make_offer(milestones=[MilestoneData("Sketches", Decimal("40"), 2), MilestoneData("Final", Decimal("80"), 5)])
+    order = services.accept_offer(offer=offer, buyer=bob)
+    order.refresh_from_db()
+    assert order.milestones == [
+        {"title": "Sketches", "amount": "40.00", "due_days": 2},
+        {"title": "Final", "amount": "80.00", "due_days": 5},
+    ]
+    client.force_login(bob)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Sketches: $40.00 by day 2" in page and "Final: $80.00 by day 5" in page
+
+
+def test_an_order_without_milestones_shows_none(offer, bob, client):
+    order = services.accept_offer(offer=offer, buyer=bob)
+    assert Order.objects.get(pk=order.pk).milestones == []
+    client.force_login(bob)
+    assert "data-order-milestones" not in client.get(order.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("blocker", ["alice", "bob"])
+def test_an_offer_cannot_be_accepted_across_a_block(offer, alice, bob, blocker):
+    if blocker == "alice":
+        block_user(blocker=alice, blocked=bob)
+    else:
+        block_user(blocker=bob, blocked=alice)
+    with pytest.raises(DealError, match="cannot accept offers from this person"):
+        services.accept_offer(offer=offer, buyer=bob)
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.PENDING and not Order.objects.exists()
+
+
+def test_a_suspended_buyer_cannot_accept(offer, bob):
+    bob.suspended_until = timezone.now() + timedelta(days=3)
+    bob.save(update_fields=["suspended_until"])
+    with pytest.raises(DealError, match="cannot place orders"):
+        services.accept_offer(offer=offer, buyer=bob)
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.PENDING and not Order.objects.exists()
+
+
 def test_the_seller_cannot_accept_their_own_offer(offer, alice):
     with pytest.raises(DealError, match="Only the buyer"):
         services.accept_offer(offer=offer, buyer=alice)
