@@ -8,7 +8,13 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from config.env import SettingsError
+
+    try:
+        execute_from_command_line(sys.argv)
+    except SettingsError as error:
+        # A setting from the environment is wrong: say which, without a traceback.
+        sys.exit(f"Gigbox configuration error: {error}")
 
 
 if __name__ == "__main__":

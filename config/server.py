@@ -242,7 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
-    django.setup()  # applies settings.LOGGING before anything logs
+    from config.env import SettingsError
+
+    try:
+        django.setup()  # applies settings.LOGGING before anything logs
+    except SettingsError as error:
+        print(f"Gigbox configuration error: {error}", file=sys.stderr)
+        return 2
 
     from daphne.utils import import_by_path
     from asgiref.compatibility import guarantee_single_callable

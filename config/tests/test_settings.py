@@ -103,6 +103,7 @@ def test_debug_off_without_secret_refuses_to_start_with_a_clear_message():
     result = _manage("check", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_check_deploy_is_clean_with_production_settings():
