@@ -34,6 +34,7 @@ def test_the_demo_dispute_is_loaded_with_its_history_and_only_once(db, tmp_path)
     masked = messages.exclude(findings=[])
     assert masked.count() == 1 and "[contact hidden]" in masked.get().delivered_body
     assert Flag.objects.filter(message__in=masked).exists()
+    assert f"in seq {masked.get().seq} (masked, flagged)" in dispute.notes.get().body  # the note names the right message
     assert messages.filter(kind=Message.Kind.SYSTEM, body__contains=f"Dispute #{dispute.pk}").exists()
 
     counts = (Dispute.objects.count(), DisputeEntry.objects.count(), Message.objects.count())
