@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -27,17 +26,12 @@ from marketplace.models import Order
 from marketplace.roles import DISPUTE_REVIEWERS
 from marketplace.tests.factories import SellerFactory, UserFactory
 from moderation.models import StaffAccess
+from tests.browser.support import off_loop
 
 pytestmark = pytest.mark.usefixtures("django_db_setup")
 
 TIMEOUT_MS = 10_000
 REVIEWER_PERMISSIONS = ("view_dispute", "change_dispute", "export_conversation", "view_disputenote", "add_disputenote")
-
-
-def off_loop(function, /, **kwargs):
-    """Services push frames with async_to_sync after commit: not in Playwright's loop thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, **kwargs).result()
 
 
 def reviewer_group() -> Group:

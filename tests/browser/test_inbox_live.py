@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,19 +19,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from inbox import services
 from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
+from tests.browser.support import off_loop
 
 # The test database before Playwright's event loop starts (Django refuses to create it
 # inside a running loop).
 pytestmark = pytest.mark.usefixtures("django_db_setup")
 
 TIMEOUT_MS = 10_000
-
-
-def off_loop(function, /, **kwargs):
-    """Call a service from a worker thread: Playwright's event loop runs in this one, and the
-    services push frames with async_to_sync after commit."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, **kwargs).result()
 
 
 def start_conversation(**kwargs):

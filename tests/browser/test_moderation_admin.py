@@ -5,7 +5,6 @@ page."""
 from __future__ import annotations
 
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth.models import Group
@@ -17,15 +16,10 @@ from marketplace.roles import MODERATORS
 from marketplace.tests.factories import SellerFactory, UserFactory
 from moderation.models import Flag, StaffAccess, Strike
 from moderation.tests.groups import ensure_staff_groups
+from tests.browser.support import off_loop
 
 
 TIMEOUT_MS = 10_000
-
-
-def off_loop(function, /, **kwargs):
-    """Services push frames with async_to_sync after commit: not on Playwright's loop thread."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function, **kwargs).result()
 
 
 def browser_as(browser, live_daphne, user):
