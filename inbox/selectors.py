@@ -169,8 +169,12 @@ def serialize_message(message: Message, *, for_user) -> dict[str, object]:
     return message_object(message, message.attachments.all(), client_id=message.client_id if is_sender else None)
 
 
-def ack_frame(message: Message) -> dict[str, object]:
-    """The `message.ack` for a stored message: the same for the first send and every resend."""
+def ack_frame(message: Message, *, in_active_order: bool | None = None) -> dict[str, object]:
+    """The `message.ack` for a stored message: the same for the first send and every resend.
+    `in_active_order` (whether its conversation is an order's that is still running) is read
+    when not given; the send path gives it for a whole batch at once."""
+    if in_active_order is None:
+        in_active_order = bool(message.findings) and _in_active_order(message)
     return {
         "type": "message.ack",
         "client_id": message.client_id,
@@ -180,7 +184,7 @@ def ack_frame(message: Message) -> dict[str, object]:
         "created_at": format_timestamp(message.created_at),
         "body": message.delivered_body,
         "masked": message.masked,
-        "notice": notice_for(message.findings, in_active_order=bool(message.findings) and _in_active_order(message)),
+        "notice": notice_for(message.findings, in_active_order=in_active_order),
         "findings": [{"kind": str(f.get("kind", "")), "reason": str(f.get("reason", ""))} for f in message.findings],
     }
 

@@ -16,9 +16,10 @@ WebSocket writer (inbox/writer.py) does it itself; `send_message` registers it o
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,6 +33,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from inbox import chain
@@ -194,6 +196,11 @@ def check_body(body: str, *, has_attachments: bool = False) -> None:
         raise SendError("invalid_frame", "body: expected text.")
     if "\x00" in body:
         raise SendError("invalid_frame", "body: the text contains a NUL character.")
+    if not body.isascii():
+        try:
+            body.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: it would fail the batch's statement for every sender
+            raise SendError("invalid_frame", "body: the text is not valid Unicode.") from None
     limit = settings.GIGBOX_MESSAGE_MAX_CHARS
     if len(body) > limit:
         raise SendError("too_long", f"The message is over {limit:,} characters.", limit=limit)
@@ -297,47 +304,14 @@ def _write_drafts(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachme
 
     with transaction.atomic():
         _set_lock_timeout()
-        conversation_ids = sorted({draft.conversation_id for draft in drafts})
-        conversations = {
-            c.pk: c for c in Conversation.objects.select_for_update().filter(pk__in=conversation_ids).order_by("pk")
-        }
-        messages: list[Message] = []
-        for draft in drafts:
-            conversation = conversations[draft.conversation_id]
-            seq, created_at = conversation.last_seq + 1, timezone.now()
-            link = chain.ChainLink(
-                conversation_id=conversation.pk,
-                seq=seq,
-                kind=draft.kind,
-                sender_id=draft.sender_id,
-                client_id=draft.client_id,
-                body=draft.body,
-                delivered_body=draft.delivered_body,
-                findings=draft.findings,
-                attachments=[
-                    {"name": f.name, "size": len(f.content), "sha256": f.sha256, "content_type": f.content_type}
-                    for f in draft.files
-                ],
-                created_at=created_at,
-                prev_hash=conversation.last_hash,
-            )
-            message = Message(
-                conversation=conversation,
-                seq=seq,
-                kind=draft.kind,
-                sender_id=draft.sender_id,
-                client_id=draft.client_id,
-                body=draft.body,
-                delivered_body=draft.delivered_body,
-                findings=draft.findings,
-                created_at=created_at,
-                prev_hash=conversation.last_hash,
-                hash=chain.link_hash(link),
-            )
-            messages.append(message)
-            conversation.last_seq, conversation.last_hash = seq, message.hash
-            conversation.last_message_at, conversation.last_message = created_at, message
-        Message.objects.bulk_create(messages)
+        conversations = _lock_conversations(sorted({draft.conversation_id for draft in drafts}))
+        messages = _chain(drafts, conversations)
+        if connection.vendor == "postgresql":
+            _pg_insert_messages(messages, conversations, _read_state_rows(messages, conversations))
+        else:
+            Message.objects.bulk_create(messages)
+        for message in messages:  # the last one of each conversation is its new head
+            conversations[message.conversation_id].last_message = message
         attachments = [
             [
                 Attachment(
@@ -358,71 +332,164 @@ def _write_drafts(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachme
         masked = [message for message in messages if message.findings]
         if masked:
             flag_detected_messages(messages=masked)
-        _move_heads(list(conversations.values()))
-        _update_read_state(messages, conversations)
+        if connection.vendor != "postgresql":
+            _move_heads(list(conversations.values()))
+            _update_read_state(messages, conversations)
     return list(zip(messages, attachments, strict=True))
 
 
-# On PostgreSQL the batch's row updates are one UPDATE ... FROM (VALUES ...) each: Django's
-# bulk_update builds a CASE per column per row, and compiling it cost more than the rest of
-# the transaction (docs/benchmarks.md). Other databases (SQLite in development) use the ORM.
+def _lock_conversations(conversation_ids: Sequence[int]) -> dict[int, Conversation]:
+    """The batch's conversations, locked in pk order (no deadlock between two writers)."""
+    locked = (
+        Conversation.objects.select_for_update()
+        .filter(pk__in=_one_of(conversation_ids, "bigint"))
+        .only("user_a_id", "user_b_id", "last_seq", "last_hash")  # what the chain and heads need
+        .order_by("pk")
+    )
+    return {c.pk: c for c in locked}
 
 
-def _pg_values(rows: Sequence[Sequence[Any]], types: Sequence[str]) -> tuple[str, list[Any]]:
-    """A VALUES list and its parameters; the first row's casts type every column."""
-    first = "(" + ", ".join(f"%s::{kind}" for kind in types) + ")"
-    rest = "(" + ", ".join(["%s"] * len(types)) + ")"
-    return ", ".join([first] + [rest] * (len(rows) - 1)), [value for row in rows for value in row]
+def _one_of(values: Collection[Any], sql_type: str) -> Collection[Any] | RawSQL:
+    """The right side of an `__in` filter. On PostgreSQL the values travel as one array, so
+    the statement's text is the same whatever their number and psycopg parses it once
+    (`IN (%s, %s, ...)` of a 100-send batch was re-parsed on every batch: docs/benchmarks.md)."""
+    if connection.vendor != "postgresql":
+        return values
+    return RawSQL(f"SELECT unnest(%s::{sql_type}[])", [list(values)])
+
+
+# The concrete fields of Message in declaration order: a Message built from positional values
+# skips Model.__init__'s keyword handling (measured: a fifth of the batch's Python time).
+_MESSAGE_ATTNAMES = tuple(f.attname for f in Message._meta.concrete_fields)
+_CONVERSATION_CACHE = Message._meta.get_field("conversation")
+
+
+def _chain(drafts: Sequence[_Draft], conversations: dict[int, Conversation]) -> list[Message]:
+    """Seq and hash link of each draft, in order; the conversations' heads move in memory."""
+    assert _MESSAGE_ATTNAMES[:2] == ("id", "conversation_id") and _MESSAGE_ATTNAMES[-1] == "hash"
+    messages: list[Message] = []
+    for draft in drafts:
+        conversation = conversations[draft.conversation_id]
+        seq, created_at = conversation.last_seq + 1, timezone.now()
+        link = chain.ChainLink(
+            conversation_id=conversation.pk,
+            seq=seq,
+            kind=draft.kind,
+            sender_id=draft.sender_id,
+            client_id=draft.client_id,
+            body=draft.body,
+            delivered_body=draft.delivered_body,
+            findings=draft.findings,
+            attachments=[
+                {"name": f.name, "size": len(f.content), "sha256": f.sha256, "content_type": f.content_type}
+                for f in draft.files
+            ],
+            created_at=created_at,
+            prev_hash=conversation.last_hash,
+        )
+        message = Message(
+            None, conversation.pk, seq, draft.kind, draft.sender_id, draft.client_id, draft.body,
+            draft.delivered_body, draft.findings, created_at, conversation.last_hash, chain.link_hash(link),
+        )
+        _CONVERSATION_CACHE.set_cached_value(message, conversation)
+        messages.append(message)
+        conversation.last_seq, conversation.last_hash, conversation.last_message_at = seq, message.hash, created_at
+    return messages
+
+
+def _pg_insert_messages(
+    messages: Sequence[Message], conversations: dict[int, Conversation], read_rows: Sequence[tuple[int, int, int, bool]]
+) -> None:
+    """PostgreSQL: the rows, the conversation heads and the read state in one statement.
+
+    The batch travels as one JSON array of rows per table (`json_array_elements`): the statement's
+    text is the same for every batch, so psycopg parses it once, and json.dumps encodes the
+    values in C (binding 1,100 values one by one, as bulk_create or arrays do, cost ~4x more
+    Python). One round trip per batch instead of bulk_create's compiled INSERT plus two
+    UPDATEs (docs/benchmarks.md, lever 1). The heads take `last_message_id` from the inserted
+    rows (the foreign key is checked at commit). Sets each message's pk.
+    """
+    rows = [
+        [m.conversation_id, m.seq, m.kind, m.sender_id, m.client_id, m.body, m.delivered_body, m.findings,
+         chain.format_timestamp(m.created_at), m.prev_hash, m.hash]
+        for m in messages
+    ]
+    heads = [[c.pk, c.last_seq, c.last_hash, chain.format_timestamp(c.last_message_at)] for c in conversations.values()]
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_INSERT_MESSAGES, [json.dumps(rows), json.dumps(heads), json.dumps(read_rows)])
+        ids = {(conversation_id, seq): pk for pk, conversation_id, seq in cursor.fetchall()}
+    for message in messages:
+        message.pk = ids[(message.conversation_id, message.seq)]
+        message._state.adding, message._state.db = False, connection.alias
+
+
+def _json_rows(columns: str) -> str:
+    """A FROM item reading a JSON array of arrays as rows of typed `columns` ("name type, ...")."""
+    names = [column.split()[0] for column in columns.split(",")]
+    types = [column.split()[1] for column in columns.split(",")]
+    select = ", ".join(f"(r->>{i})::{kind} AS {name}" for i, (name, kind) in enumerate(zip(names, types)))
+    return f"(SELECT {select} FROM json_array_elements(%s::json) AS r)"
+
+
+_PG_INSERT_MESSAGES = f"""
+WITH ins AS (
+    INSERT INTO {Message._meta.db_table}
+        (conversation_id, seq, kind, sender_id, client_id, body, delivered_body, findings, created_at, prev_hash, hash)
+    SELECT * FROM {_json_rows("conversation_id bigint, seq integer, kind varchar, sender_id bigint, client_id varchar, "
+                              "body text, delivered_body text, findings jsonb, created_at timestamptz, prev_hash varchar, hash varchar")} AS m
+    RETURNING id, conversation_id, seq
+), heads AS (
+    UPDATE {Conversation._meta.db_table} AS c
+    SET last_seq = h.last_seq, last_hash = h.last_hash, last_message_at = h.last_message_at, last_message_id = ins.id
+    FROM {_json_rows("id bigint, last_seq integer, last_hash varchar, last_message_at timestamptz")} AS h
+    JOIN ins ON ins.conversation_id = h.id AND ins.seq = h.last_seq
+    WHERE c.id = h.id
+), reads AS (
+    UPDATE {Participant._meta.db_table} AS p
+    SET last_read_seq = GREATEST(p.last_read_seq, v.read_to), archived = p.archived AND NOT v.received
+    FROM {_json_rows("conversation_id bigint, user_id bigint, read_to integer, received boolean")} AS v
+    WHERE p.conversation_id = v.conversation_id AND p.user_id = v.user_id
+      AND (v.read_to > p.last_read_seq OR (v.received AND p.archived))
+)
+SELECT id, conversation_id, seq FROM ins
+"""
+
+
+# On PostgreSQL the batch's reads and writes are written by hand (one array per column, `unnest`):
+# Django's bulk_create/bulk_update compile per row and column, and that cost more than the
+# rest of the transaction (docs/benchmarks.md). Other databases (SQLite in development) use
+# the ORM; the inbox tests run on both.
 
 
 def _move_heads(conversations: Sequence[Conversation]) -> None:
-    """Store each conversation's new head (last seq, hash, time and message)."""
-    if connection.vendor != "postgresql":
-        Conversation.objects.bulk_update(conversations, ["last_seq", "last_hash", "last_message_at", "last_message"])
-        return
-    values, params = _pg_values(
-        [(c.pk, c.last_seq, c.last_hash, c.last_message_at, c.last_message.pk) for c in conversations],
-        ("bigint", "integer", "varchar", "timestamptz", "bigint"),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Conversation._meta.db_table} AS c SET last_seq = v.last_seq, last_hash = v.last_hash, "
-            "last_message_at = v.last_message_at, last_message_id = v.last_message_id "
-            f"FROM (VALUES {values}) AS v(id, last_seq, last_hash, last_message_at, last_message_id) WHERE c.id = v.id",
-            params,
-        )
+    """Store each conversation's new head (last seq, hash, time and message); ORM databases
+    only: on PostgreSQL `_pg_insert_messages` does it in the insert's statement."""
+    Conversation.objects.bulk_update(conversations, ["last_seq", "last_hash", "last_message_at", "last_message"])
 
 
-def _update_read_state(messages: Sequence[Message], conversations: dict[int, Conversation]) -> None:
-    """Sending implies reading up to one's own message; a new message brings an archived
-    thread back to the recipient's inbox."""
+def _read_state_rows(messages: Sequence[Message], conversations: dict[int, Conversation]) -> list[tuple[int, int, int, bool]]:
+    """(conversation, user, read up to, received) for each participant of the batch's
+    conversations: sending implies reading up to one's own message; a new message brings an
+    archived thread back to the recipient's inbox."""
     last_sent: dict[tuple[int, int], int] = {}
     senders: dict[int, set[int | None]] = defaultdict(set)
     for message in messages:
         senders[message.conversation_id].add(message.sender_id)
         if message.sender_id is not None:
             last_sent[(message.conversation_id, message.sender_id)] = message.seq
-    if connection.vendor == "postgresql":
-        rows = [
-            (conversation_id, user_id, last_sent.get((conversation_id, user_id), 0), bool(sender_ids - {user_id}))
-            for conversation_id, sender_ids in senders.items()
-            for user_id in conversations[conversation_id].user_ids()
-        ]
-        values, params = _pg_values(rows, ("bigint", "bigint", "integer", "boolean"))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Participant._meta.db_table} AS p SET last_read_seq = GREATEST(p.last_read_seq, v.read_to), "
-                "archived = p.archived AND NOT v.received "
-                f"FROM (VALUES {values}) AS v(conversation_id, user_id, read_to, received) "
-                "WHERE p.conversation_id = v.conversation_id AND p.user_id = v.user_id "
-                "AND (v.read_to > p.last_read_seq OR (v.received AND p.archived))",
-                params,
-            )
-        return
+    return [
+        (conversation_id, user_id, last_sent.get((conversation_id, user_id), 0), bool(sender_ids - {user_id}))
+        for conversation_id, sender_ids in senders.items()
+        for user_id in conversations[conversation_id].user_ids()
+    ]
+
+
+def _update_read_state(messages: Sequence[Message], conversations: dict[int, Conversation]) -> None:
+    """`_read_state_rows` through the ORM (on PostgreSQL `_pg_insert_messages` does it)."""
+    rows = {(c, u): (read_to, received) for c, u, read_to, received in _read_state_rows(messages, conversations)}
     changed = []
-    for participant in Participant.objects.filter(conversation_id__in=senders.keys()):
-        read_to = last_sent.get((participant.conversation_id, participant.user_id), 0)
-        received = bool(senders[participant.conversation_id] - {participant.user_id})
+    for participant in Participant.objects.filter(conversation_id__in={c for c, _ in rows}):
+        read_to, received = rows[(participant.conversation_id, participant.user_id)]
         if read_to <= participant.last_read_seq and not (received and participant.archived):
             continue
         participant.last_read_seq = max(participant.last_read_seq, read_to)
@@ -432,13 +499,23 @@ def _update_read_state(messages: Sequence[Message], conversations: dict[int, Con
         Participant.objects.bulk_update(changed, ["last_read_seq", "archived"])
 
 
-def _sent(message: Message, attachments: Sequence[Attachment], conversation: Conversation) -> SentMessage:
+def _sent(message: Message, attachments: Sequence[Attachment], conversation: Conversation, *, in_active_order: bool | None = None) -> SentMessage:
     return SentMessage(
         message=message,
-        ack=ack_frame(message),
+        ack=ack_frame(message, in_active_order=in_active_order),
         payload=message_object(message, attachments),
         user_ids=conversation.user_ids(),
     )
+
+
+def _active_order_conversations(messages: Sequence[Message], conversations: dict[int, Conversation]) -> set[int]:
+    """Which of the masked messages' conversations belong to an order still running (one
+    query per batch, none when nothing was masked): their acks say so."""
+    order_ids = {conversations[m.conversation_id].order_id for m in messages if m.findings} - {None}
+    if not order_ids:
+        return set()
+    active = set(Order.objects.filter(pk__in=order_ids, status__in=Order.ACTIVE_STATUSES).values_list("pk", flat=True))
+    return {c.pk for c in conversations.values() if c.order_id in active}
 
 
 # Sending ------------------------------------------------------------------------------------
@@ -469,10 +546,10 @@ class _Batch:
 def _check_access(batch: _Batch) -> dict[int, Conversation]:
     """Conversation, participation, active account, blocks and sanctions; one query each."""
     requests = [batch.requests[i] for i in batch.pending()]
-    conversations = Conversation.objects.in_bulk({r.conversation_id for r in requests})
+    conversations = {c.pk: c for c in Conversation.objects.filter(pk__in=_one_of({r.conversation_id for r in requests}, "bigint"))}
     user_ids = {uid for c in conversations.values() for uid in c.user_ids()}
     blocked_pairs = {
-        frozenset(pair) for pair in Block.objects.filter(blocker_id__in=user_ids, blocked_id__in=user_ids).values_list("blocker_id", "blocked_id")
+        frozenset(pair) for pair in Block.objects.filter(blocker_id__in=_one_of(user_ids, "bigint"), blocked_id__in=_one_of(user_ids, "bigint")).values_list("blocker_id", "blocked_id")
     }
     sanctions: dict[tuple[int, int], SendError | None] = {}
 
@@ -507,7 +584,7 @@ def _answer_resends(batch: _Batch, conversations: dict[int, Conversation]) -> No
     client_ids = {batch.requests[i].client_id for i in keyed}
     stored = {
         (m.sender_id, m.client_id): m
-        for m in Message.objects.filter(sender_id__in=senders, client_id__in=client_ids)
+        for m in Message.objects.filter(sender_id__in=_one_of(senders, "bigint"), client_id__in=_one_of(client_ids, "varchar"))
         .select_related("conversation")
         .prefetch_related("attachments")
     }
@@ -575,15 +652,15 @@ def _recent_history(batch: _Batch) -> dict[tuple[int, int], list[str]]:
     if connection.vendor == "postgresql":
         # At most HISTORY_MESSAGES rows per pair, read backwards on the (sender, created_at)
         # index: a busy conversation's other messages in the window are never fetched.
-        values, params = _pg_values(sorted(pairs), ("bigint", "bigint"))
+        conversation_ids, sender_ids = zip(*sorted(pairs))
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT p.conversation_id, p.sender_id, m.body FROM "
-                f"(VALUES {values}) AS p(conversation_id, sender_id) CROSS JOIN LATERAL ("
+                "unnest(%s::bigint[], %s::bigint[]) AS p(conversation_id, sender_id) CROSS JOIN LATERAL ("
                 f"SELECT body, seq FROM {Message._meta.db_table} WHERE sender_id = p.sender_id "
                 "AND conversation_id = p.conversation_id AND kind = %s AND created_at >= %s "
                 "ORDER BY created_at DESC, seq DESC LIMIT %s) AS m ORDER BY m.seq",
-                [*params, Message.Kind.USER, since, HISTORY_MESSAGES],
+                [list(conversation_ids), list(sender_ids), Message.Kind.USER, since, HISTORY_MESSAGES],
             )
             for conversation_id, sender_id, body in cursor.fetchall():
                 history[(conversation_id, sender_id)].append(body)
@@ -633,8 +710,10 @@ def _store(batch: _Batch, drafts: dict[int, _Draft], conversations: dict[int, Co
     except BaseException:
         _discard_files(drafts.values())
         raise
+    active = _active_order_conversations([message for message, _ in written], conversations)
     for i, (message, attachments) in zip(order, written, strict=True):
-        batch.outcomes[i] = _sent(message, attachments, conversations[message.conversation_id])
+        conversation = conversations[message.conversation_id]
+        batch.outcomes[i] = _sent(message, attachments, conversation, in_active_order=conversation.pk in active)
 
 
 def _copy_repeats(batch: _Batch) -> None:
