@@ -4,14 +4,25 @@ state, reviews of completed orders, and every seller's response figures.
 Everything goes through deals.services (and the marketplace and inbox services), so the
 demo obeys the same rules. Each step looks for what it would create and skips it when
 present: loading twice changes nothing.
+
+An offer with `days_ago` (and `hour`, UTC) is played in the past (config.demo_clock): the
+buyer asks, the seller answers in the chat after `reply_after_minutes` (when the spec has a
+`reply`), the offer follows after `offer_after_minutes`, the buyer's or seller's answer
+after `answer_after_minutes`; a completed order is delivered `delivered_after_minutes`
+after it was accepted. So the response figures come from real answer times.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TextIO
 
+from django.utils import timezone
+
+from config.demo_clock import written_at
 from deals import clock, services
 from deals.models import Offer, Review
 from inbox.services import get_or_start_conversation, send_message
@@ -30,40 +41,81 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
     return []
 
 
+class _Timeline:
+    """The moments of one offer's story, in minutes after the buyer's question."""
+
+    STEPS = ("ask", "reply", "offer", "answer", "requirements", "delivered", "closed")
+
+    def __init__(self, spec: Spec, *, now: datetime) -> None:
+        reply = spec.get("reply_after_minutes", 30) if spec.get("reply") else 0
+        offer = reply + spec.get("offer_after_minutes", 20)
+        answer = offer + spec.get("answer_after_minutes", 180)
+        delivered = answer + 30 + spec.get("delivered_after_minutes", 2 * 24 * 60)
+        minutes = dict(zip(self.STEPS, (0, reply, offer, answer, answer + 30, delivered, delivered + 300)))
+        self.start: datetime | None = None
+        if "days_ago" in spec:
+            start = (now - timedelta(days=spec["days_ago"])).replace(hour=spec.get("hour", 10), minute=0, second=0, microsecond=0)
+            last = minutes["closed" if spec["state"] == "completed" else "answer"]
+            self.start = min(start, now - timedelta(minutes=last + 1))
+        self.minutes = minutes
+
+    @contextmanager
+    def at(self, step: str) -> Iterator[None]:
+        """Write the block at the step's moment (now when the spec has no `days_ago`)."""
+        if self.start is None:
+            yield
+            return
+        with written_at(self.start + timedelta(minutes=self.minutes[step])):
+            yield
+
+
 def _ensure_offer(spec: Spec, users: dict[str, User]) -> Offer:
     seller, buyer = users[spec["seller"]], users[spec["buyer"]]
     gig = Gig.objects.get(seller=seller, title=spec["gig"])
     existing = Offer.objects.filter(seller=seller, buyer=buyer, gig=gig, description=spec["description"]).first()
     if existing is not None:
         return existing
-    conversation = get_or_start_conversation(starter=buyer, other=seller, gig=gig)
-    if spec.get("ask"):
-        send_message(conversation=conversation, sender=buyer, body=spec["ask"], client_id=f"deals-seed-{spec['key']}")
-    offer = services.send_offer(
-        conversation=conversation, seller=seller, gig=gig, description=spec["description"],
-        price=Decimal(spec["price"]), delivery_days=spec["delivery_days"], revisions=spec["revisions"],
-        milestones=[services.MilestoneData(m["title"], Decimal(m["amount"]), m["due_days"]) for m in spec.get("milestones", [])],
-        expires_in_days=spec.get("expires_in_days", 3),
-    )
-    _walk(offer, spec["state"], seller, buyer)
+    timeline = _Timeline(spec, now=timezone.now())
+    with timeline.at("ask"):
+        conversation = get_or_start_conversation(starter=buyer, other=seller, gig=gig)
+        if spec.get("ask"):
+            send_message(conversation=conversation, sender=buyer, body=spec["ask"], client_id=f"deals-seed-{spec['key']}")
+    if spec.get("reply"):
+        with timeline.at("reply"):
+            send_message(conversation=conversation, sender=seller, body=spec["reply"], client_id=f"deals-seed-{spec['key']}-reply")
+    with timeline.at("offer"):
+        offer = services.send_offer(
+            conversation=conversation, seller=seller, gig=gig, description=spec["description"],
+            price=Decimal(spec["price"]), delivery_days=spec["delivery_days"], revisions=spec["revisions"],
+            milestones=[services.MilestoneData(m["title"], Decimal(m["amount"]), m["due_days"]) for m in spec.get("milestones", [])],
+            expires_in_days=spec.get("expires_in_days", 3),
+        )
+    _walk(offer, spec["state"], seller, buyer, timeline)
     return offer
 
 
-def _walk(offer: Offer, state: str, seller: User, buyer: User) -> None:
+def _walk(offer: Offer, state: str, seller: User, buyer: User, timeline: _Timeline) -> None:
     """Take the offer to `state` through the same steps people take."""
-    if state == "declined":
-        services.decline_offer(offer=offer, buyer=buyer)
-    elif state == "withdrawn":
-        services.withdraw_offer(offer=offer, seller=seller)
-    elif state == "expired":
-        # Expire this offer alone: the job at the moment just after its expiry.
-        services.expire_offers(now=offer.expires_at)
-    elif state in ("accepted", "completed"):
-        order = services.accept_offer(offer=offer, buyer=buyer)
-        if state == "completed":
-            orders.submit_requirements(order=order, actor=buyer, requirements="As discussed in the chat: see the offer.")
-            orders.deliver_order(order=order, actor=seller, note="Delivered as agreed. Thank you!")
-            orders.accept_delivery(order=order, actor=buyer)
+    if state == "expired":
+        # Expire this offer alone: the job at the moment of its expiry (if that is past).
+        with written_at(min(offer.expires_at, timezone.now())):
+            services.expire_offers(now=offer.expires_at)
+        return
+    with timeline.at("answer"):
+        if state == "declined":
+            services.decline_offer(offer=offer, buyer=buyer)
+        elif state == "withdrawn":
+            services.withdraw_offer(offer=offer, seller=seller)
+        elif state in ("accepted", "completed"):
+            order = services.accept_offer(offer=offer, buyer=buyer)
+    if state != "completed":
+        return
+    with timeline.at("requirements"):
+        orders.submit_requirements(order=order, actor=buyer, requirements="As discussed in the chat: see the offer.")
+    with timeline.at("delivered"):
+        orders.deliver_order(order=order, actor=seller, note="Delivered as agreed. Thank you!")
+    with timeline.at("closed"):
+        orders.accept_delivery(order=order, actor=buyer)
 
 
 def _ensure_review(spec: Spec, users: dict[str, User]) -> bool:

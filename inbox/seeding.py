@@ -4,17 +4,48 @@ Every message goes through inbox.services.send_message with the client_id writte
 file, so a second load is answered by idempotency and stores nothing. Masked attempts in
 the file are masked and flagged exactly as they would be live. (Order threads get their
 system messages from the marketplace seed, through inbox.order_events.)
+
+A conversation with `days_ago` (and `hour`, UTC) is written in the past, each message
+`after_minutes` after the one before (config.demo_clock): the inbox shows real day
+separators and the sellers' response figures come out of real answer times. Without
+`days_ago` it is written now (order threads, whose order events are from now).
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from datetime import datetime, timedelta
 from typing import Any, TextIO
 
+from django.utils import timezone
+
+from config.demo_clock import written_at
 from inbox import services
 from inbox.models import Conversation
 from marketplace.models import Gig, Order, User
 
 Spec = dict[str, Any]
+
+
+DEFAULT_GAP_MINUTES = 2
+
+
+def message_times(spec: Spec, *, now: datetime) -> list[datetime | None]:
+    """When each message of the conversation is written: None for "now" (no `days_ago`).
+
+    The first starts `days_ago` days back at `hour` o'clock; the last always lies in the past."""
+    if "days_ago" not in spec:
+        return [None] * len(spec["messages"])
+    start = (now - timedelta(days=spec["days_ago"])).replace(hour=spec.get("hour", 10), minute=0, second=0, microsecond=0)
+    offsets = [0]
+    for entry in spec["messages"][1:]:
+        offsets.append(offsets[-1] + entry.get("after_minutes", DEFAULT_GAP_MINUTES))
+    start = min(start, now - timedelta(minutes=offsets[-1] + 1))
+    return [start + timedelta(minutes=offset) for offset in offsets]
+
+
+def _at(moment: datetime | None):
+    return written_at(moment) if moment is not None else nullcontext()
 
 
 def _conversation(spec: Spec, users: dict[str, User]) -> Conversation:
@@ -46,8 +77,12 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
         raise ValueError(f"seeds/20_inbox.json names unknown users: {', '.join(sorted(missing))}")
     stored = 0
     for spec in data["conversations"]:
-        conversation = _conversation(spec, users)
-        stored += sum(_post(conversation, entry, users) for entry in spec["messages"])
+        times = message_times(spec, now=timezone.now())
+        with _at(times[0]):
+            conversation = _conversation(spec, users)
+        for entry, moment in zip(spec["messages"], times, strict=True):
+            with _at(moment):
+                stored += _post(conversation, entry, users)
         conversation.refresh_from_db()
         for username, seq in spec.get("read", {}).items():
             services.mark_read(conversation=conversation, user=users[username], seq=seq)
