@@ -100,3 +100,32 @@ COMMON_WORDS: frozenset[str] = frozenset(
     yesterday yet you young your yours yourself
     """.split()
 )
+
+# What people say a platform *is* (or seems, or does): "Telegram is blocked
+# here", "my Instagram is private", "Skype is kinda laggy", "my WhatsApp
+# account seems banned". Never a plain-word handle, with or without a
+# possessive before the platform: adjectives and participles about apps,
+# accounts, connections and prices (some are in the list above too, so this
+# one reads whole).
+PREDICATE_WORDS: frozenset[str] = frozenset(
+    """
+    weak slow slower slowest fast faster fastest blocked banned unbanned restricted suspended
+    deleted disabled enabled deactivated hacked locked unlocked private public hidden visible
+    laggy buggy glitchy broken dead offline online busy unavailable unreachable inactive active
+    cheaper cheapest easier easiest harder safer safest secure insecure encrypted unencrypted
+    reliable unreliable stable unstable popular unpopular famous trendy outdated obsolete
+    allowed forbidden prohibited illegal legal censored monitored tracked verified unverified
+    thick thin cheap expensive costly paid unpaid premium basic fine okay awesome amazing
+    terrible horrible awful useless useful helpful annoying confusing simple complex
+    complicated crowded empty quiet noisy spammy toxic friendly nicer nice worse worst
+    bigger smaller louder weaker stronger cleaner clunky smooth fixed updated outdated
+    installed uninstalled working loading crashing lagging down up back full closed open
+    great good bad better best free new old same different fine gone missing needed required
+    necessary mandatory optional recommended preferred enough overrated underrated banned
+    blocked whitelisted blacklisted throttled jammed patchy spotty strong dying dropping
+    kinda sorta quite pretty really totally super very always usually mostly still currently
+    seem seems seemed look looks looked appear appears appeared feel feels sound sounds become
+    becomes became got gets keeps kept stays stayed remains remained works worked crashes
+    crashed lags lagged sucks
+    """.split()
+)

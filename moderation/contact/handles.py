@@ -5,10 +5,14 @@ A handle needs a platform word nearby: a bare "@sam" is a Gigbox mention and
 "budi_santoso" alone is just a word. How sure we are depends on the token:
 - "@name", or a token with a digit, "_" or an inner "." (handle-shaped):
   accepted after any platform word;
-- a plain word ("logoking"): only after an explicit connector ("id",
-  "username", ":", "is") or, for platforms whose name is not an adjective in
-  everyday speech, directly after the platform word, and never when it is a
-  common English word or a service noun ("Telegram bot", "Discord server").
+- a plain word ("logoking"): only after an identifier connector ("id",
+  "username", ":"), after a copula ("is", "=") when the message says whose
+  account it is ("my telegram is logoking") or asks to be contacted ("add me,
+  telegram is logoking"), or, for platforms whose name is not an adjective in
+  everyday speech, directly after the platform word; never when it is a
+  common English word, a service noun ("Telegram bot", "Discord server") or
+  something one says a platform *is* ("Telegram is blocked here", "my
+  Instagram is private").
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Optional
 
-from .common_words import COMMON_WORDS
+from .common_words import COMMON_WORDS, PREDICATE_WORDS
 from .words import DIGIT_WORDS
 from .platforms import AMBIGUOUS_PLATFORM_WORDS, JUXTAPOSED_HANDLE_PLATFORMS, PLATFORM_WORDS
 
@@ -44,7 +48,11 @@ _CONNECTOR_RE = re.compile(
     r"|\bno\b|\bda\b|\bdo\b|\bde\b|\bits\b|\bit's\b|\bit’s\b)){0,4})\s*",
     re.IGNORECASE,
 )
-_STRONG_CONNECTOR_RE = re.compile(r"[:=>→]|\b(?:id|username|user\s?name|user|handle|is|its|it's|it’s|name|account|acc|hai|h|é|es|est)\b", re.IGNORECASE)
+# Connectors that say the next token is an identifier ("telegram id", "skype:").
+_IDENTIFIER_CONNECTOR_RE = re.compile(r"[:>→]|\b(?:id|username|user\s?name|user|handle|name|account|acc)\b", re.IGNORECASE)
+# Copulas: "telegram is X" names a handle only as often as it describes the
+# platform ("Telegram is blocked here"), so the message must say more.
+_COPULA_CONNECTOR_RE = re.compile(r"=|\b(?:is|its|it's|it’s|hai|h|é|es|est)\b", re.IGNORECASE)
 _HANDLE_TOKEN_RE = re.compile(r"(?:live:)?@?[\w](?:[\w.\-]{0,40}[\w])?")
 _MENTION_RE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[\w.\-]{0,40}[\w])?)")
 _SKYPE_LIVE_RE = re.compile(r"(?<![\w.])live:\.?[\w.\-]{3,60}", re.IGNORECASE)
@@ -144,7 +152,9 @@ def _handle_after(text: str, platform_m: re.Match[str]) -> Optional[HandleHit]:
     after = text[token_m.end():token_m.end() + 2]
     if after[:1] in ("@", "/") or (after[:1] == "." and after[1:2].isalnum()):
         return None  # an email or a link: their own scanners judge it
-    strong = _STRONG_CONNECTOR_RE.search(connector) is not None
+    identifier = _IDENTIFIER_CONNECTOR_RE.search(connector) is not None
+    copula = not identifier and _COPULA_CONNECTOR_RE.search(connector) is not None
+    strong = identifier or copula
     lower_word = re.sub(r"\s+", "", word.lower())
     if lower_word in AMBIGUOUS_PLATFORM_WORDS and not strong and not token.startswith("@"):
         return None
@@ -158,8 +168,10 @@ def _handle_after(text: str, platform_m: re.Match[str]) -> Optional[HandleHit]:
         rule = "handle.at_name"
     elif _is_handle_shaped(token):
         rule = "handle.after_platform"
-    elif body.isalpha() and len(body) >= 3 and (
-        strong or _juxtaposition_ok(text, platform_m, platform, connector, token_m.end())
+    elif body.isalpha() and len(body) >= 3 and body.lower() not in PREDICATE_WORDS and (
+        identifier
+        or (copula and _copula_names_handle(text, platform_m.start(), token_m.end()))
+        or _juxtaposition_ok(text, platform_m, platform, connector, token_m.end())
     ):
         rule = "handle.plain_word"
     else:
@@ -177,6 +189,33 @@ _AFTER_PLAIN_HANDLE = frozenset(
     for and or to me hai karo kar na ji""".split()
 )
 _NEXT_WORD_RE = re.compile(r"[^\S\n]*([\w']+)?")
+
+
+# Before the platform, these say the account is the sender's (or is an id):
+# "my telegram is logoking", "our discord is logoking", "username on skype is ...".
+_OWNER_CUES = frozenset("my our mine mera meri mi meu minha mon id username handle user".split())
+# Anywhere in the sentence, these ask to be contacted: "add me, telegram is logoking".
+_CONTACT_VERBS = frozenset("add text txt message msg dm ping contact reach call hmu inbox knock find follow".split())
+_SENTENCE_END_RE = re.compile(r"[.!?\n]")
+_WORD_RE = re.compile(r"[\w']+")
+
+
+def _copula_names_handle(text: str, platform_start: int, token_end: int) -> bool:
+    """ "<platform> is <plain word>" names a handle only at the end of its
+    sentence and when the sentence says whose account it is or asks to be
+    contacted: "my skype is samdesigns" yes, "Skype is slow", "Telegram is
+    blocked here", "my Instagram is private now" no."""
+    nxt = _NEXT_WORD_RE.match(text, token_end)
+    if nxt is not None and nxt.group(1) and nxt.group(1).lower() not in _AFTER_PLAIN_HANDLE:
+        return False
+    start = max((m.end() for m in _SENTENCE_END_RE.finditer(text, max(0, platform_start - 120), platform_start)),
+                default=max(0, platform_start - 120))
+    end_m = _SENTENCE_END_RE.search(text, token_end, token_end + 120)
+    before = _WORD_RE.findall(text[start:platform_start].lower())
+    if _OWNER_CUES.intersection(before):
+        return True
+    sentence = before + _WORD_RE.findall(text[platform_start:end_m.start() if end_m else token_end + 120].lower())
+    return not _CONTACT_VERBS.isdisjoint(sentence)
 
 
 def _juxtaposition_ok(text: str, platform_m: re.Match[str], platform: str, connector: str,

@@ -208,3 +208,66 @@ def test_nine_digit_mobiles_grouped_like_a_phone_are_found(text: str, e164: str)
 @pytest.mark.parametrize("text", NINE_DIGIT_LOOKALIKES)
 def test_nine_digit_ids_amounts_and_lists_stay(text: str) -> None:
     assert_untouched(text)
+
+
+# --- 6. "<platform> is <word>": plain speech about a platform, not a handle -----
+
+# Generated: platform names (bare, possessive, with an article) x copulas x
+# what people say about an app. None of these names an account.
+SPEECH_PLATFORMS = ["WhatsApp", "Telegram", "Signal", "Skype", "Discord", "Instagram", "Insta", "Snapchat",
+                    "Snap", "WeChat", "Line", "Viber", "Kik", "Facebook", "Messenger", "TikTok", "Zalo",
+                    "PayPal", "Venmo", "Wise"]
+SPEECH_SUBJECTS = ["{p}", "my {p}", "our {p}", "the {p}", "your {p}", "{p} here", "My {p} account"]
+SPEECH_COPULAS = ["is", "was", "seems", "will be", "is really", "is not", "is too", "=", "is kinda"]
+SPEECH_COMPLEMENTS = [
+    "weak", "blocked", "slow", "down", "private", "better", "banned", "great", "not allowed", "popular",
+    "laggy", "free", "blocked here", "down today", "better for teams", "private now", "slow today",
+    "cheaper", "expensive", "safer", "dead", "offline", "busy", "restricted", "encrypted", "useless",
+    "broken", "hacked", "buggy", "fine", "okay", "unreliable", "crowded", "outdated", "annoying",
+    "thick", "strong", "spotty", "full of spam", "easier for clients", "allowed in my country",
+    "the best", "my favourite", "worse than email", "fine by me", "unavailable in UAE",
+]
+
+
+def _plain_speech(platform: str) -> list[str]:
+    return [
+        f"{subject.format(p=platform)} {copula} {complement}"
+        for subject in SPEECH_SUBJECTS for copula in SPEECH_COPULAS for complement in SPEECH_COMPLEMENTS
+    ]
+
+
+@pytest.mark.parametrize("platform", SPEECH_PLATFORMS)
+def test_what_a_platform_is_in_plain_speech_is_not_a_handle(platform: str) -> None:
+    texts = _plain_speech(platform)
+    results = [(text, scan(text)) for text in texts]
+    flagged = [(text, [(f.rule, text[f.start:f.end]) for f in r.findings]) for text, r in results if r.has_contact]
+    assert not flagged, f"{len(flagged)} of {len(texts)}: {flagged[:10]}"
+
+
+# The same shapes naming an account: a possessive or identifier cue, or a
+# request to be contacted, with the handle closing the sentence; or a token
+# shaped like a handle after any copula.
+COPULA_HANDLES = [
+    ("my telegram is rahim.bd", "rahim.bd"),
+    ("my skype is john.smith.design", "john.smith.design"),
+    ("my snapchat is samdesigns99", "samdesigns99"),
+    ("wechat id: samdesign88", "samdesign88"),
+    ("my line id is samdesign", "samdesign"),
+    ("my skype is samdesigns", "samdesigns"),
+    ("our discord is logoking", "logoking"),
+    ("my telegram is samdesign pls", "samdesign"),
+    ("add me, telegram is samdesign", "samdesign"),
+    ("text me on signal, it's samdesign", "samdesign"),
+    ("Telegram is sam_designs", "sam_designs"),
+    ("the signal is rahim.bd", "rahim.bd"),
+    ("Instagram = sam.designs", "sam.designs"),
+    ("skype = samdesigns99", "samdesigns99"),
+    ("telegram: samdesign", "samdesign"),
+    ("telegram username is samdesign", "samdesign"),
+    ("my username on telegram is samdesign", "samdesign"),
+]
+
+
+@pytest.mark.parametrize(("text", "part"), COPULA_HANDLES)
+def test_copula_naming_an_account_is_a_handle(text: str, part: str) -> None:
+    assert_masked(text, part, "handle")
