@@ -8,7 +8,8 @@
   masks known-sensitive keys (passwords, tokens, cookies, message bodies, emails, phones)
   and scrubs email addresses, phone numbers, query-string values and secret path segments
   (password-reset and email-confirmation keys) from the text.
-- `JsonFormatter` writes one JSON object per line when LOG_FORMAT=json.
+- `JsonFormatter` writes one JSON object per line when LOG_FORMAT=json; `PlainFormatter`
+  (the default) one text line ending in `rid=<request id>` for request and socket lines.
 
 This module is named like the stdlib; inside it `logging` is the stdlib (absolute imports).
 """
@@ -150,6 +151,23 @@ class JsonFormatter(logging.Formatter):
         if record.exc_text:
             entry["exc"] = record.exc_text
         return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+class PlainFormatter(logging.Formatter):
+    """The text line, plus ` rid=<request id>` when the record carries one (request and socket
+    lines), so that a plain log meets nginx's access log and the user's report on one id.
+
+    Appended here rather than written into the message: the filter scrubs messages, and an id
+    that starts with nine digits would come out as "[phone]"; `request_id` is a trusted field.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        request_id = getattr(record, "request_id", None)
+        if not request_id:
+            return line
+        first, newline, rest = line.partition("\n")  # before a traceback, if any
+        return f"{first} rid={request_id}{newline}{rest}"
 
 
 def process_name() -> str:

@@ -254,7 +254,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"sensitive": {"()": "config.logging.SensitiveDataFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s"},
+        "plain": {
+            "()": "config.logging.PlainFormatter",  # appends rid=<request id> to request lines
+            "fmt": "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s",
+        },
         "json": {"()": "config.logging.JsonFormatter"},
     },
     "handlers": {

@@ -7,6 +7,8 @@ import io
 import json
 import logging
 import logging.config
+import re
+import sys
 from copy import deepcopy
 
 import pytest
@@ -14,6 +16,7 @@ from django.conf import settings as django_settings
 
 from config.logging import (
     JsonFormatter,
+    PlainFormatter,
     SensitiveDataFilter,
     clean_request_id,
     log_socket_event,
@@ -156,3 +159,44 @@ def test_socket_events_carry_request_id_path_user_and_code(captured):
     connect, disconnect = [e for e in lines(captured) if e["logger"] == "gigbox.socket"]
     assert connect["event"] == "connect" and connect["user_id"] == 7 and connect["request_id"] == "ws-req-000000001"
     assert disconnect["code"] == 1001 and disconnect["path"] == "/ws/inbox/" and disconnect["body"] == "[filtered]"
+
+
+@pytest.fixture
+def captured_plain(settings):
+    """The real LOGGING with its plain (default) formatter, writing into a buffer."""
+    stream = io.StringIO()
+    config = deepcopy(django_settings.LOGGING)
+    config["handlers"]["console"]["stream"] = stream
+    config["handlers"]["console"]["formatter"] = "plain"
+    logging.config.dictConfig(config)
+    yield stream
+    logging.config.dictConfig(django_settings.LOGGING)
+
+
+def test_a_plain_request_line_ends_with_its_request_id(client, captured_plain):
+    # An id that starts with nine digits: written into the message it would be scrubbed as a phone.
+    request_id = "123456789abcdef0"
+    client.get("/healthz", HTTP_X_REQUEST_ID=request_id)
+    [line] = [line for line in captured_plain.getvalue().splitlines() if "gigbox.request" in line]
+    assert re.search(rf" GET /healthz 200 [0-9.]+ms rid={request_id}$", line)
+    assert "[phone]" not in line
+
+
+def test_plain_socket_lines_carry_the_request_id_and_other_lines_none(captured_plain):
+    scope = {"type": "websocket", "path": "/ws/inbox/", "headers": [(b"x-request-id", b"ws-req-000000001")]}
+    log_socket_event("connect", scope=scope)
+    logging.getLogger("gigbox.other").warning("no request here")
+    socket_line, other_line = captured_plain.getvalue().splitlines()
+    assert socket_line.endswith("rid=ws-req-000000001")
+    assert other_line.endswith("gigbox.other no request here") and "rid=" not in other_line
+
+
+def test_the_request_id_goes_before_a_traceback():
+    record = logging.makeLogRecord({"msg": "failed", "request_id": "req-from-nginx-0001", "levelname": "ERROR"})
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    first, *rest = PlainFormatter("%(message)s").format(record).splitlines()
+    assert first == "failed rid=req-from-nginx-0001"
+    assert rest[-1] == "ValueError: boom"
