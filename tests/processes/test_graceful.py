@@ -1,6 +1,10 @@
 """SIGTERM to a server process (python -m config.server): it stops accepting, drains what it
 accepted, closes sockets with 1001 and exits, within its deadline. Uses the small consumers
-of tests/processes/apps.py, so it needs no PostgreSQL or Redis."""
+of tests/processes/apps.py, so it needs no PostgreSQL or Redis.
+
+No wall-clock assertions (the machine is shared and its load varies): the tests check what
+happened and in which order, from the process's own log lines and exit code. A process that
+hangs is caught by the timeout below (pytest-timeout) and by `wait(timeout=...)`."""
 
 from __future__ import annotations
 
@@ -8,13 +12,26 @@ import asyncio
 import json
 import os
 import signal
-import time
 import urllib.request
 
 import pytest
 import websockets
 
 APP = "tests.processes.apps:application"
+RECEIVED = "shutdown: SIGTERM received"
+OVERRAN = "overran the deadline"
+DONE_OK = "shutdown: done in"
+
+pytestmark = pytest.mark.timeout(120)  # a hang guard, far above a normal run
+
+
+def assert_in_order(log: str, *needles: str) -> None:
+    """Each needle is in the log, each after the one before."""
+    position = 0
+    for needle in needles:
+        found = log.find(needle, position)
+        assert found >= 0, f"{needle!r} missing after position {position} in:\n{log}"
+        position = found + len(needle)
 
 
 @pytest.fixture
@@ -52,12 +69,11 @@ def test_sigterm_commits_and_acks_every_accepted_send_then_closes_with_1001(app_
             for client_id in sent:
                 await socket.send(json.dumps({"client_id": client_id}))
             await asyncio.sleep(0.05)  # the frames reach the process before the signal
-            started = time.monotonic()
             os.kill(server.process.pid, signal.SIGTERM)
             frames = await read_until_closed(socket)
-            return sent, frames, socket.close_code, time.monotonic() - started
+            return sent, frames, socket.close_code
 
-    sent, frames, close_code, elapsed = asyncio.run(scenario())
+    sent, frames, close_code = asyncio.run(scenario())
     acked = [f["client_id"] for f in frames if f["type"] == "ack"]
     refused = [f["client_id"] for f in frames if f["type"] == "error" and f["code"] == "unavailable"]
     assert close_code == 1001
@@ -68,8 +84,11 @@ def test_sigterm_commits_and_acks_every_accepted_send_then_closes_with_1001(app_
     assert acked and answered == sent[: len(answered)] and acked == sent[: len(acked)]
     assert set(acked) <= set(committed(env))  # nothing acknowledged is missing
     assert not set(sent) - set(acked) & set(committed(env))  # nothing unacked was stored
-    assert server.process.wait(timeout=10) == 0
-    assert elapsed < 8
+    assert server.process.wait(timeout=30) == 0
+    # The drain finished inside the deadline: the hooks completed, none was cut off.
+    log = server.log()
+    assert_in_order(log, RECEIVED, DONE_OK, "(hooks ok,")
+    assert OVERRAN not in log
 
 
 def test_during_the_drain_the_process_refuses_new_connections(app_process, env):
@@ -110,22 +129,21 @@ def test_a_consumer_without_hooks_is_closed_with_1001_by_the_server(app_process,
 
 
 def test_a_hook_that_overruns_does_not_keep_the_process_alive(app_process, env):
-    env["GIGBOX_TEST_DRAIN_DELAY"] = "60"
+    env["GIGBOX_TEST_DRAIN_DELAY"] = "3600"  # never finishes within the test
     env["GIGBOX_SHUTDOWN_TIMEOUT"] = "1.5"
     server = app_process(env=env, application=APP)
 
     async def scenario():
         async with websockets.connect(f"{server.ws_url}/ws/writer/") as socket:
-            started = time.monotonic()
             os.kill(server.process.pid, signal.SIGTERM)
             await read_until_closed(socket)
-            return socket.close_code, time.monotonic() - started
+            return socket.close_code
 
-    close_code, elapsed = asyncio.run(scenario())
-    assert close_code == 1001
-    assert server.process.wait(timeout=10) == 0
-    assert elapsed < 4.5
-    assert "overran the deadline" in server.log()
+    assert asyncio.run(scenario()) == 1001
+    # Exits cleanly although the hook never returns: it was cut off at the deadline, then
+    # the sockets were closed and the process finished its shutdown.
+    assert server.process.wait(timeout=30) == 0
+    assert_in_order(server.log(), RECEIVED, "1 drain hook(s) " + OVERRAN, DONE_OK, "(hooks incomplete,")
 
 
 def test_an_http_request_in_flight_is_answered_before_the_process_exits(app_process, env):
