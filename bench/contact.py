@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/contact.py [--corpus PATH] [--out /tmp/contact_bench.txt]
 
+The corpus is found like the tests find it (moderation/tests/corpus.py).
+
 Prints messages per second on the labelled dev corpus and on a generated set
 of ordinary chat without contact details, the worst scan time over 10,000-
 character adversarial messages, and recall / false-positive rate / span
@@ -21,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from moderation.contact import scan  # noqa: E402
 from moderation.contact.regions import match_international, match_national  # noqa: E402
+from moderation.tests.corpus import ENV_VAR, corpus_candidates, find_contact_corpus  # noqa: E402
 
-CORPUS = Path("/work/shared/corpus/contact_dev.jsonl")
 GOAL_CORPUS_RATE = 10_000
 GOAL_CHAT_RATE = 50_000
 GOAL_WORST_MS = 20.0
@@ -260,9 +262,17 @@ def worst_adversarial_ms() -> tuple[float, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help=f"default: ${ENV_VAR}, else <repo>/../shared/corpus/contact_dev.jsonl, "
+                             "else /work/shared/corpus/contact_dev.jsonl")
     parser.add_argument("--out", type=Path, default=Path("/tmp/contact_bench.txt"))
     args = parser.parse_args(argv)
+    if args.corpus is None:
+        args.corpus = find_contact_corpus()
+        if args.corpus is None:
+            tried = ", ".join(str(p) for p in corpus_candidates())
+            print(f"labelled contact corpus not found (tried {tried}); pass --corpus or set {ENV_VAR}", file=sys.stderr)
+            return 2
 
     rows = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     q = quality(rows)

@@ -3,24 +3,38 @@
 The corpus is a sample of the problem; the thresholds are the product's
 quality bar (recall >= 0.99, false-positive rate <= 0.5%, every labelled
 span covered by findings).
+
+Where the corpus is looked for: ``moderation/tests/corpus.py``. Without it
+the tests skip on a workstation and FAIL in CI (``CI=true``): a CI run that
+silently skips the quality bar would pass without checking it.
 """
 
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from moderation.contact import scan
+from moderation.tests.corpus import ENV_VAR, corpus_candidates, find_contact_corpus, running_in_ci
 
-CORPUS = Path("/work/shared/corpus/contact_dev.jsonl")
 
-pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="labelled corpus not available")
+@lru_cache(maxsize=1)
+def _corpus_path() -> Path | None:
+    return find_contact_corpus()
 
 
 def _rows() -> list[dict]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = _corpus_path()
+    if path is None:
+        tried = ", ".join(str(p) for p in corpus_candidates())
+        message = f"labelled contact corpus not found (tried {tried}; set {ENV_VAR} to its path)"
+        if running_in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _flagged(row: dict) -> bool:
@@ -76,3 +90,52 @@ def test_split_sequences_report_on_the_last_fragment() -> None:
         result = scan(seq[-1], history=seq[:-1])
         assert result.has_contact, seq
         assert any(f.split for f in result.findings), seq
+
+
+# --- where the corpus is found -------------------------------------------------
+
+
+def _touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{}\n", encoding="utf-8")
+    return path
+
+
+def test_corpus_path_from_the_environment_wins(tmp_path: Path) -> None:
+    chosen = _touch(tmp_path / "elsewhere" / "mine.jsonl")
+    _touch(tmp_path / "shared" / "corpus" / "contact_dev.jsonl")
+    environ = {ENV_VAR: str(chosen)}
+    assert corpus_candidates(environ, tmp_path / "clone") == [chosen]
+    assert find_contact_corpus(environ, tmp_path / "clone") == chosen
+
+
+def test_a_missing_corpus_named_by_the_environment_is_not_replaced(tmp_path: Path) -> None:
+    _touch(tmp_path / "shared" / "corpus" / "contact_dev.jsonl")
+    environ = {ENV_VAR: str(tmp_path / "typo.jsonl")}
+    assert find_contact_corpus(environ, tmp_path / "clone") is None
+
+
+def test_corpus_beside_the_clone_comes_before_the_dev_machine_path(tmp_path: Path) -> None:
+    beside = _touch(tmp_path / "shared" / "corpus" / "contact_dev.jsonl")
+    candidates = corpus_candidates({}, tmp_path / "clone")
+    assert candidates[0] == beside and candidates[-1] == Path("/work/shared/corpus/contact_dev.jsonl")
+    assert find_contact_corpus({}, tmp_path / "clone") == beside
+
+
+def test_ci_is_recognised() -> None:
+    assert running_in_ci({"CI": "true"}) and running_in_ci({"CI": "1"})
+    assert not running_in_ci({}) and not running_in_ci({"CI": "false"})
+
+
+def test_a_missing_corpus_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "absent.jsonl"))
+    _corpus_path.cache_clear()
+    try:
+        monkeypatch.setenv("CI", "true")
+        with pytest.raises(pytest.fail.Exception, match="absent.jsonl"):
+            _rows()
+        monkeypatch.delenv("CI")
+        with pytest.raises(pytest.skip.Exception, match="absent.jsonl"):
+            _rows()
+    finally:
+        _corpus_path.cache_clear()
