@@ -12,16 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-__all__ = ["written_at"]
+__all__ = ["story_start", "written_at"]
+
+
+def story_start(*, days_ago: float, hour: int, lasting: timedelta, now: datetime) -> datetime:
+    """When a demo story set `days_ago` days back at `hour` o'clock (UTC) begins: earlier if
+    need be, so that all of it (`lasting`) lies in the past."""
+    start = (now - timedelta(days=days_ago)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    return min(start, now - lasting - timedelta(minutes=1))
 
 
 @contextmanager
-def written_at(moment: datetime) -> Iterator[None]:
-    """Run the block as if the clock read `moment` when it started."""
+def written_at(moment: datetime | None) -> Iterator[None]:
+    """Run the block as if the clock read `moment` when it started (None: the real clock)."""
+    if moment is None:
+        yield
+        return
     real_now = timezone.now
     offset = moment - real_now()
     timezone.now = lambda: real_now() + offset

@@ -14,15 +14,14 @@ after it was accepted. So the response figures come from real answer times.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TextIO
 
 from django.utils import timezone
 
-from config.demo_clock import written_at
+from config.demo_clock import story_start, written_at
 from deals import clock, services
 from deals.models import Offer, Review
 from inbox.services import get_or_start_conversation, send_message
@@ -54,19 +53,13 @@ class _Timeline:
         minutes = dict(zip(self.STEPS, (0, reply, offer, answer, answer + 30, delivered, delivered + 300)))
         self.start: datetime | None = None
         if "days_ago" in spec:
-            start = (now - timedelta(days=spec["days_ago"])).replace(hour=spec.get("hour", 10), minute=0, second=0, microsecond=0)
             last = minutes["closed" if spec["state"] == "completed" else "answer"]
-            self.start = min(start, now - timedelta(minutes=last + 1))
+            self.start = story_start(days_ago=spec["days_ago"], hour=spec.get("hour", 10), lasting=timedelta(minutes=last), now=now)
         self.minutes = minutes
 
-    @contextmanager
-    def at(self, step: str) -> Iterator[None]:
+    def at(self, step: str) -> AbstractContextManager[None]:
         """Write the block at the step's moment (now when the spec has no `days_ago`)."""
-        if self.start is None:
-            yield
-            return
-        with written_at(self.start + timedelta(minutes=self.minutes[step])):
-            yield
+        return written_at(self.start + timedelta(minutes=self.minutes[step]) if self.start else None)
 
 
 def _ensure_offer(spec: Spec, users: dict[str, User]) -> Offer:

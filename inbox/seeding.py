@@ -13,13 +13,12 @@ separators and the sellers' response figures come out of real answer times. With
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 
 from django.utils import timezone
 
-from config.demo_clock import written_at
+from config.demo_clock import story_start, written_at
 from inbox import services
 from inbox.models import Conversation
 from marketplace.models import Gig, Order, User
@@ -36,16 +35,11 @@ def message_times(spec: Spec, *, now: datetime) -> list[datetime | None]:
     The first starts `days_ago` days back at `hour` o'clock; the last always lies in the past."""
     if "days_ago" not in spec:
         return [None] * len(spec["messages"])
-    start = (now - timedelta(days=spec["days_ago"])).replace(hour=spec.get("hour", 10), minute=0, second=0, microsecond=0)
     offsets = [0]
     for entry in spec["messages"][1:]:
         offsets.append(offsets[-1] + entry.get("after_minutes", DEFAULT_GAP_MINUTES))
-    start = min(start, now - timedelta(minutes=offsets[-1] + 1))
+    start = story_start(days_ago=spec["days_ago"], hour=spec.get("hour", 10), lasting=timedelta(minutes=offsets[-1]), now=now)
     return [start + timedelta(minutes=offset) for offset in offsets]
-
-
-def _at(moment: datetime | None):
-    return written_at(moment) if moment is not None else nullcontext()
 
 
 def _conversation(spec: Spec, users: dict[str, User]) -> Conversation:
@@ -78,10 +72,10 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
     stored = 0
     for spec in data["conversations"]:
         times = message_times(spec, now=timezone.now())
-        with _at(times[0]):
+        with written_at(times[0]):
             conversation = _conversation(spec, users)
         for entry, moment in zip(spec["messages"], times, strict=True):
-            with _at(moment):
+            with written_at(moment):
                 stored += _post(conversation, entry, users)
         conversation.refresh_from_db()
         for username, seq in spec.get("read", {}).items():
