@@ -21,6 +21,9 @@ from deals.forms import OfferForm, ReviewForm, SavedReplyForm
 from deals.models import Offer
 from inbox.selectors import ConversationNotFound, conversation_for_user
 from marketplace.forms import attach_errors
+from marketplace.views import page_of
+
+SAVED_REPLIES_PER_PAGE = 20
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -166,7 +169,9 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Saved reply added.")
             return redirect("deals:saved_replies")
     status = 400 if request.method == "POST" else 200
-    return render(request, "deals/saved_replies.html", {"replies": replies, "form": form}, status=status)
+    # The JSON above is the whole list (the composer filters it); the page shows it in pages.
+    page = page_of(request, replies, SAVED_REPLIES_PER_PAGE)
+    return render(request, "deals/saved_replies.html", {"page": page, "form": form}, status=status)
 
 
 @login_required

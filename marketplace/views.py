@@ -31,7 +31,9 @@ from marketplace.models import Gig, Order
 from marketplace.order_flow import Action, OrderTransitionError, allowed_actions
 
 
-def _page(request: HttpRequest, items: QuerySet, per_page: int) -> Page:
+def page_of(request: HttpRequest, items: QuerySet, per_page: int) -> Page:
+    """The `?page=` page of `items` (out of range or junk: the last or first page); render it
+    with marketplace/partials/pagination.html. Used by other apps' lists too."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
@@ -49,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def gig_list(request: HttpRequest) -> HttpResponse:
     form = GigFilterForm(request.GET)
     filters = form.filters()
-    page = _page(request, selectors.search_gigs(filters), selectors.GIGS_PER_PAGE)
+    page = page_of(request, selectors.search_gigs(filters), selectors.GIGS_PER_PAGE)
     return render(request, "marketplace/gig_list.html", {"form": form, "filters": filters, "page": page})
 
 
@@ -68,8 +70,8 @@ def gig_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def seller_detail(request: HttpRequest, username: str) -> HttpResponse:
     profile = selectors.seller_for_profile_page(username=username)
-    gigs = selectors.active_gigs_of(profile.user)
-    return render(request, "marketplace/seller_detail.html", {"profile": profile, "seller": profile.user, "gigs": gigs})
+    page = page_of(request, selectors.active_gigs_of(profile.user), selectors.GIGS_PER_PAGE)
+    return render(request, "marketplace/seller_detail.html", {"profile": profile, "seller": profile.user, "page": page})
 
 
 # Selling -----------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ def _require_seller(view: Callable) -> Callable:
 @_require_seller
 def seller_gigs(request: HttpRequest) -> HttpResponse:
     gigs = selectors.seller_gigs(seller=request.user).order_by("-created_at", "-pk")
-    return render(request, "marketplace/seller_gigs.html", {"gigs": gigs})
+    return render(request, "marketplace/seller_gigs.html", {"page": page_of(request, gigs, selectors.GIGS_PER_PAGE)})
 
 
 def _gig_form_page(request: HttpRequest, gig: Gig | None) -> HttpResponse:
@@ -178,7 +180,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     role, status = request.GET.get("role", ""), request.GET.get("status", "")
     orders = selectors.orders_for_user(user=request.user, role=role, status=status)
     context = {
-        "page": _page(request, orders, selectors.ORDERS_PER_PAGE),
+        "page": page_of(request, orders, selectors.ORDERS_PER_PAGE),
         "role": role,
         "status": status,
         "statuses": Order.Status.choices,

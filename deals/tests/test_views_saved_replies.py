@@ -6,6 +6,7 @@ import pytest
 
 from deals import services
 from deals.models import SavedReply
+from deals.views import SAVED_REPLIES_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,20 @@ def test_the_json_list_has_only_my_replies(client, alice, bob):
     client.force_login(bob)
     data = client.get("/deals/quick-replies/", {"format": "json"}).json()
     assert [(r["title"], r["body"]) for r in data["replies"]] == [("Hello", "Hello there")]
+
+
+def test_the_page_lists_replies_in_pages_and_the_json_has_them_all(client, bob):
+    titles = [f"Reply {n:02d}" for n in range(SAVED_REPLIES_PER_PAGE + 1)]  # ordered by title
+    for title in titles:
+        services.create_saved_reply(user=bob, title=title, body="Thanks for your message.")
+    client.force_login(bob)
+    first = client.get("/deals/quick-replies/").content.decode()
+    second = client.get("/deals/quick-replies/", {"page": 2}).content.decode()
+    assert [t for t in titles if f"<h2>{t}</h2>" in first] == titles[:SAVED_REPLIES_PER_PAGE]
+    assert [t for t in titles if f"<h2>{t}</h2>" in second] == titles[SAVED_REPLIES_PER_PAGE:]
+    assert "Page 1 of 2" in first and "Add a quick response" in second
+    data = client.get("/deals/quick-replies/", {"format": "json", "page": 2}).json()
+    assert [r["title"] for r in data["replies"]] == titles
 
 
 def test_the_inbox_page_loads_the_quick_reply_and_offer_scripts(client, bob, conversation):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from marketplace.models import Gig
+from marketplace.selectors import GIGS_PER_PAGE
 from marketplace.tests.factories import CategoryFactory, GigFactory, PackageFactory, SellerFactory
 
 
@@ -126,6 +127,21 @@ def test_the_seller_page_asks_a_visitor_to_log_in_to_contact(client, gig, alice)
     page = client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
     assert "Log in to contact" in page and "/inbox/start/" not in page
     assert "?next=/sellers/alice/" in page
+
+
+def test_the_seller_page_shows_her_gigs_in_pages_newest_first(client, alice):
+    gigs = [GigFactory(seller=alice, title=f"Listed gig number {n:02d}") for n in range(GIGS_PER_PAGE + 2)]
+    newest_first = [g.title for g in reversed(gigs)]
+    first = client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
+    second = client.get(reverse("marketplace:seller", args=["alice"]), {"page": 2}).content.decode()
+    assert [t for t in newest_first if t in first] == newest_first[:GIGS_PER_PAGE]
+    assert [t for t in newest_first if t in second] == newest_first[GIGS_PER_PAGE:]
+    assert "Page 1 of 2" in first and 'rel="next" href="?page=2"' in first
+    assert "Page 2 of 2" in second and 'rel="prev" href="?page=1"' in second
+
+
+def test_the_seller_page_has_no_page_links_for_a_few_gigs(client, gig):
+    assert 'aria-label="Pages"' not in client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
 
 
 @pytest.mark.parametrize("username", ["bob", "nobody"])

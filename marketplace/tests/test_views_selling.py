@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from marketplace.models import Gig, SellerProfile
+from marketplace.selectors import GIGS_PER_PAGE
 from marketplace.tests.factories import CategoryFactory, GigFactory, SellerFactory
 
 PROFILE = {
@@ -71,6 +72,23 @@ def test_seller_gigs_page_lists_her_gigs_or_an_empty_state(client, alice):
     assert b"You have no gigs yet" in client.get("/seller/gigs/").content
     GigFactory(seller=alice, title="Paused one", status=Gig.Status.PAUSED)
     assert b"Paused one" in client.get("/seller/gigs/").content
+
+
+def test_seller_gigs_page_is_in_pages_newest_first_paused_ones_included(client, alice):
+    gigs = [
+        GigFactory(seller=alice, title=f"Own gig number {n:02d}", status=Gig.Status.PAUSED if n % 2 else Gig.Status.ACTIVE)
+        for n in range(GIGS_PER_PAGE + 1)
+    ]
+    newest_first = [g.title for g in reversed(gigs)]
+    client.force_login(alice)
+    first = client.get("/seller/gigs/").content.decode()
+    second = client.get("/seller/gigs/", {"page": 2}).content.decode()
+    assert [t for t in newest_first if t in first] == newest_first[:GIGS_PER_PAGE]
+    assert [t for t in newest_first if t in second] == newest_first[GIGS_PER_PAGE:] == ["Own gig number 00"]
+    assert "Page 1 of 2" in first and 'rel="next" href="?page=2"' in first
+    # Junk or out-of-range page numbers show a page, never an error.
+    assert "Own gig number 00" in client.get("/seller/gigs/", {"page": 99}).content.decode()
+    assert client.get("/seller/gigs/", {"page": "x"}).status_code == 200
 
 
 def test_alice_creates_a_gig_with_basic_and_premium(client, alice):
