@@ -19,10 +19,18 @@ from functools import lru_cache
 
 from .quick import has_domain_hint, words as tokens_of
 from .offsets import Replacement, TextView
+from .platforms import CONTACT_HOSTS
 
 # Runs of 3+ single characters separated by single spaces: "w a . m e".
-_SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S(?!\S)")
-_SPACED_RUN_RE = re.compile(r"(?<!\S)(?:\S )+\S(?!\S)")
+_SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S(?=\s|$|/\w)")
+# The last one may carry the path: "w a . m e/9198...".
+_SPACED_RUN_RE = re.compile(r"(?<!\S)(?:\S )+\S(?=\s|$|/\w)")
+# A known contact host with a dot after every letter: "w.a.m.e/9198...",
+# "t.m.e/sam". Only before a path, and only when the letters spell one of
+# CONTACT_HOSTS (a personal domain spelled so stays, like any portfolio site).
+_DOTTED_LETTERS_RE = re.compile(r"(?<![\w.])((?:[A-Za-z]\.){2,}[A-Za-z])(?=\s*/)")
+_DOTTED_LETTERS_HINT_RE = re.compile(r"[A-Za-z]\.[A-Za-z]\.[A-Za-z]")
+_HOSTS_BY_LETTERS = {host.replace(".", ""): host for host in CONTACT_HOSTS}
 
 _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
@@ -93,6 +101,10 @@ STRONG = 2  # '@' itself or a bracketed/glued spelling: deliberate
 WEAK = 1  # the English word "at": needs more evidence
 
 
+def has_dotted_letters(text: str) -> bool:
+    return _DOTTED_LETTERS_HINT_RE.search(text) is not None
+
+
 @dataclass(frozen=True)
 class AddressView:
     view: TextView
@@ -106,7 +118,10 @@ def _spaced_runs(text: str) -> list[Replacement]:
         return reps
     for m in _SPACED_RUN_RE.finditer(text):
         if m.end() - m.start() >= 5:  # at least three characters
-            reps.append((m.start(), m.end(), m.group().replace(" ", "")))
+            joined = m.group().replace(" ", "")
+            if "." not in joined and text.startswith("/", m.end()):
+                joined = _HOSTS_BY_LETTERS.get(joined.lower(), joined)  # "t m e/sam" is t.me/sam
+            reps.append((m.start(), m.end(), joined))
     return reps
 
 
@@ -162,6 +177,12 @@ def build_address_view(base: TextView, words: frozenset[str] | None = None) -> A
             new = raw.strip() if kind == "tight" else _REPLACEMENT_TEXT[kind]
             reps.append((m.start(), m.end(), new))
             kinds.append("wat" if kind == "wat" and raw.strip() != "@" else kind)
+    if "/" in text and has_dotted_letters(text):
+        for m in _DOTTED_LETTERS_RE.finditer(text):
+            host = _HOSTS_BY_LETTERS.get(m.group(1).replace(".", "").lower())
+            if host is not None:
+                reps.append((m.start(), m.end(), host))
+                kinds.append("host")
     if ("AT" in text or "DOT" in text):
         for m in _CAMEL_RE.finditer(text):
             reps.append((m.start(), m.end(), "@" if m.group() == "AT" else "."))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from .addresses import AddressView, build_address_view
+from .addresses import AddressView, build_address_view, has_dotted_letters
 from .context import has_phone_context_word
 from .digits import STRONG_DIGIT_WORDS, build_phone_view, has_rewritable_token, may_need_rewrite
 from .emails import find_emails, find_named_provider_accounts
@@ -61,6 +61,9 @@ def needs_address_scan(text: str, words: list[str]) -> bool:
     if ("(" in text or "[" in text or "{" in text or "<" in text) and _BRACKETED_RE.search(text):
         return True
     if ("AT" in text or "DOT" in text) and _CAMEL_AT_RE.search(text):
+        return True
+    # A host with a dot after every letter: "w.a.m.e/9198...".
+    if "/" in text and has_dotted_letters(text):
         return True
     # Spaced-out letters: "s a m @ g m a i l".
     return may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None
