@@ -21,9 +21,11 @@ from deals.forms import OfferForm, ReviewForm, SavedReplyForm
 from deals.models import Offer
 from inbox.selectors import ConversationNotFound, conversation_for_user
 from marketplace.forms import attach_errors
+from marketplace.selectors import seller_for_profile_page
 from marketplace.views import page_of
 
 SAVED_REPLIES_PER_PAGE = 20
+REVIEWS_PER_PAGE = 20
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -148,6 +150,18 @@ def order_review(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews": selectors.reviews_of_order(order, viewer=request.user, now=now),
     }
     return render(request, "deals/order_review.html", context, status=status)
+
+
+def seller_reviews(request: HttpRequest, username: str) -> HttpResponse:
+    """Every visible review of a seller, in pages (the seller page shows the newest few)."""
+    profile = seller_for_profile_page(username=username)  # 404 for non-sellers and deactivated ones
+    reviews = selectors.reviews_of_seller(profile.user, now=clock.now())
+    context = {
+        "profile": profile,
+        "rating": selectors.rating_summary(reviews),
+        "page": page_of(request, reviews.select_related("author"), REVIEWS_PER_PAGE),
+    }
+    return render(request, "deals/seller_reviews.html", context)
 
 
 # Saved replies ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Each tag reads through deals.selectors; the page that includes it needs no extra
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 
 from deals import clock, selectors
 from deals.forms import OfferForm
@@ -51,14 +52,17 @@ def gig_reviews(gig) -> dict:
 @register.inclusion_tag("deals/_reviews.html")
 def seller_reviews(seller) -> dict:
     reviews = selectors.reviews_of_seller(seller, now=clock.now())
-    return _reviews_block(reviews, heading="Reviews")
+    return _reviews_block(reviews, heading="Reviews", all_url=reverse("deals:seller_reviews", args=[seller.username]))
 
 
-def _reviews_block(reviews, *, heading: str) -> dict:
+def _reviews_block(reviews, *, heading: str, all_url: str | None = None) -> dict:
+    """The newest REVIEWS_SHOWN reviews; a link to all of them (`all_url`) when there are more."""
+    rating = selectors.rating_summary(reviews)
     return {
         "heading": heading,
-        "rating": selectors.rating_summary(reviews),
+        "rating": rating,
         "reviews": list(reviews.select_related("author")[:REVIEWS_SHOWN]),
+        "more_url": all_url if rating.count > REVIEWS_SHOWN else None,
     }
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from deals import services
 from deals.models import Review, ResponseStats
+from deals.templatetags.deals_tags import REVIEWS_SHOWN
+from deals.views import REVIEWS_PER_PAGE
 from marketplace.models import Order
 from marketplace.tests.factories import OrderFactory
 
@@ -74,3 +76,38 @@ def test_the_seller_page_shows_rating_and_response_figures(client, completed, al
 def test_a_seller_without_figures_says_so(client, alice):
     page = client.get("/sellers/alice/").content.decode()
     assert "No reviews yet" in page and "Not enough messages yet" in page
+
+
+def public_reviews_of(gig, count: int, *, first: int = 0) -> list[str]:
+    """`count` public buyer reviews of the gig's seller, numbered from `first`; their texts, newest first."""
+    texts = []
+    for n in range(first, first + count):
+        order = OrderFactory(gig=gig, status=Order.Status.COMPLETED, closed_at=timezone.now())
+        services.submit_review(order=order, author=order.buyer, rating=5, text=f"Review text {n:02d}.")
+        texts.append(f"Review text {n:02d}.")
+    Order.objects.filter(gig=gig).update(closed_at=timezone.now() - timedelta(days=30))  # window closed: public
+    return texts[::-1]
+
+
+def test_the_seller_page_links_to_all_reviews_only_when_it_shows_a_part(client, gig, alice):
+    newest_first = public_reviews_of(gig, REVIEWS_SHOWN)
+    page = client.get("/sellers/alice/").content.decode()
+    assert all(text in page for text in newest_first) and "/sellers/alice/reviews/" not in page
+    newest_first = public_reviews_of(gig, 1, first=REVIEWS_SHOWN) + newest_first
+    page = client.get("/sellers/alice/").content.decode()
+    assert [t for t in newest_first if t in page] == newest_first[:REVIEWS_SHOWN]
+    assert f'<a href="/sellers/alice/reviews/">All {REVIEWS_SHOWN + 1} reviews</a>' in page
+
+
+def test_the_reviews_page_lists_every_public_review_in_pages(client, gig, alice):
+    newest_first = public_reviews_of(gig, REVIEWS_PER_PAGE + 1)
+    first = client.get("/sellers/alice/reviews/").content.decode()
+    second = client.get("/sellers/alice/reviews/", {"page": 2}).content.decode()
+    assert [t for t in newest_first if t in first] == newest_first[:REVIEWS_PER_PAGE]
+    assert [t for t in newest_first if t in second] == newest_first[REVIEWS_PER_PAGE:]
+    assert "Reviews of Alice Studio" in first and "Page 1 of 2" in first and "5.0 / 5" in first
+
+
+@pytest.mark.parametrize("username", ["bob", "nobody"])
+def test_the_reviews_page_is_404_for_non_sellers(client, bob, username):
+    assert client.get(f"/sellers/{username}/reviews/").status_code == 404
