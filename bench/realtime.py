@@ -281,6 +281,7 @@ def setup_django(database_url: str, redis_url: str, rate_limit: int) -> None:
 
 def make_users(prefix: str, count: int) -> list[tuple[int, str]]:
     """`count` users with a logged-in session each: [(user_id, session key)]."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
@@ -293,10 +294,12 @@ def make_users(prefix: str, count: int) -> list[tuple[int, str]]:
         [User(username=f"{prefix}{i}", email=f"{prefix}{i}@bench.invalid", password=password) for i in range(count)]
     )
     store = SessionStore()
+    # A backend the settings list (a session naming another is refused: 4401).
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if path.endswith("ModelBackend"))
     expire = timezone.now() + datetime.timedelta(days=1)
     sessions = []
     for user in users:
-        data = {"_auth_user_id": str(user.pk), "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+        data = {"_auth_user_id": str(user.pk), "_auth_user_backend": backend,
                 "_auth_user_hash": user.get_session_auth_hash()}
         sessions.append(Session(session_key=uuid.uuid4().hex, session_data=store.encode(data), expire_date=expire))
     Session.objects.bulk_create(sessions)

@@ -110,7 +110,7 @@ def channel_layers(redis_url: str, *, max_connections: int) -> dict[str, Any]:
         return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     return {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "inbox.channel_layer.PipelinedPubSubChannelLayer",  # pub/sub, plus batched publishes
             "CONFIG": {"hosts": [redis_host(redis_url, max_connections=max_connections)]},
         }
     }

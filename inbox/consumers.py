@@ -62,6 +62,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     user: Any = None
     _shutdown_hook: lifecycle.HookHandle | None = None
+    _answering: asyncio.Task | None = None  # the answer of this socket's last message.send, until sent
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch without its `aclose_old_connections()` before every event.
@@ -193,15 +194,31 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self.send_frame(unavailable_error().frame(client_id=frame["client_id"]))
             return
         request = SendRequest(frame["conversation_id"], self.user, frame["body"], frame["client_id"])
+        self._answer_when_stored(get_writer().enqueue(request), frame["client_id"])
+
+    def _answer_when_stored(self, outcome: asyncio.Future, client_id: str) -> None:
+        """Send the ack (or error) once the writer has the outcome, without waiting for it
+        here: the socket reads its next frames and relays its pushes meanwhile (a blocking
+        send held every `message.new` for this socket behind its own batch: docs/benchmarks.md,
+        lever 3). Answers go out in the order the sends came; `answered` is set when the
+        last one is out (the CLOSE shutdown hook waits for it)."""
+        previous = self._answering
         self.answered.clear()
-        try:
-            outcome = await get_writer().submit(request)
-            if isinstance(outcome, SendError):
-                await self.send_frame(outcome.frame(client_id=frame["client_id"]))
-            else:
-                await self.send_frame(outcome.ack)
-        finally:
-            self.answered.set()
+
+        async def answer() -> None:
+            try:
+                result = await asyncio.shield(outcome)  # never cancel the writer's future
+                if previous is not None and not previous.done():
+                    await asyncio.wait([previous])
+                await self.send_frame(result.frame(client_id=client_id) if isinstance(result, SendError) else result.ack)
+            except Exception:
+                logger.warning("answering a message.send failed (the client resends)", exc_info=True)
+            finally:
+                if self._answering is task:
+                    self._answering = None
+                    self.answered.set()
+
+        task = self._answering = asyncio.get_running_loop().create_task(answer())
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         conversation_id = frame["conversation_id"]
@@ -242,7 +259,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
     # Group messages -----------------------------------------------------------------------
 
     async def inbox_frame(self, event: dict[str, Any]) -> None:
-        await self.send_frame(event["frame"])
+        text = event.get("text")  # message.new comes serialised once for every socket (services)
+        await self.send(text_data=text if text is not None else json.dumps(event["frame"], ensure_ascii=False))
 
     async def user_close(self, event: dict[str, Any]) -> None:
         """The account was suspended or logged out elsewhere (services.disconnect_user), or

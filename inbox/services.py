@@ -37,6 +37,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from inbox import chain
+from inbox.channel_layer import group_send_many
 from inbox.detection import detect_contact, name_has_contact
 from inbox.files import clean_file_name, detect_content_type
 from inbox.models import Attachment, Block, Conversation, Message, Participant, attachment_upload_to
@@ -55,6 +56,7 @@ __all__ = [
     "send_message",
     "post_system_message",
     "broadcast_message",
+    "broadcast_messages",
     "get_or_start_conversation",
     "mark_read",
     "mark_unread",
@@ -293,9 +295,17 @@ def _set_lock_timeout(*, session: bool = False) -> None:
     # A lock held elsewhere turns into a quick, retryable `unavailable` instead of a hang.
     # `session=True` also covers the reads before the transaction (resends, history): found by
     # tests/faults/test_database_faults.py, where a 5 s LOCK TABLE stalled the writer silently.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET {'' if session else 'LOCAL '}lock_timeout = '{LOCK_TIMEOUT}'")
+    # A pooled connection keeps a committed session setting (Django's pool resets nothing), so
+    # it is set once per connection rather than twice per batch (two round trips: lever 1).
+    if connection.vendor != "postgresql":
+        return
+    raw = connection.connection
+    if raw is not None and getattr(raw, "_gigbox_lock_timeout", None) == LOCK_TIMEOUT:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET {'' if session else 'LOCAL '}lock_timeout = '{LOCK_TIMEOUT}'")
+    if session and not connection.in_atomic_block:  # committed at once: it outlives this call
+        connection.connection._gigbox_lock_timeout = LOCK_TIMEOUT
 
 
 def _write_drafts(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachment]]]:
@@ -822,14 +832,35 @@ async def group_send_safely(group: str, event: dict[str, Any]) -> None:
         logger.warning("group_send to %s failed; clients catch up with sync", group, exc_info=True)
 
 
-async def broadcast_message(sent: SentMessage) -> None:
-    """`message.new` to every socket of both participants (client_id to the sender's only)."""
+def _message_events(sent: SentMessage) -> list[tuple[str, dict[str, Any]]]:
+    """`message.new` for every socket of both participants (client_id to the sender's only).
+    The frame goes as JSON text: serialised once here, not once per receiving socket."""
     sender_id = sent.message.sender_id
+    events = []
     for user_id in sent.user_ids:
         payload = sent.payload
         if user_id == sender_id and sent.message.client_id:
             payload = {**payload, "client_id": sent.message.client_id}
-        await group_send_safely(user_group(user_id), {"type": "inbox.frame", "frame": {"type": "message.new", "message": payload}})
+        text = json.dumps({"type": "message.new", "message": payload}, ensure_ascii=False)
+        events.append((user_group(user_id), {"type": "inbox.frame", "text": text}))
+    return events
+
+
+async def broadcast_messages(sent: Sequence[SentMessage]) -> None:
+    """Push a batch's `message.new` frames, in order: one Redis round trip for all of them
+    (inbox.channel_layer); a layer that fails costs live frames, never a message."""
+    layer = get_channel_layer()
+    if layer is None or not sent:
+        return
+    try:
+        await group_send_many(layer, [event for item in sent for event in _message_events(item)])
+    except Exception:
+        logger.warning("pushing %d messages failed; clients catch up with sync", len(sent), exc_info=True)
+
+
+async def broadcast_message(sent: SentMessage) -> None:
+    """`message.new` to every socket of both participants (client_id to the sender's only)."""
+    await broadcast_messages([sent])
 
 
 def _broadcast_now(sent: SentMessage) -> None:

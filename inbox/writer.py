@@ -25,7 +25,7 @@ from inbox.services import (
     Outcome,
     SendRequest,
     SentMessage,
-    broadcast_message,
+    broadcast_messages,
     overloaded_error,
     send_messages,
     unavailable_error,
@@ -58,8 +58,17 @@ class MessageWriter:
 
     async def submit(self, request: SendRequest) -> Outcome:
         """Store `request` with whatever else is being sent now; its outcome after commit."""
+        # Shielded: a sender that goes away does not cancel the future, so `drain` still
+        # waits for the batch that holds its request to be stored.
+        return await asyncio.shield(self.enqueue(request))
+
+    def enqueue(self, request: SendRequest) -> asyncio.Future[Outcome]:
+        """Queue `request` and return at once the future of its outcome (set after commit):
+        a socket reads its next frame while this one is stored (inbox.consumers)."""
         if self._queue.qsize() >= self.max_queued:
-            return overloaded_error()
+            refused: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+            refused.set_result(overloaded_error())
+            return refused
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run(), name="inbox-writer")
         if self._drain_hook is None:
@@ -68,9 +77,7 @@ class MessageWriter:
         self._queue.put_nowait((request, future))
         self._unanswered.add(future)
         future.add_done_callback(self._unanswered.discard)
-        # Shielded: a sender that goes away does not cancel the future, so `drain` still
-        # waits for the batch that holds its request to be stored.
-        return await asyncio.shield(future)
+        return future
 
     async def drain(self, *, broadcast_timeout: float = DRAIN_BROADCAST_SECONDS) -> None:
         """The DRAIN shutdown hook: return once every accepted send has its outcome (stored
@@ -115,8 +122,7 @@ class MessageWriter:
         async def push() -> None:
             if previous is not None:
                 await asyncio.wait([previous])
-            for item in sent:
-                await broadcast_message(item)
+            await broadcast_messages(sent)  # one pipeline for the batch (inbox.channel_layer)
 
         self._broadcasting = asyncio.get_running_loop().create_task(push())
 

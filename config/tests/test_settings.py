@@ -51,7 +51,7 @@ def test_no_redis_url_means_in_memory_layer_and_local_cache():
 
 def test_redis_url_configures_pubsub_layer_without_socket_timeout():
     layer = channel_layers("redis://127.0.0.1:6379/3", max_connections=500)["default"]
-    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert layer["BACKEND"] == "inbox.channel_layer.PipelinedPubSubChannelLayer"  # channels_redis pub/sub + group_send_many
     (host,) = layer["CONFIG"]["hosts"]
     # redis-py 8 would otherwise time out idle consumers after 5 s (channels_redis #422).
     assert host == {"address": "redis://127.0.0.1:6379/3", "socket_timeout": None, "max_connections": 500}
