@@ -34,3 +34,28 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright's sync API leaves an event loop in the main thread
     for the rest of the session, and Django refuses ORM calls beside a running loop."""
     items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
+
+
+# The personas every app's tests share (app conftests add their own): alice sells, bob buys
+# from her, charlie is a stranger to both.
+
+
+@pytest.fixture
+def alice(db):
+    from marketplace.tests.factories import SellerFactory
+
+    return SellerFactory(username="alice", email="alice@example.com")
+
+
+@pytest.fixture
+def bob(db):
+    from marketplace.tests.factories import UserFactory
+
+    return UserFactory(username="bob", email="bob@example.com")
+
+
+@pytest.fixture
+def charlie(db):
+    from marketplace.tests.factories import UserFactory
+
+    return UserFactory(username="charlie", email="charlie@example.com")

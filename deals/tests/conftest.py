@@ -9,7 +9,7 @@ import pytest
 
 from deals import services
 from inbox.services import get_or_start_conversation
-from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
+from marketplace.tests.factories import GigFactory, SellerFactory
 
 
 @pytest.fixture(autouse=True)
@@ -17,19 +17,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def alice(db):
-    return SellerFactory(username="alice", email="alice@example.com")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob", email="bob@example.com")
-
-
-@pytest.fixture
-def charlie(db):
-    return UserFactory(username="charlie", email="charlie@example.com")
 
 
 @pytest.fixture

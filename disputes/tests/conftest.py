@@ -32,19 +32,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def alice(db):
-    return SellerFactory(username="alice", email="alice@example.com")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob", email="bob@example.com")
-
-
-@pytest.fixture
-def charlie(db):
-    return UserFactory(username="charlie", email="charlie@example.com")
 
 
 def _staff(username: str, group: str | None):

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from inbox import services
-from marketplace.tests.factories import SellerFactory, UserFactory
+from marketplace.tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -19,19 +19,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def alice(db):
-    return SellerFactory(username="alice", email="alice@example.com")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob", email="bob@example.com")
-
-
-@pytest.fixture
-def charlie(db):
-    return UserFactory(username="charlie", email="charlie@example.com")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
+from marketplace.tests.factories import GigFactory, OrderFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -13,19 +13,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def alice(db):
-    return SellerFactory(username="alice", email="alice@example.com")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob", email="bob@example.com")
-
-
-@pytest.fixture
-def charlie(db):
-    return UserFactory(username="charlie", email="charlie@example.com")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 
 from inbox import services as inbox_services
 from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
-from marketplace.tests.factories import SellerFactory, UserFactory
+from marketplace.tests.factories import UserFactory
 from moderation.tests.groups import ensure_staff_groups
 
 
@@ -19,19 +19,6 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def alice(db):
-    return SellerFactory(username="alice", email="alice@example.com")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob", email="bob@example.com")
-
-
-@pytest.fixture
-def charlie(db):
-    return UserFactory(username="charlie", email="charlie@example.com")
 
 
 def _staff_in(username: str, *groups: str):
