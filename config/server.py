@@ -256,8 +256,14 @@ def main(argv: list[str] | None = None) -> int:
     application = guarantee_single_callable(import_by_path(args.application))
     server = GracefulServer(
         application=application,
-        endpoints=[f"tcp:port={args.port}:interface={args.host}"],
+        # Twisted listens with a backlog of 50: 100 sockets connecting at once on a busy
+        # process saw failed handshakes (docs/benchmarks.md, lever 5).
+        endpoints=[f"tcp:port={args.port}:interface={args.host}:backlog=1024"],
         shutdown_timeout=args.shutdown_timeout,
+        # autobahn drops a socket whose opening handshake takes over 5 s (daphne's default):
+        # on a busy process the accept waits for the database thread (session, user, opening
+        # state), and connects failed silently. daphne's own connect timeout is 20 s.
+        websocket_handshake_timeout=20,
         proxy_forwarded_address_header="X-Forwarded-For" if args.proxy_headers else None,
         proxy_forwarded_port_header="X-Forwarded-Port" if args.proxy_headers else None,
         proxy_forwarded_proto_header="X-Forwarded-Proto" if args.proxy_headers else None,

@@ -11,10 +11,10 @@ through inbox.selectors and inbox.services in a `database_sync_to_async` helper.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import logging
 import time
-from collections import deque
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -95,13 +95,12 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN if closed_account else CLOSE_UNAUTHENTICATED)
             return
         self.user = user
-        self.frames: deque[float] = deque()
+        # Times of the last frames (a list: an empty deque costs ~600 bytes per idle socket).
+        self.frames: list[float] = []
         self.others: dict[int, tuple[int, float]] = {}  # conversation -> (other user, valid until)
         self.typing_sent: dict[int, float] = {}
         self.watching: set[int] = set()
         self.session_checked = time.monotonic()
-        self.answered = asyncio.Event()  # cleared while a message.send waits for its answer
-        self.answered.set()
         suspended, unread_total = await self._db_opening_state()
         await self.accept()
         if suspended:
@@ -143,10 +142,10 @@ class InboxConsumer(AsyncWebsocketConsumer):
     async def _close_going_away(self) -> None:
         """The CLOSE shutdown hook. It runs after the writer drained (DRAIN stage), so a send
         in flight has its outcome: its answer goes out first, then the 1001."""
-        try:
-            await asyncio.wait_for(self.answered.wait(), timeout=ANSWER_WAIT_SECONDS)
-        except TimeoutError:
-            logger.warning("shutdown: a send was still unanswered; closing anyway (the client resends)")
+        if self._answering is not None:
+            _, late = await asyncio.wait([self._answering], timeout=ANSWER_WAIT_SECONDS)
+            if late:
+                logger.warning("shutdown: a send was still unanswered; closing anyway (the client resends)")
         await self.close(code=CLOSE_GOING_AWAY)
 
     # Client frames ------------------------------------------------------------------------
@@ -184,8 +183,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
     def _flooding(self) -> bool:
         now = time.monotonic()
         self.frames.append(now)
-        while self.frames and self.frames[0] <= now - FLOOD_SECONDS:
-            self.frames.popleft()
+        expired = bisect.bisect_right(self.frames, now - FLOOD_SECONDS)
+        if expired:
+            del self.frames[:expired]
         return len(self.frames) > FLOOD_FRAMES
 
     async def on_message_send(self, frame: dict[str, Any]) -> None:
@@ -200,10 +200,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
         """Send the ack (or error) once the writer has the outcome, without waiting for it
         here: the socket reads its next frames and relays its pushes meanwhile (a blocking
         send held every `message.new` for this socket behind its own batch: docs/benchmarks.md,
-        lever 3). Answers go out in the order the sends came; `answered` is set when the
-        last one is out (the CLOSE shutdown hook waits for it)."""
+        lever 3). Answers go out in the order the sends came, so the last one's task is done
+        when every answer is out (the CLOSE shutdown hook waits for it)."""
         previous = self._answering
-        self.answered.clear()
 
         async def answer() -> None:
             try:
@@ -216,7 +215,6 @@ class InboxConsumer(AsyncWebsocketConsumer):
             finally:
                 if self._answering is task:
                     self._answering = None
-                    self.answered.set()
 
         task = self._answering = asyncio.get_running_loop().create_task(answer())
 

@@ -11,13 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import BaseCache, caches
 
 from inbox.chain import format_timestamp
 
 __all__ = ["ONLINE_TTL", "is_online", "online_ids", "socket_opened", "socket_alive", "socket_closed", "presence_frame"]
 
 ONLINE_TTL = 60  # seconds; clients ping every 25 s
+
+_shared: list = [None, None]  # [the CACHES setting it was made for, the cache]
+
+
+def _cache() -> BaseCache:
+    """One cache client per process. `django.core.cache.cache` is one per asyncio context,
+    and every socket runs in a task of its own: each idle socket kept its own Redis pool with
+    two open connections (docs/benchmarks.md, lever 5). Made again when the setting changes
+    (tests override it)."""
+    if _shared[0] is not settings.CACHES:
+        _shared[:] = [settings.CACHES, caches.create_connection("default")]
+    return _shared[1]
 
 
 def _online_key(user_id: int) -> str:
@@ -29,7 +42,7 @@ def _sockets_key(user_id: int) -> str:
 
 
 def is_online(user_id: int) -> bool:
-    return cache.get(_online_key(user_id)) is not None
+    return _cache().get(_online_key(user_id)) is not None
 
 
 def online_ids(user_ids: Iterable[int]) -> set[int]:
@@ -37,37 +50,37 @@ def online_ids(user_ids: Iterable[int]) -> set[int]:
     keys = {_online_key(user_id): user_id for user_id in user_ids}
     if not keys:
         return set()
-    return {keys[key] for key in cache.get_many(list(keys))}
+    return {keys[key] for key in _cache().get_many(list(keys))}
 
 
 def socket_opened(user_id: int) -> bool:
     """Count a new socket; True when the user was offline before it."""
     was_online = is_online(user_id)
-    cache.add(_sockets_key(user_id), 0, timeout=ONLINE_TTL)
+    _cache().add(_sockets_key(user_id), 0, timeout=ONLINE_TTL)
     try:
-        cache.incr(_sockets_key(user_id))
+        _cache().incr(_sockets_key(user_id))
     except ValueError:  # expired in between
-        cache.set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
-    cache.set(_online_key(user_id), 1, timeout=ONLINE_TTL)
+        _cache().set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
+    _cache().set(_online_key(user_id), 1, timeout=ONLINE_TTL)
     return not was_online
 
 
 def socket_alive(user_id: int) -> None:
     """A ping: keep the user online for another ONLINE_TTL seconds."""
-    cache.set(_online_key(user_id), 1, timeout=ONLINE_TTL)
-    if not cache.touch(_sockets_key(user_id), timeout=ONLINE_TTL):
-        cache.set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
+    _cache().set(_online_key(user_id), 1, timeout=ONLINE_TTL)
+    if not _cache().touch(_sockets_key(user_id), timeout=ONLINE_TTL):
+        _cache().set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
 
 
 def socket_closed(user_id: int) -> bool:
     """Uncount a socket; True when it was the user's last one (they are offline now)."""
     try:
-        remaining = cache.decr(_sockets_key(user_id))
+        remaining = _cache().decr(_sockets_key(user_id))
     except ValueError:  # the count expired: nobody pinged for a while
         remaining = 0
     if remaining > 0:
         return False
-    cache.delete_many([_sockets_key(user_id), _online_key(user_id)])
+    _cache().delete_many([_sockets_key(user_id), _online_key(user_id)])
     return True
 
 

@@ -4,7 +4,6 @@ user's labels, and who is online (one cache round trip for a whole list)."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from inbox import presence, selectors, services
 
@@ -30,9 +29,10 @@ def test_online_ids_asks_the_cache_once_for_everyone(monkeypatch):
     presence.socket_opened(1)
     presence.socket_opened(3)
     calls = []
-    real_get_many = cache.get_many
+    shared = presence._cache()  # the socket code's one cache client per process
+    real_get_many = shared.get_many
     monkeypatch.setattr(presence, "is_online", lambda user_id: pytest.fail("one lookup per user"))
-    monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or real_get_many(keys))
+    monkeypatch.setattr(shared, "get_many", lambda keys: calls.append(keys) or real_get_many(keys))
 
     assert presence.online_ids({1, 2, 3}) == {1, 3}
     assert len(calls) == 1 and len(calls[0]) == 3
