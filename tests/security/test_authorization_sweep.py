@@ -76,6 +76,7 @@ REGISTRY: dict[str, Scoped | Open] = {
     "deals:saved_reply_edit": Scoped(lambda w: {"pk": w.saved_reply.pk}, lambda w: {"pk": MISSING}, secrets=lambda w: ["Thank you for your order"]),
     "deals:saved_reply_delete": Scoped(lambda w: {"pk": w.saved_reply.pk}, lambda w: {"pk": MISSING}, methods=("POST",)),
     "deals:seller_dashboard": Open("the seller's own dashboard"),
+    "deals:seller_reviews": Open("a seller's public reviews", lambda w: {"username": "alice"}),
     # disputes (party pages)
     "disputes:dispute": Scoped(lambda w: {"order_pk": w.order.pk}, lambda w: {"order_pk": MISSING}, secrets=lambda w: ["not what we agreed"]),
     "disputes:open": Scoped(lambda w: {"order_pk": w.order.pk}, lambda w: {"order_pk": MISSING}, methods=("POST",)),
