@@ -1,84 +1,25 @@
 """Attachments: what is accepted (by content, not by name) and how it is offered back.
 
-Types are detected from the bytes with puremagic; the user's file extension only chooses
-between types that share one container (a .doc and an .xls are both OLE2 files). Zip files
-are opened to tell Office documents from plain archives. Anything not on the allow-list is
-refused, and so is a file whose content matches no allowed type.
+What a file is, and which types may be attached, is marketplace.files' (one detector and
+one allow-list for attachments, dispute evidence and order deliveries); this module asks it
+with the attachments' subset and names and serves the files.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import PurePath
 from urllib.parse import quote
 
-import puremagic
+from marketplace import files as file_types
 
 __all__ = ["ALLOWED_CONTENT_TYPES", "detect_content_type", "content_disposition", "clean_file_name"]
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-OLE2_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint"}
-
-ALLOWED_CONTENT_TYPES = frozenset(
-    {
-        "image/png",
-        "image/jpeg",
-        "image/gif",
-        "image/webp",
-        "application/pdf",
-        "application/zip",
-        "text/plain",
-        DOCX,
-        XLSX,
-        PPTX,
-        *OLE2_TYPES.values(),
-    }
-)
-
-_OOXML_PARTS = (("word/document.xml", DOCX), ("xl/workbook.xml", XLSX), ("ppt/presentation.xml", PPTX))
-_OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-
-
-def _zip_type(data: bytes) -> str | None:
-    try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return None
-    for part, content_type in _OOXML_PARTS:
-        if part in names:
-            return content_type
-    return "application/zip"
-
-
-def _is_plain_text(data: bytes) -> bool:
-    if b"\x00" in data:
-        return False
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return all(ch.isprintable() or ch in "\t\r\n\f" for ch in text)
+ALLOWED_CONTENT_TYPES = file_types.ATTACHMENT_TYPES
 
 
 def detect_content_type(data: bytes, name: str) -> str | None:
     """The allowed content type of `data`, or None when it is not one Gigbox accepts."""
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        return _zip_type(data)
-    if data.startswith(_OLE2_MAGIC):
-        return OLE2_TYPES.get(PurePath(name).suffix.lower())
-    try:
-        matches = puremagic.magic_string(data)
-    except puremagic.PureError:
-        matches = []
-    if matches:
-        # A recognised type that is not allowed (html, exe, ...) is refused, even if the
-        # same bytes would also pass as text.
-        best = max(matches, key=lambda match: match.confidence)
-        return best.mime_type if best.mime_type in ALLOWED_CONTENT_TYPES else None
-    return "text/plain" if data and _is_plain_text(data) else None
+    return file_types.detect_content_type(data, name, ALLOWED_CONTENT_TYPES)
 
 
 def clean_file_name(name: str) -> str:

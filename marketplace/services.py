@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import PurePath
 
-import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 
+from marketplace import files as file_types
 from marketplace.models import Delivery, Gig, Order, OrderEvent, Package, SellerProfile, User, split_list
 from marketplace.order_flow import Action, OrderTransitionError, check_transition
 from marketplace.validators import reject_contact_details
@@ -242,39 +242,15 @@ def submit_requirements(*, order: Order, actor: User, requirements: str) -> Orde
     return _refreshed(order)
 
 
-ZIP_FAMILY = {".zip", ".docx", ".xlsx", ".pptx"}
-ALLOWED_TYPES = {
-    ".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
-    ".svg": "image/svg+xml", ".pdf": "application/pdf", ".mp3": "audio/mpeg", ".mp4": "video/mp4",
-    ".zip": "application/zip", ".psd": "image/vnd.adobe.photoshop", ".txt": "text/plain",
-}
-TEXT_SUFFIXES = {".txt", ".md", ".csv"}
-
-
-def _detect_type(head: bytes, declared_suffix: str) -> tuple[str, str]:
-    """(extension, content type) judged from the file's first bytes, or ValidationError."""
-    try:
-        ext = puremagic.from_string(head).lower()
-    except puremagic.PureError:
-        ext = ""
-    if ext == ".jpeg":
-        ext = ".jpg"
-    if ext in ZIP_FAMILY:
-        # A zip container: trust the name only for formats that are zip containers.
-        suffix = declared_suffix if declared_suffix in ZIP_FAMILY else ".zip"
-        return suffix, "application/zip" if suffix == ".zip" else "application/octet-stream"
-    if ext in ALLOWED_TYPES and ext != ".txt":
-        return ext, ALLOWED_TYPES[ext]
-    if not ext and b"\0" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            return (declared_suffix if declared_suffix in TEXT_SUFFIXES else ".txt"), "text/plain"
-    raise ValidationError(
-        {"file": "This file type is not accepted. Send images, PDF, ZIP, audio, video or plain text."}
-    )
+def _detect_type(file: UploadedFile, name: str) -> tuple[str, str]:
+    """(extension, content type) of a delivery file judged by its content (marketplace.files),
+    or ValidationError."""
+    content_type = file_types.detect_content_type(file, name, file_types.DELIVERY_TYPES)
+    if content_type is None:
+        raise ValidationError(
+            {"file": "This file type is not accepted. Send images, PDF, ZIP, audio, video or plain text."}
+        )
+    return file_types.stored_extension(content_type, name), content_type
 
 
 def _checked_file(file: UploadedFile) -> tuple[str, str]:
@@ -282,12 +258,9 @@ def _checked_file(file: UploadedFile) -> tuple[str, str]:
     limit = settings.GIGBOX_DELIVERY_MAX_BYTES
     if file.size > limit:
         raise ValidationError({"file": f"The file is too large: the limit is {limit // (1024 * 1024)} MB."})
-    file.seek(0)
-    head = file.read(8192)
-    file.seek(0)
     original = PurePath(file.name or "delivery").name
     reject_contact_details(original)
-    ext, content_type = _detect_type(head, PurePath(original).suffix.lower())
+    ext, content_type = _detect_type(file, original)
     stem = get_valid_filename(PurePath(original).stem)[:150] or "delivery"
     return f"{stem}{ext}", content_type
 
