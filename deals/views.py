@@ -22,7 +22,7 @@ from deals.models import Offer
 from inbox.selectors import ConversationNotFound, conversation_for_user
 from marketplace.forms import attach_errors
 from marketplace.selectors import seller_for_profile_page
-from marketplace.views import page_of
+from marketplace.pagination import page_of
 
 SAVED_REPLIES_PER_PAGE = 20
 REVIEWS_PER_PAGE = 20

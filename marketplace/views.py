@@ -8,8 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,12 +27,7 @@ from marketplace.forms import (
 )
 from marketplace.models import Gig, Order
 from marketplace.order_flow import Action, OrderTransitionError, allowed_actions
-
-
-def page_of(request: HttpRequest, items: QuerySet, per_page: int) -> Page:
-    """The `?page=` page of `items` (out of range or junk: the last or first page); render it
-    with marketplace/partials/pagination.html. Used by other apps' lists too."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+from marketplace.pagination import page_of
 
 
 # Browsing ----------------------------------------------------------------------------------
