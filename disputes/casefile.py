@@ -3,7 +3,7 @@
 The order's timeline, requirements and deliveries; both conversations of the pair in one chronological list, each
 message's original text (findings highlighted) beside what the other side received; the
 dispute's statements and evidence; staff notes; moderation flags and strikes of both parties;
-and the hash-chain check of each conversation. User text is escaped here: highlights are
+and the hash-chain check of each conversation (with its signed head checkpoints). User text is escaped here: highlights are
 built with format_html on slices, never by marking user text safe.
 """
 
@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString
 from disputes import selectors
 from disputes.models import Dispute, DisputeEntry, DisputeNote
 from inbox.models import Attachment, Conversation, Message
-from inbox.verification import verify_conversation
+from inbox.verification import ChainStatus, check_conversation
 from marketplace.models import Delivery, OrderEvent
 
 logger = logging.getLogger(__name__)
@@ -81,11 +81,15 @@ class CaseMessage:
 class ChainCheck:
     label: str
     conversation: Conversation
-    bad_seq: int | None
+    status: ChainStatus  # the chain and its signed head checkpoints (inbox.verification)
 
     @property
     def intact(self) -> bool:
-        return self.bad_seq is None
+        return self.status.intact
+
+    @property
+    def bad_seq(self) -> int | None:
+        return self.status.first_bad_seq
 
 
 @dataclass
@@ -167,7 +171,7 @@ def build_case_file(dispute: Dispute, conversations: list[tuple[str, Conversatio
         deliveries=list(order.deliveries.order_by("created_at", "pk")),
         conversations=conversations,
         messages=_case_messages(conversations),
-        chain_checks=[ChainCheck(label, c, verify_conversation(c)) for label, c in conversations],
+        chain_checks=[ChainCheck(label, c, check_conversation(c)) for label, c in conversations],
         entries=selectors.entries_of(dispute),
         notes=list(dispute.notes.select_related("author")),
         flags=_flags_of(party_ids),

@@ -43,6 +43,9 @@ __all__ = [
     "b64decode_exact",
     "parse_timestamp",
     "chain_link",
+    "CHECKPOINT_KEYS",
+    "checkpoint_statement",
+    "checkpoint_bytes",
 ]
 
 FORMAT = "gigbox-conversation-export/1"
@@ -83,6 +86,11 @@ MESSAGE_KEYS = frozenset(
 ATTACHMENT_KEYS = frozenset({"name", "size", "sha256", "content_type"})
 # Domain separation: a signature over an export manifest is never valid for anything else.
 MANIFEST_CONTEXT = b"gigbox conversation export manifest v1\n"
+# A head checkpoint (disputes.models.HeadCheckpoint): what its signature covers, and how an
+# export carries it. Its own context: a checkpoint signature is never a manifest's, or back.
+CHECKPOINT_STATEMENT_KEYS = ("conversation_id", "seq", "head_hash", "signed_at", "key_id")
+CHECKPOINT_KEYS = frozenset(CHECKPOINT_STATEMENT_KEYS) | {"signature"}
+CHECKPOINT_CONTEXT = b"gigbox conversation head checkpoint v1\n"
 
 
 class FormatError(ValueError):
@@ -177,3 +185,17 @@ def chain_link(conversation_id: int, message: Mapping[str, Any]) -> ChainLink:
         created_at=parse_timestamp(message["created_at"]),
         prev_hash=message["prev_hash"],
     )
+
+
+def checkpoint_statement(
+    *, conversation_id: int, seq: int, head_hash: str, signed_at: datetime | str, key_id: str
+) -> dict[str, Any]:
+    """The signed fields of a head checkpoint, as plain values ("this conversation's chain
+    had this hash at this seq, at this time, says this key")."""
+    moment = signed_at if isinstance(signed_at, str) else format_timestamp(signed_at)
+    return {"conversation_id": conversation_id, "seq": seq, "head_hash": head_hash, "signed_at": moment, "key_id": key_id}
+
+
+def checkpoint_bytes(statement: Mapping[str, Any]) -> bytes:
+    """What a head checkpoint's Ed25519 signature covers."""
+    return CHECKPOINT_CONTEXT + canonical_json({key: statement[key] for key in CHECKPOINT_STATEMENT_KEYS})

@@ -161,3 +161,41 @@ class DisputeNote(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Dispute notes are append-only: they cannot be deleted.")
+
+
+class HeadCheckpoint(models.Model):
+    """A signed statement that a conversation's hash chain had `head_hash` at `seq`, at
+    `signed_at` (disputes.checkpoints writes them; inbox.verification checks them).
+
+    The chain alone cannot show a rewrite that recomputes every later hash and the head;
+    a checkpoint can, because its signature needs the Ed25519 key, which is not in the
+    database. Append-only like the evidence it anchors: the model refuses updates and
+    deletes, and on PostgreSQL a trigger refuses them too (migration 0003).
+    """
+
+    conversation = models.ForeignKey("inbox.Conversation", on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveIntegerField()
+    head_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=100)
+    signature = models.CharField(max_length=88, help_text="Base64 Ed25519 signature (disputes.export_format).")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["conversation", "seq"]
+        constraints = [
+            # One checkpoint per head: running the daily job twice signs nothing twice.
+            models.UniqueConstraint(fields=["conversation", "seq"], name="head_checkpoint_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Checkpoint of conversation {self.conversation_id} at seq {self.seq}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Head checkpoints are append-only: they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Head checkpoints are append-only: they cannot be deleted.")

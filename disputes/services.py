@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from disputes.checkpoints import checkpoint_order_conversation
 from disputes.models import Dispute, DisputeEntry, DisputeNote, Outcome
 from disputes.order_steps import DISPUTE, resolve_action
 from inbox import services as inbox_services
@@ -132,6 +133,9 @@ def open_dispute(
         "Gigbox reviewer decides; both sides can add evidence on the order's dispute page."
     )
     dispute.order = take_order_step(order=order, action=DISPUTE, actor=opener, note=note)
+    # Anchor the order's conversation as it stands now (the dispute's system message
+    # included): a later rewrite of it, even a full recomputation, contradicts this signature.
+    checkpoint_order_conversation(dispute.order)
     return dispute
 
 

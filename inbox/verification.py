@@ -1,13 +1,27 @@
-"""Check stored conversations against their hash chain (manage.py verify_conversation)."""
+"""Check stored conversations against their hash chain and its signed head checkpoints
+(manage.py verify_conversation, the dispute case file, disputes.checkpoints before signing).
+
+The chain alone proves every row against the conversation's head; someone who rewrites a
+row and recomputes every later hash and the head passes it. The signed checkpoints
+(disputes.models.HeadCheckpoint) are the anchor outside the database: the stored chain must
+still hold each one's (seq, hash) and each signature must verify. This module is the one
+place where both checks meet.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from inbox.chain import ChainLink, StoredLink, first_bad_seq
 from inbox.models import Attachment, Conversation, Message
 
-__all__ = ["verify_conversation"]
+if TYPE_CHECKING:
+    from disputes.checkpoints import CheckpointProblem
+
+__all__ = ["ChainStatus", "check_conversation", "verify_conversation"]
 
 BATCH = 1000
 
@@ -42,8 +56,75 @@ def _stored_links(conversation: Conversation) -> Iterator[StoredLink]:
         after = rows[-1].seq
 
 
+def _noting_hashes(links: Iterable[StoredLink], seqs: set[int], seen: dict[int, str]) -> Iterator[StoredLink]:
+    """Pass `links` through, keeping the stored hash of each seq in `seqs` (the checkpoints')."""
+    for stored in links:
+        if stored.link.seq in seqs:
+            seen[stored.link.seq] = stored.stored_hash
+        yield stored
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """What the check of one conversation found."""
+
+    conversation_id: int
+    head_seq: int
+    head_hash: str
+    bad_seq: int | None  # the first seq the chain itself does not prove
+    checkpoint_problem: CheckpointProblem | None  # the first signed checkpoint that fails
+    checkpoints: int  # signed checkpoints checked
+
+    @property
+    def intact(self) -> bool:
+        return self.bad_seq is None and self.checkpoint_problem is None
+
+    @property
+    def first_bad_seq(self) -> int | None:
+        """The chain's first bad seq, else the seq of the first failing checkpoint (the
+        rewrite is at or before it), else None."""
+        if self.bad_seq is not None:
+            return self.bad_seq
+        return self.checkpoint_problem.checkpoint.seq if self.checkpoint_problem else None
+
+    def describe(self) -> str:
+        """One line for people (the command, the case file)."""
+        if self.bad_seq is not None:
+            return f"BROKEN at seq {self.bad_seq}: the stored log does not match its hash chain"
+        if self.checkpoint_problem is not None:
+            return f"BROKEN: {self.checkpoint_problem.describe()}"
+        anchors = f"{self.checkpoints} signed checkpoint{'s' if self.checkpoints != 1 else ''} hold"
+        if not self.checkpoints:
+            anchors = "no signed checkpoint yet (a full rewrite of the chain would not show)"
+        return f"intact, head seq {self.head_seq}; {anchors}"
+
+
+def check_conversation(conversation: Conversation, *, through_head: bool = False) -> ChainStatus:
+    """Check the stored chain against the head and the signed checkpoints.
+
+    Read in this order so that a live conversation gives no false alarm: the checkpoints
+    (each one's seq was a committed head), then the head (it only grows), then the rows.
+    `through_head`: ignore rows beyond the head read (messages sent meanwhile: the signer
+    uses it on live conversations); otherwise such rows count as unaccounted for.
+    """
+    # inbox does not otherwise depend on disputes: the checkpoints live there because the
+    # signing key does (disputes.export); imported here so the check stays in one place.
+    from disputes.checkpoints import checkpoints_of, first_checkpoint_problem
+
+    checkpoints = checkpoints_of(conversation.pk)
+    head_seq, head_hash = Conversation.objects.values_list("last_seq", "last_hash").get(pk=conversation.pk)
+    links: Iterable[StoredLink] = _stored_links(conversation)
+    if through_head:
+        links = itertools.takewhile(lambda stored: stored.link.seq <= head_seq, links)
+    seen: dict[int, str] = {}
+    links = _noting_hashes(links, {checkpoint.seq for checkpoint in checkpoints}, seen)
+    bad_seq = first_bad_seq(conversation.pk, links, head_seq=head_seq, head_hash=head_hash)
+    # Only an intact chain has been read to its end; a broken one is reported as such.
+    problem = first_checkpoint_problem(checkpoints, seen) if bad_seq is None else None
+    return ChainStatus(conversation.pk, head_seq, head_hash, bad_seq, problem, len(checkpoints))
+
+
 def verify_conversation(conversation: Conversation) -> int | None:
-    """The first seq whose stored row the chain does not prove, or None when all is intact."""
-    return first_bad_seq(
-        conversation.pk, _stored_links(conversation), head_seq=conversation.last_seq, head_hash=conversation.last_hash
-    )
+    """The first seq whose stored row the chain or a signed checkpoint does not prove, or
+    None when all is intact (check_conversation says more)."""
+    return check_conversation(conversation).first_bad_seq

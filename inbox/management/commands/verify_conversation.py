@@ -1,11 +1,12 @@
-"""Recompute conversations' hash chains; exit 1 naming the first bad seq of each broken one."""
+"""Recompute conversations' hash chains and check their signed head checkpoints; exit 1
+naming the first bad seq (or the contradicted checkpoint) of each broken one."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from inbox.models import Conversation
-from inbox.verification import verify_conversation
+from inbox.verification import check_conversation
 
 
 class Command(BaseCommand):
@@ -28,12 +29,13 @@ class Command(BaseCommand):
         checked = 0
         for conversation in conversations.iterator():
             checked += 1
-            bad_seq = verify_conversation(conversation)
-            if bad_seq is None:
-                self.stdout.write(f"conversation {conversation.pk}: ok ({conversation.last_seq} messages)")
+            status = check_conversation(conversation)
+            if status.intact:
+                anchors = f"{status.checkpoints} signed checkpoint{'s' if status.checkpoints != 1 else ''} hold"
+                self.stdout.write(f"conversation {conversation.pk}: ok ({status.head_seq} messages); {anchors}")
             else:
                 broken += 1
-                self.stdout.write(f"conversation {conversation.pk}: BROKEN at seq {bad_seq}")
+                self.stdout.write(f"conversation {conversation.pk}: {status.describe()}")
         if broken:
             raise CommandError(f"{broken} of {checked} conversations failed verification.", returncode=1)
         self.stdout.write(self.style.SUCCESS(f"{checked} conversations verified."))
