@@ -35,15 +35,21 @@ from .regions import (
     NINE_DIGIT_MOBILE_REGIONS,
     PhoneMatch,
     first_national_match,
+    match_home_format,
     match_international,
 )
 
 _SEP = r"[\s\-./\\|*_~()\[\]{}'\"]"
+# An ellipsis between groups ("98765 ... 43210"; "…" is "..." after NFKC) is
+# longer than the four separator characters allowed otherwise. Its shortest
+# form is five characters, so it never matches the same stretch as _SEP{0,4}
+# (no ambiguity for the regex engine to backtrack over).
+_ELLIPSIS = r"(?:[ \t]{1,2}\.{3,4}[ \t]{1,2}|[ \t]{1,2}\.{4}|\.{4}[ \t]{1,2}|[ \t]{2}\.{3}|\.{3}[ \t]{2})"
 # Starts with a digit (so the regex engine can skip ahead to digits fast);
 # a '+' or bracket before it is picked up by _extend_start.
 CANDIDATE_RE = re.compile(
     r"[0-9](?<![^\W_][0-9])"              # not glued to a letter or digit before
-    r"(?:" + _SEP + r"{0,4}[0-9]){6,}"    # seven or more digits
+    r"(?:(?:" + _SEP + r"{0,4}|" + _ELLIPSIS + r")[0-9]){6,}"    # seven or more digits
     r"(?![^\W_])"                        # nor after
 )
 
@@ -435,46 +441,80 @@ def _disguised_unvalidated(view: PhoneView, text: str, groups: list[_Group], run
 
 def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
               run_start: int, evidence: _Evidence) -> Optional[PhoneHit]:
-    level, why = evidence.level, evidence.why
+    """Is ``groups[i:j]`` of the run at ``run_start`` one phone number? Its hit, or None.
+
+    The steps go from cheapest to dearest: the span and its shape first,
+    then codes that merely look like numbers, then libphonenumber.
+    """
     part = groups[i:j]
     digits = "".join(g.digits for g in part)
-    if not 7 <= len(digits) <= 15 + 2:
+    if not MIN_DIGITS <= len(digits) <= 15 + 2:
         return None
+    # Only the whole run (i == 0) can own a '+' written before it.
+    has_plus = _plus_before(text, part[0].start) if i == 0 else False
+    start = _span_start(text, part, run_start, has_plus)
+    end = part[-1].end
+    digit_groups = [g.digits for g in part]
+    seps = [text[a.end:b.start] for a, b in zip(part, part[1:])]
+    if _shape_rejects(text[start:end], digit_groups, seps, evidence.named):
+        return None
+    if _is_code_or_placeholder(digits, len(part), has_plus, evidence):
+        return None
+    found = _validate_span(text, start, digits, digit_groups, seps, has_plus, evidence.level)
+    if found is None:
+        return None
+    rule, reason = _describe(view, part, start, end, digits, found, has_plus, evidence.why)
+    return PhoneHit(start, end, found, rule, reason)
+
+
+def _span_start(text: str, part: list[_Group], run_start: int, has_plus: bool) -> int:
+    """Where the number starts: its '+' and an opening bracket belong to it."""
     start = part[0].start
-    has_plus = _plus_before(text, start) if i == 0 else False
     if has_plus:
         plus_at = text.rfind("+", max(run_start - 2, 0), start)
         start = plus_at if plus_at >= 0 else start
-        if start > 0 and text[start - 1] in "([" :
+        if start > 0 and text[start - 1] in "([":
             start -= 1
         elif start > 1 and text[start - 2] in "([" and text[start - 1] == " ":
             start -= 2
     elif start > 0 and text[start - 1] in "([" and (")" in text[start:part[-1].end] or "]" in text[start:part[-1].end]):
         start -= 1  # "(0812) 3456-7890": the bracket opens the number
-    end = part[-1].end
-    raw = text[start:end]
-    digit_groups = [g.digits for g in part]
-    seps = [text[a.end:b.start] for a, b in zip(part, part[1:])]
-    if _shape_rejects(raw, digit_groups, seps, evidence.named):
-        return None
+    return start
+
+
+def _is_code_or_placeholder(digits: str, n_groups: int, has_plus: bool, evidence: _Evidence) -> bool:
+    """Digits that are a barcode, a date or a placeholder rather than somebody's number."""
     if not has_plus:
         if len(digits) == 13 and digits[:3] in ("978", "979") and _ean_checksum_ok(digits):
-            return None  # ISBN-13
+            return True  # ISBN-13
         # A bare, unseparated 12/13-digit run with a valid check digit and no
         # phone words around it is a barcode far more often than a phone.
-        if level == "strict" and (_is_compact_date(digits) or (len(part) == 1 and _ean_checksum_ok(digits))):
-            return None
-    if len(set(digits.lstrip("0"))) <= 1 or (digits in _COUNTING and not evidence.named):
-        return None  # 9999999999 / 0000000 / 1234567: a placeholder or counting, not somebody's number
-    if level == "strict" and not has_plus and len(digits) == 9 and grouped_like_phone(digit_groups, seps) \
-            and not labelled_as_identifier(text, start):
-        found = first_national_match(digits, NINE_DIGIT_MOBILE_REGIONS, mobile_only=True)
-    else:
-        found = validate_digits(digits, has_plus, level)
-    if found is None:
-        return None
-    disguise = "" if has_plus or digits.startswith("00") else _disguise(view, part, start, end)
-    if has_plus or digits.startswith("00"):
+        if evidence.level == "strict" and (_is_compact_date(digits) or (n_groups == 1 and _ean_checksum_ok(digits))):
+            return True
+    # 9999999999 / 0000000 / 1234567: a placeholder or counting.
+    return len(set(digits.lstrip("0"))) <= 1 or (digits in _COUNTING and not evidence.named)
+
+
+def _validate_span(text: str, start: int, digits: str, digit_groups: list[str], seps: list[str],
+                   has_plus: bool, level: str) -> Optional[PhoneMatch]:
+    """libphonenumber's verdict, as strict as the evidence demands."""
+    bare = level == "strict" and not has_plus
+    if bare and len(digits) == 9 and grouped_like_phone(digit_groups, seps) and not labelled_as_identifier(text, start):
+        # Nine digits with no evidence: only a mobile of a region that writes nine at home.
+        return first_national_match(digits, NINE_DIGIT_MOBILE_REGIONS, mobile_only=True)
+    found = validate_digits(digits, has_plus, level)
+    if found is None and bare and len(digit_groups) >= 2 and not labelled_as_identifier(text, start):
+        # Outside the core markets: only a number written in its region's own grouping.
+        found = match_home_format(digits, tuple(len(g) for g in digit_groups))
+    return found
+
+
+def _describe(view: PhoneView, part: list[_Group], start: int, end: int, digits: str,
+              found: PhoneMatch, has_plus: bool, why: str) -> tuple[str, str]:
+    """The rule and the sentence for the sender and moderators."""
+    international = has_plus or digits.startswith("00")
+    disguise = "" if international else _disguise(view, part, start, end)
+    if international:
         rule, reason = "phone.international", f"looks like the phone number {found.e164}"
     elif disguise:
         rule, reason = "phone.disguised", f"spells out the phone number {found.e164} ({disguise})"
@@ -482,5 +522,4 @@ def _try_span(view: PhoneView, text: str, groups: list[_Group], i: int, j: int,
         rule, reason = "phone.national", f"looks like the {found.region} phone number {found.e164}"
     if why and not view.is_obfuscated(start, end):
         reason += f", {why}"
-    # Closing bracket right after the number belongs to it: "(0812) ..." style.
-    return PhoneHit(start, end, found, rule, reason)
+    return rule, reason

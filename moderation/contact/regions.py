@@ -219,3 +219,35 @@ def first_national_match(
         if found is not None and (not mobile_only or found.number_type in MOBILE_LIKE):
             return found
     return None
+
+
+@lru_cache(maxsize=16384)
+def _home_grouping(e164: str, region: str) -> tuple[int, ...]:
+    """Digit-group lengths of ``e164`` as ``region`` writes it at home ("067 412 3890": 3, 3, 4)."""
+    number = phonenumbers.parse(e164, None)
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return tuple(len(g) for g in re.findall(r"\d+", national))
+
+
+# Outside the core markets a bare national number is taken only when it is
+# written exactly as its region writes mobiles at home, trunk prefix included:
+# "067 412 3890" (UA), "021 412 3890" (NZ), "0476 21 43 65" (BE). Random ids
+# are rarely grouped like that, and never start with the trunk "0" of a
+# region whose grouping they happen to copy.
+HOME_FORMAT_MIN_DIGITS = 10
+_NON_CORE_REGIONS: tuple[str, ...] = ALL_REGIONS[len(CORE_REGIONS):]
+
+
+def match_home_format(digits: str, grouping: tuple[int, ...]) -> Optional[PhoneMatch]:
+    """A mobile of a non-core region written with its trunk prefix in that region's own grouping."""
+    if len(digits) < HOME_FORMAT_MIN_DIGITS or len(grouping) < 2 or not digits.startswith("0") \
+            or digits.startswith("00"):
+        return None
+    for region in _regions_for_length(_NON_CORE_REGIONS, len(digits)):
+        screen = _screen(region)
+        if screen is None or screen.national_prefix != "0":
+            continue
+        found = match_national(digits, region)
+        if found is not None and found.number_type in MOBILE_LIKE and _home_grouping(found.e164, region) == grouping:
+            return found
+    return None
