@@ -129,3 +129,50 @@ PREDICATE_WORDS: frozenset[str] = frozenset(
     crashed lags lagged sucks
     """.split()
 )
+
+
+# Prefixes that turn a participle or adjective into another one: "dis-connected",
+# "shadow-banned", "re-installed", "un-synced". A handle rarely starts so and
+# ends in "-ed".
+_STATE_PREFIXES = ("shadow", "under", "over", "non", "dis", "mis", "un", "de", "re", "in", "im")
+# Endings that are participles or adjectives whatever the stem ("compromised",
+# "sanitized", "deactivated", "unverified").
+_STATE_ENDINGS = ("ized", "ised", "ified", "ated")
+_DOUBLED_ENDING = ("bbed", "dded", "gged", "mmed", "nned", "pped", "rred", "tted",
+                   "gging", "pping", "nning", "mming", "tting", "bbing", "dding")
+
+
+def describes_state(word: str) -> bool:
+    """Is ``word`` (lower case) something one says a platform or account *is*?
+
+    ``PREDICATE_WORDS`` lists the usual ones; the rest is morphology, so an
+    unlisted adjective ("shadowbanned", "misconfigured", "unusable",
+    "flagged") is not taken for a handle in "my instagram is X". Plain
+    handles ("ahmed", "designking", "studioblessed") keep their shape:
+    no prefix before an "-ed", no participle ending.
+    """
+    if word in PREDICATE_WORDS:
+        return True
+    if len(word) >= 7 and word.endswith(_STATE_ENDINGS):
+        return True
+    if len(word) >= 6 and word.endswith(_DOUBLED_ENDING):
+        return True  # "flagged", "spamming": a doubled consonant before the suffix
+    for prefix in _STATE_PREFIXES:
+        if word.startswith(prefix):
+            rest = word[len(prefix):]
+            if rest in PREDICATE_WORDS:
+                return True  # "shadowbanned", "reinstalled"
+            if len(rest) >= 4 and rest.endswith("ed"):
+                return True  # "disconnected", "unsynced", "overloaded"
+            if prefix in ("un", "in", "non", "im") and len(rest) >= 5 and rest.endswith(("able", "ible", "ive")):
+                return True  # "unusable", "unresponsive"
+    return False
+
+
+# After a plain-word handle or account name only the end of the sentence or one
+# of these may follow: "wechat logoking pls" is a handle, "WeChat mini program"
+# and "outlook calendar" are not.
+CLOSING_WORDS: frozenset[str] = frozenset(
+    """pls plz please thanks thx bro sir madam call add dm message msg text ping there here ok okay
+    for and or to me hai karo kar na ji""".split()
+)

@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import Optional
 
-from .common_words import COMMON_WORDS, PREDICATE_WORDS
+from .common_words import CLOSING_WORDS, COMMON_WORDS, describes_state
 from .words import DIGIT_WORDS
 from .platforms import AMBIGUOUS_PLATFORM_WORDS, JUXTAPOSED_HANDLE_PLATFORMS, PLATFORM_WORDS
 
@@ -168,7 +168,7 @@ def _handle_after(text: str, platform_m: re.Match[str]) -> Optional[HandleHit]:
         rule = "handle.at_name"
     elif _is_handle_shaped(token):
         rule = "handle.after_platform"
-    elif body.isalpha() and len(body) >= 3 and body.lower() not in PREDICATE_WORDS and (
+    elif body.isalpha() and len(body) >= 3 and not describes_state(body.lower()) and (
         identifier
         or (copula and _copula_names_handle(text, platform_m.start(), token_m.end()))
         or _juxtaposition_ok(text, platform_m, platform, connector, token_m.end())
@@ -182,12 +182,10 @@ def _handle_after(text: str, platform_m: re.Match[str]) -> Optional[HandleHit]:
                      f"names a {platform.capitalize()} account ({body})")
 
 
-# After a plain-word handle only the end of the sentence or one of these may
-# follow: "wechat logoking pls" is a handle, "WeChat mini program" is not.
-_AFTER_PLAIN_HANDLE = frozenset(
-    """pls plz please thanks thx bro sir madam call add dm message msg text ping there here ok okay
-    for and or to me hai karo kar na ji""".split()
-)
+# After a plain-word handle only the end of the sentence or a word of
+# CLOSING_WORDS may follow: "wechat logoking pls" is a handle, "WeChat mini
+# program" is not.
+_AFTER_PLAIN_HANDLE = CLOSING_WORDS
 _NEXT_WORD_RE = re.compile(r"[^\S\n]*([\w']+)?")
 
 
