@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from .quick import has_domain_hint, words as tokens_of
 from .offsets import Replacement, TextView
-from .platforms import CONTACT_HOSTS
+from .common_words import COMMON_WORDS
+from .platforms import AMBIGUOUS_PLATFORM_WORDS, CONTACT_HOSTS, PLATFORM_WORDS
 
 # Runs of 3+ single characters separated by single spaces: "w a . m e".
 _SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S(?=\s|$|/\w)")
@@ -97,6 +98,38 @@ _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(AT|DOT)(?=[a-z0-9])")
 _SPLIT_PROVIDER_RE = re.compile(r"\b(g|hot|out|ya|proton|i)\s+(mail|look|hoo|cloud)\b", re.IGNORECASE)
 _PROVIDER_JOIN = {("g", "mail"), ("hot", "mail"), ("out", "look"), ("ya", "hoo"), ("proton", "mail"), ("i", "cloud")}
 
+
+def _platform_splits() -> dict[tuple[str, str], str]:
+    """Every cut of an unambiguous platform name into two parts of two letters or more."""
+    splits: dict[tuple[str, str], str] = {}
+    for word in PLATFORM_WORDS:
+        if len(word) < 5 or word in AMBIGUOUS_PLATFORM_WORDS or not word.isalpha():
+            continue
+        for k in range(2, len(word) - 1):
+            splits.setdefault((word[:k], word[k:]), word)
+    return splits
+
+
+_SPLIT_PLATFORMS = _platform_splits()
+_SPLIT_PLATFORM_FIRST = frozenset(a for a, _ in _SPLIT_PLATFORMS)
+_SPLIT_PLATFORM_SECOND = frozenset(b for _, b in _SPLIT_PLATFORMS)
+# The second word is read in a look-ahead so that every adjacent pair is tried
+# ("on tele gram": "on tele" must not consume "tele").
+_SPLIT_PLATFORM_RE = re.compile(r"(?<![\w@.])([a-z]{2,12}) (?=([a-z]{2,12})(?![\w@]))", re.IGNORECASE)
+
+
+def has_split_platform_name(words: list[str]) -> bool:
+    """Cheap test on the message's lower-cased tokens, in order: "tele gram", "face book"?"""
+    if _SPLIT_PLATFORM_FIRST.isdisjoint(words):
+        return False
+    return any(pair in _SPLIT_PLATFORMS for pair in zip(words, words[1:]))
+# Cuts whose halves are both everyday words ("we chat", "face book").
+_EVERYDAY_SPLITS = frozenset(p for p in _SPLIT_PLATFORMS if p[0] in COMMON_WORDS and p[1] in COMMON_WORDS)
+# An account right after a platform name: "@name", or a token with a digit,
+# "_" or an inner "." (after an optional ":" / "id" / "is").
+_ACCOUNT_AFTER_RE = re.compile(
+    r"(?:\s*(?:[:=\-]|\bid\b|\bis\b|\busername\b))*\s*(?:@\w|[\w.]*[0-9_][\w.]*|\w+\.\w)", re.IGNORECASE)
+
 STRONG = 2  # '@' itself or a bracketed/glued spelling: deliberate
 WEAK = 1  # the English word "at": needs more evidence
 
@@ -159,53 +192,112 @@ def _outside(reps: list[Replacement], spans: list[tuple[int, int]]) -> list[Repl
 
 
 def build_address_view(base: TextView, words: frozenset[str] | None = None) -> AddressView:
-    """``words``: lower-cased tokens of ``base.text`` if the caller has them."""
+    """``words``: lower-cased tokens of ``base.text`` if the caller has them.
+
+    Two passes: spaced-out letters are joined first (the other disguises are
+    read on the joined text), then every other rewrite is collected, the
+    ones touching a plainly written address dropped, and overlaps resolved.
+    """
     protected = plain_address_spans(base.text) if "@" in base.text else []
     spaced = base.rewrite(_outside(_spaced_runs(base.text), protected))
     text = spaced.text
     if spaced is not base and protected:
-        protected = plain_address_spans(text)
+        protected = plain_address_spans(text)  # offsets moved with the joined letters
     if words is None or spaced is not base:
         words = frozenset(tokens_of(text))
     reps: list[Replacement] = []
     kinds: list[str] = []
+    for found in (_symbol_words(text, words), _dotted_hosts(text), _camel_symbols(text), _split_names(text, words)):
+        for start, end, new, kind in found:
+            if not (protected and _touches((start, end, new), protected)):
+                reps.append((start, end, new))
+                kinds.append(kind)
+    kept, at_strength, dot_words = _without_overlaps(reps, kinds)
+    view = spaced.rewrite(kept)
+    # Every '@' not written as a word was typed: deliberate.
+    i = view.text.find("@")
+    while i >= 0:
+        at_strength.setdefault(i, STRONG)
+        i = view.text.find("@", i + 1)
+    return AddressView(view, at_strength, tuple(dot_words))
+
+
+_Rewrite = tuple[int, int, str, str]  # start, end, new text, kind
+
+
+def _symbol_words(text: str, words: frozenset[str]) -> list[_Rewrite]:
+    """ "at", "(dot)", "slash", " . " and the rest: one pass of the substitutions that can apply."""
     parts = _active_parts(text, words)
-    if parts:
-        for m in _substitutions_re(parts).finditer(text):
-            kind = m.lastgroup or ""
-            raw = m.group()
-            new = raw.strip() if kind == "tight" else _REPLACEMENT_TEXT[kind]
-            reps.append((m.start(), m.end(), new))
-            kinds.append("wat" if kind == "wat" and raw.strip() != "@" else kind)
-    if "/" in text and has_dotted_letters(text):
-        for m in _DOTTED_LETTERS_RE.finditer(text):
-            host = _HOSTS_BY_LETTERS.get(m.group(1).replace(".", "").lower())
-            if host is not None:
-                reps.append((m.start(), m.end(), host))
-                kinds.append("host")
-    if ("AT" in text or "DOT" in text):
-        for m in _CAMEL_RE.finditer(text):
-            reps.append((m.start(), m.end(), "@" if m.group() == "AT" else "."))
-            kinds.append("camel")
+    if not parts:
+        return []
+    out: list[_Rewrite] = []
+    for m in _substitutions_re(parts).finditer(text):
+        kind = m.lastgroup or ""
+        raw = m.group()
+        new = raw.strip() if kind == "tight" else _REPLACEMENT_TEXT[kind]
+        # A spaced-out typed "@" (" @ ") is as deliberate as one typed tight.
+        out.append((m.start(), m.end(), new, "wat" if kind == "wat" and raw.strip() != "@" else kind))
+    return out
+
+
+def _dotted_hosts(text: str) -> list[_Rewrite]:
+    """ "w.a.m.e/9198...": a known contact host with a dot after every letter."""
+    if "/" not in text or not has_dotted_letters(text):
+        return []
+    out: list[_Rewrite] = []
+    for m in _DOTTED_LETTERS_RE.finditer(text):
+        host = _HOSTS_BY_LETTERS.get(m.group(1).replace(".", "").lower())
+        if host is not None:
+            out.append((m.start(), m.end(), host, "host"))
+    return out
+
+
+def _camel_symbols(text: str) -> list[_Rewrite]:
+    """ "kevinphATgmailDOTcom"."""
+    if "AT" not in text and "DOT" not in text:
+        return []
+    return [(m.start(), m.end(), "@" if m.group() == "AT" else ".", "camel") for m in _CAMEL_RE.finditer(text)]
+
+
+def _split_names(text: str, words: frozenset[str]) -> list[_Rewrite]:
+    """Provider and platform names cut in two ("g mail", "tele gram", "face book") joined again.
+
+    When both halves are everyday words ("we chat", "face book", "snap
+    chat") the join needs an account right after it (an @name or a token
+    with a digit, "_" or an inner "."), so "we chat later" stays prose.
+    """
+    out: list[_Rewrite] = []
     if "mail" in words or "look" in words or "hoo" in words or "cloud" in words:
         for m in _SPLIT_PROVIDER_RE.finditer(text):
             if (m.group(1).lower(), m.group(2).lower()) in _PROVIDER_JOIN:
-                reps.append((m.start(), m.end(), m.group(1) + m.group(2)))
-                kinds.append("join")
-    if protected:
-        keep = [not _touches(r, protected) for r in reps]
-        reps = [r for r, k in zip(reps, keep) if k]
-        kinds = [kind for kind, k in zip(kinds, keep) if k]
+                out.append((m.start(), m.end(), m.group(1) + m.group(2), "join"))
+    if _SPLIT_PLATFORM_FIRST.isdisjoint(words) or _SPLIT_PLATFORM_SECOND.isdisjoint(words):
+        return out
+    for m in _SPLIT_PLATFORM_RE.finditer(text):
+        pair = (m.group(1).lower(), m.group(2).lower())
+        joined = _SPLIT_PLATFORMS.get(pair)
+        if joined is None:
+            continue
+        if pair in _EVERYDAY_SPLITS and _ACCOUNT_AFTER_RE.match(text, m.end(2)) is None:
+            continue
+        out.append((m.start(1), m.end(2), m.group(1) + m.group(2), "join"))
+    return out
+
+
+def _without_overlaps(reps: list[Replacement], kinds: list[str]) -> tuple[list[Replacement], dict[int, int], list[int]]:
+    """Keep the earliest of overlapping rewrites and note where each '@' and spelled '.' lands.
+
+    Positions are in the rewritten view, tracked as the rewrites shift the text.
+    """
     order = sorted(range(len(reps)), key=lambda k: reps[k][0])
-    reps = [reps[k] for k in order]
-    kinds = [kinds[k] for k in order]
-    # Drop overlaps (keep the earliest), tracking new positions as we go.
     at_strength: dict[int, int] = {}
     dot_words: list[int] = []
     kept: list[Replacement] = []
     pos = 0
     delta = 0
-    for (start, end, new), kind in zip(reps, kinds):
+    for k in order:
+        start, end, new = reps[k]
+        kind = kinds[k]
         if start < pos:
             continue
         at = new.find("@")
@@ -216,9 +308,4 @@ def build_address_view(base: TextView, words: frozenset[str] | None = None) -> A
         kept.append((start, end, new))
         delta += len(new) - (end - start)
         pos = end
-    view = spaced.rewrite(kept)
-    i = view.text.find("@")
-    while i >= 0:
-        at_strength.setdefault(i, STRONG)
-        i = view.text.find("@", i + 1)
-    return AddressView(view, at_strength, tuple(dot_words))
+    return kept, at_strength, dot_words

@@ -32,10 +32,12 @@ def _platform_re(present: frozenset[str]) -> "re.Pattern[str]":
     """A pattern for just the platform words present in a message (much faster
     than one alternation of all of them, which every position would try)."""
     words = sorted(map(re.escape, present), key=len, reverse=True)
-    if "cash" in present:
-        words.append(r"cash\s?app")
+    # The two-word spellings go first: the alternation takes the first that
+    # matches, and "whats" alone would leave "app" to be read as the handle.
     if "whats" in present:
-        words.append(r"whats\s?app")
+        words.insert(0, r"whats\s?app")
+    if "cash" in present:
+        words.insert(0, r"cash\s?app")
     return re.compile(r"(?<![\w@.#$-])(" + "|".join(words) + r")(?![\w])", re.IGNORECASE)
 
 

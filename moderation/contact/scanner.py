@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from .addresses import AddressView, build_address_view, has_dotted_letters
+from .addresses import AddressView, build_address_view, has_dotted_letters, has_split_platform_name
 from .context import has_phone_context_word
 from .digits import STRONG_DIGIT_WORDS, build_phone_view, has_rewritable_token, may_need_rewrite
 from .emails import find_emails, find_named_provider_accounts
@@ -64,6 +64,9 @@ def needs_address_scan(text: str, words: list[str]) -> bool:
         return True
     # A host with a dot after every letter: "w.a.m.e/9198...".
     if "/" in text and has_dotted_letters(text):
+        return True
+    # A platform name cut in two: "tele gram", "we chat: sam88".
+    if has_split_platform_name(words):
         return True
     # Spaced-out letters: "s a m @ g m a i l".
     return may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None
