@@ -157,6 +157,9 @@ def describes_state(word: str) -> bool:
         return True
     if len(word) >= 6 and word.endswith(_DOUBLED_ENDING):
         return True  # "flagged", "spamming": a doubled consonant before the suffix
+    if len(word) >= 6 and word.endswith("ing") and (
+            word[:-3] in COMMON_WORDS or word[:-3] + "e" in COMMON_WORDS or word[:-3] + "ed" in PREDICATE_WORDS):
+        return True  # "updating", "posting", "crashing": a common verb going on
     for prefix in _STATE_PREFIXES:
         if word.startswith(prefix):
             rest = word[len(prefix):]

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, NamedTuple, Optional
 from .addresses import STRONG, AddressView
 from .common_words import CLOSING_WORDS, COMMON_WORDS, describes_state
 from .tlds import IANA_TLDS
+from .words import SUPPRESS_CONTEXT_WORDS
 
 _LOCAL_RE = re.compile(r"[\w.%+-]{1,64}$")
 _DOMAIN_RE = re.compile(r"[\w-]{1,63}(?:\.[\w-]{1,63}){0,5}")
@@ -281,6 +282,17 @@ def _account_name(name: str) -> Optional[str]:
     return lowered
 
 
+# A name ending in one of these is a file ("logo_v2.png gmail": sent by gmail).
+_FILE_EXTENSIONS = frozenset(
+    "png jpg jpeg gif svg webp pdf psd ai eps doc docx xls xlsx ppt pptx txt csv zip rar mp3 mp4 mov wav fig sketch".split())
+
+
+def _is_file_or_reference(name: str) -> bool:
+    """ "logo_v2.png", "order_123", "inv-2024": a file or a labelled id, not somebody's mailbox."""
+    parts = re.split(r"[._-]", name.lower())
+    return parts[-1] in _FILE_EXTENSIONS or parts[0] in SUPPRESS_CONTEXT_WORDS
+
+
 def _shaped_like_account(name: str) -> bool:
     """ "sam_designs", "priya.k", "john88": not a word of the sentence."""
     return "_" in name or "." in name.strip(".") or (any(c.isdigit() for c in name) and any(c.isalpha() for c in name))
@@ -327,7 +339,7 @@ def _name_then_provider(text: str) -> list[EmailHit]:
     for m in _NAME_THEN_PROVIDER_RE.finditer(text):
         name = m.group(1)
         lowered = _account_name(name)
-        if lowered is None or not _closes_sentence(text, m.end()):
+        if lowered is None or _is_file_or_reference(lowered) or not _closes_sentence(text, m.end()):
             continue
         if not _shaped_like_account(name) and (
                 describes_state(lowered)
