@@ -151,18 +151,13 @@ def _email_at(view: AddressView, text: str, at: int, has_email_word: bool,
     local part backwards, the domain forwards; then, for the English word
     "at", the extra evidence a spoken address needs.
     """
-    local_m = _LOCAL_RE.search(text, max(0, at - 64), at)
     domain_m = _DOMAIN_RE.match(text, at + 1)
-    if local_m is None or domain_m is None:
-        return None
-    if text.startswith("@", domain_m.end()):
+    if domain_m is None or text.startswith("@", domain_m.end()):
         return None  # "sam at bob.b@x.com": what follows this '@' is the local part of the next address
-    raw_local = local_m.group()
-    trimmed = raw_local.lstrip(".-+")
-    local_start = local_m.start() + (len(raw_local) - len(trimmed))
-    local = trimmed.rstrip(".")
-    if not local or not any(c.isalnum() for c in local):
+    local_part = _local_part(text, at)
+    if local_part is None:
         return None
+    local_start, local = local_part
     labels = domain_m.group().split(".")
     strong = view.at_strength.get(at, STRONG) == STRONG
     spelled_dot = any(at < p < domain_m.end() for p in view.dot_words)
@@ -187,6 +182,22 @@ def _email_at(view: AddressView, text: str, at: int, has_email_word: bool,
     if rule != "email.plain":
         reason += " written in a disguised form"
     return EmailHit(local_start, domain.end, "email", value, rule, reason)
+
+
+def _local_part(text: str, at: int) -> Optional[tuple[int, str]]:
+    """Start and text of the local part before the '@', read backwards (at most 64 characters).
+
+    Leading ".-+" and a trailing "." are sentence punctuation, not address.
+    """
+    local_m = _LOCAL_RE.search(text, max(0, at - 64), at)
+    if local_m is None:
+        return None
+    raw = local_m.group()
+    trimmed = raw.lstrip(".-+")
+    local = trimmed.rstrip(".")
+    if not local or not any(c.isalnum() for c in local):
+        return None
+    return local_m.start() + (len(raw) - len(trimmed)), local
 
 
 def _read_domain(labels: list[str], at: int, strong: bool, spelled_dot: bool) -> Optional[_Domain]:

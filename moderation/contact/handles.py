@@ -102,17 +102,7 @@ def _platform_id(word: str) -> str:
 
 def find_handles(text: str, words: frozenset[str]) -> list[HandleHit]:
     """``words``: the lower-cased tokens of ``text``."""
-    hits: list[HandleHit] = []
-    lowered = text.lower()
-    if "live:" in lowered:
-        for m in _SKYPE_LIVE_RE.finditer(text):
-            handle = m.group().rstrip(".")
-            hits.append(HandleHit(m.start(), m.start() + len(handle), "skype", handle.lower(),
-                                  "handle.skype_live", "looks like a Skype ID (live:...)"))
-    if "wxid_" in lowered:
-        for m in _WXID_RE.finditer(text):
-            hits.append(HandleHit(m.start(), m.end(), "wechat", m.group().lower(),
-                                  "handle.wechat_id", "looks like a WeChat ID (wxid_...)"))
+    hits = _ids_anywhere(text)
     present = _PLATFORM_WORD_SET.intersection(words)
     if "cash" in words:
         present = present | {"cash"}
@@ -129,6 +119,29 @@ def find_handles(text: str, words: frozenset[str]) -> list[HandleHit]:
             hits.append(hit)
     hits.extend(_mentions_near_platforms(text, platforms))
     hits.extend(_handle_before_platform(text, platforms))
+    hits.extend(_tags_of_named_platforms(text, platforms))
+    return hits
+
+
+def _ids_anywhere(text: str) -> list[HandleHit]:
+    """Skype "live:" and WeChat "wxid_" ids: their shape alone names the platform."""
+    hits: list[HandleHit] = []
+    lowered = text.lower()
+    if "live:" in lowered:
+        for m in _SKYPE_LIVE_RE.finditer(text):
+            handle = m.group().rstrip(".")
+            hits.append(HandleHit(m.start(), m.start() + len(handle), "skype", handle.lower(),
+                                  "handle.skype_live", "looks like a Skype ID (live:...)"))
+    if "wxid_" in lowered:
+        for m in _WXID_RE.finditer(text):
+            hits.append(HandleHit(m.start(), m.end(), "wechat", m.group().lower(),
+                                  "handle.wechat_id", "looks like a WeChat ID (wxid_...)"))
+    return hits
+
+
+def _tags_of_named_platforms(text: str, platforms: list[re.Match[str]]) -> list[HandleHit]:
+    """Discord "name#1234" and Cash App "$cashtag": ordinary text unless the platform is named."""
+    hits: list[HandleHit] = []
     if "#" in text and any(_platform_id(p.group()) == "discord" for p in platforms):
         for m in _DISCORD_TAG_RE.finditer(text):
             hits.append(HandleHit(m.start(), m.end(), "discord", m.group().lower(),
@@ -141,47 +154,55 @@ def find_handles(text: str, words: frozenset[str]) -> list[HandleHit]:
 
 
 def _handle_after(text: str, platform_m: re.Match[str]) -> Optional[HandleHit]:
-    word = platform_m.group()
-    platform = _platform_id(word)
+    """The handle right after a platform word ("telegram: @sam", "my skype is samdesigns"), or None."""
     conn_m = _CONNECTOR_RE.match(text, platform_m.end())
-    if conn_m is None:
-        return None
-    connector = conn_m.group("conn") or ""
-    token_m = _HANDLE_TOKEN_RE.match(text, conn_m.end())
-    if token_m is None:
+    token_m = _HANDLE_TOKEN_RE.match(text, conn_m.end()) if conn_m is not None else None
+    if conn_m is None or token_m is None:
         return None
     token = token_m.group()
     after = text[token_m.end():token_m.end() + 2]
     if after[:1] in ("@", "/") or (after[:1] == "." and after[1:2].isalnum()):
         return None  # an email or a link: their own scanners judge it
+    connector = conn_m.group("conn") or ""
     identifier = _IDENTIFIER_CONNECTOR_RE.search(connector) is not None
     copula = not identifier and _COPULA_CONNECTOR_RE.search(connector) is not None
-    strong = identifier or copula
-    lower_word = re.sub(r"\s+", "", word.lower())
-    if lower_word in AMBIGUOUS_PLATFORM_WORDS and not strong and not token.startswith("@"):
+    word = platform_m.group()
+    # Everyday words ("line", "signal") name a platform only with a connector or an @name.
+    if re.sub(r"\s+", "", word.lower()) in AMBIGUOUS_PLATFORM_WORDS and not (identifier or copula) \
+            and not token.startswith("@"):
         return None
-    if token.lower().startswith("live:"):
-        return None  # reported by the Skype live: rule
     body = token.lstrip("@")
-    if not body or body.lower() in COMMON_WORDS or body.lower() in PLATFORM_WORDS or body.isdigit() \
-            or body.lower() in DIGIT_WORDS:
-        return None
-    if token.startswith("@"):
-        rule = "handle.at_name"
-    elif _is_handle_shaped(token):
-        rule = "handle.after_platform"
-    elif body.isalpha() and len(body) >= 3 and not describes_state(body.lower()) and (
-        identifier
-        or (copula and _copula_names_handle(text, platform_m.start(), token_m.end()))
-        or _juxtaposition_ok(text, platform_m, platform, connector, token_m.end())
-    ):
-        rule = "handle.plain_word"
-    else:
-        return None
-    if len(body) < 2:
+    if len(body) < 2 or token.lower().startswith("live:") or not _may_be_handle(body):
+        return None  # "live:" ids have their own rule
+    platform = _platform_id(word)
+    rule = _handle_rule(text, platform_m, platform, connector, token_m, identifier, copula)
+    if rule is None:
         return None
     return HandleHit(token_m.start(), token_m.end(), platform, body.lower(), rule,
                      f"names a {platform.capitalize()} account ({body})")
+
+
+def _may_be_handle(body: str) -> bool:
+    """Not a common word, a platform name, a number or a digit word."""
+    lowered = body.lower()
+    return not (lowered in COMMON_WORDS or lowered in PLATFORM_WORDS or body.isdigit() or lowered in DIGIT_WORDS)
+
+
+def _handle_rule(text: str, platform_m: re.Match[str], platform: str, connector: str,
+                 token_m: re.Match[str], identifier: bool, copula: bool) -> Optional[str]:
+    """How sure the token is a handle: by its shape, or for a plain word by what surrounds it."""
+    token = token_m.group()
+    if token.startswith("@"):
+        return "handle.at_name"
+    if _is_handle_shaped(token):
+        return "handle.after_platform"
+    if not token.isalpha() or len(token) < 3 or describes_state(token.lower()):
+        return None  # "my instagram is shadowbanned": what the account is, not its name
+    if identifier \
+            or (copula and _copula_names_handle(text, platform_m.start(), token_m.end())) \
+            or _juxtaposition_ok(text, platform_m, platform, connector, token_m.end()):
+        return "handle.plain_word"
+    return None
 
 
 # After a plain-word handle only the end of the sentence or a word of
