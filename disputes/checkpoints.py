@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from disputes.export import ExportKey, ExportRefused, export_key
+from disputes.export import ExportKey, ExportRefused, checkpoint_entry, export_key
 from disputes.export_format import FormatError, b64decode_exact, b64encode, checkpoint_bytes, checkpoint_statement
 from disputes.models import HeadCheckpoint
 from inbox.chain import format_timestamp
@@ -44,7 +44,7 @@ __all__ = [
     "sign_head",
     "checkpoint_order_conversation",
     "checkpoint_moved_heads",
-    "checkpoint_document",
+    "statement_of",
 ]
 
 BATCH = 500
@@ -83,17 +83,17 @@ def checkpoints_of(conversation_id: int) -> list[HeadCheckpoint]:
     return list(HeadCheckpoint.objects.filter(conversation_id=conversation_id).order_by("seq"))
 
 
-def _statement(checkpoint: HeadCheckpoint) -> dict[str, object]:
-    return checkpoint_statement(
-        conversation_id=checkpoint.conversation_id, seq=checkpoint.seq, head_hash=checkpoint.head_hash,
-        signed_at=checkpoint.signed_at, key_id=checkpoint.key_id,
-    )
+def statement_of(checkpoint: HeadCheckpoint) -> dict[str, object]:
+    """What the checkpoint's signature covers (disputes.export_format.checkpoint_bytes)."""
+    entry = checkpoint_entry(checkpoint)
+    del entry["signature"]
+    return entry
 
 
 def _signature_holds(checkpoint: HeadCheckpoint, key: ExportKey) -> bool:
     try:
         signature = b64decode_exact(checkpoint.signature, length=64, what="the signature")
-        key.private_key.public_key().verify(signature, checkpoint_bytes(_statement(checkpoint)))
+        key.private_key.public_key().verify(signature, checkpoint_bytes(statement_of(checkpoint)))
     except (FormatError, InvalidSignature):
         return False
     return True
@@ -211,8 +211,3 @@ def checkpoint_moved_heads(*, key: ExportKey, batch_size: int = BATCH, now: date
         after = batch[-1].pk
     run.total = HeadCheckpoint.objects.count()
     return run
-
-
-def checkpoint_document(checkpoint: HeadCheckpoint) -> dict[str, object]:
-    """A checkpoint as an export carries it: the signed statement and its signature."""
-    return {**_statement(checkpoint), "signature": checkpoint.signature}

@@ -20,12 +20,20 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.utils import timezone
 
-from disputes.export_format import FORMAT, b64encode, encode_document, manifest_bytes, messages_digest
-from disputes.models import Dispute
+from disputes.export_format import (
+    FORMAT,
+    b64encode,
+    checkpoint_statement,
+    checkpoints_digest,
+    encode_document,
+    manifest_bytes,
+    messages_digest,
+)
+from disputes.models import Dispute, HeadCheckpoint
 from inbox.chain import format_timestamp
 from inbox.models import Attachment, Conversation, Message
 
-__all__ = ["ExportRefused", "ExportKey", "export_key", "build_export", "encode_document"]
+__all__ = ["ExportRefused", "ExportKey", "export_key", "build_export", "checkpoint_entry", "encode_document"]
 
 DEVELOPMENT_KEY_ID = "development"
 
@@ -91,6 +99,23 @@ def _message_entry(message: Message, files: dict[int, list[dict[str, Any]]]) -> 
     }
 
 
+def checkpoint_entry(checkpoint: HeadCheckpoint) -> dict[str, Any]:
+    """A head checkpoint as plain values: the signed statement and its signature (as an
+    export carries it, and as disputes.checkpoints checks it)."""
+    statement = checkpoint_statement(
+        conversation_id=checkpoint.conversation_id, seq=checkpoint.seq, head_hash=checkpoint.head_hash,
+        signed_at=checkpoint.signed_at, key_id=checkpoint.key_id,
+    )
+    return {**statement, "signature": checkpoint.signature}
+
+
+def _checkpoint_entries(conversation: Conversation, head_seq: int) -> list[dict[str, Any]]:
+    """The conversation's signed head checkpoints up to the exported head (the verifier
+    checks each signature and that the exported chain holds each one's seq and hash)."""
+    rows = HeadCheckpoint.objects.filter(conversation=conversation, seq__lte=head_seq).order_by("seq")
+    return [checkpoint_entry(row) for row in rows]
+
+
 def build_export(
     *, dispute: Dispute, conversation: Conversation, staff, key: ExportKey, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -101,6 +126,7 @@ def build_export(
     files = _attachments_by_message(conversation, head_seq)
     rows = Message.objects.filter(conversation=conversation, seq__lte=head_seq).select_related("sender").order_by("seq")
     messages = [_message_entry(message, files) for message in rows]
+    checkpoints = _checkpoint_entries(conversation, head_seq)
     manifest = {
         "format": FORMAT,
         "conversation_id": conversation.pk,
@@ -115,6 +141,10 @@ def build_export(
         "public_key": key.public_key_b64(),
         "development_key": key.development,
         "messages_sha256": messages_digest(messages),
+        "checkpoints_sha256": checkpoints_digest(checkpoints),
     }
     signature = key.private_key.sign(manifest_bytes(manifest))
-    return {"format": FORMAT, "manifest": manifest, "messages": messages, "signature": b64encode(signature)}
+    return {
+        "format": FORMAT, "manifest": manifest, "messages": messages, "checkpoints": checkpoints,
+        "signature": b64encode(signature),
+    }

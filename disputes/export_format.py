@@ -6,7 +6,7 @@ script that checks it share every rule. docs/disputes.md describes the format fo
 
 An export is one JSON document:
 
-    {"format": FORMAT, "manifest": {...}, "messages": [...], "signature": "<base64>"}
+    {"format": FORMAT, "manifest": {...}, "messages": [...], "checkpoints": [...], "signature": "<base64>"}
 
 `messages` hold every message of the conversation in seq order (both bodies, findings, the
 attachments' sha256, prev_hash and hash: everything inbox.chain hashes, plus the sender's
@@ -14,6 +14,10 @@ username for readers). The manifest names the chain head (last seq and hash), th
 export time, the signing key (`key_id`, public key) and the sha256 of the canonical encoding
 of `messages`; the Ed25519 signature covers the manifest's canonical encoding. The file is
 written in one exact byte form (`encode_document`), so any change to any byte shows.
+
+`checkpoints` (format /2) are the conversation's signed head checkpoints up to the exported
+head (disputes.checkpoints), each with its own signature over `checkpoint_bytes`; the
+manifest holds their digest (`checkpoints_sha256`). Format /1 (no checkpoints) still verifies.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from inbox.chain import ChainLink, canonical_json, format_timestamp
 
 __all__ = [
     "FORMAT",
+    "FORMAT_V1",
+    "LAYOUTS",
     "DOCUMENT_KEYS",
     "MANIFEST_KEYS",
     "MESSAGE_KEYS",
@@ -38,6 +44,7 @@ __all__ = [
     "encode_document",
     "decode_document",
     "messages_digest",
+    "checkpoints_digest",
     "manifest_bytes",
     "b64encode",
     "b64decode_exact",
@@ -48,9 +55,11 @@ __all__ = [
     "checkpoint_bytes",
 ]
 
-FORMAT = "gigbox-conversation-export/1"
-DOCUMENT_KEYS = frozenset({"format", "manifest", "messages", "signature"})
-MANIFEST_KEYS = frozenset(
+FORMAT_V1 = "gigbox-conversation-export/1"  # before head checkpoints: still verified
+FORMAT = "gigbox-conversation-export/2"
+DOCUMENT_KEYS_V1 = frozenset({"format", "manifest", "messages", "signature"})
+DOCUMENT_KEYS = DOCUMENT_KEYS_V1 | {"checkpoints"}
+MANIFEST_KEYS_V1 = frozenset(
     {
         "format",
         "conversation_id",
@@ -67,6 +76,9 @@ MANIFEST_KEYS = frozenset(
         "messages_sha256",
     }
 )
+MANIFEST_KEYS = MANIFEST_KEYS_V1 | {"checkpoints_sha256"}
+# The layout of each format this code reads: (document keys, manifest keys).
+LAYOUTS = {FORMAT_V1: (DOCUMENT_KEYS_V1, MANIFEST_KEYS_V1), FORMAT: (DOCUMENT_KEYS, MANIFEST_KEYS)}
 MESSAGE_KEYS = frozenset(
     {
         "seq",
@@ -136,6 +148,11 @@ def decode_document(raw: bytes) -> dict[str, Any]:
 def messages_digest(messages: Sequence[Mapping[str, Any]]) -> str:
     """sha256 (hex) of the canonical encoding of the messages array."""
     return hashlib.sha256(canonical_json(list(messages))).hexdigest()
+
+
+def checkpoints_digest(checkpoints: Sequence[Mapping[str, Any]]) -> str:
+    """sha256 (hex) of the canonical encoding of the checkpoints array."""
+    return hashlib.sha256(canonical_json(list(checkpoints))).hexdigest()
 
 
 def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:

@@ -12,8 +12,11 @@ It checks, and stops at the first problem:
   3. every message's hash, recomputed with the same canonical encoding as the server
      (inbox/chain.py), its prev_hash link to the message before, seqs 1, 2, 3... with no gap,
      and the chain's end against the head named in the manifest (count, last seq, head hash);
-  4. the manifest's sha256 of the messages array;
-  5. the Ed25519 signature over the manifest, with the trusted public key for its key_id.
+  4. the manifest's sha256 of the messages array (and, format /2, of the checkpoints array);
+  5. the Ed25519 signature over the manifest, with the trusted public key for its key_id;
+  6. (format /2) each signed head checkpoint: its Ed25519 signature, with the trusted public key
+     for its key_id, and that the exported chain holds its (seq, hash), so a chain rewritten
+     and re-hashed before the export, after a checkpoint was signed, shows here too.
 
 Prints "OK ..." and exits 0, or "FAILED: <first problem>" and exits 1 (2 for bad arguments).
 Without --public-key it uses the key embedded in the export and says so: an embedded key
@@ -40,16 +43,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  
 
 from disputes.export_format import (  # noqa: E402
     ATTACHMENT_KEYS,
-    DOCUMENT_KEYS,
-    FORMAT,
-    MANIFEST_KEYS,
+    CHECKPOINT_KEYS,
+    LAYOUTS,
     MESSAGE_KEYS,
     FormatError,
     b64decode_exact,
     chain_link,
+    checkpoint_bytes,
+    checkpoints_digest,
     decode_document,
     manifest_bytes,
     messages_digest,
+    parse_timestamp,
 )
 from inbox.chain import StoredLink, first_bad_seq  # noqa: E402
 
@@ -95,7 +100,7 @@ def _require_keys(what: str, value: Any, keys: frozenset[str]) -> None:
 
 
 MANIFEST_TYPES = {
-    "format": lambda v: v == FORMAT,
+    "format": lambda v: v in LAYOUTS,
     "conversation_id": _is_int,
     "dispute_id": _is_int,
     "order_reference": lambda v: isinstance(v, str),
@@ -108,6 +113,7 @@ MANIFEST_TYPES = {
     "public_key": lambda v: isinstance(v, str),
     "development_key": lambda v: isinstance(v, bool),
     "messages_sha256": _is_hex64,
+    "checkpoints_sha256": _is_hex64,  # format /2
 }
 
 MESSAGE_TYPES = {
@@ -125,6 +131,15 @@ MESSAGE_TYPES = {
     "hash": _is_hex64,
 }
 
+CHECKPOINT_TYPES = {
+    "conversation_id": _is_int,
+    "seq": _is_int,
+    "head_hash": _is_hex64,
+    "signed_at": lambda v: isinstance(v, str),
+    "key_id": lambda v: isinstance(v, str) and bool(v),
+    "signature": lambda v: isinstance(v, str),
+}
+
 ATTACHMENT_TYPES = {
     "name": lambda v: isinstance(v, str),
     "size": _is_int,
@@ -134,17 +149,20 @@ ATTACHMENT_TYPES = {
 
 
 def _check_types(what: str, value: dict[str, Any], types: dict[str, Any]) -> None:
-    for key, check in types.items():
-        if not check(value[key]):
+    for key in value:  # the keys are checked already: exactly those of the layout
+        if not types[key](value[key]):
             raise Problem(f"{what}: {key} has a wrong value or type")
 
 
 def _check_layout(document: dict[str, Any]) -> None:
-    _require_keys("the export", document, DOCUMENT_KEYS)
-    if document["format"] != FORMAT:
-        raise Problem(f"unknown format {document['format']!r} (this verifier reads {FORMAT})")
-    _require_keys("the manifest", document["manifest"], MANIFEST_KEYS)
+    if document.get("format") not in LAYOUTS:
+        raise Problem(f"unknown format {document.get('format')!r} (this verifier reads {', '.join(sorted(LAYOUTS))})")
+    document_keys, manifest_keys = LAYOUTS[document["format"]]
+    _require_keys("the export", document, document_keys)
+    _require_keys("the manifest", document["manifest"], manifest_keys)
     _check_types("the manifest", document["manifest"], MANIFEST_TYPES)
+    if document["manifest"]["format"] != document["format"]:
+        raise Problem("the manifest names another format than the file")
     if not isinstance(document["messages"], list):
         raise Problem("messages is not a list")
     for index, message in enumerate(document["messages"]):
@@ -154,6 +172,12 @@ def _check_layout(document: dict[str, Any]) -> None:
         for attachment in message["attachments"]:
             _require_keys(f"{what}, an attachment", attachment, ATTACHMENT_KEYS)
             _check_types(f"{what}, an attachment", attachment, ATTACHMENT_TYPES)
+    if not isinstance(document.get("checkpoints", []), list):
+        raise Problem("checkpoints is not a list")
+    for index, checkpoint in enumerate(document.get("checkpoints", [])):
+        what = f"checkpoint {index + 1} of the file"
+        _require_keys(what, checkpoint, CHECKPOINT_KEYS)
+        _check_types(what, checkpoint, CHECKPOINT_TYPES)
     if not isinstance(document["signature"], str):
         raise Problem("signature is not text")
 
@@ -172,6 +196,48 @@ def _check_chain(manifest: dict[str, Any], messages: list[dict[str, Any]]) -> No
     bad = first_bad_seq(conversation_id, links, head_seq=manifest["last_seq"], head_hash=manifest["head_hash"])
     if bad is not None:
         raise Problem(f"the hash chain breaks at seq {bad} (a message was changed, removed, added or moved)")
+
+
+def _check_checkpoints(document: dict[str, Any], trusted: Trusted, warnings: list[str]) -> None:
+    """Each signed head checkpoint: signed by a trusted key for its key_id (without
+    --public-key: the embedded key, for checkpoints of the export's own key_id) and held by
+    the exported chain (already checked seq by seq, so messages[seq - 1] is seq). One with
+    no key to check it is named in a warning."""
+    manifest, messages = document["manifest"], document["messages"]
+    embedded = b64decode_exact(manifest["public_key"], length=32, what="the manifest's public_key")
+    previous_seq = 0
+    for checkpoint in document["checkpoints"]:
+        seq, key_id = checkpoint["seq"], checkpoint["key_id"]
+        what = f"the checkpoint of seq {seq}"
+        if checkpoint["conversation_id"] != manifest["conversation_id"]:
+            raise Problem(f"{what} is of another conversation")
+        if not previous_seq < seq <= manifest["last_seq"]:
+            raise Problem(f"{what} is out of order or beyond the exported head")
+        previous_seq = seq
+        try:
+            parse_timestamp(checkpoint["signed_at"])
+        except FormatError as error:
+            raise Problem(f"{what}: signed_at {error}") from None
+        if trusted:
+            raw = trusted.get(key_id, trusted.get(None))
+        else:
+            raw = embedded if key_id == manifest["key_id"] else None
+        if raw is None:  # signed before a rotation, say: the export's own signature stands
+            warnings.append(
+                f"WARNING: {what} (key_id {key_id!r}) was not checked: give that key's published "
+                f"public key with --public-key {key_id}=BASE64"
+            )
+            continue
+        signature = b64decode_exact(checkpoint["signature"], length=64, what=f"the signature of {what}")
+        try:
+            Ed25519PublicKey.from_public_bytes(raw).verify(signature, checkpoint_bytes(checkpoint))
+        except InvalidSignature:
+            raise Problem(f"the signature of {what} does not verify (forged or altered)") from None
+        if messages[seq - 1]["hash"] != checkpoint["head_hash"]:
+            raise Problem(
+                f"the chain was rewritten at or before seq {seq}: it contradicts the head checkpoint "
+                f"signed {checkpoint['signed_at']} with key_id {key_id!r}"
+            )
 
 
 def _public_key(manifest: dict[str, Any], trusted: Trusted, warnings: list[str]) -> Ed25519PublicKey:
@@ -208,7 +274,12 @@ def verify(raw: bytes, trusted: Trusted | None = None) -> Report:
         _check_chain(manifest, messages)
         if messages_digest(messages) != manifest["messages_sha256"]:
             raise Problem("the messages do not match the manifest's messages_sha256")
+        checkpoints = document.get("checkpoints")
+        if checkpoints is not None and checkpoints_digest(checkpoints) != manifest["checkpoints_sha256"]:
+            raise Problem("the checkpoints do not match the manifest's checkpoints_sha256")
         _check_signature(document, trusted or {}, warnings)
+        if checkpoints is not None:
+            _check_checkpoints(document, trusted or {}, warnings)
     except (Problem, FormatError) as error:
         return Report(ok=False, problem=str(error), warnings=warnings)
     if manifest["development_key"]:
@@ -219,6 +290,11 @@ def verify(raw: bytes, trusted: Trusted | None = None) -> Report:
         f"{manifest['head_hash']}, exported {manifest['exported_at']} by {manifest['exported_by']}, "
         f"signed with key_id {manifest['key_id']}"
     )
+    if checkpoints is None:
+        summary += "; format /1: no signed head checkpoints in this file"
+    else:
+        unchecked = sum("was not checked" in warning for warning in warnings)
+        summary += f"; {len(checkpoints) - unchecked} of {len(checkpoints)} signed head checkpoints checked and held"
     return Report(ok=True, summary=summary, warnings=warnings)
 
 

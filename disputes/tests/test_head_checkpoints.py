@@ -19,12 +19,19 @@ from disputes import services
 from disputes.checkpoints import (
     ChainNotProven,
     CheckpointProblem,
-    checkpoint_document,
     checkpoints_of,
     sign_head,
 )
-from disputes.export import ExportKey, export_key
-from disputes.export_format import b64encode, checkpoint_bytes, checkpoint_statement
+from disputes.export import ExportKey, build_export, checkpoint_entry, encode_document, export_key
+from disputes.export_format import (
+    FORMAT,
+    FORMAT_V1,
+    b64encode,
+    checkpoint_bytes,
+    checkpoint_statement,
+    checkpoints_digest,
+    manifest_bytes,
+)
 from disputes.models import HeadCheckpoint
 from inbox import services as inbox_services
 from inbox.chain import link_hash
@@ -164,7 +171,7 @@ def test_a_checkpoint_of_an_unknown_key_is_reported_not_trusted(ten):
 
 def test_a_checkpoint_signature_covers_every_field(ten):
     checkpoint = sign_head(ten, export_key())
-    document = checkpoint_document(checkpoint)
+    document = checkpoint_entry(checkpoint)
     public = export_key().private_key.public_key()
     signature = base64.b64decode(document.pop("signature"))
     public.verify(signature, checkpoint_bytes(document))
@@ -328,3 +335,69 @@ def test_no_admin_page_can_change_a_checkpoint():
     from django.contrib import admin
 
     assert HeadCheckpoint not in admin.site._registry
+
+
+# In the signed export, checked by tools/verify_export.py -----------------------------------------
+
+
+def _verify(document, export_signing_key, *, trusted: dict | None = None):
+    from disputes.tests.conftest import TEST_KEY_ID
+    from disputes.tests.test_verify_export import verifier
+
+    keys = {TEST_KEY_ID: base64.b64decode(export_signing_key)} if trusted is None else trusted
+    return verifier.verify(encode_document(document), keys)
+
+
+def test_an_export_carries_the_checkpoints_and_the_verifier_checks_them(dispute, order_conversation, rita, export_signing_key):
+    document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=export_key())
+    [checkpoint] = checkpoints_of(order_conversation.pk)
+    assert document["format"] == FORMAT and document["checkpoints"] == [checkpoint_entry(checkpoint)]
+    assert document["manifest"]["checkpoints_sha256"] == checkpoints_digest(document["checkpoints"])
+    report = _verify(document, export_signing_key)
+    assert report.ok, report.problem
+    assert "1 of 1 signed head checkpoints checked and held" in report.summary
+
+
+def test_an_export_of_a_chain_rewritten_after_a_checkpoint_fails_offline(dispute, order_conversation, rita, export_signing_key):
+    """The server signs the export over what the database holds; the checkpoint signed at
+    dispute opening tells the offline verifier the chain was rewritten since."""
+    recompute_from(order_conversation, 2, "I never said that")
+    document = build_export(dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key())
+    report = _verify(document, export_signing_key)
+    assert not report.ok
+    assert "the chain was rewritten at or before seq 4: it contradicts the head checkpoint" in report.problem
+
+
+def test_a_forged_checkpoint_in_an_export_fails_offline(dispute, order_conversation, rita, export_signing_key):
+    own = ExportKey(Ed25519PrivateKey.generate(), export_key().key_id, development=False)
+    inbox_services.send_message(conversation=order_conversation, sender=dispute.opened_by, body="one more", client_id=uuid.uuid4().hex)
+    sign_head(fresh(order_conversation), own)  # inserted by someone with database access
+    document = build_export(dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key())
+    report = _verify(document, export_signing_key)
+    assert not report.ok and "the signature of the checkpoint of seq 5 does not verify" in report.problem
+
+
+def test_a_checkpoint_of_another_key_is_named_in_a_warning(dispute, order_conversation, rita, settings, export_signing_key):
+    settings.GIGBOX_EXPORT_SIGNING_KEY = base64.b64encode(bytes(range(1, 33))).decode()
+    settings.GIGBOX_EXPORT_KEY_ID = "gigbox-next"  # rotated after the dispute opened
+    key = export_key()
+    document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=key)
+    report = _verify(document, export_signing_key, trusted={"gigbox-next": base64.b64decode(key.public_key_b64())})
+    assert report.ok, report.problem
+    assert any("checkpoint of seq 4 (key_id 'test-2026-11') was not checked" in w for w in report.warnings)
+    assert "0 of 1 signed head checkpoints checked" in report.summary
+    both = {"gigbox-next": base64.b64decode(key.public_key_b64()), "test-2026-11": base64.b64decode(export_signing_key)}
+    assert "1 of 1 signed head checkpoints checked and held" in _verify(document, export_signing_key, trusted=both).summary
+
+
+def test_a_format_1_export_still_verifies(dispute, order_conversation, rita, export_signing_key):
+    key = export_key()
+    document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=key)
+    del document["checkpoints"], document["manifest"]["checkpoints_sha256"]
+    document["format"] = document["manifest"]["format"] = FORMAT_V1
+    document["signature"] = b64encode(key.private_key.sign(manifest_bytes(document["manifest"])))
+    report = _verify(document, export_signing_key)
+    assert report.ok, report.problem
+    assert "format /1: no signed head checkpoints" in report.summary
+    document["format"] = document["manifest"]["format"] = FORMAT  # /2 without its checkpoints
+    assert "wrong keys" in _verify(document, export_signing_key).problem

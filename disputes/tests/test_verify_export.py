@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings as django_settings
 
 from disputes.export import build_export, encode_document, export_key
-from disputes.export_format import b64encode, chain_link, manifest_bytes, messages_digest
+from disputes.export_format import b64encode, chain_link, checkpoints_digest, manifest_bytes, messages_digest
 from disputes.tests.conftest import TEST_KEY_ID
 from inbox import services as inbox_services
 from inbox.chain import link_hash
@@ -254,6 +254,10 @@ def test_a_re_signed_forgery_passes_only_with_the_embedded_key(document, trusted
     tampered = copy.deepcopy(document)
     tampered["messages"][1]["body"] = "Sure, I will fix it for free."
     _rechain(tampered, from_index=1)
+    # The signed head checkpoints contradict the rewrite (and the forger cannot sign new
+    # ones): their best move is to drop them (test_head_checkpoints covers keeping them).
+    tampered["checkpoints"] = []
+    tampered["manifest"]["checkpoints_sha256"] = checkpoints_digest([])
     forger = Ed25519PrivateKey.generate()
     tampered["manifest"]["public_key"] = b64encode(forger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
     tampered["signature"] = b64encode(forger.sign(manifest_bytes(tampered["manifest"])))
