@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -52,20 +52,7 @@ def admit_sends(user_id, count=1):
     a mapping {user_id: count} (a writer batch), do that for every user at once."""
     if isinstance(user_id, Mapping):
         return _admit_many(user_id)
-    limit, length = settings.GIGBOX_SEND_RATE_LIMIT, settings.GIGBOX_SEND_RATE_WINDOW
-    now = _now()
-    window = int(now // length)
-    key = _key(user_id, window)
-    try:
-        cache.add(key, 0, timeout=length + 5)  # outlives its window a little, then expires
-        try:
-            total = cache.incr(key, count)
-        except ValueError:  # expired or evicted between add and incr
-            cache.add(key, 0, timeout=length + 5)
-            total = cache.incr(key, count)
-    except Exception as exc:  # the cache is down: fail closed, retryably
-        raise RateLimiterUnavailable(str(exc)) from exc
-    return _admission(total, count, now, window)
+    return _admit_many({user_id: count})[user_id]
 
 
 def _admission(total: int, count: int, now: float, window: int) -> Admission:
@@ -88,25 +75,57 @@ return totals
 """,
 )
 
+_shared: list = [None, None, None]  # [the CACHES setting they were made for, the cache, its Redis client]
+
+
+def _redis_cache() -> tuple[RedisCache, Any] | None:
+    """The default cache and its Redis client, made once per process (None for other caches).
+
+    Django's RedisCache builds a new redis-py client object on every operation, and its
+    constructor alone cost ~650 µs of CPU per call: a third of a one-message batch
+    (docs/benchmarks.md, lever 6). The client is thread-safe (a connection pool); it is made
+    again when the setting changes (tests override it)."""
+    if _shared[0] is not settings.CACHES:
+        backend = caches.create_connection("default")
+        client = backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
+        _shared[:] = [settings.CACHES, backend, client]
+    return (_shared[1], _shared[2]) if _shared[2] is not None else None
+
+
+def _count_with_redis(backend: RedisCache, client: Any, counts: Mapping[int, int], window: int) -> list[int]:
+    # Django's RedisCache stores integers as plain Redis integers, so INCRBY works on its keys
+    # (`refund_sends` decrements them through the cache); SET NX EX is `cache.add`. One script
+    # call for the whole batch, one round trip: a pipeline of 2 commands per sender cost ~4x
+    # more Python (encoding) per batch (docs/benchmarks.md).
+    keys = [backend.make_and_validate_key(_key(user_id, window)) for user_id in counts]
+    return [int(total) for total in _ADMIT_SCRIPT(keys=keys, args=[settings.GIGBOX_SEND_RATE_WINDOW + 5, *counts.values()], client=client)]
+
+
+def _count_with_cache(counts: Mapping[int, int], window: int) -> list[int]:
+    """Any other cache (the in-memory one of `make run` and the SQLite tests): add + incr."""
+    timeout = settings.GIGBOX_SEND_RATE_WINDOW + 5  # outlives its window a little, then expires
+    totals = []
+    for user_id, count in counts.items():
+        key = _key(user_id, window)
+        cache.add(key, 0, timeout=timeout)
+        try:
+            totals.append(cache.incr(key, count))
+        except ValueError:  # expired or evicted between add and incr
+            cache.add(key, 0, timeout=timeout)
+            totals.append(cache.incr(key, count))
+    return totals
+
 
 def _admit_many(counts: Mapping[int, int]) -> dict[int, Admission]:
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache) or len(counts) <= 1:
-        return {user_id: admit_sends(user_id, count) for user_id, count in counts.items()}
-    length = settings.GIGBOX_SEND_RATE_WINDOW
     now = _now()
-    window = int(now // length)
-    keys = [backend.make_and_validate_key(_key(user_id, window)) for user_id in counts]
+    window = int(now // settings.GIGBOX_SEND_RATE_WINDOW)
     try:
-        # Django's RedisCache stores integers as plain Redis integers, so INCRBY works on its
-        # keys; SET NX EX is `cache.add`. One script call for the whole batch: a pipeline of
-        # 2 commands per sender cost ~4x more Python (encoding) per batch (docs/benchmarks.md).
-        client = backend._cache.get_client(write=True)
-        totals = _ADMIT_SCRIPT(keys=keys, args=[length + 5, *counts.values()], client=client)
+        redis = _redis_cache()
+        totals = _count_with_redis(*redis, counts, window) if redis is not None else _count_with_cache(counts, window)
     except Exception as exc:  # the cache is down: fail closed, retryably
         raise RateLimiterUnavailable(str(exc)) from exc
     return {
-        user_id: _admission(int(total), count, now, window)
+        user_id: _admission(total, count, now, window)
         for (user_id, count), total in zip(counts.items(), totals, strict=True)
     }
 

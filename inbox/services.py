@@ -7,8 +7,11 @@ The send path (DESIGN.md "One path for every message"), per batch of requests:
      (checked before the rate limit, so a retry never counts twice);
   3. limits: body length in code points, no NUL, and the per-user rate limit;
   4. detection: contact details masked, with the sender's recent messages as history;
-  5. one transaction for the whole batch: conversations locked in pk order, seq and hash
-     chain, bulk insert, flags for masked messages, conversation heads, read state.
+  5. one transaction for the whole batch: seq and hash chain, insert, flags for masked
+     messages, conversation heads, read state. On PostgreSQL it starts from the heads the
+     access check read, without row locks, and the unique (conversation, seq) constraint
+     refuses it when another writer moved a head meanwhile: then it is written again with
+     the conversations locked in pk order (always so on other databases).
 Steps 1-4 run outside the transaction. Broadcasting is the caller's, after commit: the
 WebSocket writer (inbox/writer.py) does it itself; `send_message` registers it on commit.
 """
@@ -20,6 +23,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -308,10 +312,55 @@ def _set_lock_timeout(*, session: bool = False) -> None:
         connection.connection._gigbox_lock_timeout = LOCK_TIMEOUT
 
 
-def _write_drafts(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachment]]]:
-    """Chain and insert `drafts` (in order) in one transaction; the heads move with them."""
-    from moderation.services import flag_detected_messages
+def _write_drafts(
+    drafts: Sequence[_Draft], conversations: dict[int, Conversation] | None = None
+) -> list[tuple[Message, list[Attachment]]]:
+    """Chain and insert `drafts` (in order) atomically; the conversations' heads move with them.
 
+    `conversations`: the batch's conversations as read (unlocked) by the access check. On
+    PostgreSQL the write then trusts their heads and lets the unique (conversation, seq)
+    constraint catch a head that another writer moved meanwhile (a second process, a system
+    message): that rare batch is written again under row locks. Without it (system messages,
+    SQLite) the conversations are locked first.
+    """
+    if conversations is not None and connection.vendor == "postgresql":
+        try:
+            return _write_unlocked(drafts, conversations)
+        except IntegrityError as exc:
+            if _violated_constraint(exc) != SEQ_CONSTRAINT:
+                raise  # a resent client_id: the caller answers it from the database
+    return _write_locked(drafts)
+
+
+SEQ_CONSTRAINT = "message_seq_unique"
+
+
+def _violated_constraint(exc: IntegrityError) -> str | None:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def _write_unlocked(drafts: Sequence[_Draft], conversations: dict[int, Conversation]) -> list[tuple[Message, list[Attachment]]]:
+    """PostgreSQL, heads as read: one statement, which is its own transaction when nothing
+    else is written with it (no flag, no attachment): one round trip instead of four (BEGIN,
+    SELECT ... FOR UPDATE, the insert, COMMIT; docs/benchmarks.md, lever 7)."""
+    heads = {pk: (c.last_seq, c.last_hash, c.last_message_at) for pk, c in conversations.items()}
+    messages = _chain(drafts, conversations)
+    extra_rows = any(message.findings for message in messages) or any(draft.files for draft in drafts)
+    try:
+        # A savepoint inside a caller's transaction (tests, HTTP sends in ATOMIC_REQUESTS), so
+        # that a conflict rolls back this write alone.
+        with transaction.atomic() if extra_rows or connection.in_atomic_block else nullcontext():
+            _pg_insert_messages(messages, conversations, _read_state_rows(messages, conversations))
+            return _write_related(drafts, messages, conversations)
+    except IntegrityError:
+        for pk, (seq, head_hash, at) in heads.items():  # the caller may answer from these
+            conversations[pk].last_seq, conversations[pk].last_hash, conversations[pk].last_message_at = seq, head_hash, at
+        raise
+
+
+def _write_locked(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachment]]]:
+    """One transaction, the conversations locked in pk order while the chain grows."""
     with transaction.atomic():
         _set_lock_timeout()
         conversations = _lock_conversations(sorted({draft.conversation_id for draft in drafts}))
@@ -320,31 +369,40 @@ def _write_drafts(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachme
             _pg_insert_messages(messages, conversations, _read_state_rows(messages, conversations))
         else:
             Message.objects.bulk_create(messages)
-        for message in messages:  # the last one of each conversation is its new head
-            conversations[message.conversation_id].last_message = message
-        attachments = [
-            [
-                Attachment(
-                    message=message,
-                    conversation_id=message.conversation_id,
-                    file=stored_name,
-                    name=checked.name,
-                    size=len(checked.content),
-                    content_type=checked.content_type,
-                    sha256=checked.sha256,
-                )
-                for checked, stored_name in zip(draft.files, draft.stored_names, strict=True)
-            ]
-            for draft, message in zip(drafts, messages, strict=True)
-        ]
-        if any(attachments):
-            Attachment.objects.bulk_create([a for group in attachments for a in group])
-        masked = [message for message in messages if message.findings]
-        if masked:
-            flag_detected_messages(messages=masked)
-        if connection.vendor != "postgresql":
-            _move_heads(list(conversations.values()))
+            _move_heads(conversations, messages)
             _update_read_state(messages, conversations)
+        return _write_related(drafts, messages, conversations)
+
+
+def _write_related(
+    drafts: Sequence[_Draft], messages: Sequence[Message], conversations: dict[int, Conversation]
+) -> list[tuple[Message, list[Attachment]]]:
+    """The rows that go with the stored messages, in the same transaction: attachments, and a
+    flag for each masked message."""
+    from moderation.services import flag_detected_messages
+
+    for message in messages:  # the last one of each conversation is its new head
+        conversations[message.conversation_id].last_message = message
+    attachments = [
+        [
+            Attachment(
+                message=message,
+                conversation_id=message.conversation_id,
+                file=stored_name,
+                name=checked.name,
+                size=len(checked.content),
+                content_type=checked.content_type,
+                sha256=checked.sha256,
+            )
+            for checked, stored_name in zip(draft.files, draft.stored_names, strict=True)
+        ]
+        for draft, message in zip(drafts, messages, strict=True)
+    ]
+    if any(attachments):
+        Attachment.objects.bulk_create([a for group in attachments for a in group])
+    masked = [message for message in messages if message.findings]
+    if masked:
+        flag_detected_messages(messages=masked)
     return list(zip(messages, attachments, strict=True))
 
 
@@ -471,10 +529,12 @@ SELECT id, conversation_id, seq FROM ins
 # the ORM; the inbox tests run on both.
 
 
-def _move_heads(conversations: Sequence[Conversation]) -> None:
+def _move_heads(conversations: dict[int, Conversation], messages: Sequence[Message]) -> None:
     """Store each conversation's new head (last seq, hash, time and message); ORM databases
     only: on PostgreSQL `_pg_insert_messages` does it in the insert's statement."""
-    Conversation.objects.bulk_update(conversations, ["last_seq", "last_hash", "last_message_at", "last_message"])
+    for message in messages:  # the last one of each conversation is its new head
+        conversations[message.conversation_id].last_message = message
+    Conversation.objects.bulk_update(list(conversations.values()), ["last_seq", "last_hash", "last_message_at", "last_message"])
 
 
 def _read_state_rows(messages: Sequence[Message], conversations: dict[int, Conversation]) -> list[tuple[int, int, int, bool]]:
@@ -553,14 +613,44 @@ class _Batch:
                 self.outcomes[i] = error
 
 
-def _check_access(batch: _Batch) -> dict[int, Conversation]:
-    """Conversation, participation, active account, blocks and sanctions; one query each."""
-    requests = [batch.requests[i] for i in batch.pending()]
-    conversations = {c.pk: c for c in Conversation.objects.filter(pk__in=_one_of({r.conversation_id for r in requests}, "bigint"))}
+def _conversations_and_blocks(conversation_ids: set[int]) -> tuple[dict[int, Conversation], set[int]]:
+    """The batch's conversations (unlocked), and which of them have a block between their
+    two participants, either way."""
+    if connection.vendor == "postgresql":
+        return _pg_conversations_and_blocks(conversation_ids)
+    conversations = Conversation.objects.in_bulk(conversation_ids)
     user_ids = {uid for c in conversations.values() for uid in c.user_ids()}
     blocked_pairs = {
-        frozenset(pair) for pair in Block.objects.filter(blocker_id__in=_one_of(user_ids, "bigint"), blocked_id__in=_one_of(user_ids, "bigint")).values_list("blocker_id", "blocked_id")
+        frozenset(pair)
+        for pair in Block.objects.filter(blocker_id__in=user_ids, blocked_id__in=user_ids).values_list("blocker_id", "blocked_id")
     }
+    return conversations, {pk for pk, c in conversations.items() if frozenset(c.user_ids()) in blocked_pairs}
+
+
+_CONVERSATION_FIELDS = tuple(f.attname for f in Conversation._meta.concrete_fields)
+_PG_CONVERSATIONS_AND_BLOCKS = f"""
+SELECT {", ".join(f"c.{f.column}" for f in Conversation._meta.concrete_fields)},
+       EXISTS (SELECT 1 FROM {Block._meta.db_table} AS b
+               WHERE (b.blocker_id = c.user_a_id AND b.blocked_id = c.user_b_id)
+                  OR (b.blocker_id = c.user_b_id AND b.blocked_id = c.user_a_id))
+FROM {Conversation._meta.db_table} AS c WHERE c.id = ANY(%s::bigint[])
+"""
+
+
+def _pg_conversations_and_blocks(conversation_ids: set[int]) -> tuple[dict[int, Conversation], set[int]]:
+    # One hand-written statement instead of two ORM queries: building and compiling those was
+    # most of a one-message batch's CPU (docs/benchmarks.md, lever 7).
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_CONVERSATIONS_AND_BLOCKS, [list(conversation_ids)])
+        rows = cursor.fetchall()
+    conversations = {row[0]: Conversation.from_db(connection.alias, _CONVERSATION_FIELDS, row[:-1]) for row in rows}
+    return conversations, {row[0] for row in rows if row[-1]}
+
+
+def _check_access(batch: _Batch) -> dict[int, Conversation]:
+    """Conversation, participation, active account, blocks and sanctions."""
+    requests = [batch.requests[i] for i in batch.pending()]
+    conversations, blocked = _conversations_and_blocks({r.conversation_id for r in requests})
     sanctions: dict[tuple[int, int], SendError | None] = {}
 
     def check(request: SendRequest) -> None:
@@ -568,7 +658,7 @@ def _check_access(batch: _Batch) -> dict[int, Conversation]:
         sender = request.sender
         if conversation is None or sender.pk not in conversation.user_ids() or not sender.is_active:
             raise _forbidden()
-        if frozenset((sender.pk, conversation.other_user_id(sender.pk))) in blocked_pairs:
+        if conversation.pk in blocked:
             raise SendError("blocked", "You cannot message this person.")
         key = (sender.pk, conversation.pk)  # a restricted sender may still write about active orders
         if key not in sanctions:
@@ -585,19 +675,41 @@ def _check_access(batch: _Batch) -> dict[int, Conversation]:
     return conversations
 
 
+def _stored_messages(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Message]:
+    """The stored messages of these (sender, client_id) pairs, with their conversations and
+    attachments. On PostgreSQL a hand-written lookup finds them first: nearly every batch
+    has none, and the ORM query cost more CPU than the rest of a one-message batch's reads."""
+    if connection.vendor == "postgresql":
+        senders, client_ids = zip(*keys)
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_STORED_CLIENT_IDS, [list(senders), list(client_ids)])
+            ids = [pk for (pk,) in cursor.fetchall()]
+        if not ids:
+            return {}
+        found = Message.objects.filter(pk__in=ids)
+    else:
+        found = Message.objects.filter(sender_id__in={s for s, _ in keys}, client_id__in={c for _, c in keys})
+    return {
+        (m.sender_id, m.client_id): m
+        for m in found.select_related("conversation").prefetch_related("attachments")
+        if (m.sender_id, m.client_id) in keys
+    }
+
+
+_PG_STORED_CLIENT_IDS = f"""
+SELECT m.id FROM {Message._meta.db_table} AS m
+JOIN unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)
+  ON m.sender_id = k.sender_id AND m.client_id = k.client_id
+WHERE m.client_id <> ''
+"""
+
+
 def _answer_resends(batch: _Batch, conversations: dict[int, Conversation]) -> None:
     """Requests whose (sender, client_id) is stored get that message's ack, whatever the body."""
     keyed = [i for i in batch.pending() if batch.requests[i].client_id]
     if not keyed:
         return
-    senders = {batch.requests[i].sender.pk for i in keyed}
-    client_ids = {batch.requests[i].client_id for i in keyed}
-    stored = {
-        (m.sender_id, m.client_id): m
-        for m in Message.objects.filter(sender_id__in=_one_of(senders, "bigint"), client_id__in=_one_of(client_ids, "varchar"))
-        .select_related("conversation")
-        .prefetch_related("attachments")
-    }
+    stored = _stored_messages({(batch.requests[i].sender.pk, batch.requests[i].client_id) for i in keyed})
     for i in keyed:
         request = batch.requests[i]
         message = stored.get((request.sender.pk, request.client_id))
@@ -716,7 +828,7 @@ def _store(batch: _Batch, drafts: dict[int, _Draft], conversations: dict[int, Co
     order = sorted(drafts)
     _store_files(drafts.values())
     try:
-        written = _write_drafts([drafts[i] for i in order])
+        written = _write_drafts([drafts[i] for i in order], conversations)
     except BaseException:
         _discard_files(drafts.values())
         raise

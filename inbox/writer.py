@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import weakref
 
 from channels.db import database_sync_to_async
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 __all__ = ["MessageWriter", "get_writer"]
 
 MAX_BATCH = 100
-MAX_WAIT = 0.002  # seconds
+MAX_WAIT = float(os.environ.get('GIGBOX_WRITER_MAX_WAIT', '0'))  # seconds
 # Sends waiting for a batch beyond which new ones are refused at once with a retryable
 # `unavailable` (retry_after 1 s): about two seconds of work for one process
 # (docs/benchmarks.md). Never a silent drop: every send gets its ack or an error.
@@ -91,7 +92,9 @@ class MessageWriter:
     async def _next_batch(self) -> list[tuple[SendRequest, asyncio.Future[Outcome]]]:
         batch = [await self._queue.get()]
         if self._queue.qsize() < self.max_batch - 1:
-            await asyncio.sleep(self.max_wait)  # let the sends of other sockets join
+            # Let the sends of other sockets join: those already read in this turn of the
+            # loop (sleep(0)), or those of the next `max_wait` seconds when it is set.
+            await asyncio.sleep(self.max_wait)
         while len(batch) < self.max_batch and not self._queue.empty():
             batch.append(self._queue.get_nowait())
         return batch

@@ -10,6 +10,7 @@ import time_machine
 from django.core.cache import cache
 from django.db import connection
 
+from inbox import ratelimit
 from inbox.ratelimit import RateLimiterUnavailable, admit_sends, refund_sends
 from inbox.services import SendError
 
@@ -70,7 +71,8 @@ def test_a_cache_that_does_not_answer_fails_closed(monkeypatch):
     def down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(cache, "add", down)
+    monkeypatch.setattr(cache, "add", down)  # the in-memory cache's path
+    monkeypatch.setattr(ratelimit, "_count_with_redis", down)  # Redis' (REDIS_URL set)
     with pytest.raises(RateLimiterUnavailable):
         admit_sends(1, 1)
 

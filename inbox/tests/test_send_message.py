@@ -195,7 +195,7 @@ def test_a_batch_costs_the_same_queries_for_one_or_many_messages(conversation, a
 
 
 def test_a_database_that_does_not_answer_stores_nothing_and_says_unavailable(conversation, bob, monkeypatch):
-    def broken(drafts):
+    def broken(drafts, conversations=None):
         raise OperationalError("could not obtain lock")
 
     monkeypatch.setattr(services, "_write_drafts", broken)
@@ -209,7 +209,7 @@ def test_a_database_that_does_not_answer_stores_nothing_and_says_unavailable(con
 
 def test_an_unavailable_send_is_not_counted_against_the_rate_limit(conversation, bob, monkeypatch, settings):
     settings.GIGBOX_SEND_RATE_LIMIT = 1
-    monkeypatch.setattr(services, "_write_drafts", lambda drafts: (_ for _ in ()).throw(OperationalError("down")))
+    monkeypatch.setattr(services, "_write_drafts", lambda *args: (_ for _ in ()).throw(OperationalError("down")))
     send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-2")])
     monkeypatch.undo()
     (retried,) = send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-2")])
@@ -237,3 +237,48 @@ def test_the_broadcast_runs_after_commit(conversation, bob, send, django_capture
     assert len(callbacks) == 1
     callbacks[0]()
     assert pushed == [1]
+
+
+def _stale_batch_write(conversation, writer_between, body: str, client_id: str):
+    """send_messages with another writer storing into the conversation after the access check
+    read its head and before the batch is written (a second process, a system message)."""
+    real_check_access = services._check_access
+
+    def check_access_then_someone_writes(batch):
+        conversations = real_check_access(batch)
+        services._check_access = real_check_access  # the other writer's own send is not delayed
+        writer_between()
+        return conversations
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "_check_access", check_access_then_someone_writes)
+        return send_messages([SendRequest(conversation.pk, conversation.user_b, body, client_id)])[0]
+
+
+def test_a_head_moved_after_the_access_check_is_written_after_it(conversation, alice, bob, send):
+    """The write trusts the head the access check read (no row lock on PostgreSQL) and the
+    unique (conversation, seq) constraint catches a head moved meanwhile: the batch is then
+    written again under the lock, after the other message, and the chain holds."""
+    send(conversation, bob, "first")
+    outcome = _stale_batch_write(
+        conversation, lambda: services.post_system_message(conversation=conversation, body="Order started."), "after it", new_client_id()
+    )
+    assert isinstance(outcome, services.SentMessage) and outcome.message.seq == 3
+    assert list(Message.objects.filter(conversation=conversation).order_by("seq").values_list("body", flat=True)) == [
+        "first", "Order started.", "after it"
+    ]
+    conversation.refresh_from_db()
+    assert conversation.last_seq == 3 and conversation.last_message_id == outcome.message.pk
+    assert verify_conversation(conversation) is None
+
+
+def test_the_same_client_id_stored_meanwhile_is_answered_as_a_resend(conversation, bob, send):
+    """Another process stored this very (sender, client_id) after the resend check: the
+    batch's write fails on the client_id constraint and the stored message answers it."""
+    client_id = new_client_id()
+    outcome = _stale_batch_write(conversation, lambda: send(conversation, bob, "stored elsewhere", client_id=client_id), "resent", client_id)
+    assert isinstance(outcome, services.SentMessage) and outcome.duplicate
+    assert outcome.message.body == "stored elsewhere"
+    assert Message.objects.filter(conversation=conversation).count() == 1
+    conversation.refresh_from_db()
+    assert conversation.last_seq == 1 and verify_conversation(conversation) is None
