@@ -1,5 +1,5 @@
-"""Personas for deals tests: alice sells (logo gig), bob buys from her, charlie is a stranger
-to both, dave is another seller. `conversation` is alice and bob's general thread."""
+"""Personas for deals tests (alice, bob, charlie and alice's logo `gig` are the root
+conftest's): dave is another seller. `conversation` here is alice and bob's thread about the gig."""
 
 from __future__ import annotations
 
@@ -9,24 +9,12 @@ import pytest
 
 from deals import services
 from inbox.services import get_or_start_conversation
-from marketplace.tests.factories import GigFactory, SellerFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
+from marketplace.tests.factories import SellerFactory
 
 
 @pytest.fixture
 def dave(db):
     return SellerFactory(username="dave", email="dave@example.com")
-
-
-@pytest.fixture
-def gig(alice):
-    return GigFactory(seller=alice, title="I will design a minimalist logo", slug="minimalist-logo")
 
 
 @pytest.fixture

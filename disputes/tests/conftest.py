@@ -1,8 +1,8 @@
 """Personas for dispute tests.
 
 alice sells, bob bought her logo gig (delivered, a conversation about the order), charlie
-is a stranger to both. rita reviews disputes (Dispute reviewers group), mo moderates
-(Moderators group), stella is staff in neither group.
+is a stranger to both. rita reviews disputes (Dispute reviewers group) and stella is staff
+in neither group (both the root conftest's), mo moderates (Moderators group).
 """
 
 from __future__ import annotations
@@ -12,51 +12,20 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from disputes import services
 from inbox import services as inbox_services
 from marketplace.models import Order
-from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
+from marketplace.roles import MODERATORS
 from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
-
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-
-
-def _staff(username: str, group: str | None):
-    user = UserFactory(username=username, email=f"{username}@example.com", is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def rita(db):
-    """A dispute reviewer."""
-    return _staff("rita", DISPUTE_REVIEWERS)
+from tests.factories import StaffFactory
 
 
 @pytest.fixture
 def mo(db):
     """A moderator (not a dispute reviewer)."""
-    return _staff("mo", MODERATORS)
-
-
-@pytest.fixture
-def stella(db):
-    """Staff in no group."""
-    return _staff("stella", None)
+    return StaffFactory(username="mo", groups=[MODERATORS])
 
 
 def order_in(status: str, *, seller=None, buyer=None, **fields) -> Order:
@@ -101,11 +70,6 @@ def dispute(order, order_conversation, bob):
         order=order, opener=bob, reason="not_as_described", requested_outcome="refund",
         statement="The logo is not what we agreed: wrong colours, no source file.",
     )
-
-
-@pytest.fixture
-def png_bytes() -> bytes:
-    return PNG_BYTES
 
 
 TEST_KEY_ID = "test-2026-11"

@@ -26,12 +26,12 @@ def test_others_cannot_add_notes(dispute, who, request):
 
 
 def test_assign_to_me_takes_the_case(dispute, rita, db):
-    from disputes.tests.conftest import _staff
     from marketplace.roles import DISPUTE_REVIEWERS
+    from tests.factories import StaffFactory
 
     services.assign_dispute(dispute=dispute, reviewer=rita)
     assert dispute.assigned_to == rita
-    ruth = _staff("ruth", DISPUTE_REVIEWERS)
+    ruth = StaffFactory(username="ruth", groups=[DISPUTE_REVIEWERS])
     services.assign_dispute(dispute=dispute, reviewer=ruth)
     assert dispute.assigned_to == ruth
 

@@ -1,28 +1,16 @@
-"""Personas for marketplace tests: alice sells, bob buys from her, charlie is a stranger."""
+"""Marketplace test fixtures; the personas, `stella` and alice's logo `gig` are the root conftest's."""
 
 from __future__ import annotations
 
 import pytest
 
-from marketplace.tests.factories import GigFactory, OrderFactory, UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing with the production hasher costs ~0.2 s per user; these tests make many users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
+from marketplace.tests.factories import OrderFactory
 
 
 @pytest.fixture
-def staff(db):
-    return UserFactory(username="stella", email="stella@example.com", is_staff=True)
-
-
-@pytest.fixture
-def gig(alice):
-    return GigFactory(seller=alice, title="I will design a minimalist logo", slug="minimalist-logo")
+def staff(stella):
+    """Staff in no group (the root conftest's stella)."""
+    return stella
 
 
 @pytest.fixture

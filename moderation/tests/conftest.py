@@ -1,75 +1,31 @@
-"""Personas for moderation tests: alice sells, bob buys from her, charlie is a stranger;
-mona and otto moderate, rita reviews disputes, stella is staff with no group, root is a superuser."""
+"""Personas for moderation tests: mona and otto moderate, root is a superuser. alice sells,
+bob buys from her, charlie is a stranger, rita reviews disputes, stella is staff with no group,
+`conversation` and `send` are the root conftest's."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from django.contrib.auth.models import Group
 
-from inbox import services as inbox_services
-from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
+from marketplace.roles import MODERATORS
 from marketplace.tests.factories import UserFactory
-from moderation.tests.groups import ensure_staff_groups
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-
-
-def _staff_in(username: str, *groups: str):
-    ensure_staff_groups()
-    user = UserFactory(username=username, email=f"{username}@example.com", is_staff=True)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
+from tests.factories import StaffFactory
 
 
 @pytest.fixture
 def mona(db):
     """A moderator."""
-    return _staff_in("mona", MODERATORS)
+    return StaffFactory(username="mona", groups=[MODERATORS])
 
 
 @pytest.fixture
 def otto(db):
     """A second moderator: a strike's appeal is decided by someone other than its giver."""
-    return _staff_in("otto", MODERATORS)
-
-
-@pytest.fixture
-def rita(db):
-    """A dispute reviewer."""
-    return _staff_in("rita", DISPUTE_REVIEWERS)
-
-
-@pytest.fixture
-def stella(db):
-    """Staff in no group."""
-    return _staff_in("stella")
+    return StaffFactory(username="otto", groups=[MODERATORS])
 
 
 @pytest.fixture
 def root(db):
     return UserFactory(username="root", email="root@example.com", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def conversation(alice, bob):
-    return inbox_services.get_or_start_conversation(starter=bob, other=alice)
-
-
-@pytest.fixture
-def send():
-    def _send(conversation, sender, body="Hello", client_id=None):
-        return inbox_services.send_message(
-            conversation=conversation, sender=sender, body=body, client_id=client_id or uuid.uuid4().hex
-        )
-
-    return _send
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ staff in no group.
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -28,38 +26,13 @@ from marketplace.models import Order
 from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
 from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
 from moderation import services as moderation_services
-from moderation.tests.groups import ensure_staff_groups
+from tests.factories import PNG_BYTES, StaffFactory
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-_REVIEWERS_MIGRATION = importlib.import_module("disputes.migrations.0002_reviewer_permissions")
-
-
-def ensure_reviewer_permissions() -> None:
-    """moderation.tests.groups restores the Moderators' permissions only; the reviewers' too."""
-    from django.contrib.auth.models import Permission
-
-    reviewers = Group.objects.get(name=DISPUTE_REVIEWERS)
-    for model, codename in _REVIEWERS_MIGRATION.REVIEWER_PERMISSIONS:
-        reviewers.permissions.add(Permission.objects.get(content_type__app_label="disputes", content_type__model=model, codename=codename))
+PNG = PNG_BYTES
 
 
 def staff(username: str, group: str | None):
-    ensure_staff_groups()  # a transactional test's flush removes the migration-made groups
-    ensure_reviewer_permissions()
-    user = UserFactory(username=username, email=f"{username}@example.com", is_staff=True)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
+    return StaffFactory(username=username, groups=[group] if group else [])
 
 
 @dataclass
