@@ -245,6 +245,9 @@ GIGBOX_SITE_HOSTS = tuple(env_list("GIGBOX_SITE_HOSTS", ["gigbox.example", "gigb
 # says so); with DEBUG off and no key, exports are refused.
 GIGBOX_EXPORT_SIGNING_KEY = env_str("GIGBOX_EXPORT_SIGNING_KEY")
 GIGBOX_EXPORT_KEY_ID = env_str("GIGBOX_EXPORT_KEY_ID")
+# Public keys of earlier signing keys, "KEY_ID=BASE64,KEY_ID=BASE64": head checkpoints signed
+# before a rotation keep verifying (disputes.checkpoints).
+GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = env_str("GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS")
 
 # Logging: one line per request and per socket event (config/logging.py); JSON with
 # LOG_FORMAT=json. The filter sits on the handler, so it covers Django's loggers too.

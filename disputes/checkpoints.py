@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -45,6 +47,7 @@ __all__ = [
     "checkpoint_order_conversation",
     "checkpoint_moved_heads",
     "statement_of",
+    "verifying_keys",
 ]
 
 BATCH = 500
@@ -64,7 +67,7 @@ class CheckpointProblem:
 
     CONTRADICTED = "contradicted"  # the stored chain no longer holds its (seq, hash)
     BAD_SIGNATURE = "bad_signature"  # forged or altered: the key did not sign this
-    UNKNOWN_KEY = "unknown_key"  # signed with a key id this server holds no key for
+    UNKNOWN_KEY = "unknown_key"  # signed with a key id this server holds no public key for
 
     checkpoint: HeadCheckpoint
     kind: str
@@ -75,7 +78,10 @@ class CheckpointProblem:
         if self.kind == self.CONTRADICTED:
             return f"rewritten at or before seq {checkpoint.seq}: the stored chain contradicts {signed}"
         if self.kind == self.UNKNOWN_KEY:
-            return f"{signed} cannot be checked: this server holds no key with that id"
+            return (
+                f"{signed} cannot be checked: this server holds no public key with that id "
+                "(GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS)"
+            )
         return f"the signature of {signed} does not verify (a forged or altered checkpoint)"
 
 
@@ -90,20 +96,39 @@ def statement_of(checkpoint: HeadCheckpoint) -> dict[str, object]:
     return entry
 
 
-def _signature_holds(checkpoint: HeadCheckpoint, key: ExportKey) -> bool:
+def _signature_holds(checkpoint: HeadCheckpoint, public_key: Ed25519PublicKey) -> bool:
     try:
         signature = b64decode_exact(checkpoint.signature, length=64, what="the signature")
-        key.private_key.public_key().verify(signature, checkpoint_bytes(statement_of(checkpoint)))
+        public_key.verify(signature, checkpoint_bytes(statement_of(checkpoint)))
     except (FormatError, InvalidSignature):
         return False
     return True
 
 
-def _verifying_key() -> ExportKey | None:
+def _retired_public_keys(setting: str) -> dict[str, Ed25519PublicKey]:
+    """GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS: "KEY_ID=BASE64,..." (a malformed entry is logged and
+    left out: its checkpoints then read as unverifiable, never as valid)."""
+    keys: dict[str, Ed25519PublicKey] = {}
+    for entry in filter(None, (part.strip() for part in setting.split(","))):
+        key_id, _, encoded = entry.partition("=")
+        try:
+            keys[key_id.strip()] = Ed25519PublicKey.from_public_bytes(
+                b64decode_exact(encoded.strip(), length=32, what=f"the retired public key {key_id!r}")
+            )
+        except FormatError as error:
+            logger.error("GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS: %s", error)
+    return keys
+
+
+def verifying_keys() -> dict[str, Ed25519PublicKey]:
+    """key_id -> public key: the retired keys and the current signing key (if any)."""
+    keys = _retired_public_keys(settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS)
     try:
-        return export_key()
+        current = export_key()
     except ExportRefused:
-        return None
+        return keys
+    keys[current.key_id] = current.private_key.public_key()
+    return keys
 
 
 def first_checkpoint_problem(
@@ -111,11 +136,12 @@ def first_checkpoint_problem(
 ) -> CheckpointProblem | None:
     """The first checkpoint (by seq) whose signature fails or whose (seq, hash) the stored
     chain (`stored_hashes`: seq -> stored hash, read up to the head) does not hold."""
-    key = _verifying_key() if checkpoints else None
+    keys = verifying_keys() if checkpoints else {}
     for checkpoint in checkpoints:
-        if key is None or checkpoint.key_id != key.key_id:
+        public_key = keys.get(checkpoint.key_id)
+        if public_key is None:
             return CheckpointProblem(checkpoint, CheckpointProblem.UNKNOWN_KEY)
-        if not _signature_holds(checkpoint, key):
+        if not _signature_holds(checkpoint, public_key):
             return CheckpointProblem(checkpoint, CheckpointProblem.BAD_SIGNATURE)
         if stored_hashes.get(checkpoint.seq) != checkpoint.head_hash:
             return CheckpointProblem(checkpoint, CheckpointProblem.CONTRADICTED)

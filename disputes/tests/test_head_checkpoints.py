@@ -169,6 +169,21 @@ def test_a_checkpoint_of_an_unknown_key_is_reported_not_trusted(ten):
     assert not status.intact
 
 
+def test_after_a_rotation_old_checkpoints_verify_with_the_retired_public_key(ten, settings, export_signing_key):
+    old = export_key()
+    sign_head(ten, old)
+    settings.GIGBOX_EXPORT_SIGNING_KEY = base64.b64encode(bytes(range(1, 33))).decode()
+    settings.GIGBOX_EXPORT_KEY_ID = "gigbox-next"
+    problem = check_conversation(fresh(ten)).checkpoint_problem
+    assert problem.kind == CheckpointProblem.UNKNOWN_KEY and "GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS" in problem.describe()
+    settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = f"{old.key_id}=not-a-key"  # malformed: never trusted
+    assert check_conversation(fresh(ten)).checkpoint_problem.kind == CheckpointProblem.UNKNOWN_KEY
+    settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = f"older=, {old.key_id}={export_signing_key}"
+    assert check_conversation(fresh(ten)).intact
+    recompute_from(ten, 3, "rewritten")  # and the retired key's checkpoint still anchors the chain
+    assert check_conversation(fresh(ten)).checkpoint_problem.kind == CheckpointProblem.CONTRADICTED
+
+
 def test_a_checkpoint_signature_covers_every_field(ten):
     checkpoint = sign_head(ten, export_key())
     document = checkpoint_entry(checkpoint)
