@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Prefetch, Q, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -273,36 +273,52 @@ def inbox_page(
     `all` leaves out archived and spam threads, as every mail client does; `unread`,
     `starred`, `archived` and `spam` show those alone; `offers` the threads with custom offers.
     """
-    rows = Participant.objects.filter(user_id=user.pk).select_related(*SUMMARY_RELATED)
-    if filter == "archived":
-        rows = rows.filter(archived=True, spam=False)
-    elif filter == "spam":
-        rows = rows.filter(spam=True)
-    else:
-        rows = rows.filter(archived=False, spam=False)
-        if filter == "starred":
-            rows = rows.filter(starred=True)
-        elif filter == "unread":
-            rows = rows.filter(last_read_seq__lt=F("conversation__last_seq"))
-        elif filter == "offers":  # conversations with custom offers (deals.Offer)
-            rows = rows.filter(conversation__in=Conversation.objects.filter(offers__isnull=False))
+    rows = _in_folder(Participant.objects.filter(user_id=user.pk).select_related(*SUMMARY_RELATED), filter)
     if label:
         rows = rows.filter(_label_filter(label))
     if q:
-        # The other person's name or the gig's title: never one's own name, which every row has.
-        rows = rows.filter(
-            Q(conversation__user_a_id=user.pk, conversation__user_b__username__icontains=q)
-            | Q(conversation__user_b_id=user.pk, conversation__user_a__username__icontains=q)
-            | Q(conversation__gig__title__icontains=q)
-        )
+        rows = rows.filter(_search_filter(user, q))
     position = _decode_cursor(cursor) if cursor else None
     if position is not None:
-        moment, conversation_id = position
-        rows = rows.filter(
-            Q(conversation__last_message_at__lt=moment)
-            | Q(conversation__last_message_at=moment, conversation_id__lt=conversation_id)
-        )
-    limit = max(1, min(limit, 100))
+        rows = rows.filter(_older_than(*position))
+    return _page(rows, max(1, min(limit, 100)))
+
+
+def _in_folder(rows: QuerySet[Participant], filter: str) -> QuerySet[Participant]:
+    """The rows the list filter shows (`all` and unknown names: neither archived nor spam)."""
+    if filter == "archived":
+        return rows.filter(archived=True, spam=False)
+    if filter == "spam":
+        return rows.filter(spam=True)
+    rows = rows.filter(archived=False, spam=False)
+    if filter == "starred":
+        return rows.filter(starred=True)
+    if filter == "unread":
+        return rows.filter(last_read_seq__lt=F("conversation__last_seq"))
+    if filter == "offers":  # conversations with custom offers (deals.Offer)
+        return rows.filter(conversation__in=Conversation.objects.filter(offers__isnull=False))
+    return rows
+
+
+def _search_filter(user, q: str) -> Q:
+    """The other person's name or the gig's title: never one's own name, which every row has."""
+    return (
+        Q(conversation__user_a_id=user.pk, conversation__user_b__username__icontains=q)
+        | Q(conversation__user_b_id=user.pk, conversation__user_a__username__icontains=q)
+        | Q(conversation__gig__title__icontains=q)
+    )
+
+
+def _older_than(moment: datetime, conversation_id: int) -> Q:
+    """The rows after the cursor's in the list's order (newest activity, then highest id, first)."""
+    return Q(conversation__last_message_at__lt=moment) | Q(
+        conversation__last_message_at=moment, conversation_id__lt=conversation_id
+    )
+
+
+def _page(rows: QuerySet[Participant], limit: int) -> InboxPage:
+    """The first `limit` rows in the list's order, and the cursor of the next page if there is
+    one (one row more is read to know)."""
     page = list(rows.order_by("-conversation__last_message_at", "-conversation_id")[: limit + 1])
     next_cursor = _encode_cursor(page[limit - 1]) if len(page) > limit else None
     return InboxPage(participants=page[:limit], next_cursor=next_cursor)

@@ -81,7 +81,6 @@ def index(request: HttpRequest) -> HttpResponse:
 def thread(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request.user, conversation_id)
     filters = ListFilterForm(request.GET).values()
-    draft = request.session.pop(DRAFT_SESSION_KEY.format(conversation.pk), "")
     context = inbox_context(request.user, filters)
     context.update(
         thread_context(
@@ -89,13 +88,19 @@ def thread(request: HttpRequest, conversation_id: int) -> HttpResponse:
             conversation,
             before_seq=filters["before"],
             limit=HISTORY_PAGE_SIZE,
-            send_form=SendForm(initial={"body": draft, "client_id": uuid.uuid4().hex}),
+            send_form=_composer(request, conversation),
         )
     )
     if filters["before"] is None and conversation.last_seq:
         # Opening the newest page of a thread is reading it (also without JavaScript).
         services.mark_read(conversation=conversation, user=request.user, seq=conversation.last_seq)
     return _render(request, "inbox/inbox.html", context)
+
+
+def _composer(request: HttpRequest, conversation) -> SendForm:
+    """The send form, holding the draft a refused send left in the session (taken once)."""
+    draft = request.session.pop(DRAFT_SESSION_KEY.format(conversation.pk), "")
+    return SendForm(initial={"body": draft, "client_id": uuid.uuid4().hex})
 
 
 @login_required
@@ -106,23 +111,29 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The form was incomplete; please try again.")
         return redirect(_thread_url(conversation))
+    body = form.cleaned_data["body"]
     try:
         sent = services.send_message(
             conversation=conversation,
             sender=request.user,
-            body=form.cleaned_data["body"],
+            body=body,
             client_id=form.cleaned_data["client_id"],
             attachments=[services.read_upload(upload) for upload in request.FILES.getlist("files")],
         )
     except services.SendError as error:
-        # Nothing is lost: the draft comes back in the composer with the reason above it.
-        request.session[DRAFT_SESSION_KEY.format(conversation.pk)] = form.cleaned_data["body"]
-        messages.error(request, send_error_text(error, length=len(form.cleaned_data["body"])))
-        return redirect(_thread_url(conversation) + "#composer")
+        return _refused_send(request, conversation, body, error)
     if sent.ack["masked"] and sent.ack["notice"]:
         # The sender learns what the other side sees, and why, as the socket's ack tells them.
         messages.warning(request, sent.ack["notice"])
     return redirect(_thread_url(conversation) + f"#m{sent.ack['seq']}")
+
+
+def _refused_send(request: HttpRequest, conversation, body: str, error: services.SendError) -> HttpResponse:
+    """Back to the composer with the reason above it. Nothing is lost: the draft is kept in
+    the session and comes back in the composer (_composer)."""
+    request.session[DRAFT_SESSION_KEY.format(conversation.pk)] = body
+    messages.error(request, send_error_text(error, length=len(body)))
+    return redirect(_thread_url(conversation) + "#composer")
 
 
 @login_required
@@ -134,21 +145,24 @@ def state(request: HttpRequest, conversation_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Unknown action.")
         return _back(request, _thread_url(conversation))
-    action = form.cleaned_data["action"]
-    if action == MARK_UNREAD_ACTION:
+    if form.cleaned_data["action"] == MARK_UNREAD_ACTION:
         services.mark_unread(conversation=conversation, user=request.user)
         # To the list, not back to the thread: opening the thread reads it again.
         return redirect("inbox:index")
-    if action == LABELS_ACTION:
-        changes = {"labels": form.label_list()}
-    else:
-        flag, value = STATE_ACTIONS[action]
-        changes = {flag: value}
     try:
-        services.update_participant(conversation=conversation, user=request.user, **changes)
+        services.update_participant(conversation=conversation, user=request.user, **_participant_changes(form))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _back(request, _thread_url(conversation))
+
+
+def _participant_changes(form: StateForm) -> dict[str, object]:
+    """The fields of the user's side of the conversation that a valid state form sets."""
+    action = form.cleaned_data["action"]
+    if action == LABELS_ACTION:
+        return {"labels": form.label_list()}
+    flag, value = STATE_ACTIONS[action]
+    return {flag: value}
 
 
 @login_required
