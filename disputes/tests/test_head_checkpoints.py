@@ -416,3 +416,13 @@ def test_a_format_1_export_still_verifies(dispute, order_conversation, rita, exp
     assert "format /1: no signed head checkpoints" in report.summary
     document["format"] = document["manifest"]["format"] = FORMAT  # /2 without its checkpoints
     assert "wrong keys" in _verify(document, export_signing_key).problem
+
+
+def test_the_printable_export_lists_the_checkpoints(client, rita, dispute, order_conversation):
+    from disputes.tests.test_admin_actions import _export_data, _post
+
+    [checkpoint] = checkpoints_of(order_conversation.pk)
+    client.force_login(rita)
+    html = _post(client, "export", dispute, _export_data(order_conversation, output="html")).content.decode()
+    assert 'data-checkpoints="1"' in html
+    assert f"seq {checkpoint.seq} · {checkpoint.head_hash} · signed" in html
