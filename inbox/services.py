@@ -675,17 +675,67 @@ def _check_access(batch: _Batch) -> dict[int, Conversation]:
     return conversations
 
 
-def _stored_messages(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Message]:
-    """The stored messages of these (sender, client_id) pairs, with their conversations and
-    attachments. On PostgreSQL a hand-written lookup finds them first: nearly every batch
-    has none, and the ORM query cost more CPU than the rest of a one-message batch's reads."""
-    if connection.vendor == "postgresql":
-        senders, client_ids = zip(*keys)
-        with connection.cursor() as cursor:
-            cursor.execute(_PG_STORED_CLIENT_IDS, [list(senders), list(client_ids)])
-            ids = [pk for (pk,) in cursor.fetchall()]
-        if not ids:
-            return {}
+Recent = dict[tuple[int, int], list[str]]  # (conversation, sender) -> their last bodies, oldest first
+
+
+def _resend_keys(batch: _Batch) -> set[tuple[int, str]]:
+    return {(batch.requests[i].sender.pk, batch.requests[i].client_id) for i in batch.pending() if batch.requests[i].client_id}
+
+
+def _history_pairs(batch: _Batch) -> set[tuple[int, int]]:
+    return {(batch.requests[i].conversation_id, batch.requests[i].sender.pk) for i in batch.pending()}
+
+
+def _stored_and_recent(batch: _Batch) -> tuple[dict[tuple[int, str], Message], Recent]:
+    """What the batch's write needs to read first: the messages already stored under its
+    (sender, client_id) pairs (resends), and each sender's recent messages in the
+    conversation (the detector's history). One statement on PostgreSQL."""
+    keys, pairs = _resend_keys(batch), _history_pairs(batch)
+    if connection.vendor != "postgresql":
+        return _stored_messages(keys), _recent_history(pairs)
+    # Hand-written: the ORM query for the resends (which nearly every batch has none of) cost
+    # more CPU than the rest of a one-message batch's reads (docs/benchmarks.md, lever 7).
+    senders, client_ids = zip(*keys) if keys else ((), ())
+    conversation_ids, sender_ids = zip(*pairs) if pairs else ((), ())
+    since = timezone.now() - HISTORY_WINDOW
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PG_STORED_AND_RECENT,
+            [list(senders), list(client_ids), list(conversation_ids), list(sender_ids), Message.Kind.USER, since, HISTORY_MESSAGES],
+        )
+        rows = cursor.fetchall()
+    stored_ids = [message_id for message_id, _, _, _, _ in rows if message_id is not None]
+    recent: Recent = defaultdict(list)
+    for _, conversation_id, sender_id, body, _ in sorted((row for row in rows if row[0] is None), key=lambda row: row[4]):
+        recent[(conversation_id, sender_id)].append(body)
+    return (_stored_messages(keys, ids=stored_ids) if stored_ids else {}), recent
+
+
+# The history reads at most HISTORY_MESSAGES rows per pair, backwards on the (sender,
+# created_at) index: a busy conversation's other messages in the window are never fetched.
+_PG_STORED_AND_RECENT = f"""
+SELECT m.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer
+FROM {Message._meta.db_table} AS m
+JOIN unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)
+  ON m.sender_id = k.sender_id AND m.client_id = k.client_id
+WHERE m.client_id <> ''
+UNION ALL
+SELECT NULL, p.conversation_id, p.sender_id, r.body, r.seq
+FROM unnest(%s::bigint[], %s::bigint[]) AS p(conversation_id, sender_id)
+CROSS JOIN LATERAL (
+    SELECT body, seq FROM {Message._meta.db_table}
+    WHERE sender_id = p.sender_id AND conversation_id = p.conversation_id AND kind = %s AND created_at >= %s
+    ORDER BY created_at DESC, seq DESC LIMIT %s
+) AS r
+"""
+
+
+def _stored_messages(keys: set[tuple[int, str]], *, ids: Sequence[int] | None = None) -> dict[tuple[int, str], Message]:
+    """The stored messages of these (sender, client_id) pairs (or of these `ids`, already
+    found for them), with their conversations and attachments."""
+    if not keys:
+        return {}
+    if ids is not None:
         found = Message.objects.filter(pk__in=ids)
     else:
         found = Message.objects.filter(sender_id__in={s for s, _ in keys}, client_id__in={c for _, c in keys})
@@ -696,23 +746,29 @@ def _stored_messages(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Messag
     }
 
 
-_PG_STORED_CLIENT_IDS = f"""
-SELECT m.id FROM {Message._meta.db_table} AS m
-JOIN unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)
-  ON m.sender_id = k.sender_id AND m.client_id = k.client_id
-WHERE m.client_id <> ''
-"""
+def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
+    """The sender's last user messages in each conversation (15 minutes, 5 at most): ORM
+    databases (PostgreSQL reads them in `_stored_and_recent`'s statement)."""
+    history: Recent = defaultdict(list)
+    if not pairs:
+        return history
+    query = Q()
+    for conversation_id, sender_id in pairs:
+        query |= Q(conversation_id=conversation_id, sender_id=sender_id)
+    since = timezone.now() - HISTORY_WINDOW
+    rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by("-seq")
+    for conversation_id, sender_id, body in rows.values_list("conversation_id", "sender_id", "body"):
+        recent = history[(conversation_id, sender_id)]
+        if len(recent) < HISTORY_MESSAGES:
+            recent.insert(0, body)
+    return history
 
 
-def _answer_resends(batch: _Batch, conversations: dict[int, Conversation]) -> None:
+def _answer_resends(batch: _Batch, stored: dict[tuple[int, str], Message]) -> None:
     """Requests whose (sender, client_id) is stored get that message's ack, whatever the body."""
-    keyed = [i for i in batch.pending() if batch.requests[i].client_id]
-    if not keyed:
-        return
-    stored = _stored_messages({(batch.requests[i].sender.pk, batch.requests[i].client_id) for i in keyed})
-    for i in keyed:
+    for i in batch.pending():
         request = batch.requests[i]
-        message = stored.get((request.sender.pk, request.client_id))
+        message = stored.get((request.sender.pk, request.client_id)) if request.client_id else None
         if message is not None:
             sent = _sent(message, message.attachments.all(), message.conversation)
             batch.outcomes[i] = SentMessage(sent.message, sent.ack, sent.payload, sent.user_ids, duplicate=True)
@@ -764,42 +820,7 @@ def _apply_rate_limit(batch: _Batch) -> list[tuple[int, Admission]]:
     return admissions
 
 
-def _recent_history(batch: _Batch) -> dict[tuple[int, int], list[str]]:
-    """The sender's last user messages in each conversation (15 minutes, 5 at most)."""
-    pairs = {(batch.requests[i].conversation_id, batch.requests[i].sender.pk) for i in batch.pending()}
-    if not pairs:
-        return {}
-    since = timezone.now() - HISTORY_WINDOW
-    history: dict[tuple[int, int], list[str]] = defaultdict(list)
-    if connection.vendor == "postgresql":
-        # At most HISTORY_MESSAGES rows per pair, read backwards on the (sender, created_at)
-        # index: a busy conversation's other messages in the window are never fetched.
-        conversation_ids, sender_ids = zip(*sorted(pairs))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT p.conversation_id, p.sender_id, m.body FROM "
-                "unnest(%s::bigint[], %s::bigint[]) AS p(conversation_id, sender_id) CROSS JOIN LATERAL ("
-                f"SELECT body, seq FROM {Message._meta.db_table} WHERE sender_id = p.sender_id "
-                "AND conversation_id = p.conversation_id AND kind = %s AND created_at >= %s "
-                "ORDER BY created_at DESC, seq DESC LIMIT %s) AS m ORDER BY m.seq",
-                [list(conversation_ids), list(sender_ids), Message.Kind.USER, since, HISTORY_MESSAGES],
-            )
-            for conversation_id, sender_id, body in cursor.fetchall():
-                history[(conversation_id, sender_id)].append(body)
-        return history
-    query = Q()
-    for conversation_id, sender_id in pairs:
-        query |= Q(conversation_id=conversation_id, sender_id=sender_id)
-    rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by("-seq")
-    for conversation_id, sender_id, body in rows.values_list("conversation_id", "sender_id", "body"):
-        recent = history[(conversation_id, sender_id)]
-        if len(recent) < HISTORY_MESSAGES:
-            recent.insert(0, body)
-    return history
-
-
-def _draft_messages(batch: _Batch, files: dict[int, list[_CheckedFile]]) -> dict[int, _Draft]:
-    history = _recent_history(batch)
+def _draft_messages(batch: _Batch, files: dict[int, list[_CheckedFile]], history: Recent) -> dict[int, _Draft]:
     drafts: dict[int, _Draft] = {}
     first_of_key: dict[tuple[int, str], int] = {}
     for i in batch.pending():
@@ -864,17 +885,18 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
     try:
         _set_lock_timeout(session=True)
         conversations = _check_access(batch)
-        _answer_resends(batch, conversations)
+        stored, history = _stored_and_recent(batch)
+        _answer_resends(batch, stored)
         files = _check_content(batch)
         admissions = _apply_rate_limit(batch)
-        drafts = _draft_messages(batch, files)
+        drafts = _draft_messages(batch, files, history)
         if drafts:
             try:
                 _store(batch, drafts, conversations)
             except IntegrityError:
                 # Another process stored one of these client_ids meanwhile: answer those from
                 # the database and write the others again.
-                _answer_resends(batch, conversations)
+                _answer_resends(batch, _stored_messages(_resend_keys(batch)))
                 drafts = {i: d for i, d in drafts.items() if batch.outcomes[i] is None}
                 if drafts:
                     _store(batch, drafts, conversations)
