@@ -318,43 +318,40 @@ def _write_drafts(
     """Chain and insert `drafts` (in order) atomically; the conversations' heads move with them.
 
     `conversations`: the batch's conversations as read (unlocked) by the access check. On
-    PostgreSQL the write then trusts their heads and lets the unique (conversation, seq)
-    constraint catch a head that another writer moved meanwhile (a second process, a system
-    message): that rare batch is written again under row locks. Without it (system messages,
-    SQLite) the conversations are locked first.
+    PostgreSQL the chain is built on their heads and the write's one statement checks them
+    (HeadMoved when another writer moved one meanwhile: that rare batch is built again
+    under row locks). Without them (system messages, SQLite) the conversations are locked
+    first.
     """
     if conversations is not None and connection.vendor == "postgresql":
         try:
             return _write_unlocked(drafts, conversations)
-        except IntegrityError as exc:
-            if _violated_constraint(exc) != SEQ_CONSTRAINT:
-                raise  # a resent client_id: the caller answers it from the database
+        except HeadMoved:
+            pass  # written again below, from the heads as they are now
     return _write_locked(drafts)
 
 
-SEQ_CONSTRAINT = "message_seq_unique"
-
-
-def _violated_constraint(exc: IntegrityError) -> str | None:
-    diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None)
+class HeadMoved(Exception):
+    """A conversation's head is no longer the one the batch's chain was built on: another
+    writer (a second process, a system message) stored a message in between."""
 
 
 def _write_unlocked(drafts: Sequence[_Draft], conversations: dict[int, Conversation]) -> list[tuple[Message, list[Attachment]]]:
     """PostgreSQL, heads as read: one statement, which is its own transaction when nothing
     else is written with it (no flag, no attachment): one round trip instead of four (BEGIN,
-    SELECT ... FOR UPDATE, the insert, COMMIT; docs/benchmarks.md, lever 7)."""
+    SELECT ... FOR UPDATE, the insert, COMMIT; docs/benchmarks.md, lever 7). Raises HeadMoved
+    (nothing written) when a head moved since it was read."""
     heads = {pk: (c.last_seq, c.last_hash, c.last_message_at) for pk, c in conversations.items()}
     messages = _chain(drafts, conversations)
     extra_rows = any(message.findings for message in messages) or any(draft.files for draft in drafts)
     try:
         # A savepoint inside a caller's transaction (tests, HTTP sends in ATOMIC_REQUESTS), so
-        # that a conflict rolls back this write alone.
+        # that a resent client_id's IntegrityError rolls back this write alone.
         with transaction.atomic() if extra_rows or connection.in_atomic_block else nullcontext():
             _pg_insert_messages(messages, conversations, _read_state_rows(messages, conversations))
             return _write_related(drafts, messages, conversations)
-    except IntegrityError:
-        for pk, (seq, head_hash, at) in heads.items():  # the caller may answer from these
+    except (HeadMoved, IntegrityError):
+        for pk, (seq, head_hash, at) in heads.items():  # the caller may write again from these
             conversations[pk].last_seq, conversations[pk].last_hash, conversations[pk].last_message_at = seq, head_hash, at
         raise
 
@@ -476,7 +473,12 @@ def _pg_insert_messages(
     Python). One round trip per batch instead of bulk_create's compiled INSERT plus two
     UPDATEs (docs/benchmarks.md, lever 1). The heads take `last_message_id` from the inserted
     rows (the foreign key is checked at commit). Sets each message's pk.
+
+    The statement first locks the conversations (in pk order, as `_lock_conversations` does:
+    no deadlock between the two) and writes only if each head is still the one the chain
+    was built on: else it writes nothing and raises HeadMoved.
     """
+    expected = [[pk, min(m.seq for m in messages if m.conversation_id == pk) - 1] for pk in {m.conversation_id for m in messages}]
     rows = [
         [m.conversation_id, m.seq, m.kind, m.sender_id, m.client_id, m.body, m.delivered_body, m.findings,
          chain.format_timestamp(m.created_at), m.prev_hash, m.hash]
@@ -484,8 +486,10 @@ def _pg_insert_messages(
     ]
     heads = [[c.pk, c.last_seq, c.last_hash, chain.format_timestamp(c.last_message_at)] for c in conversations.values()]
     with connection.cursor() as cursor:
-        cursor.execute(_PG_INSERT_MESSAGES, [json.dumps(rows), json.dumps(heads), json.dumps(read_rows)])
+        cursor.execute(_PG_INSERT_MESSAGES, [json.dumps(expected), json.dumps(rows), json.dumps(heads), json.dumps(read_rows)])
         ids = {(conversation_id, seq): pk for pk, conversation_id, seq in cursor.fetchall()}
+    if not ids:
+        raise HeadMoved()
     for message in messages:
         message.pk = ids[(message.conversation_id, message.seq)]
         message._state.adding, message._state.db = False, connection.alias
@@ -500,11 +504,20 @@ def _json_rows(columns: str) -> str:
 
 
 _PG_INSERT_MESSAGES = f"""
-WITH ins AS (
+WITH expected AS (
+    SELECT * FROM {_json_rows("id bigint, prev_seq integer")} AS e
+), locked AS (
+    SELECT c.id, c.last_seq FROM {Conversation._meta.db_table} AS c
+    WHERE c.id IN (SELECT id FROM expected) ORDER BY c.id FOR UPDATE OF c
+), unchanged AS (
+    SELECT count(*) = (SELECT count(*) FROM expected) AS ok
+    FROM locked JOIN expected ON expected.id = locked.id AND expected.prev_seq = locked.last_seq
+), ins AS (
     INSERT INTO {Message._meta.db_table}
         (conversation_id, seq, kind, sender_id, client_id, body, delivered_body, findings, created_at, prev_hash, hash)
     SELECT * FROM {_json_rows("conversation_id bigint, seq integer, kind varchar, sender_id bigint, client_id varchar, "
                               "body text, delivered_body text, findings jsonb, created_at timestamptz, prev_hash varchar, hash varchar")} AS m
+    WHERE (SELECT ok FROM unchanged)
     RETURNING id, conversation_id, seq
 ), heads AS (
     UPDATE {Conversation._meta.db_table} AS c
@@ -517,7 +530,7 @@ WITH ins AS (
     SET last_read_seq = GREATEST(p.last_read_seq, v.read_to), archived = p.archived AND NOT v.received
     FROM {_json_rows("conversation_id bigint, user_id bigint, read_to integer, received boolean")} AS v
     WHERE p.conversation_id = v.conversation_id AND p.user_id = v.user_id
-      AND (v.read_to > p.last_read_seq OR (v.received AND p.archived))
+      AND (v.read_to > p.last_read_seq OR (v.received AND p.archived)) AND (SELECT ok FROM unchanged)
 )
 SELECT id, conversation_id, seq FROM ins
 """

@@ -256,9 +256,9 @@ def _stale_batch_write(conversation, writer_between, body: str, client_id: str):
 
 
 def test_a_head_moved_after_the_access_check_is_written_after_it(conversation, alice, bob, send):
-    """The write trusts the head the access check read (no row lock on PostgreSQL) and the
-    unique (conversation, seq) constraint catches a head moved meanwhile: the batch is then
-    written again under the lock, after the other message, and the chain holds."""
+    """On PostgreSQL the batch's chain is built on the head the access check read, and its
+    write checks that head: moved meanwhile, the batch is built again under the lock, after
+    the other message, and the chain holds."""
     send(conversation, bob, "first")
     outcome = _stale_batch_write(
         conversation, lambda: services.post_system_message(conversation=conversation, body="Order started."), "after it", new_client_id()
@@ -282,3 +282,35 @@ def test_the_same_client_id_stored_meanwhile_is_answered_as_a_resend(conversatio
     assert Message.objects.filter(conversation=conversation).count() == 1
     conversation.refresh_from_db()
     assert conversation.last_seq == 1 and verify_conversation(conversation) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_into_one_conversation_keep_one_unbroken_chain(alice, bob, settings):
+    """Eight threads (eight database connections, as two server processes' writers and the
+    HTTP senders would be) write into the same conversation at once. An unlocked write that
+    loses a race is built again under the lock, and no two writers deadlock: every message
+    is stored once, seqs have no gap, and the chain verifies."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; the unlocked write is PostgreSQL's")
+    settings.GIGBOX_SEND_RATE_LIMIT = 1000
+    conversation = services.get_or_start_conversation(starter=alice, other=bob)
+
+    def writer(n: int) -> list:
+        try:
+            sender = alice if n % 2 else bob
+            return [
+                send_messages([SendRequest(conversation.pk, sender, f"w{n} m{k}", f"w{n}-m{k}-{new_client_id()}")])[0]
+                for k in range(25)
+            ]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = [outcome for batch in pool.map(writer, range(8)) for outcome in batch]
+    assert all(isinstance(o, services.SentMessage) for o in outcomes), [o for o in outcomes if not isinstance(o, services.SentMessage)][:3]
+    seqs = list(Message.objects.filter(conversation=conversation).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, 201))
+    conversation.refresh_from_db()
+    assert conversation.last_seq == 200 and verify_conversation(conversation) is None
