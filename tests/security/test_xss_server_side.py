@@ -3,8 +3,9 @@ a seller's display name, gig texts, an offer text, file names and a sanction rea
 appears unescaped in the HTML of the inbox, the thread, the admin flag queue and case file,
 the printable export or the emails (digest, sanction notice).
 
-The real-browser half (Chromium with a window.__xss trap) is not written yet: see
-docs/reliability.md.
+The real-browser half is tests/browser/test_xss_browser.py: Chromium with a window.__xss
+trap, the same corpus stored on these surfaces and more, and the messages that inbox.js
+renders itself when they arrive live over the WebSocket (docs/reliability.md).
 """
 
 from __future__ import annotations
