@@ -1109,16 +1109,22 @@ def _participant(conversation: Conversation, user) -> Participant:
     return participant
 
 
-@transaction.atomic
 def mark_read(*, conversation: Conversation, user, seq: int) -> int:
     """Move the user's read mark forward to `seq` (never back, never past the head).
 
     Tells the other participant ("Seen") and the user's tabs (unread counts). Returns the
-    read mark now stored.
+    read mark now stored. A thread already read (every reopening of it) costs one query.
     """
     participant = _participant(conversation, user)
+    if int(seq) <= participant.last_read_seq:
+        return participant.last_read_seq
+    with transaction.atomic():
+        return _move_read_mark(conversation, user, participant, int(seq))
+
+
+def _move_read_mark(conversation: Conversation, user, participant: Participant, seq: int) -> int:
     head = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
-    seq = max(0, min(int(seq), head))
+    seq = max(0, min(seq, head))
     updated = Participant.objects.filter(pk=participant.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
     if not updated:
         return max(participant.last_read_seq, seq)

@@ -57,6 +57,13 @@ def test_mark_read_only_moves_forward_and_stops_at_the_head(conversation, alice,
     assert Participant.objects.get(conversation=conversation, user=bob).last_read_seq == 3
 
 
+def test_reopening_a_read_thread_costs_one_query(conversation, alice, bob, send, django_assert_num_queries):
+    send(conversation, alice, "hi")
+    services.mark_read(conversation=conversation, user=bob, seq=1)
+    with django_assert_num_queries(1):  # the participant row: nothing to move, nobody to tell
+        assert services.mark_read(conversation=conversation, user=bob, seq=1) == 1
+
+
 def test_mark_read_is_for_participants(conversation, charlie):
     with pytest.raises(SendError):
         services.mark_read(conversation=conversation, user=charlie, seq=1)
