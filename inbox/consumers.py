@@ -22,10 +22,11 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.consumer import get_handler_name
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from config import lifecycle
+from config import lifecycle, security
 from config.logging import log_socket_event
 from inbox import presence, selectors, services
 from inbox.chain import format_timestamp
@@ -93,6 +94,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self.accept()
             closed_account = await self._db_session_of_closed_account()
             await self.close(code=CLOSE_FORBIDDEN if closed_account else CLOSE_UNAUTHENTICATED)
+            security.refused_handshake(self.scope, "closed_account" if closed_account else "anonymous")
             return
         self.user = user
         # Times of the last frames (a list: an empty deque costs ~600 bytes per idle socket).
@@ -161,8 +163,10 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self.send_frame({"type": "error", "code": "flooding", "message": "Too many frames; reconnect."})
             await self.close(code=CLOSE_FLOODING)
             return
+        frame: dict[str, Any] | None = None
         try:
             frame = parse_client_frame(raw)
+            security.bind_socket_frame(self.scope, frame["type"])  # who asks, if a selector refuses
             await getattr(self, "on_" + frame["type"].replace(".", "_"))(frame)
         except ProtocolError as error:
             reply = {"type": "error", "code": error.code, "message": error.message}
@@ -171,8 +175,13 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self.send_frame(reply)
         except SendError as error:
             await self.send_frame(error.frame())
-        except selectors.ConversationNotFound as missing:
+        except selectors.ConversationNotFound as missing:  # the selector logged the refusal
             await self.send_frame(_forbidden(missing.args[0] if missing.args else None))
+        except DatabaseError:
+            # A lock or statement timeout (sync behind a locked table) or a lost database:
+            # nothing changed, the client asks again (the same retryable answer as a send's).
+            logger.warning("a %s frame failed on the database", frame["type"] if frame else "client", exc_info=True)
+            await self.send_frame(SendError("unavailable", "The server could not answer just now; nothing changed. Try again.", retry_after=1).frame())
 
     @staticmethod
     def _too_big(raw: str | bytes) -> bool:
