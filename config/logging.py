@@ -10,6 +10,10 @@
   (password-reset and email-confirmation keys) from the text.
 - `JsonFormatter` writes one JSON object per line when LOG_FORMAT=json; `PlainFormatter`
   (the default) one text line ending in `rid=<request id>` for request and socket lines.
+- Both encode control characters (`encode_controls`: CR, LF, NUL, ANSI escapes, the other
+  C0/C1 controls, U+2028/U+2029), so that text from users (bodies, names, paths, user
+  agents) can never start a second line or forge a record (ASVS 16.4.1, RELIABILITY S21).
+  One record is one line in both formats, a plain traceback included (its newlines are `\n`).
 
 This module is named like the stdlib; inside it `logging` is the stdlib (absolute imports).
 """
@@ -60,13 +64,36 @@ _SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w.])(?!\d{4}-\d{2}-\d{2})\+?\(?\d(?:[\s().-]{0,3}\d){8,}"), "[phone]"),
 )
 # Fields we write ourselves: never masked, and a path keeps its ids (only secrets go).
-_TRUSTED_FIELDS = {"request_id", "method", "status", "duration_ms", "user_id", "process_name", "code", "event"}
+_TRUSTED_FIELDS = {"request_id", "method", "status", "duration_ms", "user_id", "process_name", "code", "event", "ip"}
 _PATH_FIELDS = {"path"}
 
 # LogRecord attributes that are not `extra=` fields.
 _RECORD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 # `extra=` objects that are never written (Django attaches the request to django.request records).
 _SKIPPED_EXTRAS = {"request", "scope", "server_time"}
+
+
+# Everything that can end a line for some reader (str.splitlines, terminals, JSON-in-JS) or
+# drive a terminal: C0 controls but tab, DEL, C1 controls (NEL), U+2028/U+2029.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def encode_controls(text: str) -> str:
+    """`text` on one line, control characters written as visible escapes (\\n, \\x1b ...)."""
+    return _CONTROL_CHARS.sub(_escape_control, text)
+
+
+def _json_line(entry: Mapping[str, Any]) -> str:
+    # json.dumps escapes C0 controls itself; with ensure_ascii=False it keeps DEL, C1 and
+    # U+2028/U+2029 raw, which are only legal inside strings, where \\uXXXX means the same.
+    return _CONTROL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(entry, default=str, ensure_ascii=False))
 
 
 def scrub_text(text: str, scrubbers=_SCRUBBERS) -> str:
@@ -150,7 +177,7 @@ class JsonFormatter(logging.Formatter):
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
             entry["exc"] = record.exc_text
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        return _json_line(entry)
 
 
 class PlainFormatter(logging.Formatter):
@@ -164,10 +191,10 @@ class PlainFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
         request_id = getattr(record, "request_id", None)
-        if not request_id:
-            return line
-        first, newline, rest = line.partition("\n")  # before a traceback, if any
-        return f"{first} rid={request_id}{newline}{rest}"
+        if request_id:
+            first, newline, rest = line.partition("\n")  # before a traceback, if any
+            line = f"{first} rid={request_id}{newline}{rest}"
+        return encode_controls(line)
 
 
 def process_name() -> str:
@@ -221,7 +248,10 @@ class RequestLogMiddleware:
 
     @staticmethod
     def _start(request) -> float:
+        from config import security  # it imports channels, which imports Django settings
+
         request.request_id = clean_request_id(request.META.get("HTTP_X_REQUEST_ID"))
+        security.bind_request(request)
         return time.perf_counter()
 
     @staticmethod

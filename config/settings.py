@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The security log's record of admin refusals (config/security.py).
+    "config.security.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -275,5 +277,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Our request line replaces Django's "Not Found: /path" style lines for 4xx.
         "django.request": {"level": "ERROR"},
+        # Refused authorization attempts, one record each (config/security.py).
+        "gigbox.security": {"level": "INFO"},
     },
 }

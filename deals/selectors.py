@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subqu
 from django.http import Http404
 from django.urls import reverse
 
+from config.security import refused
 from deals.models import Offer, ResponseStats, Review, SavedReply
 from deals.responsiveness import LOOKBACK, Opening
 from inbox.chain import format_timestamp
@@ -90,6 +91,7 @@ def offer_for_user(*, pk: int, user: User) -> Offer:
     if user.is_authenticated:
         offer = Offer.objects.filter(Q(seller=user) | Q(buyer=user), pk=pk).select_related("conversation").first()
     if offer is None:
+        refused("offer", pk)
         raise Http404("No such offer.")
     return offer
 
@@ -150,6 +152,7 @@ def order_for_review(*, pk: int, user: User) -> Order:
     """An order its buyer or seller may review (or read the reviews of); 404 for others."""
     order = Order.objects.select_related("buyer", "seller__seller_profile").filter(pk=pk).first()
     if order is None or not user.is_authenticated or not order.is_party(user):
+        refused("order", pk)
         raise Http404("No such order.")
     return order
 
@@ -175,6 +178,7 @@ def saved_replies_of(user: User) -> QuerySet[SavedReply]:
 def saved_reply_for_user(*, pk: int, user: User) -> SavedReply:
     reply = SavedReply.objects.filter(pk=pk, user_id=user.pk).first()
     if reply is None:
+        refused("saved_reply", pk)
         raise Http404("No such saved reply.")
     return reply
 

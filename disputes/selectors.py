@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
+from config.security import refused
 from disputes.models import Dispute, DisputeEntry
 from inbox.models import Attachment, Conversation
 from marketplace.models import Delivery, Order, User
@@ -33,6 +34,7 @@ def party_order(*, pk: int, user: User) -> Order:
         .first()
     )
     if order is None:
+        refused("order", pk)
         raise Http404("No such order.")
     return order
 
@@ -52,6 +54,7 @@ def entry_file_for_party(*, order: Order, entry_pk: int) -> DisputeEntry:
     """A file of one of `order`'s disputes (the caller has checked the user is a party)."""
     entry = DisputeEntry.objects.filter(pk=entry_pk, dispute__order=order).exclude(file="").first()
     if entry is None:
+        refused("dispute_file", entry_pk)
         raise Http404("No such file.")
     return entry
 
@@ -76,6 +79,7 @@ def case_attachment(*, dispute: Dispute, attachment_pk: int) -> Attachment:
         Attachment.objects.select_related("conversation").filter(pk=attachment_pk, conversation_id__in=conversation_ids).first()
     )
     if attachment is None:
+        refused("attachment", attachment_pk)
         raise Http404("No such file.")
     return attachment
 
@@ -84,6 +88,7 @@ def case_delivery_file(*, dispute: Dispute, delivery_pk: int) -> Delivery:
     """A file the seller delivered on the dispute's order, else Http404."""
     delivery = Delivery.objects.filter(pk=delivery_pk, order_id=dispute.order_id).exclude(file="").first()
     if delivery is None:
+        refused("delivery", delivery_pk)
         raise Http404("No such file.")
     return delivery
 
@@ -91,5 +96,6 @@ def case_delivery_file(*, dispute: Dispute, delivery_pk: int) -> Delivery:
 def case_entry_file(*, dispute: Dispute, entry_pk: int) -> DisputeEntry:
     entry = dispute.entries.filter(pk=entry_pk).exclude(file="").first()
     if entry is None:
+        refused("dispute_file", entry_pk)
         raise Http404("No such file.")
     return entry

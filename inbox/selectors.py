@@ -8,14 +8,17 @@ the user's: outsiders cannot tell the two apart.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from config.security import refused
 from inbox.chain import format_timestamp
 from inbox.detection import notice_for
 from inbox.models import Attachment, Block, Conversation, Message, Participant
@@ -50,29 +53,35 @@ class ConversationNotFound(Exception):
     """No such conversation, or not the user's: the same answer for both."""
 
 
+def not_found(object_type: str, object_id: int) -> ConversationNotFound:
+    """The refusal, recorded in the security log (config/security.py), ready to raise."""
+    refused(object_type, object_id)
+    return ConversationNotFound(object_id)
+
+
 def conversation_for_user(user, conversation_id: int) -> Conversation:
     """The conversation if `user` takes part in it, else ConversationNotFound."""
     if not getattr(user, "is_authenticated", False):
-        raise ConversationNotFound(conversation_id)
+        raise not_found("conversation", conversation_id)
     conversation = (
         Conversation.objects.filter(pk=conversation_id)
         .filter(Q(user_a_id=user.pk) | Q(user_b_id=user.pk))
         .first()
     )
     if conversation is None:
-        raise ConversationNotFound(conversation_id)
+        raise not_found("conversation", conversation_id)
     return conversation
 
 
 def participant_for_user(user, conversation_id: int) -> Participant:
     """The user's side of the conversation (with the conversation), else ConversationNotFound."""
     if not getattr(user, "is_authenticated", False):
-        raise ConversationNotFound(conversation_id)
+        raise not_found("conversation", conversation_id)
     participant = (
         Participant.objects.select_related("conversation").filter(conversation_id=conversation_id, user_id=user.pk).first()
     )
     if participant is None:
-        raise ConversationNotFound(conversation_id)
+        raise not_found("conversation", conversation_id)
     return participant
 
 
@@ -90,7 +99,7 @@ def inbox_participant(user, conversation_id: int) -> Participant:
         Participant.objects.select_related(*SUMMARY_RELATED).filter(conversation_id=conversation_id, user_id=user.pk).first()
     )
     if participant is None:
-        raise ConversationNotFound(conversation_id)
+        raise not_found("conversation", conversation_id)
     return participant
 
 
@@ -102,7 +111,7 @@ def message_for_user(user, message_id: int) -> Message:
         .first()
     )
     if message is None:
-        raise ConversationNotFound(message_id)
+        raise not_found("message", message_id)
     return message
 
 
@@ -111,7 +120,10 @@ def attachment_for_user(user, attachment_id: int) -> Attachment | None:
     rows = Attachment.objects.filter(pk=attachment_id)
     if not user.is_staff:
         rows = rows.filter(conversation__participants__user_id=user.pk)
-    return rows.first()
+    attachment = rows.first()
+    if attachment is None:
+        refused("attachment", attachment_id)
+    return attachment
 
 
 # Protocol objects ---------------------------------------------------------------------------
@@ -384,13 +396,43 @@ def search_messages(user, q: str, limit: int = 50) -> list[Message]:
     )
 
 
+SYNC_STATEMENT_TIMEOUT = "10s"  # a whole sync page is a few ms; beyond this something is stuck
+
+
+@contextmanager
+def _bounded_reads() -> Iterator[None]:
+    """On PostgreSQL, reads that give up on a lock after the send path's lock_timeout (and on
+    any statement after SYNC_STATEMENT_TIMEOUT) with an OperationalError, instead of holding
+    the database thread behind a locked table (a socket's `sync` did: docs/reliability.md).
+    SET LOCAL: the limits end with this transaction, the pooled connection keeps nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    from inbox.services import LOCK_TIMEOUT  # one value for the send path and the reads
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            cursor.execute(f"SET LOCAL statement_timeout = '{SYNC_STATEMENT_TIMEOUT}'")
+        yield
+
+
 def sync_replies(user, cursors: dict[int, int]) -> list[dict[str, object]]:
     """The answer to a `sync`: one frame per conversation, in the order asked. What is after
-    the cursor (a page), `sync.resync` when too far behind, `forbidden` when not the user's."""
+    the cursor (a page), `sync.resync` when too far behind, `forbidden` when not the user's.
+    A lock held on the tables raises OperationalError after LOCK_TIMEOUT (the consumer
+    answers a retryable `unavailable`)."""
+    with _bounded_reads():
+        return _sync_replies(user, cursors)
+
+
+def _sync_replies(user, cursors: dict[int, int]) -> list[dict[str, object]]:
     mine = {
         c.pk: c
         for c in Conversation.objects.filter(pk__in=cursors).filter(Q(user_a_id=user.pk) | Q(user_b_id=user.pk))
     }
+    if not_mine := [conversation_id for conversation_id in cursors if conversation_id not in mine]:
+        refused("conversation", not_mine)
     replies: list[dict[str, object]] = []
     for conversation_id, after in cursors.items():
         conversation = mine.get(conversation_id)

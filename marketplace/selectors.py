@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
+from config.security import refused
 from marketplace.models import Category, Delivery, Gig, Order, Package, SellerProfile, User
 
 GIGS_PER_PAGE = 12
@@ -144,6 +145,7 @@ def gig_for_viewer(*, slug: str, viewer: User) -> Gig:
         raise Http404("No such gig.")
     listed = gig.status == Gig.Status.ACTIVE and gig.seller.is_active
     if not listed and not _can_see_hidden(gig, viewer):
+        refused("gig", slug)
         raise Http404("No such gig.")
     return gig
 
@@ -163,6 +165,7 @@ def gig_for_owner(*, pk: int, user: User) -> Gig:
     """A gig its seller may edit; 404 for anybody else's gig."""
     gig = Gig.objects.filter(pk=pk, seller=user).select_related("category").first()
     if gig is None:
+        refused("gig", pk)
         raise Http404("No such gig.")
     return gig
 
@@ -206,6 +209,7 @@ def order_for_user(*, pk: int, user: User) -> Order:
     """An order its buyer, its seller or staff may see; 404 for anybody else."""
     order = Order.objects.select_related("buyer", "seller__seller_profile", "gig", "package").filter(pk=pk).first()
     if order is None or not (order.is_party(user) or user.is_staff):
+        refused("order", pk)
         raise Http404("No such order.")
     return order
 
@@ -215,5 +219,6 @@ def delivery_for_user(*, order_pk: int, delivery_pk: int, user: User) -> Deliver
     order = order_for_user(pk=order_pk, user=user)
     delivery = order.deliveries.filter(pk=delivery_pk).exclude(file="").first()
     if delivery is None:
+        refused("delivery", delivery_pk)
         raise Http404("No such file.")
     return delivery

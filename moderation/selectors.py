@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from config.security import refused
 from moderation.models import Appeal, Flag, Sanction, SanctionPolicy, Strike, active_sanctions_q, active_strikes_q
 
 __all__ = [
@@ -63,6 +64,7 @@ def strike_of_user(user, strike_id: int) -> Strike:
     """The user's own strike, else Http404 (the same for "missing" and "not yours")."""
     strike = Strike.objects.filter(pk=strike_id, user_id=user.pk).first()
     if strike is None:
+        refused("strike", strike_id)
         raise Http404("No such strike.")
     return strike
 

@@ -197,6 +197,7 @@ def test_the_request_id_goes_before_a_traceback():
         raise ValueError("boom")
     except ValueError:
         record.exc_info = sys.exc_info()
-    first, *rest = PlainFormatter("%(message)s").format(record).splitlines()
+    [line] = PlainFormatter("%(message)s").format(record).splitlines()  # one record, one line
+    first, *rest = line.split("\\n")
     assert first == "failed rid=req-from-nginx-0001"
     assert rest[-1] == "ValueError: boom"
