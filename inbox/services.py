@@ -40,6 +40,7 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from config import clock
 from inbox import chain
 from inbox.channel_layer import group_send_many
 from inbox.detection import detect_contact, name_has_contact
@@ -435,7 +436,7 @@ def _chain(drafts: Sequence[_Draft], conversations: dict[int, Conversation]) -> 
     messages: list[Message] = []
     for draft in drafts:
         conversation = conversations[draft.conversation_id]
-        seq, created_at = conversation.last_seq + 1, timezone.now()
+        seq, created_at = conversation.last_seq + 1, clock.now()  # the seeds may set it in the past
         link = chain.ChainLink(
             conversation_id=conversation.pk,
             seq=seq,
@@ -710,7 +711,7 @@ def _stored_and_recent(batch: _Batch) -> tuple[dict[tuple[int, str], Message], R
     # more CPU than the rest of a one-message batch's reads (docs/benchmarks.md, lever 7).
     senders, client_ids = zip(*keys) if keys else ((), ())
     conversation_ids, sender_ids = zip(*pairs) if pairs else ((), ())
-    since = timezone.now() - HISTORY_WINDOW
+    since = clock.now() - HISTORY_WINDOW
     with connection.cursor() as cursor:
         cursor.execute(
             _PG_STORED_AND_RECENT,
@@ -768,7 +769,7 @@ def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
     query = Q()
     for conversation_id, sender_id in pairs:
         query |= Q(conversation_id=conversation_id, sender_id=sender_id)
-    since = timezone.now() - HISTORY_WINDOW
+    since = clock.now() - HISTORY_WINDOW
     rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by("-seq")
     for conversation_id, sender_id, body in rows.values_list("conversation_id", "sender_id", "body"):
         recent = history[(conversation_id, sender_id)]
@@ -1090,7 +1091,7 @@ def get_or_start_conversation(*, starter, other, gig=None, order=None) -> Conver
 
 
 def _create_conversation(user_a_id: int, user_b_id: int, *, gig, order) -> Conversation:
-    now = timezone.now()
+    now = clock.now()
     conversation = Conversation(
         user_a_id=user_a_id, user_b_id=user_b_id, gig=gig, order=order, created_at=now, last_message_at=now, last_hash="0" * 64
     )
