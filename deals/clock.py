@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import timezone
+from config import clock
 
 
 def now() -> datetime:
-    return timezone.now()
+    """The time of this write (config.clock: the seed moment while the demo seeds run)."""
+    return clock.now()

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from config import clock
 from marketplace.validators import reject_contact_details
 
 MIN_PRICE = Decimal("5.00")
@@ -53,7 +54,7 @@ class Offer(models.Model):
     order = models.OneToOneField(
         "marketplace.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="offer"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -113,7 +114,7 @@ class SavedReply(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_replies")
     title = models.CharField(max_length=60, validators=[reject_contact_details])
     body = models.TextField(max_length=2000, validators=[reject_contact_details])
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,7 +5,7 @@ Everything goes through deals.services (and the marketplace and inbox services),
 demo obeys the same rules. Each step looks for what it would create and skips it when
 present: loading twice changes nothing.
 
-An offer with `days_ago` (and `hour`, UTC) is played in the past (config.demo_clock): the
+An offer with `days_ago` (and `hour`, UTC) is played in the past (config.clock.seed_time): the
 buyer asks, the seller answers in the chat after `reply_after_minutes` (when the spec has a
 `reply`), the offer follows after `offer_after_minutes`, the buyer's or seller's answer
 after `answer_after_minutes`; a completed order is delivered `delivered_after_minutes`
@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from django.utils import timezone
 
-from config.demo_clock import story_start, written_at
+from config.clock import seed_time, story_start
 from deals import clock, services
 from deals.models import Offer, Review
 from inbox.services import get_or_start_conversation, send_message
@@ -59,7 +59,7 @@ class _Timeline:
 
     def at(self, step: str) -> AbstractContextManager[None]:
         """Write the block at the step's moment (now when the spec has no `days_ago`)."""
-        return written_at(self.start + timedelta(minutes=self.minutes[step]) if self.start else None)
+        return seed_time(self.start + timedelta(minutes=self.minutes[step]) if self.start else None)
 
 
 def _ensure_offer(spec: Spec, users: dict[str, User]) -> Offer:
@@ -91,7 +91,7 @@ def _walk(offer: Offer, state: str, seller: User, buyer: User, timeline: _Timeli
     """Take the offer to `state` through the same steps people take."""
     if state == "expired":
         # Expire this offer alone: the job at the moment of its expiry (if that is past).
-        with written_at(min(offer.expires_at, timezone.now())):
+        with seed_time(min(offer.expires_at, timezone.now())):
             services.expire_offers(now=offer.expires_at)
         return
     with timeline.at("answer"):

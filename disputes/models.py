@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from config import clock
 from inbox.models import AppendOnlyError, AppendOnlyQuerySet
 from marketplace.validators import reject_contact_details
 
@@ -73,7 +74,7 @@ class Dispute(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -118,7 +119,7 @@ class DisputeEntry(models.Model):
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -144,7 +145,7 @@ class DisputeNote(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

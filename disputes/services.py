@@ -16,8 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
+from config import clock
 from disputes.checkpoints import checkpoint_order_conversation
 from disputes.models import Dispute, DisputeEntry, DisputeNote, Outcome
 from disputes.order_steps import DISPUTE, resolve_action
@@ -149,7 +149,7 @@ def answer_dispute(*, dispute: Dispute, author: User, body: str, upload: Attachm
     if locked.answered_at is not None:
         raise ValidationError("You have already answered: add evidence instead.", code="answered")
     entry = _add_entry(locked, author, DisputeEntry.Kind.ANSWER, body, upload)
-    locked.answered_at = timezone.now()
+    locked.answered_at = clock.now()
     locked.save(update_fields=["answered_at"])
     dispute.refresh_from_db()
     return entry
@@ -252,7 +252,7 @@ def resolve_dispute(
     if not note:
         raise ValidationError({"note": "Write a note for both parties: it explains the decision."})
     terms = outcome_terms(resolution, refund_percent, extra_days, outcome_field="resolution")
-    now = timezone.now()
+    now = clock.now()
     locked.status, locked.resolution, locked.resolution_note = Dispute.Status.RESOLVED, resolution, note
     locked.refund_percent, locked.extra_days = terms
     locked.resolved_by, locked.resolved_at = reviewer, now

@@ -6,7 +6,7 @@ the file are masked and flagged exactly as they would be live. (Order threads ge
 system messages from the marketplace seed, through inbox.order_events.)
 
 A conversation with `days_ago` (and `hour`, UTC) is written in the past, each message
-`after_minutes` after the one before (config.demo_clock): the inbox shows real day
+`after_minutes` after the one before (config.clock.seed_time): the inbox shows real day
 separators and the sellers' response figures come out of real answer times. Without
 `days_ago` it is written now (order threads, whose order events are from now).
 """
@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from django.utils import timezone
 
-from config.demo_clock import story_start, written_at
+from config.clock import seed_time, story_start
 from inbox import services
 from inbox.models import Conversation
 from marketplace.models import Gig, Order, User
@@ -72,10 +72,13 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
     stored = 0
     for spec in data["conversations"]:
         times = message_times(spec, now=timezone.now())
-        with written_at(times[0]):
+        # Started in the block of its first message: a new conversation is never younger
+        # than that message (each block starts its clock afresh at its moment).
+        with seed_time(times[0]):
             conversation = _conversation(spec, users)
-        for entry, moment in zip(spec["messages"], times, strict=True):
-            with written_at(moment):
+            stored += _post(conversation, spec["messages"][0], users)
+        for entry, moment in zip(spec["messages"][1:], times[1:], strict=True):
+            with seed_time(moment):
                 stored += _post(conversation, entry, users)
         conversation.refresh_from_db()
         for username, seq in spec.get("read", {}).items():

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from config import clock
 from marketplace.validators import reject_contact_details, validate_timezone
 
 
@@ -64,7 +65,7 @@ class SellerProfile(models.Model):
     skills = models.CharField(
         max_length=300, blank=True, help_text="Comma-separated", validators=[reject_contact_details]
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     def __str__(self) -> str:
         return self.display_name
@@ -108,7 +109,7 @@ class Gig(models.Model):
         max_length=200, blank=True, help_text="Comma-separated, up to 5", validators=[reject_contact_details]
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -194,7 +195,7 @@ class Order(models.Model):
     status = models.CharField(
         max_length=24, choices=Status.choices, default=Status.PENDING_REQUIREMENTS
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -250,7 +251,7 @@ class OrderEvent(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.TextField(max_length=5000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -270,7 +271,7 @@ class Delivery(models.Model):
     file = models.FileField(upload_to=delivery_upload_to, blank=True, max_length=200)
     file_name = models.CharField(max_length=200, blank=True, validators=[reject_contact_details])
     content_type = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

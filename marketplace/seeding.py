@@ -3,17 +3,27 @@
 Everything goes through marketplace.services, exactly as users would create it, so the demo
 obeys the same rules (contact-detail check included). Each step first looks for what it
 would create and skips it when present: loading twice changes nothing.
+
+An order with `days_ago` (and `hour`, UTC) is played in the past (config.clock.seed_time),
+after the pre-sale chat seeds/20_inbox.json writes for the pair: placed then, requirements
+`requirements_after_minutes` later, delivered `delivered_after_minutes` after that, then
+accepted, sent back or cancelled `answer_after_minutes` later. The order, its timeline
+events and its conversation (started by the first event) carry those dates. Without
+`days_ago` the order is played now.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TextIO
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
+from config.clock import seed_time, story_start
 from marketplace import services
 from marketplace.models import Category, Gig, Order, User
 from marketplace.services import PackageData
@@ -81,25 +91,45 @@ def _ensure_gig(spec: Spec, users: dict[str, User], categories: dict[str, Catego
     return gig
 
 
+def order_step_times(spec: Spec, *, now: datetime) -> Iterator[datetime | None]:
+    """When each step of the order is taken, in order (placed, requirements, delivered,
+    answer): None for "now" (no `days_ago`). The last step always lies in the past."""
+    if "days_ago" not in spec:
+        while True:
+            yield None
+    gaps = [0, spec.get("requirements_after_minutes", 60), spec.get("delivered_after_minutes", 2 * 24 * 60),
+            spec.get("answer_after_minutes", 300)]
+    start = story_start(days_ago=spec["days_ago"], hour=spec.get("hour", 10), lasting=timedelta(minutes=sum(gaps)), now=now)
+    minutes = 0
+    for gap in gaps:
+        minutes += gap
+        yield start + timedelta(minutes=minutes)
+
+
 def _ensure_order(spec: Spec, users: dict[str, User], gigs: dict[str, Gig]) -> bool:
     """Place the order and walk it to spec["status"] through the same steps users take."""
     buyer, gig = users[spec["buyer"]], gigs[spec["gig"]]
     if Order.objects.filter(buyer=buyer, gig=gig, tier=spec["tier"]).exists():
         return False
-    order = services.place_order(buyer=buyer, package=gig.packages.get(tier=spec["tier"]))
+    steps = order_step_times(spec, now=timezone.now())
+    with seed_time(next(steps)):
+        order = services.place_order(buyer=buyer, package=gig.packages.get(tier=spec["tier"]))
     target, seller = spec["status"], gig.seller
-    if target == Order.Status.CANCELLED:
-        canceller = buyer if spec.get("cancelled_by", "buyer") == "buyer" else seller
-        services.cancel_order(order=order, actor=canceller, reason=spec["cancel_reason"])
-        return True
     if target == Order.Status.PENDING_REQUIREMENTS:
         return True
-    services.submit_requirements(order=order, actor=buyer, requirements=spec["requirements"])
+    with seed_time(next(steps)):
+        if target == Order.Status.CANCELLED:
+            canceller = buyer if spec.get("cancelled_by", "buyer") == "buyer" else seller
+            services.cancel_order(order=order, actor=canceller, reason=spec["cancel_reason"])
+            return True
+        services.submit_requirements(order=order, actor=buyer, requirements=spec["requirements"])
     if target == Order.Status.IN_PROGRESS:
         return True
-    services.deliver_order(order=order, actor=seller, note=spec["delivery_note"])
-    if target == Order.Status.REVISION_REQUESTED:
-        services.request_revision(order=order, actor=buyer, note=spec["revision_note"])
-    elif target == Order.Status.COMPLETED:
-        services.accept_delivery(order=order, actor=buyer)
+    with seed_time(next(steps)):
+        services.deliver_order(order=order, actor=seller, note=spec["delivery_note"])
+    with seed_time(next(steps)):
+        if target == Order.Status.REVISION_REQUESTED:
+            services.request_revision(order=order, actor=buyer, note=spec["revision_note"])
+        elif target == Order.Status.COMPLETED:
+            services.accept_delivery(order=order, actor=buyer)
     return True

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 
+from config import clock
 from marketplace import files as file_types
 from marketplace.models import Delivery, Gig, Order, OrderEvent, Package, SellerProfile, User, split_list
 from marketplace.order_flow import Action, OrderTransitionError, check_transition
@@ -234,7 +235,7 @@ def submit_requirements(*, order: Order, actor: User, requirements: str) -> Orde
     locked = _locked(order)
     if not requirements.strip():
         raise ValidationError({"requirements": "Tell the seller what you need."})
-    now = timezone.now()
+    now = clock.now()
     _apply(
         locked, Action.SUBMIT_REQUIREMENTS, actor, "", requirements=requirements.strip(),
         started_at=now, due_at=now + timedelta(days=locked.delivery_days),
@@ -279,7 +280,7 @@ def deliver_order(*, order: Order, actor: User, note: str, file: UploadedFile | 
         delivery.file.save(delivery.file_name, file, save=False)
     try:
         delivery.save()
-        _apply(locked, Action.DELIVER, actor, "", delivered_at=timezone.now())
+        _apply(locked, Action.DELIVER, actor, "", delivered_at=clock.now())
     except Exception:
         if delivery.file:  # a refused step must not leave the file behind
             delivery.file.delete(save=False)
@@ -291,7 +292,7 @@ def deliver_order(*, order: Order, actor: User, note: str, file: UploadedFile | 
 @transaction.atomic
 def accept_delivery(*, order: Order, actor: User) -> Order:
     locked = _locked(order)
-    _apply(locked, Action.ACCEPT, actor, "", closed_at=timezone.now())
+    _apply(locked, Action.ACCEPT, actor, "", closed_at=clock.now())
     return _refreshed(order)
 
 
@@ -316,7 +317,7 @@ def cancel_order(*, order: Order, actor: User, reason: str) -> Order:
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for cancelling."})
     reject_contact_details(reason)
-    _apply(locked, Action.CANCEL, actor, reason.strip(), closed_at=timezone.now())
+    _apply(locked, Action.CANCEL, actor, reason.strip(), closed_at=clock.now())
     return _refreshed(order)
 
 

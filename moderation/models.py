@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from config import clock
 from inbox.models import AppendOnlyError, AppendOnlyQuerySet
 
 
@@ -36,7 +37,7 @@ class Flag(models.Model):
     kinds = models.JSONField(default=list, blank=True, help_text="Kinds of contact detail found, e.g. phone.")
     rules = models.JSONField(default=list, blank=True, help_text="Detector rules that matched.")
     snapshot = models.JSONField(default=dict, blank=True, help_text="The message and its neighbours when flagged.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -73,7 +74,7 @@ class FlagReport(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=12, choices=Reason.choices)
     note = models.TextField(max_length=1000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -240,7 +241,7 @@ class StaffAccess(models.Model):
     message = models.ForeignKey("inbox.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     reference = models.CharField(max_length=100, blank=True, help_text='What was read, e.g. "dispute:12".')
     reason = models.TextField(max_length=1000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

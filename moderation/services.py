@@ -22,8 +22,8 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from config import clock
 from inbox import services as inbox_services
 from inbox.chain import format_timestamp
 from inbox.models import Conversation, Message
@@ -195,7 +195,7 @@ CLOSE_RECONNECT = 1012
 
 
 def _now() -> datetime:
-    return timezone.now()
+    return clock.now()
 
 
 def is_active_staff(user) -> bool:
