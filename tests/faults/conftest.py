@@ -23,6 +23,7 @@ from harness.servers import database_url_for
 from inbox import services
 from inbox.tests.ws import session_cookie
 from marketplace.tests.factories import SellerFactory, UserFactory
+from tests.support import require
 from tests.faults.harness import Cluster, FaultClient, Figures, History, check, fault_seed, record_results, trial_recovery
 
 
@@ -31,14 +32,6 @@ def pytest_collection_modifyitems(config, items):
         if "tests/faults" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.faults)
             item.add_marker(pytest.mark.timeout(600))  # many trials; each one is bounded anyway
-
-
-def require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason + " (required in CI)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture

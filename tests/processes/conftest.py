@@ -29,20 +29,13 @@ import pytest
 
 from deploy.serve import NGINX, RUN_DIR_ENV
 from harness.servers import REPO_ROOT, database_url_for, free_port, wait_for_port
+from tests.support import require
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/processes" in str(item.fspath) and "test_serve_config" not in str(item.fspath):
             item.add_marker(pytest.mark.processes)
-
-
-def require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason + " (required in CI)", pytrace=False)
-    pytest.skip(reason)
 
 
 def require_production_services() -> None:
