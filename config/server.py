@@ -233,6 +233,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def warm_up() -> None:
+    """Before the first connection: the contact detector's lazy loads, then the objects that
+    live as long as the process are moved out of the garbage collector's sight (gc.freeze),
+    so that its full collections do not walk Django's and the detector's tables."""
+    import gc
+
+    from inbox.detection import warm_up as warm_up_detector
+
+    warm_up_detector()
+    gc.collect()
+    gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     # `kill -USR1 <pid>` prints every thread's stack to stderr: for a process that hangs.
@@ -254,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     from asgiref.compatibility import guarantee_single_callable
 
     application = guarantee_single_callable(import_by_path(args.application))
+    warm_up()
     server = GracefulServer(
         application=application,
         # Twisted listens with a backlog of 50: 100 sockets connecting at once on a busy

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Detection", "detect_contact", "name_has_contact", "notice_for"]
+__all__ = ["Detection", "detect_contact", "name_has_contact", "notice_for", "warm_up"]
 
 _KIND_WORDS = {"phone": "a phone number", "email": "an email address", "handle": "a social handle", "link": "a link"}
 
@@ -27,6 +27,25 @@ def detect_contact(body: str, history: Sequence[str] = ()) -> Detection:
 
     result = scan(body, history=list(history))
     return Detection(delivered_body=result.masked, findings=[finding.to_dict() for finding in result.findings])
+
+
+_WARM_UP_SAMPLES = (
+    "call me on +44 7911 123456 or 0803 555 1234",
+    "my email is sam dot designs at gmail dot com, telegram @samdesigns",
+    "wa.me/2348035551234 and instagram.com/sam",
+    "I'll send the logo files tomorrow, thanks!",
+)
+
+
+def warm_up() -> None:
+    """Load what the detector loads lazily (its tables, phonenumbers' per-region metadata and
+    regular expressions) before the server takes traffic: done on the first messages, it cost
+    them 60-90 ms each (the first phase of bench/realtime.py at 250/s, docs/benchmarks.md)."""
+    import phonenumbers
+
+    phonenumbers.PhoneMetadata.load_all()
+    for sample in _WARM_UP_SAMPLES:
+        detect_contact(sample)
 
 
 def name_has_contact(name: str) -> bool:
