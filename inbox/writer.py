@@ -2,8 +2,8 @@
 
 Channels runs every ORM call of a process on one thread, so storing messages one by one
 caps a process at a few hundred a second. The writer takes the `message.send` frames of
-every socket of the process, gathers them for up to MAX_WAIT seconds (or MAX_BATCH of
-them), stores them with one `send_messages` call, answers each sender, and then pushes
+every socket of the process, takes those queued when it is free (up to MAX_BATCH),
+stores them with one `send_messages` call, answers each sender, and then pushes
 `message.new` for the batch, in order, after the commit.
 
 On shutdown (config/lifecycle.py) the writer's DRAIN hook waits until every send it
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import weakref
 
 from asgiref.sync import sync_to_async
@@ -38,7 +37,10 @@ logger = logging.getLogger(__name__)
 __all__ = ["MessageWriter", "get_writer"]
 
 MAX_BATCH = 100
-MAX_WAIT = float(os.environ.get('GIGBOX_WRITER_MAX_WAIT', '0'))  # seconds
+# No timed wait for a batch to fill: the sends that arrive while one batch is written form the
+# next (group commit). A 2 ms wait added 2 ms to every message at low rates and bought
+# nothing at 1,000/s, where batches fill while the previous one is written (docs/benchmarks.md).
+MAX_WAIT = 0.0  # seconds
 # Sends waiting for a batch beyond which new ones are refused at once with a retryable
 # `unavailable` (retry_after 1 s): about two seconds of work for one process
 # (docs/benchmarks.md). Never a silent drop: every send gets its ack or an error.
