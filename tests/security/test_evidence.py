@@ -4,7 +4,8 @@ Mutations of the rows as `verify_conversation` reads them: every single-characte
 every hashed field at many random positions (seeded), every deleted row, every swap of
 neighbours, every truncated tail. Then the limit of a chain without an outside anchor: someone
 with database access who rewrites a message and recomputes every later hash and the head
-passes `verify_conversation`; only a signed head issued before (a dispute export) shows it.
+passes the chain itself; only a signed head issued before shows it: a head checkpoint
+(disputes/tests/test_head_checkpoints.py) or a dispute export.
 """
 
 from __future__ import annotations
