@@ -203,9 +203,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self.send_frame(unavailable_error().frame(client_id=frame["client_id"]))
             return
         request = SendRequest(frame["conversation_id"], self.user, frame["body"], frame["client_id"])
-        self._answer_when_stored(get_writer().enqueue(request), frame["client_id"])
+        self._answer_when_stored(get_writer().enqueue(request), frame["client_id"], frame["conversation_id"])
 
-    def _answer_when_stored(self, outcome: asyncio.Future, client_id: str) -> None:
+    def _answer_when_stored(self, outcome: asyncio.Future, client_id: str, conversation_id: int) -> None:
         """Send the ack (or error) once the writer has the outcome, without waiting for it
         here: the socket reads its next frames and relays its pushes meanwhile (a blocking
         send held every `message.new` for this socket behind its own batch: docs/benchmarks.md,
@@ -218,6 +218,10 @@ class InboxConsumer(AsyncWebsocketConsumer):
                 result = await asyncio.shield(outcome)  # never cancel the writer's future
                 if previous is not None and not previous.done():
                     await asyncio.wait([previous])
+                if isinstance(result, SendError) and result.code == "forbidden":
+                    # The writer decided it (not-found or not-yours); the task runs in this
+                    # frame's context, so the record names this socket and frame.
+                    security.refused("conversation", conversation_id)
                 await self.send_frame(result.frame(client_id=client_id) if isinstance(result, SendError) else result.ack)
             except Exception:
                 logger.warning("answering a message.send failed (the client resends)", exc_info=True)

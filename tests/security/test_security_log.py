@@ -274,8 +274,6 @@ async def test_a_socket_action_on_a_conversation_not_ones_own_leaves_one_record(
 
 
 @ws
-@pytest.mark.xfail(strict=True, reason="message.send is refused in the writer (inbox.services._check_access), "
-                   "whose answer path another change owns: the record is not written there yet")
 async def test_a_send_into_a_conversation_not_ones_own_leaves_one_record(w, security_log):
     from inbox.tests.ws import receive, send
 
