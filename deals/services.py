@@ -22,6 +22,7 @@ from deals.models import Offer, ResponseStats, Review, SavedReply
 from deals.responsiveness import response_figures
 from deals.selectors import REVIEW_WINDOW, blocked_between, offer_object, openings_of
 from inbox.models import Conversation
+from inbox.ratelimit import RateLimiterUnavailable, admit_sends
 from inbox.selectors import is_blocked
 from inbox.services import SendError, _push_frames, check_sender_sanctions, is_account_suspended, post_system_message
 from marketplace.models import Gig, Order, User
@@ -165,11 +166,23 @@ def send_offer(
     )
     offer.full_clean(exclude=["milestones"])
     offer.milestones = _checked_milestones(milestones, price=offer.price, delivery_days=offer.delivery_days)
+    _spend_send_budget(seller)
     offer.save()
     offer.message = post_system_message(conversation=conversation, body=describe_offer(offer), actor=seller)
     offer.save(update_fields=["message"])
     _push_offer(offer)
     return offer
+
+
+def _spend_send_budget(seller: User) -> None:
+    """A custom offer is a message the seller chose to send (its card is a system message):
+    it counts against their send limit like one (decisions 13a)."""
+    try:
+        admission = admit_sends(seller.pk, 1)
+    except RateLimiterUnavailable:
+        raise DealError("The offer could not be sent just now; nothing was sent. Try again in a moment.") from None
+    if not admission.admitted:
+        raise DealError(f"You are sending messages too fast; try again in {admission.retry_after} s.")
 
 
 def _locked_offer(offer: Offer) -> Offer:

@@ -75,16 +75,17 @@ def test_moderation_notices_are_never_limited(world, small_limit):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="R10 finding: a seller's custom offers are system messages the seller "
-                   "triggers at will, and they are not counted against the send limit (deals.services.send_offer)")
 def test_a_sellers_custom_offers_count_against_the_send_limit(world, small_limit):
+    from deals.models import Offer
+
     with time_machine.travel(MID_WINDOW, tick=False):
         use_up_the_window(world.general, world.alice)
-        with pytest.raises(Exception):
+        with pytest.raises(deals_services.DealError, match="too fast"):
             deals_services.send_offer(
                 conversation=world.general, seller=world.alice, gig=world.gig, description="Another offer",
                 price=Decimal("40.00"), delivery_days=3, revisions=1,
             )
+    assert not Offer.objects.filter(description="Another offer").exists()
 
 
 def test_the_limit_applies_to_the_send_path_only():
