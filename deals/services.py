@@ -182,7 +182,7 @@ def _spend_send_budget(seller: User) -> None:
     except RateLimiterUnavailable:
         raise DealError("The offer could not be sent just now; nothing was sent. Try again in a moment.") from None
     if not admission.admitted:
-        raise DealError(f"You are sending messages too fast; try again in {admission.retry_after} s.")
+        raise DealError(admission.refusal())
 
 
 def _locked_offer(offer: Offer) -> Offer:

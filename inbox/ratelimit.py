@@ -32,6 +32,10 @@ class Admission:
     retry_after: int  # whole seconds until the window ends (for the refused ones)
     window: int
 
+    def refusal(self) -> str:
+        """What a refused sender is told (messages and custom offers alike)."""
+        return f"You are sending messages too fast; try again in {self.retry_after} s."
+
 
 def _now() -> float:
     return time.time()

@@ -8,10 +8,10 @@ The send path (DESIGN.md "One path for every message"), per batch of requests:
   3. limits: body length in code points, no NUL, and the per-user rate limit;
   4. detection: contact details masked, with the sender's recent messages as history;
   5. one transaction for the whole batch: seq and hash chain, insert, flags for masked
-     messages, conversation heads, read state. On PostgreSQL it starts from the heads the
-     access check read, without row locks, and the unique (conversation, seq) constraint
-     refuses it when another writer moved a head meanwhile: then it is written again with
-     the conversations locked in pk order (always so on other databases).
+     messages, conversation heads, read state. On PostgreSQL the chain starts from the heads
+     the access check read and the write's one statement locks the conversations and checks
+     those heads (HeadMoved when another writer moved one meanwhile: then the batch is built
+     again with the conversations locked first, as it always is on other databases).
 Steps 1-4 run outside the transaction. Broadcasting is the caller's, after commit: the
 WebSocket writer (inbox/writer.py) does it itself; `send_message` registers it on commit.
 """
@@ -350,7 +350,8 @@ def _write_unlocked(drafts: Sequence[_Draft], conversations: dict[int, Conversat
         # that a resent client_id's IntegrityError rolls back this write alone.
         with transaction.atomic() if extra_rows or connection.in_atomic_block else nullcontext():
             _pg_insert_messages(messages, conversations, _read_state_rows(messages, conversations))
-            return _write_related(drafts, messages, conversations)
+            _point_heads(conversations, messages)
+            return _write_related(drafts, messages)
     except (HeadMoved, IntegrityError):
         for pk, (seq, head_hash, at) in heads.items():  # the caller may write again from these
             conversations[pk].last_seq, conversations[pk].last_hash, conversations[pk].last_message_at = seq, head_hash, at
@@ -365,22 +366,26 @@ def _write_locked(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachme
         messages = _chain(drafts, conversations)
         if connection.vendor == "postgresql":
             _pg_insert_messages(messages, conversations, _read_state_rows(messages, conversations))
+            _point_heads(conversations, messages)
         else:
             Message.objects.bulk_create(messages)
-            _move_heads(conversations, messages)
+            _point_heads(conversations, messages)
+            _move_heads(list(conversations.values()))
             _update_read_state(messages, conversations)
-        return _write_related(drafts, messages, conversations)
+        return _write_related(drafts, messages)
 
 
-def _write_related(
-    drafts: Sequence[_Draft], messages: Sequence[Message], conversations: dict[int, Conversation]
-) -> list[tuple[Message, list[Attachment]]]:
+def _point_heads(conversations: dict[int, Conversation], messages: Sequence[Message]) -> None:
+    """Each conversation's `last_message` in memory: the last of its stored messages."""
+    for message in messages:
+        conversations[message.conversation_id].last_message = message
+
+
+def _write_related(drafts: Sequence[_Draft], messages: Sequence[Message]) -> list[tuple[Message, list[Attachment]]]:
     """The rows that go with the stored messages, in the same transaction: attachments, and a
     flag for each masked message."""
     from moderation.services import flag_detected_messages
 
-    for message in messages:  # the last one of each conversation is its new head
-        conversations[message.conversation_id].last_message = message
     attachments = [
         [
             Attachment(
@@ -479,7 +484,10 @@ def _pg_insert_messages(
     no deadlock between the two) and writes only if each head is still the one the chain
     was built on: else it writes nothing and raises HeadMoved.
     """
-    expected = [[pk, min(m.seq for m in messages if m.conversation_id == pk) - 1] for pk in {m.conversation_id for m in messages}]
+    first_seq: dict[int, int] = {}
+    for m in messages:  # in seq order within each conversation
+        first_seq.setdefault(m.conversation_id, m.seq)
+    expected = [[pk, seq - 1] for pk, seq in first_seq.items()]
     rows = [
         [m.conversation_id, m.seq, m.kind, m.sender_id, m.client_id, m.body, m.delivered_body, m.findings,
          chain.format_timestamp(m.created_at), m.prev_hash, m.hash]
@@ -543,12 +551,10 @@ SELECT id, conversation_id, seq FROM ins
 # the ORM; the inbox tests run on both.
 
 
-def _move_heads(conversations: dict[int, Conversation], messages: Sequence[Message]) -> None:
+def _move_heads(conversations: Sequence[Conversation]) -> None:
     """Store each conversation's new head (last seq, hash, time and message); ORM databases
     only: on PostgreSQL `_pg_insert_messages` does it in the insert's statement."""
-    for message in messages:  # the last one of each conversation is its new head
-        conversations[message.conversation_id].last_message = message
-    Conversation.objects.bulk_update(list(conversations.values()), ["last_seq", "last_hash", "last_message_at", "last_message"])
+    Conversation.objects.bulk_update(conversations, ["last_seq", "last_hash", "last_message_at", "last_message"])
 
 
 def _read_state_rows(messages: Sequence[Message], conversations: dict[int, Conversation]) -> list[tuple[int, int, int, bool]]:
@@ -826,11 +832,7 @@ def _apply_rate_limit(batch: _Batch) -> list[tuple[int, Admission]]:
         admission = by_user[sender_id]
         admissions.append((sender_id, admission))
         for i in indexes[admission.admitted :]:
-            batch.outcomes[i] = SendError(
-                "rate_limited",
-                f"You are sending messages too fast; try again in {admission.retry_after} s.",
-                retry_after=admission.retry_after,
-            )
+            batch.outcomes[i] = SendError("rate_limited", admission.refusal(), retry_after=admission.retry_after)
     return admissions
 
 
