@@ -113,6 +113,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
         "timeout": 5,
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
+    # Lets the send path's cursor (inbox/prepared.py) prepare its three statements, planned
+    # once per connection instead of once per batch. Django's own cursors bind parameters on
+    # the client and never prepare, whatever this says. Set DATABASE_PREPARED_STATEMENTS=0
+    # behind a proxy that cannot keep prepared statements (docs/deploy.md). Their plans are
+    # generic from the first run (PostgreSQL tries five custom plans first, and kept
+    # re-planning the two reads): only prepared statements follow plan_cache_mode.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["prepare_threshold"] = 5
+    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

@@ -46,6 +46,7 @@ from inbox.channel_layer import group_send_many
 from inbox.detection import detect_contact, name_has_contact
 from inbox.files import clean_file_name, detect_content_type
 from inbox.models import Attachment, Block, Conversation, Message, Participant, attachment_upload_to
+from inbox.prepared import prepared_cursor
 from inbox.ratelimit import Admission, RateLimiterUnavailable, admit_sends, refund_sends
 from inbox.selectors import MAX_LABELS, SUMMARY_RELATED, ack_frame, is_blocked, message_object, serialize_summary, unread_total
 from marketplace.models import Order
@@ -494,7 +495,7 @@ def _pg_insert_messages(
         for m in messages
     ]
     heads = [[c.pk, c.last_seq, c.last_hash, chain.format_timestamp(c.last_message_at)] for c in conversations.values()]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_PG_INSERT_MESSAGES, [json.dumps(expected), json.dumps(rows), json.dumps(heads), json.dumps(read_rows)])
         ids = {(conversation_id, seq): pk for pk, conversation_id, seq in cursor.fetchall()}
     if not ids:
@@ -660,7 +661,7 @@ FROM {Conversation._meta.db_table} AS c WHERE c.id = ANY(%s::bigint[])
 def _pg_conversations_and_blocks(conversation_ids: set[int]) -> tuple[dict[int, Conversation], set[int]]:
     # One hand-written statement instead of two ORM queries: building and compiling those was
     # most of a one-message batch's CPU (docs/benchmarks.md, lever 7).
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_PG_CONVERSATIONS_AND_BLOCKS, [list(conversation_ids)])
         rows = cursor.fetchall()
     conversations = {row[0]: Conversation.from_db(connection.alias, _CONVERSATION_FIELDS, row[:-1]) for row in rows}
@@ -718,7 +719,7 @@ def _stored_and_recent(batch: _Batch) -> tuple[dict[tuple[int, str], Message], R
     senders, client_ids = zip(*keys) if keys else ((), ())
     conversation_ids, sender_ids = zip(*pairs) if pairs else ((), ())
     since = clock.now() - HISTORY_WINDOW
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _PG_STORED_AND_RECENT,
             [list(senders), list(client_ids), list(conversation_ids), list(sender_ids), Message.Kind.USER, since, HISTORY_MESSAGES],

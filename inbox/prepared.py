@@ -1,0 +1,52 @@
+"""Prepared statements for the send path's hand-written PostgreSQL statements.
+
+Django's psycopg backend binds parameters on the client, so PostgreSQL parses and plans
+every statement it receives. The send path runs the same three statements for every batch;
+planning the write's CTE alone cost ~500 µs of a one-message batch's ~2.4 ms
+(docs/benchmarks.md, lever 12). `prepared_cursor()` runs them with server-side binding,
+prepared on first use and kept by psycopg per connection (the pool keeps the connection, so
+the plan is made once per connection, not once per batch).
+
+Everything else keeps Django's client-side binding, and this cursor is still a Django
+cursor: query logging (CaptureQueriesContext), execute wrappers and Django's exceptions
+(IntegrityError, OperationalError) work as for `connection.cursor()`.
+
+A transaction-pooling proxy (PgBouncer in transaction mode before 1.21) does not keep a
+prepared statement across transactions; docs/deploy.md says to connect directly, or to use
+session pooling.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+
+
+def _preparing_cursor_class() -> type:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        """A server-binding psycopg cursor that prepares every statement it runs."""
+
+        def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor
+
+
+_cursor_class: type | None = None
+
+
+def prepared_cursor():
+    """A Django cursor on the default PostgreSQL connection whose statements are prepared
+    (use as `with prepared_cursor() as cursor:`)."""
+    global _cursor_class
+    assert connection.vendor == "postgresql", "prepared statements are for the PostgreSQL paths"
+    if _cursor_class is None:  # imported lazily: psycopg is only needed with PostgreSQL
+        _cursor_class = _preparing_cursor_class()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        # Django's own wrapping step (thread check, logging or plain wrapper), as connection.cursor().
+        return connection._prepare_cursor(_cursor_class(connection.connection))
