@@ -32,6 +32,12 @@ def _preparing_cursor_class() -> type:
         def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None):
             return super().execute(query, params, prepare=True, binary=binary)
 
+        def _convert_query(self, query: Any, params: Any = None):
+            # psycopg keeps the statement it ran (what Django's query log reads) only when it
+            # did not run a prepared one: keep it here too, or the log shows None.
+            self._query = converted = super()._convert_query(query, params)
+            return converted
+
     return PreparingCursor
 
 

@@ -314,3 +314,27 @@ def test_concurrent_writers_into_one_conversation_keep_one_unbroken_chain(alice,
     assert seqs == list(range(1, 201))
     conversation.refresh_from_db()
     assert conversation.last_seq == 200 and verify_conversation(conversation) is None
+
+
+def test_the_send_paths_statements_are_prepared_once_per_connection(conversation, alice, bob):
+    """PostgreSQL plans the send path's three statements once per connection (inbox/prepared.py):
+    a second batch on the same connection prepares nothing new. They stay Django cursors: the
+    statements are logged like any other, and a clash is Django's IntegrityError (answered as
+    a resend by send_messages)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are the PostgreSQL path's")
+
+    def prepared() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements")
+            return {statement.strip()[:30]: runs for statement, runs in cursor.fetchall()}
+
+    send_messages([SendRequest(conversation.pk, bob, "first", new_client_id())])
+    before = prepared()
+    with CaptureQueriesContext(connection) as captured:
+        send_messages([SendRequest(conversation.pk, alice, "second", new_client_id())])
+    after = prepared()
+    assert len(before) == 3 and set(after) == set(before), after
+    assert all(after[statement] == before[statement] + 1 for statement in before), (before, after)
+    logged = [query["sql"] or "" for query in captured.captured_queries]
+    assert sum(sql.strip()[:30] in before for sql in logged) == 3, logged
