@@ -634,11 +634,9 @@ class _Batch:
                 self.outcomes[i] = error
 
 
-def _conversations_and_blocks(conversation_ids: set[int]) -> tuple[dict[int, Conversation], set[int]]:
+def _orm_conversations_and_blocks(conversation_ids: set[int]) -> tuple[dict[int, Conversation], set[int]]:
     """The batch's conversations (unlocked), and which of them have a block between their
-    two participants, either way."""
-    if connection.vendor == "postgresql":
-        return _pg_conversations_and_blocks(conversation_ids)
+    two participants, either way: ORM databases (PostgreSQL reads them in `_read_batch`)."""
     conversations = Conversation.objects.in_bulk(conversation_ids)
     user_ids = {uid for c in conversations.values() for uid in c.user_ids()}
     blocked_pairs = {
@@ -658,44 +656,6 @@ FROM {Conversation._meta.db_table} AS c WHERE c.id = ANY(%s::bigint[])
 """
 
 
-def _pg_conversations_and_blocks(conversation_ids: set[int]) -> tuple[dict[int, Conversation], set[int]]:
-    # One hand-written statement instead of two ORM queries: building and compiling those was
-    # most of a one-message batch's CPU (docs/benchmarks.md, lever 7).
-    with prepared_cursor() as cursor:
-        cursor.execute(_PG_CONVERSATIONS_AND_BLOCKS, [list(conversation_ids)])
-        rows = cursor.fetchall()
-    conversations = {row[0]: Conversation.from_db(connection.alias, _CONVERSATION_FIELDS, row[:-1]) for row in rows}
-    return conversations, {row[0] for row in rows if row[-1]}
-
-
-def _check_access(batch: _Batch) -> dict[int, Conversation]:
-    """Conversation, participation, active account, blocks and sanctions."""
-    requests = [batch.requests[i] for i in batch.pending()]
-    conversations, blocked = _conversations_and_blocks({r.conversation_id for r in requests})
-    sanctions: dict[tuple[int, int], SendError | None] = {}
-
-    def check(request: SendRequest) -> None:
-        conversation = conversations.get(request.conversation_id)
-        sender = request.sender
-        if conversation is None or sender.pk not in conversation.user_ids() or not sender.is_active:
-            raise _forbidden()
-        if conversation.pk in blocked:
-            raise SendError("blocked", "You cannot message this person.")
-        key = (sender.pk, conversation.pk)  # a restricted sender may still write about active orders
-        if key not in sanctions:
-            try:
-                check_sender_sanctions(sender, conversation=conversation)
-                sanctions[key] = None
-            except SendError as error:
-                sanctions[key] = error
-        if sanctions[key] is not None:
-            raise sanctions[key]
-        check_client_id(request.client_id)
-
-    batch.each_pending(check)
-    return conversations
-
-
 Recent = dict[tuple[int, int], list[str]]  # (conversation, sender) -> their last bodies, oldest first
 
 
@@ -707,29 +667,44 @@ def _history_pairs(batch: _Batch) -> set[tuple[int, int]]:
     return {(batch.requests[i].conversation_id, batch.requests[i].sender.pk) for i in batch.pending()}
 
 
-def _stored_and_recent(batch: _Batch) -> tuple[dict[tuple[int, str], Message], Recent]:
-    """What the batch's write needs to read first: the messages already stored under its
-    (sender, client_id) pairs (resends), and each sender's recent messages in the
-    conversation (the detector's history). One statement on PostgreSQL."""
+@dataclass
+class _BatchReads:
+    """What a batch's checks and write read first, for every request of the batch."""
+
+    conversations: dict[int, Conversation]  # unlocked: the chain starts from these heads
+    blocked: set[int]  # conversations with a block between their participants, either way
+    stored: dict[tuple[int, str], Message]  # already stored under a (sender, client_id): resends
+    recent: Recent  # each sender's last messages in the conversation: the detector's history
+
+
+def _read_batch(batch: _Batch) -> _BatchReads:
+    """The batch's reads, before any request is refused. On PostgreSQL two hand-written,
+    prepared statements sent together (a psycopg pipeline): one round trip instead of two,
+    and none of the ORM's query building, which was most of a one-message batch's CPU
+    (docs/benchmarks.md, levers 7 and 13)."""
+    conversation_ids = {request.conversation_id for request in batch.requests}
     keys, pairs = _resend_keys(batch), _history_pairs(batch)
     if connection.vendor != "postgresql":
-        return _stored_messages(keys), _recent_history(pairs)
-    # Hand-written: the ORM query for the resends (which nearly every batch has none of) cost
-    # more CPU than the rest of a one-message batch's reads (docs/benchmarks.md, lever 7).
+        conversations, blocked = _orm_conversations_and_blocks(conversation_ids)
+        return _BatchReads(conversations, blocked, _stored_messages(keys), _recent_history(pairs))
     senders, client_ids = zip(*keys) if keys else ((), ())
-    conversation_ids, sender_ids = zip(*pairs) if pairs else ((), ())
+    pair_conversations, pair_senders = zip(*pairs) if pairs else ((), ())
     since = clock.now() - HISTORY_WINDOW
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            _PG_STORED_AND_RECENT,
-            [list(senders), list(client_ids), list(conversation_ids), list(sender_ids), Message.Kind.USER, since, HISTORY_MESSAGES],
-        )
-        rows = cursor.fetchall()
-    stored_ids = [message_id for message_id, _, _, _, _ in rows if message_id is not None]
+    with prepared_cursor() as heads, prepared_cursor() as messages:
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            heads.execute(_PG_CONVERSATIONS_AND_BLOCKS, [list(conversation_ids)])
+            messages.execute(
+                _PG_STORED_AND_RECENT,
+                [list(senders), list(client_ids), list(pair_conversations), list(pair_senders), Message.Kind.USER, since, HISTORY_MESSAGES],
+            )
+        head_rows, message_rows = heads.fetchall(), messages.fetchall()
+    conversations = {row[0]: Conversation.from_db(connection.alias, _CONVERSATION_FIELDS, row[:-1]) for row in head_rows}
+    blocked = {row[0] for row in head_rows if row[-1]}
+    stored_ids = [message_id for message_id, _, _, _, _ in message_rows if message_id is not None]
     recent: Recent = defaultdict(list)
-    for _, conversation_id, sender_id, body, _ in sorted((row for row in rows if row[0] is None), key=lambda row: row[4]):
+    for _, conversation_id, sender_id, body, _ in sorted((row for row in message_rows if row[0] is None), key=lambda row: row[4]):
         recent[(conversation_id, sender_id)].append(body)
-    return (_stored_messages(keys, ids=stored_ids) if stored_ids else {}), recent
+    return _BatchReads(conversations, blocked, _stored_messages(keys, ids=stored_ids) if stored_ids else {}, recent)
 
 
 # The history reads at most HISTORY_MESSAGES rows per pair, backwards on the (sender,
@@ -751,6 +726,31 @@ CROSS JOIN LATERAL (
 """
 
 
+def _check_access(batch: _Batch, reads: _BatchReads) -> None:
+    """Conversation, participation, active account, blocks and sanctions."""
+    sanctions: dict[tuple[int, int], SendError | None] = {}
+
+    def check(request: SendRequest) -> None:
+        conversation = reads.conversations.get(request.conversation_id)
+        sender = request.sender
+        if conversation is None or sender.pk not in conversation.user_ids() or not sender.is_active:
+            raise _forbidden()
+        if conversation.pk in reads.blocked:
+            raise SendError("blocked", "You cannot message this person.")
+        key = (sender.pk, conversation.pk)  # a restricted sender may still write about active orders
+        if key not in sanctions:
+            try:
+                check_sender_sanctions(sender, conversation=conversation)
+                sanctions[key] = None
+            except SendError as error:
+                sanctions[key] = error
+        if sanctions[key] is not None:
+            raise sanctions[key]
+        check_client_id(request.client_id)
+
+    batch.each_pending(check)
+
+
 def _stored_messages(keys: set[tuple[int, str]], *, ids: Sequence[int] | None = None) -> dict[tuple[int, str], Message]:
     """The stored messages of these (sender, client_id) pairs (or of these `ids`, already
     found for them), with their conversations and attachments."""
@@ -769,7 +769,7 @@ def _stored_messages(keys: set[tuple[int, str]], *, ids: Sequence[int] | None = 
 
 def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
     """The sender's last user messages in each conversation (15 minutes, 5 at most): ORM
-    databases (PostgreSQL reads them in `_stored_and_recent`'s statement)."""
+    databases (PostgreSQL reads them in `_read_batch`'s second statement)."""
     history: Recent = defaultdict(list)
     if not pairs:
         return history
@@ -901,12 +901,13 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
     admissions: list[tuple[int, Admission]] = []
     try:
         _set_lock_timeout(session=True)
-        conversations = _check_access(batch)
-        stored, history = _stored_and_recent(batch)
-        _answer_resends(batch, stored)
+        reads = _read_batch(batch)
+        _check_access(batch, reads)
+        _answer_resends(batch, reads.stored)
         files = _check_content(batch)
         admissions = _apply_rate_limit(batch)
-        drafts = _draft_messages(batch, files, history)
+        drafts = _draft_messages(batch, files, reads.recent)
+        conversations = reads.conversations
         if drafts:
             try:
                 _store(batch, drafts, conversations)

@@ -126,7 +126,7 @@ class MessageWriter:
         previous = self._broadcasting
 
         async def push() -> None:
-            if previous is not None:
+            if previous is not None and not previous.done():  # asyncio.wait would still yield once
                 await asyncio.wait([previous])
             await broadcast_messages(sent)  # one pipeline for the batch (inbox.channel_layer)
 

@@ -240,18 +240,19 @@ def test_the_broadcast_runs_after_commit(conversation, bob, send, django_capture
 
 
 def _stale_batch_write(conversation, writer_between, body: str, client_id: str):
-    """send_messages with another writer storing into the conversation after the access check
-    read its head and before the batch is written (a second process, a system message)."""
-    real_check_access = services._check_access
+    """send_messages with another writer storing into the conversation after the batch read
+    its head (and the resends) and before the batch is written (a second process, a system
+    message)."""
+    real_read_batch = services._read_batch
 
-    def check_access_then_someone_writes(batch):
-        conversations = real_check_access(batch)
-        services._check_access = real_check_access  # the other writer's own send is not delayed
+    def read_then_someone_writes(batch):
+        reads = real_read_batch(batch)
+        services._read_batch = real_read_batch  # the other writer's own send is not delayed
         writer_between()
-        return conversations
+        return reads
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(services, "_check_access", check_access_then_someone_writes)
+        patch.setattr(services, "_read_batch", read_then_someone_writes)
         return send_messages([SendRequest(conversation.pk, conversation.user_b, body, client_id)])[0]
 
 
