@@ -140,6 +140,73 @@ def start_server(env: dict[str, str], *, name: str, application: str = "config.a
     return process, port
 
 
+# CPU quota --------------------------------------------------------------------------------------
+
+
+class CpuQuota:
+    """A cgroup that caps the processes put in it at `cores` CPUs (cgroup v2 `cpu.max`, or v1
+    `cpu.cfs_quota_us`). Scaling across server processes on a 2-core machine is otherwise
+    hidden by the cores they share with PostgreSQL, Redis and the clients: each server gets
+    the same fixed share, so one against two compares the design, not the spare cores.
+    `available()` is False where no cpu controller can be written (not root, a container)."""
+
+    PERIOD_US = 10_000  # a short period: a throttled process waits at most ~6 ms, not ~60
+
+    def __init__(self, name: str, cores: float) -> None:
+        self.name, self.cores = f"gigbox-bench-{name}-{os.getpid()}", cores
+        self.path: Path | None = None
+
+    @staticmethod
+    def _root() -> tuple[Path, int] | None:
+        v2 = Path("/sys/fs/cgroup")
+        if (v2 / "cgroup.controllers").exists() and "cpu" in (v2 / "cgroup.subtree_control").read_text().split():
+            return v2, 2
+        v1 = Path("/sys/fs/cgroup/cpu")
+        if (v1 / "cpu.cfs_quota_us").exists():
+            return v1, 1
+        return None
+
+    @classmethod
+    def available(cls) -> bool:
+        root = cls._root()
+        return root is not None and os.access(root[0], os.W_OK)
+
+    def add(self, pid: int) -> None:
+        """Put `pid` (all its threads, and every thread it starts later) under the quota."""
+        if self.path is None:
+            root, version = self._root() or (None, 0)
+            assert root is not None, "no cgroup cpu controller"
+            self.path = root / self.name
+            self.path.mkdir(exist_ok=True)
+            quota = int(self.cores * self.PERIOD_US)
+            if version == 2:
+                (self.path / "cpu.max").write_text(f"{quota} {self.PERIOD_US}")
+            else:
+                (self.path / "cpu.cfs_period_us").write_text(str(self.PERIOD_US))
+                (self.path / "cpu.cfs_quota_us").write_text(str(quota))
+        (self.path / "cgroup.procs").write_text(str(pid))
+
+    def throttled_seconds(self) -> float:
+        """How long the quota held its processes back so far (cpu.stat)."""
+        if self.path is None:
+            return 0.0
+        stat = dict(line.split() for line in (self.path / "cpu.stat").read_text().splitlines() if line.strip())
+        if "throttled_usec" in stat:
+            return int(stat["throttled_usec"]) / 1e6
+        return int(stat.get("throttled_time", 0)) / 1e9
+
+    def remove(self) -> None:
+        """Remove the cgroup once its processes are gone (stopped by PID before this)."""
+        if self.path is not None:
+            for _ in range(50):
+                try:
+                    self.path.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            self.path = None
+
+
 # /proc -----------------------------------------------------------------------------------------
 
 

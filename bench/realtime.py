@@ -16,8 +16,11 @@ What runs (all on 127.0.0.1, every process stopped by its PID at the end):
   protocol: `message.send` -> `message.ack` (after commit) and the peer's `message.new`.
 
 Phases per server: offered rates (open loop, messages spread over the sending sockets), a
-burst (all messages written at once), an overload phase, two server processes, and 5,000
-idle sockets on one process (RSS per socket). Clients resend with the same client_id after
+burst (all messages written at once), an overload phase, two server processes, one and two
+processes each capped at the same CPU quota (a cgroup: on 2 cores two uncapped servers share
+them with PostgreSQL, Redis and the clients, so only a fixed share per process shows how the
+design scales; skipped where no cgroup can be written), and 5,000 idle sockets on one
+process (RSS per socket). Clients resend with the same client_id after
 a retryable error (`rate_limited`, `unavailable`, `overloaded`): a message is lost only if
 it was acknowledged and never reached the peer, or never answered at all.
 
@@ -502,6 +505,58 @@ def run_idle(*, url: str, pid: int, users: list[tuple[int, str]]) -> dict:
             "kib_per_socket": (rss_after - rss_before) / max(1, ready["ready"])}
 
 
+# A rate is sustained under a CPU quota when all is delivered, nothing lost, and p99 stays
+# within this bound: a throttled process waits for its next period (up to ~6 ms each time,
+# common.CpuQuota), so the goal's 50 ms of an uncapped process would measure the throttle.
+CAPPED_P99_MS = 250.0
+
+
+def run_capped_scaling(env: dict[str, str], pairs: list[dict], args: argparse.Namespace) -> tuple[list[Row], dict]:
+    """One server process, then two, each capped at `--scaling-quota` cores (common.CpuQuota),
+    through rising offered rates (`--quota-rates` per process: twice those for two), the last
+    a little past one capped process's capacity. The scaling figure is the most either
+    delivered (msg/s); far past capacity efficiency falls (retries, refusals), which would
+    flatter or belittle either side, so the rates stop near it."""
+    rows: list[Row] = []
+    errors: dict[str, dict] = {}
+    for count in (1, 2):
+        quotas = [common.CpuQuota(f"web{n}", args.scaling_quota) for n in range(count)]
+        servers = [common.start_server(env, name=f"web{n + 1}") for n in range(count)]
+        try:
+            for quota, (server, _) in zip(quotas, servers):
+                quota.add(server.pid)
+            phases = [{"name": f"{count}x{args.scaling_quota} core {rate * count}/s", "rate": rate * count,
+                       "duration": args.duration, "slot": args.duration + args.drain}
+                      for rate in args.quota_rates]
+            got, errors[f"gigbox {count} capped"] = run_load(
+                mode="gigbox", urls=[f"ws://127.0.0.1:{port}" for _, port in servers], pids=[s.pid for s, _ in servers],
+                pairs=pairs, phases=phases, client_procs=args.client_procs)
+            rows += got
+        finally:
+            for server, _ in servers:
+                common.stop(server)
+            for quota in quotas:
+                quota.remove()
+    return rows, errors
+
+
+def sustained(rows: list[Row], rates: list[int]) -> int:
+    """The highest of the rising offered `rates` up to which every phase (`rows`, in the same
+    order) delivered all it was offered, lost nothing and kept p99 within CAPPED_P99_MS;
+    0 if the first did not."""
+    best = 0
+    for row, rate in zip(rows, rates, strict=True):
+        r = row.result
+        if r["delivered"] != r["offered"] or r["lost"] or r["unanswered"] or common.percentile(r["latencies"], 99) > CAPPED_P99_MS:
+            break
+        best = rate
+    return best
+
+
+def delivered_rate(row: Row) -> float:
+    return row.result["delivered"] / row.result["elapsed"] if row.result["elapsed"] > 0 else 0.0
+
+
 def load_phases(args: argparse.Namespace) -> list[dict]:
     phases = [{"name": f"{rate}/s", "rate": rate, "duration": args.duration, "slot": args.duration + args.drain}
               for rate in args.rates]
@@ -524,6 +579,10 @@ def main() -> int:
     parser.add_argument("--burst-slot", type=float, default=12.0)
     parser.add_argument("--overload", type=int, default=3000, help="offered rate of the overload phase (0: none)")
     parser.add_argument("--scaling-rate", type=int, default=2000, help="offered rate with two processes (0: none)")
+    parser.add_argument("--scaling-quota", type=float, default=0.4,
+                        help="cores per server process for the capped one-vs-two run (0: none; needs a writable cgroup)")
+    parser.add_argument("--quota-rates", default="400,475,550,625,700",
+                        help="offered rates per process of the capped one-vs-two run (two processes get twice these)")
     parser.add_argument("--idle", type=int, default=5000, help="idle sockets on one process (0: none)")
     parser.add_argument("--send-path-batches", type=int, default=21, help="batches for the in-process send_messages figure (0: none)")
     parser.add_argument("--client-procs", type=int, default=1, choices=[1, 2])
@@ -536,6 +595,7 @@ def main() -> int:
         args.pairs, args.duration, args.drain, args.idle = min(args.pairs, 100), 3.0, 2.0, min(args.idle, 1000)
         args.burst, args.burst_slot = min(args.burst, 2000), 8.0
     args.rates = [int(r) for r in args.rates.split(",") if r]
+    args.quota_rates = [int(r) for r in args.quota_rates.split(",") if r]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
 
@@ -586,6 +646,11 @@ def main() -> int:
                 rows += scale_rows
                 for server, _ in servers:
                     common.stop(server)
+            capped: list[Row] = []
+            if args.scaling_quota and common.CpuQuota.available():
+                capped, capped_errors = run_capped_scaling(env, pairs, args)
+                rows += capped
+                all_errors.update(capped_errors)
             stored, gaps = stored_messages()
         baseline = {row.label.split(" ", 1)[1]: row for row in rows if row.label.startswith("relay ")}
         print()
@@ -600,6 +665,16 @@ def main() -> int:
         if args.only in (None, "gigbox"):
             acked = sum(row.result["acks_distinct"] for row in rows if row.label.startswith("gigbox"))
             print(f"database: {stored} user messages stored, {acked} distinct acks; conversations whose last_seq != row count: {gaps}")
+            if capped:
+                steps = len(args.quota_rates)
+                one_rows, two_rows = capped[:steps], capped[steps:]
+                one, two = max(map(delivered_rate, one_rows)), max(map(delivered_rate, two_rows))
+                print(f"scaling, each process capped at {args.scaling_quota} core: the most delivered, one {one:,.0f} msg/s, "
+                      f"two {two:,.0f} msg/s = {two / one:.2f}x; the highest offered rate sustained (all delivered, "
+                      f"p99 <= {CAPPED_P99_MS:.0f} ms): one {sustained(one_rows, args.quota_rates):,}/s, "
+                      f"two {sustained(two_rows, [rate * 2 for rate in args.quota_rates]):,}/s")
+            elif args.scaling_quota:
+                print("scaling under a CPU quota: not measured (no writable cgroup cpu controller here)")
             if idle:
                 print(
                     f"idle sockets on one process: {idle['sockets']} connected, {idle['failed']} failed, "
