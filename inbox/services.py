@@ -707,14 +707,18 @@ def _read_batch(batch: _Batch) -> _BatchReads:
     return _BatchReads(conversations, blocked, _stored_messages(keys, ids=stored_ids) if stored_ids else {}, recent)
 
 
-# The history reads at most HISTORY_MESSAGES rows per pair, backwards on the (sender,
-# created_at) index: a busy conversation's other messages in the window are never fetched.
+# Both halves are LATERAL subqueries with a LIMIT, which the planner cannot turn into a join:
+# each key is one lookup on its index whatever the table's statistics. As a plain join the
+# prepared (generic) plan made on a young table hashed the keys and scanned every message,
+# and kept doing so as the table grew (docs/benchmarks.md, fourth round). The history reads
+# at most HISTORY_MESSAGES rows per pair, backwards on the (sender, created_at) index.
 _PG_STORED_AND_RECENT = f"""
-SELECT m.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer
-FROM {Message._meta.db_table} AS m
-JOIN unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)
-  ON m.sender_id = k.sender_id AND m.client_id = k.client_id
-WHERE m.client_id <> ''
+SELECT s.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer
+FROM unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)
+CROSS JOIN LATERAL (
+    SELECT m.id FROM {Message._meta.db_table} AS m
+    WHERE m.sender_id = k.sender_id AND m.client_id = k.client_id AND m.client_id <> '' LIMIT 1
+) AS s
 UNION ALL
 SELECT NULL, p.conversation_id, p.sender_id, r.body, r.seq
 FROM unnest(%s::bigint[], %s::bigint[]) AS p(conversation_id, sender_id)
