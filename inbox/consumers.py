@@ -83,18 +83,11 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         if lifecycle.is_shutting_down():
-            # Accepted only to say why: the client reconnects (through the proxy, elsewhere).
-            await self.accept()
-            await self.close(code=CLOSE_GOING_AWAY)
-            log_socket_event("close", scope=self.scope, code=CLOSE_GOING_AWAY, reason="shutting_down")
+            await self._close_shutting_down()
             return
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
-            # Accept first: a close before accept becomes an HTTP 403 and loses the code.
-            await self.accept()
-            closed_account = await self._db_session_of_closed_account()
-            await self.close(code=CLOSE_FORBIDDEN if closed_account else CLOSE_UNAUTHENTICATED)
-            security.refused_handshake(self.scope, "closed_account" if closed_account else "anonymous")
+            await self._refuse_without_account()
             return
         self.user = user
         # Times of the last frames (a list: an empty deque costs ~600 bytes per idle socket).
@@ -123,6 +116,20 @@ class InboxConsumer(AsyncWebsocketConsumer):
         )
         if await sync_to_async(presence.socket_opened, thread_sensitive=False)(user.pk):
             await self._announce_presence(online=True, last_seen=None)
+
+    async def _close_shutting_down(self) -> None:
+        # Accepted only to say why: the client reconnects (through the proxy, elsewhere).
+        await self.accept()
+        await self.close(code=CLOSE_GOING_AWAY)
+        log_socket_event("close", scope=self.scope, code=CLOSE_GOING_AWAY, reason="shutting_down")
+
+    async def _refuse_without_account(self) -> None:
+        """4401 for no login, 4403 for a closed (deactivated or suspended) account."""
+        # Accept first: a close before accept becomes an HTTP 403 and loses the code.
+        await self.accept()
+        closed_account = await self._db_session_of_closed_account()
+        await self.close(code=CLOSE_FORBIDDEN if closed_account else CLOSE_UNAUTHENTICATED)
+        security.refused_handshake(self.scope, "closed_account" if closed_account else "anonymous")
 
     async def disconnect(self, code: int) -> None:
         log_socket_event("disconnect", scope=self.scope, code=code)

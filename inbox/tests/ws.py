@@ -23,13 +23,18 @@ def session_cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
-async def connect(user=None, *, origin: bytes | None = ORIGIN, cookie: str | None = None) -> tuple[WebsocketCommunicator, bool]:
+async def connect(
+    user=None, *, origin: bytes | None = ORIGIN, cookie: str | None = None, client: tuple[str, int] | None = None
+) -> tuple[WebsocketCommunicator, bool]:
+    """`client`: the peer address the application sees (the test communicator sets none)."""
     headers = [(b"origin", origin)] if origin is not None else []
     if user is not None and cookie is None:
         cookie = await sync_to_async(session_cookie)(user)
     if cookie:
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, "/ws/inbox/", headers=headers)
+    if client is not None:
+        communicator.scope["client"] = list(client)  # the scope object the application gets
     connected, _ = await communicator.connect(timeout=5)
     return communicator, connected
 
@@ -41,9 +46,9 @@ async def receive(communicator: WebsocketCommunicator, timeout: float = 3) -> di
     return frame
 
 
-async def open_socket(user) -> WebsocketCommunicator:
+async def open_socket(user, *, client: tuple[str, int] | None = None) -> WebsocketCommunicator:
     """A connected socket of `user`, past its `hello`."""
-    communicator, connected = await connect(user)
+    communicator, connected = await connect(user, client=client)
     assert connected
     hello = await receive(communicator)
     assert hello["type"] == "hello" and hello["user_id"] == user.pk

@@ -222,31 +222,19 @@ SOCKET_ACTIONS = {
 CLIENT_IP = "198.51.100.4"
 
 
-async def connect(user=None, *, origin: bytes | None = b"http://127.0.0.1", cookie: str | None = None):
-    """inbox.tests.ws.connect, from a known client address (the test communicator sets none)."""
-    from asgiref.sync import sync_to_async
-    from channels.testing import WebsocketCommunicator
+CLIENT = (CLIENT_IP, 50123)
 
-    from config.asgi import application
-    from inbox.tests.ws import session_cookie
 
-    headers = [(b"origin", origin)] if origin is not None else []
-    if user is not None and cookie is None:
-        cookie = await sync_to_async(session_cookie)(user)
-    if cookie:
-        headers.append((b"cookie", f"sessionid={cookie}".encode()))
-    communicator = WebsocketCommunicator(application, "/ws/inbox/", headers=headers)
-    communicator.scope["client"] = [CLIENT_IP, 50123]  # the scope object the application got
-    connected, _ = await communicator.connect(timeout=5)
-    return communicator, connected
+async def connect(user=None, **kwargs):
+    from inbox.tests.ws import connect
+
+    return await connect(user, client=CLIENT, **kwargs)
 
 
 async def open_socket(user):
-    from inbox.tests.ws import receive
+    from inbox.tests.ws import open_socket
 
-    communicator, connected = await connect(user)
-    assert connected and (await receive(communicator))["type"] == "hello"
-    return communicator
+    return await open_socket(user, client=CLIENT)
 
 
 @pytest.fixture
