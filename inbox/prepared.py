@@ -18,12 +18,15 @@ session pooling.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.db import connection
 
 
+@cache
 def _preparing_cursor_class() -> type:
+    # Imported when first used: psycopg is only needed with PostgreSQL.
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     class PreparingCursor(ServerBindingCursor):
@@ -41,18 +44,12 @@ def _preparing_cursor_class() -> type:
     return PreparingCursor
 
 
-_cursor_class: type | None = None
-
-
 def prepared_cursor():
     """A Django cursor on the default PostgreSQL connection whose statements are prepared
     (use as `with prepared_cursor() as cursor:`)."""
-    global _cursor_class
     assert connection.vendor == "postgresql", "prepared statements are for the PostgreSQL paths"
-    if _cursor_class is None:  # imported lazily: psycopg is only needed with PostgreSQL
-        _cursor_class = _preparing_cursor_class()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
         # Django's own wrapping step (thread check, logging or plain wrapper), as connection.cursor().
-        return connection._prepare_cursor(_cursor_class(connection.connection))
+        return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))

@@ -708,9 +708,10 @@ def _read_batch(batch: _Batch) -> _BatchReads:
 
 
 # Both halves are LATERAL subqueries with a LIMIT, which the planner cannot turn into a join:
-# each key is one lookup on its index whatever the table's statistics. As a plain join the
-# prepared (generic) plan made on a young table hashed the keys and scanned every message,
-# and kept doing so as the table grew (docs/benchmarks.md, fourth round). The history reads
+# each key is one lookup on its index (unless the statistics say the table is empty, until
+# autovacuum analyses it again). As a plain join the prepared (generic) plan made on a young
+# table hashed the keys and scanned every message, and kept doing so as the table grew
+# (docs/benchmarks.md, fourth round). The history reads
 # at most HISTORY_MESSAGES rows per pair, backwards on the (sender, created_at) index.
 _PG_STORED_AND_RECENT = f"""
 SELECT s.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer
