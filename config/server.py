@@ -236,7 +236,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 # Objects allocated between two collections of the youngest generation (CPython: 700). Each
 # socket keeps hundreds of objects alive, so at 700 the collector ran every few messages and
 # its older generations walked every socket's objects: 18-25 ms pauses and a few percent of
-# the CPU. At 10,000: at 250 msg/s p99 6.6-7.7 ms against 7.7-9.7, CPU per message -3%
+# the CPU. At 10,000: at 250 msg/s p99 6.5-7.8 ms against 6.7-9.7, CPU per message -3%
 # (docs/benchmarks.md, lever 15). Cycles are still collected, a little later.
 GC_YOUNG_THRESHOLD = 10_000
 
