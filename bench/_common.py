@@ -186,15 +186,6 @@ class CpuQuota:
                 (self.path / "cpu.cfs_quota_us").write_text(str(quota))
         (self.path / "cgroup.procs").write_text(str(pid))
 
-    def throttled_seconds(self) -> float:
-        """How long the quota held its processes back so far (cpu.stat)."""
-        if self.path is None:
-            return 0.0
-        stat = dict(line.split() for line in (self.path / "cpu.stat").read_text().splitlines() if line.strip())
-        if "throttled_usec" in stat:
-            return int(stat["throttled_usec"]) / 1e6
-        return int(stat.get("throttled_time", 0)) / 1e9
-
     def remove(self) -> None:
         """Remove the cgroup once its processes are gone (stopped by PID before this)."""
         if self.path is not None:
