@@ -21,8 +21,9 @@ from typing import Any, TextIO
 
 from django.utils import timezone
 
+from config import clock
 from config.clock import seed_time, story_start
-from deals import clock, services
+from deals import services
 from deals.models import Offer, Review
 from inbox.services import get_or_start_conversation, send_message
 from marketplace import services as orders

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from deals import clock
+from config import clock
 from deals.models import Offer, ResponseStats, Review, SavedReply
 from deals.responsiveness import response_figures
 from deals.selectors import REVIEW_WINDOW, blocked_between, offer_object, openings_of

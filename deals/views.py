@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from deals import clock, selectors, services
+from config import clock
+from deals import selectors, services
 from deals.forms import OfferForm, ReviewForm, SavedReplyForm
 from deals.models import Offer
 from inbox.selectors import ConversationNotFound, conversation_for_user

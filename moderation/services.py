@@ -194,10 +194,6 @@ CLOSE_SUSPENDED = 4403
 CLOSE_RECONNECT = 1012
 
 
-def _now() -> datetime:
-    return clock.now()
-
-
 def is_active_staff(user) -> bool:
     """Active, staff and not suspended: a staff session may outlive a suspension (a session
     engine whose sessions _end_sessions cannot delete), so every staff check asks this."""
@@ -244,7 +240,7 @@ def assign_flag(*, flag: Flag, moderator) -> Flag:
 
 
 def _close_flag(flag: Flag, *, moderator, status: str, note: str) -> Flag:
-    flag.status, flag.decided_by, flag.decided_at, flag.decision_note = status, moderator, _now(), note.strip()
+    flag.status, flag.decided_by, flag.decided_at, flag.decision_note = status, moderator, clock.now(), note.strip()
     if flag.assigned_to_id is None:
         flag.assigned_to = moderator
     return _saved(flag)
@@ -289,7 +285,7 @@ def give_strike(
     """Record a strike, then apply the escalation step for the user's active strikes."""
     _require(moderator, "moderation.add_strike")
     _refuse_system_account(user)
-    now = _now()
+    now = clock.now()
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one escalation at a time per user
     strike = _saved(
         Strike(
@@ -363,7 +359,7 @@ def impose_sanction(*, user, kind: str, moderator, reason: str, ends_at: datetim
     until lifted). A suspension logs the user out everywhere and closes their sockets."""
     _require(moderator, "moderation.add_sanction")
     _refuse_system_account(user)
-    now = _now()
+    now = clock.now()
     if ends_at is not None and ends_at <= now:
         raise ValidationError({"ends_at": "The end must be in the future."})
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -387,7 +383,7 @@ def lift_sanction(*, sanction: Sanction, moderator, reason: str) -> Sanction:
     _require(moderator, "moderation.change_sanction")
     reason = _required_text(reason, "reason")
     sanction = Sanction.objects.select_for_update().select_related("user").get(pk=sanction.pk)
-    now = _now()
+    now = clock.now()
     if not sanction.is_active(now):
         raise ValidationError("This sanction is not active any more.")
     _lift(sanction, moderator=moderator, reason=reason, now=now)
@@ -399,7 +395,7 @@ def _sync_user_sanctions(user) -> None:
     """Mirror the active sanctions into the user's denormalised fields; on a change, end the
     user's sessions and sockets (suspended) or make their sockets reconnect (so that they
     load the new state). Runs inside the caller's transaction."""
-    now = _now()
+    now = clock.now()
     ends: dict[str, datetime | None] = {Sanction.Kind.RESTRICT: None, Sanction.Kind.SUSPEND: None}
     for kind, ends_at in Sanction.objects.filter(active_sanctions_q(now), user=user).values_list("kind", "ends_at"):
         until = ends_at or notices.FOREVER
@@ -435,7 +431,7 @@ def _end_sessions(user_id: int) -> None:
     from django.contrib.sessions.models import Session
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=_now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
         if str(session.get_decoded().get(SESSION_KEY)) == str(user_id):
             store(session_key=session.session_key).delete()
 
@@ -444,7 +440,7 @@ def expire_sanctions(*, now: datetime | None = None) -> int:
     """Close sanctions whose end has passed: mark them, tell the user, and refresh the
     user's fields. Sanctions end by themselves (the checks compare times); this cleans up
     the state and sends the notice. Returns how many ended."""
-    now = now or _now()
+    now = now or clock.now()
     ended = 0
     pending = Sanction.objects.filter(lifted_at__isnull=True, expired_at__isnull=True, ends_at__lte=now)
     for pk in pending.values_list("pk", flat=True):
@@ -471,7 +467,7 @@ def expire_sanctions(*, now: datetime | None = None) -> int:
 def file_appeal(*, strike: Strike, user, text: str) -> Appeal:
     """The user's one appeal of their strike, within Appeal.WINDOW of the strike."""
     strike = Strike.objects.select_for_update().get(pk=strike.pk)
-    now = _now()
+    now = clock.now()
     if strike.user_id != user.pk:
         raise PermissionDenied("Not your strike.")
     if strike.overturned_at is not None:
@@ -494,7 +490,7 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
         raise ValidationError("This appeal was already decided.")
     if appeal.strike.moderator_id == moderator.pk:
         raise ValidationError("You gave this strike: another moderator decides its appeal.")
-    now = _now()
+    now = clock.now()
     appeal.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
     appeal.decided_by, appeal.decided_at, appeal.decision_reason = moderator, now, reason
     _saved(appeal)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from deals import clock, selectors
+from config import clock
+from deals import selectors
 from deals.forms import OfferForm
 from deals.models import ResponseStats
 from deals.responsiveness import describe_duration
