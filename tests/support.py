@@ -1,4 +1,4 @@
-"""Helpers shared by the test packages that need outside services (tests/faults, tests/processes)."""
+"""Helpers shared by the tests that need outside services (faults, processes, browser, two servers)."""
 
 from __future__ import annotations
 

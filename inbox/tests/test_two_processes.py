@@ -19,6 +19,7 @@ from harness.servers import DaphneServer, database_url_for
 from inbox.models import Message
 from inbox.protocol import validate_server_frame
 from inbox.tests.ws import session_cookie
+from tests.support import require
 
 pytestmark = [pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
@@ -29,12 +30,7 @@ def _require_shared_infrastructure() -> None:
         missing.append("REDIS_URL is not set")
     if connection.vendor != "postgresql":
         missing.append("DATABASE_URL is not a PostgreSQL URL")
-    if not missing:
-        return
-    reason = "two server processes need shared Redis and PostgreSQL: " + "; ".join(missing)
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason + " (required in CI)", pytrace=False)
-    pytest.skip(reason)
+    require(not missing, "two server processes need shared Redis and PostgreSQL: " + "; ".join(missing))
 
 
 @pytest.fixture

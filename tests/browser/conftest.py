@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 
 from harness.servers import DaphneServer, database_url_for
+from tests.support import require
 
 CHROMIUM = os.environ.get("GIGBOX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -48,12 +49,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _require_chromium() -> None:
-    if os.path.exists(CHROMIUM) and shutil.which(CHROMIUM):
-        return
-    message = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message + " (browser tests are required in CI)", pytrace=False)
-    pytest.skip(message)
+    require(bool(os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)), f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
 
 
 @pytest.fixture(scope="session")
