@@ -557,6 +557,19 @@ def delivered_rate(row: Row) -> float:
     return row.result["delivered"] / row.result["elapsed"] if row.result["elapsed"] > 0 else 0.0
 
 
+def capped_scaling_summary(capped: list[Row], args: argparse.Namespace) -> str:
+    """One line: the most one and two capped processes delivered, and the highest rate each sustained."""
+    if not capped:
+        return "scaling under a CPU quota: not measured (no writable cgroup cpu controller here)"
+    steps = len(args.quota_rates)
+    one_rows, two_rows = capped[:steps], capped[steps:]
+    one, two = max(map(delivered_rate, one_rows)), max(map(delivered_rate, two_rows))
+    return (f"scaling, each process capped at {args.scaling_quota} core: the most delivered, one {one:,.0f} msg/s, "
+            f"two {two:,.0f} msg/s = {two / one:.2f}x; the highest offered rate sustained (all delivered, "
+            f"p99 <= {CAPPED_P99_MS:.0f} ms): one {sustained(one_rows, args.quota_rates):,}/s, "
+            f"two {sustained(two_rows, [rate * 2 for rate in args.quota_rates]):,}/s")
+
+
 def load_phases(args: argparse.Namespace) -> list[dict]:
     phases = [{"name": f"{rate}/s", "rate": rate, "duration": args.duration, "slot": args.duration + args.drain}
               for rate in args.rates]
@@ -665,16 +678,8 @@ def main() -> int:
         if args.only in (None, "gigbox"):
             acked = sum(row.result["acks_distinct"] for row in rows if row.label.startswith("gigbox"))
             print(f"database: {stored} user messages stored, {acked} distinct acks; conversations whose last_seq != row count: {gaps}")
-            if capped:
-                steps = len(args.quota_rates)
-                one_rows, two_rows = capped[:steps], capped[steps:]
-                one, two = max(map(delivered_rate, one_rows)), max(map(delivered_rate, two_rows))
-                print(f"scaling, each process capped at {args.scaling_quota} core: the most delivered, one {one:,.0f} msg/s, "
-                      f"two {two:,.0f} msg/s = {two / one:.2f}x; the highest offered rate sustained (all delivered, "
-                      f"p99 <= {CAPPED_P99_MS:.0f} ms): one {sustained(one_rows, args.quota_rates):,}/s, "
-                      f"two {sustained(two_rows, [rate * 2 for rate in args.quota_rates]):,}/s")
-            elif args.scaling_quota:
-                print("scaling under a CPU quota: not measured (no writable cgroup cpu controller here)")
+            if args.scaling_quota:
+                print(capped_scaling_summary(capped, args))
             if idle:
                 print(
                     f"idle sockets on one process: {idle['sockets']} connected, {idle['failed']} failed, "

@@ -9,9 +9,10 @@ The send path (DESIGN.md "One path for every message"), per batch of requests:
   4. detection: contact details masked, with the sender's recent messages as history;
   5. one transaction for the whole batch: seq and hash chain, insert, flags for masked
      messages, conversation heads, read state. On PostgreSQL the chain starts from the heads
-     the access check read and the write's one statement locks the conversations and checks
-     those heads (HeadMoved when another writer moved one meanwhile: then the batch is built
-     again with the conversations locked first, as it always is on other databases).
+     the batch read first (`_read_batch`) and the write's one statement locks the
+     conversations and checks those heads (HeadMoved when another writer moved one
+     meanwhile: then the batch is built again with the conversations locked first, as it
+     always is on other databases).
 Steps 1-4 run outside the transaction. Broadcasting is the caller's, after commit: the
 WebSocket writer (inbox/writer.py) does it itself; `send_message` registers it on commit.
 """
@@ -319,7 +320,7 @@ def _write_drafts(
 ) -> list[tuple[Message, list[Attachment]]]:
     """Chain and insert `drafts` (in order) atomically; the conversations' heads move with them.
 
-    `conversations`: the batch's conversations as read (unlocked) by the access check. On
+    `conversations`: the batch's conversations as read (unlocked) by `_read_batch`. On
     PostgreSQL the chain is built on their heads and the write's one statement checks them
     (HeadMoved when another writer moved one meanwhile: that rare batch is built again
     under row locks). Without them (system messages, SQLite) the conversations are locked
