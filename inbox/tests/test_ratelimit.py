@@ -121,3 +121,44 @@ def _admit_one_in_a_worker(_: int) -> int:
         return admit_sends(7, 1).admitted
     finally:
         connection.close()
+
+
+@pytest.mark.django_db
+def test_resends_and_refused_sends_use_none_of_the_budget(conversation, bob, send):
+    """Only stored messages count: a resend answered with the stored message, or a send
+    refused by a check, leaves the sender's budget as it was."""
+    from inbox.models import Message
+
+    with time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False):
+        first = send(conversation, bob, "the first", client_id="first")
+        for _ in range(5):
+            assert send(conversation, bob, "the first", client_id="first").message.pk == first.message.pk
+        for _ in range(5):
+            with pytest.raises(SendError) as empty:
+                send(conversation, bob, "   ")
+            assert empty.value.code == "empty"
+        for n in range(29):
+            send(conversation, bob, f"message {n}")
+        with pytest.raises(SendError) as info:
+            send(conversation, bob, "the 31st")
+        assert info.value.code == "rate_limited"
+    assert Message.objects.filter(sender=bob).count() == 30
+
+
+@pytest.mark.django_db
+def test_a_mixed_batch_counts_only_what_it_stores(conversation, bob, send):
+    from inbox.services import SendRequest, SentMessage, send_messages
+
+    with time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False):
+        send(conversation, bob, "stored before", client_id="old")
+        outcomes = send_messages([
+            SendRequest(conversation.pk, bob, "a resend", "old"),
+            SendRequest(conversation.pk, bob, "", "empty"),
+            SendRequest(conversation.pk, bob, "new one", "new"),
+            SendRequest(conversation.pk, bob, "new one", "new"),  # a repeat inside the batch
+        ])
+        assert [type(o).__name__ for o in outcomes] == ["SentMessage", "SendError", "SentMessage", "SentMessage"]
+        assert outcomes[0].duplicate and not outcomes[2].duplicate and outcomes[3].duplicate
+        assert isinstance(outcomes[2], SentMessage)
+        # two stored in all ("old" and "new"): 28 of the 30 are left
+        assert admit_sends(bob.pk, 29).admitted == 28
