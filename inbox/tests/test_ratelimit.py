@@ -162,3 +162,23 @@ def test_a_mixed_batch_counts_only_what_it_stores(conversation, bob, send):
         assert isinstance(outcomes[2], SentMessage)
         # two stored in all ("old" and "new"): 28 of the 30 are left
         assert admit_sends(bob.pk, 29).admitted == 28
+
+
+@pytest.mark.django_db
+def test_a_batch_that_fails_on_the_database_uses_none_of_the_budget(conversation, bob, send, monkeypatch):
+    """Sends of a batch whose reads fail are refused as retryable and use none of the budget."""
+    from django.db import OperationalError
+
+    from inbox import services
+
+    def reads_fail(batch):
+        raise OperationalError("the database went away")
+
+    with time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False):
+        monkeypatch.setattr(services, "_read_batch", reads_fail)
+        for _ in range(40):
+            with pytest.raises(SendError) as info:
+                send(conversation, bob, "lost")
+            assert info.value.code == "unavailable"
+        monkeypatch.undo()
+        assert admit_sends(bob.pk, 30).admitted == 30
