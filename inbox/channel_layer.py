@@ -12,8 +12,8 @@ before publishing it for the other processes (lever 16): a recipient connected t
 process that stored the message no longer waits for Redis to echo the publish back. The
 published copy carries the sending process's origin mark, and that process's receiver drops
 it (it was delivered already); every other process strips the mark and delivers it as
-usual. Plain `group_send`s (read receipts, closes, other processes' code) are unmarked and
-unchanged.
+usual. `group_send` goes the same way, so this process's sockets get its events (a batch's
+messages, a notice, then the close of a suspension) in the order they were sent.
 
 Selected by config/env.py when REDIS_URL is set. It relies on channels_redis 4.3's
 internals (`_get_layer`, the loop layer's `channels`, `groups` and `_shards`, the shard's
@@ -68,6 +68,9 @@ class _LoopLayer(RedisPubSubLoopLayer):
 
 
 class PipelinedPubSubChannelLayer(RedisPubSubChannelLayer):
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        await self.group_send_many([(group, message)])
+
     def _get_layer(self) -> _LoopLayer:
         loop = asyncio.get_running_loop()
         layer = self._layers.get(loop)

@@ -80,7 +80,7 @@ async def test_a_batch_reaches_this_process_and_the_others_once_each():
         assert [(await asyncio.wait_for(here.receive(mine), 5))["text"] for _ in range(2)] == ["one", "two"]
         assert [(await asyncio.wait_for(there.receive(theirs), 5))["text"] for _ in range(2)] == ["one", "two"]
         assert await _nothing_more(here, mine) and await _nothing_more(there, theirs)
-        # A plain group_send (read receipts, closes) carries no origin: both get it, once.
+        # A plain group_send (read receipts, closes) goes the same way: each gets it once.
         await there.group_send("user.1", {"type": "inbox.frame", "text": "plain"})
         assert (await asyncio.wait_for(here.receive(mine), 5))["text"] == "plain"
         assert (await asyncio.wait_for(there.receive(theirs), 5))["text"] == "plain"
@@ -121,4 +121,21 @@ async def test_this_process_s_sockets_do_not_wait_for_redis(monkeypatch):
         assert await _nothing_more(layer, mine)
     finally:
         release.set()
+        await layer.flush()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL")
+async def test_this_process_s_events_keep_their_order():
+    """A group_send, then a batch, then a group_send (a notice, its message, the close of a
+    suspension): this process's socket gets them in that order."""
+    layer = _redis_layer("test-order")
+    try:
+        mine = await layer.new_channel()
+        await layer.group_add("user.3", mine)
+        await layer.group_send("user.3", {"type": "inbox.frame", "text": "first"})
+        await group_send_many(layer, [("user.3", {"type": "inbox.frame", "text": "second"})])
+        await layer.group_send("user.3", {"type": "user.close", "text": "third"})
+        assert [(await asyncio.wait_for(layer.receive(mine), 5))["text"] for _ in range(3)] == ["first", "second", "third"]
+        assert await _nothing_more(layer, mine)
+    finally:
         await layer.flush()
