@@ -21,10 +21,15 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and lockouts live in the cache: each test starts from none."""
+    """Rate-limit counters and lockouts live in the cache, and the writer's known heads in
+    the process (each test's database is rolled back): each test starts from none."""
+    from inbox import known_heads
+
     cache.clear()
+    known_heads.clear()
     yield
     cache.clear()
+    known_heads.clear()
 
 
 @pytest.fixture(autouse=True)

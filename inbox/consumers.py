@@ -28,7 +28,7 @@ from django.utils.crypto import constant_time_compare
 
 from config import lifecycle, security
 from config.logging import log_socket_event
-from inbox import presence, selectors, services
+from inbox import known_heads, presence, selectors, services
 from inbox.chain import format_timestamp
 from inbox.protocol import MAX_FRAME_BYTES, ProtocolError, parse_client_frame
 from inbox.services import SendError, SendRequest, group_send_safely, unavailable_error
@@ -277,6 +277,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
     # Group messages -----------------------------------------------------------------------
 
     async def inbox_frame(self, event: dict[str, Any]) -> None:
+        if "head" in event:  # a message.new: perhaps written by another process
+            known_heads.saw(*event["head"])
         text = event.get("text")  # message.new comes serialised once for every socket (services)
         await self.send(text_data=text if text is not None else json.dumps(event["frame"], ensure_ascii=False))
 

@@ -13,6 +13,10 @@ The send path (DESIGN.md "One path for every message"), per batch of requests:
      conversations and checks those heads (HeadMoved when another writer moved one
      meanwhile: then the batch is built again with the conversations locked first, as it
      always is on other databases).
+On PostgreSQL a batch whose conversations and senders this process wrote to last takes
+its reads (heads, history) from `inbox.known_heads` instead of the database; its write also
+refuses a block, and anything it could not see (a moved head, a block, a resend, a refusal
+by the limit) sends the batch back through the reads (`_known_reads`, StaleHeads).
 Steps 1-4 run outside the transaction. Broadcasting is the caller's, after commit: the
 WebSocket writer (inbox/writer.py) does it itself; `send_message` registers it on commit.
 """
@@ -25,7 +29,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Collection, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,7 +46,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from config import clock
-from inbox import chain
+from inbox import chain, known_heads
 from inbox.channel_layer import group_send_many
 from inbox.detection import detect_contact, name_has_contact
 from inbox.files import clean_file_name, detect_content_type
@@ -316,7 +320,7 @@ def _set_lock_timeout(*, session: bool = False) -> None:
 
 
 def _write_drafts(
-    drafts: Sequence[_Draft], conversations: dict[int, Conversation] | None = None
+    drafts: Sequence[_Draft], conversations: dict[int, Conversation] | None = None, *, known: bool = False
 ) -> list[tuple[Message, list[Attachment]]]:
     """Chain and insert `drafts` (in order) atomically; the conversations' heads move with them.
 
@@ -324,13 +328,17 @@ def _write_drafts(
     PostgreSQL the chain is built on their heads and the write's one statement checks them
     (HeadMoved when another writer moved one meanwhile: that rare batch is built again
     under row locks). Without them (system messages, SQLite) the conversations are locked
-    first.
+    first. `known`: the conversations are this process's known heads (inbox.known_heads),
+    not read for this batch: the write also refuses a block, and raises StaleHeads instead
+    of building the batch again (its checks and history must be read again too).
     """
     if conversations is not None and connection.vendor == "postgresql":
         try:
-            return _write_unlocked(drafts, conversations)
+            return _write_unlocked(drafts, conversations, refuse_if_blocked=known)
         except HeadMoved:
-            pass  # written again below, from the heads as they are now
+            if known:
+                raise known_heads.StaleHeads() from None
+            # else written again below, from the heads as they are now
     return _write_locked(drafts)
 
 
@@ -339,7 +347,9 @@ class HeadMoved(Exception):
     writer (a second process, a system message) stored a message in between."""
 
 
-def _write_unlocked(drafts: Sequence[_Draft], conversations: dict[int, Conversation]) -> list[tuple[Message, list[Attachment]]]:
+def _write_unlocked(
+    drafts: Sequence[_Draft], conversations: dict[int, Conversation], *, refuse_if_blocked: bool
+) -> list[tuple[Message, list[Attachment]]]:
     """PostgreSQL, heads as read: one statement, which is its own transaction when nothing
     else is written with it (no flag, no attachment): one round trip instead of four (BEGIN,
     SELECT ... FOR UPDATE, the insert, COMMIT; docs/benchmarks.md, lever 7). Raises HeadMoved
@@ -351,7 +361,7 @@ def _write_unlocked(drafts: Sequence[_Draft], conversations: dict[int, Conversat
         # A savepoint inside a caller's transaction (tests, HTTP sends in ATOMIC_REQUESTS), so
         # that a resent client_id's IntegrityError rolls back this write alone.
         with transaction.atomic() if extra_rows or connection.in_atomic_block else nullcontext():
-            _pg_insert_messages(messages, conversations, _read_state_rows(messages, conversations))
+            _pg_insert_messages(messages, conversations, _read_state_rows(messages, conversations), refuse_if_blocked=refuse_if_blocked)
             _point_heads(conversations, messages)
             return _write_related(drafts, messages)
     except (HeadMoved, IntegrityError):
@@ -471,7 +481,11 @@ def _chain(drafts: Sequence[_Draft], conversations: dict[int, Conversation]) -> 
 
 
 def _pg_insert_messages(
-    messages: Sequence[Message], conversations: dict[int, Conversation], read_rows: Sequence[tuple[int, int, int, bool]]
+    messages: Sequence[Message],
+    conversations: dict[int, Conversation],
+    read_rows: Sequence[tuple[int, int, int, bool]],
+    *,
+    refuse_if_blocked: bool = False,
 ) -> None:
     """PostgreSQL: the rows, the conversation heads and the read state in one statement.
 
@@ -483,13 +497,14 @@ def _pg_insert_messages(
     rows (the foreign key is checked at commit). Sets each message's pk.
 
     The statement first locks the conversations (in pk order, as `_lock_conversations` does:
-    no deadlock between the two) and writes only if each head is still the one the chain
-    was built on: else it writes nothing and raises HeadMoved.
+    no deadlock between the two) and writes only if each head (seq and hash) is still the
+    one the chain was built on (and, with `refuse_if_blocked`, if no block stands between the participants
+    of each: known heads were not read with the blocks): else it writes nothing and raises
+    HeadMoved.
     """
-    first_seq: dict[int, int] = {}
-    for m in messages:  # in seq order within each conversation
-        first_seq.setdefault(m.conversation_id, m.seq)
-    expected = [[pk, seq - 1] for pk, seq in first_seq.items()]
+    expected: dict[int, list[Any]] = {}
+    for m in messages:  # in seq order within each conversation: the first is built on the head
+        expected.setdefault(m.conversation_id, [m.conversation_id, m.seq - 1, m.prev_hash])
     rows = [
         [m.conversation_id, m.seq, m.kind, m.sender_id, m.client_id, m.body, m.delivered_body, m.findings,
          chain.format_timestamp(m.created_at), m.prev_hash, m.hash]
@@ -497,7 +512,9 @@ def _pg_insert_messages(
     ]
     heads = [[c.pk, c.last_seq, c.last_hash, chain.format_timestamp(c.last_message_at)] for c in conversations.values()]
     with prepared_cursor() as cursor:
-        cursor.execute(_PG_INSERT_MESSAGES, [json.dumps(expected), json.dumps(rows), json.dumps(heads), json.dumps(read_rows)])
+        cursor.execute(
+            _PG_INSERT_MESSAGES, [json.dumps(list(expected.values())), refuse_if_blocked, json.dumps(rows), json.dumps(heads), json.dumps(read_rows)]
+        )
         ids = {(conversation_id, seq): pk for pk, conversation_id, seq in cursor.fetchall()}
     if not ids:
         raise HeadMoved()
@@ -516,13 +533,18 @@ def _json_rows(columns: str) -> str:
 
 _PG_INSERT_MESSAGES = f"""
 WITH expected AS (
-    SELECT * FROM {_json_rows("id bigint, prev_seq integer")} AS e
+    SELECT * FROM {_json_rows("id bigint, prev_seq integer, prev_hash varchar")} AS e
 ), locked AS (
-    SELECT c.id, c.last_seq FROM {Conversation._meta.db_table} AS c
+    SELECT c.id, c.last_seq, c.last_hash, c.user_a_id, c.user_b_id FROM {Conversation._meta.db_table} AS c
     WHERE c.id IN (SELECT id FROM expected) ORDER BY c.id FOR UPDATE OF c
 ), unchanged AS (
     SELECT count(*) = (SELECT count(*) FROM expected) AS ok
-    FROM locked JOIN expected ON expected.id = locked.id AND expected.prev_seq = locked.last_seq
+    FROM locked JOIN expected
+      ON expected.id = locked.id AND expected.prev_seq = locked.last_seq AND expected.prev_hash = locked.last_hash
+    WHERE NOT %s::boolean OR NOT EXISTS (
+        SELECT 1 FROM {Block._meta.db_table} AS b
+        WHERE (b.blocker_id = locked.user_a_id AND b.blocked_id = locked.user_b_id)
+           OR (b.blocker_id = locked.user_b_id AND b.blocked_id = locked.user_a_id))
 ), ins AS (
     INSERT INTO {Message._meta.db_table}
         (conversation_id, seq, kind, sender_id, client_id, body, delivered_body, findings, created_at, prev_hash, hash)
@@ -619,6 +641,7 @@ class _Batch:
     def __init__(self, requests: Sequence[SendRequest]) -> None:
         self.requests = list(requests)
         self.outcomes: list[Outcome | None] = [None] * len(self.requests)
+        self.admissions: dict[int, Admission] = {}  # sender -> what the rate limit admitted
 
     def pending(self) -> list[int]:
         return [i for i, outcome in enumerate(self.outcomes) if outcome is None]
@@ -657,7 +680,7 @@ FROM {Conversation._meta.db_table} AS c WHERE c.id = ANY(%s::bigint[])
 """
 
 
-Recent = dict[tuple[int, int], list[str]]  # (conversation, sender) -> their last bodies, oldest first
+Recent = dict[tuple[int, int], known_heads.History]  # (conversation, sender) -> their last (time, body), oldest first
 
 
 def _resend_keys(batch: _Batch) -> set[tuple[int, str]]:
@@ -701,10 +724,10 @@ def _read_batch(batch: _Batch) -> _BatchReads:
         head_rows, message_rows = heads.fetchall(), messages.fetchall()
     conversations = {row[0]: Conversation.from_db(connection.alias, _CONVERSATION_FIELDS, row[:-1]) for row in head_rows}
     blocked = {row[0] for row in head_rows if row[-1]}
-    stored_ids = [message_id for message_id, _, _, _, _ in message_rows if message_id is not None]
-    recent: Recent = defaultdict(list)
-    for _, conversation_id, sender_id, body, _ in sorted((row for row in message_rows if row[0] is None), key=lambda row: row[4]):
-        recent[(conversation_id, sender_id)].append(body)
+    stored_ids = [row[0] for row in message_rows if row[0] is not None]
+    recent: Recent = {pair: [] for pair in pairs}
+    for _, conversation_id, sender_id, body, _, created_at in sorted((row for row in message_rows if row[0] is None), key=lambda row: row[4]):
+        recent[(conversation_id, sender_id)].append((created_at, body))
     return _BatchReads(conversations, blocked, _stored_messages(keys, ids=stored_ids) if stored_ids else {}, recent)
 
 
@@ -715,17 +738,17 @@ def _read_batch(batch: _Batch) -> _BatchReads:
 # (docs/benchmarks.md, fourth round). The history reads
 # at most HISTORY_MESSAGES rows per pair, backwards on the (sender, created_at) index.
 _PG_STORED_AND_RECENT = f"""
-SELECT s.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer
+SELECT s.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer, NULL::timestamptz
 FROM unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)
 CROSS JOIN LATERAL (
     SELECT m.id FROM {Message._meta.db_table} AS m
     WHERE m.sender_id = k.sender_id AND m.client_id = k.client_id AND m.client_id <> '' LIMIT 1
 ) AS s
 UNION ALL
-SELECT NULL, p.conversation_id, p.sender_id, r.body, r.seq
+SELECT NULL, p.conversation_id, p.sender_id, r.body, r.seq, r.created_at
 FROM unnest(%s::bigint[], %s::bigint[]) AS p(conversation_id, sender_id)
 CROSS JOIN LATERAL (
-    SELECT body, seq FROM {Message._meta.db_table}
+    SELECT body, seq, created_at FROM {Message._meta.db_table}
     WHERE sender_id = p.sender_id AND conversation_id = p.conversation_id AND kind = %s AND created_at >= %s
     ORDER BY created_at DESC, seq DESC LIMIT %s
 ) AS r
@@ -776,7 +799,7 @@ def _stored_messages(keys: set[tuple[int, str]], *, ids: Sequence[int] | None = 
 def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
     """The sender's last user messages in each conversation (15 minutes, 5 at most): ORM
     databases (PostgreSQL reads them in `_read_batch`'s second statement)."""
-    history: Recent = defaultdict(list)
+    history: Recent = {pair: [] for pair in pairs}
     if not pairs:
         return history
     query = Q()
@@ -784,10 +807,10 @@ def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
         query |= Q(conversation_id=conversation_id, sender_id=sender_id)
     since = clock.now() - HISTORY_WINDOW
     rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by("-seq")
-    for conversation_id, sender_id, body in rows.values_list("conversation_id", "sender_id", "body"):
+    for conversation_id, sender_id, body, created_at in rows.values_list("conversation_id", "sender_id", "body", "created_at"):
         recent = history[(conversation_id, sender_id)]
         if len(recent) < HISTORY_MESSAGES:
-            recent.insert(0, body)
+            recent.insert(0, (created_at, body))
     return history
 
 
@@ -813,8 +836,12 @@ def _check_content(batch: _Batch) -> dict[int, list[_CheckedFile]]:
     return files
 
 
-def _apply_rate_limit(batch: _Batch) -> list[tuple[int, Admission]]:
-    """Admit the first sends of each sender that fit their window; refuse the rest."""
+def _apply_rate_limit(batch: _Batch) -> None:
+    """Admit the first sends of each sender that fit their window; refuse the rest.
+
+    Admissions the batch already holds come from an attempt on known heads that turned out
+    stale (nothing was written): they are kept, not counted again, and what the fresh checks
+    now refuse is given back."""
     by_sender: dict[int, list[int]] = defaultdict(list)
     seen_keys: set[tuple[int, str]] = set()
     for i in batch.pending():
@@ -824,26 +851,29 @@ def _apply_rate_limit(batch: _Batch) -> list[tuple[int, Admission]]:
             continue  # the same message twice in one batch counts once
         seen_keys.add(key)
         by_sender[request.sender.pk].append(i)
-    if not by_sender:
-        return []
+    counted, batch.admissions = batch.admissions, {}
+    for sender_id, admission in counted.items():
+        unused = admission.admitted - len(by_sender.get(sender_id, ()))
+        if unused > 0:
+            refund_sends(sender_id, replace(admission, admitted=unused))
+            counted[sender_id] = replace(admission, admitted=admission.admitted - unused)
+    uncounted = {sender_id: len(indexes) for sender_id, indexes in by_sender.items() if sender_id not in counted}
     try:
-        by_user = admit_sends({sender_id: len(indexes) for sender_id, indexes in by_sender.items()})
+        by_user = {**counted, **(admit_sends(uncounted) if uncounted else {})}
     except RateLimiterUnavailable:
         logger.warning("send rate limiter unavailable; refusing %d sends", sum(map(len, by_sender.values())))
         for indexes in by_sender.values():
             for i in indexes:
                 batch.outcomes[i] = unavailable_error()
-        return []
-    admissions = []
+        return
     for sender_id, indexes in by_sender.items():
-        admission = by_user[sender_id]
-        admissions.append((sender_id, admission))
+        admission = batch.admissions[sender_id] = by_user[sender_id]
         for i in indexes[admission.admitted :]:
             batch.outcomes[i] = SendError("rate_limited", admission.refusal(), retry_after=admission.retry_after)
-    return admissions
 
 
 def _draft_messages(batch: _Batch, files: dict[int, list[_CheckedFile]], history: Recent) -> dict[int, _Draft]:
+    history = {pair: list(recent) for pair, recent in history.items()}  # the reads' stay as read (known_heads)
     drafts: dict[int, _Draft] = {}
     first_of_key: dict[tuple[int, str], int] = {}
     for i in batch.pending():
@@ -853,8 +883,8 @@ def _draft_messages(batch: _Batch, files: dict[int, list[_CheckedFile]], history
             continue  # a repeat inside the batch: answered with the first one's outcome
         first_of_key[key] = i
         recent = history[(request.conversation_id, request.sender.pk)]
-        detection = detect_contact(request.body, recent[-HISTORY_MESSAGES:])
-        recent.append(request.body)
+        detection = detect_contact(request.body, [body for _, body in recent[-HISTORY_MESSAGES:]])
+        recent.append((None, request.body))  # for the next of the batch; its time is set when chained
         drafts[i] = _Draft(
             conversation_id=request.conversation_id,
             kind=Message.Kind.USER,
@@ -868,14 +898,16 @@ def _draft_messages(batch: _Batch, files: dict[int, list[_CheckedFile]], history
     return drafts
 
 
-def _store(batch: _Batch, drafts: dict[int, _Draft], conversations: dict[int, Conversation]) -> None:
+def _store(batch: _Batch, drafts: dict[int, _Draft], reads: _BatchReads, *, known: bool) -> None:
     order = sorted(drafts)
+    conversations = reads.conversations
     _store_files(drafts.values())
     try:
-        written = _write_drafts([drafts[i] for i in order], conversations)
+        written = _write_drafts([drafts[i] for i in order], conversations, known=known)
     except BaseException:
         _discard_files(drafts.values())
         raise
+    _remember_heads(reads, [message for message, _ in written], read_now=not known)
     active = _active_order_conversations([message for message, _ in written], conversations)
     for i, (message, attachments) in zip(order, written, strict=True):
         conversation = conversations[message.conversation_id]
@@ -897,6 +929,69 @@ def _copy_repeats(batch: _Batch) -> None:
             batch.outcomes[i] = outcome
 
 
+def _known_reads(batch: _Batch) -> _BatchReads | None:
+    """The batch's reads from this process's known heads (inbox.known_heads), when every
+    conversation and sender of the batch is known: no blocks (the write checks them), no
+    resends (the unique index catches them)."""
+    if connection.vendor != "postgresql":
+        return None
+    recalled = known_heads.recall(_history_pairs(batch), keep=HISTORY_MESSAGES, since=clock.now() - HISTORY_WINDOW)
+    return None if recalled is None else _BatchReads(recalled[0], set(), {}, recalled[1])
+
+
+def _remember_heads(reads: _BatchReads, written: Sequence[Message], *, read_now: bool) -> None:
+    """After a write on PostgreSQL whose statement checked the heads the batch was built on:
+    what this process now knows of those conversations (inbox.known_heads). A batch written
+    again under row locks (HeadMoved) chained on other objects: its conversations are
+    forgotten instead."""
+    if connection.vendor != "postgresql" or not written:
+        return
+    last_seq = {message.conversation_id: message.seq for message in written}
+    if any(reads.conversations[pk].last_seq != seq for pk, seq in last_seq.items()):
+        known_heads.forget(last_seq)
+        return
+    histories = {pair: history for pair, history in reads.recent.items() if pair[0] in last_seq}
+    known_heads.remember(reads.conversations, histories, written, keep=HISTORY_MESSAGES, fresh=read_now)
+
+
+def _send_batch(batch: _Batch, reads: _BatchReads, *, known: bool) -> None:
+    """Steps 1-5 for `batch` on `reads` (its outcomes filled in); `known`: see `_write_drafts`."""
+    _check_access(batch, reads)
+    _answer_resends(batch, reads.stored)
+    files = _check_content(batch)
+    checked = batch.pending()
+    _apply_rate_limit(batch)
+    if known and len(batch.pending()) < len(checked):
+        # Refused by the limit: a block or a resend, which known heads do not show, would
+        # have been the answer. Read them (the sends counted are kept).
+        raise known_heads.StaleHeads()
+    drafts = _draft_messages(batch, files, reads.recent)
+    if drafts:
+        try:
+            _store(batch, drafts, reads, known=known)
+        except IntegrityError:
+            # Another process stored one of these client_ids meanwhile (or, on known heads,
+            # this is a resend): answer those from the database and write the others again.
+            _answer_resends(batch, _stored_messages(_resend_keys(batch)))
+            _give_back_sends(batch, [i for i in drafts if batch.outcomes[i] is not None])
+            drafts = {i: d for i, d in drafts.items() if batch.outcomes[i] is None}
+            if drafts:
+                _store(batch, drafts, reads, known=known)
+    _copy_repeats(batch)
+
+
+def _give_back_sends(batch: _Batch, indexes: Sequence[int]) -> None:
+    """These admitted sends turned out to be resends, answered with what was stored: they
+    do not count against their senders' limits."""
+    unused: dict[int, int] = defaultdict(int)
+    for i in indexes:
+        unused[batch.requests[i].sender.pk] += 1
+    for sender_id, count in unused.items():
+        admission = batch.admissions[sender_id]
+        refund_sends(sender_id, replace(admission, admitted=count))
+        batch.admissions[sender_id] = replace(admission, admitted=admission.admitted - count)
+
+
 def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
     """Store a batch of sends in one transaction; one outcome per request, in order.
 
@@ -904,30 +999,21 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
     not answer refuses every request of the batch as `unavailable` (nothing stored, retry).
     """
     batch = _Batch(requests)
-    admissions: list[tuple[int, Admission]] = []
     try:
         _set_lock_timeout(session=True)
-        reads = _read_batch(batch)
-        _check_access(batch, reads)
-        _answer_resends(batch, reads.stored)
-        files = _check_content(batch)
-        admissions = _apply_rate_limit(batch)
-        drafts = _draft_messages(batch, files, reads.recent)
-        conversations = reads.conversations
-        if drafts:
-            try:
-                _store(batch, drafts, conversations)
-            except IntegrityError:
-                # Another process stored one of these client_ids meanwhile: answer those from
-                # the database and write the others again.
-                _answer_resends(batch, _stored_messages(_resend_keys(batch)))
-                drafts = {i: d for i, d in drafts.items() if batch.outcomes[i] is None}
-                if drafts:
-                    _store(batch, drafts, conversations)
-        _copy_repeats(batch)
+        known = _known_reads(batch)
+        try:
+            _send_batch(batch, known or _read_batch(batch), known=known is not None)
+        except known_heads.StaleHeads:
+            # A known head moved (or a block stands): nothing was written. Read and build the
+            # batch again, keeping what the rate limit counted.
+            known_heads.forget(known.conversations if known else ())
+            counted, batch = batch.admissions, _Batch(requests)
+            batch.admissions = counted
+            _send_batch(batch, _read_batch(batch), known=False)
     except (OperationalError, DatabaseError) as exc:
         logger.warning("send batch of %d failed: %s", len(batch.requests), exc)
-        for sender_id, admission in admissions:
+        for sender_id, admission in batch.admissions.items():
             refund_sends(sender_id, admission)
         batch.refuse_pending(unavailable_error())
         batch.outcomes = [
@@ -994,13 +1080,15 @@ def _message_events(sent: SentMessage) -> list[tuple[str, dict[str, Any]]]:
     """`message.new` for every socket of both participants (client_id to the sender's only).
     The frame goes as JSON text: serialised once here, not once per receiving socket."""
     sender_id = sent.message.sender_id
+    head = [sent.message.conversation_id, sent.message.seq]
     events = []
     for user_id in sent.user_ids:
         payload = sent.payload
         if user_id == sender_id and sent.message.client_id:
             payload = {**payload, "client_id": sent.message.client_id}
         text = json.dumps({"type": "message.new", "message": payload}, ensure_ascii=False)
-        events.append((user_group(user_id), {"type": "inbox.frame", "text": text}))
+        # `head`: the sockets that relay it tell known_heads which seq they saw.
+        events.append((user_group(user_id), {"type": "inbox.frame", "text": text, "head": head}))
     return events
 
 

@@ -135,7 +135,7 @@ def test_a_failed_write_leaves_no_file_behind(conversation, bob, send, monkeypat
 
     from inbox import services
 
-    monkeypatch.setattr(services, "_write_drafts", lambda *args: (_ for _ in ()).throw(OperationalError("down")))
+    monkeypatch.setattr(services, "_write_drafts", lambda *args, **kwargs: (_ for _ in ()).throw(OperationalError("down")))
     with pytest.raises(SendError):
         send(conversation, bob, "x", attachments=[AttachmentUpload("a.txt", b"hello")])
     folder = settings.MEDIA_ROOT / "attachments" / str(conversation.pk)

@@ -163,7 +163,7 @@ async def test_blocked_and_rate_limited_sends_are_refused(conversation, alice, b
 
 
 async def test_a_database_that_does_not_answer_gives_unavailable(conversation, bob, monkeypatch):
-    def broken(drafts, conversations=None):
+    def broken(drafts, conversations=None, **kwargs):
         raise OperationalError("lock timeout")
 
     monkeypatch.setattr(services, "_write_drafts", broken)
