@@ -2,8 +2,9 @@
 
     python -m config.server --application bench.relay_app:application --port 8200
 
-Same server (daphne through config.server), same settings and so the same channel layer
-(channels_redis pub/sub when REDIS_URL is set). A socket at /ws/relay/?me=<id>&peer=<id>
+Same server (daphne through config.server) and settings, but channels_redis' own pub/sub
+layer, not Gigbox's (inbox.channel_layer delivers to the sending process's sockets without
+Redis: that is the inbox's lever, not the baseline's). A socket at /ws/relay/?me=<id>&peer=<id>
 joins the group `user.<me>`; each `message.send` frame is answered with a `message.ack`
 sent straight back, and relayed to `user.<peer>` as a `message.new` with one
 `group_send`. Nothing is stored, checked, masked or chained: it measures what daphne,
@@ -21,6 +22,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import django  # noqa: E402
 
 django.setup()
+
+from django.conf import settings  # noqa: E402
+
+if settings.CHANNEL_LAYERS["default"]["BACKEND"] == "inbox.channel_layer.PipelinedPubSubChannelLayer":
+    settings.CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 from channels.generic.websocket import AsyncWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
