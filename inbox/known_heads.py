@@ -5,8 +5,9 @@ resends, the sender's recent messages for the detector) were a database round tr
 every write. After a write this process knows the result exactly: the new head, and each
 sender's recent messages up to it. A batch whose conversations and senders are all known
 here skips the reads, and its write checks, in the same statement, what it assumed: that
-each head is still the one it was built on (so nobody wrote in between, and the history
-is complete) and that no block stands between the participants. When either changed it
+each head (seq and hash: a write its caller rolled back leaves a known head that never
+was) is still the one it was built on (so nobody wrote in between, and the history is
+complete) and that no block stands between the participants. When either changed it
 writes nothing and the batch is read and built again (`StaleHeads`); a resend is caught
 by the unique (sender, client_id) index, as a race between processes always was.
 docs/benchmarks.md, lever 17; docs/decisions.md P20.
