@@ -24,7 +24,7 @@ import copy
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,25 +75,32 @@ def recall(
 def remember(
     conversations: Mapping[int, Conversation],
     histories: Mapping[tuple[int, int], History],
-    written: Iterable[Message],
+    written: Sequence[Message],
     *,
     keep: int,
     fresh: bool,
 ) -> None:
-    """After a write whose statement checked the heads: the conversations as written, and
-    each sender's history with the new messages. `fresh`: the conversations and histories
-    were just read from the database (the entry's lifetime starts again). The histories of
-    other senders known before are kept when the batch was built on the known head
-    (nothing was written in between), else forgotten."""
-    built_on: dict[int, int] = {}
+    """After a write whose statement checked the heads: the written conversations as they
+    now are, and each sender's history with the new messages. `fresh`: the conversations
+    and histories were just read from the database (the entry's lifetime starts again).
+
+    The histories of other senders known before are kept when the batch was built on the
+    known head (nothing was written in between), else forgotten. A conversation whose
+    object is not at the batch's last message was chained again on other objects (under
+    row locks, after HeadMoved): it is forgotten."""
+    spans: dict[int, tuple[int, int]] = {}  # conversation -> (the head it was built on, its last seq written)
     for message in written:
-        built_on.setdefault(message.conversation_id, message.seq - 1)
-    by_conversation: dict[int, dict[int, History]] = {}
+        built_on = spans.get(message.conversation_id, (message.seq - 1, 0))[0]
+        spans[message.conversation_id] = (built_on, message.seq)
+    chained_elsewhere = [pk for pk, (_, last) in spans.items() if conversations[pk].last_seq != last]
+    forget(chained_elsewhere)
+    by_conversation: dict[int, dict[int, History]] = {pk: {} for pk in spans if pk not in chained_elsewhere}
     for (conversation_id, sender_id), history in histories.items():
-        by_conversation.setdefault(conversation_id, {})[sender_id] = list(history)
+        if conversation_id in by_conversation:
+            by_conversation[conversation_id][sender_id] = list(history)
     for message in written:
-        if message.sender_id is not None:
-            history = by_conversation.setdefault(message.conversation_id, {}).setdefault(message.sender_id, [])
+        if message.sender_id is not None and message.conversation_id in by_conversation:
+            history = by_conversation[message.conversation_id].setdefault(message.sender_id, [])
             history.append((message.created_at, message.body))
             del history[:-keep]
     now = time.monotonic()
@@ -103,7 +110,7 @@ def remember(
             known = _known.get(conversation_id)
             if known is not None and known.conversation.last_seq > conversation.last_seq:
                 continue  # another thread of this process wrote after this batch
-            if known is None or known.conversation.last_seq != built_on.get(conversation_id):
+            if known is None or known.conversation.last_seq != spans[conversation_id][0]:
                 known = _known[conversation_id] = _Known(copy.copy(conversation), {}, now + TTL_SECONDS)
             known.conversation = copy.copy(conversation)
             if fresh:

@@ -907,7 +907,8 @@ def _store(batch: _Batch, drafts: dict[int, _Draft], reads: _BatchReads, *, know
     except BaseException:
         _discard_files(drafts.values())
         raise
-    _remember_heads(reads, [message for message, _ in written], read_now=not known)
+    if connection.vendor == "postgresql":  # SQLite reads every batch (`_known_reads`)
+        known_heads.remember(reads.conversations, reads.recent, [m for m, _ in written], keep=HISTORY_MESSAGES, fresh=not known)
     active = _active_order_conversations([message for message, _ in written], conversations)
     for i, (message, attachments) in zip(order, written, strict=True):
         conversation = conversations[message.conversation_id]
@@ -937,21 +938,6 @@ def _known_reads(batch: _Batch) -> _BatchReads | None:
         return None
     recalled = known_heads.recall(_history_pairs(batch), keep=HISTORY_MESSAGES, since=clock.now() - HISTORY_WINDOW)
     return None if recalled is None else _BatchReads(recalled[0], set(), {}, recalled[1])
-
-
-def _remember_heads(reads: _BatchReads, written: Sequence[Message], *, read_now: bool) -> None:
-    """After a write on PostgreSQL whose statement checked the heads the batch was built on:
-    what this process now knows of those conversations (inbox.known_heads). A batch written
-    again under row locks (HeadMoved) chained on other objects: its conversations are
-    forgotten instead."""
-    if connection.vendor != "postgresql" or not written:
-        return
-    last_seq = {message.conversation_id: message.seq for message in written}
-    if any(reads.conversations[pk].last_seq != seq for pk, seq in last_seq.items()):
-        known_heads.forget(last_seq)
-        return
-    histories = {pair: history for pair, history in reads.recent.items() if pair[0] in last_seq}
-    known_heads.remember(reads.conversations, histories, written, keep=HISTORY_MESSAGES, fresh=read_now)
 
 
 def _send_batch(batch: _Batch, reads: _BatchReads, *, known: bool) -> None:
@@ -1007,7 +993,7 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
         except known_heads.StaleHeads:
             # A known head moved (or a block stands): nothing was written. Read and build the
             # batch again, keeping what the rate limit counted.
-            known_heads.forget(known.conversations if known else ())
+            known_heads.forget(known.conversations)  # raised on known heads only
             counted, batch = batch.admissions, _Batch(requests)
             batch.admissions = counted
             _send_batch(batch, _read_batch(batch), known=False)
