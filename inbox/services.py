@@ -498,10 +498,28 @@ def _pg_insert_messages(
 
     The statement first locks the conversations (in pk order, as `_lock_conversations` does:
     no deadlock between the two) and writes only if each head (seq and hash) is still the
-    one the chain was built on (and, with `refuse_if_blocked`, if no block stands between the participants
-    of each: known heads were not read with the blocks): else it writes nothing and raises
-    HeadMoved.
+    one the chain was built on (and, with `refuse_if_blocked`, if no block stands between
+    the participants of each: known heads were not read with the blocks): else it writes
+    nothing and raises HeadMoved.
     """
+    with prepared_cursor() as cursor:
+        cursor.execute(_PG_INSERT_MESSAGES, _insert_parameters(messages, conversations, read_rows, refuse_if_blocked))
+        ids = {(conversation_id, seq): pk for pk, conversation_id, seq in cursor.fetchall()}
+    if not ids:
+        raise HeadMoved()
+    for message in messages:
+        message.pk = ids[(message.conversation_id, message.seq)]
+        message._state.adding, message._state.db = False, connection.alias
+
+
+def _insert_parameters(
+    messages: Sequence[Message],
+    conversations: dict[int, Conversation],
+    read_rows: Sequence[tuple[int, int, int, bool]],
+    refuse_if_blocked: bool,
+) -> list[Any]:
+    """`_PG_INSERT_MESSAGES`' parameters, in its order: the heads each conversation's first
+    message was built on, the block check, the rows, the new heads, the read state."""
     expected: dict[int, list[Any]] = {}
     for m in messages:  # in seq order within each conversation: the first is built on the head
         expected.setdefault(m.conversation_id, [m.conversation_id, m.seq - 1, m.prev_hash])
@@ -511,16 +529,7 @@ def _pg_insert_messages(
         for m in messages
     ]
     heads = [[c.pk, c.last_seq, c.last_hash, chain.format_timestamp(c.last_message_at)] for c in conversations.values()]
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            _PG_INSERT_MESSAGES, [json.dumps(list(expected.values())), refuse_if_blocked, json.dumps(rows), json.dumps(heads), json.dumps(read_rows)]
-        )
-        ids = {(conversation_id, seq): pk for pk, conversation_id, seq in cursor.fetchall()}
-    if not ids:
-        raise HeadMoved()
-    for message in messages:
-        message.pk = ids[(message.conversation_id, message.seq)]
-        message._state.adding, message._state.db = False, connection.alias
+    return [json.dumps(list(expected.values())), refuse_if_blocked, json.dumps(rows), json.dumps(heads), json.dumps(read_rows)]
 
 
 def _json_rows(columns: str) -> str:
