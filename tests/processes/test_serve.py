@@ -23,7 +23,7 @@ from inbox.models import Message
 from inbox.protocol import validate_server_frame
 from inbox.tests.ws import session_cookie
 from marketplace.tests.factories import SellerFactory, UserFactory
-from tests.processes.conftest import http_get, processes_marked, stop_serve
+from tests.processes.conftest import http_get, processes_marked, stop_serve, wait_until
 
 BURST = 20
 
@@ -46,8 +46,10 @@ def test_health_static_and_request_ids_through_nginx(served):
     request = urllib.request.Request(f"{served.url}/healthz", headers={"X-Request-ID": "trace-me-0123456789"})
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.headers["X-Request-ID"] == "trace-me-0123456789"
-    access_log = (served.run_dir / "logs" / "access.log").read_text()
-    assert 'trace-me-0123456789 "GET /healthz" 200' in access_log
+    # nginx writes the access line after it has sent the response: wait for it, then check it.
+    access_log = served.run_dir / "logs" / "access.log"
+    wait_until(lambda: "trace-me-0123456789" in access_log.read_text(), timeout=5, message="the request's access line")
+    assert 'trace-me-0123456789 "GET /healthz" 200' in access_log.read_text()
 
     # Static files come from nginx (no process header), cached for a year.
     status, headers, _ = http_get(f"{served.url}/static/css/app.css")
