@@ -15,6 +15,9 @@ it (it was delivered already); every other process strips the mark and delivers 
 usual. `group_send` goes the same way, so this process's sockets get its events (a batch's
 messages, a notice, then the close of a suspension) in the order they were sent.
 
+`send_here_first` splits the two steps for the writer (lever 18): the local deliveries are
+done when it returns, before the batch's senders are answered; what it returns publishes.
+
 Selected by config/env.py when REDIS_URL is set. It relies on channels_redis 4.3's
 internals (`_get_layer`, the loop layer's `channels`, `groups` and `_shards`, the shard's
 `_lock`, `_ensure_redis`, `_redis` and `_receive_message`): pinned in requirements.txt, and
@@ -25,13 +28,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
 from channels_redis.utils import _wrap_close
 
-__all__ = ["PipelinedPubSubChannelLayer", "group_send_many"]
+__all__ = ["PipelinedPubSubChannelLayer", "group_send_many", "send_here_first"]
 
 # No serialised event starts with a NUL byte (msgpack writes a map marker first, an encrypted
 # one is a Fernet token): a published payload that does carries a 16-byte origin after it.
@@ -82,6 +85,11 @@ class PipelinedPubSubChannelLayer(RedisPubSubChannelLayer):
     async def group_send_many(self, events: Sequence[tuple[str, dict[str, Any]]]) -> None:
         """`group_send(group, event)` for each pair, in order: delivered at once to this
         process's sockets, and published for the others in one pipeline per shard."""
+        await self.deliver_here_then_publish(events)
+
+    def deliver_here_then_publish(self, events: Sequence[tuple[str, dict[str, Any]]]) -> Awaitable[None]:
+        """Deliver each event to this process's sockets now; the returned coroutine publishes
+        them for the other processes (it must be awaited)."""
         layer = self._get_layer()
         marked_origin = ORIGIN_MARK + layer.origin
         by_shard: dict[int, tuple[Any, list[tuple[str, bytes]]]] = {}
@@ -91,19 +99,33 @@ class PipelinedPubSubChannelLayer(RedisPubSubChannelLayer):
             layer.deliver_here(channel, data)
             shard = layer._get_shard(channel)
             by_shard.setdefault(id(shard), (shard, []))[1].append((channel, marked_origin + data))
-        for shard, publishes in by_shard.values():
-            async with shard._lock:
-                shard._ensure_redis()
-                pipe = shard._redis.pipeline(transaction=False)
-                for channel, data in publishes:
-                    pipe.publish(channel, data)
-                await pipe.execute()
+        return _publish(list(by_shard.values()))
+
+
+async def _publish(by_shard: list[tuple[Any, list[tuple[str, bytes]]]]) -> None:
+    for shard, publishes in by_shard:
+        async with shard._lock:
+            shard._ensure_redis()
+            pipe = shard._redis.pipeline(transaction=False)
+            for channel, data in publishes:
+                pipe.publish(channel, data)
+            await pipe.execute()
 
 
 async def group_send_many(layer: Any, events: Sequence[tuple[str, dict[str, Any]]]) -> None:
     """Pipelined when the layer can (Redis), else one `group_send` after the other (in memory)."""
+    await send_here_first(layer, events)
+
+
+def send_here_first(layer: Any, events: Sequence[tuple[str, dict[str, Any]]]) -> Awaitable[None]:
+    """`group_send_many` in two steps: with the Redis layer this process's sockets have the
+    events when this returns, and the awaitable publishes them for the others; with any
+    other layer (in memory) the awaitable does it all."""
     if isinstance(layer, PipelinedPubSubChannelLayer):
-        await layer.group_send_many(events)
-        return
+        return layer.deliver_here_then_publish(events)
+    return _one_by_one(layer, events)
+
+
+async def _one_by_one(layer: Any, events: Sequence[tuple[str, dict[str, Any]]]) -> None:
     for group, event in events:
         await layer.group_send(group, event)

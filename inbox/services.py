@@ -27,7 +27,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -47,7 +47,7 @@ from django.utils import timezone
 
 from config import clock
 from inbox import chain, known_heads
-from inbox.channel_layer import group_send_many
+from inbox.channel_layer import send_here_first
 from inbox.detection import detect_contact, name_has_contact
 from inbox.files import clean_file_name, detect_content_type
 from inbox.models import Attachment, Block, Conversation, Message, Participant, attachment_upload_to
@@ -68,6 +68,7 @@ __all__ = [
     "post_system_message",
     "broadcast_message",
     "broadcast_messages",
+    "start_broadcast",
     "get_or_start_conversation",
     "mark_read",
     "mark_unread",
@@ -1072,12 +1073,13 @@ async def group_send_safely(group: str, event: dict[str, Any]) -> None:
 
 
 def _message_events(sent: SentMessage) -> list[tuple[str, dict[str, Any]]]:
-    """`message.new` for every socket of both participants (client_id to the sender's only).
+    """`message.new` for every socket of both participants (client_id to the sender's only),
+    the sender's last: the sending socket has its ack, the other side is waiting.
     The frame goes as JSON text: serialised once here, not once per receiving socket."""
     sender_id = sent.message.sender_id
     head = [sent.message.conversation_id, sent.message.seq]
     events = []
-    for user_id in sent.user_ids:
+    for user_id in sorted(sent.user_ids, key=lambda user_id: user_id == sender_id):
         payload = sent.payload
         if user_id == sender_id and sent.message.client_id:
             payload = {**payload, "client_id": sent.message.client_id}
@@ -1090,13 +1092,33 @@ def _message_events(sent: SentMessage) -> list[tuple[str, dict[str, Any]]]:
 async def broadcast_messages(sent: Sequence[SentMessage]) -> None:
     """Push a batch's `message.new` frames, in order: one Redis round trip for all of them
     (inbox.channel_layer); a layer that fails costs live frames, never a message."""
+    await start_broadcast(sent)
+
+
+def start_broadcast(sent: Sequence[SentMessage]) -> Awaitable[None]:
+    """`broadcast_messages` in two steps (the writer's): with the Redis layer, this
+    process's sockets have the frames when this returns; the awaitable publishes them for
+    the other processes and must be awaited."""
     layer = get_channel_layer()
-    if layer is None or not sent:
-        return
+    events = [event for item in sent for event in _message_events(item)]
+    if layer is None or not events:
+        return _nothing_to_publish()
     try:
-        await group_send_many(layer, [event for item in sent for event in _message_events(item)])
+        return _logging_failure(send_here_first(layer, events), len(sent))
     except Exception:
         logger.warning("pushing %d messages failed; clients catch up with sync", len(sent), exc_info=True)
+        return _nothing_to_publish()
+
+
+async def _nothing_to_publish() -> None:
+    return None
+
+
+async def _logging_failure(publishing: Awaitable[None], count: int) -> None:
+    try:
+        await publishing
+    except Exception:
+        logger.warning("pushing %d messages failed; clients catch up with sync", count, exc_info=True)
 
 
 async def broadcast_message(sent: SentMessage) -> None:

@@ -3,8 +3,9 @@
 Channels runs every ORM call of a process on one thread, so storing messages one by one
 caps a process at a few hundred a second. The writer takes the `message.send` frames of
 every socket of the process, takes those queued when it is free (up to MAX_BATCH),
-stores them with one `send_messages` call, answers each sender, and then pushes
-`message.new` for the batch, in order, after the commit.
+stores them with one `send_messages` call, and after the commit puts the batch's
+`message.new` in the queues of this process's sockets, answers each sender, and then
+publishes the batch, in order, for the other processes.
 
 On shutdown (config/lifecycle.py) the writer's DRAIN hook waits until every send it
 accepted is stored (or refused) and answered, and the pushes of the last batch are done;
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Awaitable
 
 from asgiref.sync import sync_to_async
 from django.db import connection
@@ -26,9 +28,9 @@ from inbox.services import (
     Outcome,
     SendRequest,
     SentMessage,
-    broadcast_messages,
     overloaded_error,
     send_messages,
+    start_broadcast,
     unavailable_error,
 )
 
@@ -55,7 +57,7 @@ class MessageWriter:
         self.max_batch, self.max_wait, self.max_queued = max_batch, max_wait, max_queued
         self._queue: asyncio.Queue[tuple[SendRequest, asyncio.Future[Outcome]]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
-        self._broadcasting: asyncio.Task | None = None
+        self._publishing: asyncio.Task | None = None
         # Sends accepted and not answered yet (queued, waiting for a batch, or being stored).
         self._unanswered: set[asyncio.Future[Outcome]] = set()
         self._drain_hook: lifecycle.HookHandle | None = None
@@ -89,8 +91,8 @@ class MessageWriter:
         while self._unanswered:
             await asyncio.wait(set(self._unanswered))
         # `_run` starts a batch's pushes right after answering it, with no await in between.
-        if self._broadcasting is not None and not self._broadcasting.done():
-            await asyncio.wait([self._broadcasting], timeout=broadcast_timeout)
+        if self._publishing is not None and not self._publishing.done():
+            await asyncio.wait([self._publishing], timeout=broadcast_timeout)
 
     async def _next_batch(self) -> list[tuple[SendRequest, asyncio.Future[Outcome]]]:
         batch = [await self._queue.get()]
@@ -107,12 +109,15 @@ class MessageWriter:
             batch = await self._next_batch()
             outcomes = await self._store([request for request, _ in batch])
             crash_after_commit(sum(isinstance(o, SentMessage) and not o.duplicate for o in outcomes))  # tests only (inbox/faults.py)
+            fresh = [o for o in outcomes if isinstance(o, SentMessage) and not o.duplicate]
+            # This process's recipients first, then the acks: both wait for the event loop,
+            # and the recipients' frames, queued first, go out first (lever 18).
+            publishing = start_broadcast(fresh) if fresh else None
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 if not future.done():
                     future.set_result(outcome)
-            fresh = [o for o in outcomes if isinstance(o, SentMessage) and not o.duplicate]
-            if fresh:
-                self._broadcast_in_order(fresh)
+            if publishing is not None:
+                self._publish_in_order(publishing)
 
     async def _store(self, requests: list[SendRequest]) -> list[Outcome]:
         try:
@@ -121,16 +126,17 @@ class MessageWriter:
             logger.exception("storing a batch of %d messages failed", len(requests))
             return [unavailable_error()] * len(requests)
 
-    def _broadcast_in_order(self, sent: list[SentMessage]) -> None:
-        """Push while the next batch is written, but never before the previous batch's pushes."""
-        previous = self._broadcasting
+    def _publish_in_order(self, publishing: Awaitable[None]) -> None:
+        """Publish while the next batch is written, but never before the previous batch's
+        publishes (one pipeline per batch: inbox.channel_layer)."""
+        previous = self._publishing
 
-        async def push() -> None:
+        async def publish() -> None:
             if previous is not None and not previous.done():  # asyncio.wait would still yield once
                 await asyncio.wait([previous])
-            await broadcast_messages(sent)  # one pipeline for the batch (inbox.channel_layer)
+            await publishing
 
-        self._broadcasting = asyncio.get_running_loop().create_task(push())
+        self._publishing = asyncio.get_running_loop().create_task(publish())
 
 
 @sync_to_async(thread_sensitive=True)
