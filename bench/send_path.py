@@ -101,7 +101,7 @@ def main() -> int:
         print(
             f"send_messages, batches of {args.batch} (median of {args.batches - 2}): "
             f"{result['cpu_us']:.0f} µs CPU per message (p90 batch {result['cpu_p90_us']:.0f}), "
-            f"{result['wall_ms']:.1f} ms wall per batch, {result['queries']:.0f} SQL statements per batch; "
+            f"{result['wall_ms'] * 1000:,.0f} µs wall per batch, {result['queries']:.0f} SQL statements per batch; "
             f"{result['stored']} stored",
             flush=True,
         )
