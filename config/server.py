@@ -279,7 +279,20 @@ def main(argv: list[str] | None = None) -> int:
 
     application = guarantee_single_callable(import_by_path(args.application))
     warm_up()
-    server = GracefulServer(
+    server = build_server(args, application)
+    logger.info("starting %s on %s:%s (pid %d)", args.name or "server", args.host, args.port, os.getpid())
+    server.run()
+    code = 1 if server.abort_start else 0
+    # Exit without joining the thread pools: after the drain, a worker thread still stuck in
+    # I/O (a Redis or database call) holds nothing committed, and would otherwise keep the
+    # process alive past the supervisor's stop timeout (seen: a 2 s Redis read).
+    logging.shutdown()
+    os._exit(code)
+
+
+def build_server(args: argparse.Namespace, application: Any) -> GracefulServer:
+    """The graceful daphne server of one process, listening on `args.host:args.port`."""
+    return GracefulServer(
         application=application,
         # Twisted listens with a backlog of 50: 100 sockets connecting at once on a busy
         # process saw failed handshakes (docs/benchmarks.md, lever 5).
@@ -294,14 +307,6 @@ def main(argv: list[str] | None = None) -> int:
         proxy_forwarded_proto_header="X-Forwarded-Proto" if args.proxy_headers else None,
         server_name="gigbox",
     )
-    logger.info("starting %s on %s:%s (pid %d)", args.name or "server", args.host, args.port, os.getpid())
-    server.run()
-    code = 1 if server.abort_start else 0
-    # Exit without joining the thread pools: after the drain, a worker thread still stuck in
-    # I/O (a Redis or database call) holds nothing committed, and would otherwise keep the
-    # process alive past the supervisor's stop timeout (seen: a 2 s Redis read).
-    logging.shutdown()
-    os._exit(code)
 
 
 if __name__ == "__main__":
