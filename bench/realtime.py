@@ -578,7 +578,7 @@ def load_phases(args: argparse.Namespace) -> list[dict]:
     return phases
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quick", action="store_true", help="short phases and fewer sockets")
@@ -601,14 +601,104 @@ def main() -> int:
     parser.add_argument("--client-procs", type=int, default=1, choices=[1, 2])
     parser.add_argument("--keep-db", action="store_true", help="do not drop gigbox_bench at the end")
     args = parser.parse_args()
-    if args.client:
-        asyncio.run(client_main(json.loads(sys.stdin.readline())))
-        return 0
     if args.quick:
         args.pairs, args.duration, args.drain, args.idle = min(args.pairs, 100), 3.0, 2.0, min(args.idle, 1000)
         args.burst, args.burst_slot = min(args.burst, 2000), 8.0
     args.rates = [int(r) for r in args.rates.split(",") if r]
     args.quota_rates = [int(r) for r in args.quota_rates.split(",") if r]
+    return args
+
+
+@dataclass
+class GigboxRun:
+    """What the Gigbox side of a run measured (`run_gigbox`)."""
+
+    rows: list[Row] = field(default_factory=list)
+    errors: dict[str, dict] = field(default_factory=dict)
+    capped: list[Row] = field(default_factory=list)
+    idle: dict | None = None
+    stored: int = 0
+    gaps: int = 0
+
+
+def run_relay(env: dict[str, str], pairs: list, phases: list[dict], args: argparse.Namespace) -> tuple[list[Row], dict]:
+    server, port = common.start_server(env, name="relay", application="bench.relay_app:application")
+    try:
+        return run_load(mode="relay", urls=[f"ws://127.0.0.1:{port}"], pids=[server.pid],
+                        pairs=pairs, phases=phases, client_procs=args.client_procs)
+    finally:
+        common.stop(server)
+
+
+def run_gigbox(env: dict[str, str], pairs: list, idle_users: list, phases: list[dict], args: argparse.Namespace) -> GigboxRun:
+    """One process through the phases (and overload), its idle sockets, two processes, the capped one-vs-two run."""
+    run = GigboxRun()
+    gig_phases = phases + ([{"name": f"overload {args.overload}/s", "rate": args.overload, "duration": args.duration,
+                             "slot": args.duration + args.drain + 3}] if args.overload else [])
+    server, port = common.start_server(env, name="web1", log_path=Path("/tmp/gigbox-bench-web1.log"))
+    try:
+        rows, run.errors["gigbox"] = run_load(mode="gigbox", urls=[f"ws://127.0.0.1:{port}"], pids=[server.pid],
+                                              pairs=pairs, phases=gig_phases, client_procs=args.client_procs)
+        run.rows += rows
+        run.idle = run_idle(url=f"ws://127.0.0.1:{port}", pid=server.pid, users=idle_users) if idle_users else None
+    finally:
+        common.stop(server)
+    if args.scaling_rate:
+        rows, run.errors["gigbox 2 procs"] = run_two_processes(env, pairs, args)
+        run.rows += rows
+    if args.scaling_quota and common.CpuQuota.available():
+        run.capped, capped_errors = run_capped_scaling(env, pairs, args)
+        run.rows += run.capped
+        run.errors.update(capped_errors)
+    run.stored, run.gaps = stored_messages()
+    return run
+
+
+def run_two_processes(env: dict[str, str], pairs: list, args: argparse.Namespace) -> tuple[list[Row], dict]:
+    servers = [common.start_server(env, name=f"web{n}") for n in (1, 2)]
+    phases = [{"name": f"2 procs {args.scaling_rate}/s", "rate": args.scaling_rate, "duration": args.duration,
+               "slot": args.duration + args.drain + 2}]
+    if args.burst:
+        phases.append({"name": f"2 procs burst {args.burst}", "burst": args.burst, "slot": args.burst_slot})
+    try:
+        return run_load(mode="gigbox", urls=[f"ws://127.0.0.1:{p}" for _, p in servers], pids=[s.pid for s, _ in servers],
+                        pairs=pairs, phases=phases, client_procs=args.client_procs)
+    finally:
+        for server, _ in servers:
+            common.stop(server)
+
+
+def print_report(rows: list[Row], errors: dict[str, dict], gigbox: GigboxRun | None, args: argparse.Namespace) -> None:
+    baseline = {row.label.split(" ", 1)[1]: row for row in rows if row.label.startswith("relay ")}
+    print()
+    print(common.table(HEADERS, [row.cells(baseline) for row in rows]))
+    print()
+    print("msg/s: delivered / (last delivery - phase start); latency: first send -> the peer's message.new;")
+    print("acked not delivered: acknowledged, no message.new to the peer by the end of the phase's slot;")
+    print("unanswered at slot end: still queued (late, not lost: the database check below counts what was stored);")
+    print("refused: ended with a non-retryable error. Backlog left by one phase slows the next ones.")
+    print("server CPU: utime+stime of the server process(es) over the phase (including its drain) / delivered.")
+    print(f"client errors (retryable ones were retried with the same client_id): {errors}")
+    if gigbox is None:
+        return
+    acked = sum(row.result["acks_distinct"] for row in rows if row.label.startswith("gigbox"))
+    print(f"database: {gigbox.stored} user messages stored, {acked} distinct acks; conversations whose last_seq != row count: {gigbox.gaps}")
+    if args.scaling_quota:
+        print(capped_scaling_summary(gigbox.capped, args))
+    if gigbox.idle:
+        idle = gigbox.idle
+        print(
+            f"idle sockets on one process: {idle['sockets']} connected, {idle['failed']} failed, "
+            f"in {idle['connect_seconds']:.1f} s; RSS {idle['rss_before_kib'] / 1024:.0f} -> "
+            f"{idle['rss_after_kib'] / 1024:.0f} MiB = {idle['kib_per_socket']:.1f} KiB per socket"
+        )
+
+
+def main() -> int:
+    args = parse_args()
+    if args.client:
+        asyncio.run(client_main(json.loads(sys.stdin.readline())))
+        return 0
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
 
@@ -622,70 +712,20 @@ def main() -> int:
         idle_users = make_users("idle", args.idle) if args.idle else []
         print(f"setup: {len(pairs)} pairs, {len(idle_users)} idle users in {time.monotonic() - began:.1f} s", flush=True)
         env = dict(os.environ)
-        send_path = measure_send_path(pairs, batches=args.send_path_batches) if args.send_path_batches else None
-        if send_path:
-            print(f"send_messages alone, batches of {send_path['batch_size']} (median of {send_path['batches'] - 1}): "
-                  f"{send_path['wall_us']:.0f} µs wall, {send_path['cpu_us']:.0f} µs Python CPU per message "
-                  f"(ceiling ~{1e6 / send_path['wall_us']:,.0f} msg/s per process)", flush=True)
+        if args.send_path_batches:
+            print_send_path(measure_send_path(pairs, batches=args.send_path_batches))
         phases = load_phases(args)
         rows: list[Row] = []
-        all_errors: dict[str, dict] = {}
+        errors: dict[str, dict] = {}
+        gigbox = None
         if args.only in (None, "relay"):
-            server, port = common.start_server(env, name="relay", application="bench.relay_app:application")
-            relay_rows, all_errors["relay"] = run_load(mode="relay", urls=[f"ws://127.0.0.1:{port}"], pids=[server.pid],
-                                                        pairs=pairs, phases=phases, client_procs=args.client_procs)
+            relay_rows, errors["relay"] = run_relay(env, pairs, phases, args)
             rows += relay_rows
-            common.stop(server)
         if args.only in (None, "gigbox"):
-            gig_phases = phases + ([{"name": f"overload {args.overload}/s", "rate": args.overload, "duration": args.duration,
-                                     "slot": args.duration + args.drain + 3}] if args.overload else [])
-            server, port = common.start_server(env, name="web1", log_path=Path("/tmp/gigbox-bench-web1.log"))
-            gig_rows, all_errors["gigbox"] = run_load(mode="gigbox", urls=[f"ws://127.0.0.1:{port}"], pids=[server.pid],
-                                                       pairs=pairs, phases=gig_phases, client_procs=args.client_procs)
-            rows += gig_rows
-            idle = run_idle(url=f"ws://127.0.0.1:{port}", pid=server.pid, users=idle_users) if idle_users else None
-            common.stop(server)
-            if args.scaling_rate:
-                servers = [common.start_server(env, name=f"web{n}") for n in (1, 2)]
-                scale_phases = [
-                    {"name": f"2 procs {args.scaling_rate}/s", "rate": args.scaling_rate, "duration": args.duration,
-                     "slot": args.duration + args.drain + 2},
-                ]
-                if args.burst:
-                    scale_phases.append({"name": f"2 procs burst {args.burst}", "burst": args.burst, "slot": args.burst_slot})
-                scale_rows, all_errors["gigbox 2 procs"] = run_load(
-                    mode="gigbox", urls=[f"ws://127.0.0.1:{p}" for _, p in servers], pids=[s.pid for s, _ in servers],
-                    pairs=pairs, phases=scale_phases, client_procs=args.client_procs)
-                rows += scale_rows
-                for server, _ in servers:
-                    common.stop(server)
-            capped: list[Row] = []
-            if args.scaling_quota and common.CpuQuota.available():
-                capped, capped_errors = run_capped_scaling(env, pairs, args)
-                rows += capped
-                all_errors.update(capped_errors)
-            stored, gaps = stored_messages()
-        baseline = {row.label.split(" ", 1)[1]: row for row in rows if row.label.startswith("relay ")}
-        print()
-        print(common.table(HEADERS, [row.cells(baseline) for row in rows]))
-        print()
-        print("msg/s: delivered / (last delivery - phase start); latency: first send -> the peer's message.new;")
-        print("acked not delivered: acknowledged, no message.new to the peer by the end of the phase's slot;")
-        print("unanswered at slot end: still queued (late, not lost: the database check below counts what was stored);")
-        print("refused: ended with a non-retryable error. Backlog left by one phase slows the next ones.")
-        print("server CPU: utime+stime of the server process(es) over the phase (including its drain) / delivered.")
-        print(f"client errors (retryable ones were retried with the same client_id): {all_errors}")
-        if args.only in (None, "gigbox"):
-            acked = sum(row.result["acks_distinct"] for row in rows if row.label.startswith("gigbox"))
-            print(f"database: {stored} user messages stored, {acked} distinct acks; conversations whose last_seq != row count: {gaps}")
-            if args.scaling_quota:
-                print(capped_scaling_summary(capped, args))
-            if idle:
-                print(
-                    f"idle sockets on one process: {idle['sockets']} connected, {idle['failed']} failed, "
-                    f"in {idle['connect_seconds']:.1f} s; RSS {idle['rss_before_kib'] / 1024:.0f} -> "
-                    f"{idle['rss_after_kib'] / 1024:.0f} MiB = {idle['kib_per_socket']:.1f} KiB per socket"
-                )
+            gigbox = run_gigbox(env, pairs, idle_users, phases, args)
+            rows += gigbox.rows
+            errors.update(gigbox.errors)
+        print_report(rows, errors, gigbox, args)
         print(f"whole run: {time.monotonic() - began:.0f} s; load average now {open('/proc/loadavg').read().split()[:3]}")
     finally:
         from django.db import connections
@@ -695,6 +735,12 @@ def main() -> int:
         if not args.keep_db:
             common.drop_database("gigbox_bench")
     return 0
+
+
+def print_send_path(send_path: dict) -> None:
+    print(f"send_messages alone, batches of {send_path['batch_size']} (median of {send_path['batches'] - 1}): "
+          f"{send_path['wall_us']:.0f} µs wall, {send_path['cpu_us']:.0f} µs Python CPU per message "
+          f"(ceiling ~{1e6 / send_path['wall_us']:,.0f} msg/s per process)", flush=True)
 
 
 if __name__ == "__main__":
