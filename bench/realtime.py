@@ -400,39 +400,14 @@ HEADERS = ["phase", "delivered/offered", "acked not delivered", "unanswered at s
 def run_load(*, mode: str, urls: list[str], pids: list[int], pairs: list[dict], phases: list[dict],
              client_procs: int, same_server_pairs: bool = True) -> tuple[list[Row], dict]:
     """Connect every pair, run the phases on a shared clock, sample the servers' CPU per phase."""
-    sockets_per_client: list[list[dict]] = [[] for _ in range(client_procs)]
-    for i, pair in enumerate(pairs):
-        url_a = urls[i % len(urls)]
-        url_b = url_a if same_server_pairs else urls[(i + 1) % len(urls)]
-        conv_a, conv_b = (pair["a"], pair["b"]) if mode == "relay" else (pair["conv"], pair["conv"])
-        sockets_per_client[i % client_procs] += [
-            {"user": pair["a"], "peer": pair["b"], "conv": conv_a, "url": url_a, "cookie": pair["a_cookie"]},
-            {"user": pair["b"], "peer": pair["a"], "conv": conv_b, "url": url_b, "cookie": pair["b_cookie"]},
-        ]
     phases = [{**phase, "share": 1 / client_procs} for phase in phases]
-    clients = []
-    for n, sockets in enumerate(sockets_per_client):
-        spec = {"mode": mode, "sockets": sockets, "phases": phases, "seed": n + 1}
-        process = common.spawn([sys.executable, __file__, "--client"], stdin=common.subprocess.PIPE,
-                               stdout=common.subprocess.PIPE, text=True)
-        process.stdin.write(json.dumps(spec) + "\n")
-        process.stdin.flush()
-        clients.append(process)
-    for process in clients:
-        ready = json.loads(process.stdout.readline() or '{"ready": 0, "failed": -1}')
-        if ready["failed"]:
-            print(f"  warning: {ready['failed']} socket(s) failed to connect", flush=True)
+    sockets = _sockets_per_client(mode, urls, pairs, client_procs, same_server_pairs)
+    clients = _start_clients(mode, sockets, phases)
     start = time.monotonic() + 0.5
     for process in clients:
         process.stdin.write(f"GO {start}\n")
         process.stdin.flush()
-    profiler = None
-    if os.environ.get("BENCH_PYSPY"):  # e.g. BENCH_PYSPY=/tmp/spyenv/bin/py-spy: a flame profile of the server
-        seconds = int(sum(phase["slot"] for phase in phases)) + 1
-        out = f"/tmp/gigbox-bench-{mode}-{len(pids)}.pyspy.txt"
-        profiler = common.spawn([os.environ["BENCH_PYSPY"], "record", "-d", str(seconds), "-p", str(pids[0]), "-r", "250",
-                                 "-f", "raw", "-o", out, "--nonblocking"], stdout=common.subprocess.DEVNULL,
-                                stderr=common.subprocess.DEVNULL)
+    profiler = _start_profiler(mode, pids, phases)
     cpu_marks, moment = [], start
     time.sleep(max(0.0, start - time.monotonic()))
     cpu_marks.append(sum(common.cpu_seconds(pid) for pid in pids))
@@ -449,26 +424,75 @@ def run_load(*, mode: str, urls: list[str], pids: list[int], pairs: list[dict], 
         process.stdin.write("CLOSE\n")
         process.stdin.flush()
         process.wait(timeout=30)
-    rows, errors = [], Counter()
+    rows = []
     for k, phase in enumerate(phases):
-        merged: dict[str, Any] = {}
-        for output in outputs:
-            part = output["results"][k]
-            for key, value in part.items():
-                if key == "name":
-                    continue
-                if key == "elapsed":
-                    merged[key] = max(merged.get(key, 0.0), value)
-                else:
-                    merged[key] = merged.get(key, [] if isinstance(value, list) else 0) + value
+        merged = _merged_phase([output["results"][k] for output in outputs])
         client_cpu = merged.pop("client_cpu")
         row = Row(f"{mode} {phase['name']}", merged, cpu_marks[k + 1] - cpu_marks[k], client_cpu)
         row.threads = common.split_cpu(thread_marks[k], thread_marks[k + 1], pids[0])
         rows.append(row)
+    errors: Counter = Counter()
     for output in outputs:
         errors.update(output["errors"])
         errors.update({f"unexpected {k}": v for k, v in output["unexpected"].items()})
     return rows, dict(errors)
+
+
+def _sockets_per_client(mode: str, urls: list[str], pairs: list[dict], client_procs: int,
+                        same_server_pairs: bool) -> list[list[dict]]:
+    """Both users of each pair, spread over the client processes and the server URLs."""
+    sockets_per_client: list[list[dict]] = [[] for _ in range(client_procs)]
+    for i, pair in enumerate(pairs):
+        url_a = urls[i % len(urls)]
+        url_b = url_a if same_server_pairs else urls[(i + 1) % len(urls)]
+        conv_a, conv_b = (pair["a"], pair["b"]) if mode == "relay" else (pair["conv"], pair["conv"])
+        sockets_per_client[i % client_procs] += [
+            {"user": pair["a"], "peer": pair["b"], "conv": conv_a, "url": url_a, "cookie": pair["a_cookie"]},
+            {"user": pair["b"], "peer": pair["a"], "conv": conv_b, "url": url_b, "cookie": pair["b_cookie"]},
+        ]
+    return sockets_per_client
+
+
+def _start_clients(mode: str, sockets_per_client: list[list[dict]], phases: list[dict]) -> list:
+    """One client process per socket list, each connected and waiting for GO."""
+    clients = []
+    for n, sockets in enumerate(sockets_per_client):
+        spec = {"mode": mode, "sockets": sockets, "phases": phases, "seed": n + 1}
+        process = common.spawn([sys.executable, __file__, "--client"], stdin=common.subprocess.PIPE,
+                               stdout=common.subprocess.PIPE, text=True)
+        process.stdin.write(json.dumps(spec) + "\n")
+        process.stdin.flush()
+        clients.append(process)
+    for process in clients:
+        ready = json.loads(process.stdout.readline() or '{"ready": 0, "failed": -1}')
+        if ready["failed"]:
+            print(f"  warning: {ready['failed']} socket(s) failed to connect", flush=True)
+    return clients
+
+
+def _start_profiler(mode: str, pids: list[int], phases: list[dict]):
+    """BENCH_PYSPY=/path/to/py-spy: a raw flame profile of the first server over the phases."""
+    if not os.environ.get("BENCH_PYSPY"):
+        return None
+    seconds = int(sum(phase["slot"] for phase in phases)) + 1
+    out = f"/tmp/gigbox-bench-{mode}-{len(pids)}.pyspy.txt"
+    return common.spawn([os.environ["BENCH_PYSPY"], "record", "-d", str(seconds), "-p", str(pids[0]), "-r", "250",
+                         "-f", "raw", "-o", out, "--nonblocking"], stdout=common.subprocess.DEVNULL,
+                        stderr=common.subprocess.DEVNULL)
+
+
+def _merged_phase(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One phase's results from every client process: sums and joined lists, the longest elapsed."""
+    merged: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if key == "name":
+                continue
+            if key == "elapsed":
+                merged[key] = max(merged.get(key, 0.0), value)
+            else:
+                merged[key] = merged.get(key, [] if isinstance(value, list) else 0) + value
+    return merged
 
 
 def run_idle(*, url: str, pid: int, users: list[tuple[int, str]]) -> dict:
