@@ -388,10 +388,21 @@ def _write_locked(drafts: Sequence[_Draft]) -> list[tuple[Message, list[Attachme
         return _write_related(drafts, messages)
 
 
+_LAST_MESSAGE = Conversation._meta.get_field("last_message")
+
+
 def _point_heads(conversations: dict[int, Conversation], messages: Sequence[Message]) -> None:
-    """Each conversation's `last_message` in memory: the last of its stored messages."""
+    """Each conversation's `last_message_id` in memory: the last of its stored messages.
+
+    By id, not by object: each message caches its conversation (`_chain`), and a conversation
+    holding its message back made a reference cycle per message that only the garbage
+    collector frees; its collections, 8-13 ms each with the event loop stopped, came every
+    few seconds at 250 msg/s (docs/benchmarks.md, lever 19)."""
     for message in messages:
-        conversations[message.conversation_id].last_message = message
+        conversation = conversations[message.conversation_id]
+        conversation.last_message_id = message.pk
+        if _LAST_MESSAGE.is_cached(conversation):
+            _LAST_MESSAGE.delete_cached_value(conversation)
 
 
 def _write_related(drafts: Sequence[_Draft], messages: Sequence[Message]) -> list[tuple[Message, list[Attachment]]]:

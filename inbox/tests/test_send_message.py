@@ -370,3 +370,28 @@ def test_the_resend_and_history_lookup_never_scans_every_message(conversation, b
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan on inbox_message" not in plan, plan
+
+
+def test_a_stored_batch_leaves_no_reference_cycle(conversation, alice, bob):
+    """Messages and conversations of a written batch are freed by reference counting: a
+    cycle per message (a conversation holding its last message, which holds the
+    conversation) left them to the garbage collector, whose pauses stopped the event loop
+    every few seconds under load (docs/benchmarks.md, lever 19)."""
+    import gc
+
+    send_messages([SendRequest(conversation.pk, bob, "warm up", new_client_id())])  # lazy imports, caches
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for sender in (bob, alice, bob):
+            outcomes = send_messages([SendRequest(conversation.pk, sender, "How is the logo going?", new_client_id())])
+            assert not isinstance(outcomes[0], SendError)
+        del outcomes
+        gc.collect()
+        cyclic = Counter(type(obj).__name__ for obj in gc.garbage if isinstance(obj, (Message, Conversation)))
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert cyclic == Counter()
