@@ -1117,7 +1117,7 @@ def start_broadcast(sent: Sequence[SentMessage]) -> Awaitable[None]:
     try:
         return _logging_failure(send_here_first(layer, events), len(sent))
     except Exception:
-        logger.warning("pushing %d messages failed; clients catch up with sync", len(sent), exc_info=True)
+        _push_failed(len(sent))
         return _nothing_to_publish()
 
 
@@ -1129,7 +1129,12 @@ async def _logging_failure(publishing: Awaitable[None], count: int) -> None:
     try:
         await publishing
     except Exception:
-        logger.warning("pushing %d messages failed; clients catch up with sync", count, exc_info=True)
+        _push_failed(count)
+
+
+def _push_failed(count: int) -> None:
+    """A channel layer that fails costs live frames, never a message."""
+    logger.warning("pushing %d messages failed; clients catch up with sync", count, exc_info=True)
 
 
 async def broadcast_message(sent: SentMessage) -> None:
