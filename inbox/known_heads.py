@@ -94,15 +94,7 @@ def remember(
         spans[message.conversation_id] = (built_on, message.seq)
     chained_elsewhere = [pk for pk, (_, last) in spans.items() if conversations[pk].last_seq != last]
     forget(chained_elsewhere)
-    by_conversation: dict[int, dict[int, History]] = {pk: {} for pk in spans if pk not in chained_elsewhere}
-    for (conversation_id, sender_id), history in histories.items():
-        if conversation_id in by_conversation:
-            by_conversation[conversation_id][sender_id] = list(history)
-    for message in written:
-        if message.sender_id is not None and message.conversation_id in by_conversation:
-            history = by_conversation[message.conversation_id].setdefault(message.sender_id, [])
-            history.append((message.created_at, message.body))
-            del history[:-keep]
+    by_conversation = _histories_after([pk for pk in spans if pk not in chained_elsewhere], histories, written, keep)
     now = time.monotonic()
     with _lock:
         for conversation_id, senders in by_conversation.items():
@@ -119,6 +111,23 @@ def remember(
             _known.move_to_end(conversation_id)
         while len(_known) > MAX_CONVERSATIONS:
             _known.popitem(last=False)
+
+
+def _histories_after(
+    conversation_ids: Iterable[int], histories: Mapping[tuple[int, int], History], written: Sequence[Message], keep: int
+) -> dict[int, dict[int, History]]:
+    """Each sender's last `keep` messages in these conversations: as the batch read them,
+    then what it wrote."""
+    by_conversation: dict[int, dict[int, History]] = {pk: {} for pk in conversation_ids}
+    for (conversation_id, sender_id), history in histories.items():
+        if conversation_id in by_conversation:
+            by_conversation[conversation_id][sender_id] = list(history)
+    for message in written:
+        if message.sender_id is not None and message.conversation_id in by_conversation:
+            history = by_conversation[message.conversation_id].setdefault(message.sender_id, [])
+            history.append((message.created_at, message.body))
+            del history[:-keep]
+    return by_conversation
 
 
 def forget(conversation_ids: Iterable[int]) -> None:

@@ -929,7 +929,7 @@ def _store(batch: _Batch, drafts: dict[int, _Draft], reads: _BatchReads, *, know
         _discard_files(drafts.values())
         raise
     if connection.vendor == "postgresql":  # SQLite reads every batch (`_known_reads`)
-        known_heads.remember(reads.conversations, reads.recent, [m for m, _ in written], keep=HISTORY_MESSAGES, fresh=not known)
+        known_heads.remember(conversations, reads.recent, [m for m, _ in written], keep=HISTORY_MESSAGES, fresh=not known)
     active = _active_order_conversations([message for message, _ in written], conversations)
     for i, (message, attachments) in zip(order, written, strict=True):
         conversation = conversations[message.conversation_id]
@@ -1111,9 +1111,9 @@ def start_broadcast(sent: Sequence[SentMessage]) -> Awaitable[None]:
     process's sockets have the frames when this returns; the awaitable publishes them for
     the other processes and must be awaited."""
     layer = get_channel_layer()
-    events = [event for item in sent for event in _message_events(item)]
-    if layer is None or not events:
+    if layer is None or not sent:
         return _nothing_to_publish()
+    events = [event for item in sent for event in _message_events(item)]
     try:
         return _logging_failure(send_here_first(layer, events), len(sent))
     except Exception:
