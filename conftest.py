@@ -45,14 +45,23 @@ def _no_shutdown_hooks_left():
 # Tests that log in to a server in another process (tests/browser, processes, faults) keep
 # the hashers that server has; the others make many users, and the production hasher costs
 # ~0.2 s a user.
-_FAST_PASSWORD_FOLDERS = ("deals", "disputes", "inbox", "marketplace", "moderation", "tests/security")
+_FAST_PASSWORD_FOLDERS = (
+    "deals",
+    "disputes",
+    "inbox",
+    "marketplace",
+    "moderation",
+    "tests/security",
+)
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(request):
     folder = Path(request.node.path).relative_to(request.config.rootpath).as_posix()
     if folder.startswith(tuple(f"{name}/" for name in _FAST_PASSWORD_FOLDERS)):
-        request.getfixturevalue("settings").PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        request.getfixturevalue("settings").PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher"
+        ]
 
 
 @pytest.fixture(autouse=True)
@@ -133,8 +142,11 @@ def send():
 
     def _send(conversation, sender, body="Hello", client_id=None, attachments=()):
         return services.send_message(
-            conversation=conversation, sender=sender, body=body,
-            client_id=client_id or uuid.uuid4().hex, attachments=attachments,
+            conversation=conversation,
+            sender=sender,
+            body=body,
+            client_id=client_id or uuid.uuid4().hex,
+            attachments=attachments,
         )
 
     return _send

@@ -63,7 +63,9 @@ def spawn(args: Sequence[str], *, env: dict[str, str] | None = None, **kwargs) -
 def _admin_execute(sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+    with psycopg.connect(
+        PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
+    ) as conn:
         conn.execute(sql)
 
 
@@ -95,9 +97,23 @@ class PrivateRedis:
 
     def start(self) -> PrivateRedis:
         self.process = spawn(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--maxclients", "20000", "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--maxclients",
+                "20000",
+                "--protected-mode",
+                "yes",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port, timeout=10, process=self.process)
         return self
@@ -111,7 +127,11 @@ class PrivateRedis:
 
 def production_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
     """The environment of a production-like server process (docs/deploy.md), for a bench."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_ALLOW_ASYNC", "GIGBOX_FAULT"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_ALLOW_ASYNC", "GIGBOX_FAULT"))
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="0",
@@ -126,15 +146,33 @@ def production_env(*, database_url: str, redis_url: str, **extra: str) -> dict[s
     return env
 
 
-def start_server(env: dict[str, str], *, name: str, application: str = "config.asgi:application",
-                 log_path: Path | None = None) -> tuple[subprocess.Popen, int]:
+def start_server(
+    env: dict[str, str],
+    *,
+    name: str,
+    application: str = "config.asgi:application",
+    log_path: Path | None = None,
+) -> tuple[subprocess.Popen, int]:
     """One `python -m config.server` (the graceful daphne runner); (process, port)."""
     port = free_port()
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
     process = spawn(
-        [sys.executable, "-m", "config.server", "--host", "127.0.0.1", "--port", str(port), "--name", name,
-         "--application", application],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "config.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--name",
+            name,
+            "--application",
+            application,
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     wait_for_port(port, timeout=60, process=process)
     return process, port
@@ -159,7 +197,9 @@ class CpuQuota:
     @staticmethod
     def _root() -> tuple[Path, int] | None:
         v2 = Path("/sys/fs/cgroup")
-        if (v2 / "cgroup.controllers").exists() and "cpu" in (v2 / "cgroup.subtree_control").read_text().split():
+        if (v2 / "cgroup.controllers").exists() and "cpu" in (
+            v2 / "cgroup.subtree_control"
+        ).read_text().split():
             return v2, 2
         v1 = Path("/sys/fs/cgroup/cpu")
         if (v1 / "cpu.cfs_quota_us").exists():
@@ -237,11 +277,22 @@ def rss_kib(pid: int) -> int:
 
 
 def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    mem_kib = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        ),
+        "?",
+    )
+    mem_kib = next(
+        (int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0
+    )
     load = open("/proc/loadavg").read().split()[:3]
-    return (f"{os.cpu_count()} x {model}, {mem_kib / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, "
-            f"load average {' '.join(load)} at start")
+    return (
+        f"{os.cpu_count()} x {model}, {mem_kib / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, "
+        f"load average {' '.join(load)} at start"
+    )
 
 
 # Figures ----------------------------------------------------------------------------------------

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from moderation.contact import scan  # noqa: E402
-from moderation.contact.regions import match_international, match_national  # noqa: E402
-from moderation.tests.corpus import ENV_VAR, corpus_candidates, find_contact_corpus  # noqa: E402
+from core.contact import scan
+from core.contact.regions import match_international, match_national
+from core.tests.corpus import ENV_VAR, corpus_candidates, find_contact_corpus
 
 GOAL_CORPUS_RATE = 10_000
 GOAL_CHAT_RATE = 50_000
@@ -34,7 +34,18 @@ GOAL_FPR = 0.005
 
 # --- ordinary chat ------------------------------------------------------------
 
-_OPENERS = ["Hi", "Hello", "Hey", "Thanks", "Sure", "Great", "Okay", "Dear sir", "Hi there", "Good morning"]
+_OPENERS = [
+    "Hi",
+    "Hello",
+    "Hey",
+    "Thanks",
+    "Sure",
+    "Great",
+    "Okay",
+    "Dear sir",
+    "Hi there",
+    "Good morning",
+]
 _TEMPLATES = [
     "{o}, the logo is ready. Can we do {price} for {qty} revisions?",
     "{o}! Order FO{order} is due {date}, I'll send the draft by {time}.",
@@ -65,31 +76,94 @@ _TEMPLATES = [
     "Discount {pct}% if you order {qty} logos before {date}.",
     "Dimensions {small}0 x {small2}0 x {qty} cm, weight {small} kg.",
 ]
-_CITIES = ["Lagos", "Karachi", "Dhaka", "Nairobi", "Cairo", "Riyadh", "Dubai", "Sao Paulo", "Mexico City", "Austin", "Leeds", "Berlin", "Lyon", "Jakarta", "Manila", "Hanoi", "Durban", "Colombo", "Kathmandu"]
+_CITIES = [
+    "Lagos",
+    "Karachi",
+    "Dhaka",
+    "Nairobi",
+    "Cairo",
+    "Riyadh",
+    "Dubai",
+    "Sao Paulo",
+    "Mexico City",
+    "Austin",
+    "Leeds",
+    "Berlin",
+    "Lyon",
+    "Jakarta",
+    "Manila",
+    "Hanoi",
+    "Durban",
+    "Colombo",
+    "Kathmandu",
+]
 
 
 def ordinary_chat(n: int, seed: int = 7) -> list[str]:
     """Deterministic, varied seller/buyer lines with prices, dates, orders."""
     rng = random.Random(seed)
-    prices = ["$45", "$1,200", "₹45,999", "PKR 45,000", "NGN 250,000", "KES 15,000", "R$ 1.250,00", "€300", "1,500 USD", "£80", "Rp 750.000"]
-    dates = ["15/03/2024", "2024-03-15", "31/8/2025", "03/27/2025", "March 15, 2024", "1st of June", "Friday 21.6.", "12.04.2025"]
+    prices = [
+        "$45",
+        "$1,200",
+        "₹45,999",
+        "PKR 45,000",
+        "NGN 250,000",
+        "KES 15,000",
+        "R$ 1.250,00",
+        "€300",
+        "1,500 USD",
+        "£80",
+        "Rp 750.000",
+    ]
+    dates = [
+        "15/03/2024",
+        "2024-03-15",
+        "31/8/2025",
+        "03/27/2025",
+        "March 15, 2024",
+        "1st of June",
+        "Friday 21.6.",
+        "12.04.2025",
+    ]
     times = ["10:30", "08:00", "9pm", "14:00", "10:30 AM", "7 30"]
     out = []
     for _ in range(n):
         t = rng.choice(_TEMPLATES)
-        out.append(t.format(
-            o=rng.choice(_OPENERS), price=rng.choice(prices), qty=rng.randint(2, 60), small=rng.randint(1, 9),
-            small2=rng.randint(1, 9), order=rng.randint(1_000_000, 99_999_999), date=rng.choice(dates),
-            time=rng.choice(times), time2=rng.choice(times), res=rng.choice(["1920x1080", "3000 x 3000", "1080 x 1920", "375x667", "4K 3840x2160"]),
-            res2=rng.choice(["500 x 500", "1200×628", "2048x2048"]), invoice=f"INV-{rng.randint(2019, 2025)}-{rng.randint(1, 99999):05d}",
-            hex=f"{rng.randint(0, 0xFFFFFF):06X}", hex2=f"{rng.randint(0, 0xFFFFFF):06x}",
-            ver=f"{rng.randint(4, 6)}.{rng.randint(0, 9)}.{rng.randint(0, 9)}", ver2=f"{rng.randint(1, 20)}.{rng.randint(0, 20)}.{rng.randint(0, 9)}",
-            pct=rng.choice([20, 80, 12.5, 99.9, 50]), day=rng.choice(["tomorrow", "tonight", "on Monday", "next week"]),
-            city=rng.choice(_CITIES), zip=rng.randint(10000, 999999), tracking=f"1Z{rng.randint(10**15, 10**16 - 1)}",
-            tz=rng.choice(["IST", "PKT", "UTC+05:30", "GMT+5", "EST"]), year=rng.randint(1990, 2010), year2=rng.randint(2011, 2025),
-            pages=rng.randint(5, 40), isbn=rng.choice(["978-3-16-148410-0", "978-1-4028-9462-6"]), rating=rng.choice(["4.9", "5.0", "4.7"]),
-            reviews=f"{rng.randint(1, 9)},{rng.randint(100, 999)}", years=rng.randint(2, 15),
-        ))
+        out.append(
+            t.format(
+                o=rng.choice(_OPENERS),
+                price=rng.choice(prices),
+                qty=rng.randint(2, 60),
+                small=rng.randint(1, 9),
+                small2=rng.randint(1, 9),
+                order=rng.randint(1_000_000, 99_999_999),
+                date=rng.choice(dates),
+                time=rng.choice(times),
+                time2=rng.choice(times),
+                res=rng.choice(
+                    ["1920x1080", "3000 x 3000", "1080 x 1920", "375x667", "4K 3840x2160"]
+                ),
+                res2=rng.choice(["500 x 500", "1200×628", "2048x2048"]),
+                invoice=f"INV-{rng.randint(2019, 2025)}-{rng.randint(1, 99999):05d}",
+                hex=f"{rng.randint(0, 0xFFFFFF):06X}",
+                hex2=f"{rng.randint(0, 0xFFFFFF):06x}",
+                ver=f"{rng.randint(4, 6)}.{rng.randint(0, 9)}.{rng.randint(0, 9)}",
+                ver2=f"{rng.randint(1, 20)}.{rng.randint(0, 20)}.{rng.randint(0, 9)}",
+                pct=rng.choice([20, 80, 12.5, 99.9, 50]),
+                day=rng.choice(["tomorrow", "tonight", "on Monday", "next week"]),
+                city=rng.choice(_CITIES),
+                zip=rng.randint(10000, 999999),
+                tracking=f"1Z{rng.randint(10**15, 10**16 - 1)}",
+                tz=rng.choice(["IST", "PKT", "UTC+05:30", "GMT+5", "EST"]),
+                year=rng.randint(1990, 2010),
+                year2=rng.randint(2011, 2025),
+                pages=rng.randint(5, 40),
+                isbn=rng.choice(["978-3-16-148410-0", "978-1-4028-9462-6"]),
+                rating=rng.choice(["4.9", "5.0", "4.7"]),
+                reviews=f"{rng.randint(1, 9)},{rng.randint(100, 999)}",
+                years=rng.randint(2, 15),
+            )
+        )
     return out
 
 
@@ -125,15 +199,36 @@ def generated_recall() -> list[tuple[str, int, int]]:
         number = phonenumbers.example_number_for_type(region, PhoneNumberType.MOBILE)
         if number is None or len(phonenumbers.national_significant_number(number)) < 7:
             continue
-        for fmt in (PhoneNumberFormat.E164, PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.NATIONAL):
+        for fmt in (
+            PhoneNumberFormat.E164,
+            PhoneNumberFormat.INTERNATIONAL,
+            PhoneNumberFormat.NATIONAL,
+        ):
             phones.append(phonenumbers.format_number(number, fmt))
     locals_ = ["bob.b", "jo.k", "a.b", "sam_99", "k-l", "x+tag", "q"]
-    prefixes = ["Email me at ", "reach me at ", "mail me at ", "my mail is ", "contact - ", "at ", "write to sam at "]
-    emails = [(p, f"{l}@{d}") for p in prefixes for l in locals_ for d in ("example.com", "outlook.com", "x.io", "studio.museum")]
-    keycaps = ["".join(rng.choice("0123456789") for _ in range(rng.randint(8, 15))) for _ in range(300)]
+    prefixes = [
+        "Email me at ",
+        "reach me at ",
+        "mail me at ",
+        "my mail is ",
+        "contact - ",
+        "at ",
+        "write to sam at ",
+    ]
+    emails = [
+        (p, f"{l}@{d}")
+        for p in prefixes
+        for l in locals_
+        for d in ("example.com", "outlook.com", "x.io", "studio.museum")
+    ]
+    keycaps = [
+        "".join(rng.choice("0123456789") for _ in range(rng.randint(8, 15))) for _ in range(300)
+    ]
 
     def covered(text: str, start: int, end: int, kind: str) -> bool:
-        return any(f.kind == kind and f.start <= start and end <= f.end for f in scan(text).findings)
+        return any(
+            f.kind == kind and f.start <= start and end <= f.end for f in scan(text).findings
+        )
 
     found_phones = sum(covered("call me on " + w, 11, 11 + len(w), "phone") for w in phones)
     found_emails = sum(covered(p + e, len(p), len(p) + len(e), "email") for p, e in emails)
@@ -148,13 +243,16 @@ def generated_recall() -> list[tuple[str, int, int]]:
 
 # --- adversarial inputs -------------------------------------------------------
 
+
 def adversarial(length: int = 10_000) -> dict[str, str]:
     rng = random.Random(3)
     digits = "".join(rng.choice("0123456789") for _ in range(length))
     return {
         "long digit run": "9" * length,
         "random digits": digits,
-        "digits and separators": "".join(rng.choice("0123456789") + rng.choice(" -./*_") for _ in range(length // 2)),
+        "digits and separators": "".join(
+            rng.choice("0123456789") + rng.choice(" -./*_") for _ in range(length // 2)
+        ),
         "spaced single digits": " ".join("9876543210" * (length // 20)),
         "at at at": ("at " * (length // 3))[:length],
         "dot dot dot": ("dot " * (length // 4))[:length],
@@ -174,7 +272,9 @@ def adversarial(length: int = 10_000) -> dict[str, str]:
         "url-ish": ("wa.me/" * (length // 6))[:length],
         "spaced letters": " ".join("abcdefghij" * (length // 20)),
         "brackets": ("(at)[dot]{at}" * (length // 13))[:length],
-        "mixed unicode": "".join(rng.choice("٠١٢٣٤٥٦٧٨٩০১২৩৪५६७८९ａｂｃ＠．") for _ in range(length)),
+        "mixed unicode": "".join(
+            rng.choice("٠١٢٣٤٥٦٧٨٩০১২৩৪५६७८९ａｂｃ＠．") for _ in range(length)
+        ),
         "hash tags": ("sam#1234 " * (length // 9))[:length],
         "dates": ("2024-03-15 " * (length // 11))[:length],
     }
@@ -231,7 +331,11 @@ def quality(rows: list[dict]) -> dict[str, float]:
             for a, b in row.get("spans", []):
                 spans_total += 1
                 text = row["text"]
-                if all(any(f.start <= i < f.end for f in result.findings) for i in range(a, b) if not text[i].isspace()):
+                if all(
+                    any(f.start <= i < f.end for f in result.findings)
+                    for i in range(a, b)
+                    if not text[i].isspace()
+                ):
                     spans_covered += 1
         if row["has_contact"]:
             tp += flagged
@@ -240,9 +344,13 @@ def quality(rows: list[dict]) -> dict[str, float]:
             fp += flagged
             tn += not flagged
     return {
-        "recall": tp / max(1, tp + fn), "fpr": fp / max(1, fp + tn),
-        "span_coverage": spans_covered / max(1, spans_total), "positives": tp + fn, "negatives": fp + tn,
-        "fn": fn, "fp": fp,
+        "recall": tp / max(1, tp + fn),
+        "fpr": fp / max(1, fp + tn),
+        "span_coverage": spans_covered / max(1, spans_total),
+        "positives": tp + fn,
+        "negatives": fp + tn,
+        "fn": fn,
+        "fp": fp,
     }
 
 
@@ -261,20 +369,33 @@ def worst_adversarial_ms() -> tuple[float, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help=f"default: ${ENV_VAR}, else <repo>/../shared/corpus/contact_dev.jsonl, "
-                             "else /work/shared/corpus/contact_dev.jsonl")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help=f"default: ${ENV_VAR}, else <repo>/../shared/corpus/contact_dev.jsonl, "
+        "else /work/shared/corpus/contact_dev.jsonl",
+    )
     parser.add_argument("--out", type=Path, default=Path("/tmp/contact_bench.txt"))
     args = parser.parse_args(argv)
     if args.corpus is None:
         args.corpus = find_contact_corpus()
         if args.corpus is None:
             tried = ", ".join(str(p) for p in corpus_candidates())
-            print(f"labelled contact corpus not found (tried {tried}); pass --corpus or set {ENV_VAR}", file=sys.stderr)
+            print(
+                f"labelled contact corpus not found (tried {tried}); pass --corpus or set {ENV_VAR}",
+                file=sys.stderr,
+            )
             return 2
 
-    rows = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in args.corpus.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     q = quality(rows)
     corpus_rate = _rate(corpus_messages(rows))
     chat = ordinary_chat(5000)
@@ -294,7 +415,10 @@ def main(argv: list[str] | None = None) -> int:
         f"  bare 9 digits    {bare_flagged / len(bare):.4f}   masked share of {len(bare)} random '612 345 678'-style"
         f" numbers without words (ES/PE mobiles; exposure if such ids appear)",
         "generated recall (references, not the corpus):",
-        *(f"  {label:<19}{found / total:.4f}   ({found} of {total})" for label, found, total in generated),
+        *(
+            f"  {label:<19}{found / total:.4f}   ({found} of {total})"
+            for label, found, total in generated
+        ),
         "speed:",
         f"  dev corpus        {corpus_rate:>9,.0f} msgs/s   goal {GOAL_CORPUS_RATE:,}  ({corpus_rate / GOAL_CORPUS_RATE:.1f}x)",
         f"  ordinary chat     {chat_rate:>9,.0f} msgs/s   goal {GOAL_CHAT_RATE:,}  ({chat_rate / GOAL_CHAT_RATE:.1f}x)"

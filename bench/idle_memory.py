@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import _common as common  # noqa: E402
-from bench import realtime  # noqa: E402
+from bench import _common as common
+from bench import realtime
 
 DATABASE = "gigbox_bench_idle"
 
@@ -32,7 +32,9 @@ def main() -> int:
         realtime.setup_django(database_url, redis.url, rate_limit=10_000_000)
         users = realtime.make_users("idle", args.sockets + 20)
         env = {**os.environ, **({} if args.no_trace else {"PYTHONTRACEMALLOC": "1"})}
-        server, port = common.start_server(env, name="mem", application="bench.memprobe_app:application")
+        server, port = common.start_server(
+            env, name="mem", application="bench.memprobe_app:application"
+        )
         base = f"http://127.0.0.1:{port}/__memprobe__"
         # Twenty sockets warm the process first, as in realtime.py's idle phase.
         original = common.rss_kib
@@ -52,9 +54,12 @@ def main() -> int:
         common.rss_kib = mark_then_rss
         idle = realtime.run_idle(url=f"ws://127.0.0.1:{port}", pid=server.pid, users=users)
         common.rss_kib = original
-        print(f"{idle['sockets']} connected, {idle['failed']} failed in {idle['connect_seconds']:.1f} s; "
-              f"RSS {idle['rss_before_kib'] / 1024:.0f} -> {idle['rss_after_kib'] / 1024:.0f} MiB = "
-              f"{idle['kib_per_socket']:.1f} KiB per socket", flush=True)
+        print(
+            f"{idle['sockets']} connected, {idle['failed']} failed in {idle['connect_seconds']:.1f} s; "
+            f"RSS {idle['rss_before_kib'] / 1024:.0f} -> {idle['rss_after_kib'] / 1024:.0f} MiB = "
+            f"{idle['kib_per_socket']:.1f} KiB per socket",
+            flush=True,
+        )
         common.stop(server)
     finally:
         from django.db import connections

@@ -24,11 +24,15 @@ def _types() -> Counter:
 
 def _diff(top: int = 30) -> str:
     gc.collect()
-    snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+    snapshot = tracemalloc.take_snapshot().filter_traces(
+        [tracemalloc.Filter(False, tracemalloc.__file__)]
+    )
     lines = ["by source line (KiB, count):"]
     for stat in snapshot.compare_to(_marks["snapshot"], "lineno")[:top]:
         frame = stat.traceback[0]
-        lines.append(f"  {stat.size_diff / 1024:9.1f} {stat.count_diff:8d}  {frame.filename}:{frame.lineno}")
+        lines.append(
+            f"  {stat.size_diff / 1024:9.1f} {stat.count_diff:8d}  {frame.filename}:{frame.lineno}"
+        )
     lines.append("live objects by type (count):")
     after = _types()
     for name, count in (after - _marks["types"]).most_common(top):
@@ -45,7 +49,13 @@ async def application(scope, receive, send):
             body = b"marked"
         else:
             body = _diff().encode()
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"text/plain")],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
         return
     await inbox_application(scope, receive, send)

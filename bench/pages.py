@@ -26,12 +26,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import _common as common  # noqa: E402
+from bench import _common as common
 
 DB_NAME = "gigbox_bench_pages"
-BODIES = ["Hello, is the logo gig still available?", "Yes! Send me the brief.", "Here it is, thanks.",
-          "Call me on +44 7700 900123", "Draft attached, let me know what you think."]
-
+BODIES = [
+    "Hello, is the logo gig still available?",
+    "Yes! Send me the brief.",
+    "Here it is, thanks.",
+    "Call me on +44 7700 900123",
+    "Draft attached, let me know what you think.",
+]
 
 
 def _backend() -> str:
@@ -40,9 +44,14 @@ def _backend() -> str:
 
     return next(path for path in settings.AUTHENTICATION_BACKENDS if path.endswith("ModelBackend"))
 
+
 def setup(static_root: str) -> None:
     database_url = common.create_database(DB_NAME)
-    os.environ.update(common.production_env(database_url=database_url, redis_url="", GIGBOX_SEND_RATE_LIMIT="100000000"))
+    os.environ.update(
+        common.production_env(
+            database_url=database_url, redis_url="", GIGBOX_SEND_RATE_LIMIT="100000000"
+        )
+    )
     os.environ.update(ALLOWED_HOSTS="testserver", STATIC_ROOT=static_root, LOG_LEVEL="ERROR")
     import django
 
@@ -62,7 +71,9 @@ def send_all(requests: list) -> None:
                 raise RuntimeError(f"seeding failed: {outcome!r}")
 
 
-def make_data(list_sizes: list[int], thread_sizes: list[int]) -> tuple[dict[int, object], dict[int, tuple[object, int]]]:
+def make_data(
+    list_sizes: list[int], thread_sizes: list[int]
+) -> tuple[dict[int, object], dict[int, tuple[object, int]]]:
     """One user per list size with that many conversations (one message each), and one
     conversation per thread size with that many messages. Returns the users and threads."""
     from django.contrib.auth import get_user_model
@@ -74,19 +85,40 @@ def make_data(list_sizes: list[int], thread_sizes: list[int]) -> tuple[dict[int,
     password = "!"  # unusable: the bench logs in with force_login
     owners: dict[int, object] = {}
     for size in list_sizes:
-        owner = User.objects.create(username=f"owner{size}", email=f"owner{size}@bench.invalid", password=password)
+        owner = User.objects.create(
+            username=f"owner{size}", email=f"owner{size}@bench.invalid", password=password
+        )
         others = User.objects.bulk_create(
-            [User(username=f"o{size}-{i}", email=f"o{size}-{i}@bench.invalid", password=password) for i in range(size)]
+            [
+                User(username=f"o{size}-{i}", email=f"o{size}-{i}@bench.invalid", password=password)
+                for i in range(size)
+            ]
         )
         conversations = [_conversation(owner, other) for other in others]
-        send_all([SendRequest(c.pk, other, BODIES[i % len(BODIES)], uuid.uuid4().hex) for i, (c, other) in enumerate(zip(conversations, others))])
+        send_all(
+            [
+                SendRequest(c.pk, other, BODIES[i % len(BODIES)], uuid.uuid4().hex)
+                for i, (c, other) in enumerate(zip(conversations, others))
+            ]
+        )
         owners[size] = owner
     threads: dict[int, tuple[object, int]] = {}
     for size in thread_sizes:
-        a = User.objects.create(username=f"ta{size}", email=f"ta{size}@bench.invalid", password=password)
-        b = User.objects.create(username=f"tb{size}", email=f"tb{size}@bench.invalid", password=password)
+        a = User.objects.create(
+            username=f"ta{size}", email=f"ta{size}@bench.invalid", password=password
+        )
+        b = User.objects.create(
+            username=f"tb{size}", email=f"tb{size}@bench.invalid", password=password
+        )
         conversation = _conversation(a, b)
-        send_all([SendRequest(conversation.pk, (a, b)[i % 2], BODIES[i % len(BODIES)], uuid.uuid4().hex) for i in range(size)])
+        send_all(
+            [
+                SendRequest(
+                    conversation.pk, (a, b)[i % 2], BODIES[i % len(BODIES)], uuid.uuid4().hex
+                )
+                for i in range(size)
+            ]
+        )
         threads[size] = (a, conversation.pk)
     assert Participant.objects.count() == 2 * Conversation.objects.count()
     return owners, threads
@@ -135,7 +167,11 @@ def _profile(threads: dict, label: str) -> None:
     user, conversation_id = threads[max(threads)]
     client = Client()
     client.force_login(user, backend=_backend())
-    url = f"/inbox/{conversation_id}/" if label == "thread page" else f"/api/inbox/conversations/{conversation_id}/messages/"
+    url = (
+        f"/inbox/{conversation_id}/"
+        if label == "thread page"
+        else f"/api/inbox/conversations/{conversation_id}/messages/"
+    )
     client.get(url, secure=True)
     profiler = cProfile.Profile()
     profiler.enable()
@@ -150,7 +186,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
-    list_sizes, thread_sizes = ([10, 100, 500], [100, 1_000, 10_000]) if not args.quick else ([10, 100], [100, 1_000])
+    list_sizes, thread_sizes = (
+        ([10, 100, 500], [100, 1_000, 10_000]) if not args.quick else ([10, 100], [100, 1_000])
+    )
     runs = args.runs if not args.quick else min(args.runs, 5)
     print(f"machine: {common.machine()}", flush=True)
     began = time.monotonic()
@@ -166,9 +204,21 @@ def main() -> int:
             for size, owner in owners.items():
                 client = Client()
                 client.force_login(owner, backend=_backend())
-                for label, url in (("inbox list page", "/inbox/"), ("API conversations", "/api/inbox/conversations/")):
+                for label, url in (
+                    ("inbox list page", "/inbox/"),
+                    ("API conversations", "/api/inbox/conversations/"),
+                ):
                     ms, cpu_ms, queries, status = measure(client, url, runs)
-                    rows.append([label, f"{size} conversations", f"{ms:.1f}", f"{cpu_ms:.1f}", queries, status])
+                    rows.append(
+                        [
+                            label,
+                            f"{size} conversations",
+                            f"{ms:.1f}",
+                            f"{cpu_ms:.1f}",
+                            queries,
+                            status,
+                        ]
+                    )
             for size, (user, conversation_id) in threads.items():
                 client = Client()
                 client.force_login(user, backend=_backend())
@@ -177,17 +227,41 @@ def main() -> int:
                     ("API messages", f"/api/inbox/conversations/{conversation_id}/messages/"),
                 ):
                     ms, cpu_ms, queries, status = measure(client, url, runs)
-                    rows.append([label, f"{size:,} messages", f"{ms:.1f}", f"{cpu_ms:.1f}", queries, status])
+                    rows.append(
+                        [label, f"{size:,} messages", f"{ms:.1f}", f"{cpu_ms:.1f}", queries, status]
+                    )
             rows.sort(key=lambda row: row[0])
-            if os.environ.get("BENCH_PROFILE_URL_OF"):  # e.g. "thread page": a cProfile of one fetch
+            if os.environ.get(
+                "BENCH_PROFILE_URL_OF"
+            ):  # e.g. "thread page": a cProfile of one fetch
                 _profile(threads, os.environ["BENCH_PROFILE_URL_OF"])
             print()
-            print(common.table(["page", "size", f"wall ms (median of {runs})", "CPU ms (median)", "SQL queries", "status"], rows))
+            print(
+                common.table(
+                    [
+                        "page",
+                        "size",
+                        f"wall ms (median of {runs})",
+                        "CPU ms (median)",
+                        "SQL queries",
+                        "status",
+                    ],
+                    rows,
+                )
+            )
             print()
-            print("CPU ms: this process's CPU time for the request (PostgreSQL's own time is in wall ms only).")
-            print("wall ms: the whole request through Django's test client (middleware, view, template),")
-            print("in this process, PostgreSQL on loopback; lists show 30 conversations a page, threads 50 messages.")
-            print(f"whole run: {time.monotonic() - began:.0f} s; load average now {open('/proc/loadavg').read().split()[:3]}")
+            print(
+                "CPU ms: this process's CPU time for the request (PostgreSQL's own time is in wall ms only)."
+            )
+            print(
+                "wall ms: the whole request through Django's test client (middleware, view, template),"
+            )
+            print(
+                "in this process, PostgreSQL on loopback; lists show 30 conversations a page, threads 50 messages."
+            )
+            print(
+                f"whole run: {time.monotonic() - began:.0f} s; load average now {open('/proc/loadavg').read().split()[:3]}"
+            )
     finally:
         from django.db import connections
 

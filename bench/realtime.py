@@ -34,8 +34,8 @@ every batch.
 from __future__ import annotations
 
 import argparse
-import datetime
 import asyncio
+import datetime
 import json
 import os
 import random
@@ -50,7 +50,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import _common as common  # noqa: E402
+from bench import _common as common
 
 ORIGIN = "http://127.0.0.1"
 RETRYABLE = {"rate_limited": 1.0, "unavailable": 0.2, "overloaded": 0.1}  # code -> base delay (s)
@@ -67,7 +67,10 @@ BODIES = [
     "Of course, that's included in the premium tier.",
     "Perfect, I'll accept the offer now.",
 ]
-CONTACT_BODIES = ["text me on whatsapp +44 7700 900123 it's quicker", "my email is jane.doe@example.com"]
+CONTACT_BODIES = [
+    "text me on whatsapp +44 7700 900123 it's quicker",
+    "my email is jane.doe@example.com",
+]
 CONTACT_SHARE = 0.02  # 2% of messages carry contact details: masked and flagged
 
 
@@ -77,7 +80,7 @@ CONTACT_SHARE = 0.02  # 2% of messages carry contact details: masked and flagged
 @dataclass
 class Send:
     client_id: str
-    sock: "Sock"
+    sock: Sock
     body: str
     first_sent: float = 0.0
     attempts: int = 0
@@ -110,7 +113,12 @@ async def _send(state: ClientState, send: Send) -> None:
     send.attempts += 1
     if not send.first_sent:
         send.first_sent = time.monotonic()
-    frame = {"type": "message.send", "conversation_id": send.sock.conversation_id, "client_id": send.client_id, "body": send.body}
+    frame = {
+        "type": "message.send",
+        "conversation_id": send.sock.conversation_id,
+        "client_id": send.client_id,
+        "body": send.body,
+    }
     try:
         await send.sock.ws.send(json.dumps(frame))
     except Exception:
@@ -170,13 +178,22 @@ async def _connect(sock: Sock, mode: str, peer: int) -> None:
     else:
         url = f"{sock.url}/ws/inbox/"
         headers = {"Cookie": f"sessionid={sock.cookie}"}
-    sock.ws = await websockets.connect(url, origin=ORIGIN, additional_headers=headers, max_queue=None,
-                                       ping_interval=None, open_timeout=60, compression=None)
+    sock.ws = await websockets.connect(
+        url,
+        origin=ORIGIN,
+        additional_headers=headers,
+        max_queue=None,
+        ping_interval=None,
+        open_timeout=60,
+        compression=None,
+    )
     hello = json.loads(await sock.ws.recv())
     assert hello["type"] == "hello", hello
 
 
-async def _run_phase(state: ClientState, socks: list[Sock], phase: dict, start: float, rng: random.Random) -> dict:
+async def _run_phase(
+    state: ClientState, socks: list[Sock], phase: dict, start: float, rng: random.Random
+) -> dict:
     rate, duration, burst = phase.get("rate", 0), phase.get("duration", 0), phase.get("burst", 0)
     total = burst or int(rate * duration)
     share = phase.get("share", 1.0)  # this process's part of the offered load
@@ -197,7 +214,11 @@ async def _run_phase(state: ClientState, socks: list[Sock], phase: dict, start: 
         await _send(state, send)
     end_of_slot = start + phase["slot"]
     while time.monotonic() < end_of_slot - 0.05:
-        pending = [s for s in mine if s.final_error is None and (s.ack is None or s.ack not in state.receipts)]
+        pending = [
+            s
+            for s in mine
+            if s.final_error is None and (s.ack is None or s.ack not in state.receipts)
+        ]
         if not pending:
             break
         await asyncio.sleep(0.05)
@@ -222,9 +243,15 @@ def _phase_result(state: ClientState, mine: list[Send], start: float, client_cpu
         latencies.append((times[0] - send.first_sent) * 1000)
         last = max(last, times[0])
     return {
-        "offered": len(mine), "delivered": len(latencies), "lost": lost, "unanswered": unanswered,
-        "refused": refused, "duplicated": dup, "latencies": [round(x, 3) for x in latencies],
-        "elapsed": last - start, "client_cpu": client_cpu,
+        "offered": len(mine),
+        "delivered": len(latencies),
+        "lost": lost,
+        "unanswered": unanswered,
+        "refused": refused,
+        "duplicated": dup,
+        "latencies": [round(x, 3) for x in latencies],
+        "elapsed": last - start,
+        "client_cpu": client_cpu,
         "acks_distinct": len({s.ack for s in mine if s.ack is not None}),
         "acked": sum(1 for s in mine if s.ack is not None),
     }
@@ -259,9 +286,20 @@ async def client_main(spec: dict) -> None:
     if command and command[0] == "GO":
         start = float(command[1])
         for phase in spec["phases"]:
-            results.append({"name": phase["name"], **await _run_phase(state, socks_ok, phase, start, rng)})
+            results.append(
+                {"name": phase["name"], **await _run_phase(state, socks_ok, phase, start, rng)}
+            )
             start += phase["slot"]
-        print(json.dumps({"results": results, "errors": dict(state.errors), "unexpected": dict(state.unexpected)}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "results": results,
+                    "errors": dict(state.errors),
+                    "unexpected": dict(state.unexpected),
+                }
+            ),
+            flush=True,
+        )
         await loop.run_in_executor(None, sys.stdin.readline)  # hold the sockets until told
     for reader in readers:
         reader.cancel()
@@ -272,8 +310,11 @@ async def client_main(spec: dict) -> None:
 
 
 def setup_django(database_url: str, redis_url: str, rate_limit: int) -> None:
-    os.environ.update(common.production_env(database_url=database_url, redis_url=redis_url,
-                                            GIGBOX_SEND_RATE_LIMIT=str(rate_limit)))
+    os.environ.update(
+        common.production_env(
+            database_url=database_url, redis_url=redis_url, GIGBOX_SEND_RATE_LIMIT=str(rate_limit)
+        )
+    )
     import django
 
     django.setup()
@@ -294,17 +335,29 @@ def make_users(prefix: str, count: int) -> list[tuple[int, str]]:
     User = get_user_model()
     password = make_password("bench-password-not-used")
     users = User.objects.bulk_create(
-        [User(username=f"{prefix}{i}", email=f"{prefix}{i}@bench.invalid", password=password) for i in range(count)]
+        [
+            User(username=f"{prefix}{i}", email=f"{prefix}{i}@bench.invalid", password=password)
+            for i in range(count)
+        ]
     )
     store = SessionStore()
     # A backend the settings list (a session naming another is refused: 4401).
-    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if path.endswith("ModelBackend"))
+    backend = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if path.endswith("ModelBackend")
+    )
     expire = timezone.now() + datetime.timedelta(days=1)
     sessions = []
     for user in users:
-        data = {"_auth_user_id": str(user.pk), "_auth_user_backend": backend,
-                "_auth_user_hash": user.get_session_auth_hash()}
-        sessions.append(Session(session_key=uuid.uuid4().hex, session_data=store.encode(data), expire_date=expire))
+        data = {
+            "_auth_user_id": str(user.pk),
+            "_auth_user_backend": backend,
+            "_auth_user_hash": user.get_session_auth_hash(),
+        }
+        sessions.append(
+            Session(
+                session_key=uuid.uuid4().hex, session_data=store.encode(data), expire_date=expire
+            )
+        )
     Session.objects.bulk_create(sessions)
     return [(u.pk, s.session_key) for u, s in zip(users, sessions)]
 
@@ -320,8 +373,12 @@ def make_pairs(count: int) -> list[dict]:
     pairs = []
     for i in range(count):
         (a, a_cookie), (b, b_cookie) = users[2 * i], users[2 * i + 1]
-        conversation = get_or_start_conversation(starter=User.objects.get(pk=a), other=User.objects.get(pk=b))
-        pairs.append({"a": a, "a_cookie": a_cookie, "b": b, "b_cookie": b_cookie, "conv": conversation.pk})
+        conversation = get_or_start_conversation(
+            starter=User.objects.get(pk=a), other=User.objects.get(pk=b)
+        )
+        pairs.append(
+            {"a": a, "a_cookie": a_cookie, "b": b, "b_cookie": b_cookie, "conv": conversation.pk}
+        )
     return pairs
 
 
@@ -340,15 +397,24 @@ def measure_send_path(pairs: list[dict], *, batches: int, batch_size: int = 100)
         for k in range(batch_size):
             pair = pairs[(n * batch_size + k) % len(pairs)]
             sender = users[pair["a"] if k % 2 else pair["b"]]
-            requests.append(SendRequest(pair["conv"], sender, _body(rng), f"path-{n}-{k}-{uuid.uuid4().hex[:8]}"))
+            requests.append(
+                SendRequest(
+                    pair["conv"], sender, _body(rng), f"path-{n}-{k}-{uuid.uuid4().hex[:8]}"
+                )
+            )
         wall, cpu = time.perf_counter(), time.process_time()
         outcomes = send_messages(requests)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
         stored += sum(isinstance(o, SentMessage) for o in outcomes)
     walls, cpus = walls[1:], cpus[1:]  # the first batch warms caches and imports
-    return {"batches": batches, "batch_size": batch_size, "stored": stored,
-            "wall_us": common.median(walls) / batch_size * 1e6, "cpu_us": common.median(cpus) / batch_size * 1e6}
+    return {
+        "batches": batches,
+        "batch_size": batch_size,
+        "stored": stored,
+        "wall_us": common.median(walls) / batch_size * 1e6,
+        "cpu_us": common.median(cpus) / batch_size * 1e6,
+    }
 
 
 def stored_messages() -> tuple[int, int]:
@@ -374,7 +440,10 @@ class Row:
     result: dict
     server_cpu: float
     client_cpu: float
-    threads: tuple[float, float] = (0.0, 0.0)  # first server process: (event loop thread, other threads) CPU s
+    threads: tuple[float, float] = (
+        0.0,
+        0.0,
+    )  # first server process: (event loop thread, other threads) CPU s
 
     def cells(self, baseline: dict[str, Row]) -> list[str]:
         r, lat = self.result, self.result["latencies"]
@@ -386,19 +455,51 @@ class Row:
             base_cpu = base.server_cpu / base.result["delivered"] * 1e6
             ratio = f"{cpu_us / base_cpu:.2f}x cpu"
         return [
-            self.label, f"{r['delivered']}/{r['offered']}", str(r["lost"]), str(r["unanswered"]), str(r["duplicated"]),
-            str(r["refused"]), f"{rate:,.0f}",
-            *(f"{common.percentile(lat, p):.1f}" for p in (50, 95, 99)), f"{max(lat) if lat else float('nan'):.1f}",
-            f"{cpu_us:,.0f}", f"{self.threads[0]:.1f} / {self.threads[1]:.1f}", f"{self.client_cpu:.1f}", ratio,
+            self.label,
+            f"{r['delivered']}/{r['offered']}",
+            str(r["lost"]),
+            str(r["unanswered"]),
+            str(r["duplicated"]),
+            str(r["refused"]),
+            f"{rate:,.0f}",
+            *(f"{common.percentile(lat, p):.1f}" for p in (50, 95, 99)),
+            f"{max(lat) if lat else float('nan'):.1f}",
+            f"{cpu_us:,.0f}",
+            f"{self.threads[0]:.1f} / {self.threads[1]:.1f}",
+            f"{self.client_cpu:.1f}",
+            ratio,
         ]
 
 
-HEADERS = ["phase", "delivered/offered", "acked not delivered", "unanswered at slot end", "dup", "refused", "msg/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
-           "server CPU µs/msg", "loop / other threads CPU s", "client CPU s", "vs relay"]
+HEADERS = [
+    "phase",
+    "delivered/offered",
+    "acked not delivered",
+    "unanswered at slot end",
+    "dup",
+    "refused",
+    "msg/s",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "max ms",
+    "server CPU µs/msg",
+    "loop / other threads CPU s",
+    "client CPU s",
+    "vs relay",
+]
 
 
-def run_load(*, mode: str, urls: list[str], pids: list[int], pairs: list[dict], phases: list[dict],
-             client_procs: int, same_server_pairs: bool = True) -> tuple[list[Row], dict]:
+def run_load(
+    *,
+    mode: str,
+    urls: list[str],
+    pids: list[int],
+    pairs: list[dict],
+    phases: list[dict],
+    client_procs: int,
+    same_server_pairs: bool = True,
+) -> tuple[list[Row], dict]:
     """Connect every pair, run the phases on a shared clock, sample the servers' CPU per phase."""
     phases = [{**phase, "share": 1 / client_procs} for phase in phases]
     sockets = _sockets_per_client(mode, urls, pairs, client_procs, same_server_pairs)
@@ -438,8 +539,9 @@ def run_load(*, mode: str, urls: list[str], pids: list[int], pairs: list[dict], 
     return rows, dict(errors)
 
 
-def _sockets_per_client(mode: str, urls: list[str], pairs: list[dict], client_procs: int,
-                        same_server_pairs: bool) -> list[list[dict]]:
+def _sockets_per_client(
+    mode: str, urls: list[str], pairs: list[dict], client_procs: int, same_server_pairs: bool
+) -> list[list[dict]]:
     """Both users of each pair, spread over the client processes and the server URLs."""
     sockets_per_client: list[list[dict]] = [[] for _ in range(client_procs)]
     for i, pair in enumerate(pairs):
@@ -447,8 +549,20 @@ def _sockets_per_client(mode: str, urls: list[str], pairs: list[dict], client_pr
         url_b = url_a if same_server_pairs else urls[(i + 1) % len(urls)]
         conv_a, conv_b = (pair["a"], pair["b"]) if mode == "relay" else (pair["conv"], pair["conv"])
         sockets_per_client[i % client_procs] += [
-            {"user": pair["a"], "peer": pair["b"], "conv": conv_a, "url": url_a, "cookie": pair["a_cookie"]},
-            {"user": pair["b"], "peer": pair["a"], "conv": conv_b, "url": url_b, "cookie": pair["b_cookie"]},
+            {
+                "user": pair["a"],
+                "peer": pair["b"],
+                "conv": conv_a,
+                "url": url_a,
+                "cookie": pair["a_cookie"],
+            },
+            {
+                "user": pair["b"],
+                "peer": pair["a"],
+                "conv": conv_b,
+                "url": url_b,
+                "cookie": pair["b_cookie"],
+            },
         ]
     return sockets_per_client
 
@@ -458,8 +572,12 @@ def _start_clients(mode: str, sockets_per_client: list[list[dict]], phases: list
     clients = []
     for n, sockets in enumerate(sockets_per_client):
         spec = {"mode": mode, "sockets": sockets, "phases": phases, "seed": n + 1}
-        process = common.spawn([sys.executable, __file__, "--client"], stdin=common.subprocess.PIPE,
-                               stdout=common.subprocess.PIPE, text=True)
+        process = common.spawn(
+            [sys.executable, __file__, "--client"],
+            stdin=common.subprocess.PIPE,
+            stdout=common.subprocess.PIPE,
+            text=True,
+        )
         process.stdin.write(json.dumps(spec) + "\n")
         process.stdin.flush()
         clients.append(process)
@@ -476,9 +594,25 @@ def _start_profiler(mode: str, pids: list[int], phases: list[dict]):
         return None
     seconds = int(sum(phase["slot"] for phase in phases)) + 1
     out = f"/tmp/gigbox-bench-{mode}-{len(pids)}.pyspy.txt"
-    return common.spawn([os.environ["BENCH_PYSPY"], "record", "-d", str(seconds), "-p", str(pids[0]), "-r", "250",
-                         "-f", "raw", "-o", out, "--nonblocking"], stdout=common.subprocess.DEVNULL,
-                        stderr=common.subprocess.DEVNULL)
+    return common.spawn(
+        [
+            os.environ["BENCH_PYSPY"],
+            "record",
+            "-d",
+            str(seconds),
+            "-p",
+            str(pids[0]),
+            "-r",
+            "250",
+            "-f",
+            "raw",
+            "-o",
+            out,
+            "--nonblocking",
+        ],
+        stdout=common.subprocess.DEVNULL,
+        stderr=common.subprocess.DEVNULL,
+    )
 
 
 def _merged_phase(parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -497,10 +631,18 @@ def _merged_phase(parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run_idle(*, url: str, pid: int, users: list[tuple[int, str]]) -> dict:
     """Open one idle socket per user on one process; RSS before and after, failed connects."""
-    warm = common.spawn([sys.executable, __file__, "--client"], stdin=common.subprocess.PIPE,
-                        stdout=common.subprocess.PIPE, text=True)
-    spec = {"mode": "gigbox", "phases": [], "connect_concurrency": 100,
-            "sockets": [{"user": u, "peer": 0, "conv": 0, "url": url, "cookie": c} for u, c in users]}
+    warm = common.spawn(
+        [sys.executable, __file__, "--client"],
+        stdin=common.subprocess.PIPE,
+        stdout=common.subprocess.PIPE,
+        text=True,
+    )
+    spec = {
+        "mode": "gigbox",
+        "phases": [],
+        "connect_concurrency": 100,
+        "sockets": [{"user": u, "peer": 0, "conv": 0, "url": url, "cookie": c} for u, c in users],
+    }
     first = {**spec, "sockets": spec["sockets"][:20]}  # warm the process (imports, pools) first
     warm.stdin.write(json.dumps(first) + "\n")
     warm.stdin.flush()
@@ -508,8 +650,12 @@ def run_idle(*, url: str, pid: int, users: list[tuple[int, str]]) -> dict:
     time.sleep(1.0)
     rss_before = common.rss_kib(pid)
     started = time.monotonic()
-    idle = common.spawn([sys.executable, __file__, "--client"], stdin=common.subprocess.PIPE,
-                        stdout=common.subprocess.PIPE, text=True)
+    idle = common.spawn(
+        [sys.executable, __file__, "--client"],
+        stdin=common.subprocess.PIPE,
+        stdout=common.subprocess.PIPE,
+        text=True,
+    )
     idle.stdin.write(json.dumps({**spec, "sockets": spec["sockets"][20:]}) + "\n")
     idle.stdin.flush()
     ready = json.loads(idle.stdout.readline() or '{"ready": 0, "failed": -1}')
@@ -524,9 +670,14 @@ def run_idle(*, url: str, pid: int, users: list[tuple[int, str]]) -> dict:
             process.wait(timeout=60)
         except common.subprocess.TimeoutExpired:
             common.stop(process)
-    return {"sockets": ready["ready"], "failed": ready["failed"], "rss_before_kib": rss_before,
-            "rss_after_kib": rss_after, "connect_seconds": connect_seconds,
-            "kib_per_socket": (rss_after - rss_before) / max(1, ready["ready"])}
+    return {
+        "sockets": ready["ready"],
+        "failed": ready["failed"],
+        "rss_before_kib": rss_before,
+        "rss_after_kib": rss_after,
+        "connect_seconds": connect_seconds,
+        "kib_per_socket": (rss_after - rss_before) / max(1, ready["ready"]),
+    }
 
 
 # A rate is sustained under a CPU quota when all is delivered, nothing lost, and p99 stays
@@ -535,7 +686,9 @@ def run_idle(*, url: str, pid: int, users: list[tuple[int, str]]) -> dict:
 CAPPED_P99_MS = 250.0
 
 
-def run_capped_scaling(env: dict[str, str], pairs: list[dict], args: argparse.Namespace) -> tuple[list[Row], dict]:
+def run_capped_scaling(
+    env: dict[str, str], pairs: list[dict], args: argparse.Namespace
+) -> tuple[list[Row], dict]:
     """One server process, then two, each capped at `--scaling-quota` cores (common.CpuQuota),
     through rising offered rates (`--quota-rates` per process: twice those for two), the last
     a little past one capped process's capacity. The scaling figure is the most either
@@ -549,12 +702,23 @@ def run_capped_scaling(env: dict[str, str], pairs: list[dict], args: argparse.Na
         try:
             for quota, (server, _) in zip(quotas, servers):
                 quota.add(server.pid)
-            phases = [{"name": f"{count}x{args.scaling_quota} core {rate * count}/s", "rate": rate * count,
-                       "duration": args.duration, "slot": args.duration + args.drain}
-                      for rate in args.quota_rates]
+            phases = [
+                {
+                    "name": f"{count}x{args.scaling_quota} core {rate * count}/s",
+                    "rate": rate * count,
+                    "duration": args.duration,
+                    "slot": args.duration + args.drain,
+                }
+                for rate in args.quota_rates
+            ]
             got, errors[f"gigbox {count} capped"] = run_load(
-                mode="gigbox", urls=[f"ws://127.0.0.1:{port}" for _, port in servers], pids=[s.pid for s, _ in servers],
-                pairs=pairs, phases=phases, client_procs=args.client_procs)
+                mode="gigbox",
+                urls=[f"ws://127.0.0.1:{port}" for _, port in servers],
+                pids=[s.pid for s, _ in servers],
+                pairs=pairs,
+                phases=phases,
+                client_procs=args.client_procs,
+            )
             rows += got
         finally:
             for server, _ in servers:
@@ -571,7 +735,12 @@ def sustained(rows: list[Row], rates: list[int]) -> int:
     best = 0
     for row, rate in zip(rows, rates, strict=True):
         r = row.result
-        if r["delivered"] != r["offered"] or r["lost"] or r["unanswered"] or common.percentile(r["latencies"], 99) > CAPPED_P99_MS:
+        if (
+            r["delivered"] != r["offered"]
+            or r["lost"]
+            or r["unanswered"]
+            or common.percentile(r["latencies"], 99) > CAPPED_P99_MS
+        ):
             break
         best = rate
     return best
@@ -588,15 +757,24 @@ def capped_scaling_summary(capped: list[Row], args: argparse.Namespace) -> str:
     steps = len(args.quota_rates)
     one_rows, two_rows = capped[:steps], capped[steps:]
     one, two = max(map(delivered_rate, one_rows)), max(map(delivered_rate, two_rows))
-    return (f"scaling, each process capped at {args.scaling_quota} core: the most delivered, one {one:,.0f} msg/s, "
-            f"two {two:,.0f} msg/s = {two / one:.2f}x; the highest offered rate sustained (all delivered, "
-            f"p99 <= {CAPPED_P99_MS:.0f} ms): one {sustained(one_rows, args.quota_rates):,}/s, "
-            f"two {sustained(two_rows, [rate * 2 for rate in args.quota_rates]):,}/s")
+    return (
+        f"scaling, each process capped at {args.scaling_quota} core: the most delivered, one {one:,.0f} msg/s, "
+        f"two {two:,.0f} msg/s = {two / one:.2f}x; the highest offered rate sustained (all delivered, "
+        f"p99 <= {CAPPED_P99_MS:.0f} ms): one {sustained(one_rows, args.quota_rates):,}/s, "
+        f"two {sustained(two_rows, [rate * 2 for rate in args.quota_rates]):,}/s"
+    )
 
 
 def load_phases(args: argparse.Namespace) -> list[dict]:
-    phases = [{"name": f"{rate}/s", "rate": rate, "duration": args.duration, "slot": args.duration + args.drain}
-              for rate in args.rates]
+    phases = [
+        {
+            "name": f"{rate}/s",
+            "rate": rate,
+            "duration": args.duration,
+            "slot": args.duration + args.drain,
+        }
+        for rate in args.rates
+    ]
     if args.burst:
         phases.append({"name": f"burst {args.burst}", "burst": args.burst, "slot": args.burst_slot})
     return phases
@@ -610,23 +788,50 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pairs", type=int, default=200)
     parser.add_argument("--rates", default="250,500,1000,1500")
     parser.add_argument("--duration", type=float, default=6.0, help="seconds per offered rate")
-    parser.add_argument("--drain", type=float, default=3.0, help="seconds after each phase for the last deliveries")
+    parser.add_argument(
+        "--drain", type=float, default=3.0, help="seconds after each phase for the last deliveries"
+    )
     parser.add_argument("--burst", type=int, default=5000)
     parser.add_argument("--no-burst", dest="burst", action="store_const", const=0)
     parser.add_argument("--burst-slot", type=float, default=12.0)
-    parser.add_argument("--overload", type=int, default=3000, help="offered rate of the overload phase (0: none)")
-    parser.add_argument("--scaling-rate", type=int, default=2000, help="offered rate with two processes (0: none)")
-    parser.add_argument("--scaling-quota", type=float, default=0.4,
-                        help="cores per server process for the capped one-vs-two run (0: none; needs a writable cgroup)")
-    parser.add_argument("--quota-rates", default="400,475,550,625,700",
-                        help="offered rates per process of the capped one-vs-two run (two processes get twice these)")
-    parser.add_argument("--idle", type=int, default=5000, help="idle sockets on one process (0: none)")
-    parser.add_argument("--send-path-batches", type=int, default=21, help="batches for the in-process send_messages figure (0: none)")
+    parser.add_argument(
+        "--overload", type=int, default=3000, help="offered rate of the overload phase (0: none)"
+    )
+    parser.add_argument(
+        "--scaling-rate", type=int, default=2000, help="offered rate with two processes (0: none)"
+    )
+    parser.add_argument(
+        "--scaling-quota",
+        type=float,
+        default=0.4,
+        help="cores per server process for the capped one-vs-two run (0: none; needs a writable cgroup)",
+    )
+    parser.add_argument(
+        "--quota-rates",
+        default="400,475,550,625,700",
+        help="offered rates per process of the capped one-vs-two run (two processes get twice these)",
+    )
+    parser.add_argument(
+        "--idle", type=int, default=5000, help="idle sockets on one process (0: none)"
+    )
+    parser.add_argument(
+        "--send-path-batches",
+        type=int,
+        default=21,
+        help="batches for the in-process send_messages figure (0: none)",
+    )
     parser.add_argument("--client-procs", type=int, default=1, choices=[1, 2])
-    parser.add_argument("--keep-db", action="store_true", help="do not drop gigbox_bench at the end")
+    parser.add_argument(
+        "--keep-db", action="store_true", help="do not drop gigbox_bench at the end"
+    )
     args = parser.parse_args()
     if args.quick:
-        args.pairs, args.duration, args.drain, args.idle = min(args.pairs, 100), 3.0, 2.0, min(args.idle, 1000)
+        args.pairs, args.duration, args.drain, args.idle = (
+            min(args.pairs, 100),
+            3.0,
+            2.0,
+            min(args.idle, 1000),
+        )
         args.burst, args.burst_slot = min(args.burst, 2000), 8.0
     args.rates = [int(r) for r in args.rates.split(",") if r]
     args.quota_rates = [int(r) for r in args.quota_rates.split(",") if r]
@@ -645,26 +850,58 @@ class GigboxRun:
     gaps: int = 0
 
 
-def run_relay(env: dict[str, str], pairs: list, phases: list[dict], args: argparse.Namespace) -> tuple[list[Row], dict]:
+def run_relay(
+    env: dict[str, str], pairs: list, phases: list[dict], args: argparse.Namespace
+) -> tuple[list[Row], dict]:
     server, port = common.start_server(env, name="relay", application="bench.relay_app:application")
     try:
-        return run_load(mode="relay", urls=[f"ws://127.0.0.1:{port}"], pids=[server.pid],
-                        pairs=pairs, phases=phases, client_procs=args.client_procs)
+        return run_load(
+            mode="relay",
+            urls=[f"ws://127.0.0.1:{port}"],
+            pids=[server.pid],
+            pairs=pairs,
+            phases=phases,
+            client_procs=args.client_procs,
+        )
     finally:
         common.stop(server)
 
 
-def run_gigbox(env: dict[str, str], pairs: list, idle_users: list, phases: list[dict], args: argparse.Namespace) -> GigboxRun:
+def run_gigbox(
+    env: dict[str, str], pairs: list, idle_users: list, phases: list[dict], args: argparse.Namespace
+) -> GigboxRun:
     """One process through the phases (and overload), its idle sockets, two processes, the capped one-vs-two run."""
     run = GigboxRun()
-    gig_phases = phases + ([{"name": f"overload {args.overload}/s", "rate": args.overload, "duration": args.duration,
-                             "slot": args.duration + args.drain + 3}] if args.overload else [])
-    server, port = common.start_server(env, name="web1", log_path=Path("/tmp/gigbox-bench-web1.log"))
+    gig_phases = phases + (
+        [
+            {
+                "name": f"overload {args.overload}/s",
+                "rate": args.overload,
+                "duration": args.duration,
+                "slot": args.duration + args.drain + 3,
+            }
+        ]
+        if args.overload
+        else []
+    )
+    server, port = common.start_server(
+        env, name="web1", log_path=Path("/tmp/gigbox-bench-web1.log")
+    )
     try:
-        rows, run.errors["gigbox"] = run_load(mode="gigbox", urls=[f"ws://127.0.0.1:{port}"], pids=[server.pid],
-                                              pairs=pairs, phases=gig_phases, client_procs=args.client_procs)
+        rows, run.errors["gigbox"] = run_load(
+            mode="gigbox",
+            urls=[f"ws://127.0.0.1:{port}"],
+            pids=[server.pid],
+            pairs=pairs,
+            phases=gig_phases,
+            client_procs=args.client_procs,
+        )
         run.rows += rows
-        run.idle = run_idle(url=f"ws://127.0.0.1:{port}", pid=server.pid, users=idle_users) if idle_users else None
+        run.idle = (
+            run_idle(url=f"ws://127.0.0.1:{port}", pid=server.pid, users=idle_users)
+            if idle_users
+            else None
+        )
     finally:
         common.stop(server)
     if args.scaling_rate:
@@ -678,35 +915,65 @@ def run_gigbox(env: dict[str, str], pairs: list, idle_users: list, phases: list[
     return run
 
 
-def run_two_processes(env: dict[str, str], pairs: list, args: argparse.Namespace) -> tuple[list[Row], dict]:
+def run_two_processes(
+    env: dict[str, str], pairs: list, args: argparse.Namespace
+) -> tuple[list[Row], dict]:
     servers = [common.start_server(env, name=f"web{n}") for n in (1, 2)]
-    phases = [{"name": f"2 procs {args.scaling_rate}/s", "rate": args.scaling_rate, "duration": args.duration,
-               "slot": args.duration + args.drain + 2}]
+    phases = [
+        {
+            "name": f"2 procs {args.scaling_rate}/s",
+            "rate": args.scaling_rate,
+            "duration": args.duration,
+            "slot": args.duration + args.drain + 2,
+        }
+    ]
     if args.burst:
-        phases.append({"name": f"2 procs burst {args.burst}", "burst": args.burst, "slot": args.burst_slot})
+        phases.append(
+            {"name": f"2 procs burst {args.burst}", "burst": args.burst, "slot": args.burst_slot}
+        )
     try:
-        return run_load(mode="gigbox", urls=[f"ws://127.0.0.1:{p}" for _, p in servers], pids=[s.pid for s, _ in servers],
-                        pairs=pairs, phases=phases, client_procs=args.client_procs)
+        return run_load(
+            mode="gigbox",
+            urls=[f"ws://127.0.0.1:{p}" for _, p in servers],
+            pids=[s.pid for s, _ in servers],
+            pairs=pairs,
+            phases=phases,
+            client_procs=args.client_procs,
+        )
     finally:
         for server, _ in servers:
             common.stop(server)
 
 
-def print_report(rows: list[Row], errors: dict[str, dict], gigbox: GigboxRun | None, args: argparse.Namespace) -> None:
+def print_report(
+    rows: list[Row], errors: dict[str, dict], gigbox: GigboxRun | None, args: argparse.Namespace
+) -> None:
     baseline = {row.label.split(" ", 1)[1]: row for row in rows if row.label.startswith("relay ")}
     print()
     print(common.table(HEADERS, [row.cells(baseline) for row in rows]))
     print()
-    print("msg/s: delivered / (last delivery - phase start); latency: first send -> the peer's message.new;")
-    print("acked not delivered: acknowledged, no message.new to the peer by the end of the phase's slot;")
-    print("unanswered at slot end: still queued (late, not lost: the database check below counts what was stored);")
-    print("refused: ended with a non-retryable error. Backlog left by one phase slows the next ones.")
-    print("server CPU: utime+stime of the server process(es) over the phase (including its drain) / delivered.")
+    print(
+        "msg/s: delivered / (last delivery - phase start); latency: first send -> the peer's message.new;"
+    )
+    print(
+        "acked not delivered: acknowledged, no message.new to the peer by the end of the phase's slot;"
+    )
+    print(
+        "unanswered at slot end: still queued (late, not lost: the database check below counts what was stored);"
+    )
+    print(
+        "refused: ended with a non-retryable error. Backlog left by one phase slows the next ones."
+    )
+    print(
+        "server CPU: utime+stime of the server process(es) over the phase (including its drain) / delivered."
+    )
     print(f"client errors (retryable ones were retried with the same client_id): {errors}")
     if gigbox is None:
         return
     acked = sum(row.result["acks_distinct"] for row in rows if row.label.startswith("gigbox"))
-    print(f"database: {gigbox.stored} user messages stored, {acked} distinct acks; conversations whose last_seq != row count: {gigbox.gaps}")
+    print(
+        f"database: {gigbox.stored} user messages stored, {acked} distinct acks; conversations whose last_seq != row count: {gigbox.gaps}"
+    )
     if args.scaling_quota:
         print(capped_scaling_summary(gigbox.capped, args))
     if gigbox.idle:
@@ -734,7 +1001,10 @@ def main() -> int:
         setup_django(database_url, redis.url, rate_limit=10_000_000)
         pairs = make_pairs(args.pairs)
         idle_users = make_users("idle", args.idle) if args.idle else []
-        print(f"setup: {len(pairs)} pairs, {len(idle_users)} idle users in {time.monotonic() - began:.1f} s", flush=True)
+        print(
+            f"setup: {len(pairs)} pairs, {len(idle_users)} idle users in {time.monotonic() - began:.1f} s",
+            flush=True,
+        )
         env = dict(os.environ)
         if args.send_path_batches:
             print_send_path(measure_send_path(pairs, batches=args.send_path_batches))
@@ -750,7 +1020,9 @@ def main() -> int:
             rows += gigbox.rows
             errors.update(gigbox.errors)
         print_report(rows, errors, gigbox, args)
-        print(f"whole run: {time.monotonic() - began:.0f} s; load average now {open('/proc/loadavg').read().split()[:3]}")
+        print(
+            f"whole run: {time.monotonic() - began:.0f} s; load average now {open('/proc/loadavg').read().split()[:3]}"
+        )
     finally:
         from django.db import connections
 
@@ -762,9 +1034,12 @@ def main() -> int:
 
 
 def print_send_path(send_path: dict) -> None:
-    print(f"send_messages alone, batches of {send_path['batch_size']} (median of {send_path['batches'] - 1}): "
-          f"{send_path['wall_us']:.0f} µs wall, {send_path['cpu_us']:.0f} µs Python CPU per message "
-          f"(ceiling ~{1e6 / send_path['wall_us']:,.0f} msg/s per process)", flush=True)
+    print(
+        f"send_messages alone, batches of {send_path['batch_size']} (median of {send_path['batches'] - 1}): "
+        f"{send_path['wall_us']:.0f} µs wall, {send_path['cpu_us']:.0f} µs Python CPU per message "
+        f"(ceiling ~{1e6 / send_path['wall_us']:,.0f} msg/s per process)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

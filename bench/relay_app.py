@@ -19,13 +19,16 @@ from urllib.parse import parse_qs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.conf import settings  # noqa: E402
 
-if settings.CHANNEL_LAYERS["default"]["BACKEND"] == "inbox.channel_layer.PipelinedPubSubChannelLayer":
+if (
+    settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    == "inbox.channel_layer.PipelinedPubSubChannelLayer"
+):
     settings.CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 from channels.generic.websocket import AsyncWebsocketConsumer  # noqa: E402
@@ -50,16 +53,32 @@ class RelayConsumer(AsyncWebsocketConsumer):
         if frame.get("type") != "message.send":
             return
         self.seq += 1
-        message = {"conversation_id": frame["conversation_id"], "seq": self.seq, "body": frame["body"],
-                   "sender_id": self.me, "client_id": frame["client_id"]}
-        await self.send(text_data=json.dumps({"type": "message.ack", "client_id": frame["client_id"],
-                                              "conversation_id": frame["conversation_id"], "seq": self.seq}))
+        message = {
+            "conversation_id": frame["conversation_id"],
+            "seq": self.seq,
+            "body": frame["body"],
+            "sender_id": self.me,
+            "client_id": frame["client_id"],
+        }
+        await self.send(
+            text_data=json.dumps(
+                {
+                    "type": "message.ack",
+                    "client_id": frame["client_id"],
+                    "conversation_id": frame["conversation_id"],
+                    "seq": self.seq,
+                }
+            )
+        )
         await self.channel_layer.group_send(
-            f"user.{self.peer}", {"type": "inbox.frame", "frame": {"type": "message.new", "message": message}}
+            f"user.{self.peer}",
+            {"type": "inbox.frame", "frame": {"type": "message.new", "message": message}},
         )
 
     async def inbox_frame(self, event: dict) -> None:
         await self.send(text_data=json.dumps(event["frame"]))
 
 
-application = ProtocolTypeRouter({"websocket": URLRouter([path("ws/relay/", RelayConsumer.as_asgi())])})
+application = ProtocolTypeRouter(
+    {"websocket": URLRouter([path("ws/relay/", RelayConsumer.as_asgi())])}
+)

@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import _common as common  # noqa: E402
-from bench import realtime  # noqa: E402
+from bench import _common as common
+from bench import realtime
 
 DATABASE = "gigbox_bench_sendpath"
 
@@ -48,8 +48,14 @@ def run(*, pairs: list[dict], batches: int, batch_size: int, profile: bool) -> d
         for k in range(batch_size):
             pair = pairs[(n * batch_size + k) % len(pairs)]
             sender = users[pair["a"] if k % 2 else pair["b"]]
-            requests.append(SendRequest(pair["conv"], sender, realtime._body(rng), f"sp-{n}-{k}-{uuid.uuid4().hex[:8]}"))
-        if n == batches - 1:  # the last batch counts statements (the debug cursor costs CPU: not timed)
+            requests.append(
+                SendRequest(
+                    pair["conv"], sender, realtime._body(rng), f"sp-{n}-{k}-{uuid.uuid4().hex[:8]}"
+                )
+            )
+        if (
+            n == batches - 1
+        ):  # the last batch counts statements (the debug cursor costs CPU: not timed)
             with CaptureQueriesContext(connection) as captured:
                 outcomes = send_messages(requests)
             queries.append(len(captured))
@@ -72,7 +78,9 @@ def run(*, pairs: list[dict], batches: int, batch_size: int, profile: bool) -> d
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("tottime").print_stats(25)
-        stats.sort_stats("cumulative").print_stats(r"inbox|moderation|ratelimit|bulk_create|execute", 40)
+        stats.sort_stats("cumulative").print_stats(
+            r"inbox|moderation|ratelimit|bulk_create|execute", 40
+        )
         report = out.getvalue()
     return {
         "stored": stored,
@@ -89,7 +97,9 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=200)
     parser.add_argument("--batches", type=int, default=32)
     parser.add_argument("--batch", type=int, default=100, help="sends per batch")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile (tottime) of the batches")
+    parser.add_argument(
+        "--profile", action="store_true", help="print a cProfile (tottime) of the batches"
+    )
     args = parser.parse_args()
     print(f"machine: {common.machine()}", flush=True)
     redis = common.PrivateRedis().start()

@@ -18,6 +18,8 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # Channels' AllowedHostsOriginValidator, recording each refusal in the security log.
-        "websocket": allowed_hosts_origin_validator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": allowed_hosts_origin_validator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
     }
 )

@@ -36,7 +36,9 @@ def env_bool(name: str, default: bool, environ: Environ = os.environ) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise SettingsError(f"{name}={raw!r} is not a boolean: use one of 1/0, true/false, yes/no, on/off.")
+    raise SettingsError(
+        f"{name}={raw!r} is not a boolean: use one of 1/0, true/false, yes/no, on/off."
+    )
 
 
 def env_int(name: str, default: int, environ: Environ = os.environ) -> int:
@@ -95,7 +97,9 @@ def redis_host(url: str, *, max_connections: int) -> dict[str, Any]:
     """
     scheme = urlsplit(url).scheme
     if scheme not in {"redis", "rediss", "unix"}:
-        raise SettingsError(f"REDIS_URL has the scheme {scheme!r}; use redis://, rediss:// or unix://.")
+        raise SettingsError(
+            f"REDIS_URL has the scheme {scheme!r}; use redis://, rediss:// or unix://."
+        )
     return {"address": url, "socket_timeout": None, "max_connections": max_connections}
 
 

@@ -132,4 +132,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     ready, checks = run_checks()
-    return JsonResponse(_payload("ready" if ready else "unavailable", checks=checks), status=200 if ready else 503)
+    return JsonResponse(
+        _payload("ready" if ready else "unavailable", checks=checks), status=200 if ready else 503
+    )

@@ -85,7 +85,11 @@ async def run_shutdown_hooks(timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     all_ok = True
     for stage in STAGES:
-        hooks = [_hooks.pop(hid)[1] for hid, (hook_stage, _) in list(_hooks.items()) if hook_stage == stage]
+        hooks = [
+            _hooks.pop(hid)[1]
+            for hid, (hook_stage, _) in list(_hooks.items())
+            if hook_stage == stage
+        ]
         if not hooks:
             continue
         remaining = max(MIN_STAGE_SECONDS, deadline - time.monotonic())

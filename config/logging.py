@@ -43,8 +43,19 @@ FILTERED = "[filtered]"
 
 # Keys whose values never reach a log, whatever logger or `extra=` carries them.
 _SENSITIVE_KEY_PARTS = (
-    "password", "passwd", "secret", "token", "authorization", "cookie", "session",
-    "csrf", "body", "email", "phone", "signature", "private",
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "authorization",
+    "cookie",
+    "session",
+    "csrf",
+    "body",
+    "email",
+    "phone",
+    "signature",
+    "private",
 )
 _SENSITIVE_KEYS = {"key", "text", "login", "content", "message_text", "original", "contact"}
 
@@ -64,7 +75,17 @@ _SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w.])(?!\d{4}-\d{2}-\d{2})\+?\(?\d(?:[\s().-]{0,3}\d){8,}"), "[phone]"),
 )
 # Fields we write ourselves: never masked, and a path keeps its ids (only secrets go).
-_TRUSTED_FIELDS = {"request_id", "method", "status", "duration_ms", "user_id", "process_name", "code", "event", "ip"}
+_TRUSTED_FIELDS = {
+    "request_id",
+    "method",
+    "status",
+    "duration_ms",
+    "user_id",
+    "process_name",
+    "code",
+    "event",
+    "ip",
+}
 _PATH_FIELDS = {"path"}
 
 # LogRecord attributes that are not `extra=` fields.
@@ -93,7 +114,9 @@ def encode_controls(text: str) -> str:
 def _json_line(entry: Mapping[str, Any]) -> str:
     # json.dumps escapes C0 controls itself; with ensure_ascii=False it keeps DEL, C1 and
     # U+2028/U+2029 raw, which are only legal inside strings, where \\uXXXX means the same.
-    return _CONTROL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(entry, default=str, ensure_ascii=False))
+    return _CONTROL_CHARS.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(entry, default=str, ensure_ascii=False)
+    )
 
 
 def scrub_text(text: str, scrubbers=_SCRUBBERS) -> str:
@@ -272,7 +295,13 @@ class RequestLogMiddleware:
         }
         level = logging.ERROR if status >= 500 else logging.INFO
         request_logger.log(
-            level, "%s %s %s %.1fms", request.method, request.path, status, duration_ms, extra=fields
+            level,
+            "%s %s %s %.1fms",
+            request.method,
+            request.path,
+            status,
+            duration_ms,
+            extra=fields,
         )
         return response
 

@@ -81,7 +81,13 @@ def _scope_ip(scope) -> str | None:
 def _socket_attempt(scope, action: str) -> Attempt:
     from config.logging import socket_request_id
 
-    return Attempt(channel="ws", request_id=socket_request_id(scope), ip=_scope_ip(scope), action=action, user=scope.get("user"))
+    return Attempt(
+        channel="ws",
+        request_id=socket_request_id(scope),
+        ip=_scope_ip(scope),
+        action=action,
+        user=scope.get("user"),
+    )
 
 
 def bind_socket_frame(scope, frame_type: str) -> None:
@@ -98,7 +104,14 @@ def _user_field(user) -> int | str:
     return "anonymous"
 
 
-def _emit(attempt: Attempt | None, object_type: str, object_id: Any, reason: str, user=None, **details: Any) -> None:
+def _emit(
+    attempt: Attempt | None,
+    object_type: str,
+    object_id: Any,
+    reason: str,
+    user=None,
+    **details: Any,
+) -> None:
     if attempt is not None:
         if attempt.recorded:
             return  # one record per attempt (a request, a frame)
@@ -120,10 +133,14 @@ def _emit(attempt: Attempt | None, object_type: str, object_id: Any, reason: str
         "request_id": attempt.request_id if attempt is not None else None,
         **details,
     }
-    security_logger.warning("refused %s %s=%s user=%s", action, object_type, object_id, who, extra=fields)
+    security_logger.warning(
+        "refused %s %s=%s user=%s", action, object_type, object_id, who, extra=fields
+    )
 
 
-def refused(object_type: str, object_id: Any, *, user=None, reason: str = NOT_FOUND_OR_NOT_YOURS) -> None:
+def refused(
+    object_type: str, object_id: Any, *, user=None, reason: str = NOT_FOUND_OR_NOT_YOURS
+) -> None:
     """Record that the current attempt asked for `object_type` `object_id` (as given) and was
     refused. Call it where the boring not-found answer is decided; it never raises."""
     try:
@@ -167,15 +184,25 @@ class SecurityLogMiddleware(MiddlewareMixin):
     who is not active staff sent from an admin URL to the admin login."""
 
     def process_response(self, request, response):
-        if response.status_code == 302 and _is_admin_path(request) and "/admin/login/" in response.get("Location", ""):
+        if (
+            response.status_code == 302
+            and _is_admin_path(request)
+            and "/admin/login/" in response.get("Location", "")
+        ):
             user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and not (user.is_active and user.is_staff):
+            if (
+                user is not None
+                and user.is_authenticated
+                and not (user.is_active and user.is_staff)
+            ):
                 refused(*_admin_object(request), reason="not_staff")
         return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, PermissionDenied):
-            object_type, object_id = _admin_object(request) if _is_admin_path(request) else ("view", None)
+            object_type, object_id = (
+                _admin_object(request) if _is_admin_path(request) else ("view", None)
+            )
             refused(object_type, object_id, reason="permission_denied")
         return None  # Django answers as before (403)
 

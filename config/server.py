@@ -23,7 +23,7 @@ answers the WebSocket handshake with an X-Gigbox-Process header naming itself.
 """
 
 # daphne.server installs Twisted's asyncio reactor: it must be imported before Twisted.
-import daphne.server  # isort:skip  # noqa: I001
+import daphne.server  # isort:skip
 
 import argparse
 import asyncio
@@ -85,7 +85,9 @@ class GigboxWebSocketProtocol(WebSocketProtocol):
 
 
 class GracefulServer(daphne.server.Server):
-    def __init__(self, *args: Any, shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT, **kwargs: Any):
+    def __init__(
+        self, *args: Any, shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT, **kwargs: Any
+    ):
         # Our own signal handlers replace Twisted's (which stop the reactor at once).
         super().__init__(*args, signal_handlers=False, ready_callable=self._before_run, **kwargs)
         self.shutdown_timeout = shutdown_timeout
@@ -123,7 +125,11 @@ class GracefulServer(daphne.server.Server):
                 reactor.stop()
             return
         self._stopping = True
-        logger.info("shutdown: %s received, draining (up to %.0f s)", signal.Signals(sig).name, self.shutdown_timeout)
+        logger.info(
+            "shutdown: %s received, draining (up to %.0f s)",
+            signal.Signals(sig).name,
+            self.shutdown_timeout,
+        )
         asyncio.ensure_future(self.graceful_stop())
 
     async def graceful_stop(self) -> None:
@@ -141,7 +147,9 @@ class GracefulServer(daphne.server.Server):
             await self._wait_for(self._applications_running, min(deadline, time.monotonic() + 3))
             logger.info(
                 "shutdown: done in %.2f s (hooks %s, %d socket(s) closed by the server, %d application(s) left)",
-                time.monotonic() - started, "ok" if hooks_ok else "incomplete", closed,
+                time.monotonic() - started,
+                "ok" if hooks_ok else "incomplete",
+                closed,
                 self._applications_running(),
             )
         except Exception:
@@ -182,7 +190,8 @@ class GracefulServer(daphne.server.Server):
         return sum(
             1
             for details in list(self.connections.values())
-            if details.get("application_instance") is not None and not details["application_instance"].done()
+            if details.get("application_instance") is not None
+            and not details["application_instance"].done()
         )
 
     def _close_websockets(self, code: int) -> int:
@@ -194,7 +203,9 @@ class GracefulServer(daphne.server.Server):
                 if protocol.state == protocol.STATE_OPEN:
                     protocol.serverClose(code=code)
                     closed += 1
-                elif protocol.state == protocol.STATE_CONNECTING and hasattr(protocol, "handshake_deferred"):
+                elif protocol.state == protocol.STATE_CONNECTING and hasattr(
+                    protocol, "handshake_deferred"
+                ):
                     protocol.serverReject()
             except Exception:  # one odd socket must not keep the others open
                 logger.exception("shutdown: could not close %r", protocol)
@@ -210,24 +221,38 @@ class GracefulServer(daphne.server.Server):
                 instance.cancel()
                 wait_for.append(instance)
         if wait_for:
-            logger.warning("shutdown: cancelled %d application instance(s) still running", len(wait_for))
+            logger.warning(
+                "shutdown: cancelled %d application instance(s) still running", len(wait_for)
+            )
         deferred = defer.Deferred.fromFuture(asyncio.gather(*wait_for))
         deferred.addErrback(lambda _: None)
         return deferred
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m config.server", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m config.server", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--name", default="", help="process name for logs and X-Gigbox-Process (sets GIGBOX_PROCESS_NAME)")
-    parser.add_argument("--application", default="config.asgi:application", help="ASGI application (tests use their own)")
     parser.add_argument(
-        "--proxy-headers", action="store_true",
+        "--name",
+        default="",
+        help="process name for logs and X-Gigbox-Process (sets GIGBOX_PROCESS_NAME)",
+    )
+    parser.add_argument(
+        "--application",
+        default="config.asgi:application",
+        help="ASGI application (tests use their own)",
+    )
+    parser.add_argument(
+        "--proxy-headers",
+        action="store_true",
         help="trust X-Forwarded-For/-Port/-Proto (only behind the proxy; bind to loopback then)",
     )
     parser.add_argument(
-        "--shutdown-timeout", type=float,
+        "--shutdown-timeout",
+        type=float,
         default=float(os.environ.get("GIGBOX_SHUTDOWN_TIMEOUT") or DEFAULT_SHUTDOWN_TIMEOUT),
     )
     return parser.parse_args(argv)
@@ -274,13 +299,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Gigbox configuration error: {error}", file=sys.stderr)
         return 2
 
-    from daphne.utils import import_by_path
     from asgiref.compatibility import guarantee_single_callable
+    from daphne.utils import import_by_path
 
     application = guarantee_single_callable(import_by_path(args.application))
     warm_up()
     server = build_server(args, application)
-    logger.info("starting %s on %s:%s (pid %d)", args.name or "server", args.host, args.port, os.getpid())
+    logger.info(
+        "starting %s on %s:%s (pid %d)", args.name or "server", args.host, args.port, os.getpid()
+    )
     server.run()
     code = 1 if server.abort_start else 0
     # Exit without joining the thread pools: after the drain, a worker thread still stuck in

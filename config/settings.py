@@ -103,7 +103,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a daphne process started by a browser test shares it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_POOL", True
+):
     # psycopg's connection pool: without it every `database_sync_to_async` call (Channels
     # closes "old" connections around each one) opened a new PostgreSQL connection, a few
     # ms each; measured in docs/benchmarks.md. A process uses few connections at once (one
@@ -113,7 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
         "timeout": 5,
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", True):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
     # Lets the send path's cursor (inbox/prepared.py) prepare its three statements, planned
     # once per connection instead of once per batch. Django's own cursors bind parameters on
     # the client and never prepare, whatever this says. Set DATABASE_PREPARED_STATEMENTS=0
@@ -122,7 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     # re-planning the two reads): only prepared statements follow plan_cache_mode.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["prepare_threshold"] = 5
-    options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
+    options["options"] = (
+        f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

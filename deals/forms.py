@@ -20,14 +20,20 @@ class OfferForm(NoColonMixin, forms.Form):
     description = forms.CharField(
         max_length=2000, widget=forms.Textarea(attrs={"rows": 4}), label="What you will deliver"
     )
-    price = forms.DecimalField(min_value=MIN_PRICE, max_value=MAX_PRICE, decimal_places=2, label="Price (USD)")
+    price = forms.DecimalField(
+        min_value=MIN_PRICE, max_value=MAX_PRICE, decimal_places=2, label="Price (USD)"
+    )
     delivery_days = forms.IntegerField(min_value=1, max_value=90, label="Delivery (days)")
     revisions = forms.IntegerField(min_value=0, max_value=20, initial=1, label="Revisions")
-    expires_in_days = forms.IntegerField(min_value=1, max_value=MAX_EXPIRY_DAYS, initial=3, label="Offer open for (days)")
+    expires_in_days = forms.IntegerField(
+        min_value=1, max_value=MAX_EXPIRY_DAYS, initial=3, label="Offer open for (days)"
+    )
 
     def __init__(self, *args, seller, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gig"].queryset = seller_gigs(seller=seller).filter(status=Gig.Status.ACTIVE).order_by("title")
+        self.fields["gig"].queryset = (
+            seller_gigs(seller=seller).filter(status=Gig.Status.ACTIVE).order_by("title")
+        )
         for n in MILESTONE_ROWS:
             self.fields[f"milestone_{n}_title"] = forms.CharField(
                 max_length=MILESTONE_TITLE_CHARS, required=False, label=f"Milestone {n}"
@@ -41,7 +47,11 @@ class OfferForm(NoColonMixin, forms.Form):
 
     def milestone_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [
-            (self[f"milestone_{n}_title"], self[f"milestone_{n}_amount"], self[f"milestone_{n}_due_days"])
+            (
+                self[f"milestone_{n}_title"],
+                self[f"milestone_{n}_amount"],
+                self[f"milestone_{n}_due_days"],
+            )
             for n in MILESTONE_ROWS
         ]
 
@@ -53,7 +63,9 @@ class OfferForm(NoColonMixin, forms.Form):
             if all(value in (None, "") for value in row):
                 continue
             if any(value in (None, "") for value in row):
-                self.add_error(f"milestone_{n}_title", f"Milestone {n} needs a title, an amount and a due day.")
+                self.add_error(
+                    f"milestone_{n}_title", f"Milestone {n} needs a title, an amount and a due day."
+                )
                 continue
             milestones.append(MilestoneData(title=row[0], amount=row[1], due_days=row[2]))
         data["milestones"] = milestones
@@ -61,7 +73,15 @@ class OfferForm(NoColonMixin, forms.Form):
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        names = ("gig", "description", "price", "delivery_days", "revisions", "expires_in_days", "milestones")
+        names = (
+            "gig",
+            "description",
+            "price",
+            "delivery_days",
+            "revisions",
+            "expires_in_days",
+            "milestones",
+        )
         return {name: data[name] for name in names}
 
 

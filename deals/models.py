@@ -31,21 +31,31 @@ class Offer(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         EXPIRED = "expired", "Expired"
 
-    conversation = models.ForeignKey("inbox.Conversation", on_delete=models.PROTECT, related_name="offers")
+    conversation = models.ForeignKey(
+        "inbox.Conversation", on_delete=models.PROTECT, related_name="offers"
+    )
     # The system message that shows the offer in the thread (its text is the evidence).
     message = models.OneToOneField(
         "inbox.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="offer"
     )
-    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offers_sent")
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offers_received")
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offers_sent"
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offers_received"
+    )
     gig = models.ForeignKey("marketplace.Gig", on_delete=models.PROTECT, related_name="offers")
     # The terms, fixed when sent: a later edit of the gig does not change them.
     title = models.CharField(max_length=120)
     description = models.TextField(max_length=2000, validators=[reject_contact_details])
     price = models.DecimalField(
-        max_digits=9, decimal_places=2, validators=[MinValueValidator(MIN_PRICE), MaxValueValidator(MAX_PRICE)]
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(MIN_PRICE), MaxValueValidator(MAX_PRICE)],
     )
-    delivery_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(90)])
+    delivery_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
     revisions = models.PositiveSmallIntegerField(validators=[MaxValueValidator(20)])
     # Up to 3 of {"title", "amount" (decimal string), "due_days"}; checked by the service.
     milestones = models.JSONField(default=list, blank=True)
@@ -64,7 +74,9 @@ class Offer(models.Model):
             models.Index(fields=["seller", "status"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(buyer=models.F("seller")), name="offer_buyer_is_not_seller"),
+            models.CheckConstraint(
+                condition=~models.Q(buyer=models.F("seller")), name="offer_buyer_is_not_seller"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,9 +102,15 @@ class Review(models.Model):
 
     order = models.ForeignKey("marketplace.Order", on_delete=models.PROTECT, related_name="reviews")
     side = models.CharField(max_length=6, choices=Side.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_written")
-    subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_received")
-    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_written"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_received"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     text = models.TextField(max_length=2000, validators=[reject_contact_details])
     created_at = models.DateTimeField()
 
@@ -100,7 +118,9 @@ class Review(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["order", "side"], name="one_review_per_side_per_order"),
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
+            ),
         ]
         indexes = [models.Index(fields=["subject", "side"])]
 
@@ -111,7 +131,9 @@ class Review(models.Model):
 class SavedReply(models.Model):
     """A user's quick response, inserted into the composer with "/" or Alt+Q."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_replies")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_replies"
+    )
     title = models.CharField(max_length=60, validators=[reject_contact_details])
     body = models.TextField(max_length=2000, validators=[reject_contact_details])
     created_at = models.DateTimeField(default=clock.now, editable=False)
@@ -129,11 +151,20 @@ class ResponseStats(models.Model):
     """A seller's responsiveness, recomputed from the message log (`update_response_stats`)."""
 
     seller = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="response_stats"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="response_stats",
     )
-    conversations = models.PositiveIntegerField(default=0, help_text="New conversations judged (last 60 days).")
-    answered_in_time = models.PositiveIntegerField(default=0, help_text="Of those, answered within 24 hours.")
-    response_rate = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Percent; empty with no data.")
+    conversations = models.PositiveIntegerField(
+        default=0, help_text="New conversations judged (last 60 days)."
+    )
+    answered_in_time = models.PositiveIntegerField(
+        default=0, help_text="Of those, answered within 24 hours."
+    )
+    response_rate = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Percent; empty with no data."
+    )
     average_response_seconds = models.PositiveIntegerField(null=True, blank=True)
     computed_at = models.DateTimeField()
 

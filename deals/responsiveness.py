@@ -33,8 +33,12 @@ class ResponseFigures:
 
 def response_figures(openings: Iterable[Opening], *, now: datetime) -> ResponseFigures:
     """The figures over `openings` (already limited to the look-back period)."""
-    judged = [o for o in openings if o.answered_at is not None or now - o.asked_at >= RESPONSE_WINDOW]
-    delays = [(o.answered_at - o.asked_at).total_seconds() for o in judged if o.answered_at is not None]
+    judged = [
+        o for o in openings if o.answered_at is not None or now - o.asked_at >= RESPONSE_WINDOW
+    ]
+    delays = [
+        (o.answered_at - o.asked_at).total_seconds() for o in judged if o.answered_at is not None
+    ]
     in_time = sum(1 for delay in delays if delay <= RESPONSE_WINDOW.total_seconds())
     return ResponseFigures(
         conversations=len(judged),

@@ -37,7 +37,9 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
     offers = [_ensure_offer(spec, users) for spec in data["offers"]]
     reviews = sum(_ensure_review(spec, users) for spec in data["reviews"])
     sellers = services.update_all_response_stats()
-    stdout.write(f"  deals: {len(offers)} offers, {reviews} new reviews, response figures of {sellers} sellers\n")
+    stdout.write(
+        f"  deals: {len(offers)} offers, {reviews} new reviews, response figures of {sellers} sellers\n"
+    )
     return []
 
 
@@ -51,11 +53,18 @@ class _Timeline:
         offer = reply + spec.get("offer_after_minutes", 20)
         answer = offer + spec.get("answer_after_minutes", 180)
         delivered = answer + 30 + spec.get("delivered_after_minutes", 2 * 24 * 60)
-        minutes = dict(zip(self.STEPS, (0, reply, offer, answer, answer + 30, delivered, delivered + 300)))
+        minutes = dict(
+            zip(self.STEPS, (0, reply, offer, answer, answer + 30, delivered, delivered + 300))
+        )
         self.start: datetime | None = None
         if "days_ago" in spec:
             last = minutes["closed" if spec["state"] == "completed" else "answer"]
-            self.start = story_start(days_ago=spec["days_ago"], hour=spec.get("hour", 10), lasting=timedelta(minutes=last), now=now)
+            self.start = story_start(
+                days_ago=spec["days_ago"],
+                hour=spec.get("hour", 10),
+                lasting=timedelta(minutes=last),
+                now=now,
+            )
         self.minutes = minutes
 
     def at(self, step: str) -> AbstractContextManager[None]:
@@ -66,22 +75,42 @@ class _Timeline:
 def _ensure_offer(spec: Spec, users: dict[str, User]) -> Offer:
     seller, buyer = users[spec["seller"]], users[spec["buyer"]]
     gig = Gig.objects.get(seller=seller, title=spec["gig"])
-    existing = Offer.objects.filter(seller=seller, buyer=buyer, gig=gig, description=spec["description"]).first()
+    existing = Offer.objects.filter(
+        seller=seller, buyer=buyer, gig=gig, description=spec["description"]
+    ).first()
     if existing is not None:
         return existing
     timeline = _Timeline(spec, now=timezone.now())
     with timeline.at("ask"):
         conversation = get_or_start_conversation(starter=buyer, other=seller, gig=gig)
         if spec.get("ask"):
-            send_message(conversation=conversation, sender=buyer, body=spec["ask"], client_id=f"deals-seed-{spec['key']}")
+            send_message(
+                conversation=conversation,
+                sender=buyer,
+                body=spec["ask"],
+                client_id=f"deals-seed-{spec['key']}",
+            )
     if spec.get("reply"):
         with timeline.at("reply"):
-            send_message(conversation=conversation, sender=seller, body=spec["reply"], client_id=f"deals-seed-{spec['key']}-reply")
+            send_message(
+                conversation=conversation,
+                sender=seller,
+                body=spec["reply"],
+                client_id=f"deals-seed-{spec['key']}-reply",
+            )
     with timeline.at("offer"):
         offer = services.send_offer(
-            conversation=conversation, seller=seller, gig=gig, description=spec["description"],
-            price=Decimal(spec["price"]), delivery_days=spec["delivery_days"], revisions=spec["revisions"],
-            milestones=[services.MilestoneData(m["title"], Decimal(m["amount"]), m["due_days"]) for m in spec.get("milestones", [])],
+            conversation=conversation,
+            seller=seller,
+            gig=gig,
+            description=spec["description"],
+            price=Decimal(spec["price"]),
+            delivery_days=spec["delivery_days"],
+            revisions=spec["revisions"],
+            milestones=[
+                services.MilestoneData(m["title"], Decimal(m["amount"]), m["due_days"])
+                for m in spec.get("milestones", [])
+            ],
             expires_in_days=spec.get("expires_in_days", 3),
         )
     _walk(offer, spec["state"], seller, buyer, timeline)
@@ -105,7 +134,9 @@ def _walk(offer: Offer, state: str, seller: User, buyer: User, timeline: _Timeli
     if state != "completed":
         return
     with timeline.at("requirements"):
-        orders.submit_requirements(order=order, actor=buyer, requirements="As discussed in the chat: see the offer.")
+        orders.submit_requirements(
+            order=order, actor=buyer, requirements="As discussed in the chat: see the offer."
+        )
     with timeline.at("delivered"):
         orders.deliver_order(order=order, actor=seller, note="Delivered as agreed. Thank you!")
     with timeline.at("closed"):

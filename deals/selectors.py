@@ -69,7 +69,11 @@ def offer_object(offer: Offer, *, now: datetime) -> dict[str, object]:
         "delivery_days": offer.delivery_days,
         "revisions": offer.revisions,
         "milestones": [
-            {"title": str(m["title"]), "amount": _money(m["amount"]), "due_days": int(m["due_days"])}
+            {
+                "title": str(m["title"]),
+                "amount": _money(m["amount"]),
+                "due_days": int(m["due_days"]),
+            }
             for m in offer.milestones
         ],
         "expires_at": format_timestamp(offer.expires_at),
@@ -89,7 +93,11 @@ def offer_for_user(*, pk: int, user: User) -> Offer:
     """An offer its seller or buyer may see; 404 for anybody else."""
     offer = None
     if user.is_authenticated:
-        offer = Offer.objects.filter(Q(seller=user) | Q(buyer=user), pk=pk).select_related("conversation").first()
+        offer = (
+            Offer.objects.filter(Q(seller=user) | Q(buyer=user), pk=pk)
+            .select_related("conversation")
+            .first()
+        )
     if offer is None:
         refused("offer", pk)
         raise Http404("No such offer.")
@@ -121,7 +129,9 @@ def blocked_between(first_id: int, second_id: int) -> bool:
 def visible_reviews(*, now: datetime) -> QuerySet[Review]:
     """Reviews anyone may read: both sides have reviewed, or the review window has closed."""
     other_side = Review.objects.filter(order=OuterRef("order")).exclude(side=OuterRef("side"))
-    return Review.objects.filter(Q(Exists(other_side)) | Q(order__closed_at__lte=now - REVIEW_WINDOW))
+    return Review.objects.filter(
+        Q(Exists(other_side)) | Q(order__closed_at__lte=now - REVIEW_WINDOW)
+    )
 
 
 def reviews_of_seller(seller: User, *, now: datetime) -> QuerySet[Review]:
@@ -161,7 +171,11 @@ def orders_awaiting_review(user: User, *, now: datetime) -> QuerySet[Order]:
     """Completed orders of `user` inside the review window that `user` has not reviewed."""
     mine = Review.objects.filter(order=OuterRef("pk"), author=user)
     return (
-        Order.objects.filter(Q(buyer=user) | Q(seller=user), status=Order.Status.COMPLETED, closed_at__gt=now - REVIEW_WINDOW)
+        Order.objects.filter(
+            Q(buyer=user) | Q(seller=user),
+            status=Order.Status.COMPLETED,
+            closed_at__gt=now - REVIEW_WINDOW,
+        )
         .exclude(Exists(mine))
         .select_related("buyer", "seller__seller_profile")
         .order_by("closed_at", "pk")
@@ -253,9 +267,14 @@ def _unread_conversations(seller: User) -> list[DashboardConversation]:
     """The unread threads with what each is about (a name alone says little to a busy seller)."""
     summaries = inbox_page(seller, filter="unread", limit=DASHBOARD_ROWS).summaries()
     order_ids = [summary["order_id"] for summary in summaries if summary["order_id"]]
-    orders = {order.pk: f"{order.reference} · {order.title}" for order in Order.objects.filter(pk__in=order_ids).only("pk", "title")}
+    orders = {
+        order.pk: f"{order.reference} · {order.title}"
+        for order in Order.objects.filter(pk__in=order_ids).only("pk", "title")
+    }
     return [
-        DashboardConversation(summary, orders.get(summary["order_id"]) or (summary["gig"] or {}).get("title", ""))
+        DashboardConversation(
+            summary, orders.get(summary["order_id"]) or (summary["gig"] or {}).get("title", "")
+        )
         for summary in summaries
     ]
 
@@ -269,7 +288,9 @@ def seller_dashboard(seller: User, *, now: datetime) -> SellerDashboard:
     )
     return SellerDashboard(
         active_orders=[
-            DashboardOrder(o, overdue=o.status in WORKING_STATUSES and o.due_at is not None and o.due_at < now)
+            DashboardOrder(
+                o, overdue=o.status in WORKING_STATUSES and o.due_at is not None and o.due_at < now
+            )
             for o in orders
         ],
         unread=_unread_conversations(seller),

@@ -24,7 +24,13 @@ from deals.selectors import REVIEW_WINDOW, blocked_between, offer_object, openin
 from inbox.models import Conversation
 from inbox.ratelimit import RateLimiterUnavailable, admit_sends
 from inbox.selectors import is_blocked
-from inbox.services import SendError, _push_frames, check_sender_sanctions, is_account_suspended, post_system_message
+from inbox.services import (
+    SendError,
+    _push_frames,
+    check_sender_sanctions,
+    is_account_suspended,
+    post_system_message,
+)
 from marketplace.models import Gig, Order, User
 from marketplace.order_flow import OrderTransitionError
 from marketplace.services import place_custom_order
@@ -68,7 +74,9 @@ class MilestoneData:
     due_days: int
 
 
-def _checked_milestones(milestones: Sequence[MilestoneData], *, price: Decimal, delivery_days: int) -> list[dict]:
+def _checked_milestones(
+    milestones: Sequence[MilestoneData], *, price: Decimal, delivery_days: int
+) -> list[dict]:
     """The milestones as stored, or ValidationError: at most 3, titled, due in order within
     the delivery time, and their amounts add up to the price."""
     if not milestones:
@@ -79,24 +87,36 @@ def _checked_milestones(milestones: Sequence[MilestoneData], *, price: Decimal, 
     for number, milestone in enumerate(milestones, start=1):
         title = " ".join(milestone.title.split())
         if not title or len(title) > MILESTONE_TITLE_CHARS:
-            raise ValidationError({"milestones": f"Milestone {number} needs a title of 1 to {MILESTONE_TITLE_CHARS} characters."})
+            raise ValidationError(
+                {
+                    "milestones": f"Milestone {number} needs a title of 1 to {MILESTONE_TITLE_CHARS} characters."
+                }
+            )
         reject_contact_details(title)
         try:
             amount = Decimal(milestone.amount).quantize(Decimal("0.01"))
         except (InvalidOperation, TypeError, ValueError):
-            raise ValidationError({"milestones": f"Milestone {number}: the amount is not a number."}) from None
+            raise ValidationError(
+                {"milestones": f"Milestone {number}: the amount is not a number."}
+            ) from None
         if amount <= 0:
-            raise ValidationError({"milestones": f"Milestone {number}: the amount must be more than $0."})
+            raise ValidationError(
+                {"milestones": f"Milestone {number}: the amount must be more than $0."}
+            )
         due = int(milestone.due_days)
         if not max(previous_due, 1) <= due <= delivery_days:
             raise ValidationError(
-                {"milestones": f"Milestone {number} must be due no earlier than the one before and within {delivery_days} days."}
+                {
+                    "milestones": f"Milestone {number} must be due no earlier than the one before and within {delivery_days} days."
+                }
             )
         previous_due = due
         stored.append({"title": title, "amount": str(amount), "due_days": due})
     total = sum(Decimal(m["amount"]) for m in stored)
     if total != Decimal(price).quantize(Decimal("0.01")):
-        raise ValidationError({"milestones": f"The milestones add up to ${total}, not the offer's price ${price}."})
+        raise ValidationError(
+            {"milestones": f"The milestones add up to ${total}, not the offer's price ${price}."}
+        )
     return stored
 
 
@@ -110,7 +130,10 @@ def describe_offer(offer: Offer) -> str:
         offer.description,
     ]
     if offer.milestones:
-        parts = [f"{i}. {m['title']}: ${m['amount']} by day {m['due_days']}" for i, m in enumerate(offer.milestones, 1)]
+        parts = [
+            f"{i}. {m['title']}: ${m['amount']} by day {m['due_days']}"
+            for i, m in enumerate(offer.milestones, 1)
+        ]
         lines.append("Milestones: " + "; ".join(parts) + ".")
     lines.append(f"The offer expires {offer.expires_at:%Y-%m-%d %H:%M} UTC.")
     return "\n".join(lines)
@@ -158,17 +181,30 @@ def send_offer(
     """A custom offer to the other participant, shown as a card in the conversation."""
     buyer = _check_sender(conversation, seller, gig)
     if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
-        raise ValidationError({"expires_in_days": f"An offer stays open 1 to {MAX_EXPIRY_DAYS} days."})
+        raise ValidationError(
+            {"expires_in_days": f"An offer stays open 1 to {MAX_EXPIRY_DAYS} days."}
+        )
     offer = Offer(
-        conversation=conversation, seller=seller, buyer=buyer, gig=gig, title=gig.title[:120],
-        description=description.strip(), price=price, delivery_days=delivery_days, revisions=revisions,
+        conversation=conversation,
+        seller=seller,
+        buyer=buyer,
+        gig=gig,
+        title=gig.title[:120],
+        description=description.strip(),
+        price=price,
+        delivery_days=delivery_days,
+        revisions=revisions,
         expires_at=clock.now() + timedelta(days=expires_in_days),
     )
     offer.full_clean(exclude=["milestones"])
-    offer.milestones = _checked_milestones(milestones, price=offer.price, delivery_days=offer.delivery_days)
+    offer.milestones = _checked_milestones(
+        milestones, price=offer.price, delivery_days=offer.delivery_days
+    )
     _spend_send_budget(seller)
     offer.save()
-    offer.message = post_system_message(conversation=conversation, body=describe_offer(offer), actor=seller)
+    offer.message = post_system_message(
+        conversation=conversation, body=describe_offer(offer), actor=seller
+    )
     offer.save(update_fields=["message"])
     _push_offer(offer)
     return offer
@@ -180,13 +216,19 @@ def _spend_send_budget(seller: User) -> None:
     try:
         admission = admit_sends(seller.pk, 1)
     except RateLimiterUnavailable:
-        raise DealError("The offer could not be sent just now; nothing was sent. Try again in a moment.") from None
+        raise DealError(
+            "The offer could not be sent just now; nothing was sent. Try again in a moment."
+        ) from None
     if not admission.admitted:
         raise DealError(admission.refusal())
 
 
 def _locked_offer(offer: Offer) -> Offer:
-    return Offer.objects.select_for_update().select_related("conversation", "seller", "buyer").get(pk=offer.pk)
+    return (
+        Offer.objects.select_for_update()
+        .select_related("conversation", "seller", "buyer")
+        .get(pk=offer.pk)
+    )
 
 
 _CLOSED_WORDS = {
@@ -212,7 +254,13 @@ def _check_open(offer: Offer, user: User, *, side: str, now: datetime) -> None:
 def _milestone_note(offer: Offer) -> str:
     note = f"From custom offer #{offer.pk}."
     if offer.milestones:
-        note += " Milestones: " + "; ".join(f"{m['title']} ${m['amount']} (day {m['due_days']})" for m in offer.milestones) + "."
+        note += (
+            " Milestones: "
+            + "; ".join(
+                f"{m['title']} ${m['amount']} (day {m['due_days']})" for m in offer.milestones
+            )
+            + "."
+        )
     return note
 
 
@@ -233,17 +281,37 @@ def accept_offer(*, offer: Offer, buyer: User) -> Order:
     _check_buyer_may_accept(locked, buyer)
     try:
         order = place_custom_order(
-            buyer=buyer, gig=locked.gig, title=locked.title, price=locked.price,
-            delivery_days=locked.delivery_days, revisions=locked.revisions, note=_milestone_note(locked),
+            buyer=buyer,
+            gig=locked.gig,
+            title=locked.title,
+            price=locked.price,
+            delivery_days=locked.delivery_days,
+            revisions=locked.revisions,
+            note=_milestone_note(locked),
             milestones=locked.milestones,
         )
     except OrderTransitionError as error:
         raise DealError(str(error)) from None
-    _close(locked, Offer.Status.ACCEPTED, now, f"Offer #{locked.pk} accepted — order {order.reference}.", actor=buyer, order=order)
+    _close(
+        locked,
+        Offer.Status.ACCEPTED,
+        now,
+        f"Offer #{locked.pk} accepted — order {order.reference}.",
+        actor=buyer,
+        order=order,
+    )
     return order
 
 
-def _close(offer: Offer, status: str, now: datetime, text: str, *, actor: User | None, order: Order | None = None) -> None:
+def _close(
+    offer: Offer,
+    status: str,
+    now: datetime,
+    text: str,
+    *,
+    actor: User | None,
+    order: Order | None = None,
+) -> None:
     offer.status, offer.decided_at, offer.order = status, now, order
     offer.full_clean()
     offer.save(update_fields=["status", "decided_at", "order"])
@@ -256,7 +324,13 @@ def decline_offer(*, offer: Offer, buyer: User) -> Offer:
     locked = _locked_offer(offer)
     now = clock.now()
     _check_open(locked, buyer, side="buyer", now=now)
-    _close(locked, Offer.Status.DECLINED, now, f"{buyer.public_name} declined offer #{locked.pk}.", actor=buyer)
+    _close(
+        locked,
+        Offer.Status.DECLINED,
+        now,
+        f"{buyer.public_name} declined offer #{locked.pk}.",
+        actor=buyer,
+    )
     return locked
 
 
@@ -265,7 +339,13 @@ def withdraw_offer(*, offer: Offer, seller: User) -> Offer:
     locked = _locked_offer(offer)
     now = clock.now()
     _check_open(locked, seller, side="seller", now=now)
-    _close(locked, Offer.Status.WITHDRAWN, now, f"{seller.public_name} withdrew offer #{locked.pk}.", actor=seller)
+    _close(
+        locked,
+        Offer.Status.WITHDRAWN,
+        now,
+        f"{seller.public_name} withdrew offer #{locked.pk}.",
+        actor=seller,
+    )
     return locked
 
 
@@ -278,13 +358,21 @@ def expire_offers(*, now: datetime | None = None) -> int:
     """
     now = now or clock.now()
     expired = 0
-    due = Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=now).values_list("pk", flat=True)
+    due = Offer.objects.filter(status=Offer.Status.PENDING, expires_at__lte=now).values_list(
+        "pk", flat=True
+    )
     for pk in list(due):
         with transaction.atomic():
             offer = Offer.objects.select_for_update().select_related("conversation").get(pk=pk)
             if offer.status != Offer.Status.PENDING or offer.expires_at > now:
                 continue  # answered meanwhile
-            _close(offer, Offer.Status.EXPIRED, now, f"Offer #{offer.pk} expired without an answer.", actor=None)
+            _close(
+                offer,
+                Offer.Status.EXPIRED,
+                now,
+                f"Offer #{offer.pk} expired without an answer.",
+                actor=None,
+            )
             expired += 1
     logger.info("expired %d custom offers", expired)
     return expired
@@ -307,10 +395,20 @@ def submit_review(*, order: Order, author: User, rating: int, text: str) -> Revi
     if order.status != Order.Status.COMPLETED or order.closed_at is None:
         raise DealError("You can review an order only once it is complete.")
     if now > order.closed_at + REVIEW_WINDOW:
-        raise DealError(f"Reviews for {order.reference} closed on {order.closed_at + REVIEW_WINDOW:%Y-%m-%d}.")
+        raise DealError(
+            f"Reviews for {order.reference} closed on {order.closed_at + REVIEW_WINDOW:%Y-%m-%d}."
+        )
     if Review.objects.filter(order=order, side=side).exists():
         raise DealError("You have already reviewed this order.")
-    review = Review(order=order, side=side, author=author, subject_id=subject_id, rating=rating, text=text.strip(), created_at=now)
+    review = Review(
+        order=order,
+        side=side,
+        author=author,
+        subject_id=subject_id,
+        rating=rating,
+        text=text.strip(),
+        created_at=now,
+    )
     review.full_clean()
     try:
         with transaction.atomic():
@@ -326,7 +424,9 @@ def submit_review(*, order: Order, author: User, rating: int, text: str) -> Revi
 @transaction.atomic
 def create_saved_reply(*, user: User, title: str, body: str) -> SavedReply:
     if SavedReply.objects.filter(user=user).count() >= MAX_SAVED_REPLIES:
-        raise ValidationError(f"You can keep at most {MAX_SAVED_REPLIES} saved replies.", code="too_many")
+        raise ValidationError(
+            f"You can keep at most {MAX_SAVED_REPLIES} saved replies.", code="too_many"
+        )
     reply = SavedReply(user=user, title=title.strip(), body=body.strip())
     reply.full_clean()
     reply.save()

@@ -5,7 +5,9 @@ from deals import views
 app_name = "deals"
 
 urlpatterns = [
-    path("deals/conversations/<int:conversation_id>/offers/new/", views.offer_new, name="offer_new"),
+    path(
+        "deals/conversations/<int:conversation_id>/offers/new/", views.offer_new, name="offer_new"
+    ),
     path("deals/offers/<int:pk>/", views.offer_detail, name="offer"),
     path("deals/offers/<int:pk>/accept/", views.offer_accept, name="offer_accept"),
     path("deals/offers/<int:pk>/decline/", views.offer_decline, name="offer_decline"),
@@ -14,6 +16,8 @@ urlpatterns = [
     path("sellers/<str:username>/reviews/", views.seller_reviews, name="seller_reviews"),
     path("deals/quick-replies/", views.saved_replies, name="saved_replies"),
     path("deals/quick-replies/<int:pk>/edit/", views.saved_reply_edit, name="saved_reply_edit"),
-    path("deals/quick-replies/<int:pk>/delete/", views.saved_reply_delete, name="saved_reply_delete"),
+    path(
+        "deals/quick-replies/<int:pk>/delete/", views.saved_reply_delete, name="saved_reply_delete"
+    ),
     path("seller/dashboard/", views.seller_dashboard, name="seller_dashboard"),
 ]

@@ -22,8 +22,8 @@ from deals.forms import OfferForm, ReviewForm, SavedReplyForm
 from deals.models import Offer
 from inbox.selectors import ConversationNotFound, conversation_for_user
 from marketplace.forms import attach_errors
-from marketplace.selectors import seller_for_profile_page
 from marketplace.pagination import page_of
+from marketplace.selectors import seller_for_profile_page
 
 SAVED_REPLIES_PER_PAGE = 20
 REVIEWS_PER_PAGE = 20
@@ -54,14 +54,18 @@ def offer_new(request: HttpRequest, conversation_id: int) -> HttpResponse:
     form = OfferForm(request.POST or None, seller=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            offer = services.send_offer(conversation=conversation, seller=request.user, **form.service_arguments())
+            offer = services.send_offer(
+                conversation=conversation, seller=request.user, **form.service_arguments()
+            )
         except services.DealError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             attach_errors(form, error)
         else:
             if _wants_json(request):
-                return JsonResponse({"offer": selectors.offer_object(offer, now=clock.now())}, status=201)
+                return JsonResponse(
+                    {"offer": selectors.offer_object(offer, now=clock.now())}, status=201
+                )
             messages.success(request, "Offer sent.")
             return redirect(_thread_url(conversation.pk) + f"#m{offer.message.seq}")
     if request.method == "POST":
@@ -70,7 +74,12 @@ def offer_new(request: HttpRequest, conversation_id: int) -> HttpResponse:
         status = 400
     else:
         status = 200
-    return render(request, "deals/offer_form.html", {"form": form, "conversation": conversation}, status=status)
+    return render(
+        request,
+        "deals/offer_form.html",
+        {"form": form, "conversation": conversation},
+        status=status,
+    )
 
 
 @login_required
@@ -104,9 +113,13 @@ def _offer_step(run: Callable[[Offer, object], object], done: str) -> Callable:
             messages.error(request, str(error))
             return redirect(offer)
         offer.refresh_from_db()
-        target = offer.order.get_absolute_url() if offer.order_id else _thread_url(offer.conversation_id)
+        target = (
+            offer.order.get_absolute_url() if offer.order_id else _thread_url(offer.conversation_id)
+        )
         if _wants_json(request):
-            return JsonResponse({"offer": selectors.offer_object(offer, now=clock.now()), "redirect": target})
+            return JsonResponse(
+                {"offer": selectors.offer_object(offer, now=clock.now()), "redirect": target}
+            )
         messages.success(request, done)
         return redirect(target)
 
@@ -117,8 +130,12 @@ offer_accept = _offer_step(
     lambda offer, user: services.accept_offer(offer=offer, buyer=user),
     "Offer accepted: your order is placed (payment simulated). Now tell the seller what you need.",
 )
-offer_decline = _offer_step(lambda offer, user: services.decline_offer(offer=offer, buyer=user), "Offer declined.")
-offer_withdraw = _offer_step(lambda offer, user: services.withdraw_offer(offer=offer, seller=user), "Offer withdrawn.")
+offer_decline = _offer_step(
+    lambda offer, user: services.decline_offer(offer=offer, buyer=user), "Offer declined."
+)
+offer_withdraw = _offer_step(
+    lambda offer, user: services.withdraw_offer(offer=offer, seller=user), "Offer withdrawn."
+)
 
 
 # Reviews ------------------------------------------------------------------------------------
@@ -140,14 +157,19 @@ def order_review(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                messages.success(request, "Thank you: your review is saved. It shows once both of you have reviewed, or after 10 days.")
+                messages.success(
+                    request,
+                    "Thank you: your review is saved. It shows once both of you have reviewed, or after 10 days.",
+                )
                 return redirect("deals:order_review", pk=order.pk)
         status = 400
     now = clock.now()
     context = {
         "order": order,
         "form": form,
-        "can_review": selectors.orders_awaiting_review(request.user, now=now).filter(pk=order.pk).exists(),
+        "can_review": selectors.orders_awaiting_review(request.user, now=now)
+        .filter(pk=order.pk)
+        .exists(),
         "reviews": selectors.reviews_of_order(order, viewer=request.user, now=now),
     }
     return render(request, "deals/order_review.html", context, status=status)
@@ -173,7 +195,9 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
     """List and add saved replies; ?format=json is the list quick_replies.js inserts from."""
     replies = selectors.saved_replies_of(request.user)
     if request.method == "GET" and request.GET.get("format") == "json":
-        return JsonResponse({"replies": [{"id": r.pk, "title": r.title, "body": r.body} for r in replies]})
+        return JsonResponse(
+            {"replies": [{"id": r.pk, "title": r.title, "body": r.body} for r in replies]}
+        )
     form = SavedReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +226,9 @@ def saved_reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Saved reply updated.")
             return redirect("deals:saved_replies")
     status = 400 if request.method == "POST" else 200
-    return render(request, "deals/saved_reply_form.html", {"form": form, "reply": reply}, status=status)
+    return render(
+        request, "deals/saved_reply_form.html", {"form": form, "reply": reply}, status=status
+    )
 
 
 @require_POST
@@ -220,7 +246,9 @@ def saved_reply_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def seller_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.is_seller:
-        messages.info(request, "Complete your seller profile first: then you have a seller dashboard.")
+        messages.info(
+            request, "Complete your seller profile first: then you have a seller dashboard."
+        )
         return redirect("marketplace:seller_profile")
     dashboard = selectors.seller_dashboard(request.user, now=clock.now())
     return render(request, "deals/seller_dashboard.html", {"dashboard": dashboard})

@@ -89,7 +89,9 @@ def check_environment(environ: dict[str, str] | os._Environ, *, processes: int) 
     if processes < 1:
         problems.append(f"GIGBOX_PROCESSES={processes}: at least one server process is needed.")
     if not (Path(NGINX).is_file() and os.access(NGINX, os.X_OK)):
-        problems.append(f"nginx not found at {NGINX}: apt-get install -y nginx (or set GIGBOX_NGINX)")
+        problems.append(
+            f"nginx not found at {NGINX}: apt-get install -y nginx (or set GIGBOX_NGINX)"
+        )
     return problems
 
 
@@ -121,8 +123,14 @@ def user_directive(static_root: Path) -> str:
 
 
 def render_nginx_config(
-    *, run_dir: Path, listen: str, backend_ports: list[int], static_root: Path,
-    max_fails: int = 2, fail_timeout: int = 10, worker_processes: str = "auto",
+    *,
+    run_dir: Path,
+    listen: str,
+    backend_ports: list[int],
+    static_root: Path,
+    max_fails: int = 2,
+    fail_timeout: int = 10,
+    worker_processes: str = "auto",
 ) -> str:
     upstreams = "\n".join(
         f"        server 127.0.0.1:{port} max_fails={max_fails} fail_timeout={fail_timeout}s;"
@@ -160,7 +168,9 @@ def _die_with_parent() -> None:
 def spawn(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
     # Own session: Ctrl+C in the terminal reaches the supervisor only, which then stops the
     # children in order, by PID.
-    return subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, start_new_session=True, preexec_fn=_die_with_parent)
+    return subprocess.Popen(
+        cmd, cwd=REPO_ROOT, env=env, start_new_session=True, preexec_fn=_die_with_parent
+    )
 
 
 def http_status(url: str, *, timeout: float = 2.0) -> int | None:
@@ -215,14 +225,25 @@ class Supervisor:
             Child(
                 name=f"web{i + 1}",
                 port=port,
-                cmd=[sys.executable, "-m", "config.server", "--host", "127.0.0.1", "--port", str(port),
-                     "--name", f"web{i + 1}", "--proxy-headers"],
+                cmd=[
+                    sys.executable,
+                    "-m",
+                    "config.server",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--name",
+                    f"web{i + 1}",
+                    "--proxy-headers",
+                ],
             )
             for i, port in enumerate(ports[: args.processes])
         ]
         self.listen_port = int(args.listen.rsplit(":", 1)[1])
         self.nginx = Child(
-            name="nginx", port=self.listen_port,
+            name="nginx",
+            port=self.listen_port,
             cmd=[NGINX, "-p", str(self.run_dir), "-c", "nginx.conf", "-g", "daemon off;"],
         )
         self.stop_signal: int | None = None
@@ -245,8 +266,10 @@ class Supervisor:
             (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
         (self.run_dir / "nginx.conf").write_text(
             render_nginx_config(
-                run_dir=self.run_dir, listen=self.args.listen,
-                backend_ports=[child.port for child in self.app], static_root=self.static_root,
+                run_dir=self.run_dir,
+                listen=self.args.listen,
+                backend_ports=[child.port for child in self.app],
+                static_root=self.static_root,
             )
         )
 
@@ -270,7 +293,9 @@ class Supervisor:
         while time.monotonic() < deadline:
             self._check_stop()
             if not child.alive():
-                raise RuntimeError(f"{child.name} exited with code {child.process.returncode} before it was ready")
+                raise RuntimeError(
+                    f"{child.name} exited with code {child.process.returncode} before it was ready"
+                )
             if http_status(url) == 200:
                 return
             time.sleep(0.2)
@@ -294,7 +319,9 @@ class Supervisor:
         signal.signal(signal.SIGINT, self._on_signal)
         try:
             self.prepare_run_dir()
-            test = subprocess.run([*self.nginx.cmd[:-2], "-t", "-q"], capture_output=True, text=True)
+            test = subprocess.run(
+                [*self.nginx.cmd[:-2], "-t", "-q"], capture_output=True, text=True
+            )
             if test.returncode != 0:
                 raise RuntimeError(f"nginx rejected {self.run_dir / 'nginx.conf'}:\n{test.stderr}")
             if not self.args.no_setup:
@@ -310,7 +337,9 @@ class Supervisor:
             processes = ", ".join(f"{c.name} pid {c.pid} on :{c.port}" for c in self.app)
             log(f"{len(self.app)} server process(es): {processes}; nginx pid {self.nginx.pid}")
             if not self.env.get("EMAIL_HOST"):
-                log("EMAIL_HOST is not set: emails (password resets too) are printed to the console")
+                log(
+                    "EMAIL_HOST is not set: emails (password resets too) are printed to the console"
+                )
             print(f"Gigbox is serving on {self.url} (Ctrl+C to stop)", flush=True)
             return self.supervise()
         except Stop:
@@ -334,8 +363,10 @@ class Supervisor:
             for child in self.app:
                 if not child.alive():
                     child.restarts += 1
-                    log(f"{child.name} (pid {child.pid}) exited with code {child.process.returncode}; "
-                        f"restarting it (restart #{child.restarts})")
+                    log(
+                        f"{child.name} (pid {child.pid}) exited with code {child.process.returncode}; "
+                        f"restarting it (restart #{child.restarts})"
+                    )
                     time.sleep(min(2**child.restarts, 30) / 4)
                     self.start_app(child)
                     self.write_state()
@@ -367,13 +398,25 @@ class Supervisor:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m deploy.serve", description=__doc__.split("\n")[0])
-    parser.add_argument("--listen", default=os.environ.get("GIGBOX_LISTEN", "127.0.0.1:8000"),
-                        help="nginx's address, host:port (default 127.0.0.1:8000)")
-    parser.add_argument("--processes", type=int, default=None,
-                        help="server processes (default: GIGBOX_PROCESSES or 2)")
-    parser.add_argument("--backend-ports", default=os.environ.get("GIGBOX_BACKEND_PORTS", ""),
-                        help="comma-separated loopback ports for the processes (default: free ports)")
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.serve", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--listen",
+        default=os.environ.get("GIGBOX_LISTEN", "127.0.0.1:8000"),
+        help="nginx's address, host:port (default 127.0.0.1:8000)",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="server processes (default: GIGBOX_PROCESSES or 2)",
+    )
+    parser.add_argument(
+        "--backend-ports",
+        default=os.environ.get("GIGBOX_BACKEND_PORTS", ""),
+        help="comma-separated loopback ports for the processes (default: free ports)",
+    )
     parser.add_argument("--run-dir", default=str(DEFAULT_RUN_DIR))
     parser.add_argument("--no-setup", action="store_true", help="skip migrate and collectstatic")
     args = parser.parse_args(argv)
@@ -385,7 +428,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             parser.error(f"GIGBOX_PROCESSES={raw!r} is not a whole number")
     args.backend_ports = [int(p) for p in args.backend_ports.split(",") if p.strip()]
     if args.backend_ports and len(args.backend_ports) < args.processes:
-        parser.error(f"--backend-ports names {len(args.backend_ports)} port(s) for {args.processes} processes")
+        parser.error(
+            f"--backend-ports names {len(args.backend_ports)} port(s) for {args.processes} processes"
+        )
     return args
 
 

@@ -10,7 +10,6 @@ Reviewers hold view/change Dispute, add/view DisputeNote and export_conversation
 
 from __future__ import annotations
 
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -46,10 +45,25 @@ class AssignmentFilter(admin.SimpleListFilter):
 
 @admin.register(Dispute)
 class DisputeAdmin(admin.ModelAdmin):
-    list_display = ("number", "order_reference", "opened_by", "reason", "requested_outcome", "status", "assigned_to", "created_at")
+    list_display = (
+        "number",
+        "order_reference",
+        "opened_by",
+        "reason",
+        "requested_outcome",
+        "status",
+        "assigned_to",
+        "created_at",
+    )
     list_filter = ("status", AssignmentFilter, "reason")
     list_select_related = ("order", "opened_by", "assigned_to")
-    search_fields = ("=id", "order__title", "opened_by__username", "order__buyer__username", "order__seller__username")
+    search_fields = (
+        "=id",
+        "order__title",
+        "opened_by__username",
+        "order__buyer__username",
+        "order__seller__username",
+    )
     ordering = ("status", "created_at")
 
     @admin.display(description="Dispute", ordering="id")
@@ -75,14 +89,30 @@ class DisputeAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(require_GET(view))
 
         return [
-            path("<int:pk>/open/", self.admin_site.admin_view(self.open_view), name="disputes_dispute_open"),
+            path(
+                "<int:pk>/open/",
+                self.admin_site.admin_view(self.open_view),
+                name="disputes_dispute_open",
+            ),
             path("<int:pk>/assign/", post(self.assign_view), name="disputes_dispute_assign"),
             path("<int:pk>/note/", post(self.note_view), name="disputes_dispute_note"),
             path("<int:pk>/resolve/", post(self.resolve_view), name="disputes_dispute_resolve"),
             path("<int:pk>/export/", post(self.export_view), name="disputes_dispute_export"),
-            path("<int:pk>/attachments/<int:attachment_pk>/", get(self.attachment_view), name="disputes_dispute_attachment"),
-            path("<int:pk>/evidence/<int:entry_pk>/", get(self.evidence_file_view), name="disputes_dispute_evidence"),
-            path("<int:pk>/deliveries/<int:delivery_pk>/", get(self.delivery_file_view), name="disputes_dispute_delivery"),
+            path(
+                "<int:pk>/attachments/<int:attachment_pk>/",
+                get(self.attachment_view),
+                name="disputes_dispute_attachment",
+            ),
+            path(
+                "<int:pk>/evidence/<int:entry_pk>/",
+                get(self.evidence_file_view),
+                name="disputes_dispute_evidence",
+            ),
+            path(
+                "<int:pk>/deliveries/<int:delivery_pk>/",
+                get(self.delivery_file_view),
+                name="disputes_dispute_delivery",
+            ),
             *super().get_urls(),
         ]
 
@@ -92,12 +122,16 @@ class DisputeAdmin(admin.ModelAdmin):
         """The dispute, after checking `disputes.<permission>` (403 without it, 404 if missing)."""
         if not request.user.has_perm(f"disputes.{permission}"):
             raise PermissionDenied
-        return get_object_or_404(Dispute.objects.select_related("order__buyer", "order__seller", "assigned_to"), pk=pk)
+        return get_object_or_404(
+            Dispute.objects.select_related("order__buyer", "order__seller", "assigned_to"), pk=pk
+        )
 
     def _back(self, dispute: Dispute) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:disputes_dispute_change", args=[dispute.pk]))
 
-    def _refused(self, request: HttpRequest, dispute: Dispute, error: Exception) -> HttpResponseRedirect:
+    def _refused(
+        self, request: HttpRequest, dispute: Dispute, error: Exception
+    ) -> HttpResponseRedirect:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, text)
         return self._back(dispute)
@@ -117,12 +151,22 @@ class DisputeAdmin(admin.ModelAdmin):
             request.session[self._reason_key(dispute)] = form.cleaned_data["reason"].strip()
             return self._back(dispute)
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "dispute": dispute,
-            "title": f"Dispute #{dispute.pk}: why do you open the case file?", "form": form,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "dispute": dispute,
+            "title": f"Dispute #{dispute.pk}: why do you open the case file?",
+            "form": form,
         }
-        return TemplateResponse(request, "admin/disputes/dispute/case_file_reason.html", context, status=400 if form.errors else 200)
+        return TemplateResponse(
+            request,
+            "admin/disputes/dispute/case_file_reason.html",
+            context,
+            status=400 if form.errors else 200,
+        )
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
         if request.method != "GET":  # nothing is edited here: every change has its own action
             return HttpResponseNotAllowed(["GET"])
         dispute = self._dispute(request, object_id, "view_dispute")
@@ -132,7 +176,10 @@ class DisputeAdmin(admin.ModelAdmin):
         conversations = selectors.case_conversations(dispute.order)
         # The read is logged before anything of it is read for display.
         services.record_case_file_access(
-            dispute=dispute, staff=request.user, conversations=[c for _, c in conversations], reason=reason
+            dispute=dispute,
+            staff=request.user,
+            conversations=[c for _, c in conversations],
+            reason=reason,
         )
         case = build_case_file(dispute, conversations)
         user = request.user
@@ -147,7 +194,8 @@ class DisputeAdmin(admin.ModelAdmin):
             "order": dispute.order,
             "can_change": dispute.is_open and user.has_perm("disputes.change_dispute"),
             "can_note": user.has_perm("disputes.add_disputenote"),
-            "can_export": user.has_perm("disputes.export_conversation") and bool(case.conversations),
+            "can_export": user.has_perm("disputes.export_conversation")
+            and bool(case.conversations),
             "note_form": NoteForm(),
             "resolve_form": ResolveForm(),
             "export_form": ExportForm(conversations=case.conversations),
@@ -172,7 +220,9 @@ class DisputeAdmin(admin.ModelAdmin):
             messages.error(request, "The note is empty or too long (5,000 characters at most).")
             return self._back(dispute)
         try:
-            services.add_dispute_note(dispute=dispute, author=request.user, body=form.cleaned_data["body"])
+            services.add_dispute_note(
+                dispute=dispute, author=request.user, body=form.cleaned_data["body"]
+            )
         except ValidationError as error:
             return self._refused(request, dispute, error)
         messages.success(request, "Note added (staff only).")
@@ -188,29 +238,45 @@ class DisputeAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         if not data["confirmed"]:
             try:  # the terms are checked before the confirmation page shows them
-                services.outcome_terms(data["resolution"], data["refund_percent"], data["extra_days"], outcome_field="resolution")
+                services.outcome_terms(
+                    data["resolution"],
+                    data["refund_percent"],
+                    data["extra_days"],
+                    outcome_field="resolution",
+                )
             except ValidationError as error:
                 return self._refused(request, dispute, error)
             return self._confirm_resolution(request, dispute, form)
         try:
             services.resolve_dispute(
-                dispute=dispute, reviewer=request.user, resolution=data["resolution"], note=data["note"],
-                refund_percent=data["refund_percent"], extra_days=data["extra_days"],
+                dispute=dispute,
+                reviewer=request.user,
+                resolution=data["resolution"],
+                note=data["note"],
+                refund_percent=data["refund_percent"],
+                extra_days=data["extra_days"],
             )
         except ValidationError as error:
             return self._refused(request, dispute, error)
         messages.success(request, f"Dispute #{dispute.pk} resolved: both parties have been told.")
         return self._back(dispute)
 
-    def _confirm_resolution(self, request: HttpRequest, dispute: Dispute, form: ResolveForm) -> HttpResponse:
+    def _confirm_resolution(
+        self, request: HttpRequest, dispute: Dispute, form: ResolveForm
+    ) -> HttpResponse:
         """The confirmation step: what the decision does, and the same data to post again."""
         data = form.cleaned_data
         confirm = ResolveForm(initial={**data, "confirmed": True})
         for field in confirm.fields.values():
             field.widget = field.hidden_widget()
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "dispute": dispute, "order": dispute.order,
-            "title": f"Resolve dispute #{dispute.pk}?", "form": confirm, "data": data,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "dispute": dispute,
+            "order": dispute.order,
+            "title": f"Resolve dispute #{dispute.pk}?",
+            "form": confirm,
+            "data": data,
             "resolution_label": dict(form.fields["resolution"].choices)[data["resolution"]],
         }
         return TemplateResponse(request, "admin/disputes/dispute/confirm_resolution.html", context)
@@ -221,19 +287,34 @@ class DisputeAdmin(admin.ModelAdmin):
         conversations = selectors.case_conversations(dispute.order)
         form = ExportForm(request.POST, conversations=conversations)
         if not form.is_valid():
-            messages.error(request, "Not exported: choose a conversation and a format, and give a reason.")
+            messages.error(
+                request, "Not exported: choose a conversation and a format, and give a reason."
+            )
             return self._back(dispute)
-        conversation = next(c for _, c in conversations if c.pk == form.cleaned_data["conversation"])
+        conversation = next(
+            c for _, c in conversations if c.pk == form.cleaned_data["conversation"]
+        )
         try:
             key = export_key()
-            services.record_export(dispute=dispute, staff=request.user, conversation=conversation, reason=form.cleaned_data["reason"])
+            services.record_export(
+                dispute=dispute,
+                staff=request.user,
+                conversation=conversation,
+                reason=form.cleaned_data["reason"],
+            )
         except (ExportRefused, ValidationError) as error:
             return self._refused(request, dispute, error)
-        document = build_export(dispute=dispute, conversation=conversation, staff=request.user, key=key)
+        document = build_export(
+            dispute=dispute, conversation=conversation, staff=request.user, key=key
+        )
         name = f"gigbox-dispute-{dispute.pk}-conversation-{conversation.pk}"
         if form.cleaned_data["output"] == "html":
-            return render(request, "disputes/export_print.html", {"document": document, "dispute": dispute})
-        response = HttpResponse(encode_document(document), content_type="application/json; charset=utf-8")
+            return render(
+                request, "disputes/export_print.html", {"document": document, "dispute": dispute}
+            )
+        response = HttpResponse(
+            encode_document(document), content_type="application/json; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.json"'
         response["X-Content-Type-Options"] = "nosniff"
         return response
@@ -241,18 +322,29 @@ class DisputeAdmin(admin.ModelAdmin):
     def attachment_view(self, request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
         dispute = self._dispute(request, pk, "view_dispute")
         attachment = selectors.case_attachment(dispute=dispute, attachment_pk=attachment_pk)
-        services.record_file_access(dispute=dispute, staff=request.user, conversation=attachment.conversation, name=attachment.name)
-        return file_download(attachment.file, attachment.name, attachment.content_type, attachment.size)
+        services.record_file_access(
+            dispute=dispute,
+            staff=request.user,
+            conversation=attachment.conversation,
+            name=attachment.name,
+        )
+        return file_download(
+            attachment.file, attachment.name, attachment.content_type, attachment.size
+        )
 
     def evidence_file_view(self, request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         dispute = self._dispute(request, pk, "view_dispute")
         entry = selectors.case_entry_file(dispute=dispute, entry_pk=entry_pk)
-        services.record_file_access(dispute=dispute, staff=request.user, conversation=None, name=entry.file_name)
+        services.record_file_access(
+            dispute=dispute, staff=request.user, conversation=None, name=entry.file_name
+        )
         return file_download(entry.file, entry.file_name, entry.content_type, entry.file_size)
 
     def delivery_file_view(self, request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
         dispute = self._dispute(request, pk, "view_dispute")
         delivery = selectors.case_delivery_file(dispute=dispute, delivery_pk=delivery_pk)
         name = delivery.file_name or "delivery"
-        services.record_file_access(dispute=dispute, staff=request.user, conversation=None, name=f"{name} (delivery)")
+        services.record_file_access(
+            dispute=dispute, staff=request.user, conversation=None, name=f"{name} (delivery)"
+        )
         return file_download(delivery.file, name, delivery.content_type, None)

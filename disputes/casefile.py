@@ -40,7 +40,13 @@ def _spans(text: str, findings: Sequence[Mapping[str, Any]]) -> list[tuple[int, 
             continue
         start, end = max(start, 0), min(end, len(text))
         if start < end:
-            spans.append((start, end, f"{finding.get('kind', 'contact')}: {finding.get('reason', '')}".strip()))
+            spans.append(
+                (
+                    start,
+                    end,
+                    f"{finding.get('kind', 'contact')}: {finding.get('reason', '')}".strip(),
+                )
+            )
     spans.sort()
     kept: list[tuple[int, int, str]] = []
     for span in spans:
@@ -55,7 +61,9 @@ def highlight_findings(text: str, findings: Sequence[Mapping[str, Any]]) -> Safe
     position = 0
     for start, end, label in _spans(text, findings):
         pieces.append(text[position:start])
-        pieces.append(format_html('<mark class="finding" title="{}">{}</mark>', label, text[start:end]))
+        pieces.append(
+            format_html('<mark class="finding" title="{}">{}</mark>', label, text[start:end])
+        )
         position = end
     pieces.append(text[position:])
     # format_html_join escapes the plain slices and keeps the <mark> pieces as built.
@@ -110,7 +118,9 @@ class CaseFile:
 def _case_messages(conversations: list[tuple[str, Conversation]]) -> list[CaseMessage]:
     labels = {conversation.pk: label for label, conversation in conversations}
     rows = list(
-        Message.objects.filter(conversation_id__in=labels).select_related("sender").order_by("created_at", "conversation_id", "seq")
+        Message.objects.filter(conversation_id__in=labels)
+        .select_related("sender")
+        .order_by("created_at", "conversation_id", "seq")
     )
     files: dict[int, list[Attachment]] = {}
     for attachment in Attachment.objects.filter(message__in=rows).order_by("id"):
@@ -145,7 +155,9 @@ def _flags_of(user_ids: Sequence[int]) -> list[Any] | None:
     flag = _moderation_model("Flag")
     if flag is None:
         return None
-    return list(flag.objects.filter(message__sender_id__in=user_ids).select_related("message__sender")[:100])
+    return list(
+        flag.objects.filter(message__sender_id__in=user_ids).select_related("message__sender")[:100]
+    )
 
 
 def _strikes_of(user_ids: Sequence[int]) -> list[Any] | None:

@@ -28,7 +28,13 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from disputes.export import ExportKey, ExportRefused, checkpoint_entry, export_key
-from disputes.export_format import FormatError, b64decode_exact, b64encode, checkpoint_bytes, checkpoint_statement
+from disputes.export_format import (
+    FormatError,
+    b64decode_exact,
+    b64encode,
+    checkpoint_bytes,
+    checkpoint_statement,
+)
 from disputes.models import HeadCheckpoint
 from inbox.chain import format_timestamp
 from inbox.models import Conversation
@@ -113,7 +119,9 @@ def _retired_public_keys(setting: str) -> dict[str, Ed25519PublicKey]:
         key_id, _, encoded = entry.partition("=")
         try:
             keys[key_id.strip()] = Ed25519PublicKey.from_public_bytes(
-                b64decode_exact(encoded.strip(), length=32, what=f"the retired public key {key_id!r}")
+                b64decode_exact(
+                    encoded.strip(), length=32, what=f"the retired public key {key_id!r}"
+                )
             )
         except FormatError as error:
             logger.error("GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS: %s", error)
@@ -148,7 +156,9 @@ def first_checkpoint_problem(
     return None
 
 
-def sign_head(conversation: Conversation, key: ExportKey, *, now: datetime | None = None) -> HeadCheckpoint | None:
+def sign_head(
+    conversation: Conversation, key: ExportKey, *, now: datetime | None = None
+) -> HeadCheckpoint | None:
     """Sign the conversation's current head, once the stored chain up to it and every earlier
     checkpoint have been checked. None when there is nothing new to sign (no message, or
     this head is signed already); ChainNotProven when the check fails."""
@@ -159,15 +169,24 @@ def sign_head(conversation: Conversation, key: ExportKey, *, now: datetime | Non
         return None
     signed_at = now or timezone.now()
     statement = checkpoint_statement(
-        conversation_id=conversation.pk, seq=status.head_seq, head_hash=status.head_hash,
-        signed_at=signed_at, key_id=key.key_id,
+        conversation_id=conversation.pk,
+        seq=status.head_seq,
+        head_hash=status.head_hash,
+        signed_at=signed_at,
+        key_id=key.key_id,
     )
     checkpoint = HeadCheckpoint(
-        conversation_id=conversation.pk, seq=status.head_seq, head_hash=status.head_hash, signed_at=signed_at,
-        key_id=key.key_id, signature=b64encode(key.private_key.sign(checkpoint_bytes(statement))),
+        conversation_id=conversation.pk,
+        seq=status.head_seq,
+        head_hash=status.head_hash,
+        signed_at=signed_at,
+        key_id=key.key_id,
+        signature=b64encode(key.private_key.sign(checkpoint_bytes(statement))),
     )
     try:
-        with transaction.atomic():  # a savepoint: a duplicate must not spoil the caller's transaction
+        with (
+            transaction.atomic()
+        ):  # a savepoint: a duplicate must not spoil the caller's transaction
             checkpoint.save()
     except IntegrityError:
         return None  # this head is signed already (an earlier run, or one running beside us)
@@ -184,7 +203,9 @@ def checkpoint_order_conversation(order: Order) -> HeadCheckpoint | None:
     try:
         return sign_head(conversation, export_key())
     except ExportRefused:
-        logger.warning("no signing key: conversation %s not checkpointed at dispute opening", conversation.pk)
+        logger.warning(
+            "no signing key: conversation %s not checkpointed at dispute opening", conversation.pk
+        )
     except ChainNotProven as error:
         logger.error("not checkpointed at dispute opening: %s", error)
     return None
@@ -206,13 +227,22 @@ def _moved_heads():
     latest = HeadCheckpoint.objects.filter(conversation=OuterRef("pk")).order_by("-seq")
     return (
         Conversation.objects.filter(last_seq__gt=0)
-        .annotate(checkpoint_seq=Subquery(latest.values("seq")[:1]), checkpoint_hash=Subquery(latest.values("head_hash")[:1]))
-        .filter(Q(checkpoint_seq__isnull=True) | ~Q(last_seq=F("checkpoint_seq")) | ~Q(last_hash=F("checkpoint_hash")))
+        .annotate(
+            checkpoint_seq=Subquery(latest.values("seq")[:1]),
+            checkpoint_hash=Subquery(latest.values("head_hash")[:1]),
+        )
+        .filter(
+            Q(checkpoint_seq__isnull=True)
+            | ~Q(last_seq=F("checkpoint_seq"))
+            | ~Q(last_hash=F("checkpoint_hash"))
+        )
         .order_by("pk")
     )
 
 
-def checkpoint_moved_heads(*, key: ExportKey, batch_size: int = BATCH, now: datetime | None = None) -> CheckpointRun:
+def checkpoint_moved_heads(
+    *, key: ExportKey, batch_size: int = BATCH, now: datetime | None = None
+) -> CheckpointRun:
     """Sign the head of every conversation whose head moved since its last checkpoint, in
     batches by id; one transaction per conversation. Safe to run twice (a signed head is not
     signed again) and beside live traffic (only the head read is signed)."""

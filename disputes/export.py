@@ -33,7 +33,14 @@ from disputes.models import Dispute, HeadCheckpoint
 from inbox.chain import format_timestamp
 from inbox.models import Attachment, Conversation, Message
 
-__all__ = ["ExportRefused", "ExportKey", "export_key", "build_export", "checkpoint_entry", "encode_document"]
+__all__ = [
+    "ExportRefused",
+    "ExportKey",
+    "export_key",
+    "build_export",
+    "checkpoint_entry",
+    "encode_document",
+]
 
 DEVELOPMENT_KEY_ID = "development"
 
@@ -61,22 +68,38 @@ def export_key() -> ExportKey:
         except (binascii.Error, ValueError):
             raw = b""
         if len(raw) != 32:
-            raise ExportRefused("GIGBOX_EXPORT_SIGNING_KEY is not the base64 of a 32-byte Ed25519 private key.")
+            raise ExportRefused(
+                "GIGBOX_EXPORT_SIGNING_KEY is not the base64 of a 32-byte Ed25519 private key."
+            )
         if not settings.GIGBOX_EXPORT_KEY_ID:
-            raise ExportRefused("GIGBOX_EXPORT_KEY_ID is not set: every export names the key that signed it.")
-        return ExportKey(Ed25519PrivateKey.from_private_bytes(raw), settings.GIGBOX_EXPORT_KEY_ID, development=False)
+            raise ExportRefused(
+                "GIGBOX_EXPORT_KEY_ID is not set: every export names the key that signed it."
+            )
+        return ExportKey(
+            Ed25519PrivateKey.from_private_bytes(raw),
+            settings.GIGBOX_EXPORT_KEY_ID,
+            development=False,
+        )
     if not settings.DEBUG:
         raise ExportRefused(
             "Exports are switched off: no signing key is configured (GIGBOX_EXPORT_SIGNING_KEY and "
             "GIGBOX_EXPORT_KEY_ID, see docs/disputes.md). Ask an administrator to set them."
         )
-    seed = hashlib.sha256(b"gigbox development export key\n" + settings.SECRET_KEY.encode()).digest()
-    return ExportKey(Ed25519PrivateKey.from_private_bytes(seed), DEVELOPMENT_KEY_ID, development=True)
+    seed = hashlib.sha256(
+        b"gigbox development export key\n" + settings.SECRET_KEY.encode()
+    ).digest()
+    return ExportKey(
+        Ed25519PrivateKey.from_private_bytes(seed), DEVELOPMENT_KEY_ID, development=True
+    )
 
 
-def _attachments_by_message(conversation: Conversation, head_seq: int) -> dict[int, list[dict[str, Any]]]:
+def _attachments_by_message(
+    conversation: Conversation, head_seq: int
+) -> dict[int, list[dict[str, Any]]]:
     files: dict[int, list[dict[str, Any]]] = {}
-    rows = Attachment.objects.filter(conversation=conversation, message__seq__lte=head_seq).order_by("id")
+    rows = Attachment.objects.filter(
+        conversation=conversation, message__seq__lte=head_seq
+    ).order_by("id")
     for attachment in rows:
         files.setdefault(attachment.message_id, []).append(attachment.chain_entry())
     return files
@@ -103,8 +126,11 @@ def checkpoint_entry(checkpoint: HeadCheckpoint) -> dict[str, Any]:
     """A head checkpoint as plain values: the signed statement and its signature (as an
     export carries it, and as disputes.checkpoints checks it)."""
     statement = checkpoint_statement(
-        conversation_id=checkpoint.conversation_id, seq=checkpoint.seq, head_hash=checkpoint.head_hash,
-        signed_at=checkpoint.signed_at, key_id=checkpoint.key_id,
+        conversation_id=checkpoint.conversation_id,
+        seq=checkpoint.seq,
+        head_hash=checkpoint.head_hash,
+        signed_at=checkpoint.signed_at,
+        key_id=checkpoint.key_id,
     )
     return {**statement, "signature": checkpoint.signature}
 
@@ -112,19 +138,32 @@ def checkpoint_entry(checkpoint: HeadCheckpoint) -> dict[str, Any]:
 def _checkpoint_entries(conversation: Conversation, head_seq: int) -> list[dict[str, Any]]:
     """The conversation's signed head checkpoints up to the exported head (the verifier
     checks each signature and that the exported chain holds each one's seq and hash)."""
-    rows = HeadCheckpoint.objects.filter(conversation=conversation, seq__lte=head_seq).order_by("seq")
+    rows = HeadCheckpoint.objects.filter(conversation=conversation, seq__lte=head_seq).order_by(
+        "seq"
+    )
     return [checkpoint_entry(row) for row in rows]
 
 
 def build_export(
-    *, dispute: Dispute, conversation: Conversation, staff, key: ExportKey, now: datetime | None = None
+    *,
+    dispute: Dispute,
+    conversation: Conversation,
+    staff,
+    key: ExportKey,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """The export document of `conversation` as stored now, signed with `key`."""
     # The head first, then the messages up to it: messages are append-only, so a message
     # arriving meanwhile is simply not part of this export.
-    head_seq, head_hash = Conversation.objects.values_list("last_seq", "last_hash").get(pk=conversation.pk)
+    head_seq, head_hash = Conversation.objects.values_list("last_seq", "last_hash").get(
+        pk=conversation.pk
+    )
     files = _attachments_by_message(conversation, head_seq)
-    rows = Message.objects.filter(conversation=conversation, seq__lte=head_seq).select_related("sender").order_by("seq")
+    rows = (
+        Message.objects.filter(conversation=conversation, seq__lte=head_seq)
+        .select_related("sender")
+        .order_by("seq")
+    )
     messages = [_message_entry(message, files) for message in rows]
     checkpoints = _checkpoint_entries(conversation, head_seq)
     manifest = {
@@ -145,6 +184,9 @@ def build_export(
     }
     signature = key.private_key.sign(manifest_bytes(manifest))
     return {
-        "format": FORMAT, "manifest": manifest, "messages": messages, "checkpoints": checkpoints,
+        "format": FORMAT,
+        "manifest": manifest,
+        "messages": messages,
+        "checkpoints": checkpoints,
         "signature": b64encode(signature),
     }

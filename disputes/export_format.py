@@ -27,7 +27,7 @@ import binascii
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from inbox.chain import ChainLink, canonical_json, format_timestamp
@@ -111,7 +111,9 @@ class FormatError(ValueError):
 
 def encode_document(document: Mapping[str, Any]) -> bytes:
     """The one byte form of an export file: sorted keys, one-space indent, UTF-8, final newline."""
-    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
+    return (
+        json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
+    )
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -134,10 +136,15 @@ def decode_document(raw: bytes) -> dict[str, Any]:
         raise FormatError(f"not UTF-8 at byte {error.start}") from None
     try:
         document = json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_float=_refuse_number, parse_constant=_refuse_number
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_float=_refuse_number,
+            parse_constant=_refuse_number,
         )
     except json.JSONDecodeError as error:
-        raise FormatError(f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+        raise FormatError(
+            f"not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
+        ) from None
     if not isinstance(document, dict):
         raise FormatError("the file is not a JSON object")
     if encode_document(document) != raw:
@@ -179,7 +186,7 @@ def b64decode_exact(text: str, *, length: int, what: str) -> bytes:
 def parse_timestamp(text: str) -> datetime:
     """An RFC 3339 UTC time exactly as inbox.chain.format_timestamp writes it."""
     try:
-        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
     except (TypeError, ValueError):
         raise FormatError(f"{text!r} is not a time like 2026-11-24T16:30:00.000000Z") from None
     if format_timestamp(moment) != text:
@@ -210,9 +217,17 @@ def checkpoint_statement(
     """The signed fields of a head checkpoint, as plain values ("this conversation's chain
     had this hash at this seq, at this time, says this key")."""
     moment = signed_at if isinstance(signed_at, str) else format_timestamp(signed_at)
-    return {"conversation_id": conversation_id, "seq": seq, "head_hash": head_hash, "signed_at": moment, "key_id": key_id}
+    return {
+        "conversation_id": conversation_id,
+        "seq": seq,
+        "head_hash": head_hash,
+        "signed_at": moment,
+        "key_id": key_id,
+    }
 
 
 def checkpoint_bytes(statement: Mapping[str, Any]) -> bytes:
     """What a head checkpoint's Ed25519 signature covers."""
-    return CHECKPOINT_CONTEXT + canonical_json({key: statement[key] for key in CHECKPOINT_STATEMENT_KEYS})
+    return CHECKPOINT_CONTEXT + canonical_json(
+        {key: statement[key] for key in CHECKPOINT_STATEMENT_KEYS}
+    )

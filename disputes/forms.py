@@ -19,30 +19,41 @@ def upload_of(file: UploadedFile | None) -> AttachmentUpload | None:
     so an oversized file is refused without being read whole)."""
     if file is None:
         return None
-    return AttachmentUpload(name=file.name or "", content=file.read(settings.GIGBOX_ATTACHMENT_MAX_BYTES + 1))
+    return AttachmentUpload(
+        name=file.name or "", content=file.read(settings.GIGBOX_ATTACHMENT_MAX_BYTES + 1)
+    )
 
 
 def _file_field() -> forms.FileField:
     return forms.FileField(
-        label="File (optional)", required=False,
+        label="File (optional)",
+        required=False,
         help_text="Screenshots, PDFs, documents or plain text, up to 25 MB. No contact details.",
     )
 
 
 class EntryForm(NoColonMixin, forms.Form):
-    body = forms.CharField(label="Your message", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label="Your message", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
     file = _file_field()
 
 
 class OpenDisputeForm(NoColonMixin, forms.Form):
     reason = forms.ChoiceField(choices=Dispute.Reason.choices)
-    requested_outcome = forms.ChoiceField(label="What do you want to happen?", choices=Outcome.choices)
+    requested_outcome = forms.ChoiceField(
+        label="What do you want to happen?", choices=Outcome.choices
+    )
     refund_percent = forms.IntegerField(
         label="Refund percentage (for a partial refund)", min_value=1, max_value=99, required=False
     )
-    extra_days = forms.IntegerField(label="Extra days (for more time)", min_value=1, max_value=30, required=False)
+    extra_days = forms.IntegerField(
+        label="Extra days (for more time)", min_value=1, max_value=30, required=False
+    )
     body = forms.CharField(
-        label="What happened?", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        label="What happened?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Both the other party and the Gigbox reviewer read this. No contact details.",
     )
     file = _file_field()
@@ -50,23 +61,34 @@ class OpenDisputeForm(NoColonMixin, forms.Form):
 
 class CaseFileReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Why do you open this case file?", max_length=500,
+        label="Why do you open this case file?",
+        max_length=500,
         help_text="Kept in the staff access log with your name for every opening in this session, "
-        "e.g. \"assigned to me: deciding the refund\".",
+        'e.g. "assigned to me: deciding the refund".',
     )
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label="Internal note (staff only)", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label="Internal note (staff only)",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ResolveForm(forms.Form):
     # An empty first choice: the reviewer picks a decision, none is preselected.
     resolution = forms.ChoiceField(choices=[("", "Choose a decision…"), *Outcome.choices])
-    refund_percent = forms.IntegerField(label="Refund % (partial refund)", min_value=1, max_value=99, required=False)
-    extra_days = forms.IntegerField(label="Extra days (more time)", min_value=1, max_value=30, required=False)
+    refund_percent = forms.IntegerField(
+        label="Refund % (partial refund)", min_value=1, max_value=99, required=False
+    )
+    extra_days = forms.IntegerField(
+        label="Extra days (more time)", min_value=1, max_value=30, required=False
+    )
     note = forms.CharField(
-        label="Note to both parties", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Note to both parties",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Posted as a system message in the order's conversation.",
     )
     # Set by the confirmation page: the first POST only shows what the decision will do.
@@ -79,10 +101,13 @@ class ExportForm(forms.Form):
     conversation = forms.TypedChoiceField(coerce=int, choices=[])
     output = forms.ChoiceField(label="Format", choices=FORMATS)
     reason = forms.CharField(
-        label="Reason for the export", max_length=500,
-        help_text="Kept in the staff access log with your name, e.g. \"evidence for the payment provider\".",
+        label="Reason for the export",
+        max_length=500,
+        help_text='Kept in the staff access log with your name, e.g. "evidence for the payment provider".',
     )
 
     def __init__(self, *args, conversations: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["conversation"].choices = [(c.pk, f"{label} (conversation {c.pk})") for label, c in conversations]
+        self.fields["conversation"].choices = [
+            (c.pk, f"{label} (conversation {c.pk})") for label, c in conversations
+        ]

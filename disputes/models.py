@@ -44,8 +44,12 @@ class Dispute(models.Model):
         OPEN = "open", "Open"
         RESOLVED = "resolved", "Resolved"
 
-    order = models.ForeignKey("marketplace.Order", on_delete=models.PROTECT, related_name="disputes")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        "marketplace.Order", on_delete=models.PROTECT, related_name="disputes"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     requested_outcome = models.CharField(max_length=16, choices=Outcome.choices)
     requested_refund_percent = models.PositiveSmallIntegerField(
@@ -69,7 +73,9 @@ class Dispute(models.Model):
     extra_days = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
-    resolution_note = models.TextField(max_length=2000, blank=True, help_text="Both parties see this.")
+    resolution_note = models.TextField(
+        max_length=2000, blank=True, help_text="Both parties see this."
+    )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -80,7 +86,9 @@ class Dispute(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order"], condition=models.Q(status="open"), name="one_open_dispute_per_order"
+                fields=["order"],
+                condition=models.Q(status="open"),
+                name="one_open_dispute_per_order",
             )
         ]
         indexes = [models.Index(fields=["status", "assigned_to"], name="dispute_queue")]
@@ -174,12 +182,16 @@ class HeadCheckpoint(models.Model):
     deletes, and on PostgreSQL a trigger refuses them too (migration 0003).
     """
 
-    conversation = models.ForeignKey("inbox.Conversation", on_delete=models.PROTECT, related_name="+")
+    conversation = models.ForeignKey(
+        "inbox.Conversation", on_delete=models.PROTECT, related_name="+"
+    )
     seq = models.PositiveIntegerField()
     head_hash = models.CharField(max_length=64)
     signed_at = models.DateTimeField()
     key_id = models.CharField(max_length=100)
-    signature = models.CharField(max_length=88, help_text="Base64 Ed25519 signature (disputes.export_format).")
+    signature = models.CharField(
+        max_length=88, help_text="Base64 Ed25519 signature (disputes.export_format)."
+    )
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -35,8 +35,12 @@ RESOLUTION_STATUS = {
 
 def register() -> None:
     for status in DISPUTABLE_STATUSES:
-        add_transition(status, DISPUTE, Transition(Status.DISPUTED, EITHER_PARTY, OrderEvent.Kind.DISPUTED))
+        add_transition(
+            status, DISPUTE, Transition(Status.DISPUTED, EITHER_PARTY, OrderEvent.Kind.DISPUTED)
+        )
     for resolution, to_status in RESOLUTION_STATUS.items():
         add_transition(
-            Status.DISPUTED, resolve_action(resolution), Transition(to_status, SYSTEM, OrderEvent.Kind.RESOLVED)
+            Status.DISPUTED,
+            resolve_action(resolution),
+            Transition(to_status, SYSTEM, OrderEvent.Kind.RESOLVED),
         )

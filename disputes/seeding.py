@@ -33,12 +33,18 @@ def _users(spec: Spec) -> dict[str, User]:
     users = {user.username: user for user in User.objects.filter(username__in=names - {"seller"})}
     missing = names - {"seller"} - users.keys()
     if missing:
-        raise ValueError(f"seeds/40_disputes.json names unknown users: {', '.join(sorted(missing))}")
+        raise ValueError(
+            f"seeds/40_disputes.json names unknown users: {', '.join(sorted(missing))}"
+        )
     return users
 
 
 def _upload(file_spec: Spec | None) -> AttachmentUpload | None:
-    return AttachmentUpload(file_spec["name"], file_spec["text"].encode("utf-8")) if file_spec else None
+    return (
+        AttachmentUpload(file_spec["name"], file_spec["text"].encode("utf-8"))
+        if file_spec
+        else None
+    )
 
 
 def _ensure_case(spec: Spec) -> bool:
@@ -49,16 +55,25 @@ def _ensure_case(spec: Spec) -> bool:
         return False
     users["seller"] = gig.seller
     order = _delivered_order(spec, buyer, gig)
-    conversation = inbox_services.get_or_start_conversation(starter=buyer, other=gig.seller, order=order)
+    conversation = inbox_services.get_or_start_conversation(
+        starter=buyer, other=gig.seller, order=order
+    )
     for message in spec["conversation"]:
         inbox_services.send_message(
-            conversation=conversation, sender=users[message["from"]], body=message["body"], client_id=message["id"]
+            conversation=conversation,
+            sender=users[message["from"]],
+            body=message["body"],
+            client_id=message["id"],
         )
     opening = spec["dispute"]
     dispute = services.open_dispute(
-        order=order, opener=users[opening["by"]], reason=opening["reason"],
-        requested_outcome=opening["requested_outcome"], statement=opening["statement"],
-        refund_percent=opening.get("refund_percent"), extra_days=opening.get("extra_days"),
+        order=order,
+        opener=users[opening["by"]],
+        reason=opening["reason"],
+        requested_outcome=opening["requested_outcome"],
+        statement=opening["statement"],
+        refund_percent=opening.get("refund_percent"),
+        extra_days=opening.get("extra_days"),
         upload=_upload(opening.get("file")),
     )
     _play_replies(spec, dispute, users)
@@ -66,8 +81,12 @@ def _ensure_case(spec: Spec) -> bool:
 
 
 def _delivered_order(spec: Spec, buyer: User, gig: Gig) -> Order:
-    order = marketplace_services.place_order(buyer=buyer, package=gig.packages.get(tier=spec["tier"]))
-    marketplace_services.submit_requirements(order=order, actor=buyer, requirements=spec["requirements"])
+    order = marketplace_services.place_order(
+        buyer=buyer, package=gig.packages.get(tier=spec["tier"])
+    )
+    marketplace_services.submit_requirements(
+        order=order, actor=buyer, requirements=spec["requirements"]
+    )
     marketplace_services.deliver_order(order=order, actor=gig.seller, note=spec["delivery_note"])
     return order
 
@@ -76,11 +95,17 @@ def _play_replies(spec: Spec, dispute: Dispute, users: dict[str, User]) -> None:
     if "answer" in spec:
         answer = spec["answer"]
         services.answer_dispute(
-            dispute=dispute, author=users[answer["by"]], body=answer["body"], upload=_upload(answer.get("file"))
+            dispute=dispute,
+            author=users[answer["by"]],
+            body=answer["body"],
+            upload=_upload(answer.get("file")),
         )
     for evidence in spec.get("evidence", []):
         services.add_evidence(
-            dispute=dispute, author=users[evidence["by"]], body=evidence["body"], upload=_upload(evidence.get("file"))
+            dispute=dispute,
+            author=users[evidence["by"]],
+            body=evidence["body"],
+            upload=_upload(evidence.get("file")),
         )
     reviewer = users[spec["reviewer"]]
     services.assign_dispute(dispute=dispute, reviewer=reviewer)

@@ -66,7 +66,9 @@ def case_conversations(order: Order) -> list[tuple[str, Conversation]]:
     own = Conversation.objects.filter(order=order).first()
     if own is not None:
         found.append((f"Order {order.reference}", own))
-    general = Conversation.objects.filter(user_a_id=user_a_id, user_b_id=user_b_id, order__isnull=True).first()
+    general = Conversation.objects.filter(
+        user_a_id=user_a_id, user_b_id=user_b_id, order__isnull=True
+    ).first()
     if general is not None:
         found.append(("General", general))
     return found
@@ -76,7 +78,9 @@ def case_attachment(*, dispute: Dispute, attachment_pk: int) -> Attachment:
     """An attachment of one of the case's conversations, else Http404."""
     conversation_ids = [c.pk for _, c in case_conversations(dispute.order)]
     attachment = (
-        Attachment.objects.select_related("conversation").filter(pk=attachment_pk, conversation_id__in=conversation_ids).first()
+        Attachment.objects.select_related("conversation")
+        .filter(pk=attachment_pk, conversation_id__in=conversation_ids)
+        .first()
     )
     if attachment is None:
         refused("attachment", attachment_pk)
@@ -86,7 +90,9 @@ def case_attachment(*, dispute: Dispute, attachment_pk: int) -> Attachment:
 
 def case_delivery_file(*, dispute: Dispute, delivery_pk: int) -> Delivery:
     """A file the seller delivered on the dispute's order, else Http404."""
-    delivery = Delivery.objects.filter(pk=delivery_pk, order_id=dispute.order_id).exclude(file="").first()
+    delivery = (
+        Delivery.objects.filter(pk=delivery_pk, order_id=dispute.order_id).exclude(file="").first()
+    )
     if delivery is None:
         refused("delivery", delivery_pk)
         raise Http404("No such file.")

@@ -54,7 +54,9 @@ def outcome_terms(
     if outcome not in Outcome.values:
         raise ValidationError({outcome_field: "Choose an outcome."})
     if outcome == Outcome.PARTIAL_REFUND and not refund_percent:
-        raise ValidationError({"refund_percent": "Give the percentage of the price to refund (1 to 99)."})
+        raise ValidationError(
+            {"refund_percent": "Give the percentage of the price to refund (1 to 99)."}
+        )
     if outcome == Outcome.MORE_TIME and not extra_days:
         raise ValidationError({"extra_days": "Give the number of extra days (1 to 30)."})
     return (
@@ -63,7 +65,9 @@ def outcome_terms(
     )
 
 
-def _add_entry(dispute: Dispute, author: User, kind: str, body: str, upload: AttachmentUpload | None) -> DisputeEntry:
+def _add_entry(
+    dispute: Dispute, author: User, kind: str, body: str, upload: AttachmentUpload | None
+) -> DisputeEntry:
     """Store what a party said, with its file checked like an inbox attachment."""
     entry = DisputeEntry(dispute=dispute, author=author, kind=kind, body=body.strip())
     if not entry.body:
@@ -90,7 +94,9 @@ def _add_entry(dispute: Dispute, author: User, kind: str, body: str, upload: Att
 def _locked_open(dispute: Dispute) -> Dispute:
     locked = Dispute.objects.select_for_update().select_related("order").get(pk=dispute.pk)
     if not locked.is_open:
-        raise ValidationError("This dispute is resolved: nothing more can be added.", code="resolved")
+        raise ValidationError(
+            "This dispute is resolved: nothing more can be added.", code="resolved"
+        )
     return locked
 
 
@@ -121,8 +127,13 @@ def open_dispute(
     locked = Order.objects.select_for_update().get(pk=order.pk)
     check_transition(locked, DISPUTE, opener)
     dispute = Dispute(
-        order=locked, opened_by=opener, reason=reason, requested_outcome=requested_outcome,
-        requested_refund_percent=refund_percent, requested_extra_days=extra_days, order_status_before=locked.status,
+        order=locked,
+        opened_by=opener,
+        reason=reason,
+        requested_outcome=requested_outcome,
+        requested_refund_percent=refund_percent,
+        requested_extra_days=extra_days,
+        order_status_before=locked.status,
     )
     dispute.full_clean()
     dispute.save()
@@ -140,12 +151,16 @@ def open_dispute(
 
 
 @transaction.atomic
-def answer_dispute(*, dispute: Dispute, author: User, body: str, upload: AttachmentUpload | None = None) -> DisputeEntry:
+def answer_dispute(
+    *, dispute: Dispute, author: User, body: str, upload: AttachmentUpload | None = None
+) -> DisputeEntry:
     """The other party's side of the story (once; anything later is evidence)."""
     locked = _locked_open(dispute)
     _check_party(locked, author)
     if author.pk == locked.opened_by_id:
-        raise ValidationError("You opened this dispute: add evidence instead; the other side answers.", code="opener")
+        raise ValidationError(
+            "You opened this dispute: add evidence instead; the other side answers.", code="opener"
+        )
     if locked.answered_at is not None:
         raise ValidationError("You have already answered: add evidence instead.", code="answered")
     entry = _add_entry(locked, author, DisputeEntry.Kind.ANSWER, body, upload)
@@ -156,7 +171,9 @@ def answer_dispute(*, dispute: Dispute, author: User, body: str, upload: Attachm
 
 
 @transaction.atomic
-def add_evidence(*, dispute: Dispute, author: User, body: str, upload: AttachmentUpload | None = None) -> DisputeEntry:
+def add_evidence(
+    *, dispute: Dispute, author: User, body: str, upload: AttachmentUpload | None = None
+) -> DisputeEntry:
     """A message (and optionally a file) for the reviewer, seen by both parties."""
     locked = _locked_open(dispute)
     _check_party(locked, author)
@@ -189,7 +206,7 @@ def add_dispute_note(*, dispute: Dispute, author: User, body: str) -> DisputeNot
 
 @transaction.atomic
 def assign_dispute(*, dispute: Dispute, reviewer: User) -> Dispute:
-    """"Assign to me": the reviewer takes the case (from whoever had it)."""
+    """ "Assign to me": the reviewer takes the case (from whoever had it)."""
     _check_reviewer(reviewer, "change_dispute")
     locked = _locked_open(dispute)
     locked.assigned_to = reviewer
@@ -205,7 +222,9 @@ def _order_changes(
     if resolution in (Outcome.REFUND, Outcome.CANCEL):
         return {"refunded_amount": order.price, "closed_at": now}
     if resolution == Outcome.PARTIAL_REFUND:
-        amount = (order.price * Decimal(refund_percent) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = (order.price * Decimal(refund_percent) / 100).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
         return {"refunded_amount": amount, "closed_at": now}
     if resolution == Outcome.MORE_TIME:
         start = max(order.due_at or now, now)
@@ -253,16 +272,25 @@ def resolve_dispute(
         raise ValidationError({"note": "Write a note for both parties: it explains the decision."})
     terms = outcome_terms(resolution, refund_percent, extra_days, outcome_field="resolution")
     now = clock.now()
-    locked.status, locked.resolution, locked.resolution_note = Dispute.Status.RESOLVED, resolution, note
+    locked.status, locked.resolution, locked.resolution_note = (
+        Dispute.Status.RESOLVED,
+        resolution,
+        note,
+    )
     locked.refund_percent, locked.extra_days = terms
     locked.resolved_by, locked.resolved_at = reviewer, now
-    changes = _order_changes(locked.order, resolution, locked.refund_percent, locked.extra_days, now)
+    changes = _order_changes(
+        locked.order, resolution, locked.refund_percent, locked.extra_days, now
+    )
     locked.refunded_amount = changes.get("refunded_amount", Decimal("0"))
     locked.full_clean()
     summary = _summary(locked, changes)
     take_order_step(
-        order=locked.order, action=resolve_action(resolution), actor=None,
-        note=f"{summary}\nReviewer's note: {note}", **changes,
+        order=locked.order,
+        action=resolve_action(resolution),
+        actor=None,
+        note=f"{summary}\nReviewer's note: {note}",
+        **changes,
     )
     locked.save()
     dispute.refresh_from_db()
@@ -272,36 +300,52 @@ def resolve_dispute(
 # Staff reads ---------------------------------------------------------------------------------
 
 
-def _record(*, staff: User, action: str, reason: str, conversations: Sequence[Conversation], reference: str):
+def _record(
+    *, staff: User, action: str, reason: str, conversations: Sequence[Conversation], reference: str
+):
     from moderation.services import record_staff_access
 
     targets: Sequence[Conversation | None] = conversations or [None]
     return [
-        record_staff_access(staff=staff, action=action, reason=reason, conversation=c, reference=reference)
+        record_staff_access(
+            staff=staff, action=action, reason=reason, conversation=c, reference=reference
+        )
         for c in targets
     ]
 
 
 @transaction.atomic
-def record_case_file_access(*, dispute: Dispute, staff: User, conversations: Sequence[Conversation], reason: str) -> list:
+def record_case_file_access(
+    *, dispute: Dispute, staff: User, conversations: Sequence[Conversation], reason: str
+) -> list:
     """Log the opening of the case file with the reviewer's own reason: one row per
     conversation shown (before showing it)."""
     _check_reviewer(staff, "view_dispute")
     if not reason.strip():
-        raise ValidationError({"reason": "Say why you open this case file (it is kept in the access log)."})
+        raise ValidationError(
+            {"reason": "Say why you open this case file (it is kept in the access log)."}
+        )
     return _record(
-        staff=staff, action="case_file", reason=f"dispute #{dispute.pk} case file: {reason.strip()}",
-        conversations=conversations, reference=f"dispute:{dispute.pk}",
+        staff=staff,
+        action="case_file",
+        reason=f"dispute #{dispute.pk} case file: {reason.strip()}",
+        conversations=conversations,
+        reference=f"dispute:{dispute.pk}",
     )
 
 
 @transaction.atomic
-def record_file_access(*, dispute: Dispute, staff: User, conversation: Conversation | None, name: str):
+def record_file_access(
+    *, dispute: Dispute, staff: User, conversation: Conversation | None, name: str
+):
     """Log a reviewer's download of a file from the case (an attachment or evidence)."""
     _check_reviewer(staff, "view_dispute")
     return _record(
-        staff=staff, action="case_file", reason=f"dispute #{dispute.pk} case file: file {name}",
-        conversations=[conversation] if conversation else [], reference=f"dispute:{dispute.pk}",
+        staff=staff,
+        action="case_file",
+        reason=f"dispute #{dispute.pk} case file: file {name}",
+        conversations=[conversation] if conversation else [],
+        reference=f"dispute:{dispute.pk}",
     )[0]
 
 
@@ -310,8 +354,13 @@ def record_export(*, dispute: Dispute, staff: User, conversation: Conversation, 
     """Log an export of the conversation log; the reviewer's own reason is required."""
     _check_reviewer(staff, "export_conversation")
     if not reason.strip():
-        raise ValidationError({"reason": "Say why you export this log (it is kept in the access log)."})
+        raise ValidationError(
+            {"reason": "Say why you export this log (it is kept in the access log)."}
+        )
     return _record(
-        staff=staff, action="export", reason=f"dispute #{dispute.pk} export: {reason.strip()}",
-        conversations=[conversation], reference=f"dispute:{dispute.pk}",
+        staff=staff,
+        action="export",
+        reason=f"dispute #{dispute.pk} export: {reason.strip()}",
+        conversations=[conversation],
+        reference=f"dispute:{dispute.pk}",
     )[0]

@@ -34,7 +34,9 @@ def _page(request: HttpRequest, order: Order, status: int = 200, **forms) -> Htt
         "dispute": dispute,
         "entries": selectors.entries_of(dispute) if dispute else [],
         "can_open": DISPUTE in allowed_actions(order, request.user),
-        "can_answer": is_open and dispute.opened_by_id != request.user.pk and dispute.answered_at is None,
+        "can_answer": is_open
+        and dispute.opened_by_id != request.user.pk
+        and dispute.answered_at is None,
         "can_add_evidence": is_open,
         "open_form": forms.get("open_form") or OpenDisputeForm(),
         "answer_form": forms.get("answer_form") or EntryForm(),
@@ -52,8 +54,13 @@ def dispute_page(request: HttpRequest, order_pk: int) -> HttpResponse:
 def _open(request: HttpRequest, order: Order, form: OpenDisputeForm) -> None:
     data = form.cleaned_data
     services.open_dispute(
-        order=order, opener=request.user, reason=data["reason"], requested_outcome=data["requested_outcome"],
-        statement=data["body"], refund_percent=data["refund_percent"], extra_days=data["extra_days"],
+        order=order,
+        opener=request.user,
+        reason=data["reason"],
+        requested_outcome=data["requested_outcome"],
+        statement=data["body"],
+        refund_percent=data["refund_percent"],
+        extra_days=data["extra_days"],
         upload=upload_of(data["file"]),
     )
 
@@ -70,7 +77,12 @@ def _entry(service: Callable) -> Callable:
 
     def run(request: HttpRequest, order: Order, form: EntryForm) -> None:
         data = form.cleaned_data
-        service(dispute=_current(order), author=request.user, body=data["body"], upload=upload_of(data["file"]))
+        service(
+            dispute=_current(order),
+            author=request.user,
+            body=data["body"],
+            upload=upload_of(data["file"]),
+        )
 
     return run
 
@@ -99,9 +111,18 @@ def _step(form_class: type, form_key: str, run: Callable, success: str) -> Calla
     return view
 
 
-dispute_open = _step(OpenDisputeForm, "open_form", _open, "Dispute opened. The order is on hold; the other side has been told.")
-dispute_answer = _step(EntryForm, "answer_form", _entry(services.answer_dispute), "Your answer has been added.")
-dispute_evidence = _step(EntryForm, "evidence_form", _entry(services.add_evidence), "Evidence added.")
+dispute_open = _step(
+    OpenDisputeForm,
+    "open_form",
+    _open,
+    "Dispute opened. The order is on hold; the other side has been told.",
+)
+dispute_answer = _step(
+    EntryForm, "answer_form", _entry(services.answer_dispute), "Your answer has been added."
+)
+dispute_evidence = _step(
+    EntryForm, "evidence_form", _entry(services.add_evidence), "Evidence added."
+)
 
 
 @require_GET
@@ -115,7 +136,9 @@ def dispute_file(request: HttpRequest, order_pk: int, entry_pk: int) -> FileResp
 
 def file_download(file, name: str, content_type: str, size: int | None) -> FileResponse:
     """A stored file as a download of its detected type (also used by the case file)."""
-    response = FileResponse(file.open("rb"), content_type=content_type or "application/octet-stream")
+    response = FileResponse(
+        file.open("rb"), content_type=content_type or "application/octet-stream"
+    )
     response["Content-Disposition"] = content_disposition(name)
     response["X-Content-Type-Options"] = "nosniff"
     if size is not None:

@@ -41,20 +41,45 @@ class MessageAdmin(ReadOnlyAdmin):
     details. Those are for the audited reveal page in moderation and the dispute case file,
     which write a StaffAccess row first."""
 
-    list_display = ("id", "conversation_id", "seq", "kind", "sender", "delivered_body", "finding_summary", "created_at")
+    list_display = (
+        "id",
+        "conversation_id",
+        "seq",
+        "kind",
+        "sender",
+        "delivered_body",
+        "finding_summary",
+        "created_at",
+    )
     list_select_related = ("sender",)
     list_filter = ("kind",)
     # An allow-list: a field added to Message later stays hidden until it is added here.
-    fields = ("conversation", "seq", "kind", "sender", "client_id", "delivered_body", "finding_summary", "created_at", "prev_hash", "hash")
+    fields = (
+        "conversation",
+        "seq",
+        "kind",
+        "sender",
+        "client_id",
+        "delivered_body",
+        "finding_summary",
+        "created_at",
+        "prev_hash",
+        "hash",
+    )
     readonly_fields = fields
     inlines = [AttachmentInline]
 
     @admin.display(description="Found")
     def finding_summary(self, message: Message) -> str:
         """'phone (phone_number), email (plain_email)': kinds and rules, no values."""
-        return ", ".join(
-            f"{finding.get('kind', '?')} ({finding.get('rule', '?')})" for finding in message.findings if isinstance(finding, dict)
-        ) or "-"
+        return (
+            ", ".join(
+                f"{finding.get('kind', '?')} ({finding.get('rule', '?')})"
+                for finding in message.findings
+                if isinstance(finding, dict)
+            )
+            or "-"
+        )
 
 
 @admin.register(Conversation)
@@ -65,7 +90,15 @@ class ConversationAdmin(ReadOnlyAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(ReadOnlyAdmin):
-    list_display = ("conversation_id", "user", "last_read_seq", "starred", "archived", "spam", "muted")
+    list_display = (
+        "conversation_id",
+        "user",
+        "last_read_seq",
+        "starred",
+        "archived",
+        "spam",
+        "muted",
+    )
     list_select_related = ("user",)
 
 

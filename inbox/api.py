@@ -55,7 +55,9 @@ def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
-            return _json({"type": "error", "code": "unauthenticated", "message": "Log in first."}, 401)
+            return _json(
+                {"type": "error", "code": "unauthenticated", "message": "Log in first."}, 401
+            )
         try:
             return view(request, *args, **kwargs)
         except (ConversationNotFound, Http404):
@@ -110,7 +112,9 @@ def conversation_messages(request: HttpRequest, conversation_id: int) -> JsonRes
         limit = _int_param(request, "limit", 50)
     except ValueError as exc:
         return _bad_request(str(exc))
-    messages, has_more = selectors.history_page(request.user, conversation, before_seq=before_seq, limit=limit)
+    messages, has_more = selectors.history_page(
+        request.user, conversation, before_seq=before_seq, limit=limit
+    )
     return _json(
         {
             "messages": [selectors.serialize_message(m, for_user=request.user) for m in messages],
@@ -123,7 +127,11 @@ def conversation_messages(request: HttpRequest, conversation_id: int) -> JsonRes
 def _send_arguments(request: HttpRequest) -> tuple[str, str, list[UploadedFile]]:
     """(client_id, body, uploaded files) from a JSON body or a multipart form with files."""
     if request.content_type == "multipart/form-data":
-        return request.POST.get("client_id", ""), request.POST.get("body", ""), request.FILES.getlist("files")
+        return (
+            request.POST.get("client_id", ""),
+            request.POST.get("body", ""),
+            request.FILES.getlist("files"),
+        )
     data = _read_json(request)
     client_id, body = data.get("client_id", ""), data.get("body")
     if not isinstance(client_id, str) or not isinstance(body, str):
@@ -139,9 +147,15 @@ def _send(request: HttpRequest, conversation) -> JsonResponse:
     if not 8 <= len(client_id) <= 64:
         return _bad_request("client_id: expected 8 to 64 characters.")
     try:
-        attachments = [services.read_upload(upload) for upload in uploads]  # size checked before reading
+        attachments = [
+            services.read_upload(upload) for upload in uploads
+        ]  # size checked before reading
         sent = services.send_message(
-            conversation=conversation, sender=request.user, body=body, client_id=client_id, attachments=attachments
+            conversation=conversation,
+            sender=request.user,
+            body=body,
+            client_id=client_id,
+            attachments=attachments,
         )
     except services.SendError as error:
         return _error(error, client_id=client_id)
@@ -220,10 +234,16 @@ def report(request: HttpRequest, message_id: int) -> JsonResponse:
 
 def _record_staff_download(staff, item) -> None:
     """A StaffAccess row, like every staff read of conversation evidence."""
-    from moderation.services import record_staff_access  # moderation builds on the inbox, not the reverse
+    from moderation.services import (
+        record_staff_access,
+    )  # moderation builds on the inbox, not the reverse
 
     record_staff_access(
-        staff=staff, action="other", reason="attachment download", message=item.message, reference=f"attachment:{item.pk}"
+        staff=staff,
+        action="other",
+        reason="attachment download",
+        message=item.message,
+        reference=f"attachment:{item.pk}",
     )
 
 
@@ -236,8 +256,12 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     if item is None:
         raise Http404("No such file.")
     if request.user.pk not in item.conversation.user_ids():
-        _record_staff_download(request.user, item)  # staff, not a party: logged before the bytes go out
-    response = FileResponse(item.file.open("rb"), content_type=item.content_type or "application/octet-stream")
+        _record_staff_download(
+            request.user, item
+        )  # staff, not a party: logged before the bytes go out
+    response = FileResponse(
+        item.file.open("rb"), content_type=item.content_type or "application/octet-stream"
+    )
     response["Content-Disposition"] = content_disposition(item.name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Length"] = str(item.size)

@@ -9,9 +9,19 @@ app_name = "inbox_api"
 
 urlpatterns = [
     path("api/inbox/conversations/", api.conversation_list, name="conversations"),
-    path("api/inbox/conversations/<int:conversation_id>/messages/", api.conversation_messages, name="messages"),
-    path("api/inbox/conversations/<int:conversation_id>/state/", api.conversation_state, name="state"),
-    path("api/inbox/conversations/<int:conversation_id>/unread/", api.conversation_unread, name="unread"),
+    path(
+        "api/inbox/conversations/<int:conversation_id>/messages/",
+        api.conversation_messages,
+        name="messages",
+    ),
+    path(
+        "api/inbox/conversations/<int:conversation_id>/state/", api.conversation_state, name="state"
+    ),
+    path(
+        "api/inbox/conversations/<int:conversation_id>/unread/",
+        api.conversation_unread,
+        name="unread",
+    ),
     path("api/inbox/users/<str:username>/block/", api.block, name="block"),
     path("api/inbox/messages/<int:message_id>/report/", api.report, name="report"),
     path("inbox/attachments/<int:attachment_id>/", api.attachment, name="attachment"),

@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 __all__ = [
     "ChainLink",
@@ -52,7 +52,7 @@ def format_timestamp(moment: datetime) -> str:
     """RFC 3339 in UTC with microseconds: 2026-11-24T16:30:00.000000Z."""
     if moment.tzinfo is None:
         raise ValueError("the chain only records aware datetimes")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _check_canonical(value: object) -> None:
@@ -74,7 +74,9 @@ def _check_canonical(value: object) -> None:
 def canonical_json(value: object) -> bytes:
     """Sorted keys, no whitespace, UTF-8 (not \\u escapes)."""
     _check_canonical(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,11 @@ import uuid
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
-from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer, RedisSingleShardConnection
+from channels_redis.pubsub import (
+    RedisPubSubChannelLayer,
+    RedisPubSubLoopLayer,
+    RedisSingleShardConnection,
+)
 from channels_redis.utils import _wrap_close
 
 __all__ = ["PipelinedPubSubChannelLayer", "group_send_many", "send_here_first"]
@@ -87,7 +91,9 @@ class PipelinedPubSubChannelLayer(RedisPubSubChannelLayer):
         process's sockets, and published for the others in one pipeline per shard."""
         await self.deliver_here_then_publish(events)
 
-    def deliver_here_then_publish(self, events: Sequence[tuple[str, dict[str, Any]]]) -> Awaitable[None]:
+    def deliver_here_then_publish(
+        self, events: Sequence[tuple[str, dict[str, Any]]]
+    ) -> Awaitable[None]:
         """Deliver each event to this process's sockets now; the returned coroutine publishes
         them for the other processes (it must be awaited)."""
         layer = self._get_layer()

@@ -18,9 +18,9 @@ import time
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.consumer import get_handler_name
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.db import DatabaseError
 from django.utils import timezone
@@ -63,7 +63,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     user: Any = None
     _shutdown_hook: lifecycle.HookHandle | None = None
-    _answering: asyncio.Task | None = None  # the answer of this socket's last message.send, until sent
+    _answering: asyncio.Task | None = (
+        None  # the answer of this socket's last message.send, until sent
+    )
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch without its `aclose_old_connections()` before every event.
@@ -154,7 +156,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
         if self._answering is not None:
             _, late = await asyncio.wait([self._answering], timeout=ANSWER_WAIT_SECONDS)
             if late:
-                logger.warning("shutdown: a send was still unanswered; closing anyway (the client resends)")
+                logger.warning(
+                    "shutdown: a send was still unanswered; closing anyway (the client resends)"
+                )
         await self.close(code=CLOSE_GOING_AWAY)
 
     # Client frames ------------------------------------------------------------------------
@@ -167,7 +171,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_TOO_BIG)
             return
         if self._flooding():
-            await self.send_frame({"type": "error", "code": "flooding", "message": "Too many frames; reconnect."})
+            await self.send_frame(
+                {"type": "error", "code": "flooding", "message": "Too many frames; reconnect."}
+            )
             await self.close(code=CLOSE_FLOODING)
             return
         frame: dict[str, Any] | None = None
@@ -187,14 +193,28 @@ class InboxConsumer(AsyncWebsocketConsumer):
         except DatabaseError:
             # A lock or statement timeout (sync behind a locked table) or a lost database:
             # nothing changed, the client asks again (the same retryable answer as a send's).
-            logger.warning("a %s frame failed on the database", frame["type"] if frame else "client", exc_info=True)
-            await self.send_frame(SendError("unavailable", "The server could not answer just now; nothing changed. Try again.", retry_after=1).frame())
+            logger.warning(
+                "a %s frame failed on the database",
+                frame["type"] if frame else "client",
+                exc_info=True,
+            )
+            await self.send_frame(
+                SendError(
+                    "unavailable",
+                    "The server could not answer just now; nothing changed. Try again.",
+                    retry_after=1,
+                ).frame()
+            )
 
     @staticmethod
     def _too_big(raw: str | bytes) -> bool:
         if len(raw) > MAX_FRAME_BYTES:
             return True
-        return isinstance(raw, str) and len(raw) * 4 > MAX_FRAME_BYTES and len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES
+        return (
+            isinstance(raw, str)
+            and len(raw) * 4 > MAX_FRAME_BYTES
+            and len(raw.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES
+        )
 
     def _flooding(self) -> bool:
         now = time.monotonic()
@@ -209,10 +229,16 @@ class InboxConsumer(AsyncWebsocketConsumer):
             # Not accepted, nothing stored: the client resends it (same client_id) after reconnecting.
             await self.send_frame(unavailable_error().frame(client_id=frame["client_id"]))
             return
-        request = SendRequest(frame["conversation_id"], self.user, frame["body"], frame["client_id"])
-        self._answer_when_stored(get_writer().enqueue(request), frame["client_id"], frame["conversation_id"])
+        request = SendRequest(
+            frame["conversation_id"], self.user, frame["body"], frame["client_id"]
+        )
+        self._answer_when_stored(
+            get_writer().enqueue(request), frame["client_id"], frame["conversation_id"]
+        )
 
-    def _answer_when_stored(self, outcome: asyncio.Future, client_id: str, conversation_id: int) -> None:
+    def _answer_when_stored(
+        self, outcome: asyncio.Future, client_id: str, conversation_id: int
+    ) -> None:
         """Send the ack (or error) once the writer has the outcome, without waiting for it
         here: the socket reads its next frames and relays its pushes meanwhile (a blocking
         send held every `message.new` for this socket behind its own batch: docs/benchmarks.md,
@@ -229,9 +255,15 @@ class InboxConsumer(AsyncWebsocketConsumer):
                     # The writer decided it (not-found or not-yours); the task runs in this
                     # frame's context, so the record names this socket and frame.
                     security.refused("conversation", conversation_id)
-                await self.send_frame(result.frame(client_id=client_id) if isinstance(result, SendError) else result.ack)
+                await self.send_frame(
+                    result.frame(client_id=client_id)
+                    if isinstance(result, SendError)
+                    else result.ack
+                )
             except Exception:
-                logger.warning("answering a message.send failed (the client resends)", exc_info=True)
+                logger.warning(
+                    "answering a message.send failed (the client resends)", exc_info=True
+                )
             finally:
                 if self._answering is task:
                     self._answering = None
@@ -242,11 +274,16 @@ class InboxConsumer(AsyncWebsocketConsumer):
         conversation_id = frame["conversation_id"]
         other_id = await self._other_participant(conversation_id)
         now = time.monotonic()
-        if other_id is None or now - self.typing_sent.get(conversation_id, -TYPING_INTERVAL) < TYPING_INTERVAL:
+        if (
+            other_id is None
+            or now - self.typing_sent.get(conversation_id, -TYPING_INTERVAL) < TYPING_INTERVAL
+        ):
             return  # blocked, or told the other side less than TYPING_INTERVAL ago
         self.typing_sent[conversation_id] = now
         typing = {"type": "typing", "conversation_id": conversation_id, "user_id": self.user.pk}
-        await group_send_safely(services.user_group(other_id), {"type": "inbox.frame", "frame": typing})
+        await group_send_safely(
+            services.user_group(other_id), {"type": "inbox.frame", "frame": typing}
+        )
 
     async def on_read(self, frame: dict[str, Any]) -> None:
         await self._db_mark_read(frame["conversation_id"], frame["seq"])
@@ -280,7 +317,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
         if "head" in event:  # a message.new: perhaps written by another process
             known_heads.saw(*event["head"])
         text = event.get("text")  # message.new comes serialised once for every socket (services)
-        await self.send(text_data=text if text is not None else json.dumps(event["frame"], ensure_ascii=False))
+        await self.send(
+            text_data=text if text is not None else json.dumps(event["frame"], ensure_ascii=False)
+        )
 
     async def user_close(self, event: dict[str, Any]) -> None:
         """The account was suspended or logged out elsewhere (services.disconnect_user), or
@@ -299,7 +338,10 @@ class InboxConsumer(AsyncWebsocketConsumer):
         cached = self.others.get(conversation_id)
         if cached is None or cached[1] < time.monotonic():
             other_id = await self._db_other_participant(conversation_id)
-            cached = self.others[conversation_id] = (other_id, time.monotonic() + ACCESS_CACHE_SECONDS)
+            cached = self.others[conversation_id] = (
+                other_id,
+                time.monotonic() + ACCESS_CACHE_SECONDS,
+            )
         return cached[0] if cached[0] > 0 else None
 
     @database_sync_to_async
@@ -310,15 +352,25 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     async def _announce_presence(self, *, online: bool, last_seen) -> None:
         frame = presence.presence_frame(
-            user_id=self.user.pk, online=online, last_seen=last_seen, timezone_name=self.user.timezone
+            user_id=self.user.pk,
+            online=online,
+            last_seen=last_seen,
+            timezone_name=self.user.timezone,
         )
-        await group_send_safely(presence_group(self.user.pk), {"type": "inbox.frame", "frame": frame})
+        await group_send_safely(
+            presence_group(self.user.pk), {"type": "inbox.frame", "frame": frame}
+        )
 
     @database_sync_to_async
     def _db_presence_of(self, user_id: int) -> dict[str, Any]:
-        last_seen, timezone_name = get_user_model().objects.values_list("last_seen_at", "timezone").get(pk=user_id)
+        last_seen, timezone_name = (
+            get_user_model().objects.values_list("last_seen_at", "timezone").get(pk=user_id)
+        )
         return presence.presence_frame(
-            user_id=user_id, online=presence.is_online(user_id), last_seen=last_seen, timezone_name=timezone_name
+            user_id=user_id,
+            online=presence.is_online(user_id),
+            last_seen=last_seen,
+            timezone_name=timezone_name,
         )
 
     @database_sync_to_async
@@ -360,7 +412,11 @@ class InboxConsumer(AsyncWebsocketConsumer):
         user = get_user_model().objects.filter(pk=self.user.pk).first()
         if user is None or not user.is_active or services.is_account_suspended(user):
             return CLOSE_FORBIDDEN
-        if fresh is None or str(fresh.get(SESSION_KEY)) != str(user.pk) or fresh.get(BACKEND_SESSION_KEY) is None:
+        if (
+            fresh is None
+            or str(fresh.get(SESSION_KEY)) != str(user.pk)
+            or fresh.get(BACKEND_SESSION_KEY) is None
+        ):
             return CLOSE_UNAUTHENTICATED
         if not constant_time_compare(fresh.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
             return CLOSE_UNAUTHENTICATED  # the password changed, or logged out everywhere

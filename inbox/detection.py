@@ -1,4 +1,4 @@
-"""The inbox's use of the contact detector (moderation.contact): one adapter, one place.
+"""The inbox's use of the contact detector (core.contact): one adapter, one place.
 
 The detector is imported when first used, so that loading models and migrations does not
 load its tables.
@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 __all__ = ["Detection", "detect_contact", "name_has_contact", "notice_for", "warm_up"]
 
-_KIND_WORDS = {"phone": "a phone number", "email": "an email address", "handle": "a social handle", "link": "a link"}
+_KIND_WORDS = {
+    "phone": "a phone number",
+    "email": "an email address",
+    "handle": "a social handle",
+    "link": "a link",
+}
 
 
 @dataclass(frozen=True)
@@ -23,10 +28,12 @@ class Detection:
 def detect_contact(body: str, history: Sequence[str] = ()) -> Detection:
     """Mask contact details in `body`; `history` is the sender's recent messages, oldest first,
     so that a number split across several messages is still found."""
-    from moderation.contact import scan
+    from core.contact import scan
 
     result = scan(body, history=list(history))
-    return Detection(delivered_body=result.masked, findings=[finding.to_dict() for finding in result.findings])
+    return Detection(
+        delivered_body=result.masked, findings=[finding.to_dict() for finding in result.findings]
+    )
 
 
 _WARM_UP_SAMPLES = (
@@ -50,12 +57,14 @@ def warm_up() -> None:
 
 def name_has_contact(name: str) -> bool:
     """True when a file name carries contact details (such a file is refused)."""
-    from moderation.contact import scan
+    from core.contact import scan
 
     return scan(name).has_contact
 
 
-def notice_for(findings: Sequence[dict[str, object]], *, in_active_order: bool = False) -> str | None:
+def notice_for(
+    findings: Sequence[dict[str, object]], *, in_active_order: bool = False
+) -> str | None:
     """The sentence shown to a sender whose message was masked, or None. Inside a running
     order the details stay hidden too, and the sentence says how to share what the work needs."""
     if not findings:

@@ -61,7 +61,10 @@ def _candidates() -> list[Participant]:
 def _digest_for(participant: Participant, cutoff: datetime) -> Digest | None:
     conversation = participant.conversation
     unread = list(
-        Message.objects.filter(conversation=conversation, seq__gt=max(participant.last_read_seq, participant.notified_seq))
+        Message.objects.filter(
+            conversation=conversation,
+            seq__gt=max(participant.last_read_seq, participant.notified_seq),
+        )
         .exclude(sender_id=participant.user_id)
         .prefetch_related("attachments")
         .order_by("seq")
@@ -69,7 +72,11 @@ def _digest_for(participant: Participant, cutoff: datetime) -> Digest | None:
     if not unread or unread[0].created_at > cutoff:
         return None  # nothing from the other side, or too recent: they may still read it
     user = participant.user
-    other = conversation.user_b if participant.user_id == conversation.user_a_id else conversation.user_a
+    other = (
+        conversation.user_b
+        if participant.user_id == conversation.user_a_id
+        else conversation.user_a
+    )
     zone = user_zone(user)
     return Digest(
         participant=participant,
@@ -82,7 +89,9 @@ def _digest_for(participant: Participant, cutoff: datetime) -> Digest | None:
 
 def _email(digest: Digest) -> EmailMultiAlternatives:
     user = digest.participant.user
-    link = settings.SITE_URL + reverse("inbox:thread", kwargs={"conversation_id": digest.participant.conversation_id})
+    link = settings.SITE_URL + reverse(
+        "inbox:thread", kwargs={"conversation_id": digest.participant.conversation_id}
+    )
     context = {
         "user": user,
         "other_name": digest.other_name,
@@ -92,7 +101,9 @@ def _email(digest: Digest) -> EmailMultiAlternatives:
         "thread_url": link,
     }
     noun = "message" if digest.total == 1 else "messages"
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{digest.total} new {noun} from {digest.other_name}"
+    subject = (
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{digest.total} new {noun} from {digest.other_name}"
+    )
     with timezone.override(user_zone(user)):  # times as the recipient reads them
         text = render_to_string("email/inbox_digest.txt", context)
         html = render_to_string("email/inbox_digest.html", context)
@@ -112,7 +123,9 @@ def _send_once(digest: Digest) -> bool:
     return bool(claimed)
 
 
-def send_unread_digests(*, older_than: timedelta = timedelta(minutes=10), now: datetime | None = None) -> int:
+def send_unread_digests(
+    *, older_than: timedelta = timedelta(minutes=10), now: datetime | None = None
+) -> int:
     """Email every offline user a digest per conversation with old enough unread messages;
     returns how many emails were sent."""
     cutoff = (now or timezone.now()) - older_than

@@ -41,6 +41,8 @@ def crash_after_commit(stored: int) -> None:
     else:
         die = _committed_batches >= int(setting)
     if die:
-        sys.stderr.write(f"gigbox fault: exiting after commit of batch {_committed_batches} ({stored} messages)\n")
+        sys.stderr.write(
+            f"gigbox fault: exiting after commit of batch {_committed_batches} ({stored} messages)\n"
+        )
         sys.stderr.flush()
         os._exit(EXIT_CODE)

@@ -31,5 +31,7 @@ def clean_file_name(name: str) -> str:
 
 def content_disposition(name: str) -> str:
     """`attachment` with an ASCII fallback and the RFC 5987 UTF-8 name."""
-    ascii_name = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\;' else "_" for ch in name)
+    ascii_name = "".join(
+        ch if ch.isascii() and ch.isprintable() and ch not in '"\\;' else "_" for ch in name
+    )
     return f"attachment; filename=\"{ascii_name or 'download'}\"; filename*=UTF-8''{quote(name, safe='')}"

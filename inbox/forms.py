@@ -54,12 +54,16 @@ class SendForm(forms.Form):
 
 
 class StateForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in (*STATE_ACTIONS, LABELS_ACTION, MARK_UNREAD_ACTION)])
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in (*STATE_ACTIONS, LABELS_ACTION, MARK_UNREAD_ACTION)]
+    )
     # Comma-separated; inbox.services.update_participant checks each label.
     labels = forms.CharField(max_length=400, required=False)
 
     def label_list(self) -> list[str]:
-        return [part for part in (p.strip() for p in self.cleaned_data["labels"].split(",")) if part]
+        return [
+            part for part in (p.strip() for p in self.cleaned_data["labels"].split(",")) if part
+        ]
 
 
 def _report_reasons() -> list[tuple[str, str]]:
@@ -71,7 +75,9 @@ def _report_reasons() -> list[tuple[str, str]]:
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(choices=_report_reasons, widget=forms.RadioSelect)
     note = forms.CharField(
-        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional: what should the moderator know?",
     )
 

@@ -30,12 +30,23 @@ from datetime import datetime
 
 from inbox.models import Conversation, Message
 
-__all__ = ["StaleHeads", "TTL_SECONDS", "MAX_CONVERSATIONS", "recall", "remember", "forget", "saw", "clear"]
+__all__ = [
+    "StaleHeads",
+    "TTL_SECONDS",
+    "MAX_CONVERSATIONS",
+    "recall",
+    "remember",
+    "forget",
+    "saw",
+    "clear",
+]
 
 TTL_SECONDS = 30.0
 MAX_CONVERSATIONS = 5_000
 
-History = list[tuple[datetime, str]]  # a sender's last user messages in a conversation, oldest first
+History = list[
+    tuple[datetime, str]
+]  # a sender's last user messages in a conversation, oldest first
 
 
 class StaleHeads(Exception):
@@ -68,7 +79,9 @@ def recall(
                 return None
             if conversation_id not in conversations:
                 conversations[conversation_id] = copy.copy(known.conversation)
-            histories[(conversation_id, sender_id)] = [(at, body) for at, body in known.history[sender_id][-keep:] if at >= since]
+            histories[(conversation_id, sender_id)] = [
+                (at, body) for at, body in known.history[sender_id][-keep:] if at >= since
+            ]
     return conversations, histories
 
 
@@ -88,13 +101,19 @@ def remember(
     known head (nothing was written in between), else forgotten. A conversation whose
     object is not at the batch's last message was chained again on other objects (under
     row locks, after HeadMoved): it is forgotten."""
-    spans: dict[int, tuple[int, int]] = {}  # conversation -> (the head it was built on, its last seq written)
+    spans: dict[
+        int, tuple[int, int]
+    ] = {}  # conversation -> (the head it was built on, its last seq written)
     for message in written:
         built_on = spans.get(message.conversation_id, (message.seq - 1, 0))[0]
         spans[message.conversation_id] = (built_on, message.seq)
-    chained_elsewhere = [pk for pk, (_, last) in spans.items() if conversations[pk].last_seq != last]
+    chained_elsewhere = [
+        pk for pk, (_, last) in spans.items() if conversations[pk].last_seq != last
+    ]
     forget(chained_elsewhere)
-    by_conversation = _histories_after([pk for pk in spans if pk not in chained_elsewhere], histories, written, keep)
+    by_conversation = _histories_after(
+        [pk for pk in spans if pk not in chained_elsewhere], histories, written, keep
+    )
     now = time.monotonic()
     with _lock:
         for conversation_id, senders in by_conversation.items():
@@ -103,7 +122,9 @@ def remember(
             if known is not None and known.conversation.last_seq > conversation.last_seq:
                 continue  # another thread of this process wrote after this batch
             if known is None or known.conversation.last_seq != spans[conversation_id][0]:
-                known = _known[conversation_id] = _Known(copy.copy(conversation), {}, now + TTL_SECONDS)
+                known = _known[conversation_id] = _Known(
+                    copy.copy(conversation), {}, now + TTL_SECONDS
+                )
             known.conversation = copy.copy(conversation)
             if fresh:
                 known.expires = now + TTL_SECONDS
@@ -114,7 +135,10 @@ def remember(
 
 
 def _histories_after(
-    conversation_ids: Iterable[int], histories: Mapping[tuple[int, int], History], written: Sequence[Message], keep: int
+    conversation_ids: Iterable[int],
+    histories: Mapping[tuple[int, int], History],
+    written: Sequence[Message],
+    keep: int,
 ) -> dict[int, dict[int, History]]:
     """Each sender's last `keep` messages in these conversations: as the batch read them,
     then what it wrote."""

@@ -20,10 +20,18 @@ class Conversation(models.Model):
     user_a = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     user_b = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     gig = models.ForeignKey(
-        "marketplace.Gig", on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+        "marketplace.Gig",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
     )
     order = models.OneToOneField(
-        "marketplace.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="conversation"
+        "marketplace.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conversation",
     )
     created_at = models.DateTimeField()
     # The head of the chain: the last message's seq and hash (0 and the genesis hash when empty).
@@ -36,7 +44,9 @@ class Conversation(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(user_a__lt=models.F("user_b")), name="conversation_users_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(user_a__lt=models.F("user_b")), name="conversation_users_ordered"
+            ),
             models.UniqueConstraint(
                 fields=["user_a", "user_b"],
                 condition=models.Q(order__isnull=True),
@@ -58,11 +68,17 @@ class Conversation(models.Model):
 class Participant(models.Model):
     """One user's side of a conversation: what they read and how they filed it."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="participants")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inbox_participations")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inbox_participations"
+    )
     last_read_seq = models.PositiveIntegerField(default=0)
     starred = models.BooleanField(default=False)
-    archived = models.BooleanField(default=False, help_text="Comes back to the inbox on a new message.")
+    archived = models.BooleanField(
+        default=False, help_text="Comes back to the inbox on a new message."
+    )
     spam = models.BooleanField(default=False)
     muted = models.BooleanField(default=False)
     labels = models.JSONField(default=list, blank=True)
@@ -70,7 +86,11 @@ class Participant(models.Model):
     notified_seq = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["conversation", "user"], name="one_participant_per_user")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "user"], name="one_participant_per_user"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.conversation_id}"
@@ -84,10 +104,14 @@ class AppendOnlyQuerySet(models.QuerySet):
     """Evidence rows: bulk updates and deletes are refused like single ones."""
 
     def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only: they cannot be updated.")
+        raise AppendOnlyError(
+            f"{self.model.__name__} rows are append-only: they cannot be updated."
+        )
 
     def delete(self):
-        raise AppendOnlyError(f"{self.model.__name__} rows are append-only: they cannot be deleted.")
+        raise AppendOnlyError(
+            f"{self.model.__name__} rows are append-only: they cannot be deleted."
+        )
 
 
 class Message(models.Model):
@@ -95,7 +119,9 @@ class Message(models.Model):
         USER = "user", "User"
         SYSTEM = "system", "System"
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="messages")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.PROTECT, related_name="messages"
+    )
     seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.USER)
     sender = models.ForeignKey(
@@ -115,7 +141,9 @@ class Message(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
             models.UniqueConstraint(
-                fields=["sender", "client_id"], condition=~models.Q(client_id=""), name="message_client_id_unique"
+                fields=["sender", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="message_client_id_unique",
             ),
         ]
         indexes = [models.Index(fields=["sender", "created_at"], name="message_sender_time")]
@@ -146,9 +174,13 @@ class Attachment(models.Model):
     # Denormalised from the message: the storage path is chosen before the message exists.
     conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to=attachment_upload_to, max_length=200)
-    name = models.CharField(max_length=200, help_text="The sender's file name, shown and offered on download.")
+    name = models.CharField(
+        max_length=200, help_text="The sender's file name, shown and offered on download."
+    )
     size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100, help_text="Detected from the content, not the name.")
+    content_type = models.CharField(
+        max_length=100, help_text="Detected from the content, not the name."
+    )
     sha256 = models.CharField(max_length=64)
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -169,20 +201,31 @@ class Attachment(models.Model):
 
     def chain_entry(self) -> dict[str, object]:
         """The attachment as the hash chain records it."""
-        return {"name": self.name, "size": self.size, "sha256": self.sha256, "content_type": self.content_type}
+        return {
+            "name": self.name,
+            "size": self.size,
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+        }
 
 
 class Block(models.Model):
     """`blocker` no longer hears from `blocked`; either direction stops messages between them."""
 
-    blocker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    blocked = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["blocker", "blocked"], name="one_block_per_pair"),
-            models.CheckConstraint(condition=~models.Q(blocker=models.F("blocked")), name="no_self_block"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="no_self_block"
+            ),
         ]
 
     def __str__(self) -> str:

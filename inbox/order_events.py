@@ -57,7 +57,12 @@ def _order_conversation(order: Order) -> Conversation | None:
     except SendError as error:
         # A block or a closed account: no thread can be opened for them. The order's own
         # timeline still holds the event, which is what disputes and staff read.
-        logger.info("no conversation for %s (%s): event %s not posted", order.reference, error.code, order.pk)
+        logger.info(
+            "no conversation for %s (%s): event %s not posted",
+            order.reference,
+            error.code,
+            order.pk,
+        )
         return None
 
 
@@ -67,4 +72,6 @@ def post_order_event(*, order: Order, event: OrderEvent) -> Message | None:
     if conversation is None:
         return None
     # The event's actor (who placed, delivered, accepted …) does not get it as unread news.
-    return post_system_message(conversation=conversation, body=order_event_text(order, event), actor=event.actor)
+    return post_system_message(
+        conversation=conversation, body=order_event_text(order, event), actor=event.actor
+    )

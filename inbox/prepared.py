@@ -32,7 +32,14 @@ def _preparing_cursor_class() -> type:
     class PreparingCursor(ServerBindingCursor):
         """A server-binding psycopg cursor that prepares every statement it runs."""
 
-        def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None):
+        def execute(
+            self,
+            query: Any,
+            params: Any = None,
+            *,
+            prepare: bool | None = None,
+            binary: bool | None = None,
+        ):
             return super().execute(query, params, prepare=True, binary=binary)
 
         def _convert_query(self, query: Any, params: Any = None):

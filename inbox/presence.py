@@ -16,7 +16,15 @@ from django.core.cache import BaseCache, caches
 
 from inbox.chain import format_timestamp
 
-__all__ = ["ONLINE_TTL", "is_online", "online_ids", "socket_opened", "socket_alive", "socket_closed", "presence_frame"]
+__all__ = [
+    "ONLINE_TTL",
+    "is_online",
+    "online_ids",
+    "socket_opened",
+    "socket_alive",
+    "socket_closed",
+    "presence_frame",
+]
 
 ONLINE_TTL = 60  # seconds; clients ping every 25 s
 
@@ -84,7 +92,9 @@ def socket_closed(user_id: int) -> bool:
     return True
 
 
-def presence_frame(*, user_id: int, online: bool, last_seen: datetime | None, timezone_name: str) -> dict[str, object]:
+def presence_frame(
+    *, user_id: int, online: bool, last_seen: datetime | None, timezone_name: str
+) -> dict[str, object]:
     return {
         "type": "presence",
         "user_id": user_id,

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.http import urlencode
-from moderation.contact import MASK
 
+from core.contact import MASK
 from inbox import presence, selectors
 from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
@@ -27,7 +27,14 @@ from inbox.services import SendError, is_system_account
 
 LIST_PAGE_SIZE = 30
 SEARCH_HITS = 30
-FILTER_NAMES = {"all": "All", "unread": "Unread", "starred": "Starred", "archived": "Archived", "spam": "Spam", "offers": "Custom offers"}
+FILTER_NAMES = {
+    "all": "All",
+    "unread": "Unread",
+    "starred": "Starred",
+    "archived": "Archived",
+    "spam": "Spam",
+    "offers": "Custom offers",
+}
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,11 @@ class Row:
 
 def _row(participant, online_ids: set[int]) -> Row:
     conversation = participant.conversation
-    other = conversation.user_b if participant.user_id == conversation.user_a_id else conversation.user_a
+    other = (
+        conversation.user_b
+        if participant.user_id == conversation.user_a_id
+        else conversation.user_a
+    )
     last = conversation.last_message
     return Row(
         id=conversation.pk,
@@ -129,21 +140,31 @@ def _hits(user, q: str) -> list[Hit]:
     found = selectors.search_messages(user, q, SEARCH_HITS)
     names = _other_names(user, {message.conversation for message in found})
     return [
-        Hit(m.conversation_id, m.seq, names.get(m.conversation_id, ""), m.created_at, segments(m.delivered_body))
+        Hit(
+            m.conversation_id,
+            m.seq,
+            names.get(m.conversation_id, ""),
+            m.created_at,
+            segments(m.delivered_body),
+        )
         for m in found
     ]
 
 
 def _other_names(user, conversations: set[Conversation]) -> dict[int, str]:
     other_ids = {c.pk: c.other_user_id(user.pk) for c in conversations}
-    people = get_user_model().objects.select_related("seller_profile").in_bulk(set(other_ids.values()))
+    people = (
+        get_user_model().objects.select_related("seller_profile").in_bulk(set(other_ids.values()))
+    )
     return {cid: people[uid].public_name for cid, uid in other_ids.items() if uid in people}
 
 
 def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     """The list pane: filtered rows (or, for a search, the matching messages), labels and
     the link to the next page."""
-    kept = {key: filters[key] for key in ("filter", "label") if filters[key] and filters[key] != "all"}
+    kept = {
+        key: filters[key] for key in ("filter", "label") if filters[key] and filters[key] != "all"
+    }
     context: dict[str, object] = {
         "filters": filters,
         "filter_choices": [(value, FILTER_NAMES[value]) for value in FILTERS],
@@ -162,9 +183,13 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
         cursor=filters["cursor"],
         limit=LIST_PAGE_SIZE,
     )
-    online_ids = presence.online_ids({p.conversation.other_user_id(user.pk) for p in page.participants})
+    online_ids = presence.online_ids(
+        {p.conversation.other_user_id(user.pk) for p in page.participants}
+    )
     context["rows"] = [_row(p, online_ids) for p in page.participants]
-    context["next_page"] = f"?{urlencode({**kept, 'cursor': page.next_cursor})}" if page.next_cursor else ""
+    context["next_page"] = (
+        f"?{urlencode({**kept, 'cursor': page.next_cursor})}" if page.next_cursor else ""
+    )
     return context
 
 
@@ -197,10 +222,14 @@ def shown_message(message: Message, user, zone: ZoneInfo) -> ShownMessage:
 
 
 STATE_LABELS = {
-    "star": "Star", "unstar": "Unstar",
-    "archive": "Archive", "unarchive": "Move to inbox",
-    "mute": "Mute email notifications", "unmute": "Unmute email notifications",
-    "spam": "Mark as spam", "not_spam": "Not spam",
+    "star": "Star",
+    "unstar": "Unstar",
+    "archive": "Archive",
+    "unarchive": "Move to inbox",
+    "mute": "Mute email notifications",
+    "unmute": "Unmute email notifications",
+    "spam": "Mark as spam",
+    "not_spam": "Not spam",
 }
 
 
@@ -224,17 +253,25 @@ def state_buttons(participant) -> list[StateButton]:
     for field_name, actions in by_field.items():
         current = bool(getattr(participant, field_name))
         action, undo = actions[not current], actions[current]
-        buttons.append(StateButton(action, STATE_LABELS[action], field_name, not current, undo, STATE_LABELS[undo]))
+        buttons.append(
+            StateButton(
+                action, STATE_LABELS[action], field_name, not current, undo, STATE_LABELS[undo]
+            )
+        )
     return buttons
 
 
-def thread_context(user, conversation: Conversation, *, before_seq: int | None, limit: int, send_form) -> dict[str, object]:
+def thread_context(
+    user, conversation: Conversation, *, before_seq: int | None, limit: int, send_form
+) -> dict[str, object]:
     """The thread pane: the other person, what it is about, a page of messages, the composer."""
     participant = selectors.participant_for_user(user, conversation.pk)
     other_id = conversation.other_user_id(user.pk)
     other = get_user_model().objects.select_related("seller_profile").get(pk=other_id)
     other_side = selectors.participant_for_user(other, conversation.pk)
-    messages, has_more = selectors.history_page(user, conversation, before_seq=before_seq, limit=limit)
+    messages, has_more = selectors.history_page(
+        user, conversation, before_seq=before_seq, limit=limit
+    )
     zone = user_zone(user)
     history = [shown_message(message, user, zone) for message in messages]
     blocked_by_me = selectors.has_blocked(user.pk, other_id)
@@ -272,7 +309,11 @@ def send_error_text(error: SendError, *, length: int | None = None) -> str:
     extra = error.extra
     if error.code == "too_long":
         limit = extra.get("limit", settings.GIGBOX_MESSAGE_MAX_CHARS)
-        return f"Too long: {length:,}/{limit:,} characters." if length else f"Too long: at most {limit:,} characters."
+        return (
+            f"Too long: {length:,}/{limit:,} characters."
+            if length
+            else f"Too long: at most {limit:,} characters."
+        )
     if error.code == "rate_limited":
         return f"You are sending too fast: retry in {math.ceil(float(extra.get('retry_after') or 1))} s."
     if error.code == "restricted" and isinstance(extra.get("until"), datetime):

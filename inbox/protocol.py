@@ -83,7 +83,15 @@ SUMMARY = Obj(
         "gig": (Obj({"id": int, "title": str}), NoneType),
         "order_id": (int, NoneType),
         "last_message": (
-            Obj({"seq": int, "sender_id": (int, NoneType), "kind": str, "body": str, "created_at": str}),
+            Obj(
+                {
+                    "seq": int,
+                    "sender_id": (int, NoneType),
+                    "kind": str,
+                    "body": str,
+                    "created_at": str,
+                }
+            ),
             NoneType,
         ),
         "last_message_at": str,
@@ -113,12 +121,16 @@ SERVER_FRAMES: dict[str, Obj] = {
         }
     ),
     "message.new": Obj({"message": MESSAGE}),
-    "sync.result": Obj({"conversation_id": int, "messages": ListOf(MESSAGE), "has_more": bool, "last_seq": int}),
+    "sync.result": Obj(
+        {"conversation_id": int, "messages": ListOf(MESSAGE), "has_more": bool, "last_seq": int}
+    ),
     "sync.resync": Obj({"conversation_id": int, "last_seq": int, "reason": str}),
     "typing": Obj({"conversation_id": int, "user_id": int}),
     "read": Obj({"conversation_id": int, "user_id": int, "seq": int}),
     "unread": Obj({"conversation_id": int, "count": int, "total": int}),
-    "presence": Obj({"user_id": int, "online": bool, "last_seen": (str, NoneType), "timezone": str}),
+    "presence": Obj(
+        {"user_id": int, "online": bool, "last_seen": (str, NoneType), "timezone": str}
+    ),
     "conversation.updated": Obj({"conversation": SUMMARY}),
     "offer.updated": Obj({"offer": OFFER}),
     "pong": Obj({}),
@@ -243,12 +255,15 @@ def decode_frame(raw: str | bytes) -> dict[str, Any]:
 
 def _check_sync(conversations: dict[str, Any]) -> dict[int, int]:
     if len(conversations) > MAX_SYNC_CONVERSATIONS:
-        raise ProtocolError("invalid_frame", f"conversations: at most {MAX_SYNC_CONVERSATIONS} per sync.")
+        raise ProtocolError(
+            "invalid_frame", f"conversations: at most {MAX_SYNC_CONVERSATIONS} per sync."
+        )
     cursors = {}
     for key, value in conversations.items():
         if not key.isdigit() or not _type_ok(value, int) or value < 0:
             raise ProtocolError(
-                "invalid_frame", "conversations: expected {\"<conversation id>\": last seq seen (a whole number)}."
+                "invalid_frame",
+                'conversations: expected {"<conversation id>": last seq seen (a whole number)}.',
             )
         cursors[int(key)] = value
     return cursors
@@ -265,9 +280,16 @@ def parse_client_frame(raw: str | bytes) -> dict[str, Any]:
         if name not in data:
             raise ProtocolError("invalid_frame", f"{name}: missing.", client_id=client_id)
         if not _type_ok(data[name], expected):
-            raise ProtocolError("invalid_frame", f"{name}: expected {expected.__name__}.", client_id=client_id)
-    if kind == "message.send" and not CLIENT_ID_LENGTH[0] <= len(data["client_id"]) <= CLIENT_ID_LENGTH[1]:
-        raise ProtocolError("invalid_frame", "client_id: expected 8 to 64 characters.", client_id=client_id)
+            raise ProtocolError(
+                "invalid_frame", f"{name}: expected {expected.__name__}.", client_id=client_id
+            )
+    if (
+        kind == "message.send"
+        and not CLIENT_ID_LENGTH[0] <= len(data["client_id"]) <= CLIENT_ID_LENGTH[1]
+    ):
+        raise ProtocolError(
+            "invalid_frame", "client_id: expected 8 to 64 characters.", client_id=client_id
+        )
     if kind == "sync":
         data["conversations"] = _check_sync(data["conversations"])
     return data

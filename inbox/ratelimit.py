@@ -79,7 +79,11 @@ return totals
 """,
 )
 
-_shared: list = [None, None, None]  # [the CACHES setting they were made for, the cache, its Redis client]
+_shared: list = [
+    None,
+    None,
+    None,
+]  # [the CACHES setting they were made for, the cache, its Redis client]
 
 
 def _redis_cache() -> tuple[RedisCache, Any] | None:
@@ -96,13 +100,20 @@ def _redis_cache() -> tuple[RedisCache, Any] | None:
     return (_shared[1], _shared[2]) if _shared[2] is not None else None
 
 
-def _count_with_redis(backend: RedisCache, client: Any, counts: Mapping[int, int], window: int) -> list[int]:
+def _count_with_redis(
+    backend: RedisCache, client: Any, counts: Mapping[int, int], window: int
+) -> list[int]:
     # Django's RedisCache stores integers as plain Redis integers, so INCRBY works on its keys
     # (`refund_sends` decrements them through the cache); SET NX EX is `cache.add`. One script
     # call for the whole batch, one round trip: a pipeline of 2 commands per sender cost ~4x
     # more Python (encoding) per batch (docs/benchmarks.md).
     keys = [backend.make_and_validate_key(_key(user_id, window)) for user_id in counts]
-    return [int(total) for total in _ADMIT_SCRIPT(keys=keys, args=[settings.GIGBOX_SEND_RATE_WINDOW + 5, *counts.values()], client=client)]
+    return [
+        int(total)
+        for total in _ADMIT_SCRIPT(
+            keys=keys, args=[settings.GIGBOX_SEND_RATE_WINDOW + 5, *counts.values()], client=client
+        )
+    ]
 
 
 def _count_with_cache(counts: Mapping[int, int], window: int) -> list[int]:
@@ -125,7 +136,11 @@ def _admit_many(counts: Mapping[int, int]) -> dict[int, Admission]:
     window = int(now // settings.GIGBOX_SEND_RATE_WINDOW)
     try:
         redis = _redis_cache()
-        totals = _count_with_redis(*redis, counts, window) if redis is not None else _count_with_cache(counts, window)
+        totals = (
+            _count_with_redis(*redis, counts, window)
+            if redis is not None
+            else _count_with_cache(counts, window)
+        )
     except Exception as exc:  # the cache is down: fail closed, retryably
         raise RateLimiterUnavailable(str(exc)) from exc
     return {

@@ -38,7 +38,12 @@ def message_times(spec: Spec, *, now: datetime) -> list[datetime | None]:
     offsets = [0]
     for entry in spec["messages"][1:]:
         offsets.append(offsets[-1] + entry.get("after_minutes", DEFAULT_GAP_MINUTES))
-    start = story_start(days_ago=spec["days_ago"], hour=spec.get("hour", 10), lasting=timedelta(minutes=offsets[-1]), now=now)
+    start = story_start(
+        days_ago=spec["days_ago"],
+        hour=spec.get("hour", 10),
+        lasting=timedelta(minutes=offsets[-1]),
+        now=now,
+    )
     return [start + timedelta(minutes=offset) for offset in offsets]
 
 
@@ -48,7 +53,9 @@ def _conversation(spec: Spec, users: dict[str, User]) -> Conversation:
     order = None
     if spec.get("order"):
         order = (
-            Order.objects.filter(buyer=users[spec["order"]["buyer"]], gig__title=spec["order"]["gig"])
+            Order.objects.filter(
+                buyer=users[spec["order"]["buyer"]], gig__title=spec["order"]["gig"]
+            )
             .order_by("pk")
             .first()
         )
@@ -58,7 +65,10 @@ def _conversation(spec: Spec, users: dict[str, User]) -> Conversation:
 def _post(conversation: Conversation, entry: Spec, users: dict[str, User]) -> bool:
     """Send one message of the file; True when it stored something new."""
     sent = services.send_message(
-        conversation=conversation, sender=users[entry["from"]], body=entry["body"], client_id=entry["id"]
+        conversation=conversation,
+        sender=users[entry["from"]],
+        body=entry["body"],
+        client_id=entry["id"],
     )
     return not sent.duplicate
 

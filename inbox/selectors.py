@@ -78,7 +78,9 @@ def participant_for_user(user, conversation_id: int) -> Participant:
     if not getattr(user, "is_authenticated", False):
         raise not_found("conversation", conversation_id)
     participant = (
-        Participant.objects.select_related("conversation").filter(conversation_id=conversation_id, user_id=user.pk).first()
+        Participant.objects.select_related("conversation")
+        .filter(conversation_id=conversation_id, user_id=user.pk)
+        .first()
     )
     if participant is None:
         raise not_found("conversation", conversation_id)
@@ -96,7 +98,9 @@ SUMMARY_RELATED = (
 def inbox_participant(user, conversation_id: int) -> Participant:
     """The user's side of one conversation, with what its summary shows."""
     participant = (
-        Participant.objects.select_related(*SUMMARY_RELATED).filter(conversation_id=conversation_id, user_id=user.pk).first()
+        Participant.objects.select_related(*SUMMARY_RELATED)
+        .filter(conversation_id=conversation_id, user_id=user.pk)
+        .first()
     )
     if participant is None:
         raise not_found("conversation", conversation_id)
@@ -178,7 +182,9 @@ def _selected_offer(message: Message) -> dict[str, object] | None:
 def serialize_message(message: Message, *, for_user) -> dict[str, object]:
     """The message as `for_user` sees it (attachments should be prefetched)."""
     is_sender = message.sender_id is not None and message.sender_id == getattr(for_user, "pk", None)
-    return message_object(message, message.attachments.all(), client_id=message.client_id if is_sender else None)
+    return message_object(
+        message, message.attachments.all(), client_id=message.client_id if is_sender else None
+    )
 
 
 def ack_frame(message: Message, *, in_active_order: bool | None = None) -> dict[str, object]:
@@ -197,7 +203,10 @@ def ack_frame(message: Message, *, in_active_order: bool | None = None) -> dict[
         "body": message.delivered_body,
         "masked": message.masked,
         "notice": notice_for(message.findings, in_active_order=in_active_order),
-        "findings": [{"kind": str(f.get("kind", "")), "reason": str(f.get("reason", ""))} for f in message.findings],
+        "findings": [
+            {"kind": str(f.get("kind", "")), "reason": str(f.get("reason", ""))}
+            for f in message.findings
+        ],
     }
 
 
@@ -205,7 +214,9 @@ def _in_active_order(message: Message) -> bool:
     """Whether the message was sent in the thread of an order that is still running."""
     from marketplace.models import Order
 
-    return Order.objects.filter(conversation__pk=message.conversation_id, status__in=Order.ACTIVE_STATUSES).exists()
+    return Order.objects.filter(
+        conversation__pk=message.conversation_id, status__in=Order.ACTIVE_STATUSES
+    ).exists()
 
 
 def _person(user) -> dict[str, object]:
@@ -215,12 +226,18 @@ def _person(user) -> dict[str, object]:
 def serialize_summary(participant: Participant) -> dict[str, object]:
     """One row of the inbox list (select the related objects `inbox_page` selects)."""
     conversation = participant.conversation
-    other = conversation.user_b if participant.user_id == conversation.user_a_id else conversation.user_a
+    other = (
+        conversation.user_b
+        if participant.user_id == conversation.user_a_id
+        else conversation.user_a
+    )
     last = conversation.last_message
     return {
         "id": conversation.pk,
         "other": _person(other),
-        "gig": {"id": conversation.gig.pk, "title": conversation.gig.title} if conversation.gig_id else None,
+        "gig": {"id": conversation.gig.pk, "title": conversation.gig.title}
+        if conversation.gig_id
+        else None,
         "order_id": conversation.order_id,
         "last_message": None
         if last is None
@@ -278,14 +295,22 @@ def _label_filter(label: str) -> Q:
 
 
 def inbox_page(
-    user, *, filter: str = "all", label: str | None = None, q: str | None = None, cursor: str | None = None, limit: int = 30
+    user,
+    *,
+    filter: str = "all",
+    label: str | None = None,
+    q: str | None = None,
+    cursor: str | None = None,
+    limit: int = 30,
 ) -> InboxPage:
     """The user's conversations, newest activity first; one query whatever the page size.
 
     `all` leaves out archived and spam threads, as every mail client does; `unread`,
     `starred`, `archived` and `spam` show those alone; `offers` the threads with custom offers.
     """
-    rows = _in_folder(Participant.objects.filter(user_id=user.pk).select_related(*SUMMARY_RELATED), filter)
+    rows = _in_folder(
+        Participant.objects.filter(user_id=user.pk).select_related(*SUMMARY_RELATED), filter
+    )
     if label:
         rows = rows.filter(_label_filter(label))
     if q:
@@ -348,7 +373,9 @@ def unread_total(user) -> int:
 
 def unread_counts(user, conversation_id: int) -> tuple[int, int]:
     """(unread in this conversation, unread in all) for the `unread` frame."""
-    participant = Participant.objects.select_related("conversation").get(conversation_id=conversation_id, user_id=user.pk)
+    participant = Participant.objects.select_related("conversation").get(
+        conversation_id=conversation_id, user_id=user.pk
+    )
     return max(participant.conversation.last_seq - participant.last_read_seq, 0), unread_total(user)
 
 
@@ -363,7 +390,9 @@ def _messages(conversation: Conversation):
     )
 
 
-def history_page(user, conversation: Conversation, *, before_seq: int | None = None, limit: int = 50) -> tuple[list[Message], bool]:
+def history_page(
+    user, conversation: Conversation, *, before_seq: int | None = None, limit: int = 50
+) -> tuple[list[Message], bool]:
     """A page of the conversation ending before `before_seq` (or at the head), oldest first,
     and whether there is more before it."""
     conversation_for_user(user, conversation.pk)
@@ -429,7 +458,9 @@ def sync_replies(user, cursors: dict[int, int]) -> list[dict[str, object]]:
 def _sync_replies(user, cursors: dict[int, int]) -> list[dict[str, object]]:
     mine = {
         c.pk: c
-        for c in Conversation.objects.filter(pk__in=cursors).filter(Q(user_a_id=user.pk) | Q(user_b_id=user.pk))
+        for c in Conversation.objects.filter(pk__in=cursors).filter(
+            Q(user_a_id=user.pk) | Q(user_b_id=user.pk)
+        )
     }
     if not_mine := [conversation_id for conversation_id in cursors if conversation_id not in mine]:
         refused("conversation", not_mine)
@@ -440,10 +471,19 @@ def _sync_replies(user, cursors: dict[int, int]) -> list[dict[str, object]]:
             replies.append(forbidden_frame(conversation_id))
         elif conversation.last_seq - after > SYNC_MAX_BEHIND:
             replies.append(
-                {"type": "sync.resync", "conversation_id": conversation_id, "last_seq": conversation.last_seq, "reason": "too_far_behind"}
+                {
+                    "type": "sync.resync",
+                    "conversation_id": conversation_id,
+                    "last_seq": conversation.last_seq,
+                    "reason": "too_far_behind",
+                }
             )
         else:
-            messages = messages_after(user, conversation, after, SYNC_PAGE) if after < conversation.last_seq else []
+            messages = (
+                messages_after(user, conversation, after, SYNC_PAGE)
+                if after < conversation.last_seq
+                else []
+            )
             replies.append(
                 {
                     "type": "sync.result",
@@ -458,7 +498,11 @@ def _sync_replies(user, cursors: dict[int, int]) -> list[dict[str, object]]:
 
 def forbidden_frame(conversation_id: int | None = None) -> dict[str, object]:
     """The socket's answer for a conversation that is missing or not the user's (the same)."""
-    frame: dict[str, object] = {"type": "error", "code": "forbidden", "message": "No such conversation."}
+    frame: dict[str, object] = {
+        "type": "error",
+        "code": "forbidden",
+        "message": "No such conversation.",
+    }
     if conversation_id is not None:
         frame["conversation_id"] = conversation_id
     return frame
@@ -482,6 +526,10 @@ def has_blocked(blocker_id: int, blocked_id: int) -> bool:
 def labels_of(user) -> list[str]:
     """Every label the user has put on a conversation, sorted, for the filter links."""
     seen: set[str] = set()
-    for labels in Participant.objects.filter(user_id=user.pk).exclude(labels=[]).values_list("labels", flat=True):
+    for labels in (
+        Participant.objects.filter(user_id=user.pk)
+        .exclude(labels=[])
+        .values_list("labels", flat=True)
+    ):
         seen.update(str(label) for label in labels)
     return sorted(seen, key=str.casefold)

@@ -53,7 +53,15 @@ from inbox.files import clean_file_name, detect_content_type
 from inbox.models import Attachment, Block, Conversation, Message, Participant, attachment_upload_to
 from inbox.prepared import prepared_cursor
 from inbox.ratelimit import Admission, RateLimiterUnavailable, admit_sends, refund_sends
-from inbox.selectors import MAX_LABELS, SUMMARY_RELATED, ack_frame, is_blocked, message_object, serialize_summary, unread_total
+from inbox.selectors import (
+    MAX_LABELS,
+    SUMMARY_RELATED,
+    ack_frame,
+    is_blocked,
+    message_object,
+    serialize_summary,
+    unread_total,
+)
 from marketplace.models import Order
 
 logger = logging.getLogger(__name__)
@@ -122,12 +130,19 @@ def _forbidden() -> SendError:
 
 
 def unavailable_error() -> SendError:
-    return SendError("unavailable", "The server could not store the message just now; nothing was stored. Try again.")
+    return SendError(
+        "unavailable",
+        "The server could not store the message just now; nothing was stored. Try again.",
+    )
 
 
 def overloaded_error() -> SendError:
     """Past a process's capacity: refused at once, retryable, instead of queueing without end."""
-    return SendError("unavailable", "The server is busy; nothing was stored. Try again in a second.", retry_after=1)
+    return SendError(
+        "unavailable",
+        "The server is busy; nothing was stored. Try again in a second.",
+        retry_after=1,
+    )
 
 
 @dataclass(frozen=True)
@@ -177,12 +192,16 @@ def check_sender_sanctions(user, *, conversation: Conversation | None = None) ->
     """
     now = timezone.now()
     if user.suspended_until is not None and user.suspended_until > now:
-        raise SendError("restricted", "Your account is suspended.", until=_sanction_until(user.suspended_until))
+        raise SendError(
+            "restricted", "Your account is suspended.", until=_sanction_until(user.suspended_until)
+        )
     restricted_until = user.messaging_restricted_until
     if restricted_until is None or restricted_until <= now:
         return
     if conversation is not None and conversation.order_id is not None:
-        if Order.objects.filter(pk=conversation.order_id, status__in=Order.ACTIVE_STATUSES).exists():
+        if Order.objects.filter(
+            pk=conversation.order_id, status__in=Order.ACTIVE_STATUSES
+        ).exists():
             return
     raise SendError(
         "restricted",
@@ -213,7 +232,9 @@ def check_body(body: str, *, has_attachments: bool = False) -> None:
     if not body.isascii():
         try:
             body.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate: it would fail the batch's statement for every sender
+        except (
+            UnicodeEncodeError
+        ):  # a lone surrogate: it would fail the batch's statement for every sender
             raise SendError("invalid_frame", "body: the text is not valid Unicode.") from None
     limit = settings.GIGBOX_MESSAGE_MAX_CHARS
     if len(body) > limit:
@@ -252,13 +273,19 @@ def check_attachment(upload: AttachmentUpload) -> _CheckedFile:
             f"{name}: only images, PDF, Office documents, zip and plain text files can be sent.",
         )
     if name_has_contact(name):
-        raise SendError("invalid_attachment", "The file name contains contact details: rename the file.")
-    return _CheckedFile(name, upload.content, content_type, hashlib.sha256(upload.content).hexdigest())
+        raise SendError(
+            "invalid_attachment", "The file name contains contact details: rename the file."
+        )
+    return _CheckedFile(
+        name, upload.content, content_type, hashlib.sha256(upload.content).hexdigest()
+    )
 
 
 def _oversize_error(name: str) -> SendError:
     limit = settings.GIGBOX_ATTACHMENT_MAX_BYTES
-    return SendError("invalid_attachment", f"{name} is over {limit // (1024 * 1024)} MB.", limit=limit)
+    return SendError(
+        "invalid_attachment", f"{name} is over {limit // (1024 * 1024)} MB.", limit=limit
+    )
 
 
 def read_upload(upload: UploadedFile) -> AttachmentUpload:
@@ -293,7 +320,11 @@ def _store_files(drafts: Sequence[_Draft]) -> None:
     for draft in drafts:
         for checked in draft.files:
             placeholder = Attachment(conversation_id=draft.conversation_id)
-            draft.stored_names.append(default_storage.save(attachment_upload_to(placeholder, checked.name), ContentFile(checked.content)))
+            draft.stored_names.append(
+                default_storage.save(
+                    attachment_upload_to(placeholder, checked.name), ContentFile(checked.content)
+                )
+            )
 
 
 def _discard_files(drafts: Sequence[_Draft]) -> None:
@@ -321,7 +352,10 @@ def _set_lock_timeout(*, session: bool = False) -> None:
 
 
 def _write_drafts(
-    drafts: Sequence[_Draft], conversations: dict[int, Conversation] | None = None, *, known: bool = False
+    drafts: Sequence[_Draft],
+    conversations: dict[int, Conversation] | None = None,
+    *,
+    known: bool = False,
 ) -> list[tuple[Message, list[Attachment]]]:
     """Chain and insert `drafts` (in order) atomically; the conversations' heads move with them.
 
@@ -357,17 +391,28 @@ def _write_unlocked(
     (nothing written) when a head moved since it was read."""
     heads = {pk: (c.last_seq, c.last_hash, c.last_message_at) for pk, c in conversations.items()}
     messages = _chain(drafts, conversations)
-    extra_rows = any(message.findings for message in messages) or any(draft.files for draft in drafts)
+    extra_rows = any(message.findings for message in messages) or any(
+        draft.files for draft in drafts
+    )
     try:
         # A savepoint inside a caller's transaction (tests, HTTP sends in ATOMIC_REQUESTS), so
         # that a resent client_id's IntegrityError rolls back this write alone.
         with transaction.atomic() if extra_rows or connection.in_atomic_block else nullcontext():
-            _pg_insert_messages(messages, conversations, _read_state_rows(messages, conversations), refuse_if_blocked=refuse_if_blocked)
+            _pg_insert_messages(
+                messages,
+                conversations,
+                _read_state_rows(messages, conversations),
+                refuse_if_blocked=refuse_if_blocked,
+            )
             _point_heads(conversations, messages)
             return _write_related(drafts, messages)
     except (HeadMoved, IntegrityError):
         for pk, (seq, head_hash, at) in heads.items():  # the caller may write again from these
-            conversations[pk].last_seq, conversations[pk].last_hash, conversations[pk].last_message_at = seq, head_hash, at
+            (
+                conversations[pk].last_seq,
+                conversations[pk].last_hash,
+                conversations[pk].last_message_at,
+            ) = seq, head_hash, at
         raise
 
 
@@ -405,7 +450,9 @@ def _point_heads(conversations: dict[int, Conversation], messages: Sequence[Mess
             _LAST_MESSAGE.delete_cached_value(conversation)
 
 
-def _write_related(drafts: Sequence[_Draft], messages: Sequence[Message]) -> list[tuple[Message, list[Attachment]]]:
+def _write_related(
+    drafts: Sequence[_Draft], messages: Sequence[Message]
+) -> list[tuple[Message, list[Attachment]]]:
     """The rows that go with the stored messages, in the same transaction: attachments, and a
     flag for each masked message."""
     from moderation.services import flag_detected_messages
@@ -476,19 +523,38 @@ def _chain(drafts: Sequence[_Draft], conversations: dict[int, Conversation]) -> 
             delivered_body=draft.delivered_body,
             findings=draft.findings,
             attachments=[
-                {"name": f.name, "size": len(f.content), "sha256": f.sha256, "content_type": f.content_type}
+                {
+                    "name": f.name,
+                    "size": len(f.content),
+                    "sha256": f.sha256,
+                    "content_type": f.content_type,
+                }
                 for f in draft.files
             ],
             created_at=created_at,
             prev_hash=conversation.last_hash,
         )
         message = Message(
-            None, conversation.pk, seq, draft.kind, draft.sender_id, draft.client_id, draft.body,
-            draft.delivered_body, draft.findings, created_at, conversation.last_hash, chain.link_hash(link),
+            None,
+            conversation.pk,
+            seq,
+            draft.kind,
+            draft.sender_id,
+            draft.client_id,
+            draft.body,
+            draft.delivered_body,
+            draft.findings,
+            created_at,
+            conversation.last_hash,
+            chain.link_hash(link),
         )
         _CONVERSATION_CACHE.set_cached_value(message, conversation)
         messages.append(message)
-        conversation.last_seq, conversation.last_hash, conversation.last_message_at = seq, message.hash, created_at
+        conversation.last_seq, conversation.last_hash, conversation.last_message_at = (
+            seq,
+            message.hash,
+            created_at,
+        )
     return messages
 
 
@@ -515,7 +581,10 @@ def _pg_insert_messages(
     nothing and raises HeadMoved.
     """
     with prepared_cursor() as cursor:
-        cursor.execute(_PG_INSERT_MESSAGES, _insert_parameters(messages, conversations, read_rows, refuse_if_blocked))
+        cursor.execute(
+            _PG_INSERT_MESSAGES,
+            _insert_parameters(messages, conversations, read_rows, refuse_if_blocked),
+        )
         ids = {(conversation_id, seq): pk for pk, conversation_id, seq in cursor.fetchall()}
     if not ids:
         raise HeadMoved()
@@ -536,19 +605,41 @@ def _insert_parameters(
     for m in messages:  # in seq order within each conversation: the first is built on the head
         expected.setdefault(m.conversation_id, [m.conversation_id, m.seq - 1, m.prev_hash])
     rows = [
-        [m.conversation_id, m.seq, m.kind, m.sender_id, m.client_id, m.body, m.delivered_body, m.findings,
-         chain.format_timestamp(m.created_at), m.prev_hash, m.hash]
+        [
+            m.conversation_id,
+            m.seq,
+            m.kind,
+            m.sender_id,
+            m.client_id,
+            m.body,
+            m.delivered_body,
+            m.findings,
+            chain.format_timestamp(m.created_at),
+            m.prev_hash,
+            m.hash,
+        ]
         for m in messages
     ]
-    heads = [[c.pk, c.last_seq, c.last_hash, chain.format_timestamp(c.last_message_at)] for c in conversations.values()]
-    return [json.dumps(list(expected.values())), refuse_if_blocked, json.dumps(rows), json.dumps(heads), json.dumps(read_rows)]
+    heads = [
+        [c.pk, c.last_seq, c.last_hash, chain.format_timestamp(c.last_message_at)]
+        for c in conversations.values()
+    ]
+    return [
+        json.dumps(list(expected.values())),
+        refuse_if_blocked,
+        json.dumps(rows),
+        json.dumps(heads),
+        json.dumps(read_rows),
+    ]
 
 
 def _json_rows(columns: str) -> str:
     """A FROM item reading a JSON array of arrays as rows of typed `columns` ("name type, ...")."""
     names = [column.split()[0] for column in columns.split(",")]
     types = [column.split()[1] for column in columns.split(",")]
-    select = ", ".join(f"(r->>{i})::{kind} AS {name}" for i, (name, kind) in enumerate(zip(names, types)))
+    select = ", ".join(
+        f"(r->>{i})::{kind} AS {name}" for i, (name, kind) in enumerate(zip(names, types))
+    )
     return f"(SELECT {select} FROM json_array_elements(%s::json) AS r)"
 
 
@@ -556,7 +647,9 @@ _PG_INSERT_MESSAGES = f"""
 WITH expected AS (
     SELECT * FROM {_json_rows("id bigint, prev_seq integer, prev_hash varchar")} AS e
 ), locked AS (
-    SELECT c.id, c.last_seq, c.last_hash, c.user_a_id, c.user_b_id FROM {Conversation._meta.db_table} AS c
+    SELECT c.id, c.last_seq, c.last_hash, c.user_a_id, c.user_b_id FROM {
+    Conversation._meta.db_table
+} AS c
     WHERE c.id IN (SELECT id FROM expected) ORDER BY c.id FOR UPDATE OF c
 ), unchanged AS (
     SELECT count(*) = (SELECT count(*) FROM expected) AS ok
@@ -569,20 +662,28 @@ WITH expected AS (
 ), ins AS (
     INSERT INTO {Message._meta.db_table}
         (conversation_id, seq, kind, sender_id, client_id, body, delivered_body, findings, created_at, prev_hash, hash)
-    SELECT * FROM {_json_rows("conversation_id bigint, seq integer, kind varchar, sender_id bigint, client_id varchar, "
-                              "body text, delivered_body text, findings jsonb, created_at timestamptz, prev_hash varchar, hash varchar")} AS m
+    SELECT * FROM {
+    _json_rows(
+        "conversation_id bigint, seq integer, kind varchar, sender_id bigint, client_id varchar, "
+        "body text, delivered_body text, findings jsonb, created_at timestamptz, prev_hash varchar, hash varchar"
+    )
+} AS m
     WHERE (SELECT ok FROM unchanged)
     RETURNING id, conversation_id, seq
 ), heads AS (
     UPDATE {Conversation._meta.db_table} AS c
     SET last_seq = h.last_seq, last_hash = h.last_hash, last_message_at = h.last_message_at, last_message_id = ins.id
-    FROM {_json_rows("id bigint, last_seq integer, last_hash varchar, last_message_at timestamptz")} AS h
+    FROM {
+    _json_rows("id bigint, last_seq integer, last_hash varchar, last_message_at timestamptz")
+} AS h
     JOIN ins ON ins.conversation_id = h.id AND ins.seq = h.last_seq
     WHERE c.id = h.id
 ), reads AS (
     UPDATE {Participant._meta.db_table} AS p
     SET last_read_seq = GREATEST(p.last_read_seq, v.read_to), archived = p.archived AND NOT v.received
-    FROM {_json_rows("conversation_id bigint, user_id bigint, read_to integer, received boolean")} AS v
+    FROM {
+    _json_rows("conversation_id bigint, user_id bigint, read_to integer, received boolean")
+} AS v
     WHERE p.conversation_id = v.conversation_id AND p.user_id = v.user_id
       AND (v.read_to > p.last_read_seq OR (v.received AND p.archived)) AND (SELECT ok FROM unchanged)
 )
@@ -599,10 +700,14 @@ SELECT id, conversation_id, seq FROM ins
 def _move_heads(conversations: Sequence[Conversation]) -> None:
     """Store each conversation's new head (last seq, hash, time and message); ORM databases
     only: on PostgreSQL `_pg_insert_messages` does it in the insert's statement."""
-    Conversation.objects.bulk_update(conversations, ["last_seq", "last_hash", "last_message_at", "last_message"])
+    Conversation.objects.bulk_update(
+        conversations, ["last_seq", "last_hash", "last_message_at", "last_message"]
+    )
 
 
-def _read_state_rows(messages: Sequence[Message], conversations: dict[int, Conversation]) -> list[tuple[int, int, int, bool]]:
+def _read_state_rows(
+    messages: Sequence[Message], conversations: dict[int, Conversation]
+) -> list[tuple[int, int, int, bool]]:
     """(conversation, user, read up to, received) for each participant of the batch's
     conversations: sending implies reading up to one's own message; a new message brings an
     archived thread back to the recipient's inbox."""
@@ -613,7 +718,12 @@ def _read_state_rows(messages: Sequence[Message], conversations: dict[int, Conve
         if message.sender_id is not None:
             last_sent[(message.conversation_id, message.sender_id)] = message.seq
     return [
-        (conversation_id, user_id, last_sent.get((conversation_id, user_id), 0), bool(sender_ids - {user_id}))
+        (
+            conversation_id,
+            user_id,
+            last_sent.get((conversation_id, user_id), 0),
+            bool(sender_ids - {user_id}),
+        )
         for conversation_id, sender_ids in senders.items()
         for user_id in conversations[conversation_id].user_ids()
     ]
@@ -621,7 +731,10 @@ def _read_state_rows(messages: Sequence[Message], conversations: dict[int, Conve
 
 def _update_read_state(messages: Sequence[Message], conversations: dict[int, Conversation]) -> None:
     """`_read_state_rows` through the ORM (on PostgreSQL `_pg_insert_messages` does it)."""
-    rows = {(c, u): (read_to, received) for c, u, read_to, received in _read_state_rows(messages, conversations)}
+    rows = {
+        (c, u): (read_to, received)
+        for c, u, read_to, received in _read_state_rows(messages, conversations)
+    }
     changed = []
     for participant in Participant.objects.filter(conversation_id__in={c for c, _ in rows}):
         read_to, received = rows[(participant.conversation_id, participant.user_id)]
@@ -634,7 +747,13 @@ def _update_read_state(messages: Sequence[Message], conversations: dict[int, Con
         Participant.objects.bulk_update(changed, ["last_read_seq", "archived"])
 
 
-def _sent(message: Message, attachments: Sequence[Attachment], conversation: Conversation, *, in_active_order: bool | None = None) -> SentMessage:
+def _sent(
+    message: Message,
+    attachments: Sequence[Attachment],
+    conversation: Conversation,
+    *,
+    in_active_order: bool | None = None,
+) -> SentMessage:
     return SentMessage(
         message=message,
         ack=ack_frame(message, in_active_order=in_active_order),
@@ -643,13 +762,19 @@ def _sent(message: Message, attachments: Sequence[Attachment], conversation: Con
     )
 
 
-def _active_order_conversations(messages: Sequence[Message], conversations: dict[int, Conversation]) -> set[int]:
+def _active_order_conversations(
+    messages: Sequence[Message], conversations: dict[int, Conversation]
+) -> set[int]:
     """Which of the masked messages' conversations belong to an order still running (one
     query per batch, none when nothing was masked): their acks say so."""
     order_ids = {conversations[m.conversation_id].order_id for m in messages if m.findings} - {None}
     if not order_ids:
         return set()
-    active = set(Order.objects.filter(pk__in=order_ids, status__in=Order.ACTIVE_STATUSES).values_list("pk", flat=True))
+    active = set(
+        Order.objects.filter(pk__in=order_ids, status__in=Order.ACTIVE_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
     return {c.pk for c in conversations.values() if c.order_id in active}
 
 
@@ -679,16 +804,22 @@ class _Batch:
                 self.outcomes[i] = error
 
 
-def _orm_conversations_and_blocks(conversation_ids: set[int]) -> tuple[dict[int, Conversation], set[int]]:
+def _orm_conversations_and_blocks(
+    conversation_ids: set[int],
+) -> tuple[dict[int, Conversation], set[int]]:
     """The batch's conversations (unlocked), and which of them have a block between their
     two participants, either way: ORM databases (PostgreSQL reads them in `_read_batch`)."""
     conversations = Conversation.objects.in_bulk(conversation_ids)
     user_ids = {uid for c in conversations.values() for uid in c.user_ids()}
     blocked_pairs = {
         frozenset(pair)
-        for pair in Block.objects.filter(blocker_id__in=user_ids, blocked_id__in=user_ids).values_list("blocker_id", "blocked_id")
+        for pair in Block.objects.filter(
+            blocker_id__in=user_ids, blocked_id__in=user_ids
+        ).values_list("blocker_id", "blocked_id")
     }
-    return conversations, {pk for pk, c in conversations.items() if frozenset(c.user_ids()) in blocked_pairs}
+    return conversations, {
+        pk for pk, c in conversations.items() if frozenset(c.user_ids()) in blocked_pairs
+    }
 
 
 _CONVERSATION_FIELDS = tuple(f.attname for f in Conversation._meta.concrete_fields)
@@ -701,15 +832,23 @@ FROM {Conversation._meta.db_table} AS c WHERE c.id = ANY(%s::bigint[])
 """
 
 
-Recent = dict[tuple[int, int], known_heads.History]  # (conversation, sender) -> their last (time, body), oldest first
+Recent = dict[
+    tuple[int, int], known_heads.History
+]  # (conversation, sender) -> their last (time, body), oldest first
 
 
 def _resend_keys(batch: _Batch) -> set[tuple[int, str]]:
-    return {(batch.requests[i].sender.pk, batch.requests[i].client_id) for i in batch.pending() if batch.requests[i].client_id}
+    return {
+        (batch.requests[i].sender.pk, batch.requests[i].client_id)
+        for i in batch.pending()
+        if batch.requests[i].client_id
+    }
 
 
 def _history_pairs(batch: _Batch) -> set[tuple[int, int]]:
-    return {(batch.requests[i].conversation_id, batch.requests[i].sender.pk) for i in batch.pending()}
+    return {
+        (batch.requests[i].conversation_id, batch.requests[i].sender.pk) for i in batch.pending()
+    }
 
 
 @dataclass
@@ -740,16 +879,31 @@ def _read_batch(batch: _Batch) -> _BatchReads:
             heads.execute(_PG_CONVERSATIONS_AND_BLOCKS, [list(conversation_ids)])
             messages.execute(
                 _PG_STORED_AND_RECENT,
-                [list(senders), list(client_ids), list(pair_conversations), list(pair_senders), Message.Kind.USER, since, HISTORY_MESSAGES],
+                [
+                    list(senders),
+                    list(client_ids),
+                    list(pair_conversations),
+                    list(pair_senders),
+                    Message.Kind.USER,
+                    since,
+                    HISTORY_MESSAGES,
+                ],
             )
         head_rows, message_rows = heads.fetchall(), messages.fetchall()
-    conversations = {row[0]: Conversation.from_db(connection.alias, _CONVERSATION_FIELDS, row[:-1]) for row in head_rows}
+    conversations = {
+        row[0]: Conversation.from_db(connection.alias, _CONVERSATION_FIELDS, row[:-1])
+        for row in head_rows
+    }
     blocked = {row[0] for row in head_rows if row[-1]}
     stored_ids = [row[0] for row in message_rows if row[0] is not None]
     recent: Recent = {pair: [] for pair in pairs}
-    for _, conversation_id, sender_id, body, _, created_at in sorted((row for row in message_rows if row[0] is None), key=lambda row: row[4]):
+    for _, conversation_id, sender_id, body, _, created_at in sorted(
+        (row for row in message_rows if row[0] is None), key=lambda row: row[4]
+    ):
         recent[(conversation_id, sender_id)].append((created_at, body))
-    return _BatchReads(conversations, blocked, _stored_messages(keys, ids=stored_ids) if stored_ids else {}, recent)
+    return _BatchReads(
+        conversations, blocked, _stored_messages(keys, ids=stored_ids) if stored_ids else {}, recent
+    )
 
 
 # Both halves are LATERAL subqueries with a LIMIT, which the planner cannot turn into a join:
@@ -787,7 +941,10 @@ def _check_access(batch: _Batch, reads: _BatchReads) -> None:
             raise _forbidden()
         if conversation.pk in reads.blocked:
             raise SendError("blocked", "You cannot message this person.")
-        key = (sender.pk, conversation.pk)  # a restricted sender may still write about active orders
+        key = (
+            sender.pk,
+            conversation.pk,
+        )  # a restricted sender may still write about active orders
         if key not in sanctions:
             try:
                 check_sender_sanctions(sender, conversation=conversation)
@@ -801,7 +958,9 @@ def _check_access(batch: _Batch, reads: _BatchReads) -> None:
     batch.each_pending(check)
 
 
-def _stored_messages(keys: set[tuple[int, str]], *, ids: Sequence[int] | None = None) -> dict[tuple[int, str], Message]:
+def _stored_messages(
+    keys: set[tuple[int, str]], *, ids: Sequence[int] | None = None
+) -> dict[tuple[int, str], Message]:
     """The stored messages of these (sender, client_id) pairs (or of these `ids`, already
     found for them), with their conversations and attachments."""
     if not keys:
@@ -809,7 +968,9 @@ def _stored_messages(keys: set[tuple[int, str]], *, ids: Sequence[int] | None = 
     if ids is not None:
         found = Message.objects.filter(pk__in=ids)
     else:
-        found = Message.objects.filter(sender_id__in={s for s, _ in keys}, client_id__in={c for _, c in keys})
+        found = Message.objects.filter(
+            sender_id__in={s for s, _ in keys}, client_id__in={c for _, c in keys}
+        )
     return {
         (m.sender_id, m.client_id): m
         for m in found.select_related("conversation").prefetch_related("attachments")
@@ -827,8 +988,12 @@ def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
     for conversation_id, sender_id in pairs:
         query |= Q(conversation_id=conversation_id, sender_id=sender_id)
     since = clock.now() - HISTORY_WINDOW
-    rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by("-seq")
-    for conversation_id, sender_id, body, created_at in rows.values_list("conversation_id", "sender_id", "body", "created_at"):
+    rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by(
+        "-seq"
+    )
+    for conversation_id, sender_id, body, created_at in rows.values_list(
+        "conversation_id", "sender_id", "body", "created_at"
+    ):
         recent = history[(conversation_id, sender_id)]
         if len(recent) < HISTORY_MESSAGES:
             recent.insert(0, (created_at, body))
@@ -842,7 +1007,9 @@ def _answer_resends(batch: _Batch, stored: dict[tuple[int, str], Message]) -> No
         message = stored.get((request.sender.pk, request.client_id)) if request.client_id else None
         if message is not None:
             sent = _sent(message, message.attachments.all(), message.conversation)
-            batch.outcomes[i] = SentMessage(sent.message, sent.ack, sent.payload, sent.user_ids, duplicate=True)
+            batch.outcomes[i] = SentMessage(
+                sent.message, sent.ack, sent.payload, sent.user_ids, duplicate=True
+            )
 
 
 def _check_content(batch: _Batch) -> dict[int, list[_CheckedFile]]:
@@ -878,11 +1045,17 @@ def _apply_rate_limit(batch: _Batch) -> None:
         if unused > 0:
             refund_sends(sender_id, replace(admission, admitted=unused))
             counted[sender_id] = replace(admission, admitted=admission.admitted - unused)
-    uncounted = {sender_id: len(indexes) for sender_id, indexes in by_sender.items() if sender_id not in counted}
+    uncounted = {
+        sender_id: len(indexes)
+        for sender_id, indexes in by_sender.items()
+        if sender_id not in counted
+    }
     try:
         by_user = {**counted, **(admit_sends(uncounted) if uncounted else {})}
     except RateLimiterUnavailable:
-        logger.warning("send rate limiter unavailable; refusing %d sends", sum(map(len, by_sender.values())))
+        logger.warning(
+            "send rate limiter unavailable; refusing %d sends", sum(map(len, by_sender.values()))
+        )
         for indexes in by_sender.values():
             for i in indexes:
                 batch.outcomes[i] = unavailable_error()
@@ -890,11 +1063,17 @@ def _apply_rate_limit(batch: _Batch) -> None:
     for sender_id, indexes in by_sender.items():
         admission = batch.admissions[sender_id] = by_user[sender_id]
         for i in indexes[admission.admitted :]:
-            batch.outcomes[i] = SendError("rate_limited", admission.refusal(), retry_after=admission.retry_after)
+            batch.outcomes[i] = SendError(
+                "rate_limited", admission.refusal(), retry_after=admission.retry_after
+            )
 
 
-def _draft_messages(batch: _Batch, files: dict[int, list[_CheckedFile]], history: Recent) -> dict[int, _Draft]:
-    history = {pair: list(recent) for pair, recent in history.items()}  # the reads' stay as read (known_heads)
+def _draft_messages(
+    batch: _Batch, files: dict[int, list[_CheckedFile]], history: Recent
+) -> dict[int, _Draft]:
+    history = {
+        pair: list(recent) for pair, recent in history.items()
+    }  # the reads' stay as read (known_heads)
     drafts: dict[int, _Draft] = {}
     first_of_key: dict[tuple[int, str], int] = {}
     for i in batch.pending():
@@ -905,7 +1084,9 @@ def _draft_messages(batch: _Batch, files: dict[int, list[_CheckedFile]], history
         first_of_key[key] = i
         recent = history[(request.conversation_id, request.sender.pk)]
         detection = detect_contact(request.body, [body for _, body in recent[-HISTORY_MESSAGES:]])
-        recent.append((None, request.body))  # for the next of the batch; its time is set when chained
+        recent.append(
+            (None, request.body)
+        )  # for the next of the batch; its time is set when chained
         drafts[i] = _Draft(
             conversation_id=request.conversation_id,
             kind=Message.Kind.USER,
@@ -929,11 +1110,19 @@ def _store(batch: _Batch, drafts: dict[int, _Draft], reads: _BatchReads, *, know
         _discard_files(drafts.values())
         raise
     if connection.vendor == "postgresql":  # SQLite reads every batch (`_known_reads`)
-        known_heads.remember(conversations, reads.recent, [m for m, _ in written], keep=HISTORY_MESSAGES, fresh=not known)
+        known_heads.remember(
+            conversations,
+            reads.recent,
+            [m for m, _ in written],
+            keep=HISTORY_MESSAGES,
+            fresh=not known,
+        )
     active = _active_order_conversations([message for message, _ in written], conversations)
     for i, (message, attachments) in zip(order, written, strict=True):
         conversation = conversations[message.conversation_id]
-        batch.outcomes[i] = _sent(message, attachments, conversation, in_active_order=conversation.pk in active)
+        batch.outcomes[i] = _sent(
+            message, attachments, conversation, in_active_order=conversation.pk in active
+        )
 
 
 def _copy_repeats(batch: _Batch) -> None:
@@ -946,7 +1135,9 @@ def _copy_repeats(batch: _Batch) -> None:
         request = batch.requests[i]
         outcome = first.get((request.sender.pk, request.client_id))
         if isinstance(outcome, SentMessage):
-            batch.outcomes[i] = SentMessage(outcome.message, outcome.ack, outcome.payload, outcome.user_ids, duplicate=True)
+            batch.outcomes[i] = SentMessage(
+                outcome.message, outcome.ack, outcome.payload, outcome.user_ids, duplicate=True
+            )
         elif outcome is not None:
             batch.outcomes[i] = outcome
 
@@ -957,7 +1148,9 @@ def _known_reads(batch: _Batch) -> _BatchReads | None:
     resends (the unique index catches them)."""
     if connection.vendor != "postgresql":
         return None
-    recalled = known_heads.recall(_history_pairs(batch), keep=HISTORY_MESSAGES, since=clock.now() - HISTORY_WINDOW)
+    recalled = known_heads.recall(
+        _history_pairs(batch), keep=HISTORY_MESSAGES, since=clock.now() - HISTORY_WINDOW
+    )
     return None if recalled is None else _BatchReads(recalled[0], set(), {}, recalled[1])
 
 
@@ -1024,15 +1217,26 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
             refund_sends(sender_id, admission)
         batch.refuse_pending(unavailable_error())
         batch.outcomes = [
-            unavailable_error() if isinstance(outcome, SentMessage) and not outcome.duplicate else outcome
+            unavailable_error()
+            if isinstance(outcome, SentMessage) and not outcome.duplicate
+            else outcome
             for outcome in batch.outcomes
         ]
     return [outcome if outcome is not None else unavailable_error() for outcome in batch.outcomes]
 
 
-def send_message(*, conversation: Conversation, sender, body: str, client_id: str, attachments: Sequence[AttachmentUpload] = ()) -> SentMessage:
+def send_message(
+    *,
+    conversation: Conversation,
+    sender,
+    body: str,
+    client_id: str,
+    attachments: Sequence[AttachmentUpload] = (),
+) -> SentMessage:
     """Send one message (HTTP form, API, seeds): stored, then broadcast after commit."""
-    outcome = send_messages([SendRequest(conversation.pk, sender, body, client_id, tuple(attachments))])[0]
+    outcome = send_messages(
+        [SendRequest(conversation.pk, sender, body, client_id, tuple(attachments))]
+    )[0]
     if isinstance(outcome, SendError):
         raise outcome
     if not outcome.duplicate:
@@ -1048,7 +1252,7 @@ def post_system_message(*, conversation: Conversation, body: str, actor=None) ->
     their own action is not news to them, so it does not count as unread for them."""
     check_body(body)
     draft = _Draft(conversation.pk, Message.Kind.SYSTEM, None, "", body, body, [])
-    (message, attachments), = _write_drafts([draft])
+    ((message, attachments),) = _write_drafts([draft])
     sent = _sent(message, attachments, conversation)
     transaction.on_commit(lambda: _broadcast_now(sent))
     if actor is not None:
@@ -1065,7 +1269,12 @@ def _read_own_announcement(message: Message, actor) -> None:
         conversation_id=message.conversation_id, user_id=actor.pk, last_read_seq=message.seq - 1
     ).update(last_read_seq=message.seq)
     if caught_up:
-        frame = {"type": "unread", "conversation_id": message.conversation_id, "count": 0, "total": unread_total(actor)}
+        frame = {
+            "type": "unread",
+            "conversation_id": message.conversation_id,
+            "count": 0,
+            "total": unread_total(actor),
+        }
         _push_frames([(actor.pk, frame)])
 
 
@@ -1183,12 +1392,19 @@ def _blocked_between(first_id: int, second_id: int) -> bool:
 
 
 def _summary_for(conversation: Conversation, user_id: int) -> dict[str, Any]:
-    participant = Participant.objects.select_related(*SUMMARY_RELATED).get(conversation=conversation, user_id=user_id)
+    participant = Participant.objects.select_related(*SUMMARY_RELATED).get(
+        conversation=conversation, user_id=user_id
+    )
     return serialize_summary(participant)
 
 
 def _push_summaries(conversation: Conversation, user_ids: Sequence[int]) -> None:
-    _push_frames([(uid, {"type": "conversation.updated", "conversation": _summary_for(conversation, uid)}) for uid in user_ids])
+    _push_frames(
+        [
+            (uid, {"type": "conversation.updated", "conversation": _summary_for(conversation, uid)})
+            for uid in user_ids
+        ]
+    )
 
 
 @transaction.atomic
@@ -1205,7 +1421,9 @@ def get_or_start_conversation(*, starter, other, gig=None, order=None) -> Conver
         existing = Conversation.objects.filter(order=order).first()
         gig = order.gig
     else:
-        existing = Conversation.objects.filter(user_a_id=user_a_id, user_b_id=user_b_id, order__isnull=True).first()
+        existing = Conversation.objects.filter(
+            user_a_id=user_a_id, user_b_id=user_b_id, order__isnull=True
+        ).first()
     if existing is not None:
         if gig is not None and existing.gig_id is None:
             existing.gig = gig
@@ -1215,7 +1433,11 @@ def get_or_start_conversation(*, starter, other, gig=None, order=None) -> Conver
         with transaction.atomic():
             conversation = _create_conversation(user_a_id, user_b_id, gig=gig, order=order)
     except IntegrityError:  # started by the other side at the same moment
-        lookup = {"order": order} if order is not None else {"user_a_id": user_a_id, "user_b_id": user_b_id, "order__isnull": True}
+        lookup = (
+            {"order": order}
+            if order is not None
+            else {"user_a_id": user_a_id, "user_b_id": user_b_id, "order__isnull": True}
+        )
         return Conversation.objects.get(**lookup)
     _push_summaries(conversation, conversation.user_ids())
     return conversation
@@ -1224,18 +1446,28 @@ def get_or_start_conversation(*, starter, other, gig=None, order=None) -> Conver
 def _create_conversation(user_a_id: int, user_b_id: int, *, gig, order) -> Conversation:
     now = clock.now()
     conversation = Conversation(
-        user_a_id=user_a_id, user_b_id=user_b_id, gig=gig, order=order, created_at=now, last_message_at=now, last_hash="0" * 64
+        user_a_id=user_a_id,
+        user_b_id=user_b_id,
+        gig=gig,
+        order=order,
+        created_at=now,
+        last_message_at=now,
+        last_hash="0" * 64,
     )
     conversation.full_clean(exclude=["last_hash"])
     conversation.save()
     conversation.last_hash = chain.genesis_hash(conversation.pk)
     conversation.save(update_fields=["last_hash"])
-    Participant.objects.bulk_create([Participant(conversation=conversation, user_id=uid) for uid in (user_a_id, user_b_id)])
+    Participant.objects.bulk_create(
+        [Participant(conversation=conversation, user_id=uid) for uid in (user_a_id, user_b_id)]
+    )
     return conversation
 
 
 def _participant(conversation: Conversation, user) -> Participant:
-    participant = Participant.objects.filter(conversation_id=conversation.pk, user_id=getattr(user, "pk", None)).first()
+    participant = Participant.objects.filter(
+        conversation_id=conversation.pk, user_id=getattr(user, "pk", None)
+    ).first()
     if participant is None:
         raise _forbidden()
     return participant
@@ -1257,22 +1489,42 @@ def mark_read(*, conversation: Conversation, user, seq: int) -> int:
 def _move_read_mark(conversation: Conversation, user, participant: Participant, seq: int) -> int:
     head = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
     seq = max(0, min(seq, head))
-    updated = Participant.objects.filter(pk=participant.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
+    updated = Participant.objects.filter(pk=participant.pk, last_read_seq__lt=seq).update(
+        last_read_seq=seq
+    )
     if not updated:
         return max(participant.last_read_seq, seq)
     other_id = conversation.other_user_id(user.pk)
     frames: list[tuple[int, dict[str, Any]]] = [
-        (user.pk, {"type": "unread", "conversation_id": conversation.pk, "count": head - seq, "total": unread_total(user)})
+        (
+            user.pk,
+            {
+                "type": "unread",
+                "conversation_id": conversation.pk,
+                "count": head - seq,
+                "total": unread_total(user),
+            },
+        )
     ]
     if not _blocked_between(user.pk, other_id):
-        frames.append((other_id, {"type": "read", "conversation_id": conversation.pk, "user_id": user.pk, "seq": seq}))
+        frames.append(
+            (
+                other_id,
+                {
+                    "type": "read",
+                    "conversation_id": conversation.pk,
+                    "user_id": user.pk,
+                    "seq": seq,
+                },
+            )
+        )
     _push_frames(frames)
     return seq
 
 
 @transaction.atomic
 def mark_unread(*, conversation: Conversation, user) -> int:
-    """"Mark unread": move the user's read mark back to just before the other participant's
+    """ "Mark unread": move the user's read mark back to just before the other participant's
     last message (before the last message when they wrote none: only system messages), never
     below 0 and never forward. Tells the user's tabs (`unread`); the other participant's
     "Seen" stays (they did see it). Returns the read mark now stored.
@@ -1280,14 +1532,23 @@ def mark_unread(*, conversation: Conversation, user) -> int:
     participant = _participant(conversation, user)
     head = Conversation.objects.values_list("last_seq", flat=True).get(pk=conversation.pk)
     last_from_other = (
-        Message.objects.filter(conversation_id=conversation.pk, sender_id=conversation.other_user_id(user.pk))
+        Message.objects.filter(
+            conversation_id=conversation.pk, sender_id=conversation.other_user_id(user.pk)
+        )
         .order_by("-seq")
         .values_list("seq", flat=True)
         .first()
     )
     seq = min(participant.last_read_seq, max(0, (last_from_other or head) - 1))
-    if Participant.objects.filter(pk=participant.pk, last_read_seq__gt=seq).update(last_read_seq=seq):
-        frame = {"type": "unread", "conversation_id": conversation.pk, "count": head - seq, "total": unread_total(user)}
+    if Participant.objects.filter(pk=participant.pk, last_read_seq__gt=seq).update(
+        last_read_seq=seq
+    ):
+        frame = {
+            "type": "unread",
+            "conversation_id": conversation.pk,
+            "count": head - seq,
+            "total": unread_total(user),
+        }
         _push_frames([(user.pk, frame)])
     return seq
 
@@ -1342,7 +1603,10 @@ def block_user(*, blocker, blocked) -> Block:
     if blocker.pk == blocked.pk:
         raise SendError("forbidden", "You cannot block yourself.")
     if is_system_account(blocked):
-        raise SendError("invalid_frame", "username: Gigbox Trust & Safety cannot be blocked; its notices about your account must reach you.")
+        raise SendError(
+            "invalid_frame",
+            "username: Gigbox Trust & Safety cannot be blocked; its notices about your account must reach you.",
+        )
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     return block
 

@@ -30,7 +30,9 @@ def _stored_links(conversation: Conversation) -> Iterator[StoredLink]:
     """The conversation's messages in seq order, read in batches (a log can be long)."""
     after = 0
     while True:
-        rows = list(Message.objects.filter(conversation=conversation, seq__gt=after).order_by("seq")[:BATCH])
+        rows = list(
+            Message.objects.filter(conversation=conversation, seq__gt=after).order_by("seq")[:BATCH]
+        )
         if not rows:
             return
         files: dict[int, list[dict[str, object]]] = {}
@@ -56,7 +58,9 @@ def _stored_links(conversation: Conversation) -> Iterator[StoredLink]:
         after = rows[-1].seq
 
 
-def _noting_hashes(links: Iterable[StoredLink], seqs: set[int], seen: dict[int, str]) -> Iterator[StoredLink]:
+def _noting_hashes(
+    links: Iterable[StoredLink], seqs: set[int], seen: dict[int, str]
+) -> Iterator[StoredLink]:
     """Pass `links` through, keeping the stored hash of each seq in `seqs` (the checkpoints')."""
     for stored in links:
         if stored.link.seq in seqs:
@@ -112,7 +116,9 @@ def check_conversation(conversation: Conversation, *, through_head: bool = False
     from disputes.checkpoints import checkpoints_of, first_checkpoint_problem
 
     checkpoints = checkpoints_of(conversation.pk)
-    head_seq, head_hash = Conversation.objects.values_list("last_seq", "last_hash").get(pk=conversation.pk)
+    head_seq, head_hash = Conversation.objects.values_list("last_seq", "last_hash").get(
+        pk=conversation.pk
+    )
     links: Iterable[StoredLink] = _stored_links(conversation)
     if through_head:
         links = itertools.takewhile(lambda stored: stored.link.seq <= head_seq, links)

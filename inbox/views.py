@@ -128,7 +128,9 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     return redirect(_thread_url(conversation) + f"#m{sent.ack['seq']}")
 
 
-def _refused_send(request: HttpRequest, conversation, body: str, error: services.SendError) -> HttpResponse:
+def _refused_send(
+    request: HttpRequest, conversation, body: str, error: services.SendError
+) -> HttpResponse:
     """Back to the composer with the reason above it. Nothing is lost: the draft is kept in
     the session and comes back in the composer (_composer)."""
     request.session[DRAFT_SESSION_KEY.format(conversation.pk)] = body
@@ -150,7 +152,9 @@ def state(request: HttpRequest, conversation_id: int) -> HttpResponse:
         # To the list, not back to the thread: opening the thread reads it again.
         return redirect("inbox:index")
     try:
-        services.update_participant(conversation=conversation, user=request.user, **_participant_changes(form))
+        services.update_participant(
+            conversation=conversation, user=request.user, **_participant_changes(form)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _back(request, _thread_url(conversation))
@@ -178,7 +182,9 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
         except services.SendError as error:  # e.g. Gigbox Trust & Safety cannot be blocked
             messages.error(request, error.message)
         else:
-            messages.success(request, f"You blocked {other.public_name}. They can no longer message you.")
+            messages.success(
+                request, f"You blocked {other.public_name}. They can no longer message you."
+            )
     else:
         services.unblock_user(blocker=request.user, blocked=other)
         messages.success(request, f"You unblocked {other.public_name}.")
@@ -230,7 +236,9 @@ def start(request: HttpRequest, username: str) -> HttpResponse:
     gig_id = form.cleaned_data["gig"] if form.is_valid() else None
     gig = active_gigs_of(other).filter(pk=gig_id).first() if gig_id else None
     try:
-        conversation = services.get_or_start_conversation(starter=request.user, other=other, gig=gig)
+        conversation = services.get_or_start_conversation(
+            starter=request.user, other=other, gig=gig
+        )
     except services.SendError as error:
         text = "This is your own gig." if other == request.user else send_error_text(error)
         messages.error(request, text)

@@ -53,7 +53,13 @@ DRAIN_BROADCAST_SECONDS = 2.0
 
 
 class MessageWriter:
-    def __init__(self, *, max_batch: int = MAX_BATCH, max_wait: float = MAX_WAIT, max_queued: int = MAX_QUEUED) -> None:
+    def __init__(
+        self,
+        *,
+        max_batch: int = MAX_BATCH,
+        max_wait: float = MAX_WAIT,
+        max_queued: int = MAX_QUEUED,
+    ) -> None:
         self.max_batch, self.max_wait, self.max_queued = max_batch, max_wait, max_queued
         self._queue: asyncio.Queue[tuple[SendRequest, asyncio.Future[Outcome]]] = asyncio.Queue()
         self._task: asyncio.Task | None = None
@@ -108,7 +114,9 @@ class MessageWriter:
         while True:
             batch = await self._next_batch()
             outcomes = await self._store([request for request, _ in batch])
-            crash_after_commit(sum(isinstance(o, SentMessage) and not o.duplicate for o in outcomes))  # tests only (inbox/faults.py)
+            crash_after_commit(
+                sum(isinstance(o, SentMessage) and not o.duplicate for o in outcomes)
+            )  # tests only (inbox/faults.py)
             fresh = [o for o in outcomes if isinstance(o, SentMessage) and not o.duplicate]
             # This process's recipients first, then the acks: both wait for the event loop,
             # and the recipients' frames, queued first, go out first (lever 18).
@@ -154,7 +162,9 @@ def _send_on_database_thread(requests: list[SendRequest]) -> list[Outcome]:
             connection.close_if_unusable_or_obsolete()
 
 
-_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MessageWriter] = weakref.WeakKeyDictionary()
+_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MessageWriter] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def get_writer() -> MessageWriter:

@@ -11,12 +11,30 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from marketplace.models import Category, Delivery, Gig, Order, OrderEvent, Package, SellerProfile, User
+from marketplace.models import (
+    Category,
+    Delivery,
+    Gig,
+    Order,
+    OrderEvent,
+    Package,
+    SellerProfile,
+    User,
+)
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "email", "is_seller_display", "timezone", "is_staff", "is_active", "date_joined", "last_seen_at"]
+    list_display = [
+        "username",
+        "email",
+        "is_seller_display",
+        "timezone",
+        "is_staff",
+        "is_active",
+        "date_joined",
+        "last_seen_at",
+    ]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     list_select_related = ["seller_profile"]
     fieldsets = [*DjangoUserAdmin.fieldsets, ("Gigbox", {"fields": ["timezone", "last_seen_at"]})]
@@ -86,7 +104,16 @@ class DeliveryInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["reference", "title", "buyer", "seller", "price", "status", "created_at", "due_at"]
+    list_display = [
+        "reference",
+        "title",
+        "buyer",
+        "seller",
+        "price",
+        "status",
+        "created_at",
+        "due_at",
+    ]
     list_filter = ["status", "tier"]
     search_fields = ["pk", "title", "buyer__username", "seller__username"]
     list_select_related = ["buyer", "seller"]

@@ -32,7 +32,11 @@ __all__ = [
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-OLE2_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel", ".ppt": "application/vnd.ms-powerpoint"}
+OLE2_TYPES = {
+    ".doc": "application/msword",
+    ".xls": "application/vnd.ms-excel",
+    ".ppt": "application/vnd.ms-powerpoint",
+}
 
 # The allow-list: every content type Gigbox accepts for some use, with the extension a
 # stored copy is named with.
@@ -58,13 +62,24 @@ _IMAGES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 _OOXML = frozenset({DOCX, XLSX, PPTX})
 
 # Attachments are shown and downloaded inside a chat: no SVG (it can carry script), no media.
-ATTACHMENT_TYPES = frozenset({*_IMAGES, "application/pdf", "application/zip", "text/plain", *_OOXML, *OLE2_TYPES.values()})
+ATTACHMENT_TYPES = frozenset(
+    {*_IMAGES, "application/pdf", "application/zip", "text/plain", *_OOXML, *OLE2_TYPES.values()}
+)
 # Deliveries are the work itself: design sources, audio and video too, but not Office 97 files.
 DELIVERY_TYPES = frozenset(
-    {*_IMAGES, "image/svg+xml", "image/vnd.adobe.photoshop", "application/pdf", "audio/mpeg", "video/mp4",
-     "application/zip", "text/plain", *_OOXML}
+    {
+        *_IMAGES,
+        "image/svg+xml",
+        "image/vnd.adobe.photoshop",
+        "application/pdf",
+        "audio/mpeg",
+        "video/mp4",
+        "application/zip",
+        "text/plain",
+        *_OOXML,
+    }
 )
-assert ATTACHMENT_TYPES <= KNOWN_TYPES.keys() and DELIVERY_TYPES <= KNOWN_TYPES.keys()
+assert KNOWN_TYPES.keys() >= ATTACHMENT_TYPES and KNOWN_TYPES.keys() >= DELIVERY_TYPES
 
 # A text file keeps its own extension when it is one of these.
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".csv"})
@@ -74,7 +89,11 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".csv"})
 _SAMPLE_BYTES = 8192
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_OOXML_PARTS = (("word/document.xml", DOCX), ("xl/workbook.xml", XLSX), ("ppt/presentation.xml", PPTX))
+_OOXML_PARTS = (
+    ("word/document.xml", DOCX),
+    ("xl/workbook.xml", XLSX),
+    ("ppt/presentation.xml", PPTX),
+)
 
 
 def detect_content_type(source: bytes | BinaryIO, name: str, allowed: frozenset[str]) -> str | None:

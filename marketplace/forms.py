@@ -43,7 +43,9 @@ class GigForm(NoColonMixin, forms.ModelForm):
         model = Gig
         fields = ["title", "category", "description", "tags"]
         widgets = {
-            "title": forms.TextInput(attrs={"placeholder": "I will design a minimalist logo for your brand"}),
+            "title": forms.TextInput(
+                attrs={"placeholder": "I will design a minimalist logo for your brand"}
+            ),
             "description": forms.Textarea(attrs={"rows": 8}),
             "tags": forms.TextInput(attrs={"placeholder": "logo, branding, vector"}),
         }
@@ -73,7 +75,9 @@ class PackageForm(NoColonMixin, forms.ModelForm):
         if self.tier == Package.Tier.BASIC:
             return True
         if self.is_bound:
-            return self.fields["offered"].widget.value_from_datadict(self.data, self.files, self.add_prefix("offered"))
+            return self.fields["offered"].widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("offered")
+            )
         return bool(self.initial)
 
     def full_clean(self) -> None:
@@ -107,7 +111,9 @@ PackageFormSet = forms.formset_factory(
 def package_formset(*, data=None, gig: Gig | None = None) -> BasePackageFormSet:
     existing = {p.tier: p for p in gig.packages.all()} if gig else {}
     initial = [
-        {field: getattr(existing[tier], field) for field in PackageForm.Meta.fields} if tier in existing else {}
+        {field: getattr(existing[tier], field) for field in PackageForm.Meta.fields}
+        if tier in existing
+        else {}
         for tier in TIERS
     ]
     return PackageFormSet(data=data, initial=initial, prefix="packages")
@@ -118,37 +124,74 @@ class GigFilterForm(NoColonMixin, forms.Form):
 
     q = forms.CharField(required=False, max_length=200, label="Search")
     category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), required=False, to_field_name="slug", empty_label="All categories"
+        queryset=Category.objects.all(),
+        required=False,
+        to_field_name="slug",
+        empty_label="All categories",
     )
-    min_price = forms.DecimalField(required=False, min_value=0, decimal_places=2, label="Min price", widget=forms.NumberInput(attrs={"placeholder": "$"}))
-    max_price = forms.DecimalField(required=False, min_value=0, decimal_places=2, label="Max price", widget=forms.NumberInput(attrs={"placeholder": "$"}))
-    max_days = forms.IntegerField(required=False, min_value=1, max_value=90, label="Max days", widget=forms.NumberInput(attrs={"placeholder": "any"}))
-    sort = forms.ChoiceField(choices=[("", "Default")] + Sort.CHOICES, required=False, label="Sort by")
+    min_price = forms.DecimalField(
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        label="Min price",
+        widget=forms.NumberInput(attrs={"placeholder": "$"}),
+    )
+    max_price = forms.DecimalField(
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        label="Max price",
+        widget=forms.NumberInput(attrs={"placeholder": "$"}),
+    )
+    max_days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=90,
+        label="Max days",
+        widget=forms.NumberInput(attrs={"placeholder": "any"}),
+    )
+    sort = forms.ChoiceField(
+        choices=[("", "Default")] + Sort.CHOICES, required=False, label="Sort by"
+    )
 
     def filters(self) -> GigFilters:
         self.is_valid()  # fields with bad values are left out of cleaned_data
         data = self.cleaned_data
         return GigFilters(
-            query=data.get("q", ""), category=data.get("category"), min_price=data.get("min_price"),
-            max_price=data.get("max_price"), max_days=data.get("max_days"), sort=data.get("sort", ""),
+            query=data.get("q", ""),
+            category=data.get("category"),
+            min_price=data.get("min_price"),
+            max_price=data.get("max_price"),
+            max_days=data.get("max_days"),
+            sort=data.get("sort", ""),
         )
 
 
 class RequirementsForm(NoColonMixin, forms.Form):
     requirements = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
-        label="What do you need?", help_text="Describe the job: texts, colours, examples you like, deadlines.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        label="What do you need?",
+        help_text="Describe the job: texts, colours, examples you like, deadlines.",
     )
 
 
 class DeliveryForm(NoColonMixin, forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Delivery note")
-    file = forms.FileField(required=False, help_text="Optional. Images, PDF, ZIP, audio, video or text.")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Delivery note"
+    )
+    file = forms.FileField(
+        required=False, help_text="Optional. Images, PDF, ZIP, audio, video or text."
+    )
 
 
 class RevisionForm(NoColonMixin, forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="What should change?")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="What should change?"
+    )
 
 
 class CancelForm(NoColonMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Reason for cancelling")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Reason for cancelling"
+    )

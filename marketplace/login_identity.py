@@ -23,6 +23,8 @@ def login_identifier(request: HttpRequest, credentials: dict | None) -> str | No
         return None
     typed = typed.strip()
     if "@" in typed:
-        username = User.objects.filter(email__iexact=typed).values_list("username", flat=True).first()
+        username = (
+            User.objects.filter(email__iexact=typed).values_list("username", flat=True).first()
+        )
         typed = username or typed
     return typed.lower()

@@ -60,7 +60,9 @@ class SellerProfile(models.Model):
     bio = models.TextField(max_length=2000, validators=[reject_contact_details])
     country = CountryField()
     languages = models.CharField(
-        max_length=200, help_text="Comma-separated, e.g. English, Hindi", validators=[reject_contact_details]
+        max_length=200,
+        help_text="Comma-separated, e.g. English, Hindi",
+        validators=[reject_contact_details],
     )
     skills = models.CharField(
         max_length=300, blank=True, help_text="Comma-separated", validators=[reject_contact_details]
@@ -106,7 +108,10 @@ class Gig(models.Model):
     description = models.TextField(max_length=5000, validators=[reject_contact_details])
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="gigs")
     tags = models.CharField(
-        max_length=200, blank=True, help_text="Comma-separated, up to 5", validators=[reject_contact_details]
+        max_length=200,
+        blank=True,
+        help_text="Comma-separated, up to 5",
+        validators=[reject_contact_details],
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=clock.now, editable=False)
@@ -191,7 +196,9 @@ class Order(models.Model):
     # [{"title": str, "amount": "40.00", "due_days": int}, …]; empty for a package order.
     milestones = models.JSONField(default=list, blank=True)
     refunded_amount = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    requirements = models.TextField(max_length=5000, blank=True, validators=[reject_contact_details])
+    requirements = models.TextField(
+        max_length=5000, blank=True, validators=[reject_contact_details]
+    )
     status = models.CharField(
         max_length=24, choices=Status.choices, default=Status.PENDING_REQUIREMENTS
     )

@@ -51,16 +51,22 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         Status.IN_PROGRESS, BUYER, Kind.REQUIREMENTS_SENT
     ),
     (Status.IN_PROGRESS, Action.DELIVER): Transition(Status.DELIVERED, SELLER, Kind.DELIVERED),
-    (Status.REVISION_REQUESTED, Action.DELIVER): Transition(Status.DELIVERED, SELLER, Kind.DELIVERED),
+    (Status.REVISION_REQUESTED, Action.DELIVER): Transition(
+        Status.DELIVERED, SELLER, Kind.DELIVERED
+    ),
     (Status.DELIVERED, Action.ACCEPT): Transition(Status.COMPLETED, BUYER, Kind.COMPLETED),
     (Status.DELIVERED, Action.AUTO_COMPLETE): Transition(Status.COMPLETED, SYSTEM, Kind.COMPLETED),
     (Status.DELIVERED, Action.REQUEST_REVISION): Transition(
         Status.REVISION_REQUESTED, BUYER, Kind.REVISION_REQUESTED
     ),
     # The buyer may walk away only before work starts; the seller may withdraw until delivery.
-    (Status.PENDING_REQUIREMENTS, Action.CANCEL): Transition(Status.CANCELLED, EITHER_PARTY, Kind.CANCELLED),
+    (Status.PENDING_REQUIREMENTS, Action.CANCEL): Transition(
+        Status.CANCELLED, EITHER_PARTY, Kind.CANCELLED
+    ),
     (Status.IN_PROGRESS, Action.CANCEL): Transition(Status.CANCELLED, SELLER, Kind.CANCELLED),
-    (Status.REVISION_REQUESTED, Action.CANCEL): Transition(Status.CANCELLED, SELLER, Kind.CANCELLED),
+    (Status.REVISION_REQUESTED, Action.CANCEL): Transition(
+        Status.CANCELLED, SELLER, Kind.CANCELLED
+    ),
 }
 
 _ACTION_WORDS = {
@@ -110,7 +116,9 @@ def check_transition(order: Order, action: str, user: User | None) -> Transition
     words = _ACTION_WORDS.get(action, action.replace("_", " "))
     side = side_of(order, user)
     if side is None:
-        raise OrderTransitionError(f"Only the buyer or the seller of {order.reference} can do that.")
+        raise OrderTransitionError(
+            f"Only the buyer or the seller of {order.reference} can do that."
+        )
     step = TRANSITIONS.get((order.status, action))
     if step is None:
         raise OrderTransitionError(

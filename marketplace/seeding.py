@@ -47,7 +47,9 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
         f"  marketplace: {len(users)} users, {len(categories)} categories, {len(gigs)} gigs, "
         f"{len(data['orders'])} orders ({created} new)\n"
     )
-    return [(spec["username"], spec["demo_login"]) for spec in data["users"] if "demo_login" in spec]
+    return [
+        (spec["username"], spec["demo_login"]) for spec in data["users"] if "demo_login" in spec
+    ]
 
 
 def _ensure_user(spec: Spec, password: str) -> User:
@@ -55,9 +57,13 @@ def _ensure_user(spec: Spec, password: str) -> User:
     if user is not None:
         return user
     user = User.objects.create_user(
-        username=spec["username"], email=spec["email"], password=password,
-        first_name=spec.get("first_name", ""), last_name=spec.get("last_name", ""),
-        timezone=spec["timezone"], is_staff=spec.get("is_staff", False),
+        username=spec["username"],
+        email=spec["email"],
+        password=password,
+        first_name=spec.get("first_name", ""),
+        last_name=spec.get("last_name", ""),
+        timezone=spec["timezone"],
+        is_staff=spec.get("is_staff", False),
         is_superuser=spec.get("is_superuser", False),
     )
     user.groups.set(Group.objects.filter(name__in=spec.get("groups", [])))
@@ -68,7 +74,8 @@ def _ensure_user(spec: Spec, password: str) -> User:
 
 def _ensure_category(spec: Spec) -> Category:
     category, _ = Category.objects.get_or_create(
-        slug=spec["slug"], defaults={"name": spec["name"], "description": spec.get("description", "")}
+        slug=spec["slug"],
+        defaults={"name": spec["name"], "description": spec.get("description", "")},
     )
     return category
 
@@ -83,8 +90,12 @@ def _ensure_gig(spec: Spec, users: dict[str, User], categories: dict[str, Catego
     if gig is not None:
         return gig
     gig = services.create_gig(
-        seller=seller, title=spec["title"], description=spec["description"],
-        category=categories[spec["category"]], tags=spec.get("tags", ""), packages=_packages(spec["packages"]),
+        seller=seller,
+        title=spec["title"],
+        description=spec["description"],
+        category=categories[spec["category"]],
+        tags=spec.get("tags", ""),
+        packages=_packages(spec["packages"]),
     )
     if spec.get("status") == Gig.Status.PAUSED:
         services.set_gig_status(gig=gig, status=Gig.Status.PAUSED)
@@ -97,9 +108,18 @@ def order_step_times(spec: Spec, *, now: datetime) -> Iterator[datetime | None]:
     if "days_ago" not in spec:
         while True:
             yield None
-    gaps = [0, spec.get("requirements_after_minutes", 60), spec.get("delivered_after_minutes", 2 * 24 * 60),
-            spec.get("answer_after_minutes", 300)]
-    start = story_start(days_ago=spec["days_ago"], hour=spec.get("hour", 10), lasting=timedelta(minutes=sum(gaps)), now=now)
+    gaps = [
+        0,
+        spec.get("requirements_after_minutes", 60),
+        spec.get("delivered_after_minutes", 2 * 24 * 60),
+        spec.get("answer_after_minutes", 300),
+    ]
+    start = story_start(
+        days_ago=spec["days_ago"],
+        hour=spec.get("hour", 10),
+        lasting=timedelta(minutes=sum(gaps)),
+        now=now,
+    )
     minutes = 0
     for gap in gaps:
         minutes += gap

@@ -80,7 +80,9 @@ def _text_search(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
         return matching.annotate(rank=SearchRank(vector, search))
     terms = query.split()
     for term in terms:
-        gigs = gigs.filter(Q(title__icontains=term) | Q(tags__icontains=term) | Q(description__icontains=term))
+        gigs = gigs.filter(
+            Q(title__icontains=term) | Q(tags__icontains=term) | Q(description__icontains=term)
+        )
     first = terms[0] if terms else query
     return gigs.annotate(
         rank=Case(
@@ -207,7 +209,11 @@ def orders_for_user(*, user: User, role: str = "", status: str = "") -> QuerySet
 
 def order_for_user(*, pk: int, user: User) -> Order:
     """An order its buyer, its seller or staff may see; 404 for anybody else."""
-    order = Order.objects.select_related("buyer", "seller__seller_profile", "gig", "package").filter(pk=pk).first()
+    order = (
+        Order.objects.select_related("buyer", "seller__seller_profile", "gig", "package")
+        .filter(pk=pk)
+        .first()
+    )
     if order is None or not (order.is_party(user) or user.is_staff):
         refused("order", pk)
         raise Http404("No such order.")

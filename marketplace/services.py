@@ -23,7 +23,16 @@ from django.utils.text import get_valid_filename, slugify
 
 from config import clock
 from marketplace import files as file_types
-from marketplace.models import Delivery, Gig, Order, OrderEvent, Package, SellerProfile, User, split_list
+from marketplace.models import (
+    Delivery,
+    Gig,
+    Order,
+    OrderEvent,
+    Package,
+    SellerProfile,
+    User,
+    split_list,
+)
 from marketplace.order_flow import Action, OrderTransitionError, check_transition
 from marketplace.validators import reject_contact_details
 
@@ -43,7 +52,12 @@ def create_seller_profile(
     if SellerProfile.objects.filter(user=user).exists():
         raise ValidationError("You already have a seller profile.", code="exists")
     profile = SellerProfile(
-        user=user, display_name=display_name, bio=bio, country=country, languages=languages, skills=skills
+        user=user,
+        display_name=display_name,
+        bio=bio,
+        country=country,
+        languages=languages,
+        skills=skills,
     )
     profile.full_clean()
     profile.save()
@@ -52,7 +66,13 @@ def create_seller_profile(
 
 @transaction.atomic
 def update_seller_profile(
-    *, profile: SellerProfile, display_name: str, bio: str, country: str, languages: str, skills: str = ""
+    *,
+    profile: SellerProfile,
+    display_name: str,
+    bio: str,
+    country: str,
+    languages: str,
+    skills: str = "",
 ) -> SellerProfile:
     profile.display_name, profile.bio, profile.country = display_name, bio, country
     profile.languages, profile.skills = languages, skills
@@ -115,10 +135,16 @@ def create_gig(
     *, seller: User, title: str, description: str, category, tags: str, packages: list[PackageData]
 ) -> Gig:
     if not seller.is_seller:
-        raise ValidationError("Complete your seller profile before you create a gig.", code="not_seller")
+        raise ValidationError(
+            "Complete your seller profile before you create a gig.", code="not_seller"
+        )
     gig = Gig(
-        seller=seller, title=title, slug=_unique_slug(title), description=description,
-        category=category, tags=_check_tags(tags),
+        seller=seller,
+        title=title,
+        slug=_unique_slug(title),
+        description=description,
+        category=category,
+        tags=_check_tags(tags),
     )
     gig.full_clean()
     gig.save()
@@ -131,7 +157,12 @@ def update_gig(
     *, gig: Gig, title: str, description: str, category, tags: str, packages: list[PackageData]
 ) -> Gig:
     """Change a gig's texts and packages; its slug (and so its links) stays the same."""
-    gig.title, gig.description, gig.category, gig.tags = title, description, category, _check_tags(tags)
+    gig.title, gig.description, gig.category, gig.tags = (
+        title,
+        description,
+        category,
+        _check_tags(tags),
+    )
     gig.full_clean()
     gig.save()
     _save_packages(gig, packages)
@@ -197,14 +228,22 @@ def place_order(*, buyer: User, package: Package) -> Order:
     gig = Gig.objects.select_related("seller").get(pk=package.gig_id)
     _check_orderable(gig, buyer)
     order = Order(
-        buyer=buyer, seller=gig.seller, gig=gig, package=package, title=gig.title[:120],
-        tier=package.tier, price=package.price, delivery_days=package.delivery_days,
+        buyer=buyer,
+        seller=gig.seller,
+        gig=gig,
+        package=package,
+        title=gig.title[:120],
+        tier=package.tier,
+        price=package.price,
+        delivery_days=package.delivery_days,
         revisions_included=package.revisions,
     )
     order.full_clean()
     order.save()
     _record_event(
-        order, OrderEvent.Kind.PLACED, buyer,
+        order,
+        OrderEvent.Kind.PLACED,
+        buyer,
         f"{package.get_tier_display()} package ({package.name}) for ${package.price} (simulated payment).",
     )
     return order
@@ -212,7 +251,14 @@ def place_order(*, buyer: User, package: Package) -> Order:
 
 @transaction.atomic
 def place_custom_order(
-    *, buyer: User, gig: Gig, title: str, price: Decimal, delivery_days: int, revisions: int, note: str,
+    *,
+    buyer: User,
+    gig: Gig,
+    title: str,
+    price: Decimal,
+    delivery_days: int,
+    revisions: int,
+    note: str,
     milestones: list[dict[str, object]] | None = None,
 ) -> Order:
     """Order on a seller's custom terms (deals.services.accept_offer, which checked the
@@ -220,8 +266,16 @@ def place_custom_order(
     gig = Gig.objects.select_related("seller").get(pk=gig.pk)
     _check_orderable(gig, buyer)
     order = Order(
-        buyer=buyer, seller=gig.seller, gig=gig, package=None, title=title[:120], tier="",
-        price=price, delivery_days=delivery_days, revisions_included=revisions, milestones=list(milestones or []),
+        buyer=buyer,
+        seller=gig.seller,
+        gig=gig,
+        package=None,
+        title=title[:120],
+        tier="",
+        price=price,
+        delivery_days=delivery_days,
+        revisions_included=revisions,
+        milestones=list(milestones or []),
     )
     order.full_clean()
     order.save()
@@ -237,8 +291,13 @@ def submit_requirements(*, order: Order, actor: User, requirements: str) -> Orde
         raise ValidationError({"requirements": "Tell the seller what you need."})
     now = clock.now()
     _apply(
-        locked, Action.SUBMIT_REQUIREMENTS, actor, "", requirements=requirements.strip(),
-        started_at=now, due_at=now + timedelta(days=locked.delivery_days),
+        locked,
+        Action.SUBMIT_REQUIREMENTS,
+        actor,
+        "",
+        requirements=requirements.strip(),
+        started_at=now,
+        due_at=now + timedelta(days=locked.delivery_days),
     )
     return _refreshed(order)
 
@@ -249,7 +308,9 @@ def _detect_type(file: UploadedFile, name: str) -> tuple[str, str]:
     content_type = file_types.detect_content_type(file, name, file_types.DELIVERY_TYPES)
     if content_type is None:
         raise ValidationError(
-            {"file": "This file type is not accepted. Send images, PDF, ZIP, audio, video or plain text."}
+            {
+                "file": "This file type is not accepted. Send images, PDF, ZIP, audio, video or plain text."
+            }
         )
     return file_types.stored_extension(content_type, name), content_type
 
@@ -258,7 +319,9 @@ def _checked_file(file: UploadedFile) -> tuple[str, str]:
     """(safe download name, content type) of an upload, or ValidationError."""
     limit = settings.GIGBOX_DELIVERY_MAX_BYTES
     if file.size > limit:
-        raise ValidationError({"file": f"The file is too large: the limit is {limit // (1024 * 1024)} MB."})
+        raise ValidationError(
+            {"file": f"The file is too large: the limit is {limit // (1024 * 1024)} MB."}
+        )
     original = PurePath(file.name or "delivery").name
     reject_contact_details(original)
     ext, content_type = _detect_type(file, original)
@@ -267,7 +330,9 @@ def _checked_file(file: UploadedFile) -> tuple[str, str]:
 
 
 @transaction.atomic
-def deliver_order(*, order: Order, actor: User, note: str, file: UploadedFile | None = None) -> Delivery:
+def deliver_order(
+    *, order: Order, actor: User, note: str, file: UploadedFile | None = None
+) -> Delivery:
     """The seller hands over the work (a note and an optional file)."""
     locked = _locked(order)
     check_transition(locked, Action.DELIVER, actor)
@@ -306,7 +371,13 @@ def request_revision(*, order: Order, actor: User, note: str) -> Order:
     if not note.strip():
         raise ValidationError({"note": "Say what should change."})
     reject_contact_details(note)
-    _apply(locked, Action.REQUEST_REVISION, actor, note.strip(), revisions_used=locked.revisions_used + 1)
+    _apply(
+        locked,
+        Action.REQUEST_REVISION,
+        actor,
+        note.strip(),
+        revisions_used=locked.revisions_used + 1,
+    )
     return _refreshed(order)
 
 
@@ -322,7 +393,9 @@ def cancel_order(*, order: Order, actor: User, reason: str) -> Order:
 
 
 @transaction.atomic
-def take_order_step(*, order: Order, action: str, actor: User | None, note: str = "", **fields) -> Order:
+def take_order_step(
+    *, order: Order, action: str, actor: User | None, note: str = "", **fields
+) -> Order:
     """Take a step another app added with order_flow.add_transition (disputes): under the
     row lock, checked against the table, with its timeline event, like the steps above.
     `actor` None is the system (a staff decision); `fields` are set on the order."""
@@ -345,7 +418,9 @@ def auto_complete_orders(*, now: datetime | None = None) -> int:
             order = Order.objects.select_for_update().get(pk=pk)
             if order.status != Order.Status.DELIVERED or order.delivered_at > cutoff:
                 continue
-            note = f"Completed automatically {settings.GIGBOX_AUTO_COMPLETE_DAYS} days after delivery."
+            note = (
+                f"Completed automatically {settings.GIGBOX_AUTO_COMPLETE_DAYS} days after delivery."
+            )
             _apply(order, Action.AUTO_COMPLETE, None, note, closed_at=now)
             completed += 1
     logger.info("auto-completed %d delivered orders", completed)

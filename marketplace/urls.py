@@ -22,5 +22,9 @@ urlpatterns = [
     path("orders/<int:pk>/accept/", views.order_accept, name="order_accept"),
     path("orders/<int:pk>/revision/", views.order_revision, name="order_revision"),
     path("orders/<int:pk>/cancel/", views.order_cancel, name="order_cancel"),
-    path("orders/<int:pk>/deliveries/<int:delivery_pk>/file", views.delivery_file, name="delivery_file"),
+    path(
+        "orders/<int:pk>/deliveries/<int:delivery_pk>/file",
+        views.delivery_file,
+        name="delivery_file",
+    ),
 ]

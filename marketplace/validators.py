@@ -3,7 +3,7 @@
 Gig texts, seller profiles, order requirements, delivery notes and file names all pass
 through `reject_contact_details`: as a model-field validator (so every `full_clean` in a
 service and every ModelForm runs it) and called directly where a text is not a model field
-(revision and cancellation notes). The detector is moderation.contact (pure Python).
+(revision and cancellation notes). The detector is core.contact (pure Python).
 """
 
 from __future__ import annotations
@@ -23,8 +23,14 @@ _KIND_LABELS = {
     "link": "link",
 }
 _PLATFORM_NAMES = {
-    "whatsapp": "WhatsApp", "linkedin": "LinkedIn", "tiktok": "TikTok", "paypal": "PayPal",
-    "wechat": "WeChat", "kakaotalk": "KakaoTalk", "cashapp": "Cash App", "google_meet": "Google Meet",
+    "whatsapp": "WhatsApp",
+    "linkedin": "LinkedIn",
+    "tiktok": "TikTok",
+    "paypal": "PayPal",
+    "wechat": "WeChat",
+    "kakaotalk": "KakaoTalk",
+    "cashapp": "Cash App",
+    "google_meet": "Google Meet",
 }
 
 
@@ -46,7 +52,7 @@ def reject_contact_details(text: str) -> None:
     if not text:
         return
     # Imported here so that loading models and migrations does not load the detector's tables.
-    from moderation.contact import scan
+    from core.contact import scan
 
     result = scan(text)
     if not result.has_contact:
@@ -55,11 +61,16 @@ def reject_contact_details(text: str) -> None:
     raise ValidationError(
         'Contact details are not allowed here: "%(value)s" (%(label)s). Keep the conversation on Gigbox.',
         code=CONTACT_DETAILS_CODE,
-        params={"value": _shorten(text[finding.start:finding.end]), "label": _label(finding.kind, finding.rule)},
+        params={
+            "value": _shorten(text[finding.start : finding.end]),
+            "label": _label(finding.kind, finding.rule),
+        },
     )
 
 
 def validate_timezone(name: str) -> None:
     """An IANA time zone name (pages show times in the user's zone, so it must exist)."""
     if name not in zoneinfo.available_timezones():
-        raise ValidationError("%(name)s is not a known time zone, e.g. Europe/Berlin.", params={"name": name})
+        raise ValidationError(
+            "%(name)s is not a known time zone, e.g. Europe/Berlin.", params={"name": name}
+        )

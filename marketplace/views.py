@@ -29,7 +29,6 @@ from marketplace.models import Gig, Order
 from marketplace.order_flow import Action, OrderTransitionError, allowed_actions
 from marketplace.pagination import page_of
 
-
 # Browsing ----------------------------------------------------------------------------------
 
 
@@ -45,7 +44,9 @@ def gig_list(request: HttpRequest) -> HttpResponse:
     form = GigFilterForm(request.GET)
     filters = form.filters()
     page = page_of(request, selectors.search_gigs(filters), selectors.GIGS_PER_PAGE)
-    return render(request, "marketplace/gig_list.html", {"form": form, "filters": filters, "page": page})
+    return render(
+        request, "marketplace/gig_list.html", {"form": form, "filters": filters, "page": page}
+    )
 
 
 def gig_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -64,7 +65,11 @@ def gig_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def seller_detail(request: HttpRequest, username: str) -> HttpResponse:
     profile = selectors.seller_for_profile_page(username=username)
     page = page_of(request, selectors.active_gigs_of(profile.user), selectors.GIGS_PER_PAGE)
-    return render(request, "marketplace/seller_detail.html", {"profile": profile, "seller": profile.user, "page": page})
+    return render(
+        request,
+        "marketplace/seller_detail.html",
+        {"profile": profile, "seller": profile.user, "page": page},
+    )
 
 
 # Selling -----------------------------------------------------------------------------------
@@ -86,7 +91,9 @@ def seller_profile(request: HttpRequest) -> HttpResponse:
             return redirect("marketplace:seller_profile")
         except ValidationError as error:
             attach_errors(form, error)
-    return render(request, "marketplace/seller_profile_form.html", {"form": form, "profile": profile})
+    return render(
+        request, "marketplace/seller_profile_form.html", {"form": form, "profile": profile}
+    )
 
 
 def _require_seller(view: Callable) -> Callable:
@@ -104,7 +111,11 @@ def _require_seller(view: Callable) -> Callable:
 @_require_seller
 def seller_gigs(request: HttpRequest) -> HttpResponse:
     gigs = selectors.seller_gigs(seller=request.user).order_by("-created_at", "-pk")
-    return render(request, "marketplace/seller_gigs.html", {"page": page_of(request, gigs, selectors.GIGS_PER_PAGE)})
+    return render(
+        request,
+        "marketplace/seller_gigs.html",
+        {"page": page_of(request, gigs, selectors.GIGS_PER_PAGE)},
+    )
 
 
 def _gig_form_page(request: HttpRequest, gig: Gig | None) -> HttpResponse:
@@ -122,7 +133,9 @@ def _gig_form_page(request: HttpRequest, gig: Gig | None) -> HttpResponse:
             return redirect("marketplace:seller_gigs")
         except ValidationError as error:
             attach_errors(form, error)
-    return render(request, "marketplace/gig_form.html", {"form": form, "packages": packages, "gig": gig})
+    return render(
+        request, "marketplace/gig_form.html", {"form": form, "packages": packages, "gig": gig}
+    )
 
 
 @_require_seller
@@ -164,7 +177,9 @@ def order_place(request: HttpRequest, slug: str) -> HttpResponse:
     except OrderTransitionError as error:
         messages.error(request, str(error))
         return redirect(gig)
-    messages.success(request, "Order placed (payment simulated). Now tell the seller what you need.")
+    messages.success(
+        request, "Order placed (payment simulated). Now tell the seller what you need."
+    )
     return redirect(order)
 
 
@@ -248,11 +263,20 @@ def _order_step(form_class: type, form_key: str, run: Callable, success: str) ->
 
 
 order_requirements = _order_step(
-    RequirementsForm, "requirements_form", services.submit_requirements, "Requirements sent: the seller can start."
+    RequirementsForm,
+    "requirements_form",
+    services.submit_requirements,
+    "Requirements sent: the seller can start.",
 )
-order_deliver = _order_step(DeliveryForm, "delivery_form", services.deliver_order, "Delivered. The buyer has been told.")
-order_accept = _order_step(None, "", services.accept_delivery, "Delivery accepted: the order is complete.")
-order_revision = _order_step(RevisionForm, "revision_form", services.request_revision, "Revision requested.")
+order_deliver = _order_step(
+    DeliveryForm, "delivery_form", services.deliver_order, "Delivered. The buyer has been told."
+)
+order_accept = _order_step(
+    None, "", services.accept_delivery, "Delivery accepted: the order is complete."
+)
+order_revision = _order_step(
+    RevisionForm, "revision_form", services.request_revision, "Revision requested."
+)
 order_cancel = _order_step(CancelForm, "cancel_form", services.cancel_order, "Order cancelled.")
 
 
@@ -261,7 +285,9 @@ def delivery_file(request: HttpRequest, pk: int, delivery_pk: int) -> FileRespon
     """A delivered file, for the two parties and staff only; always a download, never rendered."""
     delivery = selectors.delivery_for_user(order_pk=pk, delivery_pk=delivery_pk, user=request.user)
     response = FileResponse(
-        delivery.file.open("rb"), as_attachment=True, filename=delivery.file_name,
+        delivery.file.open("rb"),
+        as_attachment=True,
+        filename=delivery.file_name,
         content_type=delivery.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -23,7 +23,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from moderation import selectors, services
-from moderation.forms import AppealDecisionForm, ConfirmForm, DismissForm, ReasonForm, RevealForm, SanctionForm
+from moderation.forms import (
+    AppealDecisionForm,
+    ConfirmForm,
+    DismissForm,
+    ReasonForm,
+    RevealForm,
+    SanctionForm,
+)
 from moderation.models import (
     Appeal,
     Flag,
@@ -67,7 +74,9 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
     def _model_perm(self, request: HttpRequest, action: str) -> bool:
         """The group permission itself (has_change_permission is False for the page)."""
         opts = self.opts
-        return services.is_active_staff(request.user) and request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+        return services.is_active_staff(request.user) and request.user.has_perm(
+            f"{opts.app_label}.{action}_{opts.model_name}"
+        )
 
     def _object_url(self, obj) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
@@ -83,7 +92,9 @@ class KindFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         detected = [(kind, f"Detected: {kind}") for kind in self.DETECTED]
-        reported = [(f"report:{value}", f"Reported: {label}") for value, label in FlagReport.Reason.choices]
+        reported = [
+            (f"report:{value}", f"Reported: {label}") for value, label in FlagReport.Reason.choices
+        ]
         return detected + reported
 
     def queryset(self, request, queryset):
@@ -104,7 +115,11 @@ class AgeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        ranges = {"1d": (now - timedelta(hours=24), None), "2d": (now - OVERDUE, now - timedelta(hours=24)), "old": (None, now - OVERDUE)}
+        ranges = {
+            "1d": (now - timedelta(hours=24), None),
+            "2d": (now - OVERDUE, now - timedelta(hours=24)),
+            "old": (None, now - OVERDUE),
+        }
         if self.value() not in ranges:
             return queryset
         after, before = ranges[self.value()]
@@ -163,10 +178,25 @@ class SenderFilter(admin.SimpleListFilter):
 
 @admin.register(Flag)
 class FlagAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "status_badge", "source", "kinds_display", "sender", "delivered_excerpt", "report_count", "age", "assigned_to"]
+    list_display = [
+        "id",
+        "status_badge",
+        "source",
+        "kinds_display",
+        "sender",
+        "delivered_excerpt",
+        "report_count",
+        "age",
+        "assigned_to",
+    ]
     list_display_links = ["id", "delivered_excerpt"]
     list_filter = ["status", "source", KindFilter, AgeFilter, AssignedFilter, SenderFilter]
-    search_fields = ["message__sender__username", "message__delivered_body", "reports__note", "reports__reporter__username"]
+    search_fields = [
+        "message__sender__username",
+        "message__delivered_body",
+        "reports__note",
+        "reports__reporter__username",
+    ]
     list_select_related = ["message__sender", "assigned_to"]
     actions = ["assign_to_me", "dismiss_selected"]
     list_per_page = 50
@@ -178,7 +208,11 @@ class FlagAdmin(ReadOnlyModelAdmin):
             Flag.objects.all()
             .annotate(
                 report_total=Count("reports"),
-                queue_order=Case(When(status=Flag.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
+                queue_order=Case(
+                    When(status=Flag.Status.OPEN, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
             )
             .order_by("queue_order", "created_at", "id")
         )
@@ -188,7 +222,9 @@ class FlagAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, flag: Flag) -> str:
-        return format_html('<span class="flag-status flag-{}">{}</span>', flag.status, flag.get_status_display())
+        return format_html(
+            '<span class="flag-status flag-{}">{}</span>', flag.status, flag.get_status_display()
+        )
 
     @admin.display(description="kinds")
     def kinds_display(self, flag: Flag) -> str:
@@ -200,8 +236,13 @@ class FlagAdmin(ReadOnlyModelAdmin):
         sender = flag.message.sender
         if sender is None:
             return "system"
-        url = reverse("admin:moderation_flag_changelist") + f"?{SenderFilter.parameter_name}={sender.pk}"
-        return format_html('<a href="{}" title="All flags of {}">{}</a>', url, sender.username, sender.username)
+        url = (
+            reverse("admin:moderation_flag_changelist")
+            + f"?{SenderFilter.parameter_name}={sender.pk}"
+        )
+        return format_html(
+            '<a href="{}" title="All flags of {}">{}</a>', url, sender.username, sender.username
+        )
 
     @admin.display(description="delivered text")
     def delivered_excerpt(self, flag: Flag) -> str:
@@ -216,18 +257,31 @@ class FlagAdmin(ReadOnlyModelAdmin):
         hours = int((timezone.now() - flag.created_at).total_seconds() // 3600)
         text = f"{hours} h" if hours < 48 else f"{hours // 24} d"
         if flag.status == Flag.Status.OPEN and timezone.now() - flag.created_at > OVERDUE:
-            return format_html('<strong class="flag-overdue" title="Unhandled for over 48 hours">⚠ {}</strong>', text)
+            return format_html(
+                '<strong class="flag-overdue" title="Unhandled for over 48 hours">⚠ {}</strong>',
+                text,
+            )
         return text
 
     # Changelist actions ---------------------------------------------------------------------
 
     @admin.action(description="Assign to me", permissions=["review"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Flag]) -> None:
-        self._each(request, queryset.filter(status=Flag.Status.OPEN), lambda flag: services.assign_flag(flag=flag, moderator=request.user), "assigned to you")
+        self._each(
+            request,
+            queryset.filter(status=Flag.Status.OPEN),
+            lambda flag: services.assign_flag(flag=flag, moderator=request.user),
+            "assigned to you",
+        )
 
     @admin.action(description="Dismiss as false positives", permissions=["review"])
     def dismiss_selected(self, request: HttpRequest, queryset: QuerySet[Flag]) -> None:
-        self._each(request, queryset.filter(status=Flag.Status.OPEN), lambda flag: services.dismiss_flag(flag=flag, moderator=request.user), "dismissed")
+        self._each(
+            request,
+            queryset.filter(status=Flag.Status.OPEN),
+            lambda flag: services.dismiss_flag(flag=flag, moderator=request.user),
+            "dismissed",
+        )
 
     def _each(self, request: HttpRequest, flags: QuerySet[Flag], act, done: str) -> None:
         count = 0
@@ -248,18 +302,37 @@ class FlagAdmin(ReadOnlyModelAdmin):
 
     def get_urls(self):
         own = [
-            path("rules/", self.admin_site.admin_view(self.rules_view), name="moderation_flag_rules"),
-            path("<int:pk>/reveal/", self.admin_site.admin_view(self.reveal_view), name="moderation_flag_reveal"),
-            path("<int:pk>/decide/<str:decision>/", self.admin_site.admin_view(self.decide_view), name="moderation_flag_decide"),
+            path(
+                "rules/", self.admin_site.admin_view(self.rules_view), name="moderation_flag_rules"
+            ),
+            path(
+                "<int:pk>/reveal/",
+                self.admin_site.admin_view(self.reveal_view),
+                name="moderation_flag_reveal",
+            ),
+            path(
+                "<int:pk>/decide/<str:decision>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="moderation_flag_decide",
+            ),
         ]
         return own + super().get_urls()
 
     def _flag_or_403(self, request: HttpRequest, pk: int, *, review: bool) -> Flag:
-        if not self.has_view_permission(request) or (review and not self.has_review_permission(request)):
+        if not self.has_view_permission(request) or (
+            review and not self.has_review_permission(request)
+        ):
             raise PermissionDenied
-        return get_object_or_404(Flag.objects.select_related("message__sender", "message__conversation", "assigned_to", "decided_by"), pk=pk)
+        return get_object_or_404(
+            Flag.objects.select_related(
+                "message__sender", "message__conversation", "assigned_to", "decided_by"
+            ),
+            pk=pk,
+        )
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
         flag = self._flag_or_403(request, int(object_id), review=False)
         return self._review_page(request, flag)
 
@@ -271,7 +344,9 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "title": f"Flag {flag.pk}",
             "flag": flag,
             # Kind and rule only: a finding's value and reason quote the original text.
-            "findings": [{"kind": f.get("kind"), "rule": f.get("rule")} for f in flag.message.findings],
+            "findings": [
+                {"kind": f.get("kind"), "rule": f.get("rule")} for f in flag.message.findings
+            ],
             "context_messages": selectors.context_messages(flag),
             "reports": flag.reports.select_related("reporter"),
             "strikes": selectors.strike_history(sender.pk) if sender else [],
@@ -279,11 +354,13 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "next_step": selectors.next_strike_step(sender.pk) if sender else None,
             "other_flags": selectors.other_open_flags(flag) if sender else [],
             "sender": sender,
-            "overdue": flag.status == Flag.Status.OPEN and timezone.now() - flag.created_at > OVERDUE,
+            "overdue": flag.status == Flag.Status.OPEN
+            and timezone.now() - flag.created_at > OVERDUE,
             "can_review": self.has_review_permission(request) and flag.status == Flag.Status.OPEN,
             "can_strike": request.user.has_perm("moderation.add_strike"),
             "dismiss_form": forms.get("dismiss_form") or DismissForm(prefix="dismiss"),
-            "confirm_form": forms.get("confirm_form") or ConfirmForm(prefix="confirm", initial={"kind": _default_strike_kind(flag)}),
+            "confirm_form": forms.get("confirm_form")
+            or ConfirmForm(prefix="confirm", initial={"kind": _default_strike_kind(flag)}),
         }
         return TemplateResponse(request, "admin/moderation/flag/review.html", context)
 
@@ -292,7 +369,11 @@ class FlagAdmin(ReadOnlyModelAdmin):
         if request.method != "POST":
             return HttpResponseRedirect(self._object_url(flag))
         # Prefixed: both forms are on one page, and their fields' ids must not clash.
-        forms = {"assign": None, "dismiss": DismissForm(request.POST, prefix="dismiss"), "confirm": ConfirmForm(request.POST, prefix="confirm")}
+        forms = {
+            "assign": None,
+            "dismiss": DismissForm(request.POST, prefix="dismiss"),
+            "confirm": ConfirmForm(request.POST, prefix="confirm"),
+        }
         if decision not in forms:
             raise PermissionDenied
         form = forms[decision]
@@ -302,26 +383,44 @@ class FlagAdmin(ReadOnlyModelAdmin):
             if decision == "assign":
                 services.assign_flag(flag=flag, moderator=request.user)
             elif decision == "dismiss":
-                services.dismiss_flag(flag=flag, moderator=request.user, note=form.cleaned_data["note"])
+                services.dismiss_flag(
+                    flag=flag, moderator=request.user, note=form.cleaned_data["note"]
+                )
             else:
                 services.confirm_flag(flag=flag, moderator=request.user, **form.cleaned_data)
         except ValidationError as error:
             _errors(request, error)
         else:
             self.log_change(request, flag, f"{decision} (moderation)")
-            messages.success(request, {"assign": "Assigned to you.", "dismiss": "Dismissed.", "confirm": "Confirmed; strike given."}[decision])
+            messages.success(
+                request,
+                {
+                    "assign": "Assigned to you.",
+                    "dismiss": "Dismissed.",
+                    "confirm": "Confirmed; strike given.",
+                }[decision],
+            )
         return HttpResponseRedirect(self._object_url(flag))
 
     def reveal_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The only page that shows original text: a reason first, a log row, then the text."""
         flag = self._flag_or_403(request, pk, review=True)
         form = RevealForm(request.POST or None)
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": f"Reveal the original of flag {flag.pk}", "flag": flag, "form": form}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Reveal the original of flag {flag.pk}",
+            "flag": flag,
+            "form": form,
+        }
         if request.method == "POST" and form.is_valid():
             try:
                 services.record_staff_access(
-                    staff=request.user, action=StaffAccess.Action.REVEAL_ORIGINAL, reason=form.cleaned_data["reason"],
-                    message=flag.message, reference=f"flag:{flag.pk}",
+                    staff=request.user,
+                    action=StaffAccess.Action.REVEAL_ORIGINAL,
+                    reason=form.cleaned_data["reason"],
+                    message=flag.message,
+                    reference=f"flag:{flag.pk}",
                 )
             except ValidationError as error:
                 form.add_error("reason", error)
@@ -337,7 +436,12 @@ class FlagAdmin(ReadOnlyModelAdmin):
     def rules_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": "Detector rules: flags and dismissals", "stats": selectors.rule_stats()}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Detector rules: flags and dismissals",
+            "stats": selectors.rule_stats(),
+        }
         return TemplateResponse(request, "admin/moderation/flag/rules.html", context)
 
 
@@ -383,11 +487,31 @@ class ActiveFilter(admin.SimpleListFilter):
 
 @admin.register(Strike)
 class StrikeAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "user", "kind", "active", "created_at", "expires_at", "moderator", "flag", "appeal_status"]
+    list_display = [
+        "id",
+        "user",
+        "kind",
+        "active",
+        "created_at",
+        "expires_at",
+        "moderator",
+        "flag",
+        "appeal_status",
+    ]
     list_filter = [ActiveFilter, "kind"]
     search_fields = ["user__username", "note"]
     list_select_related = ["user", "moderator", "flag", "appeal"]
-    readonly_fields = ["user", "kind", "flag", "message", "moderator", "note", "created_at", "expires_at", "overturned_at"]
+    readonly_fields = [
+        "user",
+        "kind",
+        "flag",
+        "message",
+        "moderator",
+        "note",
+        "created_at",
+        "expires_at",
+        "overturned_at",
+    ]
     fields = readonly_fields
 
     active_q = staticmethod(active_strikes_q)
@@ -404,11 +528,33 @@ class StrikeAdmin(ReadOnlyModelAdmin):
 
 @admin.register(Sanction)
 class SanctionAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "user", "kind", "active", "starts_at", "ends_at", "created_by", "strike", "lifted_at"]
+    list_display = [
+        "id",
+        "user",
+        "kind",
+        "active",
+        "starts_at",
+        "ends_at",
+        "created_by",
+        "strike",
+        "lifted_at",
+    ]
     list_filter = [ActiveFilter, "kind"]
     search_fields = ["user__username", "reason"]
     list_select_related = ["user", "created_by"]
-    readonly_fields = ["user", "kind", "reason", "strike", "created_by", "starts_at", "ends_at", "lifted_at", "lifted_by", "lift_reason", "expired_at"]
+    readonly_fields = [
+        "user",
+        "kind",
+        "reason",
+        "strike",
+        "created_by",
+        "starts_at",
+        "ends_at",
+        "lifted_at",
+        "lifted_by",
+        "lift_reason",
+        "expired_at",
+    ]
     fields = readonly_fields
     change_form_template = "admin/moderation/sanction/change_form.html"
 
@@ -422,10 +568,18 @@ class SanctionAdmin(ReadOnlyModelAdmin):
         return self._model_perm(request, "add")
 
     def get_urls(self):
-        own = [path("<int:pk>/lift/", self.admin_site.admin_view(self.lift_view), name="moderation_sanction_lift")]
+        own = [
+            path(
+                "<int:pk>/lift/",
+                self.admin_site.admin_view(self.lift_view),
+                name="moderation_sanction_lift",
+            )
+        ]
         return own + super().get_urls()
 
-    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
         """Restrict or suspend a user directly, through services.impose_sanction."""
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -438,7 +592,11 @@ class SanctionAdmin(ReadOnlyModelAdmin):
             else:
                 try:
                     sanction = services.impose_sanction(
-                        user=user, kind=data["kind"], moderator=request.user, reason=data["reason"], ends_at=data["ends_at"]
+                        user=user,
+                        kind=data["kind"],
+                        moderator=request.user,
+                        reason=data["reason"],
+                        ends_at=data["ends_at"],
                     )
                 except ValidationError as error:
                     form.add_error(None, error)
@@ -446,10 +604,17 @@ class SanctionAdmin(ReadOnlyModelAdmin):
                     self.log_addition(request, sanction, "imposed (moderation)")
                     messages.success(request, f"{sanction.get_kind_display()}: {user.username}.")
                     return HttpResponseRedirect(self._object_url(sanction))
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": "Restrict or suspend a user", "form": form}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Restrict or suspend a user",
+            "form": form,
+        }
         return TemplateResponse(request, "admin/moderation/sanction/impose.html", context)
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
         extra_context = {**(extra_context or {}), "lift_form": ReasonForm()}
         extra_context["can_lift"] = self._model_perm(request, "change")
         return super().change_view(request, object_id, form_url, extra_context)
@@ -461,7 +626,9 @@ class SanctionAdmin(ReadOnlyModelAdmin):
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.lift_sanction(sanction=sanction, moderator=request.user, reason=form.cleaned_data["reason"])
+                services.lift_sanction(
+                    sanction=sanction, moderator=request.user, reason=form.cleaned_data["reason"]
+                )
             except ValidationError as error:
                 _errors(request, error)
             else:
@@ -478,12 +645,24 @@ class AppealAdmin(ReadOnlyModelAdmin):
     list_filter = ["status"]
     search_fields = ["strike__user__username", "text"]
     list_select_related = ["strike__user", "decided_by"]
-    readonly_fields = ["strike_summary", "text", "status", "created_at", "decided_by", "decided_at", "decision_reason"]
+    readonly_fields = [
+        "strike_summary",
+        "text",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    ]
     fields = readonly_fields
     change_form_template = "admin/moderation/appeal/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Appeal]:
-        pending_first = Case(When(status=Appeal.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField())
+        pending_first = Case(
+            When(status=Appeal.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
         return Appeal.objects.annotate(pending_first=pending_first)  # not super(): see FlagAdmin
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
@@ -514,14 +693,28 @@ class AppealAdmin(ReadOnlyModelAdmin):
         )
 
     def get_urls(self):
-        own = [path("<int:pk>/decide/", self.admin_site.admin_view(self.decide_view), name="moderation_appeal_decide")]
+        own = [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="moderation_appeal_decide",
+            )
+        ]
         return own + super().get_urls()
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None) -> HttpResponse:
-        appeal = self.get_object(request, object_id)  # None: super() answers as for any missing object
-        own_strike = appeal is not None and appeal.strike.moderator_id == request.user.pk  # another moderator decides
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        appeal = self.get_object(
+            request, object_id
+        )  # None: super() answers as for any missing object
+        own_strike = (
+            appeal is not None and appeal.strike.moderator_id == request.user.pk
+        )  # another moderator decides
         extra_context = {
-            **(extra_context or {}), "decision_form": AppealDecisionForm(), "own_strike": own_strike,
+            **(extra_context or {}),
+            "decision_form": AppealDecisionForm(),
+            "own_strike": own_strike,
             "can_decide": self._model_perm(request, "change") and not own_strike,
         }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -534,12 +727,19 @@ class AppealAdmin(ReadOnlyModelAdmin):
         if request.method == "POST" and form.is_valid():
             uphold = form.cleaned_data["decision"] == "uphold"
             try:
-                services.decide_appeal(appeal=appeal, moderator=request.user, uphold=uphold, reason=form.cleaned_data["reason"])
+                services.decide_appeal(
+                    appeal=appeal,
+                    moderator=request.user,
+                    uphold=uphold,
+                    reason=form.cleaned_data["reason"],
+                )
             except ValidationError as error:
                 _errors(request, error)
             else:
                 self.log_change(request, appeal, "upheld" if uphold else "rejected")
-                messages.success(request, "Appeal upheld: strike removed." if uphold else "Appeal rejected.")
+                messages.success(
+                    request, "Appeal upheld: strike removed." if uphold else "Appeal rejected."
+                )
         else:
             messages.error(request, "Choose a decision and write the reason.")
         return HttpResponseRedirect(self._object_url(appeal))
@@ -560,7 +760,15 @@ class SanctionPolicyAdmin(admin.ModelAdmin):
 class StaffAccessAdmin(ReadOnlyModelAdmin):
     """The access log: superusers read it; nobody adds, changes or deletes through admin."""
 
-    list_display = ["created_at", "staff", "action", "conversation_id", "message_id", "reference", "reason"]
+    list_display = [
+        "created_at",
+        "staff",
+        "action",
+        "conversation_id",
+        "message_id",
+        "reference",
+        "reason",
+    ]
     list_filter = ["action", "created_at"]
     search_fields = ["staff__username", "reference", "reason"]
     list_select_related = ["staff"]

@@ -34,7 +34,10 @@ class AccountAdapter(DefaultAccountAdapter):
             from allauth.account.internal.stagekit import clear_login
 
             clear_login(request)
-            context = {"until": format_until(user.suspended_until), "ends": user.suspended_until.year < 9999}
+            context = {
+                "until": format_until(user.suspended_until),
+                "ends": user.suspended_until.year < 9999,
+            }
             return render(request, "moderation/account_suspended.html", context, status=403)
         return super().pre_login(request, user, **kwargs)
 

@@ -30,26 +30,44 @@ class DismissForm(forms.Form):
 class ConfirmForm(forms.Form):
     kind = forms.ChoiceField(label="Strike for", choices=Strike.Kind.choices)
     note = forms.CharField(
-        label="Note to the user", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label="Note to the user",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text="The user reads this in their inbox, email and account health page.",
     )
-    decision_note = forms.CharField(label="Note for moderators (optional)", required=False, max_length=2000)
+    decision_note = forms.CharField(
+        label="Note for moderators (optional)", required=False, max_length=2000
+    )
 
 
 class SanctionForm(forms.Form):
     username = forms.CharField(label="User name", max_length=150)
     kind = forms.ChoiceField(choices=Sanction.Kind.choices)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user.")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
+    )
     ends_at = forms.DateTimeField(
-        label="Ends at (UTC)", required=False, help_text="YYYY-MM-DD HH:MM. Empty: until a moderator lifts it.",
+        label="Ends at (UTC)",
+        required=False,
+        help_text="YYYY-MM-DD HH:MM. Empty: until a moderator lifts it.",
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user.")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
+    )
 
 
 class AppealDecisionForm(forms.Form):
     # An empty first choice: the moderator picks a decision, none is preselected.
-    decision = forms.ChoiceField(choices=[("", "Choose a decision…"), ("uphold", "Uphold: remove the strike"), ("reject", "Reject")])
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user.")
+    decision = forms.ChoiceField(
+        choices=[
+            ("", "Choose a decision…"),
+            ("uphold", "Uphold: remove the strike"),
+            ("reject", "Reject"),
+        ]
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
+    )

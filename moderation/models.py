@@ -34,9 +34,13 @@ class Flag(models.Model):
     message = models.ForeignKey("inbox.Message", on_delete=models.PROTECT, related_name="flags")
     source = models.CharField(max_length=10, choices=Source.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    kinds = models.JSONField(default=list, blank=True, help_text="Kinds of contact detail found, e.g. phone.")
+    kinds = models.JSONField(
+        default=list, blank=True, help_text="Kinds of contact detail found, e.g. phone."
+    )
     rules = models.JSONField(default=list, blank=True, help_text="Detector rules that matched.")
-    snapshot = models.JSONField(default=dict, blank=True, help_text="The message and its neighbours when flagged.")
+    snapshot = models.JSONField(
+        default=dict, blank=True, help_text="The message and its neighbours when flagged."
+    )
     created_at = models.DateTimeField(default=clock.now, editable=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -45,13 +49,17 @@ class Flag(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(max_length=2000, blank=True, help_text="For moderators; the user never sees it.")
+    decision_note = models.TextField(
+        max_length=2000, blank=True, help_text="For moderators; the user never sees it."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["message"], condition=models.Q(status="open"), name="one_open_flag_per_message"
+                fields=["message"],
+                condition=models.Q(status="open"),
+                name="one_open_flag_per_message",
             )
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="flag_queue")]
@@ -71,7 +79,9 @@ class FlagReport(models.Model):
         OTHER = "other", "Something else"
 
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(max_length=12, choices=Reason.choices)
     note = models.TextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
@@ -96,11 +106,19 @@ class Strike(models.Model):
 
     DEFAULT_LIFETIME = timedelta(days=90)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="strikes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="strikes"
+    )
     kind = models.CharField(max_length=24, choices=Kind.choices)
-    flag = models.ForeignKey(Flag, on_delete=models.PROTECT, null=True, blank=True, related_name="strikes")
-    message = models.ForeignKey("inbox.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    flag = models.ForeignKey(
+        Flag, on_delete=models.PROTECT, null=True, blank=True, related_name="strikes"
+    )
+    message = models.ForeignKey(
+        "inbox.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.TextField(max_length=2000, help_text="Shown to the user: what happened and why.")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
@@ -110,7 +128,10 @@ class Strike(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "expires_at"], name="strike_user_expiry")]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="strike_expires_after_creation")
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="strike_expires_after_creation",
+            )
         ]
 
     def __str__(self) -> str:
@@ -134,16 +155,24 @@ class SanctionPolicy(models.Model):
         RESTRICT = "restrict", "Messaging restricted"
         SUSPEND = "suspend", "Account suspended"
 
-    active_strikes = models.PositiveSmallIntegerField(unique=True, help_text="Number of active strikes.")
+    active_strikes = models.PositiveSmallIntegerField(
+        unique=True, help_text="Number of active strikes."
+    )
     action = models.CharField(max_length=10, choices=Action.choices)
     duration_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="How long a restriction or suspension lasts; empty: until a moderator lifts it."
+        null=True,
+        blank=True,
+        help_text="How long a restriction or suspension lasts; empty: until a moderator lifts it.",
     )
 
     class Meta:
         ordering = ["active_strikes"]
         verbose_name_plural = "sanction policy"
-        constraints = [models.CheckConstraint(condition=Q(active_strikes__gte=1), name="policy_threshold_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_strikes__gte=1), name="policy_threshold_positive"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.active_strikes} active strike(s): {self.get_action_display()}"
@@ -159,26 +188,37 @@ class Sanction(models.Model):
         RESTRICT = "restrict", "Messaging restricted"
         SUSPEND = "suspend", "Account suspended"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sanctions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sanctions"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     reason = models.TextField(max_length=2000, help_text="Shown to the user.")
-    strike = models.ForeignKey(Strike, on_delete=models.PROTECT, null=True, blank=True, related_name="sanctions")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    strike = models.ForeignKey(
+        Strike, on_delete=models.PROTECT, null=True, blank=True, related_name="sanctions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until a moderator lifts it.")
+    ends_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: until a moderator lifts it."
+    )
     lifted_at = models.DateTimeField(null=True, blank=True)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     lift_reason = models.TextField(max_length=2000, blank=True)
-    expired_at = models.DateTimeField(null=True, blank=True, help_text="When expire_sanctions noticed the end.")
+    expired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When expire_sanctions noticed the end."
+    )
 
     class Meta:
         ordering = ["-starts_at", "-id"]
         indexes = [models.Index(fields=["user", "lifted_at"], name="sanction_user_open")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")), name="sanction_ends_after_start"
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="sanction_ends_after_start",
             )
         ]
 
@@ -187,11 +227,17 @@ class Sanction(models.Model):
 
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.lifted_at is None and self.starts_at <= now and (self.ends_at is None or self.ends_at > now)
+        return (
+            self.lifted_at is None
+            and self.starts_at <= now
+            and (self.ends_at is None or self.ends_at > now)
+        )
 
 
 def active_sanctions_q(now) -> Q:
-    return Q(lifted_at__isnull=True, starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+    return Q(lifted_at__isnull=True, starts_at__lte=now) & (
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    )
 
 
 class Appeal(models.Model):
@@ -238,8 +284,12 @@ class StaffAccess(models.Model):
     conversation = models.ForeignKey(
         "inbox.Conversation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    message = models.ForeignKey("inbox.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    reference = models.CharField(max_length=100, blank=True, help_text='What was read, e.g. "dispute:12".')
+    message = models.ForeignKey(
+        "inbox.Message", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reference = models.CharField(
+        max_length=100, blank=True, help_text='What was read, e.g. "dispute:12".'
+    )
     reason = models.TextField(max_length=1000)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 

@@ -8,8 +8,7 @@ decision; the email leaves after commit.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,7 +17,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from inbox import services as inbox_services
 
@@ -28,14 +26,14 @@ __all__ = ["SYSTEM_USERNAME", "FOREVER", "notify_user", "format_until", "system_
 
 SYSTEM_USERNAME = "gigbox"  # created by migration 0004
 # The User's denormalised "until" for a sanction with no end date (a comparison still works).
-FOREVER = datetime(9999, 12, 31, tzinfo=dt_timezone.utc)
+FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 def format_until(until: datetime | None) -> str:
     """'1 Dec 2026, 16:00 UTC', or 'until a moderator lifts it' for no end date."""
     if until is None or until.year >= FOREVER.year:
         return "until a moderator lifts it"
-    return until.astimezone(dt_timezone.utc).strftime("%-d %b %Y, %H:%M UTC")
+    return until.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
 
 
 def system_account():
@@ -44,7 +42,11 @@ def system_account():
     cannot log in (no usable password, no email, suspended for good)."""
     account, _ = get_user_model().objects.get_or_create(
         username=SYSTEM_USERNAME,
-        defaults={"password": make_password(None), "first_name": "Gigbox Trust & Safety", "suspended_until": FOREVER},
+        defaults={
+            "password": make_password(None),
+            "first_name": "Gigbox Trust & Safety",
+            "suspended_until": FOREVER,
+        },
     )
     return account
 
@@ -58,13 +60,20 @@ def _post_in_inbox(user, text: str) -> None:
         conversation = inbox_services.get_or_start_conversation(starter=system, other=user)
         inbox_services.post_system_message(conversation=conversation, body=text)
     except inbox_services.SendError as error:  # e.g. a deactivated user: the email still goes
-        logger.warning("moderation notice to user %s not posted in the inbox: %s", user.pk, error.code)
+        logger.warning(
+            "moderation notice to user %s not posted in the inbox: %s", user.pk, error.code
+        )
 
 
 def _send_email(user, subject: str, text: str) -> None:
     if not user.email:
         return
-    context = {"user": user, "subject": subject, "text": text, "health_url": settings.SITE_URL + reverse("moderation:health")}
+    context = {
+        "user": user,
+        "subject": subject,
+        "text": text,
+        "health_url": settings.SITE_URL + reverse("moderation:health"),
+    }
     email = EmailMultiAlternatives(
         subject=f"[Gigbox] {subject}",
         body=render_to_string("email/moderation_notice.txt", context),

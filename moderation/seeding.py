@@ -23,7 +23,12 @@ Spec = dict[str, Any]
 
 def _moderator(spec: Spec) -> User:
     user, created = User.objects.get_or_create(
-        username=spec["username"], defaults={"email": spec["email"], "first_name": spec.get("first_name", ""), "is_staff": True}
+        username=spec["username"],
+        defaults={
+            "email": spec["email"],
+            "first_name": spec.get("first_name", ""),
+            "is_staff": True,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -33,7 +38,9 @@ def _moderator(spec: Spec) -> User:
 
 
 def _message(spec: Spec) -> Message:
-    return Message.objects.select_related("sender").get(sender__username=spec["sender"], client_id=spec["message"])
+    return Message.objects.select_related("sender").get(
+        sender__username=spec["sender"], client_id=spec["message"]
+    )
 
 
 def _report(spec: Spec) -> bool:
@@ -41,7 +48,9 @@ def _report(spec: Spec) -> bool:
     reporter = User.objects.get(username=spec["reporter"])
     if FlagReport.objects.filter(flag__message=message, reporter=reporter).exists():
         return False
-    services.report_message(reporter=reporter, message=message, reason=spec["reason"], note=spec.get("note", ""))
+    services.report_message(
+        reporter=reporter, message=message, reason=spec["reason"], note=spec.get("note", "")
+    )
     return True
 
 
@@ -51,7 +60,10 @@ def _strike(spec: Spec) -> bool:
         return False
     flag = Flag.objects.get(message=message, status=Flag.Status.OPEN)
     strike = services.confirm_flag(
-        flag=flag, moderator=User.objects.get(username=spec["moderator"]), kind=spec["kind"], note=spec["note"]
+        flag=flag,
+        moderator=User.objects.get(username=spec["moderator"]),
+        kind=spec["kind"],
+        note=spec["note"],
     )
     if spec.get("appeal") and not Appeal.objects.filter(strike=strike).exists():
         services.file_appeal(strike=strike, user=strike.user, text=spec["appeal"])
@@ -62,5 +74,11 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
     moderators = [_moderator(spec) for spec in data["moderators"]]
     reports = sum(_report(spec) for spec in data["reports"])
     strikes = sum(_strike(spec) for spec in data["strikes"])
-    stdout.write(f"  moderation: {len(moderators)} moderators, {reports} new reports, {strikes} new strikes\n")
-    return [(spec["username"], spec["demo_login"]) for spec in data["moderators"] if "demo_login" in spec]
+    stdout.write(
+        f"  moderation: {len(moderators)} moderators, {reports} new reports, {strikes} new strikes\n"
+    )
+    return [
+        (spec["username"], spec["demo_login"])
+        for spec in data["moderators"]
+        if "demo_login" in spec
+    ]

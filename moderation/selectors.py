@@ -11,12 +11,31 @@ from django.http import Http404
 from django.utils import timezone
 
 from config.security import refused
-from moderation.models import Appeal, Flag, Sanction, SanctionPolicy, Strike, active_sanctions_q, active_strikes_q
+from moderation.models import (
+    Appeal,
+    Flag,
+    Sanction,
+    SanctionPolicy,
+    Strike,
+    active_sanctions_q,
+    active_strikes_q,
+)
 
 __all__ = [
-    "AccountHealth", "account_health", "strike_of_user", "strike_history", "RuleStat", "rule_stats", "context_messages",
-    "StrikeStep", "next_strike_step", "policy_for", "active_sanctions_of", "other_open_flags",
+    "AccountHealth",
+    "account_health",
+    "strike_of_user",
+    "strike_history",
+    "RuleStat",
+    "rule_stats",
+    "context_messages",
+    "StrikeStep",
+    "next_strike_step",
+    "policy_for",
+    "active_sanctions_of",
+    "other_open_flags",
 ]
+
 
 @dataclass(frozen=True)
 class StrikeView:
@@ -43,14 +62,22 @@ def account_health(user) -> AccountHealth:
     views = []
     for strike in strikes:
         appeal = getattr(strike, "appeal", None)
-        can_appeal = appeal is None and strike.overturned_at is None and now <= strike.created_at + Appeal.WINDOW
+        can_appeal = (
+            appeal is None
+            and strike.overturned_at is None
+            and now <= strike.created_at + Appeal.WINDOW
+        )
         views.append(StrikeView(strike, strike.is_active(now), can_appeal, appeal))
-    sanctions = list(Sanction.objects.filter(active_sanctions_q(now), user=user).order_by("starts_at"))
+    sanctions = list(
+        Sanction.objects.filter(active_sanctions_q(now), user=user).order_by("starts_at")
+    )
     return AccountHealth(
         strikes=views,
         active_count=sum(1 for view in views if view.active),
         sanctions=sanctions,
-        restricted_until=user.messaging_restricted_until if _future(user.messaging_restricted_until, now) else None,
+        restricted_until=user.messaging_restricted_until
+        if _future(user.messaging_restricted_until, now)
+        else None,
         suspended_until=user.suspended_until if _future(user.suspended_until, now) else None,
         policy=list(SanctionPolicy.objects.all()),
     )
@@ -70,7 +97,11 @@ def strike_of_user(user, strike_id: int) -> Strike:
 
 
 def strike_history(user_id: int) -> QuerySet[Strike]:
-    return Strike.objects.filter(user_id=user_id).select_related("moderator", "appeal").order_by("-created_at")
+    return (
+        Strike.objects.filter(user_id=user_id)
+        .select_related("moderator", "appeal")
+        .order_by("-created_at")
+    )
 
 
 def _snapshot_time(value: object) -> datetime | None:
@@ -112,7 +143,11 @@ class StrikeStep:
             return "no escalation step is defined"
         if self.policy.action == SanctionPolicy.Action.WARNING:
             return "a warning"
-        duration = f"for {self.policy.duration_days} days" if self.policy.duration_days else "until a moderator lifts it"
+        duration = (
+            f"for {self.policy.duration_days} days"
+            if self.policy.duration_days
+            else "until a moderator lifts it"
+        )
         return f"{self.policy.get_action_display().lower()} {duration}"
 
 
@@ -127,11 +162,15 @@ def policy_for(count: int) -> SanctionPolicy | None:
     """The escalation step for `count` active strikes: the highest threshold at or below it."""
     if count <= 0:
         return None
-    return SanctionPolicy.objects.filter(active_strikes__lte=count).order_by("-active_strikes").first()
+    return (
+        SanctionPolicy.objects.filter(active_strikes__lte=count).order_by("-active_strikes").first()
+    )
 
 
 def active_sanctions_of(user_id: int) -> QuerySet[Sanction]:
-    return Sanction.objects.filter(active_sanctions_q(timezone.now()), user_id=user_id).order_by("starts_at")
+    return Sanction.objects.filter(active_sanctions_q(timezone.now()), user_id=user_id).order_by(
+        "starts_at"
+    )
 
 
 def other_open_flags(flag: Flag, limit: int = 20) -> QuerySet[Flag]:

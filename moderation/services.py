@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -78,7 +77,11 @@ def _snapshots(messages: Sequence[Message]) -> dict[int, dict[str, object]]:
     """Each message with the NEIGHBOURS before it, as they stood when flagged (one query)."""
     query = Q()
     for message in messages:
-        query |= Q(conversation_id=message.conversation_id, seq__gte=message.seq - NEIGHBOURS, seq__lte=message.seq)
+        query |= Q(
+            conversation_id=message.conversation_id,
+            seq__gte=message.seq - NEIGHBOURS,
+            seq__lte=message.seq,
+        )
     rows: dict[int, list[Message]] = {}
     for row in Message.objects.filter(query).order_by("conversation_id", "seq"):
         rows.setdefault(row.conversation_id, []).append(row)
@@ -110,7 +113,13 @@ def flag_detected_messages(*, messages: Sequence[Message]) -> list[Flag]:
     for message in messages:
         kinds, rules = _kinds_and_rules(message)
         flags.append(
-            Flag(message=message, source=Flag.Source.DETECTOR, kinds=kinds, rules=rules, snapshot=snapshots[message.pk])
+            Flag(
+                message=message,
+                source=Flag.Source.DETECTOR,
+                kinds=kinds,
+                rules=rules,
+                snapshot=snapshots[message.pk],
+            )
         )
     return Flag.objects.bulk_create(flags)
 
@@ -126,7 +135,9 @@ def _open_flag(message: Message) -> Flag:
     try:
         with transaction.atomic():
             return Flag.objects.create(
-                message=message, source=Flag.Source.REPORT, snapshot=_snapshots([message])[message.pk]
+                message=message,
+                source=Flag.Source.REPORT,
+                snapshot=_snapshots([message])[message.pk],
             )
     except IntegrityError:  # reported by someone else at the same moment
         return Flag.objects.get(message=message, status=Flag.Status.OPEN)
@@ -165,7 +176,9 @@ def record_staff_access(
     afterwards.
     """
     if not is_active_staff(staff):
-        raise ValidationError("Only active staff members who are not suspended can read protected data.")
+        raise ValidationError(
+            "Only active staff members who are not suspended can read protected data."
+        )
     access = StaffAccess(
         staff=staff,
         action=action,
@@ -181,7 +194,11 @@ def record_staff_access(
     # One line per read; %r keeps CR/LF and escape codes in the reason from forging lines.
     security_log.info(
         "staff_access staff=%s action=%s conversation=%s message=%s reference=%r",
-        staff.pk, action, access.conversation_id, access.message_id, access.reference,
+        staff.pk,
+        action,
+        access.conversation_id,
+        access.message_id,
+        access.reference,
     )
     return access
 
@@ -222,7 +239,9 @@ def _saved(instance):
 def _locked_open_flag(flag: Flag) -> Flag:
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.status != Flag.Status.OPEN:
-        raise ValidationError(f"This flag was already handled ({flag.get_status_display().lower()}).")
+        raise ValidationError(
+            f"This flag was already handled ({flag.get_status_display().lower()})."
+        )
     return flag
 
 
@@ -240,7 +259,12 @@ def assign_flag(*, flag: Flag, moderator) -> Flag:
 
 
 def _close_flag(flag: Flag, *, moderator, status: str, note: str) -> Flag:
-    flag.status, flag.decided_by, flag.decided_at, flag.decision_note = status, moderator, clock.now(), note.strip()
+    flag.status, flag.decided_by, flag.decided_at, flag.decision_note = (
+        status,
+        moderator,
+        clock.now(),
+        note.strip(),
+    )
     if flag.assigned_to_id is None:
         flag.assigned_to = moderator
     return _saved(flag)
@@ -251,7 +275,9 @@ def dismiss_flag(*, flag: Flag, moderator, note: str = "") -> Flag:
     """A false positive: nothing happens to the sender; the detector rules that matched
     count one more dismissal (selectors.rule_stats)."""
     _require(moderator, "moderation.change_flag")
-    return _close_flag(_locked_open_flag(flag), moderator=moderator, status=Flag.Status.DISMISSED, note=note)
+    return _close_flag(
+        _locked_open_flag(flag), moderator=moderator, status=Flag.Status.DISMISSED, note=note
+    )
 
 
 @transaction.atomic
@@ -263,12 +289,19 @@ def confirm_flag(*, flag: Flag, moderator, kind: str, note: str, decision_note: 
     if message.sender_id is None:
         raise ValidationError("A system message has no sender to give a strike to.")
     _close_flag(flag, moderator=moderator, status=Flag.Status.CONFIRMED, note=decision_note)
-    return give_strike(user=message.sender, kind=kind, moderator=moderator, note=note, flag=flag, message=message)
+    return give_strike(
+        user=message.sender, kind=kind, moderator=moderator, note=note, flag=flag, message=message
+    )
 
 
 # Strikes and escalation -------------------------------------------------------------------------
 
-SEVERITY = {None: 0, SanctionPolicy.Action.WARNING: 1, Sanction.Kind.RESTRICT: 2, Sanction.Kind.SUSPEND: 3}
+SEVERITY = {
+    None: 0,
+    SanctionPolicy.Action.WARNING: 1,
+    Sanction.Kind.RESTRICT: 2,
+    Sanction.Kind.SUSPEND: 3,
+}
 
 
 def _active_strike_count(user, now: datetime) -> int:
@@ -280,29 +313,56 @@ _policy_for = selectors.policy_for  # one rule for escalation and the review pag
 
 @transaction.atomic
 def give_strike(
-    *, user, kind: str, moderator, note: str, flag: Flag | None = None, message: Message | None = None
+    *,
+    user,
+    kind: str,
+    moderator,
+    note: str,
+    flag: Flag | None = None,
+    message: Message | None = None,
 ) -> Strike:
     """Record a strike, then apply the escalation step for the user's active strikes."""
     _require(moderator, "moderation.add_strike")
     _refuse_system_account(user)
     now = clock.now()
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one escalation at a time per user
+    get_user_model().objects.select_for_update().filter(
+        pk=user.pk
+    ).first()  # one escalation at a time per user
     strike = _saved(
         Strike(
-            user=user, kind=kind, moderator=moderator, note=_required_text(note, "note"), flag=flag,
-            message=message, created_at=now, expires_at=now + Strike.DEFAULT_LIFETIME,
+            user=user,
+            kind=kind,
+            moderator=moderator,
+            note=_required_text(note, "note"),
+            flag=flag,
+            message=message,
+            created_at=now,
+            expires_at=now + Strike.DEFAULT_LIFETIME,
         )
     )
     count = _active_strike_count(user, now)
     policy = _policy_for(count)
-    summary = f"You received a strike: {strike.get_kind_display().lower()}.\n\n{strike.note}\n\n" + _strike_terms(strike, count)
+    summary = (
+        f"You received a strike: {strike.get_kind_display().lower()}.\n\n{strike.note}\n\n"
+        + _strike_terms(strike, count)
+    )
     if policy is None or policy.action == SanctionPolicy.Action.WARNING:
-        notices.notify_user(user, subject="A warning from Gigbox Trust & Safety", text=summary + "\n\nThis is a warning: nothing else changes for now.")
+        notices.notify_user(
+            user,
+            subject="A warning from Gigbox Trust & Safety",
+            text=summary + "\n\nThis is a warning: nothing else changes for now.",
+        )
         return strike
     ends_at = now + timedelta(days=policy.duration_days) if policy.duration_days else None
     _impose(
-        user=user, kind=policy.action, moderator=moderator, strike=strike, starts_at=now, ends_at=ends_at,
-        reason=f"{count} active strikes.", notice=summary,
+        user=user,
+        kind=policy.action,
+        moderator=moderator,
+        strike=strike,
+        starts_at=now,
+        ends_at=ends_at,
+        reason=f"{count} active strikes.",
+        notice=summary,
     )
     return strike
 
@@ -340,11 +400,26 @@ def _sanction_text(sanction: Sanction) -> str:
     return f"{effect}\n\nReason: {sanction.reason}"
 
 
-def _impose(*, user, kind: str, moderator, reason: str, starts_at: datetime, ends_at: datetime | None, strike: Strike | None, notice: str = "") -> Sanction:
+def _impose(
+    *,
+    user,
+    kind: str,
+    moderator,
+    reason: str,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    strike: Strike | None,
+    notice: str = "",
+) -> Sanction:
     sanction = _saved(
         Sanction(
-            user=user, kind=kind, reason=_required_text(reason, "reason"), strike=strike, created_by=moderator,
-            starts_at=starts_at, ends_at=ends_at,
+            user=user,
+            kind=kind,
+            reason=_required_text(reason, "reason"),
+            strike=strike,
+            created_by=moderator,
+            starts_at=starts_at,
+            ends_at=ends_at,
         )
     )
     _sync_user_sanctions(user)
@@ -354,7 +429,9 @@ def _impose(*, user, kind: str, moderator, reason: str, starts_at: datetime, end
 
 
 @transaction.atomic
-def impose_sanction(*, user, kind: str, moderator, reason: str, ends_at: datetime | None = None) -> Sanction:
+def impose_sanction(
+    *, user, kind: str, moderator, reason: str, ends_at: datetime | None = None
+) -> Sanction:
     """Restrict the user's messaging or suspend the account directly, until `ends_at` (None:
     until lifted). A suspension logs the user out everywhere and closes their sockets."""
     _require(moderator, "moderation.add_sanction")
@@ -363,7 +440,15 @@ def impose_sanction(*, user, kind: str, moderator, reason: str, ends_at: datetim
     if ends_at is not None and ends_at <= now:
         raise ValidationError({"ends_at": "The end must be in the future."})
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    return _impose(user=user, kind=kind, moderator=moderator, reason=reason, starts_at=now, ends_at=ends_at, strike=None)
+    return _impose(
+        user=user,
+        kind=kind,
+        moderator=moderator,
+        reason=reason,
+        starts_at=now,
+        ends_at=ends_at,
+        strike=None,
+    )
 
 
 def _lift(sanction: Sanction, *, moderator, reason: str, now: datetime) -> Sanction:
@@ -397,12 +482,21 @@ def _sync_user_sanctions(user) -> None:
     load the new state). Runs inside the caller's transaction."""
     now = clock.now()
     ends: dict[str, datetime | None] = {Sanction.Kind.RESTRICT: None, Sanction.Kind.SUSPEND: None}
-    for kind, ends_at in Sanction.objects.filter(active_sanctions_q(now), user=user).values_list("kind", "ends_at"):
+    for kind, ends_at in Sanction.objects.filter(active_sanctions_q(now), user=user).values_list(
+        "kind", "ends_at"
+    ):
         until = ends_at or notices.FOREVER
         ends[kind] = max(ends[kind] or until, until)
     restricted_until, suspended_until = ends[Sanction.Kind.RESTRICT], ends[Sanction.Kind.SUSPEND]
-    fresh = get_user_model().objects.only("messaging_restricted_until", "suspended_until").get(pk=user.pk)
-    if (fresh.messaging_restricted_until, fresh.suspended_until) == (restricted_until, suspended_until):
+    fresh = (
+        get_user_model()
+        .objects.only("messaging_restricted_until", "suspended_until")
+        .get(pk=user.pk)
+    )
+    if (fresh.messaging_restricted_until, fresh.suspended_until) == (
+        restricted_until,
+        suspended_until,
+    ):
         return
     get_user_model().objects.filter(pk=user.pk).update(
         messaging_restricted_until=restricted_until, suspended_until=suspended_until
@@ -415,7 +509,10 @@ def _sync_user_sanctions(user) -> None:
         transaction.on_commit(lambda: inbox_services.disconnect_user(user.pk, CLOSE_RECONNECT))
 
 
-DATABASE_SESSION_ENGINES = ("django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db")
+DATABASE_SESSION_ENGINES = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cached_db",
+)
 
 
 def _end_sessions(user_id: int) -> None:
@@ -442,7 +539,9 @@ def expire_sanctions(*, now: datetime | None = None) -> int:
     the state and sends the notice. Returns how many ended."""
     now = now or clock.now()
     ended = 0
-    pending = Sanction.objects.filter(lifted_at__isnull=True, expired_at__isnull=True, ends_at__lte=now)
+    pending = Sanction.objects.filter(
+        lifted_at__isnull=True, expired_at__isnull=True, ends_at__lte=now
+    )
     for pk in pending.values_list("pk", flat=True):
         with transaction.atomic():
             sanction = Sanction.objects.select_for_update().select_related("user").get(pk=pk)
@@ -520,29 +619,49 @@ def _overturn(strike: Strike, *, moderator, now: datetime) -> None:
     count = _active_strike_count(strike.user, now)
     policy = _policy_for(count)
     warranted = SEVERITY[policy.action if policy else None]
-    escalations = Sanction.objects.select_for_update().filter(active_sanctions_q(now), user=strike.user, strike__isnull=False)
+    escalations = Sanction.objects.select_for_update().filter(
+        active_sanctions_q(now), user=strike.user, strike__isnull=False
+    )
     for sanction in escalations:
         if sanction.strike_id == strike.pk or SEVERITY[sanction.kind] > warranted:
-            _lift(sanction, moderator=moderator, reason="A strike behind it was overturned on appeal.", now=now)
+            _lift(
+                sanction,
+                moderator=moderator,
+                reason="A strike behind it was overturned on appeal.",
+                now=now,
+            )
     _reapply_step(strike.user, policy=policy, count=count, moderator=moderator, now=now)
     _sync_user_sanctions(strike.user)
 
 
-def _reapply_step(user, *, policy: SanctionPolicy | None, count: int, moderator, now: datetime) -> None:
+def _reapply_step(
+    user, *, policy: SanctionPolicy | None, count: int, moderator, now: datetime
+) -> None:
     """The escalation step of the remaining active strikes, as if the overturned strike had
     never been given: it runs from the remaining strike that reached the step, for the
     policy's duration, so it is imposed again only for what is left of that time (nothing
     if it is over). Kept as it is when an active escalation sanction of its kind remains."""
     if policy is None or policy.action == SanctionPolicy.Action.WARNING:
         return
-    if Sanction.objects.filter(active_sanctions_q(now), user=user, strike__isnull=False, kind=policy.action).exists():
+    if Sanction.objects.filter(
+        active_sanctions_q(now), user=user, strike__isnull=False, kind=policy.action
+    ).exists():
         return
-    remaining = list(Strike.objects.filter(active_strikes_q(now), user=user).order_by("created_at", "id"))
+    remaining = list(
+        Strike.objects.filter(active_strikes_q(now), user=user).order_by("created_at", "id")
+    )
     reached = remaining[policy.active_strikes - 1]
-    ends_at = reached.created_at + timedelta(days=policy.duration_days) if policy.duration_days else None
+    ends_at = (
+        reached.created_at + timedelta(days=policy.duration_days) if policy.duration_days else None
+    )
     if ends_at is not None and ends_at <= now:
         return
     _impose(
-        user=user, kind=policy.action, moderator=moderator, strike=reached, starts_at=now, ends_at=ends_at,
+        user=user,
+        kind=policy.action,
+        moderator=moderator,
+        strike=reached,
+        starts_at=now,
+        ends_at=ends_at,
         reason=f"{count} active strikes remain after a strike was removed on appeal.",
     )

@@ -16,7 +16,9 @@ from moderation.forms import AppealForm
 @login_required
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    return render(request, "moderation/health.html", {"health": selectors.account_health(request.user)})
+    return render(
+        request, "moderation/health.html", {"health": selectors.account_health(request.user)}
+    )
 
 
 @login_required
@@ -32,5 +34,7 @@ def appeal(request: HttpRequest, strike_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Thank you: a moderator will decide your appeal and tell you why.")
+        messages.success(
+            request, "Thank you: a moderator will decide your appeal and tell you why."
+        )
     return redirect("moderation:health")

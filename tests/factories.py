@@ -30,7 +30,9 @@ def ensure_reviewer_permissions() -> None:
     reviewers = Group.objects.get(name=DISPUTE_REVIEWERS)
     for model, codename in _REVIEWERS_MIGRATION.REVIEWER_PERMISSIONS:
         reviewers.permissions.add(
-            Permission.objects.get(content_type__app_label="disputes", content_type__model=model, codename=codename)
+            Permission.objects.get(
+                content_type__app_label="disputes", content_type__model=model, codename=codename
+            )
         )
 
 

@@ -18,7 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-COMMAND = ["-m", "pip_audit", "-r", "requirements.txt", "--no-deps", "--disable-pip", "--progress-spinner", "off", "-f", "json"]
+COMMAND = [
+    "-m",
+    "pip_audit",
+    "-r",
+    "requirements.txt",
+    "--no-deps",
+    "--disable-pip",
+    "--progress-spinner",
+    "off",
+    "-f",
+    "json",
+]
 
 
 @dataclass(frozen=True)
@@ -44,23 +55,37 @@ def read_report(report: dict) -> AuditResult:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--require-advisories", action="store_true", help="fail when any package could not be audited")
+    parser.add_argument(
+        "--require-advisories",
+        action="store_true",
+        help="fail when any package could not be audited",
+    )
     args = parser.parse_args(argv)
-    run = subprocess.run([sys.executable, *COMMAND], cwd=REPO, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, *COMMAND], cwd=REPO, capture_output=True, text=True, timeout=600
+    )
     try:
         result = read_report(json.loads(run.stdout))
     except json.JSONDecodeError:
-        print(f"pip-audit did not produce a report (exit {run.returncode}):\n{run.stderr[-2000:]}", file=sys.stderr)
+        print(
+            f"pip-audit did not produce a report (exit {run.returncode}):\n{run.stderr[-2000:]}",
+            file=sys.stderr,
+        )
         return 1
     for line in result.vulnerable:
         print(f"VULNERABLE  {line}")
     if result.unaudited:
         print("=" * 78, file=sys.stderr)
-        print(f"DEPENDENCY AUDIT INCOMPLETE: {len(result.unaudited)} package(s) could not be audited", file=sys.stderr)
+        print(
+            f"DEPENDENCY AUDIT INCOMPLETE: {len(result.unaudited)} package(s) could not be audited",
+            file=sys.stderr,
+        )
         for line in result.unaudited:
             print(f"  {line}", file=sys.stderr)
         print("=" * 78, file=sys.stderr)
-    print(f"audited {result.audited}, unaudited {len(result.unaudited)}, vulnerable {len(result.vulnerable)}")
+    print(
+        f"audited {result.audited}, unaudited {len(result.unaudited)}, vulnerable {len(result.vulnerable)}"
+    )
     if result.vulnerable or (args.require_advisories and result.unaudited):
         return 1
     return 0

@@ -38,10 +38,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.exceptions import InvalidSignature  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: E402
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from disputes.export_format import (  # noqa: E402
+from disputes.export_format import (
     ATTACHMENT_KEYS,
     CHECKPOINT_KEYS,
     LAYOUTS,
@@ -56,7 +56,7 @@ from disputes.export_format import (  # noqa: E402
     messages_digest,
     parse_timestamp,
 )
-from inbox.chain import StoredLink, first_bad_seq  # noqa: E402
+from inbox.chain import StoredLink, first_bad_seq
 
 EMBEDDED_KEY_WARNING = (
     "WARNING: checked with the public key embedded in the export. That proves nothing by itself: "
@@ -88,7 +88,11 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_hex64(value: Any) -> bool:
-    return isinstance(value, str) and len(value) == 64 and all(ch in "0123456789abcdef" for ch in value)
+    return (
+        isinstance(value, str)
+        and len(value) == 64
+        and all(ch in "0123456789abcdef" for ch in value)
+    )
 
 
 def _require_keys(what: str, value: Any, keys: frozenset[str]) -> None:
@@ -156,7 +160,9 @@ def _check_types(what: str, value: dict[str, Any], types: dict[str, Any]) -> Non
 
 def _check_layout(document: dict[str, Any]) -> None:
     if document.get("format") not in LAYOUTS:
-        raise Problem(f"unknown format {document.get('format')!r} (this verifier reads {', '.join(sorted(LAYOUTS))})")
+        raise Problem(
+            f"unknown format {document.get('format')!r} (this verifier reads {', '.join(sorted(LAYOUTS))})"
+        )
     document_keys, manifest_keys = LAYOUTS[document["format"]]
     _require_keys("the export", document, document_keys)
     _require_keys("the manifest", document["manifest"], manifest_keys)
@@ -187,15 +193,24 @@ def _check_layout(document: dict[str, Any]) -> None:
 
 def _check_chain(manifest: dict[str, Any], messages: list[dict[str, Any]]) -> None:
     if manifest["count"] != len(messages):
-        raise Problem(f"the manifest counts {manifest['count']} messages, the file holds {len(messages)}")
+        raise Problem(
+            f"the manifest counts {manifest['count']} messages, the file holds {len(messages)}"
+        )
     conversation_id = manifest["conversation_id"]
     try:
-        links = [StoredLink(chain_link(conversation_id, message), message["hash"]) for message in messages]
+        links = [
+            StoredLink(chain_link(conversation_id, message), message["hash"])
+            for message in messages
+        ]
     except (FormatError, TypeError, ValueError) as error:
         raise Problem(f"a message cannot be encoded: {error}") from None
-    bad = first_bad_seq(conversation_id, links, head_seq=manifest["last_seq"], head_hash=manifest["head_hash"])
+    bad = first_bad_seq(
+        conversation_id, links, head_seq=manifest["last_seq"], head_hash=manifest["head_hash"]
+    )
     if bad is not None:
-        raise Problem(f"the hash chain breaks at seq {bad} (a message was changed, removed, added or moved)")
+        raise Problem(
+            f"the hash chain breaks at seq {bad} (a message was changed, removed, added or moved)"
+        )
 
 
 def _check_checkpoints(document: dict[str, Any], trusted: Trusted, warnings: list[str]) -> None:
@@ -228,7 +243,9 @@ def _check_checkpoints(document: dict[str, Any], trusted: Trusted, warnings: lis
                 f"public key with --public-key {key_id}=BASE64"
             )
             continue
-        signature = b64decode_exact(checkpoint["signature"], length=64, what=f"the signature of {what}")
+        signature = b64decode_exact(
+            checkpoint["signature"], length=64, what=f"the signature of {what}"
+        )
         try:
             Ed25519PublicKey.from_public_bytes(raw).verify(signature, checkpoint_bytes(checkpoint))
         except InvalidSignature:
@@ -240,7 +257,9 @@ def _check_checkpoints(document: dict[str, Any], trusted: Trusted, warnings: lis
             )
 
 
-def _public_key(manifest: dict[str, Any], trusted: Trusted, warnings: list[str]) -> Ed25519PublicKey:
+def _public_key(
+    manifest: dict[str, Any], trusted: Trusted, warnings: list[str]
+) -> Ed25519PublicKey:
     embedded = b64decode_exact(manifest["public_key"], length=32, what="the manifest's public_key")
     if not trusted:
         warnings.append(EMBEDDED_KEY_WARNING)
@@ -250,7 +269,9 @@ def _public_key(manifest: dict[str, Any], trusted: Trusted, warnings: list[str])
         if raw is None:
             raise Problem(f"no trusted public key for key_id {manifest['key_id']!r}")
         if raw != embedded:
-            raise Problem(f"the export names another public key than the trusted one for key_id {manifest['key_id']!r}")
+            raise Problem(
+                f"the export names another public key than the trusted one for key_id {manifest['key_id']!r}"
+            )
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
@@ -261,7 +282,9 @@ def _check_signature(document: dict[str, Any], trusted: Trusted, warnings: list[
     try:
         key.verify(signature, manifest_bytes(manifest))
     except InvalidSignature:
-        raise Problem("the signature does not match the manifest (altered, or signed with another key)") from None
+        raise Problem(
+            "the signature does not match the manifest (altered, or signed with another key)"
+        ) from None
 
 
 def verify(raw: bytes, trusted: Trusted | None = None) -> Report:
@@ -275,7 +298,10 @@ def verify(raw: bytes, trusted: Trusted | None = None) -> Report:
         if messages_digest(messages) != manifest["messages_sha256"]:
             raise Problem("the messages do not match the manifest's messages_sha256")
         checkpoints = document.get("checkpoints")
-        if checkpoints is not None and checkpoints_digest(checkpoints) != manifest["checkpoints_sha256"]:
+        if (
+            checkpoints is not None
+            and checkpoints_digest(checkpoints) != manifest["checkpoints_sha256"]
+        ):
             raise Problem("the checkpoints do not match the manifest's checkpoints_sha256")
         _check_signature(document, trusted or {}, warnings)
         if checkpoints is not None:

@@ -35,7 +35,9 @@ def test_seed_time_reads_the_moment_then_moves_on_with_real_time():
         real = timezone.now()
     assert moment <= first <= second < moment + A_WHILE
     assert real > moment + timedelta(days=2), "the real clock is not moved"
-    assert timezone.now() - A_WHILE < clock.now() <= timezone.now(), "back to the real clock after the block"
+    assert timezone.now() - A_WHILE < clock.now() <= timezone.now(), (
+        "back to the real clock after the block"
+    )
 
 
 def test_nested_seed_times_and_none():
@@ -78,22 +80,35 @@ def test_seeding_never_replaces_timezone_now(monkeypatch):
     assert during, "the seeds send messages"
     assert all(function is real_now for function, _, _ in during)
     started = timezone.now()
-    assert all(real > started - A_WHILE for _, real, _ in during), "timezone.now() read the real time"
-    assert any(real - written > timedelta(days=1) for _, real, written in during), "some were written in the past"
+    assert all(real > started - A_WHILE for _, real, _ in during), (
+        "timezone.now() read the real time"
+    )
+    assert any(real - written > timedelta(days=1) for _, real, written in during), (
+        "some were written in the past"
+    )
 
 
 @pytest.mark.django_db
 def test_a_chat_seeded_in_the_past_is_dated_then_and_verifies():
     alice, bob = UserFactory(), UserFactory()
     spec = {
-        "between": [alice.username, bob.username], "days_ago": 3, "hour": 10,
+        "between": [alice.username, bob.username],
+        "days_ago": 3,
+        "hour": 10,
         "messages": [
             {"id": "clock-1", "from": alice.username, "body": "Hello, is the logo gig still open?"},
-            {"id": "clock-2", "from": bob.username, "body": "It is, tell me more.", "after_minutes": 30},
+            {
+                "id": "clock-2",
+                "from": bob.username,
+                "body": "It is, tell me more.",
+                "after_minutes": 30,
+            },
         ],
     }
     inbox_seeding.load({"conversations": [spec]}, StringIO())
-    conversation = Conversation.objects.get(user_a_id=min(alice.pk, bob.pk), user_b_id=max(alice.pk, bob.pk))
+    conversation = Conversation.objects.get(
+        user_a_id=min(alice.pk, bob.pk), user_b_id=max(alice.pk, bob.pk)
+    )
     first, second = conversation.messages.order_by("seq")
     now = timezone.now()
     assert conversation.created_at <= first.created_at < now - timedelta(days=2)

@@ -35,7 +35,12 @@ def test_readyz_is_200_with_every_check_when_all_is_well(client, settings):
     settings.REDIS_URL = ""
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "redis": "skipped", "migrations": "ok", "process": "ok"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "redis": "skipped",
+        "migrations": "ok",
+        "process": "ok",
+    }
 
 
 @pytest.mark.django_db
@@ -71,9 +76,10 @@ def test_readyz_is_503_while_migrations_are_unapplied(client, settings):
 @pytest.mark.django_db
 def test_readyz_is_503_when_the_database_is_down_and_skips_the_migration_check(client, settings):
     settings.REDIS_URL = ""
-    with mock.patch.object(health, "check_database", side_effect=OperationalError("connection refused")):
-        with mock.patch.dict(health.CHECKS, {"database": health.check_database}):
-            response = client.get("/readyz")
+    with mock.patch.object(
+        health, "check_database", side_effect=OperationalError("connection refused")
+    ), mock.patch.dict(health.CHECKS, {"database": health.check_database}):
+        response = client.get("/readyz")
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["database"] == "error: OperationalError" and checks["migrations"] == "skipped"
@@ -101,8 +107,16 @@ def test_production_settings_exempt_the_probes_from_the_https_redirect():
 
     code = "from django.conf import settings; import django; django.setup(); print(settings.SECURE_REDIRECT_EXEMPT)"
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-        env={**__import__("os").environ, "DEBUG": "0", "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **__import__("os").environ,
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 50,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        },
     )
     assert result.returncode == 0, result.stderr
     assert "healthz" in result.stdout and "readyz" in result.stdout

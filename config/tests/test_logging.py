@@ -61,8 +61,12 @@ def test_an_odd_request_id_is_replaced_not_trusted():
 
 
 @pytest.mark.django_db
-def test_the_user_id_is_logged_when_the_request_looked_the_user_up(client, captured, django_user_model):
-    alice = django_user_model.objects.create_user(username="alice", email="alice@example.com", password="x" * 12)
+def test_the_user_id_is_logged_when_the_request_looked_the_user_up(
+    client, captured, django_user_model
+):
+    alice = django_user_model.objects.create_user(
+        username="alice", email="alice@example.com", password="x" * 12
+    )
     client.force_login(alice, backend="moderation.auth.NotSuspendedModelBackend")
     client.get("/")
     [entry] = [e for e in lines(captured) if e["logger"] == "gigbox.request"]
@@ -71,15 +75,20 @@ def test_the_user_id_is_logged_when_the_request_looked_the_user_up(client, captu
 
 
 @pytest.mark.django_db
-def test_a_password_reset_leaves_no_email_key_or_password_in_the_logs(client, captured, django_user_model, mailoutbox):
+def test_a_password_reset_leaves_no_email_key_or_password_in_the_logs(
+    client, captured, django_user_model, mailoutbox
+):
     django_user_model.objects.create_user(username="bob", email=EMAIL, password="old-password-123")
     client.post("/accounts/password/reset/", {"email": EMAIL})
     [mail] = mailoutbox
     reset_path = next(word for word in mail.body.split() if "/password/reset/key/" in word)
-    reset_path = reset_path[reset_path.index("/accounts/"):]
+    reset_path = reset_path[reset_path.index("/accounts/") :]
     key = reset_path.rstrip("/").rsplit("/", 1)[1]
     response = client.get(reset_path, follow=True)
-    client.post(response.request["PATH_INFO"], {"password1": "New-pass-4567!", "password2": "New-pass-4567!"})
+    client.post(
+        response.request["PATH_INFO"],
+        {"password1": "New-pass-4567!", "password2": "New-pass-4567!"},
+    )
     logged = captured.getvalue()
     assert "gigbox.request" in logged and "/password/reset/key/[filtered]" in logged
     assert EMAIL not in logged and key not in logged
@@ -103,7 +112,9 @@ def test_a_message_with_a_phone_number_is_not_logged(client, captured, django_us
     )
     assert response.status_code == 201, response.content
     # A careless log call with the body in it, from anywhere:
-    logging.getLogger("inbox.anything").warning("send failed for %s", body, extra={"body": body, "phone": PHONE})
+    logging.getLogger("inbox.anything").warning(
+        "send failed for %s", body, extra={"body": body, "phone": PHONE}
+    )
     logged = captured.getvalue()
     assert "gigbox.request" in logged  # the request itself was logged
     # Free text passed as a format argument cannot be told from anything else; its contact
@@ -113,12 +124,21 @@ def test_a_message_with_a_phone_number_is_not_logged(client, captured, django_us
 
 
 def test_sensitive_keys_are_masked_and_contact_details_scrubbed():
-    record = logging.makeLogRecord({
-        "name": "x", "levelno": logging.INFO, "levelname": "INFO",
-        "msg": "login %s with %s", "args": (EMAIL, "pw"),
-        "password": "hunter2", "session_key": "abc", "body": "hello", "count": 3, "path": "/inbox/1234567/",
-        "detail": {"token": "t0k", "note": f"ring {PHONE}"},
-    })
+    record = logging.makeLogRecord(
+        {
+            "name": "x",
+            "levelno": logging.INFO,
+            "levelname": "INFO",
+            "msg": "login %s with %s",
+            "args": (EMAIL, "pw"),
+            "password": "hunter2",
+            "session_key": "abc",
+            "body": "hello",
+            "count": 3,
+            "path": "/inbox/1234567/",
+            "detail": {"token": "t0k", "note": f"ring {PHONE}"},
+        }
+    )
     assert SensitiveDataFilter().filter(record)
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"] == "login [email] with pw"
@@ -130,7 +150,10 @@ def test_sensitive_keys_are_masked_and_contact_details_scrubbed():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("GET /accounts/password/reset/key/1a-abc123def/", "GET /accounts/password/reset/key/[filtered]/"),
+        (
+            "GET /accounts/password/reset/key/1a-abc123def/",
+            "GET /accounts/password/reset/key/[filtered]/",
+        ),
         ("/accounts/confirm-email/MTIz:1tXyz/", "/accounts/confirm-email/[filtered]/"),
         ("/search/?q=bob&page=2", "/search/?q=[filtered]&page=[filtered]"),
         ("whatsapp 07700 900 123 now", "whatsapp [phone] now"),
@@ -153,12 +176,25 @@ def test_socket_events_carry_request_id_path_user_and_code(captured):
     class User:
         pk, is_authenticated = 7, True
 
-    scope = {"type": "websocket", "path": "/ws/inbox/", "headers": [(b"x-request-id", b"ws-req-000000001")], "user": User()}
+    scope = {
+        "type": "websocket",
+        "path": "/ws/inbox/",
+        "headers": [(b"x-request-id", b"ws-req-000000001")],
+        "user": User(),
+    }
     log_socket_event("connect", scope=scope)
     log_socket_event("disconnect", scope=scope, code=1001, body="never logged")
     connect, disconnect = [e for e in lines(captured) if e["logger"] == "gigbox.socket"]
-    assert connect["event"] == "connect" and connect["user_id"] == 7 and connect["request_id"] == "ws-req-000000001"
-    assert disconnect["code"] == 1001 and disconnect["path"] == "/ws/inbox/" and disconnect["body"] == "[filtered]"
+    assert (
+        connect["event"] == "connect"
+        and connect["user_id"] == 7
+        and connect["request_id"] == "ws-req-000000001"
+    )
+    assert (
+        disconnect["code"] == 1001
+        and disconnect["path"] == "/ws/inbox/"
+        and disconnect["body"] == "[filtered]"
+    )
 
 
 @pytest.fixture
@@ -183,7 +219,11 @@ def test_a_plain_request_line_ends_with_its_request_id(client, captured_plain):
 
 
 def test_plain_socket_lines_carry_the_request_id_and_other_lines_none(captured_plain):
-    scope = {"type": "websocket", "path": "/ws/inbox/", "headers": [(b"x-request-id", b"ws-req-000000001")]}
+    scope = {
+        "type": "websocket",
+        "path": "/ws/inbox/",
+        "headers": [(b"x-request-id", b"ws-req-000000001")],
+    }
     log_socket_event("connect", scope=scope)
     logging.getLogger("gigbox.other").warning("no request here")
     socket_line, other_line = captured_plain.getvalue().splitlines()
@@ -192,7 +232,9 @@ def test_plain_socket_lines_carry_the_request_id_and_other_lines_none(captured_p
 
 
 def test_the_request_id_goes_before_a_traceback():
-    record = logging.makeLogRecord({"msg": "failed", "request_id": "req-from-nginx-0001", "levelname": "ERROR"})
+    record = logging.makeLogRecord(
+        {"msg": "failed", "request_id": "req-from-nginx-0001", "levelname": "ERROR"}
+    )
     try:
         raise ValueError("boom")
     except ValueError:

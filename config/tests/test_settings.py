@@ -30,7 +30,9 @@ def test_no_database_url_means_sqlite_in_wal_mode():
 
 
 def test_postgres_database_url_is_parsed():
-    config = database_config("postgres://alice:s3cret@db.internal:6543/gigbox", sqlite_path="unused")
+    config = database_config(
+        "postgres://alice:s3cret@db.internal:6543/gigbox", sqlite_path="unused"
+    )
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["USER"], config["PASSWORD"]) == ("alice", "s3cret")
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 6543, "gigbox")
@@ -51,12 +53,20 @@ def test_no_redis_url_means_in_memory_layer_and_local_cache():
 
 def test_redis_url_configures_pubsub_layer_without_socket_timeout():
     layer = channel_layers("redis://127.0.0.1:6379/3", max_connections=500)["default"]
-    assert layer["BACKEND"] == "inbox.channel_layer.PipelinedPubSubChannelLayer"  # channels_redis pub/sub + group_send_many
+    assert (
+        layer["BACKEND"] == "inbox.channel_layer.PipelinedPubSubChannelLayer"
+    )  # channels_redis pub/sub + group_send_many
     (host,) = layer["CONFIG"]["hosts"]
     # redis-py 8 would otherwise time out idle consumers after 5 s (channels_redis #422).
-    assert host == {"address": "redis://127.0.0.1:6379/3", "socket_timeout": None, "max_connections": 500}
+    assert host == {
+        "address": "redis://127.0.0.1:6379/3",
+        "socket_timeout": None,
+        "max_connections": 500,
+    }
     cache = cache_config("redis://127.0.0.1:6379/3")["default"]
-    assert cache["BACKEND"].endswith("RedisCache") and cache["LOCATION"] == "redis://127.0.0.1:6379/3"
+    assert (
+        cache["BACKEND"].endswith("RedisCache") and cache["LOCATION"] == "redis://127.0.0.1:6379/3"
+    )
 
 
 def test_redis_url_with_wrong_scheme_is_refused():
@@ -64,7 +74,9 @@ def test_redis_url_with_wrong_scheme_is_refused():
         channel_layers("http://127.0.0.1:6379", max_connections=1)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("TRUE", True), ("off", False), ("0", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("TRUE", True), ("off", False), ("0", False)]
+)
 def test_env_bool_reads_common_spellings(raw, expected):
     assert env_bool("X", not expected, {"X": raw}) is expected
 
@@ -94,8 +106,12 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     unset = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=REPO_ROOT, env={**clean, **env},
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=REPO_ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -108,8 +124,12 @@ def test_debug_off_without_secret_refuses_to_start_with_a_clear_message():
 
 def test_check_deploy_is_clean_with_production_settings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-123",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-value-123",
         ALLOWED_HOSTS="gigbox.example",
     )
     assert result.returncode == 0, result.stderr + result.stdout

@@ -24,13 +24,24 @@ def thread_offers(context) -> dict:
     """The thread's offers as data for offers.js, and the seller's "Send a custom offer" form."""
     conversation, user = context["conversation"], context["request"].user
     now = clock.now()
-    offers = [selectors.offer_object(offer, now=now) for offer in selectors.offers_in_conversation(conversation)]
+    offers = [
+        selectors.offer_object(offer, now=now)
+        for offer in selectors.offers_in_conversation(conversation)
+    ]
     form = None
-    if user.is_seller and not selectors.blocked_between(user.pk, conversation.other_user_id(user.pk)):
+    if user.is_seller and not selectors.blocked_between(
+        user.pk, conversation.other_user_id(user.pk)
+    ):
         form = OfferForm(seller=user, initial={"gig": conversation.gig_id})
         if not form.fields["gig"].queryset.exists():
             form = None  # no active gig to offer
-    return {"offers": offers, "form": form, "conversation": conversation, "user": user, "csrf_token": context.get("csrf_token")}
+    return {
+        "offers": offers,
+        "form": form,
+        "conversation": conversation,
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("deals/_reputation.html")
@@ -53,7 +64,9 @@ def gig_reviews(gig) -> dict:
 @register.inclusion_tag("deals/_reviews.html")
 def seller_reviews(seller) -> dict:
     reviews = selectors.reviews_of_seller(seller, now=clock.now())
-    return _reviews_block(reviews, heading="Reviews", all_url=reverse("deals:seller_reviews", args=[seller.username]))
+    return _reviews_block(
+        reviews, heading="Reviews", all_url=reverse("deals:seller_reviews", args=[seller.username])
+    )
 
 
 def _reviews_block(reviews, *, heading: str, all_url: str | None = None) -> dict:

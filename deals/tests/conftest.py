@@ -33,7 +33,13 @@ OFFER_TERMS = {
 @pytest.fixture
 def make_offer(conversation, alice, gig):
     def _make(**changes):
-        terms = {"conversation": conversation, "seller": alice, "gig": gig, **OFFER_TERMS, **changes}
+        terms = {
+            "conversation": conversation,
+            "seller": alice,
+            "gig": gig,
+            **OFFER_TERMS,
+            **changes,
+        }
         return services.send_offer(**terms)
 
     return _make

@@ -24,7 +24,11 @@ pytestmark = pytest.mark.django_db
 
 
 def system_bodies(conversation: Conversation) -> list[str]:
-    return list(conversation.messages.filter(kind=Message.Kind.SYSTEM).order_by("seq").values_list("body", flat=True))
+    return list(
+        conversation.messages.filter(kind=Message.Kind.SYSTEM)
+        .order_by("seq")
+        .values_list("body", flat=True)
+    )
 
 
 # Sending ------------------------------------------------------------------------------------
@@ -63,11 +67,20 @@ def test_milestones_are_stored_and_described(make_offer):
 @pytest.mark.parametrize(
     "milestones, words",
     [
-        ([MilestoneData("A", Decimal("50"), 2), MilestoneData("B", Decimal("50"), 5)], "add up to $100.00"),
+        (
+            [MilestoneData("A", Decimal("50"), 2), MilestoneData("B", Decimal("50"), 5)],
+            "add up to $100.00",
+        ),
         ([MilestoneData(str(n), Decimal("30"), n) for n in range(1, 5)], "at most 3"),
         ([MilestoneData("Late", Decimal("120"), 9)], "within 5 days"),
-        ([MilestoneData("B", Decimal("60"), 4), MilestoneData("A", Decimal("60"), 2)], "no earlier than"),
-        ([MilestoneData("Free", Decimal("0"), 2), MilestoneData("All", Decimal("120"), 5)], "more than $0"),
+        (
+            [MilestoneData("B", Decimal("60"), 4), MilestoneData("A", Decimal("60"), 2)],
+            "no earlier than",
+        ),
+        (
+            [MilestoneData("Free", Decimal("0"), 2), MilestoneData("All", Decimal("120"), 5)],
+            "more than $0",
+        ),
         ([MilestoneData("Call me on +49 151 23456789", Decimal("120"), 5)], "Contact details"),
     ],
 )
@@ -144,16 +157,25 @@ def test_accepting_places_an_order_on_the_offers_terms(offer, bob, alice, gig):
     assert f"custom offer #{offer.pk}" in placed.note
 
 
-def test_accepting_opens_the_orders_conversation_and_tells_the_offers_thread(offer, bob, conversation):
+def test_accepting_opens_the_orders_conversation_and_tells_the_offers_thread(
+    offer, bob, conversation
+):
     order = services.accept_offer(offer=offer, buyer=bob)
     order_thread = Conversation.objects.get(order=order)
     assert order_thread.pk != conversation.pk
     assert any(order.reference in body and "placed" in body for body in system_bodies(order_thread))
-    assert system_bodies(conversation)[-1] == f"Offer #{offer.pk} accepted — order {order.reference}."
+    assert (
+        system_bodies(conversation)[-1] == f"Offer #{offer.pk} accepted — order {order.reference}."
+    )
 
 
 def test_milestones_are_written_on_the_order_timeline(make_offer, bob):
-    offer = make_offer(milestones=[MilestoneData("Sketches", Decimal("40"), 2), MilestoneData("Final", Decimal("80"), 5)])
+    offer = make_offer(
+        milestones=[
+            MilestoneData("Sketches", Decimal("40"), 2),
+            MilestoneData("Final", Decimal("80"), 5),
+        ]
+    )
     order = services.accept_offer(offer=offer, buyer=bob)
     assert "Sketches $40.00 (day 2)" in order.events.get(kind=OrderEvent.Kind.PLACED).note
 
@@ -167,8 +189,12 @@ def test_sending_an_offer_is_unread_for_the_buyer_only(make_offer, conversation,
     assert (unread(alice, conversation), unread(bob, conversation)) == (0, 1)
 
 
-@pytest.mark.parametrize("step, actor_name", [("accept", "bob"), ("decline", "bob"), ("withdraw", "alice")])
-def test_ones_own_offer_step_is_not_unread_for_oneself(offer, conversation, alice, bob, step, actor_name):
+@pytest.mark.parametrize(
+    "step, actor_name", [("accept", "bob"), ("decline", "bob"), ("withdraw", "alice")]
+)
+def test_ones_own_offer_step_is_not_unread_for_oneself(
+    offer, conversation, alice, bob, step, actor_name
+):
     mark_read(conversation=conversation, user=bob, seq=offer.message.seq)
     actor, other = (bob, alice) if actor_name == "bob" else (alice, bob)
     before = (unread(actor, conversation), unread(other, conversation))
@@ -183,7 +209,12 @@ def test_ones_own_offer_step_is_not_unread_for_oneself(offer, conversation, alic
 
 
 def test_accepting_keeps_the_milestones_as_the_orders_terms(make_offer, bob, client):
-    offer = make_offer(milestones=[MilestoneData("Sketches", Decimal("40"), 2), MilestoneData("Final", Decimal("80"), 5)])
+    offer = make_offer(
+        milestones=[
+            MilestoneData("Sketches", Decimal("40"), 2),
+            MilestoneData("Final", Decimal("80"), 5),
+        ]
+    )
     order = services.accept_offer(offer=offer, buyer=bob)
     order.refresh_from_db()
     assert order.milestones == [

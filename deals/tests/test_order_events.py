@@ -22,7 +22,12 @@ def thread_of(order: Order) -> Conversation:
 
 
 def system_bodies(order: Order) -> list[str]:
-    return list(thread_of(order).messages.filter(kind=Message.Kind.SYSTEM).order_by("seq").values_list("body", flat=True))
+    return list(
+        thread_of(order)
+        .messages.filter(kind=Message.Kind.SYSTEM)
+        .order_by("seq")
+        .values_list("body", flat=True)
+    )
 
 
 @pytest.fixture
@@ -48,7 +53,10 @@ class TestEachEventInTheOrdersThread:
 
     def test_the_events_actor_does_not_get_it_as_unread(self, placed, alice, bob):
         thread = thread_of(placed)
-        assert (unread_counts(bob, thread.pk)[0], unread_counts(alice, thread.pk)[0]) == (0, 1)  # bob placed it
+        assert (unread_counts(bob, thread.pk)[0], unread_counts(alice, thread.pk)[0]) == (
+            0,
+            1,
+        )  # bob placed it
         mark_read(conversation=thread, user=alice, seq=1)
         orders.submit_requirements(order=placed, actor=bob, requirements="A fox, in orange.")
         assert (unread_counts(bob, thread.pk)[0], unread_counts(alice, thread.pk)[0]) == (0, 1)
@@ -65,31 +73,47 @@ class TestEachEventInTheOrdersThread:
         )
 
     def test_delivered(self, delivered):
-        assert system_bodies(delivered)[-1].startswith(f"Alice Studio delivered {delivered.reference}.")
+        assert system_bodies(delivered)[-1].startswith(
+            f"Alice Studio delivered {delivered.reference}."
+        )
 
     def test_revision_requested_quotes_the_note(self, delivered, bob):
         orders.request_revision(order=delivered, actor=bob, note="Make the fox bigger.")
-        assert system_bodies(delivered)[-1] == f"bob asked for a revision of {delivered.reference}: Make the fox bigger."
+        assert (
+            system_bodies(delivered)[-1]
+            == f"bob asked for a revision of {delivered.reference}: Make the fox bigger."
+        )
 
     def test_completed(self, delivered, bob):
         orders.accept_delivery(order=delivered, actor=bob)
-        assert system_bodies(delivered)[-1] == f"{delivered.reference} is complete. You can now review each other."
+        assert (
+            system_bodies(delivered)[-1]
+            == f"{delivered.reference} is complete. You can now review each other."
+        )
 
     def test_completed_automatically(self, delivered, settings):
         from datetime import timedelta
 
         from django.utils import timezone
 
-        orders.auto_complete_orders(now=timezone.now() + timedelta(days=settings.GIGBOX_AUTO_COMPLETE_DAYS + 1))
+        orders.auto_complete_orders(
+            now=timezone.now() + timedelta(days=settings.GIGBOX_AUTO_COMPLETE_DAYS + 1)
+        )
         assert "Completed automatically" in system_bodies(delivered)[-1]
 
     def test_cancelled_with_the_reason(self, placed, alice):
         orders.cancel_order(order=placed, actor=alice, reason="I am fully booked this month.")
-        assert system_bodies(placed)[-1] == f"{placed.reference} was cancelled by Alice Studio. I am fully booked this month."
+        assert (
+            system_bodies(placed)[-1]
+            == f"{placed.reference} was cancelled by Alice Studio. I am fully booked this month."
+        )
 
     @pytest.mark.parametrize(
         "kind, words",
-        [(Kind.DISPUTED, "bob opened a dispute on {ref}. Not what we agreed."), (Kind.RESOLVED, "The dispute on {ref} was resolved. Not what we agreed.")],
+        [
+            (Kind.DISPUTED, "bob opened a dispute on {ref}. Not what we agreed."),
+            (Kind.RESOLVED, "The dispute on {ref} was resolved. Not what we agreed."),
+        ],
     )
     def test_dispute_events(self, delivered, bob, kind, words):
         # Disputes record their events through the same _record_event seam.
@@ -130,8 +154,12 @@ async def receive_type(socket, kind: str, limit: int = 5) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 async def test_an_order_event_reaches_both_parties_live(alice, bob, gig):
-    order = await database_sync_to_async(orders.place_order)(buyer=bob, package=await database_sync_to_async(gig.packages.get)())
-    await database_sync_to_async(orders.submit_requirements)(order=order, actor=bob, requirements="A fox.")
+    order = await database_sync_to_async(orders.place_order)(
+        buyer=bob, package=await database_sync_to_async(gig.packages.get)()
+    )
+    await database_sync_to_async(orders.submit_requirements)(
+        order=order, actor=bob, requirements="A fox."
+    )
     bob_socket, alice_socket = await open_socket(bob), await open_socket(alice)
     await database_sync_to_async(orders.deliver_order)(order=order, actor=alice, note="Done.")
     for socket in (bob_socket, alice_socket):

@@ -3,7 +3,7 @@ then the same figures from a real message log."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -18,23 +18,35 @@ from deals.responsiveness import Opening, describe_duration, response_figures
 from inbox.services import get_or_start_conversation, send_message
 from marketplace.tests.factories import OrderFactory, UserFactory
 
-NOW = datetime(2026, 7, 1, 12, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 H = timedelta(hours=1)
 
 
 def opening(asked_hours_ago: float, answered_after_hours: float | None) -> Opening:
     asked = NOW - asked_hours_ago * H
-    return Opening(asked, None if answered_after_hours is None else asked + answered_after_hours * H)
+    return Opening(
+        asked, None if answered_after_hours is None else asked + answered_after_hours * H
+    )
 
 
 class TestArithmetic:
     def test_no_conversations_no_figures(self):
         figures = response_figures([], now=NOW)
-        assert (figures.conversations, figures.response_rate, figures.average_response_seconds) == (0, None, None)
+        assert (figures.conversations, figures.response_rate, figures.average_response_seconds) == (
+            0,
+            None,
+            None,
+        )
 
     def test_answers_within_24_hours_count_towards_the_rate(self):
-        figures = response_figures([opening(100, 1), opening(100, 23.9), opening(100, 30), opening(100, None)], now=NOW)
-        assert (figures.conversations, figures.answered_in_time, figures.response_rate) == (4, 2, 50)
+        figures = response_figures(
+            [opening(100, 1), opening(100, 23.9), opening(100, 30), opening(100, None)], now=NOW
+        )
+        assert (figures.conversations, figures.answered_in_time, figures.response_rate) == (
+            4,
+            2,
+            50,
+        )
 
     def test_exactly_24_hours_is_in_time(self):
         assert response_figures([opening(48, 24)], now=NOW).response_rate == 100
@@ -56,10 +68,22 @@ class TestArithmetic:
         assert (figures.conversations, figures.response_rate) == (1, 100)
 
     def test_the_rate_rounds_to_a_whole_percent(self):
-        assert response_figures([opening(100, 1), opening(100, 1), opening(100, None)], now=NOW).response_rate == 67
+        assert (
+            response_figures(
+                [opening(100, 1), opening(100, 1), opening(100, None)], now=NOW
+            ).response_rate
+            == 67
+        )
 
     @pytest.mark.parametrize(
-        "seconds, words", [(None, "—"), (30, "1 minute"), (600, "10 minutes"), (7200, "2 hours"), (3 * 86400, "3 days")]
+        "seconds, words",
+        [
+            (None, "—"),
+            (30, "1 minute"),
+            (600, "10 minutes"),
+            (7200, "2 hours"),
+            (3 * 86400, "3 days"),
+        ],
     )
     def test_durations_in_words(self, seconds, words):
         assert describe_duration(seconds) == words
@@ -70,7 +94,12 @@ class TestArithmetic:
 
 def say(conversation, sender, body, moment):
     with time_machine.travel(moment, tick=False):
-        send_message(conversation=conversation, sender=sender, body=body, client_id=f"{sender.pk}-{moment.isoformat()}")
+        send_message(
+            conversation=conversation,
+            sender=sender,
+            body=body,
+            client_id=f"{sender.pk}-{moment.isoformat()}",
+        )
 
 
 @pytest.mark.django_db
@@ -90,7 +119,9 @@ def test_figures_from_the_message_log(alice, bob, charlie, dave):
     too_young = get_or_start_conversation(starter=fred, other=alice)
     say(too_young, fred, "Quick question", NOW - 2 * H)  # she still has time
     gina = UserFactory(username="gina")
-    say(get_or_start_conversation(starter=gina, other=alice), gina, "Long ago", NOW - 61 * 24 * H)  # outside 60 days
+    say(
+        get_or_start_conversation(starter=gina, other=alice), gina, "Long ago", NOW - 61 * 24 * H
+    )  # outside 60 days
 
     stats = services.update_response_stats(seller=alice, now=NOW)
     assert (stats.conversations, stats.answered_in_time, stats.response_rate) == (3, 1, 33)
@@ -120,8 +151,15 @@ def test_the_hourly_command_updates_every_seller(alice, dave, bob, capsys):
 @pytest.mark.django_db
 def test_recomputing_reads_the_log_once_per_seller(alice, bob):
     for n in range(3):
-        conversation = get_or_start_conversation(starter=UserFactory(username=f"buyer{n}"), other=alice)
-        say(conversation, conversation.user_b if conversation.user_a_id == alice.pk else conversation.user_a, "Hi", NOW - 30 * H)
+        conversation = get_or_start_conversation(
+            starter=UserFactory(username=f"buyer{n}"), other=alice
+        )
+        say(
+            conversation,
+            conversation.user_b if conversation.user_a_id == alice.pk else conversation.user_a,
+            "Hi",
+            NOW - 30 * H,
+        )
     with CaptureQueriesContext(connection) as queries:
         services.update_response_stats(seller=alice, now=NOW)
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]

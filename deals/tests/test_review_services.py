@@ -25,7 +25,9 @@ COMPLETED_AT = "2026-05-01 12:00Z"
 @pytest.fixture
 def completed(gig, bob):
     with time_machine.travel(COMPLETED_AT, tick=False):
-        return OrderFactory(gig=gig, buyer=bob, status=Order.Status.COMPLETED, closed_at=timezone.now())
+        return OrderFactory(
+            gig=gig, buyer=bob, status=Order.Status.COMPLETED, closed_at=timezone.now()
+        )
 
 
 def review(order, author, rating=5, text="Great work, on time."):
@@ -38,7 +40,10 @@ def at(moment: str):
 
 def test_the_buyer_reviews_the_seller_and_the_seller_the_buyer(completed, alice, bob):
     with at("2026-05-02 12:00Z"):
-        by_bob, by_alice = review(completed, bob, 5), review(completed, alice, 4, "Clear brief, quick answers.")
+        by_bob, by_alice = (
+            review(completed, bob, 5),
+            review(completed, alice, 4, "Clear brief, quick answers."),
+        )
     assert (by_bob.side, by_bob.subject) == (Review.Side.BUYER, alice)
     assert (by_alice.side, by_alice.subject) == (Review.Side.SELLER, bob)
 
@@ -51,7 +56,9 @@ def test_one_review_per_side_per_order(completed, bob):
     assert Review.objects.count() == 1
 
 
-@pytest.mark.parametrize("status", [Order.Status.IN_PROGRESS, Order.Status.DELIVERED, Order.Status.CANCELLED])
+@pytest.mark.parametrize(
+    "status", [Order.Status.IN_PROGRESS, Order.Status.DELIVERED, Order.Status.CANCELLED]
+)
 def test_no_review_before_completion(gig, bob, status):
     order = OrderFactory(gig=gig, buyer=bob, status=status)
     with pytest.raises(DealError, match="once it is complete"):
@@ -115,7 +122,12 @@ def test_averages_are_over_visible_reviews_only(alice, bob, gig):
     other_gig = GigFactory(seller=alice)
     carol, dan = UserFactory(username="carol"), UserFactory(username="dan")
     with at("2026-06-01 12:00Z"):
-        orders = [completed_order(gig, bob), completed_order(gig, carol), completed_order(other_gig, dan), completed_order(gig, dan)]
+        orders = [
+            completed_order(gig, bob),
+            completed_order(gig, carol),
+            completed_order(other_gig, dan),
+            completed_order(gig, dan),
+        ]
         for order in orders:
             order.closed_at = timezone.now()
             order.save()
@@ -126,7 +138,9 @@ def test_averages_are_over_visible_reviews_only(alice, bob, gig):
         now = timezone.now()
         seller = selectors.rating_summary(selectors.reviews_of_seller(alice, now=now))
         on_gig = selectors.rating_summary(selectors.reviews_of_gig(gig, now=now))
-        bob_as_buyer = selectors.rating_summary(selectors.visible_reviews(now=now).filter(subject=bob))
+        bob_as_buyer = selectors.rating_summary(
+            selectors.visible_reviews(now=now).filter(subject=bob)
+        )
     assert (seller.average, seller.count) == (Decimal("3.7"), 3)
     assert (on_gig.average, on_gig.count) == (Decimal("4.5"), 2)
     assert (bob_as_buyer.average, bob_as_buyer.count) == (Decimal("5.0"), 1)

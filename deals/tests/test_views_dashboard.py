@@ -18,11 +18,17 @@ pytestmark = pytest.mark.django_db
 
 def test_alice_sees_what_she_has_to_act_on(client, alice, bob, gig, conversation, offer):
     now = timezone.now()
-    late = OrderFactory(gig=gig, buyer=bob, status=Order.Status.IN_PROGRESS, due_at=now - timedelta(hours=3))
-    on_time = OrderFactory(gig=gig, buyer=bob, status=Order.Status.IN_PROGRESS, due_at=now + timedelta(days=2))
+    late = OrderFactory(
+        gig=gig, buyer=bob, status=Order.Status.IN_PROGRESS, due_at=now - timedelta(hours=3)
+    )
+    on_time = OrderFactory(
+        gig=gig, buyer=bob, status=Order.Status.IN_PROGRESS, due_at=now + timedelta(days=2)
+    )
     done = OrderFactory(gig=gig, buyer=bob, status=Order.Status.COMPLETED)
     send_message(conversation=conversation, sender=bob, body="Any news?", client_id="dash-0001")
-    ResponseStats.objects.create(seller=alice, conversations=4, answered_in_time=3, response_rate=75, computed_at=now)
+    ResponseStats.objects.create(
+        seller=alice, conversations=4, answered_in_time=3, response_rate=75, computed_at=now
+    )
     client.force_login(alice)
     page = client.get("/seller/dashboard/").content.decode()
     assert late.reference in page and on_time.reference in page and done.reference not in page
@@ -33,17 +39,28 @@ def test_alice_sees_what_she_has_to_act_on(client, alice, bob, gig, conversation
     assert "75%" in page
 
 
-def test_unread_conversations_say_what_they_are_about(client, alice, bob, charlie, gig, conversation):
+def test_unread_conversations_say_what_they_are_about(
+    client, alice, bob, charlie, gig, conversation
+):
     from inbox.services import get_or_start_conversation
 
-    order = OrderFactory(gig=gig, buyer=charlie, status=Order.Status.IN_PROGRESS, title="Logo for a bakery")
+    order = OrderFactory(
+        gig=gig, buyer=charlie, status=Order.Status.IN_PROGRESS, title="Logo for a bakery"
+    )
     order_thread = get_or_start_conversation(starter=charlie, other=alice, order=order)
-    send_message(conversation=conversation, sender=bob, body="About the logo", client_id="dash-gig-0001")
-    send_message(conversation=order_thread, sender=charlie, body="Here are the files", client_id="dash-order-0001")
+    send_message(
+        conversation=conversation, sender=bob, body="About the logo", client_id="dash-gig-0001"
+    )
+    send_message(
+        conversation=order_thread,
+        sender=charlie,
+        body="Here are the files",
+        client_id="dash-order-0001",
+    )
     client.force_login(alice)
     page = client.get("/seller/dashboard/").content.decode()
     unread = page.split('id="dash-unread"')[1].split("</section>")[0]
-    assert f'data-unread-about>{order.reference} · Logo for a bakery</span>' in unread
+    assert f"data-unread-about>{order.reference} · Logo for a bakery</span>" in unread
     assert f"data-unread-about>{gig.title}</span>" in unread
     assert unread.count("data-unread-about") == 2
 

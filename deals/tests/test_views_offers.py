@@ -27,7 +27,9 @@ def offer_url(conversation) -> str:
     return f"/deals/conversations/{conversation.pk}/offers/new/"
 
 
-def test_alice_sees_the_send_offer_form_in_the_thread_and_bob_does_not(client, conversation, alice, bob, gig):
+def test_alice_sees_the_send_offer_form_in_the_thread_and_bob_does_not(
+    client, conversation, alice, bob, gig
+):
     client.force_login(alice)
     page = client.get(f"/inbox/{conversation.pk}/").content.decode()
     assert "Send a custom offer" in page and gig.title in page
@@ -47,30 +49,57 @@ def test_alice_sends_an_offer_without_javascript(client, conversation, alice, gi
 
 def test_offers_js_gets_the_offer_object_back(client, conversation, alice, gig):
     client.force_login(alice)
-    response = client.post(offer_url(conversation), {**FORM, "gig": gig.pk, "milestone_1_title": "Sketches",
-                           "milestone_1_amount": "40", "milestone_1_due_days": "2", "milestone_2_title": "Final",
-                           "milestone_2_amount": "80", "milestone_2_due_days": "5"}, **JSON)
+    response = client.post(
+        offer_url(conversation),
+        {
+            **FORM,
+            "gig": gig.pk,
+            "milestone_1_title": "Sketches",
+            "milestone_1_amount": "40",
+            "milestone_1_due_days": "2",
+            "milestone_2_title": "Final",
+            "milestone_2_amount": "80",
+            "milestone_2_due_days": "5",
+        },
+        **JSON,
+    )
     assert response.status_code == 201
     offer = response.json()["offer"]
-    assert (offer["status"], offer["price"], offer["buyer_id"]) == ("pending", "120.00", conversation.other_user_id(alice.pk))
+    assert (offer["status"], offer["price"], offer["buyer_id"]) == (
+        "pending",
+        "120.00",
+        conversation.other_user_id(alice.pk),
+    )
     assert [m["amount"] for m in offer["milestones"]] == ["40.00", "80.00"]
 
 
-def test_contact_details_are_refused_with_a_clear_error_and_nothing_is_lost(client, conversation, alice, gig):
+def test_contact_details_are_refused_with_a_clear_error_and_nothing_is_lost(
+    client, conversation, alice, gig
+):
     client.force_login(alice)
     text = "Mail me at alice.design@gmail.com"
     response = client.post(offer_url(conversation), {**FORM, "gig": gig.pk, "description": text})
     page = response.content.decode()
-    assert response.status_code == 400 and "Contact details are not allowed" in page and "alice.desi" in page
+    assert (
+        response.status_code == 400
+        and "Contact details are not allowed" in page
+        and "alice.desi" in page
+    )
     assert "Three concepts" not in page and text in page  # the typed text is kept in the form
-    response = client.post(offer_url(conversation), {**FORM, "gig": gig.pk, "description": text}, **JSON)
-    assert response.status_code == 400 and "Contact details" in json.dumps(response.json()["errors"])
+    response = client.post(
+        offer_url(conversation), {**FORM, "gig": gig.pk, "description": text}, **JSON
+    )
+    assert response.status_code == 400 and "Contact details" in json.dumps(
+        response.json()["errors"]
+    )
     assert not Offer.objects.exists()
 
 
 def test_half_a_milestone_is_an_error(client, conversation, alice, gig):
     client.force_login(alice)
-    response = client.post(offer_url(conversation), {**FORM, "gig": gig.pk, "milestone_1_title": "Sketches"}, **JSON)
+    response = client.post(
+        offer_url(conversation), {**FORM, "gig": gig.pk, "milestone_1_title": "Sketches"}, **JSON
+    )
     assert response.status_code == 400 and "milestone_1_title" in response.json()["errors"]
 
 
@@ -103,7 +132,11 @@ def test_accepting_over_json_says_where_the_order_is(client, offer, bob):
     data = client.post(f"/deals/offers/{offer.pk}/accept/", **JSON).json()
     order = Order.objects.get()
     assert data["redirect"] == f"/orders/{order.pk}/"
-    assert data["offer"]["order"] == {"id": order.pk, "reference": order.reference, "url": f"/orders/{order.pk}/"}
+    assert data["offer"]["order"] == {
+        "id": order.pk,
+        "reference": order.reference,
+        "url": f"/orders/{order.pk}/",
+    }
 
 
 def test_a_refused_step_is_explained(client, offer, bob):

@@ -33,8 +33,12 @@ def urls(offer, conversation, gig, bob, alice):
             f"/deals/quick-replies/{reply.pk}/edit/",
             f"/deals/quick-replies/{reply.pk}/delete/",
         ],
-        "missing": ["/deals/conversations/999999/offers/new/", "/deals/offers/999999/", "/deals/orders/999999/review/",
-                    "/deals/quick-replies/999999/edit/"],
+        "missing": [
+            "/deals/conversations/999999/offers/new/",
+            "/deals/offers/999999/",
+            "/deals/orders/999999/review/",
+            "/deals/quick-replies/999999/edit/",
+        ],
     }
 
 
@@ -43,7 +47,10 @@ def test_charlie_gets_404_on_every_url(client, urls, charlie, offer):
     for url in urls["get"]:
         assert client.get(url).status_code == 404, url
     for url in urls["post"]:
-        assert client.post(url, {"title": "x", "body": "y", "rating": "1", "text": "bad"}).status_code == 404, url
+        assert (
+            client.post(url, {"title": "x", "body": "y", "rating": "1", "text": "bad"}).status_code
+            == 404
+        ), url
     offer.refresh_from_db()
     assert offer.status == Offer.Status.PENDING
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from deals import services
-from deals.models import Review, ResponseStats
+from deals.models import ResponseStats, Review
 from deals.templatetags.deals_tags import REVIEWS_SHOWN
 from deals.views import REVIEWS_PER_PAGE
 from marketplace.models import Order
@@ -26,7 +26,9 @@ def test_bob_reviews_alice_from_the_review_page(client, completed, bob):
     client.force_login(bob)
     page = client.get(f"/deals/orders/{completed.pk}/review/").content.decode()
     assert "Rate Alice Studio" in page
-    response = client.post(f"/deals/orders/{completed.pk}/review/", {"rating": "5", "text": "Lovely logo, fast."})
+    response = client.post(
+        f"/deals/orders/{completed.pk}/review/", {"rating": "5", "text": "Lovely logo, fast."}
+    )
     assert response.status_code == 302
     review = Review.objects.get()
     assert (review.author, review.rating) == (bob, 5)
@@ -40,7 +42,9 @@ def test_a_review_with_contact_details_is_refused_and_kept_in_the_form(client, c
     text = "Great, reach her on +49 151 23456789"
     response = client.post(f"/deals/orders/{completed.pk}/review/", {"rating": "5", "text": text})
     page = response.content.decode()
-    assert response.status_code == 400 and "Contact details are not allowed" in page and text in page
+    assert (
+        response.status_code == 400 and "Contact details are not allowed" in page and text in page
+    )
     assert not Review.objects.exists()
 
 
@@ -48,11 +52,15 @@ def test_an_unfinished_order_cannot_be_reviewed(client, gig, bob):
     order = OrderFactory(gig=gig, buyer=bob)
     client.force_login(bob)
     assert "once it is complete" in client.get(f"/deals/orders/{order.pk}/review/").content.decode()
-    response = client.post(f"/deals/orders/{order.pk}/review/", {"rating": "5", "text": "Too early"}, follow=True)
+    response = client.post(
+        f"/deals/orders/{order.pk}/review/", {"rating": "5", "text": "Too early"}, follow=True
+    )
     assert "once it is complete" in response.content.decode() and not Review.objects.exists()
 
 
-def test_hidden_reviews_are_not_on_the_gig_page_and_visible_ones_are(client, completed, gig, alice, bob):
+def test_hidden_reviews_are_not_on_the_gig_page_and_visible_ones_are(
+    client, completed, gig, alice, bob
+):
     services.submit_review(order=completed, author=bob, rating=4, text="Good communication.")
     page = client.get(f"/gigs/{gig.slug}/").content.decode()
     assert "Good communication." not in page and "No reviews yet" in page
@@ -66,8 +74,14 @@ def test_the_seller_page_shows_rating_and_response_figures(client, completed, al
     services.submit_review(order=completed, author=bob, rating=5, text="Superb.")
     completed.closed_at = timezone.now() - timedelta(days=11)
     completed.save()
-    ResponseStats.objects.create(seller=alice, conversations=10, answered_in_time=9, response_rate=90,
-                                 average_response_seconds=2 * 3600, computed_at=timezone.now())
+    ResponseStats.objects.create(
+        seller=alice,
+        conversations=10,
+        answered_in_time=9,
+        response_rate=90,
+        average_response_seconds=2 * 3600,
+        computed_at=timezone.now(),
+    )
     page = client.get("/sellers/alice/").content.decode()
     assert "Superb." in page and "5.0</strong> / 5" in page
     assert "90%" in page and "2 hours" in page
@@ -83,9 +97,13 @@ def public_reviews_of(gig, count: int, *, first: int = 0) -> list[str]:
     texts = []
     for n in range(first, first + count):
         order = OrderFactory(gig=gig, status=Order.Status.COMPLETED, closed_at=timezone.now())
-        services.submit_review(order=order, author=order.buyer, rating=5, text=f"Review text {n:02d}.")
+        services.submit_review(
+            order=order, author=order.buyer, rating=5, text=f"Review text {n:02d}."
+        )
         texts.append(f"Review text {n:02d}.")
-    Order.objects.filter(gig=gig).update(closed_at=timezone.now() - timedelta(days=30))  # window closed: public
+    Order.objects.filter(gig=gig).update(
+        closed_at=timezone.now() - timedelta(days=30)
+    )  # window closed: public
     return texts[::-1]
 
 

@@ -13,11 +13,15 @@ pytestmark = pytest.mark.django_db
 
 def test_bob_adds_edits_and_deletes_a_saved_reply(client, bob):
     client.force_login(bob)
-    response = client.post("/deals/quick-replies/", {"title": "Thanks", "body": "Thank you! I will check today."})
+    response = client.post(
+        "/deals/quick-replies/", {"title": "Thanks", "body": "Thank you! I will check today."}
+    )
     assert response.status_code == 302
     reply = SavedReply.objects.get(user=bob)
     assert "Thank you! I will check today." in client.get("/deals/quick-replies/").content.decode()
-    client.post(f"/deals/quick-replies/{reply.pk}/edit/", {"title": "Thanks", "body": "Thanks, on it."})
+    client.post(
+        f"/deals/quick-replies/{reply.pk}/edit/", {"title": "Thanks", "body": "Thanks, on it."}
+    )
     reply.refresh_from_db()
     assert reply.body == "Thanks, on it."
     client.post(f"/deals/quick-replies/{reply.pk}/delete/")
@@ -26,8 +30,13 @@ def test_bob_adds_edits_and_deletes_a_saved_reply(client, bob):
 
 def test_contact_details_are_refused_on_save(client, bob):
     client.force_login(bob)
-    response = client.post("/deals/quick-replies/", {"title": "Reach me", "body": "Skype: live:bob.builder"})
-    assert response.status_code == 400 and "Contact details are not allowed" in response.content.decode()
+    response = client.post(
+        "/deals/quick-replies/", {"title": "Reach me", "body": "Skype: live:bob.builder"}
+    )
+    assert (
+        response.status_code == 400
+        and "Contact details are not allowed" in response.content.decode()
+    )
     assert not SavedReply.objects.exists()
     with pytest.raises(Exception, match="Contact details"):
         services.create_saved_reply(user=bob, title="Mail", body="bob@example.com")

@@ -58,7 +58,9 @@ def order_conversation(order, alice, bob):
         (alice, "Sorry! Call me on +49 151 23456789 and we sort it out."),
         (bob, "Please just fix it here."),
     ]:
-        inbox_services.send_message(conversation=conversation, sender=sender, body=body, client_id=uuid.uuid4().hex)
+        inbox_services.send_message(
+            conversation=conversation, sender=sender, body=body, client_id=uuid.uuid4().hex
+        )
     conversation.refresh_from_db()
     return conversation
 
@@ -67,7 +69,10 @@ def order_conversation(order, alice, bob):
 def dispute(order, order_conversation, bob):
     """Bob disputes the delivery and asks for a full refund."""
     return services.open_dispute(
-        order=order, opener=bob, reason="not_as_described", requested_outcome="refund",
+        order=order,
+        opener=bob,
+        reason="not_as_described",
+        requested_outcome="refund",
         statement="The logo is not what we agreed: wrong colours, no source file.",
     )
 
@@ -85,4 +90,6 @@ def export_signing_key(settings) -> str:
     private = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
     settings.GIGBOX_EXPORT_SIGNING_KEY = base64.b64encode(bytes(range(32))).decode()
     settings.GIGBOX_EXPORT_KEY_ID = TEST_KEY_ID
-    return base64.b64encode(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+    return base64.b64encode(
+        private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    ).decode()

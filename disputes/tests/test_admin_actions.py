@@ -48,7 +48,9 @@ def test_others_cannot_assign(client, dispute, who, request):
 
 def test_assign_is_post_only(client, rita, dispute):
     client.force_login(rita)
-    assert client.get(reverse("admin:disputes_dispute_assign", args=[dispute.pk])).status_code == 405
+    assert (
+        client.get(reverse("admin:disputes_dispute_assign", args=[dispute.pk])).status_code == 405
+    )
 
 
 # Notes -----------------------------------------------------------------------------------------------
@@ -56,7 +58,10 @@ def test_assign_is_post_only(client, rita, dispute):
 
 def test_a_reviewer_adds_a_note(client, rita, dispute):
     client.force_login(rita)
-    assert _post(client, "note", dispute, {"body": "Asked the seller for the brief."}).status_code == 302
+    assert (
+        _post(client, "note", dispute, {"body": "Asked the seller for the brief."}).status_code
+        == 302
+    )
     assert DisputeNote.objects.get().body == "Asked the seller for the brief."
 
 
@@ -68,7 +73,9 @@ def test_others_cannot_add_notes(client, dispute, who, request):
 
 
 def test_notes_are_never_shown_to_the_parties(client, rita, bob, dispute):
-    services.add_dispute_note(dispute=dispute, author=rita, body="Internal: the seller looks honest.")
+    services.add_dispute_note(
+        dispute=dispute, author=rita, body="Internal: the seller looks honest."
+    )
     client.force_login(bob)
     html = client.get(reverse("disputes:dispute", args=[dispute.order_id])).content.decode()
     assert "Internal: the seller looks honest." not in html
@@ -77,14 +84,26 @@ def test_notes_are_never_shown_to_the_parties(client, rita, bob, dispute):
 # Resolve --------------------------------------------------------------------------------------------
 
 
-def test_a_reviewer_resolves_with_a_partial_refund_after_a_confirmation_step(client, rita, dispute, order_conversation):
+def test_a_reviewer_resolves_with_a_partial_refund_after_a_confirmation_step(
+    client, rita, dispute, order_conversation
+):
     client.force_login(rita)
-    data = {"resolution": "partial_refund", "refund_percent": "20", "note": "Half the work <b>was</b> usable."}
+    data = {
+        "resolution": "partial_refund",
+        "refund_percent": "20",
+        "note": "Half the work <b>was</b> usable.",
+    }
 
     confirmation = _post(client, "resolve", dispute, data)
 
-    assert confirmation.status_code == 200 and b'data-confirm-resolution="partial_refund"' in confirmation.content
-    assert b"20%" in confirmation.content and b"Half the work &lt;b&gt;was&lt;/b&gt; usable." in confirmation.content
+    assert (
+        confirmation.status_code == 200
+        and b'data-confirm-resolution="partial_refund"' in confirmation.content
+    )
+    assert (
+        b"20%" in confirmation.content
+        and b"Half the work &lt;b&gt;was&lt;/b&gt; usable." in confirmation.content
+    )
     assert Dispute.objects.get(pk=dispute.pk).is_open  # nothing decided yet
     assert b'name="confirmed" value="True"' in confirmation.content
     response = _post(client, "resolve", dispute, {**data, "confirmed": "True"})
@@ -97,7 +116,12 @@ def test_a_reviewer_resolves_with_a_partial_refund_after_a_confirmation_step(cli
 
 def test_a_bad_resolution_form_changes_nothing_and_says_why(client, rita, dispute):
     client.force_login(rita)
-    response = _post(client, "resolve", dispute, {"resolution": "partial_refund", "note": "x"}, )
+    response = _post(
+        client,
+        "resolve",
+        dispute,
+        {"resolution": "partial_refund", "note": "x"},
+    )
     assert response.status_code == 302
     _post(client, "open", dispute, {"reason": "Deciding."})  # the case file asks once per session
     page = client.get(response["Location"]).content.decode()
@@ -109,7 +133,12 @@ def test_a_bad_resolution_form_changes_nothing_and_says_why(client, rita, disput
 @pytest.mark.parametrize("who", PERSONAS_REFUSED)
 def test_others_cannot_resolve(client, dispute, who, request):
     client.force_login(request.getfixturevalue(who))
-    assert _post(client, "resolve", dispute, {"resolution": "refund", "note": "x", "confirmed": "True"}).status_code == 403
+    assert (
+        _post(
+            client, "resolve", dispute, {"resolution": "refund", "note": "x", "confirmed": "True"}
+        ).status_code
+        == 403
+    )
     assert Dispute.objects.get(pk=dispute.pk).is_open
 
 
@@ -118,14 +147,22 @@ def test_the_resolve_form_preselects_no_decision(client, rita, dispute):
     _post(client, "open", dispute, {"reason": "Deciding."})
     page = client.get(reverse("admin:disputes_dispute_change", args=[dispute.pk])).content.decode()
     assert '<option value="" selected>Choose a decision…</option>' in page
-    response = _post(client, "resolve", dispute, {"resolution": "", "note": "x", "confirmed": "True"})
+    response = _post(
+        client, "resolve", dispute, {"resolution": "", "note": "x", "confirmed": "True"}
+    )
     assert response.status_code == 302 and Dispute.objects.get(pk=dispute.pk).is_open
 
 
-def test_non_staff_are_sent_to_the_admin_login_for_every_action(client, bob, dispute, order_conversation):
+def test_non_staff_are_sent_to_the_admin_login_for_every_action(
+    client, bob, dispute, order_conversation
+):
     client.force_login(bob)
-    for name, data in [("assign", {}), ("note", {"body": "x"}), ("resolve", {"resolution": "refund", "note": "x"}),
-                       ("export", _export_data(order_conversation))]:
+    for name, data in [
+        ("assign", {}),
+        ("note", {"body": "x"}),
+        ("resolve", {"resolution": "refund", "note": "x"}),
+        ("export", _export_data(order_conversation)),
+    ]:
         response = _post(client, name, dispute, data)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], name
     assert Dispute.objects.get(pk=dispute.pk).is_open and not StaffAccess.objects.exists()
@@ -148,10 +185,15 @@ def test_a_reviewer_exports_signed_json_and_it_is_logged(client, rita, dispute, 
     assert "evidence for the payment provider" in row.reason
 
 
-def test_the_printable_page_is_escaped_and_logged(client, rita, dispute, alice, order_conversation, settings):
+def test_the_printable_page_is_escaped_and_logged(
+    client, rita, dispute, alice, order_conversation, settings
+):
     settings.DEBUG, settings.GIGBOX_EXPORT_SIGNING_KEY = True, ""  # the development key, labelled
     inbox_services.send_message(
-        conversation=order_conversation, sender=alice, body="<script>alert(1)</script>", client_id=uuid.uuid4().hex
+        conversation=order_conversation,
+        sender=alice,
+        body="<script>alert(1)</script>",
+        client_id=uuid.uuid4().hex,
     )
     client.force_login(rita)
     response = _post(client, "export", dispute, _export_data(order_conversation, output="html"))
@@ -162,17 +204,23 @@ def test_the_printable_page_is_escaped_and_logged(client, rita, dispute, alice, 
     assert StaffAccess.objects.filter(action="export").count() == 1
 
 
-def test_an_export_without_a_reason_is_refused_and_not_logged(client, rita, dispute, order_conversation):
+def test_an_export_without_a_reason_is_refused_and_not_logged(
+    client, rita, dispute, order_conversation
+):
     client.force_login(rita)
     response = _post(client, "export", dispute, _export_data(order_conversation, reason=""))
     assert response.status_code == 302
     assert not StaffAccess.objects.filter(action="export").exists()
 
 
-def test_an_export_of_a_conversation_outside_the_case_is_refused(client, rita, dispute, charlie, alice):
+def test_an_export_of_a_conversation_outside_the_case_is_refused(
+    client, rita, dispute, charlie, alice
+):
     other = inbox_services.get_or_start_conversation(starter=charlie, other=alice)
     client.force_login(rita)
-    response = _post(client, "export", dispute, {"conversation": other.pk, "output": "json", "reason": "x"})
+    response = _post(
+        client, "export", dispute, {"conversation": other.pk, "output": "json", "reason": "x"}
+    )
     assert response.status_code == 302
     assert not StaffAccess.objects.filter(action="export").exists()
 
@@ -184,7 +232,9 @@ def test_others_cannot_export(client, dispute, order_conversation, who, request)
     assert not StaffAccess.objects.exists()
 
 
-def test_with_debug_off_and_no_key_exports_are_refused_with_a_clear_message(client, rita, dispute, order_conversation, settings):
+def test_with_debug_off_and_no_key_exports_are_refused_with_a_clear_message(
+    client, rita, dispute, order_conversation, settings
+):
     settings.DEBUG = False
     settings.GIGBOX_EXPORT_SIGNING_KEY = ""
     client.force_login(rita)
@@ -202,29 +252,46 @@ def test_with_debug_off_and_no_key_exports_are_refused_with_a_clear_message(clie
 @pytest.fixture
 def attachment(order_conversation, bob, png_bytes):
     sent = inbox_services.send_message(
-        conversation=order_conversation, sender=bob, body="Screenshot", client_id=uuid.uuid4().hex,
+        conversation=order_conversation,
+        sender=bob,
+        body="Screenshot",
+        client_id=uuid.uuid4().hex,
         attachments=[AttachmentUpload("screen.png", png_bytes)],
     )
     return sent.message.attachments.get()
 
 
-def test_a_reviewer_downloads_an_attachment_and_it_is_logged(client, rita, dispute, attachment, png_bytes):
+def test_a_reviewer_downloads_an_attachment_and_it_is_logged(
+    client, rita, dispute, attachment, png_bytes
+):
     client.force_login(rita)
-    response = client.get(reverse("admin:disputes_dispute_attachment", args=[dispute.pk, attachment.pk]))
+    response = client.get(
+        reverse("admin:disputes_dispute_attachment", args=[dispute.pk, attachment.pk])
+    )
     assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes
-    assert "attachment;" in response["Content-Disposition"] and response["X-Content-Type-Options"] == "nosniff"
+    assert (
+        "attachment;" in response["Content-Disposition"]
+        and response["X-Content-Type-Options"] == "nosniff"
+    )
     row = StaffAccess.objects.get()
     assert row.conversation_id == attachment.conversation_id and "screen.png" in row.reason
 
 
-def test_an_attachment_of_another_conversation_is_404(client, rita, dispute, charlie, alice, png_bytes):
+def test_an_attachment_of_another_conversation_is_404(
+    client, rita, dispute, charlie, alice, png_bytes
+):
     other = inbox_services.get_or_start_conversation(starter=charlie, other=alice)
     sent = inbox_services.send_message(
-        conversation=other, sender=charlie, body="x", client_id=uuid.uuid4().hex,
+        conversation=other,
+        sender=charlie,
+        body="x",
+        client_id=uuid.uuid4().hex,
         attachments=[AttachmentUpload("c.png", png_bytes)],
     )
     client.force_login(rita)
-    url = reverse("admin:disputes_dispute_attachment", args=[dispute.pk, sent.message.attachments.get().pk])
+    url = reverse(
+        "admin:disputes_dispute_attachment", args=[dispute.pk, sent.message.attachments.get().pk]
+    )
     assert client.get(url).status_code == 404
     assert not StaffAccess.objects.exists()
 
@@ -232,11 +299,18 @@ def test_an_attachment_of_another_conversation_is_404(client, rita, dispute, cha
 @pytest.mark.parametrize("who", PERSONAS_REFUSED)
 def test_others_cannot_download_case_files(client, dispute, attachment, who, request):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("admin:disputes_dispute_attachment", args=[dispute.pk, attachment.pk])).status_code == 403
+    assert (
+        client.get(
+            reverse("admin:disputes_dispute_attachment", args=[dispute.pk, attachment.pk])
+        ).status_code
+        == 403
+    )
 
 
 def test_a_reviewer_downloads_evidence_files(client, rita, dispute, alice, png_bytes):
-    entry = services.add_evidence(dispute=dispute, author=alice, body="Mock-up", upload=AttachmentUpload("m.png", png_bytes))
+    entry = services.add_evidence(
+        dispute=dispute, author=alice, body="Mock-up", upload=AttachmentUpload("m.png", png_bytes)
+    )
     client.force_login(rita)
     response = client.get(reverse("admin:disputes_dispute_evidence", args=[dispute.pk, entry.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes

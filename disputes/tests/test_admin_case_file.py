@@ -30,13 +30,17 @@ def open_case(client, dispute, reason: str = REASON):
 def general_conversation(alice, bob):
     conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice)
     inbox_services.send_message(
-        conversation=conversation, sender=bob, body="Before ordering: <b>bold</b> & <script>x()</script>",
+        conversation=conversation,
+        sender=bob,
+        body="Before ordering: <b>bold</b> & <script>x()</script>",
         client_id=uuid.uuid4().hex,
     )
     return conversation
 
 
-def test_a_reviewer_opens_the_case_file_and_it_is_logged(client, rita, dispute, order_conversation, general_conversation):
+def test_a_reviewer_opens_the_case_file_and_it_is_logged(
+    client, rita, dispute, order_conversation, general_conversation
+):
     client.force_login(rita)
     response = open_case(client, dispute)
     assert response.status_code == 200
@@ -45,28 +49,43 @@ def test_a_reviewer_opens_the_case_file_and_it_is_logged(client, rita, dispute, 
     assert {row.reason for row in rows} == {f"dispute #{dispute.pk} case file: {REASON}"}
 
 
-def test_the_first_opening_in_a_session_asks_for_a_reason_and_logs_nothing_before(client, rita, dispute, order_conversation):
+def test_the_first_opening_in_a_session_asks_for_a_reason_and_logs_nothing_before(
+    client, rita, dispute, order_conversation
+):
     client.force_login(rita)
     open_url = reverse("admin:disputes_dispute_open", args=[dispute.pk])
 
     first = client.get(_url(dispute))
     assert first.status_code == 302 and first["Location"] == open_url
     form = client.get(open_url)
-    assert form.status_code == 200 and b'name="reason"' in form.content and b"+49 151" not in form.content
+    assert (
+        form.status_code == 200
+        and b'name="reason"' in form.content
+        and b"+49 151" not in form.content
+    )
     refused = client.post(open_url, {"reason": "   "})
     assert refused.status_code == 400 and client.get(_url(dispute)).status_code == 302
     assert not StaffAccess.objects.exists()
 
-    assert client.post(open_url, {"reason": "Checking <b>the</b> phone number"})["Location"] == _url(dispute)
+    assert client.post(open_url, {"reason": "Checking <b>the</b> phone number"})[
+        "Location"
+    ] == _url(dispute)
     page = client.get(_url(dispute))
-    assert page.status_code == 200 and b"Checking &lt;b&gt;the&lt;/b&gt; phone number" in page.content
-    client.get(_url(dispute))  # later openings in the session reuse the reason, and are logged again
-    assert list(StaffAccess.objects.values_list("reason", flat=True)) == [
-        f"dispute #{dispute.pk} case file: Checking <b>the</b> phone number"
-    ] * 2
+    assert (
+        page.status_code == 200 and b"Checking &lt;b&gt;the&lt;/b&gt; phone number" in page.content
+    )
+    client.get(
+        _url(dispute)
+    )  # later openings in the session reuse the reason, and are logged again
+    assert (
+        list(StaffAccess.objects.values_list("reason", flat=True))
+        == [f"dispute #{dispute.pk} case file: Checking <b>the</b> phone number"] * 2
+    )
 
 
-def test_the_reason_is_asked_again_in_a_new_login_session(client, rita, dispute, order_conversation):
+def test_the_reason_is_asked_again_in_a_new_login_session(
+    client, rita, dispute, order_conversation
+):
     client.force_login(rita)
     open_case(client, dispute)
     client.logout()
@@ -81,7 +100,9 @@ def test_each_opening_is_logged_again(client, rita, dispute, order_conversation)
     assert StaffAccess.objects.filter(staff=rita, action="case_file").count() == 2
 
 
-def test_it_shows_both_conversations_in_time_order(client, rita, dispute, order_conversation, general_conversation):
+def test_it_shows_both_conversations_in_time_order(
+    client, rita, dispute, order_conversation, general_conversation
+):
     client.force_login(rita)
     html = open_case(client, dispute).content.decode()
     first = html.index("The logo is not what we agreed")  # the statement section comes first
@@ -93,7 +114,9 @@ def test_it_shows_both_conversations_in_time_order(client, rita, dispute, order_
     assert "Order " + dispute.order.reference in html and "General" in html
 
 
-def test_originals_and_delivered_text_side_by_side_with_findings_highlighted(client, rita, dispute, order_conversation):
+def test_originals_and_delivered_text_side_by_side_with_findings_highlighted(
+    client, rita, dispute, order_conversation
+):
     client.force_login(rita)
     html = open_case(client, dispute).content.decode()
     assert '<mark class="finding" title="phone:' in html
@@ -101,16 +124,22 @@ def test_originals_and_delivered_text_side_by_side_with_findings_highlighted(cli
     assert "Call me on [contact hidden] and we sort it out." in html
 
 
-def test_user_text_is_escaped_everywhere(client, rita, dispute, order_conversation, general_conversation):
+def test_user_text_is_escaped_everywhere(
+    client, rita, dispute, order_conversation, general_conversation
+):
     client.force_login(rita)
     html = open_case(client, dispute).content.decode()
     assert "<script>x()</script>" not in html and "<b>bold</b>" not in html
     assert "&lt;script&gt;x()&lt;/script&gt;" in html
 
 
-def test_a_highlighted_finding_cannot_inject_markup(client, rita, dispute, alice, order_conversation):
+def test_a_highlighted_finding_cannot_inject_markup(
+    client, rita, dispute, alice, order_conversation
+):
     inbox_services.send_message(
-        conversation=order_conversation, sender=alice, body="<i>call</i> +49 151 23456789 <img src=x onerror=y>",
+        conversation=order_conversation,
+        sender=alice,
+        body="<i>call</i> +49 151 23456789 <img src=x onerror=y>",
         client_id=uuid.uuid4().hex,
     )
     client.force_login(rita)
@@ -155,7 +184,12 @@ def test_the_case_file_is_not_an_edit_form(client, rita, dispute):
 def test_other_staff_get_403_and_no_row(client, dispute, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get(_url(dispute)).status_code == 403
-    assert client.post(reverse("admin:disputes_dispute_open", args=[dispute.pk]), {"reason": "Curious."}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:disputes_dispute_open", args=[dispute.pk]), {"reason": "Curious."}
+        ).status_code
+        == 403
+    )
     assert client.get(reverse("admin:disputes_dispute_changelist")).status_code == 403
     assert not StaffAccess.objects.exists()
 
@@ -168,7 +202,10 @@ def test_non_staff_are_sent_to_the_admin_login(client, bob, dispute):
 
 def test_a_missing_dispute_is_404(client, rita, dispute):
     client.force_login(rita)
-    assert client.get(reverse("admin:disputes_dispute_change", args=[dispute.pk + 100])).status_code == 404
+    assert (
+        client.get(reverse("admin:disputes_dispute_change", args=[dispute.pk + 100])).status_code
+        == 404
+    )
 
 
 def test_the_queue_lists_disputes_for_reviewers(client, rita, dispute):
@@ -194,8 +231,12 @@ def test_it_shows_the_strikes_of_both_parties(client, rita, mo, alice, charlie, 
     now = timezone.now()
     for user in (alice, charlie):
         Strike.objects.create(
-            user=user, kind="contact_sharing", moderator=mo, note="Shared a phone number.",
-            created_at=now, expires_at=now + timedelta(days=90),
+            user=user,
+            kind="contact_sharing",
+            moderator=mo,
+            note="Shared a phone number.",
+            created_at=now,
+            expires_at=now + timedelta(days=90),
         )
     client.force_login(rita)
     html = open_case(client, dispute).content.decode()
@@ -203,13 +244,22 @@ def test_it_shows_the_strikes_of_both_parties(client, rita, mo, alice, charlie, 
     assert "charlie" not in html  # not a party
 
 
-def test_it_shows_the_requirements_and_the_deliveries_with_a_logged_download(client, rita, dispute, order, png_bytes):
+def test_it_shows_the_requirements_and_the_deliveries_with_a_logged_download(
+    client, rita, dispute, order, png_bytes
+):
     from django.core.files.base import ContentFile
 
     from marketplace.models import Delivery, Order
 
-    Order.objects.filter(pk=order.pk).update(requirements="A <b>blue</b> logo, SVG source included.")
-    delivery = Delivery(order=order, note="Here is the logo & the <i>source</i>.", file_name="logo.png", content_type="image/png")
+    Order.objects.filter(pk=order.pk).update(
+        requirements="A <b>blue</b> logo, SVG source included."
+    )
+    delivery = Delivery(
+        order=order,
+        note="Here is the logo & the <i>source</i>.",
+        file_name="logo.png",
+        content_type="image/png",
+    )
     delivery.file.save("logo.png", ContentFile(png_bytes), save=False)
     delivery.save()
     Delivery.objects.create(order=order, note="Second try, no file.")
@@ -218,27 +268,43 @@ def test_it_shows_the_requirements_and_the_deliveries_with_a_logged_download(cli
     html = open_case(client, dispute).content.decode()
 
     assert "A &lt;b&gt;blue&lt;/b&gt; logo, SVG source included." in html
-    assert "Here is the logo &amp; the &lt;i&gt;source&lt;/i&gt;." in html and "Second try, no file." in html
+    assert (
+        "Here is the logo &amp; the &lt;i&gt;source&lt;/i&gt;." in html
+        and "Second try, no file." in html
+    )
     assert "Deliveries (2)" in html
     url = reverse("admin:disputes_dispute_delivery", args=[dispute.pk, delivery.pk])
     assert f'href="{url}"' in html
     before = StaffAccess.objects.count()
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes
-    assert "attachment;" in response["Content-Disposition"] and response["X-Content-Type-Options"] == "nosniff"
+    assert (
+        "attachment;" in response["Content-Disposition"]
+        and response["X-Content-Type-Options"] == "nosniff"
+    )
     assert StaffAccess.objects.count() == before + 1
     row = StaffAccess.objects.order_by("-id").first()
-    assert (row.staff, row.action, row.reference) == (rita, "case_file", f"dispute:{dispute.pk}") and "logo.png" in row.reason
+    assert (row.staff, row.action, row.reference) == (
+        rita,
+        "case_file",
+        f"dispute:{dispute.pk}",
+    ) and "logo.png" in row.reason
 
 
-def test_a_delivery_file_is_refused_to_other_staff_and_404_for_another_order(client, rita, mo, dispute, png_bytes):
+def test_a_delivery_file_is_refused_to_other_staff_and_404_for_another_order(
+    client, rita, mo, dispute, png_bytes
+):
     from django.core.files.base import ContentFile
 
     from disputes.tests.conftest import order_in
     from marketplace.models import Delivery, Order
 
-    other_order = order_in(Order.Status.DELIVERED, seller=dispute.order.seller, buyer=dispute.order.buyer)
-    foreign = Delivery(order=other_order, note="Other order.", file_name="x.png", content_type="image/png")
+    other_order = order_in(
+        Order.Status.DELIVERED, seller=dispute.order.seller, buyer=dispute.order.buyer
+    )
+    foreign = Delivery(
+        order=other_order, note="Other order.", file_name="x.png", content_type="image/png"
+    )
     foreign.file.save("x.png", ContentFile(png_bytes), save=False)
     foreign.save()
     own = Delivery(order=dispute.order, note="Logo.", file_name="y.png", content_type="image/png")
@@ -246,7 +312,17 @@ def test_a_delivery_file_is_refused_to_other_staff_and_404_for_another_order(cli
     own.save()
 
     client.force_login(rita)
-    assert client.get(reverse("admin:disputes_dispute_delivery", args=[dispute.pk, foreign.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("admin:disputes_dispute_delivery", args=[dispute.pk, foreign.pk])
+        ).status_code
+        == 404
+    )
     client.force_login(mo)
-    assert client.get(reverse("admin:disputes_dispute_delivery", args=[dispute.pk, own.pk])).status_code == 403
+    assert (
+        client.get(
+            reverse("admin:disputes_dispute_delivery", args=[dispute.pk, own.pk])
+        ).status_code
+        == 403
+    )
     assert not StaffAccess.objects.exists()

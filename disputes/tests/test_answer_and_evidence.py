@@ -12,7 +12,9 @@ from inbox.services import AttachmentUpload
 
 
 def test_the_other_party_answers_once(dispute, alice):
-    entry = services.answer_dispute(dispute=dispute, author=alice, body="The colours match the brief.")
+    entry = services.answer_dispute(
+        dispute=dispute, author=alice, body="The colours match the brief."
+    )
     assert entry.kind == DisputeEntry.Kind.ANSWER and entry.author == alice
     assert dispute.answered_at is not None
     with pytest.raises(ValidationError, match="already answered"):
@@ -66,7 +68,10 @@ def test_an_answer_with_contact_details_is_refused_and_leaves_it_unanswered(disp
 
 def test_evidence_carries_a_file_checked_by_content(dispute, alice, png_bytes):
     entry = services.add_evidence(
-        dispute=dispute, author=alice, body="The approved mock-up", upload=AttachmentUpload("mockup.png", png_bytes)
+        dispute=dispute,
+        author=alice,
+        body="The approved mock-up",
+        upload=AttachmentUpload("mockup.png", png_bytes),
     )
     assert (entry.file_name, entry.content_type) == ("mockup.png", "image/png")
 
@@ -74,14 +79,20 @@ def test_evidence_carries_a_file_checked_by_content(dispute, alice, png_bytes):
 @pytest.mark.parametrize(
     ("name", "content", "words"),
     [
-        ("run.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" * 8, "only images"),
+        (
+            "run.exe",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" * 8,
+            "only images",
+        ),
         ("empty.txt", b"", "empty"),
         ("call-me-+4915123456789.txt", b"hello", "contact details"),
     ],
 )
 def test_refused_files_say_why_and_store_nothing(dispute, alice, name, content, words, settings):
     with pytest.raises(ValidationError) as caught:
-        services.add_evidence(dispute=dispute, author=alice, body="A file", upload=AttachmentUpload(name, content))
+        services.add_evidence(
+            dispute=dispute, author=alice, body="A file", upload=AttachmentUpload(name, content)
+        )
     assert words in " ".join(caught.value.message_dict["file"])
     assert dispute.entries.count() == 1
     stored = settings.MEDIA_ROOT / "disputes"
@@ -91,11 +102,15 @@ def test_refused_files_say_why_and_store_nothing(dispute, alice, name, content, 
 def test_an_oversized_file_is_refused(dispute, alice, settings):
     settings.GIGBOX_ATTACHMENT_MAX_BYTES = 10
     with pytest.raises(ValidationError, match="over"):
-        services.add_evidence(dispute=dispute, author=alice, body="Big", upload=AttachmentUpload("a.txt", b"x" * 11))
+        services.add_evidence(
+            dispute=dispute, author=alice, body="Big", upload=AttachmentUpload("a.txt", b"x" * 11)
+        )
 
 
 def test_nothing_can_be_added_once_resolved(dispute, alice, rita):
-    services.resolve_dispute(dispute=dispute, reviewer=rita, resolution="release", note="Delivered as agreed.")
+    services.resolve_dispute(
+        dispute=dispute, reviewer=rita, resolution="release", note="Delivered as agreed."
+    )
     with pytest.raises(ValidationError, match="resolved"):
         services.add_evidence(dispute=dispute, author=alice, body="Late evidence")
     with pytest.raises(ValidationError, match="resolved"):

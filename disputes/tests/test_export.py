@@ -9,7 +9,13 @@ import uuid
 
 import pytest
 
-from disputes.export import DEVELOPMENT_KEY_ID, ExportRefused, build_export, encode_document, export_key
+from disputes.export import (
+    DEVELOPMENT_KEY_ID,
+    ExportRefused,
+    build_export,
+    encode_document,
+    export_key,
+)
 from disputes.export_format import FORMAT, decode_document, messages_digest
 from disputes.tests.conftest import TEST_KEY_ID
 from inbox import services as inbox_services
@@ -21,7 +27,9 @@ def _export(dispute, conversation, staff):
     return build_export(dispute=dispute, conversation=conversation, staff=staff, key=export_key())
 
 
-def test_an_export_holds_every_message_with_both_bodies_and_the_head(dispute, order_conversation, rita):
+def test_an_export_holds_every_message_with_both_bodies_and_the_head(
+    dispute, order_conversation, rita
+):
     document = _export(dispute, order_conversation, rita)
     manifest, messages = document["manifest"], document["messages"]
     order_conversation.refresh_from_db()
@@ -34,19 +42,38 @@ def test_an_export_holds_every_message_with_both_bodies_and_the_head(dispute, or
     assert "+49 151 23456789" in masked["body"] and "[contact hidden]" in masked["delivered_body"]
     assert masked["sender"] == "alice" and masked["findings"][0]["kind"] == "phone"
     assert manifest["messages_sha256"] == messages_digest(messages)
-    assert (manifest["dispute_id"], manifest["order_reference"]) == (dispute.pk, dispute.order.reference)
-    assert (manifest["key_id"], manifest["development_key"], manifest["exported_by"]) == (TEST_KEY_ID, False, "rita")
+    assert (manifest["dispute_id"], manifest["order_reference"]) == (
+        dispute.pk,
+        dispute.order.reference,
+    )
+    assert (manifest["key_id"], manifest["development_key"], manifest["exported_by"]) == (
+        TEST_KEY_ID,
+        False,
+        "rita",
+    )
 
 
-def test_attachments_are_listed_with_their_sha256(dispute, order_conversation, bob, rita, png_bytes):
+def test_attachments_are_listed_with_their_sha256(
+    dispute, order_conversation, bob, rita, png_bytes
+):
     inbox_services.send_message(
-        conversation=order_conversation, sender=bob, body="", client_id=uuid.uuid4().hex,
+        conversation=order_conversation,
+        sender=bob,
+        body="",
+        client_id=uuid.uuid4().hex,
         attachments=[AttachmentUpload("proof.png", png_bytes)],
     )
     document = _export(dispute, order_conversation, rita)
     files = document["messages"][-1]["attachments"]
 
-    assert files == [{"name": "proof.png", "size": len(png_bytes), "sha256": hashlib.sha256(png_bytes).hexdigest(), "content_type": "image/png"}]
+    assert files == [
+        {
+            "name": "proof.png",
+            "size": len(png_bytes),
+            "sha256": hashlib.sha256(png_bytes).hexdigest(),
+            "content_type": "image/png",
+        }
+    ]
 
 
 def test_the_file_form_is_exact_and_round_trips(dispute, order_conversation, rita):
@@ -90,7 +117,11 @@ def test_a_configured_key_needs_its_id(settings):
 
 def test_a_configured_key_signs_with_its_id(export_signing_key):
     key = export_key()
-    assert (key.key_id, key.development, key.public_key_b64()) == (TEST_KEY_ID, False, export_signing_key)
+    assert (key.key_id, key.development, key.public_key_b64()) == (
+        TEST_KEY_ID,
+        False,
+        export_signing_key,
+    )
 
 
 def test_an_empty_conversation_exports(dispute, alice, bob, rita):

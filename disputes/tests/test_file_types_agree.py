@@ -54,7 +54,9 @@ def _as_attachment(name: str, data: bytes) -> str | None:
 
 def _as_evidence(dispute, author, name: str, data: bytes) -> str | None:
     try:
-        entry = dispute_services.add_evidence(dispute=dispute, author=author, body="See file", upload=AttachmentUpload(name, data))
+        entry = dispute_services.add_evidence(
+            dispute=dispute, author=author, body="See file", upload=AttachmentUpload(name, data)
+        )
     except ValidationError:
         return None
     return entry.content_type
@@ -70,7 +72,11 @@ def _as_delivery(name: str, data: bytes) -> str | None:
 @pytest.mark.parametrize("name, data", SAMPLES, ids=[name for name, _ in SAMPLES])
 def test_attachments_evidence_and_deliveries_agree(dispute, bob, name, data):
     detected = file_types.detect_content_type(data, name, frozenset(file_types.KNOWN_TYPES))
-    attachment, evidence, delivery = _as_attachment(name, data), _as_evidence(dispute, bob, name, data), _as_delivery(name, data)
+    attachment, evidence, delivery = (
+        _as_attachment(name, data),
+        _as_evidence(dispute, bob, name, data),
+        _as_delivery(name, data),
+    )
 
     assert attachment == evidence
     assert attachment == (detected if detected in file_types.ATTACHMENT_TYPES else None)
@@ -83,4 +89,11 @@ def test_the_samples_cover_accepted_and_refused_files():
     """The agreement above means something only if some samples pass and some are refused."""
     known = frozenset(file_types.KNOWN_TYPES)
     results = {file_types.detect_content_type(data, name, known) for name, data in SAMPLES}
-    assert {"image/png", "image/jpeg", "text/plain", file_types.DOCX, "application/zip", None} <= results
+    assert {
+        "image/png",
+        "image/jpeg",
+        "text/plain",
+        file_types.DOCX,
+        "application/zip",
+        None,
+    } <= results

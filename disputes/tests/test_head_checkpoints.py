@@ -44,7 +44,10 @@ def send_messages(conversation: Conversation, alice, bob, count: int) -> Convers
     for n in range(count):
         sender = bob if n % 2 == 0 else alice
         inbox_services.send_message(
-            conversation=conversation, sender=sender, body=f"message {n + 1}", client_id=uuid.uuid4().hex
+            conversation=conversation,
+            sender=sender,
+            body=f"message {n + 1}",
+            client_id=uuid.uuid4().hex,
         )
     return Conversation.objects.get(pk=conversation.pk)
 
@@ -64,7 +67,9 @@ def recompute_from(conversation: Conversation, seq: int, body: str) -> str:
     prev = links[seq - 1].link.prev_hash
     for stored in links[seq - 1 :]:
         link = stored.link
-        link = dataclasses.replace(link, prev_hash=prev, body=body if link.seq == seq else link.body)
+        link = dataclasses.replace(
+            link, prev_hash=prev, body=body if link.seq == seq else link.body
+        )
         prev = link_hash(link)
         tamper(
             "UPDATE inbox_message SET body = %s, prev_hash = %s, hash = %s WHERE conversation_id = %s AND seq = %s",
@@ -118,13 +123,19 @@ def test_the_report_names_the_first_checkpoint_the_rewrite_contradicts(alice, bo
     recompute_from(conversation, 3, "rewritten")
 
     problem = check_conversation(fresh(conversation)).checkpoint_problem
-    assert (problem.kind, problem.checkpoint.seq) == (CheckpointProblem.CONTRADICTED, 5)  # seq 2 still holds
+    assert (problem.kind, problem.checkpoint.seq) == (
+        CheckpointProblem.CONTRADICTED,
+        5,
+    )  # seq 2 still holds
 
 
 def test_a_head_moved_back_behind_a_checkpoint_is_detected(ten):
     sign_head(ten, export_key())
     nine = ten.messages.get(seq=9)
-    tamper("UPDATE inbox_conversation SET last_seq = 9, last_hash = %s, last_message_id = %s WHERE id = %s", [nine.hash, nine.pk, ten.pk])
+    tamper(
+        "UPDATE inbox_conversation SET last_seq = 9, last_hash = %s, last_message_id = %s WHERE id = %s",
+        [nine.hash, nine.pk, ten.pk],
+    )
     tamper("DELETE FROM inbox_message WHERE conversation_id = %s AND seq = 10", [ten.pk])
     problem = check_conversation(fresh(ten)).checkpoint_problem
     assert (problem.kind, problem.checkpoint.seq) == (CheckpointProblem.CONTRADICTED, 10)
@@ -150,18 +161,29 @@ def test_an_altered_checkpoint_row_is_detected(ten):
     checkpoint = sign_head(ten, export_key())
     forged_head = recompute_from(ten, 3, "rewritten")
     # Past the append-only guard (the DB owner's session_replication_role), the row is made to fit.
-    tamper("UPDATE disputes_headcheckpoint SET head_hash = %s WHERE id = %s", [forged_head, checkpoint.pk])
+    tamper(
+        "UPDATE disputes_headcheckpoint SET head_hash = %s WHERE id = %s",
+        [forged_head, checkpoint.pk],
+    )
     problem = check_conversation(fresh(ten)).checkpoint_problem
     assert problem.kind == CheckpointProblem.BAD_SIGNATURE
 
 
 def test_a_checkpoint_of_an_unknown_key_is_reported_not_trusted(ten):
     statement = checkpoint_statement(
-        conversation_id=ten.pk, seq=10, head_hash=ten.last_hash, signed_at="2026-11-24T10:00:00.000000Z", key_id="elsewhere"
+        conversation_id=ten.pk,
+        seq=10,
+        head_hash=ten.last_hash,
+        signed_at="2026-11-24T10:00:00.000000Z",
+        key_id="elsewhere",
     )
     other = Ed25519PrivateKey.generate()
     HeadCheckpoint.objects.create(
-        conversation=ten, seq=10, head_hash=ten.last_hash, signed_at="2026-11-24T10:00:00Z", key_id="elsewhere",
+        conversation=ten,
+        seq=10,
+        head_hash=ten.last_hash,
+        signed_at="2026-11-24T10:00:00Z",
+        key_id="elsewhere",
         signature=b64encode(other.sign(checkpoint_bytes(statement))),
     )
     status = check_conversation(fresh(ten))
@@ -169,14 +191,21 @@ def test_a_checkpoint_of_an_unknown_key_is_reported_not_trusted(ten):
     assert not status.intact
 
 
-def test_after_a_rotation_old_checkpoints_verify_with_the_retired_public_key(ten, settings, export_signing_key):
+def test_after_a_rotation_old_checkpoints_verify_with_the_retired_public_key(
+    ten, settings, export_signing_key
+):
     old = export_key()
     sign_head(ten, old)
     settings.GIGBOX_EXPORT_SIGNING_KEY = base64.b64encode(bytes(range(1, 33))).decode()
     settings.GIGBOX_EXPORT_KEY_ID = "gigbox-next"
     problem = check_conversation(fresh(ten)).checkpoint_problem
-    assert problem.kind == CheckpointProblem.UNKNOWN_KEY and "GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS" in problem.describe()
-    settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = f"{old.key_id}=not-a-key"  # malformed: never trusted
+    assert (
+        problem.kind == CheckpointProblem.UNKNOWN_KEY
+        and "GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS" in problem.describe()
+    )
+    settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = (
+        f"{old.key_id}=not-a-key"  # malformed: never trusted
+    )
     assert check_conversation(fresh(ten)).checkpoint_problem.kind == CheckpointProblem.UNKNOWN_KEY
     settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = f"older=, {old.key_id}={export_signing_key}"
     assert check_conversation(fresh(ten)).intact
@@ -190,7 +219,12 @@ def test_a_checkpoint_signature_covers_every_field(ten):
     public = export_key().private_key.public_key()
     signature = base64.b64decode(document.pop("signature"))
     public.verify(signature, checkpoint_bytes(document))
-    for name, other in [("seq", 9), ("head_hash", "0" * 64), ("key_id", "x"), ("conversation_id", ten.pk + 1)]:
+    for name, other in [
+        ("seq", 9),
+        ("head_hash", "0" * 64),
+        ("key_id", "x"),
+        ("conversation_id", ten.pk + 1),
+    ]:
         with pytest.raises(Exception):
             public.verify(signature, checkpoint_bytes({**document, name: other}))
 
@@ -199,7 +233,9 @@ def test_a_checkpoint_signature_covers_every_field(ten):
 
 
 def test_a_broken_chain_is_not_signed(ten):
-    tamper("UPDATE inbox_message SET body = 'edited' WHERE conversation_id = %s AND seq = 4", [ten.pk])
+    tamper(
+        "UPDATE inbox_message SET body = 'edited' WHERE conversation_id = %s AND seq = 4", [ten.pk]
+    )
     with pytest.raises(ChainNotProven):
         sign_head(fresh(ten), export_key())
     assert not HeadCheckpoint.objects.filter(conversation=ten).exists()
@@ -223,8 +259,12 @@ def run_command() -> str:
 
 
 def test_the_command_signs_moved_heads_only_and_is_idempotent(ten, alice, bob, charlie, caplog):
-    other = send_messages(inbox_services.get_or_start_conversation(starter=charlie, other=alice), alice, charlie, 2)
-    empty = inbox_services.get_or_start_conversation(starter=charlie, other=bob)  # no message: nothing to sign
+    other = send_messages(
+        inbox_services.get_or_start_conversation(starter=charlie, other=alice), alice, charlie, 2
+    )
+    empty = inbox_services.get_or_start_conversation(
+        starter=charlie, other=bob
+    )  # no message: nothing to sign
 
     with caplog.at_level(logging.INFO, logger="disputes.checkpoints"):
         assert "2 signed, 0 already signed, 0 refused; 2 checkpoints in all" in run_command()
@@ -241,7 +281,12 @@ def test_the_command_signs_moved_heads_only_and_is_idempotent(ten, alice, bob, c
 
 def test_the_command_works_in_small_batches(alice, bob, charlie):
     for starter, other in [(bob, alice), (charlie, alice), (charlie, bob)]:
-        send_messages(inbox_services.get_or_start_conversation(starter=starter, other=other), other, starter, 1)
+        send_messages(
+            inbox_services.get_or_start_conversation(starter=starter, other=other),
+            other,
+            starter,
+            1,
+        )
     out = StringIO()
     call_command("checkpoint_heads", "--batch-size", "1", stdout=out)
     assert "3 signed" in out.getvalue()
@@ -279,7 +324,10 @@ def test_verify_conversation_command_reports_the_contradicted_checkpoint(ten):
     with pytest.raises(CommandError) as info:
         call_command("verify_conversation", str(ten.pk), stdout=out)
     assert info.value.returncode == 1
-    assert f"conversation {ten.pk}: BROKEN: rewritten at or before seq 10: the stored chain contradicts the checkpoint of seq 10" in out.getvalue()
+    assert (
+        f"conversation {ten.pk}: BROKEN: rewritten at or before seq 10: the stored chain contradicts the checkpoint of seq 10"
+        in out.getvalue()
+    )
 
 
 # Dispute opening ---------------------------------------------------------------------------------
@@ -294,12 +342,18 @@ def test_opening_a_dispute_checkpoints_the_order_conversation(dispute, order_con
     assert check_conversation(conversation).intact
 
 
-def test_opening_a_dispute_without_a_key_still_opens_it(order, order_conversation, bob, settings, caplog):
+def test_opening_a_dispute_without_a_key_still_opens_it(
+    order, order_conversation, bob, settings, caplog
+):
     settings.GIGBOX_EXPORT_SIGNING_KEY = ""
     settings.DEBUG = False
     with caplog.at_level(logging.WARNING, logger="disputes.checkpoints"):
         dispute = services.open_dispute(
-            order=order, opener=bob, reason="late", requested_outcome="refund", statement="Nothing arrived."
+            order=order,
+            opener=bob,
+            reason="late",
+            requested_outcome="refund",
+            statement="Nothing arrived.",
         )
     assert dispute.pk and dispute.is_open
     assert not HeadCheckpoint.objects.exists()
@@ -336,8 +390,17 @@ def test_checkpoints_are_append_only_in_the_model(ten):
     assert HeadCheckpoint.objects.get(pk=checkpoint.pk).head_hash == ten.last_hash
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's; SQLite has the model guard only")
-@pytest.mark.parametrize("sql", ["UPDATE disputes_headcheckpoint SET seq = 1 WHERE id = %s", "DELETE FROM disputes_headcheckpoint WHERE id = %s"])
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the trigger is PostgreSQL's; SQLite has the model guard only",
+)
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE disputes_headcheckpoint SET seq = 1 WHERE id = %s",
+        "DELETE FROM disputes_headcheckpoint WHERE id = %s",
+    ],
+)
 def test_checkpoints_are_append_only_in_the_database(ten, sql):
     checkpoint = sign_head(ten, export_key())
     with pytest.raises(Exception, match="append-only"):
@@ -363,46 +426,85 @@ def _verify(document, export_signing_key, *, trusted: dict | None = None):
     return verifier.verify(encode_document(document), keys)
 
 
-def test_an_export_carries_the_checkpoints_and_the_verifier_checks_them(dispute, order_conversation, rita, export_signing_key):
-    document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=export_key())
+def test_an_export_carries_the_checkpoints_and_the_verifier_checks_them(
+    dispute, order_conversation, rita, export_signing_key
+):
+    document = build_export(
+        dispute=dispute, conversation=order_conversation, staff=rita, key=export_key()
+    )
     [checkpoint] = checkpoints_of(order_conversation.pk)
-    assert document["format"] == FORMAT and document["checkpoints"] == [checkpoint_entry(checkpoint)]
+    assert document["format"] == FORMAT and document["checkpoints"] == [
+        checkpoint_entry(checkpoint)
+    ]
     assert document["manifest"]["checkpoints_sha256"] == checkpoints_digest(document["checkpoints"])
     report = _verify(document, export_signing_key)
     assert report.ok, report.problem
     assert "1 of 1 signed head checkpoints checked and held" in report.summary
 
 
-def test_an_export_of_a_chain_rewritten_after_a_checkpoint_fails_offline(dispute, order_conversation, rita, export_signing_key):
+def test_an_export_of_a_chain_rewritten_after_a_checkpoint_fails_offline(
+    dispute, order_conversation, rita, export_signing_key
+):
     """The server signs the export over what the database holds; the checkpoint signed at
     dispute opening tells the offline verifier the chain was rewritten since."""
     recompute_from(order_conversation, 2, "I never said that")
-    document = build_export(dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key())
+    document = build_export(
+        dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key()
+    )
     report = _verify(document, export_signing_key)
     assert not report.ok
-    assert "the chain was rewritten at or before seq 4: it contradicts the head checkpoint" in report.problem
+    assert (
+        "the chain was rewritten at or before seq 4: it contradicts the head checkpoint"
+        in report.problem
+    )
 
 
-def test_a_forged_checkpoint_in_an_export_fails_offline(dispute, order_conversation, rita, export_signing_key):
+def test_a_forged_checkpoint_in_an_export_fails_offline(
+    dispute, order_conversation, rita, export_signing_key
+):
     own = ExportKey(Ed25519PrivateKey.generate(), export_key().key_id, development=False)
-    inbox_services.send_message(conversation=order_conversation, sender=dispute.opened_by, body="one more", client_id=uuid.uuid4().hex)
+    inbox_services.send_message(
+        conversation=order_conversation,
+        sender=dispute.opened_by,
+        body="one more",
+        client_id=uuid.uuid4().hex,
+    )
     sign_head(fresh(order_conversation), own)  # inserted by someone with database access
-    document = build_export(dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key())
+    document = build_export(
+        dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key()
+    )
     report = _verify(document, export_signing_key)
-    assert not report.ok and "the signature of the checkpoint of seq 5 does not verify" in report.problem
+    assert (
+        not report.ok
+        and "the signature of the checkpoint of seq 5 does not verify" in report.problem
+    )
 
 
-def test_a_checkpoint_of_another_key_is_named_in_a_warning(dispute, order_conversation, rita, settings, export_signing_key):
+def test_a_checkpoint_of_another_key_is_named_in_a_warning(
+    dispute, order_conversation, rita, settings, export_signing_key
+):
     settings.GIGBOX_EXPORT_SIGNING_KEY = base64.b64encode(bytes(range(1, 33))).decode()
     settings.GIGBOX_EXPORT_KEY_ID = "gigbox-next"  # rotated after the dispute opened
     key = export_key()
     document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=key)
-    report = _verify(document, export_signing_key, trusted={"gigbox-next": base64.b64decode(key.public_key_b64())})
+    report = _verify(
+        document,
+        export_signing_key,
+        trusted={"gigbox-next": base64.b64decode(key.public_key_b64())},
+    )
     assert report.ok, report.problem
-    assert any("checkpoint of seq 4 (key_id 'test-2026-11') was not checked" in w for w in report.warnings)
+    assert any(
+        "checkpoint of seq 4 (key_id 'test-2026-11') was not checked" in w for w in report.warnings
+    )
     assert "0 of 1 signed head checkpoints checked" in report.summary
-    both = {"gigbox-next": base64.b64decode(key.public_key_b64()), "test-2026-11": base64.b64decode(export_signing_key)}
-    assert "1 of 1 signed head checkpoints checked and held" in _verify(document, export_signing_key, trusted=both).summary
+    both = {
+        "gigbox-next": base64.b64decode(key.public_key_b64()),
+        "test-2026-11": base64.b64decode(export_signing_key),
+    }
+    assert (
+        "1 of 1 signed head checkpoints checked and held"
+        in _verify(document, export_signing_key, trusted=both).summary
+    )
 
 
 def test_a_format_1_export_still_verifies(dispute, order_conversation, rita, export_signing_key):
@@ -423,6 +525,8 @@ def test_the_printable_export_lists_the_checkpoints(client, rita, dispute, order
 
     [checkpoint] = checkpoints_of(order_conversation.pk)
     client.force_login(rita)
-    html = _post(client, "export", dispute, _export_data(order_conversation, output="html")).content.decode()
+    html = _post(
+        client, "export", dispute, _export_data(order_conversation, output="html")
+    ).content.decode()
     assert 'data-checkpoints="1"' in html
     assert f"seq {checkpoint.seq} · {checkpoint.head_hash} · signed" in html

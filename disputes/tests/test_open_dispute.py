@@ -14,12 +14,18 @@ from marketplace.models import Order, OrderEvent
 from marketplace.order_flow import OrderTransitionError
 
 DISPUTABLE = [Order.Status.IN_PROGRESS, Order.Status.DELIVERED, Order.Status.REVISION_REQUESTED]
-NOT_DISPUTABLE = [Order.Status.PENDING_REQUIREMENTS, Order.Status.COMPLETED, Order.Status.CANCELLED, Order.Status.DISPUTED]
+NOT_DISPUTABLE = [
+    Order.Status.PENDING_REQUIREMENTS,
+    Order.Status.COMPLETED,
+    Order.Status.CANCELLED,
+    Order.Status.DISPUTED,
+]
 
 
 def _open(order, opener, **overrides) -> Dispute:
     values = {
-        "reason": "not_as_described", "requested_outcome": "refund",
+        "reason": "not_as_described",
+        "requested_outcome": "refund",
         "statement": "The delivery is not what we agreed.",
     }
     return services.open_dispute(order=order, opener=opener, **{**values, **overrides})
@@ -110,13 +116,21 @@ def test_only_one_open_dispute_per_order(dispute, alice):
 def test_the_statement_can_carry_a_file_checked_like_an_inbox_attachment(order, bob, png_bytes):
     dispute = _open(order, bob, upload=AttachmentUpload("colours.png", png_bytes))
     entry = dispute.entries.get()
-    assert (entry.file_name, entry.content_type, entry.file_size) == ("colours.png", "image/png", len(png_bytes))
+    assert (entry.file_name, entry.content_type, entry.file_size) == (
+        "colours.png",
+        "image/png",
+        len(png_bytes),
+    )
     assert len(entry.sha256) == 64 and entry.file.read() == png_bytes
 
 
 def test_a_refused_file_refuses_the_whole_dispute(order, bob):
     with pytest.raises(ValidationError) as caught:
-        _open(order, bob, upload=AttachmentUpload("page.html", b"<html><script>alert(1)</script></html>"))
+        _open(
+            order,
+            bob,
+            upload=AttachmentUpload("page.html", b"<html><script>alert(1)</script></html>"),
+        )
     assert "file" in caught.value.message_dict
     order.refresh_from_db()
     assert order.status == Order.Status.DELIVERED and not Dispute.objects.exists()

@@ -17,7 +17,9 @@ REVIEWER_PERMISSIONS = {
 
 
 def _dispute_permissions(group: Group) -> set[str]:
-    rows = group.permissions.filter(content_type__app_label="disputes").values_list("content_type__app_label", "codename")
+    rows = group.permissions.filter(content_type__app_label="disputes").values_list(
+        "content_type__app_label", "codename"
+    )
     return {f"{app}.{codename}" for app, codename in rows}
 
 

@@ -17,7 +17,11 @@ from marketplace.models import Order, OrderEvent
 
 def _resolve(dispute, reviewer, resolution, **extra):
     return services.resolve_dispute(
-        dispute=dispute, reviewer=reviewer, resolution=resolution, note="Decided after reading both sides.", **extra
+        dispute=dispute,
+        reviewer=reviewer,
+        resolution=resolution,
+        note="Decided after reading both sides.",
+        **extra,
     )
 
 
@@ -35,13 +39,19 @@ def _last_message(conversation) -> Message:
         ("partial_refund", {"refund_percent": 33}, Order.Status.COMPLETED, Decimal("8.25")),
     ],
 )
-def test_each_closing_resolution_sets_status_and_refund(dispute, rita, order_conversation, resolution, extra, status, refunded):
+def test_each_closing_resolution_sets_status_and_refund(
+    dispute, rita, order_conversation, resolution, extra, status, refunded
+):
     result = _resolve(dispute, rita, resolution, **extra)
     order = Order.objects.get(pk=dispute.order_id)
     assert order.status == status
     assert order.refunded_amount == refunded and result.refunded_amount == refunded
     assert order.closed_at is not None
-    assert (result.status, result.resolution, result.resolved_by) == (Dispute.Status.RESOLVED, resolution, rita)
+    assert (result.status, result.resolution, result.resolved_by) == (
+        Dispute.Status.RESOLVED,
+        resolution,
+        rita,
+    )
     event = order.events.last()
     assert event.kind == OrderEvent.Kind.RESOLVED and event.actor is None
     message = _last_message(order_conversation)
@@ -55,7 +65,9 @@ def test_partial_refund_message_names_the_amount(dispute, rita, order_conversati
     assert "40% ($10.00 back to the buyer)" in _last_message(order_conversation).body
 
 
-def test_more_time_puts_the_order_back_in_progress_with_a_later_due_date(dispute, rita, order_conversation):
+def test_more_time_puts_the_order_back_in_progress_with_a_later_due_date(
+    dispute, rita, order_conversation
+):
     due_before = dispute.order.due_at
     _resolve(dispute, rita, "more_time", extra_days=4)
     order = Order.objects.get(pk=dispute.order_id)
@@ -66,7 +78,9 @@ def test_more_time_puts_the_order_back_in_progress_with_a_later_due_date(dispute
 
 
 def test_more_time_on_an_overdue_order_counts_from_now(dispute, rita):
-    Order.objects.filter(pk=dispute.order_id).update(due_at=dispute.order.due_at - timedelta(days=10))
+    Order.objects.filter(pk=dispute.order_id).update(
+        due_at=dispute.order.due_at - timedelta(days=10)
+    )
     _resolve(dispute, rita, "more_time", extra_days=2)
     order = Order.objects.get(pk=dispute.order_id)
     assert order.due_at > dispute.resolved_at + timedelta(days=2) - timedelta(seconds=5)
@@ -75,22 +89,33 @@ def test_more_time_on_an_overdue_order_counts_from_now(dispute, rita):
 def test_the_order_can_be_disputed_again_after_more_time(dispute, rita, alice):
     _resolve(dispute, rita, "more_time", extra_days=2)
     again = services.open_dispute(
-        order=Order.objects.get(pk=dispute.order_id), opener=alice, reason="buyer_requests",
-        requested_outcome="release", statement="The buyer keeps adding requirements.",
+        order=Order.objects.get(pk=dispute.order_id),
+        opener=alice,
+        reason="buyer_requests",
+        requested_outcome="release",
+        statement="The buyer keeps adding requirements.",
     )
     assert again.pk != dispute.pk and Dispute.objects.filter(status="open").count() == 1
 
 
 @pytest.mark.parametrize(
     ("resolution", "extra", "field"),
-    [("partial_refund", {}, "refund_percent"), ("more_time", {}, "extra_days"), ("nonsense", {}, "resolution")],
+    [
+        ("partial_refund", {}, "refund_percent"),
+        ("more_time", {}, "extra_days"),
+        ("nonsense", {}, "resolution"),
+    ],
 )
-def test_incomplete_resolutions_are_refused_and_change_nothing(dispute, rita, resolution, extra, field):
+def test_incomplete_resolutions_are_refused_and_change_nothing(
+    dispute, rita, resolution, extra, field
+):
     with pytest.raises(ValidationError) as caught:
         _resolve(dispute, rita, resolution, **extra)
     assert field in caught.value.message_dict
     dispute.refresh_from_db()
-    assert dispute.is_open and Order.objects.get(pk=dispute.order_id).status == Order.Status.DISPUTED
+    assert (
+        dispute.is_open and Order.objects.get(pk=dispute.order_id).status == Order.Status.DISPUTED
+    )
 
 
 def test_a_note_for_the_parties_is_required(dispute, rita):

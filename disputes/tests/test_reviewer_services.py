@@ -10,7 +10,9 @@ from moderation.models import StaffAccess
 
 
 def test_a_reviewer_adds_an_internal_note(dispute, rita):
-    note = services.add_dispute_note(dispute=dispute, author=rita, body="Seller shared a phone number in seq 2.")
+    note = services.add_dispute_note(
+        dispute=dispute, author=rita, body="Seller shared a phone number in seq 2."
+    )
     assert note.author == rita and dispute.notes.get() == note
 
 
@@ -42,28 +44,43 @@ def test_moderators_cannot_take_disputes(dispute, mo):
 
 
 def test_case_file_access_writes_one_row_per_conversation(dispute, rita, order_conversation):
-    rows = services.record_case_file_access(dispute=dispute, staff=rita, conversations=[order_conversation], reason=" Deciding. ")
+    rows = services.record_case_file_access(
+        dispute=dispute, staff=rita, conversations=[order_conversation], reason=" Deciding. "
+    )
     assert len(rows) == 1
     row = StaffAccess.objects.get()
-    assert (row.staff, row.action, row.conversation, row.reference) == (rita, "case_file", order_conversation, f"dispute:{dispute.pk}")
+    assert (row.staff, row.action, row.conversation, row.reference) == (
+        rita,
+        "case_file",
+        order_conversation,
+        f"dispute:{dispute.pk}",
+    )
     assert row.reason == f"dispute #{dispute.pk} case file: Deciding."
 
 
 def test_opening_a_case_file_needs_a_reason(dispute, rita, order_conversation):
     with pytest.raises(ValidationError, match="why"):
-        services.record_case_file_access(dispute=dispute, staff=rita, conversations=[order_conversation], reason=" ")
+        services.record_case_file_access(
+            dispute=dispute, staff=rita, conversations=[order_conversation], reason=" "
+        )
     assert not StaffAccess.objects.exists()
 
 
 def test_an_export_needs_a_reason(dispute, rita, order_conversation):
     with pytest.raises(ValidationError, match="why"):
-        services.record_export(dispute=dispute, staff=rita, conversation=order_conversation, reason="  ")
+        services.record_export(
+            dispute=dispute, staff=rita, conversation=order_conversation, reason="  "
+        )
     assert not StaffAccess.objects.exists()
-    services.record_export(dispute=dispute, staff=rita, conversation=order_conversation, reason="chargeback evidence")
+    services.record_export(
+        dispute=dispute, staff=rita, conversation=order_conversation, reason="chargeback evidence"
+    )
     row = StaffAccess.objects.get()
     assert row.action == "export" and "chargeback evidence" in row.reason
 
 
 def test_only_holders_of_the_export_permission_export(dispute, mo, order_conversation):
     with pytest.raises(PermissionDenied):
-        services.record_export(dispute=dispute, staff=mo, conversation=order_conversation, reason="curious")
+        services.record_export(
+            dispute=dispute, staff=mo, conversation=order_conversation, reason="curious"
+        )

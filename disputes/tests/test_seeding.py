@@ -28,15 +28,28 @@ def test_the_demo_dispute_is_loaded_with_its_history_and_only_once(db, tmp_path)
     assert dispute.is_open and dispute.order.status == Order.Status.DISPUTED
     assert dispute.assigned_to.username == "reviewer" and dispute.notes.count() == 1
     kinds = list(dispute.entries.values_list("kind", flat=True))
-    assert kinds == [DisputeEntry.Kind.STATEMENT, DisputeEntry.Kind.ANSWER, DisputeEntry.Kind.EVIDENCE, DisputeEntry.Kind.EVIDENCE]
+    assert kinds == [
+        DisputeEntry.Kind.STATEMENT,
+        DisputeEntry.Kind.ANSWER,
+        DisputeEntry.Kind.EVIDENCE,
+        DisputeEntry.Kind.EVIDENCE,
+    ]
     assert dispute.entries.exclude(file="").count() == 2
     messages = Message.objects.filter(conversation__order=dispute.order)
     masked = messages.exclude(findings=[])
     assert masked.count() == 1 and "[contact hidden]" in masked.get().delivered_body
     assert Flag.objects.filter(message__in=masked).exists()
-    assert f"in seq {masked.get().seq} (masked, flagged)" in dispute.notes.get().body  # the note names the right message
-    assert messages.filter(kind=Message.Kind.SYSTEM, body__contains=f"Dispute #{dispute.pk}").exists()
+    assert (
+        f"in seq {masked.get().seq} (masked, flagged)" in dispute.notes.get().body
+    )  # the note names the right message
+    assert messages.filter(
+        kind=Message.Kind.SYSTEM, body__contains=f"Dispute #{dispute.pk}"
+    ).exists()
 
     counts = (Dispute.objects.count(), DisputeEntry.objects.count(), Message.objects.count())
     assert "disputes: 1 cases (0 new)" in _seed(tmp_path)
-    assert (Dispute.objects.count(), DisputeEntry.objects.count(), Message.objects.count()) == counts
+    assert (
+        Dispute.objects.count(),
+        DisputeEntry.objects.count(),
+        Message.objects.count(),
+    ) == counts

@@ -22,10 +22,18 @@ def test_a_suspended_reviewer_is_refused(rita, dispute, order_conversation):
     calls = [
         lambda: services.assign_dispute(dispute=dispute, reviewer=rita),
         lambda: services.add_dispute_note(dispute=dispute, author=rita, body="Note."),
-        lambda: services.resolve_dispute(dispute=dispute, reviewer=rita, resolution="refund", note="Refund."),
-        lambda: services.record_case_file_access(dispute=dispute, staff=rita, conversations=[order_conversation], reason="Deciding."),
-        lambda: services.record_file_access(dispute=dispute, staff=rita, conversation=None, name="x.png"),
-        lambda: services.record_export(dispute=dispute, staff=rita, conversation=order_conversation, reason="Bank."),
+        lambda: services.resolve_dispute(
+            dispute=dispute, reviewer=rita, resolution="refund", note="Refund."
+        ),
+        lambda: services.record_case_file_access(
+            dispute=dispute, staff=rita, conversations=[order_conversation], reason="Deciding."
+        ),
+        lambda: services.record_file_access(
+            dispute=dispute, staff=rita, conversation=None, name="x.png"
+        ),
+        lambda: services.record_export(
+            dispute=dispute, staff=rita, conversation=order_conversation, reason="Bank."
+        ),
     ]
     for call in calls:
         with pytest.raises(PermissionDenied):

@@ -20,7 +20,13 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings as django_settings
 
 from disputes.export import build_export, encode_document, export_key
-from disputes.export_format import b64encode, chain_link, checkpoints_digest, manifest_bytes, messages_digest
+from disputes.export_format import (
+    b64encode,
+    chain_link,
+    checkpoints_digest,
+    manifest_bytes,
+    messages_digest,
+)
 from disputes.tests.conftest import TEST_KEY_ID
 from inbox import services as inbox_services
 from inbox.chain import link_hash
@@ -45,10 +51,15 @@ def document(dispute, order_conversation, alice, bob, rita, png_bytes):
     """A signed export of the order's conversation: user and system messages, a masked one,
     an attachment, non-ASCII text."""
     inbox_services.send_message(
-        conversation=order_conversation, sender=bob, body="Here: ✅ مرحبا 🎨 — \"quoted\" \\ back", client_id=uuid.uuid4().hex,
+        conversation=order_conversation,
+        sender=bob,
+        body='Here: ✅ مرحبا 🎨 — "quoted" \\ back',
+        client_id=uuid.uuid4().hex,
         attachments=[inbox_services.AttachmentUpload("proof.png", png_bytes)],
     )
-    return build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=export_key())
+    return build_export(
+        dispute=dispute, conversation=order_conversation, staff=rita, key=export_key()
+    )
 
 
 @pytest.fixture
@@ -57,7 +68,9 @@ def trusted(export_signing_key) -> dict:
 
 
 def _check(document_or_raw, trusted):
-    raw = document_or_raw if isinstance(document_or_raw, bytes) else encode_document(document_or_raw)
+    raw = (
+        document_or_raw if isinstance(document_or_raw, bytes) else encode_document(document_or_raw)
+    )
     return verifier.verify(raw, trusted)
 
 
@@ -96,7 +109,9 @@ def test_with_the_embedded_key_only_it_verifies_but_warns(document):
     assert "proves nothing by itself" in report.warnings[0]
 
 
-def test_a_development_key_export_verifies_with_a_warning(dispute, order_conversation, rita, settings):
+def test_a_development_key_export_verifies_with_a_warning(
+    dispute, order_conversation, rita, settings
+):
     settings.DEBUG, settings.GIGBOX_EXPORT_SIGNING_KEY = True, ""
     key = export_key()
     document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=key)
@@ -112,9 +127,14 @@ def test_an_empty_conversation_verifies(dispute, alice, bob, rita, trusted):
 
 def test_a_long_non_ascii_conversation_verifies(dispute, order_conversation, alice, rita, trusted):
     inbox_services.send_message(
-        conversation=order_conversation, sender=alice, body="שלום 👋🏽 " * 600, client_id=uuid.uuid4().hex
+        conversation=order_conversation,
+        sender=alice,
+        body="שלום 👋🏽 " * 600,
+        client_id=uuid.uuid4().hex,
     )
-    document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=export_key())
+    document = build_export(
+        dispute=dispute, conversation=order_conversation, staff=rita, key=export_key()
+    )
     assert _check(document, trusted).ok
 
 
@@ -131,7 +151,7 @@ def test_changing_any_one_byte_anywhere_is_detected(document, trusted):
     missed = []
     for position in range(len(raw)):
         for value in (raw[position] ^ 1, rng.choice([b for b in range(256) if b != raw[position]])):
-            if _check(raw[:position] + bytes([value]) + raw[position + 1:], trusted).ok:
+            if _check(raw[:position] + bytes([value]) + raw[position + 1 :], trusted).ok:
                 missed.append((position, value))
     assert missed == [], f"seed {SEED}: undetected changes at {missed[:5]}"
 
@@ -142,12 +162,17 @@ def test_every_single_bit_flip_in_the_manifest_and_signature_is_detected(documen
     raw = encode_document(document)
     start = raw.index(b'"manifest"')
     signature_start = raw.index(b'"signature"')
-    positions = sorted(set(random.Random(SEED).sample(range(start, len(raw)), 300)) | set(range(signature_start, len(raw))))
+    positions = sorted(
+        set(random.Random(SEED).sample(range(start, len(raw)), 300))
+        | set(range(signature_start, len(raw)))
+    )
     missed = [
         (position, bit)
         for position in positions
         for bit in range(8)
-        if _check(raw[:position] + bytes([raw[position] ^ (1 << bit)]) + raw[position + 1:], trusted).ok
+        if _check(
+            raw[:position] + bytes([raw[position] ^ (1 << bit)]) + raw[position + 1 :], trusted
+        ).ok
     ]
     assert missed == []
 
@@ -187,7 +212,19 @@ def _changed(value, field=""):
     raise AssertionError(type(value))
 
 
-HASHED = {"seq", "kind", "sender_id", "client_id", "created_at", "body", "delivered_body", "findings", "attachments", "prev_hash", "hash"}
+HASHED = {
+    "seq",
+    "kind",
+    "sender_id",
+    "client_id",
+    "created_at",
+    "body",
+    "delivered_body",
+    "findings",
+    "attachments",
+    "prev_hash",
+    "hash",
+}
 
 
 def test_changing_any_field_of_any_message_is_detected_and_named(document, trusted):
@@ -199,7 +236,9 @@ def test_changing_any_field_of_any_message_is_detected_and_named(document, trust
             report = _check(tampered, trusted)
             assert not report.ok, (index, field)
             if field in HASHED:
-                assert "hash chain breaks" in report.problem or "cannot be encoded" in report.problem, (field, report.problem)
+                assert (
+                    "hash chain breaks" in report.problem or "cannot be encoded" in report.problem
+                ), (field, report.problem)
             else:  # the sender's name is not hashed: the signed digest covers it
                 assert "messages_sha256" in report.problem
 
@@ -232,7 +271,9 @@ def test_a_changed_signature_is_detected(document, trusted):
     signature = base64.b64decode(document["signature"])
     for index in range(len(signature)):
         tampered = copy.deepcopy(document)
-        tampered["signature"] = b64encode(signature[:index] + bytes([signature[index] ^ 1]) + signature[index + 1:])
+        tampered["signature"] = b64encode(
+            signature[:index] + bytes([signature[index] ^ 1]) + signature[index + 1 :]
+        )
         assert "signature does not match" in _check(tampered, trusted).problem
 
 
@@ -259,7 +300,9 @@ def test_a_re_signed_forgery_passes_only_with_the_embedded_key(document, trusted
     tampered["checkpoints"] = []
     tampered["manifest"]["checkpoints_sha256"] = checkpoints_digest([])
     forger = Ed25519PrivateKey.generate()
-    tampered["manifest"]["public_key"] = b64encode(forger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    tampered["manifest"]["public_key"] = b64encode(
+        forger.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    )
     tampered["signature"] = b64encode(forger.sign(manifest_bytes(tampered["manifest"])))
     embedded = _check(tampered, None)
     assert embedded.ok and verifier.EMBEDDED_KEY_WARNING in embedded.warnings
@@ -305,13 +348,19 @@ def test_an_unknown_key_id_is_refused(document, export_signing_key):
     assert not report.ok and "no trusted public key for key_id" in report.problem
 
 
-def test_rotated_keys_each_verify_their_own_exports(dispute, order_conversation, rita, settings, export_signing_key):
+def test_rotated_keys_each_verify_their_own_exports(
+    dispute, order_conversation, rita, settings, export_signing_key
+):
     """T11: an export signed before the rotation verifies with the old key_id's key."""
-    old = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=export_key())
+    old = build_export(
+        dispute=dispute, conversation=order_conversation, staff=rita, key=export_key()
+    )
     new_private = Ed25519PrivateKey.generate()
     settings.GIGBOX_EXPORT_SIGNING_KEY = b64encode(new_private.private_bytes_raw())
     settings.GIGBOX_EXPORT_KEY_ID = "test-2027-01"
-    new = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=export_key())
+    new = build_export(
+        dispute=dispute, conversation=order_conversation, staff=rita, key=export_key()
+    )
     keyring = {
         TEST_KEY_ID: base64.b64decode(export_signing_key),
         "test-2027-01": new_private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
@@ -328,7 +377,12 @@ def _run(tmp_path, *args, env_extra=None):
     env = {**os.environ, **(env_extra or {})}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60
+        [sys.executable, str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
     )
 
 
@@ -344,7 +398,13 @@ def no_django(tmp_path) -> dict:
 def test_the_script_verifies_without_django(tmp_path, document, export_signing_key, no_django):
     path = tmp_path / "export.json"
     path.write_bytes(encode_document(document))
-    result = _run(tmp_path, str(path), "--public-key", f"{TEST_KEY_ID}={export_signing_key}", env_extra=no_django)
+    result = _run(
+        tmp_path,
+        str(path),
+        "--public-key",
+        f"{TEST_KEY_ID}={export_signing_key}",
+        env_extra=no_django,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("OK: conversation") and "WARNING" not in result.stdout
 
@@ -356,7 +416,10 @@ def test_the_script_fails_with_the_first_problem(tmp_path, document, export_sign
     path.write_bytes(encode_document(tampered))
     result = _run(tmp_path, str(path), "--public-key", export_signing_key, env_extra=no_django)
     assert result.returncode == 1
-    assert result.stdout.strip() == "FAILED: the hash chain breaks at seq 1 (a message was changed, removed, added or moved)"
+    assert (
+        result.stdout.strip()
+        == "FAILED: the hash chain breaks at seq 1 (a message was changed, removed, added or moved)"
+    )
 
 
 def test_the_script_warns_about_an_embedded_key(tmp_path, document, no_django):
@@ -378,7 +441,12 @@ def test_the_verifier_and_its_modules_import_no_django():
     base = Path(django_settings.BASE_DIR)
     for path in (SCRIPT, base / "disputes" / "export_format.py", base / "inbox" / "chain.py"):
         tree = ast.parse(path.read_text())
-        names = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+        names = [
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        ]
         names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
         assert not [name for name in names if name.split(".")[0] == "django"], path
     for package in ("disputes", "inbox"):

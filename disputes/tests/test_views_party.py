@@ -33,7 +33,10 @@ def test_the_buyer_sees_the_open_form(client, bob, order):
 
 def test_the_buyer_opens_a_dispute(client, bob, order, png_bytes):
     client.force_login(bob)
-    data = {**OPEN_FORM, "file": SimpleUploadedFile("pages.png", png_bytes, content_type="image/png")}
+    data = {
+        **OPEN_FORM,
+        "file": SimpleUploadedFile("pages.png", png_bytes, content_type="image/png"),
+    }
     response = client.post(_url("open", order), data)
     assert response.status_code == 302 and response["Location"] == _url("dispute", order)
     dispute = Dispute.objects.get()
@@ -47,7 +50,10 @@ def test_the_buyer_opens_a_dispute(client, bob, order, png_bytes):
 
 def test_contact_details_in_the_statement_are_refused_and_the_text_is_kept(client, bob, order):
     client.force_login(bob)
-    response = client.post(_url("open", order), {**OPEN_FORM, "body": "Mail me at bob.smith@example.com to settle this"})
+    response = client.post(
+        _url("open", order),
+        {**OPEN_FORM, "body": "Mail me at bob.smith@example.com to settle this"},
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "Contact details are not allowed here" in html
@@ -79,7 +85,9 @@ def test_the_seller_answers_and_both_add_evidence(client, alice, bob, dispute):
     client.force_login(bob)
     html = client.get(_url("dispute", order)).content.decode()
     assert "The brief said blue." in html and "answer-title" not in html
-    assert client.post(_url("evidence", order), {"body": "The mock-up was green."}).status_code == 302
+    assert (
+        client.post(_url("evidence", order), {"body": "The mock-up was green."}).status_code == 302
+    )
     kinds = list(dispute.entries.values_list("kind", flat=True))
     assert kinds == ["statement", "answer", "evidence", "evidence"]
 
@@ -93,7 +101,9 @@ def test_evidence_with_contact_details_is_refused_on_the_page(client, alice, dis
 
 
 def test_the_page_shows_the_resolution(client, bob, rita, dispute):
-    services.resolve_dispute(dispute=dispute, reviewer=rita, resolution="refund", note="The delivery was empty.")
+    services.resolve_dispute(
+        dispute=dispute, reviewer=rita, resolution="refund", note="The delivery was empty."
+    )
     client.force_login(bob)
     html = client.get(_url("dispute", dispute.order)).content.decode()
     assert 'data-resolution="refund"' in html and "The delivery was empty." in html
@@ -110,7 +120,9 @@ def test_user_text_is_escaped(client, alice, bob, dispute):
 def test_a_party_downloads_dispute_files(client, alice, bob, dispute, png_bytes):
     from inbox.services import AttachmentUpload
 
-    entry = services.add_evidence(dispute=dispute, author=alice, body="Proof", upload=AttachmentUpload("p.png", png_bytes))
+    entry = services.add_evidence(
+        dispute=dispute, author=alice, body="Proof", upload=AttachmentUpload("p.png", png_bytes)
+    )
     client.force_login(bob)
     response = client.get(_url("file", dispute.order, entry.pk))
     assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes
@@ -125,7 +137,10 @@ def test_outsiders_get_404_on_every_party_page(client, dispute, who, request, pn
     from inbox.services import AttachmentUpload
 
     entry = services.add_evidence(
-        dispute=dispute, author=dispute.order.seller, body="Proof", upload=AttachmentUpload("p.png", png_bytes)
+        dispute=dispute,
+        author=dispute.order.seller,
+        body="Proof",
+        upload=AttachmentUpload("p.png", png_bytes),
     )
     order = dispute.order
     client.force_login(request.getfixturevalue(who))
@@ -154,13 +169,21 @@ def test_a_file_of_another_order_is_404(client, bob, dispute, png_bytes, db):
     from inbox.services import AttachmentUpload
     from marketplace.tests.factories import UserFactory
 
-    other = order_in(Order.Status.IN_PROGRESS, seller=dispute.order.seller, buyer=UserFactory(username="dora"))
+    other = order_in(
+        Order.Status.IN_PROGRESS, seller=dispute.order.seller, buyer=UserFactory(username="dora")
+    )
     other_dispute = services.open_dispute(
-        order=other, opener=other.buyer, reason="late", requested_outcome="cancel",
-        statement="Late.", upload=AttachmentUpload("d.png", png_bytes),
+        order=other,
+        opener=other.buyer,
+        reason="late",
+        requested_outcome="cancel",
+        statement="Late.",
+        upload=AttachmentUpload("d.png", png_bytes),
     )
     client.force_login(bob)
-    assert client.get(_url("file", dispute.order, other_dispute.entries.get().pk)).status_code == 404
+    assert (
+        client.get(_url("file", dispute.order, other_dispute.entries.get().pk)).status_code == 404
+    )
 
 
 def test_the_order_page_links_to_the_dispute(client, bob, order):

@@ -23,7 +23,9 @@ def masked(conversation, bob, send):
 
 @pytest.fixture
 def as_superuser(client):
-    client.force_login(UserFactory(username="root", email="root@example.com", is_staff=True, is_superuser=True))
+    client.force_login(
+        UserFactory(username="root", email="root@example.com", is_staff=True, is_superuser=True)
+    )
     return client
 
 

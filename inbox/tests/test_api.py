@@ -9,7 +9,7 @@ from django.test import Client
 
 from inbox import services
 from inbox.models import Block, Message, Participant
-from inbox.protocol import SUMMARY, MESSAGE, _check, validate_server_frame
+from inbox.protocol import MESSAGE, SUMMARY, _check, validate_server_frame
 from moderation.models import FlagReport
 
 pytestmark = pytest.mark.django_db
@@ -76,10 +76,14 @@ def test_history_pages_oldest_first(conversation, alice, bob, send):
 
 def test_post_sends_through_the_send_path_and_a_resend_returns_the_same_ack(conversation, bob):
     client = client_for(bob)
-    first = post_json(client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "Hello"})
+    first = post_json(
+        client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "Hello"}
+    )
     assert first.status_code == 201
     validate_server_frame(first.json())
-    again = post_json(client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "Changed"})
+    again = post_json(
+        client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "Changed"}
+    )
     assert again.status_code == 200 and again.json() == first.json()
     assert Message.objects.count() == 1
 
@@ -104,8 +108,13 @@ def test_a_rate_limited_post_says_when_to_retry(conversation, bob, settings):
     settings.GIGBOX_SEND_RATE_LIMIT = 1
     client = client_for(bob)
     post_json(client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "one"})
-    response = post_json(client, messages_url(conversation.pk), {"client_id": "http-key-0002", "body": "two"})
-    assert response.status_code == 429 and int(response["Retry-After"]) == response.json()["retry_after"]
+    response = post_json(
+        client, messages_url(conversation.pk), {"client_id": "http-key-0002", "body": "two"}
+    )
+    assert (
+        response.status_code == 429
+        and int(response["Retry-After"]) == response.json()["retry_after"]
+    )
 
 
 def test_post_with_a_file(conversation, bob, png_bytes):
@@ -113,7 +122,11 @@ def test_post_with_a_file(conversation, bob, png_bytes):
 
     response = client_for(bob).post(
         messages_url(conversation.pk),
-        {"client_id": "http-key-file", "body": "", "files": [SimpleUploadedFile("logo.png", png_bytes)]},
+        {
+            "client_id": "http-key-file",
+            "body": "",
+            "files": [SimpleUploadedFile("logo.png", png_bytes)],
+        },
     )
     assert response.status_code == 201
     message = Message.objects.get()
@@ -122,12 +135,17 @@ def test_post_with_a_file(conversation, bob, png_bytes):
 
 def test_post_needs_the_csrf_token(conversation, bob):
     client = client_for(bob, csrf=True)
-    refused = post_json(client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "hi"})
+    refused = post_json(
+        client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "hi"}
+    )
     assert refused.status_code == 403 and not Message.objects.exists()
     token_value = "a" * 32  # what the csrftoken cookie holds; pages send it back as a header
     client.cookies["csrftoken"] = token_value
     accepted = post_json(
-        client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "hi"}, HTTP_X_CSRFTOKEN=token_value
+        client,
+        messages_url(conversation.pk),
+        {"client_id": "http-key-0001", "body": "hi"},
+        HTTP_X_CSRFTOKEN=token_value,
     )
     assert accepted.status_code == 201
 
@@ -153,24 +171,43 @@ def test_an_outsider_gets_the_same_404_as_for_a_missing_conversation(conversatio
 
 def test_state_files_the_conversation_on_ones_own_side(conversation, alice, bob):
     response = post_json(
-        client_for(bob), f"/api/inbox/conversations/{conversation.pk}/state/", {"starred": True, "labels": ["logo", " logo ", "urgent"]}
+        client_for(bob),
+        f"/api/inbox/conversations/{conversation.pk}/state/",
+        {"starred": True, "labels": ["logo", " logo ", "urgent"]},
     )
     assert response.status_code == 200
     summary = response.json()["conversation"]
     assert summary["starred"] is True and summary["labels"] == ["logo", "urgent"]
     assert not Participant.objects.get(conversation=conversation, user=alice).starred
-    bad = post_json(client_for(bob), f"/api/inbox/conversations/{conversation.pk}/state/", {"labels": ["x" * 31]})
+    bad = post_json(
+        client_for(bob),
+        f"/api/inbox/conversations/{conversation.pk}/state/",
+        {"labels": ["x" * 31]},
+    )
     assert bad.status_code == 400
-    assert post_json(client_for(bob), f"/api/inbox/conversations/{conversation.pk}/state/", {"spam": "yes"}).status_code == 400
+    assert (
+        post_json(
+            client_for(bob), f"/api/inbox/conversations/{conversation.pk}/state/", {"spam": "yes"}
+        ).status_code
+        == 400
+    )
 
 
 def test_block_and_unblock(conversation, alice, bob):
     client = client_for(bob)
-    assert client.post("/api/inbox/users/alice/block/").json() == {"username": "alice", "blocked": True}
+    assert client.post("/api/inbox/users/alice/block/").json() == {
+        "username": "alice",
+        "blocked": True,
+    }
     assert Block.objects.filter(blocker=bob, blocked=alice).exists()
-    refused = post_json(client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "hi"})
+    refused = post_json(
+        client, messages_url(conversation.pk), {"client_id": "http-key-0001", "body": "hi"}
+    )
     assert refused.status_code == 403 and refused.json()["code"] == "blocked"
-    assert client.delete("/api/inbox/users/alice/block/").json() == {"username": "alice", "blocked": False}
+    assert client.delete("/api/inbox/users/alice/block/").json() == {
+        "username": "alice",
+        "blocked": False,
+    }
     assert not Block.objects.exists()
     assert client.post("/api/inbox/users/nobody/block/").status_code == 404
     assert client.post("/api/inbox/users/bob/block/").status_code == 404  # oneself: not a target
@@ -179,10 +216,17 @@ def test_block_and_unblock(conversation, alice, bob):
 def test_report_a_message_of_the_other_side(conversation, alice, bob, charlie, send):
     message = send(conversation, alice, "buy followers here").message
     url = f"/api/inbox/messages/{message.pk}/report/"
-    assert post_json(client_for(bob), url, {"reason": "spam", "note": "unsolicited"}).status_code == 201
+    assert (
+        post_json(client_for(bob), url, {"reason": "spam", "note": "unsolicited"}).status_code
+        == 201
+    )
     assert FlagReport.objects.get().flag.message_id == message.pk
     assert post_json(client_for(bob), url, {"reason": "nonsense"}).status_code == 400
     assert post_json(client_for(alice), url, {"reason": "spam"}).status_code == 404  # not one's own
     outsider = post_json(client_for(charlie), url, {"reason": "spam"})
-    missing = post_json(client_for(charlie), "/api/inbox/messages/987654/report/", {"reason": "spam"})
-    assert outsider.status_code == missing.status_code == 404 and outsider.content == missing.content
+    missing = post_json(
+        client_for(charlie), "/api/inbox/messages/987654/report/", {"reason": "spam"}
+    )
+    assert (
+        outsider.status_code == missing.status_code == 404 and outsider.content == missing.content
+    )

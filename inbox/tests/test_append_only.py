@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def message(conversation, bob, send, png_bytes):
-    return send(conversation, bob, "the original", attachments=[AttachmentUpload("logo.png", png_bytes)]).message
+    return send(
+        conversation, bob, "the original", attachments=[AttachmentUpload("logo.png", png_bytes)]
+    ).message
 
 
 def test_the_model_refuses_to_update_a_message(message):
@@ -56,7 +58,9 @@ def test_the_admin_offers_no_change_or_delete(message, stella):
     assert not admin.has_add_permission(request)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
 @pytest.mark.parametrize(
     "sql",
     [

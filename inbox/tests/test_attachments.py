@@ -35,8 +35,16 @@ def zipped(*names: str) -> bytes:
         ("logo.png", "png", "image/png"),
         ("scan.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "application/pdf"),
         ("notes.txt", "Plain notes, caf\u00e9.\n".encode(), "text/plain"),
-        ("brief.docx", zipped("[Content_Types].xml", "word/document.xml"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("sheet.xlsx", zipped("[Content_Types].xml", "xl/workbook.xml"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (
+            "brief.docx",
+            zipped("[Content_Types].xml", "word/document.xml"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "sheet.xlsx",
+            zipped("[Content_Types].xml", "xl/workbook.xml"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         ("assets.zip", zipped("a.txt"), "application/zip"),
         ("old.doc", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600, "application/msword"),
         ("page.txt", b"<html><script>alert(1)</script></html>", None),
@@ -50,13 +58,19 @@ def test_the_type_comes_from_the_content(name, content, expected, png_bytes):
     assert detect_content_type(data, name) == expected
 
 
-def test_a_file_is_stored_under_a_server_chosen_name_and_chained(conversation, bob, send, png_bytes):
-    sent = send(conversation, bob, "", attachments=[AttachmentUpload("../../etc/My Logo.png", png_bytes)])
+def test_a_file_is_stored_under_a_server_chosen_name_and_chained(
+    conversation, bob, send, png_bytes
+):
+    sent = send(
+        conversation, bob, "", attachments=[AttachmentUpload("../../etc/My Logo.png", png_bytes)]
+    )
     attachment = Attachment.objects.get()
     assert attachment.name == "My Logo.png"
     assert attachment.file.name.startswith(f"attachments/{conversation.pk}/")
     assert "Logo" not in attachment.file.name
-    assert attachment.sha256 == hashlib.sha256(png_bytes).hexdigest() and attachment.size == len(png_bytes)
+    assert attachment.sha256 == hashlib.sha256(png_bytes).hexdigest() and attachment.size == len(
+        png_bytes
+    )
     assert sent.payload["attachments"][0]["url"] == f"/inbox/attachments/{attachment.pk}/"
     conversation.refresh_from_db()
     assert verify_conversation(conversation) is None
@@ -101,7 +115,10 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read():
 
     with pytest.raises(SendError) as info:
         read_upload(HugeUpload())
-    assert (info.value.code, info.value.message) == ("invalid_attachment", "footage.zip is over 25 MB.")
+    assert (info.value.code, info.value.message) == (
+        "invalid_attachment",
+        "footage.zip is over 25 MB.",
+    )
 
 
 def stored_files(settings) -> list[Path]:
@@ -109,7 +126,9 @@ def stored_files(settings) -> list[Path]:
 
 
 @pytest.mark.parametrize("via", ["api", "form"])
-def test_an_over_limit_upload_gets_the_clear_error_and_stores_nothing(conversation, bob, settings, via):
+def test_an_over_limit_upload_gets_the_clear_error_and_stores_nothing(
+    conversation, bob, settings, via
+):
     settings.GIGBOX_ATTACHMENT_MAX_BYTES = 1024 * 1024
     client = Client()
     client.force_login(bob, backend="moderation.auth.NotSuspendedModelBackend")
@@ -119,7 +138,11 @@ def test_an_over_limit_upload_gets_the_clear_error_and_stores_nothing(conversati
         response = client.post(f"/api/inbox/conversations/{conversation.pk}/messages/", form)
         assert response.status_code == 400
         body = response.json()
-        assert (body["code"], body["message"], body["limit"]) == ("invalid_attachment", "big.txt is over 1 MB.", 1024 * 1024)
+        assert (body["code"], body["message"], body["limit"]) == (
+            "invalid_attachment",
+            "big.txt is over 1 MB.",
+            1024 * 1024,
+        )
         validate_server_frame(body, over_http=True)
     else:
         response = client.post(f"/inbox/{conversation.pk}/send/", form, follow=True)
@@ -135,7 +158,11 @@ def test_a_failed_write_leaves_no_file_behind(conversation, bob, send, monkeypat
 
     from inbox import services
 
-    monkeypatch.setattr(services, "_write_drafts", lambda *args, **kwargs: (_ for _ in ()).throw(OperationalError("down")))
+    monkeypatch.setattr(
+        services,
+        "_write_drafts",
+        lambda *args, **kwargs: (_ for _ in ()).throw(OperationalError("down")),
+    )
     with pytest.raises(SendError):
         send(conversation, bob, "x", attachments=[AttachmentUpload("a.txt", b"hello")])
     folder = settings.MEDIA_ROOT / "attachments" / str(conversation.pk)
@@ -147,7 +174,12 @@ def test_a_failed_write_leaves_no_file_behind(conversation, bob, send, monkeypat
 
 @pytest.fixture
 def attachment(conversation, bob, send):
-    send(conversation, bob, "the brief", attachments=[AttachmentUpload("Brief \u00e9t\u00e9 \"v2\".txt", b"The brief, in words.\n")])
+    send(
+        conversation,
+        bob,
+        "the brief",
+        attachments=[AttachmentUpload('Brief \u00e9t\u00e9 "v2".txt', b"The brief, in words.\n")],
+    )
     return Attachment.objects.get()
 
 
@@ -166,7 +198,9 @@ def test_participants_and_staff_download_with_safe_headers(attachment, who, requ
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"] == content_disposition(attachment.name)
     assert response["Content-Disposition"].startswith('attachment; filename="Brief _t_ _v2_.txt"; ')
-    assert "filename*=UTF-8''Brief%20%C3%A9t%C3%A9%20%22v2%22.txt" in response["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''Brief%20%C3%A9t%C3%A9%20%22v2%22.txt" in response["Content-Disposition"]
+    )
 
 
 def test_an_outsider_gets_the_same_404_as_for_a_missing_file(attachment, charlie):
@@ -182,7 +216,9 @@ def test_an_anonymous_visitor_is_sent_to_log_in(attachment):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_a_staff_download_is_recorded_as_a_staff_access_and_a_partys_is_not(attachment, bob, stella):
+def test_a_staff_download_is_recorded_as_a_staff_access_and_a_partys_is_not(
+    attachment, bob, stella
+):
     from moderation.models import StaffAccess
 
     assert client_for(bob).get(f"/inbox/attachments/{attachment.pk}/").status_code == 200
@@ -193,5 +229,8 @@ def test_a_staff_download_is_recorded_as_a_staff_access_and_a_partys_is_not(atta
     assert response.status_code == 200
     access = StaffAccess.objects.get()
     assert (access.staff, access.action, access.reason) == (stella, "other", "attachment download")
-    assert (access.message_id, access.conversation_id) == (attachment.message_id, attachment.conversation_id)
+    assert (access.message_id, access.conversation_id) == (
+        attachment.message_id,
+        attachment.conversation_id,
+    )
     assert access.reference == f"attachment:{attachment.pk}"

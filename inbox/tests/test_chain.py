@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -11,7 +11,15 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from inbox import services
-from inbox.chain import ChainLink, StoredLink, canonical_json, first_bad_seq, format_timestamp, genesis_hash, link_hash
+from inbox.chain import (
+    ChainLink,
+    StoredLink,
+    canonical_json,
+    first_bad_seq,
+    format_timestamp,
+    genesis_hash,
+    link_hash,
+)
 from inbox.models import Conversation
 from inbox.verification import verify_conversation
 
@@ -28,7 +36,7 @@ VECTOR_1 = ChainLink(
     delivered_body="Hello Alice",
     findings=[],
     attachments=[],
-    created_at=datetime(2026, 11, 24, 16, 30, 0, 123456, tzinfo=timezone.utc),
+    created_at=datetime(2026, 11, 24, 16, 30, 0, 123456, tzinfo=UTC),
     prev_hash=GENESIS_12,
 )
 VECTOR_1_ENCODING = (
@@ -47,11 +55,25 @@ VECTOR_2 = ChainLink(
     body="Ruf an: 0151 2345 6789 \u2713 \U0001f600",
     delivered_body="Ruf an: [contact hidden] \u2713 \U0001f600",
     findings=[
-        {"kind": "phone", "start": 8, "end": 22, "value": "+4915123456789", "rule": "phone.national",
-         "reason": "looks like a phone number", "split": False}
+        {
+            "kind": "phone",
+            "start": 8,
+            "end": 22,
+            "value": "+4915123456789",
+            "rule": "phone.national",
+            "reason": "looks like a phone number",
+            "split": False,
+        }
     ],
-    attachments=[{"name": "brief \u00e9.pdf", "size": 18234, "sha256": "a" * 64, "content_type": "application/pdf"}],
-    created_at=datetime(2026, 11, 24, 16, 31, 5, 0, tzinfo=timezone.utc),
+    attachments=[
+        {
+            "name": "brief \u00e9.pdf",
+            "size": 18234,
+            "sha256": "a" * 64,
+            "content_type": "application/pdf",
+        }
+    ],
+    created_at=datetime(2026, 11, 24, 16, 31, 5, 0, tzinfo=UTC),
     prev_hash=VECTOR_1_HASH,
 )
 VECTOR_2_HASH = "dc8c761d50dcd28fc8fad3ee26aa8cb3ac1eccf629e1fb254a5325e26b88d49e"
@@ -65,7 +87,7 @@ VECTOR_3 = ChainLink(
     delivered_body="Order GB-000001 was placed.",
     findings=[],
     attachments=[],
-    created_at=datetime(2026, 11, 24, 17, 0, 0, 1, tzinfo=timezone.utc),
+    created_at=datetime(2026, 11, 24, 17, 0, 0, 1, tzinfo=UTC),
     prev_hash=VECTOR_2_HASH,
 )
 VECTOR_3_HASH = "c1484ac5c57c1179329ad5f31002eb09b41de13f6a9649015feb97b596030ceb"
@@ -90,7 +112,11 @@ def test_golden_vectors(link, expected):
 
 
 def test_golden_vectors_chain_and_verify():
-    links = [StoredLink(VECTOR_1, VECTOR_1_HASH), StoredLink(VECTOR_2, VECTOR_2_HASH), StoredLink(VECTOR_3, VECTOR_3_HASH)]
+    links = [
+        StoredLink(VECTOR_1, VECTOR_1_HASH),
+        StoredLink(VECTOR_2, VECTOR_2_HASH),
+        StoredLink(VECTOR_3, VECTOR_3_HASH),
+    ]
     assert first_bad_seq(12, links, head_seq=3, head_hash=VECTOR_3_HASH) is None
     assert first_bad_seq(12, links[:2], head_seq=3, head_hash=VECTOR_3_HASH) == 3
     assert first_bad_seq(12, [links[0], links[2]], head_seq=3, head_hash=VECTOR_3_HASH) == 2
@@ -117,7 +143,7 @@ def test_the_encoding_refuses_floats():
 @pytest.fixture
 def thread(conversation, alice, bob, send):
     for n, sender in enumerate([bob, alice, bob, alice, bob]):
-        send(conversation, sender, f"message number {'one two three four five'.split()[n]}")
+        send(conversation, sender, f"message number {['one', 'two', 'three', 'four', 'five'][n]}")
     conversation.refresh_from_db()
     assert verify_conversation(conversation) is None
     return conversation
@@ -153,16 +179,25 @@ def fresh(conversation: Conversation) -> Conversation:
     ],
 )
 def test_a_changed_field_is_named_by_its_seq(thread, column, value):
-    tamper(f"UPDATE inbox_message SET {column} = %s WHERE conversation_id = %s AND seq = 3", [value, thread.pk])
+    tamper(
+        f"UPDATE inbox_message SET {column} = %s WHERE conversation_id = %s AND seq = 3",
+        [value, thread.pk],
+    )
     if column == "findings":  # the same JSON value with other bytes: still the same evidence
         assert verify_conversation(fresh(thread)) is None
-        tamper("UPDATE inbox_message SET findings = %s WHERE conversation_id = %s AND seq = 3", ['[{"kind": "x"}]', thread.pk])
+        tamper(
+            "UPDATE inbox_message SET findings = %s WHERE conversation_id = %s AND seq = 3",
+            ['[{"kind": "x"}]', thread.pk],
+        )
     assert verify_conversation(fresh(thread)) == 3
 
 
 @pytest.mark.django_db
 def test_a_changed_sender_or_time_is_caught(thread, charlie):
-    tamper("UPDATE inbox_message SET sender_id = %s WHERE conversation_id = %s AND seq = 2", [charlie.pk, thread.pk])
+    tamper(
+        "UPDATE inbox_message SET sender_id = %s WHERE conversation_id = %s AND seq = 2",
+        [charlie.pk, thread.pk],
+    )
     assert verify_conversation(fresh(thread)) == 2
 
 
@@ -193,15 +228,21 @@ def test_reordered_rows_are_caught(thread):
 def test_a_truncated_tail_is_caught_against_the_head(thread):
     # The attacker also repoints the preview at the new last row; last_seq/last_hash remain.
     new_last = thread.messages.get(seq=3).pk
-    tamper("UPDATE inbox_conversation SET last_message_id = %s WHERE id = %s", [new_last, thread.pk])
+    tamper(
+        "UPDATE inbox_conversation SET last_message_id = %s WHERE id = %s", [new_last, thread.pk]
+    )
     tamper("DELETE FROM inbox_message WHERE conversation_id = %s AND seq >= 4", [thread.pk])
     assert verify_conversation(fresh(thread)) == 4
 
 
 @pytest.mark.django_db
 def test_a_changed_attachment_record_is_caught(conversation, bob, send, png_bytes):
-    sent = send(conversation, bob, "logo", attachments=[services.AttachmentUpload("logo.png", png_bytes)])
-    tamper("UPDATE inbox_attachment SET name = 'other.png' WHERE message_id = %s", [sent.message.pk])
+    sent = send(
+        conversation, bob, "logo", attachments=[services.AttachmentUpload("logo.png", png_bytes)]
+    )
+    tamper(
+        "UPDATE inbox_attachment SET name = 'other.png' WHERE message_id = %s", [sent.message.pk]
+    )
     assert verify_conversation(fresh(conversation)) == 1
 
 
@@ -214,7 +255,10 @@ def test_the_command_exits_0_when_all_conversations_verify(thread):
 
 @pytest.mark.django_db
 def test_the_command_names_the_first_bad_seq_and_exits_1(thread, alice, bob):
-    tamper("UPDATE inbox_message SET body = 'edited' WHERE conversation_id = %s AND seq = 2", [thread.pk])
+    tamper(
+        "UPDATE inbox_message SET body = 'edited' WHERE conversation_id = %s AND seq = 2",
+        [thread.pk],
+    )
     out = StringIO()
     with pytest.raises(CommandError) as info:
         call_command("verify_conversation", str(thread.pk), stdout=out)

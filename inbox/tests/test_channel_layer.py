@@ -13,7 +13,9 @@ from inbox.channel_layer import PipelinedPubSubChannelLayer, group_send_many
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
-async def _deliveries(layer, groups: dict[str, str], events: list[tuple[str, dict]]) -> dict[str, list[dict]]:
+async def _deliveries(
+    layer, groups: dict[str, str], events: list[tuple[str, dict]]
+) -> dict[str, list[dict]]:
     channels = {}
     for group, who in groups.items():
         channels[who] = channels.get(who) or await layer.new_channel()
@@ -38,7 +40,9 @@ EVENTS = [
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL")
 async def test_group_send_many_delivers_each_event_to_its_group_in_order():
-    layer = PipelinedPubSubChannelLayer(hosts=[{"address": REDIS_URL, "socket_timeout": None}], prefix="test-pipelined")
+    layer = PipelinedPubSubChannelLayer(
+        hosts=[{"address": REDIS_URL, "socket_timeout": None}], prefix="test-pipelined"
+    )
     try:
         received = await _deliveries(layer, {"user.1": "alice", "user.2": "bob"}, EVENTS)
     finally:
@@ -48,7 +52,9 @@ async def test_group_send_many_delivers_each_event_to_its_group_in_order():
 
 
 async def test_the_in_memory_layer_gets_one_group_send_each():
-    received = await _deliveries(InMemoryChannelLayer(), {"user.1": "alice", "user.2": "bob"}, EVENTS)
+    received = await _deliveries(
+        InMemoryChannelLayer(), {"user.1": "alice", "user.2": "bob"}, EVENTS
+    )
     assert [e["text"] for e in received["alice"]] == ["one", "three"]
     assert [e["text"] for e in received["bob"]] == ["two"]
 
@@ -63,7 +69,9 @@ async def _nothing_more(layer, channel, wait: float = 0.3) -> bool:
 
 
 def _redis_layer(prefix: str) -> PipelinedPubSubChannelLayer:
-    return PipelinedPubSubChannelLayer(hosts=[{"address": REDIS_URL, "socket_timeout": None}], prefix=prefix)
+    return PipelinedPubSubChannelLayer(
+        hosts=[{"address": REDIS_URL, "socket_timeout": None}], prefix=prefix
+    )
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs REDIS_URL")
@@ -76,9 +84,21 @@ async def test_a_batch_reaches_this_process_and_the_others_once_each():
         mine, theirs = await here.new_channel(), await there.new_channel()
         await here.group_add("user.1", mine)
         await there.group_add("user.1", theirs)
-        await group_send_many(here, [("user.1", {"type": "inbox.frame", "text": "one"}), ("user.1", {"type": "inbox.frame", "text": "two"})])
-        assert [(await asyncio.wait_for(here.receive(mine), 5))["text"] for _ in range(2)] == ["one", "two"]
-        assert [(await asyncio.wait_for(there.receive(theirs), 5))["text"] for _ in range(2)] == ["one", "two"]
+        await group_send_many(
+            here,
+            [
+                ("user.1", {"type": "inbox.frame", "text": "one"}),
+                ("user.1", {"type": "inbox.frame", "text": "two"}),
+            ],
+        )
+        assert [(await asyncio.wait_for(here.receive(mine), 5))["text"] for _ in range(2)] == [
+            "one",
+            "two",
+        ]
+        assert [(await asyncio.wait_for(there.receive(theirs), 5))["text"] for _ in range(2)] == [
+            "one",
+            "two",
+        ]
         assert await _nothing_more(here, mine) and await _nothing_more(there, theirs)
         # A plain group_send (read receipts, closes) goes the same way: each gets it once.
         await there.group_send("user.1", {"type": "inbox.frame", "text": "plain"})
@@ -113,7 +133,9 @@ async def test_this_process_s_sockets_do_not_wait_for_redis(monkeypatch):
             return pipe
 
         monkeypatch.setattr(shard._redis, "pipeline", slow_pipeline)
-        sending = asyncio.ensure_future(group_send_many(layer, [("user.9", {"type": "inbox.frame", "text": "now"})]))
+        sending = asyncio.ensure_future(
+            group_send_many(layer, [("user.9", {"type": "inbox.frame", "text": "now"})])
+        )
         assert (await asyncio.wait_for(layer.receive(mine), 2))["text"] == "now"
         assert not sending.done()
         release.set()
@@ -135,7 +157,11 @@ async def test_this_process_s_events_keep_their_order():
         await layer.group_send("user.3", {"type": "inbox.frame", "text": "first"})
         await group_send_many(layer, [("user.3", {"type": "inbox.frame", "text": "second"})])
         await layer.group_send("user.3", {"type": "user.close", "text": "third"})
-        assert [(await asyncio.wait_for(layer.receive(mine), 5))["text"] for _ in range(3)] == ["first", "second", "third"]
+        assert [(await asyncio.wait_for(layer.receive(mine), 5))["text"] for _ in range(3)] == [
+            "first",
+            "second",
+            "third",
+        ]
         assert await _nothing_more(layer, mine)
     finally:
         await layer.flush()

@@ -19,7 +19,10 @@ def server_close_codes() -> set[int]:
 
 
 def test_every_close_code_is_documented():
-    documented = {int(code) for code in re.findall(r"\*\*(\d{4})\*\*", (ROOT / "docs/protocol.md").read_text())}
+    documented = {
+        int(code)
+        for code in re.findall(r"\*\*(\d{4})\*\*", (ROOT / "docs/protocol.md").read_text())
+    }
     assert {1001, 1009, 1012, 4401, 4403, 4429} <= server_close_codes()
     assert server_close_codes() <= documented
 

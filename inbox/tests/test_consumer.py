@@ -29,8 +29,15 @@ from inbox.tests.ws import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def send_frame(conversation_id: int, body: str = "Hello", client_id: str = "client-id-0001") -> dict:
-    return {"type": "message.send", "conversation_id": conversation_id, "client_id": client_id, "body": body}
+def send_frame(
+    conversation_id: int, body: str = "Hello", client_id: str = "client-id-0001"
+) -> dict:
+    return {
+        "type": "message.send",
+        "conversation_id": conversation_id,
+        "client_id": client_id,
+        "body": body,
+    }
 
 
 @database_sync_to_async
@@ -67,7 +74,9 @@ async def test_a_foreign_or_missing_origin_is_refused_before_accept(bob, origin)
 
 
 async def test_hello_says_who_and_how_many_unread(conversation, alice, bob):
-    await database_sync_to_async(services.send_message)(conversation=conversation, sender=alice, body="Hi", client_id="client-id-hello")
+    await database_sync_to_async(services.send_message)(
+        conversation=conversation, sender=alice, body="Hi", client_id="client-id-hello"
+    )
     communicator, _ = await connect(bob)
     hello = await receive(communicator)
     assert (hello["type"], hello["user_id"], hello["unread_total"]) == ("hello", bob.pk, 1)
@@ -78,7 +87,11 @@ async def test_hello_says_who_and_how_many_unread(conversation, alice, bob):
 
 
 async def test_a_message_is_acked_after_commit_and_pushed_to_both_sides(conversation, alice, bob):
-    bob_tab, bob_other_tab, alice_tab = await open_socket(bob), await open_socket(bob), await open_socket(alice)
+    bob_tab, bob_other_tab, alice_tab = (
+        await open_socket(bob),
+        await open_socket(bob),
+        await open_socket(alice),
+    )
     await send(bob_tab, send_frame(conversation.pk, "Hi Alice"))
     frames = await receive_types(bob_tab, 2)
     ack, own_echo = frames["message.ack"], frames["message.new"]
@@ -118,7 +131,9 @@ async def test_masked_text_is_what_the_recipient_gets(conversation, alice, bob):
     await alice_tab.disconnect()
 
 
-async def test_an_outsider_gets_the_same_error_as_for_a_missing_conversation(conversation, alice, charlie):
+async def test_an_outsider_gets_the_same_error_as_for_a_missing_conversation(
+    conversation, alice, charlie
+):
     alice_tab, charlie_tab = await open_socket(alice), await open_socket(charlie)
     await send(charlie_tab, send_frame(conversation.pk, client_id="charlie-key-1"))
     not_yours = await receive(charlie_tab)
@@ -177,7 +192,9 @@ async def test_a_database_that_does_not_answer_gives_unavailable(conversation, b
     await tab.disconnect()
 
 
-async def test_concurrent_sends_of_a_process_are_written_in_one_batch(conversation, alice, bob, monkeypatch):
+async def test_concurrent_sends_of_a_process_are_written_in_one_batch(
+    conversation, alice, bob, monkeypatch
+):
     from inbox import writer
 
     batches = []
@@ -189,7 +206,12 @@ async def test_concurrent_sends_of_a_process_are_written_in_one_batch(conversati
 
     monkeypatch.setattr(writer, "send_messages", spy)
     tabs = [await open_socket(bob) for _ in range(5)]
-    await asyncio.gather(*(send(tab, send_frame(conversation.pk, "hi there", f"client-id-{n:04d}")) for n, tab in enumerate(tabs)))
+    await asyncio.gather(
+        *(
+            send(tab, send_frame(conversation.pk, "hi there", f"client-id-{n:04d}"))
+            for n, tab in enumerate(tabs)
+        )
+    )
     acks = []
     for tab in tabs:
         while True:
@@ -216,8 +238,14 @@ async def test_concurrent_sends_of_a_process_are_written_in_one_batch(conversati
         ('{"type": "launch"}', "unknown_type"),
         ('{"body": "no type"}', "unknown_type"),
         ('{"type": "message.send", "conversation_id": 1, "body": "x"}', "invalid_frame"),
-        ('{"type": "message.send", "conversation_id": "1", "client_id": "client-id-1", "body": "x"}', "invalid_frame"),
-        ('{"type": "message.send", "conversation_id": 1, "client_id": "short", "body": "x"}', "invalid_frame"),
+        (
+            '{"type": "message.send", "conversation_id": "1", "client_id": "client-id-1", "body": "x"}',
+            "invalid_frame",
+        ),
+        (
+            '{"type": "message.send", "conversation_id": 1, "client_id": "short", "body": "x"}',
+            "invalid_frame",
+        ),
         ('{"type": "read", "conversation_id": 1, "seq": true}', "invalid_frame"),
         ('{"type": "sync", "conversations": {"abc": 1}}', "invalid_frame"),
     ],
@@ -264,7 +292,11 @@ async def test_flooding_gets_one_error_then_close_4429(bob):
 async def test_typing_reaches_the_other_side_at_most_every_3_seconds(conversation, alice, bob):
     bob_tab, alice_tab = await open_socket(bob), await open_socket(alice)
     await send(bob_tab, {"type": "typing", "conversation_id": conversation.pk})
-    assert await receive(alice_tab) == {"type": "typing", "conversation_id": conversation.pk, "user_id": bob.pk}
+    assert await receive(alice_tab) == {
+        "type": "typing",
+        "conversation_id": conversation.pk,
+        "user_id": bob.pk,
+    }
     await send(bob_tab, {"type": "typing", "conversation_id": conversation.pk})
     await assert_quiet(alice_tab)
     await assert_quiet(bob_tab)
@@ -283,14 +315,30 @@ async def test_typing_into_someone_elses_conversation_is_forbidden(conversation,
 
 async def test_read_tells_the_other_side_and_the_readers_tabs(conversation, alice, bob):
     for n in range(3):
-        await database_sync_to_async(services.send_message)(conversation=conversation, sender=alice, body="hey", client_id=f"alice-key-{n}")
+        await database_sync_to_async(services.send_message)(
+            conversation=conversation, sender=alice, body="hey", client_id=f"alice-key-{n}"
+        )
     bob_tab, alice_tab = await open_socket(bob), await open_socket(alice)
     await send(bob_tab, {"type": "read", "conversation_id": conversation.pk, "seq": 2})
-    assert await receive(alice_tab) == {"type": "read", "conversation_id": conversation.pk, "user_id": bob.pk, "seq": 2}
-    assert await receive(bob_tab) == {"type": "unread", "conversation_id": conversation.pk, "count": 1, "total": 1}
-    await send(bob_tab, {"type": "read", "conversation_id": conversation.pk, "seq": 1})  # never backwards
+    assert await receive(alice_tab) == {
+        "type": "read",
+        "conversation_id": conversation.pk,
+        "user_id": bob.pk,
+        "seq": 2,
+    }
+    assert await receive(bob_tab) == {
+        "type": "unread",
+        "conversation_id": conversation.pk,
+        "count": 1,
+        "total": 1,
+    }
+    await send(
+        bob_tab, {"type": "read", "conversation_id": conversation.pk, "seq": 1}
+    )  # never backwards
     await assert_quiet(alice_tab)
-    side = await database_sync_to_async(Participant.objects.get)(conversation=conversation, user=bob)
+    side = await database_sync_to_async(Participant.objects.get)(
+        conversation=conversation, user=bob
+    )
     assert side.last_read_seq == 2
     await bob_tab.disconnect()
     await alice_tab.disconnect()
@@ -324,7 +372,9 @@ async def test_sync_catches_up_after_a_gap_in_pages_of_200(conversation, alice, 
     assert [m["seq"] for m in page["messages"]] == list(range(11, 211))
     await send(tab, {"type": "sync", "conversations": {str(conversation.pk): 210}})
     rest = await receive(tab)
-    assert [m["seq"] for m in rest["messages"]] == list(range(211, 251)) and rest["has_more"] is False
+    assert [m["seq"] for m in rest["messages"]] == list(range(211, 251)) and rest[
+        "has_more"
+    ] is False
     await tab.disconnect()
 
 
@@ -333,22 +383,37 @@ async def test_sync_more_than_1000_behind_says_resync(conversation, alice, bob, 
     await fill(conversation, alice, 1002)
     tab = await open_socket(bob)
     await send(tab, {"type": "sync", "conversations": {str(conversation.pk): 1}})
-    assert await receive(tab) == {"type": "sync.resync", "conversation_id": conversation.pk, "last_seq": 1002, "reason": "too_far_behind"}
+    assert await receive(tab) == {
+        "type": "sync.resync",
+        "conversation_id": conversation.pk,
+        "last_seq": 1002,
+        "reason": "too_far_behind",
+    }
     await tab.disconnect()
 
 
 async def test_sync_from_beyond_the_head_or_of_an_outsider(conversation, alice, bob, charlie):
-    await database_sync_to_async(services.send_message)(conversation=conversation, sender=alice, body="hi", client_id="alice-key-1")
+    await database_sync_to_async(services.send_message)(
+        conversation=conversation, sender=alice, body="hi", client_id="alice-key-1"
+    )
     tab = await open_socket(bob)
     await send(tab, {"type": "sync", "conversations": {str(conversation.pk): 99}})
-    assert await receive(tab) == {"type": "sync.result", "conversation_id": conversation.pk, "messages": [], "has_more": False, "last_seq": 1}
+    assert await receive(tab) == {
+        "type": "sync.result",
+        "conversation_id": conversation.pk,
+        "messages": [],
+        "has_more": False,
+        "last_seq": 1,
+    }
     await send(tab, {"type": "sync", "conversations": {str(conversation.pk): 1}})
     assert (await receive(tab))["messages"] == []
     outsider = await open_socket(charlie)
     await send(outsider, {"type": "sync", "conversations": {str(conversation.pk): 0, "987654": 0}})
     first, second = await receive(outsider), await receive(outsider)
     assert first["code"] == second["code"] == "forbidden"
-    assert {k: v for k, v in first.items() if k != "conversation_id"} == {k: v for k, v in second.items() if k != "conversation_id"}
+    assert {k: v for k, v in first.items() if k != "conversation_id"} == {
+        k: v for k, v in second.items() if k != "conversation_id"
+    }
     await tab.disconnect()
     await outsider.disconnect()
 
@@ -357,7 +422,13 @@ async def test_presence_follows_the_other_participant(conversation, alice, bob):
     alice_tab = await open_socket(alice)
     await send(alice_tab, {"type": "presence.subscribe", "conversation_id": conversation.pk})
     now = await receive(alice_tab)
-    assert now == {"type": "presence", "user_id": bob.pk, "online": False, "last_seen": None, "timezone": "Europe/Berlin"}
+    assert now == {
+        "type": "presence",
+        "user_id": bob.pk,
+        "online": False,
+        "last_seen": None,
+        "timezone": "Europe/Berlin",
+    }
     bob_tab = await open_socket(bob)
     online = await receive(alice_tab)
     assert online["online"] is True and online["user_id"] == bob.pk

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
-from django.contrib.auth.models import AnonymousUser
 
 from inbox import services
 from inbox.context_processors import unread

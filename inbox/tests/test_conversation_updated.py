@@ -17,20 +17,30 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def test_a_new_conversation_reaches_both_sides_and_nobody_else(alice, bob, charlie):
-    alice_socket, bob_socket, charlie_socket = [await open_socket(user) for user in (alice, bob, charlie)]
+    alice_socket, bob_socket, charlie_socket = [
+        await open_socket(user) for user in (alice, bob, charlie)
+    ]
 
-    conversation = await database_sync_to_async(services.get_or_start_conversation)(starter=bob, other=alice)
+    conversation = await database_sync_to_async(services.get_or_start_conversation)(
+        starter=bob, other=alice
+    )
 
     for socket, me, other in ((alice_socket, alice, bob), (bob_socket, bob, alice)):
         frame = await receive(socket)
         assert frame["type"] == "conversation.updated"
         summary = frame["conversation"]
-        assert (summary["id"], summary["other"]["id"], summary["other"]["username"]) == (conversation.pk, other.pk, other.username)
+        assert (summary["id"], summary["other"]["id"], summary["other"]["username"]) == (
+            conversation.pk,
+            other.pk,
+            other.username,
+        )
         assert (summary["last_seq"], summary["unread"], summary["starred"]) == (0, 0, False), me
     await assert_quiet(charlie_socket)
 
     # Opening the same conversation again is no news.
-    again = await database_sync_to_async(services.get_or_start_conversation)(starter=alice, other=bob)
+    again = await database_sync_to_async(services.get_or_start_conversation)(
+        starter=alice, other=bob
+    )
     assert again.pk == conversation.pk
     await assert_quiet(alice_socket)
     await assert_quiet(bob_socket)
@@ -39,7 +49,11 @@ async def test_a_new_conversation_reaches_both_sides_and_nobody_else(alice, bob,
 
 
 async def test_a_participant_state_change_reaches_only_the_users_own_tabs(conversation, alice, bob):
-    first_tab, second_tab, alice_socket = await open_socket(bob), await open_socket(bob), await open_socket(alice)
+    first_tab, second_tab, alice_socket = (
+        await open_socket(bob),
+        await open_socket(bob),
+        await open_socket(alice),
+    )
 
     await database_sync_to_async(services.update_participant)(
         conversation=conversation, user=bob, starred=True, labels=["logo"]

@@ -57,7 +57,9 @@ def test_mark_read_only_moves_forward_and_stops_at_the_head(conversation, alice,
     assert Participant.objects.get(conversation=conversation, user=bob).last_read_seq == 3
 
 
-def test_reopening_a_read_thread_costs_one_query(conversation, alice, bob, send, django_assert_num_queries):
+def test_reopening_a_read_thread_costs_one_query(
+    conversation, alice, bob, send, django_assert_num_queries
+):
     send(conversation, alice, "hi")
     services.mark_read(conversation=conversation, user=bob, seq=1)
     with django_assert_num_queries(1):  # the participant row: nothing to move, nobody to tell
@@ -75,7 +77,9 @@ def test_update_participant_changes_only_what_is_given(conversation, bob):
     assert (side.starred, side.muted, side.archived, side.labels) == (True, True, False, ["a", "b"])
 
 
-@pytest.mark.parametrize("labels", [["x" * 31], [""], [f"l{n}" for n in range(11)], "not a list", [1]])
+@pytest.mark.parametrize(
+    "labels", [["x" * 31], [""], [f"l{n}" for n in range(11)], "not a list", [1]]
+)
 def test_labels_are_short_and_few(conversation, bob, labels):
     with pytest.raises(ValidationError):
         services.update_participant(conversation=conversation, user=bob, labels=labels)
@@ -92,7 +96,9 @@ def test_a_block_is_one_row_and_unblock_removes_it(alice, bob):
 
 def test_reports_of_one_message_merge_into_one_open_flag(conversation, alice, bob, charlie, send):
     message = send(conversation, alice, "buy cheap followers").message
-    first = services.report_message(reporter=bob, message=message, reason="spam", note="unsolicited")
+    first = services.report_message(
+        reporter=bob, message=message, reason="spam", note="unsolicited"
+    )
     second = services.report_message(reporter=bob, message=message, reason="scam", note="")
     assert first.flag == second.flag and first.flag.source == "report"
     with pytest.raises(SendError):

@@ -29,7 +29,9 @@ def run(now) -> int:
     return send_unread_digests(now=now)
 
 
-def test_an_offline_user_gets_one_email_with_the_delivered_text(conversation, alice, bob, send, later):
+def test_an_offline_user_gets_one_email_with_the_delivered_text(
+    conversation, alice, bob, send, later
+):
     send(conversation, alice, "Hi Bob, call me on +1 415 555 0198")
     send(conversation, alice, "Any news?")
     assert run(later) == 1
@@ -51,7 +53,9 @@ def test_it_is_not_sent_twice(conversation, alice, send, later):
     assert len(mail.outbox) == 1
 
 
-def test_a_later_message_gets_its_own_email_listing_only_what_is_new(conversation, alice, send, later):
+def test_a_later_message_gets_its_own_email_listing_only_what_is_new(
+    conversation, alice, send, later
+):
     send(conversation, alice, "first note")
     run(later)
     with time_machine.travel(later):

@@ -18,6 +18,7 @@ from inbox.services import SendError, SendRequest, send_messages
 from inbox.tests.conftest import new_client_id
 from inbox.verification import verify_conversation
 
+
 @pytest.fixture(autouse=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
@@ -25,7 +26,9 @@ def _postgresql_only():
 
 
 def send_one(conversation, sender, body: str, client_id: str | None = None):
-    return send_messages([SendRequest(conversation.pk, sender, body, client_id or new_client_id())])[0]
+    return send_messages(
+        [SendRequest(conversation.pk, sender, body, client_id or new_client_id())]
+    )[0]
 
 
 def statements_of(conversation, sender, body: str) -> tuple[object, list[str]]:
@@ -59,9 +62,11 @@ def test_a_head_moved_by_another_writer_is_read_and_the_batch_chained_after_it(c
     services.post_system_message(conversation=conversation, body="Order started.")  # moves the head
     outcome = send_one(conversation, bob, "after it")
     assert isinstance(outcome, services.SentMessage) and outcome.message.seq == 3
-    assert list(Message.objects.filter(conversation=conversation).order_by("seq").values_list("body", flat=True)) == [
-        "first", "Order started.", "after it"
-    ]
+    assert list(
+        Message.objects.filter(conversation=conversation)
+        .order_by("seq")
+        .values_list("body", flat=True)
+    ) == ["first", "Order started.", "after it"]
     conversation.refresh_from_db()
     assert verify_conversation(conversation) is None
     _, statements = statements_of(conversation, bob, "known again")
@@ -81,7 +86,9 @@ def test_a_resend_is_answered_with_the_stored_message_and_counts_once(conversati
     first = send_one(conversation, bob, "hello", client_id="the-same")
     again = send_one(conversation, bob, "hello", client_id="the-same")
     assert again.duplicate and again.message.pk == first.message.pk
-    assert isinstance(send_one(conversation, bob, "second"), services.SentMessage)  # 2 of 2: the resend did not count
+    assert isinstance(
+        send_one(conversation, bob, "second"), services.SentMessage
+    )  # 2 of 2: the resend did not count
     assert Message.objects.filter(conversation=conversation).count() == 2
 
 
@@ -114,7 +121,11 @@ def test_a_message_written_elsewhere_enters_the_history(conversation, bob):
     known_heads._known.clear()
     known_heads._known.update(ours)  # back in this process, which did not see it
     outcome = send_one(conversation, bob, "6789")
-    assert outcome.message.seq == 3 and outcome.message.findings and outcome.message.findings[0]["split"] is True
+    assert (
+        outcome.message.seq == 3
+        and outcome.message.findings
+        and outcome.message.findings[0]["split"] is True
+    )
 
 
 def test_history_older_than_the_window_is_not_used(conversation, bob):
@@ -130,9 +141,19 @@ def test_history_older_than_the_window_is_not_used(conversation, bob):
 def test_a_relayed_message_ahead_of_the_known_head_forgets_it(conversation, bob):
     send_one(conversation, bob, "hello")
     known_heads.saw(conversation.pk, 1)  # this process's own message: still known
-    assert known_heads.recall([(conversation.pk, bob.pk)], keep=5, since=clock.now() - timedelta(minutes=15)) is not None
+    assert (
+        known_heads.recall(
+            [(conversation.pk, bob.pk)], keep=5, since=clock.now() - timedelta(minutes=15)
+        )
+        is not None
+    )
     known_heads.saw(conversation.pk, 2)  # written elsewhere
-    assert known_heads.recall([(conversation.pk, bob.pk)], keep=5, since=clock.now() - timedelta(minutes=15)) is None
+    assert (
+        known_heads.recall(
+            [(conversation.pk, bob.pk)], keep=5, since=clock.now() - timedelta(minutes=15)
+        )
+        is None
+    )
 
 
 def test_entries_expire_and_the_oldest_go_first(conversation, bob, monkeypatch):
@@ -159,14 +180,20 @@ async def test_a_socket_relaying_a_message_new_tells_known_heads(monkeypatch):
     from inbox.consumers import InboxConsumer
 
     seen, sent = [], []
-    monkeypatch.setattr(known_heads, "saw", lambda conversation_id, seq: seen.append((conversation_id, seq)))
+    monkeypatch.setattr(
+        known_heads, "saw", lambda conversation_id, seq: seen.append((conversation_id, seq))
+    )
 
     class Socket:
         async def send(self, text_data):
             sent.append(text_data)
 
-    await InboxConsumer.inbox_frame(Socket(), {"type": "inbox.frame", "text": '{"type": "message.new"}', "head": [7, 42]})
-    await InboxConsumer.inbox_frame(Socket(), {"type": "inbox.frame", "frame": {"type": "read"}})  # not a message.new
+    await InboxConsumer.inbox_frame(
+        Socket(), {"type": "inbox.frame", "text": '{"type": "message.new"}', "head": [7, 42]}
+    )
+    await InboxConsumer.inbox_frame(
+        Socket(), {"type": "inbox.frame", "frame": {"type": "read"}}
+    )  # not a message.new
     assert seen == [(7, 42)] and len(sent) == 2
 
 
@@ -187,8 +214,10 @@ def test_a_write_rolled_back_by_its_caller_cannot_fork_the_chain(conversation, a
     known_heads._known.update(ours)
     outcome = send_one(conversation, bob, "third")
     assert outcome.message.seq == 3
-    assert list(Message.objects.filter(conversation=conversation).order_by("seq").values_list("body", flat=True)) == [
-        "first", "the real second", "third"
-    ]
+    assert list(
+        Message.objects.filter(conversation=conversation)
+        .order_by("seq")
+        .values_list("body", flat=True)
+    ) == ["first", "the real second", "third"]
     conversation.refresh_from_db()
     assert verify_conversation(conversation) is None

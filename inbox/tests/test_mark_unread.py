@@ -41,7 +41,9 @@ def test_unread_starts_at_the_other_participants_last_message(conversation, alic
     assert summary["unread"] == 2  # alice's "Are you there?" and bob's answer after it
 
 
-def test_without_a_message_from_the_other_side_the_last_message_is_unread(conversation, alice, bob, send):
+def test_without_a_message_from_the_other_side_the_last_message_is_unread(
+    conversation, alice, bob, send
+):
     send(conversation, bob, "Hi")  # 1
     services.post_system_message(conversation=conversation, body="Order started.")  # 2
     read_all(conversation, bob)
@@ -98,7 +100,9 @@ def test_the_api_marks_unread_and_answers_the_summary(client, conversation, alic
     assert read_mark(conversation, bob) == 0
 
 
-def test_the_api_answers_an_outsider_like_a_missing_conversation(client, conversation, alice, charlie, send):
+def test_the_api_answers_an_outsider_like_a_missing_conversation(
+    client, conversation, alice, charlie, send
+):
     send(conversation, alice, "Hello Bob")
     client.force_login(charlie)
 
@@ -136,7 +140,9 @@ def test_the_thread_offers_mark_unread_in_its_actions(client, conversation, alic
     send(conversation, alice, "Hello Bob")
     client.force_login(bob)
 
-    page = client.get(reverse("inbox:thread", kwargs={"conversation_id": conversation.pk})).content.decode()
+    page = client.get(
+        reverse("inbox:thread", kwargs={"conversation_id": conversation.pk})
+    ).content.decode()
 
     assert 'value="mark_unread"' in page and "Mark unread" in page
 
@@ -160,5 +166,10 @@ async def test_the_users_tabs_get_the_unread_count(conversation, alice, bob, sen
 
     await database_sync_to_async(services.mark_unread)(conversation=conversation, user=bob)
 
-    assert await receive(tab) == {"type": "unread", "conversation_id": conversation.pk, "count": 1, "total": 1}
+    assert await receive(tab) == {
+        "type": "unread",
+        "conversation_id": conversation.pk,
+        "count": 1,
+        "total": 1,
+    }
     await tab.disconnect()

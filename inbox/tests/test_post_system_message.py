@@ -21,7 +21,9 @@ def test_the_actor_does_not_get_their_own_action_as_unread(conversation, alice, 
     services.mark_read(conversation=conversation, user=bob, seq=1)
     assert (unread(bob, conversation), unread(alice, conversation)) == (0, 0)
 
-    message = services.post_system_message(conversation=conversation, body="Bob accepted offer #1.", actor=bob)
+    message = services.post_system_message(
+        conversation=conversation, body="Bob accepted offer #1.", actor=bob
+    )
 
     assert message.seq == 2
     assert unread(bob, conversation) == 0  # the actor: unchanged
@@ -30,7 +32,9 @@ def test_the_actor_does_not_get_their_own_action_as_unread(conversation, alice, 
 
 @pytest.mark.django_db
 def test_without_an_actor_both_sides_get_it_as_unread(conversation, alice, bob):
-    services.post_system_message(conversation=conversation, body="Offer #1 expired without an answer.")
+    services.post_system_message(
+        conversation=conversation, body="Offer #1 expired without an answer."
+    )
     assert (unread(bob, conversation), unread(alice, conversation)) == (1, 1)
 
 
@@ -44,7 +48,9 @@ def test_an_actor_behind_keeps_the_earlier_messages_unread(conversation, alice, 
 
 @pytest.mark.django_db
 def test_an_actor_who_is_not_a_participant_changes_nothing(conversation, alice, bob, charlie):
-    services.post_system_message(conversation=conversation, body="A reviewer resolved the dispute.", actor=charlie)
+    services.post_system_message(
+        conversation=conversation, body="A reviewer resolved the dispute.", actor=charlie
+    )
     assert (unread(bob, conversation), unread(alice, conversation)) == (1, 1)
 
 
@@ -52,7 +58,9 @@ def test_an_actor_who_is_not_a_participant_changes_nothing(conversation, alice, 
 async def test_the_actors_tabs_are_told_the_true_count_after_the_message(conversation, alice, bob):
     bob_tab, alice_tab = await open_socket(bob), await open_socket(alice)
 
-    await database_sync_to_async(services.post_system_message)(conversation=conversation, body="Bob accepted.", actor=bob)
+    await database_sync_to_async(services.post_system_message)(
+        conversation=conversation, body="Bob accepted.", actor=bob
+    )
 
     new = await receive(bob_tab)
     assert new["type"] == "message.new" and new["message"]["kind"] == "system"

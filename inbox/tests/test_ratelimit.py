@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,7 +15,7 @@ from inbox.ratelimit import RateLimiterUnavailable, admit_sends, refund_sends
 from inbox.services import SendError
 
 # 1_800_000_000 is a multiple of 60: a window starts exactly here.
-WINDOW_START = datetime.fromtimestamp(1_800_000_000, tz=timezone.utc)
+WINDOW_START = datetime.fromtimestamp(1_800_000_000, tz=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +81,9 @@ def test_a_cache_that_does_not_answer_fails_closed(monkeypatch):
 def test_an_unavailable_cache_refuses_sends_as_retryable(conversation, bob, send, monkeypatch):
     from inbox import services
 
-    monkeypatch.setattr(services, "admit_sends", lambda *a: (_ for _ in ()).throw(RateLimiterUnavailable("down")))
+    monkeypatch.setattr(
+        services, "admit_sends", lambda *a: (_ for _ in ()).throw(RateLimiterUnavailable("down"))
+    )
     with pytest.raises(SendError) as info:
         send(conversation, bob)
     assert info.value.code == "unavailable"
@@ -132,7 +134,10 @@ def test_resends_and_refused_sends_use_none_of_the_budget(conversation, bob, sen
     with time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False):
         first = send(conversation, bob, "the first", client_id="first")
         for _ in range(5):
-            assert send(conversation, bob, "the first", client_id="first").message.pk == first.message.pk
+            assert (
+                send(conversation, bob, "the first", client_id="first").message.pk
+                == first.message.pk
+            )
         for _ in range(5):
             with pytest.raises(SendError) as empty:
                 send(conversation, bob, "   ")
@@ -151,13 +156,20 @@ def test_a_mixed_batch_counts_only_what_it_stores(conversation, bob, send):
 
     with time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False):
         send(conversation, bob, "stored before", client_id="old")
-        outcomes = send_messages([
-            SendRequest(conversation.pk, bob, "a resend", "old"),
-            SendRequest(conversation.pk, bob, "", "empty"),
-            SendRequest(conversation.pk, bob, "new one", "new"),
-            SendRequest(conversation.pk, bob, "new one", "new"),  # a repeat inside the batch
-        ])
-        assert [type(o).__name__ for o in outcomes] == ["SentMessage", "SendError", "SentMessage", "SentMessage"]
+        outcomes = send_messages(
+            [
+                SendRequest(conversation.pk, bob, "a resend", "old"),
+                SendRequest(conversation.pk, bob, "", "empty"),
+                SendRequest(conversation.pk, bob, "new one", "new"),
+                SendRequest(conversation.pk, bob, "new one", "new"),  # a repeat inside the batch
+            ]
+        )
+        assert [type(o).__name__ for o in outcomes] == [
+            "SentMessage",
+            "SendError",
+            "SentMessage",
+            "SentMessage",
+        ]
         assert outcomes[0].duplicate and not outcomes[2].duplicate and outcomes[3].duplicate
         assert isinstance(outcomes[2], SentMessage)
         # two stored in all ("old" and "new"): 28 of the 30 are left
@@ -165,7 +177,9 @@ def test_a_mixed_batch_counts_only_what_it_stores(conversation, bob, send):
 
 
 @pytest.mark.django_db
-def test_a_batch_that_fails_on_the_database_uses_none_of_the_budget(conversation, bob, send, monkeypatch):
+def test_a_batch_that_fails_on_the_database_uses_none_of_the_budget(
+    conversation, bob, send, monkeypatch
+):
     """Sends of a batch whose reads fail are refused as retryable and use none of the budget."""
     from django.db import OperationalError
 

@@ -4,9 +4,8 @@ second load changes nothing."""
 from __future__ import annotations
 
 import json
-from io import StringIO
-
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -41,7 +40,12 @@ def test_seeding_twice_stores_the_demo_once():
 def test_the_demo_contact_attempts_are_masked():
     call_command("seed", stdout=StringIO())
     by_id = {m.client_id: m for m in Message.objects.exclude(client_id="")}
-    for client_id in ["seed-buyer-seller-003", "seed-buyer-seller-005", "seed-buyer-lucas-005", "seed-emma-seller-003"]:
+    for client_id in [
+        "seed-buyer-seller-003",
+        "seed-buyer-seller-005",
+        "seed-buyer-lucas-005",
+        "seed-emma-seller-003",
+    ]:
         message = by_id[client_id]
         assert message.findings, client_id
         assert "[contact hidden]" in message.delivered_body
@@ -52,7 +56,9 @@ def test_the_demo_contact_attempts_are_masked():
 def test_the_demo_history_spreads_over_past_days_in_order():
     call_command("seed", stdout=StringIO())
     now = timezone.now()
-    general = Conversation.objects.get(user_a__username="buyer", user_b__username="seller", order__isnull=True)
+    general = Conversation.objects.get(
+        user_a__username="buyer", user_b__username="seller", order__isnull=True
+    )
     times = list(general.messages.order_by("seq").values_list("created_at", flat=True))
     assert len({moment.date() for moment in times}) >= 3  # the thread shows day separators
     assert times == sorted(times) and times[-1] < now
@@ -69,5 +75,8 @@ def test_message_times_start_in_the_past_and_keep_the_gaps():
     now = timezone.now()
     times = inbox_seeding.message_times(spec, now=now)
     assert times[-1] < now  # never in the future, even late in the evening's hour
-    assert [b - a for a, b in zip(times, times[1:])] == [timedelta(minutes=30), timedelta(minutes=2)]
+    assert [b - a for a, b in zip(times, times[1:])] == [
+        timedelta(minutes=30),
+        timedelta(minutes=2),
+    ]
     assert inbox_seeding.message_times({"messages": [{}, {}]}, now=now) == [None, None]

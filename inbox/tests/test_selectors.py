@@ -59,7 +59,9 @@ def test_a_bad_cursor_starts_from_the_top(alice, many_threads):
 
 def test_filters_and_labels(alice, many_threads):
     first, second, third = many_threads[:3]
-    services.update_participant(conversation=first, user=alice, starred=True, labels=["logo", "vip"])
+    services.update_participant(
+        conversation=first, user=alice, starred=True, labels=["logo", "vip"]
+    )
     services.update_participant(conversation=second, user=alice, archived=True)
     services.update_participant(conversation=third, user=alice, spam=True)
     services.mark_read(conversation=first, user=alice, seq=1)
@@ -76,11 +78,15 @@ def test_filters_and_labels(alice, many_threads):
 
 
 def test_search_by_the_other_persons_name_not_ones_own(alice, many_threads):
-    assert [p.conversation_id for p in selectors.inbox_page(alice, q="buyer3").participants] == [many_threads[3].pk]
+    assert [p.conversation_id for p in selectors.inbox_page(alice, q="buyer3").participants] == [
+        many_threads[3].pk
+    ]
     assert selectors.inbox_page(alice, q="alice").participants == []
 
 
-def test_the_summary_shows_the_other_person_and_the_delivered_preview(conversation, alice, bob, send):
+def test_the_summary_shows_the_other_person_and_the_delivered_preview(
+    conversation, alice, bob, send
+):
     send(conversation, bob, "reach me at bob.smith@example.com")
     (summary,) = selectors.inbox_page(alice).summaries()
     assert summary["other"]["username"] == "bob"
@@ -106,11 +112,15 @@ def test_history_and_catch_up_are_for_participants_only(conversation, alice, bob
         selectors.messages_after(charlie, conversation, 0, 10)
 
 
-def test_search_messages_looks_at_delivered_text_of_ones_own_conversations(conversation, alice, bob, charlie, send):
+def test_search_messages_looks_at_delivered_text_of_ones_own_conversations(
+    conversation, alice, bob, charlie, send
+):
     send(conversation, bob, "the logo should be blue, mail bob.smith@example.com")
     other = services.get_or_start_conversation(starter=charlie, other=bob)
     send(other, charlie, "blue is my favourite")
-    assert [m.conversation_id for m in selectors.search_messages(alice, "blue")] == [conversation.pk]
+    assert [m.conversation_id for m in selectors.search_messages(alice, "blue")] == [
+        conversation.pk
+    ]
     assert selectors.search_messages(alice, "bob.smith") == []  # masked text is not searchable
     assert selectors.search_messages(alice, "  ") == []
 

@@ -19,7 +19,9 @@ def test_is_blocked_either_way_has_blocked_one_way(alice, bob, charlie):
 
 
 def test_labels_of_a_user_are_their_own_sorted_once(conversation, alice, bob):
-    services.update_participant(conversation=conversation, user=bob, labels=["urgent", "Client", "logo"])
+    services.update_participant(
+        conversation=conversation, user=bob, labels=["urgent", "Client", "logo"]
+    )
     services.update_participant(conversation=conversation, user=alice, labels=["alices-own"])
 
     assert selectors.labels_of(bob) == ["Client", "logo", "urgent"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 
 from inbox import known_heads, services
 from inbox.models import Conversation, Message, Participant
@@ -43,7 +42,11 @@ def test_the_ack_carries_the_stored_message(conversation, bob, send):
     assert sent.ack["type"] == "message.ack"
     assert sent.ack["client_id"] == "client-0001"
     assert (sent.ack["id"], sent.ack["seq"]) == (sent.message.pk, 1)
-    assert sent.ack["body"] == "Hi Alice" and sent.ack["masked"] is False and sent.ack["notice"] is None
+    assert (
+        sent.ack["body"] == "Hi Alice"
+        and sent.ack["masked"] is False
+        and sent.ack["notice"] is None
+    )
     assert sent.payload["body"] == "Hi Alice"
     assert "client_id" not in sent.payload
 
@@ -124,7 +127,9 @@ def test_the_sanctions_hook_is_asked_for_every_sender(conversation, bob, send, m
 
     def restricted(user, *, conversation=None):
         asked.append(user.pk)
-        raise SendError("restricted", "Your messaging is restricted.", until="2030-01-01T00:00:00.000000Z")
+        raise SendError(
+            "restricted", "Your messaging is restricted.", until="2030-01-01T00:00:00.000000Z"
+        )
 
     monkeypatch.setattr(services, "check_sender_sanctions", restricted)
     error = refused("restricted", send=send, conversation=conversation, sender=bob)
@@ -147,10 +152,14 @@ def test_contact_details_are_masked_for_delivery_and_kept_as_written(conversatio
 def test_a_masked_message_is_flagged_in_the_same_transaction(conversation, bob, send):
     sent = send(conversation, bob, "mail me at bob.smith@example.com")
     flag = Flag.objects.get()
-    assert flag.message_id == sent.message.pk and flag.source == "detector" and flag.kinds == ["email"]
+    assert (
+        flag.message_id == sent.message.pk and flag.source == "detector" and flag.kinds == ["email"]
+    )
 
 
-def test_a_number_split_across_messages_is_found_with_the_senders_history(conversation, alice, bob, send):
+def test_a_number_split_across_messages_is_found_with_the_senders_history(
+    conversation, alice, bob, send
+):
     send(conversation, bob, "my number is 0151")
     send(conversation, alice, "ok")  # someone else's message is not the sender's history
     send(conversation, bob, "2345")
@@ -159,7 +168,9 @@ def test_a_number_split_across_messages_is_found_with_the_senders_history(conver
     assert last.message.findings[0]["split"] is True
 
 
-def test_sending_marks_the_thread_read_and_unarchives_it_for_the_recipient(conversation, alice, bob, send):
+def test_sending_marks_the_thread_read_and_unarchives_it_for_the_recipient(
+    conversation, alice, bob, send
+):
     services.update_participant(conversation=conversation, user=alice, archived=True)
     sent = send(conversation, bob)
     bob_side = Participant.objects.get(conversation=conversation, user=bob)
@@ -188,7 +199,9 @@ def test_a_batch_is_one_transaction_with_one_outcome_per_request(conversation, a
 def test_a_batch_costs_the_same_queries_for_one_or_many_messages(conversation, alice, bob):
     def queries_for(count: int) -> int:
         # Words, not numbers: digits across messages could add up to a phone number.
-        requests = [SendRequest(conversation.pk, bob, "a message", new_client_id()) for _ in range(count)]
+        requests = [
+            SendRequest(conversation.pk, bob, "a message", new_client_id()) for _ in range(count)
+        ]
         known_heads.clear()  # each batch reads its conversation (the known heads have a test of their own)
         with CaptureQueriesContext(connection) as captured:
             send_messages(requests)
@@ -197,7 +210,9 @@ def test_a_batch_costs_the_same_queries_for_one_or_many_messages(conversation, a
     assert queries_for(1) == queries_for(20)
 
 
-def test_a_database_that_does_not_answer_stores_nothing_and_says_unavailable(conversation, bob, monkeypatch):
+def test_a_database_that_does_not_answer_stores_nothing_and_says_unavailable(
+    conversation, bob, monkeypatch
+):
     def broken(drafts, conversations=None, **kwargs):
         raise OperationalError("could not obtain lock")
 
@@ -210,9 +225,15 @@ def test_a_database_that_does_not_answer_stores_nothing_and_says_unavailable(con
     assert retried.message.seq == 1
 
 
-def test_an_unavailable_send_is_not_counted_against_the_rate_limit(conversation, bob, monkeypatch, settings):
+def test_an_unavailable_send_is_not_counted_against_the_rate_limit(
+    conversation, bob, monkeypatch, settings
+):
     settings.GIGBOX_SEND_RATE_LIMIT = 1
-    monkeypatch.setattr(services, "_write_drafts", lambda *args, **kwargs: (_ for _ in ()).throw(OperationalError("down")))
+    monkeypatch.setattr(
+        services,
+        "_write_drafts",
+        lambda *args, **kwargs: (_ for _ in ()).throw(OperationalError("down")),
+    )
     send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-2")])
     monkeypatch.undo()
     (retried,) = send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-2")])
@@ -221,13 +242,17 @@ def test_an_unavailable_send_is_not_counted_against_the_rate_limit(conversation,
 
 def test_a_system_message_is_chained_without_a_sender(conversation, bob, send):
     send(conversation, bob, "hi")
-    message = services.post_system_message(conversation=conversation, body="Order GB-000001 was placed.")
+    message = services.post_system_message(
+        conversation=conversation, body="Order GB-000001 was placed."
+    )
     assert (message.kind, message.sender_id, message.seq) == ("system", None, 2)
     conversation.refresh_from_db()
     assert verify_conversation(conversation) is None
 
 
-def test_the_broadcast_runs_after_commit(conversation, bob, send, django_capture_on_commit_callbacks, monkeypatch):
+def test_the_broadcast_runs_after_commit(
+    conversation, bob, send, django_capture_on_commit_callbacks, monkeypatch
+):
     pushed = []
 
     async def fake_broadcast(sent):
@@ -257,7 +282,9 @@ def _stale_batch_write(conversation, writer_between, body: str, client_id: str):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(services, "_read_batch", read_then_someone_writes)
-        return send_messages([SendRequest(conversation.pk, conversation.user_b, body, client_id)])[0]
+        return send_messages([SendRequest(conversation.pk, conversation.user_b, body, client_id)])[
+            0
+        ]
 
 
 def test_a_head_moved_after_the_access_check_is_written_after_it(conversation, alice, bob, send):
@@ -266,12 +293,17 @@ def test_a_head_moved_after_the_access_check_is_written_after_it(conversation, a
     the other message, and the chain holds."""
     send(conversation, bob, "first")
     outcome = _stale_batch_write(
-        conversation, lambda: services.post_system_message(conversation=conversation, body="Order started."), "after it", new_client_id()
+        conversation,
+        lambda: services.post_system_message(conversation=conversation, body="Order started."),
+        "after it",
+        new_client_id(),
     )
     assert isinstance(outcome, services.SentMessage) and outcome.message.seq == 3
-    assert list(Message.objects.filter(conversation=conversation).order_by("seq").values_list("body", flat=True)) == [
-        "first", "Order started.", "after it"
-    ]
+    assert list(
+        Message.objects.filter(conversation=conversation)
+        .order_by("seq")
+        .values_list("body", flat=True)
+    ) == ["first", "Order started.", "after it"]
     conversation.refresh_from_db()
     assert conversation.last_seq == 3 and conversation.last_message_id == outcome.message.pk
     assert verify_conversation(conversation) is None
@@ -281,7 +313,12 @@ def test_the_same_client_id_stored_meanwhile_is_answered_as_a_resend(conversatio
     """Another process stored this very (sender, client_id) after the resend check: the
     batch's write fails on the client_id constraint and the stored message answers it."""
     client_id = new_client_id()
-    outcome = _stale_batch_write(conversation, lambda: send(conversation, bob, "stored elsewhere", client_id=client_id), "resent", client_id)
+    outcome = _stale_batch_write(
+        conversation,
+        lambda: send(conversation, bob, "stored elsewhere", client_id=client_id),
+        "resent",
+        client_id,
+    )
     assert isinstance(outcome, services.SentMessage) and outcome.duplicate
     assert outcome.message.body == "stored elsewhere"
     assert Message.objects.filter(conversation=conversation).count() == 1
@@ -306,7 +343,13 @@ def test_concurrent_writers_into_one_conversation_keep_one_unbroken_chain(alice,
         try:
             sender = alice if n % 2 else bob
             return [
-                send_messages([SendRequest(conversation.pk, sender, f"w{n} m{k}", f"w{n}-m{k}-{new_client_id()}")])[0]
+                send_messages(
+                    [
+                        SendRequest(
+                            conversation.pk, sender, f"w{n} m{k}", f"w{n}-m{k}-{new_client_id()}"
+                        )
+                    ]
+                )[0]
                 for k in range(25)
             ]
         finally:
@@ -314,8 +357,14 @@ def test_concurrent_writers_into_one_conversation_keep_one_unbroken_chain(alice,
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = [outcome for batch in pool.map(writer, range(8)) for outcome in batch]
-    assert all(isinstance(o, services.SentMessage) for o in outcomes), [o for o in outcomes if not isinstance(o, services.SentMessage)][:3]
-    seqs = list(Message.objects.filter(conversation=conversation).order_by("seq").values_list("seq", flat=True))
+    assert all(isinstance(o, services.SentMessage) for o in outcomes), [
+        o for o in outcomes if not isinstance(o, services.SentMessage)
+    ][:3]
+    seqs = list(
+        Message.objects.filter(conversation=conversation)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+    )
     assert seqs == list(range(1, 201))
     conversation.refresh_from_db()
     assert conversation.last_seq == 200 and verify_conversation(conversation) is None
@@ -331,8 +380,12 @@ def test_the_send_paths_statements_are_prepared_once_per_connection(conversation
 
     def prepared() -> dict[str, tuple[str, int]]:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT name, statement, generic_plans + custom_plans FROM pg_prepared_statements")
-            return {name: (statement.strip()[:30], runs) for name, statement, runs in cursor.fetchall()}
+            cursor.execute(
+                "SELECT name, statement, generic_plans + custom_plans FROM pg_prepared_statements"
+            )
+            return {
+                name: (statement.strip()[:30], runs) for name, statement, runs in cursor.fetchall()
+            }
 
     def runs_by_text(statements: dict[str, tuple[str, int]]) -> Counter:
         runs: Counter = Counter()
@@ -362,7 +415,9 @@ def test_the_resend_and_history_lookup_never_scans_every_message(conversation, b
         pytest.skip("prepared statements are the PostgreSQL path's")
     send_messages([SendRequest(conversation.pk, bob, "first", new_client_id())])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM pg_prepared_statements WHERE statement LIKE %s", ["%UNION ALL%"])
+        cursor.execute(
+            "SELECT name FROM pg_prepared_statements WHERE statement LIKE %s", ["%UNION ALL%"]
+        )
         (name,) = cursor.fetchone()
         cursor.execute(
             f"EXPLAIN EXECUTE {name}(ARRAY[%s], ARRAY['x'], ARRAY[%s], ARRAY[%s], 'user', now(), 5)",
@@ -379,17 +434,23 @@ def test_a_stored_batch_leaves_no_reference_cycle(conversation, alice, bob):
     every few seconds under load (docs/benchmarks.md, lever 19)."""
     import gc
 
-    send_messages([SendRequest(conversation.pk, bob, "warm up", new_client_id())])  # lazy imports, caches
+    send_messages(
+        [SendRequest(conversation.pk, bob, "warm up", new_client_id())]
+    )  # lazy imports, caches
     gc.collect()
     gc.disable()
     gc.set_debug(gc.DEBUG_SAVEALL)
     try:
         for sender in (bob, alice, bob):
-            outcomes = send_messages([SendRequest(conversation.pk, sender, "How is the logo going?", new_client_id())])
+            outcomes = send_messages(
+                [SendRequest(conversation.pk, sender, "How is the logo going?", new_client_id())]
+            )
             assert not isinstance(outcomes[0], SendError)
         del outcomes
         gc.collect()
-        cyclic = Counter(type(obj).__name__ for obj in gc.garbage if isinstance(obj, (Message, Conversation)))
+        cyclic = Counter(
+            type(obj).__name__ for obj in gc.garbage if isinstance(obj, (Message, Conversation))
+        )
     finally:
         gc.set_debug(0)
         gc.garbage.clear()

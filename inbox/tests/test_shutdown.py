@@ -21,7 +21,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def send_frame(conversation_id: int, client_id: str, body: str = "Hello") -> dict:
-    return {"type": "message.send", "conversation_id": conversation_id, "client_id": client_id, "body": body}
+    return {
+        "type": "message.send",
+        "conversation_id": conversation_id,
+        "client_id": client_id,
+        "body": body,
+    }
 
 
 @pytest.fixture
@@ -45,7 +50,9 @@ async def outputs_until_closed(socket) -> list[dict]:
             return outputs
 
 
-async def test_a_send_accepted_before_the_shutdown_is_acked_and_pushed_before_the_1001(conversation, bob, slow_store):
+async def test_a_send_accepted_before_the_shutdown_is_acked_and_pushed_before_the_1001(
+    conversation, bob, slow_store
+):
     socket = await open_socket(bob)
     await send(socket, send_frame(conversation.pk, "before-shutdown-1"))
     await asyncio.sleep(0.05)  # the writer holds it now, storing
@@ -57,18 +64,26 @@ async def test_a_send_accepted_before_the_shutdown_is_acked_and_pushed_before_th
     assert [f["type"] for f in frames] == ["message.ack", "message.new"]
     assert frames[0]["client_id"] == "before-shutdown-1"
     assert outputs[-1] == {"type": "websocket.close", "code": 1001}
-    stored = await database_sync_to_async(list)(Message.objects.filter(sender=bob).values_list("pk", "client_id"))
+    stored = await database_sync_to_async(list)(
+        Message.objects.filter(sender=bob).values_list("pk", "client_id")
+    )
     assert stored == [(frames[0]["id"], "before-shutdown-1")]
 
 
-async def test_while_shutting_down_a_send_is_refused_as_unavailable_and_not_stored(conversation, bob):
+async def test_while_shutting_down_a_send_is_refused_as_unavailable_and_not_stored(
+    conversation, bob
+):
     socket = await open_socket(bob)
     lifecycle.begin_shutdown()
 
     await send(socket, send_frame(conversation.pk, "during-shutdown-1"))
 
     error = await receive(socket)
-    assert (error["type"], error["code"], error["client_id"]) == ("error", "unavailable", "during-shutdown-1")
+    assert (error["type"], error["code"], error["client_id"]) == (
+        "error",
+        "unavailable",
+        "during-shutdown-1",
+    )
     assert not await database_sync_to_async(Message.objects.filter(sender=bob).exists)()
     await socket.disconnect()
 
@@ -92,12 +107,19 @@ async def test_a_socket_that_went_away_leaves_no_close_hook_behind(bob):
     assert lifecycle.pending_hooks() == before
 
 
-async def test_the_writer_registers_one_drain_hook_and_it_waits_for_the_batch(conversation, bob, slow_store):
+async def test_the_writer_registers_one_drain_hook_and_it_waits_for_the_batch(
+    conversation, bob, slow_store
+):
     from inbox.services import SendRequest
 
     writer = writer_module.MessageWriter()
     before = lifecycle.pending_hooks()
-    sends = [asyncio.ensure_future(writer.submit(SendRequest(conversation.pk, bob, "Hi", f"drain-test-{n}"))) for n in range(3)]
+    sends = [
+        asyncio.ensure_future(
+            writer.submit(SendRequest(conversation.pk, bob, "Hi", f"drain-test-{n}"))
+        )
+        for n in range(3)
+    ]
     await asyncio.sleep(0.05)
     assert lifecycle.pending_hooks() == before + 1
 

@@ -30,7 +30,9 @@ def _require_shared_infrastructure() -> None:
         missing.append("REDIS_URL is not set")
     if connection.vendor != "postgresql":
         missing.append("DATABASE_URL is not a PostgreSQL URL")
-    require(not missing, "two server processes need shared Redis and PostgreSQL: " + "; ".join(missing))
+    require(
+        not missing, "two server processes need shared Redis and PostgreSQL: " + "; ".join(missing)
+    )
 
 
 @pytest.fixture
@@ -85,25 +87,39 @@ class Socket:
                 return frame
 
 
-def test_a_message_sent_through_one_process_reaches_the_other_live(two_servers, conversation, alice, bob):
+def test_a_message_sent_through_one_process_reaches_the_other_live(
+    two_servers, conversation, alice, bob
+):
     first, second = two_servers
     alice_cookie, bob_cookie = session_cookie(alice), session_cookie(bob)
 
     async def scenario() -> tuple[dict, dict]:
-        async with Socket(second, alice_cookie) as alice_socket, Socket(first, bob_cookie) as bob_socket:
+        async with (
+            Socket(second, alice_cookie) as alice_socket,
+            Socket(first, bob_cookie) as bob_socket,
+        ):
             await bob_socket.send(
-                {"type": "message.send", "conversation_id": conversation.pk, "client_id": "two-proc-0001", "body": "Hi from process one"}
+                {
+                    "type": "message.send",
+                    "conversation_id": conversation.pk,
+                    "client_id": "two-proc-0001",
+                    "body": "Hi from process one",
+                }
             )
             ack = await bob_socket.receive_type("message.ack")
             pushed = await alice_socket.receive_type("message.new")
             return ack, pushed
 
     ack, pushed = asyncio.run(scenario())
-    assert pushed["message"]["id"] == ack["id"] and pushed["message"]["body"] == "Hi from process one"
+    assert (
+        pushed["message"]["id"] == ack["id"] and pushed["message"]["body"] == "Hi from process one"
+    )
     assert Message.objects.get().pk == ack["id"]
 
 
-def test_a_recipient_who_was_away_catches_up_on_the_other_process(two_servers, conversation, alice, bob):
+def test_a_recipient_who_was_away_catches_up_on_the_other_process(
+    two_servers, conversation, alice, bob
+):
     first, second = two_servers
     alice_cookie, bob_cookie = session_cookie(alice), session_cookie(bob)
 
@@ -111,7 +127,12 @@ def test_a_recipient_who_was_away_catches_up_on_the_other_process(two_servers, c
         async with Socket(first, bob_cookie) as bob_socket:
             for n in range(3):
                 await bob_socket.send(
-                    {"type": "message.send", "conversation_id": conversation.pk, "client_id": f"away-{n:04d}-{uuid.uuid4().hex[:8]}", "body": f"note {'abc'[n]}"}
+                    {
+                        "type": "message.send",
+                        "conversation_id": conversation.pk,
+                        "client_id": f"away-{n:04d}-{uuid.uuid4().hex[:8]}",
+                        "body": f"note {'abc'[n]}",
+                    }
                 )
                 await bob_socket.receive_type("message.ack")
         async with Socket(second, alice_cookie) as alice_socket:

@@ -30,10 +30,15 @@ def url(name: str, **kwargs) -> str:
 
 
 def test_the_form_sends_and_redirects_to_the_thread(as_bob, conversation, bob):
-    response = as_bob.post(url("send", conversation_id=conversation.pk), {"body": "Hi Alice", "client_id": uuid.uuid4().hex})
+    response = as_bob.post(
+        url("send", conversation_id=conversation.pk),
+        {"body": "Hi Alice", "client_id": uuid.uuid4().hex},
+    )
     assert response.status_code == 302
     message = Message.objects.get(conversation=conversation)
-    assert response["Location"] == url("thread", conversation_id=conversation.pk) + f"#m{message.seq}"
+    assert (
+        response["Location"] == url("thread", conversation_id=conversation.pk) + f"#m{message.seq}"
+    )
     assert (message.sender, message.delivered_body) == (bob, "Hi Alice")
     page = as_bob.get(response["Location"]).content.decode()
     assert f'id="m{message.seq}"' in page
@@ -50,7 +55,9 @@ def test_a_double_submit_of_the_same_page_sends_once(as_bob, conversation):
 def test_a_refused_send_says_why_and_keeps_the_draft(as_bob, conversation, settings):
     settings.GIGBOX_MESSAGE_MAX_CHARS = 10
     response = as_bob.post(
-        url("send", conversation_id=conversation.pk), {"body": "x" * 11, "client_id": uuid.uuid4().hex}, follow=True
+        url("send", conversation_id=conversation.pk),
+        {"body": "x" * 11, "client_id": uuid.uuid4().hex},
+        follow=True,
     )
     assert "Too long: 11/10 characters." in response.content.decode()
     assert response.context["send_form"]["body"].value() == "x" * 11
@@ -58,14 +65,22 @@ def test_a_refused_send_says_why_and_keeps_the_draft(as_bob, conversation, setti
 
 
 def test_an_empty_message_is_refused_in_words(as_bob, conversation):
-    response = as_bob.post(url("send", conversation_id=conversation.pk), {"body": "  ", "client_id": uuid.uuid4().hex}, follow=True)
+    response = as_bob.post(
+        url("send", conversation_id=conversation.pk),
+        {"body": "  ", "client_id": uuid.uuid4().hex},
+        follow=True,
+    )
     assert "Write something first" in response.content.decode()
     assert not Message.objects.exists()
 
 
 def test_a_blocked_sender_is_told(as_bob, conversation, alice, bob):
     services.block_user(blocker=alice, blocked=bob)
-    response = as_bob.post(url("send", conversation_id=conversation.pk), {"body": "Hi", "client_id": uuid.uuid4().hex}, follow=True)
+    response = as_bob.post(
+        url("send", conversation_id=conversation.pk),
+        {"body": "Hi", "client_id": uuid.uuid4().hex},
+        follow=True,
+    )
     assert "blocked" in response.content.decode()
     assert not Message.objects.exists()
 
@@ -83,8 +98,11 @@ def test_a_masked_message_keeps_the_original_out_of_the_page(as_bob, conversatio
     message = Message.objects.get(conversation=conversation)
     assert response.redirect_chain[-1][0].endswith(f"#m{message.seq}")
     assert [(m.level_tag, m.message) for m in response.context["messages"]] == [
-        ("warning", "We hid a phone number: sharing contact details is against the rules. "
-         "Keep talking and paying on Gigbox, where your order is protected.")
+        (
+            "warning",
+            "We hid a phone number: sharing contact details is against the rules. "
+            "Keep talking and paying on Gigbox, where your order is protected.",
+        )
     ]
     assert "We hid a phone number" in page
 
@@ -92,17 +110,24 @@ def test_a_masked_message_keeps_the_original_out_of_the_page(as_bob, conversatio
 # State ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("action, field, value", [
-    ("star", "starred", True),
-    ("archive", "archived", True),
-    ("spam", "spam", True),
-    ("mute", "muted", True),
-])
-def test_state_actions_file_the_conversation_on_my_side_only(as_bob, conversation, alice, bob, action, field, value):
+@pytest.mark.parametrize(
+    "action, field, value",
+    [
+        ("star", "starred", True),
+        ("archive", "archived", True),
+        ("spam", "spam", True),
+        ("mute", "muted", True),
+    ],
+)
+def test_state_actions_file_the_conversation_on_my_side_only(
+    as_bob, conversation, alice, bob, action, field, value
+):
     response = as_bob.post(url("state", conversation_id=conversation.pk), {"action": action})
     assert response.status_code == 302
     assert getattr(Participant.objects.get(conversation=conversation, user=bob), field) is value
-    assert getattr(Participant.objects.get(conversation=conversation, user=alice), field) is not value
+    assert (
+        getattr(Participant.objects.get(conversation=conversation, user=alice), field) is not value
+    )
 
 
 def test_state_undo_actions(as_bob, conversation, bob):
@@ -114,22 +139,33 @@ def test_state_undo_actions(as_bob, conversation, bob):
 
 
 def test_labels_are_saved_from_a_comma_separated_field(as_bob, conversation, bob):
-    as_bob.post(url("state", conversation_id=conversation.pk), {"action": "labels", "labels": "Logo, urgent ,, Logo"})
+    as_bob.post(
+        url("state", conversation_id=conversation.pk),
+        {"action": "labels", "labels": "Logo, urgent ,, Logo"},
+    )
     assert Participant.objects.get(conversation=conversation, user=bob).labels == ["Logo", "urgent"]
 
 
 def test_a_bad_label_is_refused_in_words(as_bob, conversation, bob):
     response = as_bob.post(
-        url("state", conversation_id=conversation.pk), {"action": "labels", "labels": "x" * 31}, follow=True
+        url("state", conversation_id=conversation.pk),
+        {"action": "labels", "labels": "x" * 31},
+        follow=True,
     )
     assert "A label has 1 to 30 characters." in response.content.decode()
     assert Participant.objects.get(conversation=conversation, user=bob).labels == []
 
 
 def test_state_returns_to_next_only_when_it_is_ours(as_bob, conversation):
-    ours = as_bob.post(url("state", conversation_id=conversation.pk), {"action": "star", "next": "/inbox/?filter=starred"})
+    ours = as_bob.post(
+        url("state", conversation_id=conversation.pk),
+        {"action": "star", "next": "/inbox/?filter=starred"},
+    )
     assert ours["Location"] == "/inbox/?filter=starred"
-    theirs = as_bob.post(url("state", conversation_id=conversation.pk), {"action": "star", "next": "https://evil.example/"})
+    theirs = as_bob.post(
+        url("state", conversation_id=conversation.pk),
+        {"action": "star", "next": "https://evil.example/"},
+    )
     assert theirs["Location"] == url("thread", conversation_id=conversation.pk)
 
 
@@ -167,7 +203,9 @@ def test_blocking_oneself_or_nobody_is_404(as_bob):
 def test_report_a_message_of_the_other_person(as_bob, conversation, alice, bob, send):
     message = send(conversation, alice, "buy followers here").message
     assert as_bob.get(url("report", message_id=message.pk)).status_code == 200
-    response = as_bob.post(url("report", message_id=message.pk), {"reason": "spam", "note": "Not about my order"})
+    response = as_bob.post(
+        url("report", message_id=message.pk), {"reason": "spam", "note": "Not about my order"}
+    )
     assert response.status_code == 302
     report = FlagReport.objects.get()
     assert (report.reporter, report.reason, report.flag.message) == (bob, "spam", message)
@@ -227,7 +265,9 @@ def test_contacting_someone_who_blocked_you_is_refused(as_bob, alice, bob):
 # Outsiders -------------------------------------------------------------------------------
 
 
-def test_an_outsider_gets_404_from_every_conversation_url(client, conversation, alice, charlie, send):
+def test_an_outsider_gets_404_from_every_conversation_url(
+    client, conversation, alice, charlie, send
+):
     message = send(conversation, alice, "hello bob").message
     client.force_login(charlie)
     posts = {
@@ -264,8 +304,13 @@ def test_every_form_needs_login(client, conversation):
 def test_the_form_sends_files_too(as_bob, conversation, alice, bob):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    upload = SimpleUploadedFile("brief.txt", b"Logo brief: green, round, friendly.\n", content_type="text/plain")
-    as_bob.post(url("send", conversation_id=conversation.pk), {"body": "", "client_id": uuid.uuid4().hex, "files": [upload]})
+    upload = SimpleUploadedFile(
+        "brief.txt", b"Logo brief: green, round, friendly.\n", content_type="text/plain"
+    )
+    as_bob.post(
+        url("send", conversation_id=conversation.pk),
+        {"body": "", "client_id": uuid.uuid4().hex, "files": [upload]},
+    )
     message = Message.objects.get(conversation=conversation)
     assert [a.name for a in message.attachments.all()] == ["brief.txt"]
     as_alice = as_bob

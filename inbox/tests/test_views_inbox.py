@@ -40,20 +40,22 @@ def test_an_empty_inbox_says_how_to_start(as_bob):
     assert 'href="/gigs/"' in response.content.decode()
 
 
-def test_the_list_shows_the_other_person_and_the_delivered_preview(as_bob, conversation, alice, send):
+def test_the_list_shows_the_other_person_and_the_delivered_preview(
+    as_bob, conversation, alice, send
+):
     send(conversation, alice, "call me on +1 415 555 0198 tomorrow")
     page = as_bob.get(reverse("inbox:index")).content.decode()
     assert alice.public_name in page
     assert "555 0198" not in page  # the original never reaches the page
     assert "contact details hidden" in page
-    assert 'data-row-unread' in page and ">1<" in page
+    assert "data-row-unread" in page and ">1<" in page
 
 
 def test_the_thread_shows_the_last_50_messages_oldest_first(as_bob, conversation, alice, bob, send):
     for n in range(1, 56):
         send(conversation, alice if n % 2 else bob, f"message {word(n)}")
     page = as_bob.get(thread_url(conversation)).content.decode()
-    page = page[page.index("data-thread-scroll"):]  # the thread, not the list's preview
+    page = page[page.index("data-thread-scroll") :]  # the thread, not the list's preview
     assert f"message {word(55)}<" in page
     assert f"message {word(6)}<" in page
     assert f"message {word(5)}<" not in page
@@ -88,13 +90,16 @@ def test_the_composer_carries_a_fresh_client_id(as_bob, conversation):
     assert first and second and first != second
 
 
-@pytest.mark.parametrize("filter_name, expected", [
-    ("all", {"plain"}),
-    ("unread", {"plain"}),
-    ("starred", set()),
-    ("archived", {"archived"}),
-    ("spam", {"spammy"}),
-])
+@pytest.mark.parametrize(
+    "filter_name, expected",
+    [
+        ("all", {"plain"}),
+        ("unread", {"plain"}),
+        ("starred", set()),
+        ("archived", {"archived"}),
+        ("spam", {"spammy"}),
+    ],
+)
 def test_filters(as_bob, bob, send, filter_name, expected):
     from marketplace.tests.factories import UserFactory
 
@@ -121,7 +126,7 @@ def test_search_finds_own_messages_and_says_when_nothing_matches(as_bob, convers
     send(conversation, alice, "The invoice is attached")
     page = as_bob.get(reverse("inbox:index"), {"q": "invoice"}).content.decode()
     assert "The invoice is attached" in page
-    assert f"#m1" in page
+    assert "#m1" in page
     page = as_bob.get(reverse("inbox:index"), {"q": "zebra"}).content.decode()
     assert "No messages match" in page
 
@@ -148,7 +153,11 @@ def test_script_in_a_body_and_a_name_is_escaped(client, bob, send):
     conversation = services.get_or_start_conversation(starter=bob, other=mallory)
     send(conversation, mallory, "<script>alert('body')</script><img src=x onerror=alert(1)>")
     client.force_login(bob)
-    for url in (reverse("inbox:index"), thread_url(conversation), reverse("inbox:index") + "?q=alert"):
+    for url in (
+        reverse("inbox:index"),
+        thread_url(conversation),
+        reverse("inbox:index") + "?q=alert",
+    ):
         page = client.get(url).content.decode()
         assert "<script>alert" not in page
         assert "<img src=x" not in page
@@ -158,7 +167,9 @@ def test_script_in_a_body_and_a_name_is_escaped(client, bob, send):
 def test_an_outsider_gets_404_like_for_a_missing_conversation(client, conversation, charlie):
     client.force_login(charlie)
     assert client.get(thread_url(conversation)).status_code == 404
-    assert client.get(reverse("inbox:thread", kwargs={"conversation_id": 999999})).status_code == 404
+    assert (
+        client.get(reverse("inbox:thread", kwargs={"conversation_id": 999999})).status_code == 404
+    )
 
 
 def test_the_list_fragment_is_the_list_alone(as_bob, conversation):
@@ -173,7 +184,9 @@ def test_older_conversations_are_a_page_away_and_keep_the_filter(as_bob, bob):
     from marketplace.tests.factories import UserFactory
 
     for n in range(31):
-        conversation = services.get_or_start_conversation(starter=bob, other=UserFactory(username=f"seller{word(n)}"))
+        conversation = services.get_or_start_conversation(
+            starter=bob, other=UserFactory(username=f"seller{word(n)}")
+        )
         services.update_participant(conversation=conversation, user=bob, starred=True)
     first = as_bob.get(reverse("inbox:index"), {"filter": "starred"})
     assert len(first.context["rows"]) == 30

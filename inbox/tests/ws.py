@@ -24,7 +24,11 @@ def session_cookie(user) -> str:
 
 
 async def connect(
-    user=None, *, origin: bytes | None = ORIGIN, cookie: str | None = None, client: tuple[str, int] | None = None
+    user=None,
+    *,
+    origin: bytes | None = ORIGIN,
+    cookie: str | None = None,
+    client: tuple[str, int] | None = None,
 ) -> tuple[WebsocketCommunicator, bool]:
     """`client`: the peer address the application sees (the test communicator sets none)."""
     headers = [(b"origin", origin)] if origin is not None else []
@@ -55,7 +59,9 @@ async def open_socket(user, *, client: tuple[str, int] | None = None) -> Websock
     return communicator
 
 
-async def receive_types(communicator: WebsocketCommunicator, count: int) -> dict[str, dict[str, Any]]:
+async def receive_types(
+    communicator: WebsocketCommunicator, count: int
+) -> dict[str, dict[str, Any]]:
     """`count` frames by type (frames of one push may interleave with others)."""
     frames = {}
     for _ in range(count):

@@ -17,4 +17,3 @@ def staff(stella):
 def order(gig, bob):
     """Bob has ordered Alice's logo gig and not sent requirements yet."""
     return OrderFactory(gig=gig, buyer=bob)
-

@@ -23,7 +23,9 @@ def login(client, login: str, password: str = PASSWORD):
 
 def test_the_login_page_uses_the_gigbox_layout(client, db):
     html = client.get("/accounts/login/").content.decode()
-    assert 'class="site-header"' in html and 'class="form card"' in html and "btn btn-primary" in html
+    assert (
+        'class="site-header"' in html and 'class="form card"' in html and "btn btn-primary" in html
+    )
     assert "Payments are simulated" in html  # the footer of base.html
 
 
@@ -54,7 +56,12 @@ def test_log_out(client, dana):
 def test_sign_up_sends_a_verification_email(client, db):
     response = client.post(
         "/accounts/signup/",
-        {"email": "erin@example.com", "username": "erin", "password1": "a-long-passphrase-9", "password2": "a-long-passphrase-9"},
+        {
+            "email": "erin@example.com",
+            "username": "erin",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="erin")
@@ -70,7 +77,8 @@ def test_sign_up_sends_a_verification_email(client, db):
 
 def test_sign_up_errors_are_shown_on_the_form(client, dana):
     response = client.post(
-        "/accounts/signup/", {"email": "dana@example.com", "username": "dana", "password1": "x", "password2": "y"}
+        "/accounts/signup/",
+        {"email": "dana@example.com", "username": "dana", "password1": "x", "password2": "y"},
     )
     html = response.content.decode()
     assert response.status_code == 200 and 'class="errorlist' in html
@@ -81,7 +89,9 @@ def test_password_reset_sends_an_email_and_the_link_sets_a_new_password(client, 
     response = client.post("/accounts/password/reset/", {"email": "dana@example.com"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["dana@example.com"]
-    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
+    path = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body
+    ).group(1)
     form_url = client.get(path).url  # allauth moves the key into the session, then redirects
     new = "another-long-passphrase-7"
     assert client.post(form_url, {"password1": new, "password2": new}).status_code == 302

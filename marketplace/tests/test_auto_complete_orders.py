@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import time_machine
@@ -11,7 +11,7 @@ from django.core.management import call_command
 from marketplace import services
 from marketplace.models import Order, OrderEvent
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def deliver_at(order, alice, bob, when):

@@ -27,8 +27,12 @@ def test_deliveries_judge_the_content(name, data, expected):
 
 def test_a_long_file_is_judged_by_both_ends_and_left_at_its_start():
     """An SVG is known by its closing tag, far from the head of a large file."""
-    stream = io.BytesIO(b"<!-- " + b"x" * 50_000 + b" -->\n" + b'<svg xmlns="http://www.w3.org/2000/svg"></svg>')
-    assert files.detect_content_type(stream, "a.txt", frozenset(files.KNOWN_TYPES)) == "image/svg+xml"
+    stream = io.BytesIO(
+        b"<!-- " + b"x" * 50_000 + b" -->\n" + b'<svg xmlns="http://www.w3.org/2000/svg"></svg>'
+    )
+    assert (
+        files.detect_content_type(stream, "a.txt", frozenset(files.KNOWN_TYPES)) == "image/svg+xml"
+    )
     assert stream.tell() == 0
 
 
@@ -39,7 +43,12 @@ def test_text_split_across_read_chunks_is_still_text():
 
 @pytest.mark.parametrize(
     "content_type, name, expected",
-    [("text/plain", "notes.md", ".md"), ("text/plain", "notes.html", ".txt"), ("image/jpeg", "x.jpeg", ".jpg"), (files.DOCX, "a.zip", ".docx")],
+    [
+        ("text/plain", "notes.md", ".md"),
+        ("text/plain", "notes.html", ".txt"),
+        ("image/jpeg", "x.jpeg", ".jpg"),
+        (files.DOCX, "a.zip", ".docx"),
+    ],
 )
 def test_a_stored_copy_is_named_by_its_type(content_type, name, expected):
     assert files.stored_extension(content_type, name) == expected

@@ -13,13 +13,19 @@ from marketplace.services import PackageData
 from marketplace.tests.factories import CategoryFactory
 
 BASIC = PackageData(tier="basic", name="Starter", price=Decimal("25"), delivery_days=3, revisions=1)
-PREMIUM = PackageData(tier="premium", name="Full brand", price=Decimal("180"), delivery_days=10, revisions=5)
+PREMIUM = PackageData(
+    tier="premium", name="Full brand", price=Decimal("180"), delivery_days=10, revisions=5
+)
 
 
 def make_gig(seller, **overrides) -> Gig:
     fields = dict(
-        seller=seller, title="I will design a minimalist logo", description="Clean vector logos.",
-        category=CategoryFactory(), tags="logo, branding", packages=[BASIC],
+        seller=seller,
+        title="I will design a minimalist logo",
+        description="Clean vector logos.",
+        category=CategoryFactory(),
+        tags="logo, branding",
+        packages=[BASIC],
     )
     return services.create_gig(**{**fields, **overrides})
 
@@ -27,7 +33,10 @@ def make_gig(seller, **overrides) -> Gig:
 def test_alice_creates_a_gig_with_a_unique_slug_and_packages(alice):
     first = make_gig(alice, packages=[BASIC, PREMIUM])
     second = make_gig(alice)
-    assert (first.slug, second.slug) == ("i-will-design-a-minimalist-logo", "i-will-design-a-minimalist-logo-2")
+    assert (first.slug, second.slug) == (
+        "i-will-design-a-minimalist-logo",
+        "i-will-design-a-minimalist-logo-2",
+    )
     assert sorted(first.packages.values_list("tier", flat=True)) == ["basic", "premium"]
     assert first.status == Gig.Status.ACTIVE
 
@@ -45,7 +54,9 @@ def test_the_basic_package_is_required(alice):
 
 
 def test_a_package_below_the_minimum_price_is_refused(alice):
-    cheap = PackageData(tier="basic", name="Cheap", price=Decimal("1"), delivery_days=1, revisions=0)
+    cheap = PackageData(
+        tier="basic", name="Cheap", price=Decimal("1"), delivery_days=1, revisions=0
+    )
     with pytest.raises(ValidationError):
         make_gig(alice, packages=[cheap])
     assert not Gig.objects.exists()
@@ -62,7 +73,11 @@ def test_tags_are_tidied(alice):
 
 @pytest.mark.parametrize(
     ("field", "text"),
-    [("title", "Logo design, sam@gmail.com"), ("description", "WhatsApp +1 415 555 0198"), ("tags", "logo, sam@gmail.com")],
+    [
+        ("title", "Logo design, sam@gmail.com"),
+        ("description", "WhatsApp +1 415 555 0198"),
+        ("tags", "logo, sam@gmail.com"),
+    ],
 )
 def test_gig_texts_with_contact_details_are_refused(alice, field, text):
     with pytest.raises(ValidationError, match="Contact details are not allowed here") as caught:
@@ -72,7 +87,9 @@ def test_gig_texts_with_contact_details_are_refused(alice, field, text):
 
 
 def test_a_package_name_with_contact_details_is_refused(alice):
-    bad = PackageData(tier="basic", name="Call +1 415 555 0198", price=Decimal("25"), delivery_days=3, revisions=1)
+    bad = PackageData(
+        tier="basic", name="Call +1 415 555 0198", price=Decimal("25"), delivery_days=3, revisions=1
+    )
     with pytest.raises(ValidationError, match="Contact details"):
         make_gig(alice, packages=[bad])
     assert not Gig.objects.exists()
@@ -81,22 +98,37 @@ def test_a_package_name_with_contact_details_is_refused(alice):
 def test_update_keeps_the_slug_and_replaces_packages(alice):
     gig = make_gig(alice, packages=[BASIC, PREMIUM])
     basic_pk = gig.packages.get(tier="basic").pk
-    cheaper = PackageData(tier="basic", name="Starter", price=Decimal("20"), delivery_days=2, revisions=1)
+    cheaper = PackageData(
+        tier="basic", name="Starter", price=Decimal("20"), delivery_days=2, revisions=1
+    )
     services.update_gig(
-        gig=gig, title="I will design a modern logo", description="New text.", category=gig.category,
-        tags="logo", packages=[cheaper],
+        gig=gig,
+        title="I will design a modern logo",
+        description="New text.",
+        category=gig.category,
+        tags="logo",
+        packages=[cheaper],
     )
     gig.refresh_from_db()
-    assert (gig.title, gig.slug) == ("I will design a modern logo", "i-will-design-a-minimalist-logo")
-    assert list(gig.packages.values_list("pk", "tier", "price")) == [(basic_pk, "basic", Decimal("20.00"))]
+    assert (gig.title, gig.slug) == (
+        "I will design a modern logo",
+        "i-will-design-a-minimalist-logo",
+    )
+    assert list(gig.packages.values_list("pk", "tier", "price")) == [
+        (basic_pk, "basic", Decimal("20.00"))
+    ]
 
 
 def test_a_refused_update_changes_nothing(alice):
     gig = make_gig(alice)
     with pytest.raises(ValidationError):
         services.update_gig(
-            gig=gig, title="New title", description="Mail sam@gmail.com", category=gig.category,
-            tags="", packages=[BASIC],
+            gig=gig,
+            title="New title",
+            description="Mail sam@gmail.com",
+            category=gig.category,
+            tags="",
+            packages=[BASIC],
         )
     gig = Gig.objects.get(pk=gig.pk)
     assert gig.title == "I will design a minimalist logo"

@@ -43,7 +43,9 @@ def test_a_stranger_may_do_nothing(order, charlie):
         (S.DISPUTED, set(), set()),
     ],
 )
-def test_each_status_offers_each_side_its_actions(order, alice, bob, status, buyer_actions, seller_actions):
+def test_each_status_offers_each_side_its_actions(
+    order, alice, bob, status, buyer_actions, seller_actions
+):
     order.status = status
     # Only the marketplace's own actions: other apps (disputes) add theirs to the table.
     assert allowed_actions(order, bob) & set(Action) == buyer_actions

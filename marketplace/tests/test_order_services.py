@@ -23,7 +23,9 @@ def events(order: Order) -> list[str]:
 
 
 def in_progress(order: Order, bob) -> Order:
-    return services.submit_requirements(order=order, actor=bob, requirements="Logo for Bob's Bakery, warm colours.")
+    return services.submit_requirements(
+        order=order, actor=bob, requirements="Logo for Bob's Bakery, warm colours."
+    )
 
 
 def delivered(order: Order, alice, bob) -> Order:
@@ -36,11 +38,16 @@ def delivered(order: Order, alice, bob) -> Order:
 
 
 def test_bob_orders_a_package_and_the_terms_are_copied(gig, bob):
-    standard = PackageFactory(gig=gig, tier=Package.Tier.STANDARD, price=Decimal("60"), delivery_days=5, revisions=3)
+    standard = PackageFactory(
+        gig=gig, tier=Package.Tier.STANDARD, price=Decimal("60"), delivery_days=5, revisions=3
+    )
     order = services.place_order(buyer=bob, package=standard)
     assert (order.status, order.buyer, order.seller) == (S.PENDING_REQUIREMENTS, bob, gig.seller)
     assert (order.price, order.delivery_days, order.revisions_included, order.tier) == (
-        Decimal("60.00"), 5, 3, "standard"
+        Decimal("60.00"),
+        5,
+        3,
+        "standard",
     )
     assert events(order) == [OrderEvent.Kind.PLACED]
     assert "simulated payment" in order.events.get().note
@@ -84,7 +91,9 @@ def test_empty_requirements_are_refused(order, bob):
 
 def test_requirements_with_contact_details_are_refused(order, bob):
     with pytest.raises(ValidationError, match="Contact details are not allowed here"):
-        services.submit_requirements(order=order, actor=bob, requirements="mail me at sam@gmail.com")
+        services.submit_requirements(
+            order=order, actor=bob, requirements="mail me at sam@gmail.com"
+        )
     order.refresh_from_db()
     assert order.status == S.PENDING_REQUIREMENTS and order.requirements == ""
     assert not order.events.exists()
@@ -106,7 +115,9 @@ def test_alice_delivers_with_a_file_stored_under_a_server_name(order, alice, bob
     assert order.status == S.DELIVERED and order.delivered_at is not None
     assert delivery.file_name == "Final_logo.png"
     assert delivery.content_type == "image/png"  # judged by content, not by what the browser said
-    assert "Final" not in delivery.file.name and delivery.file.name.startswith(f"deliveries/{order.pk}/")
+    assert "Final" not in delivery.file.name and delivery.file.name.startswith(
+        f"deliveries/{order.pk}/"
+    )
     assert delivery.file.read() == PNG
     assert events(order)[-1] == OrderEvent.Kind.DELIVERED
 
@@ -122,7 +133,7 @@ def test_a_file_whose_content_is_not_accepted_is_refused(order, alice, bob):
 
 def test_a_plain_text_file_is_accepted(order, alice, bob):
     in_progress(order, bob)
-    upload = SimpleUploadedFile("notes.md", "# Brand notes\nUse green.".encode())
+    upload = SimpleUploadedFile("notes.md", b"# Brand notes\nUse green.")
     delivery = services.deliver_order(order=order, actor=alice, note="Notes.", file=upload)
     assert (delivery.file_name, delivery.content_type) == ("notes.md", "text/plain")
 
@@ -131,7 +142,9 @@ def test_a_file_over_the_limit_is_refused(order, alice, bob, settings):
     settings.GIGBOX_DELIVERY_MAX_BYTES = 10
     in_progress(order, bob)
     with pytest.raises(ValidationError, match="too large"):
-        services.deliver_order(order=order, actor=alice, note="x", file=SimpleUploadedFile("a.png", PNG))
+        services.deliver_order(
+            order=order, actor=alice, note="x", file=SimpleUploadedFile("a.png", PNG)
+        )
     assert not order.deliveries.exists()
 
 
@@ -143,7 +156,9 @@ def test_a_file_name_with_contact_details_is_refused(order, alice, bob):
     assert not order.deliveries.exists()
 
 
-def test_a_delivery_note_with_contact_details_is_refused_and_no_file_is_kept(order, alice, bob, settings):
+def test_a_delivery_note_with_contact_details_is_refused_and_no_file_is_kept(
+    order, alice, bob, settings
+):
     in_progress(order, bob)
     upload = SimpleUploadedFile("logo.png", PNG)
     with pytest.raises(ValidationError, match="Contact details"):
@@ -222,7 +237,11 @@ def test_bob_cancels_before_sending_requirements(order, bob):
     order.refresh_from_db()
     assert order.status == S.CANCELLED and order.closed_at is not None
     event = order.events.get()
-    assert (event.kind, event.actor, event.note) == (OrderEvent.Kind.CANCELLED, bob, "Ordered the wrong package.")
+    assert (event.kind, event.actor, event.note) == (
+        OrderEvent.Kind.CANCELLED,
+        bob,
+        "Ordered the wrong package.",
+    )
 
 
 def test_bob_cannot_cancel_once_work_started(order, bob):

@@ -8,7 +8,14 @@ import pytest
 from django.core.paginator import Paginator
 
 from marketplace.models import Gig
-from marketplace.selectors import GIGS_PER_PAGE, GigFilters, Sort, featured_gigs, listed_gigs, search_gigs
+from marketplace.selectors import (
+    GIGS_PER_PAGE,
+    GigFilters,
+    Sort,
+    featured_gigs,
+    listed_gigs,
+    search_gigs,
+)
 from marketplace.tests.factories import CategoryFactory, GigFactory, PackageFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +71,9 @@ def test_price_and_delivery_filters_apply_to_the_cheapest_package():
     PackageFactory(gig=cheap, tier="premium", price=Decimal("500"), delivery_days=1)
     gig("Mid", price="50", days=2)
     gig("Dear", price="300", days=5)
-    assert titles(search_gigs(GigFilters(min_price=Decimal("20"), max_price=Decimal("100")))) == ["Mid"]
+    assert titles(search_gigs(GigFilters(min_price=Decimal("20"), max_price=Decimal("100")))) == [
+        "Mid"
+    ]
     assert titles(search_gigs(GigFilters(max_days=5, sort=Sort.PRICE_LOW))) == ["Mid", "Dear"]
     assert search_gigs(GigFilters(max_price=Decimal("10"))).get().starting_days == 14
 

@@ -9,7 +9,10 @@ from marketplace import services
 from marketplace.models import SellerProfile, User
 
 PROFILE = dict(
-    display_name="Bob Builds", bio="I build Django sites.", country="IN", languages="English, Hindi",
+    display_name="Bob Builds",
+    bio="I build Django sites.",
+    country="IN",
+    languages="English, Hindi",
     skills="Django, PostgreSQL",
 )
 
@@ -49,5 +52,7 @@ def test_alice_edits_her_profile(alice):
 def test_a_refused_edit_changes_nothing(alice):
     before = alice.seller_profile.bio
     with pytest.raises(ValidationError):
-        services.update_seller_profile(profile=alice.seller_profile, **{**PROFILE, "bio": "+1 415 555 0198"})
+        services.update_seller_profile(
+            profile=alice.seller_profile, **{**PROFILE, "bio": "+1 415 555 0198"}
+        )
     assert SellerProfile.objects.get(user=alice).bio == before

@@ -30,7 +30,14 @@ def test_it_names_the_platform_of_a_link():
 
 
 @pytest.mark.parametrize(
-    "text", ["Logo in 3 days for $25, 1920x1080", "", "English, Hindi", "Final_logo.png", "Brand guide, 3 concepts"]
+    "text",
+    [
+        "Logo in 3 days for $25, 1920x1080",
+        "",
+        "English, Hindi",
+        "Final_logo.png",
+        "Brand guide, 3 concepts",
+    ],
 )
 def test_harmless_text_passes(text):
     assert reject_contact_details(text) is None

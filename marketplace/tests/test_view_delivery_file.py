@@ -11,7 +11,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 def delivered_with_file(order, alice, bob, name="Final logo.png"):
     services.submit_requirements(order=order, actor=bob, requirements="A logo.")
-    return services.deliver_order(order=order, actor=alice, note="Here.", file=SimpleUploadedFile(name, PNG))
+    return services.deliver_order(
+        order=order, actor=alice, note="Here.", file=SimpleUploadedFile(name, PNG)
+    )
 
 
 def test_the_buyer_downloads_the_file(client, order, alice, bob):
@@ -52,5 +54,7 @@ def test_a_delivery_of_another_order_or_without_file_is_404(client, order, alice
 def test_a_non_ascii_file_name_is_encoded_safely(client, order, alice, bob):
     delivery = delivered_with_file(order, alice, bob, name='logo "final" ü.png')
     client.force_login(bob)
-    disposition = client.get(f"/orders/{order.pk}/deliveries/{delivery.pk}/file")["Content-Disposition"]
+    disposition = client.get(f"/orders/{order.pk}/deliveries/{delivery.pk}/file")[
+        "Content-Disposition"
+    ]
     assert disposition.startswith("attachment;") and '"final"' not in disposition

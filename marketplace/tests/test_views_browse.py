@@ -37,7 +37,9 @@ def test_gig_list_searches_filters_and_keeps_filters_in_page_links(client, alice
 
 
 def test_gig_list_ignores_bad_filter_values(client, gig):
-    response = client.get("/gigs/", {"min_price": "cheap", "max_days": "-3", "category": "nope", "sort": "x"})
+    response = client.get(
+        "/gigs/", {"min_price": "cheap", "max_days": "-3", "category": "nope", "sort": "x"}
+    )
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 1
 
@@ -63,7 +65,10 @@ def test_gig_page_shows_packages_and_order_buttons(client, gig, bob):
     html = response.content.decode()
     assert "Full brand" in html and html.count('name="package"') == 2
     assert "Payment is simulated" in html
-    assert f'action="/inbox/start/{gig.seller.username}/"' in html and f'name="gig" value="{gig.pk}"' in html
+    assert (
+        f'action="/inbox/start/{gig.seller.username}/"' in html
+        and f'name="gig" value="{gig.pk}"' in html
+    )
 
 
 def test_anonymous_visitors_are_asked_to_log_in_to_contact_or_order(client, gig):
@@ -79,7 +84,9 @@ def test_the_seller_sees_no_contact_or_order_button_on_her_gig(client, gig, alic
     assert "Edit this gig" in html
 
 
-def test_a_paused_gig_is_404_for_others_but_visible_to_its_seller_and_staff(client, gig, alice, bob, staff):
+def test_a_paused_gig_is_404_for_others_but_visible_to_its_seller_and_staff(
+    client, gig, alice, bob, staff
+):
     gig.status = Gig.Status.PAUSED
     gig.save()
     assert client.get(gig.get_absolute_url()).status_code == 404
@@ -130,7 +137,10 @@ def test_the_seller_page_asks_a_visitor_to_log_in_to_contact(client, gig, alice)
 
 
 def test_the_seller_page_shows_her_gigs_in_pages_newest_first(client, alice):
-    gigs = [GigFactory(seller=alice, title=f"Listed gig number {n:02d}") for n in range(GIGS_PER_PAGE + 2)]
+    gigs = [
+        GigFactory(seller=alice, title=f"Listed gig number {n:02d}")
+        for n in range(GIGS_PER_PAGE + 2)
+    ]
     newest_first = [g.title for g in reversed(gigs)]
     first = client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
     second = client.get(reverse("marketplace:seller", args=["alice"]), {"page": 2}).content.decode()
@@ -141,7 +151,10 @@ def test_the_seller_page_shows_her_gigs_in_pages_newest_first(client, alice):
 
 
 def test_the_seller_page_has_no_page_links_for_a_few_gigs(client, gig):
-    assert 'aria-label="Pages"' not in client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
+    assert (
+        'aria-label="Pages"'
+        not in client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
+    )
 
 
 @pytest.mark.parametrize("username", ["bob", "nobody"])

@@ -39,7 +39,9 @@ def hostile_gig(db):
 @pytest.fixture
 def hostile_order(hostile_gig, bob):
     return OrderFactory(
-        gig=hostile_gig, buyer=bob, status=Order.Status.IN_PROGRESS,
+        gig=hostile_gig,
+        buyer=bob,
+        status=Order.Status.IN_PROGRESS,
         requirements=f"Requirements {SCRIPT}\n{IMG}",
     )
 
@@ -74,9 +76,12 @@ def test_the_gig_page_escapes_title_description_tags_and_the_seller(client, host
     assert_escaped(
         html,
         f"Logo {SCRIPT} {IMG}",  # title (and <title>)
-        f"<p>Description {SCRIPT}</p>", f"<p>{IMG}</p>",  # description, paragraphs by linebreaks
-        f'<span class="tag">{SCRIPT}</span>', f'<span class="tag">{IMG}</span>',
-        f"Mal {SCRIPT}", f"Bio {IMG} and {SCRIPT}",
+        f"<p>Description {SCRIPT}</p>",
+        f"<p>{IMG}</p>",  # description, paragraphs by linebreaks
+        f'<span class="tag">{SCRIPT}</span>',
+        f'<span class="tag">{IMG}</span>',
+        f"Mal {SCRIPT}",
+        f"Bio {IMG} and {SCRIPT}",
     )
     assert f"<title>Logo {ESCAPED[SCRIPT]}" in html
 
@@ -86,13 +91,17 @@ def test_the_seller_page_escapes_name_bio_and_gig_titles(client, hostile_gig):
     assert response.status_code == 200
     assert_escaped(
         response.content.decode(),
-        f"<h1>Mal {SCRIPT}</h1>", f"<p>Bio {IMG} and {SCRIPT}</p>", f"Gigs by Mal {SCRIPT}",
+        f"<h1>Mal {SCRIPT}</h1>",
+        f"<p>Bio {IMG} and {SCRIPT}</p>",
+        f"Gigs by Mal {SCRIPT}",
         f"Logo {SCRIPT} {IMG}",
     )
 
 
 @pytest.mark.parametrize("viewer", ["bob", "mallory"])
-def test_the_order_page_escapes_requirements_title_and_seller_for_both_sides(client, hostile_order, viewer):
+def test_the_order_page_escapes_requirements_title_and_seller_for_both_sides(
+    client, hostile_order, viewer
+):
     client.force_login(hostile_order.buyer if viewer == "bob" else hostile_order.seller)
     response = client.get(reverse("marketplace:order", args=[hostile_order.pk]))
     assert response.status_code == 200

@@ -42,17 +42,25 @@ def test_the_order_page_has_no_messages_link_before_the_thread_exists(client, or
 
 def test_alice_cannot_order_her_own_gig(client, gig, alice):
     client.force_login(alice)
-    response = client.post(f"/gigs/{gig.slug}/order/", {"package": gig.packages.get().pk}, follow=True)
+    response = client.post(
+        f"/gigs/{gig.slug}/order/", {"package": gig.packages.get().pk}, follow=True
+    )
     assert "You cannot order your own gig." in response.content.decode()
     assert not Order.objects.exists()
 
 
 def test_ordering_needs_login_post_and_a_package_of_that_gig(client, gig, bob):
     other = GigFactory()
-    assert client.post(f"/gigs/{gig.slug}/order/", {"package": gig.packages.get().pk}).status_code == 302
+    assert (
+        client.post(f"/gigs/{gig.slug}/order/", {"package": gig.packages.get().pk}).status_code
+        == 302
+    )
     client.force_login(bob)
     assert client.get(f"/gigs/{gig.slug}/order/").status_code == 405
-    assert client.post(f"/gigs/{gig.slug}/order/", {"package": other.packages.get().pk}).status_code == 404
+    assert (
+        client.post(f"/gigs/{gig.slug}/order/", {"package": other.packages.get().pk}).status_code
+        == 404
+    )
     assert client.post(f"/gigs/{gig.slug}/order/", {"package": "x"}).status_code == 404
     assert not Order.objects.exists()
 
@@ -61,11 +69,16 @@ def test_a_paused_gig_cannot_be_ordered(client, gig, bob):
     gig.status = Gig.Status.PAUSED
     gig.save()
     client.force_login(bob)
-    assert client.post(f"/gigs/{gig.slug}/order/", {"package": gig.packages.get().pk}).status_code == 404
+    assert (
+        client.post(f"/gigs/{gig.slug}/order/", {"package": gig.packages.get().pk}).status_code
+        == 404
+    )
 
 
 def test_order_list_shows_buying_and_selling_with_filters(client, order, alice, bob):
-    bought = OrderFactory(buyer=alice, gig=GigFactory(title="Voice over for a podcast"), status=S.COMPLETED)
+    bought = OrderFactory(
+        buyer=alice, gig=GigFactory(title="Voice over for a podcast"), status=S.COMPLETED
+    )
     client.force_login(alice)
     page = client.get("/orders/").content.decode()
     assert order.title in page and bought.title in page
@@ -102,7 +115,12 @@ def test_only_the_parties_and_staff_see_an_order(client, order, alice, bob, char
 def test_a_stranger_cannot_take_any_step(client, order, charlie):
     client.force_login(charlie)
     for step in ("requirements", "deliver", "accept", "revision", "cancel"):
-        assert client.post(f"/orders/{order.pk}/{step}/", {"requirements": "x", "note": "x", "reason": "x"}).status_code == 404
+        assert (
+            client.post(
+                f"/orders/{order.pk}/{step}/", {"requirements": "x", "note": "x", "reason": "x"}
+            ).status_code
+            == 404
+        )
     order.refresh_from_db()
     assert order.status == S.PENDING_REQUIREMENTS
 
@@ -110,15 +128,25 @@ def test_a_stranger_cannot_take_any_step(client, order, charlie):
 def test_the_whole_flow_through_the_pages(client, order, alice, bob):
     url = f"/orders/{order.pk}/"
     client.force_login(bob)
-    assert client.post(url + "requirements/", {"requirements": "A logo for Bob's Bakery."}).status_code == 302
+    assert (
+        client.post(url + "requirements/", {"requirements": "A logo for Bob's Bakery."}).status_code
+        == 302
+    )
     client.force_login(alice)
     page = client.get(url).content.decode()
     assert "Deliver your work" in page and "Bob&#x27;s Bakery" in page
     upload = SimpleUploadedFile("logo.png", PNG)
-    assert client.post(url + "deliver/", {"note": "Three concepts.", "file": upload}).status_code == 302
+    assert (
+        client.post(url + "deliver/", {"note": "Three concepts.", "file": upload}).status_code
+        == 302
+    )
     client.force_login(bob)
     page = client.get(url).content.decode()
-    assert "Download logo.png" in page and "Accept delivery" in page and "Request a revision (1 left)" in page
+    assert (
+        "Download logo.png" in page
+        and "Accept delivery" in page
+        and "Request a revision (1 left)" in page
+    )
     assert client.post(url + "revision/", {"note": "Bigger icon please."}).status_code == 302
     client.force_login(alice)
     client.post(url + "deliver/", {"note": "Bigger icon."})
@@ -129,15 +157,26 @@ def test_the_whole_flow_through_the_pages(client, order, alice, bob):
     order.refresh_from_db()
     assert order.status == S.COMPLETED
     kinds = list(order.events.values_list("kind", flat=True))
-    assert kinds == ["requirements_sent", "delivered", "revision_requested", "delivered", "completed"]
+    assert kinds == [
+        "requirements_sent",
+        "delivered",
+        "revision_requested",
+        "delivered",
+        "completed",
+    ]
 
 
 def test_bad_input_re_renders_the_form_and_loses_nothing(client, order, bob):
     client.force_login(bob)
-    response = client.post(f"/orders/{order.pk}/requirements/", {"requirements": "Email me: sam@gmail.com"})
+    response = client.post(
+        f"/orders/{order.pk}/requirements/", {"requirements": "Email me: sam@gmail.com"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Contact details are not allowed here" in html and "Email me: sam@gmail.com</textarea>" in html
+    assert (
+        "Contact details are not allowed here" in html
+        and "Email me: sam@gmail.com</textarea>" in html
+    )
     order.refresh_from_db()
     assert order.status == S.PENDING_REQUIREMENTS
 

@@ -22,6 +22,10 @@ def ensure_staff_groups() -> None:
         Group.objects.get_or_create(name=name)
     moderators = Group.objects.get(name=MODERATORS)
     for app_label, codename in _MIGRATION.MODERATOR_PERMISSIONS:
-        moderators.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        moderators.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
     for active_strikes, action, days in _MIGRATION.DEFAULT_POLICY:
-        SanctionPolicy.objects.get_or_create(active_strikes=active_strikes, defaults={"action": action, "duration_days": days})
+        SanctionPolicy.objects.get_or_create(
+            active_strikes=active_strikes, defaults={"action": action, "duration_days": days}
+        )

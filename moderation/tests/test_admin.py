@@ -3,8 +3,7 @@ non-staff), the audited reveal, decisions through the services, escaping of mess
 
 from __future__ import annotations
 
-from datetime import timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, timedelta
 
 import pytest
 import time_machine
@@ -20,7 +19,9 @@ A = "/admin/moderation"
 
 @pytest.fixture
 def xss_flag(conversation, bob, send):
-    message = send(conversation, bob, "<script>alert(1)</script> mail me at bob.smith@example.com").message
+    message = send(
+        conversation, bob, "<script>alert(1)</script> mail me at bob.smith@example.com"
+    ).message
     return Flag.objects.get(message=message)
 
 
@@ -36,12 +37,25 @@ def appeal(strike):
 
 def pages(flag, strike, appeal) -> list[str]:
     sanction = Sanction.objects.create(
-        user=strike.user, kind="restrict", reason="r", created_by=strike.moderator, starts_at=timezone.now()
+        user=strike.user,
+        kind="restrict",
+        reason="r",
+        created_by=strike.moderator,
+        starts_at=timezone.now(),
     )
     return [
-        f"{A}/flag/", f"{A}/flag/{flag.pk}/change/", f"{A}/flag/rules/", f"{A}/flagreport/",
-        f"{A}/strike/", f"{A}/strike/{strike.pk}/change/", f"{A}/sanction/", f"{A}/sanction/{sanction.pk}/change/",
-        f"{A}/sanction/add/", f"{A}/appeal/", f"{A}/appeal/{appeal.pk}/change/", f"{A}/sanctionpolicy/",
+        f"{A}/flag/",
+        f"{A}/flag/{flag.pk}/change/",
+        f"{A}/flag/rules/",
+        f"{A}/flagreport/",
+        f"{A}/strike/",
+        f"{A}/strike/{strike.pk}/change/",
+        f"{A}/sanction/",
+        f"{A}/sanction/{sanction.pk}/change/",
+        f"{A}/sanction/add/",
+        f"{A}/appeal/",
+        f"{A}/appeal/{appeal.pk}/change/",
+        f"{A}/sanctionpolicy/",
     ]
 
 
@@ -52,7 +66,9 @@ class TestWhoSeesWhat:
             assert client.get(url).status_code == 200, url
 
     @pytest.mark.parametrize("persona", ["rita", "stella"])
-    def test_reviewers_and_plain_staff_get_403(self, client, persona, request, flag, strike, appeal):
+    def test_reviewers_and_plain_staff_get_403(
+        self, client, persona, request, flag, strike, appeal
+    ):
         client.force_login(request.getfixturevalue(persona))
         for url in pages(flag, strike, appeal) + [f"{A}/flag/{flag.pk}/reveal/"]:
             assert client.get(url).status_code == 403, url
@@ -69,13 +85,18 @@ class TestWhoSeesWhat:
             response = client.get(url)
             assert response.status_code == 302 and "/admin/login/" in response["Location"], url
 
-    def test_nobody_adds_changes_or_deletes_flags_strikes_or_appeals_directly(self, client, root, flag, strike, appeal):
+    def test_nobody_adds_changes_or_deletes_flags_strikes_or_appeals_directly(
+        self, client, root, flag, strike, appeal
+    ):
         client.force_login(root)
         assert client.get(f"{A}/flag/add/").status_code == 403
         assert client.get(f"{A}/strike/add/").status_code == 403
         assert client.post(f"{A}/flag/{flag.pk}/delete/", {"post": "yes"}).status_code == 403
         assert client.post(f"{A}/appeal/{appeal.pk}/delete/", {"post": "yes"}).status_code == 403
-        assert Flag.objects.filter(pk=flag.pk).exists() and Appeal.objects.filter(pk=appeal.pk).exists()
+        assert (
+            Flag.objects.filter(pk=flag.pk).exists()
+            and Appeal.objects.filter(pk=appeal.pk).exists()
+        )
 
     def test_moderators_read_the_policy_but_only_superusers_edit_it(self, client, mona, root):
         client.force_login(mona)
@@ -91,9 +112,13 @@ class TestFlagQueue:
         for url in (f"{A}/flag/", f"{A}/flag/{xss_flag.pk}/change/"):
             content = client.get(url).content
             assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in content, url
-            assert b"<script>alert(1)" not in content and b"bob.smith@example.com" not in content, url
+            assert b"<script>alert(1)" not in content and b"bob.smith@example.com" not in content, (
+                url
+            )
 
-    def test_open_flags_come_first_and_old_ones_are_highlighted(self, client, mona, conversation, bob, send):
+    def test_open_flags_come_first_and_old_ones_are_highlighted(
+        self, client, mona, conversation, bob, send
+    ):
         with time_machine.travel(timezone.now() - timedelta(hours=50)):
             old = Flag.objects.get(message=send(conversation, bob, "call +49 151 23456789").message)
         done = Flag.objects.get(message=send(conversation, bob, "mail bob.x@example.com").message)
@@ -105,11 +130,21 @@ class TestFlagQueue:
 
         assert [f.pk for f in response.context["cl"].result_list] == [old.pk, fresh.pk, done.pk]
         assert response.content.count(b'class="flag-overdue"') == 1
-        assert [f.pk for f in client.get(f"{A}/flag/?age=old").context["cl"].result_list] == [old.pk]
-        assert [f.pk for f in client.get(f"{A}/flag/?kind=email").context["cl"].result_list] == [done.pk]
-        assert [f.pk for f in client.get(f"{A}/flag/?q=bob").context["cl"].result_list] == [old.pk, fresh.pk, done.pk]
+        assert [f.pk for f in client.get(f"{A}/flag/?age=old").context["cl"].result_list] == [
+            old.pk
+        ]
+        assert [f.pk for f in client.get(f"{A}/flag/?kind=email").context["cl"].result_list] == [
+            done.pk
+        ]
+        assert [f.pk for f in client.get(f"{A}/flag/?q=bob").context["cl"].result_list] == [
+            old.pk,
+            fresh.pk,
+            done.pk,
+        ]
 
-    def test_the_review_page_shows_findings_reports_and_strike_history(self, client, mona, flag, strike):
+    def test_the_review_page_shows_findings_reports_and_strike_history(
+        self, client, mona, flag, strike
+    ):
         client.force_login(mona)
         content = client.get(f"{A}/flag/{flag.pk}/change/").content.decode()
         assert "phone" in content and "Reveal original" in content
@@ -122,19 +157,34 @@ class TestReviewPageConsequences:
     ):
         other = Flag.objects.get(message=send(conversation, bob, "mail bob.x@example.com").message)
         first = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam.")
-        second = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam again.")  # restricted
+        second = services.give_strike(
+            user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam again."
+        )  # restricted
         pending = services.file_appeal(strike=second, user=bob, text="Not spam.")
-        services.decide_appeal(appeal=services.file_appeal(strike=first, user=bob, text="No."), moderator=mona, uphold=False, reason="It was.")
+        services.decide_appeal(
+            appeal=services.file_appeal(strike=first, user=bob, text="No."),
+            moderator=mona,
+            uphold=False,
+            reason="It was.",
+        )
         client.force_login(mona)
 
         page = client.get(f"{A}/flag/{flag.pk}/change/").content.decode()
 
-        assert page.count("data-appeal-pending") == 1 and f"/admin/moderation/appeal/{pending.pk}/change/" in page
+        assert (
+            page.count("data-appeal-pending") == 1
+            and f"/admin/moderation/appeal/{pending.pk}/change/" in page
+        )
         assert "appeal rejected" in page
         restriction = Sanction.objects.get(user=bob)
-        assert 'data-sanction="restrict"' in page and f"/admin/moderation/sanction/{restriction.pk}/change/" in page
+        assert (
+            'data-sanction="restrict"' in page
+            and f"/admin/moderation/sanction/{restriction.pk}/change/" in page
+        )
         assert "Confirming gives strike 3: account suspended for 30 days." in page
-        assert f'data-other-flag="{other.pk}"' in page and f'data-other-flag="{flag.pk}"' not in page
+        assert (
+            f'data-other-flag="{other.pk}"' in page and f'data-other-flag="{flag.pk}"' not in page
+        )
 
     def test_a_first_strike_is_a_warning_and_no_other_flags(self, client, mona, flag):
         client.force_login(mona)
@@ -145,12 +195,19 @@ class TestReviewPageConsequences:
     def test_context_times_are_formatted(self, client, mona, flag):
         client.force_login(mona)
         page = client.get(f"{A}/flag/{flag.pk}/change/").content.decode()
-        stamp = flag.message.created_at.astimezone(dt_timezone.utc).strftime("%Y-%m-%d %H:%M")
-        assert f"{stamp} UTC" in page and "T" + flag.message.created_at.strftime("%H:%M:%S") not in page
+        stamp = flag.message.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        assert (
+            f"{stamp} UTC" in page
+            and "T" + flag.message.created_at.strftime("%H:%M:%S") not in page
+        )
 
-    def test_the_queue_filters_by_sender_through_a_linked_sender_column(self, client, mona, conversation, bob, alice, send):
+    def test_the_queue_filters_by_sender_through_a_linked_sender_column(
+        self, client, mona, conversation, bob, alice, send
+    ):
         bobs = Flag.objects.get(message=send(conversation, bob, "call +49 151 23456789").message)
-        alices = Flag.objects.get(message=send(conversation, alice, "mail alice.x@example.com").message)
+        alices = Flag.objects.get(
+            message=send(conversation, alice, "mail alice.x@example.com").message
+        )
         client.force_login(mona)
 
         queue = client.get(f"{A}/flag/").content.decode()
@@ -158,7 +215,9 @@ class TestReviewPageConsequences:
 
         assert f'href="/admin/moderation/flag/?sender={bob.pk}"' in queue
         assert [f.pk for f in filtered.context["cl"].result_list] == [bobs.pk]
-        assert [f.pk for f in client.get(f"{A}/flag/", {"sender": alice.pk}).context["cl"].result_list] == [alices.pk]
+        assert [
+            f.pk for f in client.get(f"{A}/flag/", {"sender": alice.pk}).context["cl"].result_list
+        ] == [alices.pk]
         assert list(client.get(f"{A}/flag/", {"sender": "x"}).context["cl"].result_list) == []
 
 
@@ -175,24 +234,40 @@ class TestReveal:
         shown = client.post(url, {"reason": "Checking whether it is an email"})
 
         assert b"bob.smith@example.com" in shown.content
-        assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in shown.content and b"<script>alert(1)" not in shown.content
+        assert (
+            b"&lt;script&gt;alert(1)&lt;/script&gt;" in shown.content
+            and b"<script>alert(1)" not in shown.content
+        )
         assert "no-store" in shown["Cache-Control"]
         access = StaffAccess.objects.get()
         assert (access.staff, access.action, access.message, access.reference) == (
-            mona, StaffAccess.Action.REVEAL_ORIGINAL, xss_flag.message, f"flag:{xss_flag.pk}"
+            mona,
+            StaffAccess.Action.REVEAL_ORIGINAL,
+            xss_flag.message,
+            f"flag:{xss_flag.pk}",
         )
         client.post(url, {"reason": "Once more"})
         assert StaffAccess.objects.count() == 2  # every read, every time
 
-    def test_the_neighbours_are_shown_as_delivered_only_the_flagged_message_in_original(self, client, mona, conversation, alice, bob, send):
-        send(conversation, alice, "My number is +49 170 1112223, call me")  # a neighbour, flagged too
-        flagged = Flag.objects.get(message=send(conversation, bob, "mine is +49 151 23456789").message)
+    def test_the_neighbours_are_shown_as_delivered_only_the_flagged_message_in_original(
+        self, client, mona, conversation, alice, bob, send
+    ):
+        send(
+            conversation, alice, "My number is +49 170 1112223, call me"
+        )  # a neighbour, flagged too
+        flagged = Flag.objects.get(
+            message=send(conversation, bob, "mine is +49 151 23456789").message
+        )
         client.force_login(mona)
 
-        shown = client.post(f"{A}/flag/{flagged.pk}/reveal/", {"reason": "Checking the number"}).content.decode()
+        shown = client.post(
+            f"{A}/flag/{flagged.pk}/reveal/", {"reason": "Checking the number"}
+        ).content.decode()
 
         assert "+49 151 23456789" in shown  # the flagged message's original
-        assert "1112223" not in shown and "My number is [contact hidden], call me" in shown  # its neighbour, delivered
+        assert (
+            "1112223" not in shown and "My number is [contact hidden], call me" in shown
+        )  # its neighbour, delivered
         access = StaffAccess.objects.get()
         assert access.message == flagged.message  # the one original shown is the one logged
 
@@ -201,7 +276,10 @@ class TestDecisions:
     def test_confirm_with_a_strike(self, client, mona, flag, bob):
         client.force_login(mona)
 
-        client.post(f"{A}/flag/{flag.pk}/decide/confirm/", {"confirm-kind": "contact_sharing", "confirm-note": "No numbers, please."})
+        client.post(
+            f"{A}/flag/{flag.pk}/decide/confirm/",
+            {"confirm-kind": "contact_sharing", "confirm-note": "No numbers, please."},
+        )
 
         flag.refresh_from_db()
         assert flag.status == Flag.Status.CONFIRMED
@@ -209,11 +287,20 @@ class TestDecisions:
 
     def test_a_confirm_without_a_note_changes_nothing(self, client, mona, flag):
         client.force_login(mona)
-        response = client.post(f"{A}/flag/{flag.pk}/decide/confirm/", {"confirm-kind": "contact_sharing", "confirm-note": ""})
+        response = client.post(
+            f"{A}/flag/{flag.pk}/decide/confirm/",
+            {"confirm-kind": "contact_sharing", "confirm-note": ""},
+        )
         flag.refresh_from_db()
-        assert response.status_code == 200 and flag.status == Flag.Status.OPEN and not Strike.objects.exists()
+        assert (
+            response.status_code == 200
+            and flag.status == Flag.Status.OPEN
+            and not Strike.objects.exists()
+        )
 
-    def test_dismiss_and_assign_buttons_and_actions(self, client, mona, flag, conversation, bob, send):
+    def test_dismiss_and_assign_buttons_and_actions(
+        self, client, mona, flag, conversation, bob, send
+    ):
         other = Flag.objects.get(message=send(conversation, bob, "mail bob.x@example.com").message)
         client.force_login(mona)
 
@@ -237,7 +324,10 @@ class TestDecisions:
     def test_impose_and_lift_a_sanction(self, client, mona, bob):
         client.force_login(mona)
 
-        client.post(f"{A}/sanction/add/", {"username": "bob", "kind": "suspend", "reason": "Fraud.", "ends_at": ""})
+        client.post(
+            f"{A}/sanction/add/",
+            {"username": "bob", "kind": "suspend", "reason": "Fraud.", "ends_at": ""},
+        )
         sanction = Sanction.objects.get()
         assert (sanction.user, sanction.kind, sanction.ends_at) == (bob, "suspend", None)
         client.post(f"{A}/sanction/{sanction.pk}/lift/", {"reason": "Identity confirmed."})
@@ -248,12 +338,18 @@ class TestDecisions:
     def test_decide_an_appeal(self, client, otto, appeal):
         client.force_login(otto)
         page = client.get(f"{A}/appeal/{appeal.pk}/change/").content.decode()
-        assert '<option value="" selected>Choose a decision…</option>' in page  # no decision preselected
+        assert (
+            '<option value="" selected>Choose a decision…</option>' in page
+        )  # no decision preselected
 
-        client.post(f"{A}/appeal/{appeal.pk}/decide/", {"decision": "", "reason": "Not spam indeed."})
+        client.post(
+            f"{A}/appeal/{appeal.pk}/decide/", {"decision": "", "reason": "Not spam indeed."}
+        )
         appeal.refresh_from_db()
         assert appeal.status == Appeal.Status.PENDING
-        client.post(f"{A}/appeal/{appeal.pk}/decide/", {"decision": "uphold", "reason": "Not spam indeed."})
+        client.post(
+            f"{A}/appeal/{appeal.pk}/decide/", {"decision": "uphold", "reason": "Not spam indeed."}
+        )
 
         appeal.refresh_from_db()
         assert appeal.status == Appeal.Status.UPHELD and appeal.strike.overturned_at is not None
@@ -261,9 +357,17 @@ class TestDecisions:
     def test_the_moderator_who_gave_the_strike_cannot_decide_its_appeal(self, client, mona, appeal):
         client.force_login(mona)
         page = client.get(f"{A}/appeal/{appeal.pk}/change/").content.decode()
-        assert "data-own-strike" in page and "moderation_appeal_decide" not in page and f"/appeal/{appeal.pk}/decide/" not in page
+        assert (
+            "data-own-strike" in page
+            and "moderation_appeal_decide" not in page
+            and f"/appeal/{appeal.pk}/decide/" not in page
+        )
 
-        response = client.post(f"{A}/appeal/{appeal.pk}/decide/", {"decision": "uphold", "reason": "Mine."}, follow=True)
+        response = client.post(
+            f"{A}/appeal/{appeal.pk}/decide/",
+            {"decision": "uphold", "reason": "Mine."},
+            follow=True,
+        )
 
         assert "another moderator decides its appeal" in response.content.decode()
         appeal.refresh_from_db()

@@ -18,31 +18,58 @@ A = "/admin/moderation"
 def world(flag, bob, otto):
     given = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam.")
     appeal = services.file_appeal(strike=given, user=bob, text="Not spam.")
-    sanction = services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam.")
+    sanction = services.impose_sanction(
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam."
+    )
     return {"flag": flag, "appeal": appeal, "sanction": sanction}
 
 
 def actions(world) -> list[tuple[str, str, dict]]:
     flag, appeal, sanction = world["flag"], world["appeal"], world["sanction"]
     return [
-        ("confirm", f"{A}/flag/{flag.pk}/decide/confirm/", {"confirm-kind": "contact_sharing", "confirm-note": "No numbers."}),
+        (
+            "confirm",
+            f"{A}/flag/{flag.pk}/decide/confirm/",
+            {"confirm-kind": "contact_sharing", "confirm-note": "No numbers."},
+        ),
         ("dismiss", f"{A}/flag/{flag.pk}/decide/dismiss/", {"dismiss-note": "fine"}),
         ("assign", f"{A}/flag/{flag.pk}/decide/assign/", {}),
         ("reveal", f"{A}/flag/{flag.pk}/reveal/", {"reason": "Curious."}),
-        ("changelist assign", f"{A}/flag/", {"action": "assign_to_me", "_selected_action": [flag.pk]}),
-        ("changelist dismiss", f"{A}/flag/", {"action": "dismiss_selected", "_selected_action": [flag.pk]}),
-        ("impose", f"{A}/sanction/add/", {"username": "bob", "kind": "suspend", "reason": "Fraud.", "ends_at": ""}),
+        (
+            "changelist assign",
+            f"{A}/flag/",
+            {"action": "assign_to_me", "_selected_action": [flag.pk]},
+        ),
+        (
+            "changelist dismiss",
+            f"{A}/flag/",
+            {"action": "dismiss_selected", "_selected_action": [flag.pk]},
+        ),
+        (
+            "impose",
+            f"{A}/sanction/add/",
+            {"username": "bob", "kind": "suspend", "reason": "Fraud.", "ends_at": ""},
+        ),
         ("lift", f"{A}/sanction/{sanction.pk}/lift/", {"reason": "Mistake."}),
-        ("decide appeal", f"{A}/appeal/{appeal.pk}/decide/", {"decision": "uphold", "reason": "Fine."}),
+        (
+            "decide appeal",
+            f"{A}/appeal/{appeal.pk}/decide/",
+            {"decision": "uphold", "reason": "Fine."},
+        ),
     ]
 
 
 def state(world) -> tuple:
     flag = Flag.objects.get(pk=world["flag"].pk)
     return (
-        flag.status, flag.assigned_to_id, Strike.objects.count(), Sanction.objects.count(),
-        Sanction.objects.filter(lifted_at__isnull=False).count(), Appeal.objects.get(pk=world["appeal"].pk).status,
-        StaffAccess.objects.count(), LogEntry.objects.count(),
+        flag.status,
+        flag.assigned_to_id,
+        Strike.objects.count(),
+        Sanction.objects.count(),
+        Sanction.objects.filter(lifted_at__isnull=False).count(),
+        Appeal.objects.get(pk=world["appeal"].pk).status,
+        StaffAccess.objects.count(),
+        LogEntry.objects.count(),
     )
 
 
@@ -61,7 +88,9 @@ def test_non_staff_are_sent_to_the_admin_login_and_nothing_changes(client, bob, 
     before = state(world)
     for name, url, data in actions(world):
         response = client.post(url, data)
-        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), name
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), (
+            name
+        )
     assert state(world) == before
 
 
@@ -69,7 +98,9 @@ def test_the_same_posts_work_for_a_moderator(client, mona, world):
     """The control: the list above does change things when a moderator posts it."""
     client.force_login(mona)
     for name, url, data in actions(world):
-        assert client.post(url, data).status_code == (200 if name == "reveal" else 302), name  # reveal shows the text
+        assert client.post(url, data).status_code == (200 if name == "reveal" else 302), (
+            name
+        )  # reveal shows the text
     flag = Flag.objects.get(pk=world["flag"].pk)
     assert flag.status == Flag.Status.CONFIRMED and StaffAccess.objects.count() == 1
     assert Appeal.objects.get(pk=world["appeal"].pk).status == Appeal.Status.UPHELD

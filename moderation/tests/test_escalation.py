@@ -21,7 +21,9 @@ START = "2026-11-02 10:00:00+00:00"
 
 
 def strike(user, moderator, kind=Strike.Kind.CONTACT_SHARING):
-    return services.give_strike(user=user, kind=kind, moderator=moderator, note="You shared a phone number.")
+    return services.give_strike(
+        user=user, kind=kind, moderator=moderator, note="You shared a phone number."
+    )
 
 
 def test_the_default_policy_is_there():
@@ -38,7 +40,9 @@ def test_one_strike_is_a_warning(django_capture_on_commit_callbacks, bob, mona, 
     assert not Sanction.objects.exists()
     assert bob.messaging_restricted_until is None and bob.suspended_until is None
     assert "warning" in system_messages(bob)[-1]
-    assert mail.outbox[-1].to == ["bob@example.com"] and "warning" in mail.outbox[-1].subject.lower()
+    assert (
+        mail.outbox[-1].to == ["bob@example.com"] and "warning" in mail.outbox[-1].subject.lower()
+    )
 
 
 @time_machine.travel(START, tick=False)
@@ -48,7 +52,11 @@ def test_two_strikes_restrict_messaging_for_seven_days(bob, mona, system_message
 
     bob.refresh_from_db()
     sanction = Sanction.objects.get()
-    assert (sanction.kind, sanction.user, sanction.strike.user) == (Sanction.Kind.RESTRICT, bob, bob)
+    assert (sanction.kind, sanction.user, sanction.strike.user) == (
+        Sanction.Kind.RESTRICT,
+        bob,
+        bob,
+    )
     assert bob.messaging_restricted_until == timezone.now() + timedelta(days=7) == sanction.ends_at
     with pytest.raises(SendError) as refused:
         check_sender_sanctions(bob)
@@ -65,7 +73,10 @@ def test_three_strikes_suspend_the_account(bob, mona):
     bob.refresh_from_db()
     assert is_account_suspended(bob)
     assert bob.suspended_until == timezone.now() + timedelta(days=30)
-    assert list(Sanction.objects.order_by("id").values_list("kind", flat=True)) == ["restrict", "suspend"]
+    assert list(Sanction.objects.order_by("id").values_list("kind", flat=True)) == [
+        "restrict",
+        "suspend",
+    ]
 
 
 def test_a_restriction_ends_by_itself_and_expire_sanctions_tidies_up(bob, mona, system_messages):
@@ -73,9 +84,8 @@ def test_a_restriction_ends_by_itself_and_expire_sanctions_tidies_up(bob, mona, 
         strike(bob, mona)
         strike(bob, mona)
         bob.refresh_from_db()
-    with time_machine.travel("2026-11-09 09:59:00+00:00", tick=False):
-        with pytest.raises(SendError):
-            check_sender_sanctions(bob)
+    with time_machine.travel("2026-11-09 09:59:00+00:00", tick=False), pytest.raises(SendError):
+        check_sender_sanctions(bob)
     with time_machine.travel("2026-11-09 10:00:01+00:00", tick=False):
         check_sender_sanctions(bob)  # over, before any clean-up
         call_command("expire_sanctions", stdout=open("/dev/null", "w"))

@@ -18,7 +18,11 @@ def test_the_detector_flags_a_masked_message_with_its_context(conversation, alic
     message = send(conversation, bob, "call me on +49 151 23456789 please").message
 
     flag = Flag.objects.get()
-    assert (flag.message, flag.source, flag.status) == (message, Flag.Source.DETECTOR, Flag.Status.OPEN)
+    assert (flag.message, flag.source, flag.status) == (
+        message,
+        Flag.Source.DETECTOR,
+        Flag.Status.OPEN,
+    )
     assert "phone" in flag.kinds and flag.rules
     snapshot = [entry["seq"] for entry in flag.snapshot["messages"]]
     assert snapshot == [1, 2]
@@ -27,7 +31,9 @@ def test_the_detector_flags_a_masked_message_with_its_context(conversation, alic
 def test_reports_of_one_message_merge_into_one_flag(conversation, alice, bob, charlie, send):
     message = send(conversation, bob, "You are an idiot").message
 
-    inbox_services.report_message(reporter=alice, message=message, reason=FlagReport.Reason.HARASSMENT, note="Rude")
+    inbox_services.report_message(
+        reporter=alice, message=message, reason=FlagReport.Reason.HARASSMENT, note="Rude"
+    )
     inbox_services.report_message(reporter=alice, message=message, reason=FlagReport.Reason.SPAM)
 
     flag = Flag.objects.get()
@@ -36,7 +42,9 @@ def test_reports_of_one_message_merge_into_one_flag(conversation, alice, bob, ch
 
 
 def test_a_report_joins_the_detector_flag(alice, contact_message, flag):
-    inbox_services.report_message(reporter=alice, message=contact_message, reason=FlagReport.Reason.CONTACT)
+    inbox_services.report_message(
+        reporter=alice, message=contact_message, reason=FlagReport.Reason.CONTACT
+    )
 
     assert Flag.objects.get() == flag and flag.reports.count() == 1
 
@@ -60,7 +68,12 @@ def test_assign_dismiss_and_the_rule_counts(flag, mona):
 
 
 def test_confirm_gives_the_sender_a_strike(flag, bob, mona):
-    given = services.confirm_flag(flag=flag, moderator=mona, kind=Strike.Kind.CONTACT_SHARING, note="No phone numbers, please.")
+    given = services.confirm_flag(
+        flag=flag,
+        moderator=mona,
+        kind=Strike.Kind.CONTACT_SHARING,
+        note="No phone numbers, please.",
+    )
 
     flag.refresh_from_db()
     assert flag.status == Flag.Status.CONFIRMED

@@ -33,7 +33,9 @@ def suspend(user) -> None:
 def test_a_suspended_staff_member_cannot_log_in_to_the_admin(client, staff_member, username):
     suspend(staff_member)
 
-    response = client.post("/admin/login/?next=/admin/", {"username": username, "password": PASSWORD})
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": PASSWORD}
+    )
 
     assert response.status_code == 200  # the form again, with its error
     assert SESSION_KEY not in client.session

@@ -27,7 +27,10 @@ async def open_with(client: Client):
 
 
 async def test_logout_closes_that_sessions_sockets_with_4401_and_not_another_sessions(bob):
-    laptop, phone = await sync_to_async(logged_in_client)(bob), await sync_to_async(logged_in_client)(bob)
+    laptop, phone = (
+        await sync_to_async(logged_in_client)(bob),
+        await sync_to_async(logged_in_client)(bob),
+    )
     laptop_tabs = [await open_with(laptop), await open_with(laptop)]
     phone_tab = await open_with(phone)
 

@@ -4,8 +4,7 @@ the user's and moderator's text escaped in the HTML part and plain in the text p
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -36,7 +35,9 @@ def strike(bob, moderator, note=HOSTILE):
     return services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=moderator, note=note)
 
 
-def test_escalation_to_a_restriction_and_to_a_suspension(django_capture_on_commit_callbacks, bob, mona):
+def test_escalation_to_a_restriction_and_to_a_suspension(
+    django_capture_on_commit_callbacks, bob, mona
+):
     strike(bob, mona, note="First.")
     with django_capture_on_commit_callbacks(execute=True):
         before = len(mail.outbox)
@@ -56,7 +57,9 @@ def test_escalation_to_a_restriction_and_to_a_suspension(django_capture_on_commi
 
 
 def test_lifting(django_capture_on_commit_callbacks, bob, mona):
-    sanction = services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam.")
+    sanction = services.impose_sanction(
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         before = len(mail.outbox)
         services.lift_sanction(sanction=sanction, moderator=mona, reason=HOSTILE)
@@ -69,8 +72,11 @@ def test_lifting(django_capture_on_commit_callbacks, bob, mona):
 def test_expiry(django_capture_on_commit_callbacks, bob, mona):
     with time_machine.travel("2026-11-02 10:00:00+00:00", tick=False) as traveller:
         services.impose_sanction(
-            user=bob, kind=Sanction.Kind.SUSPEND, moderator=mona, reason=HOSTILE,
-            ends_at=datetime(2026, 11, 3, 10, 0, tzinfo=dt_timezone.utc),
+            user=bob,
+            kind=Sanction.Kind.SUSPEND,
+            moderator=mona,
+            reason=HOSTILE,
+            ends_at=datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
         )
         traveller.shift(timedelta(days=1, seconds=1))
         with django_capture_on_commit_callbacks(execute=True):
@@ -78,10 +84,16 @@ def test_expiry(django_capture_on_commit_callbacks, bob, mona):
             assert services.expire_sanctions() == 1
     email = only_email(before)
     assert email.subject == "[Gigbox] Your account is suspended: ended"
-    assert "ended on 3 Nov 2026, 10:00 UTC" in email.body and "ended on 3 Nov 2026, 10:00 UTC" in email.alternatives[0][0]
+    assert (
+        "ended on 3 Nov 2026, 10:00 UTC" in email.body
+        and "ended on 3 Nov 2026, 10:00 UTC" in email.alternatives[0][0]
+    )
 
 
-@pytest.mark.parametrize("uphold, subject", [(True, "[Gigbox] Your appeal was upheld"), (False, "[Gigbox] Your appeal was rejected")])
+@pytest.mark.parametrize(
+    "uphold, subject",
+    [(True, "[Gigbox] Your appeal was upheld"), (False, "[Gigbox] Your appeal was rejected")],
+)
 def test_appeal_decisions(django_capture_on_commit_callbacks, bob, mona, otto, uphold, subject):
     filed = services.file_appeal(strike=strike(bob, mona, note="Spam."), user=bob, text="Not spam.")
     with django_capture_on_commit_callbacks(execute=True):

@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 def restrict(user, moderator, days=3, kind=Sanction.Kind.RESTRICT):
     ends_at = timezone.now() + timedelta(days=days) if days else None
-    return services.impose_sanction(user=user, kind=kind, moderator=moderator, reason="Repeated spam.", ends_at=ends_at)
+    return services.impose_sanction(
+        user=user, kind=kind, moderator=moderator, reason="Repeated spam.", ends_at=ends_at
+    )
 
 
 def api_send(client, conversation, body="Hello"):
@@ -54,7 +56,11 @@ class TestRestriction:
         restrict(bob, mona)
         client.force_login(bob)
 
-        response = client.post(f"/inbox/{conversation.pk}/send/", {"body": "Still there?", "client_id": uuid.uuid4().hex}, follow=True)
+        response = client.post(
+            f"/inbox/{conversation.pk}/send/",
+            {"body": "Still there?", "client_id": uuid.uuid4().hex},
+            follow=True,
+        )
 
         assert not Message.objects.filter(sender=bob).exists()
         assert b"restricted" in response.content.lower()
@@ -66,9 +72,15 @@ class TestRestriction:
             send(conversation, bob)
         assert refused.value.code == "restricted" and refused.value.frame()["until"] is None
 
-    def test_order_messages_still_go_through_while_the_order_is_active(self, client, alice, bob, mona):
-        order = OrderFactory(gig=GigFactory(seller=alice), buyer=bob, status=Order.Status.IN_PROGRESS)
-        order_thread = inbox_services.get_or_start_conversation(starter=bob, other=alice, order=order)
+    def test_order_messages_still_go_through_while_the_order_is_active(
+        self, client, alice, bob, mona
+    ):
+        order = OrderFactory(
+            gig=GigFactory(seller=alice), buyer=bob, status=Order.Status.IN_PROGRESS
+        )
+        order_thread = inbox_services.get_or_start_conversation(
+            starter=bob, other=alice, order=order
+        )
         general = inbox_services.get_or_start_conversation(starter=bob, other=alice)
         restrict(bob, mona)
         client.force_login(bob)
@@ -83,15 +95,22 @@ class TestRestriction:
 
         assert send(conversation, alice, "Are you there?").message.seq == 1
 
-    def test_lifting_ends_it_at_once_and_tells_the_user(self, conversation, bob, mona, send, system_messages):
+    def test_lifting_ends_it_at_once_and_tells_the_user(
+        self, conversation, bob, mona, send, system_messages
+    ):
         sanction = restrict(bob, mona)
 
-        services.lift_sanction(sanction=sanction, moderator=mona, reason="Appeal by email accepted.")
+        services.lift_sanction(
+            sanction=sanction, moderator=mona, reason="Appeal by email accepted."
+        )
 
         bob.refresh_from_db()
         assert bob.messaging_restricted_until is None
         assert send(conversation, bob).message.seq == 1
-        assert "lifted" in system_messages(bob)[-1] and "Appeal by email accepted." in system_messages(bob)[-1]
+        assert (
+            "lifted" in system_messages(bob)[-1]
+            and "Appeal by email accepted." in system_messages(bob)[-1]
+        )
         with pytest.raises(ValidationError):
             services.lift_sanction(sanction=sanction, moderator=mona, reason="again")
 
@@ -134,9 +153,13 @@ class TestSuspension:
         assert Session.objects.count() == 1  # alice's
         assert other.get("/account/health/").status_code == 200
 
-    def test_it_closes_the_users_sockets(self, django_capture_on_commit_callbacks, bob, mona, monkeypatch):
+    def test_it_closes_the_users_sockets(
+        self, django_capture_on_commit_callbacks, bob, mona, monkeypatch
+    ):
         closed = []
-        monkeypatch.setattr(inbox_services, "disconnect_user", lambda user_id, code: closed.append((user_id, code)))
+        monkeypatch.setattr(
+            inbox_services, "disconnect_user", lambda user_id, code: closed.append((user_id, code))
+        )
 
         with django_capture_on_commit_callbacks(execute=True):
             restrict(bob, mona, kind=Sanction.Kind.SUSPEND)
@@ -152,11 +175,20 @@ class TestSuspension:
 
 
 class TestImposing:
-    def test_the_user_hears_by_inbox_and_email_with_text_escaped(self, django_capture_on_commit_callbacks, bob, mona, system_messages):
+    def test_the_user_hears_by_inbox_and_email_with_text_escaped(
+        self, django_capture_on_commit_callbacks, bob, mona, system_messages
+    ):
         with django_capture_on_commit_callbacks(execute=True):
-            services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="<script>alert(1)</script>")
+            services.impose_sanction(
+                user=bob,
+                kind=Sanction.Kind.RESTRICT,
+                moderator=mona,
+                reason="<script>alert(1)</script>",
+            )
 
-        assert "<script>alert(1)</script>" in system_messages(bob)[-1]  # stored as text; the inbox escapes it
+        assert (
+            "<script>alert(1)</script>" in system_messages(bob)[-1]
+        )  # stored as text; the inbox escapes it
         email = mail.outbox[-1]
         html = email.alternatives[0][0]
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html

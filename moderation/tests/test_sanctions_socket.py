@@ -22,7 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @database_sync_to_async
 def impose(user, moderator, kind, days=3):
     return services.impose_sanction(
-        user=user, kind=kind, moderator=moderator, reason="Rules broken.", ends_at=timezone.now() + timedelta(days=days)
+        user=user,
+        kind=kind,
+        moderator=moderator,
+        reason="Rules broken.",
+        ends_at=timezone.now() + timedelta(days=days),
     )
 
 
@@ -30,10 +34,22 @@ async def test_a_restricted_send_is_refused_with_until(conversation, bob, mona):
     sanction = await impose(bob, mona, Sanction.Kind.RESTRICT)
     socket = await open_socket(bob)
 
-    await send(socket, {"type": "message.send", "conversation_id": conversation.pk, "client_id": "client-id-0001", "body": "Hi"})
+    await send(
+        socket,
+        {
+            "type": "message.send",
+            "conversation_id": conversation.pk,
+            "client_id": "client-id-0001",
+            "body": "Hi",
+        },
+    )
 
     error = await receive(socket)
-    assert (error["type"], error["code"], error["client_id"]) == ("error", "restricted", "client-id-0001")
+    assert (error["type"], error["code"], error["client_id"]) == (
+        "error",
+        "restricted",
+        "client-id-0001",
+    )
     assert error["until"] == sanction.ends_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     assert not await database_sync_to_async(Message.objects.filter(sender=bob).exists)()
     await socket.disconnect()
@@ -48,7 +64,15 @@ async def test_a_socket_opened_before_the_restriction_is_made_to_reconnect(conve
     # reconnects at once, and the new socket sees the restriction.
     await assert_closed_with(socket, services.CLOSE_RECONNECT)
     fresh = await open_socket(bob)
-    await send(fresh, {"type": "message.send", "conversation_id": conversation.pk, "client_id": "client-id-0002", "body": "Hi"})
+    await send(
+        fresh,
+        {
+            "type": "message.send",
+            "conversation_id": conversation.pk,
+            "client_id": "client-id-0002",
+            "body": "Hi",
+        },
+    )
     assert (await receive(fresh))["code"] == "restricted"
     await fresh.disconnect()
 

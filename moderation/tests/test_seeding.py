@@ -14,7 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def counts() -> tuple[int, ...]:
-    return (Flag.objects.count(), FlagReport.objects.count(), Strike.objects.count(), Appeal.objects.count())
+    return (
+        Flag.objects.count(),
+        FlagReport.objects.count(),
+        Strike.objects.count(),
+        Appeal.objects.count(),
+    )
 
 
 def test_the_demo_loads_once(django_user_model):

@@ -20,18 +20,30 @@ def message(conversation, send, bob):
 
 def test_it_records_who_what_and_why(mona, message):
     access = record_staff_access(
-        staff=mona, action=StaffAccess.Action.REVEAL_ORIGINAL, reason="  checking a report ", message=message
+        staff=mona,
+        action=StaffAccess.Action.REVEAL_ORIGINAL,
+        reason="  checking a report ",
+        message=message,
     )
 
     stored = StaffAccess.objects.get()
     assert stored == access
-    assert (stored.staff, stored.action, stored.reason) == (mona, "reveal_original", "checking a report")
+    assert (stored.staff, stored.action, stored.reason) == (
+        mona,
+        "reveal_original",
+        "checking a report",
+    )
     assert stored.message_id == message.pk
     assert stored.conversation_id == message.conversation_id  # filled from the message
 
 
 def test_it_keeps_a_reference_without_a_message(mona):
-    record_staff_access(staff=mona, action=StaffAccess.Action.CASE_FILE, reason="case review", reference="dispute:12")
+    record_staff_access(
+        staff=mona,
+        action=StaffAccess.Action.CASE_FILE,
+        reason="case review",
+        reference="dispute:12",
+    )
 
     assert StaffAccess.objects.get().reference == "dispute:12"
 
@@ -71,7 +83,9 @@ def test_rows_cannot_be_updated_or_deleted_through_the_model(mona):
     assert StaffAccess.objects.get().reason == "audit"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
 def test_the_database_refuses_raw_updates_and_deletes(mona):
     access = record_staff_access(staff=mona, action=StaffAccess.Action.OTHER, reason="audit")
 

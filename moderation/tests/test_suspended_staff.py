@@ -23,7 +23,9 @@ def suspend(user) -> None:
 def test_a_suspended_moderator_is_refused_by_every_service(mona, otto, bob, flag):
     given = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam.")
     appeal = services.file_appeal(strike=given, user=bob, text="Not spam.")
-    sanction = services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam.")
+    sanction = services.impose_sanction(
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam."
+    )
     suspend(mona)
 
     calls = [
@@ -31,7 +33,9 @@ def test_a_suspended_moderator_is_refused_by_every_service(mona, otto, bob, flag
         lambda: services.dismiss_flag(flag=flag, moderator=mona),
         lambda: services.confirm_flag(flag=flag, moderator=mona, kind=Strike.Kind.SPAM, note="x"),
         lambda: services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="x"),
-        lambda: services.impose_sanction(user=bob, kind=Sanction.Kind.SUSPEND, moderator=mona, reason="x"),
+        lambda: services.impose_sanction(
+            user=bob, kind=Sanction.Kind.SUSPEND, moderator=mona, reason="x"
+        ),
         lambda: services.lift_sanction(sanction=sanction, moderator=mona, reason="x"),
         lambda: services.decide_appeal(appeal=appeal, moderator=mona, uphold=True, reason="x"),
     ]
@@ -48,7 +52,9 @@ def test_a_suspended_moderator_is_refused_by_every_service(mona, otto, bob, flag
 
 
 def test_the_same_moderator_is_served_again_when_the_suspension_ends(mona, flag):
-    type(mona).objects.filter(pk=mona.pk).update(suspended_until=timezone.now() - timedelta(seconds=1))
+    type(mona).objects.filter(pk=mona.pk).update(
+        suspended_until=timezone.now() - timedelta(seconds=1)
+    )
     mona.refresh_from_db()
 
     assert services.assign_flag(flag=flag, moderator=mona).assigned_to == mona
@@ -58,7 +64,12 @@ def test_a_suspended_staff_member_reads_nothing_protected(mona, flag):
     suspend(mona)
 
     with pytest.raises(ValidationError, match="not suspended"):
-        services.record_staff_access(staff=mona, action=StaffAccess.Action.REVEAL_ORIGINAL, reason="Checking.", message=flag.message)
+        services.record_staff_access(
+            staff=mona,
+            action=StaffAccess.Action.REVEAL_ORIGINAL,
+            reason="Checking.",
+            message=flag.message,
+        )
     assert not StaffAccess.objects.exists()
 
 

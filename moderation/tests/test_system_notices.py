@@ -32,13 +32,20 @@ def test_the_page_and_the_api_refuse_with_a_clear_error(client, bob):
 
     assert "Gigbox Trust &amp; Safety cannot be blocked" in page.content.decode()
     assert api.status_code == 400
-    assert json.loads(api.content)["code"] == "invalid_frame" and "cannot be blocked" in json.loads(api.content)["message"]
+    assert (
+        json.loads(api.content)["code"] == "invalid_frame"
+        and "cannot be blocked" in json.loads(api.content)["message"]
+    )
     assert not Block.objects.exists()
 
 
-def test_the_thread_with_the_system_account_has_no_block_button(client, bob, alice, mona, conversation):
+def test_the_thread_with_the_system_account_has_no_block_button(
+    client, bob, alice, mona, conversation
+):
     services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam.")
-    notice_thread = inbox_services.get_or_start_conversation(starter=notices.system_account(), other=bob)
+    notice_thread = inbox_services.get_or_start_conversation(
+        starter=notices.system_account(), other=bob
+    )
     client.force_login(bob)
 
     system_page = client.get(f"/inbox/{notice_thread.pk}/").content.decode()
@@ -51,7 +58,9 @@ def test_the_thread_with_the_system_account_has_no_block_button(client, bob, ali
 def test_a_block_from_before_the_rule_does_not_stop_a_notice(bob, mona, system_messages):
     Block.objects.create(blocker=bob, blocked=notices.system_account())
 
-    services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam again.")
+    services.impose_sanction(
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam again."
+    )
 
     assert "Spam again." in system_messages(bob)[-1]
     assert not Block.objects.filter(blocker=bob).exists()

@@ -14,7 +14,12 @@ URL = "/account/health/"
 
 @pytest.fixture
 def strike(bob, mona):
-    return services.give_strike(user=bob, kind=Strike.Kind.CONTACT_SHARING, moderator=mona, note="You shared <b>a number</b>.")
+    return services.give_strike(
+        user=bob,
+        kind=Strike.Kind.CONTACT_SHARING,
+        moderator=mona,
+        note="You shared <b>a number</b>.",
+    )
 
 
 def test_it_needs_a_login(client):
@@ -36,7 +41,9 @@ def test_it_shows_strikes_escaped_with_their_expiry_and_an_appeal_button(client,
     assert b"You shared &lt;b&gt;a number&lt;/b&gt;." in response.content
     assert strike.expires_at.strftime("%-d %b %Y").encode() in response.content
     assert b"Appeal this strike" in response.content
-    assert b"2 active strikes: messaging restricted for 7 days" in response.content  # from the policy table
+    assert (
+        b"2 active strikes: messaging restricted for 7 days" in response.content
+    )  # from the policy table
 
 
 def test_it_shows_a_restriction(client, bob, mona, strike):
@@ -49,7 +56,9 @@ def test_it_shows_a_restriction(client, bob, mona, strike):
 def test_appealing_from_the_page(client, bob, strike):
     client.force_login(bob)
 
-    response = client.post(f"{URL}strikes/{strike.pk}/appeal/", {"text": "It was a tracking number."}, follow=True)
+    response = client.post(
+        f"{URL}strikes/{strike.pk}/appeal/", {"text": "It was a tracking number."}, follow=True
+    )
 
     assert Appeal.objects.get().strike == strike
     assert b"a moderator will decide your appeal" in response.content

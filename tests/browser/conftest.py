@@ -49,13 +49,21 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _require_chromium() -> None:
-    require(bool(os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)), f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    require(
+        bool(os.path.exists(CHROMIUM) and shutil.which(CHROMIUM)),
+        f"Chromium not found at {CHROMIUM}: apt-get install -y chromium",
+    )
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     _require_chromium()
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "headless": True,
+    }
 
 
 @pytest.fixture(scope="session")

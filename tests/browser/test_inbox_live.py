@@ -33,7 +33,15 @@ def start_conversation(**kwargs):
 
 
 def send(conversation, sender, body: str):
-    return off_loop(services.send_message, conversation=conversation, sender=sender, body=body, client_id=uuid.uuid4().hex)
+    return off_loop(
+        services.send_message,
+        conversation=conversation,
+        sender=sender,
+        body=body,
+        client_id=uuid.uuid4().hex,
+    )
+
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -59,7 +67,9 @@ def logged_in_context(browser, live_daphne, user, viewport=DESKTOP) -> BrowserCo
     client = Client()
     client.force_login(user)
     context = browser.new_context(viewport=viewport, locale="en-US", timezone_id="UTC")
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_daphne.url}])
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_daphne.url}]
+    )
     context.set_default_timeout(TIMEOUT_MS)
     return context
 
@@ -72,7 +82,9 @@ def open_thread(context: BrowserContext, live_daphne, conversation) -> Page:
 
 
 def wait_until_connected(page: Page) -> None:
-    page.wait_for_function("() => window.GigboxRealtime && window.GigboxRealtime.isOpen()", timeout=20_000)
+    page.wait_for_function(
+        "() => window.GigboxRealtime && window.GigboxRealtime.isOpen()", timeout=20_000
+    )
 
 
 def send_from_composer(page: Page, text: str) -> None:
@@ -122,7 +134,9 @@ def test_a_message_arrives_live_and_the_sender_sees_it_sent(two_people, live_dap
     expect(mine(bob_page)).to_have_count(1)
 
 
-def test_contact_details_become_a_chip_and_the_sender_is_warned_first(two_people, live_daphne, conversation):
+def test_contact_details_become_a_chip_and_the_sender_is_warned_first(
+    two_people, live_daphne, conversation
+):
     bob_context, alice_context = two_people
     bob_page = open_thread(bob_context, live_daphne, conversation)
     alice_page = open_thread(alice_context, live_daphne, conversation)
@@ -175,7 +189,9 @@ def test_the_header_badge_counts_unread_messages_live(two_people, live_daphne, c
     expect(badge).to_be_hidden()  # read in the other tab: the count falls everywhere
 
 
-def test_it_catches_up_after_a_server_restart_without_reload(two_people, live_daphne, conversation, alice):
+def test_it_catches_up_after_a_server_restart_without_reload(
+    two_people, live_daphne, conversation, alice
+):
     bob_context, _ = two_people
     bob_page = open_thread(bob_context, live_daphne, conversation)
     bob_page.evaluate("() => { window.__loadedOnce = true; }")
@@ -220,22 +236,34 @@ def test_markup_in_a_live_message_is_shown_as_text(two_people, live_daphne, conv
         assert page.locator(".message-body img, .message-body script").count() == 0
 
 
-def test_older_messages_load_as_the_reader_scrolls_up(browser, live_daphne, conversation, alice, bob, settings):
+def test_older_messages_load_as_the_reader_scrolls_up(
+    browser, live_daphne, conversation, alice, bob, settings
+):
     settings.GIGBOX_SEND_RATE_LIMIT = 100  # the history is written by this test, not typed
     for n in range(70):
-        send(conversation, alice if n % 2 else bob, "note " + "".join("abcdefghij"[int(d)] for d in f"{n:02d}"))
+        send(
+            conversation,
+            alice if n % 2 else bob,
+            "note " + "".join("abcdefghij"[int(d)] for d in f"{n:02d}"),
+        )
     context = logged_in_context(browser, live_daphne, bob)
     page = open_thread(context, live_daphne, conversation)
     expect(page.locator("li.message")).to_have_count(50)
-    page.locator("[data-thread-scroll]").evaluate("el => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); }")
+    page.locator("[data-thread-scroll]").evaluate(
+        "el => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); }"
+    )
     expect(page.locator("li.message")).to_have_count(70)
-    seqs = page.locator("li.message").evaluate_all("items => items.map(li => Number(li.dataset.seq))")
+    seqs = page.locator("li.message").evaluate_all(
+        "items => items.map(li => Number(li.dataset.seq))"
+    )
     assert seqs == list(range(1, 71))
     expect(page.locator("[data-load-earlier]")).to_be_hidden()
     context.close()
 
 
-def test_filing_from_the_actions_menu_works_by_keyboard_without_reload(browser, live_daphne, conversation, bob):
+def test_filing_from_the_actions_menu_works_by_keyboard_without_reload(
+    browser, live_daphne, conversation, bob
+):
     context = logged_in_context(browser, live_daphne, bob)
     page = open_thread(context, live_daphne, conversation)
     page.evaluate("() => { window.__loadedOnce = true; }")
@@ -261,7 +289,11 @@ def test_filing_from_the_actions_menu_works_by_keyboard_without_reload(browser, 
 def test_layout_fits_and_screenshots(browser, live_daphne, conversation, alice, bob, viewport):
     others = [SellerFactory(username=name) for name in ("carmen", "dmitri")]
     for other in others:
-        send(start_conversation(starter=bob, other=other), other, f"Hello from {other.username}, thanks for your order!")
+        send(
+            start_conversation(starter=bob, other=other),
+            other,
+            f"Hello from {other.username}, thanks for your order!",
+        )
     for sender, body in [
         (bob, "Hi! Could you do a logo for my bakery?"),
         (alice, "Sure. Send me the brief, or call me +1 415 555 0198"),

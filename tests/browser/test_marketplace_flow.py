@@ -24,12 +24,20 @@ def alices_gig(live_daphne):
     alice = SellerFactory(username="alice", email="alice@example.com")
     category = CategoryFactory(name="Logo & Brand Design", slug="logo-brand-design")
     GigFactory(
-        seller=alice, title="I will design a podcast cover", slug="podcast-cover", category=category,
-        tags="podcast, cover art", description="Square cover art for your show.",
+        seller=alice,
+        title="I will design a podcast cover",
+        slug="podcast-cover",
+        category=category,
+        tags="podcast, cover art",
+        description="Square cover art for your show.",
     )
     return GigFactory(
-        seller=alice, title="I will design a minimalist logo", slug="minimalist-logo", category=category,
-        tags="logo, branding", description="Clean vector logos with source files.",
+        seller=alice,
+        title="I will design a minimalist logo",
+        slug="minimalist-logo",
+        category=category,
+        tags="logo, branding",
+        description="Clean vector logos with source files.",
     )
 
 
@@ -50,7 +58,9 @@ def log_in(page: Page, base: str, login: str, password: str) -> None:
     expect(page.locator("#site-nav summary")).to_have_text(login)
 
 
-def test_bob_signs_up_orders_and_accepts_alices_delivery(live_daphne, alices_gig, page: Page, browser: Browser, browser_context_args):
+def test_bob_signs_up_orders_and_accepts_alices_delivery(
+    live_daphne, alices_gig, page: Page, browser: Browser, browser_context_args
+):
     base = live_daphne.url
     shoot(page, f"{base}/", "home")
     shoot(page, f"{base}/gigs/{alices_gig.slug}/", "gig")
@@ -89,7 +99,9 @@ def test_bob_signs_up_orders_and_accepts_alices_delivery(live_daphne, alices_gig
         alice.get_by_role("link", name="I will design a minimalist logo").click()
         expect(alice.get_by_text("Bob's Bakery")).to_be_visible()
         alice.get_by_label("Delivery note").fill("Three concepts, source files included.")
-        alice.set_input_files("input[name=file]", files=[{"name": "logo.png", "mimeType": "image/png", "buffer": PNG}])
+        alice.set_input_files(
+            "input[name=file]", files=[{"name": "logo.png", "mimeType": "image/png", "buffer": PNG}]
+        )
         alice.get_by_role("button", name="Deliver", exact=True).click()
         expect(alice.locator("[data-order-status]")).to_have_text("Delivered")
     finally:
@@ -103,5 +115,14 @@ def test_bob_signs_up_orders_and_accepts_alices_delivery(live_daphne, alices_gig
     expect(page.locator(".timeline li")).to_have_count(4)
 
     order = Order.objects.get()
-    assert (order.status, order.buyer.username, order.seller.username) == ("completed", "bob", "alice")
-    assert list(order.events.values_list("kind", flat=True)) == ["placed", "requirements_sent", "delivered", "completed"]
+    assert (order.status, order.buyer.username, order.seller.username) == (
+        "completed",
+        "bob",
+        "alice",
+    )
+    assert list(order.events.values_list("kind", flat=True)) == [
+        "placed",
+        "requirements_sent",
+        "delivered",
+        "completed",
+    ]

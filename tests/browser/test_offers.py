@@ -10,11 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from deals.models import Offer
+from inbox import services as inbox_services
 from marketplace.models import Order
 from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
 from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread
-
-from inbox import services as inbox_services
 
 
 @pytest.fixture
@@ -33,8 +32,12 @@ def conversation(alice, bob):
     return off_loop(inbox_services.get_or_start_conversation, starter=bob, other=alice, gig=gig)
 
 
-def test_alice_sends_an_offer_and_bob_accepts_it_live(browser, live_daphne, alice, bob, conversation):
-    alice_page = open_thread(logged_in_context(browser, live_daphne, alice), live_daphne, conversation)
+def test_alice_sends_an_offer_and_bob_accepts_it_live(
+    browser, live_daphne, alice, bob, conversation
+):
+    alice_page = open_thread(
+        logged_in_context(browser, live_daphne, alice), live_daphne, conversation
+    )
     bob_page = open_thread(logged_in_context(browser, live_daphne, bob), live_daphne, conversation)
 
     expect(bob_page.get_by_text("Send a custom offer")).to_have_count(0)
@@ -52,7 +55,9 @@ def test_alice_sends_an_offer_and_bob_accepts_it_live(browser, live_daphne, alic
         expect(card).to_be_visible()
         expect(card).to_contain_text("Three logo concepts and a brand sheet.")
         expect(card).to_contain_text("$120.00")
-    expect(alice_page.locator("[data-offer-card]").get_by_role("button", name="Withdraw offer")).to_be_visible()
+    expect(
+        alice_page.locator("[data-offer-card]").get_by_role("button", name="Withdraw offer")
+    ).to_be_visible()
 
     bob_page.locator("[data-offer-card]").get_by_role("button", name=re.compile("Accept")).click()
     bob_page.wait_for_url(re.compile(r"/orders/\d+/$"))
@@ -64,7 +69,9 @@ def test_alice_sends_an_offer_and_bob_accepts_it_live(browser, live_daphne, alic
     alice_card = alice_page.locator("[data-offer-card]")
     expect(alice_card).to_contain_text("Accepted")
     expect(alice_card).to_contain_text(order.reference)
-    expect(alice_page.locator("li.message.is-system").last).to_contain_text(f"accepted — order {order.reference}")
+    expect(alice_page.locator("li.message.is-system").last).to_contain_text(
+        f"accepted — order {order.reference}"
+    )
     assert Offer.objects.get().status == Offer.Status.ACCEPTED
 
 
@@ -77,5 +84,7 @@ def test_a_refused_offer_shows_the_reason_in_the_form(browser, live_daphne, alic
     form.get_by_label("Delivery (days)").fill("5")
     form.get_by_role("button", name="Send offer").click()
     expect(form.locator("[data-offer-error]")).to_contain_text("Contact details are not allowed")
-    expect(form.get_by_label("What you will deliver")).to_have_value("Mail me at alice.design@gmail.com")
+    expect(form.get_by_label("What you will deliver")).to_have_value(
+        "Mail me at alice.design@gmail.com"
+    )
     assert not Offer.objects.exists()

@@ -8,14 +8,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from deals.services import create_saved_reply
+from inbox import services as inbox_services
 from inbox.models import Message
 from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
 from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread
 
-from inbox import services as inbox_services
-
 THANKS = "Thank you for your order! I will start on it today and keep you posted here."
-REVISION = "Happy to revise it: tell me what to change and I will send a new version within two days."
+REVISION = (
+    "Happy to revise it: tell me what to change and I will send a new version within two days."
+)
 
 
 @pytest.fixture
@@ -37,7 +38,9 @@ def composer_of(page: Page):
     return page.locator("[data-composer-input]")
 
 
-def test_slash_in_an_empty_composer_lists_the_replies_and_enter_inserts_one(browser, live_daphne, alice, conversation):
+def test_slash_in_an_empty_composer_lists_the_replies_and_enter_inserts_one(
+    browser, live_daphne, alice, conversation
+):
     page = open_thread(logged_in_context(browser, live_daphne, alice), live_daphne, conversation)
     composer = composer_of(page)
     composer.click()
@@ -56,7 +59,9 @@ def test_slash_in_an_empty_composer_lists_the_replies_and_enter_inserts_one(brow
     assert not Message.objects.filter(conversation=conversation).exists()  # inserted, not sent
 
 
-def test_alt_q_opens_the_replies_with_text_already_written(browser, live_daphne, alice, conversation):
+def test_alt_q_opens_the_replies_with_text_already_written(
+    browser, live_daphne, alice, conversation
+):
     page = open_thread(logged_in_context(browser, live_daphne, alice), live_daphne, conversation)
     composer = composer_of(page)
     composer.fill("Hi Bob,")

@@ -33,12 +33,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from deals.models import Offer
 from disputes import services as dispute_services
 from inbox import services as inbox_services
-from inbox.models import Attachment
 from inbox.digests import send_unread_digests
+from inbox.models import Attachment
 from inbox.services import AttachmentUpload
 from marketplace.models import Gig, SellerProfile
-from marketplace.validators import reject_contact_details
 from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
+from marketplace.validators import reject_contact_details
 from moderation import services as moderation_services
 from moderation.models import Strike
 from tests.browser.support import off_loop
@@ -74,7 +74,11 @@ def live_daphne(live_daphne_settings, live_daphne):
 
 # 55 payloads from one sender within seconds (the limit is 30 a minute), and a key for the
 # export; the server process reads them from its environment.
-SERVER_ENV = {"GIGBOX_SEND_RATE_LIMIT": "10000", "GIGBOX_EXPORT_SIGNING_KEY": EXPORT_KEY, "GIGBOX_EXPORT_KEY_ID": "test-key"}
+SERVER_ENV = {
+    "GIGBOX_SEND_RATE_LIMIT": "10000",
+    "GIGBOX_EXPORT_SIGNING_KEY": EXPORT_KEY,
+    "GIGBOX_EXPORT_KEY_ID": "test-key",
+}
 
 
 @pytest.fixture
@@ -89,12 +93,22 @@ def live_daphne_settings(monkeypatch, settings):
 
 def trapped_context(browser: Browser, live_daphne=None, user=None) -> tuple[BrowserContext, Trap]:
     """A context with the trap installed, logged in as `user` when given."""
-    context = browser.new_context(bypass_csp=True, locale="en-US", timezone_id="UTC", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        bypass_csp=True, locale="en-US", timezone_id="UTC", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(TIMEOUT_MS)
     if user is not None:
         client = Client()
         client.force_login(user, backend="moderation.auth.NotSuspendedModelBackend")
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_daphne.url}])
+        context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_daphne.url,
+                }
+            ]
+        )
     trap = Trap()
     trap.install(context)
     return context, trap
@@ -107,7 +121,9 @@ def test_the_trap_fires_when_payloads_are_not_escaped(browser: Browser):
     """The control: the corpus pasted as markup, unescaped, sets the trap off."""
     context, trap = trapped_context(browser)
     page = context.new_page()
-    page.set_content("<!doctype html><body>" + "\n".join(f"<div>{p}</div>" for p in PAYLOADS) + "</body>")
+    page.set_content(
+        "<!doctype html><body>" + "\n".join(f"<div>{p}</div>" for p in PAYLOADS) + "</body>"
+    )
     page.wait_for_timeout(500)
     records = fired(page)
     assert len(records) >= 10, records
@@ -173,38 +189,68 @@ def poison() -> Poisoned:
     """build_world's world with the corpus in every place users write (queryset updates skip
     the validators: a stored value from before a rule, or from an admin, must be safe too)."""
     w = build_world()
-    SellerProfile.objects.filter(user=w.alice).update(display_name=name_sized(PAYLOADS[1]), bio=CORPUS)
+    SellerProfile.objects.filter(user=w.alice).update(
+        display_name=name_sized(PAYLOADS[1]), bio=CORPUS
+    )
     Gig.objects.filter(pk=w.gig.pk).update(title=title_sized(PAYLOADS[0]), description=CORPUS)
     Offer.objects.filter(pk=w.offer.pk).update(title=PAYLOADS[2][:120], description=CORPUS)
-    for payload in PAYLOADS:  # the parties' texts refuse contact details: those payloads go as file names only
+    for payload in (
+        PAYLOADS
+    ):  # the parties' texts refuse contact details: those payloads go as file names only
         body = payload if accepted_by(reject_contact_details, payload) else "evidence"
-        dispute_services.add_evidence(dispute=w.dispute, author=w.bob, body=body, upload=AttachmentUpload(name=attachment_name(payload), content=PNG))
+        dispute_services.add_evidence(
+            dispute=w.dispute,
+            author=w.bob,
+            body=body,
+            upload=AttachmentUpload(name=attachment_name(payload), content=PNG),
+        )
     Strike.objects.filter(pk=w.strike.pk).update(note="\n".join(SECOND_HALF))
 
     payload_seqs = []
     for payload in PAYLOADS:
-        sent = inbox_services.send_message(conversation=w.conversation, sender=w.bob, body=payload, client_id=uuid.uuid4().hex)
+        sent = inbox_services.send_message(
+            conversation=w.conversation, sender=w.bob, body=payload, client_id=uuid.uuid4().hex
+        )
         payload_seqs.append(sent.message.seq)
-        moderation_services.report_message(reporter=w.alice, message=sent.message, reason="other", note=payload)
+        moderation_services.report_message(
+            reporter=w.alice, message=sent.message, reason="other", note=payload
+        )
     inbox_services.send_message(
-        conversation=w.conversation, sender=w.bob, body="the files", client_id=uuid.uuid4().hex,
+        conversation=w.conversation,
+        sender=w.bob,
+        body="the files",
+        client_id=uuid.uuid4().hex,
         attachments=[AttachmentUpload(name=attachment_name(p), content=PNG) for p in PAYLOADS],
     )
 
     named_sellers = []
     for index, payload in enumerate(PAYLOADS):
-        seller = SellerFactory(username=f"seller{index:02d}", email=f"seller{index:02d}@example.com")
+        seller = SellerFactory(
+            username=f"seller{index:02d}", email=f"seller{index:02d}@example.com"
+        )
         SellerProfile.objects.filter(user=seller).update(display_name=name_sized(payload))
         gig = GigFactory(seller=seller, title=title_sized(payload))
-        conversation = inbox_services.get_or_start_conversation(starter=w.bob, other=seller, gig=gig)
-        inbox_services.send_message(conversation=conversation, sender=seller, body=payload, client_id=uuid.uuid4().hex)
+        conversation = inbox_services.get_or_start_conversation(
+            starter=w.bob, other=seller, gig=gig
+        )
+        inbox_services.send_message(
+            conversation=conversation, sender=seller, body=payload, client_id=uuid.uuid4().hex
+        )
         named_sellers.append(seller)
 
     # The sanction notice goes to the inbox (a system message) and by email; the second half
     # goes to charlie, so that both halves are in a notice email.
     until = timezone.now() + timedelta(days=1)
-    moderation_services.impose_sanction(user=w.bob, kind="restrict", moderator=w.mo, reason="\n".join(FIRST_HALF), ends_at=until)
-    moderation_services.impose_sanction(user=w.charlie, kind="restrict", moderator=w.mo, reason="\n".join(SECOND_HALF), ends_at=until)
+    moderation_services.impose_sanction(
+        user=w.bob, kind="restrict", moderator=w.mo, reason="\n".join(FIRST_HALF), ends_at=until
+    )
+    moderation_services.impose_sanction(
+        user=w.charlie,
+        kind="restrict",
+        moderator=w.mo,
+        reason="\n".join(SECOND_HALF),
+        ends_at=until,
+    )
     w.conversation.refresh_from_db()
     return Poisoned(world=w, payload_seqs=payload_seqs, named_sellers=named_sellers)
 
@@ -222,14 +268,34 @@ class Visitor:
         self.live_daphne = live_daphne
         self.shown: dict[str, int] = {}
 
-    def visit(self, path: str, surface: str, expected: list[str], *, at_least: int = 1, selector: str = "body") -> Page:
+    def visit(
+        self,
+        path: str,
+        surface: str,
+        expected: list[str],
+        *,
+        at_least: int = 1,
+        selector: str = "body",
+    ) -> Page:
         page = self.context.new_page()
         response = page.goto(self.live_daphne.url + path)
-        assert response is not None and response.status == 200, (surface, path, response and response.status)
+        assert response is not None and response.status == 200, (
+            surface,
+            path,
+            response and response.status,
+        )
         self.check(page, surface, expected, at_least=at_least, selector=selector)
         return page
 
-    def check(self, page: Page, surface: str, expected: list[str], *, at_least: int = 1, selector: str = "body") -> None:
+    def check(
+        self,
+        page: Page,
+        surface: str,
+        expected: list[str],
+        *,
+        at_least: int = 1,
+        selector: str = "body",
+    ) -> None:
         assert_inert(page, self.trap, surface)
         shown = visible_payloads(page, expected, selector)
         self.shown[surface] = len(shown)
@@ -249,12 +315,18 @@ def open_case_file(visitor: Visitor, dispute) -> Page:
     return page
 
 
-def thread_pages(visitor: Visitor, conversation_id: int, surface: str, expected: list[str]) -> tuple[Page, Page]:
+def thread_pages(
+    visitor: Visitor, conversation_id: int, surface: str, expected: list[str]
+) -> tuple[Page, Page]:
     """The newest page of a thread, then the one before it (a page shows 50 messages)."""
-    newest = visitor.visit(f"/inbox/{conversation_id}/", surface + " (newest 50)", expected, at_least=10)
+    newest = visitor.visit(
+        f"/inbox/{conversation_id}/", surface + " (newest 50)", expected, at_least=10
+    )
     expect(newest.locator("[data-message-list] li[data-seq]").first).to_be_visible()
     first_seq = newest.locator("[data-message-list] li[data-seq]").first.get_attribute("data-seq")
-    older = visitor.visit(f"/inbox/{conversation_id}/?before={first_seq}", surface + " (older)", expected)
+    older = visitor.visit(
+        f"/inbox/{conversation_id}/?before={first_seq}", surface + " (older)", expected
+    )
     return newest, older
 
 
@@ -262,7 +334,10 @@ def message_bodies(*pages: Page) -> set[str]:
     """The rendered text of every message body on the pages, whitespace squashed."""
     bodies: set[str] = set()
     for page in pages:
-        bodies.update(" ".join(text.split()) for text in page.locator('li.message [data-slot="body"]').all_inner_texts())
+        bodies.update(
+            " ".join(text.split())
+            for text in page.locator('li.message [data-slot="body"]').all_inner_texts()
+        )
     return bodies
 
 
@@ -280,22 +355,64 @@ def test_stored_payloads_stay_text_on_every_page(browser: Browser, live_daphne, 
 
     bob = Visitor(browser, live_daphne, w.bob)
     # Inbox list: 55 sellers' display names, message previews and gig titles (30 a page).
-    bob.visit("/inbox/", "inbox list (display names)", names, at_least=25, selector="[data-conversation-list]")
-    bob.visit("/inbox/", "inbox list (previews)", PAYLOADS, at_least=20, selector="[data-conversation-list]")
+    bob.visit(
+        "/inbox/",
+        "inbox list (display names)",
+        names,
+        at_least=25,
+        selector="[data-conversation-list]",
+    )
+    bob.visit(
+        "/inbox/",
+        "inbox list (previews)",
+        PAYLOADS,
+        at_least=20,
+        selector="[data-conversation-list]",
+    )
     older_list = bob.context.pages[-1].locator(".list-more a").get_attribute("href")
-    bob.visit(older_list, "inbox list, older (display names)", names, at_least=20, selector="[data-conversation-list]")
+    bob.visit(
+        older_list,
+        "inbox list, older (display names)",
+        names,
+        at_least=20,
+        selector="[data-conversation-list]",
+    )
     # The order thread from the sending side, with the file names, then the sanction notice.
     newest, older = thread_pages(bob, w.conversation.pk, "thread, sent side", PAYLOADS)
     sent_whole = whole_messages_shown(newest, older)
     expect(newest.locator("li.message.is-mine").first).to_be_visible()
-    bob.check(newest, "attachment names, sent side", files, at_least=50, selector="[data-message-list]")
+    bob.check(
+        newest, "attachment names, sent side", files, at_least=50, selector="[data-message-list]"
+    )
     # The offer card (rendered by offers.js from the thread's JSON) in the general thread.
-    general = bob.visit(f"/inbox/{w.general.pk}/", "offer card (buyer)", PAYLOADS, at_least=40, selector="[data-offer-card]")
+    general = bob.visit(
+        f"/inbox/{w.general.pk}/",
+        "offer card (buyer)",
+        PAYLOADS,
+        at_least=40,
+        selector="[data-offer-card]",
+    )
     expect(general.locator("[data-offer-card]")).to_be_visible()
-    bob.visit("/account/health/", "account health (sanction reason, strike note)", PAYLOADS, at_least=45, selector="main")
-    system_row = bob.visit("/inbox/", "inbox list (moderation notice)", PAYLOADS, selector="[data-conversation-list]")
-    notice_link = system_row.locator("[data-conversation-row]").first.locator("a").get_attribute("href")
-    bob.visit(notice_link, "moderation notice in the inbox", FIRST_HALF, at_least=20, selector="[data-message-list]")
+    bob.visit(
+        "/account/health/",
+        "account health (sanction reason, strike note)",
+        PAYLOADS,
+        at_least=45,
+        selector="main",
+    )
+    system_row = bob.visit(
+        "/inbox/", "inbox list (moderation notice)", PAYLOADS, selector="[data-conversation-list]"
+    )
+    notice_link = (
+        system_row.locator("[data-conversation-row]").first.locator("a").get_attribute("href")
+    )
+    bob.visit(
+        notice_link,
+        "moderation notice in the inbox",
+        FIRST_HALF,
+        at_least=20,
+        selector="[data-message-list]",
+    )
     outcome.update(bob.shown)
     bob.close()
 
@@ -303,24 +420,71 @@ def test_stored_payloads_stay_text_on_every_page(browser: Browser, live_daphne, 
     newest, older = thread_pages(alice, w.conversation.pk, "thread, received side", PAYLOADS)
     received_whole = whole_messages_shown(newest, older)
     expect(newest.locator("li.message.is-theirs").first).to_be_visible()
-    alice.check(newest, "attachment names, received side", files, at_least=50, selector="[data-message-list]")
-    alice.visit(f"/inbox/{w.general.pk}/", "offer card (seller)", PAYLOADS, at_least=40, selector="[data-offer-card]")
-    alice.visit("/inbox/", "inbox list (alice)", [name_sized(PAYLOADS[1])] + PAYLOADS, selector="[data-conversation-list]")
+    alice.check(
+        newest,
+        "attachment names, received side",
+        files,
+        at_least=50,
+        selector="[data-message-list]",
+    )
+    alice.visit(
+        f"/inbox/{w.general.pk}/",
+        "offer card (seller)",
+        PAYLOADS,
+        at_least=40,
+        selector="[data-offer-card]",
+    )
+    alice.visit(
+        "/inbox/",
+        "inbox list (alice)",
+        [name_sized(PAYLOADS[1])] + PAYLOADS,
+        selector="[data-conversation-list]",
+    )
     outcome.update(alice.shown)
     alice.close()
 
     charlie = Visitor(browser, live_daphne, w.charlie)
     charlie.visit(w.gig.get_absolute_url(), "gig page", PAYLOADS, at_least=50, selector="main")
-    charlie.visit(w.gig.get_absolute_url(), "gig page (title, seller name)", [titles[0], names[1]], at_least=2, selector="main")
-    charlie.visit("/sellers/alice/", "seller page (name, bio, gig title)", [names[1], titles[0]] + PAYLOADS, at_least=50, selector="main")
+    charlie.visit(
+        w.gig.get_absolute_url(),
+        "gig page (title, seller name)",
+        [titles[0], names[1]],
+        at_least=2,
+        selector="main",
+    )
+    charlie.visit(
+        "/sellers/alice/",
+        "seller page (name, bio, gig title)",
+        [names[1], titles[0]] + PAYLOADS,
+        at_least=50,
+        selector="main",
+    )
     for page_number in range(1, 6):
-        charlie.visit(f"/gigs/?page={page_number}", f"gig list page {page_number}", names + titles, at_least=4, selector="main")
+        charlie.visit(
+            f"/gigs/?page={page_number}",
+            f"gig list page {page_number}",
+            names + titles,
+            at_least=4,
+            selector="main",
+        )
     outcome.update(charlie.shown)
     charlie.close()
 
     mo = Visitor(browser, live_daphne, w.mo)
-    mo.visit("/admin/moderation/flag/", "admin flag queue", PAYLOADS, at_least=45, selector="#result_list")
-    mo.visit("/admin/moderation/flagreport/", "admin flag reports (notes)", PAYLOADS, at_least=20, selector="#result_list")
+    mo.visit(
+        "/admin/moderation/flag/",
+        "admin flag queue",
+        PAYLOADS,
+        at_least=45,
+        selector="#result_list",
+    )
+    mo.visit(
+        "/admin/moderation/flagreport/",
+        "admin flag reports (notes)",
+        PAYLOADS,
+        at_least=20,
+        selector="#result_list",
+    )
     outcome.update(mo.shown)
     mo.close()
 
@@ -342,7 +506,9 @@ def test_stored_payloads_stay_text_on_every_page(browser: Browser, live_daphne, 
     print("payloads shown as text per surface:", outcome)
     # Every payload is one message, shown whole, except where the send path masked a link.
     unmasked = [p for p in PAYLOADS if accepted_by(reject_contact_details, p)]
-    print(f"whole message bodies: sent {len(sent_whole)}, received {len(received_whole)}, unmasked payloads {len(unmasked)}")
+    print(
+        f"whole message bodies: sent {len(sent_whole)}, received {len(received_whole)}, unmasked payloads {len(unmasked)}"
+    )
     assert set(unmasked) <= set(sent_whole) and set(unmasked) <= set(received_whole)
 
 
@@ -352,12 +518,23 @@ def test_emails_render_payloads_as_text(browser: Browser, poisoned: Poisoned):
     later = timezone.now() + timedelta(hours=1)
     off_loop(send_unread_digests, older_than=timedelta(0), now=later)
     off_loop(
-        moderation_services.impose_sanction, user=poisoned.world.alice, kind="restrict", moderator=poisoned.world.mo,
-        reason=CORPUS[:2000], ends_at=timezone.now() + timedelta(days=1),
+        moderation_services.impose_sanction,
+        user=poisoned.world.alice,
+        kind="restrict",
+        moderator=poisoned.world.mo,
+        reason=CORPUS[:2000],
+        ends_at=timezone.now() + timedelta(days=1),
     )
     sent = list(mail.outbox)
-    html_bodies = [(m.subject, content) for m in sent for content, kind in getattr(m, "alternatives", []) if kind == "text/html"]
-    assert len(html_bodies) >= 50, [m.subject for m in sent]  # a digest per poisoned conversation, the notice
+    html_bodies = [
+        (m.subject, content)
+        for m in sent
+        for content, kind in getattr(m, "alternatives", [])
+        if kind == "text/html"
+    ]
+    assert len(html_bodies) >= 50, [
+        m.subject for m in sent
+    ]  # a digest per poisoned conversation, the notice
     context, trap = trapped_context(browser)
     page = context.new_page()
     shown_total: set[str] = set()
@@ -384,7 +561,9 @@ def pair(transactional_db, live_daphne_settings):
     def build():
         alice = SellerFactory(username="alice", email="alice@example.com")
         bob = UserFactory(username="bob", email="bob@example.com")
-        conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice, gig=GigFactory(seller=alice))
+        conversation = inbox_services.get_or_start_conversation(
+            starter=bob, other=alice, gig=GigFactory(seller=alice)
+        )
         return alice, bob, conversation
 
     return off_loop(build)
@@ -393,7 +572,9 @@ def pair(transactional_db, live_daphne_settings):
 def connected_thread(visitor: Visitor, conversation_id: int) -> Page:
     page = visitor.context.new_page()
     page.goto(f"{visitor.live_daphne.url}/inbox/{conversation_id}/")
-    page.wait_for_function("() => window.GigboxRealtime && window.GigboxRealtime.isOpen()", timeout=20_000)
+    page.wait_for_function(
+        "() => window.GigboxRealtime && window.GigboxRealtime.isOpen()", timeout=20_000
+    )
     return page
 
 
@@ -450,8 +631,14 @@ def test_payloads_arriving_live_over_the_socket_stay_text(browser: Browser, live
     bob_page = connected_thread(bob_view, conversation.pk)
 
     alice_page.evaluate("() => { window.__loadedOnce = true; }")
-    assert bob_page.evaluate(SEND_OVER_THE_SOCKET, [conversation.pk, PAYLOADS]) == {"unacked": 0, "refused": []}
-    status = bob_page.evaluate(SEND_FILES_OVER_HTTP, [conversation.pk, [attachment_name(p) for p in PAYLOADS], base64.b64encode(PNG).decode()])
+    assert bob_page.evaluate(SEND_OVER_THE_SOCKET, [conversation.pk, PAYLOADS]) == {
+        "unacked": 0,
+        "refused": [],
+    }
+    status = bob_page.evaluate(
+        SEND_FILES_OVER_HTTP,
+        [conversation.pk, [attachment_name(p) for p in PAYLOADS], base64.b64encode(PNG).decode()],
+    )
     assert status == 201, status
     # And one through the composer: the sender's own pending bubble is rendered before the ack.
     composer = bob_page.locator("#composer-body")
@@ -460,22 +647,50 @@ def test_payloads_arriving_live_over_the_socket_stay_text(browser: Browser, live
 
     expected = len(PAYLOADS) + 2
     expect(alice_page.locator("li.message.is-theirs")).to_have_count(expected, timeout=30_000)
-    expect(bob_page.locator("li.message.is-mine:not(.is-pending)")).to_have_count(expected, timeout=30_000)
+    expect(bob_page.locator("li.message.is-mine:not(.is-pending)")).to_have_count(
+        expected, timeout=30_000
+    )
     # As stored: the browser's multipart encoding turns '"' and line breaks into %22, %0A.
-    files = off_loop(lambda: list(Attachment.objects.filter(conversation=conversation).values_list("name", flat=True)))
-    assert len(files) == len(PAYLOADS) and sum("<" in name for name in files) >= 15, files[:5]  # "/" cuts the rest (no directories)
-    alice_view.check(alice_page, "live thread, received", PAYLOADS, at_least=50, selector="[data-message-list]")
-    alice_view.check(alice_page, "live attachment names, received", files, at_least=50, selector="[data-message-list]")
-    alice_view.check(alice_page, "live list preview", [PAYLOADS[0]], selector="[data-conversation-list]")
-    bob_view.check(bob_page, "live thread, sent", PAYLOADS, at_least=50, selector="[data-message-list]")
-    bob_view.check(bob_page, "live attachment names, sent", files, at_least=50, selector="[data-message-list]")
-    assert alice_page.evaluate("() => window.__loadedOnce") is True  # rendered by inbox.js, no reload
+    files = off_loop(
+        lambda: list(
+            Attachment.objects.filter(conversation=conversation).values_list("name", flat=True)
+        )
+    )
+    assert len(files) == len(PAYLOADS) and sum("<" in name for name in files) >= 15, files[
+        :5
+    ]  # "/" cuts the rest (no directories)
+    alice_view.check(
+        alice_page, "live thread, received", PAYLOADS, at_least=50, selector="[data-message-list]"
+    )
+    alice_view.check(
+        alice_page,
+        "live attachment names, received",
+        files,
+        at_least=50,
+        selector="[data-message-list]",
+    )
+    alice_view.check(
+        alice_page, "live list preview", [PAYLOADS[0]], selector="[data-conversation-list]"
+    )
+    bob_view.check(
+        bob_page, "live thread, sent", PAYLOADS, at_least=50, selector="[data-message-list]"
+    )
+    bob_view.check(
+        bob_page, "live attachment names, sent", files, at_least=50, selector="[data-message-list]"
+    )
+    assert (
+        alice_page.evaluate("() => window.__loadedOnce") is True
+    )  # rendered by inbox.js, no reload
     unmasked = [p for p in PAYLOADS if accepted_by(reject_contact_details, p)]
-    assert set(unmasked) <= set(whole_messages_shown(alice_page)) and set(unmasked) <= set(whole_messages_shown(bob_page))
+    assert set(unmasked) <= set(whole_messages_shown(alice_page)) and set(unmasked) <= set(
+        whole_messages_shown(bob_page)
+    )
     print("payloads shown as text per surface:", alice_view.shown | bob_view.shown)
 
     # The trap works on this server's pages (CSP bypassed): unescaped markup would be caught.
-    alice_page.evaluate("() => { document.querySelector('[data-message-list]').insertAdjacentHTML('beforeend', '<img src=x onerror=window.__xss=1>'); }")
+    alice_page.evaluate(
+        "() => { document.querySelector('[data-message-list]').insertAdjacentHTML('beforeend', '<img src=x onerror=window.__xss=1>'); }"
+    )
     alice_page.wait_for_function("() => window.__xss.length > 0")
     assert fired(alice_page) == ["window.__xss = 1"]
     for view in (alice_view, bob_view):

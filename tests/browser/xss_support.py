@@ -25,7 +25,11 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Page
 
 PAYLOADS: list[str] = [
-    line for line in (Path(__file__).parents[1] / "security" / "xss_payloads.txt").read_text().splitlines() if line
+    line
+    for line in (Path(__file__).parents[1] / "security" / "xss_payloads.txt")
+    .read_text()
+    .splitlines()
+    if line
 ]
 
 TRAP_SCRIPT = """
@@ -95,7 +99,9 @@ def fired(page: Page) -> list[str]:
     records: list[str] = []
     for frame in page.frames:
         try:
-            records += frame.evaluate("() => Array.isArray(window.__xss) ? window.__xss.slice() : ['window.__xss replaced']")
+            records += frame.evaluate(
+                "() => Array.isArray(window.__xss) ? window.__xss.slice() : ['window.__xss replaced']"
+            )
         except Exception:  # a detached or cross-origin frame: the structure probe covers it
             continue
     return records

@@ -23,8 +23,17 @@ from harness.servers import database_url_for
 from inbox import services
 from inbox.tests.ws import session_cookie
 from marketplace.tests.factories import SellerFactory, UserFactory
+from tests.faults.harness import (
+    Cluster,
+    FaultClient,
+    Figures,
+    History,
+    check,
+    fault_seed,
+    record_results,
+    trial_recovery,
+)
 from tests.support import require
-from tests.faults.harness import Cluster, FaultClient, Figures, History, check, fault_seed, record_results, trial_recovery
 
 
 def pytest_collection_modifyitems(config, items):
@@ -36,8 +45,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def fault_services(transactional_db) -> None:
-    require(connection.vendor == "postgresql", "the fault tests need PostgreSQL: set DATABASE_URL=postgres://...")
-    require(shutil.which("redis-server") is not None, "redis-server is not installed: apt-get install -y redis-server")
+    require(
+        connection.vendor == "postgresql",
+        "the fault tests need PostgreSQL: set DATABASE_URL=postgres://...",
+    )
+    require(
+        shutil.which("redis-server") is not None,
+        "redis-server is not installed: apt-get install -y redis-server",
+    )
 
 
 @pytest.fixture
@@ -81,9 +96,13 @@ def personas(fault_services) -> dict[str, Persona]:
     """alice sells; bob and carol write to her; dave writes to carol. Three conversations."""
     alice = SellerFactory(username="alice")
     bob, carol, dave = (UserFactory(username=name) for name in ("bob", "carol", "dave"))
-    people = {user.username: Persona(user, session_cookie(user)) for user in (alice, bob, carol, dave)}
+    people = {
+        user.username: Persona(user, session_cookie(user)) for user in (alice, bob, carol, dave)
+    }
     for first, second in (("bob", "alice"), ("carol", "alice"), ("dave", "carol")):
-        conversation = services.get_or_start_conversation(starter=people[first].user, other=people[second].user)
+        conversation = services.get_or_start_conversation(
+            starter=people[first].user, other=people[second].user
+        )
         people[first].conversation_ids.append(conversation.pk)
         people[second].conversation_ids.append(conversation.pk)
     return people
@@ -93,7 +112,7 @@ def all_conversations(personas: dict[str, Persona]) -> set[int]:
     return {c for p in personas.values() for c in p.conversation_ids}
 
 
-WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima".split()
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima"]
 
 
 def plan_for(persona: Persona, count: int, rng: random.Random) -> list[tuple[int, str]]:
@@ -119,7 +138,13 @@ class FaultRun:
     def __post_init__(self) -> None:
         self.figures = Figures(fault=self.name, seed=self.seed)
 
-    def tabs(self, urls: Callable[[], list[str]], *, names: Sequence[str] = ("alice", "bob", "carol", "dave"), ack_timeout: float = 1.5) -> list[FaultClient]:
+    def tabs(
+        self,
+        urls: Callable[[], list[str]],
+        *,
+        names: Sequence[str] = ("alice", "bob", "carol", "dave"),
+        ack_timeout: float = 1.5,
+    ) -> list[FaultClient]:
         tabs = []
         for n, name in enumerate(names):
             persona = self.personas[name]
@@ -163,11 +188,16 @@ class FaultRun:
         async def body() -> float | None:
             if before is not None:
                 await before()  # in the trial's event loop (e.g. a proxy the tabs go through)
-            tasks = [asyncio.create_task(tab.run(plan, window=window, deadline=deadline)) for tab, plan in zip(tabs, plans)]
+            tasks = [
+                asyncio.create_task(tab.run(plan, window=window, deadline=deadline))
+                for tab, plan in zip(tabs, plans)
+            ]
             ended = None
             if fault is not None:
                 await asyncio.sleep(fault_at)
-                while sum(len(tab.acks) for tab in tabs) < fault_after_acks and not all(t.done() for t in tasks):
+                while sum(len(tab.acks) for tab in tabs) < fault_after_acks and not all(
+                    t.done() for t in tasks
+                ):
                     await asyncio.sleep(0.002)  # strike in the middle of the burst
                 self.history.record("fault", kind=label or self.name, trial=self.figures.trials)
                 await fault()
@@ -195,7 +225,11 @@ class FaultRun:
 def fault_run(request, seed, personas, tmp_path) -> Callable[[str], FaultRun]:
     def make(name: str) -> FaultRun:
         folder = os.environ.get("GIGBOX_FAULT_RESULTS")
-        path = (os.path.join(folder, f"{name}-history.jsonl") if folder else tmp_path / f"{name}-history.jsonl")
+        path = (
+            os.path.join(folder, f"{name}-history.jsonl")
+            if folder
+            else tmp_path / f"{name}-history.jsonl"
+        )
         if folder:
             os.makedirs(folder, exist_ok=True)
         history = History(path)
@@ -206,11 +240,15 @@ def fault_run(request, seed, personas, tmp_path) -> Callable[[str], FaultRun]:
 
 
 def live_receipts_after(history: History, moment: float) -> int:
-    return sum(1 for e in history.events if e["event"] == "receive" and e["live"] and e["t"] > moment)
+    return sum(
+        1 for e in history.events if e["event"] == "receive" and e["live"] and e["t"] > moment
+    )
 
 
 def assert_no_failures(figures: Figures, cluster: Cluster | None = None) -> None:
     failures = figures.failures()
     detail = f"\n{cluster.logs()}" if cluster is not None and failures else ""
-    assert not failures, f"{figures.fault} (seed {figures.seed}): {failures}; {figures.summary()}{detail}"
+    assert not failures, (
+        f"{figures.fault} (seed {figures.seed}): {failures}; {figures.summary()}{detail}"
+    )
     assert figures.acked > 0 and figures.trials > 0, figures.summary()

@@ -59,7 +59,9 @@ def trials(name: str, default: int) -> int:
     return max(1, round(default * scale))
 
 
-def stop_process(process: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: float = 10.0) -> None:
+def stop_process(
+    process: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: float = 10.0
+) -> None:
     if process is None or process.poll() is not None:
         return
     try:
@@ -88,7 +90,17 @@ class RedisServer:
     def start(self) -> RedisServer:
         self.port = self.port or free_port()
         self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -142,7 +154,15 @@ class AppServer:
         self.starts += 1
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "config.server", "--port", str(self.port), "--name", self.name],
+                [
+                    sys.executable,
+                    "-m",
+                    "config.server",
+                    "--port",
+                    str(self.port),
+                    "--name",
+                    self.name,
+                ],
                 cwd=REPO_ROOT,
                 env=env,
                 stdout=log,
@@ -188,7 +208,10 @@ class Cluster:
             "LOG_LEVEL": "WARNING",
             **self.extra_env,
         }
-        self.servers = [AppServer(f"web{n + 1}", env, self.log_dir / f"web{n + 1}.log") for n in range(self.count)]
+        self.servers = [
+            AppServer(f"web{n + 1}", env, self.log_dir / f"web{n + 1}.log")
+            for n in range(self.count)
+        ]
         for server in self.servers:
             server.start(wait=False)
         for server in self.servers:
@@ -286,11 +309,15 @@ class FaultClient:
         self.server_index = preferred
         self.outbox: dict[str, Pending] = {}  # sent, not yet answered (insertion = send order)
         self.sent: dict[str, Pending] = {}  # every client_id this tab ever sent
-        self.acks: dict[str, tuple[int, int, float]] = {}  # client_id -> (id, seq, time of first ack)
+        self.acks: dict[
+            str, tuple[int, int, float]
+        ] = {}  # client_id -> (id, seq, time of first ack)
         self.final_errors: dict[str, str] = {}
         self.retryable_errors = 0
         self.ack_conflicts = 0
-        self.view: dict[int, dict[int, int]] = {c: {} for c in self.conversation_ids}  # conv -> seq -> id
+        self.view: dict[int, dict[int, int]] = {
+            c: {} for c in self.conversation_ids
+        }  # conv -> seq -> id
         self.distinct_duplicates = 0
         self.sync_disorder = 0
         self.live_reordered = 0
@@ -310,7 +337,9 @@ class FaultClient:
 
     # Public ----------------------------------------------------------------------------------
 
-    async def run(self, plan: Sequence[tuple[int, str]], *, window: int = 4, deadline: float = 30.0) -> None:
+    async def run(
+        self, plan: Sequence[tuple[int, str]], *, window: int = 4, deadline: float = 30.0
+    ) -> None:
         """Send `plan` ((conversation_id, body) in order) and wait for every answer; the socket
         stays open (call `finish()` once every client is done sending)."""
         self.ends = time.monotonic() + deadline
@@ -342,7 +371,9 @@ class FaultClient:
                 await self._wait_progress(0.05)
         finally:
             complete = all(self.synced_at.get(c, 0.0) > mark for c in self.conversation_ids)
-            self.history.record("client_done", client=self.name, unanswered=len(self.outbox), caught_up=complete)
+            self.history.record(
+                "client_done", client=self.name, unanswered=len(self.outbox), caught_up=complete
+            )
             self.stopping = True
             if self.ws is not None:
                 await _close_quietly(self.ws)
@@ -371,14 +402,18 @@ class FaultClient:
                 hello = json.loads(await asyncio.wait_for(ws.recv(), timeout=5.0))
                 assert hello["type"] == "hello", hello
             except Exception as error:  # refused, reset, timed out: try the next server
-                self.history.record("connect_failed", client=self.name, url=url, error=type(error).__name__)
+                self.history.record(
+                    "connect_failed", client=self.name, url=url, error=type(error).__name__
+                )
                 self.server_index += 1
                 await asyncio.sleep(0.05 + random.random() * 0.1)
                 continue
             self.connects += 1
             self.ws, self.live_last, self.last_frame_at = ws, {}, time.monotonic()
             process = ws.response.headers.get("X-Gigbox-Process", "")
-            self.history.record("connected", client=self.name, url=url, process=process, n=self.connects)
+            self.history.record(
+                "connected", client=self.name, url=url, process=process, n=self.connects
+            )
             try:
                 await self._request_sync(self.conversation_ids)
                 for client_id in list(self.outbox):
@@ -417,18 +452,32 @@ class FaultClient:
         pending = self.outbox.get(client_id)
         if pending is None:
             return
-        frame = {"type": "message.send", "conversation_id": pending.conversation_id, "client_id": client_id, "body": pending.body}
+        frame = {
+            "type": "message.send",
+            "conversation_id": pending.conversation_id,
+            "client_id": client_id,
+            "body": pending.body,
+        }
         if await self._send(frame):
             now = time.monotonic()
             pending.first_sent = pending.first_sent or self.history.now()
             pending.last_sent, pending.attempts = now, pending.attempts + 1
-            self.history.record("send", client=self.name, client_id=client_id, conversation_id=pending.conversation_id, attempt=pending.attempts)
+            self.history.record(
+                "send",
+                client=self.name,
+                client_id=client_id,
+                conversation_id=pending.conversation_id,
+                attempt=pending.attempts,
+            )
 
     async def _retry_due(self) -> None:
         now = time.monotonic()
         stale = [
-            cid for cid, p in self.outbox.items()
-            if p.last_sent is not None and now - p.last_sent > self.ack_timeout and now >= p.not_before
+            cid
+            for cid, p in self.outbox.items()
+            if p.last_sent is not None
+            and now - p.last_sent > self.ack_timeout
+            and now >= p.not_before
         ]
         due = [cid for cid, p in self.outbox.items() if p.last_sent is None and now >= p.not_before]
         if stale and now - self.last_frame_at > self.ack_timeout:
@@ -458,7 +507,14 @@ class FaultClient:
 
     def _on_ack(self, frame: dict[str, Any]) -> None:
         client_id, answer = frame["client_id"], (frame["id"], frame["seq"])
-        self.history.record("ack", client=self.name, client_id=client_id, id=frame["id"], seq=frame["seq"], conversation_id=frame["conversation_id"])
+        self.history.record(
+            "ack",
+            client=self.name,
+            client_id=client_id,
+            id=frame["id"],
+            seq=frame["seq"],
+            conversation_id=frame["conversation_id"],
+        )
         known = self.acks.get(client_id)
         if known is not None and known[:2] != answer:
             self.ack_conflicts += 1
@@ -475,7 +531,9 @@ class FaultClient:
             self.retryable_errors += 1
             pending = self.outbox[client_id]
             pending.last_sent = None  # resend once due
-            pending.not_before = time.monotonic() + min(float(frame.get("retry_after", 0.2)), 0.2 + random.random() * 0.2)
+            pending.not_before = time.monotonic() + min(
+                float(frame.get("retry_after", 0.2)), 0.2 + random.random() * 0.2
+            )
         else:
             self.final_errors[client_id] = code
             del self.outbox[client_id]
@@ -486,26 +544,41 @@ class FaultClient:
         if seen.get(seq, message_id) != message_id:
             self.distinct_duplicates += 1
         seen[seq] = message_id
-        self.history.record("receive", client=self.name, conversation_id=conversation_id, seq=seq, id=message_id, live=live)
+        self.history.record(
+            "receive",
+            client=self.name,
+            conversation_id=conversation_id,
+            seq=seq,
+            id=message_id,
+            live=live,
+        )
         if not live:
             return
         if seq < self.live_last.get(conversation_id, 0):
             self.live_reordered += 1  # allowed across processes: the client orders by seq
         self.live_last[conversation_id] = max(seq, self.live_last.get(conversation_id, 0))
-        if self.gap_sync and seq > self.cursor(conversation_id) + 1:  # a gap: ask for what is missing
-            asyncio.get_running_loop().create_task(self._request_sync([conversation_id], throttle=0.3))
+        if (
+            self.gap_sync and seq > self.cursor(conversation_id) + 1
+        ):  # a gap: ask for what is missing
+            asyncio.get_running_loop().create_task(
+                self._request_sync([conversation_id], throttle=0.3)
+            )
 
     def _on_sync_result(self, frame: dict[str, Any]) -> None:
         conversation_id = frame["conversation_id"]
         seqs = [m["seq"] for m in frame["messages"]]
-        if seqs != sorted(set(seqs)) or (seqs and seqs != list(range(seqs[0], seqs[0] + len(seqs)))):
+        if seqs != sorted(set(seqs)) or (
+            seqs and seqs != list(range(seqs[0], seqs[0] + len(seqs)))
+        ):
             self.sync_disorder += 1
         for message in frame["messages"]:
             self._apply(message, live=False)
         if frame["has_more"]:
             asyncio.get_running_loop().create_task(self._request_sync([conversation_id]))
             return
-        self.synced_head[conversation_id] = max(self.synced_head.get(conversation_id, 0), frame["last_seq"])
+        self.synced_head[conversation_id] = max(
+            self.synced_head.get(conversation_id, 0), frame["last_seq"]
+        )
         self.synced_at[conversation_id] = time.monotonic()
         self.sync_waiting.discard(conversation_id)
 
@@ -515,14 +588,20 @@ class FaultClient:
             seq += 1
         return seq
 
-    async def _request_sync(self, conversation_ids: Iterable[int], *, throttle: float = 0.0) -> None:
+    async def _request_sync(
+        self, conversation_ids: Iterable[int], *, throttle: float = 0.0
+    ) -> None:
         now = time.monotonic()
-        wanted = [c for c in conversation_ids if now - self.sync_requested_at.get(c, -1e9) >= throttle]
+        wanted = [
+            c for c in conversation_ids if now - self.sync_requested_at.get(c, -1e9) >= throttle
+        ]
         if not wanted:
             return
         for c in wanted:
             self.sync_requested_at[c] = now
-        if await self._send({"type": "sync", "conversations": {str(c): self.cursor(c) for c in wanted}}):
+        if await self._send(
+            {"type": "sync", "conversations": {str(c): self.cursor(c) for c in wanted}}
+        ):
             self.sync_waiting.update(wanted)
 
     async def _wait_progress(self, timeout: float) -> None:
@@ -568,7 +647,15 @@ class Figures:
     recovery_seconds: list[float] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    FAILURES = ("lost", "duplicated", "out_of_order", "unchained", "unanswered", "missing_after_catch_up", "phantom")
+    FAILURES = (
+        "lost",
+        "duplicated",
+        "out_of_order",
+        "unchained",
+        "unanswered",
+        "missing_after_catch_up",
+        "phantom",
+    )
 
     def failures(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in self.FAILURES if getattr(self, name)}
@@ -578,7 +665,11 @@ class Figures:
         if not values:
             return {"p50": None, "p99": None, "max": None}
         p99 = values[min(len(values) - 1, max(0, round(0.99 * len(values)) - 1))]
-        return {"p50": round(statistics.median(values), 3), "p99": round(p99, 3), "max": round(values[-1], 3)}
+        return {
+            "p50": round(statistics.median(values), 3),
+            "p99": round(p99, 3),
+            "max": round(values[-1], 3),
+        }
 
     def summary(self) -> dict[str, Any]:
         data = asdict(self)
@@ -599,7 +690,10 @@ def causal_disorder(client: FaultClient) -> int:
         for ack_time, earlier in acked:
             if ack_time >= pending.first_sent:
                 break
-            if client.sent[earlier].conversation_id == pending.conversation_id and client.acks[earlier][1] >= seq:
+            if (
+                client.sent[earlier].conversation_id == pending.conversation_id
+                and client.acks[earlier][1] >= seq
+            ):
                 disorder += 1
                 break
     return disorder
@@ -611,8 +705,11 @@ def trial_recovery(clients: Sequence[FaultClient], fault_time: float) -> float |
     worst = None
     for client in clients:
         outstanding = [
-            cid for cid, p in client.sent.items()
-            if p.first_sent is not None and p.first_sent <= fault_time and (cid not in client.acks or client.acks[cid][2] > fault_time)
+            cid
+            for cid, p in client.sent.items()
+            if p.first_sent is not None
+            and p.first_sent <= fault_time
+            and (cid not in client.acks or client.acks[cid][2] > fault_time)
         ]
         if not outstanding:
             continue
@@ -624,14 +721,18 @@ def trial_recovery(clients: Sequence[FaultClient], fault_time: float) -> float |
     return worst
 
 
-def check(figures: Figures, clients: Sequence[FaultClient], conversation_ids: Iterable[int]) -> Figures:
+def check(
+    figures: Figures, clients: Sequence[FaultClient], conversation_ids: Iterable[int]
+) -> Figures:
     """Compare every client's history with the database (Django ORM of the test process)."""
     from inbox.models import Conversation, Message
     from inbox.verification import verify_conversation
 
     conversation_ids = set(conversation_ids)
     rows = list(
-        Message.objects.filter(conversation_id__in=conversation_ids).values_list("id", "conversation_id", "seq", "sender_id", "client_id")
+        Message.objects.filter(conversation_id__in=conversation_ids).values_list(
+            "id", "conversation_id", "seq", "sender_id", "client_id"
+        )
     )
     by_key: dict[tuple[int, str], list[tuple[int, int, int]]] = defaultdict(list)
     by_seq: dict[int, dict[int, int]] = defaultdict(dict)

@@ -55,9 +55,13 @@ class FaultProxy:
                 _abort(writer)
         self._pairs.clear()
 
-    async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+    async def _accept(
+        self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
         try:
-            upstream_reader, upstream_writer = await asyncio.open_connection(self.upstream_host, self.upstream_port)
+            upstream_reader, upstream_writer = await asyncio.open_connection(
+                self.upstream_host, self.upstream_port
+            )
         except OSError:
             _abort(client_writer)
             return
@@ -65,7 +69,8 @@ class FaultProxy:
         self._pairs.add(pair)
         try:
             await asyncio.gather(
-                self._pump(client_reader, upstream_writer), self._pump(upstream_reader, client_writer)
+                self._pump(client_reader, upstream_writer),
+                self._pump(upstream_reader, client_writer),
             )
         finally:
             self._pairs.discard(pair)

@@ -61,11 +61,21 @@ def test_messages_table_locked_for_five_seconds(make_cluster, fault_run):
         async def lock() -> None:
             await asyncio.to_thread(_hold_lock, LOCK_SECONDS)
 
-        run.trial(tabs, sends=30, fault=lock, fault_after_acks=run.rng.randrange(5, 40), label="LOCK TABLE inbox_message")
+        run.trial(
+            tabs,
+            sends=30,
+            fault=lock,
+            fault_after_acks=run.rng.randrange(5, 40),
+            label="LOCK TABLE inbox_message",
+        )
     figures = run.finish()
     assert_no_failures(figures, cluster)
-    unavailable = sum(1 for e in run.history.events if e["event"] == "error" and e["code"] == "unavailable")
-    assert unavailable > 0, "a locked table must answer `unavailable` (lock_timeout), not stall the writer"
+    unavailable = sum(
+        1 for e in run.history.events if e["event"] == "error" and e["code"] == "unavailable"
+    )
+    assert unavailable > 0, (
+        "a locked table must answer `unavailable` (lock_timeout), not stall the writer"
+    )
 
 
 def test_server_connections_killed_mid_transaction(make_cluster, fault_run):
@@ -82,7 +92,13 @@ def test_server_connections_killed_mid_transaction(make_cluster, fault_run):
                 killed += await asyncio.to_thread(_terminate_server_backends)
                 await asyncio.sleep(run.rng.uniform(0.02, 0.12))
 
-        run.trial(tabs, sends=30, fault=terminate, fault_after_acks=run.rng.randrange(1, 30), label="pg_terminate_backend")
+        run.trial(
+            tabs,
+            sends=30,
+            fault=terminate,
+            fault_after_acks=run.rng.randrange(1, 30),
+            label="pg_terminate_backend",
+        )
     run.figures.extra["backends_terminated"] = killed
     figures = run.finish()
     assert_no_failures(figures, cluster)

@@ -33,7 +33,9 @@ class Proxies:
         self.cluster, self.proxies = cluster, []
 
     async def start(self) -> None:
-        self.proxies = [await FaultProxy(upstream_port=server.port).start() for server in self.cluster.servers]
+        self.proxies = [
+            await FaultProxy(upstream_port=server.port).start() for server in self.cluster.servers
+        ]
 
     async def stop(self) -> None:
         for proxy in self.proxies:
@@ -61,8 +63,15 @@ def test_clients_cut_off_for_three_seconds_with_sends_in_flight(make_cluster, fa
                 swallowed += proxy.swallowed_bytes
                 proxy.restore()
 
-        run.trial(tabs, sends=30, fault=cut_off, fault_after_acks=run.rng.randrange(5, 60), label="blackhole",
-                  before=proxies.start, after=proxies.stop)
+        run.trial(
+            tabs,
+            sends=30,
+            fault=cut_off,
+            fault_after_acks=run.rng.randrange(5, 60),
+            label="blackhole",
+            before=proxies.start,
+            after=proxies.stop,
+        )
     run.figures.extra["bytes_swallowed"] = swallowed
     figures = run.finish()
     assert_no_failures(figures, cluster)
@@ -81,8 +90,15 @@ def test_every_connection_reset_mid_burst(make_cluster, fault_run):
             for proxy in proxies.proxies:
                 proxy.reset_all()
 
-        run.trial(tabs, sends=25, fault=reset, fault_after_acks=run.rng.randrange(1, 80), label="RST",
-                  before=proxies.start, after=proxies.stop)
+        run.trial(
+            tabs,
+            sends=25,
+            fault=reset,
+            fault_after_acks=run.rng.randrange(1, 80),
+            label="RST",
+            before=proxies.start,
+            after=proxies.stop,
+        )
     figures = run.finish()
     assert_no_failures(figures, cluster)
     assert figures.reconnects > 0
@@ -101,13 +117,24 @@ def test_two_tabs_of_one_user(make_cluster, fault_run, personas):
         async def resend_from_the_other_tab() -> None:
             url = cluster.ws_urls()[second.server_index % 2]
             async with websockets.connect(
-                f"{url}/ws/inbox/", origin=ORIGIN, additional_headers={"Cookie": f"sessionid={second.cookie}"}
+                f"{url}/ws/inbox/",
+                origin=ORIGIN,
+                additional_headers={"Cookie": f"sessionid={second.cookie}"},
             ) as ws:
                 await ws.recv()  # hello
                 for cid in chosen:
                     pending = first.sent[cid]
                     body = "a different body: the first one wins"
-                    await ws.send(json.dumps({"type": "message.send", "conversation_id": pending.conversation_id, "client_id": cid, "body": body}))
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "message.send",
+                                "conversation_id": pending.conversation_id,
+                                "client_id": cid,
+                                "body": body,
+                            }
+                        )
+                    )
                     while True:
                         frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
                         if frame["type"] == "message.ack" and frame["client_id"] == cid:
@@ -122,7 +149,11 @@ def test_two_tabs_of_one_user(make_cluster, fault_run, personas):
     alice_tabs = [tab for tab in run.clients if tab.name.startswith("alice")]
     # Each alice tab saw the messages the other alice tab sent (through live pushes or sync).
     for tab in alice_tabs:
-        others = [t for t in alice_tabs if t is not tab and abs(run.clients.index(t) - run.clients.index(tab)) == 1]
+        others = [
+            t
+            for t in alice_tabs
+            if t is not tab and abs(run.clients.index(t) - run.clients.index(tab)) == 1
+        ]
         for other in others:
             for cid, (message_id, seq, _) in other.acks.items():
                 conversation_id = other.sent[cid].conversation_id
@@ -143,11 +174,15 @@ def test_messages_committed_while_the_recipient_catches_up(make_cluster, fault_r
         nonlocal holes, stalled
         known: dict[int, int] = {}  # what bob's previous tab had seen: he reconnects from there
         for _ in range(count):
-            sender, = run.tabs(cluster.ws_urls, names=("alice",))
+            (sender,) = run.tabs(cluster.ws_urls, names=("alice",))
             sender.conversation_ids = [conversation_id]
-            reader, = run.tabs(cluster.ws_urls, names=("bob",))
+            (reader,) = run.tabs(cluster.ws_urls, names=("bob",))
             reader.gap_sync = False  # one catch-up on connect, then live frames only
-            reader.view[conversation_id] = {s: i for s, i in known.items() if s <= max(known, default=0) - run.rng.randrange(0, 4)}
+            reader.view[conversation_id] = {
+                s: i
+                for s, i in known.items()
+                if s <= max(known, default=0) - run.rng.randrange(0, 4)
+            }
             plan = [(conversation_id, f"race {n}") for n in range(run.rng.randrange(1, 6))]
             sending = asyncio.create_task(sender.run(plan, window=len(plan)))
             await asyncio.sleep(run.rng.uniform(0, 0.03))
@@ -155,7 +190,10 @@ def test_messages_committed_while_the_recipient_catches_up(make_cluster, fault_r
             await asyncio.gather(sending, reading)
             last_seq = max(seq for _, seq, _ in sender.acks.values())
             for _ in range(1000):  # bob's catch-up completed and the last message reached him
-                if conversation_id in reader.synced_at and reader.view[conversation_id].get(last_seq) is not None:
+                if (
+                    conversation_id in reader.synced_at
+                    and reader.view[conversation_id].get(last_seq) is not None
+                ):
                     break
                 await asyncio.sleep(0.01)
             else:
@@ -171,5 +209,9 @@ def test_messages_committed_while_the_recipient_catches_up(make_cluster, fault_r
     run.figures.extra["not_delivered_within_10_s"] = stalled
     figures = run.finish()
     assert_no_failures(figures, cluster)
-    assert stalled == 0, f"seed {run.seed}: {stalled} trial(s) where the last message never reached the reader"
-    assert holes == 0, f"seed {run.seed}: {holes} message(s) fell between the catch-up read and live delivery"
+    assert stalled == 0, (
+        f"seed {run.seed}: {stalled} trial(s) where the last message never reached the reader"
+    )
+    assert holes == 0, (
+        f"seed {run.seed}: {holes} message(s) fell between the catch-up read and live delivery"
+    )

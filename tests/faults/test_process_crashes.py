@@ -27,15 +27,25 @@ def test_kill_9_during_a_send_burst_loses_and_duplicates_nothing(make_cluster, f
             victim.kill()
             victim.start(wait=False)  # comes back while the clients use the other process
 
-        run.trial(tabs, sends=25, fault=kill, fault_after_acks=run.rng.randrange(5, 80), label=f"kill -9 {victim.name}")
+        run.trial(
+            tabs,
+            sends=25,
+            fault=kill,
+            fault_after_acks=run.rng.randrange(5, 80),
+            label=f"kill -9 {victim.name}",
+        )
     figures = run.finish()
     assert_no_failures(figures, cluster)
     assert figures.reconnects > 0, "no client noticed the kills"
 
 
-def test_a_crash_between_commit_and_ack_is_answered_from_the_database_on_resend(make_cluster, fault_run, seed):
+def test_a_crash_between_commit_and_ack_is_answered_from_the_database_on_resend(
+    make_cluster, fault_run, seed
+):
     # Each process dies after a random 1 in 33 of its committed batches, before acking them.
-    cluster = make_cluster(count=2, extra_env={"GIGBOX_FAULT_AFTER_COMMIT": "0.03", "GIGBOX_FAULT_SEED": str(seed)})
+    cluster = make_cluster(
+        count=2, extra_env={"GIGBOX_FAULT_AFTER_COMMIT": "0.03", "GIGBOX_FAULT_SEED": str(seed)}
+    )
     run = fault_run("crash_after_commit")
     crashes = 0
     for _ in range(trials("crash_after_commit", 6)):
@@ -53,12 +63,25 @@ def test_a_crash_between_commit_and_ack_is_answered_from_the_database_on_resend(
                         run.history.record("crash_seen", server=server.name)
                         server.start(wait=False)
 
-        run.trial(tabs, sends=25, fault=restart_the_dead, label="crash after commit", measure_recovery=False)
+        run.trial(
+            tabs,
+            sends=25,
+            fault=restart_the_dead,
+            label="crash after commit",
+            measure_recovery=False,
+        )
         crashes += len(crash_times)
-        run.figures.recovery_seconds.extend(r for t in crash_times if (r := trial_recovery(tabs, t)) is not None)
+        run.figures.recovery_seconds.extend(
+            r for t in crash_times if (r := trial_recovery(tabs, t)) is not None
+        )
     run.figures.extra["crashes_after_commit"] = crashes
     figures = run.finish()
     assert_no_failures(figures, cluster)
     assert crashes > 0, "the after-commit hook never fired"
-    resent = sum(1 for tab in run.clients for cid, pending in tab.sent.items() if pending.attempts > 1 and cid in tab.acks)
+    resent = sum(
+        1
+        for tab in run.clients
+        for cid, pending in tab.sent.items()
+        if pending.attempts > 1 and cid in tab.acks
+    )
     assert resent > 0, "no send was resent after a crash"

@@ -33,7 +33,13 @@ def test_redis_paused_for_five_seconds_costs_delay_not_messages(make_cluster, fa
                 cluster.redis.resume()
 
         started = run.history.now()
-        run.trial(tabs, sends=30, fault=pause, fault_after_acks=run.rng.randrange(5, 40), label="redis SIGSTOP")
+        run.trial(
+            tabs,
+            sends=30,
+            fault=pause,
+            fault_after_acks=run.rng.randrange(5, 40),
+            label="redis SIGSTOP",
+        )
         live_after += live_receipts_after(run.history, started + PAUSE_SECONDS)
     run.figures.extra["live_receipts_after_resume"] = live_after
     figures = run.finish()
@@ -52,7 +58,13 @@ def test_redis_restarted_empty_costs_delay_not_messages(make_cluster, fault_run)
             await asyncio.to_thread(cluster.redis.restart_empty)
 
         mark = run.history.now()
-        run.trial(tabs, sends=30, fault=restart, fault_after_acks=run.rng.randrange(5, 60), label="redis restart empty")
+        run.trial(
+            tabs,
+            sends=30,
+            fault=restart,
+            fault_after_acks=run.rng.randrange(5, 60),
+            label="redis restart empty",
+        )
         live_after += live_receipts_after(run.history, mark)
     run.figures.extra["live_receipts_after_restart"] = live_after
     figures = run.finish()

@@ -31,8 +31,12 @@ LOCK_TIMEOUT_SECONDS = 3.0  # inbox.services.LOCK_TIMEOUT
 def _connect() -> psycopg.Connection:
     settings = connection.settings_dict
     return psycopg.connect(
-        host=settings.get("HOST") or "127.0.0.1", port=settings.get("PORT") or 5432, user=settings.get("USER") or "postgres",
-        password=settings.get("PASSWORD") or None, dbname=settings["NAME"], autocommit=False,
+        host=settings.get("HOST") or "127.0.0.1",
+        port=settings.get("PORT") or 5432,
+        user=settings.get("USER") or "postgres",
+        password=settings.get("PASSWORD") or None,
+        dbname=settings["NAME"],
+        autocommit=False,
     )
 
 
@@ -53,11 +57,16 @@ class TableLock(threading.Thread):
 
 @pytest.fixture
 def pair(transactional_db):
-    require(connection.vendor == "postgresql", "lock timeouts need PostgreSQL: set DATABASE_URL=postgres://...")
-    assert services.LOCK_TIMEOUT == f"{LOCK_TIMEOUT_SECONDS:.0f}s"
+    require(
+        connection.vendor == "postgresql",
+        "lock timeouts need PostgreSQL: set DATABASE_URL=postgres://...",
+    )
+    assert f"{LOCK_TIMEOUT_SECONDS:.0f}s" == services.LOCK_TIMEOUT
     alice, bob = SellerFactory(username="alice"), UserFactory(username="bob")
     conversation = services.get_or_start_conversation(starter=bob, other=alice)
-    services.send_message(conversation=conversation, sender=alice, body="Hello Bob", client_id=uuid.uuid4().hex)
+    services.send_message(
+        conversation=conversation, sender=alice, body="Hello Bob", client_id=uuid.uuid4().hex
+    )
     return bob, conversation
 
 
@@ -75,12 +84,18 @@ async def test_sync_behind_a_locked_table_answers_unavailable_within_the_lock_ti
     finally:
         lock.release.set()
         await asyncio.to_thread(lock.join, 10)
-    assert frame["type"] == "error" and frame["code"] == "unavailable" and frame["retry_after"] == 1, frame
-    assert LOCK_TIMEOUT_SECONDS - 0.5 <= waited < LOCK_TIMEOUT_SECONDS + 3, waited  # the timeout, not the lock's 15 s
+    assert (
+        frame["type"] == "error" and frame["code"] == "unavailable" and frame["retry_after"] == 1
+    ), frame
+    assert LOCK_TIMEOUT_SECONDS - 0.5 <= waited < LOCK_TIMEOUT_SECONDS + 3, (
+        waited
+    )  # the timeout, not the lock's 15 s
     # The same socket, asked again once the lock is gone: the messages.
     await send(tab, {"type": "sync", "conversations": {str(conversation.pk): 0}})
     result = await receive(tab)
-    assert result["type"] == "sync.result" and [m["body"] for m in result["messages"]] == ["Hello Bob"]
+    assert result["type"] == "sync.result" and [m["body"] for m in result["messages"]] == [
+        "Hello Bob"
+    ]
     await tab.disconnect()
 
 

@@ -89,7 +89,9 @@ class WriterConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs):
         if lifecycle.is_shutting_down():
-            await self.send_json({"type": "error", "code": "unavailable", "client_id": content["client_id"]})
+            await self.send_json(
+                {"type": "error", "code": "unavailable", "client_id": content["client_id"]}
+            )
             return
         writer.submit(self, content["client_id"])
 
@@ -103,7 +105,13 @@ async def http_app(scope, receive, send):
     if scope["path"] != "/slow/":
         return await django_asgi_app(scope, receive, send)
     await asyncio.sleep(1.0)
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/plain")],
+        }
+    )
     await send({"type": "http.response.body", "body": b"finished"})
 
 
@@ -111,7 +119,10 @@ application = ProtocolTypeRouter(
     {
         "http": http_app,
         "websocket": URLRouter(
-            [path("ws/writer/", WriterConsumer.as_asgi()), path("ws/plain/", PlainConsumer.as_asgi())]
+            [
+                path("ws/writer/", WriterConsumer.as_asgi()),
+                path("ws/plain/", PlainConsumer.as_asgi()),
+            ]
         ),
     }
 )

@@ -42,11 +42,15 @@ def require_production_services() -> None:
     from django.db import connection
 
     require(os.path.exists(NGINX), f"nginx not found at {NGINX}: apt-get install -y nginx")
-    require(connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL: make serve needs it")
+    require(
+        connection.vendor == "postgresql", "DATABASE_URL is not PostgreSQL: make serve needs it"
+    )
     require(bool(os.environ.get("REDIS_URL")), "REDIS_URL is not set: make serve needs Redis")
 
 
-def http_get(url: str, *, timeout: float = 5.0, host: str = "127.0.0.1") -> tuple[int, Message, dict]:
+def http_get(
+    url: str, *, timeout: float = 5.0, host: str = "127.0.0.1"
+) -> tuple[int, Message, dict]:
     """(status, headers (case-insensitive), JSON body or {}) for a GET; never raises for HTTP errors."""
     request = urllib.request.Request(url, headers={"Host": host})
     try:
@@ -61,7 +65,9 @@ def http_get(url: str, *, timeout: float = 5.0, host: str = "127.0.0.1") -> tupl
     return status, headers, payload
 
 
-def wait_until(predicate, *, timeout: float, interval: float = 0.1, message: str = "condition") -> None:
+def wait_until(
+    predicate, *, timeout: float, interval: float = 0.1, message: str = "condition"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -161,17 +167,32 @@ class Served:
         return self.log_path.read_text(errors="replace")
 
 
-def start_serve(tmp_path: Path, env: dict[str, str], *extra_args: str, timeout: float = 90.0) -> Served:
+def start_serve(
+    tmp_path: Path, env: dict[str, str], *extra_args: str, timeout: float = 90.0
+) -> Served:
     run_dir = tmp_path / "serve"
     port = free_port()
     log_path = tmp_path / "serve.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "deploy.serve", "--listen", f"127.0.0.1:{port}", "--run-dir", str(run_dir),
-             *extra_args],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "deploy.serve",
+                "--listen",
+                f"127.0.0.1:{port}",
+                "--run-dir",
+                str(run_dir),
+                *extra_args,
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
-    served = Served(process=process, run_dir=run_dir, port=port, log_path=log_path, secret_key=env["SECRET_KEY"])
+    served = Served(
+        process=process, run_dir=run_dir, port=port, log_path=log_path, secret_key=env["SECRET_KEY"]
+    )
     deadline = time.monotonic() + timeout
     while not (run_dir / "serve.json").exists():
         if process.poll() is not None or time.monotonic() > deadline:
@@ -219,9 +240,19 @@ class PrivateRedis:
 
     def start(self) -> PrivateRedis:
         self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port, timeout=10, process=self.process)
         return self
@@ -234,7 +265,10 @@ class PrivateRedis:
 @pytest.fixture
 def private_redis() -> Iterator[PrivateRedis]:
     """A redis-server of this test's own on a free port (the shared one is never touched)."""
-    require(shutil.which("redis-server") is not None, "redis-server not installed: apt-get install -y redis-server")
+    require(
+        shutil.which("redis-server") is not None,
+        "redis-server not installed: apt-get install -y redis-server",
+    )
     redis = PrivateRedis(port=free_port()).start()
     try:
         yield redis
@@ -265,9 +299,21 @@ class AppProcess:
         self.port = self.port or free_port()
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "config.server", "--port", str(self.port), "--name", self.name,
-                 "--application", self.application],
-                cwd=REPO_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "config.server",
+                    "--port",
+                    str(self.port),
+                    "--name",
+                    self.name,
+                    "--application",
+                    self.application,
+                ],
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         wait_for_port(self.port, timeout=30, process=self.process)
         return self
@@ -285,9 +331,15 @@ def app_process(tmp_path) -> Iterator[callable]:
     """Factory: `app_process(env=..., application=...)` starts one; all are stopped after."""
     started: list[AppProcess] = []
 
-    def start(*, env: dict[str, str], application: str = "config.asgi:application", name: str = "web1") -> AppProcess:
-        process = AppProcess(env=env, application=application, name=name,
-                             log_path=tmp_path / f"{name}-{len(started)}.log")
+    def start(
+        *, env: dict[str, str], application: str = "config.asgi:application", name: str = "web1"
+    ) -> AppProcess:
+        process = AppProcess(
+            env=env,
+            application=application,
+            name=name,
+            log_path=tmp_path / f"{name}-{len(started)}.log",
+        )
         started.append(process)
         return process.start()
 

@@ -75,7 +75,9 @@ def test_sigterm_commits_and_acks_every_accepted_send_then_closes_with_1001(app_
 
     sent, frames, close_code = asyncio.run(scenario())
     acked = [f["client_id"] for f in frames if f["type"] == "ack"]
-    refused = [f["client_id"] for f in frames if f["type"] == "error" and f["code"] == "unavailable"]
+    refused = [
+        f["client_id"] for f in frames if f["type"] == "error" and f["code"] == "unavailable"
+    ]
     assert close_code == 1001
     # Sends are answered in order: acks (each after its commit), then, for frames handled
     # after the signal on a loaded machine, `unavailable`; frames still unread when the
@@ -143,7 +145,9 @@ def test_a_hook_that_overruns_does_not_keep_the_process_alive(app_process, env):
     # Exits cleanly although the hook never returns: it was cut off at the deadline, then
     # the sockets were closed and the process finished its shutdown.
     assert server.process.wait(timeout=30) == 0
-    assert_in_order(server.log(), RECEIVED, "1 drain hook(s) " + OVERRAN, DONE_OK, "(hooks incomplete,")
+    assert_in_order(
+        server.log(), RECEIVED, "1 drain hook(s) " + OVERRAN, DONE_OK, "(hooks incomplete,"
+    )
 
 
 def test_an_http_request_in_flight_is_answered_before_the_process_exits(app_process, env):

@@ -58,11 +58,20 @@ def test_sigterm_acks_every_accepted_send_before_closing_with_1001(app_process):
     def frame(n: int) -> str:
         # Letters, not digits: digits spread over messages look like a split phone number.
         body = f"burst message {chr(ord('a') + n % 26)}"
-        return json.dumps({"type": "message.send", "conversation_id": conversation.pk, "client_id": client_ids[n], "body": body})
+        return json.dumps(
+            {
+                "type": "message.send",
+                "conversation_id": conversation.pk,
+                "client_id": client_ids[n],
+                "body": body,
+            }
+        )
 
     async def scenario():
         async with websockets.connect(
-            f"{server.ws_url}/ws/inbox/", origin=server.url, additional_headers={"Cookie": f"sessionid={cookie}"}
+            f"{server.ws_url}/ws/inbox/",
+            origin=server.url,
+            additional_headers={"Cookie": f"sessionid={cookie}"},
         ) as socket:
             assert json.loads(await socket.recv())["type"] == "hello"
             await socket.send(frame(0))
@@ -93,7 +102,9 @@ def test_sigterm_acks_every_accepted_send_before_closing_with_1001(app_process):
     assert {f["code"] for f in answers if f["type"] == "error"} <= {"unavailable"}
     assert refused == client_ids[1 : 1 + len(refused)]
     # Every acknowledged message is in the database as acked; nothing unacknowledged is.
-    stored = dict(Message.objects.filter(conversation=conversation, sender=bob).values_list("client_id", "pk"))
+    stored = dict(
+        Message.objects.filter(conversation=conversation, sender=bob).values_list("client_id", "pk")
+    )
     assert stored == {client_id: ack["id"] for client_id, ack in acked.items()}
     assert server.process.wait(timeout=15) == 0
     assert "ws closed /ws/inbox/ code=1001" in server.log()

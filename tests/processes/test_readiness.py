@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_readyz_is_503_while_redis_is_down_and_200_when_it_is_back(private_redis, app_process):
-    env = {**os.environ, "DATABASE_URL": database_url_for(connection.settings_dict), "REDIS_URL": private_redis.url}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for(connection.settings_dict),
+        "REDIS_URL": private_redis.url,
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     server = app_process(env=env)
 
@@ -31,4 +35,8 @@ def test_readyz_is_503_while_redis_is_down_and_200_when_it_is_back(private_redis
     assert http_get(f"{server.url}/healthz")[0] == 200  # alive, only not ready
 
     private_redis.start()  # again on the same port; the fixture stops it by PID
-    wait_until(lambda: http_get(f"{server.url}/readyz")[0] == 200, timeout=10, message="/readyz back to 200")
+    wait_until(
+        lambda: http_get(f"{server.url}/readyz")[0] == 200,
+        timeout=10,
+        message="/readyz back to 200",
+    )

@@ -41,8 +41,20 @@ def test_serve_refuses_to_start_without_a_production_setting(tmp_path, variable,
     run_dir = tmp_path / "serve"
     port = free_port()
     result = subprocess.run(
-        [sys.executable, "-m", "deploy.serve", "--listen", f"127.0.0.1:{port}", "--run-dir", str(run_dir)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "deploy.serve",
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--run-dir",
+            str(run_dir),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == EXIT_REFUSED
     assert "refusing to start" in result.stderr and named in result.stderr

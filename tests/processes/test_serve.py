@@ -43,12 +43,18 @@ def test_health_static_and_request_ids_through_nginx(served):
 
     import urllib.request
 
-    request = urllib.request.Request(f"{served.url}/healthz", headers={"X-Request-ID": "trace-me-0123456789"})
+    request = urllib.request.Request(
+        f"{served.url}/healthz", headers={"X-Request-ID": "trace-me-0123456789"}
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.headers["X-Request-ID"] == "trace-me-0123456789"
     # nginx writes the access line after it has sent the response: wait for it, then check it.
     access_log = served.run_dir / "logs" / "access.log"
-    wait_until(lambda: "trace-me-0123456789" in access_log.read_text(), timeout=5, message="the request's access line")
+    wait_until(
+        lambda: "trace-me-0123456789" in access_log.read_text(),
+        timeout=5,
+        message="the request's access line",
+    )
     assert 'trace-me-0123456789 "GET /healthz" 200' in access_log.read_text()
 
     # Static files come from nginx (no process header), cached for a year.
@@ -72,8 +78,10 @@ class Inbox:
 
     async def open(self) -> Inbox:
         self.socket = await websockets.connect(
-            f"{self.served.ws_url}/ws/inbox/", origin=self.served.url,
-            additional_headers={"Cookie": f"sessionid={self.cookie}"}, open_timeout=10,
+            f"{self.served.ws_url}/ws/inbox/",
+            origin=self.served.url,
+            additional_headers={"Cookie": f"sessionid={self.cookie}"},
+            open_timeout=10,
         )
         self.process = self.socket.response.headers["X-Gigbox-Process"]
         hello = await self.next_frame()
@@ -93,9 +101,16 @@ class Inbox:
                 return frame
 
     async def send_message(self, conversation_id: int, client_id: str, body: str) -> None:
-        await self.socket.send(json.dumps(
-            {"type": "message.send", "conversation_id": conversation_id, "client_id": client_id, "body": body}
-        ))
+        await self.socket.send(
+            json.dumps(
+                {
+                    "type": "message.send",
+                    "conversation_id": conversation_id,
+                    "client_id": client_id,
+                    "body": body,
+                }
+            )
+        )
 
     async def close(self) -> None:
         await self.socket.close()
@@ -110,7 +125,9 @@ def personas(served):
         return conversation, session_cookie(alice), session_cookie(bob)
 
 
-async def open_on_different_processes(served, first_cookie: str, second_cookie: str) -> tuple[Inbox, Inbox]:
+async def open_on_different_processes(
+    served, first_cookie: str, second_cookie: str
+) -> tuple[Inbox, Inbox]:
     first = await Inbox(served, first_cookie).open()
     for _ in range(4):  # least_conn sends the second socket to the idle process
         second = await Inbox(served, second_cookie).open()
@@ -125,11 +142,19 @@ def test_buyer_and_seller_on_different_processes_talk_live_both_ways(served):
 
     async def scenario():
         alice, bob = await open_on_different_processes(served, alice_cookie, bob_cookie)
-        is_new = lambda f: f["type"] == "message.new" and f["message"]["conversation_id"] == conversation.pk  # noqa: E731
-        await bob.send_message(conversation.pk, "bob-live-00001", "Hi Alice, is the logo still 3 days?")
+        is_new = lambda f: (
+            f["type"] == "message.new" and f["message"]["conversation_id"] == conversation.pk
+        )
+        await bob.send_message(
+            conversation.pk, "bob-live-00001", "Hi Alice, is the logo still 3 days?"
+        )
         pushed_to_alice = await alice.until(is_new)
         await alice.send_message(conversation.pk, "alice-live-0001", "Yes, 3 days.")
-        pushed_to_bob = await bob.until(lambda f: is_new(f) and f["message"]["sender_id"] != pushed_to_alice["message"]["sender_id"])
+        pushed_to_bob = await bob.until(
+            lambda f: (
+                is_new(f) and f["message"]["sender_id"] != pushed_to_alice["message"]["sender_id"]
+            )
+        )
         await alice.close()
         await bob.close()
         return alice.process, bob.process, pushed_to_alice, pushed_to_bob
@@ -138,14 +163,20 @@ def test_buyer_and_seller_on_different_processes_talk_live_both_ways(served):
     assert alice_process != bob_process
     assert to_alice["message"]["body"] == "Hi Alice, is the logo still 3 days?"
     assert to_bob["message"]["body"] == "Yes, 3 days."
-    assert list(Message.objects.filter(conversation=conversation).values_list("seq", flat=True).order_by("seq")) == [1, 2]
+    assert list(
+        Message.objects.filter(conversation=conversation)
+        .values_list("seq", flat=True)
+        .order_by("seq")
+    ) == [1, 2]
 
 
 def test_a_process_stopped_gracefully_mid_burst_loses_nothing(served):
     conversation, alice_cookie, bob_cookie = personas(served)
     client_ids = [f"burst-{n:04d}-graceful" for n in range(BURST)]
     # Letters, not digits: digits spread over messages look like a split phone number.
-    bodies = {client_id: f"burst message {chr(ord('a') + n)}" for n, client_id in enumerate(client_ids)}
+    bodies = {
+        client_id: f"burst message {chr(ord('a') + n)}" for n, client_id in enumerate(client_ids)
+    }
 
     async def scenario():
         alice, bob = await open_on_different_processes(served, alice_cookie, bob_cookie)
@@ -172,15 +203,25 @@ def test_a_process_stopped_gracefully_mid_burst_loses_nothing(served):
         for client_id in client_ids:
             if client_id not in acked:
                 await bob.send_message(conversation.pk, client_id, bodies[client_id])
-                frame = await bob.until(lambda f: f["type"] in ("message.ack", "error") and f.get("client_id") == client_id)
+                frame = await bob.until(
+                    lambda f: (
+                        f["type"] in ("message.ack", "error") and f.get("client_id") == client_id
+                    )
+                )
                 assert frame["type"] == "message.ack", frame
                 acked[client_id] = frame
-        await alice.socket.send(json.dumps({"type": "sync", "conversations": {str(conversation.pk): 0}}))
-        synced = await alice.until(lambda f: f["type"] == "sync.result" and f["conversation_id"] == conversation.pk)
+        await alice.socket.send(
+            json.dumps({"type": "sync", "conversations": {str(conversation.pk): 0}})
+        )
+        synced = await alice.until(
+            lambda f: f["type"] == "sync.result" and f["conversation_id"] == conversation.pk
+        )
 
         # Still live both ways after the reconnect.
         await alice.send_message(conversation.pk, "alice-after-0001", "Got them all")
-        pushed = await bob.until(lambda f: f["type"] == "message.new" and f["message"]["body"] == "Got them all")
+        pushed = await bob.until(
+            lambda f: f["type"] == "message.new" and f["message"]["body"] == "Got them all"
+        )
         await alice.close()
         await bob.close()
         return close_code, acked_before_close, acked, synced, pushed

@@ -26,7 +26,12 @@ def test_a_complete_environment_passes():
 def test_every_missing_setting_is_named_at_once():
     problems = check_environment({"SECRET_KEY": DEVELOPMENT_SECRET_KEY}, processes=0)
     text = "\n".join(problems)
-    for expected in ("SECRET_KEY is not set", "DATABASE_URL is not set", "REDIS_URL is not set", "GIGBOX_PROCESSES=0"):
+    for expected in (
+        "SECRET_KEY is not set",
+        "DATABASE_URL is not set",
+        "REDIS_URL is not set",
+        "GIGBOX_PROCESSES=0",
+    ):
         assert expected in text
 
 
@@ -38,7 +43,10 @@ def test_a_placeholder_without_a_value_is_an_error():
 
 def test_the_rendered_config_proxies_websockets_and_lists_every_process(tmp_path):
     config = render_nginx_config(
-        run_dir=tmp_path, listen="127.0.0.1:8000", backend_ports=[8101, 8102, 8103], static_root=tmp_path / "static"
+        run_dir=tmp_path,
+        listen="127.0.0.1:8000",
+        backend_ports=[8101, 8102, 8103],
+        static_root=tmp_path / "static",
     )
     assert "{{" not in config
     for port in (8101, 8102, 8103):
@@ -56,7 +64,14 @@ def test_nginx_accepts_the_rendered_config(tmp_path):
     (tmp_path / "tmp").mkdir()
     (tmp_path / "static").mkdir()
     (tmp_path / "nginx.conf").write_text(
-        render_nginx_config(run_dir=tmp_path, listen=f"127.0.0.1:{free_port()}", backend_ports=[8101], static_root=tmp_path / "static")
+        render_nginx_config(
+            run_dir=tmp_path,
+            listen=f"127.0.0.1:{free_port()}",
+            backend_ports=[8101],
+            static_root=tmp_path / "static",
+        )
     )
-    result = subprocess.run([NGINX, "-t", "-q", "-p", str(tmp_path), "-c", "nginx.conf"], capture_output=True, text=True)
+    result = subprocess.run(
+        [NGINX, "-t", "-q", "-p", str(tmp_path), "-c", "nginx.conf"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr

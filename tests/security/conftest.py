@@ -61,37 +61,83 @@ def build_world() -> World:
     alice = SellerFactory(username="alice", email="alice@example.com")
     bob = UserFactory(username="bob", email="bob@example.com")
     charlie = UserFactory(username="charlie", email="charlie@example.com")
-    mo, rita, stella = staff("mo", MODERATORS), staff("rita", DISPUTE_REVIEWERS), staff("stella", None)
+    mo, rita, stella = (
+        staff("mo", MODERATORS),
+        staff("rita", DISPUTE_REVIEWERS),
+        staff("stella", None),
+    )
     gig = GigFactory(seller=alice)
     now = timezone.now()
-    order = OrderFactory(gig=gig, buyer=bob, status=Order.Status.IN_PROGRESS, started_at=now - timedelta(days=2), due_at=now + timedelta(days=1))
+    order = OrderFactory(
+        gig=gig,
+        buyer=bob,
+        status=Order.Status.IN_PROGRESS,
+        started_at=now - timedelta(days=2),
+        due_at=now + timedelta(days=1),
+    )
     conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice, order=order)
     general = inbox_services.get_or_start_conversation(starter=bob, other=alice, gig=gig)
     sent = inbox_services.send_message(
-        conversation=conversation, sender=alice, body="Here is the sketch", client_id=uuid.uuid4().hex,
+        conversation=conversation,
+        sender=alice,
+        body="Here is the sketch",
+        client_id=uuid.uuid4().hex,
         attachments=[AttachmentUpload(name="sketch.png", content=PNG)],
     )
-    inbox_services.send_message(conversation=conversation, sender=bob, body="Thanks, looks good", client_id=uuid.uuid4().hex)
+    inbox_services.send_message(
+        conversation=conversation, sender=bob, body="Thanks, looks good", client_id=uuid.uuid4().hex
+    )
     delivery = marketplace_services.deliver_order(
-        order=order, actor=alice, note="Final files", file=SimpleUploadedFile("final.png", PNG, content_type="image/png")
+        order=order,
+        actor=alice,
+        note="Final files",
+        file=SimpleUploadedFile("final.png", PNG, content_type="image/png"),
     )
     order.refresh_from_db()
     offer = deals_services.send_offer(
-        conversation=general, seller=alice, gig=gig, description="A second logo, three concepts.",
-        price=Decimal("40.00"), delivery_days=3, revisions=1,
+        conversation=general,
+        seller=alice,
+        gig=gig,
+        description="A second logo, three concepts.",
+        price=Decimal("40.00"),
+        delivery_days=3,
+        revisions=1,
     )
     dispute = dispute_services.open_dispute(
-        order=order, opener=bob, reason="not_as_described", requested_outcome="refund",
-        statement="The logo is not what we agreed.", upload=AttachmentUpload(name="proof.png", content=PNG),
+        order=order,
+        opener=bob,
+        reason="not_as_described",
+        requested_outcome="refund",
+        statement="The logo is not what we agreed.",
+        upload=AttachmentUpload(name="proof.png", content=PNG),
     )
     entry = dispute.entries.exclude(file="").first()
-    strike = moderation_services.give_strike(user=bob, kind="spam", moderator=mo, note="Repeated spam")
-    saved_reply = deals_services.create_saved_reply(user=alice, title="Thanks", body="Thank you for your order!")
+    strike = moderation_services.give_strike(
+        user=bob, kind="spam", moderator=mo, note="Repeated spam"
+    )
+    saved_reply = deals_services.create_saved_reply(
+        user=alice, title="Thanks", body="Thank you for your order!"
+    )
     conversation.refresh_from_db()
     return World(
-        alice=alice, bob=bob, charlie=charlie, mo=mo, rita=rita, stella=stella, gig=gig, order=order,
-        conversation=conversation, general=general, message=sent.message, attachment=sent.message.attachments.get(),
-        offer=offer, dispute=dispute, entry=entry, delivery=delivery, strike=strike, saved_reply=saved_reply,
+        alice=alice,
+        bob=bob,
+        charlie=charlie,
+        mo=mo,
+        rita=rita,
+        stella=stella,
+        gig=gig,
+        order=order,
+        conversation=conversation,
+        general=general,
+        message=sent.message,
+        attachment=sent.message.attachments.get(),
+        offer=offer,
+        dispute=dispute,
+        entry=entry,
+        delivery=delivery,
+        strike=strike,
+        saved_reply=saved_reply,
     )
 
 

@@ -21,7 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.security.conftest import World
 
 MISSING = 987654
-CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")|(data-csrf(?:-token)?=")[^"]+(")')
+CSRF_VALUE = re.compile(
+    rb'(name="csrfmiddlewaretoken" value=")[^"]+(")|(data-csrf(?:-token)?=")[^"]+(")'
+)
 
 
 @dataclass(frozen=True)
@@ -51,60 +53,147 @@ REGISTRY: dict[str, Scoped | Open] = {
     "readyz": Open("probe, no data"),
     # inbox JSON API
     "inbox_api:conversations": Open("the user's own list"),
-    "inbox_api:messages": Scoped(lambda w: {"conversation_id": w.conversation.pk}, lambda w: {"conversation_id": MISSING}, secrets=lambda w: ["Here is the sketch"]),
-    "inbox_api:state": Scoped(lambda w: {"conversation_id": w.conversation.pk}, lambda w: {"conversation_id": MISSING}, methods=("POST",)),
-    "inbox_api:unread": Scoped(lambda w: {"conversation_id": w.conversation.pk}, lambda w: {"conversation_id": MISSING}, methods=("POST",)),
-    "inbox_api:block": Open("usernames are public (seller pages); blocking is one's own setting", lambda w: {"username": "alice"}),
-    "inbox_api:report": Scoped(lambda w: {"message_id": w.message.pk}, lambda w: {"message_id": MISSING}, methods=("POST",)),
-    "inbox_api:attachment": Scoped(lambda w: {"attachment_id": w.attachment.pk}, lambda w: {"attachment_id": MISSING}, methods=("GET",)),
+    "inbox_api:messages": Scoped(
+        lambda w: {"conversation_id": w.conversation.pk},
+        lambda w: {"conversation_id": MISSING},
+        secrets=lambda w: ["Here is the sketch"],
+    ),
+    "inbox_api:state": Scoped(
+        lambda w: {"conversation_id": w.conversation.pk},
+        lambda w: {"conversation_id": MISSING},
+        methods=("POST",),
+    ),
+    "inbox_api:unread": Scoped(
+        lambda w: {"conversation_id": w.conversation.pk},
+        lambda w: {"conversation_id": MISSING},
+        methods=("POST",),
+    ),
+    "inbox_api:block": Open(
+        "usernames are public (seller pages); blocking is one's own setting",
+        lambda w: {"username": "alice"},
+    ),
+    "inbox_api:report": Scoped(
+        lambda w: {"message_id": w.message.pk}, lambda w: {"message_id": MISSING}, methods=("POST",)
+    ),
+    "inbox_api:attachment": Scoped(
+        lambda w: {"attachment_id": w.attachment.pk},
+        lambda w: {"attachment_id": MISSING},
+        methods=("GET",),
+    ),
     # inbox pages
     "inbox:index": Open("the user's own inbox"),
-    "inbox:thread": Scoped(lambda w: {"conversation_id": w.conversation.pk}, lambda w: {"conversation_id": MISSING}, secrets=lambda w: ["Here is the sketch"]),
-    "inbox:send": Scoped(lambda w: {"conversation_id": w.conversation.pk}, lambda w: {"conversation_id": MISSING}, methods=("POST",)),
-    "inbox:state": Scoped(lambda w: {"conversation_id": w.conversation.pk}, lambda w: {"conversation_id": MISSING}, methods=("POST",)),
-    "inbox:start": Open("starting a conversation with a public seller", lambda w: {"username": "alice"}),
-    "inbox:block": Open("usernames are public; blocking is one's own setting", lambda w: {"username": "alice"}),
-    "inbox:report": Scoped(lambda w: {"message_id": w.message.pk}, lambda w: {"message_id": MISSING}, secrets=lambda w: ["Here is the sketch"]),
+    "inbox:thread": Scoped(
+        lambda w: {"conversation_id": w.conversation.pk},
+        lambda w: {"conversation_id": MISSING},
+        secrets=lambda w: ["Here is the sketch"],
+    ),
+    "inbox:send": Scoped(
+        lambda w: {"conversation_id": w.conversation.pk},
+        lambda w: {"conversation_id": MISSING},
+        methods=("POST",),
+    ),
+    "inbox:state": Scoped(
+        lambda w: {"conversation_id": w.conversation.pk},
+        lambda w: {"conversation_id": MISSING},
+        methods=("POST",),
+    ),
+    "inbox:start": Open(
+        "starting a conversation with a public seller", lambda w: {"username": "alice"}
+    ),
+    "inbox:block": Open(
+        "usernames are public; blocking is one's own setting", lambda w: {"username": "alice"}
+    ),
+    "inbox:report": Scoped(
+        lambda w: {"message_id": w.message.pk},
+        lambda w: {"message_id": MISSING},
+        secrets=lambda w: ["Here is the sketch"],
+    ),
     # deals
-    "deals:offer_new": Scoped(lambda w: {"conversation_id": w.general.pk}, lambda w: {"conversation_id": MISSING}),
-    "deals:offer": Scoped(lambda w: {"pk": w.offer.pk}, lambda w: {"pk": MISSING}, secrets=lambda w: ["three concepts"]),
-    "deals:offer_accept": Scoped(lambda w: {"pk": w.offer.pk}, lambda w: {"pk": MISSING}, methods=("POST",)),
-    "deals:offer_decline": Scoped(lambda w: {"pk": w.offer.pk}, lambda w: {"pk": MISSING}, methods=("POST",)),
-    "deals:offer_withdraw": Scoped(lambda w: {"pk": w.offer.pk}, lambda w: {"pk": MISSING}, methods=("POST",)),
+    "deals:offer_new": Scoped(
+        lambda w: {"conversation_id": w.general.pk}, lambda w: {"conversation_id": MISSING}
+    ),
+    "deals:offer": Scoped(
+        lambda w: {"pk": w.offer.pk},
+        lambda w: {"pk": MISSING},
+        secrets=lambda w: ["three concepts"],
+    ),
+    "deals:offer_accept": Scoped(
+        lambda w: {"pk": w.offer.pk}, lambda w: {"pk": MISSING}, methods=("POST",)
+    ),
+    "deals:offer_decline": Scoped(
+        lambda w: {"pk": w.offer.pk}, lambda w: {"pk": MISSING}, methods=("POST",)
+    ),
+    "deals:offer_withdraw": Scoped(
+        lambda w: {"pk": w.offer.pk}, lambda w: {"pk": MISSING}, methods=("POST",)
+    ),
     "deals:order_review": Scoped(order_pk, lambda w: {"pk": MISSING}),
     "deals:saved_replies": Open("the user's own saved replies"),
-    "deals:saved_reply_edit": Scoped(lambda w: {"pk": w.saved_reply.pk}, lambda w: {"pk": MISSING}, secrets=lambda w: ["Thank you for your order"]),
-    "deals:saved_reply_delete": Scoped(lambda w: {"pk": w.saved_reply.pk}, lambda w: {"pk": MISSING}, methods=("POST",)),
+    "deals:saved_reply_edit": Scoped(
+        lambda w: {"pk": w.saved_reply.pk},
+        lambda w: {"pk": MISSING},
+        secrets=lambda w: ["Thank you for your order"],
+    ),
+    "deals:saved_reply_delete": Scoped(
+        lambda w: {"pk": w.saved_reply.pk}, lambda w: {"pk": MISSING}, methods=("POST",)
+    ),
     "deals:seller_dashboard": Open("the seller's own dashboard"),
     "deals:seller_reviews": Open("a seller's public reviews", lambda w: {"username": "alice"}),
     # disputes (party pages)
-    "disputes:dispute": Scoped(lambda w: {"order_pk": w.order.pk}, lambda w: {"order_pk": MISSING}, secrets=lambda w: ["not what we agreed"]),
-    "disputes:open": Scoped(lambda w: {"order_pk": w.order.pk}, lambda w: {"order_pk": MISSING}, methods=("POST",)),
-    "disputes:answer": Scoped(lambda w: {"order_pk": w.order.pk}, lambda w: {"order_pk": MISSING}, methods=("POST",)),
-    "disputes:evidence": Scoped(lambda w: {"order_pk": w.order.pk}, lambda w: {"order_pk": MISSING}, methods=("POST",)),
-    "disputes:file": Scoped(lambda w: {"order_pk": w.order.pk, "entry_pk": w.entry.pk}, lambda w: {"order_pk": MISSING, "entry_pk": MISSING}, methods=("GET",)),
+    "disputes:dispute": Scoped(
+        lambda w: {"order_pk": w.order.pk},
+        lambda w: {"order_pk": MISSING},
+        secrets=lambda w: ["not what we agreed"],
+    ),
+    "disputes:open": Scoped(
+        lambda w: {"order_pk": w.order.pk}, lambda w: {"order_pk": MISSING}, methods=("POST",)
+    ),
+    "disputes:answer": Scoped(
+        lambda w: {"order_pk": w.order.pk}, lambda w: {"order_pk": MISSING}, methods=("POST",)
+    ),
+    "disputes:evidence": Scoped(
+        lambda w: {"order_pk": w.order.pk}, lambda w: {"order_pk": MISSING}, methods=("POST",)
+    ),
+    "disputes:file": Scoped(
+        lambda w: {"order_pk": w.order.pk, "entry_pk": w.entry.pk},
+        lambda w: {"order_pk": MISSING, "entry_pk": MISSING},
+        methods=("GET",),
+    ),
     # moderation (the user's own account health)
     "moderation:health": Open("the user's own account health"),
-    "moderation:appeal": Scoped(lambda w: {"strike_id": w.strike.pk}, lambda w: {"strike_id": MISSING}, secrets=lambda w: ["Repeated spam"]),
+    "moderation:appeal": Scoped(
+        lambda w: {"strike_id": w.strike.pk},
+        lambda w: {"strike_id": MISSING},
+        secrets=lambda w: ["Repeated spam"],
+    ),
     # marketplace
     "marketplace:home": Open("public"),
     "marketplace:gig_list": Open("public"),
     "marketplace:gig": Open("public gig page", lambda w: {"slug": w.gig.slug}),
-    "marketplace:order_place": Open("any buyer may order a public gig", lambda w: {"slug": w.gig.slug}),
+    "marketplace:order_place": Open(
+        "any buyer may order a public gig", lambda w: {"slug": w.gig.slug}
+    ),
     "marketplace:seller": Open("public seller page", lambda w: {"username": "alice"}),
     "marketplace:seller_profile": Open("the user's own profile"),
     "marketplace:seller_gigs": Open("the user's own gigs"),
     "marketplace:gig_create": Open("creates one's own gig"),
     "marketplace:gig_edit": Scoped(lambda w: {"pk": w.gig.pk}, lambda w: {"pk": MISSING}),
-    "marketplace:gig_set_status": Scoped(lambda w: {"pk": w.gig.pk}, lambda w: {"pk": MISSING}, methods=("POST",)),
+    "marketplace:gig_set_status": Scoped(
+        lambda w: {"pk": w.gig.pk}, lambda w: {"pk": MISSING}, methods=("POST",)
+    ),
     "marketplace:order_list": Open("the user's own orders"),
-    "marketplace:order": Scoped(order_pk, lambda w: {"pk": MISSING}, secrets=lambda w: [w.order.reference]),
+    "marketplace:order": Scoped(
+        order_pk, lambda w: {"pk": MISSING}, secrets=lambda w: [w.order.reference]
+    ),
     "marketplace:order_requirements": Scoped(order_pk, lambda w: {"pk": MISSING}),
     "marketplace:order_deliver": Scoped(order_pk, lambda w: {"pk": MISSING}),
     "marketplace:order_accept": Scoped(order_pk, lambda w: {"pk": MISSING}, methods=("POST",)),
     "marketplace:order_revision": Scoped(order_pk, lambda w: {"pk": MISSING}),
     "marketplace:order_cancel": Scoped(order_pk, lambda w: {"pk": MISSING}),
-    "marketplace:delivery_file": Scoped(lambda w: {"pk": w.order.pk, "delivery_pk": w.delivery.pk}, lambda w: {"pk": MISSING, "delivery_pk": MISSING}, methods=("GET",)),
+    "marketplace:delivery_file": Scoped(
+        lambda w: {"pk": w.order.pk, "delivery_pk": w.delivery.pk},
+        lambda w: {"pk": MISSING, "delivery_pk": MISSING},
+        methods=("GET",),
+    ),
 }
 
 EXCLUDED_PREFIXES = ("admin/", "accounts/")
@@ -130,12 +219,16 @@ def pattern_names() -> set[str]:
 
 def test_the_registry_covers_every_url_pattern():
     names = pattern_names()
-    assert names - REGISTRY.keys() == set(), "new URLs: add them to REGISTRY (how an outsider reaches them)"
+    assert names - REGISTRY.keys() == set(), (
+        "new URLs: add them to REGISTRY (how an outsider reaches them)"
+    )
     assert REGISTRY.keys() - names == set(), "REGISTRY names URLs that no longer exist"
 
 
 def normalized(body: bytes) -> bytes:
-    return CSRF_VALUE.sub(lambda m: (m.group(1) or m.group(3)) + b"<csrf>" + (m.group(2) or m.group(4)), body)
+    return CSRF_VALUE.sub(
+        lambda m: (m.group(1) or m.group(3)) + b"<csrf>" + (m.group(2) or m.group(4)), body
+    )
 
 
 def request(client: Client, method: str, url: str) -> tuple[int, bytes, str]:
@@ -145,7 +238,12 @@ def request(client: Client, method: str, url: str) -> tuple[int, bytes, str]:
     return response.status_code, normalized(content), response.get("Location", "")
 
 
-SCOPED = sorted((name, method) for name, spec in REGISTRY.items() if isinstance(spec, Scoped) for method in spec.methods)
+SCOPED = sorted(
+    (name, method)
+    for name, spec in REGISTRY.items()
+    if isinstance(spec, Scoped)
+    for method in spec.methods
+)
 
 
 @pytest.mark.parametrize(("name", "method"), SCOPED, ids=[f"{n}-{m}" for n, m in SCOPED])
@@ -153,9 +251,14 @@ def test_an_outsider_gets_the_not_found_answer(world, name, method):
     spec = REGISTRY[name]
     client = Client()
     client.force_login(world.charlie, backend="moderation.auth.NotSuspendedModelBackend")
-    real_url, missing_url = reverse(name, kwargs=spec.real(world)), reverse(name, kwargs=spec.missing(world))
+    real_url, missing_url = (
+        reverse(name, kwargs=spec.real(world)),
+        reverse(name, kwargs=spec.missing(world)),
+    )
     real, missing = request(client, method, real_url), request(client, method, missing_url)
-    assert real == missing, f"{method} {real_url}: {real[0]} {real[1][:300]!r} vs missing {missing[0]} {missing[1][:300]!r}"
+    assert real == missing, (
+        f"{method} {real_url}: {real[0]} {real[1][:300]!r} vs missing {missing[0]} {missing[1][:300]!r}"
+    )
     # 404, or the same redirect for both (e.g. "become a seller first" before any lookup).
     assert real[0] in (404, 405) or (real[0] == 302 and "987654" not in real[2]), real
     for secret in spec.secrets(world):
@@ -168,11 +271,17 @@ def test_unscoped_urls_answer_an_outsider_without_a_server_error(world, name):
     client.force_login(world.charlie, backend="moderation.auth.NotSuspendedModelBackend")
     response = client.get(reverse(name, kwargs=REGISTRY[name].kwargs(world)))
     assert response.status_code < 500
-    for secret in ("Here is the sketch", "not what we agreed", "Repeated spam", world.order.reference):
+    for secret in (
+        "Here is the sketch",
+        "not what we agreed",
+        "Repeated spam",
+        world.order.reference,
+    ):
         assert secret.encode() not in response.content, f"{name} shows {secret!r} to an outsider"
 
 
 # Staff: the wrong group --------------------------------------------------------------------------
+
 
 def _admin_urls(world: World) -> list[tuple[str, str, str, str]]:
     """(who is the wrong staff member, method, real url, missing url) for admin object pages."""
@@ -182,16 +291,62 @@ def _admin_urls(world: World) -> list[tuple[str, str, str, str]]:
     sanction = world.bob.sanctions.order_by("pk").first()
     rows = []
     if any_flag is not None:
-        for suffix, method in (("change/", "GET"), ("reveal/", "POST"), ("decide/dismiss/", "POST")):
-            rows.append(("rita", method, f"/admin/moderation/flag/{any_flag.pk}/{suffix}", f"/admin/moderation/flag/{MISSING}/{suffix}"))
+        for suffix, method in (
+            ("change/", "GET"),
+            ("reveal/", "POST"),
+            ("decide/dismiss/", "POST"),
+        ):
+            rows.append(
+                (
+                    "rita",
+                    method,
+                    f"/admin/moderation/flag/{any_flag.pk}/{suffix}",
+                    f"/admin/moderation/flag/{MISSING}/{suffix}",
+                )
+            )
     if sanction is not None:
-        rows.append(("rita", "POST", f"/admin/moderation/sanction/{sanction.pk}/lift/", f"/admin/moderation/sanction/{MISSING}/lift/"))
+        rows.append(
+            (
+                "rita",
+                "POST",
+                f"/admin/moderation/sanction/{sanction.pk}/lift/",
+                f"/admin/moderation/sanction/{MISSING}/lift/",
+            )
+        )
     d = world.dispute.pk
-    for suffix, method in (("change/", "GET"), ("assign/", "POST"), ("note/", "POST"), ("resolve/", "POST"), ("export/", "POST"),
-                           (f"attachments/{world.attachment.pk}/", "GET"), (f"evidence/{world.entry.pk}/", "GET")):
-        rows.append(("mo", method, f"/admin/disputes/dispute/{d}/{suffix}", f"/admin/disputes/dispute/{MISSING}/{suffix}"))
-        rows.append(("stella", method, f"/admin/disputes/dispute/{d}/{suffix}", f"/admin/disputes/dispute/{MISSING}/{suffix}"))
-    rows.append(("mo", "GET", f"/admin/inbox/message/{world.message.pk}/change/", f"/admin/inbox/message/{MISSING}/change/"))
+    for suffix, method in (
+        ("change/", "GET"),
+        ("assign/", "POST"),
+        ("note/", "POST"),
+        ("resolve/", "POST"),
+        ("export/", "POST"),
+        (f"attachments/{world.attachment.pk}/", "GET"),
+        (f"evidence/{world.entry.pk}/", "GET"),
+    ):
+        rows.append(
+            (
+                "mo",
+                method,
+                f"/admin/disputes/dispute/{d}/{suffix}",
+                f"/admin/disputes/dispute/{MISSING}/{suffix}",
+            )
+        )
+        rows.append(
+            (
+                "stella",
+                method,
+                f"/admin/disputes/dispute/{d}/{suffix}",
+                f"/admin/disputes/dispute/{MISSING}/{suffix}",
+            )
+        )
+    rows.append(
+        (
+            "mo",
+            "GET",
+            f"/admin/inbox/message/{world.message.pk}/change/",
+            f"/admin/inbox/message/{MISSING}/change/",
+        )
+    )
     return rows
 
 

@@ -17,10 +17,16 @@ def test_ci_runs_the_dependency_audit():
 
 
 def test_a_known_vulnerability_is_reported():
-    report = {"dependencies": [
-        {"name": "django", "version": "4.2.0", "vulns": [{"id": "PYSEC-2023-1", "fix_versions": ["4.2.1"]}]},
-        {"name": "redis", "version": "8.1.0", "vulns": []},
-    ]}
+    report = {
+        "dependencies": [
+            {
+                "name": "django",
+                "version": "4.2.0",
+                "vulns": [{"id": "PYSEC-2023-1", "fix_versions": ["4.2.1"]}],
+            },
+            {"name": "redis", "version": "8.1.0", "vulns": []},
+        ]
+    }
     result = read_report(report)
     assert result.vulnerable == ["django 4.2.0: PYSEC-2023-1"]
     assert result.audited == 2 and result.unaudited == []
@@ -34,7 +40,11 @@ def test_a_package_that_could_not_be_audited_is_listed_not_ignored():
 
 def test_the_audit_runs_and_prints_its_counts():
     run = subprocess.run(
-        [sys.executable, "tools/audit_dependencies.py"], cwd=REPO, capture_output=True, text=True, timeout=600
+        [sys.executable, "tools/audit_dependencies.py"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     counts = [line for line in run.stdout.splitlines() if line.startswith("audited ")]
     assert counts, run.stdout + run.stderr

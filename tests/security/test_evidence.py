@@ -34,10 +34,18 @@ def evidence(db, settings):
     settings.GIGBOX_EXPORT_SIGNING_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
     settings.GIGBOX_EXPORT_KEY_ID = "test-key"
     world = build_world()
-    bodies = ["Call me on +49 151 23456789", "Ünïcödé ✓ 日本語", "plain words", "mail me: bob@example.com", "last one"]
+    bodies = [
+        "Call me on +49 151 23456789",
+        "Ünïcödé ✓ 日本語",
+        "plain words",
+        "mail me: bob@example.com",
+        "last one",
+    ]
     for n, body in enumerate(bodies):
         sender = world.bob if n % 2 else world.alice
-        services.send_message(conversation=world.conversation, sender=sender, body=body, client_id=uuid.uuid4().hex)
+        services.send_message(
+            conversation=world.conversation, sender=sender, body=body, client_id=uuid.uuid4().hex
+        )
     world.conversation.refresh_from_db()
     return world
 
@@ -47,7 +55,9 @@ def links_of(conversation: Conversation) -> list[StoredLink]:
 
 
 def check(conversation: Conversation, links: list[StoredLink]) -> int | None:
-    return first_bad_seq(conversation.pk, links, head_seq=conversation.last_seq, head_hash=conversation.last_hash)
+    return first_bad_seq(
+        conversation.pk, links, head_seq=conversation.last_seq, head_hash=conversation.last_hash
+    )
 
 
 def _mutate_text(text: str, rng: random.Random) -> str:
@@ -82,7 +92,10 @@ def _mutate_value(value, rng: random.Random):
 
 
 def _with(link: StoredLink, **changes) -> StoredLink:
-    return StoredLink(link=dataclasses.replace(link.link, **changes), stored_hash=changes.pop("stored_hash", link.stored_hash))
+    return StoredLink(
+        link=dataclasses.replace(link.link, **changes),
+        stored_hash=changes.pop("stored_hash", link.stored_hash),
+    )
 
 
 def test_the_untouched_chain_verifies(evidence):
@@ -100,14 +113,28 @@ def test_every_small_change_of_every_hashed_field_is_detected(evidence):
             index = rng.randrange(len(links))
             mutated = list(links)
             if field == "stored_hash":
-                mutated[index] = StoredLink(links[index].link, _mutate_text(links[index].stored_hash, rng))
+                mutated[index] = StoredLink(
+                    links[index].link, _mutate_text(links[index].stored_hash, rng)
+                )
             elif field == "created_at":
                 moment = links[index].link.created_at
-                mutated[index] = _with(links[index], created_at=moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000))
+                mutated[index] = _with(
+                    links[index],
+                    created_at=moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000),
+                )
             else:
                 value = getattr(links[index].link, field)
-                if field == "attachments" and not value:  # a file slipped into a message without one
-                    changed = [{"name": "x.png", "size": 1, "sha256": "0" * 64, "content_type": "image/png"}]
+                if (
+                    field == "attachments" and not value
+                ):  # a file slipped into a message without one
+                    changed = [
+                        {
+                            "name": "x.png",
+                            "size": 1,
+                            "sha256": "0" * 64,
+                            "content_type": "image/png",
+                        }
+                    ]
                 else:
                     changed = _mutate_value(value, rng)
                 mutated[index] = _with(links[index], **{field: changed})
@@ -125,7 +152,9 @@ def test_every_deleted_row_every_swap_and_every_truncated_tail_is_detected(evide
     cases += [links[:i] + [links[i + 1], links[i]] + links[i + 2 :] for i in range(len(links) - 1)]
     cases += [links[:n] for n in range(len(links))]
     missed = [i for i, case in enumerate(cases) if check(conversation, case) is None]
-    print(f"\nEVIDENCE deletions/swaps/truncations: {len(cases) - len(missed)}/{len(cases)} detected")
+    print(
+        f"\nEVIDENCE deletions/swaps/truncations: {len(cases) - len(missed)}/{len(cases)} detected"
+    )
     assert not missed
 
 
@@ -137,7 +166,9 @@ def test_a_changed_row_in_the_database_is_found_by_verify_conversation(evidence)
                 from django.db import transaction
 
                 with transaction.atomic():
-                    cursor.execute("UPDATE inbox_message SET body = %s WHERE id = %s", ["changed", message.pk])
+                    cursor.execute(
+                        "UPDATE inbox_message SET body = %s WHERE id = %s", ["changed", message.pk]
+                    )
             return
         cursor.execute("UPDATE inbox_message SET body = %s WHERE id = %s", ["changed", message.pk])
     assert verify_conversation(evidence.conversation) == message.seq
@@ -147,17 +178,32 @@ def test_a_full_recomputation_passes_the_chain_but_not_an_earlier_signed_head(ev
     """The known limit: the chain has no anchor outside the database. An export (signed head)
     taken before the rewrite exposes it; a conversation never exported has no such anchor."""
     conversation = evidence.conversation
-    earlier = build_export(dispute=evidence.dispute, conversation=conversation, staff=evidence.rita, key=export_key())
+    earlier = build_export(
+        dispute=evidence.dispute, conversation=conversation, staff=evidence.rita, key=export_key()
+    )
     links = links_of(conversation)
     forged, prev = [], links[0].link.prev_hash
     for n, stored in enumerate(links):
-        link = dataclasses.replace(stored.link, prev_hash=prev, body="I never said that" if n == 1 else stored.link.body)
+        link = dataclasses.replace(
+            stored.link, prev_hash=prev, body="I never said that" if n == 1 else stored.link.body
+        )
         digest = link_hash(link)
         forged.append(StoredLink(link, digest))
         prev = digest
     # The forger also moves the head: the chain alone cannot tell.
-    assert first_bad_seq(conversation.pk, forged, head_seq=conversation.last_seq, head_hash=prev) is None
+    assert (
+        first_bad_seq(conversation.pk, forged, head_seq=conversation.last_seq, head_hash=prev)
+        is None
+    )
     # The signed head of the earlier export does not match the rewritten chain.
     assert earlier["manifest"]["head_hash"] == conversation.last_hash != prev
-    assert first_bad_seq(conversation.pk, forged, head_seq=earlier["manifest"]["last_seq"], head_hash=earlier["manifest"]["head_hash"]) is not None
+    assert (
+        first_bad_seq(
+            conversation.pk,
+            forged,
+            head_seq=earlier["manifest"]["last_seq"],
+            head_hash=earlier["manifest"]["head_hash"],
+        )
+        is not None
+    )
     json.loads(encode_document(earlier))  # the export itself is well-formed

@@ -97,7 +97,9 @@ def members(conversation_id: int) -> set[int]:
 def share_a_conversation(user_id: int) -> set[int]:
     from django.db.models import Q
 
-    pairs = Conversation.objects.filter(Q(user_a_id=user_id) | Q(user_b_id=user_id)).values_list("user_a_id", "user_b_id")
+    pairs = Conversation.objects.filter(Q(user_a_id=user_id) | Q(user_b_id=user_id)).values_list(
+        "user_a_id", "user_b_id"
+    )
     return {uid for pair in pairs for uid in pair} - {user_id}
 
 
@@ -113,7 +115,9 @@ def allowed(push: Push) -> set[int]:
     if frame is None:
         assert push.event["type"] == "user.close", push.event
         kind, _, key = push.group.partition(".")
-        return {int(key)} if kind == "user" else push.sockets_of  # a session group holds its user's sockets
+        return (
+            {int(key)} if kind == "user" else push.sockets_of
+        )  # a session group holds its user's sockets
     kind = frame["type"]
     if kind == "message.new":
         return members(frame["message"]["conversation_id"])
@@ -128,7 +132,9 @@ def allowed(push: Push) -> set[int]:
     if kind == "presence":
         assert push.group == consumers.presence_group(frame["user_id"])
         return share_a_conversation(frame["user_id"])
-    raise AssertionError(f"a pushed frame type with no recipient rule: {kind} (add it to PUSHED_FRAMES)")
+    raise AssertionError(
+        f"a pushed frame type with no recipient rule: {kind} (add it to PUSHED_FRAMES)"
+    )
 
 
 def check(pushes: list[Push]) -> dict[str, int]:
@@ -153,10 +159,14 @@ def by_frame(pushes: list[Push]) -> dict[str, set[int]]:
 
 
 def test_the_frame_lists_cover_the_protocol_and_the_consumer():
-    assert PUSHED_FRAMES.keys() | DIRECT_FRAMES == protocol.SERVER_FRAMES.keys(), "list a new frame type here, with its rule"
+    assert PUSHED_FRAMES.keys() | DIRECT_FRAMES == protocol.SERVER_FRAMES.keys(), (
+        "list a new frame type here, with its rule"
+    )
     assert not PUSHED_FRAMES.keys() & DIRECT_FRAMES
     for event_type, handler in GROUP_EVENTS.items():
-        assert event_type.replace(".", "_") == handler and callable(getattr(consumers.InboxConsumer, handler))
+        assert event_type.replace(".", "_") == handler and callable(
+            getattr(consumers.InboxConsumer, handler)
+        )
 
 
 def test_every_push_of_the_product_goes_to_members_only(w, recorded):
@@ -172,12 +182,23 @@ def test_every_push_of_the_product_goes_to_members_only(w, recorded):
     deals_services.accept_offer(offer=w.offer, buyer=w.bob)
     inbox_services.post_system_message(conversation=w.general, body="A note from Gigbox.")
     conversation = inbox_services.get_or_start_conversation(starter=w.charlie, other=w.alice)
-    inbox_services.send_message(conversation=conversation, sender=w.charlie, body="Hello there", client_id=uuid.uuid4().hex)
-    moderation_services.impose_sanction(user=w.charlie, kind="suspend", moderator=w.mo, reason="Scam attempts")
+    inbox_services.send_message(
+        conversation=conversation, sender=w.charlie, body="Hello there", client_id=uuid.uuid4().hex
+    )
+    moderation_services.impose_sanction(
+        user=w.charlie, kind="suspend", moderator=w.mo, reason="Scam attempts"
+    )
     inbox_services.disconnect_session("some-session-key", 4401)
 
     kinds = {push.frame["type"] if push.frame else push.event["type"] for push in recorded}
-    assert {"message.new", "read", "unread", "conversation.updated", "offer.updated", "user.close"} <= kinds, kinds
+    assert {
+        "message.new",
+        "read",
+        "unread",
+        "conversation.updated",
+        "offer.updated",
+        "user.close",
+    } <= kinds, kinds
     extra = check(recorded)
     assert sum(extra.values()) == 0, extra
     for what, users in by_frame(recorded).items():
@@ -195,7 +216,9 @@ def test_every_push_of_the_product_goes_to_members_only(w, recorded):
 async def test_typing_presence_and_staff_reads_over_real_sockets(w, recorded):
     """Sockets of alice, bob, charlie (an outsider who tries to watch) and mo (a moderator
     who then reads the conversation in the admin): typing and presence reach the members."""
-    alice, bob, charlie, mo = [await open_socket(user) for user in (w.alice, w.bob, w.charlie, w.mo)]
+    alice, bob, charlie, mo = [
+        await open_socket(user) for user in (w.alice, w.bob, w.charlie, w.mo)
+    ]
     await send(alice, {"type": "presence.subscribe", "conversation_id": w.conversation.pk})
     assert (await receive(alice))["type"] == "presence"
     await send(charlie, {"type": "presence.subscribe", "conversation_id": w.conversation.pk})
@@ -208,11 +231,18 @@ async def test_typing_presence_and_staff_reads_over_real_sockets(w, recorded):
     def moderator_reads() -> None:
         client = Client()
         client.force_login(w.mo, backend=LOGIN_BACKEND)
-        assert client.get(f"/admin/inbox/message/{w.message.pk}/change/").status_code in (200, 302, 403)
+        assert client.get(f"/admin/inbox/message/{w.message.pk}/change/").status_code in (
+            200,
+            302,
+            403,
+        )
         assert client.get("/admin/moderation/flag/").status_code == 200
         reviewer = Client()
         reviewer.force_login(w.rita, backend=LOGIN_BACKEND)
-        assert reviewer.get(f"/admin/disputes/dispute/{w.dispute.pk}/change/", follow=True).status_code == 200
+        assert (
+            reviewer.get(f"/admin/disputes/dispute/{w.dispute.pk}/change/", follow=True).status_code
+            == 200
+        )
 
     await moderator_reads()
     await bob.disconnect()  # bob goes offline: alice, watching, is told
@@ -224,7 +254,14 @@ async def test_typing_presence_and_staff_reads_over_real_sockets(w, recorded):
 
     kinds = {push.frame["type"] for push in recorded if push.frame}
     assert {"typing", "presence"} <= kinds
-    [offline] = [p for p in recorded if p.frame and p.frame["type"] == "presence" and p.frame["user_id"] == w.bob.pk and not p.frame["online"]]
+    [offline] = [
+        p
+        for p in recorded
+        if p.frame
+        and p.frame["type"] == "presence"
+        and p.frame["user_id"] == w.bob.pk
+        and not p.frame["online"]
+    ]
     assert addressed(offline) == {w.alice.pk}  # the watcher, not charlie who tried
     extra = await database_sync_to_async(check)(recorded)
     assert sum(extra.values()) == 0, extra

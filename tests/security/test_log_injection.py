@@ -9,7 +9,6 @@ handler built like settings.LOGGING's (the sensitive-data filter, then the forma
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import sys
@@ -29,7 +28,9 @@ PAYLOADS = [
     "unicode line\u2028separator and paragraph\u2029separator",
     "nel\x85 vt\x0b ff\x0c fs\x1c gs\x1d rs\x1e del\x7f",
 ]
-RAW_CONTROLS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)]
+RAW_CONTROLS = [
+    chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+]
 PLAIN_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s"
 
 
@@ -66,11 +67,21 @@ def captured(request):
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-@pytest.mark.parametrize("formatter", [PlainFormatter(PLAIN_FORMAT), JsonFormatter()], ids=["plain", "json"])
+@pytest.mark.parametrize(
+    "formatter", [PlainFormatter(PLAIN_FORMAT), JsonFormatter()], ids=["plain", "json"]
+)
 def test_a_record_is_one_line_whatever_its_message_fields_and_traceback(formatter, payload):
     record = logging.makeLogRecord(
-        {"name": "gigbox.test", "levelname": "WARNING", "msg": "user said %s", "args": (payload,),
-         "request_id": "req-00000001", "path": f"/inbox/{payload}/", "origin": payload, "username": payload}
+        {
+            "name": "gigbox.test",
+            "levelname": "WARNING",
+            "msg": "user said %s",
+            "args": (payload,),
+            "request_id": "req-00000001",
+            "path": f"/inbox/{payload}/",
+            "origin": payload,
+            "username": payload,
+        }
     )
     try:
         raise ValueError(payload)
@@ -81,12 +92,16 @@ def test_a_record_is_one_line_whatever_its_message_fields_and_traceback(formatte
     assert_one_clean_line(line)
     if isinstance(formatter, JsonFormatter):
         entry = json.loads(line)
-        assert entry["origin"] == payload and entry["message"] == f"user said {payload}"  # encoded, not lost
+        assert (
+            entry["origin"] == payload and entry["message"] == f"user said {payload}"
+        )  # encoded, not lost
         assert entry["exc"].endswith(f"ValueError: {payload}")
 
 
 def test_encode_controls_keeps_text_readable_and_tabs_alone():
-    assert encode_controls("a\r\nb\x1b[31mc\x00d\u2028e\tf") == "a\\r\\nb\\x1b[31mc\\x00d\\u2028e\tf"
+    assert (
+        encode_controls("a\r\nb\x1b[31mc\x00d\u2028e\tf") == "a\\r\\nb\\x1b[31mc\\x00d\\u2028e\tf"
+    )
     assert encode_controls("plain text, ünïcödé ✓") == "plain text, ünïcödé ✓"
 
 
@@ -95,7 +110,9 @@ def test_encode_controls_keeps_text_readable_and_tabs_alone():
 
 @pytest.mark.django_db
 def test_paths_user_agents_and_login_names_through_real_requests(captured, django_user_model):
-    django_user_model.objects.create_user(username="victim", email="victim@example.com", password="a-long-password-1")
+    django_user_model.objects.create_user(
+        username="victim", email="victim@example.com", password="a-long-password-1"
+    )
     # A header cannot carry CR, LF or NUL through a real server (h11 refuses them); the test
     # client can, which is the worse case for the log.
     client = Client(HTTP_USER_AGENT="Mozilla\r\nINFO forged \x1b[31m\u2028")
@@ -105,7 +122,9 @@ def test_paths_user_agents_and_login_names_through_real_requests(captured, djang
     assert len(captured.lines) >= 2 * len(PAYLOADS)  # at least the request lines
     for line in captured.lines:
         assert_one_clean_line(line)
-    assert sum("/inbox/" in line for line in captured.lines) >= len(PAYLOADS)  # the paths were logged, encoded
+    assert sum("/inbox/" in line for line in captured.lines) >= len(
+        PAYLOADS
+    )  # the paths were logged, encoded
 
 
 @pytest.mark.django_db(transaction=True)
@@ -119,7 +138,9 @@ async def test_origins_and_frames_through_a_real_socket(captured):
 
     bob = await sync_to_async(UserFactory)(username="bob")
     for payload in PAYLOADS:
-        communicator = WebsocketCommunicator(application, "/ws/inbox/", headers=[(b"origin", payload.encode("utf-8"))])
+        communicator = WebsocketCommunicator(
+            application, "/ws/inbox/", headers=[(b"origin", payload.encode("utf-8"))]
+        )
         connected, _ = await communicator.connect(timeout=5)
         assert not connected  # refused, and recorded in the security log with the origin
     tab = await open_socket(bob)
@@ -128,7 +149,15 @@ async def test_origins_and_frames_through_a_real_socket(captured):
         await receive(tab)
         await tab.send_to(text_data="{" + payload)  # not JSON
         await receive(tab)
-        await send(tab, {"type": "message.send", "conversation_id": 987654, "client_id": uuid.uuid4().hex, "body": payload})
+        await send(
+            tab,
+            {
+                "type": "message.send",
+                "conversation_id": 987654,
+                "client_id": uuid.uuid4().hex,
+                "body": payload,
+            },
+        )
         await receive(tab)
     await tab.disconnect()
     communicator, _ = await connect(cookie="x\r\ny")

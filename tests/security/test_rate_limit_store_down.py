@@ -54,15 +54,27 @@ def pair(transactional_db):
 
 
 async def send_and_answer(tab, conversation_id: int, client_id: str) -> dict:
-    await send(tab, {"type": "message.send", "conversation_id": conversation_id, "client_id": client_id, "body": f"text {client_id}"})
+    await send(
+        tab,
+        {
+            "type": "message.send",
+            "conversation_id": conversation_id,
+            "client_id": client_id,
+            "body": f"text {client_id}",
+        },
+    )
     while True:
         frame = await receive(tab, timeout=10)
         if frame["type"] in ("message.ack", "error"):
             return frame
 
 
-async def test_redis_killed_refuses_sends_retryably_and_the_resends_are_stored_once(pair, redis_server):
-    with override_settings(CACHES=redis_cache(redis_server.port)):  # restored before conftest's cache.clear()
+async def test_redis_killed_refuses_sends_retryably_and_the_resends_are_stored_once(
+    pair, redis_server
+):
+    with override_settings(
+        CACHES=redis_cache(redis_server.port)
+    ):  # restored before conftest's cache.clear()
         await _kill_and_restart(pair, redis_server)
 
 
@@ -80,8 +92,14 @@ async def _kill_and_restart(pair, redis_server) -> None:
     refused = [uuid.uuid4().hex for _ in range(5)]
     for client_id in refused:
         frame = await send_and_answer(tab, conversation.pk, client_id)
-        assert frame["type"] == "error" and frame["code"] == "unavailable" and frame["client_id"] == client_id, frame
-    stored = await database_sync_to_async(lambda: set(Message.objects.filter(sender=bob).values_list("client_id", flat=True)))()
+        assert (
+            frame["type"] == "error"
+            and frame["code"] == "unavailable"
+            and frame["client_id"] == client_id
+        ), frame
+    stored = await database_sync_to_async(
+        lambda: set(Message.objects.filter(sender=bob).values_list("client_id", flat=True))
+    )()
     assert stored == acked  # nothing stored for a refused send, nothing lost of an acked one
 
     redis_server.start()  # the same port, empty
@@ -90,7 +108,9 @@ async def _kill_and_restart(pair, redis_server) -> None:
         assert frame["type"] == "message.ack" and frame["client_id"] == client_id, frame
         acked.add(client_id)
     await tab.disconnect()
-    rows = await database_sync_to_async(lambda: list(Message.objects.filter(sender=bob).values_list("client_id", flat=True)))()
+    rows = await database_sync_to_async(
+        lambda: list(Message.objects.filter(sender=bob).values_list("client_id", flat=True))
+    )()
     assert sorted(rows) == sorted(acked) and len(rows) == 8  # stored == acked, no duplicate
 
 
@@ -110,7 +130,12 @@ async def test_a_store_nobody_answers_refuses_every_send(pair):
 def test_the_http_send_path_refuses_the_same_way(pair):
     """The form/API path (inbox.services.send_message) raises the same retryable error."""
     bob, conversation = pair
-    with override_settings(CACHES=redis_cache(free_port())), pytest.raises(services.SendError) as refused:
-        services.send_message(conversation=conversation, sender=bob, body="hello", client_id=uuid.uuid4().hex)
+    with (
+        override_settings(CACHES=redis_cache(free_port())),
+        pytest.raises(services.SendError) as refused,
+    ):
+        services.send_message(
+            conversation=conversation, sender=bob, body="hello", client_id=uuid.uuid4().hex
+        )
     assert refused.value.code == "unavailable"
     assert Message.objects.filter(sender=bob).count() == 0

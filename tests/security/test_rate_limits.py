@@ -9,7 +9,7 @@ import json
 import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -26,7 +26,9 @@ from tests.faults.conftest import require
 from tests.faults.harness import ORIGIN, Cluster
 
 LIMIT, WINDOW = 5, 60
-START = datetime(2026, 11, 24, 16, 0, 0, tzinfo=timezone.utc)  # a window boundary (aligned on the clock)
+START = datetime(
+    2026, 11, 24, 16, 0, 0, tzinfo=UTC
+)  # a window boundary (aligned on the clock)
 
 
 @pytest.fixture
@@ -40,7 +42,10 @@ def small_limit(settings):
         # N at t, one more just before the window ends: refused; just after: admitted.
         ([0.0] * LIMIT + [WINDOW - 0.001], [True] * LIMIT + [False]),
         ([0.0] * LIMIT + [WINDOW + 0.0], [True] * LIMIT + [True]),
-        ([WINDOW - 0.001] * LIMIT + [WINDOW + 0.001] * LIMIT + [WINDOW + 0.002], [True] * (2 * LIMIT) + [False]),
+        (
+            [WINDOW - 0.001] * LIMIT + [WINDOW + 0.001] * LIMIT + [WINDOW + 0.002],
+            [True] * (2 * LIMIT) + [False],
+        ),
         ([0.0, 30.0, 59.999, 59.999, 59.999, 59.999, 60.0], [True] * 5 + [False, True]),
     ],
 )
@@ -96,25 +101,52 @@ def test_the_limit_holds_per_user_across_two_processes_and_tabs(two_processes):
     cookie = session_cookie(bob)
 
     async def tab(url: str, count: int) -> list[dict]:
-        async with websockets.connect(f"{url}/ws/inbox/", origin=ORIGIN, additional_headers={"Cookie": f"sessionid={cookie}"}) as ws:
+        async with websockets.connect(
+            f"{url}/ws/inbox/", origin=ORIGIN, additional_headers={"Cookie": f"sessionid={cookie}"}
+        ) as ws:
             await ws.recv()
             ids = [uuid.uuid4().hex for _ in range(count)]
             for cid in ids:
-                await ws.send(json.dumps({"type": "message.send", "conversation_id": conversation.pk, "client_id": cid, "body": "burst"}))
+                await ws.send(
+                    json.dumps(
+                        {
+                            "type": "message.send",
+                            "conversation_id": conversation.pk,
+                            "client_id": cid,
+                            "body": "burst",
+                        }
+                    )
+                )
             answers = {}
             while len(answers) < count:
                 frame = json.loads(await asyncio.wait_for(ws.recv(), 15))
-                if frame.get("client_id") not in ids or frame["type"] not in ("message.ack", "error"):
+                if frame.get("client_id") not in ids or frame["type"] not in (
+                    "message.ack",
+                    "error",
+                ):
                     continue
-                if frame.get("code") == "unavailable":  # SQLite busy between processes: retry, same client_id
-                    await ws.send(json.dumps({"type": "message.send", "conversation_id": conversation.pk, "client_id": frame["client_id"], "body": "burst"}))
+                if (
+                    frame.get("code") == "unavailable"
+                ):  # SQLite busy between processes: retry, same client_id
+                    await ws.send(
+                        json.dumps(
+                            {
+                                "type": "message.send",
+                                "conversation_id": conversation.pk,
+                                "client_id": frame["client_id"],
+                                "body": "burst",
+                            }
+                        )
+                    )
                     continue
                 answers[frame["client_id"]] = frame
             return list(answers.values())
 
     async def burst() -> list[dict]:
         urls = two_processes.ws_urls()
-        results = await asyncio.gather(*(tab(urls[n % 2], 10) for n in range(4)))  # 4 tabs, 2 per process
+        results = await asyncio.gather(
+            *(tab(urls[n % 2], 10) for n in range(4))
+        )  # 4 tabs, 2 per process
         return [frame for frames in results for frame in frames]
 
     answers = asyncio.run(burst())
@@ -131,8 +163,14 @@ def test_login_brute_force_from_one_address_is_stopped_after_five_failures(db):
     UserFactory(username="victim", email="victim@example.com")
     client = Client()
     for _ in range(5):
-        client.post("/accounts/login/", {"login": "victim", "password": "wrong-guess"}, REMOTE_ADDR="203.0.113.9")
-    response = client.post("/accounts/login/", {"login": "victim", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+        client.post(
+            "/accounts/login/",
+            {"login": "victim", "password": "wrong-guess"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+    response = client.post(
+        "/accounts/login/", {"login": "victim", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9"
+    )
     assert response.status_code in (403, 429), response.status_code
     assert "_auth_user_id" not in client.session
 
@@ -144,14 +182,22 @@ def test_login_brute_force_is_stopped_after_five_failures(db, settings):
     client = Client()
     statuses = []
     for _ in range(5):
-        response = client.post("/accounts/login/", {"login": "victim", "password": "wrong-guess"}, REMOTE_ADDR="203.0.113.9")
+        response = client.post(
+            "/accounts/login/",
+            {"login": "victim", "password": "wrong-guess"},
+            REMOTE_ADDR="203.0.113.9",
+        )
         statuses.append(response.status_code)
     # The right password now: refused, with the lockout page.
-    response = client.post("/accounts/login/", {"login": "victim", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    response = client.post(
+        "/accounts/login/", {"login": "victim", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9"
+    )
     assert response.status_code == 429, (statuses, response.status_code)
     assert "_auth_user_id" not in client.session
     # From another address, by username or by email (any case): the account stays locked.
     for login in ("victim", "VICTIM", "victim@example.com"):
         other = Client()
-        response = other.post("/accounts/login/", {"login": login, "password": PASSWORD}, REMOTE_ADDR="198.51.100.7")
+        response = other.post(
+            "/accounts/login/", {"login": login, "password": PASSWORD}, REMOTE_ADDR="198.51.100.7"
+        )
         assert response.status_code == 429 and "_auth_user_id" not in other.session, login

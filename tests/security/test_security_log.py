@@ -17,11 +17,22 @@ from django.urls import reverse
 
 from config.security import EVENT
 from inbox.tests import ws as ws_helpers  # noqa: F401  imports config.asgi now: its django.setup()
+
 # reconfigures logging (settings.LOGGING), which would drop a handler added before it
 from tests.security.test_authorization_sweep import MISSING, REGISTRY, SCOPED, Scoped, _admin_urls
 
 LOGIN_BACKEND = "moderation.auth.NotSuspendedModelBackend"
-FIELDS = ("event", "channel", "user_id", "ip", "action", "object_type", "object_id", "reason", "request_id")
+FIELDS = (
+    "event",
+    "channel",
+    "user_id",
+    "ip",
+    "action",
+    "object_type",
+    "object_id",
+    "reason",
+    "request_id",
+)
 
 
 class Records(logging.Handler):
@@ -59,7 +70,9 @@ def ask(client: Client, method: str, url: str):
     return client.get(url) if method == "GET" else client.post(url, {})
 
 
-def assert_one_record(records, *, user_id, request_id=None, object_id=None, ip="203.0.113.7", channel="http"):
+def assert_one_record(
+    records, *, user_id, request_id=None, object_id=None, ip="203.0.113.7", channel="http"
+):
     assert len(records) == 1, [r.getMessage() for r in records]
     [record] = records
     for name in FIELDS:
@@ -81,7 +94,9 @@ def _first_id(kwargs: dict) -> object:
 # HTTP: outsiders ---------------------------------------------------------------------------
 
 
-def test_every_refused_request_of_the_sweep_leaves_one_record_with_who_what_when(world, security_log):
+def test_every_refused_request_of_the_sweep_leaves_one_record_with_who_what_when(
+    world, security_log
+):
     client = login(world.charlie)
     attempts, recorded, problems = 0, 0, []
     for name, method in SCOPED:
@@ -96,14 +111,23 @@ def test_every_refused_request_of_the_sweep_leaves_one_record_with_who_what_when
             attempts += 1
             records = security_log.take()
             try:
-                record = assert_one_record(records, user_id=world.charlie.pk, request_id=response["X-Request-ID"])
-                assert record.action.startswith(f"{method} {name}") or name.split(":")[-1] in record.action, record.action
+                record = assert_one_record(
+                    records, user_id=world.charlie.pk, request_id=response["X-Request-ID"]
+                )
+                assert (
+                    record.action.startswith(f"{method} {name}")
+                    or name.split(":")[-1] in record.action
+                ), record.action
                 ids = {str(v) for v in kwargs.values()}
-                given = record.object_id if isinstance(record.object_id, list) else [record.object_id]
+                given = (
+                    record.object_id if isinstance(record.object_id, list) else [record.object_id]
+                )
                 assert {str(v) for v in given} <= ids, (record.object_id, kwargs)
                 recorded += 1
             except AssertionError as error:
-                problems.append((name, method, kwargs, response.status_code, str(error).splitlines()[0][:100]))
+                problems.append(
+                    (name, method, kwargs, response.status_code, str(error).splitlines()[0][:100])
+                )
     assert not problems, "\n".join(map(str, problems))
     print(f"S22 HTTP sweep: {recorded}/{attempts} refused requests recorded")
     assert attempts >= 40 and recorded == attempts  # records / attempts = 100%
@@ -113,7 +137,9 @@ def test_redirected_scoped_urls_are_few_and_named(world, security_log):
     """The 302 cases the first test leaves out: which they are, so that a new one is seen."""
     client = login(world.charlie)
     redirected = sorted(
-        (name, method) for name, method in SCOPED if ask(client, method, reverse(name, kwargs=REGISTRY[name].real(world))).status_code == 302
+        (name, method)
+        for name, method in SCOPED
+        if ask(client, method, reverse(name, kwargs=REGISTRY[name].real(world))).status_code == 302
     )
     assert len(redirected) <= 6, redirected
 
@@ -136,7 +162,9 @@ def test_legitimate_access_leaves_no_record(world, security_log):
 
 def test_anonymous_requests_are_recorded_as_anonymous(world, security_log):
     client = Client(REMOTE_ADDR="203.0.113.7")
-    response = client.get(reverse("inbox_api:attachment", kwargs={"attachment_id": world.attachment.pk}))
+    response = client.get(
+        reverse("inbox_api:attachment", kwargs={"attachment_id": world.attachment.pk})
+    )
     records = security_log.take()
     if response.status_code == 302:  # login required first: no object was asked for
         assert records == []
@@ -155,7 +183,11 @@ def test_the_wrong_staff_group_leaves_one_record_per_admin_request(world, securi
         client = login(getattr(world, who))
         response = ask(client, method, real_url)
         try:
-            record = assert_one_record(security_log.take(), user_id=getattr(world, who).pk, request_id=response["X-Request-ID"])
+            record = assert_one_record(
+                security_log.take(),
+                user_id=getattr(world, who).pk,
+                request_id=response["X-Request-ID"],
+            )
             assert record.object_type.startswith("admin"), record.object_type
         except AssertionError as error:
             problems.append((who, method, real_url, response.status_code, str(error)[:200]))
@@ -163,11 +195,23 @@ def test_the_wrong_staff_group_leaves_one_record_per_admin_request(world, securi
     print(f"S22 admin, wrong staff group: {len(rows)}/{len(rows)} recorded")
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/inbox/message/", "/admin/moderation/flag/1/change/", "/admin/disputes/dispute/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/inbox/message/",
+        "/admin/moderation/flag/1/change/",
+        "/admin/disputes/dispute/",
+    ],
+)
 def test_a_logged_in_non_staff_user_on_admin_urls_leaves_one_record(world, security_log, path):
     response = login(world.charlie).get(path)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]  # the same answer as before
-    record = assert_one_record(security_log.take(), user_id=world.charlie.pk, request_id=response["X-Request-ID"])
+    assert (
+        response.status_code == 302 and "/admin/login/" in response["Location"]
+    )  # the same answer as before
+    record = assert_one_record(
+        security_log.take(), user_id=world.charlie.pk, request_id=response["X-Request-ID"]
+    )
     assert record.reason == "not_staff" and record.object_type.startswith("admin")
 
 
@@ -193,16 +237,27 @@ def test_the_json_line_of_a_refusal_carries_every_field(world, security_log, set
     handler.addFilter(SensitiveDataFilter())
     logging.getLogger("gigbox.security").addHandler(handler)
     try:
-        response = login(world.charlie).get(reverse("marketplace:order", kwargs={"pk": world.order.pk}))
+        response = login(world.charlie).get(
+            reverse("marketplace:order", kwargs={"pk": world.order.pk})
+        )
     finally:
         logging.getLogger("gigbox.security").removeHandler(handler)
     [line] = stream.getvalue().splitlines()
     entry = json.loads(line)
     assert {**entry, "time": None} == {
-        "time": None, "level": "WARNING", "logger": "gigbox.security", "message": entry["message"],
-        "event": EVENT, "channel": "http", "user_id": world.charlie.pk, "ip": "203.0.113.7",
-        "action": "GET marketplace:order", "object_type": "order", "object_id": world.order.pk,
-        "reason": "not_found_or_not_yours", "request_id": response["X-Request-ID"],
+        "time": None,
+        "level": "WARNING",
+        "logger": "gigbox.security",
+        "message": entry["message"],
+        "event": EVENT,
+        "channel": "http",
+        "user_id": world.charlie.pk,
+        "ip": "203.0.113.7",
+        "action": "GET marketplace:order",
+        "object_type": "order",
+        "object_id": world.order.pk,
+        "reason": "not_found_or_not_yours",
+        "request_id": response["X-Request-ID"],
     }
     assert entry["time"].startswith("20")
 
@@ -246,7 +301,9 @@ def w(transactional_db, tmp_path, settings):
 
 @ws
 @pytest.mark.parametrize("action", sorted(SOCKET_ACTIONS))
-async def test_a_socket_action_on_a_conversation_not_ones_own_leaves_one_record(w, security_log, action):
+async def test_a_socket_action_on_a_conversation_not_ones_own_leaves_one_record(
+    w, security_log, action
+):
     from inbox.tests.ws import receive, send
 
     tab = await open_socket(w.charlie)
@@ -254,9 +311,13 @@ async def test_a_socket_action_on_a_conversation_not_ones_own_leaves_one_record(
     for conversation_id in (w.conversation.pk, MISSING):
         await send(tab, SOCKET_ACTIONS[action](conversation_id))
         assert (await receive(tab))["code"] == "forbidden"
-        record = assert_one_record(security_log.take(), user_id=w.charlie.pk, ip=CLIENT_IP, channel="ws")
+        record = assert_one_record(
+            security_log.take(), user_id=w.charlie.pk, ip=CLIENT_IP, channel="ws"
+        )
         assert record.action == f"ws {action}" and record.object_type == "conversation"
-        assert conversation_id in (record.object_id if isinstance(record.object_id, list) else [record.object_id])
+        assert conversation_id in (
+            record.object_id if isinstance(record.object_id, list) else [record.object_id]
+        )
         assert record.request_id
     await tab.disconnect()
 
@@ -267,7 +328,15 @@ async def test_a_send_into_a_conversation_not_ones_own_leaves_one_record(w, secu
 
     tab = await open_socket(w.charlie)
     security_log.take()
-    await send(tab, {"type": "message.send", "conversation_id": w.conversation.pk, "client_id": uuid.uuid4().hex, "body": "hi"})
+    await send(
+        tab,
+        {
+            "type": "message.send",
+            "conversation_id": w.conversation.pk,
+            "client_id": uuid.uuid4().hex,
+            "body": "hi",
+        },
+    )
     assert (await receive(tab))["code"] == "forbidden"
     await tab.disconnect()
     assert_one_record(security_log.take(), user_id=w.charlie.pk, ip=CLIENT_IP, channel="ws")
@@ -289,7 +358,9 @@ async def test_a_members_socket_actions_leave_no_record(w, security_log):
 
 
 @ws
-@pytest.mark.parametrize("origin", [b"https://evil.example", b"http://127.0.0.1.evil.test", b"evil\r\nINFO forged", None])
+@pytest.mark.parametrize(
+    "origin", [b"https://evil.example", b"http://127.0.0.1.evil.test", b"evil\r\nINFO forged", None]
+)
 async def test_a_refused_origin_leaves_one_record(w, security_log, origin):
     communicator, connected = await connect(w.bob, origin=origin)
     assert not connected

@@ -31,11 +31,15 @@ def small_limit(settings):
 
 
 def counter(user_id: int) -> int | None:
-    return cache.get(ratelimit._key(user_id, int(MID_WINDOW.timestamp() // settings.GIGBOX_SEND_RATE_WINDOW)))
+    return cache.get(
+        ratelimit._key(user_id, int(MID_WINDOW.timestamp() // settings.GIGBOX_SEND_RATE_WINDOW))
+    )
 
 
 def send(conversation, user, body: str = "hello") -> None:
-    services.send_message(conversation=conversation, sender=user, body=body, client_id=uuid.uuid4().hex)
+    services.send_message(
+        conversation=conversation, sender=user, body=body, client_id=uuid.uuid4().hex
+    )
 
 
 def use_up_the_window(conversation, user) -> None:
@@ -53,7 +57,9 @@ def test_system_messages_and_order_events_pass_and_spend_nothing(world, small_li
         spent = counter(world.bob.pk)
         before = Message.objects.filter(kind=Message.Kind.SYSTEM).count()
         for i in range(5):  # more than the limit, announcing bob's own actions
-            services.post_system_message(conversation=world.general, body=f"Event {i}", actor=world.bob)
+            services.post_system_message(
+                conversation=world.general, body=f"Event {i}", actor=world.bob
+            )
         deals_services.accept_offer(offer=world.offer, buyer=world.bob)  # an order and its events
         assert Message.objects.filter(kind=Message.Kind.SYSTEM).count() >= before + 6
         assert counter(world.bob.pk) == spent  # nothing of bob's budget
@@ -68,10 +74,20 @@ def test_moderation_notices_are_never_limited(world, small_limit):
     with time_machine.travel(MID_WINDOW, tick=False):
         use_up_the_window(world.general, world.bob)
         for _ in range(LIMIT + 3):
-            moderation_services.give_strike(user=world.bob, kind="spam", moderator=world.mo, note="Repeated spam")
-        notices = Conversation.objects.filter(user_a_id__in=[system_account().pk, world.bob.pk], user_b_id__in=[system_account().pk, world.bob.pk])
-        assert Message.objects.filter(conversation__in=notices, kind=Message.Kind.SYSTEM).count() >= LIMIT + 3
-        assert counter(system_account().pk) is None and counter(world.mo.pk) is None  # no budget kept at all
+            moderation_services.give_strike(
+                user=world.bob, kind="spam", moderator=world.mo, note="Repeated spam"
+            )
+        notices = Conversation.objects.filter(
+            user_a_id__in=[system_account().pk, world.bob.pk],
+            user_b_id__in=[system_account().pk, world.bob.pk],
+        )
+        assert (
+            Message.objects.filter(conversation__in=notices, kind=Message.Kind.SYSTEM).count()
+            >= LIMIT + 3
+        )
+        assert (
+            counter(system_account().pk) is None and counter(world.mo.pk) is None
+        )  # no budget kept at all
 
 
 @pytest.mark.django_db
@@ -82,8 +98,13 @@ def test_a_sellers_custom_offers_count_against_the_send_limit(world, small_limit
         use_up_the_window(world.general, world.alice)
         with pytest.raises(deals_services.DealError, match="too fast"):
             deals_services.send_offer(
-                conversation=world.general, seller=world.alice, gig=world.gig, description="Another offer",
-                price=Decimal("40.00"), delivery_days=3, revisions=1,
+                conversation=world.general,
+                seller=world.alice,
+                gig=world.gig,
+                description="Another offer",
+                price=Decimal("40.00"),
+                delivery_days=3,
+                revisions=1,
             )
     assert not Offer.objects.filter(description="Another offer").exists()
 

@@ -51,7 +51,9 @@ async def test_a_foreign_missing_or_look_alike_origin_is_refused_before_accept(w
     assert await communicator.receive_nothing(timeout=0.1)  # not one frame
 
 
-@pytest.mark.parametrize("origin", [b"http://127.0.0.1", b"http://localhost:8000", b"https://127.0.0.1:8443"])
+@pytest.mark.parametrize(
+    "origin", [b"http://127.0.0.1", b"http://localhost:8000", b"https://127.0.0.1:8443"]
+)
 async def test_our_own_origins_are_let_in(w, origin):
     communicator, connected = await connect(w.bob, origin=origin)
     assert connected
@@ -80,7 +82,11 @@ async def test_suspension_while_connected_closes_with_4403(w):
     @database_sync_to_async
     def suspend():
         moderation_services.impose_sanction(
-            user=w.bob, kind="suspend", moderator=w.mo, reason="Scam attempts", ends_at=timezone.now() + timedelta(days=3)
+            user=w.bob,
+            kind="suspend",
+            moderator=w.mo,
+            reason="Scam attempts",
+            ends_at=timezone.now() + timedelta(days=3),
         )
 
     await suspend()
@@ -96,7 +102,15 @@ async def test_a_block_while_connected_refuses_sends_and_stores_nothing(w):
     before = await database_sync_to_async(Message.objects.count)()
     await database_sync_to_async(block_user)(blocker=w.alice, blocked=w.bob)
     client_id = uuid.uuid4().hex
-    await send(tab, {"type": "message.send", "conversation_id": w.general.pk, "client_id": client_id, "body": "still there?"})
+    await send(
+        tab,
+        {
+            "type": "message.send",
+            "conversation_id": w.general.pk,
+            "client_id": client_id,
+            "body": "still there?",
+        },
+    )
     while True:
         frame = await receive(tab)
         if frame["type"] == "error":
@@ -107,7 +121,12 @@ async def test_a_block_while_connected_refuses_sends_and_stores_nothing(w):
 
 
 ID_ACTIONS = {
-    "message.send": lambda cid: {"type": "message.send", "conversation_id": cid, "client_id": "outsider-0001", "body": "hi"},
+    "message.send": lambda cid: {
+        "type": "message.send",
+        "conversation_id": cid,
+        "client_id": "outsider-0001",
+        "body": "hi",
+    },
     "typing": lambda cid: {"type": "typing", "conversation_id": cid},
     "read": lambda cid: {"type": "read", "conversation_id": cid, "seq": 1},
     "sync": lambda cid: {"type": "sync", "conversations": {str(cid): 0}},

@@ -25,7 +25,9 @@ from inbox.services import AttachmentUpload
 from moderation import services as moderation_services
 from tests.security.conftest import PNG, build_world
 
-PAYLOADS = [line for line in (Path(__file__).parent / "xss_payloads.txt").read_text().splitlines() if line]
+PAYLOADS = [
+    line for line in (Path(__file__).parent / "xss_payloads.txt").read_text().splitlines() if line
+]
 DANGEROUS = [p for p in PAYLOADS if any(c in p for c in "<>\"'")]
 
 
@@ -51,17 +53,28 @@ def poisoned(db, settings):
     w = build_world()
     profile = w.alice.seller_profile
     type(profile).objects.filter(pk=profile.pk).update(display_name=PAYLOADS[1][:50])
-    type(w.gig).objects.filter(pk=w.gig.pk).update(title=PAYLOADS[0][:80], description="\n".join(PAYLOADS))
+    type(w.gig).objects.filter(pk=w.gig.pk).update(
+        title=PAYLOADS[0][:80], description="\n".join(PAYLOADS)
+    )
     messages = []
     for payload in PAYLOADS:
-        sent = inbox_services.send_message(conversation=w.conversation, sender=w.bob, body=payload, client_id=uuid.uuid4().hex)
+        sent = inbox_services.send_message(
+            conversation=w.conversation, sender=w.bob, body=payload, client_id=uuid.uuid4().hex
+        )
         messages.append(sent.message)
     inbox_services.send_message(
-        conversation=w.conversation, sender=w.bob, body="file", client_id=uuid.uuid4().hex,
-        attachments=[AttachmentUpload(name='"><img src=x onerror=window.__xss=1>.png', content=PNG)],
+        conversation=w.conversation,
+        sender=w.bob,
+        body="file",
+        client_id=uuid.uuid4().hex,
+        attachments=[
+            AttachmentUpload(name='"><img src=x onerror=window.__xss=1>.png', content=PNG)
+        ],
     )
     for message in messages[:5]:
-        moderation_services.report_message(reporter=w.alice, message=message, reason="other", note=PAYLOADS[2])
+        moderation_services.report_message(
+            reporter=w.alice, message=message, reason="other", note=PAYLOADS[2]
+        )
     w.conversation.refresh_from_db()
     return w
 
@@ -85,22 +98,33 @@ def test_admin_flag_queue_and_case_file_escape_every_payload(poisoned):
     w = poisoned
     from moderation.models import Flag
 
-    pages = [(w.mo, "/admin/moderation/flag/")] + [(w.mo, f"/admin/moderation/flag/{f.pk}/change/") for f in Flag.objects.all()[:5]]
+    pages = [(w.mo, "/admin/moderation/flag/")] + [
+        (w.mo, f"/admin/moderation/flag/{f.pk}/change/") for f in Flag.objects.all()[:5]
+    ]
     pages += [(w.rita, f"/admin/disputes/dispute/{w.dispute.pk}/change/")]
     clients = {w.mo: logged_in(w.mo), w.rita: logged_in(w.rita)}
     # The case file asks the reviewer for a reason first (once per login session).
-    clients[w.rita].post(f"/admin/disputes/dispute/{w.dispute.pk}/open/", {"reason": "reviewing the evidence"})
+    clients[w.rita].post(
+        f"/admin/disputes/dispute/{w.dispute.pk}/open/", {"reason": "reviewing the evidence"}
+    )
     for user, url in pages:
         response = clients[user].get(url)
         assert response.status_code == 200, (url, response.status_code)
-        assert not unescaped(response.content.decode()), (url, unescaped(response.content.decode())[:3])
+        assert not unescaped(response.content.decode()), (
+            url,
+            unescaped(response.content.decode())[:3],
+        )
 
 
 def test_the_printable_export_escapes_every_payload(poisoned):
     w = poisoned
     response = logged_in(w.rita).post(
         f"/admin/disputes/dispute/{w.dispute.pk}/export/",
-        {"conversation": w.conversation.pk, "output": "html", "reason": "evidence for the payment provider"},
+        {
+            "conversation": w.conversation.pk,
+            "output": "html",
+            "reason": "evidence for the payment provider",
+        },
     )
     assert response.status_code == 200, response.status_code
     html = response.content.decode()
@@ -112,7 +136,13 @@ def test_emails_escape_every_payload(poisoned):
     w = poisoned
     mail.outbox.clear()
     send_unread_digests(older_than=timedelta(0), now=timezone.now() + timedelta(hours=1))
-    moderation_services.impose_sanction(user=w.bob, kind="restrict", moderator=w.mo, reason=PAYLOADS[0], ends_at=timezone.now() + timedelta(days=1))
+    moderation_services.impose_sanction(
+        user=w.bob,
+        kind="restrict",
+        moderator=w.mo,
+        reason=PAYLOADS[0],
+        ends_at=timezone.now() + timedelta(days=1),
+    )
     assert mail.outbox, "no email was sent"
     for message in mail.outbox:
         for content, mimetype in getattr(message, "alternatives", []):

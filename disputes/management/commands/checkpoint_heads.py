@@ -17,7 +17,12 @@ class Command(BaseCommand):
     help = "Sign a head checkpoint for each conversation whose head moved since its last one. Safe to run twice."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--batch-size", type=int, default=BATCH, help=f"conversations per query (default {BATCH})")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH,
+            help=f"conversations per query (default {BATCH})",
+        )
 
     def handle(self, *args, batch_size: int, **options) -> None:
         try:
@@ -37,5 +42,6 @@ class Command(BaseCommand):
             self.stdout.write(f"conversation {status.conversation_id}: {status.describe()}")
         if run.refused:
             raise CommandError(
-                f"{len(run.refused)} conversations not checkpointed: their chain does not verify.", returncode=1
+                f"{len(run.refused)} conversations not checkpointed: their chain does not verify.",
+                returncode=1,
             )

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Email each offline user one digest per conversation with unread messages older than --minutes."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--minutes", type=int, default=10, help="How old the oldest unread message must be.")
+        parser.add_argument(
+            "--minutes", type=int, default=10, help="How old the oldest unread message must be."
+        )
 
     def handle(self, *args, minutes: int, **options) -> None:
         sent = send_unread_digests(older_than=timedelta(minutes=max(minutes, 0)))

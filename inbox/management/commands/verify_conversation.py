@@ -24,7 +24,9 @@ class Command(BaseCommand):
             conversations = conversations.filter(pk__in=ids)
             missing = set(ids) - set(conversations.values_list("pk", flat=True))
             if missing:
-                raise CommandError(f"No conversation with id {', '.join(map(str, sorted(missing)))}.")
+                raise CommandError(
+                    f"No conversation with id {', '.join(map(str, sorted(missing)))}."
+                )
         broken = 0
         checked = 0
         for conversation in conversations.iterator():
@@ -32,10 +34,14 @@ class Command(BaseCommand):
             status = check_conversation(conversation)
             if status.intact:
                 anchors = f"{status.checkpoints} signed checkpoint{'s' if status.checkpoints != 1 else ''} hold"
-                self.stdout.write(f"conversation {conversation.pk}: ok ({status.head_seq} messages); {anchors}")
+                self.stdout.write(
+                    f"conversation {conversation.pk}: ok ({status.head_seq} messages); {anchors}"
+                )
             else:
                 broken += 1
                 self.stdout.write(f"conversation {conversation.pk}: {status.describe()}")
         if broken:
-            raise CommandError(f"{broken} of {checked} conversations failed verification.", returncode=1)
+            raise CommandError(
+                f"{broken} of {checked} conversations failed verification.", returncode=1
+            )
         self.stdout.write(self.style.SUCCESS(f"{checked} conversations verified."))

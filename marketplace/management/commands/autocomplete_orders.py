@@ -9,7 +9,9 @@ from marketplace.services import auto_complete_orders
 
 
 class Command(BaseCommand):
-    help = "Complete delivered orders the buyer has not answered for GIGBOX_AUTO_COMPLETE_DAYS days."
+    help = (
+        "Complete delivered orders the buyer has not answered for GIGBOX_AUTO_COMPLETE_DAYS days."
+    )
 
     def handle(self, *args, **options) -> None:
         count = auto_complete_orders()

@@ -27,7 +27,9 @@ class Command(BaseCommand):
     help = "Load demo data from seeds/*.json through the services (idempotent)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--dir", default=str(settings.BASE_DIR / "seeds"), help="folder of seed files")
+        parser.add_argument(
+            "--dir", default=str(settings.BASE_DIR / "seeds"), help="folder of seed files"
+        )
 
     def handle(self, *args, dir: str, **options) -> None:
         files = sorted(Path(dir).glob("*.json"))

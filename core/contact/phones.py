@@ -1,0 +1,616 @@
+"""Phone numbers in the phone view.
+
+1. Find digit runs: digits joined by at most four separator characters of any
+   kind (space . - / \\ | * _ ~ brackets), optionally led by '+' or '00'.
+   Runs glued to letters (FO1234567, A1:A250, 1920x1080) are never phones.
+2. Throw out shapes that are something else: dates, times, year lists,
+   dotted versions, decimals, prices, percentages, check-summed barcodes.
+3. Decide how much evidence there is: phone words nearby ("call", "WA",
+   "my number"), disguise (the run needed rewriting), or nothing.
+4. Validate with libphonenumber: with evidence, valid in any region; without,
+   a mobile number of one of the core regions, at least ten digits long.
+If the whole run fails, sub-runs on group boundaries are tried, so
+"0812 3456 7890 0813 1111 2222" or a stray digit word at the edge still work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .context import (
+    Context,
+    context_after,
+    context_before,
+    currency_before,
+    labelled_as_identifier,
+    named_by_phone_word,
+    symbol_after,
+)
+from .digits import PhoneView
+from .regions import (
+    ALL_REGIONS,
+    CORE_REGIONS,
+    NINE_DIGIT_MOBILE_REGIONS,
+    PhoneMatch,
+    first_national_match,
+    match_home_format,
+    match_international,
+)
+
+_SEP = r"[\s\-./\\|*_~()\[\]{}'\"]"
+# An ellipsis between groups ("98765 ... 43210"; "…" is "..." after NFKC) is
+# longer than the four separator characters allowed otherwise. Its shortest
+# form is five characters, so it never matches the same stretch as _SEP{0,4}
+# (no ambiguity for the regex engine to backtrack over).
+_ELLIPSIS = (
+    r"(?:[ \t]{1,2}\.{3,4}[ \t]{1,2}|[ \t]{1,2}\.{4}|\.{4}[ \t]{1,2}|[ \t]{2}\.{3}|\.{3}[ \t]{2})"
+)
+# Starts with a digit (so the regex engine can skip ahead to digits fast);
+# a '+' or bracket before it is picked up by _extend_start.
+CANDIDATE_RE = re.compile(
+    r"[0-9](?<![^\W_][0-9])"  # not glued to a letter or digit before
+    r"(?:(?:" + _SEP + r"{0,4}|" + _ELLIPSIS + r")[0-9]){6,}"  # seven or more digits
+    r"(?![^\W_])"  # nor after
+)
+
+
+def _extend_start(text: str, start: int) -> int:
+    """Include a '+' and an opening bracket written before the first digit."""
+    pos = start
+    if pos > 0 and text[pos - 1] == " " and pos > 1 and text[pos - 2] == "+":
+        pos -= 2
+    elif pos > 0 and text[pos - 1] == "+":
+        pos -= 1
+    if pos > 0 and text[pos - 1] == " " and pos > 1 and text[pos - 2] in "([":
+        pos -= 2
+    elif pos > 0 and text[pos - 1] in "([":
+        pos -= 1
+    if pos != start and pos > 0 and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
+        return start  # "FO+123...": the sign belongs to something else
+    return pos
+
+
+_GROUP_RE = re.compile(r"\d+")
+MIN_DIGITS = 7  # the shortest subscriber numbers anywhere, with area code
+MAX_RUN_DIGITS = 40  # longer runs are hashes, card dumps or noise
+
+
+@dataclass(frozen=True)
+class PhoneHit:
+    start: int  # in the phone view
+    end: int
+    match: PhoneMatch
+    rule: str
+    reason: str
+
+
+class _Group(NamedTuple):  # a tuple: cheap to create, runs have many groups
+    start: int
+    end: int
+    digits: str
+
+
+# --- shapes that are not phone numbers -------------------------------------
+
+
+def _is_year(g: str) -> bool:
+    return len(g) == 4 and 1900 <= int(g) <= 2099
+
+
+def _is_month(g: str) -> bool:
+    return len(g) <= 2 and 1 <= int(g) <= 12
+
+
+def _is_day(g: str) -> bool:
+    return len(g) <= 2 and 1 <= int(g) <= 31
+
+
+def looks_like_date(groups: list[str], seps: list[str] | None = None) -> bool:
+    """Dates in any order (2024-03-15, 15/03/2024, 03.27.25, 2024 0315, 2019 2024).
+
+    ``seps[i]`` is what separates groups i and i+1; day-month-year triples
+    need the same date-ish separator twice, or a four-digit year.
+    """
+    if not any(len(g) <= 2 or (len(g) == 4 and g[:2] in ("19", "20")) for g in groups):
+        return False  # every date has a short group or a year
+    if seps is None:
+        seps = [" "] * (len(groups) - 1)
+    stripped = [s.strip() or " " for s in seps]
+    for i in range(len(groups) - 2):
+        a, b, c = groups[i : i + 3]
+        s1, s2 = stripped[i], stripped[i + 1]
+        same_sep = s1 == s2 and s1 in "/-."
+        if (
+            same_sep
+            and len(a) <= 2
+            and len(b) <= 2
+            and len(c) <= 2
+            and (
+                (i > 0 and stripped[i - 1] == s1) or (i + 3 < len(groups) and stripped[i + 2] == s1)
+            )
+        ):
+            continue  # "06-12-34-56-78", "70.12.34.56": pairs running on past a dd-mm-yy are a phone number
+        if not same_sep and not (s1 == s2 and (_is_year(a) or _is_year(c))):
+            continue
+        if _is_year(a) and _is_month(b) and _is_day(c):
+            return True
+        if (_is_day(a) and _is_month(b)) or (_is_month(a) and _is_day(b)):
+            if _is_year(c) or (same_sep and len(c) == 2 and len(a) <= 2 and len(b) <= 2):
+                return True
+    for i in range(len(groups) - 1):
+        a, b = groups[i : i + 2]
+        if _is_year(a) and len(b) == 4 and _is_month(b[:2]) and _is_day(b[2:]):
+            return True  # 2024 0315
+        if _is_year(a) and (
+            _is_year(b) or (len(b) == 2 and int(b) > int(a[2:]) and seps[i].strip() in "/-")
+        ):
+            return True  # 2019 2024, 2024/25
+    return False
+
+
+def is_year_list(groups: list[str]) -> bool:
+    return len(groups) >= 2 and all(_is_year(g) for g in groups)
+
+
+def _is_compact_date(digits: str) -> bool:
+    return (
+        len(digits) == 8 and _is_year(digits[:4]) and _is_month(digits[4:6]) and _is_day(digits[6:])
+    )
+
+
+def _ean_checksum_ok(digits: str) -> bool:
+    if len(digits) not in (8, 12, 13, 14):
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits[:-1])):
+        total += int(ch) * (3 if i % 2 == 0 else 1)
+    return (10 - total % 10) % 10 == int(digits[-1])
+
+
+_NON_DIGITS_RE = re.compile(r"\D+")
+_DECIMAL_COMMA_AFTER_RE = re.compile(r",\d{1,2}(?!\d)")
+_DECIMAL_RE = re.compile(r"\d+[.,]\d{1,2}")
+
+
+def _is_version(raw: str, groups: list[str]) -> bool:
+    """10.0.19045.3693 / 6.4.2: dotted groups led by a short non-zero group."""
+    if "+" in raw or len(groups) < 3:
+        return False
+    seps = set(_NON_DIGITS_RE.findall(raw.strip("()[] ")))
+    return seps == {"."} and len(groups[0]) <= 2 and groups[0][0] != "0"
+
+
+def _is_decimal(raw: str, groups: list[str]) -> bool:
+    return len(groups) == 2 and _DECIMAL_RE.fullmatch(raw.strip()) is not None
+
+
+# --- candidate runs -----------------------------------------------------------
+
+
+def _groups(text: str, start: int, end: int) -> list[_Group]:
+    return [_Group(m.start(), m.end(), m.group()) for m in _GROUP_RE.finditer(text, start, end)]
+
+
+def _trim_times(text: str, groups: list[_Group]) -> list[_Group]:
+    """Drop a leading/trailing group that belongs to a time such as 08:00."""
+    if (
+        groups
+        and text[groups[-1].end : groups[-1].end + 1] == ":"
+        and text[groups[-1].end + 1 : groups[-1].end + 2].isdigit()
+    ):
+        groups = groups[:-1]
+    if (
+        groups
+        and groups[0].start >= 2
+        and text[groups[0].start - 1] == ":"
+        and text[groups[0].start - 2].isdigit()
+    ):
+        groups = groups[1:]
+    return groups
+
+
+def _plus_before(text: str, start: int) -> bool:
+    head = text[max(0, start - 4) : start]
+    return "+" in head
+
+
+class _Evidence(NamedTuple):
+    level: str  # 'suppress', 'context' or 'strict'
+    why: str
+    named: bool  # the nearest telling word before the run is a phone word ("call me on", "WA")
+
+
+def _evidence(
+    view: PhoneView, text: str, start: int, end: int, has_msg_phone_word: bool
+) -> _Evidence:
+    before = context_before(text, start)
+    named = before is Context.PHONE and named_by_phone_word(text, start)
+    if view.is_obfuscated(start, end):
+        return _Evidence("context", "written with digit words or look-alike letters", named)
+    ctx = before if before is not Context.NONE else context_after(text, end)
+    if ctx is Context.SUPPRESS:
+        return _Evidence("suppress", "", False)
+    if ctx is Context.PHONE:
+        return _Evidence(
+            "context", "next to a word such as 'call', 'WhatsApp' or 'my number'", named
+        )
+    if has_msg_phone_word:
+        return _Evidence("context", "in a message that talks about calling or messaging", False)
+    return _Evidence("strict", "", False)
+
+
+def _shape_rejects(raw: str, digits_groups: list[str], seps: list[str], named: bool) -> bool:
+    """Is the run a date, year list, version or decimal rather than a number?
+
+    A leading '+' rules out a date; a phone word right before the run
+    (``named``: "call me on 70.12.34.56", "WA 8.029.491.19.11") rules out a
+    version or a decimal, which is how dotted numbers are written in much of
+    Africa and Europe.
+    """
+    if raw.lstrip("([ ").startswith("+"):
+        return False
+    if is_year_list(digits_groups) or looks_like_date(digits_groups, seps):
+        return True
+    if not named and (_is_version(raw, digits_groups) or _is_decimal(raw, digits_groups)):
+        return True
+    return False
+
+
+# How people group a nine-digit national mobile ("612 345 678", "612 34 56 78")
+# and the separators they use for each grouping. Dots are left out of 3-3-3:
+# "612.345.678" is an amount in most of the world.
+_PHONE_GROUPINGS: dict[tuple[int, ...], tuple[str, ...]] = {
+    (3, 3, 3): (" ", "-"),
+    (3, 2, 2, 2): (" ", "-", "."),
+}
+
+
+_COUNTING = "01234567890"  # "one two three ... nine" is counting, "1234567890" a placeholder
+
+
+def grouped_like_phone(groups: list[str], seps: list[str]) -> bool:
+    """Nine digits grouped the way a phone number is written, not an amount or list.
+
+    Without any phone evidence a number under ten digits is accepted only in
+    this shape: one separator throughout, no group of zeros ("1 500 000"),
+    not a list of round numbers ("250 500 750") nor a digit sequence.
+    """
+    allowed = _PHONE_GROUPINGS.get(tuple(len(g) for g in groups))
+    if allowed is None or len(set(seps)) != 1 or seps[0] not in allowed:
+        return False
+    if any(not g.strip("0") for g in groups):
+        return False
+    digits = "".join(groups)
+    if digits in _COUNTING or digits in _COUNTING[::-1]:
+        return False  # "123 456 789", "987 654 321"
+    return not all(g.endswith("0") for g in groups)
+
+
+def validate_digits(digits: str, has_plus: bool, level: str) -> PhoneMatch | None:
+    if has_plus:
+        found = match_international(digits)
+        if found is not None and len(digits) >= 8:
+            return found
+        return None
+    if digits.startswith("00") and len(digits) >= 10:
+        return match_international(digits[2:])
+    if level == "strict":
+        if len(digits) < 10:
+            return None
+        if not digits.startswith("0") and len(digits) >= 11:
+            found = match_international(digits)
+            if found is not None and found.number_type in (1, 2):  # MOBILE, FIXED_OR_MOBILE
+                return found
+        return first_national_match(digits, CORE_REGIONS, mobile_only=True)
+    if len(digits) < 7:
+        return None
+    if not digits.startswith("0") and len(digits) >= 11:
+        found = match_international(digits)
+        if found is not None:
+            return found
+    found = first_national_match(digits, CORE_REGIONS, mobile_only=True)
+    if found is None:
+        found = first_national_match(digits, CORE_REGIONS, mobile_only=False)
+    if found is None:
+        found = first_national_match(digits, ALL_REGIONS[len(CORE_REGIONS) :], mobile_only=True)
+    return found
+
+
+def _windows(groups: list[_Group]) -> Iterator[tuple[int, int]]:
+    """Sub-runs of groups, longest first, that could hold one number."""
+    n = len(groups)
+    for size in range(n - 1, 0, -1):
+        for i in range(0, n - size + 1):
+            digits = sum(len(g.digits) for g in groups[i : i + size])
+            if 7 <= digits <= 15:
+                yield i, i + size
+
+
+_DELETE_DIGITS = str.maketrans("", "", "0123456789")
+
+
+# A run that is nothing but a date ("15/03/2024", "2024-03-15", "12.04.2025"):
+# by far the most common digit run in ordinary chat, rejected before the
+# run is split into groups and its context read.
+_PLAIN_DATE_RE = re.compile(
+    r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)|(\d{4})([/.-])(\d{1,2})\6(\d{1,2})(?!\d)"
+)
+_HOUR_AFTER_DATE_RE = re.compile(r" \d{1,2}")
+
+
+def _is_plain_date(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a date, or a date and the hour of a time ("15/03/2024 10:30")?"""
+    m = _PLAIN_DATE_RE.match(text, start, end)
+    if m is None:
+        return False
+    if m.end() != end:
+        # The hour group is dropped by _trim_times, leaving the date.
+        hour = _HOUR_AFTER_DATE_RE.fullmatch(text, m.end(), end)
+        if hour is None or not text.startswith(":", end) or not text[end + 1 : end + 2].isdigit():
+            return False
+    groups = [g for g in m.group(1, 3, 4, 5, 7, 8) if g is not None]
+    sep = m.group(2) or m.group(6)
+    return looks_like_date(groups, [sep, sep])
+
+
+def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
+    text = view.view.text
+    hits: list[PhoneHit] = []
+    for m in CANDIDATE_RE.finditer(text):
+        run = m.group()
+        if len(run) - len(run.translate(_DELETE_DIGITS)) > MAX_RUN_DIGITS:
+            continue  # checked before splitting into groups: keeps noise cheap
+        if _is_plain_date(text, m.start(), m.end()):
+            continue
+        hits.extend(
+            _scan_run(view, text, _extend_start(text, m.start()), m.end(), has_msg_phone_word)
+        )
+    return hits
+
+
+def _scan_run(
+    view: PhoneView, text: str, start: int, end: int, has_msg_phone_word: bool
+) -> list[PhoneHit]:
+    # Each test below can only reject the run; the cheapest come first.
+    if currency_before(text, start) or symbol_after(text, end) in ("%", "$", "€", "£", "₹"):
+        return []
+    if text[max(0, start - 1) : start] == "#" and not view.is_obfuscated(start, end):
+        return []  # "#1234567": a reference, not a number to call
+    if _DECIMAL_COMMA_AFTER_RE.match(text, end):
+        return []  # "12.345.678,00": an amount with its cents
+    evidence = _evidence(view, text, start, end, has_msg_phone_word)
+    level = evidence.level
+    if level == "suppress":
+        return []
+    groups = _trim_times(text, _groups(text, start, end))
+    total = sum(len(g.digits) for g in groups)
+    if not MIN_DIGITS <= total <= MAX_RUN_DIGITS:
+        return []
+    digit_groups = [g.digits for g in groups]
+    seps = [text[a.end : b.start] for a, b in zip(groups, groups[1:])]
+    if _shape_rejects(text[start:end], digit_groups, seps, evidence.named):
+        return []  # a date or version anywhere in the run: none of it is a phone
+    hit = _try_span(view, text, groups, 0, len(groups), start, evidence)
+    if hit is not None:
+        return [hit]
+    if level == "strict":
+        return []  # without any phone evidence only a whole run may be a number
+    found = _sub_numbers(view, text, groups, start, evidence) if len(groups) >= 2 else []
+    if not found and evidence.named:
+        unvalidated = _disguised_unvalidated(view, text, groups, start)
+        if unvalidated is not None:
+            return [unvalidated]
+    return found
+
+
+def _sub_numbers(
+    view: PhoneView, text: str, groups: list[_Group], start: int, evidence: _Evidence
+) -> list[PhoneHit]:
+    """Numbers inside a run that is not one number as a whole."""
+    found: list[PhoneHit] = []
+    taken = [False] * len(groups)
+    for i, j in _windows(groups):
+        if any(taken[i:j]):
+            continue
+        sub = _try_span(view, text, groups, i, j, start, evidence)
+        if sub is not None:
+            found.append(sub)
+            for k in range(i, j):
+                taken[k] = True
+    if len(found) == 1:
+        # A few stray digits glued to a number in the same run ("+52 1 55 ...",
+        # an old trunk digit, a country code libphonenumber no longer accepts)
+        # belong to it: mask the whole run rather than leave them readable.
+        leftover = sum(len(g.digits) for g, t in zip(groups, taken) if not t)
+        if leftover <= 4:
+            hit = found[0]
+            run_start = start if text[start] in "+([" else groups[0].start
+            found = [
+                PhoneHit(
+                    min(run_start, hit.start),
+                    max(groups[-1].end, hit.end),
+                    hit.match,
+                    hit.rule,
+                    hit.reason,
+                )
+            ]
+    return found
+
+
+def _disguise(view: PhoneView, groups: list[_Group], start: int, end: int) -> str:
+    """How the run at [start, end) of the phone view is disguised ('' if it is not).
+
+    Digit words and look-alike letters (rewritten in the phone view), digits
+    of other scripts, fullwidth or keycap digits (folded by normalisation:
+    the original has non-ASCII characters there), or a separator between
+    every digit ("9 8 7 6 ...", "9-8-7-6-...").
+    """
+    if view.is_obfuscated(start, end):
+        return "written with digit words or look-alike letters"
+    original_start, original_end = view.view.to_original(start, end)
+    if not view.view.original_text()[original_start:original_end].isascii():
+        return "written with keycap, fullwidth or other-script digits"
+    if len(groups) >= MIN_DIGITS and all(len(g.digits) == 1 for g in groups):
+        return "written with a separator between every digit"
+    return ""
+
+
+# A disguised run named by a phone word is reported even when it is not a
+# valid number anywhere, if it is this long (shorter: a code or a count).
+UNVALIDATED_DIGITS = (8, 15)
+
+
+def _disguised_unvalidated(
+    view: PhoneView, text: str, groups: list[_Group], run_start: int
+) -> PhoneHit | None:
+    """ "my number 1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣9️⃣0️⃣": a disguised digit run right after a phone word.
+
+    Nobody spells out an order number in keycaps after "my number": the
+    disguise and the phone word together are the attempt, whether or not
+    libphonenumber knows the number. The value is the digits as written
+    ("+" kept if the sender wrote one), not an E.164 number.
+    """
+    digits = "".join(g.digits for g in groups)
+    low, high = UNVALIDATED_DIGITS
+    if not low <= len(digits) <= high or len(set(digits)) <= 1:
+        return None
+    start = run_start if text[run_start] in "+([" else groups[0].start
+    end = groups[-1].end
+    how = _disguise(view, groups, start, end)
+    if not how:
+        return None
+    value = ("+" if "+" in text[start : groups[0].start] else "") + digits
+    reason = (
+        f"spells out the digits {value} right after a phone word ({how}); not a valid number"
+        " for any region, but clearly disguised to share a number"
+    )
+    return PhoneHit(start, end, PhoneMatch(value, "", -1), "phone.disguised_unvalidated", reason)
+
+
+def _try_span(
+    view: PhoneView,
+    text: str,
+    groups: list[_Group],
+    i: int,
+    j: int,
+    run_start: int,
+    evidence: _Evidence,
+) -> PhoneHit | None:
+    """Is ``groups[i:j]`` of the run at ``run_start`` one phone number? Its hit, or None.
+
+    The steps go from cheapest to dearest: the span and its shape first,
+    then codes that merely look like numbers, then libphonenumber.
+    """
+    part = groups[i:j]
+    digits = "".join(g.digits for g in part)
+    if not MIN_DIGITS <= len(digits) <= 15 + 2:
+        return None
+    # Only the whole run (i == 0) can own a '+' written before it.
+    has_plus = _plus_before(text, part[0].start) if i == 0 else False
+    start = _span_start(text, part, run_start, has_plus)
+    end = part[-1].end
+    digit_groups = [g.digits for g in part]
+    seps = [text[a.end : b.start] for a, b in zip(part, part[1:])]
+    if _shape_rejects(text[start:end], digit_groups, seps, evidence.named):
+        return None
+    if _is_code_or_placeholder(digits, len(part), has_plus, evidence):
+        return None
+    found = _validate_span(text, start, digits, digit_groups, seps, has_plus, evidence.level)
+    if found is None:
+        return None
+    rule, reason = _describe(view, part, start, end, digits, found, has_plus, evidence.why)
+    return PhoneHit(start, end, found, rule, reason)
+
+
+def _span_start(text: str, part: list[_Group], run_start: int, has_plus: bool) -> int:
+    """Where the number starts: its '+' and an opening bracket belong to it."""
+    start = part[0].start
+    if has_plus:
+        plus_at = text.rfind("+", max(run_start - 2, 0), start)
+        start = plus_at if plus_at >= 0 else start
+        if start > 0 and text[start - 1] in "([":
+            start -= 1
+        elif start > 1 and text[start - 2] in "([" and text[start - 1] == " ":
+            start -= 2
+    elif (
+        start > 0
+        and text[start - 1] in "(["
+        and (")" in text[start : part[-1].end] or "]" in text[start : part[-1].end])
+    ):
+        start -= 1  # "(0812) 3456-7890": the bracket opens the number
+    return start
+
+
+def _is_code_or_placeholder(
+    digits: str, n_groups: int, has_plus: bool, evidence: _Evidence
+) -> bool:
+    """Digits that are a barcode, a date or a placeholder rather than somebody's number."""
+    if not has_plus:
+        if len(digits) == 13 and digits[:3] in ("978", "979") and _ean_checksum_ok(digits):
+            return True  # ISBN-13
+        # A bare, unseparated 12/13-digit run with a valid check digit and no
+        # phone words around it is a barcode far more often than a phone.
+        if evidence.level == "strict" and (
+            _is_compact_date(digits) or (n_groups == 1 and _ean_checksum_ok(digits))
+        ):
+            return True
+    # 9999999999 / 0000000 / 1234567: a placeholder or counting.
+    return len(set(digits.lstrip("0"))) <= 1 or (digits in _COUNTING and not evidence.named)
+
+
+def _validate_span(
+    text: str,
+    start: int,
+    digits: str,
+    digit_groups: list[str],
+    seps: list[str],
+    has_plus: bool,
+    level: str,
+) -> PhoneMatch | None:
+    """libphonenumber's verdict, as strict as the evidence demands."""
+    bare = level == "strict" and not has_plus
+    if (
+        bare
+        and len(digits) == 9
+        and grouped_like_phone(digit_groups, seps)
+        and not labelled_as_identifier(text, start)
+    ):
+        # Nine digits with no evidence: only a mobile of a region that writes nine at home.
+        return first_national_match(digits, NINE_DIGIT_MOBILE_REGIONS, mobile_only=True)
+    found = validate_digits(digits, has_plus, level)
+    if (
+        found is None
+        and bare
+        and len(digit_groups) >= 2
+        and not labelled_as_identifier(text, start)
+    ):
+        # Outside the core markets: only a number written in its region's own grouping.
+        found = match_home_format(digits, tuple(len(g) for g in digit_groups))
+    return found
+
+
+def _describe(
+    view: PhoneView,
+    part: list[_Group],
+    start: int,
+    end: int,
+    digits: str,
+    found: PhoneMatch,
+    has_plus: bool,
+    why: str,
+) -> tuple[str, str]:
+    """The rule and the sentence for the sender and moderators."""
+    international = has_plus or digits.startswith("00")
+    disguise = "" if international else _disguise(view, part, start, end)
+    if international:
+        rule, reason = "phone.international", f"looks like the phone number {found.e164}"
+    elif disguise:
+        rule, reason = "phone.disguised", f"spells out the phone number {found.e164} ({disguise})"
+    else:
+        rule, reason = "phone.national", f"looks like the {found.region} phone number {found.e164}"
+    if why and not view.is_obfuscated(start, end):
+        reason += f", {why}"
+    return rule, reason

@@ -1,0 +1,248 @@
+"""The pipeline: normalise, build views, run the scanners, resolve overlaps.
+
+    text --normalize--> base view --digits--> phone view    --> phones
+                                  \\-addresses-> address view --> emails, links, handles
+    + history --split--> phone numbers and addresses assembled across messages
+
+Cheap pre-checks decide which views are worth building: most chat lines have
+no '@', no platform name, no digit words and fewer than five digits, and
+are returned after one normalisation check and a couple of C-level scans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .addresses import AddressView, build_address_view, has_dotted_letters, has_split_platform_name
+from .context import has_phone_context_word
+from .digits import STRONG_DIGIT_WORDS, build_phone_view, has_rewritable_token, may_need_rewrite
+from .emails import find_emails, find_named_provider_accounts
+from .findings import Finding, ScanResult, mask
+from .handles import find_handles
+from .links import find_links, url_spans
+from .normalize import normalize
+from .offsets import TextView
+from .phones import CANDIDATE_RE, MIN_DIGITS, find_phones
+from .platforms import PLATFORM_WORDS
+from .quick import (
+    digit_count,
+    has_domain_hint,
+    may_have_digit_run,
+    may_have_spaced_letters,
+)
+from .quick import (
+    words as tokens_of,
+)
+from .words import WEAK_DIGIT_WORDS
+
+DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = ("gigbox.com", "gigbox.example")
+
+# When findings overlap the longest wins ("9876543210@paytm" is a UPI address,
+# not a phone), then the kind with the lower number here.
+_PRIORITY = {"link": 0, "email": 1, "phone": 2, "handle": 3}
+
+
+# Words that can only matter to the address scanners (emails, links, handles).
+_ADDRESS_WORDS = frozenset(
+    ["dot", "punto", "ponto", "titik", "nuqta", "point", "arroba", "arobase", "slash", "underscore", "atsign", "attherate", "rate", "gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "proton", "protonmail", "icloud", "aol", "yandex", "zoho", "gmx", "rediffmail", "mail", "email", "correo", "live", "wxid", "upi"]
+)
+_BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE)
+_CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
+_SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S \S(?!\S)")
+_ANY_DIGIT_WORD = STRONG_DIGIT_WORDS | WEAK_DIGIT_WORDS
+_ADDRESS_OR_PLATFORM_WORDS = _ADDRESS_WORDS | frozenset(PLATFORM_WORDS) | {"cash", "whats"}
+
+
+def needs_address_scan(text: str, words: list[str]) -> bool:
+    """Cheap test: could this message hold an email, link or handle at all?"""
+    if "@" in text:
+        return True
+    if not _ADDRESS_OR_PLATFORM_WORDS.isdisjoint(words):
+        return True
+    if has_domain_hint(text):
+        return True
+    if ("(" in text or "[" in text or "{" in text or "<" in text) and _BRACKETED_RE.search(text):
+        return True
+    if ("AT" in text or "DOT" in text) and _CAMEL_AT_RE.search(text):
+        return True
+    # A host with a dot after every letter: "w.a.m.e/9198...".
+    if "/" in text and has_dotted_letters(text):
+        return True
+    # A platform name cut in two: "tele gram", "we chat: sam88".
+    if has_split_platform_name(words):
+        return True
+    # Spaced-out letters: "s a m @ g m a i l".
+    return may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None
+
+
+def phone_possible(text: str, words: list[str]) -> bool:
+    """Cheap test: could this message hold a phone number at all?
+
+    A phone needs seven digits, written as digits, digit words or look-alike
+    letters; a message with fewer than five real digits and no digit word
+    cannot hold one unless it has words glued from digits and letters
+    (checked only then; one real digit is enough: "OOOOOOl2").
+    """
+    digits = digit_count(text)
+    if not digits:
+        if STRONG_DIGIT_WORDS.isdisjoint(words):
+            return False
+        # Three digit words at least, weak ones included ("zero one six six
+        # six ..."); "one more round" is not a number.
+        return sum(w in _ANY_DIGIT_WORD for w in words) >= 3
+    if digits >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
+        return True
+    return has_rewritable_token(text)  # "OOOOOOl2": look-alikes around a single real digit
+
+
+def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
+    text = base.text
+    rewrite = may_need_rewrite(text, words)
+    if not rewrite and (
+        not may_have_digit_run(text, MIN_DIGITS) or CANDIDATE_RE.search(text) is None
+    ):
+        return []  # the common case: digits, but no run of seven and nothing to rewrite
+    phone_view = build_phone_view(base, rewrite=rewrite)
+    hits = find_phones(phone_view, has_phone_context_word(words))
+    if not hits:
+        return []
+    excluded = url_spans(text)
+    findings = []
+    for hit in hits:
+        start, end = phone_view.view.to_original(hit.start, hit.end)
+        if any(s <= start and end <= e for s, e in excluded) and not phone_view.is_obfuscated(
+            hit.start, hit.end
+        ):
+            continue
+        findings.append(Finding("phone", start, end, hit.match.e164, hit.rule, hit.reason))
+    return findings
+
+
+def scan_addresses(
+    base: TextView, words: list[str], allowed_hosts: tuple[str, ...]
+) -> list[Finding]:
+    base_words = frozenset(words)
+    view: AddressView = build_address_view(base, base_words)
+    text = view.view.text
+    view_words = base_words if view.view is base else frozenset(tokens_of(text))
+    findings: list[Finding] = []
+    for link in find_links(view, allowed_hosts):
+        start, end = view.view.to_original(link.start, link.end)
+        findings.append(
+            Finding(
+                "link",
+                start,
+                end,
+                link.value,
+                f"link.{link.platform}",
+                f"links to a {link.platform.replace('_', ' ').title()} page, a way to talk or pay outside Gigbox",
+            )
+        )
+    email_views = [view]
+    if view.view is not base and "@" in base.text:
+        # Addresses written plainly are read on the message itself too: the
+        # disguise rewrites ("me at" -> "me@", spaced letters, " . ") must
+        # never be able to hide or bend a well-formed address next to them.
+        email_views.append(AddressView(base, {}, ()))
+    for email_view in email_views:
+        for email in find_emails(email_view, words, allowed_hosts):
+            start, end = email_view.view.to_original(email.start, email.end)
+            findings.append(Finding(email.kind, start, end, email.value, email.rule, email.reason))
+    for email in find_named_provider_accounts(text, view_words):
+        start, end = view.view.to_original(email.start, email.end)
+        findings.append(Finding(email.kind, start, end, email.value, email.rule, email.reason))
+    for handle in find_handles(text, view_words):
+        start, end = view.view.to_original(handle.start, handle.end)
+        findings.append(Finding("handle", start, end, handle.value, handle.rule, handle.reason))
+    return findings
+
+
+def scan_message(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
+    """All findings of one message on its own (unresolved, may overlap)."""
+    base = normalize(text)
+    words = tokens_of(base.text)
+    findings = scan_phones(base, words) if phone_possible(base.text, words) else []
+    if needs_address_scan(base.text, words):
+        findings.extend(scan_addresses(base, words, allowed_hosts))
+    return findings
+
+
+def _written_plainly(f: Finding, text: str) -> bool:
+    """An email address that stands in the message exactly as its value."""
+    return f.kind == "email" and not f.split and text[f.start : f.end].lower() == f.value
+
+
+def _cuts_into(f: Finding, anchor: Finding) -> bool:
+    """Does ``f`` overlap ``anchor`` without containing it whole?"""
+    return (
+        f.start < anchor.end
+        and anchor.start < f.end
+        and not (f.start <= anchor.start and anchor.end <= f.end)
+    )
+
+
+def resolve(findings: Iterable[Finding], text: str) -> tuple[Finding, ...]:
+    """Keep the best of overlapping findings; sort by position.
+
+    The longest finding wins, then the kind earlier in ``_PRIORITY``. An email
+    address written plainly in ``text`` is an anchor: a finding that cuts
+    into it (a disguise reading such as "sales at jo.co" in "sales at
+    jo.co@gmail.com") is dropped, so the address is always reported whole;
+    only a finding that contains all of it can replace it.
+    """
+    candidates = [f for f in findings if f.end > f.start]
+    anchors = [f for f in candidates if _written_plainly(f, text)]
+    if anchors:
+        # Anchors that overlap each other compete like any findings below.
+        candidates = [
+            f for f in candidates if f in anchors or not any(_cuts_into(f, a) for a in anchors)
+        ]
+    ordered = sorted(
+        candidates,
+        key=lambda f: (
+            -(f.end - f.start),
+            _PRIORITY[f.kind],
+            not f.split,
+            f not in anchors,
+            f.start,
+        ),
+    )
+    kept: list[Finding] = []
+    for f in ordered:
+        if all(f.end <= k.start or k.end <= f.start for k in kept):
+            kept.append(f)
+    return tuple(sorted(kept, key=lambda f: f.start))
+
+
+def scan(
+    text: str,
+    history: Sequence[str] | None = None,
+    *,
+    allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS,
+) -> ScanResult:
+    """Find contact details in ``text``.
+
+    ``history``: earlier messages of the same sender in the conversation,
+    oldest first; numbers and addresses split across them and ``text`` are
+    found too (reported on the part inside ``text``, with ``split=True``).
+    ``allowed_hosts``: the site's own hosts, whose links are never findings.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"scan() needs a str, not {type(text).__name__}")
+    hosts = (
+        allowed_hosts
+        if allowed_hosts is DEFAULT_ALLOWED_HOSTS
+        else tuple(h.lower() for h in allowed_hosts)
+    )
+    findings = scan_message(text, hosts)
+    if history:
+        from .split import find_split  # late import: split builds on this module
+
+        findings.extend(
+            find_split(text, [h for h in history if isinstance(h, str)], hosts, findings)
+        )
+    if not findings:
+        return ScanResult(text, text, ())
+    resolved = resolve(findings, text)
+    return ScanResult(text, mask(text, resolved), resolved)
