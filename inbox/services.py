@@ -62,7 +62,7 @@ from inbox.selectors import (
     serialize_summary,
     unread_total,
 )
-from marketplace.models import Order
+from marketplace.models import SYSTEM_USERNAME, Order, has_no_end
 
 logger = logging.getLogger(__name__)
 
@@ -178,8 +178,7 @@ Outcome = SentMessage | SendError
 
 
 def _sanction_until(until: datetime) -> datetime | None:
-    # A sanction with no end date is stored as year 9999 (moderation.notices.FOREVER): no `until`.
-    return None if until.year >= 9999 else until
+    return None if has_no_end(until) else until
 
 
 def check_sender_sanctions(user, *, conversation: Conversation | None = None) -> None:
@@ -211,9 +210,7 @@ def check_sender_sanctions(user, *, conversation: Conversation | None = None) ->
 
 
 def is_system_account(user) -> bool:
-    """The "gigbox" account that sends Trust & Safety notices (moderation owns its name)."""
-    from moderation.notices import SYSTEM_USERNAME
-
+    """The "gigbox" account that sends Trust & Safety notices."""
     return user.username == SYSTEM_USERNAME
 
 

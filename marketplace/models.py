@@ -6,6 +6,7 @@ Models hold data and invariants only; every write goes through marketplace.servi
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
@@ -21,6 +22,18 @@ from marketplace.validators import reject_contact_details, validate_timezone
 def split_list(raw: str) -> list[str]:
     """'Python, Django ,, SQL' -> ['Python', 'Django', 'SQL'] (languages, skills, tags)."""
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# The Trust & Safety system account: the sender of moderation notices (created by
+# moderation's migration 0004). It lives beside the user model so every app can recognise it.
+SYSTEM_USERNAME = "gigbox"
+# A sanction with no end date is stored as this "until" (so comparisons still work).
+NO_END = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def has_no_end(until: datetime | None) -> bool:
+    """True for a sanction that lasts until a moderator lifts it."""
+    return until is None or until >= NO_END
 
 
 class User(AbstractUser):

@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from inbox.services import disconnect_session, is_account_suspended
+from marketplace.models import has_no_end
 from moderation.notices import format_until
 
 __all__ = ["AccountAdapter", "NotSuspendedModelBackend", "NotSuspendedAllauthBackend"]
@@ -36,7 +37,7 @@ class AccountAdapter(DefaultAccountAdapter):
             clear_login(request)
             context = {
                 "until": format_until(user.suspended_until),
-                "ends": user.suspended_until.year < 9999,
+                "ends": not has_no_end(user.suspended_until),
             }
             return render(request, "moderation/account_suspended.html", context, status=403)
         return super().pre_login(request, user, **kwargs)

@@ -19,19 +19,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from inbox import services as inbox_services
+from marketplace.models import NO_END, SYSTEM_USERNAME, has_no_end
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["SYSTEM_USERNAME", "FOREVER", "notify_user", "format_until", "system_account"]
-
-SYSTEM_USERNAME = "gigbox"  # created by migration 0004
-# The User's denormalised "until" for a sanction with no end date (a comparison still works).
-FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
+__all__ = ["notify_user", "format_until", "system_account"]
 
 
 def format_until(until: datetime | None) -> str:
     """'1 Dec 2026, 16:00 UTC', or 'until a moderator lifts it' for no end date."""
-    if until is None or until.year >= FOREVER.year:
+    if has_no_end(until):
         return "until a moderator lifts it"
     return until.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
 
@@ -45,7 +42,7 @@ def system_account():
         defaults={
             "password": make_password(None),
             "first_name": "Gigbox Trust & Safety",
-            "suspended_until": FOREVER,
+            "suspended_until": NO_END,
         },
     )
     return account

@@ -26,6 +26,7 @@ from config import clock
 from inbox import services as inbox_services
 from inbox.chain import format_timestamp
 from inbox.models import Conversation, Message
+from marketplace.models import NO_END, SYSTEM_USERNAME
 from moderation import notices, selectors
 from moderation.models import (
     Appeal,
@@ -378,7 +379,7 @@ def _strike_terms(strike: Strike, count: int) -> str:
 
 
 def _refuse_system_account(user) -> None:
-    if user.username == notices.SYSTEM_USERNAME:
+    if user.username == SYSTEM_USERNAME:
         raise ValidationError("The system account cannot be sanctioned.")
 
 
@@ -485,7 +486,7 @@ def _sync_user_sanctions(user) -> None:
     for kind, ends_at in Sanction.objects.filter(active_sanctions_q(now), user=user).values_list(
         "kind", "ends_at"
     ):
-        until = ends_at or notices.FOREVER
+        until = ends_at or NO_END
         ends[kind] = max(ends[kind] or until, until)
     restricted_until, suspended_until = ends[Sanction.Kind.RESTRICT], ends[Sanction.Kind.SUSPEND]
     fresh = (

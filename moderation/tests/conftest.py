@@ -45,7 +45,7 @@ def flag(contact_message):
 def system_messages():
     """The Trust & Safety notices a user got, oldest first."""
     from inbox.models import Message
-    from moderation.notices import SYSTEM_USERNAME
+    from marketplace.models import SYSTEM_USERNAME
 
     def _notices(user) -> list[str]:
         return list(
