@@ -2,7 +2,7 @@
 
 Each case is played through the services the way users and reviewers would: the order is
 placed, started and delivered (marketplace.services), the parties talk in the order's
-conversation (inbox.services.send_message: a masked contact attempt is masked and flagged
+conversation (inbox.send.send_message: a masked contact attempt is masked and flagged
 as live), then a party opens the dispute, the other answers, both add evidence, and a
 reviewer takes the case and leaves a note. A case whose order already exists is skipped,
 so loading twice changes nothing.

@@ -1,6 +1,6 @@
 """Demo conversations, loaded by `manage.py seed` from seeds/20_inbox.json.
 
-Every message goes through inbox.services.send_message with the client_id written in the
+Every message goes through inbox.send.send_message with the client_id written in the
 file, so a second load is answered by idempotency and stores nothing. Masked attempts in
 the file are masked and flagged exactly as they would be live. (Order threads get their
 system messages from the marketplace seed, through inbox.order_events.)

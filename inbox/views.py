@@ -1,7 +1,8 @@
 """Inbox pages: the two-pane inbox, and the plain POST forms that work without JavaScript.
 
 Views are thin: access goes through inbox.selectors (a conversation that is not yours is a
-404 exactly like a missing one), every write through inbox.services. static/js/inbox.js
+404 exactly like a missing one), every write through a write module (inbox.send,
+inbox.conversations, inbox.read_marks, inbox.services). static/js/inbox.js
 enhances these pages over the socket and the JSON API (inbox/api.py); every action it
 offers is also here as a plain form.
 """

@@ -1,4 +1,4 @@
-"""Mark unread (inbox.services.mark_unread): the service, the JSON API and the plain form;
+"""Mark unread (inbox.read_marks.mark_unread): the service, the JSON API and the plain form;
 an outsider gets the same 404 as for a missing conversation."""
 
 from __future__ import annotations

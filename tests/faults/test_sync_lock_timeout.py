@@ -27,7 +27,7 @@ from marketplace.tests.factories import SellerFactory, UserFactory
 from tests.faults.conftest import require
 
 pytestmark = pytest.mark.django_db(transaction=True)
-LOCK_TIMEOUT_SECONDS = 3.0  # inbox.services.LOCK_TIMEOUT
+LOCK_TIMEOUT_SECONDS = 3.0  # inbox.store_postgres.LOCK_TIMEOUT
 
 
 def _connect() -> psycopg.Connection:

@@ -130,7 +130,7 @@ async def test_a_store_nobody_answers_refuses_every_send(pair):
 
 
 def test_the_http_send_path_refuses_the_same_way(pair):
-    """The form/API path (inbox.services.send_message) raises the same retryable error."""
+    """The form/API path (inbox.send.send_message) raises the same retryable error."""
     bob, conversation = pair
     with (
         override_settings(CACHES=redis_cache(free_port())),
