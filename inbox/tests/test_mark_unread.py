@@ -7,7 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.urls import reverse
 
-from inbox import read_marks as inbox_read_marks
+from inbox import read_marks
 from inbox.api import NOT_FOUND
 from inbox.checks import SendError
 from inbox.models import Participant
@@ -39,7 +39,7 @@ def test_unread_starts_at_the_other_participants_last_message(conversation, alic
     send(conversation, bob, "Yes")  # 3
     read_all(conversation, bob)
 
-    assert inbox_read_marks.mark_unread(conversation=conversation, user=bob) == 1
+    assert read_marks.mark_unread(conversation=conversation, user=bob) == 1
     assert read_mark(conversation, bob) == 1
     summary = _summary_for(conversation, bob.pk)
     assert summary["unread"] == 2  # alice's "Are you there?" and bob's answer after it
@@ -52,11 +52,11 @@ def test_without_a_message_from_the_other_side_the_last_message_is_unread(
     post_system_message(conversation=conversation, body="Order started.")  # 2
     read_all(conversation, bob)
 
-    assert inbox_read_marks.mark_unread(conversation=conversation, user=bob) == 1
+    assert read_marks.mark_unread(conversation=conversation, user=bob) == 1
 
 
 def test_an_empty_conversation_stays_at_zero(conversation, bob):
-    assert inbox_read_marks.mark_unread(conversation=conversation, user=bob) == 0
+    assert read_marks.mark_unread(conversation=conversation, user=bob) == 0
     assert read_mark(conversation, bob) == 0
 
 
@@ -64,7 +64,7 @@ def test_the_read_mark_never_moves_forward(conversation, alice, bob, send):
     for body in ("one", "two", "three"):
         send(conversation, alice, body)
     # bob has read nothing: marking unread must not mark the first two as read.
-    assert inbox_read_marks.mark_unread(conversation=conversation, user=bob) == 0
+    assert read_marks.mark_unread(conversation=conversation, user=bob) == 0
     assert read_mark(conversation, bob) == 0
 
 
@@ -73,14 +73,14 @@ def test_the_other_participants_read_mark_is_untouched(conversation, alice, bob,
     send(conversation, bob, "Hi")
     read_all(conversation, alice)
 
-    inbox_read_marks.mark_unread(conversation=conversation, user=bob)
+    read_marks.mark_unread(conversation=conversation, user=bob)
 
     assert read_mark(conversation, alice) == 2
 
 
 def test_an_outsider_is_refused_like_a_missing_conversation(conversation, charlie):
     with pytest.raises(SendError) as refused:
-        inbox_read_marks.mark_unread(conversation=conversation, user=charlie)
+        read_marks.mark_unread(conversation=conversation, user=charlie)
     assert refused.value.code == "forbidden"
 
 
@@ -168,7 +168,7 @@ async def test_the_users_tabs_get_the_unread_count(conversation, alice, bob, sen
     await database_sync_to_async(read_all)(conversation, bob)
     tab = await open_socket(bob)
 
-    await database_sync_to_async(inbox_read_marks.mark_unread)(conversation=conversation, user=bob)
+    await database_sync_to_async(read_marks.mark_unread)(conversation=conversation, user=bob)
 
     assert await receive(tab) == {
         "type": "unread",
