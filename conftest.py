@@ -130,18 +130,18 @@ def gig(alice):
 @pytest.fixture
 def conversation(alice, bob):
     """Alice and bob's general thread (bob started it)."""
-    from inbox import services
+    from inbox.conversations import get_or_start_conversation
 
-    return services.get_or_start_conversation(starter=bob, other=alice)
+    return get_or_start_conversation(starter=bob, other=alice)
 
 
 @pytest.fixture
 def send():
     """Send through the one send path, with a fresh client_id unless one is given."""
-    from inbox import services
+    from inbox.send import send_message
 
     def _send(conversation, sender, body="Hello", client_id=None, attachments=()):
-        return services.send_message(
+        return send_message(
             conversation=conversation,
             sender=sender,
             body=body,

@@ -63,7 +63,8 @@ def setup(static_root: str) -> None:
 
 
 def send_all(requests: list) -> None:
-    from inbox.services import SendError, send_messages
+    from inbox.checks import SendError
+    from inbox.send import send_messages
 
     for start in range(0, len(requests), 100):
         for outcome in send_messages(requests[start : start + 100]):
@@ -79,7 +80,7 @@ def make_data(
     from django.contrib.auth import get_user_model
 
     from inbox.models import Conversation, Participant
-    from inbox.services import SendRequest
+    from inbox.send import SendRequest
 
     User = get_user_model()
     password = "!"  # unusable: the bench logs in with force_login
@@ -136,7 +137,7 @@ def analyze_tables() -> None:
 
 
 def _conversation(starter, other):
-    from inbox.services import get_or_start_conversation
+    from inbox.conversations import get_or_start_conversation
 
     return get_or_start_conversation(starter=starter, other=other)
 

@@ -366,7 +366,7 @@ def make_pairs(count: int) -> list[dict]:
     """`count` pairs of users, each with one conversation through the real service."""
     from django.contrib.auth import get_user_model
 
-    from inbox.services import get_or_start_conversation
+    from inbox.conversations import get_or_start_conversation
 
     users = make_users("pair", 2 * count)
     User = get_user_model()
@@ -387,7 +387,7 @@ def measure_send_path(pairs: list[dict], *, batches: int, batch_size: int = 100)
     message of full batches, i.e. the ceiling the writer's database thread puts on a process."""
     from django.contrib.auth import get_user_model
 
-    from inbox.services import SendRequest, SentMessage, send_messages
+    from inbox.send import SendRequest, SentMessage, send_messages
 
     users = get_user_model().objects.in_bulk([p["a"] for p in pairs] + [p["b"] for p in pairs])
     rng = random.Random(7)

@@ -37,7 +37,7 @@ def run(*, pairs: list[dict], batches: int, batch_size: int, profile: bool) -> d
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from inbox.services import SendRequest, SentMessage, send_messages
+    from inbox.send import SendRequest, SentMessage, send_messages
 
     users = get_user_model().objects.in_bulk([p["a"] for p in pairs] + [p["b"] for p in pairs])
     rng = random.Random(7)

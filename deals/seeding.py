@@ -25,7 +25,8 @@ from config import clock
 from config.clock import seed_time, story_start
 from deals import services
 from deals.models import Offer, Review
-from inbox.services import get_or_start_conversation, send_message
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 from marketplace import services as orders
 from marketplace.models import Gig, Order, User
 

@@ -21,16 +21,13 @@ from config import clock
 from deals.models import Offer, ResponseStats, Review, SavedReply
 from deals.responsiveness import response_figures
 from deals.selectors import REVIEW_WINDOW, blocked_between, offer_object, openings_of
+from inbox.checks import SendError, check_sender_sanctions, is_account_suspended
+from inbox.frames import offer_updated_frame
 from inbox.models import Conversation
+from inbox.push import push_frames
 from inbox.ratelimit import RateLimiterUnavailable, admit_sends
 from inbox.selectors import is_blocked
-from inbox.services import (
-    SendError,
-    _push_frames,
-    check_sender_sanctions,
-    is_account_suspended,
-    post_system_message,
-)
+from inbox.send import post_system_message
 from marketplace.models import Gig, Order, User
 from marketplace.order_flow import OrderTransitionError
 from marketplace.services import place_custom_order
@@ -141,8 +138,8 @@ def describe_offer(offer: Offer) -> str:
 
 def _push_offer(offer: Offer) -> None:
     """`offer.updated` to both parties' sockets after commit (the card changes live)."""
-    frame = {"type": "offer.updated", "offer": offer_object(offer, now=clock.now())}
-    _push_frames([(offer.seller_id, frame), (offer.buyer_id, frame)])
+    frame = offer_updated_frame(offer_object(offer, now=clock.now()))
+    push_frames([(offer.seller_id, frame), (offer.buyer_id, frame)])
 
 
 def _check_sender(conversation: Conversation, seller: User, gig: Gig) -> User:

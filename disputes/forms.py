@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from disputes.models import Dispute, Outcome
-from inbox.services import AttachmentUpload
+from inbox.checks import AttachmentUpload
 from marketplace.forms import NoColonMixin
 
 

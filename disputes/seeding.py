@@ -2,7 +2,7 @@
 
 Each case is played through the services the way users and reviewers would: the order is
 placed, started and delivered (marketplace.services), the parties talk in the order's
-conversation (inbox.services.send_message: a masked contact attempt is masked and flagged
+conversation (inbox.send.send_message: a masked contact attempt is masked and flagged
 as live), then a party opens the dispute, the other answers, both add evidence, and a
 reviewer takes the case and leaves a note. A case whose order already exists is skipped,
 so loading twice changes nothing.
@@ -14,8 +14,9 @@ from typing import Any, TextIO
 
 from disputes import services
 from disputes.models import Dispute
-from inbox import services as inbox_services
-from inbox.services import AttachmentUpload
+from inbox.checks import AttachmentUpload
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 from marketplace import services as marketplace_services
 from marketplace.models import Gig, Order, User
 
@@ -55,11 +56,9 @@ def _ensure_case(spec: Spec) -> bool:
         return False
     users["seller"] = gig.seller
     order = _delivered_order(spec, buyer, gig)
-    conversation = inbox_services.get_or_start_conversation(
-        starter=buyer, other=gig.seller, order=order
-    )
+    conversation = get_or_start_conversation(starter=buyer, other=gig.seller, order=order)
     for message in spec["conversation"]:
-        inbox_services.send_message(
+        send_message(
             conversation=conversation,
             sender=users[message["from"]],
             body=message["body"],

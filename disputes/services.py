@@ -21,9 +21,8 @@ from config import clock
 from disputes.checkpoints import checkpoint_order_conversation
 from disputes.models import Dispute, DisputeEntry, DisputeNote, Outcome
 from disputes.order_steps import DISPUTE, resolve_action
-from inbox import services as inbox_services
+from inbox.checks import AttachmentUpload, SendError, check_attachment
 from inbox.models import Conversation
-from inbox.services import AttachmentUpload, SendError
 from marketplace.models import Order, User
 from marketplace.order_flow import check_transition
 from marketplace.services import take_order_step
@@ -77,7 +76,7 @@ def _add_entry(
         entry.save()
         return entry
     try:
-        checked = inbox_services.check_attachment(upload)
+        checked = check_attachment(upload)
     except SendError as error:
         raise ValidationError({"file": error.message}) from None
     entry.file_name, entry.file_size = checked.name, len(checked.content)

@@ -1,5 +1,6 @@
 """Inbox in Django admin: read-only. Messages and attachments are evidence (append-only);
-conversations and read state change only through inbox.services."""
+conversations and read state change only through the inbox's write modules (inbox.send,
+inbox.conversations, inbox.read_marks, inbox.services)."""
 
 from __future__ import annotations
 

@@ -20,9 +20,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
-from inbox import selectors, services
+from inbox import frames, selectors, services
+from inbox.checks import SendError, read_upload
 from inbox.files import content_disposition
+from inbox.read_marks import mark_unread
 from inbox.selectors import ConversationNotFound
+from inbox.send import send_message
 
 ERROR_STATUS = {
     "forbidden": 404,
@@ -31,14 +34,14 @@ ERROR_STATUS = {
     "rate_limited": 429,
     "unavailable": 503,
 }
-NOT_FOUND = {"type": "error", "code": "not_found", "message": "Not found."}
+NOT_FOUND = frames.error_frame("not_found", "Not found.")
 
 
 def _json(data: Any, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, safe=isinstance(data, dict))
 
 
-def _error(error: services.SendError, *, client_id: str | None = None) -> JsonResponse:
+def _error(error: SendError, *, client_id: str | None = None) -> JsonResponse:
     if error.code == "forbidden":
         return _json(NOT_FOUND, 404)  # the same bytes as a missing conversation
     response = _json(error.frame(client_id=client_id), ERROR_STATUS.get(error.code, 400))
@@ -48,16 +51,14 @@ def _error(error: services.SendError, *, client_id: str | None = None) -> JsonRe
 
 
 def _bad_request(message: str) -> JsonResponse:
-    return _json({"type": "error", "code": "invalid_frame", "message": message}, 400)
+    return _json(frames.error_frame("invalid_frame", message), 400)
 
 
 def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
-            return _json(
-                {"type": "error", "code": "unauthenticated", "message": "Log in first."}, 401
-            )
+            return _json(frames.error_frame("unauthenticated", "Log in first."), 401)
         try:
             return view(request, *args, **kwargs)
         except (ConversationNotFound, Http404):
@@ -117,7 +118,7 @@ def conversation_messages(request: HttpRequest, conversation_id: int) -> JsonRes
     )
     return _json(
         {
-            "messages": [selectors.serialize_message(m, for_user=request.user) for m in messages],
+            "messages": [frames.serialize_message(m, for_user=request.user) for m in messages],
             "has_more": has_more,
             "last_seq": conversation.last_seq,
         }
@@ -147,17 +148,15 @@ def _send(request: HttpRequest, conversation) -> JsonResponse:
     if not 8 <= len(client_id) <= 64:
         return _bad_request("client_id: expected 8 to 64 characters.")
     try:
-        attachments = [
-            services.read_upload(upload) for upload in uploads
-        ]  # size checked before reading
-        sent = services.send_message(
+        attachments = [read_upload(upload) for upload in uploads]  # size checked before reading
+        sent = send_message(
             conversation=conversation,
             sender=request.user,
             body=body,
             client_id=client_id,
             attachments=attachments,
         )
-    except services.SendError as error:
+    except SendError as error:
         return _error(error, client_id=client_id)
     return _json(sent.ack, 200 if sent.duplicate else 201)
 
@@ -186,7 +185,7 @@ def conversation_state(request: HttpRequest, conversation_id: int) -> JsonRespon
     except ValidationError as exc:
         return _bad_request(" ".join(exc.messages))
     participant = selectors.inbox_participant(request.user, conversation_id)
-    return _json({"conversation": selectors.serialize_summary(participant)})
+    return _json({"conversation": frames.serialize_summary(participant)})
 
 
 @require_http_methods(["POST"])
@@ -194,9 +193,9 @@ def conversation_state(request: HttpRequest, conversation_id: int) -> JsonRespon
 def conversation_unread(request: HttpRequest, conversation_id: int) -> JsonResponse:
     """Mark unread from the other participant's last message: `{"conversation": summary}`."""
     conversation = selectors.conversation_for_user(request.user, conversation_id)
-    services.mark_unread(conversation=conversation, user=request.user)
+    mark_unread(conversation=conversation, user=request.user)
     participant = selectors.inbox_participant(request.user, conversation_id)
-    return _json({"conversation": selectors.serialize_summary(participant)})
+    return _json({"conversation": frames.serialize_summary(participant)})
 
 
 @require_http_methods(["POST", "DELETE"])
@@ -208,7 +207,7 @@ def block(request: HttpRequest, username: str) -> JsonResponse:
             services.block_user(blocker=request.user, blocked=other)
         else:
             services.unblock_user(blocker=request.user, blocked=other)
-    except services.SendError as error:
+    except SendError as error:
         return _error(error)
     return _json({"username": other.username, "blocked": request.method == "POST"})
 

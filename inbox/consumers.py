@@ -5,7 +5,8 @@ group `user.<id>`, and everything for that user (new messages, read receipts, un
 counts, typing, presence, a forced close) arrives as a group message. Frames from the
 client are parsed by inbox.protocol; a bad frame gets an `error` frame and the socket stays
 usable. Sends go to the process's writer (inbox.writer); every other read or write goes
-through inbox.selectors and inbox.services in a `database_sync_to_async` helper.
+through inbox.selectors or a write module (inbox.read_marks) in a `database_sync_to_async`
+helper. The frames themselves are built by inbox.frames.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from django.utils.crypto import constant_time_compare
 
 from config import lifecycle, security
 from config.logging import log_socket_event
-from inbox import known_heads, presence, selectors, services
-from inbox.chain import format_timestamp
+from inbox import frames, known_heads, presence, read_marks, selectors
+from inbox.checks import SendError, is_account_suspended, unavailable_error
 from inbox.protocol import MAX_FRAME_BYTES, ProtocolError, parse_client_frame
-from inbox.services import SendError, SendRequest, group_send_safely, unavailable_error
+from inbox.push import group_send_safely, session_group, user_group
+from inbox.send import SendRequest
 from inbox.writer import get_writer
 
 logger = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ def presence_group(user_id: int) -> str:
     return f"presence.{user_id}"
 
 
-_forbidden = selectors.forbidden_frame
+_forbidden = frames.forbidden_frame
 
 
 class InboxConsumer(AsyncWebsocketConsumer):
@@ -104,18 +106,11 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             self.user = None
             return
-        await self.channel_layer.group_add(services.user_group(user.pk), self.channel_name)
+        await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         await self.channel_layer.group_add(self._session_group(), self.channel_name)
         self._shutdown_hook = lifecycle.on_shutdown(self._close_going_away, stage=lifecycle.CLOSE)
         log_socket_event("connect", scope=self.scope)
-        await self.send_frame(
-            {
-                "type": "hello",
-                "user_id": user.pk,
-                "server_time": format_timestamp(timezone.now()),
-                "unread_total": unread_total,
-            }
-        )
+        await self.send_frame(frames.hello_frame(user_id=user.pk, unread_total=unread_total))
         if await sync_to_async(presence.socket_opened, thread_sensitive=False)(user.pk):
             await self._announce_presence(online=True, last_seen=None)
 
@@ -139,7 +134,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
             self._shutdown_hook.cancel()
         if self.user is None:
             return
-        await self.channel_layer.group_discard(services.user_group(self.user.pk), self.channel_name)
+        await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
         await self.channel_layer.group_discard(self._session_group(), self.channel_name)
         for user_id in self.watching:
             await self.channel_layer.group_discard(presence_group(user_id), self.channel_name)
@@ -171,9 +166,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_TOO_BIG)
             return
         if self._flooding():
-            await self.send_frame(
-                {"type": "error", "code": "flooding", "message": "Too many frames; reconnect."}
-            )
+            await self.send_frame(frames.error_frame("flooding", "Too many frames; reconnect."))
             await self.close(code=CLOSE_FLOODING)
             return
         frame: dict[str, Any] | None = None
@@ -182,10 +175,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
             security.bind_socket_frame(self.scope, frame["type"])  # who asks, if a selector refuses
             await getattr(self, "on_" + frame["type"].replace(".", "_"))(frame)
         except ProtocolError as error:
-            reply = {"type": "error", "code": error.code, "message": error.message}
-            if error.client_id:
-                reply["client_id"] = error.client_id
-            await self.send_frame(reply)
+            await self.send_frame(
+                frames.error_frame(error.code, error.message, client_id=error.client_id)
+            )
         except SendError as error:
             await self.send_frame(error.frame())
         except selectors.ConversationNotFound as missing:  # the selector logged the refusal
@@ -199,11 +191,11 @@ class InboxConsumer(AsyncWebsocketConsumer):
                 exc_info=True,
             )
             await self.send_frame(
-                SendError(
+                frames.error_frame(
                     "unavailable",
                     "The server could not answer just now; nothing changed. Try again.",
                     retry_after=1,
-                ).frame()
+                )
             )
 
     @staticmethod
@@ -280,10 +272,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
         ):
             return  # blocked, or told the other side less than TYPING_INTERVAL ago
         self.typing_sent[conversation_id] = now
-        typing = {"type": "typing", "conversation_id": conversation_id, "user_id": self.user.pk}
-        await group_send_safely(
-            services.user_group(other_id), {"type": "inbox.frame", "frame": typing}
-        )
+        typing = frames.typing_frame(conversation_id=conversation_id, user_id=self.user.pk)
+        await group_send_safely(user_group(other_id), {"type": "inbox.frame", "frame": typing})
 
     async def on_read(self, frame: dict[str, Any]) -> None:
         await self._db_mark_read(frame["conversation_id"], frame["seq"])
@@ -309,28 +299,28 @@ class InboxConsumer(AsyncWebsocketConsumer):
             if code:
                 await self.close(code=code)
                 return
-        await self.send_frame({"type": "pong"})
+        await self.send_frame(frames.pong_frame())
 
     # Group messages -----------------------------------------------------------------------
 
     async def inbox_frame(self, event: dict[str, Any]) -> None:
         if "head" in event:  # a message.new: perhaps written by another process
             known_heads.saw(*event["head"])
-        text = event.get("text")  # message.new comes serialised once for every socket (services)
+        text = event.get("text")  # message.new comes serialised once for every socket (push)
         await self.send(
             text_data=text if text is not None else json.dumps(event["frame"], ensure_ascii=False)
         )
 
     async def user_close(self, event: dict[str, Any]) -> None:
-        """The account was suspended or logged out elsewhere (services.disconnect_user), or
-        this login session logged out (services.disconnect_session)."""
+        """The account was suspended or logged out elsewhere (push.disconnect_user), or
+        this login session logged out (push.disconnect_session)."""
         await self.close(code=int(event.get("code", CLOSE_FORBIDDEN)))
 
     # Helpers ------------------------------------------------------------------------------
 
     def _session_group(self) -> str:
         """The group of this socket's login session: a logout closes only its sockets."""
-        return services.session_group(self.scope["session"].session_key or "")
+        return session_group(self.scope["session"].session_key or "")
 
     async def _other_participant(self, conversation_id: int) -> int | None:
         """The other participant (None when a block stands between them); cached a minute
@@ -351,7 +341,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         return -other_id if selectors.is_blocked(self.user.pk, other_id) else other_id
 
     async def _announce_presence(self, *, online: bool, last_seen) -> None:
-        frame = presence.presence_frame(
+        frame = frames.presence_frame(
             user_id=self.user.pk,
             online=online,
             last_seen=last_seen,
@@ -366,7 +356,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         last_seen, timezone_name = (
             get_user_model().objects.values_list("last_seen_at", "timezone").get(pk=user_id)
         )
-        return presence.presence_frame(
+        return frames.presence_frame(
             user_id=user_id,
             online=presence.is_online(user_id),
             last_seen=last_seen,
@@ -382,7 +372,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
     @database_sync_to_async
     def _db_mark_read(self, conversation_id: int, seq: int) -> None:
         conversation = selectors.conversation_for_user(self.user, conversation_id)
-        services.mark_read(conversation=conversation, user=self.user, seq=seq)
+        read_marks.mark_read(conversation=conversation, user=self.user, seq=seq)
 
     @database_sync_to_async
     def _db_sync(self, cursors: dict[int, int]) -> list[dict[str, Any]]:
@@ -390,7 +380,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     @database_sync_to_async
     def _db_opening_state(self) -> tuple[bool, int]:
-        return services.is_account_suspended(self.user), selectors.unread_total(self.user)
+        return is_account_suspended(self.user), selectors.unread_total(self.user)
 
     @database_sync_to_async
     def _db_session_of_closed_account(self) -> bool:
@@ -401,7 +391,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         if user_id is None:
             return False
         user = get_user_model().objects.filter(pk=user_id).first()
-        return user is not None and (not user.is_active or services.is_account_suspended(user))
+        return user is not None and (not user.is_active or is_account_suspended(user))
 
     @database_sync_to_async
     def _db_session_problem(self) -> int | None:
@@ -410,7 +400,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         key = getattr(session, "session_key", None)
         fresh = session.__class__(session_key=key) if key else None
         user = get_user_model().objects.filter(pk=self.user.pk).first()
-        if user is None or not user.is_active or services.is_account_suspended(user):
+        if user is None or not user.is_active or is_account_suspended(user):
             return CLOSE_FORBIDDEN
         if (
             fresh is None

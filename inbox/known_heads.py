@@ -1,6 +1,6 @@
 """What this process last wrote to each conversation, so that its next batch need not read it.
 
-A batch's reads (`inbox.services._read_batch`: the conversation with its chain head, blocks,
+A batch's reads (`inbox.store_postgres.PostgresStore.read`: the conversation with its chain head, blocks,
 resends, the sender's recent messages for the detector) were a database round trip before
 every write. After a write this process knows the result exactly: the new head, and each
 sender's recent messages up to it. A batch whose conversations and senders are all known

@@ -1,7 +1,9 @@
 """Inbox data: conversations, each user's side of one, messages (append-only, hash-chained),
 attachments and blocks.
 
-Models hold data and invariants only; every write goes through inbox.services. Messages
+Models hold data and invariants only; every write goes through the inbox's write modules
+(messages only through inbox.send; conversations, read marks, filing and blocks through
+inbox.conversations, inbox.read_marks and inbox.services). Messages
 are evidence: once inserted, a row is never updated or deleted (the model refuses, the admin
 offers no way, and on PostgreSQL a trigger refuses raw SQL too: migration 0002).
 """

@@ -12,8 +12,10 @@ import logging
 
 from django.conf import settings
 
+from inbox.checks import SendError
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation, Message
-from inbox.services import SendError, get_or_start_conversation, post_system_message
+from inbox.send import post_system_message
 from marketplace.models import Order, OrderEvent
 
 logger = logging.getLogger(__name__)

@@ -4,17 +4,15 @@ the user's open sockets across all server processes.
 A user is online while the key lives. The key expires ONLINE_TTL seconds after the last
 ping, so a server that dies without closing its sockets cannot leave anyone online for
 long. The socket count decides when the last tab closed (then last_seen_at is stored).
+The `presence` frame is inbox.frames'.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
-
-from inbox.chain import format_timestamp
 
 __all__ = [
     "ONLINE_TTL",
@@ -23,7 +21,6 @@ __all__ = [
     "socket_opened",
     "socket_alive",
     "socket_closed",
-    "presence_frame",
 ]
 
 ONLINE_TTL = 60  # seconds; clients ping every 25 s
@@ -90,15 +87,3 @@ def socket_closed(user_id: int) -> bool:
         return False
     _cache().delete_many([_sockets_key(user_id), _online_key(user_id)])
     return True
-
-
-def presence_frame(
-    *, user_id: int, online: bool, last_seen: datetime | None, timezone_name: str
-) -> dict[str, object]:
-    return {
-        "type": "presence",
-        "user_id": user_id,
-        "online": online,
-        "last_seen": format_timestamp(last_seen) if last_seen else None,
-        "timezone": timezone_name or "UTC",
-    }

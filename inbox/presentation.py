@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from core.contact import MASK
-from inbox import presence, selectors
+from inbox import frames, presence, selectors
+from inbox.checks import SendError, is_system_account
 from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
 from inbox.selectors import FILTERS
-from inbox.services import SendError, is_system_account
 
 LIST_PAGE_SIZE = 30
 SEARCH_HITS = 30
@@ -54,7 +54,7 @@ def segments(text: str) -> list[Segment]:
     return parts
 
 
-def preview(text: str, limit: int = selectors.PREVIEW_CHARS) -> list[Segment]:
+def preview(text: str, limit: int = frames.PREVIEW_CHARS) -> list[Segment]:
     """The first `limit` characters as segments; a mask marker is never cut in half."""
     shown: list[Segment] = []
     for segment in segments(text):
@@ -207,7 +207,7 @@ class ShownMessage:
 
 
 def shown_message(message: Message, user, zone: ZoneInfo) -> ShownMessage:
-    data = selectors.serialize_message(message, for_user=user)
+    data = frames.serialize_message(message, for_user=user)
     return ShownMessage(
         id=message.pk,
         seq=message.seq,

@@ -1,6 +1,6 @@
 """Demo conversations, loaded by `manage.py seed` from seeds/20_inbox.json.
 
-Every message goes through inbox.services.send_message with the client_id written in the
+Every message goes through inbox.send.send_message with the client_id written in the
 file, so a second load is answered by idempotency and stores nothing. Masked attempts in
 the file are masked and flagged exactly as they would be live. (Order threads get their
 system messages from the marketplace seed, through inbox.order_events.)
@@ -20,7 +20,10 @@ from django.utils import timezone
 
 from config.clock import seed_time, story_start
 from inbox import services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation
+from inbox.read_marks import mark_read
+from inbox.send import send_message
 from marketplace.models import Gig, Order, User
 
 Spec = dict[str, Any]
@@ -59,12 +62,12 @@ def _conversation(spec: Spec, users: dict[str, User]) -> Conversation:
             .order_by("pk")
             .first()
         )
-    return services.get_or_start_conversation(starter=first, other=second, gig=gig, order=order)
+    return get_or_start_conversation(starter=first, other=second, gig=gig, order=order)
 
 
 def _post(conversation: Conversation, entry: Spec, users: dict[str, User]) -> bool:
     """Send one message of the file; True when it stored something new."""
-    sent = services.send_message(
+    sent = send_message(
         conversation=conversation,
         sender=users[entry["from"]],
         body=entry["body"],
@@ -92,7 +95,7 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
                 stored += _post(conversation, entry, users)
         conversation.refresh_from_db()
         for username, seq in spec.get("read", {}).items():
-            services.mark_read(conversation=conversation, user=users[username], seq=seq)
+            mark_read(conversation=conversation, user=users[username], seq=seq)
         for username, state in spec.get("state", {}).items():
             services.update_participant(conversation=conversation, user=users[username], **state)
     stdout.write(f"  inbox: {len(data['conversations'])} conversations, {stored} new messages\n")

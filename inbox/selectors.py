@@ -1,4 +1,4 @@
-"""Reads of the inbox, already filtered by who may see them, and the protocol's objects.
+"""Reads of the inbox, already filtered by who may see them (their frames: inbox.frames).
 
 Every read of a conversation goes through `conversation_for_user`, which answers
 ConversationNotFound both for a conversation that does not exist and for one that is not
@@ -8,20 +8,25 @@ the user's: outsiders cannot tell the two apart.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
-from django.urls import reverse
 from django.utils import timezone
 
 from config.security import refused
-from inbox.chain import format_timestamp
-from inbox.detection import notice_for
+from inbox.frames import (
+    forbidden_frame,
+    serialize_message,
+    serialize_summary,
+    sync_result_frame,
+    sync_resync_frame,
+)
 from inbox.models import Attachment, Block, Conversation, Message, Participant
+from inbox.store_postgres import LOCK_TIMEOUT  # one value for the send path and the reads
 
 __all__ = [
     "ConversationNotFound",
@@ -33,10 +38,6 @@ __all__ = [
     "messages_after",
     "search_messages",
     "unread_total",
-    "serialize_message",
-    "serialize_summary",
-    "ack_frame",
-    "forbidden_frame",
     "is_blocked",
     "has_blocked",
     "labels_of",
@@ -45,7 +46,6 @@ __all__ = [
 
 MAX_LABELS = 10
 FILTERS = ("all", "unread", "starred", "archived", "spam", "offers")
-PREVIEW_CHARS = 140
 SYNC_PAGE, SYNC_MAX_BEHIND = 200, 1000  # messages per sync.result; further behind: sync.resync
 
 
@@ -130,40 +130,7 @@ def attachment_for_user(user, attachment_id: int) -> Attachment | None:
     return attachment
 
 
-# Protocol objects ---------------------------------------------------------------------------
-
-
-def attachment_object(attachment: Attachment) -> dict[str, object]:
-    return {
-        "id": attachment.pk,
-        "name": attachment.name,
-        "size": attachment.size,
-        "content_type": attachment.content_type,
-        "url": reverse("inbox_api:attachment", kwargs={"attachment_id": attachment.pk}),
-    }
-
-
-def message_object(
-    message: Message, attachments: Iterable[Attachment], *, client_id: str | None = None
-) -> dict[str, object]:
-    """The protocol's message object; `client_id` is given only in frames to the sender."""
-    data: dict[str, object] = {
-        "id": message.pk,
-        "conversation_id": message.conversation_id,
-        "seq": message.seq,
-        "kind": message.kind,
-        "sender_id": message.sender_id,
-        "body": message.delivered_body,
-        "masked": message.masked,
-        "created_at": format_timestamp(message.created_at),
-        "attachments": [attachment_object(attachment) for attachment in attachments],
-    }
-    offer = _selected_offer(message)
-    if offer is not None:
-        data["offer"] = offer
-    if client_id:
-        data["client_id"] = client_id
-    return data
+# The offer card -----------------------------------------------------------------------------
 
 
 def _selected_offer(message: Message) -> dict[str, object] | None:
@@ -177,86 +144,6 @@ def _selected_offer(message: Message) -> dict[str, object] | None:
     from deals.selectors import offer_object  # deals sits above the inbox
 
     return offer_object(offer, now=timezone.now())
-
-
-def serialize_message(message: Message, *, for_user) -> dict[str, object]:
-    """The message as `for_user` sees it (attachments should be prefetched)."""
-    is_sender = message.sender_id is not None and message.sender_id == getattr(for_user, "pk", None)
-    return message_object(
-        message, message.attachments.all(), client_id=message.client_id if is_sender else None
-    )
-
-
-def ack_frame(message: Message, *, in_active_order: bool | None = None) -> dict[str, object]:
-    """The `message.ack` for a stored message: the same for the first send and every resend.
-    `in_active_order` (whether its conversation is an order's that is still running) is read
-    when not given; the send path gives it for a whole batch at once."""
-    if in_active_order is None:
-        in_active_order = bool(message.findings) and _in_active_order(message)
-    return {
-        "type": "message.ack",
-        "client_id": message.client_id,
-        "conversation_id": message.conversation_id,
-        "id": message.pk,
-        "seq": message.seq,
-        "created_at": format_timestamp(message.created_at),
-        "body": message.delivered_body,
-        "masked": message.masked,
-        "notice": notice_for(message.findings, in_active_order=in_active_order),
-        "findings": [
-            {"kind": str(f.get("kind", "")), "reason": str(f.get("reason", ""))}
-            for f in message.findings
-        ],
-    }
-
-
-def _in_active_order(message: Message) -> bool:
-    """Whether the message was sent in the thread of an order that is still running."""
-    from marketplace.models import Order
-
-    return Order.objects.filter(
-        conversation__pk=message.conversation_id, status__in=Order.ACTIVE_STATUSES
-    ).exists()
-
-
-def _person(user) -> dict[str, object]:
-    return {"id": user.pk, "username": user.username, "name": user.public_name}
-
-
-def serialize_summary(participant: Participant) -> dict[str, object]:
-    """One row of the inbox list (select the related objects `inbox_page` selects)."""
-    conversation = participant.conversation
-    other = (
-        conversation.user_b
-        if participant.user_id == conversation.user_a_id
-        else conversation.user_a
-    )
-    last = conversation.last_message
-    return {
-        "id": conversation.pk,
-        "other": _person(other),
-        "gig": {"id": conversation.gig.pk, "title": conversation.gig.title}
-        if conversation.gig_id
-        else None,
-        "order_id": conversation.order_id,
-        "last_message": None
-        if last is None
-        else {
-            "seq": last.seq,
-            "sender_id": last.sender_id,
-            "kind": last.kind,
-            "body": last.delivered_body[:PREVIEW_CHARS],
-            "created_at": format_timestamp(last.created_at),
-        },
-        "last_message_at": format_timestamp(conversation.last_message_at),
-        "last_seq": conversation.last_seq,
-        "unread": max(conversation.last_seq - participant.last_read_seq, 0),
-        "starred": participant.starred,
-        "archived": participant.archived,
-        "spam": participant.spam,
-        "muted": participant.muted,
-        "labels": list(participant.labels),
-    }
 
 
 # The inbox list -----------------------------------------------------------------------------
@@ -437,8 +324,6 @@ def _bounded_reads() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    from inbox.services import LOCK_TIMEOUT  # one value for the send path and the reads
-
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
@@ -471,12 +356,9 @@ def _sync_replies(user, cursors: dict[int, int]) -> list[dict[str, object]]:
             replies.append(forbidden_frame(conversation_id))
         elif conversation.last_seq - after > SYNC_MAX_BEHIND:
             replies.append(
-                {
-                    "type": "sync.resync",
-                    "conversation_id": conversation_id,
-                    "last_seq": conversation.last_seq,
-                    "reason": "too_far_behind",
-                }
+                sync_resync_frame(
+                    conversation_id, last_seq=conversation.last_seq, reason="too_far_behind"
+                )
             )
         else:
             messages = (
@@ -485,27 +367,14 @@ def _sync_replies(user, cursors: dict[int, int]) -> list[dict[str, object]]:
                 else []
             )
             replies.append(
-                {
-                    "type": "sync.result",
-                    "conversation_id": conversation_id,
-                    "messages": [serialize_message(m, for_user=user) for m in messages],
-                    "has_more": bool(messages) and messages[-1].seq < conversation.last_seq,
-                    "last_seq": conversation.last_seq,
-                }
+                sync_result_frame(
+                    conversation_id,
+                    [serialize_message(m, for_user=user) for m in messages],
+                    has_more=bool(messages) and messages[-1].seq < conversation.last_seq,
+                    last_seq=conversation.last_seq,
+                )
             )
     return replies
-
-
-def forbidden_frame(conversation_id: int | None = None) -> dict[str, object]:
-    """The socket's answer for a conversation that is missing or not the user's (the same)."""
-    frame: dict[str, object] = {
-        "type": "error",
-        "code": "forbidden",
-        "message": "No such conversation.",
-    }
-    if conversation_id is not None:
-        frame["conversation_id"] = conversation_id
-    return frame
 
 
 # People ---------------------------------------------------------------------------------------

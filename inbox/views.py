@@ -1,7 +1,8 @@
 """Inbox pages: the two-pane inbox, and the plain POST forms that work without JavaScript.
 
 Views are thin: access goes through inbox.selectors (a conversation that is not yours is a
-404 exactly like a missing one), every write through inbox.services. static/js/inbox.js
+404 exactly like a missing one), every write through a write module (inbox.send,
+inbox.conversations, inbox.read_marks, inbox.services). static/js/inbox.js
 enhances these pages over the socket and the JSON API (inbox/api.py); every action it
 offers is also here as a plain form.
 """
@@ -22,6 +23,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from inbox import selectors, services
+from inbox.checks import SendError, read_upload
+from inbox.conversations import get_or_start_conversation
 from inbox.forms import (
     LABELS_ACTION,
     MARK_UNREAD_ACTION,
@@ -34,6 +37,8 @@ from inbox.forms import (
     StateForm,
 )
 from inbox.presentation import inbox_context, segments, send_error_text, thread_context, user_zone
+from inbox.read_marks import mark_read, mark_unread
+from inbox.send import send_message
 from marketplace.selectors import active_gigs_of
 
 HISTORY_PAGE_SIZE = 50
@@ -93,7 +98,7 @@ def thread(request: HttpRequest, conversation_id: int) -> HttpResponse:
     )
     if filters["before"] is None and conversation.last_seq:
         # Opening the newest page of a thread is reading it (also without JavaScript).
-        services.mark_read(conversation=conversation, user=request.user, seq=conversation.last_seq)
+        mark_read(conversation=conversation, user=request.user, seq=conversation.last_seq)
     return _render(request, "inbox/inbox.html", context)
 
 
@@ -113,14 +118,14 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
         return redirect(_thread_url(conversation))
     body = form.cleaned_data["body"]
     try:
-        sent = services.send_message(
+        sent = send_message(
             conversation=conversation,
             sender=request.user,
             body=body,
             client_id=form.cleaned_data["client_id"],
-            attachments=[services.read_upload(upload) for upload in request.FILES.getlist("files")],
+            attachments=[read_upload(upload) for upload in request.FILES.getlist("files")],
         )
-    except services.SendError as error:
+    except SendError as error:
         return _refused_send(request, conversation, body, error)
     if sent.ack["masked"] and sent.ack["notice"]:
         # The sender learns what the other side sees, and why, as the socket's ack tells them.
@@ -128,9 +133,7 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
     return redirect(_thread_url(conversation) + f"#m{sent.ack['seq']}")
 
 
-def _refused_send(
-    request: HttpRequest, conversation, body: str, error: services.SendError
-) -> HttpResponse:
+def _refused_send(request: HttpRequest, conversation, body: str, error: SendError) -> HttpResponse:
     """Back to the composer with the reason above it. Nothing is lost: the draft is kept in
     the session and comes back in the composer (_composer)."""
     request.session[DRAFT_SESSION_KEY.format(conversation.pk)] = body
@@ -148,7 +151,7 @@ def state(request: HttpRequest, conversation_id: int) -> HttpResponse:
         messages.error(request, "Unknown action.")
         return _back(request, _thread_url(conversation))
     if form.cleaned_data["action"] == MARK_UNREAD_ACTION:
-        services.mark_unread(conversation=conversation, user=request.user)
+        mark_unread(conversation=conversation, user=request.user)
         # To the list, not back to the thread: opening the thread reads it again.
         return redirect("inbox:index")
     try:
@@ -179,7 +182,7 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
     if form.cleaned_data["action"] == "block":
         try:
             services.block_user(blocker=request.user, blocked=other)
-        except services.SendError as error:  # e.g. Gigbox Trust & Safety cannot be blocked
+        except SendError as error:  # e.g. Gigbox Trust & Safety cannot be blocked
             messages.error(request, error.message)
         else:
             messages.success(
@@ -236,10 +239,8 @@ def start(request: HttpRequest, username: str) -> HttpResponse:
     gig_id = form.cleaned_data["gig"] if form.is_valid() else None
     gig = active_gigs_of(other).filter(pk=gig_id).first() if gig_id else None
     try:
-        conversation = services.get_or_start_conversation(
-            starter=request.user, other=other, gig=gig
-        )
-    except services.SendError as error:
+        conversation = get_or_start_conversation(starter=request.user, other=other, gig=gig)
+    except SendError as error:
         text = "This is your own gig." if other == request.user else send_error_text(error)
         messages.error(request, text)
         return redirect(gig.get_absolute_url() if gig else reverse("inbox:index"))

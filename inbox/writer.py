@@ -23,16 +23,10 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 
 from config import lifecycle
+from inbox.checks import overloaded_error, unavailable_error
 from inbox.faults import crash_after_commit
-from inbox.services import (
-    Outcome,
-    SendRequest,
-    SentMessage,
-    overloaded_error,
-    send_messages,
-    start_broadcast,
-    unavailable_error,
-)
+from inbox.push import broadcast
+from inbox.send import Outcome, SendRequest, SentMessage, send_messages
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +114,7 @@ class MessageWriter:
             fresh = [o for o in outcomes if isinstance(o, SentMessage) and not o.duplicate]
             # This process's recipients first, then the acks: both wait for the event loop,
             # and the recipients' frames, queued first, go out first (lever 18).
-            publishing = start_broadcast(fresh) if fresh else None
+            publishing = broadcast(fresh) if fresh else None
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 if not future.done():
                     future.set_result(outcome)

@@ -20,7 +20,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from inbox.services import disconnect_session, is_account_suspended
+from inbox.checks import is_account_suspended
+from inbox.push import disconnect_session
 from marketplace.models import has_no_end
 from moderation.notices import format_until
 

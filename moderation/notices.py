@@ -19,6 +19,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from inbox import services as inbox_services
+from inbox.checks import SendError
+from inbox.conversations import get_or_start_conversation
+from inbox.send import post_system_message
 from marketplace.models import NO_END, SYSTEM_USERNAME, has_no_end
 
 logger = logging.getLogger(__name__)
@@ -54,9 +57,9 @@ def _post_in_inbox(user, text: str) -> None:
     system = system_account()
     try:
         inbox_services.unblock_user(blocker=user, blocked=system)
-        conversation = inbox_services.get_or_start_conversation(starter=system, other=user)
-        inbox_services.post_system_message(conversation=conversation, body=text)
-    except inbox_services.SendError as error:  # e.g. a deactivated user: the email still goes
+        conversation = get_or_start_conversation(starter=system, other=user)
+        post_system_message(conversation=conversation, body=text)
+    except SendError as error:  # e.g. a deactivated user: the email still goes
         logger.warning(
             "moderation notice to user %s not posted in the inbox: %s", user.pk, error.code
         )

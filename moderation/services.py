@@ -23,8 +23,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from config import clock
-from inbox import services as inbox_services
+from inbox import push as inbox_push
 from inbox.chain import format_timestamp
+from inbox.checks import is_account_suspended
 from inbox.models import Conversation, Message
 from marketplace.models import NO_END, SYSTEM_USERNAME
 from moderation import notices, selectors
@@ -215,7 +216,7 @@ CLOSE_RECONNECT = 1012
 def is_active_staff(user) -> bool:
     """Active, staff and not suspended: a staff session may outlive a suspension (a session
     engine whose sessions _end_sessions cannot delete), so every staff check asks this."""
-    return user.is_active and user.is_staff and not inbox_services.is_account_suspended(user)
+    return user.is_active and user.is_staff and not is_account_suspended(user)
 
 
 def _require(moderator, permission: str) -> None:
@@ -505,9 +506,9 @@ def _sync_user_sanctions(user) -> None:
     user.messaging_restricted_until, user.suspended_until = restricted_until, suspended_until
     if suspended_until is not None and suspended_until > now:
         _end_sessions(user.pk)
-        transaction.on_commit(lambda: inbox_services.disconnect_user(user.pk, CLOSE_SUSPENDED))
+        transaction.on_commit(lambda: inbox_push.disconnect_user(user.pk, CLOSE_SUSPENDED))
     else:
-        transaction.on_commit(lambda: inbox_services.disconnect_user(user.pk, CLOSE_RECONNECT))
+        transaction.on_commit(lambda: inbox_push.disconnect_user(user.pk, CLOSE_RECONNECT))
 
 
 DATABASE_SESSION_ENGINES = (

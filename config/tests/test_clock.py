@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from config import clock
 from inbox import seeding as inbox_seeding
-from inbox import services as inbox_services
+from inbox import send as inbox_send
 from inbox.models import Conversation
 from inbox.verification import check_conversation
 from marketplace.tests.factories import UserFactory
@@ -68,13 +68,13 @@ def test_seeding_never_replaces_timezone_now(monkeypatch):
     seed`, `django.utils.timezone.now` is the same function and reads the real time."""
     real_now = django.utils.timezone.now
     during: list[tuple[object, datetime, datetime]] = []
-    send_messages = inbox_services.send_messages
+    send_messages = inbox_send.send_messages
 
     def spy(requests):
         during.append((django.utils.timezone.now, django.utils.timezone.now(), clock.now()))
         return send_messages(requests)
 
-    monkeypatch.setattr(inbox_services, "send_messages", spy)
+    monkeypatch.setattr(inbox_send, "send_messages", spy)
     call_command("seed", stdout=StringIO())
     assert django.utils.timezone.now is real_now and timezone.now is real_now
     assert during, "the seeds send messages"

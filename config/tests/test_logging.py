@@ -98,11 +98,11 @@ def test_a_password_reset_leaves_no_email_key_or_password_in_the_logs(
 @pytest.mark.django_db
 def test_a_message_with_a_phone_number_is_not_logged(client, captured, django_user_model):
     """Whatever a view or a library logs about a send, the body and the number stay out."""
-    from inbox import services
+    from inbox.conversations import get_or_start_conversation
     from marketplace.tests.factories import SellerFactory, UserFactory
 
     alice, bob = SellerFactory(username="alice"), UserFactory(username="bob")
-    conversation = services.get_or_start_conversation(starter=bob, other=alice)
+    conversation = get_or_start_conversation(starter=bob, other=alice)
     client.force_login(bob, backend="moderation.auth.NotSuspendedModelBackend")
     body = f"call me on {PHONE} or mail {EMAIL}"
     response = client.post(

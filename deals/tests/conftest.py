@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from deals import services
-from inbox.services import get_or_start_conversation
+from inbox.conversations import get_or_start_conversation
 from marketplace.tests.factories import SellerFactory
 
 

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from deals import services
 from deals.tests.conftest import OFFER_TERMS
-from inbox import selectors
+from inbox import frames, selectors
+from inbox.conversations import get_or_start_conversation
 from inbox.protocol import validate_server_frame
-from inbox.services import get_or_start_conversation, send_message
+from inbox.send import send_message
 from inbox.tests.ws import open_socket, receive
 from marketplace.models import Order
 from marketplace.tests.factories import OrderFactory, UserFactory
@@ -49,7 +50,7 @@ def test_a_page_of_history_costs_the_same_queries_with_offers(alice, bob, conver
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
             messages, _ = selectors.history_page(bob, conversation)
-            [selectors.serialize_message(m, for_user=bob) for m in messages]
+            [frames.serialize_message(m, for_user=bob) for m in messages]
         return len(queries)
 
     send_message(conversation=conversation, sender=bob, body="Hi", client_id="hist-0001")
@@ -58,7 +59,7 @@ def test_a_page_of_history_costs_the_same_queries_with_offers(alice, bob, conver
         services.send_offer(conversation=conversation, seller=alice, gig=gig, **OFFER_TERMS)
     assert count_queries() == baseline
     messages, _ = selectors.history_page(bob, conversation)
-    serialized = [selectors.serialize_message(m, for_user=bob) for m in messages]
+    serialized = [frames.serialize_message(m, for_user=bob) for m in messages]
     assert sum("offer" in m for m in serialized) == 3
     for message in serialized:
         validate_server_frame({"type": "message.new", "message": message})

@@ -15,8 +15,9 @@ from deals.models import Offer
 from deals.services import DealError, MilestoneData
 from deals.tests.conftest import OFFER_TERMS
 from inbox.models import Conversation, Message
+from inbox.read_marks import mark_read
 from inbox.selectors import unread_counts
-from inbox.services import block_user, mark_read
+from inbox.services import block_user
 from marketplace.models import Gig, Order, OrderEvent
 from marketplace.tests.factories import GigFactory
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation, Message
 from inbox.order_events import post_order_event
+from inbox.read_marks import mark_read
 from inbox.selectors import unread_counts
-from inbox.services import block_user, get_or_start_conversation, mark_read
+from inbox.services import block_user
 from inbox.tests.ws import open_socket, receive
 from marketplace import services as orders
 from marketplace.models import Order, OrderEvent

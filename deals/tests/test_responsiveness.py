@@ -15,7 +15,8 @@ from django.utils import timezone
 from deals import services
 from deals.models import ResponseStats
 from deals.responsiveness import Opening, describe_duration, response_figures
-from inbox.services import get_or_start_conversation, send_message
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 from marketplace.tests.factories import OrderFactory, UserFactory
 
 NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from deals.models import ResponseStats
-from inbox.services import send_message
+from inbox.send import send_message
 from marketplace.models import Order
 from marketplace.tests.factories import OrderFactory
 
@@ -42,7 +42,7 @@ def test_alice_sees_what_she_has_to_act_on(client, alice, bob, gig, conversation
 def test_unread_conversations_say_what_they_are_about(
     client, alice, bob, charlie, gig, conversation
 ):
-    from inbox.services import get_or_start_conversation
+    from inbox.conversations import get_or_start_conversation
 
     order = OrderFactory(
         gig=gig, buyer=charlie, status=Order.Status.IN_PROGRESS, title="Logo for a bakery"

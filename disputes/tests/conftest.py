@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 
 from disputes import services
-from inbox import services as inbox_services
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 from marketplace.models import Order
 from marketplace.roles import MODERATORS
 from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
@@ -52,13 +53,13 @@ def order(alice, bob):
 @pytest.fixture
 def order_conversation(order, alice, bob):
     """The order's conversation, with three messages (one of them masked)."""
-    conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice, order=order)
+    conversation = get_or_start_conversation(starter=bob, other=alice, order=order)
     for sender, body in [
         (bob, "Hi, the logo colours are wrong."),
         (alice, "Sorry! Call me on +49 151 23456789 and we sort it out."),
         (bob, "Please just fix it here."),
     ]:
-        inbox_services.send_message(
+        send_message(
             conversation=conversation, sender=sender, body=body, client_id=uuid.uuid4().hex
         )
     conversation.refresh_from_db()

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from disputes import services
 from disputes.models import Dispute, DisputeNote
-from inbox import services as inbox_services
-from inbox.services import AttachmentUpload
+from inbox.checks import AttachmentUpload
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 from marketplace.models import Order
 from moderation.models import StaffAccess
 
@@ -189,7 +190,7 @@ def test_the_printable_page_is_escaped_and_logged(
     client, rita, dispute, alice, order_conversation, settings
 ):
     settings.DEBUG, settings.GIGBOX_EXPORT_SIGNING_KEY = True, ""  # the development key, labelled
-    inbox_services.send_message(
+    send_message(
         conversation=order_conversation,
         sender=alice,
         body="<script>alert(1)</script>",
@@ -216,7 +217,7 @@ def test_an_export_without_a_reason_is_refused_and_not_logged(
 def test_an_export_of_a_conversation_outside_the_case_is_refused(
     client, rita, dispute, charlie, alice
 ):
-    other = inbox_services.get_or_start_conversation(starter=charlie, other=alice)
+    other = get_or_start_conversation(starter=charlie, other=alice)
     client.force_login(rita)
     response = _post(
         client, "export", dispute, {"conversation": other.pk, "output": "json", "reason": "x"}
@@ -251,7 +252,7 @@ def test_with_debug_off_and_no_key_exports_are_refused_with_a_clear_message(
 
 @pytest.fixture
 def attachment(order_conversation, bob, png_bytes):
-    sent = inbox_services.send_message(
+    sent = send_message(
         conversation=order_conversation,
         sender=bob,
         body="Screenshot",
@@ -280,8 +281,8 @@ def test_a_reviewer_downloads_an_attachment_and_it_is_logged(
 def test_an_attachment_of_another_conversation_is_404(
     client, rita, dispute, charlie, alice, png_bytes
 ):
-    other = inbox_services.get_or_start_conversation(starter=charlie, other=alice)
-    sent = inbox_services.send_message(
+    other = get_or_start_conversation(starter=charlie, other=alice)
+    sent = send_message(
         conversation=other,
         sender=charlie,
         body="x",

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from disputes import services
-from inbox import services as inbox_services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Message
+from inbox.send import send_message
 from moderation.models import StaffAccess
 
 
@@ -28,8 +29,8 @@ def open_case(client, dispute, reason: str = REASON):
 
 @pytest.fixture
 def general_conversation(alice, bob):
-    conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice)
-    inbox_services.send_message(
+    conversation = get_or_start_conversation(starter=bob, other=alice)
+    send_message(
         conversation=conversation,
         sender=bob,
         body="Before ordering: <b>bold</b> & <script>x()</script>",
@@ -136,7 +137,7 @@ def test_user_text_is_escaped_everywhere(
 def test_a_highlighted_finding_cannot_inject_markup(
     client, rita, dispute, alice, order_conversation
 ):
-    inbox_services.send_message(
+    send_message(
         conversation=order_conversation,
         sender=alice,
         body="<i>call</i> +49 151 23456789 <img src=x onerror=y>",

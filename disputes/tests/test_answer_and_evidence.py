@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from disputes import services
 from disputes.models import DisputeEntry
+from inbox.checks import AttachmentUpload
 from inbox.models import AppendOnlyError
-from inbox.services import AttachmentUpload
 
 
 def test_the_other_party_answers_once(dispute, alice):

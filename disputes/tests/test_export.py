@@ -18,9 +18,10 @@ from disputes.export import (
 )
 from disputes.export_format import FORMAT, decode_document, messages_digest
 from disputes.tests.conftest import TEST_KEY_ID
-from inbox import services as inbox_services
 from inbox.chain import genesis_hash
-from inbox.services import AttachmentUpload
+from inbox.checks import AttachmentUpload
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 
 
 def _export(dispute, conversation, staff):
@@ -56,7 +57,7 @@ def test_an_export_holds_every_message_with_both_bodies_and_the_head(
 def test_attachments_are_listed_with_their_sha256(
     dispute, order_conversation, bob, rita, png_bytes
 ):
-    inbox_services.send_message(
+    send_message(
         conversation=order_conversation,
         sender=bob,
         body="",
@@ -125,7 +126,7 @@ def test_a_configured_key_signs_with_its_id(export_signing_key):
 
 
 def test_an_empty_conversation_exports(dispute, alice, bob, rita):
-    general = inbox_services.get_or_start_conversation(starter=bob, other=alice)
+    general = get_or_start_conversation(starter=bob, other=alice)
     document = _export(dispute, general, rita)
     assert document["messages"] == [] and document["manifest"]["count"] == 0
     assert document["manifest"]["head_hash"] == genesis_hash(general.pk)

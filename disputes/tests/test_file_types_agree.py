@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disputes import services as dispute_services
-from inbox.services import AttachmentUpload, SendError, check_attachment
+from inbox.checks import AttachmentUpload, SendError, check_attachment
 from marketplace import files as file_types
 from marketplace import services as market_services
 

@@ -33,9 +33,10 @@ from disputes.export_format import (
     manifest_bytes,
 )
 from disputes.models import HeadCheckpoint
-from inbox import services as inbox_services
 from inbox.chain import link_hash
+from inbox.conversations import get_or_start_conversation
 from inbox.models import AppendOnlyError, Conversation
+from inbox.send import send_message
 from inbox.tests.test_chain import tamper  # the DB-owner attacker, as the chain tests model it
 from inbox.verification import _stored_links, check_conversation, verify_conversation
 
@@ -43,7 +44,7 @@ from inbox.verification import _stored_links, check_conversation, verify_convers
 def send_messages(conversation: Conversation, alice, bob, count: int) -> Conversation:
     for n in range(count):
         sender = bob if n % 2 == 0 else alice
-        inbox_services.send_message(
+        send_message(
             conversation=conversation,
             sender=sender,
             body=f"message {n + 1}",
@@ -55,7 +56,7 @@ def send_messages(conversation: Conversation, alice, bob, count: int) -> Convers
 @pytest.fixture
 def ten(alice, bob) -> Conversation:
     """A conversation of ten messages, not checkpointed."""
-    conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice)
+    conversation = get_or_start_conversation(starter=bob, other=alice)
     return send_messages(conversation, alice, bob, 10)
 
 
@@ -113,7 +114,7 @@ def test_after_a_checkpoint_a_full_recomputation_is_detected(ten):
 
 
 def test_the_report_names_the_first_checkpoint_the_rewrite_contradicts(alice, bob):
-    conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice)
+    conversation = get_or_start_conversation(starter=bob, other=alice)
     key = export_key()
     for count in (2, 3, 5):  # checkpoints at seq 2, 5 and 10
         conversation = send_messages(conversation, alice, bob, count)
@@ -260,11 +261,9 @@ def run_command() -> str:
 
 def test_the_command_signs_moved_heads_only_and_is_idempotent(ten, alice, bob, charlie, caplog):
     other = send_messages(
-        inbox_services.get_or_start_conversation(starter=charlie, other=alice), alice, charlie, 2
+        get_or_start_conversation(starter=charlie, other=alice), alice, charlie, 2
     )
-    empty = inbox_services.get_or_start_conversation(
-        starter=charlie, other=bob
-    )  # no message: nothing to sign
+    empty = get_or_start_conversation(starter=charlie, other=bob)  # no message: nothing to sign
 
     with caplog.at_level(logging.INFO, logger="disputes.checkpoints"):
         assert "2 signed, 0 already signed, 0 refused; 2 checkpoints in all" in run_command()
@@ -282,7 +281,7 @@ def test_the_command_signs_moved_heads_only_and_is_idempotent(ten, alice, bob, c
 def test_the_command_works_in_small_batches(alice, bob, charlie):
     for starter, other in [(bob, alice), (charlie, alice), (charlie, bob)]:
         send_messages(
-            inbox_services.get_or_start_conversation(starter=starter, other=other),
+            get_or_start_conversation(starter=starter, other=other),
             other,
             starter,
             1,
@@ -463,7 +462,7 @@ def test_a_forged_checkpoint_in_an_export_fails_offline(
     dispute, order_conversation, rita, export_signing_key
 ):
     own = ExportKey(Ed25519PrivateKey.generate(), export_key().key_id, development=False)
-    inbox_services.send_message(
+    send_message(
         conversation=order_conversation,
         sender=dispute.opened_by,
         body="one more",

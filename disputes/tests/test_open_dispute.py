@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from disputes import services
 from disputes.models import Dispute, DisputeEntry
 from disputes.tests.conftest import order_in
+from inbox.checks import AttachmentUpload
 from inbox.models import Conversation, Message
-from inbox.services import AttachmentUpload
 from marketplace.models import Order, OrderEvent
 from marketplace.order_flow import OrderTransitionError
 

@@ -28,8 +28,10 @@ from disputes.export_format import (
     messages_digest,
 )
 from disputes.tests.conftest import TEST_KEY_ID
-from inbox import services as inbox_services
 from inbox.chain import link_hash
+from inbox.checks import AttachmentUpload
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 
 SCRIPT = Path(django_settings.BASE_DIR) / "tools" / "verify_export.py"
 SEED = int(os.environ.get("GIGBOX_TAMPER_SEED", "20261124"))
@@ -50,12 +52,12 @@ verifier = _load_verifier()
 def document(dispute, order_conversation, alice, bob, rita, png_bytes):
     """A signed export of the order's conversation: user and system messages, a masked one,
     an attachment, non-ASCII text."""
-    inbox_services.send_message(
+    send_message(
         conversation=order_conversation,
         sender=bob,
         body='Here: ✅ مرحبا 🎨 — "quoted" \\ back',
         client_id=uuid.uuid4().hex,
-        attachments=[inbox_services.AttachmentUpload("proof.png", png_bytes)],
+        attachments=[AttachmentUpload("proof.png", png_bytes)],
     )
     return build_export(
         dispute=dispute, conversation=order_conversation, staff=rita, key=export_key()
@@ -120,13 +122,13 @@ def test_a_development_key_export_verifies_with_a_warning(
 
 
 def test_an_empty_conversation_verifies(dispute, alice, bob, rita, trusted):
-    general = inbox_services.get_or_start_conversation(starter=bob, other=alice)
+    general = get_or_start_conversation(starter=bob, other=alice)
     document = build_export(dispute=dispute, conversation=general, staff=rita, key=export_key())
     assert _check(document, trusted).ok
 
 
 def test_a_long_non_ascii_conversation_verifies(dispute, order_conversation, alice, rita, trusted):
-    inbox_services.send_message(
+    send_message(
         conversation=order_conversation,
         sender=alice,
         body="שלום 👋🏽 " * 600,

@@ -118,7 +118,7 @@ def test_user_text_is_escaped(client, alice, bob, dispute):
 
 
 def test_a_party_downloads_dispute_files(client, alice, bob, dispute, png_bytes):
-    from inbox.services import AttachmentUpload
+    from inbox.checks import AttachmentUpload
 
     entry = services.add_evidence(
         dispute=dispute, author=alice, body="Proof", upload=AttachmentUpload("p.png", png_bytes)
@@ -134,7 +134,7 @@ OUTSIDERS = ["charlie", "rita", "mo", "stella"]
 
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_outsiders_get_404_on_every_party_page(client, dispute, who, request, png_bytes):
-    from inbox.services import AttachmentUpload
+    from inbox.checks import AttachmentUpload
 
     entry = services.add_evidence(
         dispute=dispute,
@@ -166,7 +166,7 @@ def test_anonymous_users_are_sent_to_log_in(client, order):
 
 def test_a_file_of_another_order_is_404(client, bob, dispute, png_bytes, db):
     from disputes.tests.conftest import order_in
-    from inbox.services import AttachmentUpload
+    from inbox.checks import AttachmentUpload
     from marketplace.tests.factories import UserFactory
 
     other = order_in(

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from inbox import services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Block, Message, Participant
 from inbox.protocol import MESSAGE, SUMMARY, _check, validate_server_frame
 from moderation.models import FlagReport
@@ -45,7 +45,7 @@ def test_the_http_only_error_codes_are_not_socket_frames():
 
 
 def test_the_list_shows_summaries_newest_first(conversation, alice, bob, charlie, send):
-    other = services.get_or_start_conversation(starter=charlie, other=alice)
+    other = get_or_start_conversation(starter=charlie, other=alice)
     send(conversation, bob, "older")
     send(other, charlie, "newer")
     data = client_for(alice).get("/api/inbox/conversations/").json()

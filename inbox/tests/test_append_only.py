@@ -7,8 +7,8 @@ from django.contrib.admin.sites import site
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
+from inbox.checks import AttachmentUpload
 from inbox.models import AppendOnlyError, Attachment, Message
-from inbox.services import AttachmentUpload
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from inbox.checks import AttachmentUpload, SendError, read_upload
 from inbox.files import content_disposition, detect_content_type
 from inbox.models import Attachment, Message
 from inbox.protocol import validate_server_frame
-from inbox.services import AttachmentUpload, SendError, read_upload
 from inbox.verification import verify_conversation
 
 pytestmark = pytest.mark.django_db
@@ -156,11 +156,11 @@ def test_an_over_limit_upload_gets_the_clear_error_and_stores_nothing(
 def test_a_failed_write_leaves_no_file_behind(conversation, bob, send, monkeypatch, settings):
     from django.db import OperationalError
 
-    from inbox import services
+    from inbox import store
 
     monkeypatch.setattr(
-        services,
-        "_write_drafts",
+        store.current(),
+        "write",
         lambda *args, **kwargs: (_ for _ in ()).throw(OperationalError("down")),
     )
     with pytest.raises(SendError):

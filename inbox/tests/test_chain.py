@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from inbox import services
 from inbox.chain import (
     ChainLink,
     StoredLink,
@@ -20,6 +19,7 @@ from inbox.chain import (
     genesis_hash,
     link_hash,
 )
+from inbox.checks import AttachmentUpload
 from inbox.models import Conversation
 from inbox.verification import verify_conversation
 
@@ -237,9 +237,7 @@ def test_a_truncated_tail_is_caught_against_the_head(thread):
 
 @pytest.mark.django_db
 def test_a_changed_attachment_record_is_caught(conversation, bob, send, png_bytes):
-    sent = send(
-        conversation, bob, "logo", attachments=[services.AttachmentUpload("logo.png", png_bytes)]
-    )
+    sent = send(conversation, bob, "logo", attachments=[AttachmentUpload("logo.png", png_bytes)])
     tamper(
         "UPDATE inbox_attachment SET name = 'other.png' WHERE message_id = %s", [sent.message.pk]
     )

@@ -13,8 +13,12 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import OperationalError
 
-from inbox import consumers, services
+from inbox import consumers, services, store
+from inbox import send as inbox_send
+from inbox.checks import SendError
 from inbox.models import Message, Participant
+from inbox.push import disconnect_user
+from inbox.send import SendRequest, send_message
 from inbox.tests.ws import (
     assert_closed_with,
     assert_quiet,
@@ -74,7 +78,7 @@ async def test_a_foreign_or_missing_origin_is_refused_before_accept(bob, origin)
 
 
 async def test_hello_says_who_and_how_many_unread(conversation, alice, bob):
-    await database_sync_to_async(services.send_message)(
+    await database_sync_to_async(send_message)(
         conversation=conversation, sender=alice, body="Hi", client_id="client-id-hello"
     )
     communicator, _ = await connect(bob)
@@ -181,7 +185,7 @@ async def test_a_database_that_does_not_answer_gives_unavailable(conversation, b
     def broken(drafts, conversations=None, **kwargs):
         raise OperationalError("lock timeout")
 
-    monkeypatch.setattr(services, "_write_drafts", broken)
+    monkeypatch.setattr(store.current(), "write", broken)
     tab = await open_socket(bob)
     await send(tab, send_frame(conversation.pk))
     error = await receive(tab)
@@ -315,7 +319,7 @@ async def test_typing_into_someone_elses_conversation_is_forbidden(conversation,
 
 async def test_read_tells_the_other_side_and_the_readers_tabs(conversation, alice, bob):
     for n in range(3):
-        await database_sync_to_async(services.send_message)(
+        await database_sync_to_async(send_message)(
             conversation=conversation, sender=alice, body="hey", client_id=f"alice-key-{n}"
         )
     bob_tab, alice_tab = await open_socket(bob), await open_socket(alice)
@@ -356,10 +360,10 @@ def fill(conversation, sender, count: int) -> None:
     """`count` messages through the send path, in batches."""
     for start in range(0, count, 100):
         requests = [
-            services.SendRequest(conversation.pk, sender, "some words", f"fill-{start + n:06d}")
+            SendRequest(conversation.pk, sender, "some words", f"fill-{start + n:06d}")
             for n in range(min(100, count - start))
         ]
-        assert all(not isinstance(o, services.SendError) for o in services.send_messages(requests))
+        assert all(not isinstance(o, SendError) for o in inbox_send.send_messages(requests))
 
 
 async def test_sync_catches_up_after_a_gap_in_pages_of_200(conversation, alice, bob, settings):
@@ -393,7 +397,7 @@ async def test_sync_more_than_1000_behind_says_resync(conversation, alice, bob, 
 
 
 async def test_sync_from_beyond_the_head_or_of_an_outsider(conversation, alice, bob, charlie):
-    await database_sync_to_async(services.send_message)(
+    await database_sync_to_async(send_message)(
         conversation=conversation, sender=alice, body="hi", client_id="alice-key-1"
     )
     tab = await open_socket(bob)
@@ -454,7 +458,7 @@ async def test_presence_of_someone_elses_conversation_is_forbidden(conversation,
 
 async def test_disconnect_user_closes_every_socket_with_the_code(bob):
     first, second = await open_socket(bob), await open_socket(bob)
-    await database_sync_to_async(services.disconnect_user)(bob.pk, 4403)
+    await database_sync_to_async(disconnect_user)(bob.pk, 4403)
     await assert_closed_with(first, 4403)
     await assert_closed_with(second, 4403)
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from inbox import services
 from inbox.context_processors import unread
+from inbox.read_marks import mark_read
 
 pytestmark = pytest.mark.django_db
 
@@ -54,5 +54,5 @@ def test_the_badge_is_hidden_at_zero_and_visitors_get_no_socket_script(client, b
 
 def test_reading_the_thread_clears_the_count(client, conversation, alice, bob, send):
     send(conversation, alice, "hello")
-    services.mark_read(conversation=conversation, user=bob, seq=1)
+    mark_read(conversation=conversation, user=bob, seq=1)
     assert unread(request_for(bob)) == {"inbox_unread": 0}

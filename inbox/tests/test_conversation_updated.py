@@ -11,6 +11,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from inbox import services
+from inbox.conversations import get_or_start_conversation
 from inbox.tests.ws import assert_quiet, open_socket, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,9 +22,7 @@ async def test_a_new_conversation_reaches_both_sides_and_nobody_else(alice, bob,
         await open_socket(user) for user in (alice, bob, charlie)
     ]
 
-    conversation = await database_sync_to_async(services.get_or_start_conversation)(
-        starter=bob, other=alice
-    )
+    conversation = await database_sync_to_async(get_or_start_conversation)(starter=bob, other=alice)
 
     for socket, me, other in ((alice_socket, alice, bob), (bob_socket, bob, alice)):
         frame = await receive(socket)
@@ -38,9 +37,7 @@ async def test_a_new_conversation_reaches_both_sides_and_nobody_else(alice, bob,
     await assert_quiet(charlie_socket)
 
     # Opening the same conversation again is no news.
-    again = await database_sync_to_async(services.get_or_start_conversation)(
-        starter=alice, other=bob
-    )
+    again = await database_sync_to_async(get_or_start_conversation)(starter=alice, other=bob)
     assert again.pk == conversation.pk
     await assert_quiet(alice_socket)
     await assert_quiet(bob_socket)

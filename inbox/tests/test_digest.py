@@ -13,7 +13,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from inbox import presence, services
+from inbox.conversations import get_or_start_conversation
 from inbox.digests import send_unread_digests
+from inbox.read_marks import mark_read
 from marketplace.tests.factories import SellerProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +74,7 @@ def test_recent_messages_wait(conversation, alice, send):
 
 def test_read_messages_are_not_sent(conversation, alice, bob, send, later):
     send(conversation, alice, "Hello")
-    services.mark_read(conversation=conversation, user=bob, seq=1)
+    mark_read(conversation=conversation, user=bob, seq=1)
     assert run(later) == 0
 
 
@@ -99,7 +101,7 @@ def test_online_users_are_skipped(conversation, alice, bob, send, later):
 def test_names_and_bodies_are_escaped_in_the_html(bob, send, later):
     mallory = UserFactory(username="mallory")
     SellerProfileFactory(user=mallory, display_name="<b>Mal</b>")
-    conversation = services.get_or_start_conversation(starter=bob, other=mallory)
+    conversation = get_or_start_conversation(starter=bob, other=mallory)
     send(conversation, mallory, "<script>alert(1)</script>")
     run(later)
     html = mail.outbox[0].alternatives[0][0]

@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 
 from config import clock
 from inbox import known_heads, services
+from inbox.checks import SendError
+from inbox.drafts import HISTORY_WINDOW
 from inbox.models import Message
-from inbox.services import SendError, SendRequest, send_messages
+from inbox.send import SendRequest, SentMessage, post_system_message, send_messages
 from inbox.tests.conftest import new_client_id
 from inbox.verification import verify_conversation
 
@@ -59,9 +61,9 @@ def test_both_senders_of_a_conversation_stay_known(conversation, alice, bob):
 
 def test_a_head_moved_by_another_writer_is_read_and_the_batch_chained_after_it(conversation, bob):
     send_one(conversation, bob, "first")
-    services.post_system_message(conversation=conversation, body="Order started.")  # moves the head
+    post_system_message(conversation=conversation, body="Order started.")  # moves the head
     outcome = send_one(conversation, bob, "after it")
-    assert isinstance(outcome, services.SentMessage) and outcome.message.seq == 3
+    assert isinstance(outcome, SentMessage) and outcome.message.seq == 3
     assert list(
         Message.objects.filter(conversation=conversation)
         .order_by("seq")
@@ -87,7 +89,7 @@ def test_a_resend_is_answered_with_the_stored_message_and_counts_once(conversati
     again = send_one(conversation, bob, "hello", client_id="the-same")
     assert again.duplicate and again.message.pk == first.message.pk
     assert isinstance(
-        send_one(conversation, bob, "second"), services.SentMessage
+        send_one(conversation, bob, "second"), SentMessage
     )  # 2 of 2: the resend did not count
     assert Message.objects.filter(conversation=conversation).count() == 2
 
@@ -96,7 +98,7 @@ def test_a_resend_at_the_limit_still_gets_its_ack(conversation, bob, settings):
     settings.GIGBOX_SEND_RATE_LIMIT = 1
     first = send_one(conversation, bob, "hello", client_id="the-same")
     again = send_one(conversation, bob, "hello", client_id="the-same")
-    assert isinstance(again, services.SentMessage) and again.message.pk == first.message.pk
+    assert isinstance(again, SentMessage) and again.message.pk == first.message.pk
     limited = send_one(conversation, bob, "one too many")
     assert isinstance(limited, SendError) and limited.code == "rate_limited"
 
@@ -132,7 +134,7 @@ def test_history_older_than_the_window_is_not_used(conversation, bob):
     start = clock.now()
     with time_machine.travel(start, tick=False):
         send_one(conversation, bob, "my number is 0151")
-    with time_machine.travel(start + services.HISTORY_WINDOW + timedelta(minutes=1), tick=False):
+    with time_machine.travel(start + HISTORY_WINDOW + timedelta(minutes=1), tick=False):
         send_one(conversation, bob, "2345")
         outcome = send_one(conversation, bob, "6789")
     assert not outcome.message.findings

@@ -1,4 +1,4 @@
-"""Mark unread (inbox.services.mark_unread): the service, the JSON API and the plain form;
+"""Mark unread (inbox.read_marks.mark_unread): the service, the JSON API and the plain form;
 an outsider gets the same 404 as for a missing conversation."""
 
 from __future__ import annotations
@@ -7,9 +7,13 @@ import pytest
 from channels.db import database_sync_to_async
 from django.urls import reverse
 
-from inbox import services
+from inbox import read_marks
 from inbox.api import NOT_FOUND
+from inbox.checks import SendError
 from inbox.models import Participant
+from inbox.push import _summary_for
+from inbox.read_marks import mark_read
+from inbox.send import post_system_message
 from inbox.tests.ws import open_socket, receive
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +27,7 @@ def read_mark(conversation, user) -> int:
 
 def read_all(conversation, user) -> None:
     conversation.refresh_from_db()
-    services.mark_read(conversation=conversation, user=user, seq=conversation.last_seq)
+    mark_read(conversation=conversation, user=user, seq=conversation.last_seq)
 
 
 # The service ---------------------------------------------------------------------------------
@@ -35,9 +39,9 @@ def test_unread_starts_at_the_other_participants_last_message(conversation, alic
     send(conversation, bob, "Yes")  # 3
     read_all(conversation, bob)
 
-    assert services.mark_unread(conversation=conversation, user=bob) == 1
+    assert read_marks.mark_unread(conversation=conversation, user=bob) == 1
     assert read_mark(conversation, bob) == 1
-    summary = services._summary_for(conversation, bob.pk)
+    summary = _summary_for(conversation, bob.pk)
     assert summary["unread"] == 2  # alice's "Are you there?" and bob's answer after it
 
 
@@ -45,14 +49,14 @@ def test_without_a_message_from_the_other_side_the_last_message_is_unread(
     conversation, alice, bob, send
 ):
     send(conversation, bob, "Hi")  # 1
-    services.post_system_message(conversation=conversation, body="Order started.")  # 2
+    post_system_message(conversation=conversation, body="Order started.")  # 2
     read_all(conversation, bob)
 
-    assert services.mark_unread(conversation=conversation, user=bob) == 1
+    assert read_marks.mark_unread(conversation=conversation, user=bob) == 1
 
 
 def test_an_empty_conversation_stays_at_zero(conversation, bob):
-    assert services.mark_unread(conversation=conversation, user=bob) == 0
+    assert read_marks.mark_unread(conversation=conversation, user=bob) == 0
     assert read_mark(conversation, bob) == 0
 
 
@@ -60,7 +64,7 @@ def test_the_read_mark_never_moves_forward(conversation, alice, bob, send):
     for body in ("one", "two", "three"):
         send(conversation, alice, body)
     # bob has read nothing: marking unread must not mark the first two as read.
-    assert services.mark_unread(conversation=conversation, user=bob) == 0
+    assert read_marks.mark_unread(conversation=conversation, user=bob) == 0
     assert read_mark(conversation, bob) == 0
 
 
@@ -69,14 +73,14 @@ def test_the_other_participants_read_mark_is_untouched(conversation, alice, bob,
     send(conversation, bob, "Hi")
     read_all(conversation, alice)
 
-    services.mark_unread(conversation=conversation, user=bob)
+    read_marks.mark_unread(conversation=conversation, user=bob)
 
     assert read_mark(conversation, alice) == 2
 
 
 def test_an_outsider_is_refused_like_a_missing_conversation(conversation, charlie):
-    with pytest.raises(services.SendError) as refused:
-        services.mark_unread(conversation=conversation, user=charlie)
+    with pytest.raises(SendError) as refused:
+        read_marks.mark_unread(conversation=conversation, user=charlie)
     assert refused.value.code == "forbidden"
 
 
@@ -164,7 +168,7 @@ async def test_the_users_tabs_get_the_unread_count(conversation, alice, bob, sen
     await database_sync_to_async(read_all)(conversation, bob)
     tab = await open_socket(bob)
 
-    await database_sync_to_async(services.mark_unread)(conversation=conversation, user=bob)
+    await database_sync_to_async(read_marks.mark_unread)(conversation=conversation, user=bob)
 
     assert await receive(tab) == {
         "type": "unread",

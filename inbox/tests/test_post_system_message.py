@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from inbox import services
+from inbox.read_marks import mark_read
 from inbox.selectors import unread_counts
+from inbox.send import post_system_message
 from inbox.tests.ws import assert_quiet, open_socket, receive, receive_types
 
 
@@ -18,10 +19,10 @@ def unread(user, conversation) -> int:
 @pytest.mark.django_db
 def test_the_actor_does_not_get_their_own_action_as_unread(conversation, alice, bob, send):
     send(conversation, alice, "Here is my offer")
-    services.mark_read(conversation=conversation, user=bob, seq=1)
+    mark_read(conversation=conversation, user=bob, seq=1)
     assert (unread(bob, conversation), unread(alice, conversation)) == (0, 0)
 
-    message = services.post_system_message(
+    message = post_system_message(
         conversation=conversation, body="Bob accepted offer #1.", actor=bob
     )
 
@@ -32,23 +33,21 @@ def test_the_actor_does_not_get_their_own_action_as_unread(conversation, alice, 
 
 @pytest.mark.django_db
 def test_without_an_actor_both_sides_get_it_as_unread(conversation, alice, bob):
-    services.post_system_message(
-        conversation=conversation, body="Offer #1 expired without an answer."
-    )
+    post_system_message(conversation=conversation, body="Offer #1 expired without an answer.")
     assert (unread(bob, conversation), unread(alice, conversation)) == (1, 1)
 
 
 @pytest.mark.django_db
 def test_an_actor_behind_keeps_the_earlier_messages_unread(conversation, alice, bob, send):
     send(conversation, alice, "Did you see this?")  # bob has not read it
-    services.post_system_message(conversation=conversation, body="Bob placed an order.", actor=bob)
+    post_system_message(conversation=conversation, body="Bob placed an order.", actor=bob)
     # A single read mark cannot skip one message: alice's message must stay unread.
     assert unread(bob, conversation) == 2
 
 
 @pytest.mark.django_db
 def test_an_actor_who_is_not_a_participant_changes_nothing(conversation, alice, bob, charlie):
-    services.post_system_message(
+    post_system_message(
         conversation=conversation, body="A reviewer resolved the dispute.", actor=charlie
     )
     assert (unread(bob, conversation), unread(alice, conversation)) == (1, 1)
@@ -58,7 +57,7 @@ def test_an_actor_who_is_not_a_participant_changes_nothing(conversation, alice, 
 async def test_the_actors_tabs_are_told_the_true_count_after_the_message(conversation, alice, bob):
     bob_tab, alice_tab = await open_socket(bob), await open_socket(alice)
 
-    await database_sync_to_async(services.post_system_message)(
+    await database_sync_to_async(post_system_message)(
         conversation=conversation, body="Bob accepted.", actor=bob
     )
 

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 
 from inbox import ratelimit
+from inbox.checks import SendError
 from inbox.ratelimit import RateLimiterUnavailable, admit_sends, refund_sends
-from inbox.services import SendError
 
 # 1_800_000_000 is a multiple of 60: a window starts exactly here.
 WINDOW_START = datetime.fromtimestamp(1_800_000_000, tz=UTC)
@@ -79,10 +79,10 @@ def test_a_cache_that_does_not_answer_fails_closed(monkeypatch):
 
 @pytest.mark.django_db
 def test_an_unavailable_cache_refuses_sends_as_retryable(conversation, bob, send, monkeypatch):
-    from inbox import services
+    from inbox import send as send_module
 
     monkeypatch.setattr(
-        services, "admit_sends", lambda *a: (_ for _ in ()).throw(RateLimiterUnavailable("down"))
+        send_module, "admit_sends", lambda *a: (_ for _ in ()).throw(RateLimiterUnavailable("down"))
     )
     with pytest.raises(SendError) as info:
         send(conversation, bob)
@@ -152,7 +152,7 @@ def test_resends_and_refused_sends_use_none_of_the_budget(conversation, bob, sen
 
 @pytest.mark.django_db
 def test_a_mixed_batch_counts_only_what_it_stores(conversation, bob, send):
-    from inbox.services import SendRequest, SentMessage, send_messages
+    from inbox.send import SendRequest, SentMessage, send_messages
 
     with time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False):
         send(conversation, bob, "stored before", client_id="old")
@@ -183,13 +183,13 @@ def test_a_batch_that_fails_on_the_database_uses_none_of_the_budget(
     """Sends of a batch whose reads fail are refused as retryable and use none of the budget."""
     from django.db import OperationalError
 
-    from inbox import services
+    from inbox import store
 
-    def reads_fail(batch):
+    def reads_fail(*reading):
         raise OperationalError("the database went away")
 
     with time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False):
-        monkeypatch.setattr(services, "_read_batch", reads_fail)
+        monkeypatch.setattr(store.current(), "read", reads_fail)
         for _ in range(40):
             with pytest.raises(SendError) as info:
                 send(conversation, bob, "lost")

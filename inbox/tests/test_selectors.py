@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inbox import selectors, services
+from inbox import frames, selectors, services
+from inbox.conversations import get_or_start_conversation
+from inbox.read_marks import mark_read
 from inbox.selectors import ConversationNotFound
 from marketplace.tests.factories import UserFactory
 
@@ -20,7 +22,7 @@ def many_threads(alice, send):
     threads = []
     for n in range(5):
         buyer = UserFactory(username=f"buyer{n}")
-        thread = services.get_or_start_conversation(starter=buyer, other=alice)
+        thread = get_or_start_conversation(starter=buyer, other=alice)
         send(thread, buyer, f"hello from buyer number {'abcde'[n]}")
         threads.append(thread)
     return threads
@@ -64,7 +66,7 @@ def test_filters_and_labels(alice, many_threads):
     )
     services.update_participant(conversation=second, user=alice, archived=True)
     services.update_participant(conversation=third, user=alice, spam=True)
-    services.mark_read(conversation=first, user=alice, seq=1)
+    mark_read(conversation=first, user=alice, seq=1)
 
     def ids(**kwargs):
         return [p.conversation_id for p in selectors.inbox_page(alice, **kwargs).participants]
@@ -116,7 +118,7 @@ def test_search_messages_looks_at_delivered_text_of_ones_own_conversations(
     conversation, alice, bob, charlie, send
 ):
     send(conversation, bob, "the logo should be blue, mail bob.smith@example.com")
-    other = services.get_or_start_conversation(starter=charlie, other=bob)
+    other = get_or_start_conversation(starter=charlie, other=bob)
     send(other, charlie, "blue is my favourite")
     assert [m.conversation_id for m in selectors.search_messages(alice, "blue")] == [
         conversation.pk
@@ -127,5 +129,5 @@ def test_search_messages_looks_at_delivered_text_of_ones_own_conversations(
 
 def test_serialize_message_shows_the_client_id_to_the_sender_only(conversation, alice, bob, send):
     message = send(conversation, bob, "hi", client_id="bob-key-0001").message
-    assert selectors.serialize_message(message, for_user=bob)["client_id"] == "bob-key-0001"
-    assert "client_id" not in selectors.serialize_message(message, for_user=alice)
+    assert frames.serialize_message(message, for_user=bob)["client_id"] == "bob-key-0001"
+    assert "client_id" not in frames.serialize_message(message, for_user=alice)

@@ -8,9 +8,12 @@ import pytest
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
-from inbox import known_heads, services
+from inbox import known_heads, push, services, store
+from inbox import send as send_module
+from inbox.checks import SendError
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation, Message, Participant
-from inbox.services import SendError, SendRequest, send_messages
+from inbox.send import SendRequest, SentMessage, post_system_message, send_messages
 from inbox.tests.conftest import new_client_id
 from inbox.verification import verify_conversation
 from moderation.models import Flag
@@ -131,7 +134,7 @@ def test_the_sanctions_hook_is_asked_for_every_sender(conversation, bob, send, m
             "restricted", "Your messaging is restricted.", until="2030-01-01T00:00:00.000000Z"
         )
 
-    monkeypatch.setattr(services, "check_sender_sanctions", restricted)
+    monkeypatch.setattr(send_module, "check_sender_sanctions", restricted)
     error = refused("restricted", send=send, conversation=conversation, sender=bob)
     assert asked == [bob.pk]
     assert error.frame()["until"] == "2030-01-01T00:00:00.000000Z"
@@ -180,7 +183,7 @@ def test_sending_marks_the_thread_read_and_unarchives_it_for_the_recipient(
 
 
 def test_a_batch_is_one_transaction_with_one_outcome_per_request(conversation, alice, bob, charlie):
-    other = services.get_or_start_conversation(starter=charlie, other=alice)
+    other = get_or_start_conversation(starter=charlie, other=alice)
     requests = [
         SendRequest(conversation.pk, bob, "one", new_client_id()),
         SendRequest(conversation.pk, charlie, "not mine", new_client_id()),
@@ -216,7 +219,7 @@ def test_a_database_that_does_not_answer_stores_nothing_and_says_unavailable(
     def broken(drafts, conversations=None, **kwargs):
         raise OperationalError("could not obtain lock")
 
-    monkeypatch.setattr(services, "_write_drafts", broken)
+    monkeypatch.setattr(store.current(), "write", broken)
     (outcome,) = send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-1")])
     assert isinstance(outcome, SendError) and outcome.code == "unavailable"
     assert not Message.objects.exists()
@@ -230,8 +233,8 @@ def test_an_unavailable_send_is_not_counted_against_the_rate_limit(
 ):
     settings.GIGBOX_SEND_RATE_LIMIT = 1
     monkeypatch.setattr(
-        services,
-        "_write_drafts",
+        store.current(),
+        "write",
         lambda *args, **kwargs: (_ for _ in ()).throw(OperationalError("down")),
     )
     send_messages([SendRequest(conversation.pk, bob, "hello", "retry-key-2")])
@@ -242,9 +245,7 @@ def test_an_unavailable_send_is_not_counted_against_the_rate_limit(
 
 def test_a_system_message_is_chained_without_a_sender(conversation, bob, send):
     send(conversation, bob, "hi")
-    message = services.post_system_message(
-        conversation=conversation, body="Order GB-000001 was placed."
-    )
+    message = post_system_message(conversation=conversation, body="Order GB-000001 was placed.")
     assert (message.kind, message.sender_id, message.seq) == ("system", None, 2)
     conversation.refresh_from_db()
     assert verify_conversation(conversation) is None
@@ -256,9 +257,9 @@ def test_the_broadcast_runs_after_commit(
     pushed = []
 
     async def fake_broadcast(sent):
-        pushed.append(sent.message.seq)
+        pushed.extend(item.message.seq for item in sent)
 
-    monkeypatch.setattr(services, "broadcast_message", fake_broadcast)
+    monkeypatch.setattr(push, "broadcast", fake_broadcast)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         send(conversation, bob)
         assert pushed == []
@@ -271,17 +272,18 @@ def _stale_batch_write(conversation, writer_between, body: str, client_id: str):
     """send_messages with another writer storing into the conversation after the batch read
     its head (and the resends) and before the batch is written (a second process, a system
     message)."""
-    real_read_batch = services._read_batch
+    backend = store.current()
+    real_read = backend.read
     known_heads.clear()  # read, not known: the batch must read its head
 
-    def read_then_someone_writes(batch):
-        reads = real_read_batch(batch)
-        services._read_batch = real_read_batch  # the other writer's own send is not delayed
+    def read_then_someone_writes(*reading):
+        reads = real_read(*reading)
+        backend.read = real_read  # the other writer's own send is not delayed
         writer_between()
         return reads
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(services, "_read_batch", read_then_someone_writes)
+        patch.setattr(backend, "read", read_then_someone_writes)
         return send_messages([SendRequest(conversation.pk, conversation.user_b, body, client_id)])[
             0
         ]
@@ -294,11 +296,11 @@ def test_a_head_moved_after_the_access_check_is_written_after_it(conversation, a
     send(conversation, bob, "first")
     outcome = _stale_batch_write(
         conversation,
-        lambda: services.post_system_message(conversation=conversation, body="Order started."),
+        lambda: post_system_message(conversation=conversation, body="Order started."),
         "after it",
         new_client_id(),
     )
-    assert isinstance(outcome, services.SentMessage) and outcome.message.seq == 3
+    assert isinstance(outcome, SentMessage) and outcome.message.seq == 3
     assert list(
         Message.objects.filter(conversation=conversation)
         .order_by("seq")
@@ -319,7 +321,7 @@ def test_the_same_client_id_stored_meanwhile_is_answered_as_a_resend(conversatio
         "resent",
         client_id,
     )
-    assert isinstance(outcome, services.SentMessage) and outcome.duplicate
+    assert isinstance(outcome, SentMessage) and outcome.duplicate
     assert outcome.message.body == "stored elsewhere"
     assert Message.objects.filter(conversation=conversation).count() == 1
     conversation.refresh_from_db()
@@ -337,7 +339,7 @@ def test_concurrent_writers_into_one_conversation_keep_one_unbroken_chain(alice,
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself; the unlocked write is PostgreSQL's")
     settings.GIGBOX_SEND_RATE_LIMIT = 1000
-    conversation = services.get_or_start_conversation(starter=alice, other=bob)
+    conversation = get_or_start_conversation(starter=alice, other=bob)
 
     def writer(n: int) -> list:
         try:
@@ -357,8 +359,8 @@ def test_concurrent_writers_into_one_conversation_keep_one_unbroken_chain(alice,
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = [outcome for batch in pool.map(writer, range(8)) for outcome in batch]
-    assert all(isinstance(o, services.SentMessage) for o in outcomes), [
-        o for o in outcomes if not isinstance(o, services.SentMessage)
+    assert all(isinstance(o, SentMessage) for o in outcomes), [
+        o for o in outcomes if not isinstance(o, SentMessage)
     ][:3]
     seqs = list(
         Message.objects.filter(conversation=conversation)

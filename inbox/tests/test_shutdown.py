@@ -110,7 +110,7 @@ async def test_a_socket_that_went_away_leaves_no_close_hook_behind(bob):
 async def test_the_writer_registers_one_drain_hook_and_it_waits_for_the_batch(
     conversation, bob, slow_store
 ):
-    from inbox.services import SendRequest
+    from inbox.send import SendRequest
 
     writer = writer_module.MessageWriter()
     before = lifecycle.pending_hooks()

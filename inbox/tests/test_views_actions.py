@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from inbox import services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Block, Message, Participant
 from marketplace.tests.factories import GigFactory
 from moderation.models import FlagReport
@@ -236,7 +237,7 @@ def test_the_report_page_shows_the_delivered_text_only(as_bob, conversation, ali
 def test_contact_seller_opens_a_conversation_about_the_gig(as_bob, alice, bob):
     gig = GigFactory(seller=alice)
     response = as_bob.post(url("start", username="alice"), {"gig": gig.pk})
-    conversation = services.get_or_start_conversation(starter=bob, other=alice)
+    conversation = get_or_start_conversation(starter=bob, other=alice)
     assert response["Location"] == url("thread", conversation_id=conversation.pk) + "#composer"
     assert conversation.gig == gig
     again = as_bob.post(url("start", username="alice"), {"gig": gig.pk})
@@ -246,7 +247,7 @@ def test_contact_seller_opens_a_conversation_about_the_gig(as_bob, alice, bob):
 def test_contact_seller_ignores_a_gig_of_someone_else(as_bob, alice, charlie, bob):
     other_gig = GigFactory(seller=charlie)
     as_bob.post(url("start", username="alice"), {"gig": other_gig.pk})
-    assert services.get_or_start_conversation(starter=bob, other=alice).gig is None
+    assert get_or_start_conversation(starter=bob, other=alice).gig is None
 
 
 def test_contacting_oneself_is_refused_in_words(client, alice):

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from inbox import services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Participant
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_the_thread_has_a_day_separator_and_the_gig_it_is_about(as_bob, alice, b
     from marketplace.tests.factories import GigFactory
 
     gig = GigFactory(seller=alice, title="I will draw your cat")
-    conversation = services.get_or_start_conversation(starter=bob, other=alice, gig=gig)
+    conversation = get_or_start_conversation(starter=bob, other=alice, gig=gig)
     send(conversation, bob, "Hello")
     page = as_bob.get(thread_url(conversation)).content.decode()
     assert 'class="day-separator"' in page
@@ -106,7 +107,7 @@ def test_filters(as_bob, bob, send, filter_name, expected):
     threads = {}
     for name in ("plain", "archived", "spammy"):
         other = UserFactory(username=name)
-        threads[name] = services.get_or_start_conversation(starter=bob, other=other)
+        threads[name] = get_or_start_conversation(starter=bob, other=other)
         send(threads[name], other, f"hello from {name}")
     services.update_participant(conversation=threads["archived"], user=bob, archived=True)
     services.update_participant(conversation=threads["spammy"], user=bob, spam=True)
@@ -150,7 +151,7 @@ def test_script_in_a_body_and_a_name_is_escaped(client, bob, send):
 
     mallory = UserFactory(username="mallory")
     SellerProfileFactory(user=mallory, display_name="<script>alert('name')</script>")
-    conversation = services.get_or_start_conversation(starter=bob, other=mallory)
+    conversation = get_or_start_conversation(starter=bob, other=mallory)
     send(conversation, mallory, "<script>alert('body')</script><img src=x onerror=alert(1)>")
     client.force_login(bob)
     for url in (
@@ -184,7 +185,7 @@ def test_older_conversations_are_a_page_away_and_keep_the_filter(as_bob, bob):
     from marketplace.tests.factories import UserFactory
 
     for n in range(31):
-        conversation = services.get_or_start_conversation(
+        conversation = get_or_start_conversation(
             starter=bob, other=UserFactory(username=f"seller{word(n)}")
         )
         services.update_participant(conversation=conversation, user=bob, starred=True)

@@ -8,11 +8,12 @@ import os
 
 import pytest
 
-from inbox import services
+from inbox import push
 from inbox import writer as writer_module
 from inbox.channel_layer import PipelinedPubSubChannelLayer
 from inbox.models import Message
-from inbox.services import SendRequest, SentMessage, _message_events, user_group
+from inbox.push import _message_events, user_group
+from inbox.send import SendRequest, SentMessage
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 SENDER, RECIPIENT = 11, 12
@@ -51,7 +52,7 @@ async def test_recipients_here_have_the_message_before_the_sender_is_answered(mo
     layer = PipelinedPubSubChannelLayer(
         hosts=[{"address": REDIS_URL, "socket_timeout": None}], prefix="test-writer"
     )
-    monkeypatch.setattr(services, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(push, "get_channel_layer", lambda: layer)
     monkeypatch.setattr(writer_module, "_send_on_database_thread", _stored_at_once)
     try:
         recipient, sender = await layer.new_channel(), await layer.new_channel()

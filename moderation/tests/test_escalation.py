@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from inbox.services import SendError, check_sender_sanctions, is_account_suspended
+from inbox.checks import SendError, check_sender_sanctions, is_account_suspended
 from moderation import services
 from moderation.models import Sanction, SanctionPolicy, Strike
 

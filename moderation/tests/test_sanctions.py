@@ -14,7 +14,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from inbox import services as inbox_services
+from inbox import push as inbox_push
+from inbox.checks import SendError
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Message
 from marketplace.models import Order
 from marketplace.tests.factories import PASSWORD, GigFactory, OrderFactory
@@ -68,7 +70,7 @@ class TestRestriction:
     def test_an_indefinite_restriction_has_no_until(self, conversation, bob, mona, send):
         restrict(bob, mona, days=None)
 
-        with pytest.raises(inbox_services.SendError) as refused:
+        with pytest.raises(SendError) as refused:
             send(conversation, bob)
         assert refused.value.code == "restricted" and refused.value.frame()["until"] is None
 
@@ -78,10 +80,8 @@ class TestRestriction:
         order = OrderFactory(
             gig=GigFactory(seller=alice), buyer=bob, status=Order.Status.IN_PROGRESS
         )
-        order_thread = inbox_services.get_or_start_conversation(
-            starter=bob, other=alice, order=order
-        )
-        general = inbox_services.get_or_start_conversation(starter=bob, other=alice)
+        order_thread = get_or_start_conversation(starter=bob, other=alice, order=order)
+        general = get_or_start_conversation(starter=bob, other=alice)
         restrict(bob, mona)
         client.force_login(bob)
 
@@ -158,7 +158,7 @@ class TestSuspension:
     ):
         closed = []
         monkeypatch.setattr(
-            inbox_services, "disconnect_user", lambda user_id, code: closed.append((user_id, code))
+            inbox_push, "disconnect_user", lambda user_id, code: closed.append((user_id, code))
         )
 
         with django_capture_on_commit_callbacks(execute=True):
@@ -169,7 +169,7 @@ class TestSuspension:
     def test_a_suspended_user_cannot_send(self, conversation, bob, mona, send):
         restrict(bob, mona, kind=Sanction.Kind.SUSPEND)
 
-        with pytest.raises(inbox_services.SendError) as refused:
+        with pytest.raises(SendError) as refused:
             send(conversation, bob)
         assert refused.value.code == "restricted"
 

@@ -9,6 +9,8 @@ import json
 import pytest
 
 from inbox import services as inbox_services
+from inbox.checks import SendError
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Block
 from moderation import notices, services
 from moderation.models import Sanction
@@ -17,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_service_refuses_to_block_the_system_account(bob):
-    with pytest.raises(inbox_services.SendError, match="cannot be blocked") as refused:
+    with pytest.raises(SendError, match="cannot be blocked") as refused:
         inbox_services.block_user(blocker=bob, blocked=notices.system_account())
     assert refused.value.code == "invalid_frame"
     assert not Block.objects.exists()
@@ -43,9 +45,7 @@ def test_the_thread_with_the_system_account_has_no_block_button(
     client, bob, alice, mona, conversation
 ):
     services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam.")
-    notice_thread = inbox_services.get_or_start_conversation(
-        starter=notices.system_account(), other=bob
-    )
+    notice_thread = get_or_start_conversation(starter=notices.system_account(), other=bob)
     client.force_login(bob)
 
     system_page = client.get(f"/inbox/{notice_thread.pk}/").content.decode()

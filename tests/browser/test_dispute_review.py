@@ -21,7 +21,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from disputes import services as dispute_services
 from disputes.tests.conftest import order_in
-from inbox import services as inbox_services
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 from marketplace.models import Order
 from marketplace.roles import DISPUTE_REVIEWERS
 from marketplace.tests.factories import SellerFactory, UserFactory
@@ -76,15 +77,13 @@ def case(transactional_db):
     rita = UserFactory(username="rita", email="rita@example.com", is_staff=True)
     rita.groups.add(reviewer_group())
     order = order_in(Order.Status.DELIVERED, seller=alice, buyer=bob)
-    conversation = off_loop(
-        inbox_services.get_or_start_conversation, starter=bob, other=alice, order=order
-    )
+    conversation = off_loop(get_or_start_conversation, starter=bob, other=alice, order=order)
     for sender, body in [
         (bob, "The logo colours are wrong."),
         (alice, "Call me on +49 151 23456789 and we sort it out."),
     ]:
         off_loop(
-            inbox_services.send_message,
+            send_message,
             conversation=conversation,
             sender=sender,
             body=body,

@@ -17,7 +17,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 
-from inbox import services
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
 from tests.browser.support import off_loop
 
@@ -29,12 +30,12 @@ TIMEOUT_MS = 10_000
 
 
 def start_conversation(**kwargs):
-    return off_loop(services.get_or_start_conversation, **kwargs)
+    return off_loop(get_or_start_conversation, **kwargs)
 
 
 def send(conversation, sender, body: str):
     return off_loop(
-        services.send_message,
+        send_message,
         conversation=conversation,
         sender=sender,
         body=body,

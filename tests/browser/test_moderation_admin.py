@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from playwright.sync_api import expect
 
-from inbox import services as inbox_services
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 from marketplace.roles import MODERATORS
 from marketplace.tests.factories import SellerFactory, UserFactory
 from moderation.models import Flag, StaffAccess, Strike
@@ -39,9 +40,9 @@ def test_a_moderator_reveals_confirms_and_the_user_sees_the_strike(
     mona = UserFactory(username="mona", email="mona@example.com", is_staff=True)
     ensure_staff_groups()  # an earlier test's flush removes migration data
     mona.groups.add(Group.objects.get(name=MODERATORS))
-    conversation = off_loop(inbox_services.get_or_start_conversation, starter=bob, other=alice)
+    conversation = off_loop(get_or_start_conversation, starter=bob, other=alice)
     off_loop(
-        inbox_services.send_message,
+        send_message,
         conversation=conversation,
         sender=bob,
         body="call me on +49 151 23456789",

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from deals.models import Offer
-from inbox import services as inbox_services
+from inbox.conversations import get_or_start_conversation
 from marketplace.models import Order
 from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
 from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread
@@ -29,7 +29,7 @@ def bob(transactional_db):
 @pytest.fixture
 def conversation(alice, bob):
     gig = GigFactory(seller=alice, title="I will design a minimalist logo")
-    return off_loop(inbox_services.get_or_start_conversation, starter=bob, other=alice, gig=gig)
+    return off_loop(get_or_start_conversation, starter=bob, other=alice, gig=gig)
 
 
 def test_alice_sends_an_offer_and_bob_accepts_it_live(

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from deals.services import create_saved_reply
-from inbox import services as inbox_services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Message
 from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
 from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread
@@ -31,7 +31,7 @@ def alice(transactional_db):
 def conversation(alice):
     bob = UserFactory(username="bob", email="bob@example.com")
     gig = GigFactory(seller=alice, title="I will design a minimalist logo")
-    return off_loop(inbox_services.get_or_start_conversation, starter=bob, other=alice, gig=gig)
+    return off_loop(get_or_start_conversation, starter=bob, other=alice, gig=gig)
 
 
 def composer_of(page: Page):

@@ -32,10 +32,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from deals.models import Offer
 from disputes import services as dispute_services
-from inbox import services as inbox_services
+from inbox.checks import AttachmentUpload
+from inbox.conversations import get_or_start_conversation
 from inbox.digests import send_unread_digests
 from inbox.models import Attachment
-from inbox.services import AttachmentUpload
+from inbox.send import send_message
 from marketplace.models import Gig, SellerProfile
 from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
 from marketplace.validators import reject_contact_details
@@ -208,14 +209,14 @@ def poison() -> Poisoned:
 
     payload_seqs = []
     for payload in PAYLOADS:
-        sent = inbox_services.send_message(
+        sent = send_message(
             conversation=w.conversation, sender=w.bob, body=payload, client_id=uuid.uuid4().hex
         )
         payload_seqs.append(sent.message.seq)
         moderation_services.report_message(
             reporter=w.alice, message=sent.message, reason="other", note=payload
         )
-    inbox_services.send_message(
+    send_message(
         conversation=w.conversation,
         sender=w.bob,
         body="the files",
@@ -230,10 +231,8 @@ def poison() -> Poisoned:
         )
         SellerProfile.objects.filter(user=seller).update(display_name=name_sized(payload))
         gig = GigFactory(seller=seller, title=title_sized(payload))
-        conversation = inbox_services.get_or_start_conversation(
-            starter=w.bob, other=seller, gig=gig
-        )
-        inbox_services.send_message(
+        conversation = get_or_start_conversation(starter=w.bob, other=seller, gig=gig)
+        send_message(
             conversation=conversation, sender=seller, body=payload, client_id=uuid.uuid4().hex
         )
         named_sellers.append(seller)
@@ -561,7 +560,7 @@ def pair(transactional_db, live_daphne_settings):
     def build():
         alice = SellerFactory(username="alice", email="alice@example.com")
         bob = UserFactory(username="bob", email="bob@example.com")
-        conversation = inbox_services.get_or_start_conversation(
+        conversation = get_or_start_conversation(
             starter=bob, other=alice, gig=GigFactory(seller=alice)
         )
         return alice, bob, conversation

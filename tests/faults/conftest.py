@@ -20,7 +20,7 @@ import pytest
 from django.db import connection
 
 from harness.servers import database_url_for
-from inbox import services
+from inbox.conversations import get_or_start_conversation
 from inbox.tests.ws import session_cookie
 from marketplace.tests.factories import SellerFactory, UserFactory
 from tests.faults.harness import (
@@ -100,7 +100,7 @@ def personas(fault_services) -> dict[str, Persona]:
         user.username: Persona(user, session_cookie(user)) for user in (alice, bob, carol, dave)
     }
     for first, second in (("bob", "alice"), ("carol", "alice"), ("dave", "carol")):
-        conversation = services.get_or_start_conversation(
+        conversation = get_or_start_conversation(
             starter=people[first].user, other=people[second].user
         )
         people[first].conversation_ids.append(conversation.pk)
@@ -112,7 +112,20 @@ def all_conversations(personas: dict[str, Persona]) -> set[int]:
     return {c for p in personas.values() for c in p.conversation_ids}
 
 
-WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima"]
+WORDS = [
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+    "kilo",
+    "lima",
+]
 
 
 def plan_for(persona: Persona, count: int, rng: random.Random) -> list[tuple[int, str]]:

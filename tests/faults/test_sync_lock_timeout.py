@@ -19,13 +19,15 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import connection
 
-from inbox import services
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
+from inbox.store_postgres import LOCK_TIMEOUT
 from inbox.tests.ws import open_socket, receive, send
 from marketplace.tests.factories import SellerFactory, UserFactory
 from tests.faults.conftest import require
 
 pytestmark = pytest.mark.django_db(transaction=True)
-LOCK_TIMEOUT_SECONDS = 3.0  # inbox.services.LOCK_TIMEOUT
+LOCK_TIMEOUT_SECONDS = 3.0  # inbox.store_postgres.LOCK_TIMEOUT
 
 
 def _connect() -> psycopg.Connection:
@@ -61,10 +63,10 @@ def pair(transactional_db):
         connection.vendor == "postgresql",
         "lock timeouts need PostgreSQL: set DATABASE_URL=postgres://...",
     )
-    assert f"{LOCK_TIMEOUT_SECONDS:.0f}s" == services.LOCK_TIMEOUT
+    assert f"{LOCK_TIMEOUT_SECONDS:.0f}s" == LOCK_TIMEOUT
     alice, bob = SellerFactory(username="alice"), UserFactory(username="bob")
-    conversation = services.get_or_start_conversation(starter=bob, other=alice)
-    services.send_message(
+    conversation = get_or_start_conversation(starter=bob, other=alice)
+    send_message(
         conversation=conversation, sender=alice, body="Hello Bob", client_id=uuid.uuid4().hex
     )
     return bob, conversation

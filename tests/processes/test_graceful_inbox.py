@@ -15,7 +15,7 @@ import websockets
 from django.db import connection
 
 from harness.servers import database_url_for
-from inbox import services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Message
 from inbox.protocol import validate_server_frame
 from inbox.tests.ws import session_cookie
@@ -49,7 +49,7 @@ def valid_frame(raw: str | bytes) -> dict:
 def test_sigterm_acks_every_accepted_send_before_closing_with_1001(app_process):
     alice = SellerFactory(username="alice", email="alice@example.com")
     bob = UserFactory(username="bob", email="bob@example.com")
-    conversation = services.get_or_start_conversation(starter=bob, other=alice)
+    conversation = get_or_start_conversation(starter=bob, other=alice)
     cookie = session_cookie(bob)
     # Each batch takes 0.5 s to store: the send just before the signal is still in flight.
     server = app_process(env=inbox_env(), application="tests.processes.slow_inbox_app:application")

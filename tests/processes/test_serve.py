@@ -18,7 +18,7 @@ import socket
 import websockets
 from django.test import override_settings
 
-from inbox import services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Message
 from inbox.protocol import validate_server_frame
 from inbox.tests.ws import session_cookie
@@ -119,7 +119,7 @@ class Inbox:
 def personas(served):
     alice = SellerFactory(username="alice", email="alice@example.com")
     bob = UserFactory(username="bob", email="bob@example.com")
-    conversation = services.get_or_start_conversation(starter=bob, other=alice)
+    conversation = get_or_start_conversation(starter=bob, other=alice)
     # The processes run with their own SECRET_KEY: sessions must be signed with it.
     with override_settings(SECRET_KEY=served.secret_key):
         return conversation, session_cookie(alice), session_cookie(bob)

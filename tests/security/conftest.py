@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from deals import services as deals_services
 from disputes import services as dispute_services
-from inbox import services as inbox_services
-from inbox.services import AttachmentUpload
+from inbox.checks import AttachmentUpload
+from inbox.conversations import get_or_start_conversation
+from inbox.send import send_message
 from marketplace import services as marketplace_services
 from marketplace.models import Order
 from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
@@ -75,16 +76,16 @@ def build_world() -> World:
         started_at=now - timedelta(days=2),
         due_at=now + timedelta(days=1),
     )
-    conversation = inbox_services.get_or_start_conversation(starter=bob, other=alice, order=order)
-    general = inbox_services.get_or_start_conversation(starter=bob, other=alice, gig=gig)
-    sent = inbox_services.send_message(
+    conversation = get_or_start_conversation(starter=bob, other=alice, order=order)
+    general = get_or_start_conversation(starter=bob, other=alice, gig=gig)
+    sent = send_message(
         conversation=conversation,
         sender=alice,
         body="Here is the sketch",
         client_id=uuid.uuid4().hex,
         attachments=[AttachmentUpload(name="sketch.png", content=PNG)],
     )
-    inbox_services.send_message(
+    send_message(
         conversation=conversation, sender=bob, body="Thanks, looks good", client_id=uuid.uuid4().hex
     )
     delivery = marketplace_services.deliver_order(

@@ -19,9 +19,9 @@ import pytest
 from django.db import connection
 
 from disputes.export import build_export, encode_document, export_key
-from inbox import services
 from inbox.chain import HASHED_FIELDS, StoredLink, first_bad_seq, link_hash
 from inbox.models import Conversation
+from inbox.send import send_message
 from inbox.verification import _stored_links, verify_conversation
 from tests.security.conftest import build_world
 
@@ -43,7 +43,7 @@ def evidence(db, settings):
     ]
     for n, body in enumerate(bodies):
         sender = world.bob if n % 2 else world.alice
-        services.send_message(
+        send_message(
             conversation=world.conversation, sender=sender, body=body, client_id=uuid.uuid4().hex
         )
     world.conversation.refresh_from_db()

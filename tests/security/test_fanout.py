@@ -24,7 +24,11 @@ from django.test import Client
 
 from inbox import consumers, protocol
 from inbox import services as inbox_services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation
+from inbox.push import disconnect_session, push_frames
+from inbox.read_marks import mark_read, mark_unread
+from inbox.send import post_system_message, send_message
 from inbox.tests.ws import LOGIN_BACKEND, open_socket, receive, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,19 +180,19 @@ def test_every_push_of_the_product_goes_to_members_only(w, recorded):
     from moderation import services as moderation_services
 
     w.conversation.refresh_from_db()
-    inbox_services.mark_read(conversation=w.conversation, user=w.bob, seq=w.conversation.last_seq)
-    inbox_services.mark_unread(conversation=w.conversation, user=w.bob)
+    mark_read(conversation=w.conversation, user=w.bob, seq=w.conversation.last_seq)
+    mark_unread(conversation=w.conversation, user=w.bob)
     inbox_services.update_participant(conversation=w.conversation, user=w.alice, archived=True)
     deals_services.accept_offer(offer=w.offer, buyer=w.bob)
-    inbox_services.post_system_message(conversation=w.general, body="A note from Gigbox.")
-    conversation = inbox_services.get_or_start_conversation(starter=w.charlie, other=w.alice)
-    inbox_services.send_message(
+    post_system_message(conversation=w.general, body="A note from Gigbox.")
+    conversation = get_or_start_conversation(starter=w.charlie, other=w.alice)
+    send_message(
         conversation=conversation, sender=w.charlie, body="Hello there", client_id=uuid.uuid4().hex
     )
     moderation_services.impose_sanction(
         user=w.charlie, kind="suspend", moderator=w.mo, reason="Scam attempts"
     )
-    inbox_services.disconnect_session("some-session-key", 4401)
+    disconnect_session("some-session-key", 4401)
 
     kinds = {push.frame["type"] if push.frame else push.event["type"] for push in recorded}
     assert {
@@ -272,5 +276,5 @@ def test_the_recorder_sees_an_extra_recipient(w, recorded):
     """The check can fail: a push to an outsider's group is counted."""
     recorded.clear()
     frame = {"type": "typing", "conversation_id": w.conversation.pk, "user_id": w.bob.pk}
-    inbox_services._push_frames([(w.charlie.pk, frame)])
+    push_frames([(w.charlie.pk, frame)])
     assert check(recorded) == {"typing": 1}

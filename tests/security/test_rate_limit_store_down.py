@@ -18,8 +18,10 @@ from channels.db import database_sync_to_async
 from django.test import override_settings
 
 from harness.servers import free_port
-from inbox import services
+from inbox.checks import SendError
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Message
+from inbox.send import send_message
 from inbox.tests.ws import open_socket, receive, send
 from marketplace.tests.factories import SellerFactory, UserFactory
 from tests.faults.harness import RedisServer, stop_process
@@ -50,7 +52,7 @@ def redis_server():
 @pytest.fixture
 def pair(transactional_db):
     alice, bob = SellerFactory(username="alice"), UserFactory(username="bob")
-    return bob, services.get_or_start_conversation(starter=bob, other=alice)
+    return bob, get_or_start_conversation(starter=bob, other=alice)
 
 
 async def send_and_answer(tab, conversation_id: int, client_id: str) -> dict:
@@ -128,13 +130,13 @@ async def test_a_store_nobody_answers_refuses_every_send(pair):
 
 
 def test_the_http_send_path_refuses_the_same_way(pair):
-    """The form/API path (inbox.services.send_message) raises the same retryable error."""
+    """The form/API path (inbox.send.send_message) raises the same retryable error."""
     bob, conversation = pair
     with (
         override_settings(CACHES=redis_cache(free_port())),
-        pytest.raises(services.SendError) as refused,
+        pytest.raises(SendError) as refused,
     ):
-        services.send_message(
+        send_message(
             conversation=conversation, sender=bob, body="hello", client_id=uuid.uuid4().hex
         )
     assert refused.value.code == "unavailable"

@@ -26,9 +26,7 @@ from tests.faults.conftest import require
 from tests.faults.harness import ORIGIN, Cluster
 
 LIMIT, WINDOW = 5, 60
-START = datetime(
-    2026, 11, 24, 16, 0, 0, tzinfo=UTC
-)  # a window boundary (aligned on the clock)
+START = datetime(2026, 11, 24, 16, 0, 0, tzinfo=UTC)  # a window boundary (aligned on the clock)
 
 
 @pytest.fixture
@@ -93,11 +91,11 @@ def two_processes(transactional_db, tmp_path):
 
 
 def test_the_limit_holds_per_user_across_two_processes_and_tabs(two_processes):
-    from inbox import services
+    from inbox.conversations import get_or_start_conversation
     from marketplace.tests.factories import SellerFactory, UserFactory
 
     alice, bob = SellerFactory(username="alice"), UserFactory(username="bob")
-    conversation = services.get_or_start_conversation(starter=bob, other=alice)
+    conversation = get_or_start_conversation(starter=bob, other=alice)
     cookie = session_cookie(bob)
 
     async def tab(url: str, count: int) -> list[dict]:

@@ -16,8 +16,11 @@ from django.conf import settings
 from django.core.cache import cache
 
 from deals import services as deals_services
-from inbox import ratelimit, services
+from inbox import ratelimit
+from inbox import send as inbox_send
+from inbox.checks import SendError
 from inbox.models import Conversation, Message
+from inbox.send import send_message
 from moderation import services as moderation_services
 from moderation.notices import system_account
 
@@ -37,15 +40,13 @@ def counter(user_id: int) -> int | None:
 
 
 def send(conversation, user, body: str = "hello") -> None:
-    services.send_message(
-        conversation=conversation, sender=user, body=body, client_id=uuid.uuid4().hex
-    )
+    send_message(conversation=conversation, sender=user, body=body, client_id=uuid.uuid4().hex)
 
 
 def use_up_the_window(conversation, user) -> None:
     for _ in range(LIMIT):
         send(conversation, user)
-    with pytest.raises(services.SendError) as refused:
+    with pytest.raises(SendError) as refused:
         send(conversation, user, "one too many")
     assert refused.value.code == "rate_limited"
 
@@ -57,13 +58,13 @@ def test_system_messages_and_order_events_pass_and_spend_nothing(world, small_li
         spent = counter(world.bob.pk)
         before = Message.objects.filter(kind=Message.Kind.SYSTEM).count()
         for i in range(5):  # more than the limit, announcing bob's own actions
-            services.post_system_message(
+            inbox_send.post_system_message(
                 conversation=world.general, body=f"Event {i}", actor=world.bob
             )
         deals_services.accept_offer(offer=world.offer, buyer=world.bob)  # an order and its events
         assert Message.objects.filter(kind=Message.Kind.SYSTEM).count() >= before + 6
         assert counter(world.bob.pk) == spent  # nothing of bob's budget
-        with pytest.raises(services.SendError) as still:
+        with pytest.raises(SendError) as still:
             send(world.general, world.bob, "still limited")
         assert still.value.code == "rate_limited"
 
@@ -113,7 +114,15 @@ def test_the_limit_applies_to_the_send_path_only():
     """The rule's one place: the writer's batch (_apply_rate_limit) is the only caller of
     admit_sends; post_system_message writes its draft without it."""
     import inspect
+    from pathlib import Path
 
-    source = inspect.getsource(services)
+    source = inspect.getsource(inbox_send)
     assert source.count("admit_sends(") == 1
-    assert "admit_sends" not in inspect.getsource(services.post_system_message)
+    assert "admit_sends(" in inspect.getsource(inbox_send._apply_rate_limit)
+    others = [
+        path.name
+        for path in Path(inbox_send.__file__).parent.glob("*.py")
+        if path.name not in {"send.py", "ratelimit.py"} and "admit_sends(" in path.read_text()
+    ]
+    assert others == []
+    assert "admit_sends" not in inspect.getsource(inbox_send.post_system_message)

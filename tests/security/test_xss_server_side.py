@@ -19,9 +19,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from inbox import services as inbox_services
+from inbox.checks import AttachmentUpload
 from inbox.digests import send_unread_digests
-from inbox.services import AttachmentUpload
+from inbox.send import send_message
 from moderation import services as moderation_services
 from tests.security.conftest import PNG, build_world
 
@@ -58,11 +58,11 @@ def poisoned(db, settings):
     )
     messages = []
     for payload in PAYLOADS:
-        sent = inbox_services.send_message(
+        sent = send_message(
             conversation=w.conversation, sender=w.bob, body=payload, client_id=uuid.uuid4().hex
         )
         messages.append(sent.message)
-    inbox_services.send_message(
+    send_message(
         conversation=w.conversation,
         sender=w.bob,
         body="file",

@@ -1,0 +1,209 @@
+"""The checks a send passes before anything is stored, and the error every inbox write raises.
+
+SendError carries a protocol error code (docs/protocol.md); its frame is inbox.frames'
+`error`. The sanctions checked here are fields moderation keeps on the user model
+(marketplace.User.suspended_until, messaging_restricted_until): the inbox reads them and
+imports nothing from moderation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from inbox.detection import name_has_contact
+from inbox.files import clean_file_name, detect_content_type
+from inbox.frames import error_frame
+from inbox.models import Conversation
+from marketplace.models import SYSTEM_USERNAME, Order, has_no_end
+
+__all__ = [
+    "SendError",
+    "AttachmentUpload",
+    "CheckedFile",
+    "forbidden_error",
+    "unavailable_error",
+    "overloaded_error",
+    "check_body",
+    "check_client_id",
+    "check_attachment",
+    "read_upload",
+    "check_sender_sanctions",
+    "is_account_suspended",
+    "is_system_account",
+]
+
+
+class SendError(Exception):
+    """Why a message (or another inbox write) was refused; `code` is a protocol error code."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.code, self.message, self.extra = code, message, extra
+
+    def frame(self, *, client_id: str | None = None) -> dict[str, Any]:
+        """The protocol's `error` frame (also the HTTP API's error body)."""
+        return error_frame(self.code, self.message, client_id=client_id, **self.extra)
+
+    def __repr__(self) -> str:
+        return f"SendError({self.code!r}, {self.message!r})"
+
+
+def forbidden_error() -> SendError:
+    """Not found and not yours: the same answer."""
+    return SendError("forbidden", "No such conversation.")
+
+
+def unavailable_error() -> SendError:
+    return SendError(
+        "unavailable",
+        "The server could not store the message just now; nothing was stored. Try again.",
+    )
+
+
+def overloaded_error() -> SendError:
+    """Past a process's capacity: refused at once, retryable, instead of queueing without end."""
+    return SendError(
+        "unavailable",
+        "The server is busy; nothing was stored. Try again in a second.",
+        retry_after=1,
+    )
+
+
+@dataclass(frozen=True)
+class AttachmentUpload:
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    content: bytes
+    content_type: str
+    sha256: str
+
+
+# Sanctions ----------------------------------------------------------------------------------
+
+
+def _sanction_until(until: datetime) -> datetime | None:
+    return None if has_no_end(until) else until
+
+
+def check_sender_sanctions(user, *, conversation: Conversation | None = None) -> None:
+    """Raise SendError("restricted", ..., until=...) when `user` may not send messages now.
+
+    The one place for moderation sanctions on messaging. Called for every sender of every
+    batch, so it compares the times moderation denormalises onto the user (no query) and
+    queries only for a restricted sender: they may still write in the conversation of an
+    active order, to finish it.
+    """
+    now = timezone.now()
+    if user.suspended_until is not None and user.suspended_until > now:
+        raise SendError(
+            "restricted", "Your account is suspended.", until=_sanction_until(user.suspended_until)
+        )
+    restricted_until = user.messaging_restricted_until
+    if restricted_until is None or restricted_until <= now:
+        return
+    if (
+        conversation is not None
+        and conversation.order_id is not None
+        and Order.objects.filter(
+            pk=conversation.order_id, status__in=Order.ACTIVE_STATUSES
+        ).exists()
+    ):
+        return
+    raise SendError(
+        "restricted",
+        "Your messaging is restricted; you can still write about your active orders in their "
+        "conversations.",
+        until=_sanction_until(restricted_until),
+    )
+
+
+def is_system_account(user) -> bool:
+    """The "gigbox" account that sends Trust & Safety notices."""
+    return user.username == SYSTEM_USERNAME
+
+
+def is_account_suspended(user) -> bool:
+    """True when the account is suspended: its sockets close with 4403. Moderation sets the
+    time (and calls `disconnect_user` when it suspends someone); the suspension ends by itself."""
+    return user.suspended_until is not None and user.suspended_until > timezone.now()
+
+
+# Content ------------------------------------------------------------------------------------
+
+
+def check_body(body: str, *, has_attachments: bool = False) -> None:
+    """Length in code points, not empty (unless files carry the message), no NUL."""
+    if not isinstance(body, str):
+        raise SendError("invalid_frame", "body: expected text.")
+    if "\x00" in body:
+        raise SendError("invalid_frame", "body: the text contains a NUL character.")
+    if not body.isascii():
+        try:
+            body.encode("utf-8")
+        except (
+            UnicodeEncodeError
+        ):  # a lone surrogate: it would fail the batch's statement for every sender
+            raise SendError("invalid_frame", "body: the text is not valid Unicode.") from None
+    limit = settings.GIGBOX_MESSAGE_MAX_CHARS
+    if len(body) > limit:
+        raise SendError("too_long", f"The message is over {limit:,} characters.", limit=limit)
+    if not body.strip() and not has_attachments:
+        raise SendError("empty", "The message is empty.")
+
+
+def check_client_id(client_id: str) -> None:
+    if not isinstance(client_id, str) or len(client_id) > 64:
+        raise SendError("invalid_frame", "client_id: expected at most 64 characters.")
+
+
+def check_attachment(upload: AttachmentUpload) -> CheckedFile:
+    """Size, type by content and a name without contact details, or SendError."""
+    name = clean_file_name(upload.name)
+    limit = settings.GIGBOX_ATTACHMENT_MAX_BYTES
+    if not name:
+        raise SendError("invalid_attachment", "The file needs a name.")
+    if len(upload.content) > limit:
+        raise _oversize_error(name)
+    if not upload.content:
+        raise SendError("invalid_attachment", f"{name} is empty.")
+    content_type = detect_content_type(upload.content, name)
+    if content_type is None:
+        raise SendError(
+            "invalid_attachment",
+            f"{name}: only images, PDF, Office documents, zip and plain text files can be sent.",
+        )
+    if name_has_contact(name):
+        raise SendError(
+            "invalid_attachment", "The file name contains contact details: rename the file."
+        )
+    return CheckedFile(
+        name, upload.content, content_type, hashlib.sha256(upload.content).hexdigest()
+    )
+
+
+def _oversize_error(name: str) -> SendError:
+    limit = settings.GIGBOX_ATTACHMENT_MAX_BYTES
+    return SendError(
+        "invalid_attachment", f"{name} is over {limit // (1024 * 1024)} MB.", limit=limit
+    )
+
+
+def read_upload(upload: UploadedFile) -> AttachmentUpload:
+    """An uploaded file (HTML form, API) in memory, refused by its size before it is read:
+    a file over the limit waits in Django's temporary file and is never loaded. The other
+    checks (and the size again) are check_attachment's, on the send path."""
+    if upload.size is not None and upload.size > settings.GIGBOX_ATTACHMENT_MAX_BYTES:
+        raise _oversize_error(clean_file_name(upload.name or "") or "The file")
+    return AttachmentUpload(name=upload.name or "", content=upload.read())
