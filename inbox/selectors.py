@@ -16,11 +16,11 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from config.security import refused
 from inbox.chain import format_timestamp
 from inbox.detection import notice_for
+from inbox.extensions import message_extras
 from inbox.models import Attachment, Block, Conversation, Message, Participant
 
 __all__ = [
@@ -158,25 +158,10 @@ def message_object(
         "created_at": format_timestamp(message.created_at),
         "attachments": [attachment_object(attachment) for attachment in attachments],
     }
-    offer = _selected_offer(message)
-    if offer is not None:
-        data["offer"] = offer
+    data.update(message_extras(message))  # e.g. deals' offer card (inbox.extensions)
     if client_id:
         data["client_id"] = client_id
     return data
-
-
-def _selected_offer(message: Message) -> dict[str, object] | None:
-    """The custom offer a system message announces (deals.Offer.message), read only when it
-    was selected with the message (`_messages`), so serializing never costs a query."""
-    if message.kind != Message.Kind.SYSTEM or not Message.offer.is_cached(message):
-        return None
-    offer = Message.offer.related.get_cached_value(message)
-    if offer is None:
-        return None
-    from deals.selectors import offer_object  # deals sits above the inbox
-
-    return offer_object(offer, now=timezone.now())
 
 
 def serialize_message(message: Message, *, for_user) -> dict[str, object]:

@@ -49,6 +49,7 @@ from config import clock
 from inbox import chain, known_heads
 from inbox.channel_layer import send_here_first
 from inbox.detection import detect_contact, name_has_contact
+from inbox.extensions import masked_messages_stored
 from inbox.files import clean_file_name, detect_content_type
 from inbox.models import Attachment, Block, Conversation, Message, Participant, attachment_upload_to
 from inbox.prepared import prepared_cursor
@@ -83,7 +84,6 @@ __all__ = [
     "update_participant",
     "block_user",
     "unblock_user",
-    "report_message",
     "disconnect_user",
     "disconnect_session",
     "check_sender_sanctions",
@@ -451,9 +451,7 @@ def _write_related(
     drafts: Sequence[_Draft], messages: Sequence[Message]
 ) -> list[tuple[Message, list[Attachment]]]:
     """The rows that go with the stored messages, in the same transaction: attachments, and a
-    flag for each masked message."""
-    from moderation.services import flag_detected_messages
-
+    flag for each masked message (the masked-messages listeners of inbox.extensions)."""
     attachments = [
         [
             Attachment(
@@ -473,7 +471,7 @@ def _write_related(
         Attachment.objects.bulk_create([a for group in attachments for a in group])
     masked = [message for message in messages if message.findings]
     if masked:
-        flag_detected_messages(messages=masked)
+        masked_messages_stored(messages=masked)
     return list(zip(messages, attachments, strict=True))
 
 
@@ -1612,14 +1610,3 @@ def block_user(*, blocker, blocked) -> Block:
 def unblock_user(*, blocker, blocked) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
 
-
-def report_message(*, reporter, message: Message, reason: str, note: str = ""):
-    """Report a message of the other participant to moderation (one open flag per message)."""
-    from moderation.services import report_message as file_report
-
-    conversation = message.conversation
-    if reporter.pk not in conversation.user_ids():
-        raise _forbidden()
-    if message.sender_id == reporter.pk:
-        raise SendError("forbidden", "You cannot report your own message.")
-    return file_report(reporter=reporter, message=message, reason=reason, note=note)
