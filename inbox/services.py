@@ -1609,4 +1609,3 @@ def block_user(*, blocker, blocked) -> Block:
 @transaction.atomic
 def unblock_user(*, blocker, blocked) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
-

@@ -208,9 +208,7 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def cross_package_circles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Import circles whose modules belong to more than one top-level package."""
-    return [
-        c for c in strongly_connected(graph) if len({m.split(".", 1)[0] for m in c}) > 1
-    ]
+    return [c for c in strongly_connected(graph) if len({m.split(".", 1)[0] for m in c}) > 1]
 
 
 def main(argv: list[str]) -> int:
