@@ -98,3 +98,11 @@ def test_reviewers_and_plain_staff_cannot_review(flag, rita, stella):
             services.assign_flag(flag=flag, moderator=staff)
     flag.refresh_from_db()
     assert flag.status == Flag.Status.OPEN and flag.assigned_to is None
+
+
+def test_moderation_fills_the_inboxs_extension_points():
+    from inbox import extensions
+    from moderation.inbox_hooks import record_staff_read
+
+    assert services.flag_detected_messages in extensions._masked_messages_listeners
+    assert record_staff_read in extensions._staff_read_recorders
