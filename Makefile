@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve test install install-test migrate seed lint bench clean
+.PHONY: run serve test install install-test migrate seed lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,17 @@ serve: install
 # DATABASE_URL / REDIS_URL from the environment are used when set (CI sets both).
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Style (ruff.toml) and the import rules (.importlinter: the apps' one-way layers); CI runs it
+# before the tests.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 bench: install-test
 	$(BIN)/python bench/contact.py

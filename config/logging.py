@@ -25,19 +25,19 @@ import logging
 import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
+from config.request_ids import clean_request_id, socket_request_id
+
 request_logger = logging.getLogger("gigbox.request")
 socket_logger = logging.getLogger("gigbox.socket")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 PROCESS_HEADER = "X-Gigbox-Process"
-_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 FILTERED = "[filtered]"
 
@@ -225,13 +225,6 @@ def process_name() -> str:
     return os.environ.get("GIGBOX_PROCESS_NAME", "")
 
 
-def clean_request_id(raw: str | None) -> str:
-    """The id nginx sent when it looks like one; else a fresh one (never trust odd input)."""
-    if raw and _REQUEST_ID_RE.match(raw):
-        return raw
-    return uuid.uuid4().hex
-
-
 def _loaded_user_id(request: Any) -> int | None:
     """The user id if the request already looked the user up; never a query just to log."""
     user = getattr(request, "user", None)
@@ -304,23 +297,6 @@ class RequestLogMiddleware:
             extra=fields,
         )
         return response
-
-
-def _scope_header(scope: Mapping[str, Any], name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return value.decode("latin1")
-    return None
-
-
-def socket_request_id(scope: Mapping[str, Any]) -> str:
-    """The request id of a WebSocket: set once per scope (from nginx's header or new)."""
-    if isinstance(scope, dict) and "gigbox_request_id" in scope:
-        return scope["gigbox_request_id"]
-    request_id = clean_request_id(_scope_header(scope, b"x-request-id"))
-    if isinstance(scope, dict):
-        scope["gigbox_request_id"] = request_id
-    return request_id
 
 
 def log_socket_event(event: str, *, scope: Mapping[str, Any] | None = None, **fields: Any) -> None:

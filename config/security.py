@@ -79,7 +79,7 @@ def _scope_ip(scope) -> str | None:
 
 
 def _socket_attempt(scope, action: str) -> Attempt:
-    from config.logging import socket_request_id
+    from config.request_ids import socket_request_id
 
     return Attempt(
         channel="ws",

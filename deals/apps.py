@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class DealsConfig(AppConfig):
     name = "deals"
     verbose_name = "Deals"
+
+    def ready(self) -> None:
+        # A custom offer's card rides on the system message that announces it.
+        from deals.selectors import selected_offer_object
+        from inbox.extensions import add_message_extra
+
+        add_message_extra("offer", selected_offer_object)

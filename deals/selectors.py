@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from config.security import refused
 from deals.models import Offer, ResponseStats, Review, SavedReply
@@ -25,6 +26,7 @@ from marketplace.models import Gig, Order, User
 __all__ = [
     "REVIEW_WINDOW",
     "offer_object",
+    "selected_offer_object",
     "offer_for_user",
     "offers_in_conversation",
     "pending_offers_sent",
@@ -87,6 +89,18 @@ def offer_object(offer: Offer, *, now: datetime) -> dict[str, object]:
         },
         "url": offer.get_absolute_url(),
     }
+
+
+def selected_offer_object(message: Message) -> dict[str, object] | None:
+    """The custom offer a system message announces (Offer.message), read only when it was
+    selected with the message (inbox.selectors `_messages`), so serializing never costs a
+    query. The inbox's `offer` message extra (inbox.extensions, DealsConfig.ready)."""
+    if message.kind != Message.Kind.SYSTEM or not Message.offer.is_cached(message):
+        return None
+    offer = Message.offer.related.get_cached_value(message)
+    if offer is None:
+        return None
+    return offer_object(offer, now=timezone.now())
 
 
 def offer_for_user(*, pk: int, user: User) -> Offer:

@@ -8,5 +8,11 @@ class DisputesConfig(AppConfig):
     def ready(self) -> None:
         # The order steps of a dispute join marketplace's transition table here, once.
         from disputes import order_steps
+        from disputes.checkpoints import checkpoints_of, first_checkpoint_problem
+        from inbox.extensions import ChainAnchorSource, add_chain_anchor_source
 
         order_steps.register()
+        # The signed head checkpoints join the inbox's chain check (inbox.verification).
+        add_chain_anchor_source(
+            ChainAnchorSource(anchors=checkpoints_of, first_problem=first_checkpoint_problem)
+        )

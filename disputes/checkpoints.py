@@ -78,6 +78,11 @@ class CheckpointProblem:
     checkpoint: HeadCheckpoint
     kind: str
 
+    @property
+    def seq(self) -> int:
+        """The checkpoint's seq: the rewrite is at or before it (inbox.extensions.AnchorProblem)."""
+        return self.checkpoint.seq
+
     def describe(self) -> str:
         checkpoint = self.checkpoint
         signed = f"the checkpoint of seq {checkpoint.seq} signed {format_timestamp(checkpoint.signed_at)} with key {checkpoint.key_id!r}"

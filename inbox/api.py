@@ -2,7 +2,8 @@
 
 Session authentication; POST and DELETE need the CSRF token (Django's middleware). A
 conversation, message or attachment that is not the user's answers 404 exactly like one
-that does not exist.
+that does not exist. The helpers (`api_login_required`, `json_response`, `read_json`, ...)
+serve the apps above too (moderation's report endpoint, moderation/api.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from inbox import frames, selectors, services
 from inbox.checks import SendError, read_upload
+from inbox.extensions import record_staff_read
 from inbox.files import content_disposition
 from inbox.read_marks import mark_unread
 from inbox.selectors import ConversationNotFound
@@ -37,37 +39,37 @@ ERROR_STATUS = {
 NOT_FOUND = frames.error_frame("not_found", "Not found.")
 
 
-def _json(data: Any, status: int = 200) -> JsonResponse:
+def json_response(data: Any, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, safe=isinstance(data, dict))
 
 
-def _error(error: SendError, *, client_id: str | None = None) -> JsonResponse:
+def error_response(error: SendError, *, client_id: str | None = None) -> JsonResponse:
     if error.code == "forbidden":
-        return _json(NOT_FOUND, 404)  # the same bytes as a missing conversation
-    response = _json(error.frame(client_id=client_id), ERROR_STATUS.get(error.code, 400))
+        return json_response(NOT_FOUND, 404)  # the same bytes as a missing conversation
+    response = json_response(error.frame(client_id=client_id), ERROR_STATUS.get(error.code, 400))
     if error.code == "rate_limited":
         response["Retry-After"] = str(error.extra["retry_after"])
     return response
 
 
-def _bad_request(message: str) -> JsonResponse:
-    return _json(frames.error_frame("invalid_frame", message), 400)
+def bad_request(message: str) -> JsonResponse:
+    return json_response(frames.error_frame("invalid_frame", message), 400)
 
 
 def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
-            return _json(frames.error_frame("unauthenticated", "Log in first."), 401)
+            return json_response(frames.error_frame("unauthenticated", "Log in first."), 401)
         try:
             return view(request, *args, **kwargs)
         except (ConversationNotFound, Http404):
-            return _json(NOT_FOUND, 404)
+            return json_response(NOT_FOUND, 404)
 
     return wrapper
 
 
-def _read_json(request: HttpRequest) -> dict[str, Any]:
+def read_json(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body.decode("utf-8") or "{}")
     except (UnicodeDecodeError, ValueError):
@@ -91,7 +93,7 @@ def _int_param(request: HttpRequest, name: str, default: int | None) -> int | No
 def conversation_list(request: HttpRequest) -> JsonResponse:
     chosen = request.GET.get("filter", "all")
     if chosen not in selectors.FILTERS:
-        return _bad_request(f"filter: one of {', '.join(selectors.FILTERS)}.")
+        return bad_request(f"filter: one of {', '.join(selectors.FILTERS)}.")
     page = selectors.inbox_page(
         request.user,
         filter=chosen,
@@ -99,7 +101,7 @@ def conversation_list(request: HttpRequest) -> JsonResponse:
         q=request.GET.get("q") or None,
         cursor=request.GET.get("cursor") or None,
     )
-    return _json({"conversations": page.summaries(), "next": page.next_cursor})
+    return json_response({"conversations": page.summaries(), "next": page.next_cursor})
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,11 +114,11 @@ def conversation_messages(request: HttpRequest, conversation_id: int) -> JsonRes
         before_seq = _int_param(request, "before_seq", None)
         limit = _int_param(request, "limit", 50)
     except ValueError as exc:
-        return _bad_request(str(exc))
+        return bad_request(str(exc))
     messages, has_more = selectors.history_page(
         request.user, conversation, before_seq=before_seq, limit=limit
     )
-    return _json(
+    return json_response(
         {
             "messages": [frames.serialize_message(m, for_user=request.user) for m in messages],
             "has_more": has_more,
@@ -133,7 +135,7 @@ def _send_arguments(request: HttpRequest) -> tuple[str, str, list[UploadedFile]]
             request.POST.get("body", ""),
             request.FILES.getlist("files"),
         )
-    data = _read_json(request)
+    data = read_json(request)
     client_id, body = data.get("client_id", ""), data.get("body")
     if not isinstance(client_id, str) or not isinstance(body, str):
         raise ValueError("client_id and body: expected text.")
@@ -144,9 +146,9 @@ def _send(request: HttpRequest, conversation) -> JsonResponse:
     try:
         client_id, body, uploads = _send_arguments(request)
     except ValueError as exc:
-        return _bad_request(str(exc))
+        return bad_request(str(exc))
     if not 8 <= len(client_id) <= 64:
-        return _bad_request("client_id: expected 8 to 64 characters.")
+        return bad_request("client_id: expected 8 to 64 characters.")
     try:
         attachments = [read_upload(upload) for upload in uploads]  # size checked before reading
         sent = send_message(
@@ -157,8 +159,8 @@ def _send(request: HttpRequest, conversation) -> JsonResponse:
             attachments=attachments,
         )
     except SendError as error:
-        return _error(error, client_id=client_id)
-    return _json(sent.ack, 200 if sent.duplicate else 201)
+        return error_response(error, client_id=client_id)
+    return json_response(sent.ack, 200 if sent.duplicate else 201)
 
 
 STATE_FIELDS = ("starred", "archived", "spam", "muted")
@@ -169,23 +171,23 @@ STATE_FIELDS = ("starred", "archived", "spam", "muted")
 def conversation_state(request: HttpRequest, conversation_id: int) -> JsonResponse:
     conversation = selectors.conversation_for_user(request.user, conversation_id)
     try:
-        data = _read_json(request)
+        data = read_json(request)
     except ValueError as exc:
-        return _bad_request(str(exc))
+        return bad_request(str(exc))
     changes: dict[str, Any] = {}
     for name in STATE_FIELDS:
         if name in data:
             if not isinstance(data[name], bool):
-                return _bad_request(f"{name}: expected true or false.")
+                return bad_request(f"{name}: expected true or false.")
             changes[name] = data[name]
     if "labels" in data:
         changes["labels"] = data["labels"]
     try:
         services.update_participant(conversation=conversation, user=request.user, **changes)
     except ValidationError as exc:
-        return _bad_request(" ".join(exc.messages))
+        return bad_request(" ".join(exc.messages))
     participant = selectors.inbox_participant(request.user, conversation_id)
-    return _json({"conversation": frames.serialize_summary(participant)})
+    return json_response({"conversation": frames.serialize_summary(participant)})
 
 
 @require_http_methods(["POST"])
@@ -195,7 +197,7 @@ def conversation_unread(request: HttpRequest, conversation_id: int) -> JsonRespo
     conversation = selectors.conversation_for_user(request.user, conversation_id)
     mark_unread(conversation=conversation, user=request.user)
     participant = selectors.inbox_participant(request.user, conversation_id)
-    return _json({"conversation": frames.serialize_summary(participant)})
+    return json_response({"conversation": frames.serialize_summary(participant)})
 
 
 @require_http_methods(["POST", "DELETE"])
@@ -208,40 +210,17 @@ def block(request: HttpRequest, username: str) -> JsonResponse:
         else:
             services.unblock_user(blocker=request.user, blocked=other)
     except SendError as error:
-        return _error(error)
-    return _json({"username": other.username, "blocked": request.method == "POST"})
-
-
-@require_http_methods(["POST"])
-@api_login_required
-def report(request: HttpRequest, message_id: int) -> JsonResponse:
-    message = selectors.message_for_user(request.user, message_id)
-    try:
-        data = _read_json(request)
-        reason, note = data.get("reason", ""), data.get("note", "")
-        if not isinstance(reason, str) or not isinstance(note, str):
-            raise ValueError("reason and note: expected text.")
-        services.report_message(reporter=request.user, message=message, reason=reason, note=note)
-    except ValueError as exc:
-        return _bad_request(str(exc))
-    except ValidationError as exc:
-        return _bad_request(" ".join(exc.messages))
-    except services.SendError as error:
-        return _error(error)
-    return _json({"reported": True}, 201)
+        return error_response(error)
+    return json_response({"username": other.username, "blocked": request.method == "POST"})
 
 
 def _record_staff_download(staff, item) -> None:
-    """A StaffAccess row, like every staff read of conversation evidence."""
-    from moderation.services import (
-        record_staff_access,
-    )  # moderation builds on the inbox, not the reverse
-
-    record_staff_access(
+    """A staff access record, like every staff read of conversation evidence (the staff read
+    recorders of inbox.extensions: moderation's access log); refuses with PermissionDenied."""
+    record_staff_read(
         staff=staff,
-        action="other",
-        reason="attachment download",
         message=item.message,
+        reason="attachment download",
         reference=f"attachment:{item.pk}",
     )
 

@@ -23,6 +23,5 @@ urlpatterns = [
         name="unread",
     ),
     path("api/inbox/users/<str:username>/block/", api.block, name="block"),
-    path("api/inbox/messages/<int:message_id>/report/", api.report, name="report"),
     path("inbox/attachments/<int:attachment_id>/", api.attachment, name="attachment"),
 ]

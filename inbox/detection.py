@@ -2,24 +2,21 @@
 
 The detector is imported when first used, so that loading models and migrations does not
 load its tables. What becomes of a masked message once stored (a flag for the moderators)
-is not the inbox's: `add_findings_handler` is the extension point for it.
+is not the inbox's: see inbox.extensions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from inbox.models import Message
+    pass
 
 __all__ = [
     "Detection",
-    "FindingsHandler",
-    "add_findings_handler",
     "detect_contact",
-    "masked_messages_stored",
     "name_has_contact",
     "notice_for",
     "warm_up",
@@ -98,29 +95,3 @@ def notice_for(
         f"We hid {listed}: sharing contact details is against the rules. Keep talking and paying "
         "on Gigbox, where your order is protected."
     )
-
-
-# Extension point: masked messages, once stored ----------------------------------------------
-
-
-class FindingsHandler(Protocol):
-    def __call__(self, *, messages: Sequence[Message]) -> object: ...
-
-
-_findings_handlers: list[FindingsHandler] = []
-
-
-def add_findings_handler(handler: FindingsHandler) -> None:
-    """Register `handler(messages=...)`: called by every write of the send path with the
-    messages it stored that have findings (with their pks), inside the write's transaction,
-    so a masked message is never stored without what the handler writes. Filled by
-    moderation.apps.ModerationConfig.ready() (moderation.services.flag_detected_messages:
-    a detector flag per message)."""
-    if handler not in _findings_handlers:
-        _findings_handlers.append(handler)
-
-
-def masked_messages_stored(messages: Sequence[Message]) -> None:
-    """Called by inbox.store inside the transaction that stored `messages` (all masked)."""
-    for handler in _findings_handlers:
-        handler(messages=messages)

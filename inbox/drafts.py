@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from config import clock
 from inbox import chain, known_heads
 from inbox.checks import CheckedFile
-from inbox.detection import masked_messages_stored
+from inbox.extensions import masked_messages_stored
 from inbox.models import Attachment, Conversation, Message, attachment_upload_to
 
 __all__ = [
@@ -187,7 +187,7 @@ def point_heads(conversations: dict[int, Conversation], messages: Sequence[Messa
 
 def write_related(drafts: Sequence[Draft], messages: Sequence[Message]) -> Written:
     """The rows that go with the stored messages, in the same transaction: attachments, and
-    what the findings handlers write for the masked ones (inbox.detection's extension point:
+    what the masked-messages listeners write for the masked ones (inbox.extensions:
     moderation's flags)."""
     attachments = [
         [
@@ -208,7 +208,7 @@ def write_related(drafts: Sequence[Draft], messages: Sequence[Message]) -> Writt
         Attachment.objects.bulk_create([a for group in attachments for a in group])
     masked = [message for message in messages if message.findings]
     if masked:
-        masked_messages_stored(masked)
+        masked_messages_stored(messages=masked)
     return list(zip(messages, attachments, strict=True))
 
 

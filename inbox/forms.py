@@ -66,22 +66,6 @@ class StateForm(forms.Form):
         ]
 
 
-def _report_reasons() -> list[tuple[str, str]]:
-    from moderation.models import FlagReport  # moderation builds on the inbox, not the reverse
-
-    return list(FlagReport.Reason.choices)
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(choices=_report_reasons, widget=forms.RadioSelect)
-    note = forms.CharField(
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional: what should the moderator know?",
-    )
-
-
 class BlockForm(forms.Form):
     action = forms.ChoiceField(choices=[("block", "block"), ("unblock", "unblock")])
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from inbox.chain import format_timestamp
 from inbox.detection import notice_for
+from inbox.extensions import message_extras
 from inbox.models import Attachment, Message, Participant
 from marketplace.models import Order
 
@@ -62,10 +63,6 @@ def message_object(
     message: Message, attachments: Iterable[Attachment], *, client_id: str | None = None
 ) -> dict[str, object]:
     """The protocol's message object; `client_id` is given only in frames to the sender."""
-    # The offer card is read where the thread's reads select it (inbox.selectors, which
-    # imports this module: hence here, not at the top).
-    from inbox.selectors import _selected_offer
-
     data: dict[str, object] = {
         "id": message.pk,
         "conversation_id": message.conversation_id,
@@ -77,9 +74,7 @@ def message_object(
         "created_at": format_timestamp(message.created_at),
         "attachments": [attachment_object(attachment) for attachment in attachments],
     }
-    offer = _selected_offer(message)
-    if offer is not None:
-        data["offer"] = offer
+    data.update(message_extras(message))  # e.g. deals' offer card (inbox.extensions)
     if client_id:
         data["client_id"] = client_id
     return data

@@ -1,9 +1,11 @@
 """Order events as system messages in the order's own conversation.
 
 marketplace.services._record_event calls `post_order_event` for every timeline entry, in
-the same transaction: the event and its message are stored together or not at all, and the
-message is pushed to both parties after commit like any other (post_system_message). A
-direct call instead of a signal, so the marketplace service shows every effect it has.
+the same transaction, through the marketplace's order event listeners (marketplace.extensions,
+registered in InboxConfig.ready): the event and its message are stored together or not at
+all, and the message is pushed to both parties after commit like any other
+(post_system_message). A named extension point instead of a signal, so the marketplace
+service shows every effect it has.
 """
 
 from __future__ import annotations

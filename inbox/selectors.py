@@ -15,7 +15,6 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
-from django.utils import timezone
 
 from config.security import refused
 from inbox.frames import (
@@ -128,22 +127,6 @@ def attachment_for_user(user, attachment_id: int) -> Attachment | None:
     if attachment is None:
         refused("attachment", attachment_id)
     return attachment
-
-
-# The offer card -----------------------------------------------------------------------------
-
-
-def _selected_offer(message: Message) -> dict[str, object] | None:
-    """The custom offer a system message announces (deals.Offer.message), read only when it
-    was selected with the message (`_messages`), so serializing never costs a query."""
-    if message.kind != Message.Kind.SYSTEM or not Message.offer.is_cached(message):
-        return None
-    offer = Message.offer.related.get_cached_value(message)
-    if offer is None:
-        return None
-    from deals.selectors import offer_object  # deals sits above the inbox
-
-    return offer_object(offer, now=timezone.now())
 
 
 # The inbox list -----------------------------------------------------------------------------

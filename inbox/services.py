@@ -1,5 +1,5 @@
-"""A participant's own filing of a conversation (stars, archive, spam, mute, labels), blocks
-and reports.
+"""A participant's own filing of a conversation (stars, archive, spam, mute, labels) and
+blocks. Reports of messages belong to moderation (moderation.reports).
 
 The other writes of the inbox have modules of their own: messages (inbox.send, the one path
 that stores them), conversations (inbox.conversations), read marks (inbox.read_marks), and
@@ -14,13 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from inbox.checks import SendError, is_system_account
-from inbox.checks import forbidden_error as _forbidden
 from inbox.conversations import participant_of
-from inbox.models import Block, Conversation, Message, Participant
+from inbox.models import Block, Conversation, Participant
 from inbox.push import push_summaries
 from inbox.selectors import MAX_LABELS
 
-__all__ = ["clean_labels", "update_participant", "block_user", "unblock_user", "report_message"]
+__all__ = ["clean_labels", "update_participant", "block_user", "unblock_user"]
 
 LABEL_MAX_CHARS = 30
 
@@ -86,15 +85,3 @@ def block_user(*, blocker, blocked) -> Block:
 @transaction.atomic
 def unblock_user(*, blocker, blocked) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
-
-
-def report_message(*, reporter, message: Message, reason: str, note: str = ""):
-    """Report a message of the other participant to moderation (one open flag per message)."""
-    from moderation.services import report_message as file_report
-
-    conversation = message.conversation
-    if reporter.pk not in conversation.user_ids():
-        raise _forbidden()
-    if message.sender_id == reporter.pk:
-        raise SendError("forbidden", "You cannot report your own message.")
-    return file_report(reporter=reporter, message=message, reason=reason, note=note)

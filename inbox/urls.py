@@ -13,5 +13,4 @@ urlpatterns = [
     path("<int:conversation_id>/state/", views.state, name="state"),
     path("start/<str:username>/", views.start, name="start"),
     path("users/<str:username>/block/", views.block, name="block"),
-    path("messages/<int:message_id>/report/", views.report, name="report"),
 ]

@@ -2,24 +2,21 @@
 (manage.py verify_conversation, the dispute case file, disputes.checkpoints before signing).
 
 The chain alone proves every row against the conversation's head; someone who rewrites a
-row and recomputes every later hash and the head passes it. The signed checkpoints
-(disputes.models.HeadCheckpoint) are the anchor outside the database: the stored chain must
-still hold each one's (seq, hash) and each signature must verify. This module is the one
-place where both checks meet.
+row and recomputes every later hash and the head passes it. The anchors outside the
+database (the chain anchor sources of inbox.extensions: disputes' signed head checkpoints)
+close that gap: the stored chain must still hold each one's (seq, hash) and each one's own
+proof (a signature) must hold. This module is the one place where both checks meet.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from inbox.chain import ChainLink, StoredLink, first_bad_seq
+from inbox.extensions import Anchor, AnchorProblem, ChainAnchorSource, chain_anchor_sources
 from inbox.models import Attachment, Conversation, Message
-
-if TYPE_CHECKING:
-    from disputes.checkpoints import CheckpointProblem
 
 __all__ = ["ChainStatus", "check_conversation", "verify_conversation"]
 
@@ -76,7 +73,7 @@ class ChainStatus:
     head_seq: int
     head_hash: str
     bad_seq: int | None  # the first seq the chain itself does not prove
-    checkpoint_problem: CheckpointProblem | None  # the first signed checkpoint that fails
+    checkpoint_problem: AnchorProblem | None  # the first signed checkpoint (anchor) that fails
     checkpoints: int  # signed checkpoints checked
 
     @property
@@ -89,7 +86,7 @@ class ChainStatus:
         rewrite is at or before it), else None."""
         if self.bad_seq is not None:
             return self.bad_seq
-        return self.checkpoint_problem.checkpoint.seq if self.checkpoint_problem else None
+        return self.checkpoint_problem.seq if self.checkpoint_problem else None
 
     def describe(self) -> str:
         """One line for people (the command, the case file)."""
@@ -111,11 +108,8 @@ def check_conversation(conversation: Conversation, *, through_head: bool = False
     `through_head`: ignore rows beyond the head read (messages sent meanwhile: the signer
     uses it on live conversations); otherwise such rows count as unaccounted for.
     """
-    # inbox does not otherwise depend on disputes: the checkpoints live there because the
-    # signing key does (disputes.export); imported here so the check stays in one place.
-    from disputes.checkpoints import checkpoints_of, first_checkpoint_problem
-
-    checkpoints = checkpoints_of(conversation.pk)
+    sources = chain_anchor_sources()
+    anchors: list[Sequence[Anchor]] = [source.anchors(conversation.pk) for source in sources]
     head_seq, head_hash = Conversation.objects.values_list("last_seq", "last_hash").get(
         pk=conversation.pk
     )
@@ -123,11 +117,24 @@ def check_conversation(conversation: Conversation, *, through_head: bool = False
     if through_head:
         links = itertools.takewhile(lambda stored: stored.link.seq <= head_seq, links)
     seen: dict[int, str] = {}
-    links = _noting_hashes(links, {checkpoint.seq for checkpoint in checkpoints}, seen)
+    links = _noting_hashes(links, {a.seq for group in anchors for a in group}, seen)
     bad_seq = first_bad_seq(conversation.pk, links, head_seq=head_seq, head_hash=head_hash)
     # Only an intact chain has been read to its end; a broken one is reported as such.
-    problem = first_checkpoint_problem(checkpoints, seen) if bad_seq is None else None
-    return ChainStatus(conversation.pk, head_seq, head_hash, bad_seq, problem, len(checkpoints))
+    problem = _first_anchor_problem(sources, anchors, seen) if bad_seq is None else None
+    count = sum(len(group) for group in anchors)
+    return ChainStatus(conversation.pk, head_seq, head_hash, bad_seq, problem, count)
+
+
+def _first_anchor_problem(
+    sources: Sequence[ChainAnchorSource],
+    anchors: Sequence[Sequence[Anchor]],
+    seen: Mapping[int, str],
+) -> AnchorProblem | None:
+    for source, group in zip(sources, anchors, strict=True):
+        problem = source.first_problem(group, seen)
+        if problem is not None:
+            return problem
+    return None
 
 
 def verify_conversation(conversation: Conversation) -> int | None:

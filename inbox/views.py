@@ -31,12 +31,11 @@ from inbox.forms import (
     STATE_ACTIONS,
     BlockForm,
     ListFilterForm,
-    ReportForm,
     SendForm,
     StartForm,
     StateForm,
 )
-from inbox.presentation import inbox_context, segments, send_error_text, thread_context, user_zone
+from inbox.presentation import inbox_context, send_error_text, thread_context, user_zone
 from inbox.read_marks import mark_read, mark_unread
 from inbox.send import send_message
 from marketplace.selectors import active_gigs_of
@@ -192,42 +191,6 @@ def block(request: HttpRequest, username: str) -> HttpResponse:
         services.unblock_user(blocker=request.user, blocked=other)
         messages.success(request, f"You unblocked {other.public_name}.")
     return _back(request, reverse("inbox:index"))
-
-
-@login_required
-def report(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = _message_or_404(request.user, message_id)
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.report_message(
-            reporter=request.user,
-            message=message,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, "Thank you: a moderator will review this message.")
-        return redirect(_thread_url(message.conversation))
-    return render(
-        request,
-        "inbox/report.html",
-        {
-            "form": form,
-            "message": message,
-            "segments": segments(message.delivered_body),
-            "conversation": message.conversation,
-        },
-    )
-
-
-def _message_or_404(user, message_id: int):
-    """A user message of one of the user's conversations, sent by the other person."""
-    try:
-        message = selectors.message_for_user(user, message_id)
-    except selectors.ConversationNotFound:
-        raise Http404("No such message.") from None
-    if message.sender_id in (None, user.pk):
-        raise Http404("No such message.")
-    return message
 
 
 @login_required

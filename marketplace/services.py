@@ -23,6 +23,7 @@ from django.utils.text import get_valid_filename, slugify
 
 from config import clock
 from marketplace import files as file_types
+from marketplace.extensions import order_event_recorded
 from marketplace.models import (
     Delivery,
     Gig,
@@ -182,14 +183,13 @@ def set_gig_status(*, gig: Gig, status: str) -> Gig:
 
 
 def _record_event(order: Order, kind: str, actor: User | None, note: str = "") -> OrderEvent:
-    """Write one timeline entry. Every order status change goes through here, and so does
-    its system message in the order's conversation (same transaction, pushed after commit)."""
-    from inbox.order_events import post_order_event  # the inbox sits above the marketplace
-
+    """Write one timeline entry. Every order status change goes through here, and so do
+    the listeners of marketplace.extensions (the inbox posts it in the order's conversation),
+    in the same transaction."""
     event = OrderEvent(order=order, kind=kind, actor=actor, note=note)
     event.full_clean()
     event.save()
-    post_order_event(order=order, event=event)
+    order_event_recorded(order=order, event=event)
     return event
 
 

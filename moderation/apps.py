@@ -6,8 +6,7 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        from inbox.detection import add_findings_handler
-        from moderation.services import flag_detected_messages
+        # Flags for masked messages and the staff access log join the inbox here, once.
+        from moderation import inbox_hooks
 
-        # A masked message gets its detector flag in the transaction that stores it.
-        add_findings_handler(flag_detected_messages)
+        inbox_hooks.register()

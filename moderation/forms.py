@@ -1,10 +1,22 @@
-"""Forms of moderation: the user's appeal and the moderators' decisions in admin."""
+"""Forms of moderation: the user's report and appeal, and the moderators' decisions in admin."""
 
 from __future__ import annotations
 
 from django import forms
 
-from moderation.models import Appeal, Sanction, Strike
+from moderation.models import Appeal, FlagReport, Sanction, Strike
+
+
+class ReportForm(forms.Form):
+    """A participant's report of a message they received (moderation.views.report)."""
+
+    reason = forms.ChoiceField(choices=FlagReport.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional: what should the moderator know?",
+    )
 
 
 class AppealForm(forms.Form):

@@ -149,7 +149,7 @@ def _open_flag(message: Message) -> Flag:
 def report_message(*, reporter, message: Message, reason: str, note: str = "") -> FlagReport:
     """Record `reporter`'s report on the message's open flag (opened if need be).
 
-    Who may report is the inbox's check (inbox.services.report_message); this only files it.
+    Who may report is checked by moderation.reports.report_received_message; this only files it.
     """
     flag = _open_flag(message)
     report = FlagReport(flag=flag, reporter=reporter, reason=reason, note=note.strip())

@@ -1,16 +1,59 @@
-"""The user's side of moderation: the account health page and appeals."""
+"""The user's side of moderation: reporting a message, the account health page and appeals."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from inbox import selectors as inbox_selectors
+from inbox.presentation import segments
 from moderation import selectors, services
-from moderation.forms import AppealForm
+from moderation.forms import AppealForm, ReportForm
+from moderation.reports import report_received_message
+
+
+def _received_message_or_404(user, message_id: int):
+    """A user message of one of the user's conversations, sent by the other person."""
+    try:
+        message = inbox_selectors.message_for_user(user, message_id)
+    except inbox_selectors.ConversationNotFound:
+        raise Http404("No such message.") from None
+    if message.sender_id in (None, user.pk):
+        raise Http404("No such message.")
+    return message
+
+
+@login_required
+def report(request: HttpRequest, message_id: int) -> HttpResponse:
+    """The thread's Report link (/inbox/messages/<id>/report/): the form, then back to it."""
+    message = _received_message_or_404(request.user, message_id)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report_received_message(
+            reporter=request.user,
+            message=message,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "Thank you: a moderator will review this message.")
+        return redirect(
+            reverse("inbox:thread", kwargs={"conversation_id": message.conversation_id})
+        )
+    return render(
+        request,
+        "moderation/report.html",
+        {
+            "form": form,
+            "message": message,
+            "segments": segments(message.delivered_body),
+            "conversation": message.conversation,
+        },
+    )
 
 
 @login_required

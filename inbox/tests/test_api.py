@@ -10,7 +10,6 @@ from django.test import Client
 from inbox.conversations import get_or_start_conversation
 from inbox.models import Block, Message, Participant
 from inbox.protocol import MESSAGE, SUMMARY, _check, validate_server_frame
-from moderation.models import FlagReport
 
 pytestmark = pytest.mark.django_db
 
@@ -211,22 +210,3 @@ def test_block_and_unblock(conversation, alice, bob):
     assert not Block.objects.exists()
     assert client.post("/api/inbox/users/nobody/block/").status_code == 404
     assert client.post("/api/inbox/users/bob/block/").status_code == 404  # oneself: not a target
-
-
-def test_report_a_message_of_the_other_side(conversation, alice, bob, charlie, send):
-    message = send(conversation, alice, "buy followers here").message
-    url = f"/api/inbox/messages/{message.pk}/report/"
-    assert (
-        post_json(client_for(bob), url, {"reason": "spam", "note": "unsolicited"}).status_code
-        == 201
-    )
-    assert FlagReport.objects.get().flag.message_id == message.pk
-    assert post_json(client_for(bob), url, {"reason": "nonsense"}).status_code == 400
-    assert post_json(client_for(alice), url, {"reason": "spam"}).status_code == 404  # not one's own
-    outsider = post_json(client_for(charlie), url, {"reason": "spam"})
-    missing = post_json(
-        client_for(charlie), "/api/inbox/messages/987654/report/", {"reason": "spam"}
-    )
-    assert (
-        outsider.status_code == missing.status_code == 404 and outsider.content == missing.content
-    )

@@ -214,23 +214,3 @@ def test_an_outsider_gets_the_same_404_as_for_a_missing_file(attachment, charlie
 def test_an_anonymous_visitor_is_sent_to_log_in(attachment):
     response = Client().get(f"/inbox/attachments/{attachment.pk}/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-
-
-def test_a_staff_download_is_recorded_as_a_staff_access_and_a_partys_is_not(
-    attachment, bob, stella
-):
-    from moderation.models import StaffAccess
-
-    assert client_for(bob).get(f"/inbox/attachments/{attachment.pk}/").status_code == 200
-    assert not StaffAccess.objects.exists()
-
-    response = client_for(stella).get(f"/inbox/attachments/{attachment.pk}/")
-
-    assert response.status_code == 200
-    access = StaffAccess.objects.get()
-    assert (access.staff, access.action, access.reason) == (stella, "other", "attachment download")
-    assert (access.message_id, access.conversation_id) == (
-        attachment.message_id,
-        attachment.conversation_id,
-    )
-    assert access.reference == f"attachment:{attachment.pk}"

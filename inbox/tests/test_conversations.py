@@ -1,4 +1,4 @@
-"""Starting conversations, read marks, filing, blocking and reporting."""
+"""Starting conversations, read marks, filing and blocking (reporting: moderation/tests)."""
 
 from __future__ import annotations
 
@@ -94,16 +94,3 @@ def test_a_block_is_one_row_and_unblock_removes_it(alice, bob):
     services.unblock_user(blocker=alice, blocked=bob)
     with pytest.raises(SendError):
         services.block_user(blocker=alice, blocked=alice)
-
-
-def test_reports_of_one_message_merge_into_one_open_flag(conversation, alice, bob, charlie, send):
-    message = send(conversation, alice, "buy cheap followers").message
-    first = services.report_message(
-        reporter=bob, message=message, reason="spam", note="unsolicited"
-    )
-    second = services.report_message(reporter=bob, message=message, reason="scam", note="")
-    assert first.flag == second.flag and first.flag.source == "report"
-    with pytest.raises(SendError):
-        services.report_message(reporter=charlie, message=message, reason="spam")
-    with pytest.raises(SendError):
-        services.report_message(reporter=alice, message=message, reason="spam")

@@ -16,7 +16,6 @@ from inbox.models import Conversation, Message, Participant
 from inbox.send import SendRequest, SentMessage, post_system_message, send_messages
 from inbox.tests.conftest import new_client_id
 from inbox.verification import verify_conversation
-from moderation.models import Flag
 
 pytestmark = pytest.mark.django_db
 
@@ -150,14 +149,6 @@ def test_contact_details_are_masked_for_delivery_and_kept_as_written(conversatio
     assert sent.ack["masked"] is True and "email" in sent.ack["notice"]
     assert sent.ack["findings"][0]["kind"] == "email"
     assert "bob.smith@example.com" not in str(sent.payload)
-
-
-def test_a_masked_message_is_flagged_in_the_same_transaction(conversation, bob, send):
-    sent = send(conversation, bob, "mail me at bob.smith@example.com")
-    flag = Flag.objects.get()
-    assert (
-        flag.message_id == sent.message.pk and flag.source == "detector" and flag.kinds == ["email"]
-    )
 
 
 def test_a_number_split_across_messages_is_found_with_the_senders_history(

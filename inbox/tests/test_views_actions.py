@@ -1,5 +1,6 @@
-"""The inbox's plain POST forms (they work without JavaScript): send, state, block, report,
-start; and that an outsider gets the same 404 from each as for something missing."""
+"""The inbox's plain POST forms (they work without JavaScript): send, state, block, start;
+and that an outsider gets the same 404 from each as for something missing (the report form
+is moderation's: moderation/tests/test_report_views.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from inbox import services
 from inbox.conversations import get_or_start_conversation
 from inbox.models import Block, Message, Participant
 from marketplace.tests.factories import GigFactory
-from moderation.models import FlagReport
 
 pytestmark = pytest.mark.django_db
 
@@ -198,39 +198,6 @@ def test_blocking_oneself_or_nobody_is_404(as_bob):
     assert as_bob.post(url("block", username="nobody"), {"action": "block"}).status_code == 404
 
 
-# Report ----------------------------------------------------------------------------------
-
-
-def test_report_a_message_of_the_other_person(as_bob, conversation, alice, bob, send):
-    message = send(conversation, alice, "buy followers here").message
-    assert as_bob.get(url("report", message_id=message.pk)).status_code == 200
-    response = as_bob.post(
-        url("report", message_id=message.pk), {"reason": "spam", "note": "Not about my order"}
-    )
-    assert response.status_code == 302
-    report = FlagReport.objects.get()
-    assert (report.reporter, report.reason, report.flag.message) == (bob, "spam", message)
-
-
-def test_a_report_needs_a_reason(as_bob, conversation, alice, send):
-    message = send(conversation, alice, "hello").message
-    response = as_bob.post(url("report", message_id=message.pk), {"note": "?"})
-    assert response.status_code == 200
-    assert not FlagReport.objects.exists()
-
-
-def test_one_cannot_report_ones_own_message(as_bob, conversation, bob, send):
-    message = send(conversation, bob, "hello").message
-    assert as_bob.get(url("report", message_id=message.pk)).status_code == 404
-
-
-def test_the_report_page_shows_the_delivered_text_only(as_bob, conversation, alice, send):
-    message = send(conversation, alice, "<b>mail</b> alice.private@example.org").message
-    page = as_bob.get(url("report", message_id=message.pk)).content.decode()
-    assert "alice.private" not in page
-    assert "&lt;b&gt;mail&lt;/b&gt;" in page
-
-
 # Start -----------------------------------------------------------------------------------
 
 
@@ -269,24 +236,20 @@ def test_contacting_someone_who_blocked_you_is_refused(as_bob, alice, bob):
 def test_an_outsider_gets_404_from_every_conversation_url(
     client, conversation, alice, charlie, send
 ):
-    message = send(conversation, alice, "hello bob").message
+    send(conversation, alice, "hello bob")
     client.force_login(charlie)
     posts = {
         url("send", conversation_id=conversation.pk): {"body": "hi", "client_id": uuid.uuid4().hex},
         url("state", conversation_id=conversation.pk): {"action": "star"},
-        url("report", message_id=message.pk): {"reason": "spam"},
     }
     missing = {
         url("send", conversation_id=999999): {"body": "hi", "client_id": uuid.uuid4().hex},
         url("state", conversation_id=999999): {"action": "star"},
-        url("report", message_id=999999): {"reason": "spam"},
     }
     for target, data in [*posts.items(), *missing.items()]:
         assert client.post(target, data).status_code == 404, target
     assert client.get(url("thread", conversation_id=conversation.pk)).status_code == 404
-    assert client.get(url("report", message_id=message.pk)).status_code == 404
     assert Message.objects.count() == 1
-    assert not FlagReport.objects.exists()
     assert not Participant.objects.filter(starred=True).exists()
 
 
@@ -295,7 +258,6 @@ def test_every_form_needs_login(client, conversation):
         url("send", conversation_id=conversation.pk),
         url("state", conversation_id=conversation.pk),
         url("block", username="alice"),
-        url("report", message_id=1),
         url("start", username="alice"),
     ):
         response = client.post(target, {})

@@ -8,13 +8,8 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db.models import Max
-from django.utils import timezone
 
-from inbox.models import Conversation, Message
-from inbox.verification import check_conversation
 from marketplace.models import Category, Gig, Order, OrderEvent, Package, SellerProfile, User
 from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
 from marketplace.seeding import DEMO_PASSWORD
@@ -79,49 +74,6 @@ def test_orders_were_walked_through_the_services():
     completed = Order.objects.filter(status="completed").first()
     kinds = list(completed.events.values_list("kind", flat=True))
     assert kinds == ["placed", "requirements_sent", "delivered", "completed"]
-
-
-def test_orders_are_placed_after_their_pre_sale_chat_with_matching_dates():
-    """An order the buyer discussed first (a dated chat of seeds/20_inbox.json about its gig)
-    is placed after that chat, and its events and conversation carry the order's dates."""
-    seed()
-    chats = json.loads((settings.BASE_DIR / "seeds" / "20_inbox.json").read_text())["data"][
-        "conversations"
-    ]
-    checked = 0
-    for chat in (c for c in chats if c.get("gig") and "days_ago" in c):
-        order = (
-            Order.objects.filter(buyer__username__in=chat["between"], gig__title=chat["gig"])
-            .order_by("pk")
-            .first()
-        )
-        if order is None:
-            continue
-        chat_ended = Message.objects.filter(
-            client_id__in=[m["id"] for m in chat["messages"]]
-        ).aggregate(Max("created_at"))
-        # Soon after the chat, not days later on the day of seeding.
-        assert (
-            timedelta(0) < order.created_at - chat_ended["created_at__max"] < timedelta(days=2)
-        ), order.reference
-        event_times = list(order.events.order_by("pk").values_list("created_at", flat=True))
-        assert abs(event_times[0] - order.created_at) < SAME_MOMENT and event_times == sorted(
-            event_times
-        )
-        thread = Conversation.objects.get(order=order)
-        system_times = list(
-            thread.messages.filter(kind=Message.Kind.SYSTEM)
-            .order_by("seq")
-            .values_list("created_at", flat=True)
-        )
-        assert abs(thread.created_at - order.created_at) < SAME_MOMENT, order.reference
-        assert all(
-            abs(m - e) < SAME_MOMENT for m, e in zip(system_times, event_times, strict=True)
-        ), order.reference
-        assert check_conversation(thread).intact
-        checked += 1
-    assert checked >= 3
-    assert not Order.objects.filter(created_at__gt=timezone.now()).exists()
 
 
 def test_each_file_names_its_loader(tmp_path):

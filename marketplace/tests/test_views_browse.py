@@ -111,18 +111,6 @@ def test_seller_page_shows_profile_and_active_gigs_only(client, gig, alice):
     assert "Secret paused gig" not in html
 
 
-def test_the_seller_page_lets_a_buyer_start_a_conversation_without_a_gig(client, gig, alice, bob):
-    from inbox.models import Conversation
-
-    client.force_login(bob)
-    page = client.get(reverse("marketplace:seller", args=["alice"])).content.decode()
-    assert 'action="/inbox/start/alice/"' in page and "Contact seller" in page
-    response = client.post("/inbox/start/alice/")
-    conversation = Conversation.objects.get()
-    assert response["Location"] == f"/inbox/{conversation.pk}/#composer"
-    assert set(conversation.user_ids()) == {alice.pk, bob.pk} and conversation.gig is None
-
-
 def test_the_seller_page_has_no_contact_button_for_the_seller_herself(client, gig, alice):
     client.force_login(alice)
     page = client.get(reverse("marketplace:seller", args=["alice"])).content.decode()

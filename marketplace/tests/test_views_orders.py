@@ -21,19 +21,6 @@ def test_bob_orders_from_the_gig_page(client, gig, bob):
     assert "Payment is simulated" in page and "Send requirements" in page
 
 
-def test_the_order_page_links_both_parties_to_the_orders_thread(client, gig, bob, alice):
-    from inbox.models import Conversation
-
-    client.force_login(bob)
-    client.post(f"/gigs/{gig.slug}/order/", {"package": gig.packages.get().pk})
-    order = Order.objects.get()
-    thread = Conversation.objects.get(order=order)
-    link = f'href="/inbox/{thread.pk}/" data-order-thread>Messages</a>'
-    assert link in client.get(f"/orders/{order.pk}/").content.decode()
-    client.force_login(alice)
-    assert link in client.get(f"/orders/{order.pk}/").content.decode()
-
-
 def test_the_order_page_has_no_messages_link_before_the_thread_exists(client, order, bob):
     client.force_login(bob)
     page = client.get(f"/orders/{order.pk}/").content.decode()

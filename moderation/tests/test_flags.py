@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from inbox import services as inbox_services
 from moderation import selectors, services
 from moderation.models import Flag, FlagReport, Strike
+from moderation.reports import report_received_message
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,22 @@ def test_the_detector_flags_a_masked_message_with_its_context(conversation, alic
     assert snapshot == [1, 2]
 
 
+# The inbox's send path flags through moderation's masked-messages listener (inbox.extensions).
+def test_a_masked_message_is_flagged_in_the_same_transaction(conversation, bob, send):
+    sent = send(conversation, bob, "mail me at bob.smith@example.com")
+    flag = Flag.objects.get()
+    assert (
+        flag.message_id == sent.message.pk and flag.source == "detector" and flag.kinds == ["email"]
+    )
+
+
 def test_reports_of_one_message_merge_into_one_flag(conversation, alice, bob, charlie, send):
     message = send(conversation, bob, "You are an idiot").message
 
-    inbox_services.report_message(
+    report_received_message(
         reporter=alice, message=message, reason=FlagReport.Reason.HARASSMENT, note="Rude"
     )
-    inbox_services.report_message(reporter=alice, message=message, reason=FlagReport.Reason.SPAM)
+    report_received_message(reporter=alice, message=message, reason=FlagReport.Reason.SPAM)
 
     flag = Flag.objects.get()
     assert flag.source == Flag.Source.REPORT
@@ -42,7 +51,7 @@ def test_reports_of_one_message_merge_into_one_flag(conversation, alice, bob, ch
 
 
 def test_a_report_joins_the_detector_flag(alice, contact_message, flag):
-    inbox_services.report_message(
+    report_received_message(
         reporter=alice, message=contact_message, reason=FlagReport.Reason.CONTACT
     )
 
@@ -89,3 +98,11 @@ def test_reviewers_and_plain_staff_cannot_review(flag, rita, stella):
             services.assign_flag(flag=flag, moderator=staff)
     flag.refresh_from_db()
     assert flag.status == Flag.Status.OPEN and flag.assigned_to is None
+
+
+def test_moderation_fills_the_inboxs_extension_points():
+    from inbox import extensions
+    from moderation.inbox_hooks import record_staff_read
+
+    assert services.flag_detected_messages in extensions._masked_messages_listeners
+    assert record_staff_read in extensions._staff_read_recorders

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 
-from inbox.models import AppendOnlyError
+from inbox.models import AppendOnlyError, Attachment
+from inbox.checks import AttachmentUpload
 from moderation.models import StaffAccess
 from moderation.services import record_staff_access
 
@@ -134,3 +136,41 @@ class TestAdmin:
 
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+# The inbox's staff reads (inbox.extensions: moderation's staff read recorder) -----------------
+
+
+@pytest.fixture
+def attachment(conversation, bob, send):
+    send(
+        conversation,
+        bob,
+        "the brief",
+        attachments=[AttachmentUpload('Brief \u00e9t\u00e9 "v2".txt', b"The brief, in words.\n")],
+    )
+    return Attachment.objects.get()
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="moderation.auth.NotSuspendedModelBackend")
+    return client
+
+
+def test_a_staff_download_is_recorded_as_a_staff_access_and_a_partys_is_not(
+    attachment, bob, stella
+):
+    assert client_for(bob).get(f"/inbox/attachments/{attachment.pk}/").status_code == 200
+    assert not StaffAccess.objects.exists()
+
+    response = client_for(stella).get(f"/inbox/attachments/{attachment.pk}/")
+
+    assert response.status_code == 200
+    access = StaffAccess.objects.get()
+    assert (access.staff, access.action, access.reason) == (stella, "other", "attachment download")
+    assert (access.message_id, access.conversation_id) == (
+        attachment.message_id,
+        attachment.conversation_id,
+    )
+    assert access.reference == f"attachment:{attachment.pk}"

@@ -72,9 +72,6 @@ REGISTRY: dict[str, Scoped | Open] = {
         "usernames are public (seller pages); blocking is one's own setting",
         lambda w: {"username": "alice"},
     ),
-    "inbox_api:report": Scoped(
-        lambda w: {"message_id": w.message.pk}, lambda w: {"message_id": MISSING}, methods=("POST",)
-    ),
     "inbox_api:attachment": Scoped(
         lambda w: {"attachment_id": w.attachment.pk},
         lambda w: {"attachment_id": MISSING},
@@ -102,11 +99,6 @@ REGISTRY: dict[str, Scoped | Open] = {
     ),
     "inbox:block": Open(
         "usernames are public; blocking is one's own setting", lambda w: {"username": "alice"}
-    ),
-    "inbox:report": Scoped(
-        lambda w: {"message_id": w.message.pk},
-        lambda w: {"message_id": MISSING},
-        secrets=lambda w: ["Here is the sketch"],
     ),
     # deals
     "deals:offer_new": Scoped(
@@ -159,6 +151,15 @@ REGISTRY: dict[str, Scoped | Open] = {
         methods=("GET",),
     ),
     # moderation (the user's own account health)
+    # reporting a message (moderation's, on the inbox's paths)
+    "moderation:report": Scoped(
+        lambda w: {"message_id": w.message.pk},
+        lambda w: {"message_id": MISSING},
+        secrets=lambda w: ["Here is the sketch"],
+    ),
+    "moderation:report_api": Scoped(
+        lambda w: {"message_id": w.message.pk}, lambda w: {"message_id": MISSING}, methods=("POST",)
+    ),
     "moderation:health": Open("the user's own account health"),
     "moderation:appeal": Scoped(
         lambda w: {"strike_id": w.strike.pk},

@@ -9,7 +9,7 @@ from pathlib import Path
 from inbox import consumers
 from moderation import auth, services
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def server_close_codes() -> set[int]:

@@ -1,0 +1,35 @@
+"""Moderation's JSON endpoint for users (docs/protocol.md, "HTTP"): reporting a message.
+
+It sits beside the inbox API's paths (/api/inbox/messages/<id>/report/) and answers like it,
+through the inbox API's helpers: a message that is not the user's is a 404 like a missing one.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_http_methods
+
+from inbox import selectors
+from inbox.api import api_login_required, bad_request, error_response, json_response, read_json
+from inbox.checks import SendError
+from moderation.reports import report_received_message
+
+
+@require_http_methods(["POST"])
+@api_login_required
+def report(request: HttpRequest, message_id: int) -> JsonResponse:
+    message = selectors.message_for_user(request.user, message_id)
+    try:
+        data = read_json(request)
+        reason, note = data.get("reason", ""), data.get("note", "")
+        if not isinstance(reason, str) or not isinstance(note, str):
+            raise ValueError("reason and note: expected text.")
+        report_received_message(reporter=request.user, message=message, reason=reason, note=note)
+    except ValueError as exc:
+        return bad_request(str(exc))
+    except ValidationError as exc:
+        return bad_request(" ".join(exc.messages))
+    except SendError as error:
+        return error_response(error)
+    return json_response({"reported": True}, 201)

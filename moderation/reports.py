@@ -1,0 +1,25 @@
+"""A participant reports a message they received (the inbox thread's Report link, the JSON API).
+
+Who may report is checked here, with the inbox's answers: someone outside the conversation
+gets the same `forbidden` as for a conversation that does not exist, and one's own message
+cannot be reported. moderation.services.report_message then files it (one open flag per
+message; seeds call that one directly).
+"""
+
+from __future__ import annotations
+
+from inbox.models import Message
+from inbox.checks import SendError
+from moderation.models import FlagReport
+from moderation.services import report_message
+
+
+def report_received_message(
+    *, reporter, message: Message, reason: str, note: str = ""
+) -> FlagReport:
+    """Report a message of the other participant to moderation."""
+    if reporter.pk not in message.conversation.user_ids():
+        raise SendError("forbidden", "No such conversation.")
+    if message.sender_id == reporter.pk:
+        raise SendError("forbidden", "You cannot report your own message.")
+    return report_message(reporter=reporter, message=message, reason=reason, note=note)
