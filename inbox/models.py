@@ -13,6 +13,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from core.append_only import AppendOnlyModel
+
 
 class Conversation(models.Model):
     """A thread between two users: the general one of the pair, or an order's own thread."""
@@ -96,25 +98,9 @@ class Participant(models.Model):
         return f"{self.user_id} in {self.conversation_id}"
 
 
-class AppendOnlyError(Exception):
-    """An attempt to change or remove a stored message or attachment."""
+class Message(AppendOnlyModel):
+    append_only_message = "Messages are append-only: they cannot be {}."
 
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Evidence rows: bulk updates and deletes are refused like single ones."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError(
-            f"{self.model.__name__} rows are append-only: they cannot be updated."
-        )
-
-    def delete(self):
-        raise AppendOnlyError(
-            f"{self.model.__name__} rows are append-only: they cannot be deleted."
-        )
-
-
-class Message(models.Model):
     class Kind(models.TextChoices):
         USER = "user", "User"
         SYSTEM = "system", "System"
@@ -135,8 +121,6 @@ class Message(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
@@ -151,14 +135,6 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} in {self.conversation_id}"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Messages are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Messages are append-only: they cannot be deleted.")
-
     @property
     def masked(self) -> bool:
         return bool(self.findings)
@@ -169,7 +145,9 @@ def attachment_upload_to(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.conversation_id}/{uuid.uuid4().hex}"
 
 
-class Attachment(models.Model):
+class Attachment(AppendOnlyModel):
+    append_only_message = "Attachments are append-only: they cannot be {}."
+
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
     # Denormalised from the message: the storage path is chosen before the message exists.
     conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="+")
@@ -183,21 +161,11 @@ class Attachment(models.Model):
     )
     sha256 = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Attachments are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Attachments are append-only: they cannot be deleted.")
 
     def chain_entry(self) -> dict[str, object]:
         """The attachment as the hash chain records it."""

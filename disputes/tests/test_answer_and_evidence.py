@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.append_only import AppendOnlyError
 from disputes import services
 from disputes.models import DisputeEntry
-from inbox.models import AppendOnlyError
 from inbox.services import AttachmentUpload
 
 

@@ -7,7 +7,8 @@ from django.contrib.admin.sites import site
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from inbox.models import AppendOnlyError, Attachment, Message
+from core.append_only import AppendOnlyError
+from inbox.models import Attachment, Message
 from inbox.services import AttachmentUpload
 
 pytestmark = pytest.mark.django_db

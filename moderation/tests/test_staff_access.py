@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 
-from inbox.models import AppendOnlyError
+from core.append_only import AppendOnlyError
 from moderation.models import StaffAccess
 from moderation.services import record_staff_access
 
