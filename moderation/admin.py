@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import admin as core_admin
 from moderation import selectors, services
 from moderation.forms import (
     AppealDecisionForm,
@@ -56,20 +57,12 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, text)
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """Object pages are views; changes are the buttons and actions, through the services."""
+class ReadOnlyModelAdmin(core_admin.ReadOnlyModelAdmin):
+    """Object pages are views; changes are the buttons and actions, through the services,
+    which the staff member's group permission allows (_model_perm)."""
 
     class Media:
         css = {"all": ["moderation/admin.css"]}
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def _model_perm(self, request: HttpRequest, action: str) -> bool:
         """The group permission itself (has_change_permission is False for the page)."""

@@ -1,0 +1,38 @@
+"""Read-only Django admin pages and inlines: records that change only through services
+(or never, for append-only evidence), so admin offers no add, change or delete.
+
+Not an app's admin module: nothing is registered here (core is not an installed app).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+__all__ = ["ReadOnlyModelAdmin", "ReadOnlyInline"]
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Object pages are views: no add, change or delete from admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent, never added, changed or removed there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
