@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from core.append_only import AppendOnlyModel
+from inbox import chain
 
 
 class Conversation(models.Model):
@@ -169,12 +170,9 @@ class Attachment(AppendOnlyModel):
 
     def chain_entry(self) -> dict[str, object]:
         """The attachment as the hash chain records it."""
-        return {
-            "name": self.name,
-            "size": self.size,
-            "sha256": self.sha256,
-            "content_type": self.content_type,
-        }
+        return chain.attachment_entry(
+            name=self.name, size=self.size, sha256=self.sha256, content_type=self.content_type
+        )
 
 
 class Block(models.Model):
