@@ -67,6 +67,10 @@ class Conversation(models.Model):
     def other_user_id(self, user_id: int) -> int:
         return self.user_b_id if user_id == self.user_a_id else self.user_a_id
 
+    def other_user(self, user_id: int):
+        """The other side's User (select_related user_a and user_b to read it without a query)."""
+        return self.user_b if user_id == self.user_a_id else self.user_a
+
 
 class Participant(models.Model):
     """One user's side of a conversation: what they read and how they filed it."""
