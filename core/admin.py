@@ -7,9 +7,10 @@ Not an app's admin module: nothing is registered here (core is not an installed 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-__all__ = ["ReadOnlyModelAdmin", "ReadOnlyInline"]
+__all__ = ["AssignedToFilter", "ReadOnlyModelAdmin", "ReadOnlyInline"]
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
@@ -36,3 +37,22 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class AssignedToFilter(admin.SimpleListFilter):
+    """A work queue's rows assigned to the staff member looking, or to nobody (a model with
+    an `assigned_to` user). Subclasses may reword `title` and `labels`."""
+
+    title = "assigned"
+    parameter_name = "assigned"
+    labels = {"me": "To me", "nobody": "To nobody"}
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return list(self.labels.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core import admin as core_admin
+from core.admin import AssignedToFilter
 from moderation import selectors, services
 from moderation.forms import (
     AppealDecisionForm,
@@ -123,21 +124,6 @@ class AgeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssignedFilter(admin.SimpleListFilter):
-    title = "assigned"
-    parameter_name = "assigned"
-
-    def lookups(self, request, model_admin):
-        return [("me", "To me"), ("nobody", "To nobody")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            return queryset.filter(assigned_to=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(assigned_to__isnull=True)
-        return queryset
-
-
 class SenderFilter(admin.SimpleListFilter):
     """One sender's flags: the senders with the most open flags are listed; the sender column
     links here for anyone else."""
@@ -183,7 +169,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
         "assigned_to",
     ]
     list_display_links = ["id", "delivered_excerpt"]
-    list_filter = ["status", "source", KindFilter, AgeFilter, AssignedFilter, SenderFilter]
+    list_filter = ["status", "source", KindFilter, AgeFilter, AssignedToFilter, SenderFilter]
     search_fields = [
         "message__sender__username",
         "message__delivered_body",
