@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -20,6 +19,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
+from core.admin import AssignedToFilter
 from disputes import selectors, services
 from disputes.casefile import build_case_file
 from disputes.export import ExportRefused, build_export, encode_document, export_key
@@ -28,19 +28,9 @@ from disputes.models import Dispute
 from disputes.views import file_download
 
 
-class AssignmentFilter(admin.SimpleListFilter):
+class AssignmentFilter(AssignedToFilter):
     title = "assignment"
-    parameter_name = "assigned"
-
-    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
-        return [("me", "Assigned to me"), ("nobody", "Not assigned")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> QuerySet[Dispute]:
-        if self.value() == "me":
-            return queryset.filter(assigned_to=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(assigned_to__isnull=True)
-        return queryset
+    labels = {"me": "Assigned to me", "nobody": "Not assigned"}
 
 
 @admin.register(Dispute)

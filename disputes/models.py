@@ -16,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 
 from config import clock
-from inbox.models import AppendOnlyError, AppendOnlyQuerySet
+from core.append_only import AppendOnlyModel
 from marketplace.validators import reject_contact_details
 
 
@@ -110,8 +110,10 @@ def entry_upload_to(instance: DisputeEntry, filename: str) -> str:
     return f"disputes/{instance.dispute_id}/{uuid.uuid4().hex}"
 
 
-class DisputeEntry(models.Model):
+class DisputeEntry(AppendOnlyModel):
     """One thing a party said in the dispute: the opening statement, the answer, evidence."""
+
+    append_only_message = "Dispute entries are append-only: they cannot be {}."
 
     class Kind(models.TextChoices):
         STATEMENT = "statement", "Opening statement"
@@ -129,8 +131,6 @@ class DisputeEntry(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name_plural = "dispute entries"
@@ -138,24 +138,16 @@ class DisputeEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} in dispute #{self.dispute_id}"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Dispute entries are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Dispute entries are append-only: they cannot be deleted.")
-
-
-class DisputeNote(models.Model):
+class DisputeNote(AppendOnlyModel):
     """A reviewer's internal note: staff only, never shown to the parties."""
+
+    append_only_message = "Dispute notes are append-only: they cannot be {}."
 
     dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=clock.now, editable=False)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -163,16 +155,8 @@ class DisputeNote(models.Model):
     def __str__(self) -> str:
         return f"Note {self.pk} on dispute #{self.dispute_id}"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Dispute notes are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Dispute notes are append-only: they cannot be deleted.")
-
-
-class HeadCheckpoint(models.Model):
+class HeadCheckpoint(AppendOnlyModel):
     """A signed statement that a conversation's hash chain had `head_hash` at `seq`, at
     `signed_at` (disputes.checkpoints writes them; inbox.verification checks them).
 
@@ -181,6 +165,8 @@ class HeadCheckpoint(models.Model):
     database. Append-only like the evidence it anchors: the model refuses updates and
     deletes, and on PostgreSQL a trigger refuses them too (migration 0003).
     """
+
+    append_only_message = "Head checkpoints are append-only: they cannot be {}."
 
     conversation = models.ForeignKey(
         "inbox.Conversation", on_delete=models.PROTECT, related_name="+"
@@ -193,8 +179,6 @@ class HeadCheckpoint(models.Model):
         max_length=88, help_text="Base64 Ed25519 signature (disputes.export_format)."
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["conversation", "seq"]
         constraints = [
@@ -204,11 +188,3 @@ class HeadCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"Checkpoint of conversation {self.conversation_id} at seq {self.seq}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Head checkpoints are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Head checkpoints are append-only: they cannot be deleted.")

@@ -5,38 +5,19 @@ inbox.conversations, inbox.read_marks, inbox.services)."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from core.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from inbox.models import Attachment, Block, Conversation, Message, Participant
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = Attachment
     fields = ("name", "size", "content_type", "sha256")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyAdmin):
+class MessageAdmin(ReadOnlyModelAdmin):
     """Delivered (masked) text and what kind of contact detail was found by which rule, never
     more: the original text and the findings' `value` and `reason` hold the unmasked contact
     details. Those are for the audited reveal page in moderation and the dispute case file,
@@ -84,13 +65,13 @@ class MessageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(ReadOnlyAdmin):
+class ConversationAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "user_a", "user_b", "gig", "order", "last_seq", "last_message_at")
     list_select_related = ("user_a", "user_b", "gig", "order")
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ReadOnlyAdmin):
+class ParticipantAdmin(ReadOnlyModelAdmin):
     list_display = (
         "conversation_id",
         "user",
@@ -104,6 +85,6 @@ class ParticipantAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Block)
-class BlockAdmin(ReadOnlyAdmin):
+class BlockAdmin(ReadOnlyModelAdmin):
     list_display = ("blocker", "blocked", "created_at")
     list_select_related = ("blocker", "blocked")

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 __all__ = [
     "ChainLink",
+    "attachment_entry",
     "StoredLink",
     "canonical_json",
     "format_timestamp",
@@ -41,6 +42,8 @@ HASHED_FIELDS = (
     "created_at",
     "prev_hash",
 )
+# What a message's link records of each attachment: the file itself is proven by its sha256.
+ATTACHMENT_FIELDS = ("name", "size", "sha256", "content_type")
 
 
 def genesis_hash(conversation_id: int) -> str:
@@ -79,6 +82,11 @@ def canonical_json(value: object) -> bytes:
     )
 
 
+def attachment_entry(*, name: str, size: int, sha256: str, content_type: str) -> dict[str, object]:
+    """An attachment as the chain records it: the same for a new upload and a stored row."""
+    return {"name": name, "size": size, "sha256": sha256, "content_type": content_type}
+
+
 @dataclass(frozen=True)
 class ChainLink:
     """Everything a message's hash covers, in plain values."""
@@ -100,8 +108,7 @@ class ChainLink:
         fields["created_at"] = format_timestamp(self.created_at)
         fields["findings"] = [dict(finding) for finding in self.findings]
         fields["attachments"] = [
-            {key: attachment[key] for key in ("name", "size", "sha256", "content_type")}
-            for attachment in self.attachments
+            {key: attachment[key] for key in ATTACHMENT_FIELDS} for attachment in self.attachments
         ]
         return canonical_json(fields)
 

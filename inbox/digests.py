@@ -72,11 +72,7 @@ def _digest_for(participant: Participant, cutoff: datetime) -> Digest | None:
     if not unread or unread[0].created_at > cutoff:
         return None  # nothing from the other side, or too recent: they may still read it
     user = participant.user
-    other = (
-        conversation.user_b
-        if participant.user_id == conversation.user_a_id
-        else conversation.user_a
-    )
+    other = conversation.other_user(participant.user_id)
     zone = user_zone(user)
     return Digest(
         participant=participant,

@@ -133,12 +133,9 @@ def chain_drafts(drafts: Sequence[Draft], conversations: dict[int, Conversation]
             delivered_body=draft.delivered_body,
             findings=draft.findings,
             attachments=[
-                {
-                    "name": f.name,
-                    "size": len(f.content),
-                    "sha256": f.sha256,
-                    "content_type": f.content_type,
-                }
+                chain.attachment_entry(
+                    name=f.name, size=len(f.content), sha256=f.sha256, content_type=f.content_type
+                )
                 for f in draft.files
             ],
             created_at=created_at,

@@ -95,11 +95,7 @@ def _person(user) -> dict[str, object]:
 def serialize_summary(participant: Participant) -> dict[str, object]:
     """One row of the inbox list (select the related objects `inbox_page` selects)."""
     conversation = participant.conversation
-    other = (
-        conversation.user_b
-        if participant.user_id == conversation.user_a_id
-        else conversation.user_a
-    )
+    other = conversation.other_user(participant.user_id)
     last = conversation.last_message
     return {
         "id": conversation.pk,

@@ -15,6 +15,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from core.append_only import AppendOnlyModel
+from inbox import chain
+
 
 class Conversation(models.Model):
     """A thread between two users: the general one of the pair, or an order's own thread."""
@@ -66,6 +69,10 @@ class Conversation(models.Model):
     def other_user_id(self, user_id: int) -> int:
         return self.user_b_id if user_id == self.user_a_id else self.user_a_id
 
+    def other_user(self, user_id: int):
+        """The other side's User (select_related user_a and user_b to read it without a query)."""
+        return self.user_b if user_id == self.user_a_id else self.user_a
+
 
 class Participant(models.Model):
     """One user's side of a conversation: what they read and how they filed it."""
@@ -98,25 +105,9 @@ class Participant(models.Model):
         return f"{self.user_id} in {self.conversation_id}"
 
 
-class AppendOnlyError(Exception):
-    """An attempt to change or remove a stored message or attachment."""
+class Message(AppendOnlyModel):
+    append_only_message = "Messages are append-only: they cannot be {}."
 
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Evidence rows: bulk updates and deletes are refused like single ones."""
-
-    def update(self, **kwargs):
-        raise AppendOnlyError(
-            f"{self.model.__name__} rows are append-only: they cannot be updated."
-        )
-
-    def delete(self):
-        raise AppendOnlyError(
-            f"{self.model.__name__} rows are append-only: they cannot be deleted."
-        )
-
-
-class Message(models.Model):
     class Kind(models.TextChoices):
         USER = "user", "User"
         SYSTEM = "system", "System"
@@ -137,8 +128,6 @@ class Message(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
@@ -153,14 +142,6 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} in {self.conversation_id}"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Messages are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Messages are append-only: they cannot be deleted.")
-
     @property
     def masked(self) -> bool:
         return bool(self.findings)
@@ -171,7 +152,9 @@ def attachment_upload_to(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.conversation_id}/{uuid.uuid4().hex}"
 
 
-class Attachment(models.Model):
+class Attachment(AppendOnlyModel):
+    append_only_message = "Attachments are append-only: they cannot be {}."
+
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
     # Denormalised from the message: the storage path is chosen before the message exists.
     conversation = models.ForeignKey(Conversation, on_delete=models.PROTECT, related_name="+")
@@ -185,30 +168,17 @@ class Attachment(models.Model):
     )
     sha256 = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Attachments are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Attachments are append-only: they cannot be deleted.")
-
     def chain_entry(self) -> dict[str, object]:
         """The attachment as the hash chain records it."""
-        return {
-            "name": self.name,
-            "size": self.size,
-            "sha256": self.sha256,
-            "content_type": self.content_type,
-        }
+        return chain.attachment_entry(
+            name=self.name, size=self.size, sha256=self.sha256, content_type=self.content_type
+        )
 
 
 class Block(models.Model):

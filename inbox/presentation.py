@@ -107,11 +107,7 @@ class Row:
 
 def _row(participant, online_ids: set[int]) -> Row:
     conversation = participant.conversation
-    other = (
-        conversation.user_b
-        if participant.user_id == conversation.user_a_id
-        else conversation.user_a
-    )
+    other = conversation.other_user(participant.user_id)
     last = conversation.last_message
     return Row(
         id=conversation.pk,

@@ -11,6 +11,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyInline
 from marketplace.models import (
     Category,
     Delivery,
@@ -77,17 +78,6 @@ class GigAdmin(admin.ModelAdmin):
     raw_id_fields = ["seller"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [PackageInline]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class OrderEventInline(ReadOnlyInline):

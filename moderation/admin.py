@@ -22,6 +22,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import admin as core_admin
+from core.admin import AssignedToFilter
 from moderation import selectors, services
 from moderation.forms import (
     AppealDecisionForm,
@@ -56,20 +58,12 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, text)
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """Object pages are views; changes are the buttons and actions, through the services."""
+class ReadOnlyModelAdmin(core_admin.ReadOnlyModelAdmin):
+    """Object pages are views; changes are the buttons and actions, through the services,
+    which the staff member's group permission allows (_model_perm)."""
 
     class Media:
         css = {"all": ["moderation/admin.css"]}
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def _model_perm(self, request: HttpRequest, action: str) -> bool:
         """The group permission itself (has_change_permission is False for the page)."""
@@ -130,21 +124,6 @@ class AgeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssignedFilter(admin.SimpleListFilter):
-    title = "assigned"
-    parameter_name = "assigned"
-
-    def lookups(self, request, model_admin):
-        return [("me", "To me"), ("nobody", "To nobody")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            return queryset.filter(assigned_to=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(assigned_to__isnull=True)
-        return queryset
-
-
 class SenderFilter(admin.SimpleListFilter):
     """One sender's flags: the senders with the most open flags are listed; the sender column
     links here for anyone else."""
@@ -190,7 +169,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
         "assigned_to",
     ]
     list_display_links = ["id", "delivered_excerpt"]
-    list_filter = ["status", "source", KindFilter, AgeFilter, AssignedFilter, SenderFilter]
+    list_filter = ["status", "source", KindFilter, AgeFilter, AssignedToFilter, SenderFilter]
     search_fields = [
         "message__sender__username",
         "message__delivered_body",
@@ -475,13 +454,17 @@ class ActiveFilter(admin.SimpleListFilter):
     title = "active"
     parameter_name = "active"
 
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.model_admin = model_admin  # its active_q says what "active" means for the model
+
     def lookups(self, request, model_admin):
         return [("yes", "Active"), ("no", "Not active")]
 
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
             return queryset
-        active = model_admin.active_q(timezone.now())
+        active = self.model_admin.active_q(timezone.now())
         return queryset.filter(active) if self.value() == "yes" else queryset.exclude(active)
 
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config import clock
-from inbox.models import AppendOnlyError, AppendOnlyQuerySet
+from core.append_only import AppendOnlyModel
 
 
 class Flag(models.Model):
@@ -267,10 +267,12 @@ class Appeal(models.Model):
         return f"Appeal {self.pk} of strike {self.strike_id}"
 
 
-class StaffAccess(models.Model):
+class StaffAccess(AppendOnlyModel):
     """One staff read of protected data (original text, a case file, an export): who, what,
     when and why. Append-only: the model refuses updates and deletes, the admin is read-only,
     and on PostgreSQL a trigger refuses them too (migration 0002)."""
+
+    append_only_message = "The staff access log is append-only: rows cannot be {}."
 
     class Action(models.TextChoices):
         REVEAL_ORIGINAL = "reveal_original", "Revealed original text"
@@ -293,8 +295,6 @@ class StaffAccess(models.Model):
     reason = models.TextField(max_length=1000)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "staff access"
@@ -303,11 +303,3 @@ class StaffAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("The staff access log is append-only: rows cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The staff access log is append-only: rows cannot be deleted.")

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from config.security import refused
+from marketplace.models import has_no_end
 from moderation.models import (
     Appeal,
     Flag,
@@ -53,6 +54,16 @@ class AccountHealth:
     restricted_until: datetime | None
     suspended_until: datetime | None
     policy: list[SanctionPolicy]  # what each number of active strikes leads to
+
+    @property
+    def suspension_ends(self) -> bool:
+        """False for a suspension until a moderator lifts it (no end date)."""
+        return not has_no_end(self.suspended_until)
+
+    @property
+    def restriction_ends(self) -> bool:
+        """False for a restriction until a moderator lifts it (no end date)."""
+        return not has_no_end(self.restricted_until)
 
 
 def account_health(user) -> AccountHealth:

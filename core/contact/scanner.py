@@ -45,7 +45,41 @@ _PRIORITY = {"link": 0, "email": 1, "phone": 2, "handle": 3}
 
 # Words that can only matter to the address scanners (emails, links, handles).
 _ADDRESS_WORDS = frozenset(
-    ["dot", "punto", "ponto", "titik", "nuqta", "point", "arroba", "arobase", "slash", "underscore", "atsign", "attherate", "rate", "gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "proton", "protonmail", "icloud", "aol", "yandex", "zoho", "gmx", "rediffmail", "mail", "email", "correo", "live", "wxid", "upi"]
+    [
+        "dot",
+        "punto",
+        "ponto",
+        "titik",
+        "nuqta",
+        "point",
+        "arroba",
+        "arobase",
+        "slash",
+        "underscore",
+        "atsign",
+        "attherate",
+        "rate",
+        "gmail",
+        "googlemail",
+        "yahoo",
+        "ymail",
+        "hotmail",
+        "outlook",
+        "proton",
+        "protonmail",
+        "icloud",
+        "aol",
+        "yandex",
+        "zoho",
+        "gmx",
+        "rediffmail",
+        "mail",
+        "email",
+        "correo",
+        "live",
+        "wxid",
+        "upi",
+    ]
 )
 _BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE)
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")

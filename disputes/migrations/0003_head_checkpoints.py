@@ -3,38 +3,13 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from core.triggers import append_only_triggers
+
 # As for inbox messages and the staff access log: on PostgreSQL the database itself refuses
 # to change or remove a checkpoint, whatever the client. Row triggers do not fire on TRUNCATE
 # (the test suite's flush), and a database owner can set them aside
 # (session_replication_role): that is what the signature is for (docs/disputes.md).
 # A function of our own, so this app's migrations can be reversed alone.
-CREATE_FUNCTION = """
-CREATE OR REPLACE FUNCTION gigbox_disputes_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'gigbox: % rows are append-only (% refused)', TG_TABLE_NAME, TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-"""
-TABLE = "disputes_headcheckpoint"
-
-
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(CREATE_FUNCTION, params=None)  # no placeholders: keep the % signs
-    schema_editor.execute(
-        f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-        "FOR EACH ROW EXECUTE FUNCTION gigbox_disputes_refuse_change();"
-    )
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};")
-    schema_editor.execute("DROP FUNCTION IF EXISTS gigbox_disputes_refuse_change();")
-
 
 class Migration(migrations.Migration):
 
@@ -60,5 +35,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('conversation', 'seq'), name='head_checkpoint_unique')],
             },
         ),
-        migrations.RunPython(create_trigger, drop_trigger),
+        append_only_triggers(
+            function="gigbox_disputes_refuse_change", tables=("disputes_headcheckpoint",)
+        ),
     ]

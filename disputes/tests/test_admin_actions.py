@@ -316,3 +316,16 @@ def test_a_reviewer_downloads_evidence_files(client, rita, dispute, alice, png_b
     response = client.get(reverse("admin:disputes_dispute_evidence", args=[dispute.pk, entry.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes
     assert StaffAccess.objects.filter(reason__contains="m.png").exists()
+
+
+def test_the_queue_filters_disputes_by_assignment(client, rita, dispute):
+    client.force_login(rita)
+    url = reverse("admin:disputes_dispute_changelist")
+
+    def listed(assigned: str) -> list[int]:
+        return [row.pk for row in client.get(url, {"assigned": assigned}).context["cl"].result_list]
+
+    assert listed("me") == [] and listed("nobody") == [dispute.pk]
+    _post(client, "assign", dispute)
+    assert listed("me") == [dispute.pk] and listed("nobody") == []
+    assert b"Assigned to me" in client.get(url).content

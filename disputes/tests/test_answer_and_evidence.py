@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.append_only import AppendOnlyError
 from disputes import services
 from disputes.models import DisputeEntry
 from inbox.checks import AttachmentUpload
-from inbox.models import AppendOnlyError
 
 
 def test_the_other_party_answers_once(dispute, alice):

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from core.append_only import AppendOnlyError
 from disputes import services
 from disputes.checkpoints import (
     ChainNotProven,
@@ -35,7 +36,7 @@ from disputes.export_format import (
 from disputes.models import HeadCheckpoint
 from inbox.chain import link_hash
 from inbox.conversations import get_or_start_conversation
-from inbox.models import AppendOnlyError, Conversation
+from inbox.models import Conversation
 from inbox.send import send_message
 from inbox.tests.test_chain import tamper  # the DB-owner attacker, as the chain tests model it
 from inbox.verification import _stored_links, check_conversation, verify_conversation

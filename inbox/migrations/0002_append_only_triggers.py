@@ -7,38 +7,14 @@ test suite's flush) uses. SQLite has no such guard; the model and admin refuse t
 
 from django.db import migrations
 
-TABLES = ("inbox_message", "inbox_attachment")
-
-CREATE_FUNCTION = """
-CREATE OR REPLACE FUNCTION gigbox_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'gigbox: % rows are append-only (% refused)', TG_TABLE_NAME, TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-"""
-
-
-def create_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(CREATE_FUNCTION, params=None)  # no placeholders: keep the % signs
-    for table in TABLES:
-        schema_editor.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION gigbox_refuse_change();"
-        )
-
-
-def drop_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-    schema_editor.execute("DROP FUNCTION IF EXISTS gigbox_refuse_change();")
+from core.triggers import append_only_triggers
 
 
 class Migration(migrations.Migration):
     dependencies = [("inbox", "0001_initial")]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [
+        append_only_triggers(
+            function="gigbox_refuse_change", tables=("inbox_message", "inbox_attachment")
+        )
+    ]

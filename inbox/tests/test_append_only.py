@@ -8,7 +8,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
 from inbox.checks import AttachmentUpload
-from inbox.models import AppendOnlyError, Attachment, Message
+from core.append_only import AppendOnlyError
+from inbox.models import Attachment, Message
 
 pytestmark = pytest.mark.django_db
 

@@ -4,36 +4,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from core.triggers import append_only_triggers
+
 # On PostgreSQL the database itself refuses to change or remove an access-log row, whatever
 # the client (raw SQL, a shell). Row triggers do not fire on TRUNCATE (the test suite's flush).
 # A function of our own (not the inbox's), so either app's migrations can be reversed alone.
-CREATE_FUNCTION = """
-CREATE OR REPLACE FUNCTION gigbox_moderation_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'gigbox: % rows are append-only (% refused)', TG_TABLE_NAME, TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$ LANGUAGE plpgsql;
-"""
-TABLE = "moderation_staffaccess"
-
-
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(CREATE_FUNCTION, params=None)  # no placeholders: keep the % signs
-    schema_editor.execute(
-        f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-        "FOR EACH ROW EXECUTE FUNCTION gigbox_moderation_refuse_change();"
-    )
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE};")
-    schema_editor.execute("DROP FUNCTION IF EXISTS gigbox_moderation_refuse_change();")
-
 
 class Migration(migrations.Migration):
 
@@ -63,5 +38,7 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['staff', '-created_at'], name='staffaccess_staff_time')],
             },
         ),
-        migrations.RunPython(create_trigger, drop_trigger),
+        append_only_triggers(
+            function="gigbox_moderation_refuse_change", tables=("moderation_staffaccess",)
+        ),
     ]

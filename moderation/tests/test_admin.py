@@ -372,3 +372,26 @@ class TestDecisions:
         assert "another moderator decides its appeal" in response.content.decode()
         appeal.refresh_from_db()
         assert appeal.status == Appeal.Status.PENDING
+
+
+def test_the_queue_filters_flags_by_assignment(client, mona, flag, xss_flag):
+    services.assign_flag(flag=flag, moderator=mona)
+    client.force_login(mona)
+
+    def listed(assigned: str) -> list[int]:
+        response = client.get(f"{A}/flag/", {"assigned": assigned})
+        return [row.pk for row in response.context["cl"].result_list]
+
+    assert listed("me") == [flag.pk]
+    assert listed("nobody") == [xss_flag.pk]
+    assert b"To nobody" in client.get(f"{A}/flag/").content
+
+
+@pytest.mark.parametrize("model", ["strike", "sanction"])
+def test_the_active_filter_lists_active_and_ended_rows(client, mona, strike, model):
+    """`?active=yes|no` on the strike and sanction lists (it raised NameError before)."""
+    client.force_login(mona)
+    for value in ("yes", "no"):
+        assert client.get(f"{A}/{model}/?active={value}").status_code == 200
+    page = client.get(f"{A}/strike/?active=yes").content.decode()
+    assert f"/strike/{strike.pk}/change/" in page

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
-from inbox.models import AppendOnlyError, Attachment
+from core.append_only import AppendOnlyError
+from inbox.models import Attachment
 from inbox.checks import AttachmentUpload
 from moderation.models import StaffAccess
 from moderation.services import record_staff_access

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moderation import services
-from moderation.models import Appeal, Strike
+from moderation.models import Appeal, Sanction, Strike
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,16 @@ def test_it_shows_a_restriction(client, bob, mona, strike):
     client.force_login(bob)
 
     assert b"Your messaging is restricted until" in client.get(URL).content
+
+
+def test_a_restriction_with_no_end_date_says_a_moderator_lifts_it(client, bob, mona):
+    services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam.")
+    client.force_login(bob)
+
+    content = client.get(URL).content
+
+    assert b"Your messaging is restricted until a moderator lifts it." in content
+    assert b"9999" not in content
 
 
 def test_appealing_from_the_page(client, bob, strike):

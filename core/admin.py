@@ -1,0 +1,58 @@
+"""Read-only Django admin pages and inlines: records that change only through services
+(or never, for append-only evidence), so admin offers no add, change or delete.
+
+Not an app's admin module: nothing is registered here (core is not an installed app).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+__all__ = ["AssignedToFilter", "ReadOnlyModelAdmin", "ReadOnlyInline"]
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Object pages are views: no add, change or delete from admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent, never added, changed or removed there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class AssignedToFilter(admin.SimpleListFilter):
+    """A work queue's rows assigned to the staff member looking, or to nobody (a model with
+    an `assigned_to` user). Subclasses may reword `title` and `labels`."""
+
+    title = "assigned"
+    parameter_name = "assigned"
+    labels = {"me": "To me", "nobody": "To nobody"}
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return list(self.labels.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
