@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -46,9 +46,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from config import clock
+from core.contact_policy import get_contact_policy
 from inbox import chain, known_heads
 from inbox.channel_layer import send_here_first
-from inbox.detection import detect_contact, name_has_contact
 from inbox.files import clean_file_name, detect_content_type
 from inbox.models import Attachment, Block, Conversation, Message, Participant, attachment_upload_to
 from inbox.prepared import prepared_cursor
@@ -90,8 +90,6 @@ __all__ = [
     "is_account_suspended",
 ]
 
-HISTORY_MESSAGES = 5
-HISTORY_WINDOW = timedelta(minutes=15)
 LABEL_MAX_CHARS = 30
 LOCK_TIMEOUT = "3s"
 
@@ -269,7 +267,7 @@ def check_attachment(upload: AttachmentUpload) -> _CheckedFile:
             "invalid_attachment",
             f"{name}: only images, PDF, Office documents, zip and plain text files can be sent.",
         )
-    if name_has_contact(name):
+    if get_contact_policy().file_name_has_contact(name):
         raise SendError(
             "invalid_attachment", "The file name contains contact details: rename the file."
         )
@@ -870,7 +868,7 @@ def _read_batch(batch: _Batch) -> _BatchReads:
         return _BatchReads(conversations, blocked, _stored_messages(keys), _recent_history(pairs))
     senders, client_ids = zip(*keys) if keys else ((), ())
     pair_conversations, pair_senders = zip(*pairs) if pairs else ((), ())
-    since = clock.now() - HISTORY_WINDOW
+    since = clock.now() - get_contact_policy().history_window
     with prepared_cursor() as heads, prepared_cursor() as messages:
         with connection.wrap_database_errors, connection.connection.pipeline():
             heads.execute(_PG_CONVERSATIONS_AND_BLOCKS, [list(conversation_ids)])
@@ -883,7 +881,7 @@ def _read_batch(batch: _Batch) -> _BatchReads:
                     list(pair_senders),
                     Message.Kind.USER,
                     since,
-                    HISTORY_MESSAGES,
+                    get_contact_policy().history_messages,
                 ],
             )
         head_rows, message_rows = heads.fetchall(), messages.fetchall()
@@ -907,8 +905,8 @@ def _read_batch(batch: _Batch) -> _BatchReads:
 # each key is one lookup on its index (unless the statistics say the table is empty, until
 # autovacuum analyses it again). As a plain join the prepared (generic) plan made on a young
 # table hashed the keys and scanned every message, and kept doing so as the table grew
-# (docs/benchmarks.md, fourth round). The history reads
-# at most HISTORY_MESSAGES rows per pair, backwards on the (sender, created_at) index.
+# (docs/benchmarks.md, fourth round). The history reads at most the contact policy's
+# history_messages rows per pair, backwards on the (sender, created_at) index.
 _PG_STORED_AND_RECENT = f"""
 SELECT s.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer, NULL::timestamptz
 FROM unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)
@@ -976,7 +974,7 @@ def _stored_messages(
 
 
 def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
-    """The sender's last user messages in each conversation (15 minutes, 5 at most): ORM
+    """The sender's last user messages in each conversation (the contact policy's window): ORM
     databases (PostgreSQL reads them in `_read_batch`'s second statement)."""
     history: Recent = {pair: [] for pair in pairs}
     if not pairs:
@@ -984,7 +982,7 @@ def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
     query = Q()
     for conversation_id, sender_id in pairs:
         query |= Q(conversation_id=conversation_id, sender_id=sender_id)
-    since = clock.now() - HISTORY_WINDOW
+    since = clock.now() - get_contact_policy().history_window
     rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by(
         "-seq"
     )
@@ -992,7 +990,7 @@ def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
         "conversation_id", "sender_id", "body", "created_at"
     ):
         recent = history[(conversation_id, sender_id)]
-        if len(recent) < HISTORY_MESSAGES:
+        if len(recent) < get_contact_policy().history_messages:
             recent.insert(0, (created_at, body))
     return history
 
@@ -1080,7 +1078,10 @@ def _draft_messages(
             continue  # a repeat inside the batch: answered with the first one's outcome
         first_of_key[key] = i
         recent = history[(request.conversation_id, request.sender.pk)]
-        detection = detect_contact(request.body, [body for _, body in recent[-HISTORY_MESSAGES:]])
+        policy = get_contact_policy()
+        detection = policy.mask_message(
+            request.body, [body for _, body in recent[-policy.history_messages :]]
+        )
         recent.append(
             (None, request.body)
         )  # for the next of the batch; its time is set when chained
@@ -1111,7 +1112,7 @@ def _store(batch: _Batch, drafts: dict[int, _Draft], reads: _BatchReads, *, know
             conversations,
             reads.recent,
             [m for m, _ in written],
-            keep=HISTORY_MESSAGES,
+            keep=get_contact_policy().history_messages,
             fresh=not known,
         )
     active = _active_order_conversations([message for message, _ in written], conversations)
@@ -1146,7 +1147,9 @@ def _known_reads(batch: _Batch) -> _BatchReads | None:
     if connection.vendor != "postgresql":
         return None
     recalled = known_heads.recall(
-        _history_pairs(batch), keep=HISTORY_MESSAGES, since=clock.now() - HISTORY_WINDOW
+        _history_pairs(batch),
+        keep=get_contact_policy().history_messages,
+        since=clock.now() - get_contact_policy().history_window,
     )
     return None if recalled is None else _BatchReads(recalled[0], set(), {}, recalled[1])
 
