@@ -273,7 +273,7 @@ def warm_up() -> None:
     collector runs less often (GC_YOUNG_THRESHOLD)."""
     import gc
 
-    from inbox.detection import warm_up as warm_up_detector
+    from core.contact import warm_up as warm_up_detector
 
     warm_up_detector()
     gc.collect()

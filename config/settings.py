@@ -257,6 +257,9 @@ GIGBOX_ATTACHMENT_MAX_BYTES = env_int("GIGBOX_ATTACHMENT_MAX_BYTES", 25 * 1024 *
 GIGBOX_DELIVERY_MAX_BYTES = env_int("GIGBOX_DELIVERY_MAX_BYTES", 25 * 1024 * 1024)
 GIGBOX_AUTO_COMPLETE_DAYS = 3
 GIGBOX_SITE_HOSTS = tuple(env_list("GIGBOX_SITE_HOSTS", ["gigbox.example", "gigbox.com"]))
+# What the product does with the contact detector (core/contact_policy.py): a dotted path to
+# a subclass of core.contact_policy.ContactPolicy (docs/contact-detector.md, "Contact policy").
+GIGBOX_CONTACT_POLICY = env_str("GIGBOX_CONTACT_POLICY", "core.contact_policy.ContactPolicy")
 # Signed conversation-log exports for disputes (docs/disputes.md): base64 of a raw 32-byte
 # Ed25519 private key, and the id printed in each export (change it when the key rotates).
 # With DEBUG on and no key, a development key derived from SECRET_KEY signs (and every export

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from inbox.detection import name_has_contact
+from core.contact_policy import get_contact_policy
 from inbox.files import clean_file_name, detect_content_type
 from inbox.frames import error_frame
 from inbox.models import Conversation
@@ -184,7 +184,7 @@ def check_attachment(upload: AttachmentUpload) -> CheckedFile:
             "invalid_attachment",
             f"{name}: only images, PDF, Office documents, zip and plain text files can be sent.",
         )
-    if name_has_contact(name):
+    if get_contact_policy().file_name_has_contact(name):
         raise SendError(
             "invalid_attachment", "The file name contains contact details: rename the file."
         )

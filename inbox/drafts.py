@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -25,8 +24,6 @@ from inbox.extensions import masked_messages_stored
 from inbox.models import Attachment, Conversation, Message, attachment_upload_to
 
 __all__ = [
-    "HISTORY_MESSAGES",
-    "HISTORY_WINDOW",
     "Draft",
     "BatchReads",
     "Recent",
@@ -42,8 +39,6 @@ __all__ = [
     "stored_messages",
 ]
 
-HISTORY_MESSAGES = 5
-HISTORY_WINDOW = timedelta(minutes=15)
 
 # (conversation, sender) -> their last (time, body), oldest first
 Recent = dict[tuple[int, int], known_heads.History]

@@ -15,8 +15,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from core.contact_policy import get_contact_policy
 from inbox.chain import format_timestamp
-from inbox.detection import notice_for
 from inbox.extensions import message_extras
 from inbox.models import Attachment, Message, Participant
 from marketplace.models import Order
@@ -151,7 +151,7 @@ def ack_frame(message: Message, *, in_active_order: bool | None = None) -> dict[
         "created_at": format_timestamp(message.created_at),
         "body": message.delivered_body,
         "masked": message.masked,
-        "notice": notice_for(message.findings, in_active_order=in_active_order),
+        "notice": get_contact_policy().notice(message.findings, in_active_order=in_active_order),
         "findings": [
             {"kind": str(f.get("kind", "")), "reason": str(f.get("reason", ""))}
             for f in message.findings

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 
+from core.contact_policy import get_contact_policy
 from inbox import known_heads, push, store
 from inbox.checks import (
     AttachmentUpload,
@@ -38,9 +39,7 @@ from inbox.checks import (
     forbidden_error,
     unavailable_error,
 )
-from inbox.detection import detect_contact
 from inbox.drafts import (
-    HISTORY_MESSAGES,
     BatchReads,
     Draft,
     Recent,
@@ -275,7 +274,10 @@ def _draft_messages(
             continue  # a repeat inside the batch: answered with the first one's outcome
         first_of_key[key] = i
         recent = history[(request.conversation_id, request.sender.pk)]
-        detection = detect_contact(request.body, [body for _, body in recent[-HISTORY_MESSAGES:]])
+        policy = get_contact_policy()
+        detection = policy.mask_message(
+            request.body, [body for _, body in recent[-policy.history_messages :]]
+        )
         recent.append(
             (None, request.body)
         )  # for the next of the batch; its time is set when chained

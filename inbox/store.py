@@ -15,9 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from config import clock
+from core.contact_policy import get_contact_policy
 from inbox.drafts import (
-    HISTORY_MESSAGES,
-    HISTORY_WINDOW,
     BatchReads,
     Draft,
     Recent,
@@ -143,7 +142,7 @@ def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
     query = Q()
     for conversation_id, sender_id in pairs:
         query |= Q(conversation_id=conversation_id, sender_id=sender_id)
-    since = clock.now() - HISTORY_WINDOW
+    since = clock.now() - get_contact_policy().history_window
     rows = Message.objects.filter(query, kind=Message.Kind.USER, created_at__gte=since).order_by(
         "-seq"
     )
@@ -151,7 +150,7 @@ def _recent_history(pairs: set[tuple[int, int]]) -> Recent:
         "conversation_id", "sender_id", "body", "created_at"
     ):
         recent = history[(conversation_id, sender_id)]
-        if len(recent) < HISTORY_MESSAGES:
+        if len(recent) < get_contact_policy().history_messages:
             recent.insert(0, (created_at, body))
     return history
 

@@ -24,10 +24,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 
 from config import clock
+from core.contact_policy import get_contact_policy
 from inbox import chain, known_heads
 from inbox.drafts import (
-    HISTORY_MESSAGES,
-    HISTORY_WINDOW,
     BatchReads,
     Draft,
     HeadMoved,
@@ -73,7 +72,9 @@ class PostgresStore:
         """From known heads: no blocks (the write checks them), no resends (the unique index
         catches them)."""
         recalled = known_heads.recall(
-            pairs, keep=HISTORY_MESSAGES, since=clock.now() - HISTORY_WINDOW
+            pairs,
+            keep=get_contact_policy().history_messages,
+            since=clock.now() - get_contact_policy().history_window,
         )
         return None if recalled is None else BatchReads(recalled[0], set(), {}, recalled[1])
 
@@ -88,7 +89,7 @@ class PostgresStore:
         one-message batch's CPU (docs/benchmarks.md, levers 7 and 13)."""
         senders, client_ids = zip(*resend_keys, strict=True) if resend_keys else ((), ())
         pair_conversations, pair_senders = zip(*pairs, strict=True) if pairs else ((), ())
-        since = clock.now() - HISTORY_WINDOW
+        since = clock.now() - get_contact_policy().history_window
         with prepared_cursor() as heads, prepared_cursor() as messages:
             with connection.wrap_database_errors, connection.connection.pipeline():
                 heads.execute(_CONVERSATIONS_AND_BLOCKS, [list(conversation_ids)])
@@ -101,7 +102,7 @@ class PostgresStore:
                         list(pair_senders),
                         Message.Kind.USER,
                         since,
-                        HISTORY_MESSAGES,
+                        get_contact_policy().history_messages,
                     ],
                 )
             head_rows, message_rows = heads.fetchall(), messages.fetchall()
@@ -140,7 +141,11 @@ class PostgresStore:
 
     def remember(self, reads: BatchReads, messages: Sequence[Message], *, fresh: bool) -> None:
         known_heads.remember(
-            reads.conversations, reads.recent, messages, keep=HISTORY_MESSAGES, fresh=fresh
+            reads.conversations,
+            reads.recent,
+            messages,
+            keep=get_contact_policy().history_messages,
+            fresh=fresh,
         )
 
     def forget(self, reads: BatchReads) -> None:
@@ -352,7 +357,7 @@ FROM {_CONVERSATIONS} AS c WHERE c.id = ANY(%s::bigint[])
 # autovacuum analyses it again). As a plain join the prepared (generic) plan made on a young
 # table hashed the keys and scanned every message, and kept doing so as the table grew
 # (docs/benchmarks.md, fourth round). The history reads
-# at most HISTORY_MESSAGES rows per pair, backwards on the (sender, created_at) index.
+# at most the contact policy's history_messages rows per pair, backwards on the (sender, created_at) index.
 _STORED_AND_RECENT = f"""
 SELECT s.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer, NULL::timestamptz
 FROM unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)

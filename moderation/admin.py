@@ -24,6 +24,7 @@ from django.utils.html import format_html
 
 from core import admin as core_admin
 from core.admin import AssignedToFilter
+from core.contact_policy import get_contact_policy
 from moderation import selectors, services
 from moderation.forms import (
     AppealDecisionForm,
@@ -82,10 +83,10 @@ class ReadOnlyModelAdmin(core_admin.ReadOnlyModelAdmin):
 class KindFilter(admin.SimpleListFilter):
     title = "kind"
     parameter_name = "kind"
-    DETECTED = ["phone", "email", "link", "handle"]
 
     def lookups(self, request, model_admin):
-        detected = [(kind, f"Detected: {kind}") for kind in self.DETECTED]
+        labels = get_contact_policy().kind_labels  # the detector's kinds, named as in notices
+        detected = [(kind, f"Detected: {label}") for kind, label in labels.items()]
         reported = [
             (f"report:{value}", f"Reported: {label}") for value, label in FlagReport.Reason.choices
         ]

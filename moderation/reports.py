@@ -8,8 +8,8 @@ message; seeds call that one directly).
 
 from __future__ import annotations
 
-from inbox.models import Message
 from inbox.checks import SendError
+from inbox.models import Message
 from moderation.models import FlagReport
 from moderation.services import report_message
 

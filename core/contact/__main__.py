@@ -22,7 +22,6 @@ import sys
 from typing import Any, BinaryIO, TextIO
 
 from . import scan
-from .scanner import DEFAULT_ALLOWED_HOSTS
 
 
 def _parse_line(line: str) -> tuple[str | None, list[str], str | None]:
@@ -84,11 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         dest="allowed_hosts",
         metavar="HOST",
-        help="the site's own host, whose links are never findings (repeatable; "
-        f"default: {', '.join(DEFAULT_ALLOWED_HOSTS)})",
+        help="the site's own host, whose links and email addresses are never findings "
+        "(repeatable; default: none)",
     )
     args = parser.parse_args(argv)
-    hosts = tuple(args.allowed_hosts) if args.allowed_hosts else DEFAULT_ALLOWED_HOSTS
+    hosts = tuple(args.allowed_hosts or ())
     sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
     return run(sys.stdin.buffer, sys.stdout, sys.stderr, hosts)
 

@@ -36,8 +36,6 @@ from .quick import (
 )
 from .words import WEAK_DIGIT_WORDS
 
-DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = ("gigbox.com", "gigbox.example")
-
 # When findings overlap the longest wins ("9876543210@paytm" is a UPI address,
 # not a phone), then the kind with the lower number here.
 _PRIORITY = {"link": 0, "email": 1, "phone": 2, "handle": 3}
@@ -253,22 +251,20 @@ def scan(
     text: str,
     history: Sequence[str] | None = None,
     *,
-    allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS,
+    allowed_hosts: Iterable[str] = (),
 ) -> ScanResult:
     """Find contact details in ``text``.
 
     ``history``: earlier messages of the same sender in the conversation,
     oldest first; numbers and addresses split across them and ``text`` are
     found too (reported on the part inside ``text``, with ``split=True``).
-    ``allowed_hosts``: the site's own hosts, whose links are never findings.
+    ``allowed_hosts``: the site's own hosts (and their subdomains), whose links and
+    email addresses are never findings. The detector knows no site of its own: the
+    caller names it (Gigbox: core.contact_policy, from settings.GIGBOX_SITE_HOSTS).
     """
     if not isinstance(text, str):
         raise TypeError(f"scan() needs a str, not {type(text).__name__}")
-    hosts = (
-        allowed_hosts
-        if allowed_hosts is DEFAULT_ALLOWED_HOSTS
-        else tuple(h.lower() for h in allowed_hosts)
-    )
+    hosts = tuple(h.lower() for h in allowed_hosts) if allowed_hosts else ()
     findings = scan_message(text, hosts)
     if history:
         from .split import find_split  # late import: split builds on this module

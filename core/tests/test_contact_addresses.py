@@ -253,12 +253,18 @@ def test_harmless_mentions_are_left_alone(text: str) -> None:
     assert result.findings == (), [(text[f.start : f.end], f.rule) for f in result.findings]
 
 
-def test_allowed_hosts_keyword_extends_the_sites_own_hosts() -> None:
+def test_allowed_hosts_keyword_names_the_sites_own_hosts() -> None:
     text = "see t.me/samdesigns"
     assert scan(text).has_contact
     assert not scan(text, allowed_hosts=("t.me",)).has_contact
-    assert not scan("mail support@gigbox.com please").has_contact
-    assert scan("mail support@gigbox.com please", allowed_hosts=()).has_contact
+    assert not scan("mail support@gigbox.com please", allowed_hosts=("gigbox.com",)).has_contact
+    assert not scan("mail help@eu.Gigbox.com please", allowed_hosts=("GIGBOX.com",)).has_contact
+
+
+def test_the_detector_allows_no_host_of_its_own() -> None:
+    # The site's hosts come from its caller (core.contact_policy), never from the detector.
+    assert scan("mail support@gigbox.com please").has_contact
+    assert scan("mail support@gigbox.io please").has_contact
 
 
 def test_multiple_contacts_in_one_message() -> None:

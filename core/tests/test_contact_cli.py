@@ -57,3 +57,5 @@ def test_help_and_allowed_hosts() -> None:
     assert b"stdin" in done.stdout
     done = _run(b"see t.me/samdesigns\n", "--allowed-host", "t.me")
     assert json.loads(done.stdout)["has_contact"] is False
+    done = _run(b"mail support@gigbox.com\n")  # no host of its own without the flag
+    assert json.loads(done.stdout)["has_contact"] is True

@@ -7,8 +7,8 @@ from django.contrib.admin.sites import site
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from inbox.checks import AttachmentUpload
 from core.append_only import AppendOnlyError
+from inbox.checks import AttachmentUpload
 from inbox.models import Attachment, Message
 
 pytestmark = pytest.mark.django_db

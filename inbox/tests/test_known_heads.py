@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from config import clock
+from core.contact_policy import get_contact_policy
 from inbox import known_heads, services
 from inbox.checks import SendError
-from inbox.drafts import HISTORY_WINDOW
 from inbox.models import Message
 from inbox.send import SendRequest, SentMessage, post_system_message, send_messages
 from inbox.tests.conftest import new_client_id
@@ -134,7 +134,8 @@ def test_history_older_than_the_window_is_not_used(conversation, bob):
     start = clock.now()
     with time_machine.travel(start, tick=False):
         send_one(conversation, bob, "my number is 0151")
-    with time_machine.travel(start + HISTORY_WINDOW + timedelta(minutes=1), tick=False):
+    window = get_contact_policy().history_window
+    with time_machine.travel(start + window + timedelta(minutes=1), tick=False):
         send_one(conversation, bob, "2345")
         outcome = send_one(conversation, bob, "6789")
     assert not outcome.message.findings

@@ -8,8 +8,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from core.append_only import AppendOnlyError
-from inbox.models import Attachment
 from inbox.checks import AttachmentUpload
+from inbox.models import Attachment
 from moderation.models import StaffAccess
 from moderation.services import record_staff_access
 
