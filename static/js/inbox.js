@@ -112,8 +112,10 @@
     }
     const list = row.parentElement;
     if (list && list.firstElementChild !== row) list.prepend(row);
-    const isOpen = thread && thread.live && thread.id === message.conversation_id;
-    if (message.sender_id !== me && !isOpen) {
+    // The open thread counts too while its reader is scrolled up or away: not yet seen.
+    const seenNow = thread && thread.live && thread.id === message.conversation_id &&
+      thread.stick && document.visibilityState === "visible";
+    if (message.sender_id !== me && !seenNow) {
       // Counted here until the server's next `unread` frame for it gives the exact number.
       const badge = row.querySelector("[data-row-unread]");
       setRowUnread(message.conversation_id, (Number(badge && badge.firstChild.textContent) || 0) + 1);
@@ -211,6 +213,9 @@
       otherReadSeq: Number(root.dataset.otherReadSeq) || 0,
       pending: new Map(), // client_id -> {li, body, timer}
       loadingEarlier: false,
+      stick: true, // keep the newest message in view
+      anchor: null, // or keep this element at the top until the reader scrolls
+      newCount: 0, // arrived while scrolled up (the pill)
     };
     list.querySelectorAll("li[data-seq]").forEach((li) => state.seqs.add(Number(li.dataset.seq)));
     state.headSeq = state.seqs.size ? Math.max(...state.seqs) : 0;
@@ -285,11 +290,64 @@
 
   function isNearBottom() {
     const el = thread.scroller;
-    return el.scrollHeight - el.scrollTop - el.clientHeight < 120;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 48;
   }
 
+  // The view keeps to the newest message while the reader is there ("stick"), or to an
+  // anchor (the first unread, a linked message) until they scroll themselves; a
+  // ResizeObserver re-applies it whenever something is drawn late (offer cards, images).
   function scrollToBottom() {
+    thread.stick = true;
+    thread.anchor = null;
     thread.scroller.scrollTop = thread.scroller.scrollHeight;
+    hideNewPill();
+  }
+
+  function keepPlace() {
+    if (thread.anchor && thread.anchor.isConnected) {
+      const top = thread.anchor.getBoundingClientRect().top - thread.scroller.getBoundingClientRect().top;
+      thread.scroller.scrollTop += top - 8;
+      if (isNearBottom()) thread.stick = true;
+    } else if (thread.stick) {
+      thread.scroller.scrollTop = thread.scroller.scrollHeight;
+    }
+  }
+
+  function showNewPill(added) {
+    const pill = root.querySelector("[data-new-pill]");
+    if (!pill) return;
+    thread.newCount += added;
+    pill.textContent = thread.newCount === 1 ? "1 new message" : thread.newCount + " new messages";
+    pill.hidden = false;
+  }
+
+  function hideNewPill() {
+    const pill = root.querySelector("[data-new-pill]");
+    thread.newCount = 0;
+    if (pill) pill.hidden = true;
+  }
+
+  /** The highest seq on screen: what the reader has seen (read marks follow it). */
+  function lastVisibleSeq() {
+    const bottom = thread.scroller.getBoundingClientRect().bottom;
+    const items = thread.list.querySelectorAll("li[data-seq]");
+    for (let i = items.length - 1; i >= 0; i -= 1) {
+      if (items[i].getBoundingClientRect().top < bottom - 8) return Math.min(Number(items[i].dataset.seq), thread.headSeq);
+    }
+    return 0;
+  }
+
+  /** A "New messages" line before the first message of theirs not read before opening. */
+  function markFirstUnread(lastReadSeq) {
+    const first = Array.from(thread.list.querySelectorAll("li.is-theirs[data-seq], li.is-system[data-seq]"))
+      .find((li) => Number(li.dataset.seq) > lastReadSeq);
+    if (!first || first === thread.list.querySelector("li[data-seq]")) return null;
+    const divider = document.createElement("li");
+    divider.className = "unread-divider";
+    divider.dataset.unreadDivider = "";
+    divider.textContent = "New messages";
+    first.before(divider);
+    return divider;
   }
 
   /** Day separators follow from the messages: rebuilt after every change of the list. */
@@ -339,11 +397,13 @@
   }
 
   function addMessages(messages, { announceNew } = { announceNew: false }) {
-    const stick = isNearBottom();
+    const stick = thread.stick;
     let added = 0;
+    let addedTheirs = 0;
     messages.forEach((message) => {
       if (!insertMessage(message)) return;
       added += 1;
+      if (message.sender_id !== me) addedTheirs += 1;
       if (announceNew && message.sender_id !== me) {
         announce(message.kind === "system" ? "Update: " + plainText(message.body) : "New message from " + thread.otherName + ": " + plainText(message.body));
       }
@@ -352,6 +412,7 @@
     redrawDaySeparators();
     showSeen();
     if (stick) scrollToBottom();
+    else if (addedTheirs && announceNew) showNewPill(addedTheirs);
     markRead();
   }
 
@@ -417,8 +478,9 @@
     if (!thread || !thread.live || document.visibilityState !== "visible") return;
     clearTimeout(readTimer);
     readTimer = setTimeout(() => {
-      if (thread.headSeq > lastReadSent && realtime.send({ type: "read", conversation_id: thread.id, seq: thread.headSeq })) {
-        lastReadSent = thread.headSeq;
+      const seen = lastVisibleSeq();
+      if (seen > lastReadSent && realtime.send({ type: "read", conversation_id: thread.id, seq: seen })) {
+        lastReadSent = seen;
       }
     }, 250);
   }
@@ -808,15 +870,31 @@
     renderOtherStatus();
     setInterval(renderOtherStatus, 60000);
     const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    const divider = thread.live ? markFirstUnread(Number(root.dataset.lastReadSeq) || 0) : null;
     if (target && thread.list.contains(target)) {
       target.classList.add("is-highlighted");
-      target.scrollIntoView({ block: "center" });
-    } else {
-      scrollToBottom();
+      thread.stick = false;
+      thread.anchor = target;
+    } else if (divider) {
+      thread.stick = false;
+      thread.anchor = divider;
     }
+    if (thread.anchor) keepPlace();
+    else scrollToBottom();
+    // Cards, images and fonts drawn after this point keep the reader's place.
+    if (window.ResizeObserver) new ResizeObserver(keepPlace).observe(thread.list);
+    // Only the reader's own scrolling releases an anchor (not a late layout change).
+    ["wheel", "touchstart", "keydown", "mousedown"].forEach((type) => {
+      thread.scroller.addEventListener(type, () => { thread.anchor = null; }, { passive: true });
+    });
     thread.scroller.addEventListener("scroll", () => {
+      if (!thread.anchor) thread.stick = isNearBottom();
+      if (thread.stick) hideNewPill();
+      markRead();
       if (thread.scroller.scrollTop < 150) loadEarlier();
     }, { passive: true });
+    const pill = root.querySelector("[data-new-pill]");
+    if (pill) pill.addEventListener("click", () => { scrollToBottom(); markRead(); });
     const earlier = root.querySelector("[data-load-earlier]");
     if (earlier && thread.live) {
       earlier.addEventListener("click", (event) => {
