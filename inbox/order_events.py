@@ -12,6 +12,7 @@ import logging
 
 from django.conf import settings
 
+from core.timestamps import stamp
 from inbox.models import Conversation, Message
 from inbox.services import SendError, get_or_start_conversation, post_system_message
 from marketplace.models import Order, OrderEvent
@@ -36,7 +37,7 @@ def order_event_text(order: Order, event: OrderEvent) -> str:
         f"{order.delivery_days} days, {order.revisions_included} revisions.{note} "
         "Next step: the buyer sends the requirements.",
         Kind.REQUIREMENTS_SENT: f"{actor} sent the requirements for {ref}. The work has started"
-        + (f"; delivery is due {order.due_at:%Y-%m-%d %H:%M} UTC." if order.due_at else "."),
+        + (f"; delivery is due {stamp(order.due_at)}." if order.due_at else "."),
         Kind.DELIVERED: f"{actor} delivered {ref}. The buyer can accept it or ask for a revision.",
         Kind.REVISION_REQUESTED: f"{actor} asked for a revision of {ref}:{note}",
         Kind.COMPLETED: f"{ref} is complete.{note} You can now review each other.",

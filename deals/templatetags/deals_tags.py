@@ -83,3 +83,20 @@ def _reviews_block(reviews, *, heading: str, all_url: str | None = None) -> dict
 @register.filter
 def duration(seconds: int | None) -> str:
     return describe_duration(seconds)
+
+
+@register.inclusion_tag("deals/_review_prompt.html", takes_context=True)
+def order_review_prompt(context, order) -> dict:
+    """On a completed order's page: "Leave a review" while the viewer may still review it,
+    a link to the reviews once they have."""
+    user = context["request"].user
+    if order.status != order.Status.COMPLETED or not order.is_party(user):
+        return {"show": False}
+    now = clock.now()
+    waiting = selectors.orders_awaiting_review(user, now=now).filter(pk=order.pk).exists()
+    return {
+        "show": True,
+        "waiting": waiting,
+        "url": reverse("deals:order_review", kwargs={"pk": order.pk}),
+        "other": order.seller if user.pk == order.buyer_id else order.buyer,
+    }
