@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from inbox import api
+from inbox import api, precheck
 
 app_name = "inbox_api"
 
@@ -21,6 +21,11 @@ urlpatterns = [
         "api/inbox/conversations/<int:conversation_id>/unread/",
         api.conversation_unread,
         name="unread",
+    ),
+    path(
+        "api/inbox/conversations/<int:conversation_id>/precheck/",
+        precheck.precheck,
+        name="precheck",
     ),
     path("api/inbox/users/<str:username>/block/", api.block, name="block"),
     path("api/inbox/messages/<int:message_id>/report/", api.report, name="report"),

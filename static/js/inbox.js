@@ -375,6 +375,11 @@
       // An ack carries no attachments; the message.new that follows it does.
       const shown = thread.list.querySelector('li[data-seq="' + message.seq + '"]');
       if (shown && (message.attachments || []).length) fillMessage(shown, message);
+      const twin = message.client_id && thread.pending.get(message.client_id);
+      if (twin && twin.li !== shown) {
+        twin.li.remove(); // a resend of a message already shown (the outbox after a reload)
+        thread.pending.delete(message.client_id);
+      }
       return false;
     }
     const pending = message.client_id ? thread.pending.get(message.client_id) : null;
@@ -548,15 +553,25 @@
     }
   }
 
-  function sendBody(body, files) {
-    const clientId = newClientId();
+  // ---------------------------------------------------------------- the outbox
+  // Every text message goes through a queue kept in localStorage (outbox.js) until the
+  // server has it: written offline or while reconnecting, it waits in the page, survives a
+  // reload, and is sent once, in order, with its client_id (a resend returns the stored
+  // message, never a second one). Files travel over HTTP and wait in memory only.
+  const outbox = window.GigboxOutbox ? window.GigboxOutbox.forUser(me) : null;
+  const queue = []; // pending sends in the order they were written
+  const waiters = new Map(); // client_id -> resolve(result) of the send in flight
+  let draining = false;
+
+  function pendingItem(clientId, body, files) {
     const li = messageTemplate().cloneNode(true);
     li.classList.remove("is-theirs", "is-system");
     li.classList.add("is-mine", "is-pending");
     li.dataset.clientId = clientId;
     fillText(li.querySelector('[data-slot="body"]'), body);
     li.querySelector('[data-slot="time"]').setAttribute("datetime", new Date().toISOString());
-    li.querySelector('[data-slot="report"]').hidden = true;
+    const report = li.querySelector('[data-slot="report"]');
+    if (report) report.hidden = true;
     const attachments = li.querySelector('[data-slot="attachments"]');
     files.forEach((file) => {
       const item = document.createElement("li");
@@ -564,26 +579,73 @@
       attachments.append(item);
     });
     attachments.hidden = files.length === 0;
+    return li;
+  }
+
+  function enqueue(clientId, body, files) {
+    const li = pendingItem(clientId, body, files);
     thread.list.append(li);
     const pending = { li: li, body: body, files: files, clientId: clientId, timer: null };
     thread.pending.set(clientId, pending);
+    queue.push(pending);
+    setStatus(li, realtime.isOpen() ? "Sending…" : "Waiting for the connection…");
     redrawDaySeparators();
-    scrollToBottom();
-    transmit(pending);
+    return pending;
   }
 
+  function sendBody(body, files) {
+    const clientId = newClientId();
+    if (outbox && !files.length) outbox.add({ clientId: clientId, conversationId: thread.id, body: body });
+    enqueue(clientId, body, files);
+    scrollToBottom();
+    drain();
+  }
+
+  /** Send what waits, oldest first, one at a time; stop at the first that has to wait. */
+  async function drain() {
+    if (draining || !thread) return;
+    draining = true;
+    try {
+      while (queue.length) {
+        const pending = queue[0];
+        const result = await transmit(pending);
+        if (result === "wait") {
+          queue.forEach((p) => {
+            p.li.classList.add("is-pending");
+            setStatus(p.li, "Waiting for the connection…");
+          });
+          return;
+        }
+        queue.shift();
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  /** One attempt: resolves "sent", "refused" (shown as not sent) or "wait" (try again later). */
   function transmit(pending) {
     pending.li.classList.add("is-pending");
     pending.li.classList.remove("is-failed");
     setStatus(pending.li, "Sending…");
     const frame = { type: "message.send", conversation_id: thread.id, client_id: pending.clientId, body: pending.body };
-    // Files travel over HTTP (multipart); text goes over the socket when it is open.
     if (!pending.files.length && realtime.send(frame)) {
-      clearTimeout(pending.timer);
-      pending.timer = setTimeout(() => failSend(pending.clientId, "No answer from the server."), ACK_TIMEOUT_MS);
-    } else {
-      transmitOverHttp(pending); // the socket is reconnecting: the same send path over HTTP
+      return new Promise((resolve) => {
+        waiters.set(pending.clientId, resolve);
+        clearTimeout(pending.timer);
+        pending.timer = setTimeout(() => settle(pending.clientId, "wait"), ACK_TIMEOUT_MS);
+      });
     }
+    return transmitOverHttp(pending); // the socket is reconnecting: the same send path over HTTP
+  }
+
+  function settle(clientId, result) {
+    const resolve = waiters.get(clientId);
+    const pending = thread && thread.pending.get(clientId);
+    if (pending) clearTimeout(pending.timer);
+    if (!resolve) return;
+    waiters.delete(clientId);
+    resolve(result);
   }
 
   async function transmitOverHttp(pending) {
@@ -602,30 +664,37 @@
     try {
       response = await fetch(root.dataset.sendUrl, { method: "POST", credentials: "same-origin", headers: headers, body: payload });
     } catch (err) {
-      failSend(pending.clientId, "You are offline.");
-      return;
+      return "wait"; // offline or the server is down: the outbox keeps it
     }
     const data = await response.json().catch(() => ({}));
     if (response.ok) {
       onAck({ ...data, client_id: pending.clientId });
-    } else {
-      const error = data.error && typeof data.error === "object" ? data.error : data;
-      failSend(pending.clientId, describeError(error));
+      return "sent";
     }
+    if (response.status >= 500 || response.status === 429 && !data.error) return "wait";
+    const error = data.error && typeof data.error === "object" ? data.error : data;
+    failSend(pending.clientId, describeError(error));
+    return "refused";
   }
 
   function failSend(clientId, reason) {
+    if (outbox) outbox.remove(clientId);
     const pending = thread && thread.pending.get(clientId);
+    settle(clientId, "refused");
     if (!pending) return;
-    clearTimeout(pending.timer);
     pending.li.classList.remove("is-pending");
     pending.li.classList.add("is-failed");
-    setStatus(pending.li, "Not sent", () => transmit(pending));
+    setStatus(pending.li, "Not sent", () => {
+      if (outbox && !pending.files.length) outbox.add({ clientId: clientId, conversationId: thread.id, body: pending.body });
+      if (!queue.includes(pending)) queue.push(pending);
+      drain();
+    });
     showComposerError(reason);
     announce("Message not sent. " + reason);
   }
 
   function onAck(frame) {
+    if (outbox && frame.client_id) outbox.remove(frame.client_id);
     if (!thread || frame.conversation_id !== thread.id) return;
     if (thread.pending.has(frame.client_id)) {
       addMessages([{
@@ -634,6 +703,7 @@
         client_id: frame.client_id,
       }]);
     }
+    settle(frame.client_id, "sent");
     showComposerError("");
     if (frame.masked && warning) {
       warning.textContent = frame.notice || "We hid contact details in your message: sharing them is against the rules.";
@@ -642,24 +712,76 @@
     }
   }
 
-  function failAllWaiting(reason) {
-    if (!thread) return;
-    thread.pending.forEach((pending, clientId) => {
-      if (pending.li.classList.contains("is-pending")) failSend(clientId, reason);
+  /** The connection dropped: sends waiting for an ack are tried again on reconnect. */
+  function holdAllWaiting() {
+    Array.from(waiters.keys()).forEach((clientId) => settle(clientId, "wait"));
+  }
+
+  /** What a previous visit of this page left unsent (a reload, a closed tab). */
+  function restoreOutbox() {
+    if (!outbox || !thread || !thread.live) return;
+    outbox.all().filter((entry) => entry.conversationId === thread.id).forEach((entry) => {
+      if (!thread.pending.has(entry.clientId)) enqueue(entry.clientId, entry.body, []);
     });
   }
 
   // ---------------------------------------------------------------- composer behaviour
-  // A light check before sending, so people know what will be hidden. The server decides.
-  const CONTACT_PATTERNS = [
-    ["an email address", /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/i],
-    ["a phone number", /(?:\+|\b)\d(?:[\s().\-/]*\d){6,}/],
-    ["a messenger link", /\b(?:wa\.me|t\.me|telegram\.me|api\.whatsapp\.com|chat\.whatsapp\.com)\/\S+/i],
-    ["a messenger handle", /\b(?:whats\s?app|telegram|skype|signal|viber|wechat)\b[\s:]*(?:(?:me\s+)?(?:at|on|is|id|handle)\b[\s:]*)?(?:@[\w.\-]{3,}|live:[\w.\-]{3,}|:\s*[\w.\-]{3,})/i],
-  ];
+  // The pre-send check asks the server's own detector (inbox/precheck.py) once typing pauses,
+  // so the warning is exactly what would be hidden. Nothing is stored; offline, no warning.
+  const PRECHECK_DELAY_MS = 350;
+  const KIND_WORDS = { phone: "a phone number", email: "an email address", handle: "a social handle", link: "a link" };
+  let precheckTimer = null;
+  let precheckAbort = null;
 
-  function contactKinds(text) {
-    return CONTACT_PATTERNS.filter(([, pattern]) => pattern.test(text)).map(([kind]) => kind);
+  function listWords(kinds) {
+    const words = [];
+    kinds.forEach((kind) => {
+      const word = KIND_WORDS[kind] || "contact details";
+      if (!words.includes(word)) words.push(word);
+    });
+    if (words.length < 2) return words.join("");
+    return words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
+  }
+
+  function showPrecheck(text, result) {
+    warning.dataset.checkedText = text;
+    input.classList.toggle("has-contact", Boolean(result && result.masked));
+    if (result && result.masked) {
+      warning.textContent = "This will be hidden from " + thread.otherName + ": " + (listWords(result.kinds) || "contact details") +
+        ". Sharing contact details is against the rules.";
+      warning.hidden = false;
+      warning.classList.remove("is-after-send");
+    } else if (!warning.classList.contains("is-after-send")) {
+      warning.hidden = true;
+    }
+    warning.dispatchEvent(new CustomEvent("gigbox:precheck", { bubbles: true }));
+  }
+
+  function precheck(text) {
+    clearTimeout(precheckTimer);
+    if (precheckAbort) precheckAbort.abort();
+    if (!text.trim()) {
+      showPrecheck(text, null);
+      return;
+    }
+    precheckTimer = setTimeout(async () => {
+      precheckAbort = new AbortController();
+      let result = null;
+      try {
+        const response = await fetch(root.dataset.precheckUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          signal: precheckAbort.signal,
+          headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify({ body: text }),
+        });
+        if (!response.ok) return; // rate limited or refused: keep what is shown
+        result = await response.json();
+      } catch (err) {
+        return; // aborted by newer typing, or offline
+      }
+      if (input.value === text) showPrecheck(text, result);
+    }, PRECHECK_DELAY_MS);
   }
 
   function onDraftChange() {
@@ -670,15 +792,12 @@
     counter.classList.toggle("is-over", length > MAX_CHARS);
     if (length > MAX_CHARS) showComposerError("Too long: " + length + "/" + MAX_CHARS + " characters.");
     else if (errorBox && errorBox.textContent.startsWith("Too long")) showComposerError("");
-    const kinds = contactKinds(text);
-    input.classList.toggle("has-contact", kinds.length > 0);
-    if (kinds.length) {
-      warning.textContent = "This looks like " + kinds.join(" and ") + ". Sharing contact details is against the rules: it will be hidden from " + thread.otherName + ".";
-      warning.hidden = false;
+    // The notice about the last message sent no longer applies once the next one is written.
+    if (text && warning.classList.contains("is-after-send")) {
       warning.classList.remove("is-after-send");
-    } else if (!warning.classList.contains("is-after-send")) {
       warning.hidden = true;
     }
+    precheck(text);
   }
 
   let lastTypingSent = 0;
@@ -748,6 +867,9 @@
 
   function onConnected() {
     if (!thread) return;
+    // Errors that were about the connection no longer apply.
+    if (errorBox && !errorBox.hidden && !/^Too long/.test(errorBox.textContent)) showComposerError("");
+    drain();
     syncThread();
     realtime.send({ type: "presence.subscribe", conversation_id: thread.id });
     lastReadSent = 0;
@@ -756,8 +878,9 @@
 
   on("hello", onConnected);
   on("socket", (detail) => {
-    if (detail.state === "closed") failAllWaiting("The connection was lost.");
+    if (detail.state !== "open") holdAllWaiting();
   });
+  window.addEventListener("online", () => drain());
   on("message.new", (frame) => {
     const message = frame.message;
     updateRow(message);
@@ -865,6 +988,8 @@
   document.addEventListener("visibilitychange", markRead);
   if (thread) {
     enhanceFilingForms();
+    restoreOutbox();
+    if (queue.length) drain();
     redrawDaySeparators();
     showSeen();
     renderOtherStatus();
