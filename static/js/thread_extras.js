@@ -31,11 +31,11 @@
 
   const ISO = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))/;
   const timeFormat = (() => {
-    const options = { dateStyle: "medium", timeStyle: "short", timeZone: zone };
+    const options = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
     try {
-      return new Intl.DateTimeFormat(undefined, options);
+      return new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone });
     } catch (err) {
-      return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+      return new Intl.DateTimeFormat(undefined, options); // an unknown zone name
     }
   })();
 
