@@ -105,3 +105,15 @@ def test_reports_of_one_message_merge_into_one_open_flag(conversation, alice, bo
         services.report_message(reporter=charlie, message=message, reason="spam")
     with pytest.raises(SendError):
         services.report_message(reporter=alice, message=message, reason="spam")
+
+
+def test_contact_from_a_second_gig_makes_the_thread_about_that_gig(alice, bob):
+    first, second = GigFactory(seller=alice), GigFactory(seller=alice)
+    thread = services.get_or_start_conversation(starter=bob, other=alice, gig=first)
+    again = services.get_or_start_conversation(starter=bob, other=alice, gig=second)
+    assert again == thread
+    thread.refresh_from_db()
+    assert thread.gig == second
+    services.get_or_start_conversation(starter=alice, other=bob)  # no gig: unchanged
+    thread.refresh_from_db()
+    assert thread.gig == second

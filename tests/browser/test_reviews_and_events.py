@@ -82,3 +82,17 @@ def test_order_events_in_the_thread_carry_their_next_action(
             "link", name="Leave a review"
         )
     ).to_be_visible()
+
+
+def test_contact_seller_on_a_second_gig_names_that_gig_in_the_thread(
+    browser, live_daphne, alice, bob
+):
+    """Issue 19, problem 8: the thread header names the gig of the latest contact."""
+    logo = GigFactory(seller=alice, title="I will design a minimalist logo")
+    cover = GigFactory(seller=alice, title="I will design a podcast cover")
+    page = logged_in_context(browser, live_daphne, bob).new_page()
+    for gig in (logo, cover):
+        page.goto(f"{live_daphne.url}{gig.get_absolute_url()}")
+        page.get_by_role("button", name="Contact seller").click()
+        expect(page.locator(".thread-about")).to_contain_text(gig.title)
+    assert Conversation.objects.filter(order__isnull=True).count() == 1
