@@ -82,13 +82,19 @@
   }
 
   // ---------------------------------------------------------------- conversation list
+  // One row per person (inbox/people.py): a row stands for every thread with that person.
   function rowFor(conversationId) {
-    return root.querySelector('[data-conversation-row="' + conversationId + '"]');
+    return root.querySelector('[data-conversation-ids~="' + conversationId + '"]') ||
+      root.querySelector('[data-conversation-row="' + conversationId + '"]');
   }
 
   function setRowUnread(conversationId, count) {
     const row = rowFor(conversationId);
     if (!row) return;
+    if ((row.dataset.conversationIds || "").trim().split(/\s+/).length > 1) {
+      refreshList(); // the row sums several threads: the server counts them
+      return;
+    }
     const badge = row.querySelector("[data-row-unread]");
     row.classList.toggle("is-unread", count > 0);
     if (badge) {
@@ -143,6 +149,8 @@
         if (openId) {
           const row = rowFor(openId);
           if (row) row.classList.add("is-open");
+          const link = row && row.querySelector(".conversation-link");
+          if (link) link.setAttribute("aria-current", "page");
         }
         localizeTimes(pane);
       } catch (err) {
