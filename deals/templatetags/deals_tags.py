@@ -12,6 +12,7 @@ from config import clock
 from deals import selectors
 from deals.forms import OfferForm
 from deals.models import ResponseStats
+from deals.person_panel import panel_for
 from deals.responsiveness import describe_duration
 
 register = template.Library()
@@ -99,4 +100,16 @@ def order_review_prompt(context, order) -> dict:
         "waiting": waiting,
         "url": reverse("deals:order_review", kwargs={"pk": order.pk}),
         "other": order.seller if user.pk == order.buyer_id else order.buyer,
+    }
+
+
+@register.inclusion_tag("deals/_person_panel.html", takes_context=True)
+def person_panel(context) -> dict:
+    """The inbox thread's side panel (deals/person_panel.py)."""
+    user = context["request"].user
+    return {
+        "panel": panel_for(user, context["conversation"]),
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "request": context["request"],
     }

@@ -52,5 +52,6 @@
   }
 
   document.addEventListener("gigbox:socket", (event) => render(event.detail || {}));
-  if (realtime && realtime.state) render({ state: realtime.state() === "open" ? "open" : realtime.state() });
+  // At load the first connection is still being made: nothing to say unless offline.
+  if (realtime && realtime.state && realtime.state() === "offline") render({ state: "offline" });
 })();
