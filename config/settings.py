@@ -243,7 +243,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", "blob:"],  # blob: the composer's previews of chosen images
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from inbox import api, precheck
+from inbox import api, precheck, thumbnails
 
 app_name = "inbox_api"
 
@@ -30,4 +30,9 @@ urlpatterns = [
     path("api/inbox/users/<str:username>/block/", api.block, name="block"),
     path("api/inbox/messages/<int:message_id>/report/", api.report, name="report"),
     path("inbox/attachments/<int:attachment_id>/", api.attachment, name="attachment"),
+    path(
+        "inbox/attachments/<int:attachment_id>/thumb/",
+        thumbnails.thumbnail,
+        name="attachment_thumbnail",
+    ),
 ]

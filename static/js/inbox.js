@@ -110,7 +110,11 @@
       return;
     }
     const preview = row.querySelector("[data-preview]");
-    if (preview) fillText(preview, message.body);
+    if (preview) {
+      const files = message.attachments || [];
+      if (!message.body && files.length) preview.textContent = "📎 " + files.map((f) => f.name).join(", ");
+      else fillText(preview, message.body);
+    }
     const time = row.querySelector(".conversation-time");
     if (time) {
       time.setAttribute("datetime", message.created_at);
@@ -260,6 +264,7 @@
       const item = document.createElement("li");
       const link = document.createElement("a");
       link.href = attachment.url;
+      link.dataset.contentType = attachment.content_type || "";
       link.setAttribute("download", "");
       link.textContent = attachment.name;
       item.append(link, document.createTextNode(" (" + formatSize(attachment.size) + ")"));
@@ -1014,6 +1019,8 @@
     }
     if (thread.anchor) keepPlace();
     else scrollToBottom();
+    // The composer has the focus on open (not when a linked message is shown).
+    if (input && thread.live && !(target && thread.list.contains(target))) input.focus({ preventScroll: true });
     // Cards, images and fonts drawn after this point keep the reader's place.
     if (window.ResizeObserver) new ResizeObserver(keepPlace).observe(thread.list);
     // Only the reader's own scrolling releases an anchor (not a late layout change).

@@ -37,6 +37,9 @@
     document.querySelectorAll("[data-unread-label]").forEach((label) => {
       label.textContent = count === 0 ? "" : ", " + count + " unread";
     });
+    // The tab's title carries the count too: "(3) Inbox · Gigbox".
+    const title = document.title.replace(/^\(\d+\+?\) /, "");
+    document.title = count ? "(" + (count > 99 ? "99+" : count) + ") " + title : title;
   }
 
   function socketUrl() {
@@ -138,6 +141,7 @@
     if (document.visibilityState === "visible") reconnectNow();
   });
 
+  setBadge(parseInt((document.querySelector("[data-unread-badge]") || {}).textContent, 10) || 0);
   window.GigboxRealtime = { send: send, isOpen: isOpen, setBadge: setBadge, state: state, reconnectNow: reconnectNow };
   connect();
 })();
