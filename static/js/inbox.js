@@ -112,7 +112,7 @@
     const preview = row.querySelector("[data-preview]");
     if (preview) {
       const files = message.attachments || [];
-      if (!message.body && files.length) preview.textContent = "📎 " + files.map((f) => f.name).join(", ");
+      if (!message.body && files.length) preview.textContent = "Sent " + files.map((f) => f.name).join(", ");
       else fillText(preview, message.body);
     }
     const time = row.querySelector(".conversation-time");

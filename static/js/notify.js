@@ -28,10 +28,13 @@
 
   function renderButtons() {
     document.querySelectorAll("[data-notify-toggle]").forEach((button) => {
-      button.hidden = !supported || Notification.permission === "denied";
+      // Only what changed: this runs from a MutationObserver, which its own writes would wake.
+      const hidden = !supported || Notification.permission === "denied";
+      if (button.hidden !== hidden) button.hidden = hidden;
       const on = isOn();
-      button.setAttribute("aria-pressed", String(on));
-      button.textContent = on ? "Desktop notifications: on" : "Turn on desktop notifications";
+      const text = on ? "Desktop notifications: on" : "Turn on desktop notifications";
+      if (button.getAttribute("aria-pressed") !== String(on)) button.setAttribute("aria-pressed", String(on));
+      if (button.textContent !== text) button.textContent = text;
     });
   }
 
@@ -62,6 +65,7 @@
   });
 
   // The list is redrawn from the server now and then: label the new buttons too.
-  new MutationObserver(renderButtons).observe(document.body, { childList: true, subtree: true });
+  const list = document.querySelector(".inbox-list-pane");
+  if (list) new MutationObserver(renderButtons).observe(list, { childList: true });
   renderButtons();
 })();
