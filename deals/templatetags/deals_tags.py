@@ -5,6 +5,8 @@ Each tag reads through deals.selectors; the page that includes it needs no extra
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import template
 from django.urls import reverse
 
@@ -113,3 +115,19 @@ def person_panel(context) -> dict:
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
     }
+
+
+REMIND_AFTER = timedelta(days=3)
+
+
+@register.inclusion_tag("deals/_review_reminder.html", takes_context=True)
+def review_reminder(context) -> dict:
+    """In the inbox, a few days after an order ended: the orders still waiting for your review."""
+    user = context["request"].user
+    now = clock.now()
+    due = list(
+        selectors.orders_awaiting_review(user, now=now).filter(closed_at__lte=now - REMIND_AFTER)[
+            :3
+        ]
+    )
+    return {"orders": due, "user": user}

@@ -149,7 +149,8 @@
         // Our own server-rendered, autoescaped HTML: parsed inertly, then moved in.
         const doc = new DOMParser().parseFromString(await response.text(), "text/html");
         const openId = thread ? thread.id : null;
-        pane.replaceChildren(...Array.from(doc.body.childNodes).map((node) => document.importNode(node, true)));
+        const reminder = pane.querySelector(".review-reminder"); // not part of the list fragment
+        pane.replaceChildren(...(reminder ? [reminder] : []), ...Array.from(doc.body.childNodes).map((node) => document.importNode(node, true)));
         if (openId) {
           const row = rowFor(openId);
           if (row) row.classList.add("is-open");
