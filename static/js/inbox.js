@@ -229,6 +229,7 @@
       stick: true, // keep the newest message in view
       anchor: null, // or keep this element at the top until the reader scrolls
       newCount: 0, // arrived while scrolled up (the pill)
+      readerAt: 0, // when the reader last touched the scroller (wheel, touch, keys, mouse)
     };
     list.querySelectorAll("li[data-seq]").forEach((li) => state.seqs.add(Number(li.dataset.seq)));
     state.headSeq = state.seqs.size ? Math.max(...state.seqs) : 0;
@@ -1023,13 +1024,23 @@
     // The composer has the focus on open (not when a linked message is shown).
     if (input && thread.live && !(target && thread.list.contains(target))) input.focus({ preventScroll: true });
     // Cards, images and fonts drawn after this point keep the reader's place.
-    if (window.ResizeObserver) new ResizeObserver(keepPlace).observe(thread.list);
+    if (window.ResizeObserver) {
+      const observer = new ResizeObserver(keepPlace);
+      observer.observe(thread.list);
+      observer.observe(thread.scroller); // the window, the composer or a notice changed size
+    }
     // Only the reader's own scrolling releases an anchor (not a late layout change).
-    ["wheel", "touchstart", "keydown", "mousedown"].forEach((type) => {
-      thread.scroller.addEventListener(type, () => { thread.anchor = null; }, { passive: true });
+    ["wheel", "touchstart", "touchmove", "keydown", "mousedown"].forEach((type) => {
+      thread.scroller.addEventListener(type, () => {
+        thread.anchor = null;
+        thread.readerAt = Date.now();
+      }, { passive: true });
     });
     thread.scroller.addEventListener("scroll", () => {
-      if (!thread.anchor) thread.stick = isNearBottom();
+      // Only the reader's own scrolling decides whether the view follows the end: scroll
+      // events of ours, or of content that grew or shrank, arrive late and would mislead.
+      const byReader = Date.now() - thread.readerAt < 1500;
+      if (byReader && !thread.anchor) thread.stick = isNearBottom();
       if (thread.stick) hideNewPill();
       markRead();
       if (thread.scroller.scrollTop < 150) loadEarlier();
