@@ -2,18 +2,21 @@
 
 `TimeZoneMiddleware` activates the logged-in user's zone (User.timezone, an IANA name) for
 the whole request, so templates, forms and emails rendered in it use that zone without each
-page asking. The zone is detected from the browser at sign-up (static/js/timezone.js fills
-the sign-up form's hidden field) and can be changed on the account settings page.
+page asking. Django admin is left in UTC: its staff pages and forms say UTC. The zone is
+detected from the browser at sign-up (static/js/timezone.js fills the sign-up form's hidden
+field) and can be changed on the account settings page.
 """
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.models import User
@@ -42,12 +45,20 @@ def set_timezone(*, user: User, name: str) -> User:
     return user
 
 
+@functools.cache
+def _admin_prefix() -> str:
+    return reverse("admin:index")
+
+
 class TimeZoneMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        # Staff tools (Django admin) work in UTC, as their pages and forms say.
+        if request.path.startswith(_admin_prefix()):
+            return self.get_response(request)
         if user is not None and user.is_authenticated:
             with timezone.override(zone_of(user)):
                 return self.get_response(request)
