@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times in the reader's own zone on every page (marketplace/time_zones.py).
+    "marketplace.time_zones.TimeZoneMiddleware",
     # The security log's record of admin refusals (config/security.py).
     "config.security.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,6 +158,8 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "moderation.auth.AccountAdapter"  # "account suspended until ..." on login
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# The browser's time zone, sent by the sign-up page (marketplace.forms.SignupTimeZoneForm).
+ACCOUNT_SIGNUP_FORM_CLASS = "marketplace.forms.SignupTimeZoneForm"
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -239,7 +243,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", "blob:"],  # blob: the composer's previews of chosen images
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

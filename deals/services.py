@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from config import clock
+from core.timestamps import stamp
 from deals.models import Offer, ResponseStats, Review, SavedReply
 from deals.responsiveness import response_figures
 from deals.selectors import REVIEW_WINDOW, blocked_between, offer_object, openings_of
@@ -132,7 +133,7 @@ def describe_offer(offer: Offer) -> str:
             for i, m in enumerate(offer.milestones, 1)
         ]
         lines.append("Milestones: " + "; ".join(parts) + ".")
-    lines.append(f"The offer expires {offer.expires_at:%Y-%m-%d %H:%M} UTC.")
+    lines.append(f"The offer expires {stamp(offer.expires_at)}.")
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from config import clock
+from core.timestamps import stamp
 from disputes.checkpoints import checkpoint_order_conversation
 from disputes.models import Dispute, DisputeEntry, DisputeNote, Outcome
 from disputes.order_steps import DISPUTE, resolve_action
@@ -244,7 +245,7 @@ def _summary(dispute: Dispute, changes: dict[str, object]) -> str:
     elif dispute.resolution == Outcome.MORE_TIME:
         effect = (
             f"{dispute.extra_days} more day{'s' if dispute.extra_days != 1 else ''} for the seller; "
-            f"the order is back in progress, due {changes['due_at']:%d %b %Y %H:%M} UTC"
+            f"the order is back in progress, due {stamp(changes['due_at'])}"
         )
     else:
         effect = "payment released to the seller; the order is completed"

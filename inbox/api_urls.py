@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from inbox import api
+from inbox import api, precheck, thumbnails
 
 app_name = "inbox_api"
 
@@ -22,6 +22,16 @@ urlpatterns = [
         api.conversation_unread,
         name="unread",
     ),
+    path(
+        "api/inbox/conversations/<int:conversation_id>/precheck/",
+        precheck.precheck,
+        name="precheck",
+    ),
     path("api/inbox/users/<str:username>/block/", api.block, name="block"),
     path("inbox/attachments/<int:attachment_id>/", api.attachment, name="attachment"),
+    path(
+        "inbox/attachments/<int:attachment_id>/thumb/",
+        thumbnails.thumbnail,
+        name="attachment_thumbnail",
+    ),
 ]

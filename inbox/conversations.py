@@ -32,7 +32,8 @@ def get_or_start_conversation(*, starter, other, gig=None, order=None) -> Conver
             user_a_id=user_a_id, user_b_id=user_b_id, order__isnull=True
         ).first()
     if existing is not None:
-        if gig is not None and existing.gig_id is None:
+        if gig is not None and existing.gig_id != gig.pk and existing.order_id is None:
+            # "Contact seller" on another gig: the thread is about the latest one now.
             existing.gig = gig
             existing.save(update_fields=["gig"])
         return existing

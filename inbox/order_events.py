@@ -14,6 +14,7 @@ import logging
 
 from django.conf import settings
 
+from core.timestamps import stamp
 from inbox.checks import SendError
 from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation, Message
@@ -31,16 +32,21 @@ def _name(user) -> str:
     return user.public_name if user is not None else "Gigbox"
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"  # "1 revision", "2 revisions"
+
+
 def order_event_text(order: Order, event: OrderEvent) -> str:
     """The event in words, for both parties (the order's timeline says the same)."""
     ref, actor = order.reference, _name(event.actor)
     note = f" {event.note}" if event.note else ""
     texts = {
         Kind.PLACED: f"Order {ref} placed by {actor}: “{order.title}”, ${order.price}, "
-        f"{order.delivery_days} days, {order.revisions_included} revisions.{note} "
+        f"{_count(order.delivery_days, 'day')}, "
+        f"{_count(order.revisions_included, 'revision')}.{note} "
         "Next step: the buyer sends the requirements.",
         Kind.REQUIREMENTS_SENT: f"{actor} sent the requirements for {ref}. The work has started"
-        + (f"; delivery is due {order.due_at:%Y-%m-%d %H:%M} UTC." if order.due_at else "."),
+        + (f"; delivery is due {stamp(order.due_at)}." if order.due_at else "."),
         Kind.DELIVERED: f"{actor} delivered {ref}. The buyer can accept it or ask for a revision.",
         Kind.REVISION_REQUESTED: f"{actor} asked for a revision of {ref}:{note}",
         Kind.COMPLETED: f"{ref} is complete.{note} You can now review each other.",

@@ -23,6 +23,7 @@ from inbox import frames, presence, selectors
 from inbox.checks import SendError, is_system_account
 from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
+from inbox.people import people_page, threads_with
 from inbox.selectors import FILTERS
 
 LIST_PAGE_SIZE = 30
@@ -103,6 +104,8 @@ class Row:
     labels: list[str]
     about: About | None
     online: bool = False
+    link_id: int = 0  # the thread the row opens: the general one with this person (people.py)
+    conversation_ids: list[int] = field(default_factory=list)  # every thread with this person
 
 
 def _row(participant, online_ids: set[int]) -> Row:
@@ -172,7 +175,7 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     if filters["q"]:
         context["search_hits"] = _hits(user, str(filters["q"]))
         return context
-    page = selectors.inbox_page(
+    page = people_page(
         user,
         filter=str(filters["filter"]),
         label=str(filters["label"]) or None,
@@ -182,7 +185,14 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     online_ids = presence.online_ids(
         {p.conversation.other_user_id(user.pk) for p in page.participants}
     )
-    context["rows"] = [_row(p, online_ids) for p in page.participants]
+    context["rows"] = rows = [_row(p, online_ids) for p in page.participants]
+    person_threads = threads_with(user, {row.other.pk for row in rows})
+    for row in rows:
+        threads = person_threads.get(row.other.pk)
+        row.link_id = (threads.general_id if threads else None) or row.id
+        row.conversation_ids = threads.conversation_ids if threads else [row.id]
+        if threads:
+            row.unread = threads.unread
     context["next_page"] = (
         f"?{urlencode({**kept, 'cursor': page.next_cursor})}" if page.next_cursor else ""
     )

@@ -85,19 +85,20 @@ def index(request: HttpRequest) -> HttpResponse:
 def thread(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request.user, conversation_id)
     filters = ListFilterForm(request.GET).values()
-    context = inbox_context(request.user, filters)
-    context.update(
-        thread_context(
-            request.user,
-            conversation,
-            before_seq=filters["before"],
-            limit=HISTORY_PAGE_SIZE,
-            send_form=_composer(request, conversation),
-        )
+    # The thread as it was before this visit (its first unread is marked), then the list as
+    # it is after it: the open thread's row no longer counts what is being read.
+    thread = thread_context(
+        request.user,
+        conversation,
+        before_seq=filters["before"],
+        limit=HISTORY_PAGE_SIZE,
+        send_form=_composer(request, conversation),
     )
     if filters["before"] is None and conversation.last_seq:
         # Opening the newest page of a thread is reading it (also without JavaScript).
         mark_read(conversation=conversation, user=request.user, seq=conversation.last_seq)
+    context = inbox_context(request.user, filters)
+    context.update(thread)
     return _render(request, "inbox/inbox.html", context)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import zoneinfo
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
@@ -9,6 +12,7 @@ from django.forms.utils import ErrorDict
 from marketplace.models import Category, Gig, Package, SellerProfile
 from marketplace.selectors import GigFilters, Sort
 from marketplace.services import PackageData
+from marketplace.time_zones import set_timezone
 
 TIERS = [tier for tier, _ in Package.Tier.choices]
 
@@ -195,3 +199,37 @@ class CancelForm(NoColonMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Reason for cancelling"
     )
+
+
+def _zone_choices() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+class TimeZoneForm(NoColonMixin, forms.Form):
+    """The account settings page: the zone every page shows times in."""
+
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=_zone_choices,
+        help_text="Dates and times on every page are shown in this zone.",
+    )
+
+
+class SignupTimeZoneForm(forms.Form):
+    """Extra sign-up field (allauth's ACCOUNT_SIGNUP_FORM_CLASS): the browser's time zone,
+    filled in by static/js/timezone.js. A missing or unknown name leaves the default (UTC)."""
+
+    timezone = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-detect-timezone": ""}),
+    )
+
+    def signup(self, request, user) -> None:
+        name = self.cleaned_data.get("timezone") or ""
+        if not name:
+            return
+        # An unknown zone from the browser: the default stays; the settings page can fix it.
+        with contextlib.suppress(ValidationError):
+            set_timezone(user=user, name=name)

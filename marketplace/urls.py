@@ -11,6 +11,7 @@ urlpatterns = [
     path("gigs/<slug:slug>/order/", views.order_place, name="order_place"),
     path("sellers/<str:username>/", views.seller_detail, name="seller"),
     path("seller/profile/", views.seller_profile, name="seller_profile"),
+    path("account/settings/", views.account_settings, name="account_settings"),
     path("seller/gigs/", views.seller_gigs, name="seller_gigs"),
     path("seller/gigs/new/", views.gig_create, name="gig_create"),
     path("seller/gigs/<int:pk>/edit/", views.gig_edit, name="gig_edit"),

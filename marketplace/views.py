@@ -22,12 +22,14 @@ from marketplace.forms import (
     RequirementsForm,
     RevisionForm,
     SellerProfileForm,
+    TimeZoneForm,
     attach_errors,
     package_formset,
 )
 from marketplace.models import Gig, Order
 from marketplace.order_flow import Action, OrderTransitionError, allowed_actions
 from marketplace.pagination import page_of
+from marketplace.time_zones import set_timezone
 
 # Browsing ----------------------------------------------------------------------------------
 
@@ -94,6 +96,21 @@ def seller_profile(request: HttpRequest) -> HttpResponse:
     return render(
         request, "marketplace/seller_profile_form.html", {"form": form, "profile": profile}
     )
+
+
+@login_required
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """The user's own settings: the time zone every page shows times in."""
+    form = TimeZoneForm(request.POST or None, initial={"timezone": request.user.timezone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_timezone(user=request.user, name=form.cleaned_data["timezone"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, f"Saved: times are shown in {request.user.timezone}.")
+            return redirect("marketplace:account_settings")
+    return render(request, "marketplace/account_settings.html", {"form": form})
 
 
 def _require_seller(view: Callable) -> Callable:

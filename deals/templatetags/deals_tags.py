@@ -5,6 +5,8 @@ Each tag reads through deals.selectors; the page that includes it needs no extra
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import template
 from django.urls import reverse
 
@@ -12,6 +14,7 @@ from config import clock
 from deals import selectors
 from deals.forms import OfferForm
 from deals.models import ResponseStats
+from deals.person_panel import panel_for
 from deals.responsiveness import describe_duration
 
 register = template.Library()
@@ -83,3 +86,48 @@ def _reviews_block(reviews, *, heading: str, all_url: str | None = None) -> dict
 @register.filter
 def duration(seconds: int | None) -> str:
     return describe_duration(seconds)
+
+
+@register.inclusion_tag("deals/_review_prompt.html", takes_context=True)
+def order_review_prompt(context, order) -> dict:
+    """On a completed order's page: "Leave a review" while the viewer may still review it,
+    a link to the reviews once they have."""
+    user = context["request"].user
+    if order.status != order.Status.COMPLETED or not order.is_party(user):
+        return {"show": False}
+    now = clock.now()
+    waiting = selectors.orders_awaiting_review(user, now=now).filter(pk=order.pk).exists()
+    return {
+        "show": True,
+        "waiting": waiting,
+        "url": reverse("deals:order_review", kwargs={"pk": order.pk}),
+        "other": order.seller if user.pk == order.buyer_id else order.buyer,
+    }
+
+
+@register.inclusion_tag("deals/_person_panel.html", takes_context=True)
+def person_panel(context) -> dict:
+    """The inbox thread's side panel (deals/person_panel.py)."""
+    user = context["request"].user
+    return {
+        "panel": panel_for(user, context["conversation"]),
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "request": context["request"],
+    }
+
+
+REMIND_AFTER = timedelta(days=3)
+
+
+@register.inclusion_tag("deals/_review_reminder.html", takes_context=True)
+def review_reminder(context) -> dict:
+    """In the inbox, a few days after an order ended: the orders still waiting for your review."""
+    user = context["request"].user
+    now = clock.now()
+    due = list(
+        selectors.orders_awaiting_review(user, now=now).filter(closed_at__lte=now - REMIND_AFTER)[
+            :3
+        ]
+    )
+    return {"orders": due, "user": user}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
+from core.timestamps import stamp
 from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation, Message
 from inbox.order_events import post_order_event
@@ -71,7 +72,7 @@ class TestEachEventInTheOrdersThread:
         placed.refresh_from_db()
         assert system_bodies(placed)[-1] == (
             f"bob sent the requirements for {placed.reference}. The work has started; "
-            f"delivery is due {placed.due_at:%Y-%m-%d %H:%M} UTC."
+            f"delivery is due {stamp(placed.due_at)}."
         )
 
     def test_delivered(self, delivered):

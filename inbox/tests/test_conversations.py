@@ -94,3 +94,15 @@ def test_a_block_is_one_row_and_unblock_removes_it(alice, bob):
     services.unblock_user(blocker=alice, blocked=bob)
     with pytest.raises(SendError):
         services.block_user(blocker=alice, blocked=alice)
+
+
+def test_contact_from_a_second_gig_makes_the_thread_about_that_gig(alice, bob):
+    first, second = GigFactory(seller=alice), GigFactory(seller=alice)
+    thread = get_or_start_conversation(starter=bob, other=alice, gig=first)
+    again = get_or_start_conversation(starter=bob, other=alice, gig=second)
+    assert again == thread
+    thread.refresh_from_db()
+    assert thread.gig == second
+    get_or_start_conversation(starter=alice, other=bob)  # no gig: unchanged
+    thread.refresh_from_db()
+    assert thread.gig == second

@@ -82,13 +82,19 @@
   }
 
   // ---------------------------------------------------------------- conversation list
+  // One row per person (inbox/people.py): a row stands for every thread with that person.
   function rowFor(conversationId) {
-    return root.querySelector('[data-conversation-row="' + conversationId + '"]');
+    return root.querySelector('[data-conversation-ids~="' + conversationId + '"]') ||
+      root.querySelector('[data-conversation-row="' + conversationId + '"]');
   }
 
   function setRowUnread(conversationId, count) {
     const row = rowFor(conversationId);
     if (!row) return;
+    if ((row.dataset.conversationIds || "").trim().split(/\s+/).length > 1) {
+      refreshList(); // the row sums several threads: the server counts them
+      return;
+    }
     const badge = row.querySelector("[data-row-unread]");
     row.classList.toggle("is-unread", count > 0);
     if (badge) {
@@ -104,7 +110,11 @@
       return;
     }
     const preview = row.querySelector("[data-preview]");
-    if (preview) fillText(preview, message.body);
+    if (preview) {
+      const files = message.attachments || [];
+      if (!message.body && files.length) preview.textContent = "Sent " + files.map((f) => f.name).join(", ");
+      else fillText(preview, message.body);
+    }
     const time = row.querySelector(".conversation-time");
     if (time) {
       time.setAttribute("datetime", message.created_at);
@@ -112,8 +122,10 @@
     }
     const list = row.parentElement;
     if (list && list.firstElementChild !== row) list.prepend(row);
-    const isOpen = thread && thread.live && thread.id === message.conversation_id;
-    if (message.sender_id !== me && !isOpen) {
+    // The open thread counts too while its reader is scrolled up or away: not yet seen.
+    const seenNow = thread && thread.live && thread.id === message.conversation_id &&
+      thread.stick && document.visibilityState === "visible";
+    if (message.sender_id !== me && !seenNow) {
       // Counted here until the server's next `unread` frame for it gives the exact number.
       const badge = row.querySelector("[data-row-unread]");
       setRowUnread(message.conversation_id, (Number(badge && badge.firstChild.textContent) || 0) + 1);
@@ -137,10 +149,13 @@
         // Our own server-rendered, autoescaped HTML: parsed inertly, then moved in.
         const doc = new DOMParser().parseFromString(await response.text(), "text/html");
         const openId = thread ? thread.id : null;
-        pane.replaceChildren(...Array.from(doc.body.childNodes).map((node) => document.importNode(node, true)));
+        const reminder = pane.querySelector(".review-reminder"); // not part of the list fragment
+        pane.replaceChildren(...(reminder ? [reminder] : []), ...Array.from(doc.body.childNodes).map((node) => document.importNode(node, true)));
         if (openId) {
           const row = rowFor(openId);
           if (row) row.classList.add("is-open");
+          const link = row && row.querySelector(".conversation-link");
+          if (link) link.setAttribute("aria-current", "page");
         }
         localizeTimes(pane);
       } catch (err) {
@@ -211,6 +226,10 @@
       otherReadSeq: Number(root.dataset.otherReadSeq) || 0,
       pending: new Map(), // client_id -> {li, body, timer}
       loadingEarlier: false,
+      stick: true, // keep the newest message in view
+      anchor: null, // or keep this element at the top until the reader scrolls
+      newCount: 0, // arrived while scrolled up (the pill)
+      readerAt: 0, // when the reader last touched the scroller (wheel, touch, keys, mouse)
     };
     list.querySelectorAll("li[data-seq]").forEach((li) => state.seqs.add(Number(li.dataset.seq)));
     state.headSeq = state.seqs.size ? Math.max(...state.seqs) : 0;
@@ -247,6 +266,7 @@
       const item = document.createElement("li");
       const link = document.createElement("a");
       link.href = attachment.url;
+      link.dataset.contentType = attachment.content_type || "";
       link.setAttribute("download", "");
       link.textContent = attachment.name;
       item.append(link, document.createTextNode(" (" + formatSize(attachment.size) + ")"));
@@ -285,11 +305,64 @@
 
   function isNearBottom() {
     const el = thread.scroller;
-    return el.scrollHeight - el.scrollTop - el.clientHeight < 120;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 48;
   }
 
+  // The view keeps to the newest message while the reader is there ("stick"), or to an
+  // anchor (the first unread, a linked message) until they scroll themselves; a
+  // ResizeObserver re-applies it whenever something is drawn late (offer cards, images).
   function scrollToBottom() {
+    thread.stick = true;
+    thread.anchor = null;
     thread.scroller.scrollTop = thread.scroller.scrollHeight;
+    hideNewPill();
+  }
+
+  function keepPlace() {
+    if (thread.anchor && thread.anchor.isConnected) {
+      const top = thread.anchor.getBoundingClientRect().top - thread.scroller.getBoundingClientRect().top;
+      thread.scroller.scrollTop += top - 8;
+      if (isNearBottom()) thread.stick = true;
+    } else if (thread.stick) {
+      thread.scroller.scrollTop = thread.scroller.scrollHeight;
+    }
+  }
+
+  function showNewPill(added) {
+    const pill = root.querySelector("[data-new-pill]");
+    if (!pill) return;
+    thread.newCount += added;
+    pill.textContent = thread.newCount === 1 ? "1 new message" : thread.newCount + " new messages";
+    pill.hidden = false;
+  }
+
+  function hideNewPill() {
+    const pill = root.querySelector("[data-new-pill]");
+    thread.newCount = 0;
+    if (pill) pill.hidden = true;
+  }
+
+  /** The highest seq on screen: what the reader has seen (read marks follow it). */
+  function lastVisibleSeq() {
+    const bottom = thread.scroller.getBoundingClientRect().bottom;
+    const items = thread.list.querySelectorAll("li[data-seq]");
+    for (let i = items.length - 1; i >= 0; i -= 1) {
+      if (items[i].getBoundingClientRect().top < bottom - 8) return Math.min(Number(items[i].dataset.seq), thread.headSeq);
+    }
+    return 0;
+  }
+
+  /** A "New messages" line before the first message of theirs not read before opening. */
+  function markFirstUnread(lastReadSeq) {
+    const first = Array.from(thread.list.querySelectorAll("li.is-theirs[data-seq], li.is-system[data-seq]"))
+      .find((li) => Number(li.dataset.seq) > lastReadSeq);
+    if (!first || first === thread.list.querySelector("li[data-seq]")) return null;
+    const divider = document.createElement("li");
+    divider.className = "unread-divider";
+    divider.dataset.unreadDivider = "";
+    divider.textContent = "New messages";
+    first.before(divider);
+    return divider;
   }
 
   /** Day separators follow from the messages: rebuilt after every change of the list. */
@@ -317,6 +390,11 @@
       // An ack carries no attachments; the message.new that follows it does.
       const shown = thread.list.querySelector('li[data-seq="' + message.seq + '"]');
       if (shown && (message.attachments || []).length) fillMessage(shown, message);
+      const twin = message.client_id && thread.pending.get(message.client_id);
+      if (twin && twin.li !== shown) {
+        twin.li.remove(); // a resend of a message already shown (the outbox after a reload)
+        thread.pending.delete(message.client_id);
+      }
       return false;
     }
     const pending = message.client_id ? thread.pending.get(message.client_id) : null;
@@ -339,11 +417,13 @@
   }
 
   function addMessages(messages, { announceNew } = { announceNew: false }) {
-    const stick = isNearBottom();
+    const stick = thread.stick;
     let added = 0;
+    let addedTheirs = 0;
     messages.forEach((message) => {
       if (!insertMessage(message)) return;
       added += 1;
+      if (message.sender_id !== me) addedTheirs += 1;
       if (announceNew && message.sender_id !== me) {
         announce(message.kind === "system" ? "Update: " + plainText(message.body) : "New message from " + thread.otherName + ": " + plainText(message.body));
       }
@@ -352,6 +432,7 @@
     redrawDaySeparators();
     showSeen();
     if (stick) scrollToBottom();
+    else if (addedTheirs && announceNew) showNewPill(addedTheirs);
     markRead();
   }
 
@@ -417,8 +498,9 @@
     if (!thread || !thread.live || document.visibilityState !== "visible") return;
     clearTimeout(readTimer);
     readTimer = setTimeout(() => {
-      if (thread.headSeq > lastReadSent && realtime.send({ type: "read", conversation_id: thread.id, seq: thread.headSeq })) {
-        lastReadSent = thread.headSeq;
+      const seen = lastVisibleSeq();
+      if (seen > lastReadSent && realtime.send({ type: "read", conversation_id: thread.id, seq: seen })) {
+        lastReadSent = seen;
       }
     }, 250);
   }
@@ -486,15 +568,25 @@
     }
   }
 
-  function sendBody(body, files) {
-    const clientId = newClientId();
+  // ---------------------------------------------------------------- the outbox
+  // Every text message goes through a queue kept in localStorage (outbox.js) until the
+  // server has it: written offline or while reconnecting, it waits in the page, survives a
+  // reload, and is sent once, in order, with its client_id (a resend returns the stored
+  // message, never a second one). Files travel over HTTP and wait in memory only.
+  const outbox = window.GigboxOutbox ? window.GigboxOutbox.forUser(me) : null;
+  const queue = []; // pending sends in the order they were written
+  const waiters = new Map(); // client_id -> resolve(result) of the send in flight
+  let draining = false;
+
+  function pendingItem(clientId, body, files) {
     const li = messageTemplate().cloneNode(true);
     li.classList.remove("is-theirs", "is-system");
     li.classList.add("is-mine", "is-pending");
     li.dataset.clientId = clientId;
     fillText(li.querySelector('[data-slot="body"]'), body);
     li.querySelector('[data-slot="time"]').setAttribute("datetime", new Date().toISOString());
-    li.querySelector('[data-slot="report"]').hidden = true;
+    const report = li.querySelector('[data-slot="report"]');
+    if (report) report.hidden = true;
     const attachments = li.querySelector('[data-slot="attachments"]');
     files.forEach((file) => {
       const item = document.createElement("li");
@@ -502,26 +594,73 @@
       attachments.append(item);
     });
     attachments.hidden = files.length === 0;
+    return li;
+  }
+
+  function enqueue(clientId, body, files) {
+    const li = pendingItem(clientId, body, files);
     thread.list.append(li);
     const pending = { li: li, body: body, files: files, clientId: clientId, timer: null };
     thread.pending.set(clientId, pending);
+    queue.push(pending);
+    setStatus(li, realtime.isOpen() ? "Sending…" : "Waiting for the connection…");
     redrawDaySeparators();
-    scrollToBottom();
-    transmit(pending);
+    return pending;
   }
 
+  function sendBody(body, files) {
+    const clientId = newClientId();
+    if (outbox && !files.length) outbox.add({ clientId: clientId, conversationId: thread.id, body: body });
+    enqueue(clientId, body, files);
+    scrollToBottom();
+    drain();
+  }
+
+  /** Send what waits, oldest first, one at a time; stop at the first that has to wait. */
+  async function drain() {
+    if (draining || !thread) return;
+    draining = true;
+    try {
+      while (queue.length) {
+        const pending = queue[0];
+        const result = await transmit(pending);
+        if (result === "wait") {
+          queue.forEach((p) => {
+            p.li.classList.add("is-pending");
+            setStatus(p.li, "Waiting for the connection…");
+          });
+          return;
+        }
+        queue.shift();
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  /** One attempt: resolves "sent", "refused" (shown as not sent) or "wait" (try again later). */
   function transmit(pending) {
     pending.li.classList.add("is-pending");
     pending.li.classList.remove("is-failed");
     setStatus(pending.li, "Sending…");
     const frame = { type: "message.send", conversation_id: thread.id, client_id: pending.clientId, body: pending.body };
-    // Files travel over HTTP (multipart); text goes over the socket when it is open.
     if (!pending.files.length && realtime.send(frame)) {
-      clearTimeout(pending.timer);
-      pending.timer = setTimeout(() => failSend(pending.clientId, "No answer from the server."), ACK_TIMEOUT_MS);
-    } else {
-      transmitOverHttp(pending); // the socket is reconnecting: the same send path over HTTP
+      return new Promise((resolve) => {
+        waiters.set(pending.clientId, resolve);
+        clearTimeout(pending.timer);
+        pending.timer = setTimeout(() => settle(pending.clientId, "wait"), ACK_TIMEOUT_MS);
+      });
     }
+    return transmitOverHttp(pending); // the socket is reconnecting: the same send path over HTTP
+  }
+
+  function settle(clientId, result) {
+    const resolve = waiters.get(clientId);
+    const pending = thread && thread.pending.get(clientId);
+    if (pending) clearTimeout(pending.timer);
+    if (!resolve) return;
+    waiters.delete(clientId);
+    resolve(result);
   }
 
   async function transmitOverHttp(pending) {
@@ -540,30 +679,37 @@
     try {
       response = await fetch(root.dataset.sendUrl, { method: "POST", credentials: "same-origin", headers: headers, body: payload });
     } catch (err) {
-      failSend(pending.clientId, "You are offline.");
-      return;
+      return "wait"; // offline or the server is down: the outbox keeps it
     }
     const data = await response.json().catch(() => ({}));
     if (response.ok) {
       onAck({ ...data, client_id: pending.clientId });
-    } else {
-      const error = data.error && typeof data.error === "object" ? data.error : data;
-      failSend(pending.clientId, describeError(error));
+      return "sent";
     }
+    if (response.status >= 500 || response.status === 429 && !data.error) return "wait";
+    const error = data.error && typeof data.error === "object" ? data.error : data;
+    failSend(pending.clientId, describeError(error));
+    return "refused";
   }
 
   function failSend(clientId, reason) {
+    if (outbox) outbox.remove(clientId);
     const pending = thread && thread.pending.get(clientId);
+    settle(clientId, "refused");
     if (!pending) return;
-    clearTimeout(pending.timer);
     pending.li.classList.remove("is-pending");
     pending.li.classList.add("is-failed");
-    setStatus(pending.li, "Not sent", () => transmit(pending));
+    setStatus(pending.li, "Not sent", () => {
+      if (outbox && !pending.files.length) outbox.add({ clientId: clientId, conversationId: thread.id, body: pending.body });
+      if (!queue.includes(pending)) queue.push(pending);
+      drain();
+    });
     showComposerError(reason);
     announce("Message not sent. " + reason);
   }
 
   function onAck(frame) {
+    if (outbox && frame.client_id) outbox.remove(frame.client_id);
     if (!thread || frame.conversation_id !== thread.id) return;
     if (thread.pending.has(frame.client_id)) {
       addMessages([{
@@ -572,6 +718,7 @@
         client_id: frame.client_id,
       }]);
     }
+    settle(frame.client_id, "sent");
     showComposerError("");
     if (frame.masked && warning) {
       warning.textContent = frame.notice || "We hid contact details in your message: sharing them is against the rules.";
@@ -580,24 +727,76 @@
     }
   }
 
-  function failAllWaiting(reason) {
-    if (!thread) return;
-    thread.pending.forEach((pending, clientId) => {
-      if (pending.li.classList.contains("is-pending")) failSend(clientId, reason);
+  /** The connection dropped: sends waiting for an ack are tried again on reconnect. */
+  function holdAllWaiting() {
+    Array.from(waiters.keys()).forEach((clientId) => settle(clientId, "wait"));
+  }
+
+  /** What a previous visit of this page left unsent (a reload, a closed tab). */
+  function restoreOutbox() {
+    if (!outbox || !thread || !thread.live) return;
+    outbox.all().filter((entry) => entry.conversationId === thread.id).forEach((entry) => {
+      if (!thread.pending.has(entry.clientId)) enqueue(entry.clientId, entry.body, []);
     });
   }
 
   // ---------------------------------------------------------------- composer behaviour
-  // A light check before sending, so people know what will be hidden. The server decides.
-  const CONTACT_PATTERNS = [
-    ["an email address", /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/i],
-    ["a phone number", /(?:\+|\b)\d(?:[\s().\-/]*\d){6,}/],
-    ["a messenger link", /\b(?:wa\.me|t\.me|telegram\.me|api\.whatsapp\.com|chat\.whatsapp\.com)\/\S+/i],
-    ["a messenger handle", /\b(?:whats\s?app|telegram|skype|signal|viber|wechat)\b[\s:]*(?:(?:me\s+)?(?:at|on|is|id|handle)\b[\s:]*)?(?:@[\w.\-]{3,}|live:[\w.\-]{3,}|:\s*[\w.\-]{3,})/i],
-  ];
+  // The pre-send check asks the server's own detector (inbox/precheck.py) once typing pauses,
+  // so the warning is exactly what would be hidden. Nothing is stored; offline, no warning.
+  const PRECHECK_DELAY_MS = 350;
+  const KIND_WORDS = { phone: "a phone number", email: "an email address", handle: "a social handle", link: "a link" };
+  let precheckTimer = null;
+  let precheckAbort = null;
 
-  function contactKinds(text) {
-    return CONTACT_PATTERNS.filter(([, pattern]) => pattern.test(text)).map(([kind]) => kind);
+  function listWords(kinds) {
+    const words = [];
+    kinds.forEach((kind) => {
+      const word = KIND_WORDS[kind] || "contact details";
+      if (!words.includes(word)) words.push(word);
+    });
+    if (words.length < 2) return words.join("");
+    return words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
+  }
+
+  function showPrecheck(text, result) {
+    warning.dataset.checkedText = text;
+    input.classList.toggle("has-contact", Boolean(result && result.masked));
+    if (result && result.masked) {
+      warning.textContent = "This will be hidden from " + thread.otherName + ": " + (listWords(result.kinds) || "contact details") +
+        ". Sharing contact details is against the rules.";
+      warning.hidden = false;
+      warning.classList.remove("is-after-send");
+    } else if (!warning.classList.contains("is-after-send")) {
+      warning.hidden = true;
+    }
+    warning.dispatchEvent(new CustomEvent("gigbox:precheck", { bubbles: true }));
+  }
+
+  function precheck(text) {
+    clearTimeout(precheckTimer);
+    if (precheckAbort) precheckAbort.abort();
+    if (!text.trim()) {
+      showPrecheck(text, null);
+      return;
+    }
+    precheckTimer = setTimeout(async () => {
+      precheckAbort = new AbortController();
+      let result = null;
+      try {
+        const response = await fetch(root.dataset.precheckUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          signal: precheckAbort.signal,
+          headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify({ body: text }),
+        });
+        if (!response.ok) return; // rate limited or refused: keep what is shown
+        result = await response.json();
+      } catch (err) {
+        return; // aborted by newer typing, or offline
+      }
+      if (input.value === text) showPrecheck(text, result);
+    }, PRECHECK_DELAY_MS);
   }
 
   function onDraftChange() {
@@ -608,15 +807,12 @@
     counter.classList.toggle("is-over", length > MAX_CHARS);
     if (length > MAX_CHARS) showComposerError("Too long: " + length + "/" + MAX_CHARS + " characters.");
     else if (errorBox && errorBox.textContent.startsWith("Too long")) showComposerError("");
-    const kinds = contactKinds(text);
-    input.classList.toggle("has-contact", kinds.length > 0);
-    if (kinds.length) {
-      warning.textContent = "This looks like " + kinds.join(" and ") + ". Sharing contact details is against the rules: it will be hidden from " + thread.otherName + ".";
-      warning.hidden = false;
+    // The notice about the last message sent no longer applies once the next one is written.
+    if (text && warning.classList.contains("is-after-send")) {
       warning.classList.remove("is-after-send");
-    } else if (!warning.classList.contains("is-after-send")) {
       warning.hidden = true;
     }
+    precheck(text);
   }
 
   let lastTypingSent = 0;
@@ -686,6 +882,9 @@
 
   function onConnected() {
     if (!thread) return;
+    // Errors that were about the connection no longer apply.
+    if (errorBox && !errorBox.hidden && !/^Too long/.test(errorBox.textContent)) showComposerError("");
+    drain();
     syncThread();
     realtime.send({ type: "presence.subscribe", conversation_id: thread.id });
     lastReadSent = 0;
@@ -694,8 +893,9 @@
 
   on("hello", onConnected);
   on("socket", (detail) => {
-    if (detail.state === "closed") failAllWaiting("The connection was lost.");
+    if (detail.state !== "open") holdAllWaiting();
   });
+  window.addEventListener("online", () => drain());
   on("message.new", (frame) => {
     const message = frame.message;
     updateRow(message);
@@ -803,20 +1003,50 @@
   document.addEventListener("visibilitychange", markRead);
   if (thread) {
     enhanceFilingForms();
+    restoreOutbox();
+    if (queue.length) drain();
     redrawDaySeparators();
     showSeen();
     renderOtherStatus();
     setInterval(renderOtherStatus, 60000);
     const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    const divider = thread.live ? markFirstUnread(Number(root.dataset.lastReadSeq) || 0) : null;
     if (target && thread.list.contains(target)) {
       target.classList.add("is-highlighted");
-      target.scrollIntoView({ block: "center" });
-    } else {
-      scrollToBottom();
+      thread.stick = false;
+      thread.anchor = target;
+    } else if (divider) {
+      thread.stick = false;
+      thread.anchor = divider;
     }
+    if (thread.anchor) keepPlace();
+    else scrollToBottom();
+    // The composer has the focus on open (not when a linked message is shown).
+    if (input && thread.live && !(target && thread.list.contains(target))) input.focus({ preventScroll: true });
+    // Cards, images and fonts drawn after this point keep the reader's place.
+    if (window.ResizeObserver) {
+      const observer = new ResizeObserver(keepPlace);
+      observer.observe(thread.list);
+      observer.observe(thread.scroller); // the window, the composer or a notice changed size
+    }
+    // Only the reader's own scrolling releases an anchor (not a late layout change).
+    ["wheel", "touchstart", "touchmove", "keydown", "mousedown"].forEach((type) => {
+      thread.scroller.addEventListener(type, () => {
+        thread.anchor = null;
+        thread.readerAt = Date.now();
+      }, { passive: true });
+    });
     thread.scroller.addEventListener("scroll", () => {
+      // Only the reader's own scrolling decides whether the view follows the end: scroll
+      // events of ours, or of content that grew or shrank, arrive late and would mislead.
+      const byReader = Date.now() - thread.readerAt < 1500;
+      if (byReader && !thread.anchor) thread.stick = isNearBottom();
+      if (thread.stick) hideNewPill();
+      markRead();
       if (thread.scroller.scrollTop < 150) loadEarlier();
     }, { passive: true });
+    const pill = root.querySelector("[data-new-pill]");
+    if (pill) pill.addEventListener("click", () => { scrollToBottom(); markRead(); });
     const earlier = root.querySelector("[data-load-earlier]");
     if (earlier && thread.live) {
       earlier.addEventListener("click", (event) => {

@@ -1,7 +1,8 @@
 // Gigbox quick responses: insert a saved reply into the inbox composer.
 //
-// Type "/" in an empty composer, or press Alt+Q anywhere in it: a list of your saved replies
-// opens under the composer. Arrow keys move, Enter (or a click) inserts, Escape closes, and
+// Type "/" in an empty composer, press Alt+Q anywhere in it, or use the "Quick replies" button:
+// a list of your saved replies opens above the composer. The chosen reply goes in at the
+// cursor (or over the selection); the rest of the draft is kept. Arrow keys move, Enter (or a click) inserts, Escape closes, and
 // typing after the "/" filters by title. Replies are managed on /deals/quick-replies/ and
 // fetched once per page. Text is only ever inserted with textContent / value.
 "use strict";
@@ -16,6 +17,10 @@
   let panel = null;
   let active = 0;
   let shown = [];
+  let closeTimer = null;
+  // Where the reply goes: the cursor (or selection) when the list was opened.
+  let at = { start: 0, end: 0, slash: false };
+  const button = composer.querySelector("[data-quick-replies-button]");
 
   async function loadReplies() {
     if (replies) return replies;
@@ -34,6 +39,7 @@
     panel = null;
     input.removeAttribute("aria-activedescendant");
     input.setAttribute("aria-expanded", "false");
+    if (button) button.setAttribute("aria-expanded", "false");
   }
 
   function filterText() {
@@ -78,6 +84,9 @@
   }
 
   async function open() {
+    clearTimeout(closeTimer);
+    const slash = input.value.startsWith("/") && at.slash;
+    if (!panel && !slash) at = { start: input.selectionStart, end: input.selectionEnd, slash: false };
     await loadReplies();
     if (!panel) {
       panel = document.createElement("ul");
@@ -88,13 +97,27 @@
       composer.append(panel);
       input.setAttribute("aria-controls", panel.id);
       input.setAttribute("aria-expanded", "true");
+      if (button) {
+        button.setAttribute("aria-controls", panel.id);
+        button.setAttribute("aria-expanded", "true");
+      }
     }
     active = 0;
     render();
   }
 
   function insert(reply) {
-    input.value = reply.body;
+    if (at.slash) {
+      input.value = reply.body; // "/" + filter text was all there was
+    } else {
+      const before = input.value.slice(0, at.start);
+      const after = input.value.slice(at.end);
+      const gap = before && !/\s$/.test(before) ? " " : "";
+      input.value = before + gap + reply.body + after;
+      const cursor = (before + gap + reply.body).length;
+      input.setSelectionRange(cursor, cursor);
+    }
+    at = { start: 0, end: 0, slash: false };
     close();
     input.focus();
     input.dispatchEvent(new Event("input", { bubbles: true })); // counters and warnings update
@@ -126,9 +149,30 @@
   }, true);
 
   input.addEventListener("input", () => {
-    if (input.value === "/") open();
+    if (input.value === "/") {
+      at = { start: 0, end: 1, slash: true };
+      open();
+    }
     else if (panel && input.value.startsWith("/")) render();
     else close();
   });
-  input.addEventListener("blur", () => setTimeout(close, 150));
+  input.addEventListener("blur", () => {
+    closeTimer = setTimeout(close, 150);
+  });
+  if (button) {
+    button.hidden = false;
+    button.addEventListener("mousedown", (event) => event.preventDefault()); // keep the cursor
+    button.addEventListener("click", async () => {
+      if (panel) {
+        close();
+        return;
+      }
+      await open();
+      input.focus();
+      input.setSelectionRange(at.start, at.end);
+    });
+  }
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && panel) close();
+  });
 })();

@@ -4,7 +4,8 @@
 // backoff 1, 2, 4 ... 30 s plus jitter), keeps the header's unread badge current, and turns
 // every server frame into a DOM CustomEvent "gigbox:<type>" on document (detail = the frame),
 // so page scripts (inbox.js) listen instead of owning a socket. "gigbox:socket" reports
-// {state: "open" | "closed"}. The database is the truth: after every (re)connect the page
+// {state: "open" | "reconnecting" (with retryAt, ms since the epoch) | "offline"} (connection.js
+// shows it). The database is the truth: after every (re)connect the page
 // scripts send `sync` for what they show, on the "gigbox:hello" event.
 "use strict";
 
@@ -36,6 +37,9 @@
     document.querySelectorAll("[data-unread-label]").forEach((label) => {
       label.textContent = count === 0 ? "" : ", " + count + " unread";
     });
+    // The tab's title carries the count too: "(3) Inbox · Gigbox".
+    const title = document.title.replace(/^\(\d+\+?\) /, "");
+    document.title = count ? "(" + (count > 99 ? "99+" : count) + ") " + title : title;
   }
 
   function socketUrl() {
@@ -88,9 +92,9 @@
     socket.addEventListener("close", (event) => {
       clearInterval(pingTimer);
       socket = null;
-      emit("socket", { state: "closed", code: event.code });
       if (FINAL_CLOSE_CODES.has(event.code)) {
         stopped = true;
+        emit("socket", { state: "closed", code: event.code });
         return;
       }
       scheduleReconnect();
@@ -99,7 +103,15 @@
 
   function scheduleReconnect() {
     if (stopped || reconnectTimer) return;
-    reconnectTimer = setTimeout(connect, backoffDelayMs());
+    const delay = backoffDelayMs();
+    reconnectTimer = setTimeout(connect, delay);
+    emit("socket", navigator.onLine === false ? { state: "offline" } : { state: "reconnecting", retryAt: Date.now() + delay });
+  }
+
+  function state() {
+    if (isOpen()) return "open";
+    if (navigator.onLine === false) return "offline";
+    return socket ? "connecting" : "reconnecting";
   }
 
   /** Send a frame; false when the socket is not open (the caller decides what to do). */
@@ -122,10 +134,14 @@
     connect();
   }
   window.addEventListener("online", reconnectNow);
+  window.addEventListener("offline", () => {
+    if (!isOpen()) emit("socket", { state: "offline" });
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") reconnectNow();
   });
 
-  window.GigboxRealtime = { send: send, isOpen: isOpen, setBadge: setBadge };
+  setBadge(parseInt((document.querySelector("[data-unread-badge]") || {}).textContent, 10) || 0);
+  window.GigboxRealtime = { send: send, isOpen: isOpen, setBadge: setBadge, state: state, reconnectNow: reconnectNow };
   connect();
 })();

@@ -77,5 +77,32 @@ def test_alt_q_opens_the_replies_with_text_already_written(
     expect(options.nth(1)).to_have_attribute("aria-selected", "true")
     composer.press("Enter")
 
-    expect(composer).to_have_value(THANKS)  # the reply replaces the draft
+    expect(composer).to_have_value("Hi Bob,/ " + THANKS)  # the draft (and its "/") is kept
+    assert not Message.objects.filter(conversation=conversation).exists()
+
+
+def test_a_reply_goes_in_at_the_cursor_and_the_draft_is_kept(
+    browser, live_daphne, alice, conversation
+):
+    page = open_thread(logged_in_context(browser, live_daphne, alice), live_daphne, conversation)
+    composer = composer_of(page)
+    composer.fill("Hi Bob,\n\nBest, Alice")
+    composer.evaluate("el => el.setSelectionRange(9, 9)")  # after "Hi Bob,\n\n"
+    composer.press("Alt+q")
+    page.locator("#quick-replies-panel").get_by_role("option", name="Revision").click()
+    expect(composer).to_have_value("Hi Bob,\n\n" + REVISION + "Best, Alice")
+    expect(composer).to_be_focused()
+
+    # The visible button does the same, at the cursor, and Escape closes the list.
+    composer.evaluate("el => el.setSelectionRange(el.value.length, el.value.length)")
+    button = page.get_by_role("button", name="Quick replies")
+    expect(button).to_be_visible()
+    button.click()
+    panel = page.locator("#quick-replies-panel")
+    expect(panel.get_by_role("option")).to_have_count(2)
+    page.keyboard.press("Escape")
+    expect(panel).to_have_count(0)
+    button.click()
+    panel.get_by_role("option", name="Thanks for ordering").click()
+    expect(composer).to_have_value("Hi Bob,\n\n" + REVISION + "Best, Alice " + THANKS)
     assert not Message.objects.filter(conversation=conversation).exists()
