@@ -1,4 +1,4 @@
-"""(In moderation: it checks that a precheck leaves no flag.) The composer's pre-send check (inbox/precheck.py): the send path's own masking, with its
+"""The composer's pre-send check (inbox/precheck.py): the send path's own masking, with its
 history; nothing stored or flagged; a per-user limit; the same 404 for not-yours."""
 
 from __future__ import annotations
