@@ -72,6 +72,16 @@ REGISTRY: dict[str, Scoped | Open] = {
         "usernames are public (seller pages); blocking is one's own setting",
         lambda w: {"username": "alice"},
     ),
+    "inbox_api:precheck": Scoped(
+        lambda w: {"conversation_id": w.conversation.pk},
+        lambda w: {"conversation_id": MISSING},
+        methods=("POST",),
+    ),
+    "inbox_api:attachment_thumbnail": Scoped(
+        lambda w: {"attachment_id": w.attachment.pk},
+        lambda w: {"attachment_id": MISSING},
+        methods=("GET",),
+    ),
     "inbox_api:attachment": Scoped(
         lambda w: {"attachment_id": w.attachment.pk},
         lambda w: {"attachment_id": MISSING},
@@ -175,6 +185,7 @@ REGISTRY: dict[str, Scoped | Open] = {
     ),
     "marketplace:seller": Open("public seller page", lambda w: {"username": "alice"}),
     "marketplace:seller_profile": Open("the user's own profile"),
+    "marketplace:account_settings": Open("the user's own settings (time zone)"),
     "marketplace:seller_gigs": Open("the user's own gigs"),
     "marketplace:gig_create": Open("creates one's own gig"),
     "marketplace:gig_edit": Scoped(lambda w: {"pk": w.gig.pk}, lambda w: {"pk": MISSING}),
