@@ -15,6 +15,14 @@ from functools import lru_cache
 
 from .offsets import Replacement, TextView
 from .quick import TOKEN_RE, has_glued_letter_digit, words
+from .tokens import (
+    MAX_SPELLED_TOKEN,
+    glued_words,
+    is_dimension,
+    separated_digits,
+    spelled_mixed,
+    spelled_run,
+)
 from .words import (
     DIGIT_WORDS,
     HUNDRED_WORDS,
@@ -100,14 +108,20 @@ def _mixed_digits(token: str) -> str | None:
 class _Tok:
     start: int
     end: int
-    kind: str  # digits | word | weak | mult | plus | scale | leet | mixed
+    # digits | word | weak | mult | plus | scale | leet | mixed | spelled | sep | glued | gap
+    kind: str
     digits: str = ""
     times: int = 1
+    text: str = ""  # what replaces the token (sep, glued)
 
 
 @lru_cache(maxsize=8192)
 def _token_class(token: str) -> tuple[str, str, int] | None:
-    """(kind, digits, times) of one token, or None when it is an ordinary word."""
+    """(kind, digits, times) of one token, or None when it is an ordinary word.
+
+    For "sep" and "glued" tokens ``digits`` is the replacement text (digit
+    groups with spaces, the glued words set apart).
+    """
     if token.isdigit():
         return ("digits", token, 1)
     lower = token.lower()
@@ -126,7 +140,42 @@ def _token_class(token: str) -> tuple[str, str, int] | None:
     mixed = _mixed_digits(token)
     if mixed is not None:
         return ("mixed", mixed, 1)
+    return _disguised_token(token)
+
+
+def _disguised_token(token: str) -> tuple[str, str, int] | None:
+    """The readings of tokens.py: spelled runs, letter/emoji separators, glued words."""
+    if len(token) > MAX_SPELLED_TOKEN:
+        return None
+    if len(token) == 1 and token.isascii() and token.isalpha():
+        return ("lgap", "", 1) if token.lower() not in "aio" else None  # "0912 x 34 x 969"
+    if token.isalpha():
+        spelled = spelled_run(token)
+        return ("spelled", spelled, 1) if spelled is not None else None
+    has_digit = any(c.isdigit() for c in token)
+    if not has_digit:
+        # Emoji or symbols alone between digit groups: "0812 🔥 3480".
+        return ("gap", "", 1) if not any(c.isalnum() for c in token) else None
+    if is_dimension(token):
+        return ("dim", token.lower().replace("x", " "), 1)
+    mixed = spelled_mixed(token)
+    if mixed is not None:
+        return ("spelled", mixed, 1)
+    separated = separated_digits(token)
+    if separated is not None:
+        return ("sep", separated, 1)
+    glued = glued_words(token)
+    if glued is not None:
+        before, digits, after = glued
+        return ("glued", " ".join(p for p in (before, digits, after) if p), 1)
     return None
+
+
+def _produced(tok: _Tok) -> int:
+    """How many digits a token stands for."""
+    if tok.kind in ("sep", "glued", "dim"):
+        return sum(c.isdigit() for c in tok.digits)
+    return len(tok.digits)
 
 
 _GAP_CHARS = " \t\n\r\f\v-./\\|*_~()[],'\"+"
@@ -142,7 +191,7 @@ def _runs(text: str) -> list[list[_Tok]]:
     produced = 0
     for m in TOKEN_RE.finditer(text):
         cls = _token_class(m.group())
-        if cls is None:
+        if cls is None or (cls[0] in ("gap", "lgap") and not current):
             if current:
                 runs.append(current)
                 current, produced = [], 0
@@ -153,38 +202,90 @@ def _runs(text: str) -> list[list[_Tok]]:
             if start - gap_start > MAX_GAP or text[gap_start:start].strip(_GAP_CHARS):
                 runs.append(current)
                 current, produced = [], 0
-        current.append(_Tok(start, m.end(), cls[0], cls[1], cls[2]))
-        produced += len(cls[1])
+        tok = _Tok(start, m.end(), cls[0], cls[1], cls[2])
+        current.append(tok)
+        produced += _produced(tok)
         if produced > MAX_RUN_DIGITS:
             current = current[-1:]  # too long to be one number: restart the run here
-            produced = len(cls[1])
+            produced = _produced(tok)
     if current:
         runs.append(current)
     return runs
 
 
-_DIGIT_KINDS = frozenset({"digits", "word", "weak", "leet", "mixed"})
+_DIGIT_KINDS = frozenset(
+    {"digits", "word", "weak", "leet", "mixed", "spelled", "sep", "glued", "dim"}
+)
+# Always rewritten, whatever the run around them; "sep" and "glued" only move
+# separators, so they are not a disguise the way spelled digits are.
+_SELF_EVIDENT = frozenset({"leet", "mixed", "spelled", "sep", "glued"})
+PLAIN_KINDS = frozenset({"sep", "glued", "gap", "lgap", "dim"})
+
+
+def _comma_groups(text: str, run: list[_Tok]) -> bool:
+    """ "5062,3,46,4,97": commas between digit groups that are not thousands."""
+    if len(run) < 3 or "," not in text[run[0].end : run[-1].start]:
+        return False
+    groups = [t.digits for t in run if t.kind == "digits"]
+    if len(groups) != len(run) or sum(map(len, groups)) < 7:
+        return False
+    if not all("," in text[a.end : b.start] for a, b in zip(run, run[1:])):
+        return False  # "12.345.678,00": thousands and cents
+    return not all(len(g) == 3 for g in groups[1:-1]) or len(groups[-1]) not in (2, 3)
+
+
+def _letters_separate(run: list[_Tok]) -> bool:
+    """Do lone letters and "AxB" sizes in ``run`` join digit groups of one number?
+
+    "1200 x 628" and "1080x1920 1080x1920" are sizes; "0912 x 34 x 969" (two
+    letters), or a size next to another disguised or plain group
+    ("0X650 1 22X337"), is a number cut by letters.
+    """
+    letters = sum(t.kind == "lgap" for t in run)
+    dims = sum(t.kind == "dim" for t in run)
+    others = sum(t.kind in _DIGIT_KINDS and t.kind != "dim" for t in run)
+    if letters == 2 and others == 3 and len(run) == 5 and all(t.digits[:1] != "0" for t in run):
+        return False  # "30 x 40 x 25": a box
+    if letters >= 2:
+        return True
+    if any(t.kind in ("sep", "spelled", "glued", "leet", "mixed") for t in run):
+        return True
+    return (dims >= 1 and others + dims >= 3) or (dims == 0 and letters == 1 and others >= 3)
+
+
 _GROUP_KINDS = _DIGIT_KINDS | {"scale"}  # what may end a comma-separated group
 
 
-def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
+def _run_replacements(text: str, run: list[_Tok], plain: set[tuple[int, int]]) -> list[Replacement]:
+    """The rewrites of one run; those that only move separators are added to ``plain``."""
     # A weak word right after "double"/"triple" is a digit for sure: "double oh seven".
     strong = sum(
         t.kind == "word" or (t.kind == "weak" and i > 0 and run[i - 1].kind == "mult")
         for i, t in enumerate(run)
-    )
-    has_digits = any(t.kind in ("digits", "leet", "mixed") for t in run)
+    ) + 2 * sum(t.kind == "spelled" for t in run)
+    has_digits = any(t.kind in _DIGIT_KINDS for t in run)
     # Zeros of "hundred"/"thousand" do not count: "three hundred 2024 calendars"
     # is not a phone number, "zero three hundred 1234567" is.
     produced = sum(len(t.digits) for t in run if t.kind != "scale")
     convert_words = strong >= 2 or (strong >= 1 and has_digits and produced >= 6)
+    letters_separate = _letters_separate(run)
+    comma_groups = _comma_groups(text, run)
     reps: list[Replacement] = []
     i = 0
     while i < len(run):
         tok = run[i]
         prev = run[i - 1] if i else None
-        if tok.kind in ("leet", "mixed") or convert_words and tok.kind in ("word", "weak"):
+        if tok.kind in _SELF_EVIDENT or convert_words and tok.kind in ("word", "weak"):
             reps.append((tok.start, tok.end, tok.digits))
+        elif tok.kind == "dim" and letters_separate:
+            reps.append((tok.start, tok.end, tok.digits))
+        elif (
+            tok.kind in ("gap", "lgap")
+            and (tok.kind == "gap" or letters_separate)
+            and 0 < i < len(run) - 1
+            and run[i + 1].kind in _DIGIT_KINDS
+        ):
+            reps.append((tok.start, tok.end, " "))
         elif (
             convert_words and tok.kind == "plus" and i + 1 < len(run) and run[i + 1].kind != "plus"
         ):
@@ -200,12 +301,14 @@ def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
             # "three hundred" -> "300": the zeros join the digit before them.
             reps.append((prev.end, tok.end, tok.digits))
         if (
-            convert_words
+            (convert_words or comma_groups)
             and prev is not None
             and prev.kind in _GROUP_KINDS
             and tok.kind in _DIGIT_KINDS
         ):
             if "," in text[prev.end : tok.start]:
+                if not convert_words:
+                    plain.add((prev.end, tok.start))
                 # "nueve uno cinco, cinco cinco cinco": the comma groups digits
                 # like a space does once the words are digits.
                 reps.append((prev.end, tok.start, " "))
@@ -217,6 +320,7 @@ STRONG_DIGIT_WORDS = frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WOR
     HUNDRED_WORDS
 )
 _MAX_GLUED_CHECKED = 16
+_HAS_DIGIT_RE = re.compile(r"\d")
 
 
 def has_rewritable_token(text: str) -> bool:
@@ -227,7 +331,8 @@ def has_rewritable_token(text: str) -> bool:
     token walk decides.
     """
     if not has_glued_letter_digit(text):
-        return False
+        # Digit groups joined by emoji ("0812🔥3480") glue no letter to a digit.
+        return not text.isascii() and _HAS_DIGIT_RE.search(text) is not None
     checked = 0
     for token in words(text, lower=False):
         if token.isalpha() or token.isdigit():
@@ -236,12 +341,20 @@ def has_rewritable_token(text: str) -> bool:
         if checked > _MAX_GLUED_CHECKED:
             return True
         cls = _token_class(token)
-        if cls is not None and cls[0] in ("leet", "mixed"):
+        if cls is not None and (cls[0] in _SELF_EVIDENT or cls[0] == "dim"):
             return True
     return False
 
 
-_HAS_DIGIT_RE = re.compile(r"\d")
+_LETTER_OR_COMMA_GAP_RE = re.compile(r"\d\s+[A-Za-z]\s+\d|\d\s?,\s?\d")
+_MIN_SPELLED_RUN = 9  # three digit words of three letters
+
+
+def has_spelled_run(tokens: list[str]) -> bool:
+    """Is some token digit words run together ("ninefourfive...")? ``tokens``: lower case."""
+    return any(
+        len(t) >= _MIN_SPELLED_RUN and t.isalpha() and spelled_run(t) is not None for t in tokens
+    )
 
 
 def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
@@ -256,7 +369,9 @@ def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
         len(hits) >= 2 or _HAS_DIGIT_RE.search(text) or tokens.count(next(iter(hits))) >= 2
     ):
         return True
-    return has_rewritable_token(text)
+    if _LETTER_OR_COMMA_GAP_RE.search(text) is not None:
+        return True  # "0912 x 34 x 969", "5062,3,46,4": rewritten only when the run says so
+    return has_rewritable_token(text) or has_spelled_run(tokens)
 
 
 def build_phone_view(
@@ -273,18 +388,21 @@ def build_phone_view(
     if not rewrite:
         return PhoneView(base, ())
     reps: list[Replacement] = []
+    plain: set[tuple[int, int]] = set()
     for run in _runs(text):
-        if len(run) == 1 and run[0].kind not in ("leet", "mixed"):
+        if len(run) == 1 and run[0].kind not in _SELF_EVIDENT:
             continue
-        reps.extend(_run_replacements(text, run))
+        reps.extend(_run_replacements(text, run, plain))
+        plain.update((t.start, t.end) for t in run if t.kind in PLAIN_KINDS)
     if not reps:
         return PhoneView(base, ())
     reps.sort()
     view = base.rewrite(reps)
-    # Positions of the rewritten stretches in the new view.
+    # Positions of the rewritten stretches in the new view (moved separators excepted).
     spans = []
     delta = 0
     for start, end, new in reps:
-        spans.append((start + delta, start + delta + len(new)))
+        if (start, end) not in plain:
+            spans.append((start + delta, start + delta + len(new)))
         delta += len(new) - (end - start)
     return PhoneView(view, tuple(spans))

@@ -292,10 +292,42 @@ _NEXT_WORD_RE = re.compile(r"[^\S\n]*([\w']+)?")
 
 # Before the platform, these say the account is the sender's (or is an id):
 # "my telegram is logoking", "our discord is logoking", "username on skype is ...".
-_OWNER_CUES = frozenset(["my", "our", "mine", "mera", "meri", "mi", "meu", "minha", "mon", "id", "username", "handle", "user"])
+_OWNER_CUES = frozenset(
+    [
+        "my",
+        "our",
+        "mine",
+        "mera",
+        "meri",
+        "mi",
+        "meu",
+        "minha",
+        "mon",
+        "id",
+        "username",
+        "handle",
+        "user",
+    ]
+)
 # Anywhere in the sentence, these ask to be contacted: "add me, telegram is logoking".
 _CONTACT_VERBS = frozenset(
-    ["add", "text", "txt", "message", "msg", "dm", "ping", "contact", "reach", "call", "hmu", "inbox", "knock", "find", "follow"]
+    [
+        "add",
+        "text",
+        "txt",
+        "message",
+        "msg",
+        "dm",
+        "ping",
+        "contact",
+        "reach",
+        "call",
+        "hmu",
+        "inbox",
+        "knock",
+        "find",
+        "follow",
+    ]
 )
 _SENTENCE_END_RE = re.compile(r"[.!?\n]")
 _WORD_RE = re.compile(r"[\w']+")

@@ -16,7 +16,13 @@ from collections.abc import Iterable, Sequence
 
 from .addresses import AddressView, build_address_view, has_dotted_letters, has_split_platform_name
 from .context import has_phone_context_word
-from .digits import STRONG_DIGIT_WORDS, build_phone_view, has_rewritable_token, may_need_rewrite
+from .digits import (
+    STRONG_DIGIT_WORDS,
+    build_phone_view,
+    has_rewritable_token,
+    has_spelled_run,
+    may_need_rewrite,
+)
 from .emails import find_emails, find_named_provider_accounts
 from .findings import Finding, ScanResult, mask
 from .handles import find_handles
@@ -45,7 +51,41 @@ _PRIORITY = {"link": 0, "email": 1, "phone": 2, "handle": 3}
 
 # Words that can only matter to the address scanners (emails, links, handles).
 _ADDRESS_WORDS = frozenset(
-    ["dot", "punto", "ponto", "titik", "nuqta", "point", "arroba", "arobase", "slash", "underscore", "atsign", "attherate", "rate", "gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "proton", "protonmail", "icloud", "aol", "yandex", "zoho", "gmx", "rediffmail", "mail", "email", "correo", "live", "wxid", "upi"]
+    [
+        "dot",
+        "punto",
+        "ponto",
+        "titik",
+        "nuqta",
+        "point",
+        "arroba",
+        "arobase",
+        "slash",
+        "underscore",
+        "atsign",
+        "attherate",
+        "rate",
+        "gmail",
+        "googlemail",
+        "yahoo",
+        "ymail",
+        "hotmail",
+        "outlook",
+        "proton",
+        "protonmail",
+        "icloud",
+        "aol",
+        "yandex",
+        "zoho",
+        "gmx",
+        "rediffmail",
+        "mail",
+        "email",
+        "correo",
+        "live",
+        "wxid",
+        "upi",
+    ]
 )
 _BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE)
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
@@ -87,13 +127,16 @@ def phone_possible(text: str, words: list[str]) -> bool:
     digits = digit_count(text)
     if not digits:
         if STRONG_DIGIT_WORDS.isdisjoint(words):
-            return False
+            return has_spelled_run(words)  # "NINEFOURFIVESEVEN...": one long word
         # Three digit words at least, weak ones included ("zero one six six
         # six ..."); "one more round" is not a number.
         return sum(w in _ANY_DIGIT_WORD for w in words) >= 3
     if digits >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
         return True
     return has_rewritable_token(text)  # "OOOOOOl2": look-alikes around a single real digit
+
+
+_NOT_LETTERS = str.maketrans("", "", "0123456789./:-_?=&#%+~")
 
 
 def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
@@ -107,7 +150,8 @@ def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
     hits = find_phones(phone_view, has_phone_context_word(words))
     if not hits:
         return []
-    excluded = url_spans(text)
+    # A URL with letters in it ("site.com/9876543210") owns its digits; "51.23/407.93" is no URL.
+    excluded = [(s, e) for s, e in url_spans(text) if not text[s:e].translate(_NOT_LETTERS) == ""]
     findings = []
     for hit in hits:
         start, end = phone_view.view.to_original(hit.start, hit.end)

@@ -1,0 +1,188 @@
+"""Tokens that hide digits in ways a word-by-word reading misses.
+
+- spelled digits run together, any case: "NINEFOURFIVESEVEN", "sitambilimoja",
+  and glued to numerals: "0sitambili", "9dos4";
+- digit groups joined by a letter or an emoji instead of a separator:
+  "0812x445x9071", "050k12k3479", "0812🔥3480🔥5";
+- digits glued to the words around them: "call0803", "1234now".
+
+Each reader answers with the digits the token stands for (groups separated by
+spaces) or None. They are pure functions of one token, memoised by the
+caller (``digits._token_class``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .common_words import COMMON_WORDS
+from .platforms import PLATFORM_WORDS
+from .words import DIGIT_WORDS, HUNDRED_WORDS, PHONE_CONTEXT_WORDS, WEAK_DIGIT_WORDS
+
+_WORDS = {**DIGIT_WORDS, **HUNDRED_WORDS}
+_MAX_WORD = max(map(len, _WORDS))
+# Longer tokens are not one phone number spelled out (15 digits of the
+# longest digit words is under 200 characters); skipping them keeps noise cheap.
+MAX_SPELLED_TOKEN = 200
+# English number words that happen to split into digit words ("four"+"teen").
+_NUMBER_WORDS = frozenset(
+    "thirteen fourteen fifteen sixteen seventeen eighteen nineteen seventy eighty ninety"
+    " twentyone twentytwo".split()
+)
+
+
+@lru_cache(maxsize=8192)
+def segment(letters: str) -> tuple[str, int, int] | None:
+    """(digits, words, strong words) when ``letters`` (lower case) is nothing but
+    digit words run together, else None. The reading with the fewest words wins."""
+    n = len(letters)
+    if n < 2 or n > MAX_SPELLED_TOKEN or letters in _NUMBER_WORDS:
+        return None
+    # best[i]: (words, -strong, digits) of the best reading of letters[:i]
+    best: list[tuple[int, int, str] | None] = [None] * (n + 1)
+    best[0] = (0, 0, "")
+    for i in range(n):
+        here = best[i]
+        if here is None:
+            continue
+        for j in range(i + 2, min(n, i + _MAX_WORD) + 1):
+            digit = _WORDS.get(letters[i:j])
+            if digit is None:
+                continue
+            strong = letters[i:j] not in WEAK_DIGIT_WORDS
+            cand = (here[0] + 1, here[1] - strong, here[2] + digit)
+            if best[j] is None or cand < best[j]:  # type: ignore[operator]
+                best[j] = cand
+    final = best[n]
+    if final is None:
+        return None
+    return final[2], final[0], -final[1]
+
+
+def spelled_run(token: str) -> str | None:
+    """Digits of a token of three or more digit words run together, two strong at least."""
+    if not token.isalpha():
+        return None
+    found = segment(token.lower())
+    if found is None:
+        return None
+    digits, words, strong = found
+    return digits if words >= 3 and strong >= 2 else None
+
+
+_PARTS_RE = re.compile(r"[0-9]+|[^0-9]+")
+
+
+def spelled_mixed(token: str) -> str | None:
+    """Digits of a token mixing numerals and run-together digit words ("0sitambili4")."""
+    parts = _PARTS_RE.findall(token)
+    if len(parts) < 2:
+        return None
+    out, words = [], 0
+    for part in parts:
+        if part[0].isdigit():
+            out.append(part)
+            continue
+        found = segment(part.lower())
+        if found is None or (found[1] == 1 and found[2] == 0):
+            return None  # a weak word alone ("ate", "do") next to digits proves nothing
+        out.append(found[0])
+        words += found[1]
+    digits = "".join(out)
+    return digits if words >= 2 and len(digits) >= 5 else None
+
+
+def _is_symbol(ch: str) -> bool:
+    return not ch.isalnum() and unicodedata.category(ch)[0] in "SP"
+
+
+def _separator_chunks(token: str) -> tuple[list[str], list[str]] | None:
+    """(digit groups, what stands between them) when only single letters or
+    symbols (emoji) separate digit groups, else None."""
+    groups: list[str] = []
+    seps: list[str] = []
+    i, n = 0, len(token)
+    while i < n:
+        j = i
+        while j < n and token[j].isdigit():
+            j += 1
+        if j == i:
+            return None
+        groups.append(token[i:j])
+        if j == n:
+            break
+        k = j
+        if token[k].isascii() and token[k].isalpha():
+            k += 1
+        else:
+            while k < n and not token[k].isdigit() and _is_symbol(token[k]):
+                k += 1
+        if k == j or k == n or k - j > 4:
+            return None
+        seps.append(token[j:k])
+        i = k
+    return (groups, seps) if seps else None
+
+
+def is_dimension(token: str) -> bool:
+    """ "1920x1080", "12x12": two plain numbers and an x, a size unless more digits join it."""
+    a, x, b = token.partition("x") if "x" in token else token.partition("X")
+    return (
+        bool(x)
+        and a.isdigit()
+        and b.isdigit()
+        and a[0] != "0"
+        and b[0] != "0"
+        and len(a) <= 5
+        and len(b) <= 5
+    )
+
+
+def separated_digits(token: str) -> str | None:
+    """Digit groups of "0812x445x9071" or "0812🔥3480", joined by spaces."""
+    chunks = _separator_chunks(token)
+    if chunks is None:
+        return None
+    groups, seps = chunks
+    letters = [s for s in seps if s.isalpha()]
+    if len(set(s.lower() for s in letters)) > 1 and len(letters) >= 3:
+        return None  # "1a2b3c4d": a hash, not a number cut by one letter
+    return " ".join(groups)
+
+
+# Words people glue to a number: what names it before, what closes the sentence after.
+_GLUED_BEFORE = (
+    PHONE_CONTEXT_WORDS
+    | frozenset(PLATFORM_WORDS)
+    | frozenset(
+        ["me", "is", "at", "on", "my", "to", "via", "here", "its", "ok", "use", "hi", "pls"]
+    )
+)
+_GLUED_AFTER = frozenset(
+    ["now", "pls", "plz", "please", "thanks", "thx", "ok", "okay", "asap", "bro", "sir", "today",
+     "only", "anytime", "here", "call", "whatsapp", "me", "dear", "tomorrow", "tonight"]
+)  # fmt: skip
+_UNITS = frozenset(
+    ["am", "pm", "st", "nd", "rd", "th", "px", "kb", "mb", "gb", "mm", "cm", "km", "kg"]
+)
+_GLUED_RE = re.compile(r"([^\W\d_]*)(\+?[0-9]+)([^\W\d_]*)")
+
+
+def glued_words(token: str) -> tuple[str, str, str] | None:
+    """(word before, digits, word after) of "call0803" or "1234now", else None."""
+    m = _GLUED_RE.fullmatch(token)
+    if m is None:
+        return None
+    before, digits, after = m.groups()
+    if not before and not after:
+        return None
+    low_before, low_after = before.lower(), after.lower()
+    if before and low_before not in _GLUED_BEFORE and low_before not in COMMON_WORDS:
+        return None  # "FO1234567", "INV2024": a code, not words glued to a number
+    if after and (len(after) < 2 or low_after in _UNITS):
+        return None
+    if after and low_after not in _GLUED_AFTER and low_after not in COMMON_WORDS:
+        return None
+    return before, digits, after
