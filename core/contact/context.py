@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from .fuzzy import fuzzy_messaging
 from .words import PHONE_CONTEXT_WORDS, SUPPRESS_CONTEXT_WORDS, WEAK_NUMBER_NOUNS
 
 _WORD_RE = re.compile(r"[^\s!-/:-@\[-`{-~]+|#")
@@ -132,7 +133,7 @@ def context_before(text: str, start: int) -> Context:
             ):
                 return Context.SUPPRESS
             return Context.PHONE
-        if word in PHONE_CONTEXT_WORDS:
+        if word in PHONE_CONTEXT_WORDS or fuzzy_messaging(word):
             return Context.PHONE
         if word in SUPPRESS_CONTEXT_WORDS:
             return Context.SUPPRESS
@@ -192,7 +193,7 @@ def named_by_phone_word(text: str, start: int) -> bool:
     if context_before(text, start) is not Context.PHONE:
         return False
     for word in reversed(_tokens_before(text, start)):
-        if word in PHONE_CONTEXT_WORDS:
+        if word in PHONE_CONTEXT_WORDS or fuzzy_messaging(word):
             return True
         if word not in _FILLERS:
             return False
@@ -234,8 +235,10 @@ def message_has_phone_word(text: str) -> bool:
 
 
 def has_phone_context_word(words: list[str]) -> bool:
-    """Any phone word among the (lower-cased) tokens of a message?"""
-    return not PHONE_CONTEXT_WORDS.isdisjoint(words)
+    """Any phone word (or misspelt messaging app) among the lower-cased tokens of a message?"""
+    if not PHONE_CONTEXT_WORDS.isdisjoint(words):
+        return True
+    return any(len(w) >= 4 and fuzzy_messaging(w) for w in words)
 
 
 def currency_before(text: str, start: int) -> bool:

@@ -229,9 +229,14 @@ def _comma_groups(text: str, run: list[_Tok]) -> bool:
     groups = [t.digits for t in run if t.kind == "digits"]
     if len(groups) != len(run) or sum(map(len, groups)) < 7:
         return False
-    if not all("," in text[a.end : b.start] for a, b in zip(run, run[1:])):
-        return False  # "12.345.678,00": thousands and cents
-    return not all(len(g) == 3 for g in groups[1:-1]) or len(groups[-1]) not in (2, 3)
+    after_comma = [
+        (k, b.digits) for k, (a, b) in enumerate(zip(run, run[1:]), 1) if "," in text[a.end : b.start]
+    ]
+    # Thousands ("1,200,000") and cents ("12.345.678,00") put three digits, or two at
+    # the very end, after each comma; a phone cut by commas does not.
+    return any(
+        len(g) != 3 and not (len(g) == 2 and k == len(run) - 1) for k, g in after_comma
+    )
 
 
 def _letters_separate(run: list[_Tok]) -> bool:

@@ -14,7 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from .addresses import AddressView, build_address_view, has_dotted_letters, has_split_platform_name
+from .addresses import (
+    AddressView,
+    build_address_view,
+    has_dotted_letters,
+    has_separated_letters,
+    has_split_platform_name,
+)
 from .context import has_phone_context_word
 from .digits import (
     STRONG_DIGIT_WORDS,
@@ -25,7 +31,9 @@ from .digits import (
 )
 from .emails import find_emails, find_named_provider_accounts
 from .findings import Finding, ScanResult, mask
+from .fuzzy import fuzzy_platform
 from .handles import find_handles
+from .intent import find_intents
 from .links import find_links, url_spans
 from .normalize import normalize
 from .offsets import TextView
@@ -113,7 +121,13 @@ def needs_address_scan(text: str, words: list[str]) -> bool:
     if has_split_platform_name(words):
         return True
     # Spaced-out letters: "s a m @ g m a i l".
-    return may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None
+    if may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None:
+        return True
+    # One character at a time with another separator: "z~a~i~n~a~b at o~u~t~l~o~o~k".
+    if has_separated_letters(text):
+        return True
+    # A misspelt platform name ("tweeter", "whatsap") or a handle-shaped "_" word.
+    return "_" in text or any(len(w) >= 4 and fuzzy_platform(w) is not None for w in words)
 
 
 def phone_possible(text: str, words: list[str]) -> bool:
@@ -287,6 +301,6 @@ def scan(
             find_split(text, [h for h in history if isinstance(h, str)], hosts, findings)
         )
     if not findings:
-        return ScanResult(text, text, ())
+        return ScanResult(text, text, (), find_intents(text))
     resolved = resolve(findings, text)
     return ScanResult(text, mask(text, resolved), resolved)

@@ -72,7 +72,7 @@ _PIECE_WORDS = frozenset(
 )
 FILLER_WORDS = _PIECE_WORDS | frozenset(
     ["and", "then", "ok", "okay", "k", "the", "wait", "lol", "plus", "also", "more", "got", "it",
-     "so", "is", "of", "my", "me", "on", "at", "here", "number", "no", "pls", "please", "yes", "hmm"]
+     "so", "is", "of", "my", "me", "on", "at", "here", "pls", "please", "yes", "hmm"]
 )  # fmt: skip
 
 
@@ -150,10 +150,10 @@ def _chain(text: str, history: Sequence[str]) -> tuple[list[_Fragment], bool]:
     for message in reversed(history[-MAX_PHONE_HISTORY:]):
         fragment, phone_word = _fragment(message)
         if fragment is None:
-            if skipped < MAX_SKIPPED_FILLERS and is_filler(message):
+            context = context or phone_word  # "whatsapp" / "my number" before the pieces
+            if not phone_word and skipped < MAX_SKIPPED_FILLERS and is_filler(message):
                 skipped += 1
                 continue  # "and", "then": filler between the pieces
-            context = context or phone_word  # "whatsapp" / "my number" before the pieces
             break
         chain.append(fragment)
         context = context or phone_word or fragment.obfuscated
@@ -217,7 +217,7 @@ def _split_phone(text: str, history: Sequence[str]) -> Finding | None:
 
 
 # Fillers that are pieces of an address themselves ("at", "dot").
-_ADDRESS_PIECE_RE = re.compile(r"@|\b(?:at|dot)\b|[._]", re.IGNORECASE)
+_ADDRESS_PIECE_RE = re.compile(r"@|\b(?:at|dot)\b|\w[._]|[._]\w", re.IGNORECASE)
 
 
 def _split_addresses(
@@ -236,7 +236,11 @@ def _split_addresses(
     if not earlier:
         return []
     head = text[:MAX_JOINED_CHARS]
-    joined = "\n".join(earlier + [head])
+    # Pieces cut at an '@' or a dot join without the line break ("sam_99" / "@gmail.com").
+    joined = earlier[0]
+    for piece in earlier[1:] + [head]:
+        glue = "" if piece.startswith(("@", ".")) or joined.endswith(("@", ".")) else "\n"
+        joined += glue + piece
     offset = len(joined) - len(head)
     out = []
     for f in scan_message(joined, allowed_hosts):

@@ -361,6 +361,8 @@ def letter_at_a_time(rng: random.Random, d: Draft) -> Draft:
         sep = " "  # "s-a-m-_-9-9" / "s-t-u-d-i-o---k" would be unreadable to people too
     at_word = rng.choice((" @ ", " at ", " (at) ")) if d.kind == "email" else ""
     dot_word = rng.choice((" . ", " dot ", " (dot) ")) if d.kind == "email" else "."
+    if d.kind == "email" and sep.strip() == "." and dot_word == " . ":
+        dot_word = " (dot) "  # a dot between every letter and a dot in the address: unreadable
     units, gaps = [], []
     for u in d.units:
         if u == "@" and d.kind == "email":

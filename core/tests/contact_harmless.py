@@ -279,7 +279,7 @@ _INTENT_TEMPLATES = (
 def intent_line(rng: random.Random) -> str:
     template = rng.choice(_INTENT_TEMPLATES)
     line = template.format(
-        p=rng.choice(PLATFORM_NAMES), site=rng.choice(("Gigbox", "the site", "here"))
+        p=rng.choice(PLATFORM_NAMES), site=rng.choice(("Gigbox", "the site", "this app"))
     )
     return line[0].upper() + line[1:] if rng.random() < 0.5 else line
 
