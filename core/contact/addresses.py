@@ -252,10 +252,12 @@ def _separated_runs(text: str) -> tuple[list[Replacement], str]:
             best_sep, best_cover = sep, cover
     if not best_sep:
         return [], ""
-    reps = [
-        (m.start(), m.end(), m.group().replace(best_sep, ""))
-        for m in _separated_re(best_sep, 2).finditer(text)
-    ]
+    reps = []
+    for m in _separated_re(best_sep, 2).finditer(text):
+        joined = m.group().replace(best_sep, "")
+        if text[m.end() : m.end() + 3].lstrip().startswith("/"):
+            joined = _HOSTS_BY_LETTERS.get(joined.lower(), joined)  # "w.a.m.e/9198..." is wa.me
+        reps.append((m.start(), m.end(), joined))
     return reps, best_sep
 
 

@@ -10,6 +10,7 @@ rewriting is itself evidence of a phone number.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +20,8 @@ from .tokens import (
     MAX_SPELLED_TOKEN,
     glued_words,
     is_dimension,
+    segment,
+    spelled_piece,
     separated_digits,
     spelled_mixed,
     spelled_run,
@@ -126,6 +129,8 @@ def _token_class(token: str) -> tuple[str, str, int] | None:
         return ("digits", token, 1)
     lower = token.lower()
     digit = DIGIT_WORDS.get(lower) or HUNDRED_WORDS.get(lower)
+    if digit is None and "ı" in lower:
+        digit = DIGIT_WORDS.get(lower.replace("ı", "i"))
     if digit is not None:
         return ("weak" if lower in WEAK_DIGIT_WORDS else "word", digit, 1)
     if lower in MULTIPLIERS:
@@ -147,11 +152,18 @@ def _disguised_token(token: str) -> tuple[str, str, int] | None:
     """The readings of tokens.py: spelled runs, letter/emoji separators, glued words."""
     if len(token) > MAX_SPELLED_TOKEN:
         return None
+    if len(token) <= 4 and not token.strip("OolI"):
+        return ("leet1", token.translate(_LEET_TABLE).replace("I", "1"), 1)  # "O", "Ol" among digits
     if len(token) == 1 and token.isascii() and token.isalpha():
-        return ("lgap", "", 1) if token.lower() not in "aio" else None  # "0912 x 34 x 969"
+        return ("lgap", "", 1) if token.lower() not in "ai" else None  # "0912 x 34 x 969"
     if token.isalpha():
         spelled = spelled_run(token)
-        return ("spelled", spelled, 1) if spelled is not None else None
+        if spelled is not None:
+            return ("spelled", spelled, 1)
+        two = segment(token.lower()) if len(token) >= 5 else None
+        if two is not None and two[1] == 2 and two[2] >= 1:
+            return ("piece", two[0], 1)  # "zweidrei", "mojambili": digits among other digits
+        return None
     has_digit = any(c.isdigit() for c in token)
     if not has_digit:
         # Emoji or symbols alone between digit groups: "0812 🔥 3480".
@@ -161,6 +173,9 @@ def _disguised_token(token: str) -> tuple[str, str, int] | None:
     mixed = spelled_mixed(token)
     if mixed is not None:
         return ("spelled", mixed, 1)
+    piece = spelled_piece(token)
+    if piece is not None:
+        return ("piece", piece, 1)
     separated = separated_digits(token)
     if separated is not None:
         return ("sep", separated, 1)
@@ -173,7 +188,7 @@ def _disguised_token(token: str) -> tuple[str, str, int] | None:
 
 def _produced(tok: _Tok) -> int:
     """How many digits a token stands for."""
-    if tok.kind in ("sep", "glued", "dim"):
+    if tok.kind in ("sep", "glued", "dim", "spelled"):
         return sum(c.isdigit() for c in tok.digits)
     return len(tok.digits)
 
@@ -184,25 +199,46 @@ MAX_GAP = 4
 MAX_RUN_DIGITS = 40
 
 
+_SYMBOLS_RE = re.compile(r"[^\w\u0300-\u036f\u0900-\u0dff\u0610-\u065f\u06d6-\u06ed]+")
+
+
+def _tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    """TOKEN_RE's tokens, with symbols inside a token (emoji) cut out as tokens of their own:
+    "mbili👉tatu8" is "mbili", "👉", "tatu8"."""
+    ascii_text = text.isascii()
+    for m in TOKEN_RE.finditer(text):
+        token = m.group()
+        if ascii_text or token.isascii() or _SYMBOLS_RE.search(token) is None:
+            yield m.start(), m.end(), token
+            continue
+        pos = 0
+        for sym in _SYMBOLS_RE.finditer(token):
+            if sym.start() > pos:
+                yield m.start() + pos, m.start() + sym.start(), token[pos : sym.start()]
+            yield m.start() + sym.start(), m.start() + sym.end(), sym.group()
+            pos = sym.end()
+        if pos < len(token):
+            yield m.start() + pos, m.end(), token[pos:]
+
+
 def _runs(text: str) -> list[list[_Tok]]:
     """Group classified tokens into runs separated only by short separators."""
     runs: list[list[_Tok]] = []
     current: list[_Tok] = []
     produced = 0
-    for m in TOKEN_RE.finditer(text):
-        cls = _token_class(m.group())
+    for start, end, token in _tokens(text):
+        cls = _token_class(token)
         if cls is None or (cls[0] in ("gap", "lgap") and not current):
             if current:
                 runs.append(current)
                 current, produced = [], 0
             continue
-        start = m.start()
         if current:
             gap_start = current[-1].end
             if start - gap_start > MAX_GAP or text[gap_start:start].strip(_GAP_CHARS):
                 runs.append(current)
                 current, produced = [], 0
-        tok = _Tok(start, m.end(), cls[0], cls[1], cls[2])
+        tok = _Tok(start, end, cls[0], cls[1], cls[2])
         current.append(tok)
         produced += _produced(tok)
         if produced > MAX_RUN_DIGITS:
@@ -214,7 +250,7 @@ def _runs(text: str) -> list[list[_Tok]]:
 
 
 _DIGIT_KINDS = frozenset(
-    {"digits", "word", "weak", "leet", "mixed", "spelled", "sep", "glued", "dim"}
+    {"digits", "word", "weak", "leet", "mixed", "spelled", "sep", "glued", "dim", "piece", "leet1"}
 )
 # Always rewritten, whatever the run around them; "sep" and "glued" only move
 # separators, so they are not a disguise the way spelled digits are.
@@ -226,11 +262,18 @@ def _comma_groups(text: str, run: list[_Tok]) -> bool:
     """ "5062,3,46,4,97": commas between digit groups that are not thousands."""
     if len(run) < 3 or "," not in text[run[0].end : run[-1].start]:
         return False
-    groups = [t.digits for t in run if t.kind == "digits"]
-    if len(groups) != len(run) or sum(map(len, groups)) < 7:
+    if not all(t.kind in _DIGIT_KINDS for t in run) or sum(map(_produced, run)) < 7:
         return False
+    gaps = [text[a.end : b.start] for a, b in zip(run, run[1:])]
+    # Only tight commas: ", " separates the items of a list ("rgba(218, 62, 109)").
+    if any(g not in (",", " ", "-", ".") for g in gaps):
+        return False
+    if "-" in gaps:
+        return True  # "44-740,012-25": amounts do not mix dashes and commas
     after_comma = [
-        (k, b.digits) for k, (a, b) in enumerate(zip(run, run[1:]), 1) if "," in text[a.end : b.start]
+        (k, "".join(c for c in b.digits if c.isdigit()))
+        for k, (a, b) in enumerate(zip(run, run[1:]), 1)
+        if text[a.end : b.start] == ","
     ]
     # Thousands ("1,200,000") and cents ("12.345.678,00") put three digits, or two at
     # the very end, after each comma; a phone cut by commas does not.
@@ -261,8 +304,14 @@ def _letters_separate(run: list[_Tok]) -> bool:
 _GROUP_KINDS = _DIGIT_KINDS | {"scale"}  # what may end a comma-separated group
 
 
-def _run_replacements(text: str, run: list[_Tok], plain: set[tuple[int, int]]) -> list[Replacement]:
-    """The rewrites of one run; those that only move separators are added to ``plain``."""
+def _run_replacements(
+    text: str, run: list[_Tok], plain: set[tuple[int, int]], eager: bool = False
+) -> list[Replacement]:
+    """The rewrites of one run; those that only move separators are added to ``plain``.
+
+    ``eager``: the message is a short piece of a number ("dois um", "2 3 3 un"), so
+    every digit word of a run of two tokens or more is a digit.
+    """
     # A weak word right after "double"/"triple" is a digit for sure: "double oh seven".
     strong = sum(
         t.kind == "word" or (t.kind == "weak" and i > 0 and run[i - 1].kind == "mult")
@@ -271,9 +320,12 @@ def _run_replacements(text: str, run: list[_Tok], plain: set[tuple[int, int]]) -
     has_digits = any(t.kind in _DIGIT_KINDS for t in run)
     # Zeros of "hundred"/"thousand" do not count: "three hundred 2024 calendars"
     # is not a phone number, "zero three hundred 1234567" is.
-    produced = sum(len(t.digits) for t in run if t.kind != "scale")
-    convert_words = strong >= 2 or (strong >= 1 and has_digits and produced >= 6)
+    produced = sum(_produced(t) for t in run if t.kind != "scale")
+    convert_words = (
+        strong >= 2 or (strong >= 1 and has_digits and produced >= 6) or (eager and len(run) >= 2)
+    )
     letters_separate = _letters_separate(run)
+    leet1 = sum(len(t.digits) for t in run if t.kind == "leet1")
     comma_groups = _comma_groups(text, run)
     reps: list[Replacement] = []
     i = 0
@@ -282,6 +334,10 @@ def _run_replacements(text: str, run: list[_Tok], plain: set[tuple[int, int]]) -
         prev = run[i - 1] if i else None
         if tok.kind in _SELF_EVIDENT or convert_words and tok.kind in ("word", "weak"):
             reps.append((tok.start, tok.end, tok.digits))
+        elif tok.kind == "leet1" and produced - leet1 >= 6 and leet1 * 2 <= produced:
+            reps.append((tok.start, tok.end, tok.digits))  # "O . 2 . 3 . l . 2 . 3 . 4"
+        elif tok.kind == "piece" and (convert_words or produced >= 7):
+            reps.append((tok.start, tok.end, tok.digits))  # "TWO34" among other digits
         elif tok.kind == "dim" and letters_separate:
             reps.append((tok.start, tok.end, tok.digits))
         elif (
@@ -335,31 +391,39 @@ def has_rewritable_token(text: str) -> bool:
     first few words mixing letters and digits are examined; beyond that the
     token walk decides.
     """
+    if not text.isascii() and _HAS_DIGIT_RE.search(text) is not None:
+        return True  # digits among emoji or other scripts ("0812🔥3480"): the token walk decides
     if not has_glued_letter_digit(text):
-        # Digit groups joined by emoji ("0812🔥3480") glue no letter to a digit.
-        return not text.isascii() and _HAS_DIGIT_RE.search(text) is not None
+        return False
     checked = 0
-    for token in words(text, lower=False):
+    for _, _, token in _tokens(text):
         if token.isalpha() or token.isdigit():
             continue
         checked += 1
         if checked > _MAX_GLUED_CHECKED:
             return True
         cls = _token_class(token)
-        if cls is not None and (cls[0] in _SELF_EVIDENT or cls[0] == "dim"):
+        if cls is not None and (cls[0] in _SELF_EVIDENT or cls[0] in ("dim", "piece")):
             return True
     return False
 
 
-_LETTER_OR_COMMA_GAP_RE = re.compile(r"\d\s+[A-Za-z]\s+\d|\d\s?,\s?\d")
+_LETTER_OR_COMMA_GAP_RE = re.compile(
+    r"\d\s+[A-Za-z]\s+\d|\d\s?,\s?\d"
+    r"|\d[\s.,\-~*|/]{1,3}[OolI]{1,4}(?![A-Za-z])|(?<![A-Za-z])[OolI]{1,4}[\s.,\-~*|/]{1,3}\d"
+)
 _MIN_SPELLED_RUN = 9  # three digit words of three letters
 
 
 def has_spelled_run(tokens: list[str]) -> bool:
     """Is some token digit words run together ("ninefourfive...")? ``tokens``: lower case."""
-    return any(
-        len(t) >= _MIN_SPELLED_RUN and t.isalpha() and spelled_run(t) is not None for t in tokens
-    )
+    for t in tokens:
+        if len(t) < _MIN_SPELLED_RUN:
+            continue
+        parts = [t] if t.isalpha() else _SYMBOLS_RE.split(t)  # "nollima👉duatiga"
+        if any(len(p) >= _MIN_SPELLED_RUN and spelled_run(p) is not None for p in parts):
+            return True
+    return False
 
 
 def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
@@ -380,7 +444,11 @@ def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
 
 
 def build_phone_view(
-    base: TextView, tokens: list[str] | None = None, *, rewrite: bool | None = None
+    base: TextView,
+    tokens: list[str] | None = None,
+    *,
+    rewrite: bool | None = None,
+    eager: bool = False,
 ) -> PhoneView:
     """Rewrite digit words and look-alikes of ``base`` into digits.
 
@@ -397,7 +465,7 @@ def build_phone_view(
     for run in _runs(text):
         if len(run) == 1 and run[0].kind not in _SELF_EVIDENT:
             continue
-        reps.extend(_run_replacements(text, run, plain))
+        reps.extend(_run_replacements(text, run, plain, eager))
         plain.update((t.start, t.end) for t in run if t.kind in PLAIN_KINDS)
     if not reps:
         return PhoneView(base, ())

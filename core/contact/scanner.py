@@ -144,7 +144,7 @@ def phone_possible(text: str, words: list[str]) -> bool:
             return has_spelled_run(words)  # "NINEFOURFIVESEVEN...": one long word
         # Three digit words at least, weak ones included ("zero one six six
         # six ..."); "one more round" is not a number.
-        return sum(w in _ANY_DIGIT_WORD for w in words) >= 3
+        return sum(w in _ANY_DIGIT_WORD for w in words) >= 3 or has_spelled_run(words)
     if digits >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
         return True
     return has_rewritable_token(text)  # "OOOOOOl2": look-alikes around a single real digit

@@ -105,7 +105,7 @@ def _fragment(message: str) -> tuple[_Fragment | None, bool]:
         return None, False
     base = normalize(message)
     phone_word = message_has_phone_word(base.text)
-    view = build_phone_view(base)
+    view = build_phone_view(base, rewrite=True, eager=True)
     text = view.view.text
     runs = list(_FRAGMENT_RUN_RE.finditer(text))
     if len(runs) != 1 or _SHAPE_BREAKERS.search(text):

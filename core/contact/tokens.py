@@ -36,43 +36,77 @@ _NUMBER_WORDS = frozenset(
 @lru_cache(maxsize=8192)
 def segment(letters: str) -> tuple[str, int, int] | None:
     """(digits, words, strong words) when ``letters`` (lower case) is nothing but
-    digit words run together, else None. The reading with the fewest words wins."""
+    digit words run together, else None. The reading with the fewest words wins.
+
+    A single letter between two words is a separator ("neunxacht", "unzsix"):
+    it adds a space to the digits and is never first, last or doubled.
+    """
+    letters = letters.replace("ı", "i")  # keys are folded alike (words._flatten)
     n = len(letters)
     if n < 2 or n > MAX_SPELLED_TOKEN or letters in _NUMBER_WORDS:
         return None
-    # best[i]: (words, -strong, digits) of the best reading of letters[:i]
-    best: list[tuple[int, int, str] | None] = [None] * (n + 1)
-    best[0] = (0, 0, "")
+    # best[i]: (words, letters skipped, -strong, digits, ends with a skip) for letters[:i]
+    best: list[tuple[int, int, int, str, bool] | None] = [None] * (n + 1)
+    best[0] = (0, 0, 0, "", True)
     for i in range(n):
         here = best[i]
         if here is None:
             continue
+        if not here[4] and letters[i].isascii() and i + 1 < n:
+            cand = (here[0], here[1] + 1, here[2], here[3] + " ", True)
+            if best[i + 1] is None or cand < best[i + 1]:  # type: ignore[operator]
+                best[i + 1] = cand
         for j in range(i + 2, min(n, i + _MAX_WORD) + 1):
             digit = _WORDS.get(letters[i:j])
             if digit is None:
                 continue
             strong = letters[i:j] not in WEAK_DIGIT_WORDS
-            cand = (here[0] + 1, here[1] - strong, here[2] + digit)
+            cand = (here[0] + 1, here[1], here[2] - strong, here[3] + digit, False)
             if best[j] is None or cand < best[j]:  # type: ignore[operator]
                 best[j] = cand
     final = best[n]
-    if final is None:
+    if final is None or final[4] or final[1] * 2 > final[0]:
         return None
-    return final[2], final[0], -final[1]
+    return final[3], final[0], -final[2]
+
+
+def _enough(words: int, strong: int) -> bool:
+    """Three digit words, one of them unambiguous ("charsaatchar", "ununneufsix")."""
+    return words >= 3 and strong >= 1
 
 
 def spelled_run(token: str) -> str | None:
-    """Digits of a token of three or more digit words run together, two strong at least."""
+    """Digits of a token of digit words run together ("NINEFOURFIVE", "neunXacht"), with
+    a word glued before or after them ("signalneunacht...", "...sieteok"): the replacement
+    text, words set apart from the digits."""
     if not token.isalpha():
         return None
-    found = segment(token.lower())
-    if found is None:
-        return None
-    digits, words, strong = found
-    return digits if words >= 3 and strong >= 2 else None
+    lower = token.lower()
+    found = segment(lower)
+    if found is not None:
+        return found[0] if _enough(found[1], found[2]) else None
+    for before in _affixes(lower, _GLUED_BEFORE, prefix=True):
+        for after in _affixes(lower[len(before) :], _GLUED_AFTER_ANY, prefix=False):
+            middle = lower[len(before) : len(lower) - len(after)]
+            found = segment(middle)
+            if found is not None and _enough(found[1], found[2]):
+                return " ".join(p for p in (token[: len(before)], found[0], token[len(lower) - len(after) :]) if p)
+    return None
+
+
+def _affixes(word: str, vocabulary: frozenset[str], *, prefix: bool) -> list[str]:
+    """"" and every word of ``vocabulary`` ``word`` starts (ends) with, longest last."""
+    out = [""]
+    for k in range(2, min(len(word) - 5, 11)):
+        part = word[:k] if prefix else word[-k:]
+        if part in vocabulary:
+            out.append(part)
+    return out
 
 
 _PARTS_RE = re.compile(r"[0-9]+|[^0-9]+")
+_LEET_CHARS = "OolI"
+_LEET = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
 
 def spelled_mixed(token: str) -> str | None:
@@ -92,6 +126,23 @@ def spelled_mixed(token: str) -> str | None:
         words += found[1]
     digits = "".join(out)
     return digits if words >= 2 and len(digits) >= 5 else None
+
+
+def spelled_piece(token: str) -> str | None:
+    """Digits of a short mix ("TWO34", "tatu8", "3umdois"): a number only among other digits."""
+    parts = _PARTS_RE.findall(token)
+    if len(parts) < 2 or len(token) > 40:
+        return None
+    out = []
+    for part in parts:
+        if part[0].isdigit():
+            out.append(part)
+            continue
+        found = segment(part.lower())
+        if found is None or found[2] == 0:
+            return None
+        out.append(found[0])
+    return "".join(out)
 
 
 def _is_symbol(ch: str) -> bool:
@@ -135,14 +186,16 @@ def is_dimension(token: str) -> bool:
         and b.isdigit()
         and a[0] != "0"
         and b[0] != "0"
-        and len(a) <= 5
-        and len(b) <= 5
+        and 2 <= len(a) <= 5
+        and 2 <= len(b) <= 5
     )
 
 
 def separated_digits(token: str) -> str | None:
     """Digit groups of "0812x445x9071" or "0812🔥3480", joined by spaces."""
     chunks = _separator_chunks(token)
+    if chunks is None and token[0].isdigit() and token[-1].isdigit() and sum(c.isdigit() for c in token) >= 4:
+        chunks = _separator_chunks(token.translate(_LEET))  # "9l8zI2z3454": look-alikes too
     if chunks is None:
         return None
     groups, seps = chunks
@@ -164,10 +217,11 @@ _GLUED_AFTER = frozenset(
     ["now", "pls", "plz", "please", "thanks", "thx", "ok", "okay", "asap", "bro", "sir", "today",
      "only", "anytime", "here", "call", "whatsapp", "me", "dear", "tomorrow", "tonight"]
 )  # fmt: skip
+_GLUED_AFTER_ANY = frozenset()  # filled below, once _GLUED_AFTER exists
 _UNITS = frozenset(
     ["am", "pm", "st", "nd", "rd", "th", "px", "kb", "mb", "gb", "mm", "cm", "km", "kg"]
 )
-_GLUED_RE = re.compile(r"([^\W\d_]*)(\+?[0-9]+)([^\W\d_]*)")
+_GLUED_RE = re.compile(r"([^\W\d_]*)([0-9](?:.*[0-9])?)([^\W\d_]*)")
 
 
 def glued_words(token: str) -> tuple[str, str, str] | None:
@@ -176,8 +230,18 @@ def glued_words(token: str) -> tuple[str, str, str] | None:
     if m is None:
         return None
     before, digits, after = m.groups()
+    # Look-alike digits at the seam belong to the number: "atO9o5" is "at" + "095".
+    while before and before[-1] in _LEET_CHARS and before.lower() not in _GLUED_BEFORE:
+        before, digits = before[:-1], before[-1] + digits
+    while after and after[0] in _LEET_CHARS and after.lower() not in _GLUED_AFTER_ANY:
+        after, digits = after[1:], digits + after[0]
     if not before and not after:
         return None
+    digits = digits.translate(_LEET)
+    if not digits.isdigit():
+        digits = separated_digits(digits) or ""  # "at5123z41z858today"
+        if not digits:
+            return None
     low_before, low_after = before.lower(), after.lower()
     if before and low_before not in _GLUED_BEFORE and low_before not in COMMON_WORDS:
         return None  # "FO1234567", "INV2024": a code, not words glued to a number
@@ -186,3 +250,6 @@ def glued_words(token: str) -> tuple[str, str, str] | None:
     if after and low_after not in _GLUED_AFTER and low_after not in COMMON_WORDS:
         return None
     return before, digits, after
+
+
+_GLUED_AFTER_ANY = _GLUED_AFTER | frozenset(w for w in COMMON_WORDS if len(w) >= 2)
