@@ -229,7 +229,19 @@ def _separated_re(sep: str, least: int) -> re.Pattern[str]:
     )
 
 
+# Letters and digits as 'a', the separators above as 's', spaces kept, the rest 'x'.
+_SEPARATED_SHAPES = bytes(
+    ord("a") if chr(c).isalnum() else ord("s") if chr(c) in "~*.,-|_" else c if c == 32 else ord("x")
+    for c in range(256)
+)
+
+
 def has_separated_letters(text: str) -> bool:
+    """Single characters joined by separators, four of them ("l.i.l.y", "s * a * m")?"""
+    if text.isascii():
+        shapes = text.encode("ascii").translate(_SEPARATED_SHAPES)
+        if b"asasasa" not in shapes and b"a s a s a s a" not in shapes:
+            return False
     return _SEPARATED_HINT_RE.search(text) is not None
 
 

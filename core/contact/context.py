@@ -234,11 +234,12 @@ def message_has_phone_word(text: str) -> bool:
     return has_phone_context_word(_WORD_RE.findall(text.lower()))
 
 
-def has_phone_context_word(words: list[str]) -> bool:
-    """Any phone word (or misspelt messaging app) among the lower-cased tokens of a message?"""
+def has_phone_context_word(words: list[str], fuzzy: bool = True) -> bool:
+    """Any phone word (or, with ``fuzzy``, misspelt messaging app) among the lower-cased
+    tokens of a message?"""
     if not PHONE_CONTEXT_WORDS.isdisjoint(words):
         return True
-    return any(len(w) >= 4 and fuzzy_messaging(w) for w in words)
+    return fuzzy and any(len(w) >= 4 and fuzzy_messaging(w) for w in words)
 
 
 def currency_before(text: str, start: int) -> bool:

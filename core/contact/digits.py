@@ -10,7 +10,6 @@ rewriting is itself evidence of a phone number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -202,23 +201,26 @@ MAX_RUN_DIGITS = 40
 _SYMBOLS_RE = re.compile(r"[^\w\u0300-\u036f\u0900-\u0dff\u0610-\u065f\u06d6-\u06ed]+")
 
 
-def _tokens(text: str) -> Iterator[tuple[int, int, str]]:
+def _tokens(text: str) -> list[tuple[int, int, str]]:
     """TOKEN_RE's tokens, with symbols inside a token (emoji) cut out as tokens of their own:
     "mbili👉tatu8" is "mbili", "👉", "tatu8"."""
-    ascii_text = text.isascii()
+    if text.isascii():
+        return [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    out = []
     for m in TOKEN_RE.finditer(text):
         token = m.group()
-        if ascii_text or token.isascii() or _SYMBOLS_RE.search(token) is None:
-            yield m.start(), m.end(), token
+        if token.isascii() or _SYMBOLS_RE.search(token) is None:
+            out.append((m.start(), m.end(), token))
             continue
         pos = 0
         for sym in _SYMBOLS_RE.finditer(token):
             if sym.start() > pos:
-                yield m.start() + pos, m.start() + sym.start(), token[pos : sym.start()]
-            yield m.start() + sym.start(), m.start() + sym.end(), sym.group()
+                out.append((m.start() + pos, m.start() + sym.start(), token[pos : sym.start()]))
+            out.append((m.start() + sym.start(), m.start() + sym.end(), sym.group()))
             pos = sym.end()
         if pos < len(token):
-            yield m.start() + pos, m.end(), token[pos:]
+            out.append((m.start() + pos, m.end(), token[pos:]))
+    return out
 
 
 def _runs(text: str) -> list[list[_Tok]]:
@@ -324,9 +326,10 @@ def _run_replacements(
     convert_words = (
         strong >= 2 or (strong >= 1 and has_digits and produced >= 6) or (eager and len(run) >= 2)
     )
-    letters_separate = _letters_separate(run)
-    leet1 = sum(len(t.digits) for t in run if t.kind == "leet1")
-    comma_groups = _comma_groups(text, run)
+    kinds = {t.kind for t in run}
+    letters_separate = ("lgap" in kinds or "dim" in kinds) and _letters_separate(run)
+    leet1 = sum(len(t.digits) for t in run if t.kind == "leet1") if "leet1" in kinds else 0
+    comma_groups = len(run) >= 3 and _comma_groups(text, run)
     reps: list[Replacement] = []
     i = 0
     while i < len(run):
@@ -391,11 +394,12 @@ def has_rewritable_token(text: str) -> bool:
     first few words mixing letters and digits are examined; beyond that the
     token walk decides.
     """
-    if not text.isascii() and _HAS_DIGIT_RE.search(text) is not None:
-        return True  # digits among emoji or other scripts ("0812🔥3480"): the token walk decides
+    if not text.isascii() and _SYMBOL_BETWEEN_DIGITS_RE.search(text) is not None:
+        return True  # digits among emoji ("0812🔥3480", "+25 🙂 471"): the token walk decides
     if not has_glued_letter_digit(text):
         return False
     checked = 0
+    many_digits = _DIM_NEIGHBOUR_RE.search(text) is not None  # a size joins a number only so
     for _, _, token in _tokens(text):
         if token.isalpha() or token.isdigit():
             continue
@@ -403,20 +407,30 @@ def has_rewritable_token(text: str) -> bool:
         if checked > _MAX_GLUED_CHECKED:
             return True
         cls = _token_class(token)
-        if cls is not None and (cls[0] in _SELF_EVIDENT or cls[0] in ("dim", "piece")):
+        if cls is not None and (
+            cls[0] in _SELF_EVIDENT or cls[0] == "piece" or (cls[0] == "dim" and many_digits)
+        ):
             return True
     return False
 
 
+_SYMBOL_BETWEEN_DIGITS_RE = re.compile(r"\d[^\w\s\x00-\x7f₹€£¥₦৳₱₫₺₩₽﷼]{1,4}\s?\d|\d\s[^\w\s\x00-\x7f₹€£¥₦৳₱₫₺₩₽﷼]{1,4}\s?\d")
+# Cheap tests for the rewrites that need no glued letter: letters between digit groups
+# ("0912 x 34 x 969", not "1080 x 1920 for"), tight commas that are not thousands
+# or cents, look-alike letters standing alone among digits ("O . 2 . 3 . l").
 _LETTER_OR_COMMA_GAP_RE = re.compile(
-    r"\d\s+[A-Za-z]\s+\d|\d\s?,\s?\d"
-    r"|\d[\s.,\-~*|/]{1,3}[OolI]{1,4}(?![A-Za-z])|(?<![A-Za-z])[OolI]{1,4}[\s.,\-~*|/]{1,3}\d"
+    r"\d\s+[A-Za-z]\s+\d+(?:\s+[A-Za-z])?\s+\d|\d(?<!\.\d{3}),(?:\d{1,2}|\d{4,})(?!\d)"
+    r"|\d[\s.,\-~*|/]{1,3}[OolI]{1,4}[\s.,\-~*|/]{1,3}\d"
+    r"|(?<![A-Za-z])[OolI]{1,4}[\s.,\-~*|/]{1,3}\d[\s.,\-~*|/]{0,3}\d"
 )
+_DIM_NEIGHBOUR_RE = re.compile(r"\d[\s\-.+]{1,3}\d+[xX]\d|\d[xX]\d+[\s\-.]{1,3}\d")
 _MIN_SPELLED_RUN = 9  # three digit words of three letters
 
 
 def has_spelled_run(tokens: list[str]) -> bool:
     """Is some token digit words run together ("ninefourfive...")? ``tokens``: lower case."""
+    if not tokens or max(map(len, tokens)) < _MIN_SPELLED_RUN:
+        return False
     for t in tokens:
         if len(t) < _MIN_SPELLED_RUN:
             continue

@@ -99,6 +99,7 @@ _BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
 _SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S \S(?!\S)")
 _ANY_DIGIT_WORD = STRONG_DIGIT_WORDS | WEAK_DIGIT_WORDS
+_LABEL_WORDS = frozenset(["id", "username", "handle", "user", "account", "acc", "nick", "nickname"])
 _ADDRESS_OR_PLATFORM_WORDS = _ADDRESS_WORDS | frozenset(PLATFORM_WORDS) | {"cash", "whats"}
 
 
@@ -126,8 +127,12 @@ def needs_address_scan(text: str, words: list[str]) -> bool:
     # One character at a time with another separator: "z~a~i~n~a~b at o~u~t~l~o~o~k".
     if has_separated_letters(text):
         return True
-    # A misspelt platform name ("tweeter", "whatsap") or a handle-shaped "_" word.
-    return "_" in text or any(len(w) >= 4 and fuzzy_platform(w) is not None for w in words)
+    # A handle-shaped "_" word, or a labelled plain one after a misspelt platform ("vibre id sam").
+    if "_" in text:
+        return True
+    return not _LABEL_WORDS.isdisjoint(words) and any(
+        len(w) >= 4 and fuzzy_platform(w) is not None for w in words
+    )
 
 
 def phone_possible(text: str, words: list[str]) -> bool:
@@ -161,6 +166,9 @@ def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
     ):
         return []  # the common case: digits, but no run of seven and nothing to rewrite
     phone_view = build_phone_view(base, rewrite=rewrite)
+    view_text = phone_view.view.text
+    if CANDIDATE_RE.search(view_text) is None:
+        return []
     hits = find_phones(phone_view, has_phone_context_word(words))
     if not hits:
         return []
@@ -218,12 +226,17 @@ def scan_addresses(
 
 def scan_message(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
     """All findings of one message on its own (unresolved, may overlap)."""
+    return _scan_message(text, allowed_hosts)[0]
+
+
+def _scan_message(text: str, allowed_hosts: tuple[str, ...]) -> tuple[list[Finding], list[str]]:
+    """The findings and the lower-cased tokens of the normalised message."""
     base = normalize(text)
     words = tokens_of(base.text)
     findings = scan_phones(base, words) if phone_possible(base.text, words) else []
     if needs_address_scan(base.text, words):
         findings.extend(scan_addresses(base, words, allowed_hosts))
-    return findings
+    return findings, words
 
 
 def _written_plainly(f: Finding, text: str) -> bool:
@@ -293,7 +306,7 @@ def scan(
         if allowed_hosts is DEFAULT_ALLOWED_HOSTS
         else tuple(h.lower() for h in allowed_hosts)
     )
-    findings = scan_message(text, hosts)
+    findings, words = _scan_message(text, hosts)
     if history:
         from .split import find_split  # late import: split builds on this module
 
@@ -301,6 +314,6 @@ def scan(
             find_split(text, [h for h in history if isinstance(h, str)], hosts, findings)
         )
     if not findings:
-        return ScanResult(text, text, (), find_intents(text))
+        return ScanResult(text, text, (), find_intents(text, words))
     resolved = resolve(findings, text)
     return ScanResult(text, mask(text, resolved), resolved)

@@ -75,6 +75,7 @@ def _enough(words: int, strong: int) -> bool:
     return words >= 3 and strong >= 1
 
 
+@lru_cache(maxsize=8192)
 def spelled_run(token: str) -> str | None:
     """Digits of a token of digit words run together ("NINEFOURFIVE", "neunXacht"), with
     a word glued before or after them ("signalneunacht...", "...sieteok"): the replacement
