@@ -76,6 +76,7 @@ def _extend_start(text: str, start: int) -> int:
 _GROUP_RE = re.compile(r"\d+")
 MIN_DIGITS = 7  # the shortest subscriber numbers anywhere, with area code
 MAX_RUN_DIGITS = 40  # longer runs are hashes, card dumps or noise
+MAX_CANDIDATE_RUNS = 100
 
 
 @dataclass(frozen=True)
@@ -364,7 +365,9 @@ def _is_plain_date(text: str, start: int, end: int) -> bool:
 def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
     text = view.view.text
     hits: list[PhoneHit] = []
-    for m in CANDIDATE_RE.finditer(text):
+    for k, m in enumerate(CANDIDATE_RE.finditer(text)):
+        if k == MAX_CANDIDATE_RUNS:
+            break  # a message of a hundred digit runs is noise; the first ones are judged
         run = m.group()
         if len(run) - len(run.translate(_DELETE_DIGITS)) > MAX_RUN_DIGITS:
             continue  # checked before splitting into groups: keeps noise cheap

@@ -229,6 +229,15 @@ def scan_message(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
     return _scan_message(text, allowed_hosts)[0]
 
 
+def scan_joined_addresses(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
+    """Emails, links and handles of several messages joined (phones have their own split)."""
+    base = normalize(text)
+    words = tokens_of(base.text)
+    if not needs_address_scan(base.text, words):
+        return []
+    return scan_addresses(base, words, allowed_hosts)
+
+
 def _scan_message(text: str, allowed_hosts: tuple[str, ...]) -> tuple[list[Finding], list[str]]:
     """The findings and the lower-cased tokens of the normalised message."""
     base = normalize(text)

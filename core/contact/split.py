@@ -90,6 +90,7 @@ class _Fragment:
     piece_word: bool  # "first part", "last": says it is a piece
 
 
+@lru_cache(maxsize=4096)
 def is_filler(message: str) -> bool:
     """A message of filler words only ("and", "then", "ok", "...")."""
     if len(message) > 24:
@@ -224,7 +225,7 @@ def _split_addresses(
     text: str, history: Sequence[str], allowed_hosts: tuple[str, ...], single: Sequence[Finding]
 ) -> list[Finding]:
     """Addresses that only exist once earlier messages are put in front."""
-    from .scanner import scan_message  # the single-message pipeline, on the joined text
+    from .scanner import scan_joined_addresses  # the address scanners, on the joined text
 
     earlier: list[str] = []
     for message in reversed(history[-(MAX_ADDRESS_HISTORY + MAX_SKIPPED_FILLERS) :]):
@@ -243,8 +244,8 @@ def _split_addresses(
         joined += glue + piece
     offset = len(joined) - len(head)
     out = []
-    for f in scan_message(joined, allowed_hosts):
-        if f.kind == "phone" or f.end <= offset:
+    for f in scan_joined_addresses(joined, allowed_hosts):
+        if f.end <= offset:
             continue
         start, end = max(f.start, offset) - offset, min(f.end - offset, len(head))
         if any(s.start <= start and end <= s.end for s in single):
