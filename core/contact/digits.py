@@ -160,7 +160,7 @@ def _disguised_token(token: str) -> tuple[str, str, int] | None:
         if spelled is not None:
             return ("spelled", spelled, 1)
         two = segment(token.lower()) if len(token) >= 5 else None
-        if two is not None and two[1] == 2 and two[2] >= 1:
+        if two is not None and two[1] == 2:
             return ("piece", two[0], 1)  # "zweidrei", "mojambili": digits among other digits
         return None
     has_digit = any(c.isdigit() for c in token)
@@ -420,8 +420,8 @@ _SYMBOL_BETWEEN_DIGITS_RE = re.compile(r"\d[^\w\s\x00-\x7f₹€£¥₦৳₱₫
 # or cents, look-alike letters standing alone among digits ("O . 2 . 3 . l").
 _LETTER_OR_COMMA_GAP_RE = re.compile(
     r"\d\s+[A-Za-z]\s+\d+(?:\s+[A-Za-z])?\s+\d|\d(?<!\.\d{3}),(?:\d{1,2}|\d{4,})(?!\d)"
-    r"|\d[\s.,\-~*|/]{1,3}[OolI]{1,4}[\s.,\-~*|/]{1,3}\d"
-    r"|(?<![A-Za-z])[OolI]{1,4}[\s.,\-~*|/]{1,3}\d[\s.,\-~*|/]{0,3}\d"
+    r"|\d[\s.,\-~*|/_]{1,3}[OolI]{1,4}(?![A-Za-z'])"
+    r"|(?<![A-Za-z'])[OolI]{1,4}[\s.,\-~*|/_]{1,3}[\dOolI]"
 )
 _DIM_NEIGHBOUR_RE = re.compile(r"\d[\s\-.+]{1,3}\d+[xX]\d|\d[xX]\d+[\s\-.]{1,3}\d")
 _MIN_SPELLED_RUN = 9  # three digit words of three letters

@@ -240,7 +240,12 @@ def _split_addresses(
     # Pieces cut at an '@' or a dot join without the line break ("sam_99" / "@gmail.com").
     joined = earlier[0]
     for piece in earlier[1:] + [head]:
-        glue = "" if piece.startswith(("@", ".")) or joined.endswith(("@", ".")) else "\n"
+        if joined.endswith((" @", " .")) or piece.startswith(("@ ", ". ")):
+            glue = " "  # "n,g,u . a @" / "p,r,o,t,o,n": spaced out, kept spaced
+        elif piece.startswith(("@", ".")) or joined.endswith(("@", ".")):
+            glue = ""
+        else:
+            glue = "\n"
         joined += glue + piece
     offset = len(joined) - len(head)
     out = []

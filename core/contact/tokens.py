@@ -130,17 +130,22 @@ def spelled_mixed(token: str) -> str | None:
 
 
 def spelled_piece(token: str) -> str | None:
-    """Digits of a short mix ("TWO34", "tatu8", "3umdois"): a number only among other digits."""
+    """Digits of a short mix ("TWO34", "tatu8", "3umdois", "23knane"): a number only
+    among other digits. A single letter between the digits and the words is a separator."""
     parts = _PARTS_RE.findall(token)
     if len(parts) < 2 or len(token) > 40:
         return None
     out = []
-    for part in parts:
+    for k, part in enumerate(parts):
         if part[0].isdigit():
             out.append(part)
             continue
         found = segment(part.lower())
-        if found is None or found[2] == 0:
+        if found is None and len(part) > 3:
+            lead = 1 if k > 0 and part[0].isascii() else 0
+            tail = 1 if k < len(parts) - 1 and part[-1].isascii() else 0
+            found = segment(part[lead : len(part) - tail].lower()) if lead or tail else None
+        if found is None:
             return None
         out.append(found[0])
     return "".join(out)
@@ -195,8 +200,10 @@ def is_dimension(token: str) -> bool:
 def separated_digits(token: str) -> str | None:
     """Digit groups of "0812x445x9071" or "0812🔥3480", joined by spaces."""
     chunks = _separator_chunks(token)
-    if chunks is None and token[0].isdigit() and token[-1].isdigit() and sum(c.isdigit() for c in token) >= 4:
+    if chunks is None and sum(c.isdigit() for c in token) >= 4:
         chunks = _separator_chunks(token.translate(_LEET))  # "9l8zI2z3454": look-alikes too
+        if chunks is not None and len(chunks[0][0]) < 2:
+            chunks = None  # "ok0905": a word glued to a number, not "0" cut by a "k"
     if chunks is None:
         return None
     groups, seps = chunks
