@@ -1,6 +1,7 @@
 """Benchmark and quality figures for the contact detector, BEFORE and AFTER in one run.
 
-    .venv/bin/python bench/contact.py [--corpus PATH] [--before 69abfa2] [--out /tmp/contact_bench.txt]
+    .venv/bin/python bench/contact.py [--corpus PATH] [--before 69abfa2]
+                                      [--out /tmp/contact_bench.txt]
 
 BEFORE is the detector as at git commit ``--before`` (``git archive`` of its
 core/contact into a temporary directory), AFTER the working tree; each is
@@ -82,7 +83,8 @@ def _report(before: dict, after: dict, corpus: Path, commit: str) -> list[str]:
         depth = 1 if "+" not in family else 2
         goal = GOAL_RECALL_1 if depth == 1 else GOAL_RECALL_2
         lines.append(
-            f"  {family:<32}{_ratio(b['recall'][family]):>9.3f}{_ratio(pair):>9.3f}   >= {goal}  {pair[1]}"
+            f"  {family:<32}{_ratio(b['recall'][family]):>9.3f}{_ratio(pair):>9.3f}"
+            f"   >= {goal}  {pair[1]}"
         )
     lines += ["", "recall per depth of composition"]
     for depth, pair in sorted(a["depth"].items()):
@@ -93,7 +95,8 @@ def _report(before: dict, after: dict, corpus: Path, commit: str) -> list[str]:
     ]
     for family, pair in a["fp"].items():
         lines.append(
-            f"  {family:<32}{_ratio(b['fp'][family]):>9.4f}{_ratio(pair):>9.4f}   <= {GOAL_FPR}  {pair[1]}"
+            f"  {family:<32}{_ratio(b['fp'][family]):>9.4f}{_ratio(pair):>9.4f}"
+            f"   <= {GOAL_FPR}  {pair[1]}"
         )
     bi, ai = b["intent"], a["intent"]
     lines += [
@@ -104,7 +107,7 @@ def _report(before: dict, after: dict, corpus: Path, commit: str) -> list[str]:
         "",
         "generated references (region mobiles, emails, keycaps)",
     ]
-    for (label, fb, tb), (_, fa, ta) in zip(before["generated"], after["generated"]):
+    for (label, fb, tb), (_, fa, ta) in zip(before["generated"], after["generated"], strict=True):
         lines.append(f"  {label:<32}{fb / tb:>9.4f}{fa / ta:>9.4f}")
     sb, sa = before["speed"], after["speed"]
     lines += [
@@ -112,13 +115,16 @@ def _report(before: dict, after: dict, corpus: Path, commit: str) -> list[str]:
         f"{'speed':<34}{'before':>9}{'after':>9}   goal",
         f"  {'number-heavy msgs/s':<32}{sb['number_heavy'][0]:>9,.0f}{sa['number_heavy'][0]:>9,.0f}"
         f"   >= {GOAL_CORPUS_RATE:,}  ({sa['number_heavy'][1]} msgs: corpus + numbers)",
-        f"  {'plain chat msgs/s':<32}{sb['plain_chat']:>9,.0f}{sa['plain_chat']:>9,.0f}   >= {GOAL_CHAT_RATE:,}",
-        f"  {'ordinary chat msgs/s':<32}{sb['ordinary_chat']:>9,.0f}{sa['ordinary_chat']:>9,.0f}"
-        f"   >= {GOAL_CHAT_RATE:,}  (flagged {sb['ordinary_flagged']} / {sa['ordinary_flagged']})",
+        f"  {'plain chat msgs/s':<32}{sb['plain_chat']:>9,.0f}{sa['plain_chat']:>9,.0f}"
+        f"   >= {GOAL_CHAT_RATE:,}",
+        f"  {'ordinary chat msgs/s':<32}{sb['ordinary_chat']:>9,.0f}"
+        f"{sa['ordinary_chat']:>9,.0f}   >= {GOAL_CHAT_RATE:,}"
+        f"  (flagged {sb['ordinary_flagged']} / {sa['ordinary_flagged']})",
         f"  {'worst 10k-char adversarial ms':<32}{sb['worst_adversarial'][0]:>9.2f}"
-        f"{sa['worst_adversarial'][0]:>9.2f}   < {GOAL_WORST_MS:.0f}  ({sa['worst_adversarial'][1]})",
-        f"  {'worst data-set message ms':<32}{sb['worst_message'][0]:>9.2f}{sa['worst_message'][0]:>9.2f}"
-        f"   < {GOAL_WORST_MS:.0f}",
+        f"{sa['worst_adversarial'][0]:>9.2f}   < {GOAL_WORST_MS:.0f}"
+        f"  ({sa['worst_adversarial'][1]})",
+        f"  {'worst data-set message ms':<32}{sb['worst_message'][0]:>9.2f}"
+        f"{sa['worst_message'][0]:>9.2f}   < {GOAL_WORST_MS:.0f}",
         f"  {'bare 9-digit share masked':<32}{sb['bare_nine']:>9.4f}{sa['bare_nine']:>9.4f}",
     ]
     misses = {f: m for f, m in a["misses"].items() if m}

@@ -69,9 +69,9 @@ def generated_recall() -> list[tuple[str, int, int]]:
         "write to sam at ",
     ]
     emails = [
-        (p, f"{l}@{d}")
+        (p, f"{loc}@{d}")
         for p in prefixes
-        for l in locals_
+        for loc in locals_
         for d in ("example.com", "outlook.com", "x.io", "studio.museum")
     ]
     keycaps = [

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .common_words import COMMON_WORDS
 from .offsets import Replacement, TextView
@@ -214,10 +214,12 @@ class AddressView:
 # "z~a~i~n~a~b", "s * a * m". Four characters at least ("e.g.", "U.S." stay).
 _SEPARATED_SEPS = ("~", "*", ".", "-", "_", ",", "|", "·", " . ", " - ", " ~ ", " * ", " , ")
 _UNIT_CHARS = "A-Za-z0-9@.+_\\-"
-_SEPARATED_HINT_RE = re.compile(r"(?<![^\W_])\w ?[~*.,\-|·_] ?\w ?[~*.,\-|·_] ?\w ?[~*.,\-|·_] ?\w(?!\w)")
+_SEPARATED_HINT_RE = re.compile(
+    r"(?<![^\W_])\w ?[~*.,\-|·_] ?\w ?[~*.,\-|·_] ?\w ?[~*.,\-|·_] ?\w(?!\w)"
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _separated_re(sep: str, least: int) -> re.Pattern[str]:
     s = re.escape(sep)
     # A unit is one character of an address ("." and "_" too), never the separator itself.
@@ -231,7 +233,13 @@ def _separated_re(sep: str, least: int) -> re.Pattern[str]:
 
 # Letters and digits as 'a', the separators above as 's', spaces kept, the rest 'x'.
 _SEPARATED_SHAPES = bytes(
-    ord("a") if chr(c).isalnum() else ord("s") if chr(c) in "~*.,-|_" else c if c == 32 else ord("x")
+    ord("a")
+    if chr(c).isalnum()
+    else ord("s")
+    if chr(c) in "~*.,-|_"
+    else c
+    if c == 32
+    else ord("x")
     for c in range(256)
 )
 

@@ -20,9 +20,9 @@ from .tokens import (
     glued_words,
     is_dimension,
     segment,
-    spelled_piece,
     separated_digits,
     spelled_mixed,
+    spelled_piece,
     spelled_run,
 )
 from .words import (
@@ -152,7 +152,11 @@ def _disguised_token(token: str) -> tuple[str, str, int] | None:
     if len(token) > MAX_SPELLED_TOKEN:
         return None
     if len(token) <= 4 and not token.strip("OolI"):
-        return ("leet1", token.translate(_LEET_TABLE).replace("I", "1"), 1)  # "O", "Ol" among digits
+        return (
+            "leet1",
+            token.translate(_LEET_TABLE).replace("I", "1"),
+            1,
+        )  # "O", "Ol" among digits
     if len(token) == 1 and token.isascii() and token.isalpha():
         return ("lgap", "", 1) if token.lower() not in "ai" else None  # "0912 x 34 x 969"
     if token.isalpha():
@@ -266,7 +270,7 @@ def _comma_groups(text: str, run: list[_Tok]) -> bool:
         return False
     if not all(t.kind in _DIGIT_KINDS for t in run) or sum(map(_produced, run)) < 7:
         return False
-    gaps = [text[a.end : b.start] for a, b in zip(run, run[1:])]
+    gaps = [text[a.end : b.start] for a, b in zip(run, run[1:], strict=False)]
     # Only tight commas: ", " separates the items of a list ("rgba(218, 62, 109)").
     if any(g not in (",", " ", "-", ".") for g in gaps):
         return False
@@ -274,14 +278,12 @@ def _comma_groups(text: str, run: list[_Tok]) -> bool:
         return True  # "44-740,012-25": amounts do not mix dashes and commas
     after_comma = [
         (k, "".join(c for c in b.digits if c.isdigit()))
-        for k, (a, b) in enumerate(zip(run, run[1:]), 1)
+        for k, (a, b) in enumerate(zip(run, run[1:], strict=False), 1)
         if text[a.end : b.start] == ","
     ]
     # Thousands ("1,200,000") and cents ("12.345.678,00") put three digits, or two at
     # the very end, after each comma; a phone cut by commas does not.
-    return any(
-        len(g) != 3 and not (len(g) == 2 and k == len(run) - 1) for k, g in after_comma
-    )
+    return any(len(g) != 3 and not (len(g) == 2 and k == len(run) - 1) for k, g in after_comma)
 
 
 def _letters_separate(run: list[_Tok]) -> bool:
@@ -369,13 +371,13 @@ def _run_replacements(
             and prev is not None
             and prev.kind in _GROUP_KINDS
             and tok.kind in _DIGIT_KINDS
+            and "," in text[prev.end : tok.start]
         ):
-            if "," in text[prev.end : tok.start]:
-                if not convert_words:
-                    plain.add((prev.end, tok.start))
-                # "nueve uno cinco, cinco cinco cinco": the comma groups digits
-                # like a space does once the words are digits.
-                reps.append((prev.end, tok.start, " "))
+            # "nueve uno cinco, cinco cinco cinco": the comma groups digits
+            # like a space does once the words are digits ("5062,3,46": always).
+            if not convert_words:
+                plain.add((prev.end, tok.start))
+            reps.append((prev.end, tok.start, " "))
         i += 1
     return reps
 
@@ -414,7 +416,9 @@ def has_rewritable_token(text: str) -> bool:
     return False
 
 
-_SYMBOL_BETWEEN_DIGITS_RE = re.compile(r"\d[^\w\s\x00-\x7f₹€£¥₦৳₱₫₺₩₽﷼]{1,4}\s?\d|\d\s[^\w\s\x00-\x7f₹€£¥₦৳₱₫₺₩₽﷼]{1,4}\s?\d")
+_SYMBOL_BETWEEN_DIGITS_RE = re.compile(
+    r"\d[^\w\s\x00-\x7f₹€£¥₦৳₱₫₺₩₽﷼]{1,4}\s?\d|\d\s[^\w\s\x00-\x7f₹€£¥₦৳₱₫₺₩₽﷼]{1,4}\s?\d"
+)
 # Cheap tests for the rewrites that need no glued letter: letters between digit groups
 # ("0912 x 34 x 969", not "1080 x 1920 for"), tight commas that are not thousands
 # or cents, look-alike letters standing alone among digits ("O . 2 . 3 . l").

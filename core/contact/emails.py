@@ -81,43 +81,7 @@ NAMED_PROVIDERS = frozenset(
 
 # Indian UPI payment addresses: "name@ybl" moves the payment off the platform.
 UPI_SUFFIXES = frozenset(
-    [
-        "upi",
-        "ybl",
-        "ibl",
-        "axl",
-        "paytm",
-        "apl",
-        "okaxis",
-        "okhdfcbank",
-        "okicici",
-        "oksbi",
-        "okbizaxis",
-        "axisbank",
-        "icici",
-        "sbi",
-        "hdfcbank",
-        "kotak",
-        "yesbank",
-        "ptyes",
-        "pthdfc",
-        "ptsbi",
-        "ptaxis",
-        "waicici",
-        "wasbi",
-        "wahdfcbank",
-        "waaxis",
-        "jupiteraxis",
-        "fbl",
-        "timecosmos",
-        "freecharge",
-        "ikwik",
-        "airtel",
-        "jio",
-        "idfcbank",
-        "federal",
-        "barodampay",
-    ]
+    ["upi", "ybl", "ibl", "axl", "paytm", "apl", "okaxis", "okhdfcbank", "okicici", "oksbi", "okbizaxis", "axisbank", "icici", "sbi", "hdfcbank", "kotak", "yesbank", "ptyes", "pthdfc", "ptsbi", "ptaxis", "waicici", "wasbi", "wahdfcbank", "waaxis", "jupiteraxis", "fbl", "timecosmos", "freecharge", "ikwik", "airtel", "jio", "idfcbank", "federal", "barodampay"]
 )
 
 PROVIDERS_AND_UPI = frozenset(PROVIDERS) | UPI_SUFFIXES
@@ -139,117 +103,11 @@ _CANDIDATE_AT_RE = re.compile(
 MAX_CANDIDATES = 64
 
 GENERIC_TLDS = frozenset(
-    [
-        "com",
-        "net",
-        "org",
-        "edu",
-        "gov",
-        "mil",
-        "int",
-        "info",
-        "biz",
-        "io",
-        "co",
-        "me",
-        "app",
-        "dev",
-        "ai",
-        "xyz",
-        "online",
-        "site",
-        "store",
-        "shop",
-        "tech",
-        "pro",
-        "name",
-        "live",
-        "email",
-        "mail",
-        "cloud",
-        "page",
-        "blog",
-        "club",
-        "design",
-        "agency",
-        "studio",
-        "space",
-        "website",
-        "world",
-        "today",
-        "life",
-        "news",
-        "ltd",
-        "llc",
-        "company",
-        "solutions",
-        "services",
-        "digital",
-        "media",
-        "network",
-        "systems",
-        "global",
-        "group",
-        "works",
-        "academy",
-        "art",
-        "photography",
-        "marketing",
-        "consulting",
-        "support",
-        "link",
-        "click",
-        "top",
-        "icu",
-        "vip",
-        "fun",
-        "team",
-        "email",
-        "inc",
-        "finance",
-        "money",
-        "pay",
-        "bank",
-        "social",
-        "chat",
-        "one",
-        "how",
-        "moe",
-        "ninja",
-        "rocks",
-        "zone",
-        "tv",
-        "fm",
-        "gg",
-        "ly",
-        "to",
-        "ws",
-    ]
+    ["com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "io", "co", "me", "app", "dev", "ai", "xyz", "online", "site", "store", "shop", "tech", "pro", "name", "live", "email", "mail", "cloud", "page", "blog", "club", "design", "agency", "studio", "space", "website", "world", "today", "life", "news", "ltd", "llc", "company", "solutions", "services", "digital", "media", "network", "systems", "global", "group", "works", "academy", "art", "photography", "marketing", "consulting", "support", "link", "click", "top", "icu", "vip", "fun", "team", "email", "inc", "finance", "money", "pay", "bank", "social", "chat", "one", "how", "moe", "ninja", "rocks", "zone", "tv", "fm", "gg", "ly", "to", "ws"]
 )
 
 EMAIL_CONTEXT_WORDS = frozenset(
-    [
-        "email",
-        "emails",
-        "e-mail",
-        "mail",
-        "mails",
-        "gmail",
-        "correo",
-        "courriel",
-        "e-posta",
-        "surel",
-        "emel",
-        "imeil",
-        "ईमेल",
-        "मेल",
-        "ای",
-        "میل",
-        "ایمیل",
-        "بريد",
-        "إيميل",
-        "ايميل",
-    ]
+    ["email", "emails", "e-mail", "mail", "mails", "gmail", "correo", "courriel", "e-posta", "surel", "emel", "imeil", "ईमेल", "मेल", "ای", "میل", "ایمیل", "بريد", "إيميل", "ايميل"]
 )
 
 
@@ -406,24 +264,10 @@ def _read_domain(labels: list[str], at: int, strong: bool, spelled_dot: bool) ->
 # Mailboxes named after a role, common words that are still a local part
 # when an address is clearly being given ("email hello at sam dot studio").
 _ROLE_LOCAL_PARTS = frozenset(
-    [
-        "hello",
-        "hi",
-        "info",
-        "contact",
-        "support",
-        "team",
-        "office",
-        "mail",
-        "sales",
-        "admin",
-        "studio",
-    ]
+    ["hello", "hi", "info", "contact", "support", "team", "office", "mail", "sales", "admin", "studio"]
 )
 # "we met at google dot io": after a subject pronoun the word before "at" is a verb.
-_SUBJECT_PRONOUNS = frozenset(
-    ["i", "we", "you", "they", "he", "she", "who", "i'm", "we're", "you're", "they're"]
-)
+_SUBJECT_PRONOUNS = frozenset(["i", "we", "you", "they", "he", "she", "who", "i'm", "we're", "you're", "they're"])
 _WORD_BEFORE_RE = re.compile(r"([\w']+)\s+$")
 
 
@@ -509,34 +353,7 @@ def _account_name(name: str) -> str | None:
 
 # A name ending in one of these is a file ("logo_v2.png gmail": sent by gmail).
 _FILE_EXTENSIONS = frozenset(
-    [
-        "png",
-        "jpg",
-        "jpeg",
-        "gif",
-        "svg",
-        "webp",
-        "pdf",
-        "psd",
-        "ai",
-        "eps",
-        "doc",
-        "docx",
-        "xls",
-        "xlsx",
-        "ppt",
-        "pptx",
-        "txt",
-        "csv",
-        "zip",
-        "rar",
-        "mp3",
-        "mp4",
-        "mov",
-        "wav",
-        "fig",
-        "sketch",
-    ]
+    ["png", "jpg", "jpeg", "gif", "svg", "webp", "pdf", "psd", "ai", "eps", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "zip", "rar", "mp3", "mp4", "mov", "wav", "fig", "sketch"]
 )
 
 

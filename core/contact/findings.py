@@ -33,7 +33,7 @@ class Finding:
     tier: int = 1
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields as a dict; "tier" only for tier 2, so stored tier-1 findings keep their shape."""
+        """The fields as a dict; "tier" only for tier 2 (tier-1 dicts keep their shape)."""
         out = asdict(self)
         if self.tier == 1:
             del out["tier"]

@@ -36,12 +36,16 @@ _NAMES = {
 MESSAGING = frozenset({"whatsapp", "telegram", "viber", "signal", "wechat", "skype"})
 # Real words (and names) within reach of a platform name.
 _NOT_PLATFORMS = frozenset(
-    "discard discords discos twister twisted twitted titter jitter litter fiber viper vibes vibe"
-    " liber wiser sniper skate skipe swipe spike slype signals single singal sigma design resign"
-    " pascal paypals teleram telegraph telegrams hologram kilogram whatsup whats wheat rechat"
-    " wechats tiptop ticktock tiktoks facebooks linkedins snapshot snapchats skyped skypes"
-    " messages message messaging passenger messager instagrams twitters".split()
-)
+    [
+        "discard", "discords", "discos", "twister", "twisted", "twitted", "titter", "jitter",
+        "litter", "fiber", "viper", "vibes", "vibe", "liber", "wiser", "sniper", "skate",
+        "swipe", "spike", "signals", "single", "sigma", "design", "resign", "pascal",
+        "paypals", "telegraph", "telegrams", "hologram", "kilogram", "whatsup", "whats",
+        "wheat", "rechat", "wechats", "tiptop", "ticktock", "tiktoks", "facebooks",
+        "linkedins", "snapshot", "snapchats", "skyped", "skypes", "messages", "message",
+        "messaging", "passenger", "messager", "instagrams", "twitters"
+    ]
+)  # fmt: skip
 _BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _name in _NAMES:
     _BY_FIRST[_name[0]] = (*_BY_FIRST.get(_name[0], ()), _name)
@@ -78,7 +82,10 @@ def fuzzy_platform(word: str) -> str | None:
         return None
     for name in _BY_FIRST.get(word[0], ()):
         limit = 2 if len(name) >= 6 else 1
-        if abs(len(word) - len(name)) > limit or sum(c in name for c in word) < len(name) - 2 * limit:
+        if (
+            abs(len(word) - len(name)) > limit
+            or sum(c in name for c in word) < len(name) - 2 * limit
+        ):
             continue  # cheap: too few of the name's letters
         if _distance(word, name, limit) <= limit:
             return _NAMES[name]

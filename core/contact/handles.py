@@ -162,7 +162,11 @@ def find_handles(text: str, words: frozenset[str]) -> list[HandleHit]:
     hits.extend(_tags_of_named_platforms(text, platforms))
     if is_refusal(text):
         # "You asked for my Telegram: sorry, not allowed": a refusal names no plain-word account.
-        hits = [h for h in hits if h.rule not in ("handle.plain_word", "handle.labelled") or not h.handle.isalpha()]
+        hits = [
+            h
+            for h in hits
+            if h.rule not in ("handle.plain_word", "handle.labelled") or not h.handle.isalpha()
+        ]
     return hits
 
 
@@ -318,42 +322,10 @@ _NEXT_WORD_RE = re.compile(r"[^\S\n]*([\w']+)?")
 
 # Before the platform, these say the account is the sender's (or is an id):
 # "my telegram is logoking", "our discord is logoking", "username on skype is ...".
-_OWNER_CUES = frozenset(
-    [
-        "my",
-        "our",
-        "mine",
-        "mera",
-        "meri",
-        "mi",
-        "meu",
-        "minha",
-        "mon",
-        "id",
-        "username",
-        "handle",
-        "user",
-    ]
-)
+_OWNER_CUES = frozenset(["my", "our", "mine", "mera", "meri", "mi", "meu", "minha", "mon", "id", "username", "handle", "user"])
 # Anywhere in the sentence, these ask to be contacted: "add me, telegram is logoking".
 _CONTACT_VERBS = frozenset(
-    [
-        "add",
-        "text",
-        "txt",
-        "message",
-        "msg",
-        "dm",
-        "ping",
-        "contact",
-        "reach",
-        "call",
-        "hmu",
-        "inbox",
-        "knock",
-        "find",
-        "follow",
-    ]
+    ["add", "text", "txt", "message", "msg", "dm", "ping", "contact", "reach", "call", "hmu", "inbox", "knock", "find", "follow"]
 )
 _SENTENCE_END_RE = re.compile(r"[.!?\n]")
 _WORD_RE = re.compile(r"[\w']+")
@@ -496,7 +468,11 @@ def _labelled_after_platform(text: str, platforms: list[re.Match[str]]) -> list[
                 not body.isalpha()
                 or len(body) < 3
                 or describes_state(body.lower())
-                or (nxt is not None and nxt.group(1) and nxt.group(1).lower() not in _AFTER_PLAIN_HANDLE)
+                or (
+                    nxt is not None
+                    and nxt.group(1)
+                    and nxt.group(1).lower() not in _AFTER_PLAIN_HANDLE
+                )
             ):
                 continue
         platform = _platform_id(p.group())

@@ -23,9 +23,12 @@ from .quick import words
 # Words that are never an account name, whatever connector precedes them
 # ("telegram: sorry", "my whatsapp? no", "telegram, same as here").
 NOT_HANDLES = frozenset(
-    "sorry no nope nah never not cannot cant can't won't wont dont don't unfortunately"
-    " impossible forbidden prohibited disallowed same later soon please pls thanks".split()
-)
+    [
+        "sorry", "no", "nope", "nah", "never", "not", "cannot", "cant", "can't", "won't",
+        "wont", "dont", "don't", "unfortunately", "impossible", "forbidden", "prohibited",
+        "disallowed", "same", "later", "soon", "please", "pls", "thanks"
+    ]
+)  # fmt: skip
 
 _NEGATION_RE = re.compile(
     r"\b(?:can'?t|cannot|can not|won'?t|will not|don'?t|do not|doesn'?t|does not|isn'?t"
@@ -57,7 +60,12 @@ _PLATFORM_NAMES = sorted(
     reverse=True,
 )
 _P = r"(?:whats\s?app|cash\s?app|" + "|".join(map(re.escape, _PLATFORM_NAMES)) + r")"
-_CONTACT = r"(?:" + _P + r"|(?:phone\s)?number|no\.?|phone|e-?mail|mail|contact(?:s| details| info)?|socials?|handle|id|username)"
+_CONTACT = (
+    r"(?:"
+    + _P
+    + r"|(?:phone\s)?number|no\.?|phone|e-?mail|mail|contact(?:s| details| info)?"
+    + r"|socials?|handle|id|username)"
+)
 _OFF = (
     r"(?:outside(?: (?:of )?(?:gigbox|the site|the platform|this site|here|the app))?"
     r"|off[- ](?:the )?(?:site|platform|gigbox|app)|elsewhere|privately|somewhere else)"
@@ -117,7 +125,9 @@ _RULES = (
         _ELSEWHERE,
         ("do you ",),
         True,
-        r"\bdo you (?:have|use)\s+" + _P + r"\b[^.!\n]{0,40}?\b(?:easier|talk|chat|there|better|faster)\b",
+        r"\bdo you (?:have|use)\s+"
+        + _P
+        + r"\b[^.!\n]{0,40}?\b(?:easier|talk|chat|there|better|faster)\b",
     ),
     _rule(
         _OFF_SITE,
@@ -155,9 +165,22 @@ _PLATFORM_WORD_SET = frozenset(_PLATFORM_NAMES) | {"whats", "cash"}
 
 
 _CONTACT_NOUNS = frozenset(
-    ["number", "phone", "email", "mail", "contact", "contacts", "socials", "handle", "id", "username"]
+    [
+        "number",
+        "phone",
+        "email",
+        "mail",
+        "contact",
+        "contacts",
+        "socials",
+        "handle",
+        "id",
+        "username",
+    ]
 )
-_OFF_WORDS = frozenset(["outside", "elsewhere", "privately", "off", "pay", "payment", "money", "funds"])
+_OFF_WORDS = frozenset(
+    ["outside", "elsewhere", "privately", "off", "pay", "payment", "money", "funds"]
+)
 
 
 def find_intents(text: str, tokens: list[str] | None = None) -> tuple[Finding, ...]:

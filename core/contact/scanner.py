@@ -59,41 +59,7 @@ _PRIORITY = {"link": 0, "email": 1, "phone": 2, "handle": 3}
 
 # Words that can only matter to the address scanners (emails, links, handles).
 _ADDRESS_WORDS = frozenset(
-    [
-        "dot",
-        "punto",
-        "ponto",
-        "titik",
-        "nuqta",
-        "point",
-        "arroba",
-        "arobase",
-        "slash",
-        "underscore",
-        "atsign",
-        "attherate",
-        "rate",
-        "gmail",
-        "googlemail",
-        "yahoo",
-        "ymail",
-        "hotmail",
-        "outlook",
-        "proton",
-        "protonmail",
-        "icloud",
-        "aol",
-        "yandex",
-        "zoho",
-        "gmx",
-        "rediffmail",
-        "mail",
-        "email",
-        "correo",
-        "live",
-        "wxid",
-        "upi",
-    ]
+    ["dot", "punto", "ponto", "titik", "nuqta", "point", "arroba", "arobase", "slash", "underscore", "atsign", "attherate", "rate", "gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "proton", "protonmail", "icloud", "aol", "yandex", "zoho", "gmx", "rediffmail", "mail", "email", "correo", "live", "wxid", "upi"]
 )
 _BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE)
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
@@ -173,7 +139,7 @@ def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
     if not hits:
         return []
     # A URL with letters in it ("site.com/9876543210") owns its digits; "51.23/407.93" is no URL.
-    excluded = [(s, e) for s, e in url_spans(text) if not text[s:e].translate(_NOT_LETTERS) == ""]
+    excluded = [(s, e) for s, e in url_spans(text) if text[s:e].translate(_NOT_LETTERS) != ""]
     findings = []
     for hit in hits:
         start, end = phone_view.view.to_original(hit.start, hit.end)

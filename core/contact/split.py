@@ -169,7 +169,7 @@ def is_list(parts: Sequence[_Fragment]) -> bool:
         return True  # "page 1 done", "page 2 done"
     if len(parts) >= 3:
         values = [int(p.digits) for p in parts]
-        steps = {b - a for a, b in zip(values, values[1:])}
+        steps = {b - a for a, b in zip(values, values[1:], strict=False)}
         if len(steps) == 1:
             return True  # 10, 20, 30 / 7, 7, 7 / 0, 1, 2
     return False

@@ -28,9 +28,11 @@ _MAX_WORD = max(map(len, _WORDS))
 MAX_SPELLED_TOKEN = 200
 # English number words that happen to split into digit words ("four"+"teen").
 _NUMBER_WORDS = frozenset(
-    "thirteen fourteen fifteen sixteen seventeen eighteen nineteen seventy eighty ninety"
-    " twentyone twentytwo".split()
-)
+    [
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+        "seventy", "eighty", "ninety", "twentyone", "twentytwo"
+    ]
+)  # fmt: skip
 
 
 @lru_cache(maxsize=8192)
@@ -91,12 +93,16 @@ def spelled_run(token: str) -> str | None:
             middle = lower[len(before) : len(lower) - len(after)]
             found = segment(middle)
             if found is not None and _enough(found[1], found[2]):
-                return " ".join(p for p in (token[: len(before)], found[0], token[len(lower) - len(after) :]) if p)
+                return " ".join(
+                    p
+                    for p in (token[: len(before)], found[0], token[len(lower) - len(after) :])
+                    if p
+                )
     return None
 
 
 def _affixes(word: str, vocabulary: frozenset[str], *, prefix: bool) -> list[str]:
-    """"" and every word of ``vocabulary`` ``word`` starts (ends) with, longest last."""
+    """ "" and every word of ``vocabulary`` ``word`` starts (ends) with, longest last."""
     out = [""]
     for k in range(2, min(len(word) - 5, 11)):
         part = word[:k] if prefix else word[-k:]
@@ -176,7 +182,7 @@ def _separator_chunks(token: str) -> tuple[list[str], list[str]] | None:
         else:
             while k < n and not token[k].isdigit() and _is_symbol(token[k]):
                 k += 1
-        if k == j or k == n or k - j > 4:
+        if k in (j, n) or k - j > 4:
             return None
         seps.append(token[j:k])
         i = k

@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 from itertools import combinations
 
 import phonenumbers
@@ -176,7 +176,7 @@ class Draft:
 
     def detail(self) -> str:
         out = [self.units[0]]
-        for gap, unit in zip(self.gaps, self.units[1:]):
+        for gap, unit in zip(self.gaps, self.units[1:], strict=True):
             out.append(gap + unit)
         return "".join(out)
 
@@ -184,7 +184,7 @@ class Draft:
 # --- base contacts -------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _example_mobile(region: str) -> phonenumbers.PhoneNumber:
     number = phonenumbers.example_number_for_type(region, PhoneNumberType.MOBILE)
     assert number is not None, region
@@ -296,9 +296,7 @@ def spelled(rng: random.Random, d: Draft) -> Draft:
             units.append(u)
         if i < len(d.gaps):
             gap = d.gaps[i]
-            if u == "+":
-                gaps.append("")
-            elif style == "run":
+            if u == "+" or style == "run":
                 gaps.append("")
             elif style == "hyphen":
                 gaps.append("-" if gap == "" else " ")
@@ -510,7 +508,7 @@ def _cut_points(d: Draft, pieces: int, rng: random.Random) -> list[int]:
         return sorted(set(rng.sample(marks, min(len(marks), pieces - 1))))
     for _ in range(50):
         cuts = sorted(rng.sample(range(2, n - 1), pieces - 1))
-        if all(b - a >= 2 for a, b in zip([0] + cuts, cuts + [n])):
+        if all(b - a >= 2 for a, b in zip([0, *cuts], [*cuts, n], strict=True)):
             return cuts
     return [n // 2]
 

@@ -38,13 +38,16 @@ def numbers(rng: random.Random) -> str:
     return rng.choice(
         (
             f"I made {_n(rng, 2, 40)} variations, pick {_n(rng, 1, 5)}",
-            f"send {_n(rng, 1, 9)} revisions by {_n(rng, 1, 28)}.{_n(rng, 1, 12):02d}, order #{_n(rng, 10000, 99999)}",
+            f"send {_n(rng, 1, 9)} revisions by {_n(rng, 1, 28)}.{_n(rng, 1, 12):02d},"
+            f" order #{_n(rng, 10000, 99999)}",
             f"{_n(rng, 100, 5000)} words per article, {_n(rng, 2, 30)} articles",
             f"rating {rng.choice(('4.9', '5.0', '4.8'))} from {_n(rng, 10, 2000)} reviews",
             f"{_n(rng, 10, 99)}% done, {_n(rng, 1, 9)} slides left",
             f"I have {_n(rng, 1000, 99000)} followers and {_n(rng, 100000, 9999999)} views",
-            f"step {_n(rng, 1, 5)} of {_n(rng, 6, 9)}, {_n(rng, 2, 12)} pages, {_n(rng, 2, 9)} logos",
-            f"{_n(rng, 1, 31)} {_n(rng, 1, 12)} {_n(rng, 10, 99)} {_n(rng, 100, 999)} are the ids of the drafts you liked",
+            f"step {_n(rng, 1, 5)} of {_n(rng, 6, 9)}, {_n(rng, 2, 12)} pages,"
+            f" {_n(rng, 2, 9)} logos",
+            f"{_n(rng, 1, 31)} {_n(rng, 1, 12)} {_n(rng, 10, 99)} {_n(rng, 100, 999)}"
+            " are the ids of the drafts you liked",
         )
     )
 
@@ -75,7 +78,8 @@ def dates(rng: random.Random) -> str:
             f"delivery on {y}-{m:02d}-{d:02d}",
             f"from {d}.{m}.{y} to {d}.{m}.{y + 1}",
             f"I'm free {d}/{m} between {_n(rng, 8, 11)} and {_n(rng, 13, 18)}",
-            f"meeting at {_n(rng, 1, 12)}:{rng.choice(('15', '45'))} pm, {d} {rng.choice(('March', 'June'))} {y}",
+            f"meeting at {_n(rng, 1, 12)}:{rng.choice(('15', '45'))} pm,"
+            f" {d} {rng.choice(('March', 'June'))} {y}",
             f"years {y - 10} {y - 5} {y}",
         )
     )
@@ -86,7 +90,8 @@ def versions(rng: random.Random) -> str:
         (
             f"WordPress {_n(rng, 4, 6)}.{_n(rng, 0, 9)}.{_n(rng, 0, 9)}",
             f"windows 10.0.{_n(rng, 17000, 22631)}.{_n(rng, 1000, 4000)}",
-            f"node {_n(rng, 14, 22)}.{_n(rng, 0, 20)}.{_n(rng, 0, 9)} and npm {_n(rng, 6, 10)}.{_n(rng, 0, 9)}.{_n(rng, 0, 9)}",
+            f"node {_n(rng, 14, 22)}.{_n(rng, 0, 20)}.{_n(rng, 0, 9)}"
+            f" and npm {_n(rng, 6, 10)}.{_n(rng, 0, 9)}.{_n(rng, 0, 9)}",
             f"build {_n(rng, 1, 9)}.{_n(rng, 0, 99)}.{_n(rng, 0, 999)}",
             f"v{_n(rng, 1, 3)}.{_n(rng, 0, 12)}.{_n(rng, 0, 30)}-beta",
             f"python {_n(rng, 3, 3)}.{_n(rng, 8, 13)}.{_n(rng, 0, 9)}, django 5.2.{_n(rng, 0, 9)}",
@@ -119,7 +124,8 @@ def references(rng: random.Random) -> str:
             f"transaction id {_n(rng, 10**10, 10**12)}",
             f"ref {_n(rng, 1000, 9999)}-{_n(rng, 10, 99)}",
             f"ISBN 978-{_n(rng, 0, 9)}-{_n(rng, 1000, 9999)}-{_n(rng, 1000, 9999)}-{_n(rng, 0, 9)}",
-            f"tracking number {_n(rng, 1000, 9999)} {_n(rng, 1000, 9999)} {_n(rng, 1000, 9999)} {_n(rng, 10, 99)}",
+            f"tracking number {_n(rng, 1000, 9999)} {_n(rng, 1000, 9999)}"
+            f" {_n(rng, 1000, 9999)} {_n(rng, 10, 99)}",
         )
     )
 
