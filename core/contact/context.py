@@ -62,11 +62,12 @@ def context_before(text: str, start: int) -> Context:
             ):
                 return Context.SUPPRESS
             return Context.PHONE
-        if word in PHONE_CONTEXT_WORDS or fuzzy_messaging(word):
+        if word in PHONE_CONTEXT_WORDS:
             return Context.PHONE
         if word in SUPPRESS_CONTEXT_WORDS:
             return Context.SUPPRESS
-    return Context.NONE
+    # A misspelt messaging app ("watsap 0803...") is read only when no other word tells.
+    return Context.PHONE if any(map(fuzzy_messaging, tokens)) else Context.NONE
 
 
 # Words that may stand between a phone word and the number it names:

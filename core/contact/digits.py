@@ -402,7 +402,8 @@ def has_rewritable_token(text: str) -> bool:
         return False
     checked = 0
     many_digits = _DIM_NEIGHBOUR_RE.search(text) is not None  # a size joins a number only so
-    for _, _, token in _tokens(text):
+    tokens = words(text, lower=False) if text.isascii() else [t for _, _, t in _tokens(text)]
+    for token in tokens:
         if token.isalpha() or token.isdigit():
             continue
         checked += 1
@@ -427,6 +428,41 @@ _LETTER_OR_COMMA_GAP_RE = re.compile(
     r"|\d[\s.,\-~*|/_]{1,3}[OolI]{1,4}(?![A-Za-z'])"
     r"|(?<![A-Za-z'])[OolI]{1,4}[\s.,\-~*|/_]{1,3}[\dOolI]"
 )
+# Digits '0', look-alike letters 'o', other letters 'a', ',' kept, separators 's', space ' '.
+_GAP_SHAPES = bytes(
+    ord("0")
+    if chr(c).isdigit()
+    else ord("o")
+    if chr(c) in "OolI"
+    else ord("a")
+    if chr(c).isalpha()
+    else ord(",")
+    if c == ord(",")
+    else ord("s")
+    if chr(c) in ".-~*|/_"
+    else ord(" ")
+    if chr(c).isspace()
+    else ord("x")
+    for c in range(256)
+)
+_LEET_HINTS = (b"0 o 0", b"0so", b"os0", b"0 o ", b" o 0", b"0 s o", b"o s 0")
+_NOT_THOUSANDS_RE = re.compile(r"\d,(?!\d{3}(?!\d))\d")
+
+
+def _may_have_gap(text: str) -> bool:
+    """Cheap, necessary test for _LETTER_OR_COMMA_GAP_RE (non-ASCII text: always True):
+    two letters between digit groups, a comma not before three digits, a look-alike
+    letter next to a digit."""
+    if not text.isascii():
+        return True
+    shapes = text.encode("ascii").translate(_GAP_SHAPES)
+    if b"0 a 0" in shapes and shapes.count(b" a ") >= 2:
+        return True
+    if b"0,0" in shapes and _NOT_THOUSANDS_RE.search(text) is not None:
+        return True
+    return any(h in shapes for h in _LEET_HINTS)
+
+
 _DIM_NEIGHBOUR_RE = re.compile(r"\d[\s\-.+]{1,3}\d+[xX]\d|\d[xX]\d+[\s\-.]{1,3}\d")
 _MIN_SPELLED_RUN = 9  # three digit words of three letters
 
@@ -456,7 +492,7 @@ def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
         len(hits) >= 2 or _HAS_DIGIT_RE.search(text) or tokens.count(next(iter(hits))) >= 2
     ):
         return True
-    if _LETTER_OR_COMMA_GAP_RE.search(text) is not None:
+    if _may_have_gap(text) and _LETTER_OR_COMMA_GAP_RE.search(text) is not None:
         return True  # "0912 x 34 x 969", "5062,3,46,4": rewritten only when the run says so
     return has_rewritable_token(text) or has_spelled_run(tokens)
 

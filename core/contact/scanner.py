@@ -124,6 +124,21 @@ def phone_possible(text: str, words: list[str]) -> bool:
 _NOT_LETTERS = str.maketrans("", "", "0123456789./:-_?=&#%+~")
 
 
+class _MessageWord:
+    """Truthy when the message has a phone word; the misspelt-app check only when asked."""
+
+    __slots__ = ("_words", "_answer")
+
+    def __init__(self, words: list[str]) -> None:
+        self._words = words
+        self._answer: bool | None = has_phone_context_word(words, fuzzy=False) or None
+
+    def __bool__(self) -> bool:
+        if self._answer is None:
+            self._answer = has_phone_context_word(self._words)
+        return self._answer
+
+
 def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
     text = base.text
     rewrite = may_need_rewrite(text, words)
@@ -135,7 +150,7 @@ def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
     view_text = phone_view.view.text
     if CANDIDATE_RE.search(view_text) is None:
         return []
-    hits = find_phones(phone_view, has_phone_context_word(words))
+    hits = find_phones(phone_view, _MessageWord(words))
     if not hits:
         return []
     # A URL with letters in it ("site.com/9876543210") owns its digits; "51.23/407.93" is no URL.

@@ -213,6 +213,8 @@ def separated_digits(token: str) -> str | None:
     if chunks is None:
         return None
     groups, seps = chunks
+    if len(seps) == 1 and max(map(len, groups)) >= 7:
+        return None  # "1Z6531042597069596": a code with a letter in it, not a re-cut number
     letters = [s for s in seps if s.isalpha()]
     if len(set(s.lower() for s in letters)) > 1 and len(letters) >= 3:
         return None  # "1a2b3c4d": a hash, not a number cut by one letter
