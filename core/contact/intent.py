@@ -55,7 +55,11 @@ def is_refusal(text: str) -> bool:
 
 
 _PLATFORM_NAMES = sorted(
-    (w for w in PLATFORM_WORDS if len(w) >= 3 and w not in ("wise", "threads", "tele")),
+    (
+        w
+        for w in PLATFORM_WORDS
+        if (len(w) >= 3 or w in ("ig", "fb", "tg")) and w not in ("wise", "threads", "tele")
+    ),
     key=len,
     reverse=True,
 )
@@ -94,7 +98,8 @@ _RULES = (
         ("same ",),
         True,
         r"\b(?:same|my)\s+(?:user\s?name|username|name|handle|id|nick(?:name)?)\b"
-        r"[^.!?\n]{0,25}?\b(?:as|here|on here)\b",
+        r"[^.!?\n]{0,25}?\b(?:as|here|on here)\b"
+        r"|\bmy\s+" + _P + r"\s+(?:is|=|it's|its)\s+(?:the\s+)?same\b",
     ),
     _rule(_SAME, ("know my",), True, r"\byou know my (?:user\s?name|username|name|handle|id)\b"),
     _rule(_SAME, ("search",), True, r"\bsearch (?:for )?my (?:user\s?name|username|name|handle)\b"),
@@ -122,12 +127,16 @@ _RULES = (
         r"|\bmove (?:this|it|the chat|our chat|the conversation)\s+(?:to|on)\s+" + _P + r"\b",
     ),
     _rule(
+        _ELSEWHERE, ("?",), True, r"^\W*(?:(?:on|via|your|and|or|maybe)\s+)?" + _P + r"\s*\?+\W*$"
+    ),
+    _rule(
         _ELSEWHERE,
         ("do you ",),
         True,
         r"\bdo you (?:have|use)\s+"
         + _P
-        + r"\b[^.!\n]{0,40}?\b(?:easier|talk|chat|there|better|faster)\b",
+        + r"\b(?:[^.!\n]{0,40}?\b(?:easier|talk|chat|there|better|faster)\b"
+        + r"|\s*(?:too|also)?\s*[?!.]*\s*$)",
     ),
     _rule(
         _OFF_SITE,

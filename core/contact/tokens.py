@@ -234,6 +234,22 @@ _GLUED_AFTER = frozenset(
      "only", "anytime", "here", "call", "whatsapp", "me", "dear", "tomorrow", "tonight"]
 )  # fmt: skip
 _GLUED_AFTER_ANY = frozenset()  # filled below, once _GLUED_AFTER exists
+
+
+@lru_cache(maxsize=4096)
+def _glue_words(letters: str, depth: int = 0) -> bool:
+    """Is ``letters`` one glue or common word, or up to four run together ("mynumberis")?"""
+    if letters in _GLUED_BEFORE or letters in COMMON_WORDS:
+        return True
+    if depth == 3 or len(letters) > 24:
+        return False
+    return any(
+        (letters[:k] in _GLUED_BEFORE or letters[:k] in COMMON_WORDS)
+        and _glue_words(letters[k:], depth + 1)
+        for k in range(2, len(letters) - 1)
+    )
+
+
 _UNITS = frozenset(
     ["am", "pm", "st", "nd", "rd", "th", "px", "kb", "mb", "gb", "mm", "cm", "km", "kg"]
 )
@@ -259,7 +275,7 @@ def glued_words(token: str) -> tuple[str, str, str] | None:
         if not digits:
             return None
     low_before, low_after = before.lower(), after.lower()
-    if before and low_before not in _GLUED_BEFORE and low_before not in COMMON_WORDS:
+    if before and not _glue_words(low_before):
         return None  # "FO1234567", "INV2024": a code, not words glued to a number
     if after and (len(after) < 2 or low_after in _UNITS):
         return None
