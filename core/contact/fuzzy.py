@@ -43,9 +43,12 @@ _NOT_PLATFORMS = frozenset(
         "paypals", "telegraph", "telegrams", "hologram", "kilogram", "whatsup", "whats",
         "wheat", "rechat", "wechats", "tiptop", "ticktock", "tiktoks", "facebooks",
         "linkedins", "snapshot", "snapchats", "skyped", "skypes", "messages", "message",
-        "messaging", "passenger", "messager", "instagrams", "twitters"
+        "messaging", "passenger", "messager", "instagrams", "twitters", "linked", "payday",
+        "paywall", "papal", "papa", "disco", "webcam"
     ]
 )  # fmt: skip
+# Names with many everyday words two edits away ("signed", "signs"): one edit only.
+_ONE_EDIT = frozenset({"signal"})
 _BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _name in _NAMES:
     _BY_FIRST[_name[0]] = (*_BY_FIRST.get(_name[0], ()), _name)
@@ -81,7 +84,7 @@ def fuzzy_platform(word: str) -> str | None:
     if word in COMMON_WORDS or word in _NOT_PLATFORMS:
         return None
     for name in _BY_FIRST.get(word[0], ()):
-        limit = 2 if len(name) >= 6 else 1
+        limit = 2 if len(name) >= 6 and name not in _ONE_EDIT else 1
         if (
             abs(len(word) - len(name)) > limit
             or sum(c in name for c in word) < len(name) - 2 * limit
