@@ -23,6 +23,7 @@ from functools import lru_cache
 from itertools import islice
 
 from .common_words import CLOSING_WORDS, COMMON_WORDS, describes_state
+from .emails import _FILE_EXTENSIONS
 from .fuzzy import fuzzy_platform
 from .intent import NOT_HANDLES, is_refusal
 from .platforms import AMBIGUOUS_PLATFORM_WORDS, JUXTAPOSED_HANDLE_PLATFORMS, PLATFORM_WORDS
@@ -133,7 +134,8 @@ def _is_misspelt(word: str) -> bool:
     )
 
 
-# Handle-shaped accounts after these everyday words are still accounts: "snap lily.draws".
+# Handle-shaped accounts after these everyday words are still accounts: "snap lily.draws"
+# (a file name is not: "snap photo.jpg").
 _SHAPED_AFTER_AMBIGUOUS = frozenset({"snap", "sc", "signal", "tele", "wa"})
 
 
@@ -253,7 +255,11 @@ def _handle_after(text: str, platform_m: re.Match[str]) -> HandleHit | None:
         squashed in AMBIGUOUS_PLATFORM_WORDS
         and not (identifier or copula)
         and not token.startswith("@")
-        and not (squashed in _SHAPED_AFTER_AMBIGUOUS and _is_handle_shaped(token))
+        and not (
+            squashed in _SHAPED_AFTER_AMBIGUOUS
+            and _is_handle_shaped(token)
+            and token.rsplit(".", 1)[-1].lower() not in _FILE_EXTENSIONS
+        )
     ):
         return None
     if _is_misspelt(word) and not (token.startswith("@") or _is_handle_shaped(token) or identifier):

@@ -70,8 +70,10 @@ _CONTACT = (
     + r"|(?:phone\s)?number|no\.?|phone|e-?mail|mail|contact(?:s| details| info)?"
     + r"|socials?|handle|id|username)"
 )
+# "outside" alone ends the clause, or names the site: "outside of the price" is not leaving.
 _OFF = (
-    r"(?:outside(?: (?:of )?(?:gigbox|the site|the platform|this site|here|the app))?"
+    r"(?:outside(?: (?:of )?(?:gigbox|the site|the platform|this site|here|the app|this app))?"
+    r"(?=\s*(?:[.!?,;)]|$|\b(?:on|via|through|over|and|so|then|please|pls|instead|now)\b))"
     r"|off[- ](?:the )?(?:site|platform|gigbox|app)|elsewhere|privately|somewhere else)"
 )
 
@@ -107,7 +109,7 @@ _RULES = (
         _ELSEWHERE,
         (" me ", " us "),
         True,
-        r"\b(?:add|text|message|msg|dm|call|find|ping|hit|reach|contact|follow|catch|join|knock)"
+        r"\b(?:add|text|message|msg|dm|call|find|ping|hit|reach|contact|catch|join|knock)"
         r"\s+(?:me|us)(?:\s+up)?\s+(?:on|at|via|in|through|over)\s+(?:my\s+)?" + _P + r"\b",
     ),
     _rule(
@@ -157,7 +159,9 @@ _RULES = (
         _PAY,
         ("pay",),
         False,
-        r"\bpay(?:ment)?(?:\s+me)?\s+(?:directly|outside|off[- ]site|privately)\b",
+        r"\bpay(?:ment)?(?:\s+me)?\s+(?:directly|outside|off[- ]site|privately)\b"
+        r"(?!\s+(?:in|on|through|via|with|from)\s+(?:the\s+|my\s+|your\s+)?"
+        r"(?:order|gigbox|site|milestone|platform|checkout|app))",
     ),
     _rule(
         _PAY,
