@@ -21,6 +21,14 @@ CAUGHT = [
     ("snap lily.draws 👻", "handle"),
     ("my tweeter is @lily_draws", "handle"),
     ("l.i.l.y.w.e.i @ y.a.h.o.o . c.o.m", "email"),
+    # the same families, written otherwise
+    ("my num is eightzeroonetwothreefourfivesixseveneight", "phone"),
+    ("0803🙂555🙂1234", "phone"),
+    ("mynumberis08035551234", "phone"),
+    ("whatsap me 0803 555 1234", "phone"),
+    ("telegarm @lily", "handle"),
+    ("find me on insta: lily.draws", "handle"),
+    ("l-i-l-y-w-e-i at g-m-a-i-l dot com", "email"),
 ]
 
 
@@ -68,6 +76,15 @@ HARMLESS = [
     "e.g. the U.S.A. team, i.e. at 10 a.m.",
     "I'm at home . ok see you",
     "the discord server banner is 960 x 540",
+    "snap photo.jpg",
+    "signed 2 contracts, 0803 pages",
+    "sizes: 1080x1080, 1080x1350 and 1080x1920",
+    "numbers 3,14,15,92,65",
+    "let's talk about the design outside of the price",
+    "follow us on instagram for updates",
+    "pay directly in the order page",
+    "I will send my invoice after you pay",
+    "message me on gigbox",
 ]
 
 
