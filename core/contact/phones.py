@@ -76,7 +76,7 @@ def _extend_start(text: str, start: int) -> int:
 _GROUP_RE = re.compile(r"\d+")
 MIN_DIGITS = 7  # the shortest subscriber numbers anywhere, with area code
 MAX_RUN_DIGITS = 40  # longer runs are hashes, card dumps or noise
-MAX_CANDIDATE_RUNS = 100
+MAX_CANDIDATE_RUNS = 48
 
 
 @dataclass(frozen=True)
