@@ -33,11 +33,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .context import message_has_phone_word
+from .context import has_phone_context_word, message_has_phone_word
 from .digits import TOKEN_RE, build_phone_view
 from .findings import Finding
+from .fuzzy import fuzzy_platform
 from .normalize import normalize
 from .phones import is_year_list, looks_like_date, validate_digits
+from .platforms import PLATFORM_WORDS
 from .words import PHONE_CONTEXT_WORDS, SUPPRESS_CONTEXT_WORDS
 
 MAX_PHONE_HISTORY = 12
@@ -151,15 +153,42 @@ def _chain(text: str, history: Sequence[str]) -> tuple[list[_Fragment], bool]:
     for message in reversed(history[-MAX_PHONE_HISTORY:]):
         fragment, phone_word = _fragment(message)
         if fragment is None:
-            context = context or phone_word  # "whatsapp" / "my number" before the pieces
             if not phone_word and skipped < MAX_SKIPPED_FILLERS and is_filler(message):
                 skipped += 1
                 continue  # "and", "then": filler between the pieces
+            # "whatsapp" / "my number" / "call me on" lead into the pieces; "call me when
+            # ready" or "I need telegram banners" before a list of quantities do not.
+            context = context or (phone_word and opens_number(message))
             break
         chain.append(fragment)
         context = context or phone_word or fragment.obfuscated
     chain.reverse()
     return chain, context
+
+
+# Last words of a message that leads into a number: "my number is", "call me on", "nomor wa saya".
+_LEAD_ENDINGS = frozenset(
+    ["is", "on", "at", "me", "to", "via", "no", "num", "number", "here", "below", "saya", "mera",
+     "meri", "mi", "meu", "minha", "mon", "mine", "de", "hai", "h", "es", "est", "é"]
+)  # fmt: skip
+_MAX_LEAD_WORDS = 6
+
+
+def opens_number(message: str) -> bool:
+    """Does ``message`` (which has a phone word) lead into a number sent next: short, no
+    label such as "sizes", and ending with a phone or platform word, a connector ("is",
+    "on") or "my" ("telegram posts:" announces a list)?"""
+    text = normalize(message).text.lower().rstrip()
+    words = TOKEN_RE.findall(text)
+    if not words or len(words) > _MAX_LEAD_WORDS or not SUPPRESS_CONTEXT_WORDS.isdisjoint(words):
+        return False  # "whatsapp logo sizes:" announces sizes, not a number
+    last = words[-1]  # "number:", "telegram -": the word before the colon decides
+    return (
+        last in _LEAD_ENDINGS
+        or has_phone_context_word([last])
+        or last in PLATFORM_WORDS
+        or fuzzy_platform(last) is not None
+    )
 
 
 def is_list(parts: Sequence[_Fragment]) -> bool:
@@ -172,6 +201,11 @@ def is_list(parts: Sequence[_Fragment]) -> bool:
         steps = {b - a for a, b in zip(values, values[1:], strict=False)}
         if len(steps) == 1:
             return True  # 10, 20, 30 / 7, 7, 7 / 0, 1, 2
+        round_ = sum(
+            v % 10 == 0 and v > 0 and p.digits[0] != "0" for v, p in zip(values, parts, strict=True)
+        )
+        if round_ * 2 >= len(parts):
+            return True  # 120, 100, 1920, 60: quantities and sizes
     return False
 
 

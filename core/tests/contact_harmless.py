@@ -14,6 +14,7 @@ Harmless families (none may yield a finding of any tier):
     refusals     refusals and rule reminders ("I can't share my WhatsApp here")
     mixed        two or three of the above in one message
     sequences    2-20 messages: numbered lists, sizes, prices, quantities one a message
+                 (also after a platform or phone word that announces something else)
 
 Intent (tier 2, ``intent_line``): wanting to move off the platform with nothing to mask.
 """
@@ -217,7 +218,23 @@ def mixed(rng: random.Random) -> str:
 def sequence(rng: random.Random) -> list[str]:
     n = rng.randint(2, 20)
     start = rng.randint(0, 3)
-    style = rng.randrange(8)
+    style = rng.randrange(9)
+    if style == 8:
+        # a platform or phone word that announces something else, then quantities
+        lead = rng.choice(
+            (
+                "do you design whatsapp stickers?",
+                "I need telegram banners",
+                "call me when ready",
+                "my number is in my profile",
+                "whatsapp logo sizes:",
+                "telegram posts:",
+                "prices for the instagram pack:",
+            )
+        )
+        return [lead] + [
+            str(rng.choice((3, 5, 12, 25, 50, 100, 250, 1080, 1920, 45, 99))) for _ in range(n)
+        ]
     if style == 0:
         return [f"page {i} done" for i in range(start + 1, start + n + 1)]
     if style == 1:
