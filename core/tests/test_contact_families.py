@@ -53,8 +53,16 @@ def test_the_detail_itself_is_masked(text: str, secret: str) -> None:
     assert secret not in scan(text).masked
 
 
-def test_a_number_split_over_messages_with_filler_is_caught() -> None:
-    sequence = ["whatsapp", "0803", "and", "555", "then", "1234"]
+@pytest.mark.parametrize(
+    "sequence",
+    [
+        ["whatsapp", "0803", "and", "555", "then", "1234"],
+        ["call me on", "0803", "555", "1234"],
+        ["my number is", "0803", "ok", "555 1234"],
+        ["08035", "...", "551234"],
+    ],
+)
+def test_a_number_split_over_messages_with_filler_is_caught(sequence: list[str]) -> None:
     results = [scan(m, history=sequence[:i]) for i, m in enumerate(sequence)]
     assert results[-1].findings and results[-1].findings[0].rule == "phone.split"
     assert results[-1].masked == MASK
@@ -107,6 +115,9 @@ def test_harmless_lines_are_untouched(text: str) -> None:
         ["1. logo", "2. banner", "3. flyer", "4. icon", "5. cover"],
         ["invoice 2024", "0315", "4471"],
         ["I sent 12 files", "size 1080 1920 1080 1920"],
+        ["call me when ready", "50", "25", "1920", "1920", "4", "15"],
+        ["whatsapp logo sizes:", "100", "500", "50", "5"],
+        ["I need telegram banners", "15", "500", "4", "3", "7", "20", "5"],
     ],
 )
 def test_counted_lists_one_a_message_are_not_split_numbers(sequence: list[str]) -> None:
