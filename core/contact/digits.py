@@ -10,6 +10,7 @@ rewriting is itself evidence of a phone number.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,13 +42,23 @@ _LEET_RARE = {"S": "5", "B": "8", "Z": "2"}
 _LEET_ANY = {**_LEET_COMMON, **_LEET_RARE}
 
 
+_NEVER = 1 << 62  # sorts after every real offset
+
+
 @dataclass(frozen=True)
 class PhoneView:
     view: TextView
     obfuscated: tuple[tuple[int, int], ...]  # spans of the view that were rewritten
 
     def is_obfuscated(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.obfuscated)
+        # The spans are sorted and disjoint: the first one ending after ``start`` decides.
+        spans = self.obfuscated
+        if not spans:
+            return False
+        i = bisect_right(spans, (start, _NEVER))
+        if i and spans[i - 1][1] > start:
+            return True
+        return i < len(spans) and spans[i][0] < end
 
 
 def _leet_digits(token: str) -> str | None:
@@ -106,15 +117,16 @@ def _mixed_digits(token: str) -> str | None:
     return digits if has_word and len(digits) >= _MIN_MIXED_DIGITS else None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     start: int
     end: int
-    # digits | word | weak | mult | plus | scale | leet | mixed | spelled | sep | glued | gap
+    # digits | word | weak | mult | plus | scale | leet | mixed | spelled | piece | leet1
+    # | sep | glued | dim | gap | lgap
     kind: str
-    digits: str = ""
+    digits: str = ""  # the digits, or for sep/glued/dim/spelled the replacement text
     times: int = 1
-    text: str = ""  # what replaces the token (sep, glued)
+    n: int = 0  # how many digits the token stands for
 
 
 @lru_cache(maxsize=8192)
@@ -189,11 +201,11 @@ def _disguised_token(token: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _produced(tok: _Tok) -> int:
-    """How many digits a token stands for."""
-    if tok.kind in ("sep", "glued", "dim", "spelled"):
-        return sum(c.isdigit() for c in tok.digits)
-    return len(tok.digits)
+def _produced(kind: str, digits: str) -> int:
+    """How many digits a token of ``kind`` standing for ``digits`` makes."""
+    if kind in ("sep", "glued", "dim", "spelled"):
+        return sum(c.isdigit() for c in digits)
+    return len(digits)
 
 
 _GAP_CHARS = " \t\n\r\f\v-./\\|*_~()[],'\"+"
@@ -244,12 +256,12 @@ def _runs(text: str) -> list[list[_Tok]]:
             if start - gap_start > MAX_GAP or text[gap_start:start].strip(_GAP_CHARS):
                 runs.append(current)
                 current, produced = [], 0
-        tok = _Tok(start, end, cls[0], cls[1], cls[2])
+        tok = _Tok(start, end, cls[0], cls[1], cls[2], _produced(cls[0], cls[1]))
         current.append(tok)
-        produced += _produced(tok)
+        produced += tok.n
         if produced > MAX_RUN_DIGITS:
             current = current[-1:]  # too long to be one number: restart the run here
-            produced = _produced(tok)
+            produced = tok.n
     if current:
         runs.append(current)
     return runs
@@ -268,7 +280,7 @@ def _comma_groups(text: str, run: list[_Tok]) -> bool:
     """ "5062,3,46,4,97": commas between digit groups that are not thousands."""
     if len(run) < 3 or "," not in text[run[0].end : run[-1].start]:
         return False
-    if not all(t.kind in _DIGIT_KINDS for t in run) or sum(map(_produced, run)) < 7:
+    if not all(t.kind in _DIGIT_KINDS for t in run) or sum(t.n for t in run) < 7:
         return False
     gaps = [text[a.end : b.start] for a, b in zip(run, run[1:], strict=False)]
     # Only tight commas: ", " separates the items of a list ("rgba(218, 62, 109)").
@@ -324,7 +336,7 @@ def _run_replacements(
     has_digits = any(t.kind in _DIGIT_KINDS for t in run)
     # Zeros of "hundred"/"thousand" do not count: "three hundred 2024 calendars"
     # is not a phone number, "zero three hundred 1234567" is.
-    produced = sum(_produced(t) for t in run if t.kind != "scale")
+    produced = sum(t.n for t in run if t.kind != "scale")
     convert_words = (
         strong >= 2 or (strong >= 1 and has_digits and produced >= 6) or (eager and len(run) >= 2)
     )
