@@ -51,7 +51,8 @@ _TEMPLATES = [
     "Transaction ID {order}{small} shows {price} for the extra gig.",
     "Let's do a Gigbox call at {time} {tz}, I'm free until {time2}.",
     "The year range {year} to {year2} should be in the chart.",
-    "Step 1: upload, step 2: review, step 3: approve, then {qty} backlinks in {small}-{small2} days.",
+    "Step 1: upload, step 2: review, step 3: approve,"
+    " then {qty} backlinks in {small}-{small2} days.",
     "Can I get {qty} more slides at {price}? The deck is {pages} pages now.",
     "The file is {res} px, {small}00 dpi, about {small2} MB.",
     "{o}, I sent the source files, ISBN {isbn} on the back cover.",

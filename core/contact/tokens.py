@@ -8,7 +8,7 @@
 
 Each reader answers with the digits the token stands for (groups separated by
 spaces) or None. They are pure functions of one token, memoised by the
-caller (``digits._token_class``).
+caller (``classify.token_class``).
 """
 
 from __future__ import annotations
