@@ -95,6 +95,7 @@ def fuzzy_platform(word: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def fuzzy_messaging(word: str) -> bool:
     """Is ``word`` a misspelt messaging app (a phone word before a number)?"""
     return fuzzy_platform(word) in MESSAGING
