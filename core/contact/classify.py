@@ -179,13 +179,14 @@ SYMBOLS_RE = re.compile(r"[^\w\u0300-\u036f\u0900-\u0dff\u0610-\u065f\u06d6-\u06
 
 def split_tokens(text: str) -> list[tuple[int, int, str]]:
     """TOKEN_RE's tokens, with symbols inside a token (emoji) cut out as tokens of their own:
-    "mbili👉tatu8" is "mbili", "👉", "tatu8"."""
+    "mbili👉tatu8" is "mbili", "👉", "tatu8". A token longer than MAX_SPELLED_TOKEN is
+    noise and stays whole (a number glued with emoji is far shorter)."""
     if text.isascii():
         return [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
     out = []
     for m in TOKEN_RE.finditer(text):
         token = m.group()
-        if token.isascii() or SYMBOLS_RE.search(token) is None:
+        if len(token) > MAX_SPELLED_TOKEN or token.isascii() or SYMBOLS_RE.search(token) is None:
             out.append((m.start(), m.end(), token))
             continue
         pos = 0
