@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .classify import SYMBOLS_RE, produced_digits, split_tokens, token_class
+from .common_words import COMMON_WORDS
 from .offsets import Replacement, TextView
 from .quick import has_glued_letter_digit, words
 from .tokens import spelled_run
@@ -298,15 +300,17 @@ _MIN_SPELLED_RUN = 9  # three digit words of three letters
 
 def has_spelled_run(tokens: list[str]) -> bool:
     """Is some token digit words run together ("ninefourfive...")? ``tokens``: lower case."""
-    if not tokens or max(map(len, tokens)) < _MIN_SPELLED_RUN:
-        return False
-    for t in tokens:
-        if len(t) < _MIN_SPELLED_RUN:
-            continue
-        parts = [t] if t.isalpha() else SYMBOLS_RE.split(t)  # "nollima👉duatiga"
-        if any(len(p) >= _MIN_SPELLED_RUN and spelled_run(p) is not None for p in parts):
+    # Common words are never digit words run together; the set difference runs at C speed.
+    for t in set(tokens).difference(COMMON_WORDS):
+        if len(t) >= _MIN_SPELLED_RUN and _holds_spelled_run(t):
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _holds_spelled_run(token: str) -> bool:
+    parts = [token] if token.isalpha() else SYMBOLS_RE.split(token)  # "nollima👉duatiga"
+    return any(len(p) >= _MIN_SPELLED_RUN and spelled_run(p) is not None for p in parts)
 
 
 def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:

@@ -90,12 +90,11 @@ def needs_address_scan(text: str, words: list[str]) -> bool:
     # Spaced-out letters: "s a m @ g m a i l".
     if may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None:
         return True
-    # One character at a time with another separator: "z~a~i~n~a~b at o~u~t~l~o~o~k".
-    if has_separated_letters(text):
+    # A handle-shaped "_" word; one character at a time with another separator
+    # ("z~a~i~n~a~b at o~u~t~l~o~o~k").
+    if "_" in text or has_separated_letters(text):
         return True
-    # A handle-shaped "_" word, or a labelled plain one after a misspelt platform ("vibre id sam").
-    if "_" in text:
-        return True
+    # A labelled plain word after a misspelt platform ("vibre id sam").
     return not _LABEL_WORDS.isdisjoint(words) and any(
         len(w) >= 4 and fuzzy_platform(w) is not None for w in words
     )
