@@ -17,6 +17,7 @@ from .tokens import (
     MAX_SPELLED_TOKEN,
     glued_words,
     is_dimension,
+    is_letters,
     segment,
     separated_digits,
     spelled_mixed,
@@ -137,7 +138,7 @@ def _disguised_token(token: str) -> tuple[str, str, int] | None:
         )  # "O", "Ol" among digits
     if len(token) == 1 and token.isascii() and token.isalpha():
         return ("lgap", "", 1) if token.lower() not in "ai" else None  # "0912 x 34 x 969"
-    if token.isalpha():
+    if is_letters(token):
         spelled = spelled_run(token)
         if spelled is not None:
             return ("spelled", spelled, 1)

@@ -18,7 +18,7 @@ from .classify import SYMBOLS_RE, produced_digits, split_tokens, token_class
 from .common_words import COMMON_WORDS
 from .offsets import Replacement, TextView
 from .quick import has_glued_letter_digit, words
-from .tokens import spelled_run
+from .tokens import is_letters, spelled_run
 from .words import DIGIT_WORDS, HUNDRED_WORDS, WEAK_DIGIT_WORDS
 
 _NEVER = 1 << 62  # sorts after every real offset
@@ -172,7 +172,7 @@ def _run_replacements(
             reps.append((tok.start, tok.end, tok.digits))
         elif tok.kind == "leet1" and produced - leet1 >= 6 and leet1 * 2 <= produced:
             reps.append((tok.start, tok.end, tok.digits))  # "O . 2 . 3 . l . 2 . 3 . 4"
-        elif tok.kind == "piece" and (convert_words or produced >= 7):
+        elif tok.kind == "piece" and (convert_words or produced >= 7 or eager):
             reps.append((tok.start, tok.end, tok.digits))  # "TWO34" among other digits
         elif tok.kind == "dim" and letters_separate:
             reps.append((tok.start, tok.end, tok.digits))
@@ -309,7 +309,7 @@ def has_spelled_run(tokens: list[str]) -> bool:
 
 @lru_cache(maxsize=8192)
 def _holds_spelled_run(token: str) -> bool:
-    parts = [token] if token.isalpha() else SYMBOLS_RE.split(token)  # "nollima👉duatiga"
+    parts = [token] if is_letters(token) else SYMBOLS_RE.split(token)  # "nollima👉duatiga"
     return any(len(p) >= _MIN_SPELLED_RUN and spelled_run(p) is not None for p in parts)
 
 
@@ -350,7 +350,11 @@ def build_phone_view(
     reps: list[Replacement] = []
     plain: set[tuple[int, int]] = set()
     for run in _runs(text):
-        if len(run) == 1 and run[0].kind not in _SELF_EVIDENT:
+        if (
+            len(run) == 1
+            and run[0].kind not in _SELF_EVIDENT
+            and not (eager and run[0].kind == "piece")
+        ):
             continue
         reps.extend(_run_replacements(text, run, plain, eager))
         plain.update((t.start, t.end) for t in run if t.kind in PLAIN_KINDS)

@@ -117,7 +117,8 @@ def phone_possible(text: str, words: list[str]) -> bool:
         return sum(w in _ANY_DIGIT_WORD for w in words) >= 3 or has_spelled_run(words)
     if digits >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
         return True
-    return has_rewritable_token(text)  # "OOOOOOl2": look-alikes around a single real digit
+    # "OOOOOOl2": look-alikes around a single real digit; "+dreivier... after 6pm".
+    return has_rewritable_token(text) or has_spelled_run(words)
 
 
 _NOT_LETTERS = str.maketrans("", "", "0123456789./:-_?=&#%+~")

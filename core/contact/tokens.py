@@ -35,6 +35,13 @@ _NUMBER_WORDS = frozenset(
 )  # fmt: skip
 
 
+def is_letters(token: str) -> bool:
+    """Letters only, the combining vowel signs of Indic scripts included ("शून्य")."""
+    return token.isalpha() or all(
+        c.isalpha() or unicodedata.category(c) in ("Mn", "Mc") for c in token
+    )
+
+
 @lru_cache(maxsize=8192)
 def segment(letters: str) -> tuple[str, int, int] | None:
     """(digits, words, strong words) when ``letters`` (lower case) is nothing but
@@ -47,15 +54,15 @@ def segment(letters: str) -> tuple[str, int, int] | None:
     n = len(letters)
     if n < 2 or n > MAX_SPELLED_TOKEN or letters in _NUMBER_WORDS:
         return None
-    # best[i]: (words, letters skipped, -strong, digits, ends with a skip) for letters[:i]
-    best: list[tuple[int, int, int, str, bool] | None] = [None] * (n + 1)
-    best[0] = (0, 0, 0, "", True)
+    # best[i]: (words, letters skipped, -strong, digits, ends with a skip, skipped letters)
+    best: list[tuple[int, int, int, str, bool, str] | None] = [None] * (n + 1)
+    best[0] = (0, 0, 0, "", True, "")
     for i in range(n):
         here = best[i]
         if here is None:
             continue
         if not here[4] and letters[i].isascii() and i + 1 < n:
-            cand = (here[0], here[1] + 1, here[2], here[3] + " ", True)
+            cand = (here[0], here[1] + 1, here[2], here[3] + " ", True, here[5] + letters[i])
             if best[i + 1] is None or cand < best[i + 1]:  # type: ignore[operator]
                 best[i + 1] = cand
         for j in range(i + 2, min(n, i + _MAX_WORD) + 1):
@@ -63,11 +70,12 @@ def segment(letters: str) -> tuple[str, int, int] | None:
             if digit is None:
                 continue
             strong = letters[i:j] not in WEAK_DIGIT_WORDS
-            cand = (here[0] + 1, here[1], here[2] - strong, here[3] + digit, False)
+            cand = (here[0] + 1, here[1], here[2] - strong, here[3] + digit, False, here[5])
             if best[j] is None or cand < best[j]:  # type: ignore[operator]
                 best[j] = cand
     final = best[n]
-    if final is None or final[4] or final[1] * 2 > final[0]:
+    # One separator letter, the same every time ("nueveXunoXdos"), never last.
+    if final is None or final[4] or len(set(final[5])) > 1:
         return None
     return final[3], final[0], -final[2]
 
@@ -82,7 +90,7 @@ def spelled_run(token: str) -> str | None:
     """Digits of a token of digit words run together ("NINEFOURFIVE", "neunXacht"), with
     a word glued before or after them ("signalneunacht...", "...sieteok"): the replacement
     text, words set apart from the digits."""
-    if not token.isalpha():
+    if not is_letters(token):
         return None
     lower = token.lower()
     found = segment(lower)
