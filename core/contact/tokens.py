@@ -37,9 +37,11 @@ _NUMBER_WORDS = frozenset(
 
 def is_letters(token: str) -> bool:
     """Letters only, the combining vowel signs of Indic scripts included ("शून्य")."""
-    return token.isalpha() or all(
-        c.isalpha() or unicodedata.category(c) in ("Mn", "Mc") for c in token
-    )
+    if token.isalpha():
+        return True
+    if token.isascii() or any(c.isdigit() for c in token):
+        return False
+    return all(c.isalpha() or unicodedata.category(c) in ("Mn", "Mc") for c in token)
 
 
 @lru_cache(maxsize=8192)
