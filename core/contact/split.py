@@ -256,11 +256,17 @@ def _split_phone(text: str, history: Sequence[str]) -> Finding | None:
 _ADDRESS_PIECE_RE = re.compile(r"@|\b(?:at|dot)\b|\w[._]|[._]\w", re.IGNORECASE)
 
 
+_NO_ADDRESS_PIECE_RE = re.compile(r"[^@\w]*(?:[\d_][^@\w]*)*")
+
+
 def _split_addresses(
     text: str, history: Sequence[str], allowed_hosts: tuple[str, ...], single: Sequence[Finding]
 ) -> list[Finding]:
     """Addresses that only exist once earlier messages are put in front."""
     from .scanner import scan_joined_addresses  # the address scanners, on the joined text
+
+    if _NO_ADDRESS_PIECE_RE.fullmatch(text[:MAX_JOINED_CHARS]):
+        return []  # "1080", "$45", "3/4": no letter and no '@' can continue an address
 
     earlier: list[str] = []
     for message in reversed(history[-(MAX_ADDRESS_HISTORY + MAX_SKIPPED_FILLERS) :]):
