@@ -48,6 +48,7 @@ from .quick import (
 from .quick import (
     words as tokens_of,
 )
+from .split import find_split  # loaded with the scanner: a first split costs no import
 from .words import WEAK_DIGIT_WORDS
 
 DEFAULT_ALLOWED_HOSTS: tuple[str, ...] = ("gigbox.com", "gigbox.example")
@@ -298,8 +299,6 @@ def scan(
     )
     findings, words = _scan_message(text, hosts)
     if history:
-        from .split import find_split  # late import: split builds on this module
-
         findings.extend(
             find_split(text, [h for h in history if isinstance(h, str)], hosts, findings)
         )
