@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .common_words import COMMON_WORDS
 from .offsets import Replacement, TextView
@@ -26,7 +26,7 @@ from .quick import words as tokens_of
 # Runs of 3+ single characters separated by single spaces: "w a . m e".
 _SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S(?=\s|$|/\w)")
 # The last one may carry the path: "w a . m e/9198...".
-_SPACED_RUN_RE = re.compile(r"(?<!\S)(?:\S )+\S(?=\s|$|/\w)")
+_SPACED_RUN_RE = re.compile(r"(?<!\S)@?(?:\S )+\S(?=\s|$|/\w)")
 # A known contact host with a dot after every letter: "w.a.m.e/9198...",
 # "t.m.e/sam". Only before a path, and only when the letters spell one of
 # CONTACT_HOSTS (a personal domain spelled so stays, like any portfolio site).
@@ -103,6 +103,10 @@ def _substitutions_re(parts: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?P<{name}>{_PARTS[name]})" for name in parts), re.IGNORECASE)
 
 
+# "studio-k . io": a domain with its dot spaced out, after an "at".
+_SPACED_DOMAIN_RE = re.compile(r"\bat\s+[\w-]+\s\.\s[a-z]{2,6}\b", re.IGNORECASE)
+
+
 def _active_parts(text: str, words: frozenset[str]) -> tuple[str, ...]:
     """Which substitutions can apply: each costs a pass, so skip the idle ones."""
     lowered = text.lower()
@@ -117,7 +121,12 @@ def _active_parts(text: str, words: frozenset[str]) -> tuple[str, ...]:
         or "atsign" in words
         or "attherate" in words
         or " @ " in text
-    ) and (dot_words or not _MAIL_HINT_WORDS.isdisjoint(words) or has_domain_hint(text)):
+    ) and (
+        dot_words
+        or not _MAIL_HINT_WORDS.isdisjoint(words)
+        or has_domain_hint(text)
+        or _SPACED_DOMAIN_RE.search(text) is not None
+    ):
         parts.append("wat")
     if dot_words:
         parts.append("wdot")
@@ -201,12 +210,95 @@ class AddressView:
     dot_words: tuple[int, ...]  # positions of '.' that were spelled out
 
 
+# One character at a time with a separator other than a space: "l.i.l.y",
+# "z~a~i~n~a~b", "s * a * m". Four characters at least ("e.g.", "U.S." stay).
+_SEPARATED_SEPS = ("~", "*", ".", "-", "_", ",", "|", "·", " . ", " - ", " ~ ", " * ", " , ")
+_UNIT_CHARS = "A-Za-z0-9@.+_\\-"
+_SEPARATED_HINT_RE = re.compile(
+    r"(?<![^\W_])\w ?[~*.,\-|·_] ?\w ?[~*.,\-|·_] ?\w ?[~*.,\-|·_] ?\w(?!\w)"
+)
+
+
+@cache
+def _separated_re(sep: str, least: int) -> re.Pattern[str]:
+    s = re.escape(sep)
+    # A unit is one character of an address ("." and "_" too), never the separator itself.
+    unit = "[" + _UNIT_CHARS.replace(re.escape(sep.strip()), "").replace(sep.strip(), "") + "]"
+    if sep.strip() == "-":
+        unit = "[A-Za-z0-9@.+_]"
+    return re.compile(
+        r"(?<![\w.\-~*|·])(?:" + unit + s + r"){" + str(least - 1) + r",}" + unit + r"(?![\w~*|·])"
+    )
+
+
+# Letters and digits as 'a', the separators above as 's', spaces kept, the rest 'x'.
+_SEPARATED_SHAPES = bytes(
+    ord("a")
+    if chr(c).isalnum()
+    else ord("s")
+    if chr(c) in "~*.,-|_"
+    else c
+    if c == 32
+    else ord("x")
+    for c in range(256)
+)
+
+
+def has_separated_letters(text: str) -> bool:
+    """Single characters joined by separators, four of them ("l.i.l.y", "s * a * m")?"""
+    if text.isascii():
+        shapes = text.encode("ascii").translate(_SEPARATED_SHAPES)
+        if b"asasasa" not in shapes and b"a s a s a s a" not in shapes:
+            return False
+    return _SEPARATED_HINT_RE.search(text) is not None
+
+
+def _separated_runs(text: str) -> tuple[list[Replacement], str]:
+    """Runs of single characters joined by one separator, the separator dropped.
+
+    The separator covering most of the message wins, so "l~i~l~y . w~e~i" keeps
+    its spelled dot and "j . o (dot) d . e" its "(dot)". Once a run of four
+    shows the separator, shorter runs with it ("c.o.m", "i . o") join too.
+    Returns the rewrites and the separator.
+    """
+    if not has_separated_letters(text):
+        return [], ""
+    best_sep, best_cover = "", 0
+    for sep in _SEPARATED_SEPS:
+        if sep.strip() not in text:
+            continue
+        cover = sum(m.end() - m.start() for m in _separated_re(sep, 4).finditer(text))
+        if cover > best_cover:
+            best_sep, best_cover = sep, cover
+    if not best_sep:
+        return [], ""
+    reps = []
+    for m in _separated_re(best_sep, 2).finditer(text):
+        joined = m.group().replace(best_sep, "")
+        if text[m.end() : m.end() + 3].lstrip().startswith("/"):
+            joined = _HOSTS_BY_LETTERS.get(joined.lower(), joined)  # "w.a.m.e/9198..." is wa.me
+        reps.append((m.start(), m.end(), joined))
+    return reps, best_sep
+
+
+_MARKER_BEFORE_RE = re.compile(r"(?:\(dot\)|\bdot|\.|@|\(at\)|\bat) $", re.IGNORECASE)
+
+
+def _merge(first: list[Replacement], second: list[Replacement]) -> list[Replacement]:
+    """Both lists' rewrites, those of ``second`` overlapping one of ``first`` dropped."""
+    return sorted(first + [r for r in second if not _touches(r, [(a, b) for a, b, _ in first])])
+
+
 def _spaced_runs(text: str) -> list[Replacement]:
     reps: list[Replacement] = []
     if _SPACED_HINT_RE.search(text) is None:
         return reps
     for m in _SPACED_RUN_RE.finditer(text):
-        if m.end() - m.start() >= 5:  # at least three characters
+        short_after_marker = m.end() - m.start() == 3 and _MARKER_BEFORE_RE.search(
+            text, max(0, m.start() - 7), m.start()
+        )
+        if m.end() - m.start() >= 5 or (reps and short_after_marker):  # three characters, or
+            # two right after a spelled '.'/'@' once longer runs show the disguise ("(dot) i o")
             joined = m.group().replace(" ", "")
             if "." not in joined and text.startswith("/", m.end()):
                 joined = _HOSTS_BY_LETTERS.get(joined.lower(), joined)  # "t m e/sam" is t.me/sam
@@ -257,7 +349,10 @@ def build_address_view(base: TextView, words: frozenset[str] | None = None) -> A
     ones touching a plainly written address dropped, and overlaps resolved.
     """
     protected = plain_address_spans(base.text) if "@" in base.text else []
-    spaced = base.rewrite(_outside(_spaced_runs(base.text), protected))
+    separated, sep = _separated_runs(base.text)
+    # "j . o . e": a spaced separator is read before spaced letters, which would keep the dots.
+    joined = separated if sep.startswith(" ") else _merge(_spaced_runs(base.text), separated)
+    spaced = base.rewrite(_outside(joined, protected))
     text = spaced.text
     if spaced is not base and protected:
         protected = plain_address_spans(text)  # offsets moved with the joined letters
@@ -276,6 +371,9 @@ def build_address_view(base: TextView, words: frozenset[str] | None = None) -> A
                 reps.append((start, end, new))
                 kinds.append(kind)
     kept, at_strength, dot_words = _without_overlaps(reps, kinds)
+    if separated:
+        # Letters one at a time are deliberate: an "at" among them is an '@' for sure.
+        at_strength = dict.fromkeys(at_strength, STRONG)
     view = spaced.rewrite(kept)
     # Every '@' not written as a word was typed: deliberate.
     i = view.text.find("@")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from .fuzzy import fuzzy_messaging
 from .words import PHONE_CONTEXT_WORDS, SUPPRESS_CONTEXT_WORDS, WEAK_NUMBER_NOUNS
 
 _WORD_RE = re.compile(r"[^\s!-/:-@\[-`{-~]+|#")
@@ -136,7 +137,8 @@ def context_before(text: str, start: int) -> Context:
             return Context.PHONE
         if word in SUPPRESS_CONTEXT_WORDS:
             return Context.SUPPRESS
-    return Context.NONE
+    # A misspelt messaging app ("watsap 0803...") is read only when no other word tells.
+    return Context.PHONE if any(map(fuzzy_messaging, tokens)) else Context.NONE
 
 
 # Words that may stand between a phone word and the number it names:
@@ -192,7 +194,7 @@ def named_by_phone_word(text: str, start: int) -> bool:
     if context_before(text, start) is not Context.PHONE:
         return False
     for word in reversed(_tokens_before(text, start)):
-        if word in PHONE_CONTEXT_WORDS:
+        if word in PHONE_CONTEXT_WORDS or fuzzy_messaging(word):
             return True
         if word not in _FILLERS:
             return False
@@ -233,9 +235,12 @@ def message_has_phone_word(text: str) -> bool:
     return has_phone_context_word(_WORD_RE.findall(text.lower()))
 
 
-def has_phone_context_word(words: list[str]) -> bool:
-    """Any phone word among the (lower-cased) tokens of a message?"""
-    return not PHONE_CONTEXT_WORDS.isdisjoint(words)
+def has_phone_context_word(words: list[str], fuzzy: bool = True) -> bool:
+    """Any phone word (or, with ``fuzzy``, misspelt messaging app) among the lower-cased
+    tokens of a message?"""
+    if not PHONE_CONTEXT_WORDS.isdisjoint(words):
+        return True
+    return fuzzy and any(len(w) >= 4 and fuzzy_messaging(w) for w in words)
 
 
 def currency_before(text: str, start: int) -> bool:

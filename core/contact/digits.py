@@ -10,25 +10,18 @@ rewriting is itself evidence of a phone number.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .classify import SYMBOLS_RE, produced_digits, split_tokens, token_class
+from .common_words import COMMON_WORDS
 from .offsets import Replacement, TextView
-from .quick import TOKEN_RE, has_glued_letter_digit, words
-from .words import (
-    DIGIT_WORDS,
-    HUNDRED_WORDS,
-    MULTIPLIERS,
-    PLUS_WORDS,
-    SCALE_WORDS,
-    WEAK_DIGIT_WORDS,
-)
+from .quick import has_glued_letter_digit, words
+from .tokens import is_letters, spelled_run
+from .words import DIGIT_WORDS, HUNDRED_WORDS, WEAK_DIGIT_WORDS
 
-# Letters people type instead of digits. O/l/I are everywhere; S/B/Z only
-# count deep inside a long digit run (see _leet_digits).
-_LEET_COMMON = {"o": "0", "O": "0", "l": "1", "I": "1", "i": "1"}
-_LEET_RARE = {"S": "5", "B": "8", "Z": "2"}
-_LEET_ANY = {**_LEET_COMMON, **_LEET_RARE}
+_NEVER = 1 << 62  # sorts after every real offset
 
 
 @dataclass(frozen=True)
@@ -37,96 +30,26 @@ class PhoneView:
     obfuscated: tuple[tuple[int, int], ...]  # spans of the view that were rewritten
 
     def is_obfuscated(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.obfuscated)
+        # The spans are sorted and disjoint: the first one ending after ``start`` decides.
+        spans = self.obfuscated
+        if not spans:
+            return False
+        i = bisect_right(spans, (start, _NEVER))
+        if i and spans[i - 1][1] > start:
+            return True
+        return i < len(spans) and spans[i][0] < end
 
 
-def _leet_digits(token: str) -> str | None:
-    """Digits for a token like 'O7ll853l69', or None when it is a real word."""
-    real = sum(c.isdigit() for c in token)
-    if real == 0 or real == len(token):
-        return None
-    out = []
-    for i, c in enumerate(token):
-        if c.isdigit():
-            out.append(c)
-        elif c in _LEET_COMMON:
-            out.append(_LEET_COMMON[c])
-        elif (
-            c in _LEET_RARE and real >= 4 and 2 <= i <= len(token) - 3
-        ):  # two characters in, like "98S65..."; not UPS "1Z..."
-            out.append(_LEET_RARE[c])
-        else:
-            return None
-    return "".join(out)
-
-
-_DIGITS_OR_LETTERS_RE = re.compile(r"[0-9]+|[^0-9]+")
-_LEET_TABLE = str.maketrans(_LEET_COMMON)
-# A token mixing numerals and spelled digits must make at least this many
-# digits: "9876five43210" is a number, "2one" or "one2one" is not.
-_MIN_MIXED_DIGITS = 5
-
-
-def _mixed_digits(token: str) -> str | None:
-    """Digits for a token like '9876five43210' or '98seven6543210', else None.
-
-    Every letter part must be a digit word (weak ones only next to four real
-    digits: "98ate6543210") or look-alike letters ("l", "O").
-    """
-    parts = _DIGITS_OR_LETTERS_RE.findall(token)
-    real = sum(len(p) for p in parts if "0" <= p[0] <= "9")
-    if real == 0 or real == len(token):
-        return None
-    out = []
-    has_word = False
-    for part in parts:
-        if "0" <= part[0] <= "9":
-            out.append(part)
-            continue
-        lower = part.lower()
-        digit = DIGIT_WORDS.get(lower) or HUNDRED_WORDS.get(lower)
-        if digit is not None and (lower not in WEAK_DIGIT_WORDS or real >= 4):
-            out.append(digit)
-            has_word = True
-        elif not part.strip("OolIi"):
-            out.append(part.translate(_LEET_TABLE))
-        else:
-            return None
-    digits = "".join(out)
-    return digits if has_word and len(digits) >= _MIN_MIXED_DIGITS else None
-
-
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     start: int
     end: int
-    kind: str  # digits | word | weak | mult | plus | scale | leet | mixed
-    digits: str = ""
+    # digits | word | weak | mult | plus | scale | leet | mixed | spelled | piece | leet1
+    # | sep | glued | dim | gap | lgap
+    kind: str
+    digits: str = ""  # the digits, or for sep/glued/dim/spelled the replacement text
     times: int = 1
-
-
-@lru_cache(maxsize=8192)
-def _token_class(token: str) -> tuple[str, str, int] | None:
-    """(kind, digits, times) of one token, or None when it is an ordinary word."""
-    if token.isdigit():
-        return ("digits", token, 1)
-    lower = token.lower()
-    digit = DIGIT_WORDS.get(lower) or HUNDRED_WORDS.get(lower)
-    if digit is not None:
-        return ("weak" if lower in WEAK_DIGIT_WORDS else "word", digit, 1)
-    if lower in MULTIPLIERS:
-        return ("mult", "", MULTIPLIERS[lower])
-    if lower in PLUS_WORDS:
-        return ("plus", "+", 1)
-    if lower in SCALE_WORDS:
-        return ("scale", SCALE_WORDS[lower], 1)
-    leet = _leet_digits(token)
-    if leet is not None:
-        return ("leet", leet, 1)
-    mixed = _mixed_digits(token)
-    if mixed is not None:
-        return ("mixed", mixed, 1)
-    return None
+    n: int = 0  # how many digits the token stands for
 
 
 _GAP_CHARS = " \t\n\r\f\v-./\\|*_~()[],'\"+"
@@ -140,51 +63,126 @@ def _runs(text: str) -> list[list[_Tok]]:
     runs: list[list[_Tok]] = []
     current: list[_Tok] = []
     produced = 0
-    for m in TOKEN_RE.finditer(text):
-        cls = _token_class(m.group())
-        if cls is None:
+    for start, end, token in split_tokens(text):
+        cls = token_class(token)
+        if cls is None or (cls[0] in ("gap", "lgap") and not current):
             if current:
                 runs.append(current)
                 current, produced = [], 0
             continue
-        start = m.start()
         if current:
             gap_start = current[-1].end
             if start - gap_start > MAX_GAP or text[gap_start:start].strip(_GAP_CHARS):
                 runs.append(current)
                 current, produced = [], 0
-        current.append(_Tok(start, m.end(), cls[0], cls[1], cls[2]))
-        produced += len(cls[1])
+        tok = _Tok(start, end, cls[0], cls[1], cls[2], produced_digits(cls[0], cls[1]))
+        current.append(tok)
+        produced += tok.n
         if produced > MAX_RUN_DIGITS:
             current = current[-1:]  # too long to be one number: restart the run here
-            produced = len(cls[1])
+            produced = tok.n
     if current:
         runs.append(current)
     return runs
 
 
-_DIGIT_KINDS = frozenset({"digits", "word", "weak", "leet", "mixed"})
+_DIGIT_KINDS = frozenset(
+    {"digits", "word", "weak", "leet", "mixed", "spelled", "sep", "glued", "dim", "piece", "leet1"}
+)
+# Always rewritten, whatever the run around them; "sep" and "glued" only move
+# separators, so they are not a disguise the way spelled digits are.
+_SELF_EVIDENT = frozenset({"leet", "mixed", "spelled", "sep", "glued"})
+PLAIN_KINDS = frozenset({"sep", "glued", "gap", "lgap", "dim"})
+
+
+def _comma_groups(text: str, run: list[_Tok]) -> bool:
+    """ "5062,3,46,4,97": commas between digit groups that are not thousands."""
+    if len(run) < 3 or "," not in text[run[0].end : run[-1].start]:
+        return False
+    if not all(t.kind in _DIGIT_KINDS for t in run) or sum(t.n for t in run) < 7:
+        return False
+    gaps = [text[a.end : b.start] for a, b in zip(run, run[1:], strict=False)]
+    # Only tight commas: ", " separates the items of a list ("rgba(218, 62, 109)").
+    if any(g not in (",", " ", "-", ".") for g in gaps):
+        return False
+    if "-" in gaps:
+        return True  # "44-740,012-25": amounts do not mix dashes and commas
+    after_comma = [
+        (k, "".join(c for c in b.digits if c.isdigit()))
+        for k, (a, b) in enumerate(zip(run, run[1:], strict=False), 1)
+        if text[a.end : b.start] == ","
+    ]
+    # Thousands ("1,200,000") and cents ("12.345.678,00") put three digits, or two at
+    # the very end, after each comma; a phone cut by commas does not.
+    return any(len(g) != 3 and not (len(g) == 2 and k == len(run) - 1) for k, g in after_comma)
+
+
+def _letters_separate(run: list[_Tok]) -> bool:
+    """Do lone letters and "AxB" sizes in ``run`` join digit groups of one number?
+
+    "1200 x 628" and "1080x1920 1080x1920" are sizes; "0912 x 34 x 969" (two
+    letters), or a size next to another disguised or plain group
+    ("0X650 1 22X337"), is a number cut by letters.
+    """
+    letters = sum(t.kind == "lgap" for t in run)
+    dims = sum(t.kind == "dim" for t in run)
+    others = sum(t.kind in _DIGIT_KINDS and t.kind != "dim" for t in run)
+    if letters == 2 and others == 3 and len(run) == 5 and all(t.digits[:1] != "0" for t in run):
+        return False  # "30 x 40 x 25": a box
+    if letters >= 2:
+        return True
+    if any(t.kind in ("sep", "spelled", "glued", "leet", "mixed") for t in run):
+        return True
+    return (dims >= 1 and others + dims >= 3) or (dims == 0 and letters == 1 and others >= 3)
+
+
 _GROUP_KINDS = _DIGIT_KINDS | {"scale"}  # what may end a comma-separated group
 
 
-def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
+def _run_replacements(
+    text: str, run: list[_Tok], plain: set[tuple[int, int]], eager: bool = False
+) -> list[Replacement]:
+    """The rewrites of one run; those that only move separators are added to ``plain``.
+
+    ``eager``: the message is a short piece of a number ("dois um", "2 3 3 un"), so
+    every digit word of a run of two tokens or more is a digit.
+    """
     # A weak word right after "double"/"triple" is a digit for sure: "double oh seven".
     strong = sum(
         t.kind == "word" or (t.kind == "weak" and i > 0 and run[i - 1].kind == "mult")
         for i, t in enumerate(run)
-    )
-    has_digits = any(t.kind in ("digits", "leet", "mixed") for t in run)
+    ) + 2 * sum(t.kind == "spelled" for t in run)
+    has_digits = any(t.kind in _DIGIT_KINDS for t in run)
     # Zeros of "hundred"/"thousand" do not count: "three hundred 2024 calendars"
     # is not a phone number, "zero three hundred 1234567" is.
-    produced = sum(len(t.digits) for t in run if t.kind != "scale")
-    convert_words = strong >= 2 or (strong >= 1 and has_digits and produced >= 6)
+    produced = sum(t.n for t in run if t.kind != "scale")
+    convert_words = (
+        strong >= 2 or (strong >= 1 and has_digits and produced >= 6) or (eager and len(run) >= 2)
+    )
+    kinds = {t.kind for t in run}
+    letters_separate = ("lgap" in kinds or "dim" in kinds) and _letters_separate(run)
+    leet1 = sum(len(t.digits) for t in run if t.kind == "leet1") if "leet1" in kinds else 0
+    comma_groups = len(run) >= 3 and _comma_groups(text, run)
     reps: list[Replacement] = []
     i = 0
     while i < len(run):
         tok = run[i]
         prev = run[i - 1] if i else None
-        if tok.kind in ("leet", "mixed") or convert_words and tok.kind in ("word", "weak"):
+        if tok.kind in _SELF_EVIDENT or convert_words and tok.kind in ("word", "weak"):
             reps.append((tok.start, tok.end, tok.digits))
+        elif tok.kind == "leet1" and produced - leet1 >= 6 and leet1 * 2 <= produced:
+            reps.append((tok.start, tok.end, tok.digits))  # "O . 2 . 3 . l . 2 . 3 . 4"
+        elif tok.kind == "piece" and (convert_words or produced >= 7 or eager):
+            reps.append((tok.start, tok.end, tok.digits))  # "TWO34" among other digits
+        elif tok.kind == "dim" and letters_separate:
+            reps.append((tok.start, tok.end, tok.digits))
+        elif (
+            tok.kind in ("gap", "lgap")
+            and (tok.kind == "gap" or letters_separate)
+            and 0 < i < len(run) - 1
+            and run[i + 1].kind in _DIGIT_KINDS
+        ):
+            reps.append((tok.start, tok.end, " "))
         elif (
             convert_words and tok.kind == "plus" and i + 1 < len(run) and run[i + 1].kind != "plus"
         ):
@@ -200,15 +198,17 @@ def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
             # "three hundred" -> "300": the zeros join the digit before them.
             reps.append((prev.end, tok.end, tok.digits))
         if (
-            convert_words
+            (convert_words or comma_groups)
             and prev is not None
             and prev.kind in _GROUP_KINDS
             and tok.kind in _DIGIT_KINDS
+            and "," in text[prev.end : tok.start]
         ):
-            if "," in text[prev.end : tok.start]:
-                # "nueve uno cinco, cinco cinco cinco": the comma groups digits
-                # like a space does once the words are digits.
-                reps.append((prev.end, tok.start, " "))
+            # "nueve uno cinco, cinco cinco cinco": the comma groups digits
+            # like a space does once the words are digits ("5062,3,46": always).
+            if not convert_words:
+                plain.add((prev.end, tok.start))
+            reps.append((prev.end, tok.start, " "))
         i += 1
     return reps
 
@@ -217,6 +217,7 @@ STRONG_DIGIT_WORDS = frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WOR
     HUNDRED_WORDS
 )
 _MAX_GLUED_CHECKED = 16
+_HAS_DIGIT_RE = re.compile(r"\d")
 
 
 def has_rewritable_token(text: str) -> bool:
@@ -226,22 +227,90 @@ def has_rewritable_token(text: str) -> bool:
     first few words mixing letters and digits are examined; beyond that the
     token walk decides.
     """
+    if not text.isascii() and _SYMBOL_BETWEEN_DIGITS_RE.search(text) is not None:
+        return True  # digits among emoji ("0812🔥3480", "+25 🙂 471"): the token walk decides
     if not has_glued_letter_digit(text):
         return False
     checked = 0
-    for token in words(text, lower=False):
+    many_digits = _DIM_NEIGHBOUR_RE.search(text) is not None  # a size joins a number only so
+    tokens = words(text, lower=False) if text.isascii() else [t for _, _, t in split_tokens(text)]
+    for token in tokens:
         if token.isalpha() or token.isdigit():
             continue
         checked += 1
         if checked > _MAX_GLUED_CHECKED:
             return True
-        cls = _token_class(token)
-        if cls is not None and cls[0] in ("leet", "mixed"):
+        cls = token_class(token)
+        if cls is not None and (
+            cls[0] in _SELF_EVIDENT or cls[0] == "piece" or (cls[0] == "dim" and many_digits)
+        ):
             return True
     return False
 
 
-_HAS_DIGIT_RE = re.compile(r"\d")
+_SYMBOL_BETWEEN_DIGITS_RE = re.compile(
+    r"\d[^\w\s\x00-\x7f₹€£¥₦৳₱₫₺₩₽﷼]{1,4}\s?\d|\d\s[^\w\s\x00-\x7f₹€£¥₦৳₱₫₺₩₽﷼]{1,4}\s?\d"
+)
+# Cheap tests for the rewrites that need no glued letter: letters between digit groups
+# ("0912 x 34 x 969", not "1080 x 1920 for"), tight commas that are not thousands
+# or cents, look-alike letters standing alone among digits ("O . 2 . 3 . l").
+_LETTER_OR_COMMA_GAP_RE = re.compile(
+    r"\d\s+[A-Za-z]\s+\d+(?:\s+[A-Za-z])?\s+\d|\d(?<!\.\d{3}),(?:\d{1,2}|\d{4,})(?!\d)"
+    r"|\d[\s.,\-~*|/_]{1,3}[OolI]{1,4}(?![A-Za-z'])"
+    r"|(?<![A-Za-z'])[OolI]{1,4}[\s.,\-~*|/_]{1,3}[\dOolI]"
+)
+# Digits '0', look-alike letters 'o', other letters 'a', ',' kept, separators 's', space ' '.
+_GAP_SHAPES = bytes(
+    ord("0")
+    if chr(c).isdigit()
+    else ord("o")
+    if chr(c) in "OolI"
+    else ord("a")
+    if chr(c).isalpha()
+    else ord(",")
+    if c == ord(",")
+    else ord("s")
+    if chr(c) in ".-~*|/_"
+    else ord(" ")
+    if chr(c).isspace()
+    else ord("x")
+    for c in range(256)
+)
+_LEET_HINTS = (b"0 o 0", b"0so", b"os0", b"0 o ", b" o 0", b"0 s o", b"o s 0")
+_NOT_THOUSANDS_RE = re.compile(r"\d,(?!\d{3}(?!\d))\d")
+
+
+def _may_have_gap(text: str) -> bool:
+    """Cheap, necessary test for _LETTER_OR_COMMA_GAP_RE (non-ASCII text: always True):
+    two letters between digit groups, a comma not before three digits, a look-alike
+    letter next to a digit."""
+    if not text.isascii():
+        return True
+    shapes = text.encode("ascii").translate(_GAP_SHAPES)
+    if b"0 a 0" in shapes and shapes.count(b" a ") >= 2:
+        return True
+    if b"0,0" in shapes and _NOT_THOUSANDS_RE.search(text) is not None:
+        return True
+    return any(h in shapes for h in _LEET_HINTS)
+
+
+_DIM_NEIGHBOUR_RE = re.compile(r"\d[\s\-.+]{1,3}\d+[xX]\d|\d[xX]\d+[\s\-.]{1,3}\d")
+_MIN_SPELLED_RUN = 9  # three digit words of three letters
+
+
+def has_spelled_run(tokens: list[str]) -> bool:
+    """Is some token digit words run together ("ninefourfive...")? ``tokens``: lower case."""
+    # Common words are never digit words run together; the set difference runs at C speed.
+    for t in set(tokens).difference(COMMON_WORDS):
+        if len(t) >= _MIN_SPELLED_RUN and _holds_spelled_run(t):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def _holds_spelled_run(token: str) -> bool:
+    parts = [token] if is_letters(token) else SYMBOLS_RE.split(token)  # "nollima👉duatiga"
+    return any(len(p) >= _MIN_SPELLED_RUN and spelled_run(p) is not None for p in parts)
 
 
 def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
@@ -256,11 +325,17 @@ def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
         len(hits) >= 2 or _HAS_DIGIT_RE.search(text) or tokens.count(next(iter(hits))) >= 2
     ):
         return True
-    return has_rewritable_token(text)
+    if _may_have_gap(text) and _LETTER_OR_COMMA_GAP_RE.search(text) is not None:
+        return True  # "0912 x 34 x 969", "5062,3,46,4": rewritten only when the run says so
+    return has_rewritable_token(text) or has_spelled_run(tokens)
 
 
 def build_phone_view(
-    base: TextView, tokens: list[str] | None = None, *, rewrite: bool | None = None
+    base: TextView,
+    tokens: list[str] | None = None,
+    *,
+    rewrite: bool | None = None,
+    eager: bool = False,
 ) -> PhoneView:
     """Rewrite digit words and look-alikes of ``base`` into digits.
 
@@ -273,18 +348,25 @@ def build_phone_view(
     if not rewrite:
         return PhoneView(base, ())
     reps: list[Replacement] = []
+    plain: set[tuple[int, int]] = set()
     for run in _runs(text):
-        if len(run) == 1 and run[0].kind not in ("leet", "mixed"):
+        if (
+            len(run) == 1
+            and run[0].kind not in _SELF_EVIDENT
+            and not (eager and run[0].kind == "piece")
+        ):
             continue
-        reps.extend(_run_replacements(text, run))
+        reps.extend(_run_replacements(text, run, plain, eager))
+        plain.update((t.start, t.end) for t in run if t.kind in PLAIN_KINDS)
     if not reps:
         return PhoneView(base, ())
     reps.sort()
     view = base.rewrite(reps)
-    # Positions of the rewritten stretches in the new view.
+    # Positions of the rewritten stretches in the new view (moved separators excepted).
     spans = []
     delta = 0
     for start, end, new in reps:
-        spans.append((start + delta, start + delta + len(new)))
+        if (start, end) not in plain:
+            spans.append((start + delta, start + delta + len(new)))
         delta += len(new) - (end - start)
     return PhoneView(view, tuple(spans))

@@ -7,7 +7,7 @@ from typing import Any
 
 MASK = "[contact hidden]"
 
-KINDS = ("phone", "email", "handle", "link")
+KINDS = ("phone", "email", "handle", "link")  # tier 1; tier-2 findings are of kind "intent"
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,9 @@ class Finding:
     ``rule`` is a short stable id moderators aggregate false positives by;
     ``reason`` is a sentence shown to the sender and to moderators.
     ``split`` is True when fragments from earlier messages were needed.
+    ``tier`` is 1 for a contact detail (masked) and 2 for an intent to move off
+    the platform with nothing to mask (kind "intent", rule "intent.*"; found
+    in ``ScanResult.intents``, never in ``findings``).
     """
 
     kind: str
@@ -27,27 +30,45 @@ class Finding:
     rule: str
     reason: str
     split: bool = False
+    tier: int = 1
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The fields as a dict; "tier" only for tier 2 (tier-1 dicts keep their shape)."""
+        out = asdict(self)
+        if self.tier == 1:
+            del out["tier"]
+        return out
 
 
 @dataclass(frozen=True)
 class ScanResult:
+    """``findings``: the contact details (tier 1), each masked in ``masked``.
+    ``intents``: tier-2 findings, intent to move off the platform with
+    nothing to mask ("let's continue outside"); they never change ``masked``
+    nor ``has_contact``."""
+
     text: str
     masked: str
     findings: tuple[Finding, ...]
+    intents: tuple[Finding, ...] = ()
 
     @property
     def has_contact(self) -> bool:
         return bool(self.findings)
 
+    @property
+    def has_intent(self) -> bool:
+        return bool(self.intents)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "has_contact": self.has_contact,
             "masked": self.masked,
             "findings": [f.to_dict() for f in self.findings],
         }
+        if self.intents:
+            out["intents"] = [f.to_dict() for f in self.intents]
+        return out
 
 
 def mask(text: str, findings: tuple[Finding, ...]) -> str:

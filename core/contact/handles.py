@@ -23,6 +23,9 @@ from functools import lru_cache
 from itertools import islice
 
 from .common_words import CLOSING_WORDS, COMMON_WORDS, describes_state
+from .emails import _FILE_EXTENSIONS
+from .fuzzy import fuzzy_platform
+from .intent import NOT_HANDLES, is_refusal
 from .platforms import AMBIGUOUS_PLATFORM_WORDS, JUXTAPOSED_HANDLE_PLATFORMS, PLATFORM_WORDS
 from .words import DIGIT_WORDS
 
@@ -45,7 +48,7 @@ _PLATFORM_WORD_SET = frozenset(PLATFORM_WORDS)
 # Little words between a platform name and the handle.
 _CONNECTOR_RE = re.compile(
     r"(?:\s*(?:'s|’s))?"
-    r"(?P<conn>(?:\s*(?:[:=\-–>→/|,]|\bid\b|\busername\b|\buser\s?name\b|\buser\b|\bhandle\b|\bname\b"
+    r"(?P<conn>(?:\s*(?:[:=\-–>→/|,(\[]|\bid\b|\busername\b|\buser\s?name\b|\buser\b|\bhandle\b|\bname\b"
     r"|\baccount\b|\bacc\b|\bis\b|\bme\b|\bon\b|\bat\b|\badd\b|\bhai\b|\bh\b|\bé\b|\bes\b|\best\b|\bka\b"
     r"|\bno\b|\bda\b|\bdo\b|\bde\b|\bits\b|\bit's\b|\bit’s\b)){0,4})\s*",
     re.IGNORECASE,
@@ -120,7 +123,20 @@ def _is_handle_shaped(token: str) -> bool:
 
 def _platform_id(word: str) -> str:
     word = "".join(word.lower().split())
-    return PLATFORM_WORDS.get(word, word)
+    return PLATFORM_WORDS.get(word) or fuzzy_platform(word) or word
+
+
+def _is_misspelt(word: str) -> bool:
+    return "".join(word.lower().split()) not in _PLATFORM_WORD_SET and word.lower() not in (
+        "cash app",
+        "cashapp",
+        "whats app",
+    )
+
+
+# Handle-shaped accounts after these everyday words are still accounts: "snap lily.draws"
+# (a file name is not: "snap photo.jpg").
+_SHAPED_AFTER_AMBIGUOUS = frozenset({"snap", "sc", "signal", "tele", "wa"})
 
 
 def find_handles(text: str, words: frozenset[str]) -> list[HandleHit]:
@@ -131,6 +147,8 @@ def find_handles(text: str, words: frozenset[str]) -> list[HandleHit]:
         present = present | {"cash"}
     if "whats" in words:
         present = present | {"whats"}
+    misspelt = frozenset(w for w in words if len(w) >= 4 and fuzzy_platform(w) is not None)
+    present = present | misspelt
     if not present:
         return hits
     platforms = list(islice(_platform_re(frozenset(present)).finditer(text), MAX_PLATFORM_MENTIONS))
@@ -140,9 +158,17 @@ def find_handles(text: str, words: frozenset[str]) -> list[HandleHit]:
         hit = _handle_after(text, p)
         if hit is not None:
             hits.append(hit)
+    hits.extend(_labelled_after_platform(text, platforms))
     hits.extend(_mentions_near_platforms(text, platforms))
     hits.extend(_handle_before_platform(text, platforms))
     hits.extend(_tags_of_named_platforms(text, platforms))
+    if is_refusal(text):
+        # "You asked for my Telegram: sorry, not allowed": a refusal names no plain-word account.
+        hits = [
+            h
+            for h in hits
+            if h.rule not in ("handle.plain_word", "handle.labelled") or not h.handle.isalpha()
+        ]
     return hits
 
 
@@ -222,13 +248,22 @@ def _handle_after(text: str, platform_m: re.Match[str]) -> HandleHit | None:
     identifier = _IDENTIFIER_CONNECTOR_RE.search(connector) is not None
     copula = not identifier and _COPULA_CONNECTOR_RE.search(connector) is not None
     word = platform_m.group()
-    # Everyday words ("line", "signal") name a platform only with a connector or an @name.
+    squashed = re.sub(r"\s+", "", word.lower())
+    # Everyday words ("line", "signal") name a platform only with a connector or an @name
+    # ("snap lily.draws": or an account shaped like one).
     if (
-        re.sub(r"\s+", "", word.lower()) in AMBIGUOUS_PLATFORM_WORDS
+        squashed in AMBIGUOUS_PLATFORM_WORDS
         and not (identifier or copula)
         and not token.startswith("@")
+        and not (
+            squashed in _SHAPED_AFTER_AMBIGUOUS
+            and _is_handle_shaped(token)
+            and token.rsplit(".", 1)[-1].lower() not in _FILE_EXTENSIONS
+        )
     ):
         return None
+    if _is_misspelt(word) and not (token.startswith("@") or _is_handle_shaped(token) or identifier):
+        return None  # a misspelt name ("vibre") only names a handle-shaped or labelled account
     body = token.lstrip("@")
     if len(body) < 2 or token.lower().startswith("live:") or not _may_be_handle(body):
         return None  # "live:" ids have their own rule
@@ -251,6 +286,7 @@ def _may_be_handle(body: str) -> bool:
     lowered = body.lower()
     return not (
         lowered in COMMON_WORDS
+        or lowered in NOT_HANDLES
         or lowered in PLATFORM_WORDS
         or body.isdigit()
         or lowered in DIGIT_WORDS
@@ -437,6 +473,55 @@ def _handle_before_platform(text: str, platforms: list[re.Match[str]]) -> list[H
                 token.lower(),
                 "handle.before_platform",
                 f"names a {platform.capitalize()} account ({token})",
+            )
+        )
+    return hits
+
+
+# "I added you on Skype, my ID is lily.wei.design", "Signal me, same handle: lilydraws":
+# an identifier label a few words after the platform name, in the same sentence.
+_LABELLED_RE = re.compile(
+    r"[^.!?\n]{0,40}?\b(?:id|username|user\s?name|handle|acc(?:ount)?|nick(?:name)?)\b"
+    r"\s*(?:is|:|=|-|→|>)?\s*(@?[\w](?:[\w.\-]{0,40}[\w])?)",
+    re.IGNORECASE,
+)
+
+
+def _labelled_after_platform(text: str, platforms: list[re.Match[str]]) -> list[HandleHit]:
+    hits = []
+    for p in platforms:
+        m = _LABELLED_RE.match(text, p.end())
+        if m is None:
+            continue
+        token = m.group(1)
+        body = token.lstrip("@")
+        after = text[m.end(1) : m.end(1) + 2]
+        if after[:1] in ("@", "/") or (after[:1] == "." and after[1:2].isalnum()):
+            continue  # an email or a link: their own scanners judge it
+        if len(body) < 2 or not _may_be_handle(body):
+            continue
+        if not (token.startswith("@") or _is_handle_shaped(token)):
+            nxt = _NEXT_WORD_RE.match(text, m.end(1))
+            if (
+                not body.isalpha()
+                or len(body) < 3
+                or describes_state(body.lower())
+                or (
+                    nxt is not None
+                    and nxt.group(1)
+                    and nxt.group(1).lower() not in _AFTER_PLAIN_HANDLE
+                )
+            ):
+                continue
+        platform = _platform_id(p.group())
+        hits.append(
+            HandleHit(
+                m.start(1),
+                m.end(1),
+                platform,
+                body.lower(),
+                "handle.labelled",
+                f"names a {platform.capitalize()} account ({body})",
             )
         )
     return hits

@@ -76,6 +76,7 @@ def _extend_start(text: str, start: int) -> int:
 _GROUP_RE = re.compile(r"\d+")
 MIN_DIGITS = 7  # the shortest subscriber numbers anywhere, with area code
 MAX_RUN_DIGITS = 40  # longer runs are hashes, card dumps or noise
+MAX_CANDIDATE_RUNS = 48
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,11 @@ def _is_version(raw: str, groups: list[str]) -> bool:
     if "+" in raw or len(groups) < 3:
         return False
     seps = set(_NON_DIGITS_RE.findall(raw.strip("()[] ")))
-    return seps == {"."} and len(groups[0]) <= 2 and groups[0][0] != "0"
+    if seps != {"."} or len(groups[0]) > 2 or groups[0][0] == "0":
+        return False
+    # "97.3122.4455": groups of three or more digits after the first, ten digits in
+    # all, are how a phone number is dotted; versions have a short part somewhere.
+    return sum(map(len, groups)) < 10 or any(len(g) <= 2 for g in groups[1:])
 
 
 def _is_decimal(raw: str, groups: list[str]) -> bool:
@@ -237,7 +242,8 @@ def _evidence(
         return _Evidence(
             "context", "next to a word such as 'call', 'WhatsApp' or 'my number'", named
         )
-    if has_msg_phone_word:
+    if has_msg_phone_word and not labelled_as_identifier(text, start):
+        # "const id = 812414286 ... WhatsApp": a labelled id is not the number the message talks of
         return _Evidence("context", "in a message that talks about calling or messaging", False)
     return _Evidence("strict", "", False)
 
@@ -359,7 +365,9 @@ def _is_plain_date(text: str, start: int, end: int) -> bool:
 def find_phones(view: PhoneView, has_msg_phone_word: bool) -> list[PhoneHit]:
     text = view.view.text
     hits: list[PhoneHit] = []
-    for m in CANDIDATE_RE.finditer(text):
+    for k, m in enumerate(CANDIDATE_RE.finditer(text)):
+        if k == MAX_CANDIDATE_RUNS:
+            break  # a message of a hundred digit runs is noise; the first ones are judged
         run = m.group()
         if len(run) - len(run.translate(_DELETE_DIGITS)) > MAX_RUN_DIGITS:
             continue  # checked before splitting into groups: keeps noise cheap

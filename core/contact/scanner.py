@@ -14,12 +14,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from .addresses import AddressView, build_address_view, has_dotted_letters, has_split_platform_name
+from .addresses import (
+    AddressView,
+    build_address_view,
+    has_dotted_letters,
+    has_separated_letters,
+    has_split_platform_name,
+)
 from .context import has_phone_context_word
-from .digits import STRONG_DIGIT_WORDS, build_phone_view, has_rewritable_token, may_need_rewrite
+from .digits import (
+    STRONG_DIGIT_WORDS,
+    build_phone_view,
+    has_rewritable_token,
+    has_spelled_run,
+    may_need_rewrite,
+)
 from .emails import find_emails, find_named_provider_accounts
 from .findings import Finding, ScanResult, mask
+from .fuzzy import fuzzy_platform
 from .handles import find_handles
+from .intent import find_intents
 from .links import find_links, url_spans
 from .normalize import normalize
 from .offsets import TextView
@@ -34,6 +48,7 @@ from .quick import (
 from .quick import (
     words as tokens_of,
 )
+from .split import find_split  # loaded with the scanner: a first split costs no import
 from .words import WEAK_DIGIT_WORDS
 
 # When findings overlap the longest wins ("9876543210@paytm" is a UPI address,
@@ -83,6 +98,7 @@ _BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
 _SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S \S(?!\S)")
 _ANY_DIGIT_WORD = STRONG_DIGIT_WORDS | WEAK_DIGIT_WORDS
+_LABEL_WORDS = frozenset(["id", "username", "handle", "user", "account", "acc", "nick", "nickname"])
 _ADDRESS_OR_PLATFORM_WORDS = _ADDRESS_WORDS | frozenset(PLATFORM_WORDS) | {"cash", "whats"}
 
 
@@ -105,7 +121,16 @@ def needs_address_scan(text: str, words: list[str]) -> bool:
     if has_split_platform_name(words):
         return True
     # Spaced-out letters: "s a m @ g m a i l".
-    return may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None
+    if may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None:
+        return True
+    # A handle-shaped "_" word; one character at a time with another separator
+    # ("z~a~i~n~a~b at o~u~t~l~o~o~k").
+    if "_" in text or has_separated_letters(text):
+        return True
+    # A labelled plain word after a misspelt platform ("vibre id sam").
+    return not _LABEL_WORDS.isdisjoint(words) and any(
+        len(w) >= 4 and fuzzy_platform(w) is not None for w in words
+    )
 
 
 def phone_possible(text: str, words: list[str]) -> bool:
@@ -119,13 +144,32 @@ def phone_possible(text: str, words: list[str]) -> bool:
     digits = digit_count(text)
     if not digits:
         if STRONG_DIGIT_WORDS.isdisjoint(words):
-            return False
+            return has_spelled_run(words)  # "NINEFOURFIVESEVEN...": one long word
         # Three digit words at least, weak ones included ("zero one six six
         # six ..."); "one more round" is not a number.
-        return sum(w in _ANY_DIGIT_WORD for w in words) >= 3
+        return sum(w in _ANY_DIGIT_WORD for w in words) >= 3 or has_spelled_run(words)
     if digits >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
         return True
-    return has_rewritable_token(text)  # "OOOOOOl2": look-alikes around a single real digit
+    # "OOOOOOl2": look-alikes around a single real digit; "+dreivier... after 6pm".
+    return has_rewritable_token(text) or has_spelled_run(words)
+
+
+_NOT_LETTERS = str.maketrans("", "", "0123456789./:-_?=&#%+~")
+
+
+class _MessageWord:
+    """Truthy when the message has a phone word; the misspelt-app check only when asked."""
+
+    __slots__ = ("_words", "_answer")
+
+    def __init__(self, words: list[str]) -> None:
+        self._words = words
+        self._answer: bool | None = has_phone_context_word(words, fuzzy=False) or None
+
+    def __bool__(self) -> bool:
+        if self._answer is None:
+            self._answer = has_phone_context_word(self._words)
+        return self._answer
 
 
 def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
@@ -136,10 +180,14 @@ def scan_phones(base: TextView, words: list[str]) -> list[Finding]:
     ):
         return []  # the common case: digits, but no run of seven and nothing to rewrite
     phone_view = build_phone_view(base, rewrite=rewrite)
-    hits = find_phones(phone_view, has_phone_context_word(words))
+    view_text = phone_view.view.text
+    if CANDIDATE_RE.search(view_text) is None:
+        return []
+    hits = find_phones(phone_view, _MessageWord(words))
     if not hits:
         return []
-    excluded = url_spans(text)
+    # A URL with letters in it ("site.com/9876543210") owns its digits; "51.23/407.93" is no URL.
+    excluded = [(s, e) for s, e in url_spans(text) if text[s:e].translate(_NOT_LETTERS) != ""]
     findings = []
     for hit in hits:
         start, end = phone_view.view.to_original(hit.start, hit.end)
@@ -192,12 +240,26 @@ def scan_addresses(
 
 def scan_message(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
     """All findings of one message on its own (unresolved, may overlap)."""
+    return _scan_message(text, allowed_hosts)[0]
+
+
+def scan_joined_addresses(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
+    """Emails, links and handles of several messages joined (phones have their own split)."""
+    base = normalize(text)
+    words = tokens_of(base.text)
+    if not needs_address_scan(base.text, words):
+        return []
+    return scan_addresses(base, words, allowed_hosts)
+
+
+def _scan_message(text: str, allowed_hosts: tuple[str, ...]) -> tuple[list[Finding], list[str]]:
+    """The findings and the lower-cased tokens of the normalised message."""
     base = normalize(text)
     words = tokens_of(base.text)
     findings = scan_phones(base, words) if phone_possible(base.text, words) else []
     if needs_address_scan(base.text, words):
         findings.extend(scan_addresses(base, words, allowed_hosts))
-    return findings
+    return findings, words
 
 
 def _written_plainly(f: Finding, text: str) -> bool:
@@ -265,14 +327,12 @@ def scan(
     if not isinstance(text, str):
         raise TypeError(f"scan() needs a str, not {type(text).__name__}")
     hosts = tuple(h.lower() for h in allowed_hosts) if allowed_hosts else ()
-    findings = scan_message(text, hosts)
+    findings, words = _scan_message(text, hosts)
     if history:
-        from .split import find_split  # late import: split builds on this module
-
         findings.extend(
             find_split(text, [h for h in history if isinstance(h, str)], hosts, findings)
         )
     if not findings:
-        return ScanResult(text, text, ())
+        return ScanResult(text, text, (), find_intents(text, words))
     resolved = resolve(findings, text)
     return ScanResult(text, mask(text, resolved), resolved)

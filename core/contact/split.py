@@ -2,11 +2,21 @@
 
 Phones: each message that is "just a piece of a number" (one short digit run
 and at most a few filler words, nothing that explains the digits as a price,
-date, order or version) is a fragment. The fragments at the end of the
-history plus the current message are concatenated, longest chain first, and
-validated like a single number: with phone words anywhere in the chain
-("my number", "zap", "call") any valid number counts, without them only a
-ten-digit mobile of a core region does.
+date, order or version) is a fragment. Filler messages ("and", "then", "ok")
+between fragments are skipped. The fragments at the end of the history plus
+the current message are concatenated, longest chain first, and validated like
+a single number. A chain needs evidence of intent, not just digits in a row
+of messages:
+- a phone or platform word in the chain or in the message before it
+  ("whatsapp" / "0803" / "and" / "555"), or a disguised fragment: then any
+  valid number counts;
+- otherwise bare pieces that only make a number together: no words but
+  fillers and piece words ("first part", "last"), the first piece starting
+  with the trunk "0" or "+" unless piece words say it is a piece, and a
+  ten-digit mobile of a core region as the result.
+Fragments that repeat one label ("page 1 done", "page 2 done"), count
+("serve 0", "serve 1", ...) or step evenly (10, 20, 30) are a list, never
+pieces of one number, whatever words surround them.
 
 Addresses: the last few messages are joined with newlines and scanned for
 emails, links and handles; one that starts before the current message and
@@ -21,15 +31,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .context import message_has_phone_word
-from .digits import TOKEN_RE, build_phone_view
+from .context import has_phone_context_word, message_has_phone_word
+from .digits import build_phone_view
 from .findings import Finding
+from .fuzzy import fuzzy_platform
 from .normalize import normalize
 from .phones import is_year_list, looks_like_date, validate_digits
-from .words import SUPPRESS_CONTEXT_WORDS
+from .platforms import PLATFORM_WORDS
+from .quick import TOKEN_RE
+from .words import PHONE_CONTEXT_WORDS, SUPPRESS_CONTEXT_WORDS
 
-MAX_PHONE_HISTORY = 6
+MAX_PHONE_HISTORY = 12
+MAX_SKIPPED_FILLERS = 5
 MAX_ADDRESS_HISTORY = 3
 MAX_FILLER_WORDS = 5
 # Fragments are short messages; the continuation of a split address sits at
@@ -42,6 +57,28 @@ _GROUP_RE = re.compile(r"\d+")
 _SHAPE_BREAKERS = re.compile(r"\d\s?[:%xX×]|[:$€£₹₦]\s?\d|\d\s?(?:am|pm)\b", re.IGNORECASE)
 
 
+# Words a piece of a number may come with, and those that say it is a piece.
+_PIECE_WORDS = frozenset(
+    [
+        "first",
+        "second",
+        "third",
+        "last",
+        "part",
+        "piece",
+        "rest",
+        "next",
+        "remaining",
+        "final",
+        "digits",
+    ]
+)
+FILLER_WORDS = _PIECE_WORDS | frozenset(
+    ["and", "then", "ok", "okay", "k", "the", "wait", "lol", "plus", "also", "more", "got", "it",
+     "so", "is", "of", "my", "me", "on", "at", "here", "pls", "please", "yes", "hmm"]
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class _Fragment:
     digits: str
@@ -51,15 +88,28 @@ class _Fragment:
     end: int
     phone_word: bool
     obfuscated: bool
+    label: str  # the words around the digits, lower case ("" for a bare piece)
+    bare: bool  # only filler words around the digits
+    piece_word: bool  # "first part", "last": says it is a piece
 
 
+@lru_cache(maxsize=4096)
+def is_filler(message: str) -> bool:
+    """A message of filler words only ("and", "then", "ok", "...")."""
+    if len(message) > 24:
+        return False
+    words = TOKEN_RE.findall(normalize(message).text.lower())
+    return len(words) <= 3 and all(w in FILLER_WORDS for w in words)
+
+
+@lru_cache(maxsize=4096)  # the same history is read again for every new message
 def _fragment(message: str) -> tuple[_Fragment | None, bool]:
     """(fragment or None, whether the message has a phone word)."""
     if len(message) > MAX_FRAGMENT_CHARS:
         return None, False
     base = normalize(message)
     phone_word = message_has_phone_word(base.text)
-    view = build_phone_view(base)
+    view = build_phone_view(base, rewrite=True, eager=True)
     text = view.view.text
     runs = list(_FRAGMENT_RUN_RE.finditer(text))
     if len(runs) != 1 or _SHAPE_BREAKERS.search(text):
@@ -74,6 +124,7 @@ def _fragment(message: str) -> tuple[_Fragment | None, bool]:
     if not 1 <= len(digits) <= 12:
         return None, phone_word
     start, end = view.view.to_original(run.start(), run.end())
+    words = [w for w in filler if w not in PHONE_CONTEXT_WORDS]
     return (
         _Fragment(
             digits,
@@ -83,34 +134,111 @@ def _fragment(message: str) -> tuple[_Fragment | None, bool]:
             end,
             phone_word,
             view.is_obfuscated(run.start(), run.end()),
+            " ".join(words),
+            all(w in FILLER_WORDS for w in words),
+            not _PIECE_WORDS.isdisjoint(words),
         ),
         phone_word,
     )
 
 
-def _split_phone(text: str, history: Sequence[str]) -> Finding | None:
+def _chain(text: str, history: Sequence[str]) -> tuple[list[_Fragment], bool]:
+    """The fragments ending with ``text`` (oldest first) and whether a phone
+    word or disguise backs them."""
     current, current_word = _fragment(text)
     if current is None:
-        return None
+        return [], False
     chain = [current]
     context = current_word or current.obfuscated
+    skipped = 0
     for message in reversed(history[-MAX_PHONE_HISTORY:]):
         fragment, phone_word = _fragment(message)
-        context = context or phone_word
         if fragment is None:
-            break  # a message that is not a fragment ends the chain ("my number")
+            if not phone_word and skipped < MAX_SKIPPED_FILLERS and is_filler(message):
+                skipped += 1
+                continue  # "and", "then": filler between the pieces
+            # "whatsapp" / "my number" / "call me on" lead into the pieces; "call me when
+            # ready" or "I need telegram banners" before a list of quantities do not.
+            context = context or (phone_word and opens_number(message))
+            break
         chain.append(fragment)
-        context = context or fragment.obfuscated
+        context = context or phone_word or fragment.obfuscated
     chain.reverse()
+    return chain, context
+
+
+# Last words of a message that leads into a number: "my number is", "call me on", "nomor wa saya".
+_LEAD_ENDINGS = frozenset(
+    ["is", "on", "at", "me", "to", "via", "no", "num", "number", "here", "below", "saya", "mera",
+     "meri", "mi", "meu", "minha", "mon", "mine", "de", "hai", "h", "es", "est", "é"]
+)  # fmt: skip
+_MAX_LEAD_WORDS = 6
+
+
+def opens_number(message: str) -> bool:
+    """Does ``message`` (which has a phone word) lead into a number sent next: short, no
+    label such as "sizes", and ending with a phone or platform word, a connector ("is",
+    "on") or "my" ("telegram posts:" announces a list)?"""
+    text = normalize(message).text.lower().rstrip()
+    words = TOKEN_RE.findall(text)
+    if not words or len(words) > _MAX_LEAD_WORDS or not SUPPRESS_CONTEXT_WORDS.isdisjoint(words):
+        return False  # "whatsapp logo sizes:" announces sizes, not a number
+    last = words[-1]  # "number:", "telegram -": the word before the colon decides
+    return (
+        last in _LEAD_ENDINGS
+        or has_phone_context_word([last])
+        or last in PLATFORM_WORDS
+        or fuzzy_platform(last) is not None
+    )
+
+
+def is_list(parts: Sequence[_Fragment]) -> bool:
+    """Numbers one a message that form a list, not pieces of one number."""
+    labels = [p.label for p in parts if p.label]
+    if len(labels) >= 2 and len(set(labels)) < len(labels):
+        return True  # "page 1 done", "page 2 done"
+    if len(parts) >= 3:
+        values = [int(p.digits) for p in parts]
+        steps = {b - a for a, b in zip(values, values[1:], strict=False)}
+        if len(steps) == 1:
+            return True  # 10, 20, 30 / 7, 7, 7 / 0, 1, 2
+        round_ = sum(
+            v % 10 == 0 and v > 0 and p.digits[0] != "0" for v, p in zip(values, parts, strict=True)
+        )
+        if round_ * 2 >= len(parts):
+            return True  # 120, 100, 1920, 60: quantities and sizes
+    return False
+
+
+def _bare_pieces(parts: Sequence[_Fragment]) -> bool:
+    """Pieces that only make sense together: no words but fillers, a trunk or
+    international start (or piece words saying so)."""
+    if not all(p.bare for p in parts):
+        return False
+    first = parts[0]
+    return first.has_plus or first.digits[0] == "0" or any(p.piece_word for p in parts)
+
+
+def _split_phone(text: str, history: Sequence[str]) -> Finding | None:
+    chain, context = _chain(text, history)
+    if len(chain) < 2:
+        return None
+    current = chain[-1]
     for k in range(len(chain), 1, -1):
         parts = chain[-k:]
         digits = "".join(p.digits for p in parts)
-        if not 7 <= len(digits) <= 15:
+        if not 7 <= len(digits) <= 15 or is_list(parts):
             continue
         groups = [g for p in parts for g in p.groups]
         if is_year_list(groups) or looks_like_date(groups):
             continue
-        found = validate_digits(digits, parts[0].has_plus, "context" if context else "strict")
+        if context:
+            level = "context"
+        elif _bare_pieces(parts):
+            level = "strict"
+        else:
+            continue
+        found = validate_digits(digits, parts[0].has_plus, level)
         if found is not None:
             return Finding(
                 "phone",
@@ -124,25 +252,46 @@ def _split_phone(text: str, history: Sequence[str]) -> Finding | None:
     return None
 
 
+# Fillers that are pieces of an address themselves ("at", "dot").
+_ADDRESS_PIECE_RE = re.compile(r"@|\b(?:at|dot)\b|\w[._]|[._]\w", re.IGNORECASE)
+
+
+_NO_ADDRESS_PIECE_RE = re.compile(r"[^@\w]*(?:[\d_][^@\w]*)*")
+
+
 def _split_addresses(
     text: str, history: Sequence[str], allowed_hosts: tuple[str, ...], single: Sequence[Finding]
 ) -> list[Finding]:
     """Addresses that only exist once earlier messages are put in front."""
-    from .scanner import scan_message  # the single-message pipeline, on the joined text
+    from .scanner import scan_joined_addresses  # the address scanners, on the joined text
+
+    if _NO_ADDRESS_PIECE_RE.fullmatch(text[:MAX_JOINED_CHARS]):
+        return []  # "1080", "$45", "3/4": no letter and no '@' can continue an address
 
     earlier: list[str] = []
-    for message in reversed(history[-MAX_ADDRESS_HISTORY:]):
-        if len(message) > MAX_JOINED_CHARS:
+    for message in reversed(history[-(MAX_ADDRESS_HISTORY + MAX_SKIPPED_FILLERS) :]):
+        if len(earlier) == MAX_ADDRESS_HISTORY or len(message) > MAX_JOINED_CHARS:
             break
+        if is_filler(message) and not _ADDRESS_PIECE_RE.search(message):
+            continue  # "lol", "and" between the pieces of an address
         earlier.insert(0, message)
     if not earlier:
         return []
     head = text[:MAX_JOINED_CHARS]
-    joined = "\n".join(earlier + [head])
+    # Pieces cut at an '@' or a dot join without the line break ("sam_99" / "@gmail.com").
+    joined = earlier[0]
+    for piece in earlier[1:] + [head]:
+        if joined.endswith((" @", " .")) or piece.startswith(("@ ", ". ")):
+            glue = " "  # "n,g,u . a @" / "p,r,o,t,o,n": spaced out, kept spaced
+        elif piece.startswith(("@", ".")) or joined.endswith(("@", ".")):
+            glue = ""
+        else:
+            glue = "\n"
+        joined += glue + piece
     offset = len(joined) - len(head)
     out = []
-    for f in scan_message(joined, allowed_hosts):
-        if f.kind == "phone" or f.end <= offset:
+    for f in scan_joined_addresses(joined, allowed_hosts):
+        if f.end <= offset:
             continue
         start, end = max(f.start, offset) - offset, min(f.end - offset, len(head))
         if any(s.start <= start and end <= s.end for s in single):

@@ -251,6 +251,8 @@ def _flatten() -> dict[str, str]:
         for digit, spellings in words.items():
             for spelling in spellings:
                 table.setdefault(spelling.lower(), digit)
+                # Turkish dotless i: "SIFIR".lower() is "sifir", "SIfır".lower() "sifır".
+                table.setdefault(spelling.lower().replace("ı", "i"), digit)
     return table
 
 
@@ -690,6 +692,11 @@ SUPPRESS_CONTEXT_WORDS = frozenset(
         "coordinates",
         "width",
         "height",
+        "size",
+        "sizes",
+        "dimension",
+        "dimensions",
+        "dims",
         "resolution",
         "px",
         "dpi",
