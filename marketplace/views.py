@@ -44,8 +44,11 @@ def gig_list(request: HttpRequest) -> HttpResponse:
     form = GigFilterForm(request.GET)
     filters = form.filters()
     page = page_of(request, selectors.search_gigs(filters), selectors.GIGS_PER_PAGE)
+    broader = [] if page.object_list else selectors.broader_searches(filters)
     return render(
-        request, "marketplace/gig_list.html", {"form": form, "filters": filters, "page": page}
+        request,
+        "marketplace/gig_list.html",
+        {"form": form, "filters": filters, "page": page, "broader": broader},
     )
 
 

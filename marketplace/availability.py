@@ -1,0 +1,56 @@
+"""Whether a seller is around: "away until" (out of office) and "online now".
+
+Away: a seller sets `away_until` (and an optional away message) on their profile
+(marketplace.services.set_away). While away their gigs leave search and the home page, the
+profile and inbox say so, a buyer who writes gets the away message once per conversation
+(inbox.away), and response clocks do not run (AwayPeriod rows, read by deals).
+
+Online now: presence lives in the inbox above us, so this module declares an extension
+point. `set_presence` is called once by inbox.apps.InboxConfig.ready() with
+inbox.presence.online_ids; without it (a process without the inbox) nobody is online.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.db.models import Q
+
+from marketplace.models import AwayPeriod, SellerProfile, User
+
+__all__ = ["set_presence", "online_among", "away_q", "away_profile", "was_away"]
+
+OnlineIds = Callable[[Iterable[int]], set[int]]
+_presence: list[OnlineIds] = []
+
+
+def set_presence(online_ids: OnlineIds) -> None:
+    """Fill the extension point (inbox.apps): `online_ids(user_ids)` -> the online ones."""
+    _presence[:] = [online_ids]
+
+
+def online_among(user_ids: Iterable[int]) -> set[int]:
+    """Which of these users are online now (none when no presence is known)."""
+    ids = list(user_ids)
+    if not _presence or not ids:
+        return set()
+    return _presence[0](ids)
+
+
+def away_q(now: datetime, *, prefix: str = "seller__") -> Q:
+    """Sellers away at `now`, as a filter on a model with a `seller` (or on users: prefix "")."""
+    return Q(**{f"{prefix}seller_profile__away_until__gt": now})
+
+
+def away_profile(user: User, now: datetime) -> SellerProfile | None:
+    """The user's seller profile when they are away at `now`, else None."""
+    profile = SellerProfile.objects.filter(user_id=user.pk, away_until__gt=now).first()
+    return profile
+
+
+def was_away(seller: User, moment: datetime) -> bool:
+    """Whether the seller was away at `moment` (response clocks pause then)."""
+    return AwayPeriod.objects.filter(
+        seller_id=seller.pk, started_at__lte=moment, ends_at__gt=moment
+    ).exists()
