@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import Q
 
+from config import clock
 from marketplace.models import AwayPeriod, SellerProfile, User
 
-__all__ = ["set_presence", "online_among", "away_q", "away_profile", "was_away"]
+__all__ = ["set_presence", "online_among", "away_q", "away_profile", "was_away", "set_away"]
 
 OnlineIds = Callable[[Iterable[int]], set[int]]
 _presence: list[OnlineIds] = []
@@ -54,3 +56,32 @@ def was_away(seller: User, moment: datetime) -> bool:
     return AwayPeriod.objects.filter(
         seller_id=seller.pk, started_at__lte=moment, ends_at__gt=moment
     ).exists()
+
+
+@transaction.atomic
+def set_away(
+    *,
+    profile: SellerProfile,
+    until: datetime | None,
+    message: str = "",
+    now: datetime | None = None,
+) -> SellerProfile:
+    """Go away until `until` (None or a past time: be back now), with an optional away reply.
+
+    The away period is recorded (AwayPeriod) so that response clocks skip it; coming back
+    early ends the current period now."""
+    now = now or clock.now()
+    if until is not None and until <= now:
+        until = None
+    profile.away_until, profile.away_message = until, message.strip()
+    profile.full_clean()
+    profile.save(update_fields=["away_until", "away_message"])
+    current = AwayPeriod.objects.filter(seller_id=profile.user_id, ends_at__gt=now).first()
+    if until is None:
+        if current is not None:
+            AwayPeriod.objects.filter(pk=current.pk).update(ends_at=now)
+    elif current is not None:
+        AwayPeriod.objects.filter(pk=current.pk).update(ends_at=until)
+    else:
+        AwayPeriod.objects.create(seller_id=profile.user_id, started_at=now, ends_at=until)
+    return profile

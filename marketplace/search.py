@@ -2,9 +2,12 @@
 
 PostgreSQL: full text on `search_vector`, a stored tsvector the database generates from the
 title (weight A), tags (B) and description (C) with the English stemmer ("logos" finds
-"logo", "designers" finds "design"), GIN-indexed; OR a trigram match (pg_trgm's
-`word_similarity` over title and tags, GIN-indexed) so a typo ("wordpres") still finds.
-Rank: ts_rank, then trigram similarity as a small tie-breaker, so exact words come first.
+"logo", "designers" finds "design"), GIN-indexed, ranked by ts_rank. When the words find
+nothing, each word that no title or tag contains is replaced by the most similar one that
+does (pg_trgm similarity over `marketplace_search_word`, a trigram-indexed table of those
+words the database keeps current) and the search runs again: "wordpres" finds WordPress.
+(Testing similarity against every gig's text instead cannot use an index well: it costs a
+similarity computation per matching row.)
 
 SQLite (the demo and the tests without PostgreSQL) has neither, and takes a simpler path:
 every query word is cut to a crude English stem (`stem`: "designers" -> "design", "logos" ->
@@ -20,7 +23,7 @@ import re
 
 from django.db import connection
 from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 
 from marketplace.models import Gig
 
@@ -31,10 +34,13 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _SUFFIXES = ("ations", "ation", "ings", "ers", "ies", "ing", "er", "ed", "es", "s")
 _MIN_STEM = 3
 
-_DOCUMENT = "marketplace_gig.search_vector"
-_TRIGRAM_TEXT = "(marketplace_gig.title || ' ' || marketplace_gig.tags)"
 _TSQUERY = "websearch_to_tsquery('english', %s)"
-_MAX_TRIGRAM_WORDS = 8
+_MAX_CORRECTED_WORDS = 8
+# The word itself when known, else the most similar known word above pg_trgm's threshold.
+_CORRECTION = (
+    "SELECT word FROM marketplace_search_word WHERE word = %s OR word %% %s "
+    "ORDER BY similarity(word, %s) DESC, word LIMIT 1"
+)
 
 
 def words(query: str) -> list[str]:
@@ -60,22 +66,71 @@ def matching(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
 
 
 def _postgres(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
-    query_words = words(query)[:_MAX_TRIGRAM_WORDS] or [""]
-    text = " ".join(query_words)
-    # A typo match needs every word close to a word of the title or tags, as full text
-    # needs every word: "logo podcast" must not find a podcast gig through "podcast" alone.
-    similar = " AND ".join([f"%s <%% {_TRIGRAM_TEXT}"] * len(query_words))
-    found = RawSQL(
-        f"({_DOCUMENT} @@ {_TSQUERY} OR ({similar}))",
-        (query, *query_words),
-        output_field=BooleanField(),
-    )
-    rank = RawSQL(
-        f"ts_rank({_DOCUMENT}, {_TSQUERY}) + 0.01 * word_similarity(%s, {_TRIGRAM_TEXT})",
-        (query, text),
-        output_field=FloatField(),
-    )
+    """Full text; when the words find nothing, the same with each unknown word replaced by
+    the most similar known one ("wordpres" -> "wordpress")."""
+    full_text = _full_text(gigs, query)
+    if full_text.exists():
+        return full_text
+    corrected = corrections(words(query))
+    if not corrected:
+        return full_text
+    return _full_text(gigs, " ".join(corrected))
+
+
+def _full_text(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
+    found = _OnDocument("{document} @@ " + _TSQUERY, query, BooleanField())
+    rank = _OnDocument("ts_rank({document}, " + _TSQUERY + ")", query, FloatField())
     return gigs.filter(found).annotate(rank=rank)
+
+
+class _Document(Expression):
+    """The gig table's `search_vector` (a column Django does not model), on the alias the
+    query gives the table, so that it stays right inside a subquery."""
+
+    def __init__(self, alias: str = "") -> None:
+        super().__init__(output_field=FloatField())  # never selected on its own
+        self.alias = alias
+
+    def resolve_expression(self, query=None, *args, **kwargs) -> _Document:
+        return _Document(query.get_initial_alias())
+
+    def relabeled_clone(self, change_map: dict[str, str]) -> _Document:
+        return _Document(change_map.get(self.alias, self.alias))
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        return f"{compiler.quote_name_unless_alias(self.alias)}.search_vector", []
+
+
+class _OnDocument(Expression):
+    """`template` with {document} as the gig's search_vector and %s as the query text."""
+
+    def __init__(self, template: str, query: str, output_field, document=None) -> None:
+        super().__init__(output_field=output_field)
+        self.template, self.query, self.document = template, query, document or _Document()
+
+    def get_source_expressions(self) -> list[Expression]:
+        return [self.document]
+
+    def set_source_expressions(self, expressions: list[Expression]) -> None:
+        (self.document,) = expressions
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        document, params = compiler.compile(self.document)
+        return self.template.format(document=document), [*params, self.query]
+
+
+def corrections(query_words: list[str]) -> list[str]:
+    """The words with each one no title or tag contains replaced by the most similar word
+    that one does (trigram similarity, GIN-indexed); [] when nothing was corrected."""
+    corrected, changed = [], False
+    with connection.cursor() as cursor:
+        for word in query_words[:_MAX_CORRECTED_WORDS]:
+            cursor.execute(_CORRECTION, [word, word, word])
+            row = cursor.fetchone()
+            best = row[0] if row else word
+            corrected.append(best)
+            changed = changed or best != word
+    return corrected if changed else []
 
 
 def _fallback(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:

@@ -6,11 +6,12 @@ Http404 for both.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,10 +19,21 @@ from django.utils.http import urlencode
 from config import clock
 from config.security import refused
 from marketplace import search
-from marketplace.availability import away_q, online_among
-from marketplace.models import Category, Delivery, Gig, Order, Package, SellerProfile, User
+from marketplace.availability import online_among
+from marketplace.models import (
+    Category,
+    Delivery,
+    Gig,
+    GigImage,
+    Order,
+    Package,
+    SellerProfile,
+    User,
+)
 
 GIGS_PER_PAGE = 12
+MAX_COUNTED = 1000  # search results are counted up to this ("1,000+ gigs")
+RANK_WINDOW = MAX_COUNTED + 1  # matches ranked by relevance (`_rank_window`)
 ORDERS_PER_PAGE = 20
 
 
@@ -66,11 +78,28 @@ def listed_gigs(*, now: datetime | None = None) -> QuerySet[Gig]:
 
     `starting_price`/`starting_days` (the cheapest package's terms, which cards show and the
     price and delivery filters use) are columns the database keeps current (migration 0009).
+    No joins: search sorts thousands of matches, and `gig_cards` reads the page's rows.
     """
-    gigs = Gig.objects.filter(
-        status=Gig.Status.ACTIVE, seller__is_active=True, starting_price__isnull=False
-    ).exclude(away_q(now or clock.now()))
-    return gigs.select_related("seller__seller_profile", "category")
+    away = SellerProfile.objects.filter(away_until__gt=now or clock.now()).values("user_id")
+    return Gig.objects.filter(
+        status=Gig.Status.ACTIVE,
+        starting_price__isnull=False,
+        seller_id__in=User.objects.filter(is_active=True).values("pk"),
+    ).exclude(seller_id__in=away)
+
+
+def with_covers(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
+    """Each gig's cover image as `covers[0]` (empty without images): one query per page."""
+    covers = GigImage.objects.filter(position=0)
+    return gigs.prefetch_related(Prefetch("images", queryset=covers, to_attr="covers"))
+
+
+def gig_cards(gigs: Iterable[Gig]) -> list[Gig]:
+    """What a card shows of each of `gigs` (seller, profile, category, cover), same order."""
+    ids = [gig.pk for gig in gigs]
+    rows = with_covers(Gig.objects.select_related("seller__seller_profile", "category"))
+    found = rows.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 _ORDERINGS = {
@@ -115,7 +144,21 @@ def search_gigs(filters: GigFilters) -> QuerySet[Gig]:
     sort = filters.sort or (Sort.RELEVANCE if query else Sort.NEWEST)
     if sort == Sort.RELEVANCE and not query:
         sort = Sort.NEWEST
+    if sort == Sort.RELEVANCE:
+        gigs = _rank_window(gigs)
     return gigs.order_by(*_ORDERINGS.get(sort, _ORDERINGS[Sort.NEWEST]))
+
+
+def _rank_window(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
+    """Only the newest RANK_WINDOW matches are ranked by relevance.
+
+    Ranking costs a ts_rank per match: tens of thousands for a broad word in a large
+    catalogue (docs/benchmarks.md). The newest matches come from the (status, created_at)
+    index; the page says "1,000+ gigs", and a narrower search reaches older gigs."""
+    window = gigs.order_by("-created_at", "-pk").values("pk")[:RANK_WINDOW]
+    # The window has passed every filter: the outer query only ranks its rows.
+    rank = gigs.query.annotations["rank"]
+    return Gig.objects.filter(pk__in=Subquery(window)).annotate(rank=rank)
 
 
 @dataclass(frozen=True)
@@ -149,7 +192,7 @@ def broader_searches(filters: GigFilters) -> list[Broader]:
 
 
 def featured_gigs(limit: int = 8) -> list[Gig]:
-    return list(listed_gigs().order_by("-created_at", "-pk")[:limit])
+    return gig_cards(listed_gigs().order_by("-created_at", "-pk")[:limit])
 
 
 def categories() -> QuerySet[Category]:
@@ -181,7 +224,7 @@ def packages_of(gig: Gig) -> list[Package]:
 
 def seller_gigs(*, seller: User) -> QuerySet[Gig]:
     """A seller's own gigs, active and paused (the /seller/gigs/ page)."""
-    return Gig.objects.filter(seller=seller).select_related("category")
+    return with_covers(Gig.objects.filter(seller=seller).select_related("category"))
 
 
 def gig_for_owner(*, pk: int, user: User) -> Gig:
@@ -205,6 +248,7 @@ def seller_for_profile_page(*, username: str) -> SellerProfile:
 
 
 def active_gigs_of(seller: User) -> QuerySet[Gig]:
+    """The seller's listed gigs (the caller pages them and reads the page's `gig_cards`)."""
     return listed_gigs().filter(seller=seller).order_by("-created_at", "-pk")
 
 

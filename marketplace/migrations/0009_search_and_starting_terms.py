@@ -4,8 +4,9 @@ search document.
 - Triggers on marketplace_package write the cheapest package's price and delivery days onto
   the gig (both databases), so every writer (services, admin, factories) keeps them right.
 - PostgreSQL only: `search_vector`, a stored generated tsvector (english; title A, tags B,
-  description C) with a GIN index, and a trigram GIN index over title and tags (pg_trgm) for
-  typos. SQLite searches without them (marketplace.search).
+  description C) with a GIN index; and `marketplace_search_word`, every word of the titles
+  and tags (a trigger adds new ones), with a trigram GIN index (pg_trgm) to correct typos.
+  SQLite searches without them (marketplace.search).
 
 SQLite drops a table's triggers when a migration rebuilds that table: a later migration that
 alters marketplace_package must create them again (test_starting_terms fails otherwise).
@@ -78,11 +79,30 @@ POSTGRES_FORWARD = [
     ) STORED
     """,
     "CREATE INDEX gig_search_vector ON marketplace_gig USING GIN (search_vector)",
-    "CREATE INDEX gig_search_trigram ON marketplace_gig "
-    "USING GIN ((title || ' ' || tags) gin_trgm_ops)",
+    # The words of every title and tag list, for typo correction by trigram similarity.
+    "CREATE TABLE marketplace_search_word (word text PRIMARY KEY)",
+    "CREATE INDEX search_word_trigram ON marketplace_search_word USING GIN (word gin_trgm_ops)",
+    """
+    CREATE FUNCTION marketplace_gig_words() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO marketplace_search_word (word)
+        SELECT DISTINCT w
+        FROM regexp_split_to_table(lower(NEW.title || ' ' || NEW.tags), '[^[:alnum:]]+') AS w
+        WHERE length(w) > 2
+      ON CONFLICT DO NOTHING;
+      RETURN NULL;
+    END $$
+    """,
+    "CREATE TRIGGER marketplace_gig_words AFTER INSERT OR UPDATE OF title, tags "
+    "ON marketplace_gig FOR EACH ROW EXECUTE FUNCTION marketplace_gig_words()",
+    "INSERT INTO marketplace_search_word (word) SELECT DISTINCT w FROM marketplace_gig, "
+    "regexp_split_to_table(lower(title || ' ' || tags), '[^[:alnum:]]+') AS w "
+    "WHERE length(w) > 2 ON CONFLICT DO NOTHING",
 ]
 POSTGRES_BACKWARD = [
-    "DROP INDEX IF EXISTS gig_search_trigram",
+    "DROP TRIGGER IF EXISTS marketplace_gig_words ON marketplace_gig",
+    "DROP FUNCTION IF EXISTS marketplace_gig_words()",
+    "DROP TABLE IF EXISTS marketplace_search_word",
     "DROP INDEX IF EXISTS gig_search_vector",
     "ALTER TABLE marketplace_gig DROP COLUMN IF EXISTS search_vector",
     "DROP TRIGGER IF EXISTS marketplace_package_terms ON marketplace_package",
