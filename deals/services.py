@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 
 from config import clock
 from deals.models import Offer, ResponseStats, Review, SavedReply
+from deals.reputation import refresh_reputation
 from deals.responsiveness import response_figures
 from deals.selectors import REVIEW_WINDOW, blocked_between, offer_object, openings_of
 from inbox.models import Conversation
@@ -31,6 +32,7 @@ from inbox.services import (
     is_account_suspended,
     post_system_message,
 )
+from marketplace.availability import away_periods, was_away
 from marketplace.models import Gig, Order, User
 from marketplace.order_flow import OrderTransitionError
 from marketplace.services import place_custom_order
@@ -415,6 +417,7 @@ def submit_review(*, order: Order, author: User, rating: int, text: str) -> Revi
             review.save()
     except IntegrityError:  # the same side twice at the same moment (two tabs)
         raise DealError("You have already reviewed this order.") from None
+    refresh_reputation(seller=order.seller, now=now)
     return review
 
 
@@ -453,7 +456,10 @@ def delete_saved_reply(*, reply: SavedReply) -> None:
 def update_response_stats(*, seller: User, now: datetime | None = None) -> ResponseStats:
     """Recompute one seller's figures from the message log (one read, one write)."""
     now = now or clock.now()
-    figures = response_figures(openings_of(seller, now=now), now=now)
+    # Response clocks do not run while the seller is away (marketplace.availability).
+    away = away_periods(seller)
+    openings = [o for o in openings_of(seller, now=now) if not was_away(away, o.asked_at)]
+    figures = response_figures(openings, now=now)
     stats, _ = ResponseStats.objects.update_or_create(
         seller=seller,
         defaults={
@@ -474,5 +480,6 @@ def update_all_response_stats(*, now: datetime | None = None) -> int:
     count = 0
     for seller in sellers.iterator():
         update_response_stats(seller=seller, now=now)
+        refresh_reputation(seller=seller, now=now)  # reviews become visible by time too
         count += 1
     return count

@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from config import clock
 from inbox import chain, known_heads
+from inbox.away import send_away_replies
 from inbox.channel_layer import send_here_first
 from inbox.detection import detect_contact, name_has_contact
 from inbox.files import clean_file_name, detect_content_type
@@ -1219,7 +1220,9 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
             else outcome
             for outcome in batch.outcomes
         ]
-    return [outcome if outcome is not None else unavailable_error() for outcome in batch.outcomes]
+    outcomes = [o if o is not None else unavailable_error() for o in batch.outcomes]
+    send_away_replies(outcomes)  # a seller's out-of-office message, once per conversation
+    return outcomes
 
 
 def send_message(

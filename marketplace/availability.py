@@ -21,7 +21,15 @@ from django.db.models import Q
 from config import clock
 from marketplace.models import AwayPeriod, SellerProfile, User
 
-__all__ = ["set_presence", "online_among", "away_q", "away_profile", "was_away", "set_away"]
+__all__ = [
+    "set_presence",
+    "online_among",
+    "away_q",
+    "away_profile",
+    "away_periods",
+    "was_away",
+    "set_away",
+]
 
 OnlineIds = Callable[[Iterable[int]], set[int]]
 _presence: list[OnlineIds] = []
@@ -51,11 +59,13 @@ def away_profile(user: User, now: datetime) -> SellerProfile | None:
     return profile
 
 
-def was_away(seller: User, moment: datetime) -> bool:
-    """Whether the seller was away at `moment` (response clocks pause then)."""
-    return AwayPeriod.objects.filter(
-        seller_id=seller.pk, started_at__lte=moment, ends_at__gt=moment
-    ).exists()
+def away_periods(seller: User) -> list[tuple[datetime, datetime]]:
+    """When the seller was (or is) away, as (start, end) pairs: response clocks pause then."""
+    return list(AwayPeriod.objects.filter(seller_id=seller.pk).values_list("started_at", "ends_at"))
+
+
+def was_away(periods: list[tuple[datetime, datetime]], moment: datetime) -> bool:
+    return any(start <= moment < end for start, end in periods)
 
 
 @transaction.atomic
