@@ -32,7 +32,6 @@ from inbox.services import (
     is_account_suspended,
     post_system_message,
 )
-from marketplace.availability import away_periods, was_away
 from marketplace.models import Gig, Order, User
 from marketplace.order_flow import OrderTransitionError
 from marketplace.services import place_custom_order
@@ -456,10 +455,7 @@ def delete_saved_reply(*, reply: SavedReply) -> None:
 def update_response_stats(*, seller: User, now: datetime | None = None) -> ResponseStats:
     """Recompute one seller's figures from the message log (one read, one write)."""
     now = now or clock.now()
-    # Response clocks do not run while the seller is away (marketplace.availability).
-    away = away_periods(seller)
-    openings = [o for o in openings_of(seller, now=now) if not was_away(away, o.asked_at)]
-    figures = response_figures(openings, now=now)
+    figures = response_figures(openings_of(seller, now=now), now=now)
     stats, _ = ResponseStats.objects.update_or_create(
         seller=seller,
         defaults={

@@ -3,7 +3,7 @@
 Away: a seller sets `away_until` (and an optional away message) on their profile
 (marketplace.services.set_away). While away their gigs leave search and the home page, the
 profile and inbox say so, a buyer who writes gets the away message once per conversation
-(inbox.away), and response clocks do not run (AwayPeriod rows, read by deals).
+(inbox.away), and response clocks do not run (AwayPeriod rows, read by deals.selectors.openings_of).
 
 Online now: presence lives in the inbox above us, so this module declares an extension
 point. `set_presence` is called once by inbox.apps.InboxConfig.ready() with
@@ -57,15 +57,6 @@ def away_profile(user: User, now: datetime) -> SellerProfile | None:
     """The user's seller profile when they are away at `now`, else None."""
     profile = SellerProfile.objects.filter(user_id=user.pk, away_until__gt=now).first()
     return profile
-
-
-def away_periods(seller: User) -> list[tuple[datetime, datetime]]:
-    """When the seller was (or is) away, as (start, end) pairs: response clocks pause then."""
-    return list(AwayPeriod.objects.filter(seller_id=seller.pk).values_list("started_at", "ends_at"))
-
-
-def was_away(periods: list[tuple[datetime, datetime]], moment: datetime) -> bool:
-    return any(start <= moment < end for start, end in periods)
 
 
 @transaction.atomic

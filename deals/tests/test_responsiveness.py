@@ -175,7 +175,7 @@ def test_openings_while_the_seller_is_away_do_not_count(alice, bob, charlie):
     during = get_or_start_conversation(starter=bob, other=alice)
     say(during, bob, "Are you there?", NOW - 90 * H)  # unanswered, but she was away
     after = get_or_start_conversation(starter=charlie, other=alice)
-    say(after, charlie, "Hello", NOW - 19 * H - 5 * H)
-    say(after, alice, "Hi!", NOW - 19 * H)
+    say(after, charlie, "Hello", NOW - 10 * H)
+    say(after, alice, "Hi!", NOW - 9 * H)
     stats = services.update_response_stats(seller=alice, now=NOW)
     assert (stats.conversations, stats.response_rate) == (1, 100)
