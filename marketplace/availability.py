@@ -26,8 +26,6 @@ __all__ = [
     "online_among",
     "away_q",
     "away_profile",
-    "away_periods",
-    "was_away",
     "set_away",
 ]
 
