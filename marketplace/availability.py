@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 
 from config import clock
 from marketplace.models import AwayPeriod, SellerProfile, User
@@ -24,7 +23,6 @@ from marketplace.models import AwayPeriod, SellerProfile, User
 __all__ = [
     "set_presence",
     "online_among",
-    "away_q",
     "away_profile",
     "set_away",
 ]
@@ -44,11 +42,6 @@ def online_among(user_ids: Iterable[int]) -> set[int]:
     if not _presence or not ids:
         return set()
     return _presence[0](ids)
-
-
-def away_q(now: datetime, *, prefix: str = "seller__") -> Q:
-    """Sellers away at `now`, as a filter on a model with a `seller` (or on users: prefix "")."""
-    return Q(**{f"{prefix}seller_profile__away_until__gt": now})
 
 
 def away_profile(user: User, now: datetime) -> SellerProfile | None:
