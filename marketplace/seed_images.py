@@ -72,11 +72,16 @@ def _png(image: Image.Image, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
+def _label(tag: str) -> str:
+    """'seo' -> 'SEO', 'voice over' -> 'Voice over': a caption from a tag."""
+    return tag.upper() if len(tag) <= 3 else tag[:1].upper() + tag[1:]
+
+
 def gig_pictures(*, title: str, tags: list[str], category: str, count: int = 3):
     """`count` pictures of a gig, as uploads (the same gig always gets the same ones)."""
     start, end = PALETTES.get(category, DEFAULT_PALETTE)
     rng = random.Random(title)
-    words = [tag.title() for tag in tags] or [title]
+    words = [_label(tag) for tag in tags] or [title]
     for n in range(count):
         base = _gradient(SIZE, start, end) if n % 2 == 0 else _gradient(SIZE, end, start)
         layer = Image.new("RGBA", SIZE, (0, 0, 0, 0))
