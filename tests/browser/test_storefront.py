@@ -55,15 +55,13 @@ def shoot(page: Page, url: str, name: str) -> None:
 
 
 def _load_lazy_images(page: Page) -> None:
-    """Scroll through the page so that lazily loaded pictures are in the full-page shot."""
-    height = page.evaluate("document.body.scrollHeight")
-    for y in range(0, height, 600):
-        page.evaluate(f"window.scrollTo(0, {y})")
-    page.wait_for_load_state("networkidle")
+    """Load the lazily loaded pictures now, so that the full-page shot shows them."""
+    page.evaluate(
+        "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+    )
     page.wait_for_function(
         "() => [...document.images].every((img) => img.complete)", timeout=TIMEOUT_MS
     )
-    page.evaluate("window.scrollTo(0, 0)")
 
 
 def context_of(browser: Browser, live_daphne, user) -> BrowserContext:
@@ -244,7 +242,7 @@ def test_away_mode_hides_alices_gigs_and_answers_bob_once(
         seller.get_by_label("Away until").fill(until)
         seller.get_by_label("Away reply").fill("On holiday until the 20th, I will answer then.")
         seller.get_by_role("button", name="Save").click()
-        expect(seller.get_by_text("You are away.")).to_be_visible()
+        expect(seller.locator(".flash")).to_have_text("You are away.")
 
         buyer = buyer_context.new_page()
         buyer.goto(f"{base}/gigs/?q=logo")
