@@ -189,24 +189,30 @@ def measure(runs: int) -> None:
     from django.db import connection
 
     every: list[float] = []
-    print(f"\n{'query':<28} {'filters':<22} {'found':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    print(
+        f"\n{'query':<28} {'filters':<22} {'found':>7} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8}"
+    )
     for query, options in QUERIES:
         filters = _filters(query, options)
         found = _page(filters)  # warm-up
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             _page(filters)
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
         every += times
         shown = ",".join(f"{k}={v}" for k, v in options.items())
         print(
             f"{query or '(browse)':<28} {shown:<22} {found:>7,} "
-            f"{statistics.median(times):>8.1f} {_pct(times, 0.95):>8.1f}"
+            f"{statistics.median(times):>8.1f} {_pct(times, 0.95):>8.1f} "
+            f"{statistics.median(cpu):>8.1f}"
         )
     print(
         f"\nall {len(every)} runs on {connection.vendor}: "
-        f"p50 {statistics.median(every):.1f} ms, p95 {_pct(every, 0.95):.1f} ms"
+        f"p50 {statistics.median(every):.1f} ms, p95 {_pct(every, 0.95):.1f} ms; "
+        f"load average after: {os.getloadavg()[0]:.1f}"
     )
 
 

@@ -142,7 +142,10 @@ def _gig_form_page(request: HttpRequest, gig: Gig | None) -> HttpResponse:
         try:
             if gig is None:
                 gig = services.create_gig(seller=request.user, **fields)
-                messages.success(request, "Gig published.")
+                messages.success(
+                    request, "Gig published. Now add a few images: the first is the cover."
+                )
+                return redirect("marketplace:gig_images", pk=gig.pk)
             else:
                 services.update_gig(gig=gig, **fields)
                 messages.success(request, "Gig saved.")
