@@ -26,7 +26,8 @@ class CheckoutForm(NoColonMixin, forms.Form):
 
 
 def _answer_field(question: RequirementQuestion) -> forms.Field:
-    common = {"label": question.prompt, "required": question.required}
+    label = question.prompt if question.required else f"{question.prompt} (optional)"
+    common = {"label": label, "required": question.required}
     if question.kind == RequirementQuestion.Kind.CHOICE:
         choices = [(choice, choice) for choice in question.choice_list]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
