@@ -36,9 +36,10 @@ _MIN_STEM = 3
 
 _TSQUERY = "websearch_to_tsquery('english', %s)"
 _MAX_CORRECTED_WORDS = 8
-# The word itself when known, else the most similar known word above pg_trgm's threshold.
+# The most similar known word above pg_trgm's threshold: the word itself when it is known
+# (similarity 1), through the trigram index.
 _CORRECTION = (
-    "SELECT word FROM marketplace_search_word WHERE word = %s OR word %% %s "
+    "SELECT word FROM marketplace_search_word WHERE word %% %s "
     "ORDER BY similarity(word, %s) DESC, word LIMIT 1"
 )
 
@@ -125,7 +126,7 @@ def corrections(query_words: list[str]) -> list[str]:
     corrected, changed = [], False
     with connection.cursor() as cursor:
         for word in query_words[:_MAX_CORRECTED_WORDS]:
-            cursor.execute(_CORRECTION, [word, word, word])
+            cursor.execute(_CORRECTION, [word, word])
             row = cursor.fetchone()
             best = row[0] if row else word
             corrected.append(best)
