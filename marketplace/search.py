@@ -27,7 +27,7 @@ from django.db.models.expressions import Expression
 
 from marketplace.models import Gig
 
-__all__ = ["matching", "stem", "words"]
+__all__ = ["matching", "corrections", "stem", "words"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Suffixes cut from a query word on SQLite, longest first; a stem keeps at least 3 letters.
