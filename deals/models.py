@@ -113,6 +113,9 @@ class Review(models.Model):
     )
     text = models.TextField(max_length=2000, validators=[reject_contact_details])
     created_at = models.DateTimeField()
+    # The reviewed person's public answer, once (deals.review_replies).
+    reply = models.TextField(max_length=1000, blank=True, validators=[reject_contact_details])
+    replied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

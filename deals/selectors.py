@@ -21,7 +21,7 @@ from deals.responsiveness import LOOKBACK, Opening
 from inbox.chain import format_timestamp
 from inbox.models import Conversation, Message
 from inbox.selectors import inbox_page, is_blocked
-from marketplace.models import Gig, Order, User
+from marketplace.models import AwayPeriod, Gig, Order, User
 
 __all__ = [
     "REVIEW_WINDOW",
@@ -219,7 +219,8 @@ def openings_of(seller: User, *, now: datetime) -> list[Opening]:
 
     A new conversation is a general one (an order's thread opens with a system message)
     whose first user message is from the other person; the answer is the seller's first
-    user message in it, which can only come after.
+    user message in it, which can only come after. An opening that came while the seller
+    was away (marketplace AwayPeriod) is not judged: response clocks pause then.
     """
     user_messages = Message.objects.filter(conversation=OuterRef("pk"), kind=Message.Kind.USER)
     first = user_messages.order_by("seq")
@@ -232,6 +233,15 @@ def openings_of(seller: User, *, now: datetime) -> list[Opening]:
         )
         .filter(asked_at__gte=now - LOOKBACK)
         .exclude(first_sender=seller.pk)
+        .exclude(
+            Exists(
+                AwayPeriod.objects.filter(
+                    seller=seller,
+                    started_at__lte=OuterRef("asked_at"),
+                    ends_at__gt=OuterRef("asked_at"),
+                )
+            )
+        )
         .values_list("asked_at", "answered_at")
     )
     return [Opening(asked_at=asked, answered_at=answered) for asked, answered in rows]

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from config import clock
 from core.timestamps import stamp
 from deals.models import Offer, ResponseStats, Review, SavedReply
+from deals.reputation import refresh_reputation
 from deals.responsiveness import response_figures
 from deals.selectors import REVIEW_WINDOW, blocked_between, offer_object, openings_of
 from inbox.checks import SendError, check_sender_sanctions, is_account_suspended
@@ -413,6 +414,7 @@ def submit_review(*, order: Order, author: User, rating: int, text: str) -> Revi
             review.save()
     except IntegrityError:  # the same side twice at the same moment (two tabs)
         raise DealError("You have already reviewed this order.") from None
+    refresh_reputation(seller=order.seller, now=now)
     return review
 
 
@@ -472,5 +474,6 @@ def update_all_response_stats(*, now: datetime | None = None) -> int:
     count = 0
     for seller in sellers.iterator():
         update_response_stats(seller=seller, now=now)
+        refresh_reputation(seller=seller, now=now)  # reviews become visible by time too
         count += 1
     return count

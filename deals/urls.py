@@ -14,6 +14,7 @@ urlpatterns = [
     path("deals/offers/<int:pk>/withdraw/", views.offer_withdraw, name="offer_withdraw"),
     path("deals/orders/<int:pk>/review/", views.order_review, name="order_review"),
     path("sellers/<str:username>/reviews/", views.seller_reviews, name="seller_reviews"),
+    path("deals/reviews/<int:pk>/reply/", views.review_reply, name="review_reply"),
     path("deals/quick-replies/", views.saved_replies, name="saved_replies"),
     path("deals/quick-replies/<int:pk>/edit/", views.saved_reply_edit, name="saved_reply_edit"),
     path(

@@ -14,12 +14,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from config import clock
 from deals import selectors, services
 from deals.forms import OfferForm, ReviewForm, SavedReplyForm
-from deals.models import Offer
+from deals.models import Offer, Review
+from deals.review_replies import reply_to_review
 from inbox.selectors import ConversationNotFound, conversation_for_user
 from marketplace.forms import attach_errors
 from marketplace.pagination import page_of
@@ -183,8 +185,29 @@ def seller_reviews(request: HttpRequest, username: str) -> HttpResponse:
         "profile": profile,
         "rating": selectors.rating_summary(reviews),
         "page": page_of(request, reviews.select_related("author"), REVIEWS_PER_PAGE),
+        "viewer": request.user,  # the reviewed seller gets a reply form under each review
+        "here": request.get_full_path(),
     }
     return render(request, "deals/seller_reviews.html", context)
+
+
+@require_POST
+@login_required
+def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reviewed seller answers a review (once); back to the page the form was on."""
+    review = Review.objects.filter(pk=pk, subject=request.user).first()
+    if review is None:
+        raise Http404("No such review.")
+    try:
+        reply_to_review(review=review, author=request.user, text=request.POST.get("reply", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your reply is published.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("deals:seller_reviews", args=[request.user.username])
+    return redirect(back)
 
 
 # Saved replies ------------------------------------------------------------------------------

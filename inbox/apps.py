@@ -11,3 +11,9 @@ class InboxConfig(AppConfig):
         from marketplace.extensions import add_order_event_listener
 
         add_order_event_listener(post_order_event)
+
+        # marketplace.availability's extension point: "seller online now" in search.
+        from inbox.presence import online_ids
+        from marketplace.availability import set_presence
+
+        set_presence(online_ids)

@@ -28,6 +28,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, transacti
 
 from core.contact_policy import get_contact_policy
 from inbox import known_heads, push, store
+from inbox.away import send_away_replies
 from inbox.checks import (
     AttachmentUpload,
     CheckedFile,
@@ -402,7 +403,9 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
             else outcome
             for outcome in batch.outcomes
         ]
-    return [outcome if outcome is not None else unavailable_error() for outcome in batch.outcomes]
+    outcomes = [o if o is not None else unavailable_error() for o in batch.outcomes]
+    send_away_replies(outcomes)  # a seller's out-of-office message, once per conversation
+    return outcomes
 
 
 def send_message(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import zoneinfo
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -154,6 +155,14 @@ class GigFilterForm(NoColonMixin, forms.Form):
         label="Max days",
         widget=forms.NumberInput(attrs={"placeholder": "any"}),
     )
+    min_rating = forms.TypedChoiceField(
+        choices=[("", "Any rating"), ("4.5", "4.5 and up"), ("4", "4 and up"), ("3", "3 and up")],
+        coerce=Decimal,
+        empty_value=None,
+        required=False,
+        label="Rating",
+    )
+    online = forms.BooleanField(required=False, label="Seller online now")
     sort = forms.ChoiceField(
         choices=[("", "Default")] + Sort.CHOICES, required=False, label="Sort by"
     )
@@ -167,6 +176,8 @@ class GigFilterForm(NoColonMixin, forms.Form):
             min_price=data.get("min_price"),
             max_price=data.get("max_price"),
             max_days=data.get("max_days"),
+            min_rating=data.get("min_rating"),
+            online=bool(data.get("online")),
             sort=data.get("sort", ""),
         )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -80,6 +81,14 @@ class SellerProfile(models.Model):
     skills = models.CharField(
         max_length=300, blank=True, help_text="Comma-separated", validators=[reject_contact_details]
     )
+    # A square photo, re-encoded at upload (marketplace.media); public like the profile page.
+    avatar = models.FileField(upload_to="public/avatars/", blank=True, max_length=200)
+    avatar_small = models.FileField(upload_to="public/avatars/", blank=True, max_length=200)
+    # "Away until" (marketplace.availability): gigs leave search, an optional away reply.
+    away_until = models.DateTimeField(null=True, blank=True)
+    away_message = models.TextField(max_length=500, blank=True, validators=[reject_contact_details])
+    # Written by deals.reputation from completed orders and visible reviews.
+    level = models.CharField(max_length=20, blank=True, editable=False)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     def __str__(self) -> str:
@@ -87,6 +96,9 @@ class SellerProfile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("marketplace:seller", kwargs={"username": self.user.username})
+
+    def is_away(self, now: datetime) -> bool:
+        return self.away_until is not None and self.away_until > now
 
     @property
     def language_list(self) -> list[str]:
@@ -127,12 +139,31 @@ class Gig(models.Model):
         validators=[reject_contact_details],
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Seller-written questions and answers shown on the gig page: [{"question", "answer"}].
+    faq = models.JSONField(default=list, blank=True)
+    # The cheapest package's terms, kept current by database triggers on Package
+    # (migration 0008): cards show them and the price and delivery filters use them.
+    starting_price = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, editable=False
+    )
+    starting_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Written by deals.reputation from the gig's visible buyer reviews.
+    rating_average = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # On PostgreSQL the table also has `search_vector`, a generated tsvector column with
+    # GIN and trigram indexes (migration 0008, marketplace.search); Django never writes it.
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "category"])]
+        indexes = [
+            models.Index(fields=["status", "category"]),
+            models.Index(fields=["status", "-created_at"], name="gig_listed_newest"),
+            models.Index(fields=["status", "starting_price"], name="gig_listed_price"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -299,3 +330,95 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"Delivery for {self.order.reference}"
+
+
+# The storefront: gig images, requirement questions and their answers, away periods.
+
+
+def public_upload_to(instance: models.Model, filename: str) -> str:
+    # Public files (gig images, avatars) under public/: served without an access check.
+    return f"public/gigs/{uuid.uuid4().hex}{PurePath(filename).suffix}"
+
+
+class GigImage(models.Model):
+    """One of up to 5 pictures of a gig, re-encoded at upload; the first one is the cover."""
+
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    image = models.FileField(upload_to=public_upload_to, max_length=200)
+    large = models.FileField(upload_to=public_upload_to, max_length=200)
+    small = models.FileField(upload_to=public_upload_to, max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["gig", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"Image {self.position + 1} of {self.gig_id}"
+
+
+class RequirementQuestion(models.Model):
+    """A question the seller asks every buyer of the gig, answered at checkout."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Free text"
+        CHOICE = "choice", "Multiple choice"
+        FILE = "file", "File"
+
+    gig = models.ForeignKey(Gig, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    prompt = models.CharField(max_length=200, validators=[reject_contact_details])
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.TEXT)
+    # For a multiple-choice question: one choice a line.
+    choices = models.TextField(max_length=1000, blank=True, validators=[reject_contact_details])
+    required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["gig", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+def answer_upload_to(instance: OrderAnswer, filename: str) -> str:
+    return f"answers/{instance.order_id}/{uuid.uuid4().hex}"
+
+
+class OrderAnswer(models.Model):
+    """A buyer's answer to a requirement question; the question is copied (it may change)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="answers")
+    prompt = models.CharField(max_length=200)
+    kind = models.CharField(max_length=6, choices=RequirementQuestion.Kind.choices)
+    text = models.TextField(max_length=2000, blank=True, validators=[reject_contact_details])
+    file = models.FileField(upload_to=answer_upload_to, blank=True, max_length=200)
+    file_name = models.CharField(max_length=200, blank=True, validators=[reject_contact_details])
+    content_type = models.CharField(max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prompt} ({self.order_id})"
+
+
+class AwayPeriod(models.Model):
+    """A stretch of time a seller was away: response clocks do not run during it."""
+
+    seller = models.ForeignKey(User, on_delete=models.CASCADE, related_name="away_periods")
+    started_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["seller", "started_at"]
+        indexes = [models.Index(fields=["seller", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.seller_id} away {self.started_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"

@@ -24,6 +24,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from config.clock import seed_time, story_start
+from marketplace import seed_storefront as storefront
 from marketplace import services
 from marketplace.models import Category, Gig, Order, User
 from marketplace.services import PackageData
@@ -42,6 +43,11 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
             services.create_seller_profile(user=users[spec["username"]], **spec["seller_profile"])
     categories = {spec["slug"]: _ensure_category(spec) for spec in data["categories"]}
     gigs = {spec["title"]: _ensure_gig(spec, users, categories) for spec in data["gigs"]}
+    for spec in data["gigs"]:
+        storefront.ensure_gig_extras(gigs[spec["title"]], spec)
+    for spec in data["users"]:
+        if "seller_profile" in spec:
+            storefront.ensure_seller_extras(users[spec["username"]], spec, data["gigs"])
     created = sum(_ensure_order(spec, users, gigs) for spec in data["orders"])
     stdout.write(
         f"  marketplace: {len(users)} users, {len(categories)} categories, {len(gigs)} gigs, "

@@ -6,29 +6,47 @@ Http404 for both.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 
+from config import clock
 from config.security import refused
-from marketplace.models import Category, Delivery, Gig, Order, Package, SellerProfile, User
+from marketplace import search
+from marketplace.availability import online_among
+from marketplace.models import (
+    Category,
+    Delivery,
+    Gig,
+    GigImage,
+    Order,
+    Package,
+    SellerProfile,
+    User,
+)
 
 GIGS_PER_PAGE = 12
+MAX_COUNTED = 1000  # search results are counted up to this ("1,000+ gigs")
+RANK_WINDOW = MAX_COUNTED + 1  # matches ranked by relevance (`_rank_window`)
 ORDERS_PER_PAGE = 20
 
 
 class Sort:
     RELEVANCE = "relevance"
+    RATING = "rating"
     NEWEST = "newest"
     PRICE_LOW = "price_asc"
     PRICE_HIGH = "price_desc"
     FASTEST = "fastest"
     CHOICES = [
         (RELEVANCE, "Best match"),
+        (RATING, "Best rated"),
         (NEWEST, "Newest"),
         (PRICE_LOW, "Price: low to high"),
         (PRICE_HIGH, "Price: high to low"),
@@ -43,72 +61,63 @@ class GigFilters:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     max_days: int | None = None
+    min_rating: Decimal | None = None
+    online: bool = False
     sort: str = ""
 
-
-def _with_cheapest_package(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
-    """Annotate `starting_price` and `starting_days`: the terms of the gig's cheapest package,
-    which the cards show ("From $25 · 3 days") and the price/delivery filters apply to."""
-    cheapest = Package.objects.filter(gig=OuterRef("pk")).order_by("price", "pk")
-    return gigs.annotate(
-        starting_price=Subquery(cheapest.values("price")[:1]),
-        starting_days=Subquery(cheapest.values("delivery_days")[:1]),
-    )
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything beyond the words narrows the search."""
+        return any(
+            (self.category, self.min_price, self.max_price, self.max_days, self.min_rating)
+        ) or bool(self.online)
 
 
-def listed_gigs() -> QuerySet[Gig]:
-    """Gigs anyone may see: active, of an active seller, with at least one package."""
-    gigs = Gig.objects.filter(status=Gig.Status.ACTIVE, seller__is_active=True)
-    gigs = _with_cheapest_package(gigs.select_related("seller__seller_profile", "category"))
-    return gigs.filter(starting_price__isnull=False)
+def listed_gigs(*, now: datetime | None = None) -> QuerySet[Gig]:
+    """Gigs anyone may find: active, with a package, of an active seller who is not away.
 
-
-def _text_search(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
-    """Full-text search on PostgreSQL, a plain substring match elsewhere (docs/decisions.md).
-
-    Both look at the same fields and rank a title match above a tag match above a
-    description match, so results read the same on either database.
+    `starting_price`/`starting_days` (the cheapest package's terms, which cards show and the
+    price and delivery filters use) are columns the database keeps current (migration 0009).
+    No joins: search sorts thousands of matches, and `gig_cards` reads the page's rows.
     """
-    if connection.vendor == "postgresql":
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("tags", weight="B", config="english")
-            + SearchVector("description", weight="C", config="english")
-        )
-        search = SearchQuery(query, search_type="websearch", config="english")
-        matching = gigs.annotate(document=vector).filter(document=search)
-        return matching.annotate(rank=SearchRank(vector, search))
-    terms = query.split()
-    for term in terms:
-        gigs = gigs.filter(
-            Q(title__icontains=term) | Q(tags__icontains=term) | Q(description__icontains=term)
-        )
-    first = terms[0] if terms else query
-    return gigs.annotate(
-        rank=Case(
-            When(title__icontains=first, then=Value(3)),
-            When(tags__icontains=first, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    )
+    away = SellerProfile.objects.filter(away_until__gt=now or clock.now()).values("user_id")
+    return Gig.objects.filter(
+        status=Gig.Status.ACTIVE,
+        starting_price__isnull=False,
+        seller_id__in=User.objects.filter(is_active=True).values("pk"),
+    ).exclude(seller_id__in=away)
+
+
+def with_covers(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
+    """Each gig's cover image as `covers[0]` (empty without images): one query per page."""
+    covers = GigImage.objects.filter(position=0)
+    return gigs.prefetch_related(Prefetch("images", queryset=covers, to_attr="covers"))
+
+
+def gig_cards(gigs: Iterable[Gig]) -> list[Gig]:
+    """What a card shows of each of `gigs` (seller, profile, category, cover), same order."""
+    ids = [gig.pk for gig in gigs]
+    rows = with_covers(Gig.objects.select_related("seller__seller_profile", "category"))
+    found = rows.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 _ORDERINGS = {
-    Sort.NEWEST: ["-created_at", "-pk"],
-    Sort.PRICE_LOW: ["starting_price", "-created_at", "-pk"],
-    Sort.PRICE_HIGH: ["-starting_price", "-created_at", "-pk"],
-    Sort.FASTEST: ["starting_days", "starting_price", "-pk"],
-    Sort.RELEVANCE: ["-rank", "-created_at", "-pk"],
+    Sort.NEWEST: [F("created_at").desc(), F("pk").desc()],
+    Sort.RATING: [
+        F("rating_average").desc(nulls_last=True),
+        F("rating_count").desc(),
+        F("created_at").desc(),
+        F("pk").desc(),
+    ],
+    Sort.PRICE_LOW: [F("starting_price").asc(), F("created_at").desc(), F("pk").desc()],
+    Sort.PRICE_HIGH: [F("starting_price").desc(), F("created_at").desc(), F("pk").desc()],
+    Sort.FASTEST: [F("starting_days").asc(), F("starting_price").asc(), F("pk").desc()],
+    Sort.RELEVANCE: [F("rank").desc(), F("created_at").desc(), F("pk").desc()],
 }
 
 
-def search_gigs(filters: GigFilters) -> QuerySet[Gig]:
-    """Listed gigs matching `filters`, in the order asked for (relevance when searching)."""
-    gigs = listed_gigs()
-    query = filters.query.strip()
-    if query:
-        gigs = _text_search(gigs, query)
+def _narrowed(gigs: QuerySet[Gig], filters: GigFilters) -> QuerySet[Gig]:
     if filters.category is not None:
         gigs = gigs.filter(category=filters.category)
     if filters.min_price is not None:
@@ -117,14 +126,73 @@ def search_gigs(filters: GigFilters) -> QuerySet[Gig]:
         gigs = gigs.filter(starting_price__lte=filters.max_price)
     if filters.max_days is not None:
         gigs = gigs.filter(starting_days__lte=filters.max_days)
+    if filters.min_rating is not None:
+        gigs = gigs.filter(rating_average__gte=filters.min_rating)
+    if filters.online:
+        sellers = gigs.order_by().values_list("seller_id", flat=True).distinct()
+        gigs = gigs.filter(seller_id__in=online_among(sellers))
+    return gigs
+
+
+def search_gigs(filters: GigFilters) -> QuerySet[Gig]:
+    """Listed gigs matching `filters`, in the order asked for (relevance when searching)."""
+    gigs = listed_gigs()
+    query = filters.query.strip()
+    if query:
+        gigs = search.matching(gigs, query)
+    gigs = _narrowed(gigs, filters)
     sort = filters.sort or (Sort.RELEVANCE if query else Sort.NEWEST)
     if sort == Sort.RELEVANCE and not query:
         sort = Sort.NEWEST
+    if sort == Sort.RELEVANCE:
+        gigs = _rank_window(gigs)
     return gigs.order_by(*_ORDERINGS.get(sort, _ORDERINGS[Sort.NEWEST]))
 
 
+def _rank_window(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
+    """Only the newest RANK_WINDOW matches are ranked by relevance.
+
+    Ranking costs a ts_rank per match: tens of thousands for a broad word in a large
+    catalogue (docs/benchmarks.md). The newest matches come from the (status, created_at)
+    index; the page says "1,000+ gigs", and a narrower search reaches older gigs."""
+    window = gigs.order_by("-created_at", "-pk").values("pk")[:RANK_WINDOW]
+    # The window has passed every filter: the outer query only ranks its rows.
+    rank = gigs.query.annotations["rank"]
+    return Gig.objects.filter(pk__in=Subquery(window)).annotate(rank=rank)
+
+
+@dataclass(frozen=True)
+class Broader:
+    """A wider search to offer when one finds nothing: its words, its filters, its count."""
+
+    label: str
+    filters: GigFilters
+    count: int
+
+    @property
+    def url(self) -> str:
+        return f"{reverse('marketplace:gig_list')}?{urlencode({'q': self.filters.query})}"
+
+
+def broader_searches(filters: GigFilters) -> list[Broader]:
+    """Searches that find something when `filters` find nothing: the words without the
+    filters, then each word alone (most results first)."""
+    candidates: list[tuple[str, GigFilters]] = []
+    if filters.narrowed and filters.query.strip():
+        candidates.append((f"“{filters.query}” without filters", GigFilters(query=filters.query)))
+    query_words = search.words(filters.query)
+    if len(query_words) > 1:
+        candidates += [(f"“{word}”", GigFilters(query=word)) for word in query_words]
+    found = [
+        Broader(label, broader, count)
+        for label, broader in candidates
+        if (count := search_gigs(broader).count())
+    ]
+    return sorted(found, key=lambda b: -b.count)[:4]
+
+
 def featured_gigs(limit: int = 8) -> list[Gig]:
-    return list(listed_gigs().order_by("-created_at", "-pk")[:limit])
+    return gig_cards(listed_gigs().order_by("-created_at", "-pk")[:limit])
 
 
 def categories() -> QuerySet[Category]:
@@ -138,11 +206,7 @@ def _can_see_hidden(gig: Gig, viewer: User) -> bool:
 def gig_for_viewer(*, slug: str, viewer: User) -> Gig:
     """The gig page's gig. Paused gigs, and gigs of deactivated sellers, exist only for their
     seller and staff: everyone else gets 404, as for a gig that never existed."""
-    gig = (
-        _with_cheapest_package(Gig.objects.select_related("seller__seller_profile", "category"))
-        .filter(slug=slug)
-        .first()
-    )
+    gig = Gig.objects.select_related("seller__seller_profile", "category").filter(slug=slug).first()
     if gig is None:
         raise Http404("No such gig.")
     listed = gig.status == Gig.Status.ACTIVE and gig.seller.is_active
@@ -160,7 +224,7 @@ def packages_of(gig: Gig) -> list[Package]:
 
 def seller_gigs(*, seller: User) -> QuerySet[Gig]:
     """A seller's own gigs, active and paused (the /seller/gigs/ page)."""
-    return _with_cheapest_package(Gig.objects.filter(seller=seller).select_related("category"))
+    return with_covers(Gig.objects.filter(seller=seller).select_related("category"))
 
 
 def gig_for_owner(*, pk: int, user: User) -> Gig:
@@ -184,6 +248,7 @@ def seller_for_profile_page(*, username: str) -> SellerProfile:
 
 
 def active_gigs_of(seller: User) -> QuerySet[Gig]:
+    """The seller's listed gigs (the caller pages them and reads the page's `gig_cards`)."""
     return listed_gigs().filter(seller=seller).order_by("-created_at", "-pk")
 
 

@@ -13,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config import clock
 from marketplace import selectors, services
+from marketplace.checkout import check_not_away
 from marketplace.forms import (
     CancelForm,
     DeliveryForm,
@@ -45,19 +47,27 @@ def home(request: HttpRequest) -> HttpResponse:
 def gig_list(request: HttpRequest) -> HttpResponse:
     form = GigFilterForm(request.GET)
     filters = form.filters()
-    page = page_of(request, selectors.search_gigs(filters), selectors.GIGS_PER_PAGE)
+    gigs = selectors.search_gigs(filters).only("pk")
+    page = page_of(request, gigs, selectors.GIGS_PER_PAGE, max_count=selectors.MAX_COUNTED)
+    page.object_list = selectors.gig_cards(page.object_list)
+    broader = [] if page.object_list else selectors.broader_searches(filters)
     return render(
-        request, "marketplace/gig_list.html", {"form": form, "filters": filters, "page": page}
+        request,
+        "marketplace/gig_list.html",
+        {"form": form, "filters": filters, "page": page, "broader": broader},
     )
 
 
 def gig_detail(request: HttpRequest, slug: str) -> HttpResponse:
     gig = selectors.gig_for_viewer(slug=slug, viewer=request.user)
     is_own = request.user.is_authenticated and request.user.pk == gig.seller_id
+    profile = getattr(gig.seller, "seller_profile", None)
     context = {
         "gig": gig,
         "packages": selectors.packages_of(gig),
-        "profile": getattr(gig.seller, "seller_profile", None),
+        "images": list(gig.images.all()),
+        "profile": profile,
+        "away": profile if profile is not None and profile.is_away(clock.now()) else None,
         "is_own": is_own,
         "can_order": gig.status == Gig.Status.ACTIVE and not is_own,
     }
@@ -67,10 +77,16 @@ def gig_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def seller_detail(request: HttpRequest, username: str) -> HttpResponse:
     profile = selectors.seller_for_profile_page(username=username)
     page = page_of(request, selectors.active_gigs_of(profile.user), selectors.GIGS_PER_PAGE)
+    page.object_list = selectors.gig_cards(page.object_list)
     return render(
         request,
         "marketplace/seller_detail.html",
-        {"profile": profile, "seller": profile.user, "page": page},
+        {
+            "profile": profile,
+            "seller": profile.user,
+            "page": page,
+            "away": profile.is_away(clock.now()),
+        },
     )
 
 
@@ -143,7 +159,10 @@ def _gig_form_page(request: HttpRequest, gig: Gig | None) -> HttpResponse:
         try:
             if gig is None:
                 gig = services.create_gig(seller=request.user, **fields)
-                messages.success(request, "Gig published.")
+                messages.success(
+                    request, "Gig published. Now add a few images: the first is the cover."
+                )
+                return redirect("marketplace:gig_images", pk=gig.pk)
             else:
                 services.update_gig(gig=gig, **fields)
                 messages.success(request, "Gig saved.")
@@ -189,7 +208,10 @@ def order_place(request: HttpRequest, slug: str) -> HttpResponse:
     package = gig.packages.filter(pk=int(package_id)).first() if package_id.isdigit() else None
     if package is None:
         raise Http404("No such package.")
+    if gig.questions.exists():  # the seller's questions are answered at checkout
+        return redirect(f"{reverse('marketplace:checkout', args=[gig.slug])}?package={package.pk}")
     try:
+        check_not_away(gig)
         order = services.place_order(buyer=request.user, package=package)
     except OrderTransitionError as error:
         messages.error(request, str(error))
@@ -226,6 +248,7 @@ def _order_page(request: HttpRequest, order: Order, status: int = 200, **forms) 
         "delivery_form": forms.get("delivery_form") or DeliveryForm(),
         "revision_form": forms.get("revision_form") or RevisionForm(),
         "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "answers": order.answers.all(),
         "can": {action.name.lower(): action in actions for action in Action},
         "thread_url": _order_thread_url(order, request.user),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from config import clock
@@ -58,10 +59,27 @@ def seller_reputation(seller) -> dict:
     }
 
 
-@register.inclusion_tag("deals/_reviews.html")
-def gig_reviews(gig) -> dict:
+GIG_REVIEWS_PER_PAGE = 5
+
+
+@register.inclusion_tag("deals/_reviews.html", takes_context=True)
+def gig_reviews(context, gig) -> dict:
+    """The gig's reviews, GIG_REVIEWS_PER_PAGE a page (`?reviews=<n>`), with the seller's
+    replies; the seller gets a reply form under each review they have not answered."""
+    request = context["request"]
     reviews = selectors.reviews_of_gig(gig, now=clock.now())
-    return _reviews_block(reviews, heading="Reviews of this gig")
+    page = Paginator(reviews.select_related("author"), GIG_REVIEWS_PER_PAGE).get_page(
+        request.GET.get("reviews")
+    )
+    return {
+        "heading": "Reviews of this gig",
+        "rating": selectors.rating_summary(reviews),
+        "reviews": page.object_list,
+        "reviews_page": page,
+        "viewer": request.user,
+        "here": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("deals/_reviews.html")

@@ -166,3 +166,17 @@ def test_recomputing_reads_the_log_once_per_seller(alice, bob):
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) <= 3  # the openings, then the stats row read and written
     assert sum("inbox_message" in sql for sql in statements) == 1
+
+
+@pytest.mark.django_db
+def test_openings_while_the_seller_is_away_do_not_count(alice, bob, charlie):
+    from marketplace.models import AwayPeriod
+
+    AwayPeriod.objects.create(seller=alice, started_at=NOW - 100 * H, ends_at=NOW - 20 * H)
+    during = get_or_start_conversation(starter=bob, other=alice)
+    say(during, bob, "Are you there?", NOW - 90 * H)  # unanswered, but she was away
+    after = get_or_start_conversation(starter=charlie, other=alice)
+    say(after, charlie, "Hello", NOW - 10 * H)
+    say(after, alice, "Hi!", NOW - 9 * H)
+    stats = services.update_response_stats(seller=alice, now=NOW)
+    assert (stats.conversations, stats.response_rate) == (1, 100)

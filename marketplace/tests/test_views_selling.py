@@ -123,6 +123,7 @@ def test_alice_creates_a_gig_with_basic_and_premium(client, alice):
     response = client.post("/seller/gigs/new/", gig_post(CategoryFactory()))
     assert response.status_code == 302, response.context["form"].errors
     gig = Gig.objects.get(seller=alice)
+    assert response.url == f"/seller/gigs/{gig.pk}/images/"  # next: the pictures
     assert sorted(gig.packages.values_list("tier", "price")) == [
         ("basic", Decimal("50.00")),
         ("premium", Decimal("400.00")),

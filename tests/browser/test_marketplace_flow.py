@@ -82,7 +82,9 @@ def test_bob_signs_up_orders_and_accepts_alices_delivery(
     expect(page.get_by_role("link", name="I will design a podcast cover")).to_have_count(0)
     page.get_by_role("link", name="I will design a minimalist logo").click()
     expect(page.get_by_text("Payment is simulated").first).to_be_visible()
-    page.get_by_role("button", name=re.compile(r"^Order Basic")).click()
+    page.get_by_role("button", name="Continue (Basic)").click()
+    expect(page.locator("[data-simulated]")).to_contain_text("Payments are simulated")
+    page.get_by_role("button", name=re.compile(r"^Confirm and pay")).click()
 
     expect(page.locator("[data-order-status]")).to_have_text("Pending requirements")
     order_url = page.url

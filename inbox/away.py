@@ -1,0 +1,75 @@
+"""The away reply: a seller who is away (marketplace.availability) may leave a message that
+a buyer gets, once per conversation, as a system message when they write.
+
+`send_away_replies` is called by inbox.send.send_messages after each batch, so every
+path (socket, HTTP form, API, seeds) behaves the same. It costs one query per batch (the
+away profiles of the batch's recipients) and more only when someone is away. The reply is
+recognised by its opening words, which only a system message can carry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from inbox.models import Conversation, Message
+from marketplace.models import SellerProfile
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["AWAY_REPLY_OPENING", "send_away_replies", "away_reply_text"]
+
+AWAY_REPLY_OPENING = "Automatic reply:"
+
+
+def away_reply_text(profile: SellerProfile) -> str:
+    return (
+        f"{AWAY_REPLY_OPENING} {profile.display_name} is away until "
+        f"{profile.away_until:%d %b %Y}. “{profile.away_message}”"
+    )
+
+
+def _recipients(sent: Sequence) -> dict[int, int]:
+    """conversation id -> the participant who received a new message in it."""
+    pairs = {}
+    for outcome in sent:
+        sender_id = outcome.message.sender_id
+        others = [user_id for user_id in outcome.user_ids if user_id != sender_id]
+        if others:
+            pairs[outcome.message.conversation_id] = others[0]
+    return pairs
+
+
+def send_away_replies(outcomes: Sequence) -> None:
+    """Post the away reply in each conversation whose recipient is away, the first time."""
+    from inbox.send import SentMessage, post_system_message  # inbox.send calls this module
+
+    sent = [o for o in outcomes if isinstance(o, SentMessage) and not o.duplicate]
+    recipients = _recipients(sent)
+    if not recipients:
+        return
+    away = {
+        profile.user_id: profile
+        for profile in SellerProfile.objects.filter(
+            user_id__in=set(recipients.values()), away_until__gt=timezone.now()
+        ).exclude(away_message="")
+    }
+    for conversation_id, user_id in recipients.items():
+        profile = away.get(user_id)
+        if profile is None or _already_replied(conversation_id):
+            continue
+        try:
+            conversation = Conversation.objects.get(pk=conversation_id)
+            post_system_message(conversation=conversation, body=away_reply_text(profile))
+        except Exception:  # the buyer's message is stored; a missing away reply costs little
+            logger.exception("away reply in conversation %s failed", conversation_id)
+
+
+def _already_replied(conversation_id: int) -> bool:
+    return Message.objects.filter(
+        conversation_id=conversation_id,
+        kind=Message.Kind.SYSTEM,
+        body__startswith=AWAY_REPLY_OPENING,
+    ).exists()
