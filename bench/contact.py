@@ -66,7 +66,8 @@ _TEMPLATES = [
     "Transaction ID {order}{small} shows {price} for the extra gig.",
     "Let's do a Gigbox call at {time} {tz}, I'm free until {time2}.",
     "The year range {year} to {year2} should be in the chart.",
-    "Step 1: upload, step 2: review, step 3: approve, then {qty} backlinks in {small}-{small2} days.",
+    "Step 1: upload, step 2: review, step 3: approve, "
+    "then {qty} backlinks in {small}-{small2} days.",
     "Can I get {qty} more slides at {price}? The deck is {pages} pages now.",
     "The file is {res} px, {small}00 dpi, about {small2} MB.",
     "{o}, I sent the source files, ISBN {isbn} on the back cover.",
@@ -216,9 +217,9 @@ def generated_recall() -> list[tuple[str, int, int]]:
         "write to sam at ",
     ]
     emails = [
-        (p, f"{l}@{d}")
+        (p, f"{local}@{d}")
         for p in prefixes
-        for l in locals_
+        for local in locals_
         for d in ("example.com", "outlook.com", "x.io", "studio.museum")
     ]
     keycaps = [
@@ -386,7 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.corpus is None:
             tried = ", ".join(str(p) for p in corpus_candidates())
             print(
-                f"labelled contact corpus not found (tried {tried}); pass --corpus or set {ENV_VAR}",
+                f"labelled contact corpus not found (tried {tried}); "
+                f"pass --corpus or set {ENV_VAR}",
                 file=sys.stderr,
             )
             return 2
@@ -407,12 +409,14 @@ def main(argv: list[str] | None = None) -> int:
     generated = generated_recall()
 
     lines = [
-        "Contact detector benchmark (.venv/bin/python bench/contact.py), one core, CPU time of the process",
+        "Contact detector benchmark (.venv/bin/python bench/contact.py), "
+        "one core, CPU time of the process",
         f"corpus: {args.corpus} ({q['positives']} positive, {q['negatives']} negative records)",
         f"  recall           {q['recall']:.4f}   goal >= {GOAL_RECALL}   ({q['fn']} missed)",
         f"  false-pos rate   {q['fpr']:.4f}   goal <= {GOAL_FPR}  ({q['fp']} flagged)",
         f"  span coverage    {q['span_coverage']:.4f}   (labelled spans fully covered by findings)",
-        f"  bare 9 digits    {bare_flagged / len(bare):.4f}   masked share of {len(bare)} random '612 345 678'-style"
+        f"  bare 9 digits    {bare_flagged / len(bare):.4f}   masked share of {len(bare)} "
+        "random '612 345 678'-style"
         f" numbers without words (ES/PE mobiles; exposure if such ids appear)",
         "generated recall (references, not the corpus):",
         *(
@@ -420,10 +424,13 @@ def main(argv: list[str] | None = None) -> int:
             for label, found, total in generated
         ),
         "speed:",
-        f"  dev corpus        {corpus_rate:>9,.0f} msgs/s   goal {GOAL_CORPUS_RATE:,}  ({corpus_rate / GOAL_CORPUS_RATE:.1f}x)",
-        f"  ordinary chat     {chat_rate:>9,.0f} msgs/s   goal {GOAL_CHAT_RATE:,}  ({chat_rate / GOAL_CHAT_RATE:.1f}x)"
+        f"  dev corpus        {corpus_rate:>9,.0f} msgs/s   goal {GOAL_CORPUS_RATE:,}  "
+        f"({corpus_rate / GOAL_CORPUS_RATE:.1f}x)",
+        f"  ordinary chat     {chat_rate:>9,.0f} msgs/s   goal {GOAL_CHAT_RATE:,}  "
+        f"({chat_rate / GOAL_CHAT_RATE:.1f}x)"
         f"   [{len(chat)} generated lines, {chat_flagged} flagged]",
-        f"  worst 10k-char    {worst_ms:>9.2f} ms       goal < {GOAL_WORST_MS:.0f} ms  ({GOAL_WORST_MS / max(worst_ms, 1e-9):.1f}x headroom; {worst_name})",
+        f"  worst 10k-char    {worst_ms:>9.2f} ms       goal < {GOAL_WORST_MS:.0f} ms  "
+        f"({GOAL_WORST_MS / max(worst_ms, 1e-9):.1f}x headroom; {worst_name})",
     ]
     report = "\n".join(lines)
     print(report)

@@ -51,7 +51,7 @@ SERVER_CLOSE_CODES = {1001, 1002, 1003, 1007, 1008, 1009, 1011, 1012, 1013, 1014
 
 
 class GigboxWebSocketProtocol(WebSocketProtocol):
-    """daphne's protocol, plus RFC close codes, a request id, a process header and a close log line."""
+    """daphne's protocol, plus RFC close codes, a request id, a process header, a close log line."""
 
     request_id = ""
 
@@ -146,7 +146,8 @@ class GracefulServer(daphne.server.Server):
             # Close handshakes, then the consumers' disconnect handlers (group_discard …).
             await self._wait_for(self._applications_running, min(deadline, time.monotonic() + 3))
             logger.info(
-                "shutdown: done in %.2f s (hooks %s, %d socket(s) closed by the server, %d application(s) left)",
+                "shutdown: done in %.2f s "
+                "(hooks %s, %d socket(s) closed by the server, %d application(s) left)",
                 time.monotonic() - started,
                 "ok" if hooks_ok else "incomplete",
                 closed,

@@ -448,7 +448,7 @@ class FlagReportAdmin(ReadOnlyModelAdmin):
         return _excerpt(report.note)
 
 
-# Strikes, sanctions, appeals ------------------------------------------------------------------------
+# Strikes, sanctions, appeals ----------------------------------------------------------------------
 
 
 class ActiveFilter(admin.SimpleListFilter):

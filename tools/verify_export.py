@@ -188,7 +188,7 @@ def _check_layout(document: dict[str, Any]) -> None:
         raise Problem("signature is not text")
 
 
-# Chain, digest, signature ---------------------------------------------------------------------------
+# Chain, digest, signature -------------------------------------------------------------------------
 
 
 def _check_chain(manifest: dict[str, Any], messages: list[dict[str, Any]]) -> None:

@@ -204,11 +204,11 @@ def _run_replacements(text: str, run: list[_Tok]) -> list[Replacement]:
             and prev is not None
             and prev.kind in _GROUP_KINDS
             and tok.kind in _DIGIT_KINDS
+            and "," in text[prev.end : tok.start]
         ):
-            if "," in text[prev.end : tok.start]:
-                # "nueve uno cinco, cinco cinco cinco": the comma groups digits
-                # like a space does once the words are digits.
-                reps.append((prev.end, tok.start, " "))
+            # "nueve uno cinco, cinco cinco cinco": the comma groups digits
+            # like a space does once the words are digits.
+            reps.append((prev.end, tok.start, " "))
         i += 1
     return reps
 

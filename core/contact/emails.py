@@ -326,7 +326,8 @@ def _email_at(
     """
     domain_m = _DOMAIN_RE.match(text, at + 1)
     if domain_m is None or text.startswith("@", domain_m.end()):
-        return None  # "sam at bob.b@x.com": what follows this '@' is the local part of the next address
+        # "sam at bob.b@x.com": what follows this '@' is the local part of the next address
+        return None
     local_part = _local_part(text, at)
     if local_part is None:
         return None
@@ -556,7 +557,8 @@ def _shaped_like_account(name: str) -> bool:
 
 
 def find_named_provider_accounts(text: str, words: frozenset[str]) -> list[EmailHit]:
-    """ "my gmail is samdesigns", "gmail: sam.designs", "sam_designs gmail" -> an address at the provider."""
+    """An address at the provider: "my gmail is samdesigns", "gmail: sam.designs",
+    "sam_designs gmail"."""
     if NAMED_PROVIDERS.isdisjoint(words):
         return []
     return _provider_then_name(text) + _name_then_provider(text)

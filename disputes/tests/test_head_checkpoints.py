@@ -251,7 +251,7 @@ def test_a_recomputed_chain_is_not_signed_over_an_earlier_checkpoint(ten, alice,
     assert [c.seq for c in checkpoints_of(ten.pk)] == [10]
 
 
-# The daily command ---------------------------------------------------------------------------------
+# The daily command --------------------------------------------------------------------------------
 
 
 def run_command() -> str:
