@@ -218,7 +218,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     async def on_message_send(self, frame: dict[str, Any]) -> None:
         if lifecycle.is_shutting_down():
-            # Not accepted, nothing stored: the client resends it (same client_id) after reconnecting.
+            # Not accepted, nothing stored: the client resends it (same client_id) after
+            # reconnecting.
             await self.send_frame(unavailable_error().frame(client_id=frame["client_id"]))
             return
         request = SendRequest(

@@ -1,8 +1,8 @@
 """What this process last wrote to each conversation, so that its next batch need not read it.
 
-A batch's reads (`inbox.store_postgres.PostgresStore.read`: the conversation with its chain head, blocks,
-resends, the sender's recent messages for the detector) were a database round trip before
-every write. After a write this process knows the result exactly: the new head, and each
+A batch's reads (`inbox.store_postgres.PostgresStore.read`: the conversation with its chain
+head, blocks, resends, the sender's recent messages for the detector) were a database round trip
+before every write. After a write this process knows the result exactly: the new head, and each
 sender's recent messages up to it. A batch whose conversations and senders are all known
 here skips the reads, and its write checks, in the same statement, what it assumed: that
 each head (seq and hash: a write its caller rolled back leaves a known head that never

@@ -58,5 +58,6 @@ def prepared_cursor():
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        # Django's own wrapping step (thread check, logging or plain wrapper), as connection.cursor().
+        # Django's own wrapping step (thread check, logging or plain wrapper), as
+        # connection.cursor() does.
         return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))

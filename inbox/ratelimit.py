@@ -8,6 +8,7 @@ from many processes admits exactly the limit (docs/decisions.md).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Mapping
@@ -154,7 +155,6 @@ def refund_sends(user_id: int, admission: Admission) -> None:
     client's retry of the same message is not refused for it."""
     if admission.admitted <= 0:
         return
-    try:
+    # The window ended meanwhile, or the cache is down: nothing to give back.
+    with contextlib.suppress(Exception):
         cache.decr(_key(user_id, admission.window), admission.admitted)
-    except Exception:  # the window ended meanwhile, or the cache is down: nothing to give back
-        pass

@@ -356,8 +356,8 @@ FROM {_CONVERSATIONS} AS c WHERE c.id = ANY(%s::bigint[])
 # each key is one lookup on its index (unless the statistics say the table is empty, until
 # autovacuum analyses it again). As a plain join the prepared (generic) plan made on a young
 # table hashed the keys and scanned every message, and kept doing so as the table grew
-# (docs/benchmarks.md, fourth round). The history reads
-# at most the contact policy's history_messages rows per pair, backwards on the (sender, created_at) index.
+# (docs/benchmarks.md, fourth round). The history reads at most the contact policy's
+# history_messages rows per pair, backwards on the (sender, created_at) index.
 _STORED_AND_RECENT = f"""
 SELECT s.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer, NULL::timestamptz
 FROM unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)
