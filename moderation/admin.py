@@ -665,7 +665,8 @@ class AppealAdmin(ReadOnlyModelAdmin):
         strike = appeal.strike
         message = strike.message
         return format_html(
-            "<p><a href='{}'>Strike {}</a>: {} for {}, given {} by {}.</p><p>Note to the user: {}</p><p>Message as delivered: {}</p>",
+            "<p><a href='{}'>Strike {}</a>: {} for {}, given {} by {}.</p>"
+            "<p>Note to the user: {}</p><p>Message as delivered: {}</p>",
             reverse("admin:moderation_strike_change", args=[strike.pk]),
             strike.pk,
             strike.get_kind_display(),

@@ -56,7 +56,8 @@ class _RefusesSuspended:
 
 
 class NotSuspendedModelBackend(_RefusesSuspended, ModelBackend):
-    """Django's ModelBackend (username and password: Django admin's login), refusing suspended users."""
+    """Django's ModelBackend (username and password: Django admin's login), refusing suspended
+    users."""
 
 
 class NotSuspendedAllauthBackend(_RefusesSuspended, AuthenticationBackend):

@@ -372,7 +372,8 @@ def give_strike(
 def _strike_terms(strike: Strike, count: int) -> str:
     return (
         f"It counts until {notices.format_until(strike.expires_at)}. You now have {count} active "
-        f"strike{'s' if count != 1 else ''}. You can appeal it within {Appeal.WINDOW.days} days from your account health page."
+        f"strike{'s' if count != 1 else ''}. You can appeal it within {Appeal.WINDOW.days} days "
+        "from your account health page."
     )
 
 
@@ -394,7 +395,8 @@ def _sanction_text(sanction: Sanction) -> str:
     until = notices.format_until(sanction.ends_at)
     if sanction.kind == Sanction.Kind.RESTRICT:
         effect = (
-            f"You cannot start or send messages {'until ' if sanction.ends_at else ''}{until}, except in the "
+            f"You cannot start or send messages {'until ' if sanction.ends_at else ''}{until}, "
+            "except in the "
             "conversations of your active orders, so that you can finish them."
         )
     else:
@@ -555,7 +557,10 @@ def expire_sanctions(*, now: datetime | None = None) -> int:
             notices.notify_user(
                 sanction.user,
                 subject=f"{SANCTION_SUBJECTS[sanction.kind]}: ended",
-                text=f"The {sanction.get_kind_display().lower()} ended on {notices.format_until(sanction.ends_at)}.",
+                text=(
+                    f"The {sanction.get_kind_display().lower()} ended on "
+                    f"{notices.format_until(sanction.ends_at)}."
+                ),
             )
             ended += 1
     return ended
@@ -601,13 +606,19 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
         notices.notify_user(
             strike.user,
             subject="Your appeal was upheld",
-            text=f"We removed the strike for {strike.get_kind_display().lower()} and what it caused.\n\nReason: {reason}",
+            text=(
+                f"We removed the strike for {strike.get_kind_display().lower()} "
+                f"and what it caused.\n\nReason: {reason}"
+            ),
         )
     else:
         notices.notify_user(
             strike.user,
             subject="Your appeal was rejected",
-            text=f"The strike for {strike.get_kind_display().lower()} stands until {notices.format_until(strike.expires_at)}.\n\nReason: {reason}",
+            text=(
+                f"The strike for {strike.get_kind_display().lower()} stands until "
+                f"{notices.format_until(strike.expires_at)}.\n\nReason: {reason}"
+            ),
         )
     return appeal
 
