@@ -26,7 +26,8 @@ from .context import message_has_phone_word
 from .digits import TOKEN_RE, build_phone_view
 from .findings import Finding
 from .normalize import normalize
-from .phones import is_year_list, looks_like_date, validate_digits
+from .phone_shapes import is_year_list, looks_like_date
+from .phones import validate_digits
 from .words import SUPPRESS_CONTEXT_WORDS
 
 MAX_PHONE_HISTORY = 6
