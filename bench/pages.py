@@ -127,9 +127,8 @@ def make_data(
 
 def analyze_tables() -> None:
     """Statistics for the freshly seeded tables, as autovacuum gives a running site within a
-    minute: planned on the empty tables' statistics, the 10,000-message thread's newest 50
-    were a hash join over all of its messages and a sort (4.8 ms, against 0.07 ms on the
-    index once analysed), and its page measured 46-64 ms instead of 31-32."""
+    minute: planned on the empty tables' statistics, a long thread's newest page would be
+    read with a hash join over all of its messages instead of its index."""
     from django.db import connection
 
     with connection.cursor() as cursor:
