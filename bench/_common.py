@@ -155,7 +155,8 @@ def start_server(
 ) -> tuple[subprocess.Popen, int]:
     """One `python -m config.server` (the graceful daphne runner); (process, port)."""
     port = free_port()
-    log = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    # The child writes to the log for its whole life, past this function: no `with` here.
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     process = spawn(
         [
             sys.executable,
@@ -276,21 +277,24 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def load_average() -> list[str]:
+    """The 1, 5 and 15 minute load averages, as /proc/loadavg writes them."""
+    with open("/proc/loadavg") as loadavg:
+        return loadavg.read().split()[:3]
+
+
 def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in open("/proc/cpuinfo")
-            if line.startswith("model name")
-        ),
-        "?",
-    )
-    mem_kib = next(
-        (int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0
-    )
-    load = open("/proc/loadavg").read().split()[:3]
+    with open("/proc/cpuinfo") as cpuinfo:
+        model = next(
+            (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")),
+            "?",
+        )
+    with open("/proc/meminfo") as meminfo:
+        mem_kib = next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal")), 0)
+    load = load_average()
     return (
-        f"{os.cpu_count()} x {model}, {mem_kib / 1024 / 1024:.1f} GiB RAM, Python {platform.python_version()}, "
+        f"{os.cpu_count()} x {model}, {mem_kib / 1024 / 1024:.1f} GiB RAM, "
+        f"Python {platform.python_version()}, "
         f"load average {' '.join(load)} at start"
     )
 
@@ -314,6 +318,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A Markdown table, columns padded so that it also reads in a terminal."""
     cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in cells]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in cells
+    ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)

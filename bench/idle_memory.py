@@ -55,7 +55,8 @@ def main() -> int:
         idle = realtime.run_idle(url=f"ws://127.0.0.1:{port}", pid=server.pid, users=users)
         common.rss_kib = original
         print(
-            f"{idle['sockets']} connected, {idle['failed']} failed in {idle['connect_seconds']:.1f} s; "
+            f"{idle['sockets']} connected, {idle['failed']} failed "
+            f"in {idle['connect_seconds']:.1f} s; "
             f"RSS {idle['rss_before_kib'] / 1024:.0f} -> {idle['rss_after_kib'] / 1024:.0f} MiB = "
             f"{idle['kib_per_socket']:.1f} KiB per socket",
             flush=True,

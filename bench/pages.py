@@ -99,7 +99,7 @@ def make_data(
         send_all(
             [
                 SendRequest(c.pk, other, BODIES[i % len(BODIES)], uuid.uuid4().hex)
-                for i, (c, other) in enumerate(zip(conversations, others))
+                for i, (c, other) in enumerate(zip(conversations, others, strict=True))
             ]
         )
         owners[size] = owner
@@ -127,9 +127,8 @@ def make_data(
 
 def analyze_tables() -> None:
     """Statistics for the freshly seeded tables, as autovacuum gives a running site within a
-    minute: planned on the empty tables' statistics, the 10,000-message thread's newest 50
-    were a hash join over all of its messages and a sort (4.8 ms, against 0.07 ms on the
-    index once analysed), and its page measured 46-64 ms instead of 31-32."""
+    minute: planned on the empty tables' statistics, a long thread's newest page would be
+    read with a hash join over all of its messages instead of its index."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -143,7 +142,7 @@ def _conversation(starter, other):
 
 
 def measure(client, url: str, runs: int) -> tuple[float, float, int, int]:
-    """(median wall ms, median CPU ms of this process, queries of the last run, status) of GET `url`."""
+    """(median wall ms, median CPU ms of this process, queries of the last run, status) of GET."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -252,16 +251,20 @@ def main() -> int:
             )
             print()
             print(
-                "CPU ms: this process's CPU time for the request (PostgreSQL's own time is in wall ms only)."
+                "CPU ms: this process's CPU time for the request "
+                "(PostgreSQL's own time is in wall ms only)."
             )
             print(
-                "wall ms: the whole request through Django's test client (middleware, view, template),"
+                "wall ms: the whole request through Django's test client "
+                "(middleware, view, template),"
             )
             print(
-                "in this process, PostgreSQL on loopback; lists show 30 conversations a page, threads 50 messages."
+                "in this process, PostgreSQL on loopback; "
+                "lists show 30 conversations a page, threads 50 messages."
             )
             print(
-                f"whole run: {time.monotonic() - began:.0f} s; load average now {open('/proc/loadavg').read().split()[:3]}"
+                f"whole run: {time.monotonic() - began:.0f} s; "
+                f"load average now {common.load_average()}"
             )
     finally:
         from django.db import connections

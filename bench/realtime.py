@@ -276,7 +276,7 @@ async def client_main(spec: dict) -> None:
                 if failed <= 3:
                     print(f"connect failed: {exc!r}", file=sys.stderr)
 
-    await asyncio.gather(*(connect(sock, peer) for sock, peer in zip(socks, peers)))
+    await asyncio.gather(*(connect(sock, peer) for sock, peer in zip(socks, peers, strict=True)))
     socks_ok = [s for s in socks if s.ws is not None]
     readers = [asyncio.get_running_loop().create_task(_read(state, s)) for s in socks_ok]
     loop = asyncio.get_running_loop()
@@ -359,7 +359,7 @@ def make_users(prefix: str, count: int) -> list[tuple[int, str]]:
             )
         )
     Session.objects.bulk_create(sessions)
-    return [(u.pk, s.session_key) for u, s in zip(users, sessions)]
+    return [(u.pk, s.session_key) for u, s in zip(users, sessions, strict=True)]
 
 
 def make_pairs(count: int) -> list[dict]:
@@ -425,7 +425,8 @@ def stored_messages() -> tuple[int, int]:
         cursor.execute("SELECT count(*) FROM inbox_message WHERE kind = 'user'")
         count = cursor.fetchone()[0]
         cursor.execute(
-            "SELECT count(*) FROM inbox_conversation c WHERE c.last_seq <> (SELECT count(*) FROM inbox_message m WHERE m.conversation_id = c.id)"
+            "SELECT count(*) FROM inbox_conversation c WHERE c.last_seq <> "
+            "(SELECT count(*) FROM inbox_message m WHERE m.conversation_id = c.id)"
         )
         gaps = cursor.fetchone()[0]
     return count, gaps
@@ -700,7 +701,7 @@ def run_capped_scaling(
         quotas = [common.CpuQuota(f"web{n}", args.scaling_quota) for n in range(count)]
         servers = [common.start_server(env, name=f"web{n + 1}") for n in range(count)]
         try:
-            for quota, (server, _) in zip(quotas, servers):
+            for quota, (server, _) in zip(quotas, servers, strict=True):
                 quota.add(server.pid)
             phases = [
                 {
@@ -751,15 +752,16 @@ def delivered_rate(row: Row) -> float:
 
 
 def capped_scaling_summary(capped: list[Row], args: argparse.Namespace) -> str:
-    """One line: the most one and two capped processes delivered, and the highest rate each sustained."""
+    """One line: the most one and two capped processes delivered, and the best rate sustained."""
     if not capped:
         return "scaling under a CPU quota: not measured (no writable cgroup cpu controller here)"
     steps = len(args.quota_rates)
     one_rows, two_rows = capped[:steps], capped[steps:]
     one, two = max(map(delivered_rate, one_rows)), max(map(delivered_rate, two_rows))
     return (
-        f"scaling, each process capped at {args.scaling_quota} core: the most delivered, one {one:,.0f} msg/s, "
-        f"two {two:,.0f} msg/s = {two / one:.2f}x; the highest offered rate sustained (all delivered, "
+        f"scaling, each process capped at {args.scaling_quota} core: the most delivered, "
+        f"one {one:,.0f} msg/s, two {two:,.0f} msg/s = {two / one:.2f}x; "
+        "the highest offered rate sustained (all delivered, "
         f"p99 <= {CAPPED_P99_MS:.0f} ms): one {sustained(one_rows, args.quota_rates):,}/s, "
         f"two {sustained(two_rows, [rate * 2 for rate in args.quota_rates]):,}/s"
     )
@@ -804,12 +806,14 @@ def parse_args() -> argparse.Namespace:
         "--scaling-quota",
         type=float,
         default=0.4,
-        help="cores per server process for the capped one-vs-two run (0: none; needs a writable cgroup)",
+        help="cores per server process for the capped one-vs-two run "
+        "(0: none; needs a writable cgroup)",
     )
     parser.add_argument(
         "--quota-rates",
         default="400,475,550,625,700",
-        help="offered rates per process of the capped one-vs-two run (two processes get twice these)",
+        help="offered rates per process of the capped one-vs-two run "
+        "(two processes get twice these)",
     )
     parser.add_argument(
         "--idle", type=int, default=5000, help="idle sockets on one process (0: none)"
@@ -870,7 +874,8 @@ def run_relay(
 def run_gigbox(
     env: dict[str, str], pairs: list, idle_users: list, phases: list[dict], args: argparse.Namespace
 ) -> GigboxRun:
-    """One process through the phases (and overload), its idle sockets, two processes, the capped one-vs-two run."""
+    """One process through the phases (and overload), its idle sockets, two processes,
+    the capped one-vs-two run."""
     run = GigboxRun()
     gig_phases = phases + (
         [
@@ -953,26 +958,31 @@ def print_report(
     print(common.table(HEADERS, [row.cells(baseline) for row in rows]))
     print()
     print(
-        "msg/s: delivered / (last delivery - phase start); latency: first send -> the peer's message.new;"
+        "msg/s: delivered / (last delivery - phase start); "
+        "latency: first send -> the peer's message.new;"
     )
     print(
-        "acked not delivered: acknowledged, no message.new to the peer by the end of the phase's slot;"
+        "acked not delivered: acknowledged, "
+        "no message.new to the peer by the end of the phase's slot;"
     )
     print(
-        "unanswered at slot end: still queued (late, not lost: the database check below counts what was stored);"
+        "unanswered at slot end: still queued "
+        "(late, not lost: the database check below counts what was stored);"
     )
     print(
         "refused: ended with a non-retryable error. Backlog left by one phase slows the next ones."
     )
     print(
-        "server CPU: utime+stime of the server process(es) over the phase (including its drain) / delivered."
+        "server CPU: utime+stime of the server process(es) over the phase "
+        "(including its drain) / delivered."
     )
     print(f"client errors (retryable ones were retried with the same client_id): {errors}")
     if gigbox is None:
         return
     acked = sum(row.result["acks_distinct"] for row in rows if row.label.startswith("gigbox"))
     print(
-        f"database: {gigbox.stored} user messages stored, {acked} distinct acks; conversations whose last_seq != row count: {gigbox.gaps}"
+        f"database: {gigbox.stored} user messages stored, {acked} distinct acks; "
+        f"conversations whose last_seq != row count: {gigbox.gaps}"
     )
     if args.scaling_quota:
         print(capped_scaling_summary(gigbox.capped, args))
@@ -1002,7 +1012,8 @@ def main() -> int:
         pairs = make_pairs(args.pairs)
         idle_users = make_users("idle", args.idle) if args.idle else []
         print(
-            f"setup: {len(pairs)} pairs, {len(idle_users)} idle users in {time.monotonic() - began:.1f} s",
+            f"setup: {len(pairs)} pairs, {len(idle_users)} idle users "
+            f"in {time.monotonic() - began:.1f} s",
             flush=True,
         )
         env = dict(os.environ)
@@ -1021,7 +1032,7 @@ def main() -> int:
             errors.update(gigbox.errors)
         print_report(rows, errors, gigbox, args)
         print(
-            f"whole run: {time.monotonic() - began:.0f} s; load average now {open('/proc/loadavg').read().split()[:3]}"
+            f"whole run: {time.monotonic() - began:.0f} s; load average now {common.load_average()}"
         )
     finally:
         from django.db import connections
@@ -1035,7 +1046,8 @@ def main() -> int:
 
 def print_send_path(send_path: dict) -> None:
     print(
-        f"send_messages alone, batches of {send_path['batch_size']} (median of {send_path['batches'] - 1}): "
+        f"send_messages alone, batches of {send_path['batch_size']} "
+        f"(median of {send_path['batches'] - 1}): "
         f"{send_path['wall_us']:.0f} µs wall, {send_path['cpu_us']:.0f} µs Python CPU per message "
         f"(ceiling ~{1e6 / send_path['wall_us']:,.0f} msg/s per process)",
         flush=True,

@@ -111,13 +111,14 @@ def main() -> int:
         print(
             f"send_messages, batches of {args.batch} (median of {args.batches - 2}): "
             f"{result['cpu_us']:.0f} µs CPU per message (p90 batch {result['cpu_p90_us']:.0f}), "
-            f"{result['wall_ms'] * 1000:,.0f} µs wall per batch, {result['queries']:.0f} SQL statements per batch; "
+            f"{result['wall_ms'] * 1000:,.0f} µs wall per batch, "
+            f"{result['queries']:.0f} SQL statements per batch; "
             f"{result['stored']} stored",
             flush=True,
         )
         if result["profile"]:
             print(result["profile"])
-        print(f"load average now {open('/proc/loadavg').read().split()[:3]}")
+        print(f"load average now {common.load_average()}")
     finally:
         from django.db import connections
 

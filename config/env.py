@@ -114,7 +114,8 @@ def channel_layers(redis_url: str, *, max_connections: int) -> dict[str, Any]:
         return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     return {
         "default": {
-            "BACKEND": "inbox.channel_layer.PipelinedPubSubChannelLayer",  # pub/sub, plus batched publishes
+            # pub/sub, plus batched publishes
+            "BACKEND": "inbox.channel_layer.PipelinedPubSubChannelLayer",
             "CONFIG": {"hosts": [redis_host(redis_url, max_connections=max_connections)]},
         }
     }

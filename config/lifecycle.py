@@ -13,8 +13,9 @@ before it stops. Code that holds work in memory registers a hook:
     self._shutdown_hook = lifecycle.on_shutdown(self.close_going_away, stage=lifecycle.CLOSE)
 
 DRAIN hooks all run first (concurrently), then CLOSE hooks (concurrently), each stage
-bounded by what is left of the deadline (but at least MIN_STAGE_SECONDS). A hook that raises or overruns is logged and
-does not stop the others. Nothing here imports Django: it is plain asyncio.
+bounded by what is left of the deadline (but at least MIN_STAGE_SECONDS). A hook that raises
+or overruns is logged and does not stop the others. Nothing here imports Django: it is plain
+asyncio.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ SERVER_CLOSE_CODES = {1001, 1002, 1003, 1007, 1008, 1009, 1011, 1012, 1013, 1014
 
 
 class GigboxWebSocketProtocol(WebSocketProtocol):
-    """daphne's protocol, plus RFC close codes, a request id, a process header and a close log line."""
+    """daphne's protocol, plus RFC close codes, a request id, a process header, a close log line."""
 
     request_id = ""
 
@@ -146,7 +146,8 @@ class GracefulServer(daphne.server.Server):
             # Close handshakes, then the consumers' disconnect handlers (group_discard …).
             await self._wait_for(self._applications_running, min(deadline, time.monotonic() + 3))
             logger.info(
-                "shutdown: done in %.2f s (hooks %s, %d socket(s) closed by the server, %d application(s) left)",
+                "shutdown: done in %.2f s "
+                "(hooks %s, %d socket(s) closed by the server, %d application(s) left)",
                 time.monotonic() - started,
                 "ok" if hooks_ok else "incomplete",
                 closed,
@@ -259,10 +260,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 # Objects allocated between two collections of the youngest generation (CPython: 700). Each
-# socket keeps hundreds of objects alive, so at 700 the collector ran every few messages and
-# its older generations walked every socket's objects: 18-25 ms pauses and a few percent of
-# the CPU. At 10,000: at 250 msg/s p99 6.5-7.8 ms against 6.7-9.7, CPU per message -3%
-# (docs/benchmarks.md, lever 15). Cycles are still collected, a little later.
+# socket keeps hundreds of objects alive, so at 700 the collector runs every few messages and
+# its older generations walk every socket's objects, pausing the event loop. Cycles are still
+# collected, a little later.
 GC_YOUNG_THRESHOLD = 10_000
 
 
@@ -321,8 +321,8 @@ def build_server(args: argparse.Namespace, application: Any) -> GracefulServer:
     """The graceful daphne server of one process, listening on `args.host:args.port`."""
     return GracefulServer(
         application=application,
-        # Twisted listens with a backlog of 50: 100 sockets connecting at once on a busy
-        # process saw failed handshakes (docs/benchmarks.md, lever 5).
+        # Twisted listens with a backlog of 50, too few for a burst of reconnecting sockets
+        # on a busy process: their handshakes would fail.
         endpoints=[f"tcp:port={args.port}:interface={args.host}:backlog=1024"],
         shutdown_timeout=args.shutdown_timeout,
         # autobahn drops a socket whose opening handshake takes over 5 s (daphne's default):

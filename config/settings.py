@@ -109,9 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_boo
     "DATABASE_POOL", True
 ):
     # psycopg's connection pool: without it every `database_sync_to_async` call (Channels
-    # closes "old" connections around each one) opened a new PostgreSQL connection, a few
-    # ms each; measured in docs/benchmarks.md. A process uses few connections at once (one
-    # database thread, a few worker threads), so a small pool per process is enough.
+    # closes "old" connections around each one) opens a new PostgreSQL connection. A process
+    # uses few connections at once (one database thread, a few worker threads), so a small
+    # pool per process is enough.
     DATABASES["default"]["OPTIONS"]["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),

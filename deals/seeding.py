@@ -39,7 +39,8 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
     reviews = sum(_ensure_review(spec, users) for spec in data["reviews"])
     sellers = services.update_all_response_stats()
     stdout.write(
-        f"  deals: {len(offers)} offers, {reviews} new reviews, response figures of {sellers} sellers\n"
+        f"  deals: {len(offers)} offers, {reviews} new reviews, "
+        f"response figures of {sellers} sellers\n"
     )
     return []
 
@@ -55,7 +56,11 @@ class _Timeline:
         answer = offer + spec.get("answer_after_minutes", 180)
         delivered = answer + 30 + spec.get("delivered_after_minutes", 2 * 24 * 60)
         minutes = dict(
-            zip(self.STEPS, (0, reply, offer, answer, answer + 30, delivered, delivered + 300))
+            zip(
+                self.STEPS,
+                (0, reply, offer, answer, answer + 30, delivered, delivered + 300),
+                strict=True,
+            )
         )
         self.start: datetime | None = None
         if "days_ago" in spec:

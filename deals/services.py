@@ -88,7 +88,8 @@ def _checked_milestones(
         if not title or len(title) > MILESTONE_TITLE_CHARS:
             raise ValidationError(
                 {
-                    "milestones": f"Milestone {number} needs a title of 1 to {MILESTONE_TITLE_CHARS} characters."
+                    "milestones": f"Milestone {number} needs a title of 1 to "
+                    f"{MILESTONE_TITLE_CHARS} characters."
                 }
             )
         reject_contact_details(title)
@@ -106,7 +107,8 @@ def _checked_milestones(
         if not max(previous_due, 1) <= due <= delivery_days:
             raise ValidationError(
                 {
-                    "milestones": f"Milestone {number} must be due no earlier than the one before and within {delivery_days} days."
+                    "milestones": f"Milestone {number} must be due no earlier than the one "
+                    f"before and within {delivery_days} days."
                 }
             )
         previous_due = due

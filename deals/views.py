@@ -161,7 +161,8 @@ def order_review(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "Thank you: your review is saved. It shows once both of you have reviewed, or after 10 days.",
+                    "Thank you: your review is saved. "
+                    "It shows once both of you have reviewed, or after 10 days.",
                 )
                 return redirect("deals:order_review", pk=order.pk)
         status = 400

@@ -364,7 +364,8 @@ class Supervisor:
                 if not child.alive():
                     child.restarts += 1
                     log(
-                        f"{child.name} (pid {child.pid}) exited with code {child.process.returncode}; "
+                        f"{child.name} (pid {child.pid}) exited "
+                        f"with code {child.process.returncode}; "
                         f"restarting it (restart #{child.restarts})"
                     )
                     time.sleep(min(2**child.restarts, 30) / 4)
@@ -429,7 +430,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.backend_ports = [int(p) for p in args.backend_ports.split(",") if p.strip()]
     if args.backend_ports and len(args.backend_ports) < args.processes:
         parser.error(
-            f"--backend-ports names {len(args.backend_ports)} port(s) for {args.processes} processes"
+            f"--backend-ports names {len(args.backend_ports)} port(s) "
+            f"for {args.processes} processes"
         )
     return args
 

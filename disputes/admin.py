@@ -192,7 +192,7 @@ class DisputeAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/disputes/dispute/case_file.html", context)
 
-    # Actions ---------------------------------------------------------------------------------------
+    # Actions --------------------------------------------------------------------------------------
 
     def assign_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         dispute = self._dispute(request, pk, "change_dispute")

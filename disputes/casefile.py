@@ -1,10 +1,11 @@
 """The reviewer's case file: everything about a dispute in one page (admin).
 
-The order's timeline, requirements and deliveries; both conversations of the pair in one chronological list, each
-message's original text (findings highlighted) beside what the other side received; the
-dispute's statements and evidence; staff notes; moderation flags and strikes of both parties;
-and the hash-chain check of each conversation (with its signed head checkpoints). User text is escaped here: highlights are
-built with format_html on slices, never by marking user text safe.
+The order's timeline, requirements and deliveries; both conversations of the pair in one
+chronological list, each message's original text (findings highlighted) beside what the other
+side received; the dispute's statements and evidence; staff notes; moderation flags and strikes
+of both parties; and the hash-chain check of each conversation (with its signed head
+checkpoints). User text is escaped here: highlights are built with format_html on slices, never
+by marking user text safe.
 """
 
 from __future__ import annotations

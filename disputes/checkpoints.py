@@ -85,9 +85,15 @@ class CheckpointProblem:
 
     def describe(self) -> str:
         checkpoint = self.checkpoint
-        signed = f"the checkpoint of seq {checkpoint.seq} signed {format_timestamp(checkpoint.signed_at)} with key {checkpoint.key_id!r}"
+        signed = (
+            f"the checkpoint of seq {checkpoint.seq} signed "
+            f"{format_timestamp(checkpoint.signed_at)} with key {checkpoint.key_id!r}"
+        )
         if self.kind == self.CONTRADICTED:
-            return f"rewritten at or before seq {checkpoint.seq}: the stored chain contradicts {signed}"
+            return (
+                f"rewritten at or before seq {checkpoint.seq}: "
+                f"the stored chain contradicts {signed}"
+            )
         if self.kind == self.UNKNOWN_KEY:
             return (
                 f"{signed} cannot be checked: this server holds no public key with that id "

@@ -6,7 +6,8 @@ script that checks it share every rule. docs/disputes.md describes the format fo
 
 An export is one JSON document:
 
-    {"format": FORMAT, "manifest": {...}, "messages": [...], "checkpoints": [...], "signature": "<base64>"}
+    {"format": FORMAT, "manifest": {...}, "messages": [...], "checkpoints": [...],
+     "signature": "<base64>"}
 
 `messages` hold every message of the conversation in seq order (both bodies, findings, the
 attachments' sha256, prev_hash and hash: everything inbox.chain hashes, plus the sender's

@@ -103,7 +103,9 @@ class ExportForm(forms.Form):
     reason = forms.CharField(
         label="Reason for the export",
         max_length=500,
-        help_text='Kept in the staff access log with your name, e.g. "evidence for the payment provider".',
+        help_text=(
+            'Kept in the staff access log with your name, e.g. "evidence for the payment provider".'
+        ),
     )
 
     def __init__(self, *args, conversations: list, **kwargs) -> None:

@@ -140,7 +140,8 @@ def open_dispute(
     _add_entry(dispute, opener, DisputeEntry.Kind.STATEMENT, statement, upload)
     # The timeline event's note is also the system message both parties get (inbox.order_events).
     note = (
-        f"Dispute #{dispute.pk}: {dispute.get_reason_display().lower()}. The order is on hold until a "
+        f"Dispute #{dispute.pk}: {dispute.get_reason_display().lower()}. "
+        "The order is on hold until a "
         "Gigbox reviewer decides; both sides can add evidence on the order's dispute page."
     )
     dispute.order = take_order_step(order=order, action=DISPUTE, actor=opener, note=note)
@@ -236,7 +237,8 @@ def _summary(dispute: Dispute, changes: dict[str, object]) -> str:
     """One sentence both parties read: what was decided and what it does to the order."""
     if dispute.resolution == Outcome.PARTIAL_REFUND:
         effect = (
-            f"partial refund of {dispute.refund_percent}% (${changes['refunded_amount']} back to the buyer); "
+            f"partial refund of {dispute.refund_percent}% "
+            f"(${changes['refunded_amount']} back to the buyer); "
             "the order is completed"
         )
     elif dispute.resolution in (Outcome.REFUND, Outcome.CANCEL):
@@ -244,7 +246,8 @@ def _summary(dispute: Dispute, changes: dict[str, object]) -> str:
         effect = f"{word} (${changes['refunded_amount']} back to the buyer); the order is cancelled"
     elif dispute.resolution == Outcome.MORE_TIME:
         effect = (
-            f"{dispute.extra_days} more day{'s' if dispute.extra_days != 1 else ''} for the seller; "
+            f"{dispute.extra_days} more day{'s' if dispute.extra_days != 1 else ''} "
+            "for the seller; "
             f"the order is back in progress, due {stamp(changes['due_at'])}"
         )
     else:

@@ -83,7 +83,8 @@ class DaphneServer:
         self.port = self.port or free_port()
         env = {**os.environ, **self.env}
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the server must never run with it
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        # The server writes to the log for its whole life, past this method: no `with` here.
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -2,13 +2,13 @@
 trip, delivered at once to the sockets of the process that sends them.
 
 channels_redis' pub/sub layer publishes one message per `group_send`, each under its
-shard's lock and each waiting for Redis' answer, so the writer's 200 pushes of a 100-message
-batch were 200 sequential round trips (docs/benchmarks.md, lever 4). `group_send_many`
+shard's lock and each waiting for Redis' answer, so a batch's pushes would be as many
+sequential round trips. `group_send_many`
 serialises them all, then sends them as one pipeline per shard under the same lock: the
 same PUBLISH commands, in the same order, one round trip.
 
 It also puts each event straight into the queues of this process's sockets in the group,
-before publishing it for the other processes (lever 16): a recipient connected to the
+before publishing it for the other processes: a recipient connected to the
 process that stored the message no longer waits for Redis to echo the publish back. The
 published copy carries the sending process's origin mark, and that process's receiver drops
 it (it was delivered already); every other process strips the mark and delivers it as

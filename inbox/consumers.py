@@ -73,8 +73,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
         """Channels' dispatch without its `aclose_old_connections()` before every event.
 
         Channels 4.2+ hops to the single database thread before each frame and each group
-        message, so every `message.new` relayed to a socket queued behind the batch being
-        written: measured, this alone capped a process at ~180 msg/s (docs/benchmarks.md).
+        message, so every `message.new` relayed to a socket would queue behind the batch
+        being written.
         Handlers here never use the ORM on the event loop; every `_db_*` helper is a
         `database_sync_to_async`, which closes stale connections around each call itself.
         """
@@ -218,7 +218,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     async def on_message_send(self, frame: dict[str, Any]) -> None:
         if lifecycle.is_shutting_down():
-            # Not accepted, nothing stored: the client resends it (same client_id) after reconnecting.
+            # Not accepted, nothing stored: the client resends it (same client_id) after
+            # reconnecting.
             await self.send_frame(unavailable_error().frame(client_id=frame["client_id"]))
             return
         request = SendRequest(
@@ -232,10 +233,10 @@ class InboxConsumer(AsyncWebsocketConsumer):
         self, outcome: asyncio.Future, client_id: str, conversation_id: int
     ) -> None:
         """Send the ack (or error) once the writer has the outcome, without waiting for it
-        here: the socket reads its next frames and relays its pushes meanwhile (a blocking
-        send held every `message.new` for this socket behind its own batch: docs/benchmarks.md,
-        lever 3). Answers go out in the order the sends came, so the last one's task is done
-        when every answer is out (the CLOSE shutdown hook waits for it)."""
+        here: the socket reads its next frames and relays its pushes meanwhile, so no
+        `message.new` for this socket waits behind its own batch. Answers go out in the order
+        the sends came, so the last one's task is done when every answer is out (the CLOSE
+        shutdown hook waits for it)."""
         previous = self._answering
 
         async def answer() -> None:

@@ -106,7 +106,7 @@ def lock_conversations(conversation_ids: Collection[int] | RawSQL) -> dict[int, 
 
 
 # The concrete fields of Message in declaration order: a Message built from positional values
-# skips Model.__init__'s keyword handling (measured: a fifth of the batch's Python time).
+# skips Model.__init__'s keyword handling, a large share of a batch's Python time.
 _MESSAGE_ATTNAMES = tuple(f.attname for f in Message._meta.concrete_fields)
 _CONVERSATION_CACHE = Message._meta.get_field("conversation")
 
@@ -167,9 +167,8 @@ def point_heads(conversations: dict[int, Conversation], messages: Sequence[Messa
     """Each conversation's `last_message_id` in memory: the last of its stored messages.
 
     By id, not by object: each message caches its conversation (`chain_drafts`), and a
-    conversation holding its message back made a reference cycle per message that only the
-    garbage collector frees; its collections, 8-13 ms each with the event loop stopped, came
-    every few seconds at 250 msg/s (docs/benchmarks.md, lever 19)."""
+    conversation holding its message back would make a reference cycle per message that only
+    the garbage collector frees, and its collections stop the event loop."""
     for message in messages:
         conversation = conversations[message.conversation_id]
         conversation.last_message_id = message.pk

@@ -4,13 +4,13 @@ The inbox never imports moderation, deals or disputes; each of them registers he
 `AppConfig.ready()`, and the inbox calls what is registered at the one place named below.
 
 - Masked messages (`add_masked_messages_listener`): called by the send path
-  (inbox.services._write_related) with the stored messages whose text had contact details
+  (inbox.drafts.write_related) with the stored messages whose text had contact details
   masked, inside the send transaction. Filled by moderation (a detector flag per message).
 - Chain anchors (`add_chain_anchor_source`): read by inbox.verification.check_conversation,
   which checks each anchor against the stored chain. Filled by disputes (signed head
   checkpoints).
 - Message extras (`add_message_extra`): extra keys of a message's protocol object
-  (inbox.selectors.message_object), computed from what was selected with the message, never
+  (inbox.frames.message_object), computed from what was selected with the message, never
   a query. Filled by deals (`offer`: the custom offer a system message announces).
 - Staff reads (`add_staff_read_recorder`): inbox.api.attachment calls them before a staff
   member who is not a party gets a file; a recorder refuses by raising PermissionDenied, and

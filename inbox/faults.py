@@ -42,7 +42,8 @@ def crash_after_commit(stored: int) -> None:
         die = _committed_batches >= int(setting)
     if die:
         sys.stderr.write(
-            f"gigbox fault: exiting after commit of batch {_committed_batches} ({stored} messages)\n"
+            f"gigbox fault: exiting after commit of batch {_committed_batches} "
+            f"({stored} messages)\n"
         )
         sys.stderr.flush()
         os._exit(EXIT_CODE)

@@ -34,4 +34,7 @@ def content_disposition(name: str) -> str:
     ascii_name = "".join(
         ch if ch.isascii() and ch.isprintable() and ch not in '"\\;' else "_" for ch in name
     )
-    return f"attachment; filename=\"{ascii_name or 'download'}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return (
+        f'attachment; filename="{ascii_name or "download"}"; '
+        f"filename*=UTF-8''{quote(name, safe='')}"
+    )

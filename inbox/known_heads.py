@@ -1,16 +1,16 @@
 """What this process last wrote to each conversation, so that its next batch need not read it.
 
-A batch's reads (`inbox.store_postgres.PostgresStore.read`: the conversation with its chain head, blocks,
-resends, the sender's recent messages for the detector) were a database round trip before
-every write. After a write this process knows the result exactly: the new head, and each
+A batch's reads (`inbox.store_postgres.PostgresStore.read`: the conversation with its chain
+head, blocks, resends, the sender's recent messages for the detector) are a database round trip
+before every write. After a write this process knows the result exactly: the new head, and each
 sender's recent messages up to it. A batch whose conversations and senders are all known
 here skips the reads, and its write checks, in the same statement, what it assumed: that
 each head (seq and hash: a write its caller rolled back leaves a known head that never
 was) is still the one it was built on (so nobody wrote in between, and the history is
 complete) and that no block stands between the participants. When either changed it
 writes nothing and the batch is read and built again (`StaleHeads`); a resend is caught
-by the unique (sender, client_id) index, as a race between processes always was.
-docs/benchmarks.md, lever 17; docs/decisions.md P20.
+by the unique (sender, client_id) index, as a race between processes always is
+(docs/decisions.md P20).
 
 Per process; entries expire (`TTL_SECONDS`: a conversation's order and participants are
 re-read now and then), the oldest go past `MAX_CONVERSATIONS`, and a `message.new` from

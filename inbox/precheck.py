@@ -2,9 +2,10 @@
 
 The draft goes through the very function the send path calls (the contact policy's
 mask_message, core.contact_policy, with the same history: the sender's last user messages in
-the conversation, within the policy's window), so the warning a sender sees is exactly what would be masked. Nothing is stored or
-flagged; a per-user limit in the shared cache keeps it from being used as a free oracle at
-machine speed (static/js/inbox.js debounces it to one call per pause in typing).
+the conversation, within the policy's window), so the warning a sender sees is exactly what
+would be masked. Nothing is stored or flagged; a per-user limit in the shared cache keeps it
+from being used as a free oracle at machine speed (static/js/inbox.js debounces it to one
+call per pause in typing).
 """
 
 from __future__ import annotations

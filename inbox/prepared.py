@@ -1,11 +1,10 @@
 """Prepared statements for the send path's hand-written PostgreSQL statements.
 
 Django's psycopg backend binds parameters on the client, so PostgreSQL parses and plans
-every statement it receives. The send path runs the same three statements for every batch;
-planning the write's CTE alone cost ~500 µs of a one-message batch's ~2.4 ms
-(docs/benchmarks.md, lever 12). `prepared_cursor()` runs them with server-side binding,
-prepared on first use and kept by psycopg per connection (the pool keeps the connection, so
-the plan is made once per connection, not once per batch).
+every statement it receives. The send path runs the same three statements for every batch,
+and planning the write's CTE is a large part of a small batch's time. `prepared_cursor()`
+runs them with server-side binding, prepared on first use and kept by psycopg per connection
+(the pool keeps the connection, so the plan is made once per connection, not once per batch).
 
 Everything else keeps Django's client-side binding, and this cursor is still a Django
 cursor: query logging (CaptureQueriesContext), execute wrappers and Django's exceptions
@@ -58,5 +57,6 @@ def prepared_cursor():
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        # Django's own wrapping step (thread check, logging or plain wrapper), as connection.cursor().
+        # Django's own wrapping step (thread check, logging or plain wrapper), as
+        # connection.cursor() does.
         return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))

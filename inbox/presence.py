@@ -30,9 +30,8 @@ _shared: list = [None, None]  # [the CACHES setting it was made for, the cache]
 
 def _cache() -> BaseCache:
     """One cache client per process. `django.core.cache.cache` is one per asyncio context,
-    and every socket runs in a task of its own: each idle socket kept its own Redis pool with
-    two open connections (docs/benchmarks.md, lever 5). Made again when the setting changes
-    (tests override it)."""
+    and every socket runs in a task of its own, so each idle socket would keep a Redis pool
+    of its own. Made again when the setting changes (tests override it)."""
     if _shared[0] is not settings.CACHES:
         _shared[:] = [settings.CACHES, caches.create_connection("default")]
     return _shared[1]

@@ -321,7 +321,8 @@ def send_error_text(error: SendError, *, length: int | None = None) -> str:
             else f"Too long: at most {limit:,} characters."
         )
     if error.code == "rate_limited":
-        return f"You are sending too fast: retry in {math.ceil(float(extra.get('retry_after') or 1))} s."
+        seconds = math.ceil(float(extra.get("retry_after") or 1))
+        return f"You are sending too fast: retry in {seconds} s."
     if error.code == "restricted" and isinstance(extra.get("until"), datetime):
         return f"Your messaging is restricted until {extra['until']:%Y-%m-%d %H:%M} UTC."
     return _SEND_ERRORS.get(error.code) or error.message or "The message was not sent."

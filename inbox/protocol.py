@@ -40,7 +40,8 @@ class ListOf:
 
 
 ATTACHMENT = Obj({"id": int, "name": str, "size": int, "content_type": str, "url": str})
-# A seller's custom offer (deals.selectors.offer_object): on its system message, and in `offer.updated`.
+# A seller's custom offer (deals.selectors.offer_object): on its system message, and in
+# `offer.updated`.
 OFFER = Obj(
     {
         "id": int,

@@ -8,6 +8,7 @@ from many processes admits exactly the limit (docs/decisions.md).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Mapping
@@ -89,9 +90,8 @@ _shared: list = [
 def _redis_cache() -> tuple[RedisCache, Any] | None:
     """The default cache and its Redis client, made once per process (None for other caches).
 
-    Django's RedisCache builds a new redis-py client object on every operation, and its
-    constructor alone cost ~650 µs of CPU per call: a third of a one-message batch
-    (docs/benchmarks.md, lever 6). The client is thread-safe (a connection pool); it is made
+    Django's RedisCache builds a new redis-py client object on every operation, a costly
+    constructor on the send path. The client is thread-safe (a connection pool); it is made
     again when the setting changes (tests override it)."""
     if _shared[0] is not settings.CACHES:
         backend = caches.create_connection("default")
@@ -105,8 +105,7 @@ def _count_with_redis(
 ) -> list[int]:
     # Django's RedisCache stores integers as plain Redis integers, so INCRBY works on its keys
     # (`refund_sends` decrements them through the cache); SET NX EX is `cache.add`. One script
-    # call for the whole batch, one round trip: a pipeline of 2 commands per sender cost ~4x
-    # more Python (encoding) per batch (docs/benchmarks.md).
+    # call for the whole batch: one round trip, and little Python encoding per sender.
     keys = [backend.make_and_validate_key(_key(user_id, window)) for user_id in counts]
     return [
         int(total)
@@ -154,7 +153,6 @@ def refund_sends(user_id: int, admission: Admission) -> None:
     client's retry of the same message is not refused for it."""
     if admission.admitted <= 0:
         return
-    try:
+    # The window ended meanwhile, or the cache is down: nothing to give back.
+    with contextlib.suppress(Exception):
         cache.decr(_key(user_id, admission.window), admission.admitted)
-    except Exception:  # the window ended meanwhile, or the cache is down: nothing to give back
-        pass

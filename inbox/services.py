@@ -76,7 +76,8 @@ def block_user(*, blocker, blocked) -> Block:
     if is_system_account(blocked):
         raise SendError(
             "invalid_frame",
-            "username: Gigbox Trust & Safety cannot be blocked; its notices about your account must reach you.",
+            "username: Gigbox Trust & Safety cannot be blocked; "
+            "its notices about your account must reach you.",
         )
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     return block

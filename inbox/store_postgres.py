@@ -1,7 +1,7 @@
 """The send path's store on PostgreSQL: every statement of it written by hand, in one place.
 
-Django's bulk_create/bulk_update compile per row and column, and that cost more than the
-rest of the transaction (docs/benchmarks.md), so a batch's reads are two prepared
+Django's bulk_create/bulk_update compile per row and column, which costs more than the rest
+of the transaction, so a batch's reads are two prepared
 statements sent together, and its write one statement (rows, heads and read state), each
 taking the batch as JSON arrays so its text never changes.
 
@@ -52,7 +52,7 @@ def _set_lock_timeout(*, session: bool = False) -> None:
     # `session=True` also covers the reads before the transaction (resends, history): found by
     # tests/faults/test_database_faults.py, where a 5 s LOCK TABLE stalled the writer silently.
     # A pooled connection keeps a committed session setting (Django's pool resets nothing), so
-    # it is set once per connection rather than twice per batch (two round trips: lever 1).
+    # it is set once per connection rather than twice per batch (two round trips).
     raw = connection.connection
     if raw is not None and getattr(raw, "_gigbox_lock_timeout", None) == LOCK_TIMEOUT:
         return
@@ -85,8 +85,8 @@ class PostgresStore:
         pairs: set[tuple[int, int]],
     ) -> BatchReads:
         """Two hand-written, prepared statements sent together (a psycopg pipeline): one
-        round trip instead of two, and none of the ORM's query building, which was most of a
-        one-message batch's CPU (docs/benchmarks.md, levers 7 and 13)."""
+        round trip instead of two, and none of the ORM's query building, the largest CPU cost
+        of a small batch."""
         senders, client_ids = zip(*resend_keys, strict=True) if resend_keys else ((), ())
         pair_conversations, pair_senders = zip(*pairs, strict=True) if pairs else ((), ())
         since = clock.now() - get_contact_policy().history_window
@@ -157,7 +157,7 @@ def _write_unlocked(
 ) -> Written:
     """Heads as read: one statement, which is its own transaction when nothing else is
     written with it (no flag, no attachment): one round trip instead of four (BEGIN,
-    SELECT ... FOR UPDATE, the insert, COMMIT; docs/benchmarks.md, lever 7). Raises HeadMoved
+    SELECT ... FOR UPDATE, the insert, COMMIT). Raises HeadMoved
     (nothing written) when a head moved since it was read."""
     heads = {pk: (c.last_seq, c.last_hash, c.last_message_at) for pk, c in conversations.items()}
     messages = chain_drafts(drafts, conversations)
@@ -209,12 +209,12 @@ def _insert_messages(
 ) -> None:
     """The rows, the conversation heads and the read state in one statement.
 
-    The batch travels as one JSON array of rows per table (`json_array_elements`): the statement's
-    text is the same for every batch, so psycopg parses it once, and json.dumps encodes the
-    values in C (binding 1,100 values one by one, as bulk_create or arrays do, cost ~4x more
-    Python). One round trip per batch instead of bulk_create's compiled INSERT plus two
-    UPDATEs (docs/benchmarks.md, lever 1). The heads take `last_message_id` from the inserted
-    rows (the foreign key is checked at commit). Sets each message's pk.
+    The batch travels as one JSON array of rows per table (`json_array_elements`): the
+    statement's text is the same for every batch, so psycopg parses it once, and json.dumps
+    encodes the values in C rather than binding each value in Python, as bulk_create or
+    arrays do. One round trip per batch instead of bulk_create's compiled INSERT plus two
+    UPDATEs. The heads take `last_message_id` from the inserted rows (the foreign key is
+    checked at commit). Sets each message's pk.
 
     The statement first locks the conversations (in pk order, as `lock_conversations` does:
     no deadlock between the two) and writes only if each head (seq and hash) is still the
@@ -354,10 +354,10 @@ FROM {_CONVERSATIONS} AS c WHERE c.id = ANY(%s::bigint[])
 
 # Both halves are LATERAL subqueries with a LIMIT, which the planner cannot turn into a join:
 # each key is one lookup on its index (unless the statistics say the table is empty, until
-# autovacuum analyses it again). As a plain join the prepared (generic) plan made on a young
-# table hashed the keys and scanned every message, and kept doing so as the table grew
-# (docs/benchmarks.md, fourth round). The history reads
-# at most the contact policy's history_messages rows per pair, backwards on the (sender, created_at) index.
+# autovacuum analyses it again). As a plain join, a prepared (generic) plan made on a young
+# table would scan every message for as long as the connection lives. The history reads at
+# most the contact policy's history_messages rows per pair, backwards on the (sender,
+# created_at) index.
 _STORED_AND_RECENT = f"""
 SELECT s.id, NULL::bigint, NULL::bigint, NULL::text, NULL::integer, NULL::timestamptz
 FROM unnest(%s::bigint[], %s::varchar[]) AS k(sender_id, client_id)

@@ -34,12 +34,12 @@ __all__ = ["MessageWriter", "get_writer"]
 
 MAX_BATCH = 100
 # No timed wait for a batch to fill: the sends that arrive while one batch is written form the
-# next (group commit). A 2 ms wait added 2 ms to every message at low rates and bought
-# nothing at 1,000/s, where batches fill while the previous one is written (docs/benchmarks.md).
+# next (group commit). A wait would add its length to every message at low rates and buy
+# nothing at high ones, where batches fill while the previous one is written.
 MAX_WAIT = 0.0  # seconds
 # Sends waiting for a batch beyond which new ones are refused at once with a retryable
-# `unavailable` (retry_after 1 s): about two seconds of work for one process
-# (docs/benchmarks.md). Never a silent drop: every send gets its ack or an error.
+# `unavailable` (retry_after 1 s): a bounded wait rather than an unbounded queue. Never a
+# silent drop: every send gets its ack or an error.
 MAX_QUEUED = 2000
 # On shutdown, how long the last batch's pushes may take: a lost live frame is caught up by
 # `sync`, so it must not hold the process (the stage deadline bounds the whole drain anyway).
@@ -113,7 +113,7 @@ class MessageWriter:
             )  # tests only (inbox/faults.py)
             fresh = [o for o in outcomes if isinstance(o, SentMessage) and not o.duplicate]
             # This process's recipients first, then the acks: both wait for the event loop,
-            # and the recipients' frames, queued first, go out first (lever 18).
+            # and the recipients' frames, queued first, go out first.
             publishing = broadcast(fresh) if fresh else None
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 if not future.done():
@@ -144,11 +144,10 @@ class MessageWriter:
 @sync_to_async(thread_sensitive=True)
 def _send_on_database_thread(requests: list[SendRequest]) -> list[Outcome]:
     """`send_messages` on the process's database thread, keeping its connection between
-    batches. Channels' `database_sync_to_async` closes the connection around every call, and
-    with the pool that was a check-in and a check-out per batch (~180 µs of wall time,
-    docs/benchmarks.md, lever 8). A connection that failed is closed (the pool drops a broken
-    one), so the next batch starts on a good one; the consumers' database calls, on the same
-    thread, still close it around theirs."""
+    batches. Channels' `database_sync_to_async` closes the connection around every call,
+    which with the pool is a check-in and a check-out per batch. A connection that failed is
+    closed (the pool drops a broken one), so the next batch starts on a good one; the
+    consumers' database calls, on the same thread, still close it around theirs."""
     try:
         return send_messages(requests)
     finally:

@@ -244,7 +244,8 @@ def place_order(*, buyer: User, package: Package) -> Order:
         order,
         OrderEvent.Kind.PLACED,
         buyer,
-        f"{package.get_tier_display()} package ({package.name}) for ${package.price} (simulated payment).",
+        f"{package.get_tier_display()} package ({package.name}) for ${package.price} "
+        "(simulated payment).",
     )
     return order
 
@@ -309,7 +310,8 @@ def _detect_type(file: UploadedFile, name: str) -> tuple[str, str]:
     if content_type is None:
         raise ValidationError(
             {
-                "file": "This file type is not accepted. Send images, PDF, ZIP, audio, video or plain text."
+                "file": "This file type is not accepted. "
+                "Send images, PDF, ZIP, audio, video or plain text."
             }
         )
     return file_types.stored_extension(content_type, name), content_type

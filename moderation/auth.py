@@ -6,7 +6,7 @@ Django admin's login form does not ask the adapter: the authentication backends 
 (settings.AUTHENTICATION_BACKENDS) refuse a suspended user themselves, on every login form
 and on every request of a session that survived the suspension (`get_user`).
 Sessions that already exist are deleted when the suspension starts
-(moderation.services._end_sessions), and open sockets are closed with 4403.
+(moderation.enforcement.end_sessions), and open sockets are closed with 4403.
 
 Logging out closes the inbox sockets of that login session at once (4401); the user's
 other browsers keep theirs.
@@ -56,7 +56,8 @@ class _RefusesSuspended:
 
 
 class NotSuspendedModelBackend(_RefusesSuspended, ModelBackend):
-    """Django's ModelBackend (username and password: Django admin's login), refusing suspended users."""
+    """Django's ModelBackend (username and password: Django admin's login), refusing suspended
+    users."""
 
 
 class NotSuspendedAllauthBackend(_RefusesSuspended, AuthenticationBackend):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from inbox.extensions import add_masked_messages_listener, add_staff_read_recorder
 from inbox.models import Message
+from moderation.flagging import flag_detected_messages
 from moderation.models import StaffAccess
-from moderation.services import flag_detected_messages, record_staff_access
+from moderation.staff_access import record_staff_access
 
 
 def record_staff_read(*, staff, message: Message, reason: str, reference: str) -> StaffAccess:

@@ -2,7 +2,7 @@
 
 Who may report is checked here, with the inbox's answers: someone outside the conversation
 gets the same `forbidden` as for a conversation that does not exist, and one's own message
-cannot be reported. moderation.services.report_message then files it (one open flag per
+cannot be reported. moderation.flagging.report_message then files it (one open flag per
 message; seeds call that one directly).
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from inbox.checks import SendError
 from inbox.models import Message
+from moderation.flagging import report_message
 from moderation.models import FlagReport
-from moderation.services import report_message
 
 
 def report_received_message(

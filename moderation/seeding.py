@@ -75,7 +75,8 @@ def load(data: Spec, stdout: TextIO) -> list[tuple[str, str]]:
     reports = sum(_report(spec) for spec in data["reports"])
     strikes = sum(_strike(spec) for spec in data["strikes"])
     stdout.write(
-        f"  moderation: {len(moderators)} moderators, {reports} new reports, {strikes} new strikes\n"
+        f"  moderation: {len(moderators)} moderators, {reports} new reports, "
+        f"{strikes} new strikes\n"
     )
     return [
         (spec["username"], spec["demo_login"])

@@ -4,44 +4,39 @@ strikes and escalation, sanctions, appeals, and the staff access log.
 `flag_detected_messages` runs inside the inbox's send transaction, so a masked message and
 its flag are stored together or not at all.
 
-Sanctions: the Sanction rows are the record; `_sync_user_sanctions` mirrors the active ones
-into User.messaging_restricted_until / suspended_until, which the send path, the login
-backends and the socket compare with the clock (so a sanction also ends by itself).
-Every decision that affects a user reaches them through moderation.notices.
+Sanctions: the Sanction rows are the record; `moderation.enforcement.sync_user_sanctions`
+mirrors the active ones into the user's fields, sessions and sockets. Flags are opened in
+moderation.flagging and the staff access log is written in moderation.staff_access; both are
+re-exported here, the one place every moderation write is found. Every decision that affects
+a user reaches them through moderation.notices.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 
 from config import clock
-from inbox import push as inbox_push
-from inbox.chain import format_timestamp
-from inbox.checks import is_account_suspended
-from inbox.models import Conversation, Message
-from marketplace.models import NO_END, SYSTEM_USERNAME
+from inbox.models import Message
+from marketplace.models import SYSTEM_USERNAME
 from moderation import notices, selectors
+from moderation.enforcement import (
+    sync_user_sanctions,
+)
+from moderation.flagging import flag_detected_message, flag_detected_messages, report_message
 from moderation.models import (
     Appeal,
     Flag,
-    FlagReport,
     Sanction,
     SanctionPolicy,
-    StaffAccess,
     Strike,
     active_sanctions_q,
     active_strikes_q,
 )
-
-security_log = logging.getLogger("gigbox.security")
+from moderation.staff_access import is_active_staff, record_staff_access
 
 __all__ = [
     "flag_detected_message",
@@ -60,163 +55,7 @@ __all__ = [
     "is_active_staff",
 ]
 
-NEIGHBOURS = 3  # messages before the flagged one kept in its snapshot
-
-
-def _snapshot_entry(message: Message) -> dict[str, object]:
-    return {
-        "id": message.pk,
-        "seq": message.seq,
-        "kind": message.kind,
-        "sender_id": message.sender_id,
-        "body": message.body,
-        "delivered_body": message.delivered_body,
-        "created_at": format_timestamp(message.created_at),
-    }
-
-
-def _snapshots(messages: Sequence[Message]) -> dict[int, dict[str, object]]:
-    """Each message with the NEIGHBOURS before it, as they stood when flagged (one query)."""
-    query = Q()
-    for message in messages:
-        query |= Q(
-            conversation_id=message.conversation_id,
-            seq__gte=message.seq - NEIGHBOURS,
-            seq__lte=message.seq,
-        )
-    rows: dict[int, list[Message]] = {}
-    for row in Message.objects.filter(query).order_by("conversation_id", "seq"):
-        rows.setdefault(row.conversation_id, []).append(row)
-    return {
-        message.pk: {
-            "conversation_id": message.conversation_id,
-            "message_id": message.pk,
-            "messages": [
-                _snapshot_entry(row)
-                for row in rows.get(message.conversation_id, [])
-                if message.seq - NEIGHBOURS <= row.seq <= message.seq
-            ],
-        }
-        for message in messages
-    }
-
-
-def _kinds_and_rules(message: Message) -> tuple[list[str], list[str]]:
-    kinds = sorted({str(finding.get("kind")) for finding in message.findings})
-    rules = sorted({str(finding.get("rule")) for finding in message.findings})
-    return kinds, rules
-
-
-@transaction.atomic
-def flag_detected_messages(*, messages: Sequence[Message]) -> list[Flag]:
-    """Open a detector flag for each masked message (stored, with pks); one insert."""
-    snapshots = _snapshots(messages)
-    flags = []
-    for message in messages:
-        kinds, rules = _kinds_and_rules(message)
-        flags.append(
-            Flag(
-                message=message,
-                source=Flag.Source.DETECTOR,
-                kinds=kinds,
-                rules=rules,
-                snapshot=snapshots[message.pk],
-            )
-        )
-    return Flag.objects.bulk_create(flags)
-
-
-def flag_detected_message(*, message: Message) -> Flag:
-    return flag_detected_messages(messages=[message])[0]
-
-
-def _open_flag(message: Message) -> Flag:
-    flag = Flag.objects.select_for_update().filter(message=message, status=Flag.Status.OPEN).first()
-    if flag is not None:
-        return flag
-    try:
-        with transaction.atomic():
-            return Flag.objects.create(
-                message=message,
-                source=Flag.Source.REPORT,
-                snapshot=_snapshots([message])[message.pk],
-            )
-    except IntegrityError:  # reported by someone else at the same moment
-        return Flag.objects.get(message=message, status=Flag.Status.OPEN)
-
-
-@transaction.atomic
-def report_message(*, reporter, message: Message, reason: str, note: str = "") -> FlagReport:
-    """Record `reporter`'s report on the message's open flag (opened if need be).
-
-    Who may report is checked by moderation.reports.report_received_message; this only files it.
-    """
-    flag = _open_flag(message)
-    report = FlagReport(flag=flag, reporter=reporter, reason=reason, note=note.strip())
-    report.full_clean()
-    report.save()
-    return report
-
-
-# Staff access log -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_staff_access(
-    *,
-    staff,
-    action: str,
-    reason: str,
-    conversation: Conversation | None = None,
-    message: Message | None = None,
-    reference: str = "",
-) -> StaffAccess:
-    """Write who read what and why, before the protected data is shown.
-
-    Refuses an empty reason and anyone who is not active staff or is suspended
-    (ValidationError): a read with no row must not happen, so callers record first and show
-    afterwards.
-    """
-    if not is_active_staff(staff):
-        raise ValidationError(
-            "Only active staff members who are not suspended can read protected data."
-        )
-    access = StaffAccess(
-        staff=staff,
-        action=action,
-        reason=reason.strip(),
-        conversation=conversation,
-        message=message,
-        reference=reference.strip(),
-    )
-    if message is not None and conversation is None:
-        access.conversation_id = message.conversation_id
-    access.full_clean()
-    access.save()
-    # One line per read; %r keeps CR/LF and escape codes in the reason from forging lines.
-    security_log.info(
-        "staff_access staff=%s action=%s conversation=%s message=%s reference=%r",
-        staff.pk,
-        action,
-        access.conversation_id,
-        access.message_id,
-        access.reference,
-    )
-    return access
-
-
 # Helpers ------------------------------------------------------------------------------------
-
-CLOSE_SUSPENDED = 4403
-# Sent to the sockets of a user whose restriction changed: the client reconnects at once and
-# the new socket loads the user afresh (a socket keeps the user it was opened with).
-CLOSE_RECONNECT = 1012
-
-
-def is_active_staff(user) -> bool:
-    """Active, staff and not suspended: a staff session may outlive a suspension (a session
-    engine whose sessions _end_sessions cannot delete), so every staff check asks this."""
-    return user.is_active and user.is_staff and not is_account_suspended(user)
 
 
 def _require(moderator, permission: str) -> None:
@@ -372,7 +211,8 @@ def give_strike(
 def _strike_terms(strike: Strike, count: int) -> str:
     return (
         f"It counts until {notices.format_until(strike.expires_at)}. You now have {count} active "
-        f"strike{'s' if count != 1 else ''}. You can appeal it within {Appeal.WINDOW.days} days from your account health page."
+        f"strike{'s' if count != 1 else ''}. You can appeal it within {Appeal.WINDOW.days} days "
+        "from your account health page."
     )
 
 
@@ -394,7 +234,8 @@ def _sanction_text(sanction: Sanction) -> str:
     until = notices.format_until(sanction.ends_at)
     if sanction.kind == Sanction.Kind.RESTRICT:
         effect = (
-            f"You cannot start or send messages {'until ' if sanction.ends_at else ''}{until}, except in the "
+            f"You cannot start or send messages {'until ' if sanction.ends_at else ''}{until}, "
+            "except in the "
             "conversations of your active orders, so that you can finish them."
         )
     else:
@@ -424,7 +265,7 @@ def _impose(
             ends_at=ends_at,
         )
     )
-    _sync_user_sanctions(user)
+    sync_user_sanctions(user)
     text = f"{notice}\n\n{_sanction_text(sanction)}" if notice else _sanction_text(sanction)
     notices.notify_user(user, subject=SANCTION_SUBJECTS[kind], text=text.strip())
     return sanction
@@ -474,65 +315,8 @@ def lift_sanction(*, sanction: Sanction, moderator, reason: str) -> Sanction:
     if not sanction.is_active(now):
         raise ValidationError("This sanction is not active any more.")
     _lift(sanction, moderator=moderator, reason=reason, now=now)
-    _sync_user_sanctions(sanction.user)
+    sync_user_sanctions(sanction.user)
     return sanction
-
-
-def _sync_user_sanctions(user) -> None:
-    """Mirror the active sanctions into the user's denormalised fields; on a change, end the
-    user's sessions and sockets (suspended) or make their sockets reconnect (so that they
-    load the new state). Runs inside the caller's transaction."""
-    now = clock.now()
-    ends: dict[str, datetime | None] = {Sanction.Kind.RESTRICT: None, Sanction.Kind.SUSPEND: None}
-    for kind, ends_at in Sanction.objects.filter(active_sanctions_q(now), user=user).values_list(
-        "kind", "ends_at"
-    ):
-        until = ends_at or NO_END
-        ends[kind] = max(ends[kind] or until, until)
-    restricted_until, suspended_until = ends[Sanction.Kind.RESTRICT], ends[Sanction.Kind.SUSPEND]
-    fresh = (
-        get_user_model()
-        .objects.only("messaging_restricted_until", "suspended_until")
-        .get(pk=user.pk)
-    )
-    if (fresh.messaging_restricted_until, fresh.suspended_until) == (
-        restricted_until,
-        suspended_until,
-    ):
-        return
-    get_user_model().objects.filter(pk=user.pk).update(
-        messaging_restricted_until=restricted_until, suspended_until=suspended_until
-    )
-    user.messaging_restricted_until, user.suspended_until = restricted_until, suspended_until
-    if suspended_until is not None and suspended_until > now:
-        _end_sessions(user.pk)
-        transaction.on_commit(lambda: inbox_push.disconnect_user(user.pk, CLOSE_SUSPENDED))
-    else:
-        transaction.on_commit(lambda: inbox_push.disconnect_user(user.pk, CLOSE_RECONNECT))
-
-
-DATABASE_SESSION_ENGINES = (
-    "django.contrib.sessions.backends.db",
-    "django.contrib.sessions.backends.cached_db",
-)
-
-
-def _end_sessions(user_id: int) -> None:
-    """Log the user out everywhere: delete their sessions. Only database-backed session
-    engines can be searched; with any other engine a session outlives the suspension until
-    something else refuses it: the staff services refuse suspended users themselves
-    (is_active_staff), and the login backends of moderation.auth, where they are the
-    configured AUTHENTICATION_BACKENDS, turn such a session anonymous on its next request."""
-    if settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
-        return
-    from importlib import import_module
-
-    from django.contrib.sessions.models import Session
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id):
-            store(session_key=session.session_key).delete()
 
 
 def expire_sanctions(*, now: datetime | None = None) -> int:
@@ -551,11 +335,14 @@ def expire_sanctions(*, now: datetime | None = None) -> int:
                 continue
             sanction.expired_at = now
             sanction.save(update_fields=["expired_at"])
-            _sync_user_sanctions(sanction.user)
+            sync_user_sanctions(sanction.user)
             notices.notify_user(
                 sanction.user,
                 subject=f"{SANCTION_SUBJECTS[sanction.kind]}: ended",
-                text=f"The {sanction.get_kind_display().lower()} ended on {notices.format_until(sanction.ends_at)}.",
+                text=(
+                    f"The {sanction.get_kind_display().lower()} ended on "
+                    f"{notices.format_until(sanction.ends_at)}."
+                ),
             )
             ended += 1
     return ended
@@ -601,13 +388,19 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
         notices.notify_user(
             strike.user,
             subject="Your appeal was upheld",
-            text=f"We removed the strike for {strike.get_kind_display().lower()} and what it caused.\n\nReason: {reason}",
+            text=(
+                f"We removed the strike for {strike.get_kind_display().lower()} "
+                f"and what it caused.\n\nReason: {reason}"
+            ),
         )
     else:
         notices.notify_user(
             strike.user,
             subject="Your appeal was rejected",
-            text=f"The strike for {strike.get_kind_display().lower()} stands until {notices.format_until(strike.expires_at)}.\n\nReason: {reason}",
+            text=(
+                f"The strike for {strike.get_kind_display().lower()} stands until "
+                f"{notices.format_until(strike.expires_at)}.\n\nReason: {reason}"
+            ),
         )
     return appeal
 
@@ -633,7 +426,7 @@ def _overturn(strike: Strike, *, moderator, now: datetime) -> None:
                 now=now,
             )
     _reapply_step(strike.user, policy=policy, count=count, moderator=moderator, now=now)
-    _sync_user_sanctions(strike.user)
+    sync_user_sanctions(strike.user)
 
 
 def _reapply_step(

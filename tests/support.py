@@ -1,4 +1,5 @@
-"""Helpers shared by the tests that need outside services (faults, processes, browser, two servers)."""
+"""Helpers shared by the tests that need outside services (faults, processes, browser, two
+servers)."""
 
 from __future__ import annotations
 

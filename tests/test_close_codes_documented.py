@@ -7,14 +7,14 @@ import re
 from pathlib import Path
 
 from inbox import consumers
-from moderation import auth, services
+from moderation import auth, enforcement
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def server_close_codes() -> set[int]:
     codes = {value for name, value in vars(consumers).items() if name.startswith("CLOSE_")}
-    codes |= {value for name, value in vars(services).items() if name.startswith("CLOSE_")}
+    codes |= {value for name, value in vars(enforcement).items() if name.startswith("CLOSE_")}
     return codes | {auth.CLOSE_LOGGED_OUT}
 
 

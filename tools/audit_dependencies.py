@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {line}", file=sys.stderr)
         print("=" * 78, file=sys.stderr)
     print(
-        f"audited {result.audited}, unaudited {len(result.unaudited)}, vulnerable {len(result.vulnerable)}"
+        f"audited {result.audited}, unaudited {len(result.unaudited)}, "
+        f"vulnerable {len(result.vulnerable)}"
     )
     if result.vulnerable or (args.require_advisories and result.unaudited):
         return 1

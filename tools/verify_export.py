@@ -3,7 +3,8 @@
 the standard library and the `cryptography` package; no Django).
 
     python tools/verify_export.py export.json --public-key BASE64
-    python tools/verify_export.py export.json --public-key gigbox-2026-11=BASE64 --public-key gigbox-2025-05=BASE64
+    python tools/verify_export.py export.json \
+        --public-key gigbox-2026-11=BASE64 --public-key gigbox-2025-05=BASE64
     python tools/verify_export.py export.json          # embedded key only: see the warning
 
 It checks, and stops at the first problem:
@@ -161,7 +162,8 @@ def _check_types(what: str, value: dict[str, Any], types: dict[str, Any]) -> Non
 def _check_layout(document: dict[str, Any]) -> None:
     if document.get("format") not in LAYOUTS:
         raise Problem(
-            f"unknown format {document.get('format')!r} (this verifier reads {', '.join(sorted(LAYOUTS))})"
+            f"unknown format {document.get('format')!r} "
+            f"(this verifier reads {', '.join(sorted(LAYOUTS))})"
         )
     document_keys, manifest_keys = LAYOUTS[document["format"]]
     _require_keys("the export", document, document_keys)
@@ -188,7 +190,7 @@ def _check_layout(document: dict[str, Any]) -> None:
         raise Problem("signature is not text")
 
 
-# Chain, digest, signature ---------------------------------------------------------------------------
+# Chain, digest, signature -------------------------------------------------------------------------
 
 
 def _check_chain(manifest: dict[str, Any], messages: list[dict[str, Any]]) -> None:
@@ -252,7 +254,8 @@ def _check_checkpoints(document: dict[str, Any], trusted: Trusted, warnings: lis
             raise Problem(f"the signature of {what} does not verify (forged or altered)") from None
         if messages[seq - 1]["hash"] != checkpoint["head_hash"]:
             raise Problem(
-                f"the chain was rewritten at or before seq {seq}: it contradicts the head checkpoint "
+                f"the chain was rewritten at or before seq {seq}: "
+                "it contradicts the head checkpoint "
                 f"signed {checkpoint['signed_at']} with key_id {key_id!r}"
             )
 
@@ -270,7 +273,8 @@ def _public_key(
             raise Problem(f"no trusted public key for key_id {manifest['key_id']!r}")
         if raw != embedded:
             raise Problem(
-                f"the export names another public key than the trusted one for key_id {manifest['key_id']!r}"
+                "the export names another public key than the trusted one "
+                f"for key_id {manifest['key_id']!r}"
             )
     return Ed25519PublicKey.from_public_bytes(raw)
 
@@ -312,15 +316,19 @@ def verify(raw: bytes, trusted: Trusted | None = None) -> Report:
         warnings.append(DEVELOPMENT_KEY_WARNING)
     summary = (
         f"OK: conversation {manifest['conversation_id']} (dispute #{manifest['dispute_id']}, "
-        f"order {manifest['order_reference']}): {manifest['count']} messages, head seq {manifest['last_seq']} "
-        f"{manifest['head_hash']}, exported {manifest['exported_at']} by {manifest['exported_by']}, "
+        f"order {manifest['order_reference']}): {manifest['count']} messages, "
+        f"head seq {manifest['last_seq']} {manifest['head_hash']}, "
+        f"exported {manifest['exported_at']} by {manifest['exported_by']}, "
         f"signed with key_id {manifest['key_id']}"
     )
     if checkpoints is None:
         summary += "; format /1: no signed head checkpoints in this file"
     else:
         unchecked = sum("was not checked" in warning for warning in warnings)
-        summary += f"; {len(checkpoints) - unchecked} of {len(checkpoints)} signed head checkpoints checked and held"
+        summary += (
+            f"; {len(checkpoints) - unchecked} of {len(checkpoints)} "
+            "signed head checkpoints checked and held"
+        )
     return Report(ok=True, summary=summary, warnings=warnings)
 
 
@@ -328,7 +336,8 @@ def verify(raw: bytes, trusted: Trusted | None = None) -> Report:
 
 
 def _parse_key_option(text: str) -> tuple[str | None, bytes]:
-    # A key id never contains "="; base64 ends with "=" padding for 32 bytes, so split on the first "=".
+    # A key id never contains "="; base64 ends with "=" padding for 32 bytes, so split on the
+    # first "=".
     key_id, sep, encoded = text.partition("=")
     if sep and encoded and not encoded.startswith("="):
         try:
@@ -350,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         type=_parse_key_option,
         default=[],
         metavar="[KEY_ID=]BASE64",
-        help="a trusted Ed25519 public key (base64 of 32 bytes), optionally for one key_id; repeat for several",
+        help="a trusted Ed25519 public key (base64 of 32 bytes), optionally for one key_id; "
+        "repeat for several",
     )
     args = parser.parse_args(argv)
     try:

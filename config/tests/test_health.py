@@ -76,9 +76,12 @@ def test_readyz_is_503_while_migrations_are_unapplied(client, settings):
 @pytest.mark.django_db
 def test_readyz_is_503_when_the_database_is_down_and_skips_the_migration_check(client, settings):
     settings.REDIS_URL = ""
-    with mock.patch.object(
-        health, "check_database", side_effect=OperationalError("connection refused")
-    ), mock.patch.dict(health.CHECKS, {"database": health.check_database}):
+    with (
+        mock.patch.object(
+            health, "check_database", side_effect=OperationalError("connection refused")
+        ),
+        mock.patch.dict(health.CHECKS, {"database": health.check_database}),
+    ):
         response = client.get("/readyz")
     assert response.status_code == 503
     checks = response.json()["checks"]
@@ -105,7 +108,10 @@ def test_production_settings_exempt_the_probes_from_the_https_redirect():
     import subprocess
     import sys
 
-    code = "from django.conf import settings; import django; django.setup(); print(settings.SECURE_REDIRECT_EXEMPT)"
+    code = (
+        "from django.conf import settings; import django; django.setup(); "
+        "print(settings.SECURE_REDIRECT_EXEMPT)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

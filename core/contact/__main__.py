@@ -9,8 +9,8 @@ line starting with '{' must be such an object). Each output line is
 {"has_contact": ..., "masked": ..., "findings": [...]}.
 
 A line that cannot be used (not UTF-8, a '{' line that is not a valid JSON
-object, missing/invalid "text" or "history") is reported on stderr with its line number and produces the
-output line {"error": "..."} so outputs stay aligned with inputs; the
+object, missing/invalid "text" or "history") is reported on stderr with its line number and
+produces the output line {"error": "..."} so outputs stay aligned with inputs; the
 remaining lines are still processed and the exit status is 1 at the end.
 """
 
@@ -71,7 +71,8 @@ def run(stdin: BinaryIO, stdout: TextIO, stderr: TextIO, allowed_hosts: tuple[st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m core.contact",
-        description="Find and mask contact details (phones, emails, handles, links) in chat messages. "
+        description="Find and mask contact details (phones, emails, handles, links) "
+        "in chat messages. "
         "Reads one message per line on stdin: plain text, or a JSON object "
         '{"text": ..., "history": [earlier messages, oldest first]}. '
         'Writes one JSON result per line: {"has_contact", "masked", "findings"}.',

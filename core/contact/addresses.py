@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from .common_words import COMMON_WORDS
 from .offsets import Replacement, TextView
@@ -181,7 +182,7 @@ def has_split_platform_name(words: list[str]) -> bool:
     """Cheap test on the message's lower-cased tokens, in order: "tele gram", "face book"?"""
     if _SPLIT_PLATFORM_FIRST.isdisjoint(words):
         return False
-    return any(pair in _SPLIT_PLATFORMS for pair in zip(words, words[1:]))
+    return any(pair in _SPLIT_PLATFORMS for pair in pairwise(words))
 
 
 # Cuts whose halves are both everyday words ("we chat", "face book").

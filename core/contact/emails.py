@@ -81,43 +81,11 @@ NAMED_PROVIDERS = frozenset(
 
 # Indian UPI payment addresses: "name@ybl" moves the payment off the platform.
 UPI_SUFFIXES = frozenset(
-    [
-        "upi",
-        "ybl",
-        "ibl",
-        "axl",
-        "paytm",
-        "apl",
-        "okaxis",
-        "okhdfcbank",
-        "okicici",
-        "oksbi",
-        "okbizaxis",
-        "axisbank",
-        "icici",
-        "sbi",
-        "hdfcbank",
-        "kotak",
-        "yesbank",
-        "ptyes",
-        "pthdfc",
-        "ptsbi",
-        "ptaxis",
-        "waicici",
-        "wasbi",
-        "wahdfcbank",
-        "waaxis",
-        "jupiteraxis",
-        "fbl",
-        "timecosmos",
-        "freecharge",
-        "ikwik",
-        "airtel",
-        "jio",
-        "idfcbank",
-        "federal",
-        "barodampay",
-    ]
+    """
+    upi ybl ibl axl paytm apl okaxis okhdfcbank okicici oksbi okbizaxis axisbank icici sbi
+    hdfcbank kotak yesbank ptyes pthdfc ptsbi ptaxis waicici wasbi wahdfcbank waaxis
+    jupiteraxis fbl timecosmos freecharge ikwik airtel jio idfcbank federal barodampay
+    """.split()
 )
 
 PROVIDERS_AND_UPI = frozenset(PROVIDERS) | UPI_SUFFIXES
@@ -139,92 +107,14 @@ _CANDIDATE_AT_RE = re.compile(
 MAX_CANDIDATES = 64
 
 GENERIC_TLDS = frozenset(
-    [
-        "com",
-        "net",
-        "org",
-        "edu",
-        "gov",
-        "mil",
-        "int",
-        "info",
-        "biz",
-        "io",
-        "co",
-        "me",
-        "app",
-        "dev",
-        "ai",
-        "xyz",
-        "online",
-        "site",
-        "store",
-        "shop",
-        "tech",
-        "pro",
-        "name",
-        "live",
-        "email",
-        "mail",
-        "cloud",
-        "page",
-        "blog",
-        "club",
-        "design",
-        "agency",
-        "studio",
-        "space",
-        "website",
-        "world",
-        "today",
-        "life",
-        "news",
-        "ltd",
-        "llc",
-        "company",
-        "solutions",
-        "services",
-        "digital",
-        "media",
-        "network",
-        "systems",
-        "global",
-        "group",
-        "works",
-        "academy",
-        "art",
-        "photography",
-        "marketing",
-        "consulting",
-        "support",
-        "link",
-        "click",
-        "top",
-        "icu",
-        "vip",
-        "fun",
-        "team",
-        "email",
-        "inc",
-        "finance",
-        "money",
-        "pay",
-        "bank",
-        "social",
-        "chat",
-        "one",
-        "how",
-        "moe",
-        "ninja",
-        "rocks",
-        "zone",
-        "tv",
-        "fm",
-        "gg",
-        "ly",
-        "to",
-        "ws",
-    ]
+    """
+    com net org edu gov mil int info biz io co me app dev ai xyz online site store shop tech
+    pro name live email mail cloud page blog club design agency studio space website world
+    today life news ltd llc company solutions services digital media network systems global
+    group works academy art photography marketing consulting support link click top icu vip
+    fun team email inc finance money pay bank social chat one how moe ninja rocks zone tv fm
+    gg ly to ws
+    """.split()
 )
 
 EMAIL_CONTEXT_WORDS = frozenset(
@@ -326,7 +216,8 @@ def _email_at(
     """
     domain_m = _DOMAIN_RE.match(text, at + 1)
     if domain_m is None or text.startswith("@", domain_m.end()):
-        return None  # "sam at bob.b@x.com": what follows this '@' is the local part of the next address
+        # "sam at bob.b@x.com": what follows this '@' is the local part of the next address
+        return None
     local_part = _local_part(text, at)
     if local_part is None:
         return None
@@ -509,34 +400,10 @@ def _account_name(name: str) -> str | None:
 
 # A name ending in one of these is a file ("logo_v2.png gmail": sent by gmail).
 _FILE_EXTENSIONS = frozenset(
-    [
-        "png",
-        "jpg",
-        "jpeg",
-        "gif",
-        "svg",
-        "webp",
-        "pdf",
-        "psd",
-        "ai",
-        "eps",
-        "doc",
-        "docx",
-        "xls",
-        "xlsx",
-        "ppt",
-        "pptx",
-        "txt",
-        "csv",
-        "zip",
-        "rar",
-        "mp3",
-        "mp4",
-        "mov",
-        "wav",
-        "fig",
-        "sketch",
-    ]
+    """
+    png jpg jpeg gif svg webp pdf psd ai eps doc docx xls xlsx ppt pptx txt csv zip rar mp3
+    mp4 mov wav fig sketch
+    """.split()
 )
 
 
@@ -556,7 +423,8 @@ def _shaped_like_account(name: str) -> bool:
 
 
 def find_named_provider_accounts(text: str, words: frozenset[str]) -> list[EmailHit]:
-    """ "my gmail is samdesigns", "gmail: sam.designs", "sam_designs gmail" -> an address at the provider."""
+    """An address at the provider: "my gmail is samdesigns", "gmail: sam.designs",
+    "sam_designs gmail"."""
     if NAMED_PROVIDERS.isdisjoint(words):
         return []
     return _provider_then_name(text) + _name_then_provider(text)

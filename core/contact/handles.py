@@ -235,7 +235,7 @@ def _tags_of_named_platforms(text: str, platforms: list[re.Match[str]]) -> list[
 
 
 def _handle_after(text: str, platform_m: re.Match[str]) -> HandleHit | None:
-    """The handle right after a platform word ("telegram: @sam", "my skype is samdesigns"), or None."""
+    """The handle right after a platform word ("telegram: @sam", "my skype is sam"), or None."""
     conn_m = _CONNECTOR_RE.match(text, platform_m.end())
     token_m = _HANDLE_TOKEN_RE.match(text, conn_m.end()) if conn_m is not None else None
     if conn_m is None or token_m is None:
@@ -419,10 +419,7 @@ def _mentions_near_platforms(text: str, platforms: list[re.Match[str]]) -> list[
             continue
         for p in platforms:
             word = re.sub(r"\s+", "", p.group().lower())
-            if (
-                word in AMBIGUOUS_PLATFORM_WORDS
-                and not text[p.end() : m.start()].strip(" :-") == ""
-            ):
+            if word in AMBIGUOUS_PLATFORM_WORDS and text[p.end() : m.start()].strip(" :-") != "":
                 continue
             gap_before = m.start() - p.end()
             gap_after = p.start() - m.end()

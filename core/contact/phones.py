@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import NamedTuple
 
 from .context import (
@@ -133,14 +134,17 @@ def looks_like_date(groups: list[str], seps: list[str] | None = None) -> bool:
                 (i > 0 and stripped[i - 1] == s1) or (i + 3 < len(groups) and stripped[i + 2] == s1)
             )
         ):
-            continue  # "06-12-34-56-78", "70.12.34.56": pairs running on past a dd-mm-yy are a phone number
+            # "06-12-34-56-78", "70.12.34.56": pairs running on past a dd-mm-yy are a phone.
+            continue
         if not same_sep and not (s1 == s2 and (_is_year(a) or _is_year(c))):
             continue
         if _is_year(a) and _is_month(b) and _is_day(c):
             return True
-        if (_is_day(a) and _is_month(b)) or (_is_month(a) and _is_day(b)):
-            if _is_year(c) or (same_sep and len(c) == 2 and len(a) <= 2 and len(b) <= 2):
-                return True
+        day_month = (_is_day(a) and _is_month(b)) or (_is_month(a) and _is_day(b))
+        if day_month and (
+            _is_year(c) or (same_sep and len(c) == 2 and len(a) <= 2 and len(b) <= 2)
+        ):
+            return True
     for i in range(len(groups) - 1):
         a, b = groups[i : i + 2]
         if _is_year(a) and len(b) == 4 and _is_month(b[:2]) and _is_day(b[2:]):
@@ -260,9 +264,7 @@ def _shape_rejects(raw: str, digits_groups: list[str], seps: list[str], named: b
         return False
     if is_year_list(digits_groups) or looks_like_date(digits_groups, seps):
         return True
-    if not named and (_is_version(raw, digits_groups) or _is_decimal(raw, digits_groups)):
-        return True
-    return False
+    return not named and (_is_version(raw, digits_groups) or _is_decimal(raw, digits_groups))
 
 
 # How people group a nine-digit national mobile ("612 345 678", "612 34 56 78")
@@ -398,7 +400,7 @@ def _scan_run(
     if not MIN_DIGITS <= total <= MAX_RUN_DIGITS:
         return []
     digit_groups = [g.digits for g in groups]
-    seps = [text[a.end : b.start] for a, b in zip(groups, groups[1:])]
+    seps = [text[a.end : b.start] for a, b in pairwise(groups)]
     if _shape_rejects(text[start:end], digit_groups, seps, evidence.named):
         return []  # a date or version anywhere in the run: none of it is a phone
     hit = _try_span(view, text, groups, 0, len(groups), start, evidence)
@@ -432,7 +434,7 @@ def _sub_numbers(
         # A few stray digits glued to a number in the same run ("+52 1 55 ...",
         # an old trunk digit, a country code libphonenumber no longer accepts)
         # belong to it: mask the whole run rather than leave them readable.
-        leftover = sum(len(g.digits) for g, t in zip(groups, taken) if not t)
+        leftover = sum(len(g.digits) for g, t in zip(groups, taken, strict=True) if not t)
         if leftover <= 4:
             hit = found[0]
             run_start = start if text[start] in "+([" else groups[0].start
@@ -521,7 +523,7 @@ def _try_span(
     start = _span_start(text, part, run_start, has_plus)
     end = part[-1].end
     digit_groups = [g.digits for g in part]
-    seps = [text[a.end : b.start] for a, b in zip(part, part[1:])]
+    seps = [text[a.end : b.start] for a, b in pairwise(part)]
     if _shape_rejects(text[start:end], digit_groups, seps, evidence.named):
         return None
     if _is_code_or_placeholder(digits, len(part), has_plus, evidence):

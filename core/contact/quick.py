@@ -31,7 +31,7 @@ _WORDS = _byte_table(dict.fromkeys(_PUNCTUATION, " "))
 _LOWER_WORDS = _byte_table(
     {
         **dict.fromkeys(_PUNCTUATION, " "),
-        **dict(zip(string.ascii_uppercase, string.ascii_lowercase)),
+        **dict(zip(string.ascii_uppercase, string.ascii_lowercase, strict=True)),
     }
 )
 # Letters as 'a', digits as '0', '.' kept, everything else a space.

@@ -216,7 +216,8 @@ def scan_addresses(
                 end,
                 link.value,
                 f"link.{link.platform}",
-                f"links to a {link.platform.replace('_', ' ').title()} page, a way to talk or pay outside Gigbox",
+                f"links to a {link.platform.replace('_', ' ').title()} page, "
+                "a way to talk or pay outside Gigbox",
             )
         )
     email_views = [view]

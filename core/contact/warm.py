@@ -13,8 +13,8 @@ _SAMPLES = (
 
 
 def warm_up() -> None:
-    """Load the tables, phonenumbers' per-region metadata and regular expressions now: done on
-    the first messages, it cost them 60-90 ms each (docs/benchmarks.md, bench/realtime.py)."""
+    """Load the tables, phonenumbers' per-region metadata and regular expressions now, at
+    start, so that the first messages do not pay for it (docs/benchmarks.md)."""
     import phonenumbers
 
     from .scanner import scan

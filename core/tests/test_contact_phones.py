@@ -95,7 +95,8 @@ POSITIVES = [
     ("call ９８７６５ ４３２１０", "９８７６５ ４３２１０", "+919876543210"),
     ("reach me at 0️⃣1️⃣5️⃣1️⃣6️⃣5️⃣6️⃣2️⃣7️⃣8️⃣5️⃣5️⃣ outside here", "0️⃣1️⃣5️⃣1️⃣6️⃣5️⃣6️⃣2️⃣7️⃣8️⃣5️⃣5️⃣", "+4915165627855"),
     (
-        "viber/whatsapp 5\u200b5\u200b1\u200b1\u200b9\u200b8\u200b2\u200b6\u200b1\u200b0\u200b5\u200b2\u200b2",
+        "viber/whatsapp "
+        "5\u200b5\u200b1\u200b1\u200b9\u200b8\u200b2\u200b6\u200b1\u200b0\u200b5\u200b2\u200b2",
         "5\u200b5\u200b1\u200b1\u200b9\u200b8\u200b2\u200b6\u200b1\u200b0\u200b5\u200b2\u200b2",
         None,
     ),
@@ -134,7 +135,8 @@ POSITIVES = [
     ),
     ("meu zap é +639 zero five one 857554", "+639 zero five one 857554", None),
     (
-        "mera number plus six three nine zero five three four one zero three eight zero hai, whatsapp karo",
+        "mera number plus six three nine zero five three four one zero three eight zero hai, "
+        "whatsapp karo",
         "plus six three nine zero five three four one zero three eight zero",
         "+639053410380",
     ),
@@ -144,7 +146,8 @@ POSITIVES = [
         "+918121595641",
     ),
     (
-        "bro just msg on sifar teen sifar aik chay nau saat aath chaar chaar teen we can do it cheaper",
+        "bro just msg on sifar teen sifar aik chay nau saat aath chaar chaar teen "
+        "we can do it cheaper",
         "sifar teen sifar aik chay nau saat aath chaar chaar teen",
         "+923016978443",
     ),

@@ -101,8 +101,10 @@ SHARES_CONTACT = [
     "phone 0-8-1-2-3-4-5-6-7-8-9",
     "whatsapp number nine nine eight eight seven seven six six five five",
     "call me on 07700 900123",
-    "contact via mail rk at protonmail dot ch",  # a known weak spot until a spelled dot made a short name enough
-    "reach me on tele gram @priyaC",  # a known weak spot until platform names cut in two were joined
+    # A known weak spot until a spelled dot made a short name enough:
+    "contact via mail rk at protonmail dot ch",
+    # A known weak spot until platform names cut in two were joined:
+    "reach me on tele gram @priyaC",
 ]
 
 HARMLESS = [

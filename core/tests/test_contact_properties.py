@@ -200,7 +200,8 @@ def test_package_does_not_import_django() -> None:
         "import sys; sys.modules['django'] = None\n"
         "from core.contact import scan, Finding, ScanResult, MASK\n"
         "assert scan('call 0803 123 4567').has_contact\n"
-        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules if sys.modules[m] is not None)\n"
+        "assert not any(m == 'django' or m.startswith('django.') "
+        "for m in sys.modules if sys.modules[m] is not None)\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", code], cwd=PACKAGE.parents[1], capture_output=True, text=True

@@ -268,9 +268,11 @@ def test_someone_else_cannot_accept_the_offer(offer, charlie):
 
 
 def test_an_expired_offer_cannot_be_accepted_even_before_the_job_marks_it(offer, bob):
-    with time_machine.travel(offer.expires_at + timedelta(seconds=1)):
-        with pytest.raises(DealError, match="expired"):
-            services.accept_offer(offer=offer, buyer=bob)
+    with (
+        time_machine.travel(offer.expires_at + timedelta(seconds=1)),
+        pytest.raises(DealError, match="expired"),
+    ):
+        services.accept_offer(offer=offer, buyer=bob)
     offer.refresh_from_db()
     assert offer.status == Offer.Status.PENDING  # nothing written; the job will mark it
     assert not Order.objects.exists()

@@ -93,7 +93,8 @@ def test_a_seller_without_figures_says_so(client, alice):
 
 
 def public_reviews_of(gig, count: int, *, first: int = 0) -> list[str]:
-    """`count` public buyer reviews of the gig's seller, numbered from `first`; their texts, newest first."""
+    """`count` public buyer reviews of the gig's seller, numbered from `first`; their texts,
+    newest first."""
     texts = []
     for n in range(first, first + count):
         order = OrderFactory(gig=gig, status=Order.Status.COMPLETED, closed_at=timezone.now())

@@ -28,7 +28,7 @@ def _export_data(conversation, output="json", reason="evidence for the payment p
     return {"conversation": conversation.pk, "output": output, "reason": reason}
 
 
-# Assign --------------------------------------------------------------------------------------------
+# Assign -------------------------------------------------------------------------------------------
 
 
 def test_a_reviewer_assigns_the_dispute_to_herself(client, rita, dispute):
@@ -54,7 +54,7 @@ def test_assign_is_post_only(client, rita, dispute):
     )
 
 
-# Notes -----------------------------------------------------------------------------------------------
+# Notes --------------------------------------------------------------------------------------------
 
 
 def test_a_reviewer_adds_a_note(client, rita, dispute):
@@ -82,7 +82,7 @@ def test_notes_are_never_shown_to_the_parties(client, rita, bob, dispute):
     assert "Internal: the seller looks honest." not in html
 
 
-# Resolve --------------------------------------------------------------------------------------------
+# Resolve ------------------------------------------------------------------------------------------
 
 
 def test_a_reviewer_resolves_with_a_partial_refund_after_a_confirmation_step(
@@ -169,7 +169,7 @@ def test_non_staff_are_sent_to_the_admin_login_for_every_action(
     assert Dispute.objects.get(pk=dispute.pk).is_open and not StaffAccess.objects.exists()
 
 
-# Export -----------------------------------------------------------------------------------------------
+# Export -------------------------------------------------------------------------------------------
 
 
 def test_a_reviewer_exports_signed_json_and_it_is_logged(client, rita, dispute, order_conversation):
@@ -247,7 +247,7 @@ def test_with_debug_off_and_no_key_exports_are_refused_with_a_clear_message(
     assert not StaffAccess.objects.filter(action="export").exists()
 
 
-# Files ------------------------------------------------------------------------------------------------
+# Files --------------------------------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import uuid
 from io import StringIO
 
 import pytest
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -74,7 +75,8 @@ def recompute_from(conversation: Conversation, seq: int, body: str) -> str:
         )
         prev = link_hash(link)
         tamper(
-            "UPDATE inbox_message SET body = %s, prev_hash = %s, hash = %s WHERE conversation_id = %s AND seq = %s",
+            "UPDATE inbox_message SET body = %s, prev_hash = %s, hash = %s "
+            "WHERE conversation_id = %s AND seq = %s",
             [link.body, link.prev_hash, prev, conversation.pk, link.seq],
         )
     tamper("UPDATE inbox_conversation SET last_hash = %s WHERE id = %s", [prev, conversation.pk])
@@ -135,7 +137,8 @@ def test_a_head_moved_back_behind_a_checkpoint_is_detected(ten):
     sign_head(ten, export_key())
     nine = ten.messages.get(seq=9)
     tamper(
-        "UPDATE inbox_conversation SET last_seq = 9, last_hash = %s, last_message_id = %s WHERE id = %s",
+        "UPDATE inbox_conversation SET last_seq = 9, last_hash = %s, last_message_id = %s "
+        "WHERE id = %s",
         [nine.hash, nine.pk, ten.pk],
     )
     tamper("DELETE FROM inbox_message WHERE conversation_id = %s AND seq = 10", [ten.pk])
@@ -227,7 +230,7 @@ def test_a_checkpoint_signature_covers_every_field(ten):
         ("key_id", "x"),
         ("conversation_id", ten.pk + 1),
     ]:
-        with pytest.raises(Exception):
+        with pytest.raises(InvalidSignature):
             public.verify(signature, checkpoint_bytes({**document, name: other}))
 
 
@@ -251,7 +254,7 @@ def test_a_recomputed_chain_is_not_signed_over_an_earlier_checkpoint(ten, alice,
     assert [c.seq for c in checkpoints_of(ten.pk)] == [10]
 
 
-# The daily command ---------------------------------------------------------------------------------
+# The daily command --------------------------------------------------------------------------------
 
 
 def run_command() -> str:
@@ -325,8 +328,8 @@ def test_verify_conversation_command_reports_the_contradicted_checkpoint(ten):
         call_command("verify_conversation", str(ten.pk), stdout=out)
     assert info.value.returncode == 1
     assert (
-        f"conversation {ten.pk}: BROKEN: rewritten at or before seq 10: the stored chain contradicts the checkpoint of seq 10"
-        in out.getvalue()
+        f"conversation {ten.pk}: BROKEN: rewritten at or before seq 10: "
+        "the stored chain contradicts the checkpoint of seq 10" in out.getvalue()
     )
 
 
@@ -403,9 +406,12 @@ def test_checkpoints_are_append_only_in_the_model(ten):
 )
 def test_checkpoints_are_append_only_in_the_database(ten, sql):
     checkpoint = sign_head(ten, export_key())
-    with pytest.raises(Exception, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [checkpoint.pk])
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [checkpoint.pk])
     assert HeadCheckpoint.objects.filter(pk=checkpoint.pk, seq=10).exists()
 
 

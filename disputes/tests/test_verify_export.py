@@ -92,7 +92,7 @@ def _rechain(document, *, from_index: int = 0) -> None:
     manifest["messages_sha256"] = messages_digest(messages)
 
 
-# A valid export ---------------------------------------------------------------------------------------
+# A valid export -----------------------------------------------------------------------------------
 
 
 def test_a_valid_export_verifies_with_the_trusted_key(document, trusted):
@@ -140,7 +140,7 @@ def test_a_long_non_ascii_conversation_verifies(dispute, order_conversation, ali
     assert _check(document, trusted).ok
 
 
-# Any byte --------------------------------------------------------------------------------------------
+# Any byte -----------------------------------------------------------------------------------------
 
 
 def test_changing_any_one_byte_anywhere_is_detected(document, trusted):
@@ -189,7 +189,7 @@ def test_reformatting_the_file_is_detected(document, trusted):
     assert not _check(encode_document(document).replace(b"\n", b"\r\n"), trusted).ok
 
 
-# Any field -------------------------------------------------------------------------------------------
+# Any field ----------------------------------------------------------------------------------------
 
 
 FAKE_ITEM = {
@@ -279,7 +279,7 @@ def test_a_changed_signature_is_detected(document, trusted):
         assert "signature does not match" in _check(tampered, trusted).problem
 
 
-# The whole chain recomputed -------------------------------------------------------------------------
+# The whole chain recomputed -----------------------------------------------------------------------
 
 
 def test_a_recomputed_chain_with_a_forged_head_fails_on_the_signature(document, trusted):
@@ -312,7 +312,7 @@ def test_a_re_signed_forgery_passes_only_with_the_embedded_key(document, trusted
     assert not report.ok and "another public key" in report.problem
 
 
-# Deleted, reordered, truncated -----------------------------------------------------------------------
+# Deleted, reordered, truncated --------------------------------------------------------------------
 
 
 def test_a_deleted_message_is_detected(document, trusted):
@@ -342,7 +342,7 @@ def test_a_truncated_tail_is_detected(document, trusted):
     assert "signature does not match" in _check(tampered, trusted).problem
 
 
-# Keys ------------------------------------------------------------------------------------------------
+# Keys ---------------------------------------------------------------------------------------------
 
 
 def test_an_unknown_key_id_is_refused(document, export_signing_key):
@@ -372,7 +372,7 @@ def test_rotated_keys_each_verify_their_own_exports(
     assert not _check(old, swapped).ok and not _check(new, swapped).ok
 
 
-# The command line, without Django ------------------------------------------------------------------------
+# The command line, without Django -----------------------------------------------------------------
 
 
 def _run(tmp_path, *args, env_extra=None):

@@ -72,7 +72,10 @@ def test_the_admin_offers_no_change_or_delete(message, stella):
     ],
 )
 def test_on_postgresql_the_database_refuses_raw_update_and_delete(message, sql):
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, [message.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [message.pk])
     assert Message.objects.get(pk=message.pk).body == "the original"

@@ -243,7 +243,8 @@ async def test_concurrent_sends_of_a_process_are_written_in_one_batch(
         ('{"body": "no type"}', "unknown_type"),
         ('{"type": "message.send", "conversation_id": 1, "body": "x"}', "invalid_frame"),
         (
-            '{"type": "message.send", "conversation_id": "1", "client_id": "client-id-1", "body": "x"}',
+            '{"type": "message.send", "conversation_id": "1", '
+            '"client_id": "client-id-1", "body": "x"}',
             "invalid_frame",
         ),
         (

@@ -110,9 +110,11 @@ def test_a_concurrent_burst_admits_exactly_the_limit():
     set, as separate server processes would be): exactly 30 get through. The clock stands
     still mid-window: a burst that straddles a window edge may rightly admit up to twice the
     limit (the edges have tests of their own above)."""
-    with time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False):
-        with ThreadPoolExecutor(max_workers=32) as pool:
-            results = list(pool.map(_admit_one_in_a_worker, range(100)))
+    with (
+        time_machine.travel(WINDOW_START + timedelta(seconds=30), tick=False),
+        ThreadPoolExecutor(max_workers=32) as pool,
+    ):
+        results = list(pool.map(_admit_one_in_a_worker, range(100)))
     assert sum(results) == 30
 
 

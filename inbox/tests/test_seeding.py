@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.conf import settings
@@ -61,7 +62,7 @@ def test_message_times_start_in_the_past_and_keep_the_gaps():
     now = timezone.now()
     times = inbox_seeding.message_times(spec, now=now)
     assert times[-1] < now  # never in the future, even late in the evening's hour
-    assert [b - a for a, b in zip(times, times[1:])] == [
+    assert [b - a for a, b in pairwise(times)] == [
         timedelta(minutes=30),
         timedelta(minutes=2),
     ]

@@ -196,7 +196,8 @@ def test_a_batch_costs_the_same_queries_for_one_or_many_messages(conversation, a
         requests = [
             SendRequest(conversation.pk, bob, "a message", new_client_id()) for _ in range(count)
         ]
-        known_heads.clear()  # each batch reads its conversation (the known heads have a test of their own)
+        # Each batch reads its conversation (the known heads have a test of their own).
+        known_heads.clear()
         with CaptureQueriesContext(connection) as captured:
             send_messages(requests)
         return len(captured.captured_queries)
@@ -413,7 +414,8 @@ def test_the_resend_and_history_lookup_never_scans_every_message(conversation, b
         )
         (name,) = cursor.fetchone()
         cursor.execute(
-            f"EXPLAIN EXECUTE {name}(ARRAY[%s], ARRAY['x'], ARRAY[%s], ARRAY[%s], 'user', now(), 5)",
+            f"EXPLAIN EXECUTE {name}"
+            "(ARRAY[%s], ARRAY['x'], ARRAY[%s], ARRAY[%s], 'user', now(), 5)",
             [bob.pk, conversation.pk, bob.pk],
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())

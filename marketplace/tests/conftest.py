@@ -1,4 +1,5 @@
-"""Marketplace test fixtures; the personas, `stella` and alice's logo `gig` are the root conftest's."""
+"""Marketplace test fixtures; the personas, `stella` and alice's logo `gig` are the root
+conftest's."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""search_gigs and listed_gigs: the same results on SQLite (substring) and PostgreSQL (full text)."""
+"""search_gigs and listed_gigs: the same results on SQLite (substring) and PostgreSQL
+(full text)."""
 
 from __future__ import annotations
 

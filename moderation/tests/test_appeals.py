@@ -44,9 +44,11 @@ def test_appeals_close_after_fourteen_days(bob, mona):
         traveller.shift(timedelta(days=14))
         appeal(given)  # the last moment
     other = strike(bob, mona)
-    with time_machine.travel(other.created_at + timedelta(days=14, seconds=1), tick=False):
-        with pytest.raises(ValidationError, match="14 days"):
-            appeal(other)
+    with (
+        time_machine.travel(other.created_at + timedelta(days=14, seconds=1), tick=False),
+        pytest.raises(ValidationError, match="14 days"),
+    ):
+        appeal(other)
 
 
 def test_only_the_struck_user_appeals(bob, charlie, mona):

@@ -11,8 +11,8 @@ from django.test import override_settings
 
 from config import clock
 from core.contact_policy import ContactPolicy
-from inbox.models import Attachment, Message
 from inbox.checks import AttachmentUpload, SendError
+from inbox.models import Attachment, Message
 from moderation.models import Flag
 
 pytestmark = pytest.mark.django_db

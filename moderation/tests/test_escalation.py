@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
@@ -88,7 +89,7 @@ def test_a_restriction_ends_by_itself_and_expire_sanctions_tidies_up(bob, mona, 
         check_sender_sanctions(bob)
     with time_machine.travel("2026-11-09 10:00:01+00:00", tick=False):
         check_sender_sanctions(bob)  # over, before any clean-up
-        call_command("expire_sanctions", stdout=open("/dev/null", "w"))
+        call_command("expire_sanctions", stdout=StringIO())
         bob.refresh_from_db()
         assert bob.messaging_restricted_until is None
         assert Sanction.objects.get().expired_at == timezone.now()

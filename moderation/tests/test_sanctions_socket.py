@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from inbox.models import Message
 from inbox.tests.ws import assert_closed_with, connect, open_socket, receive, send, session_cookie
-from moderation import services
+from moderation import enforcement, services
 from moderation.models import Sanction
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,7 +62,7 @@ async def test_a_socket_opened_before_the_restriction_is_made_to_reconnect(conve
 
     # The open socket holds the user as loaded at connect: it is closed so that the client
     # reconnects at once, and the new socket sees the restriction.
-    await assert_closed_with(socket, services.CLOSE_RECONNECT)
+    await assert_closed_with(socket, enforcement.CLOSE_RECONNECT)
     fresh = await open_socket(bob)
     await send(
         fresh,
@@ -102,7 +102,7 @@ async def test_a_suspended_account_cannot_open_a_socket(bob, mona):
 
 async def test_the_consumer_refuses_a_suspended_user_with_4403(bob, mona, monkeypatch):
     # A session that survived (e.g. a session engine moderation cannot sweep): 4403 on connect.
-    monkeypatch.setattr(services, "_end_sessions", lambda user_id: None)
+    monkeypatch.setattr(enforcement, "end_sessions", lambda user_id: None)
     cookie = await database_sync_to_async(session_cookie)(bob)
     await impose(bob, mona, Sanction.Kind.SUSPEND)
 

@@ -96,9 +96,12 @@ def test_the_database_refuses_raw_updates_and_deletes(mona):
         "UPDATE moderation_staffaccess SET reason = 'x' WHERE id = %s",
         "DELETE FROM moderation_staffaccess WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [access.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [access.pk])
     assert StaffAccess.objects.get().reason == "audit"
 
 

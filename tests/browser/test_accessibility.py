@@ -172,9 +172,7 @@ def test_bubbles_focus_menus_and_the_quieter_thread(browser, live_daphne, world,
     expect(offer_line.locator("[data-offer-card]")).not_to_contain_text("1 revisions")
 
     # The tab's title counts unread messages; the page has a favicon.
-    other = off_loop(
-        get_or_start_conversation, starter=SellerFactory(username="carmen"), other=bob
-    )
+    other = off_loop(get_or_start_conversation, starter=SellerFactory(username="carmen"), other=bob)
     send(other, Conversation.objects.get(pk=other.pk).user_a, "Hello from carmen")
     send(other, Conversation.objects.get(pk=other.pk).user_b, "Hello from carmen")
     expect(page).to_have_title(re.compile(r"^\(\d+\) "))

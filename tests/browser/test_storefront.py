@@ -18,8 +18,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from inbox.conversations import get_or_start_conversation
 from inbox.away import AWAY_REPLY_OPENING
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Message
 from marketplace import gig_content, seeding
 from marketplace.gig_content import QuestionData

@@ -506,7 +506,8 @@ def test_stored_payloads_stay_text_on_every_page(browser: Browser, live_daphne, 
     # Every payload is one message, shown whole, except where the send path masked a link.
     unmasked = [p for p in PAYLOADS if accepted_by(reject_contact_details, p)]
     print(
-        f"whole message bodies: sent {len(sent_whole)}, received {len(received_whole)}, unmasked payloads {len(unmasked)}"
+        f"whole message bodies: sent {len(sent_whole)}, received {len(received_whole)}, "
+        f"unmasked payloads {len(unmasked)}"
     )
     assert set(unmasked) <= set(sent_whole) and set(unmasked) <= set(received_whole)
 
@@ -583,8 +584,10 @@ SEND_OVER_THE_SOCKET = """
 ([conversationId, bodies]) => new Promise((resolve) => {
   const waiting = new Map(bodies.map((body) => [crypto.randomUUID(), body]));
   const refused = [];
-  const sendOne = (clientId) => window.GigboxRealtime.send(
-    { type: "message.send", conversation_id: conversationId, client_id: clientId, body: waiting.get(clientId) });
+  const sendOne = (clientId) => window.GigboxRealtime.send({
+    type: "message.send", conversation_id: conversationId, client_id: clientId,
+    body: waiting.get(clientId),
+  });
   const finish = () => resolve({ unacked: waiting.size, refused: refused });
   document.addEventListener("gigbox:message.ack", (event) => {
     waiting.delete(event.detail.client_id);
@@ -593,7 +596,9 @@ SEND_OVER_THE_SOCKET = """
   document.addEventListener("gigbox:error", (event) => {
     const { client_id: clientId, code, retry_after: retryAfter } = event.detail;
     if (!waiting.has(clientId)) return;
-    if (code === "unavailable" || code === "rate_limited") setTimeout(() => sendOne(clientId), 1000 * (retryAfter || 1));
+    if (code === "unavailable" || code === "rate_limited") {
+      setTimeout(() => sendOne(clientId), 1000 * (retryAfter || 1));
+    }
     else { refused.push(code); waiting.delete(clientId); if (waiting.size === 0) finish(); }
   });
   setTimeout(finish, 20000);
@@ -609,9 +614,11 @@ async ([conversationId, names, pngBase64]) => {
   form.append("body", "");
   for (const name of names) form.append("files", new File([bytes], name, { type: "image/png" }));
   const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
-  for (let attempt = 0; ; attempt++) {  // the same client_id: a resend is answered, never stored twice
+  // The same client_id: a resend is answered, never stored twice.
+  for (let attempt = 0; ; attempt++) {
     const response = await fetch("/api/inbox/conversations/" + conversationId + "/messages/", {
-      method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf, Accept: "application/json" }, body: form,
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf, Accept: "application/json" }, body: form,
     });
     if (![429, 503].includes(response.status) || attempt === 5) return response.status;
     await new Promise((done) => setTimeout(done, 1000));
@@ -688,7 +695,8 @@ def test_payloads_arriving_live_over_the_socket_stay_text(browser: Browser, live
 
     # The trap works on this server's pages (CSP bypassed): unescaped markup would be caught.
     alice_page.evaluate(
-        "() => { document.querySelector('[data-message-list]').insertAdjacentHTML('beforeend', '<img src=x onerror=window.__xss=1>'); }"
+        "() => { document.querySelector('[data-message-list]')"
+        ".insertAdjacentHTML('beforeend', '<img src=x onerror=window.__xss=1>'); }"
     )
     alice_page.wait_for_function("() => window.__xss.length > 0")
     assert fired(alice_page) == ["window.__xss = 1"]

@@ -41,7 +41,9 @@ TRAP_SCRIPT = """
     set: (value) => { records.push("window.__xss = " + String(value)); },
   });
   for (const name of ["alert", "confirm", "prompt", "print"]) {
-    window[name] = function (...args) { records.push(name + "(" + args.map(String).join(", ") + ")"); };
+    window[name] = function (...args) {
+      records.push(name + "(" + args.map(String).join(", ") + ")");
+    };
   }
 })();
 """
@@ -51,16 +53,21 @@ TRAP_SCRIPT = """
 STRUCTURE_PROBE = """
 () => {
   const found = [];
-  const URL_ATTRIBUTES = new Set(["href", "src", "action", "formaction", "data", "xlink:href", "srcdoc"]);
+  const URL_ATTRIBUTES = new Set(
+    ["href", "src", "action", "formaction", "data", "xlink:href", "srcdoc"]);
   const walk = (root) => {
     for (const el of root.querySelectorAll("*")) {
       for (const attr of el.attributes) {
         const name = attr.name.toLowerCase();
         const value = attr.value.replace(/[\\s\\u0000-\\u001f]/g, "").toLowerCase();
         if (name.startsWith("on")) found.push(el.tagName + "[" + name + "]");
-        else if (URL_ATTRIBUTES.has(name) && value.startsWith("javascript:")) found.push(el.tagName + "[" + name + "=javascript:]");
+        else if (URL_ATTRIBUTES.has(name) && value.startsWith("javascript:")) {
+          found.push(el.tagName + "[" + name + "=javascript:]");
+        }
       }
-      if (el.tagName === "SCRIPT" && !el.src && !/json/.test(el.type || "")) found.push("inline SCRIPT: " + el.textContent.slice(0, 60));
+      if (el.tagName === "SCRIPT" && !el.src && !/json/.test(el.type || "")) {
+        found.push("inline SCRIPT: " + el.textContent.slice(0, 60));
+      }
       if (el.tagName === "TEMPLATE") walk(el.content);
     }
   };
@@ -100,7 +107,8 @@ def fired(page: Page) -> list[str]:
     for frame in page.frames:
         try:
             records += frame.evaluate(
-                "() => Array.isArray(window.__xss) ? window.__xss.slice() : ['window.__xss replaced']"
+                "() => Array.isArray(window.__xss) "
+                "? window.__xss.slice() : ['window.__xss replaced']"
             )
         except Exception:  # a detached or cross-origin frame: the structure probe covers it
             continue

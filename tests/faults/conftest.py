@@ -203,7 +203,7 @@ class FaultRun:
                 await before()  # in the trial's event loop (e.g. a proxy the tabs go through)
             tasks = [
                 asyncio.create_task(tab.run(plan, window=window, deadline=deadline))
-                for tab, plan in zip(tabs, plans)
+                for tab, plan in zip(tabs, plans, strict=True)
             ]
             ended = None
             if fault is not None:

@@ -20,6 +20,7 @@ Nothing here talks to anything but 127.0.0.1, and every process it starts is sto
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -255,7 +256,8 @@ class History:
         self.started = time.monotonic()
         self.events: list[dict[str, Any]] = []
         self.path = path
-        self._file = open(path, "a", encoding="utf-8") if path else None
+        # Kept open across the run and closed by close(): no `with` here.
+        self._file = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
 
     def now(self) -> float:
         return time.monotonic() - self.started
@@ -605,10 +607,8 @@ class FaultClient:
             self.sync_waiting.update(wanted)
 
     async def _wait_progress(self, timeout: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.progress.wait(), timeout)
-        except TimeoutError:
-            pass
         self.progress.clear()
 
 

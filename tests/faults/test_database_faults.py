@@ -42,7 +42,8 @@ def _terminate_server_backends() -> int:
     with _connect() as killer:
         killer.autocommit = True
         rows = killer.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() "
             "AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction') "
             "AND query NOT ILIKE '%pg_stat_activity%'"
         ).fetchall()

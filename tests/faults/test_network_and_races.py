@@ -114,7 +114,8 @@ def test_two_tabs_of_one_user(make_cluster, fault_run, personas):
         first, second = tabs[0], tabs[1]
         chosen = run.rng.sample(sorted(first.acks), 3)
 
-        async def resend_from_the_other_tab() -> None:
+        # Bound now (default arguments): the coroutine runs within this iteration.
+        async def resend_from_the_other_tab(first=first, second=second, chosen=chosen) -> None:
             url = cluster.ws_urls()[second.server_index % 2]
             async with websockets.connect(
                 f"{url}/ws/inbox/",

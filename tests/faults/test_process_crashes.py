@@ -23,7 +23,7 @@ def test_kill_9_during_a_send_burst_loses_and_duplicates_nothing(make_cluster, f
         tabs = run.tabs(cluster.ws_urls)
         victim = run.rng.choice(cluster.servers)
 
-        async def kill() -> None:
+        async def kill(victim=victim) -> None:  # bound now: run within this iteration
             victim.kill()
             victim.start(wait=False)  # comes back while the clients use the other process
 
@@ -53,7 +53,8 @@ def test_a_crash_between_commit_and_ack_is_answered_from_the_database_on_resend(
         tabs = run.tabs(cluster.ws_urls)
         crash_times: list[float] = []
 
-        async def restart_the_dead() -> None:
+        # Bound now (default arguments): the hook runs within this iteration.
+        async def restart_the_dead(tabs=tabs, crash_times=crash_times) -> None:
             # The fault is the hook itself: this notices each death and starts the process again.
             while any(tab.sending for tab in tabs):
                 await asyncio.sleep(0.02)

@@ -51,7 +51,8 @@ def require_production_services() -> None:
 def http_get(
     url: str, *, timeout: float = 5.0, host: str = "127.0.0.1"
 ) -> tuple[int, Message, dict]:
-    """(status, headers (case-insensitive), JSON body or {}) for a GET; never raises for HTTP errors."""
+    """(status, headers (case-insensitive), JSON body or {}) for a GET; never raises for HTTP
+    errors."""
     request = urllib.request.Request(url, headers={"Host": host})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

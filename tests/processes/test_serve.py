@@ -142,9 +142,10 @@ def test_buyer_and_seller_on_different_processes_talk_live_both_ways(served):
 
     async def scenario():
         alice, bob = await open_on_different_processes(served, alice_cookie, bob_cookie)
-        is_new = lambda f: (
-            f["type"] == "message.new" and f["message"]["conversation_id"] == conversation.pk
-        )
+
+        def is_new(f: dict) -> bool:
+            return f["type"] == "message.new" and f["message"]["conversation_id"] == conversation.pk
+
         await bob.send_message(
             conversation.pk, "bob-live-00001", "Hi Alice, is the logo still 3 days?"
         )
@@ -204,7 +205,7 @@ def test_a_process_stopped_gracefully_mid_burst_loses_nothing(served):
             if client_id not in acked:
                 await bob.send_message(conversation.pk, client_id, bodies[client_id])
                 frame = await bob.until(
-                    lambda f: (
+                    lambda f, client_id=client_id: (
                         f["type"] in ("message.ack", "error") and f.get("client_id") == client_id
                     )
                 )

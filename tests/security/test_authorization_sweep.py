@@ -269,7 +269,8 @@ def test_an_outsider_gets_the_not_found_answer(world, name, method):
     )
     real, missing = request(client, method, real_url), request(client, method, missing_url)
     assert real == missing, (
-        f"{method} {real_url}: {real[0]} {real[1][:300]!r} vs missing {missing[0]} {missing[1][:300]!r}"
+        f"{method} {real_url}: {real[0]} {real[1][:300]!r} "
+        f"vs missing {missing[0]} {missing[1][:300]!r}"
     )
     # 404, or the same redirect for both (e.g. "become a seller first" before any lookup).
     assert real[0] in (404, 405) or (real[0] == 302 and "987654" not in real[2]), real

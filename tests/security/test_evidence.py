@@ -16,7 +16,7 @@ import random
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from disputes.export import build_export, encode_document, export_key
 from inbox.chain import HASHED_FIELDS, StoredLink, first_bad_seq, link_hash
@@ -162,7 +162,7 @@ def test_a_changed_row_in_the_database_is_found_by_verify_conversation(evidence)
     message = evidence.conversation.messages.order_by("seq")[2]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with pytest.raises(Exception):  # the append-only trigger refuses it outright
+            with pytest.raises(DatabaseError):  # the append-only trigger refuses it outright
                 from django.db import transaction
 
                 with transaction.atomic():

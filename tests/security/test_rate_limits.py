@@ -69,9 +69,11 @@ def test_retry_after_counts_down_to_the_window_end(db, small_limit):
 def test_a_concurrent_burst_admits_exactly_the_limit(db, small_limit):
     # The clock stands mid-window: a burst across a window edge may rightly admit twice the
     # limit (the edges have their own cases above).
-    with time_machine.travel(START.timestamp() + WINDOW / 2, tick=False):
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            admitted = sum(a.admitted for a in pool.map(lambda _: admit_sends(99), range(100)))
+    with (
+        time_machine.travel(START.timestamp() + WINDOW / 2, tick=False),
+        ThreadPoolExecutor(max_workers=16) as pool,
+    ):
+        admitted = sum(a.admitted for a in pool.map(lambda _: admit_sends(99), range(100)))
     assert admitted == LIMIT
 
 

@@ -179,7 +179,7 @@ def test_the_wrong_staff_group_leaves_one_record_per_admin_request(world, securi
     rows = _admin_urls(world)
     assert len(rows) >= 15
     problems = []
-    for who, method, real_url, missing_url in rows:
+    for who, method, real_url, _missing_url in rows:
         client = login(getattr(world, who))
         response = ask(client, method, real_url)
         try:

@@ -14,7 +14,10 @@ logger = logging.getLogger("disputes.checkpoints")
 
 
 class Command(BaseCommand):
-    help = "Sign a head checkpoint for each conversation whose head moved since its last one. Safe to run twice."
+    help = (
+        "Sign a head checkpoint for each conversation whose head moved since its last one. "
+        "Safe to run twice."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

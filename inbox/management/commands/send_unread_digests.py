@@ -8,7 +8,10 @@ from inbox.digests import send_unread_digests
 
 
 class Command(BaseCommand):
-    help = "Email each offline user one digest per conversation with unread messages older than --minutes."
+    help = (
+        "Email each offline user one digest per conversation with unread messages "
+        "older than --minutes."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -33,7 +33,8 @@ class Command(BaseCommand):
             checked += 1
             status = check_conversation(conversation)
             if status.intact:
-                anchors = f"{status.checkpoints} signed checkpoint{'s' if status.checkpoints != 1 else ''} hold"
+                plural = "s" if status.checkpoints != 1 else ""
+                anchors = f"{status.checkpoints} signed checkpoint{plural} hold"
                 self.stdout.write(
                     f"conversation {conversation.pk}: ok ({status.head_seq} messages); {anchors}"
                 )

@@ -1,11 +1,4 @@
-"""Django admin for moderation: the flag queue, strikes, sanctions, appeals, the policy table
-and the staff access log.
-
-Nothing here edits a row directly: object pages are read-only and every change is a button
-or an action that calls moderation.services (which checks permissions again). Message text
-is the delivered (masked) text everywhere except the audited reveal page, which writes a
-StaffAccess row before it shows anything. HTML only through format_html.
-"""
+"""The flag queue: review, dismiss, strike, reveal the original text; the reports behind flags."""
 
 from __future__ import annotations
 
@@ -22,62 +15,21 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from core import admin as core_admin
 from core.admin import AssignedToFilter
 from core.contact_policy import get_contact_policy
 from moderation import selectors, services
+from moderation.admin.base import OVERDUE, ReadOnlyModelAdmin, excerpt, show_errors
 from moderation.forms import (
-    AppealDecisionForm,
     ConfirmForm,
     DismissForm,
-    ReasonForm,
     RevealForm,
-    SanctionForm,
 )
 from moderation.models import (
-    Appeal,
     Flag,
     FlagReport,
-    Sanction,
-    SanctionPolicy,
     StaffAccess,
     Strike,
-    active_sanctions_q,
-    active_strikes_q,
 )
-
-OVERDUE = timedelta(hours=48)  # unhandled flags older than this are highlighted
-EXCERPT_CHARS = 80
-
-
-def _excerpt(text: str) -> str:
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
-
-
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
-
-
-class ReadOnlyModelAdmin(core_admin.ReadOnlyModelAdmin):
-    """Object pages are views; changes are the buttons and actions, through the services,
-    which the staff member's group permission allows (_model_perm)."""
-
-    class Media:
-        css = {"all": ["moderation/admin.css"]}
-
-    def _model_perm(self, request: HttpRequest, action: str) -> bool:
-        """The group permission itself (has_change_permission is False for the page)."""
-        opts = self.opts
-        return services.is_active_staff(request.user) and request.user.has_perm(
-            f"{opts.app_label}.{action}_{opts.model_name}"
-        )
-
-    def _object_url(self, obj) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-
-
-# Flags ------------------------------------------------------------------------------------------
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -226,7 +178,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="delivered text")
     def delivered_excerpt(self, flag: Flag) -> str:
-        return _excerpt(flag.message.delivered_body)
+        return excerpt(flag.message.delivered_body)
 
     @admin.display(description="reports", ordering="report_total")
     def report_count(self, flag: Flag) -> int:
@@ -269,7 +221,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
             try:
                 act(flag)
             except ValidationError as error:
-                _errors(request, error)
+                show_errors(request, error)
             else:
                 self.log_change(request, flag, done)
                 count += 1
@@ -369,7 +321,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
             else:
                 services.confirm_flag(flag=flag, moderator=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors(request, error)
+            show_errors(request, error)
         else:
             self.log_change(request, flag, f"{decision} (moderation)")
             messages.success(
@@ -445,321 +397,4 @@ class FlagReportAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="note")
     def note_excerpt(self, report: FlagReport) -> str:
-        return _excerpt(report.note)
-
-
-# Strikes, sanctions, appeals ------------------------------------------------------------------------
-
-
-class ActiveFilter(admin.SimpleListFilter):
-    title = "active"
-    parameter_name = "active"
-
-    def __init__(self, request, params, model, model_admin):
-        super().__init__(request, params, model, model_admin)
-        self.model_admin = model_admin  # its active_q says what "active" means for the model
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Active"), ("no", "Not active")]
-
-    def queryset(self, request, queryset):
-        if self.value() not in ("yes", "no"):
-            return queryset
-        active = self.model_admin.active_q(timezone.now())
-        return queryset.filter(active) if self.value() == "yes" else queryset.exclude(active)
-
-
-@admin.register(Strike)
-class StrikeAdmin(ReadOnlyModelAdmin):
-    list_display = [
-        "id",
-        "user",
-        "kind",
-        "active",
-        "created_at",
-        "expires_at",
-        "moderator",
-        "flag",
-        "appeal_status",
-    ]
-    list_filter = [ActiveFilter, "kind"]
-    search_fields = ["user__username", "note"]
-    list_select_related = ["user", "moderator", "flag", "appeal"]
-    readonly_fields = [
-        "user",
-        "kind",
-        "flag",
-        "message",
-        "moderator",
-        "note",
-        "created_at",
-        "expires_at",
-        "overturned_at",
-    ]
-    fields = readonly_fields
-
-    active_q = staticmethod(active_strikes_q)
-
-    @admin.display(boolean=True)
-    def active(self, strike: Strike) -> bool:
-        return strike.is_active()
-
-    @admin.display(description="appeal")
-    def appeal_status(self, strike: Strike) -> str:
-        appeal = getattr(strike, "appeal", None)
-        return appeal.get_status_display() if appeal else "—"
-
-
-@admin.register(Sanction)
-class SanctionAdmin(ReadOnlyModelAdmin):
-    list_display = [
-        "id",
-        "user",
-        "kind",
-        "active",
-        "starts_at",
-        "ends_at",
-        "created_by",
-        "strike",
-        "lifted_at",
-    ]
-    list_filter = [ActiveFilter, "kind"]
-    search_fields = ["user__username", "reason"]
-    list_select_related = ["user", "created_by"]
-    readonly_fields = [
-        "user",
-        "kind",
-        "reason",
-        "strike",
-        "created_by",
-        "starts_at",
-        "ends_at",
-        "lifted_at",
-        "lifted_by",
-        "lift_reason",
-        "expired_at",
-    ]
-    fields = readonly_fields
-    change_form_template = "admin/moderation/sanction/change_form.html"
-
-    active_q = staticmethod(active_sanctions_q)
-
-    @admin.display(boolean=True)
-    def active(self, sanction: Sanction) -> bool:
-        return sanction.is_active()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._model_perm(request, "add")
-
-    def get_urls(self):
-        own = [
-            path(
-                "<int:pk>/lift/",
-                self.admin_site.admin_view(self.lift_view),
-                name="moderation_sanction_lift",
-            )
-        ]
-        return own + super().get_urls()
-
-    def add_view(
-        self, request: HttpRequest, form_url: str = "", extra_context=None
-    ) -> HttpResponse:
-        """Restrict or suspend a user directly, through services.impose_sanction."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = SanctionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            user = get_user_model().objects.filter(username=data["username"]).first()
-            if user is None:
-                form.add_error("username", "No such user.")
-            else:
-                try:
-                    sanction = services.impose_sanction(
-                        user=user,
-                        kind=data["kind"],
-                        moderator=request.user,
-                        reason=data["reason"],
-                        ends_at=data["ends_at"],
-                    )
-                except ValidationError as error:
-                    form.add_error(None, error)
-                else:
-                    self.log_addition(request, sanction, "imposed (moderation)")
-                    messages.success(request, f"{sanction.get_kind_display()}: {user.username}.")
-                    return HttpResponseRedirect(self._object_url(sanction))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Restrict or suspend a user",
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/moderation/sanction/impose.html", context)
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
-    ) -> HttpResponse:
-        extra_context = {**(extra_context or {}), "lift_form": ReasonForm()}
-        extra_context["can_lift"] = self._model_perm(request, "change")
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def lift_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not self._model_perm(request, "change"):
-            raise PermissionDenied
-        sanction = get_object_or_404(Sanction, pk=pk)
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.lift_sanction(
-                    sanction=sanction, moderator=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                _errors(request, error)
-            else:
-                self.log_change(request, sanction, "lifted (moderation)")
-                messages.success(request, "Sanction lifted.")
-        else:
-            messages.error(request, "Give a reason to lift the sanction.")
-        return HttpResponseRedirect(self._object_url(sanction))
-
-
-@admin.register(Appeal)
-class AppealAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "user", "strike_kind", "status", "created_at", "decided_by", "decided_at"]
-    list_filter = ["status"]
-    search_fields = ["strike__user__username", "text"]
-    list_select_related = ["strike__user", "decided_by"]
-    readonly_fields = [
-        "strike_summary",
-        "text",
-        "status",
-        "created_at",
-        "decided_by",
-        "decided_at",
-        "decision_reason",
-    ]
-    fields = readonly_fields
-    change_form_template = "admin/moderation/appeal/change_form.html"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Appeal]:
-        pending_first = Case(
-            When(status=Appeal.Status.PENDING, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return Appeal.objects.annotate(pending_first=pending_first)  # not super(): see FlagAdmin
-
-    def get_ordering(self, request: HttpRequest) -> list[str]:
-        return ["pending_first", "created_at"]
-
-    @admin.display(description="user", ordering="strike__user__username")
-    def user(self, appeal: Appeal) -> str:
-        return appeal.strike.user.username
-
-    @admin.display(description="strike for")
-    def strike_kind(self, appeal: Appeal) -> str:
-        return appeal.strike.get_kind_display()
-
-    @admin.display(description="strike")
-    def strike_summary(self, appeal: Appeal) -> str:
-        strike = appeal.strike
-        message = strike.message
-        return format_html(
-            "<p><a href='{}'>Strike {}</a>: {} for {}, given {} by {}.</p><p>Note to the user: {}</p><p>Message as delivered: {}</p>",
-            reverse("admin:moderation_strike_change", args=[strike.pk]),
-            strike.pk,
-            strike.get_kind_display(),
-            strike.user.username,
-            strike.created_at.strftime("%Y-%m-%d %H:%M"),
-            strike.moderator.username,
-            strike.note,
-            message.delivered_body if message else "—",
-        )
-
-    def get_urls(self):
-        own = [
-            path(
-                "<int:pk>/decide/",
-                self.admin_site.admin_view(self.decide_view),
-                name="moderation_appeal_decide",
-            )
-        ]
-        return own + super().get_urls()
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
-    ) -> HttpResponse:
-        appeal = self.get_object(
-            request, object_id
-        )  # None: super() answers as for any missing object
-        own_strike = (
-            appeal is not None and appeal.strike.moderator_id == request.user.pk
-        )  # another moderator decides
-        extra_context = {
-            **(extra_context or {}),
-            "decision_form": AppealDecisionForm(),
-            "own_strike": own_strike,
-            "can_decide": self._model_perm(request, "change") and not own_strike,
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        if not self._model_perm(request, "change"):
-            raise PermissionDenied
-        appeal = get_object_or_404(Appeal, pk=pk)
-        form = AppealDecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            uphold = form.cleaned_data["decision"] == "uphold"
-            try:
-                services.decide_appeal(
-                    appeal=appeal,
-                    moderator=request.user,
-                    uphold=uphold,
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                _errors(request, error)
-            else:
-                self.log_change(request, appeal, "upheld" if uphold else "rejected")
-                messages.success(
-                    request, "Appeal upheld: strike removed." if uphold else "Appeal rejected."
-                )
-        else:
-            messages.error(request, "Choose a decision and write the reason.")
-        return HttpResponseRedirect(self._object_url(appeal))
-
-
-@admin.register(SanctionPolicy)
-class SanctionPolicyAdmin(admin.ModelAdmin):
-    """Escalation steps: moderators read them; superusers (all permissions) edit them."""
-
-    list_display = ["active_strikes", "action", "duration_days"]
-    ordering = ["active_strikes"]
-
-
-# Staff access log -------------------------------------------------------------------------------
-
-
-@admin.register(StaffAccess)
-class StaffAccessAdmin(ReadOnlyModelAdmin):
-    """The access log: superusers read it; nobody adds, changes or deletes through admin."""
-
-    list_display = [
-        "created_at",
-        "staff",
-        "action",
-        "conversation_id",
-        "message_id",
-        "reference",
-        "reason",
-    ]
-    list_filter = ["action", "created_at"]
-    search_fields = ["staff__username", "reference", "reason"]
-    list_select_related = ["staff"]
-    date_hierarchy = "created_at"
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: StaffAccess | None = None) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return excerpt(report.note)
