@@ -25,6 +25,7 @@ from inbox import frames, selectors, services
 from inbox.checks import SendError, read_upload
 from inbox.extensions import record_staff_read
 from inbox.files import content_disposition
+from inbox.protocol import CLIENT_ID_LENGTH, MAX_ID_DIGITS, is_identifier, is_text
 from inbox.read_marks import mark_unread
 from inbox.selectors import ConversationNotFound
 from inbox.send import send_message
@@ -83,7 +84,8 @@ def _int_param(request: HttpRequest, name: str, default: int | None) -> int | No
     raw = request.GET.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit():
+    # ASCII digits within a bigint: "²".isdigit() is true and int("²") raises (issue 17).
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS):
         raise ValueError(f"{name}: expected a whole number.")
     return int(raw)
 
@@ -142,13 +144,25 @@ def _send_arguments(request: HttpRequest) -> tuple[str, str, list[UploadedFile]]
     return client_id, body, []
 
 
+def _send_problem(client_id: str, body: str) -> str | None:
+    """The socket's schema (inbox.protocol) for a send over HTTP: a lone surrogate in
+    client_id was a 500 (issue 17, finding 1)."""
+    low, high = CLIENT_ID_LENGTH
+    if not is_identifier(client_id, min_length=low, max_length=high):
+        return f"client_id: expected {low} to {high} characters of text without control characters."
+    if not is_text(body):
+        return "body: expected text (UTF-8, no NUL)."
+    return None
+
+
 def _send(request: HttpRequest, conversation) -> JsonResponse:
     try:
         client_id, body, uploads = _send_arguments(request)
     except ValueError as exc:
         return bad_request(str(exc))
-    if not 8 <= len(client_id) <= 64:
-        return bad_request("client_id: expected 8 to 64 characters.")
+    problem = _send_problem(client_id, body)
+    if problem is not None:
+        return bad_request(problem)
     try:
         attachments = [read_upload(upload) for upload in uploads]  # size checked before reading
         sent = send_message(

@@ -16,7 +16,7 @@ from django.db import transaction
 from inbox.checks import SendError, is_system_account
 from inbox.conversations import participant_of
 from inbox.models import Block, Conversation, Participant
-from inbox.push import push_summaries
+from inbox.push import announce_block_changed, push_summaries
 from inbox.selectors import MAX_LABELS
 
 __all__ = ["clean_labels", "update_participant", "block_user", "unblock_user"]
@@ -79,9 +79,11 @@ def block_user(*, blocker, blocked) -> Block:
             "username: Gigbox Trust & Safety cannot be blocked; its notices about your account must reach you.",
         )
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    announce_block_changed(blocker.pk, blocked.pk)
     return block
 
 
 @transaction.atomic
 def unblock_user(*, blocker, blocked) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    announce_block_changed(blocker.pk, blocked.pk)

@@ -106,8 +106,13 @@ async def test_poison_on_forty_sockets_never_fails_another_users_sends(
         lambda: list(Message.objects.values_list("client_id", flat=True))
     )()
     assert sorted(stored) == sorted(acks)
-    for tab in attackers:
-        await still_open(tab)
+    for tab in attackers:  # 15 refusals each, bob's messages, then the pong: still open
+        await send(tab, {"type": "ping"})
+        seen = []
+        while not seen or seen[-1]["type"] != "pong":
+            seen.append(await receive(tab))
+        errors = [frame["code"] for frame in seen if frame["type"] == "error"]
+        assert errors == ["invalid_frame"] * 15
         await tab.disconnect()
     await honest.disconnect()
     assert not server_errors(caplog)
@@ -134,6 +139,38 @@ async def test_a_batch_the_database_refuses_for_one_request_stores_the_others(
     assert bodies == ["after", "before"]
 
 
+async def test_when_the_database_refuses_one_request_the_rest_of_the_batch_is_stored(
+    conversation, alice, bob, monkeypatch
+):
+    """Isolation: the database raises for any batch holding the poisoned request (as
+    PostgreSQL does for a NUL); the batch is stored again without it."""
+    from django.db import DataError
+
+    from inbox import send as inbox_send
+
+    real = inbox_send._send_batch
+
+    def refuse_poison(batch, reads, *, known):
+        if any(request.body == "poison" for request in batch.requests):
+            raise DataError("text fields cannot contain NUL")
+        return real(batch, reads, known=known)
+
+    monkeypatch.setattr(inbox_send, "_send_batch", refuse_poison)
+    writer = MessageWriter()
+    futures = [
+        writer.enqueue(SendRequest(conversation.pk, bob, f"honest {n}", f"honest-{n:04}"))
+        for n in range(5)
+    ]
+    futures.insert(2, writer.enqueue(SendRequest(conversation.pk, alice, "poison", "poison-01")))
+    outcomes = await asyncio.wait_for(asyncio.gather(*futures), timeout=10)
+    assert [isinstance(o, SentMessage) for o in outcomes] == [True, True, False, True, True, True]
+    assert outcomes[2].code == "unavailable"
+    bodies = await database_sync_to_async(
+        lambda: sorted(Message.objects.values_list("body", flat=True))
+    )()
+    assert bodies == [f"honest {n}" for n in range(5)]
+
+
 def test_the_json_api_answers_a_surrogate_client_id_with_400(conversation, bob):
     client = Client()
     client.force_login(bob, backend="moderation.auth.NotSuspendedModelBackend")
@@ -154,9 +191,7 @@ def test_the_json_api_answers_a_surrogate_client_id_with_400(conversation, bob):
     [{"\u00b2": 0}, {"\u0663": 0}, {"9" * 5000: 0}, {"1": 2**63}, {"9223372036854775808": 0}],
     ids=["superscript-two", "arabic-digit", "huge-key", "huge-seq", "key-past-bigint"],
 )
-async def test_a_bad_sync_frame_gets_invalid_frame_and_the_socket_stays(
-    bob, conversations, caplog
-):
+async def test_a_bad_sync_frame_gets_invalid_frame_and_the_socket_stays(bob, conversations, caplog):
     tab = await open_socket(bob)
     await send(tab, {"type": "sync", "conversations": conversations})
     error = await receive(tab)
@@ -184,7 +219,7 @@ async def test_out_of_range_integers_in_any_frame_are_invalid(bob, frame, caplog
     await tab.disconnect()
 
 
-# Finding 7: blocks cut every live channel -----------------------------------------------------------
+# Finding 7: blocks cut every live channel ---------------------------------------------------
 
 
 async def test_a_block_stops_presence_to_a_subscribed_socket(conversation, alice, bob):
