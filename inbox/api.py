@@ -25,7 +25,7 @@ from inbox import frames, selectors, services
 from inbox.checks import SendError, read_upload
 from inbox.extensions import record_staff_read
 from inbox.files import content_disposition
-from inbox.protocol import CLIENT_ID_LENGTH, MAX_ID_DIGITS, is_identifier, is_text
+from inbox.protocol import CLIENT_ID_LENGTH, MAX_ID_DIGITS, is_id, is_identifier, is_text
 from inbox.read_marks import mark_unread
 from inbox.selectors import ConversationNotFound
 from inbox.send import send_message
@@ -62,6 +62,8 @@ def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return json_response(frames.error_frame("unauthenticated", "Log in first."), 401)
+        if not all(is_id(value) for value in kwargs.values() if isinstance(value, int)):
+            return json_response(NOT_FOUND, 404)  # an id past a bigint overflowed the driver
         try:
             return view(request, *args, **kwargs)
         except (ConversationNotFound, Http404):
@@ -96,6 +98,9 @@ def conversation_list(request: HttpRequest) -> JsonResponse:
     chosen = request.GET.get("filter", "all")
     if chosen not in selectors.FILTERS:
         return bad_request(f"filter: one of {', '.join(selectors.FILTERS)}.")
+    for name in ("label", "q", "cursor"):
+        if not is_text(request.GET.get(name, "")):  # PostgreSQL refuses a NUL in a query
+            return bad_request(f"{name}: expected text (UTF-8, no NUL).")
     page = selectors.inbox_page(
         request.user,
         filter=chosen,

@@ -16,6 +16,7 @@ from django.db import transaction
 from inbox.checks import SendError, is_system_account
 from inbox.conversations import participant_of
 from inbox.models import Block, Conversation, Participant
+from inbox.protocol import is_identifier
 from inbox.push import announce_block_changed, push_summaries
 from inbox.selectors import MAX_LABELS
 
@@ -30,7 +31,7 @@ def clean_labels(labels: Sequence[str]) -> list[str]:
     cleaned: list[str] = []
     for label in labels:
         label = " ".join(label.split())
-        if not label or len(label) > LABEL_MAX_CHARS:
+        if not is_identifier(label, max_length=LABEL_MAX_CHARS):  # NUL, controls: jsonb refuses
             raise ValidationError(f"A label has 1 to {LABEL_MAX_CHARS} characters.", code="invalid")
         if label not in cleaned:
             cleaned.append(label)
