@@ -87,7 +87,7 @@ def _int_param(request: HttpRequest, name: str, default: int | None) -> int | No
     if raw in (None, ""):
         return default
     # ASCII digits within a bigint: "²".isdigit() is true and int("²") raises (issue 17).
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS):
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS and is_id(int(raw))):
         raise ValueError(f"{name}: expected a whole number.")
     return int(raw)
 

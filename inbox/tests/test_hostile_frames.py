@@ -337,3 +337,14 @@ async def test_sockets_past_the_limit_per_address_are_refused_with_4430(
     elsewhere = await open_socket(charlie, client=("198.51.100.7", 5000))
     for tab in (first, second, elsewhere):
         await tab.disconnect()
+
+
+def test_the_json_api_checks_numbers_and_query_text_at_the_edge(conversation, bob):
+    client = Client()
+    client.force_login(bob, backend="moderation.auth.NotSuspendedModelBackend")
+    url = f"/api/inbox/conversations/{conversation.pk}/messages/"
+    for value in ("\u00b2", "9223372036854775808", "9" * 40):
+        assert client.get(url, {"before_seq": value}).status_code == 400, value
+    assert client.get(f"/api/inbox/conversations/{2**64}/messages/").status_code == 404
+    listing = client.get("/api/inbox/conversations/", {"q": "a\x00b"})
+    assert listing.status_code == 400
