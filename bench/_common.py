@@ -141,6 +141,9 @@ def production_env(*, database_url: str, redis_url: str, **extra: str) -> dict[s
         REDIS_URL=redis_url,
         LOG_LEVEL="WARNING",
         GIGBOX_VAR_DIR="/tmp/gigbox-bench-var",
+        # Thousands of synthetic sockets from 127.0.0.1 (the limits have their own tests).
+        GIGBOX_MAX_SOCKETS_PER_USER="1000000",
+        GIGBOX_MAX_SOCKETS_PER_ADDRESS="1000000",
         **extra,
     )
     return env

@@ -53,6 +53,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import _common as common
 
 ORIGIN = "http://127.0.0.1"
+
+
+def _origin_of(url: str) -> str:
+    """The origin check is exact (scheme, host and port): the page's origin at `url`."""
+    scheme, _, rest = url.partition("://")
+    return f"{'https' if scheme in ('wss', 'https') else 'http'}://{rest.split('/', 1)[0]}"
+
+
 RETRYABLE = {"rate_limited": 1.0, "unavailable": 0.2, "overloaded": 0.1}  # code -> base delay (s)
 MAX_ATTEMPTS = 20
 BODIES = [
@@ -180,7 +188,7 @@ async def _connect(sock: Sock, mode: str, peer: int) -> None:
         headers = {"Cookie": f"sessionid={sock.cookie}"}
     sock.ws = await websockets.connect(
         url,
-        origin=ORIGIN,
+        origin=_origin_of(sock.url),
         additional_headers=headers,
         max_queue=None,
         ping_interval=None,

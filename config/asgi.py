@@ -17,7 +17,7 @@ from config.security import allowed_hosts_origin_validator  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # Channels' AllowedHostsOriginValidator, recording each refusal in the security log.
+        # The exact origin (scheme, host, port), recording each refusal in the security log.
         "websocket": allowed_hosts_origin_validator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -8,7 +8,7 @@ refusal. Records come from the few places that refuse, never from views one by o
   marketplace, disputes, moderation) call `refused(object_type, object_id)`;
 - `SecurityLogMiddleware` records a `PermissionDenied` (the admin's wrong staff group) and a
   logged-in non-staff user sent from an admin URL to the admin login;
-- the socket: `RefusalLoggingOriginValidator` (bad or missing Origin), the consumer's
+- the socket: `ExactOriginValidator` (bad or missing Origin), the consumer's
   connect refusal (`refused_handshake`), and each client frame binds its action
   (`bind_socket_frame`) so the selectors' calls carry who, where from and which frame.
 
@@ -25,11 +25,12 @@ import logging
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
-from channels.security.websocket import OriginValidator
+from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http.request import split_domain_port, validate_host
 from django.utils.deprecation import MiddlewareMixin
 
 security_logger = logging.getLogger("gigbox.security")
@@ -73,7 +74,7 @@ def bind_request(request) -> None:
     )
 
 
-def _scope_ip(scope) -> str | None:
+def scope_ip(scope) -> str | None:
     client = scope.get("client") if scope else None
     return client[0] if client else None
 
@@ -84,7 +85,7 @@ def _socket_attempt(scope, action: str) -> Attempt:
     return Attempt(
         channel="ws",
         request_id=socket_request_id(scope),
-        ip=_scope_ip(scope),
+        ip=scope_ip(scope),
         action=action,
         user=scope.get("user"),
     )
@@ -210,31 +211,94 @@ class SecurityLogMiddleware(MiddlewareMixin):
 # WebSocket: the Origin ------------------------------------------------------------------------
 
 
-def _origin(scope) -> str | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"origin":
+DEFAULT_PORTS = {"http": 80, "https": 443}
+Origin = tuple[str, str, int]  # scheme, host (lower case), port
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
             return value.decode("latin1")
     return None
 
 
-class RefusalLoggingOriginValidator(OriginValidator):
-    """Channels' OriginValidator, recording each refused handshake (same answer: a 403)."""
+def parse_origin(value: str | None) -> Origin | None:
+    """(scheme, host, port) of a serialized origin, or None for anything else (`null`, a
+    path, user info, a port that is no port: `http://127.0.0.1:8000.evil.com`)."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return None
+    if (
+        parts.scheme not in DEFAULT_PORTS
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        return None
+    return parts.scheme, parts.hostname.lower(), port or DEFAULT_PORTS[parts.scheme]
+
+
+def _is_secure(scope) -> bool:
+    """As Django's request.is_secure(): the scheme, or the proxy's header when the settings
+    name one (SECURE_PROXY_SSL_HEADER; a browser cannot set it on a WebSocket)."""
+    if scope.get("scheme") in ("https", "wss"):
+        return True
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if not proxy_header:
+        return False
+    meta_name, expected = proxy_header
+    name = meta_name.removeprefix("HTTP_").lower().replace("_", "-").encode("latin1")
+    value = _header(scope, name)
+    return value is not None and value.split(",")[0].strip() == expected
+
+
+def _own_origin(scope) -> Origin | None:
+    """The origin of the page this server served: scheme, and the Host header (port
+    included) when it is one of ALLOWED_HOSTS."""
+    host = _header(scope, b"host")
+    if not host:
+        return None
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    domain, port = split_domain_port(host)
+    if not domain or not validate_host(domain, allowed):
+        return None
+    scheme = "https" if _is_secure(scope) else "http"
+    return parse_origin(f"{scheme}://{host}")
+
+
+def allowed_origin(scope) -> bool:
+    """Exact scheme, host and port (issue 17, finding 8): the server's own origin (the
+    Host of the handshake, checked against ALLOWED_HOSTS) or one of CSRF_TRUSTED_ORIGINS."""
+    origin = parse_origin(_header(scope, b"origin"))
+    if origin is None:
+        return False
+    if origin == _own_origin(scope):
+        return True
+    return origin in {parse_origin(trusted) for trusted in settings.CSRF_TRUSTED_ORIGINS}
+
+
+class ExactOriginValidator:
+    """Refuses a WebSocket handshake from any other origin (a 403), recording each one."""
+
+    def __init__(self, application) -> None:
+        self.application = application
 
     async def __call__(self, scope, receive, send):
-        if scope.get("type") == "websocket":
-            origin = _origin(scope)
-            try:
-                parsed = urlparse(origin) if origin is not None else None
-            except ValueError:
-                parsed = None
-            if not self.valid_origin(parsed):
-                refused_handshake(scope, "bad_origin", origin=origin)
-        return await super().__call__(scope, receive, send)
+        if scope.get("type") == "websocket" and not allowed_origin(scope):
+            refused_handshake(scope, "bad_origin", origin=_header(scope, b"origin"))
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.application(scope, receive, send)
 
 
-def allowed_hosts_origin_validator(application) -> RefusalLoggingOriginValidator:
-    """channels.security.websocket.AllowedHostsOriginValidator, with the refusal record."""
-    allowed_hosts = settings.ALLOWED_HOSTS
-    if settings.DEBUG and not allowed_hosts:
-        allowed_hosts = ["localhost", "127.0.0.1", "[::1]"]
-    return RefusalLoggingOriginValidator(application, allowed_hosts)
+def allowed_hosts_origin_validator(application) -> ExactOriginValidator:
+    """Channels' AllowedHostsOriginValidator compared hosts only; this one compares
+    origins (scheme, host and port), and records the refusals."""
+    return ExactOriginValidator(application)

@@ -255,6 +255,9 @@ CONTENT_SECURITY_POLICY = {
 # Gigbox ------------------------------------------------------------------------------------
 
 GIGBOX_MESSAGE_MAX_CHARS = 5000
+# Open sockets per account and per client address, across processes (docs/protocol.md, 4430).
+GIGBOX_MAX_SOCKETS_PER_USER = env_int("GIGBOX_MAX_SOCKETS_PER_USER", 20)
+GIGBOX_MAX_SOCKETS_PER_ADDRESS = env_int("GIGBOX_MAX_SOCKETS_PER_ADDRESS", 200)
 GIGBOX_SEND_RATE_LIMIT = env_int("GIGBOX_SEND_RATE_LIMIT", 30)  # messages per user ...
 GIGBOX_SEND_RATE_WINDOW = env_int("GIGBOX_SEND_RATE_WINDOW", 60)  # ... per this many seconds
 GIGBOX_ATTACHMENT_MAX_BYTES = env_int("GIGBOX_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)

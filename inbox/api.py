@@ -25,6 +25,7 @@ from inbox import frames, selectors, services
 from inbox.checks import SendError, read_upload
 from inbox.extensions import record_staff_read
 from inbox.files import content_disposition
+from inbox.protocol import CLIENT_ID_LENGTH, MAX_ID_DIGITS, is_id, is_identifier, is_text
 from inbox.read_marks import mark_unread
 from inbox.selectors import ConversationNotFound
 from inbox.send import send_message
@@ -61,6 +62,8 @@ def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return json_response(frames.error_frame("unauthenticated", "Log in first."), 401)
+        if not all(is_id(value) for value in kwargs.values() if isinstance(value, int)):
+            return json_response(NOT_FOUND, 404)  # an id past a bigint overflowed the driver
         try:
             return view(request, *args, **kwargs)
         except (ConversationNotFound, Http404):
@@ -83,7 +86,8 @@ def _int_param(request: HttpRequest, name: str, default: int | None) -> int | No
     raw = request.GET.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit():
+    # ASCII digits within a bigint: "²".isdigit() is true and int("²") raises (issue 17).
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS and is_id(int(raw))):
         raise ValueError(f"{name}: expected a whole number.")
     return int(raw)
 
@@ -94,6 +98,9 @@ def conversation_list(request: HttpRequest) -> JsonResponse:
     chosen = request.GET.get("filter", "all")
     if chosen not in selectors.FILTERS:
         return bad_request(f"filter: one of {', '.join(selectors.FILTERS)}.")
+    for name in ("label", "q", "cursor"):
+        if not is_text(request.GET.get(name, "")):  # PostgreSQL refuses a NUL in a query
+            return bad_request(f"{name}: expected text (UTF-8, no NUL).")
     page = selectors.inbox_page(
         request.user,
         filter=chosen,
@@ -142,13 +149,25 @@ def _send_arguments(request: HttpRequest) -> tuple[str, str, list[UploadedFile]]
     return client_id, body, []
 
 
+def _send_problem(client_id: str, body: str) -> str | None:
+    """The socket's schema (inbox.protocol) for a send over HTTP: a lone surrogate in
+    client_id was a 500 (issue 17, finding 1)."""
+    low, high = CLIENT_ID_LENGTH
+    if not is_identifier(client_id, min_length=low, max_length=high):
+        return f"client_id: expected {low} to {high} characters of text without control characters."
+    if not is_text(body):
+        return "body: expected text (UTF-8, no NUL)."
+    return None
+
+
 def _send(request: HttpRequest, conversation) -> JsonResponse:
     try:
         client_id, body, uploads = _send_arguments(request)
     except ValueError as exc:
         return bad_request(str(exc))
-    if not 8 <= len(client_id) <= 64:
-        return bad_request("client_id: expected 8 to 64 characters.")
+    problem = _send_problem(client_id, body)
+    if problem is not None:
+        return bad_request(problem)
     try:
         attachments = [read_upload(upload) for upload in uploads]  # size checked before reading
         sent = send_message(

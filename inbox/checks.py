@@ -21,6 +21,7 @@ from core.contact_policy import get_contact_policy
 from inbox.files import clean_file_name, detect_content_type
 from inbox.frames import error_frame
 from inbox.models import Conversation
+from inbox.protocol import is_id, is_identifier
 from marketplace.models import SYSTEM_USERNAME, Order, has_no_end
 
 __all__ = [
@@ -164,8 +165,20 @@ def check_body(body: str, *, has_attachments: bool = False) -> None:
 
 
 def check_client_id(client_id: str) -> None:
+    """At most 64 characters of text fit for a column and a frame: no lone surrogate, NUL or
+    control character (issue 17: one such client_id failed a whole batch). Empty: no key."""
     if not isinstance(client_id, str) or len(client_id) > 64:
         raise SendError("invalid_frame", "client_id: expected at most 64 characters.")
+    if client_id and not is_identifier(client_id):
+        raise SendError("invalid_frame", "client_id: expected text without control characters.")
+
+
+def check_request_shape(conversation_id: object, client_id: object) -> None:
+    """The fields the batch's shared reads use, checked before them: a conversation id past
+    a bigint or a client_id no column takes failed every request of the batch (issue 17)."""
+    if not is_id(conversation_id):
+        raise forbidden_error()  # no such conversation, as for any id that is not the sender's
+    check_client_id(client_id)  # type: ignore[arg-type]
 
 
 def check_attachment(upload: AttachmentUpload) -> CheckedFile:

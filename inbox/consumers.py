@@ -29,7 +29,7 @@ from django.utils.crypto import constant_time_compare
 
 from config import lifecycle, security
 from config.logging import log_socket_event
-from inbox import frames, known_heads, presence, read_marks, selectors
+from inbox import frames, known_heads, presence, read_marks, selectors, socket_limits
 from inbox.checks import SendError, is_account_suspended, unavailable_error
 from inbox.protocol import MAX_FRAME_BYTES, ProtocolError, parse_client_frame
 from inbox.push import group_send_safely, session_group, user_group
@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_FLOODING = 4429
+CLOSE_TOO_MANY_SOCKETS = 4430  # over the sockets per account or per address: the new one
 CLOSE_TOO_BIG = 1009
 CLOSE_GOING_AWAY = 1001  # the server is shutting down: reconnect (to another process) and sync
 
@@ -64,6 +65,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
     threads, so the event loop only relays frames."""
 
     user: Any = None
+    _counted: tuple[int, str | None] | None = None  # (user, address) socket_limits counted
     _shutdown_hook: lifecycle.HookHandle | None = None
     _answering: asyncio.Task | None = (
         None  # the answer of this socket's last message.send, until sent
@@ -93,6 +95,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self._refuse_without_account()
             return
+        if not await self._admit(user.pk):
+            return
         self.user = user
         # Times of the last frames (a list: an empty deque costs ~600 bytes per idle socket).
         self.frames: list[float] = []
@@ -105,6 +109,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         if suspended:
             await self.close(code=CLOSE_FORBIDDEN)
             self.user = None
+            await self._release()
             return
         await self.channel_layer.group_add(user_group(user.pk), self.channel_name)
         await self.channel_layer.group_add(self._session_group(), self.channel_name)
@@ -113,6 +118,24 @@ class InboxConsumer(AsyncWebsocketConsumer):
         await self.send_frame(frames.hello_frame(user_id=user.pk, unread_total=unread_total))
         if await sync_to_async(presence.socket_opened, thread_sensitive=False)(user.pk):
             await self._announce_presence(online=True, last_seen=None)
+
+    async def _admit(self, user_id: int) -> bool:
+        """Count this socket against the limits per account and per address; past one,
+        refuse it with 4430 (the sockets already open stay) and record it."""
+        address = security.scope_ip(self.scope)
+        over = await sync_to_async(socket_limits.admit, thread_sensitive=False)(user_id, address)
+        if over is None:
+            self._counted = (user_id, address)
+            return True
+        await self.accept()  # accepted only to say why: a close before accept is a bare 403
+        await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+        security.refused_handshake(self.scope, "too_many_sockets", limit=over)
+        return False
+
+    async def _release(self) -> None:
+        counted, self._counted = self._counted, None
+        if counted is not None:
+            await sync_to_async(socket_limits.release, thread_sensitive=False)(*counted)
 
     async def _close_shutting_down(self) -> None:
         # Accepted only to say why: the client reconnects (through the proxy, elsewhere).
@@ -132,6 +155,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         log_socket_event("disconnect", scope=self.scope, code=code)
         if self._shutdown_hook is not None:
             self._shutdown_hook.cancel()
+        await self._release()
         if self.user is None:
             return
         await self.channel_layer.group_discard(user_group(self.user.pk), self.channel_name)
@@ -294,6 +318,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
 
     async def on_ping(self, frame: dict[str, Any]) -> None:
         await sync_to_async(presence.socket_alive, thread_sensitive=False)(self.user.pk)
+        if self._counted is not None:
+            await sync_to_async(socket_limits.keep_alive, thread_sensitive=False)(*self._counted)
         if time.monotonic() - self.session_checked >= SESSION_CHECK_SECONDS:
             self.session_checked = time.monotonic()
             code = await self._db_session_problem()
@@ -316,6 +342,19 @@ class InboxConsumer(AsyncWebsocketConsumer):
         """The account was suspended or logged out elsewhere (push.disconnect_user), or
         this login session logged out (push.disconnect_session)."""
         await self.close(code=int(event.get("code", CLOSE_FORBIDDEN)))
+
+    async def user_block_changed(self, event: dict[str, Any]) -> None:
+        """This user blocked or unblocked `other_id`, or was (un)blocked by them: forget the
+        cached access (typing asks again) and stop following their presence."""
+        other_id = event["other_id"]
+        self.others = {
+            conversation_id: cached
+            for conversation_id, cached in self.others.items()
+            if abs(cached[0]) != other_id
+        }
+        if other_id in self.watching:
+            self.watching.discard(other_id)
+            await self.channel_layer.group_discard(presence_group(other_id), self.channel_name)
 
     # Helpers ------------------------------------------------------------------------------
 

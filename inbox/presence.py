@@ -21,6 +21,7 @@ __all__ = [
     "socket_opened",
     "socket_alive",
     "socket_closed",
+    "shared_cache",
 ]
 
 ONLINE_TTL = 60  # seconds; clients ping every 25 s
@@ -28,7 +29,7 @@ ONLINE_TTL = 60  # seconds; clients ping every 25 s
 _shared: list = [None, None]  # [the CACHES setting it was made for, the cache]
 
 
-def _cache() -> BaseCache:
+def shared_cache() -> BaseCache:
     """One cache client per process. `django.core.cache.cache` is one per asyncio context,
     and every socket runs in a task of its own, so each idle socket would keep a Redis pool
     of its own. Made again when the setting changes (tests override it)."""
@@ -46,7 +47,7 @@ def _sockets_key(user_id: int) -> str:
 
 
 def is_online(user_id: int) -> bool:
-    return _cache().get(_online_key(user_id)) is not None
+    return shared_cache().get(_online_key(user_id)) is not None
 
 
 def online_ids(user_ids: Iterable[int]) -> set[int]:
@@ -54,35 +55,35 @@ def online_ids(user_ids: Iterable[int]) -> set[int]:
     keys = {_online_key(user_id): user_id for user_id in user_ids}
     if not keys:
         return set()
-    return {keys[key] for key in _cache().get_many(list(keys))}
+    return {keys[key] for key in shared_cache().get_many(list(keys))}
 
 
 def socket_opened(user_id: int) -> bool:
     """Count a new socket; True when the user was offline before it."""
     was_online = is_online(user_id)
-    _cache().add(_sockets_key(user_id), 0, timeout=ONLINE_TTL)
+    shared_cache().add(_sockets_key(user_id), 0, timeout=ONLINE_TTL)
     try:
-        _cache().incr(_sockets_key(user_id))
+        shared_cache().incr(_sockets_key(user_id))
     except ValueError:  # expired in between
-        _cache().set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
-    _cache().set(_online_key(user_id), 1, timeout=ONLINE_TTL)
+        shared_cache().set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
+    shared_cache().set(_online_key(user_id), 1, timeout=ONLINE_TTL)
     return not was_online
 
 
 def socket_alive(user_id: int) -> None:
     """A ping: keep the user online for another ONLINE_TTL seconds."""
-    _cache().set(_online_key(user_id), 1, timeout=ONLINE_TTL)
-    if not _cache().touch(_sockets_key(user_id), timeout=ONLINE_TTL):
-        _cache().set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
+    shared_cache().set(_online_key(user_id), 1, timeout=ONLINE_TTL)
+    if not shared_cache().touch(_sockets_key(user_id), timeout=ONLINE_TTL):
+        shared_cache().set(_sockets_key(user_id), 1, timeout=ONLINE_TTL)
 
 
 def socket_closed(user_id: int) -> bool:
     """Uncount a socket; True when it was the user's last one (they are offline now)."""
     try:
-        remaining = _cache().decr(_sockets_key(user_id))
+        remaining = shared_cache().decr(_sockets_key(user_id))
     except ValueError:  # the count expired: nobody pinged for a while
         remaining = 0
     if remaining > 0:
         return False
-    _cache().delete_many([_sockets_key(user_id), _online_key(user_id)])
+    shared_cache().delete_many([_sockets_key(user_id), _online_key(user_id)])
     return True

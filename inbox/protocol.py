@@ -18,6 +18,9 @@ __all__ = [
     "SERVER_FRAMES",
     "MAX_FRAME_BYTES",
     "ProtocolError",
+    "is_id",
+    "is_identifier",
+    "is_text",
     "parse_client_frame",
     "validate_server_frame",
 ]
@@ -25,6 +28,10 @@ __all__ = [
 MAX_FRAME_BYTES = 64 * 1024
 CLIENT_ID_LENGTH = (8, 64)
 MAX_SYNC_CONVERSATIONS = 100
+# Integer fields are ids and seqs stored in bigint columns: a value past them overflowed the
+# driver inside the shared batch (issue 17, finding 1).
+MAX_ID = 2**63 - 1
+MAX_ID_DIGITS = len(str(MAX_ID))
 NoneType = type(None)
 
 
@@ -228,14 +235,73 @@ class ProtocolError(Exception):
         self.code, self.message, self.client_id = code, message, client_id
 
 
+class Identifier(str):
+    """Schema marker: text that names something (a client_id): valid UTF-8, no lone
+    surrogate, NUL or other control character. It is echoed in frames and stored in a
+    column, where each of those failed (issue 17, finding 1)."""
+
+
+class Text(str):
+    """Schema marker: free text (a message body): valid UTF-8 without NUL, as a text column
+    needs (PostgreSQL refuses NUL; no driver encodes a lone surrogate)."""
+
+
+class Id(int):
+    """Schema marker: a whole number from 0 to MAX_ID (a bigint column)."""
+
+
 CLIENT_FRAMES: dict[str, dict[str, type]] = {
-    "message.send": {"conversation_id": int, "client_id": str, "body": str},
-    "typing": {"conversation_id": int},
-    "read": {"conversation_id": int, "seq": int},
+    "message.send": {"conversation_id": Id, "client_id": Identifier, "body": Text},
+    "typing": {"conversation_id": Id},
+    "read": {"conversation_id": Id, "seq": Id},
     "sync": {"conversations": dict},
-    "presence.subscribe": {"conversation_id": int},
+    "presence.subscribe": {"conversation_id": Id},
     "ping": {},
 }
+
+
+def is_identifier(value: object, *, min_length: int = 1, max_length: int = 64) -> bool:
+    """True for text fit to name something: length in range, encodable as UTF-8 (no lone
+    surrogate), no control character (C0, DEL, C1)."""
+    if not isinstance(value, str) or not min_length <= len(value) <= max_length:
+        return False
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in value):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_text(value: object) -> bool:
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_id(value: object) -> bool:
+    return _type_ok(value, int) and 0 <= value <= MAX_ID  # type: ignore[operator]
+
+
+def _field_problem(value: object, expected: type) -> str | None:
+    """What is wrong with one client field, or None."""
+    if expected is Id:
+        return None if is_id(value) else f"expected a whole number from 0 to {MAX_ID}"
+    if expected is Text:
+        return None if is_text(value) else "expected text (UTF-8, no NUL)"
+    if expected is Identifier:
+        if is_identifier(value, min_length=CLIENT_ID_LENGTH[0], max_length=CLIENT_ID_LENGTH[1]):
+            return None
+        return (
+            f"expected {CLIENT_ID_LENGTH[0]} to {CLIENT_ID_LENGTH[1]} characters of text"
+            " without control characters"
+        )
+    return None if _type_ok(value, expected) else f"expected {expected.__name__}"
 
 
 def decode_frame(raw: str | bytes) -> dict[str, Any]:
@@ -261,7 +327,10 @@ def _check_sync(conversations: dict[str, Any]) -> dict[int, int]:
         )
     cursors = {}
     for key, value in conversations.items():
-        if not key.isdigit() or not _type_ok(value, int) or value < 0:
+        # ASCII digits only: str.isdigit() accepts "²", which int() refuses (finding 2).
+        if not (0 < len(key) <= MAX_ID_DIGITS and key.isascii() and key.isdigit()) or not (
+            is_id(value) and int(key) <= MAX_ID
+        ):
             raise ProtocolError(
                 "invalid_frame",
                 'conversations: expected {"<conversation id>": last seq seen (a whole number)}.',
@@ -276,21 +345,14 @@ def parse_client_frame(raw: str | bytes) -> dict[str, Any]:
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in CLIENT_FRAMES:
         raise ProtocolError("unknown_type", f"Unknown frame type {str(kind)[:40]!r}.")
-    client_id = data.get("client_id") if isinstance(data.get("client_id"), str) else None
+    # Echoed in the error only when it could be echoed (and stored) at all.
+    client_id = data.get("client_id") if is_identifier(data.get("client_id")) else None
     for name, expected in CLIENT_FRAMES[kind].items():
         if name not in data:
             raise ProtocolError("invalid_frame", f"{name}: missing.", client_id=client_id)
-        if not _type_ok(data[name], expected):
-            raise ProtocolError(
-                "invalid_frame", f"{name}: expected {expected.__name__}.", client_id=client_id
-            )
-    if (
-        kind == "message.send"
-        and not CLIENT_ID_LENGTH[0] <= len(data["client_id"]) <= CLIENT_ID_LENGTH[1]
-    ):
-        raise ProtocolError(
-            "invalid_frame", "client_id: expected 8 to 64 characters.", client_id=client_id
-        )
+        problem = _field_problem(data[name], expected)
+        if problem is not None:
+            raise ProtocolError("invalid_frame", f"{name}: {problem}.", client_id=client_id)
     if kind == "sync":
         data["conversations"] = _check_sync(data["conversations"])
     return data

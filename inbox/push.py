@@ -30,6 +30,7 @@ __all__ = [
     "user_group",
     "session_group",
     "group_send_safely",
+    "announce_block_changed",
     "broadcast",
     "broadcast_on_commit",
     "push_frames",
@@ -162,3 +163,17 @@ def disconnect_session(session_key: str, code: int) -> None:
         await group_send_safely(session_group(session_key), {"type": "user.close", "code": code})
 
     async_to_sync(close)()
+
+
+def announce_block_changed(first_id: int, second_id: int) -> None:
+    """After commit: every socket of both users drops what it cached about the other (the
+    access used by typing, a presence subscription), so a block cuts the live frames at
+    once, in both directions, in every process (issue 17, finding 7)."""
+
+    async def announce() -> None:
+        for user_id, other_id in ((first_id, second_id), (second_id, first_id)):
+            await group_send_safely(
+                user_group(user_id), {"type": "user.block_changed", "other_id": other_id}
+            )
+
+    transaction.on_commit(lambda: async_to_sync(announce)())

@@ -25,6 +25,7 @@ from inbox.frames import (
     sync_resync_frame,
 )
 from inbox.models import Attachment, Block, Conversation, Message, Participant
+from inbox.protocol import is_id
 from inbox.store_postgres import LOCK_TIMEOUT  # one value for the send path and the reads
 
 __all__ = [
@@ -60,8 +61,8 @@ def not_found(object_type: str, object_id: int) -> ConversationNotFound:
 
 def conversation_for_user(user, conversation_id: int) -> Conversation:
     """The conversation if `user` takes part in it, else ConversationNotFound."""
-    if not getattr(user, "is_authenticated", False):
-        raise not_found("conversation", conversation_id)
+    if not getattr(user, "is_authenticated", False) or not is_id(conversation_id):
+        raise not_found("conversation", conversation_id)  # past a bigint: the driver overflows
     conversation = (
         Conversation.objects.filter(pk=conversation_id)
         .filter(Q(user_a_id=user.pk) | Q(user_b_id=user.pk))

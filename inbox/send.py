@@ -36,6 +36,7 @@ from inbox.checks import (
     check_attachment,
     check_body,
     check_client_id,
+    check_request_shape,
     check_sender_sanctions,
     forbidden_error,
     unavailable_error,
@@ -128,6 +129,8 @@ class _Batch:
         self.store = backend
         self.outcomes: list[Outcome | None] = [None] * len(self.requests)
         self.admissions: dict[int, Admission] = {}  # sender -> what the rate limit admitted
+        # Validate first: a request the shared reads cannot take is refused alone, here.
+        self.each_pending(lambda r: check_request_shape(r.conversation_id, r.client_id))
 
     def pending(self) -> list[int]:
         return [i for i, outcome in enumerate(self.outcomes) if outcome is None]
@@ -157,7 +160,7 @@ class _Batch:
 
     def read(self) -> BatchReads:
         """The batch's reads, before any request is refused."""
-        conversation_ids = {request.conversation_id for request in self.requests}
+        conversation_ids = {self.requests[i].conversation_id for i in self.pending()}
         return self.store.read(conversation_ids, self.resend_keys(), self.history_pairs())
 
 
@@ -372,12 +375,38 @@ def _give_back_sends(batch: _Batch, indexes: Sequence[int]) -> None:
 # Sending --------------------------------------------------------------------------------------
 
 
+# What a database (or a driver) raises for one request's values, as opposed to a database that
+# does not answer (OperationalError): the batch is tried again without the offender.
+_REFUSED_VALUES = (DatabaseError, ValueError, TypeError, ArithmeticError)
+
+
 def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
     """Store a batch of sends in one transaction; one outcome per request, in order.
 
     Never raises for a refused request: its outcome is the SendError. A database that does
     not answer refuses every request of the batch as `unavailable` (nothing stored, retry).
+    A request whose values the database still refuses past the checks fails alone: the
+    batch is stored again one request at a time (issue 17, batch poisoning).
     """
+    try:
+        return _send_messages_together(requests)
+    except OperationalError:
+        raise
+    except _REFUSED_VALUES as exc:
+        if len(requests) == 1:
+            logger.warning(
+                "a send the database refused (client_id %r): %s",
+                requests[0].client_id[:64].encode("utf-8", "backslashreplace"),
+                exc,
+            )
+            return [unavailable_error()]
+        logger.warning(
+            "a batch of %d sends failed (%s); storing them one by one", len(requests), exc
+        )
+        return [send_messages([request])[0] for request in requests]
+
+
+def _send_messages_together(requests: Sequence[SendRequest]) -> list[Outcome]:
     backend = store.current()
     batch = _Batch(requests, backend)
     try:
@@ -392,20 +421,29 @@ def send_messages(requests: Sequence[SendRequest]) -> list[Outcome]:
             counted, batch = batch.admissions, _Batch(requests, backend)
             batch.admissions = counted
             _send_batch(batch, batch.read(), known=False)
-    except (OperationalError, DatabaseError) as exc:
-        logger.warning("send batch of %d failed: %s", len(batch.requests), exc)
+    except OperationalError as exc:
+        _refuse_all(batch, exc)
+    except _REFUSED_VALUES:
         for sender_id, admission in batch.admissions.items():
-            refund_sends(sender_id, admission)
-        batch.refuse_pending(unavailable_error())
-        batch.outcomes = [
-            unavailable_error()
-            if isinstance(outcome, SentMessage) and not outcome.duplicate
-            else outcome
-            for outcome in batch.outcomes
-        ]
+            refund_sends(sender_id, admission)  # counted again when stored one by one
+        raise
     outcomes = [o if o is not None else unavailable_error() for o in batch.outcomes]
     send_away_replies(outcomes)  # a seller's out-of-office message, once per conversation
     return outcomes
+
+
+def _refuse_all(batch: _Batch, exc: Exception) -> None:
+    """The database did not answer: nothing was stored, every fresh send is `unavailable`."""
+    logger.warning("send batch of %d failed: %s", len(batch.requests), exc)
+    for sender_id, admission in batch.admissions.items():
+        refund_sends(sender_id, admission)
+    batch.refuse_pending(unavailable_error())
+    batch.outcomes = [
+        unavailable_error()
+        if isinstance(outcome, SentMessage) and not outcome.duplicate
+        else outcome
+        for outcome in batch.outcomes
+    ]
 
 
 def send_message(

@@ -16,7 +16,8 @@ from django.db import transaction
 from inbox.checks import SendError, is_system_account
 from inbox.conversations import participant_of
 from inbox.models import Block, Conversation, Participant
-from inbox.push import push_summaries
+from inbox.protocol import is_identifier
+from inbox.push import announce_block_changed, push_summaries
 from inbox.selectors import MAX_LABELS
 
 __all__ = ["clean_labels", "update_participant", "block_user", "unblock_user"]
@@ -30,7 +31,7 @@ def clean_labels(labels: Sequence[str]) -> list[str]:
     cleaned: list[str] = []
     for label in labels:
         label = " ".join(label.split())
-        if not label or len(label) > LABEL_MAX_CHARS:
+        if not is_identifier(label, max_length=LABEL_MAX_CHARS):  # NUL, controls: jsonb refuses
             raise ValidationError(f"A label has 1 to {LABEL_MAX_CHARS} characters.", code="invalid")
         if label not in cleaned:
             cleaned.append(label)
@@ -80,9 +81,11 @@ def block_user(*, blocker, blocked) -> Block:
             "its notices about your account must reach you.",
         )
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    announce_block_changed(blocker.pk, blocked.pk)
     return block
 
 
 @transaction.atomic
 def unblock_user(*, blocker, blocked) -> None:
     Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    announce_block_changed(blocker.pk, blocked.pk)

@@ -31,7 +31,7 @@ def test_online_ids_asks_the_cache_once_for_everyone(monkeypatch):
     presence.socket_opened(1)
     presence.socket_opened(3)
     calls = []
-    shared = presence._cache()  # the socket code's one cache client per process
+    shared = presence.shared_cache()  # the socket code's one cache client per process
     real_get_many = shared.get_many
     monkeypatch.setattr(presence, "is_online", lambda user_id: pytest.fail("one lookup per user"))
     monkeypatch.setattr(shared, "get_many", lambda keys: calls.append(keys) or real_get_many(keys))

@@ -13,6 +13,7 @@ from config.asgi import application
 from inbox.protocol import validate_server_frame
 
 ORIGIN = b"http://127.0.0.1"
+HOST = b"127.0.0.1"  # the Host header: the origin must be this host's, scheme and port included
 # The backend a test login names (force_login): it must be one of AUTHENTICATION_BACKENDS.
 LOGIN_BACKEND = "moderation.auth.NotSuspendedModelBackend"
 
@@ -29,9 +30,12 @@ async def connect(
     origin: bytes | None = ORIGIN,
     cookie: str | None = None,
     client: tuple[str, int] | None = None,
+    host: bytes | None = HOST,
 ) -> tuple[WebsocketCommunicator, bool]:
     """`client`: the peer address the application sees (the test communicator sets none)."""
-    headers = [(b"origin", origin)] if origin is not None else []
+    headers = [(b"host", host)] if host is not None else []
+    if origin is not None:
+        headers.append((b"origin", origin))
     if user is not None and cookie is None:
         cookie = await sync_to_async(session_cookie)(user)
     if cookie:

@@ -41,6 +41,15 @@ import websockets
 from harness.servers import REPO_ROOT, free_port, wait_for_port
 
 ORIGIN = "http://127.0.0.1"
+
+
+def origin_of(url: str) -> str:
+    """The page origin a browser would send to the socket at `url`: the origin check is
+    exact (scheme, host and port; config.security.ExactOriginValidator)."""
+    scheme, _, rest = url.partition("://")
+    return f"{'https' if scheme in ('wss', 'https') else 'http'}://{rest.split('/', 1)[0]}"
+
+
 RETRYABLE = frozenset({"unavailable", "rate_limited"})
 RESULTS_DIR_ENV = "GIGBOX_FAULT_RESULTS"
 
@@ -206,6 +215,7 @@ class Cluster:
             "MEDIA_ROOT": str(self.log_dir / "media"),
             "GIGBOX_SEND_RATE_LIMIT": "1000000",  # bursts here; the limit has its own tests
             "GIGBOX_SHUTDOWN_TIMEOUT": "3",
+            "GIGBOX_MAX_SOCKETS_PER_ADDRESS": "100000",  # every client here is 127.0.0.1
             "LOG_LEVEL": "WARNING",
             **self.extra_env,
         }
@@ -392,7 +402,7 @@ class FaultClient:
                 ws = await asyncio.wait_for(
                     websockets.connect(
                         f"{url}/ws/inbox/",
-                        origin=ORIGIN,
+                        origin=origin_of(url),
                         additional_headers={"Cookie": f"sessionid={self.cookie}"},
                         ping_interval=None,
                         close_timeout=0.5,

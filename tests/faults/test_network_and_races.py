@@ -20,7 +20,7 @@ import os
 import websockets
 
 from tests.faults.conftest import assert_no_failures
-from tests.faults.harness import ORIGIN, trials
+from tests.faults.harness import origin_of, trials
 from tests.faults.proxy import FaultProxy
 
 CUT_SECONDS = float(os.environ.get("GIGBOX_FAULT_CUT_SECONDS", "3"))
@@ -119,7 +119,7 @@ def test_two_tabs_of_one_user(make_cluster, fault_run, personas):
             url = cluster.ws_urls()[second.server_index % 2]
             async with websockets.connect(
                 f"{url}/ws/inbox/",
-                origin=ORIGIN,
+                origin=origin_of(url),
                 additional_headers={"Cookie": f"sessionid={second.cookie}"},
             ) as ws:
                 await ws.recv()  # hello

@@ -45,8 +45,13 @@ PUSHED_FRAMES = {
 }
 # Frames that only ever answer the socket that asked (never a group).
 DIRECT_FRAMES = {"hello", "message.ack", "sync.result", "sync.resync", "pong", "error"}
-# Group events the consumer handles (other than frames): `user.close` to the closed user.
-GROUP_EVENTS = {"inbox.frame": "inbox_frame", "user.close": "user_close"}
+# Group events the consumer handles (other than frames): `user.close` to the closed user,
+# `user.block_changed` to both users of a block or unblock (no frame: the socket forgets).
+GROUP_EVENTS = {
+    "inbox.frame": "inbox_frame",
+    "user.close": "user_close",
+    "user.block_changed": "user_block_changed",
+}
 
 
 @dataclass
@@ -117,7 +122,7 @@ def allowed(push: Push) -> set[int]:
     """Who may receive the push (by_frame checks that message.new and offer.updated reach all)."""
     frame = push.frame
     if frame is None:
-        assert push.event["type"] == "user.close", push.event
+        assert push.event["type"] in ("user.close", "user.block_changed"), push.event
         kind, _, key = push.group.partition(".")
         return (
             {int(key)} if kind == "user" else push.sockets_of

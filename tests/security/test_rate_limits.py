@@ -23,7 +23,7 @@ from inbox.ratelimit import admit_sends
 from inbox.tests.ws import session_cookie
 from marketplace.tests.factories import PASSWORD
 from tests.faults.conftest import require
-from tests.faults.harness import ORIGIN, Cluster
+from tests.faults.harness import Cluster, origin_of
 
 LIMIT, WINDOW = 5, 60
 START = datetime(2026, 11, 24, 16, 0, 0, tzinfo=UTC)  # a window boundary (aligned on the clock)
@@ -102,7 +102,9 @@ def test_the_limit_holds_per_user_across_two_processes_and_tabs(two_processes):
 
     async def tab(url: str, count: int) -> list[dict]:
         async with websockets.connect(
-            f"{url}/ws/inbox/", origin=ORIGIN, additional_headers={"Cookie": f"sessionid={cookie}"}
+            f"{url}/ws/inbox/",
+            origin=origin_of(url),
+            additional_headers={"Cookie": f"sessionid={cookie}"},
         ) as ws:
             await ws.recv()
             ids = [uuid.uuid4().hex for _ in range(count)]

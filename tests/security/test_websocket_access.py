@@ -52,13 +52,33 @@ async def test_a_foreign_missing_or_look_alike_origin_is_refused_before_accept(w
 
 
 @pytest.mark.parametrize(
-    "origin", [b"http://127.0.0.1", b"http://localhost:8000", b"https://127.0.0.1:8443"]
+    "origin, host",
+    [
+        (b"http://127.0.0.1", b"127.0.0.1"),
+        (b"http://localhost:8000", b"localhost:8000"),
+        (b"https://127.0.0.1:8443", b"10.0.0.5:8101"),  # in CSRF_TRUSTED_ORIGINS
+    ],
 )
-async def test_our_own_origins_are_let_in(w, origin):
-    communicator, connected = await connect(w.bob, origin=origin)
+async def test_our_own_origins_are_let_in(w, origin, host, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://127.0.0.1:8443"]
+    communicator, connected = await connect(w.bob, origin=origin, host=host)
     assert connected
     assert (await receive(communicator))["type"] == "hello"
     await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    "origin, host",
+    [
+        (b"http://127.0.0.1:9999", b"127.0.0.1:8000"),  # another port of our host (issue 17)
+        (b"https://127.0.0.1:8000", b"127.0.0.1:8000"),  # another scheme
+        (b"http://localhost:8000", b"127.0.0.1:8000"),  # another allowed host
+        (b"http://evil.test", b"evil.test"),  # a Host not in ALLOWED_HOSTS
+    ],
+)
+async def test_another_scheme_port_or_host_of_ours_is_refused(w, origin, host):
+    communicator, connected = await connect(w.bob, origin=origin, host=host)
+    assert not connected
 
 
 @pytest.mark.parametrize("cookie", [None, "not-a-session", "0" * 32])
