@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from core.contact_policy import get_contact_policy
-from inbox.files import clean_file_name, detect_content_type
+from inbox.files import clean_file_name, detect_content_type, stored_name
 from inbox.frames import error_frame
 from inbox.models import Conversation
 from marketplace.models import SYSTEM_USERNAME, Order, has_no_end
@@ -184,6 +184,7 @@ def check_attachment(upload: AttachmentUpload) -> CheckedFile:
             "invalid_attachment",
             f"{name}: only images, PDF, Office documents, zip and plain text files can be sent.",
         )
+    name = stored_name(content_type, name)
     if get_contact_policy().file_name_has_contact(name):
         raise SendError(
             "invalid_attachment", "The file name contains contact details: rename the file."
