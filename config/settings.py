@@ -1,7 +1,9 @@
 """Gigbox settings: one file, driven by environment variables.
 
-Nothing is needed for a local run (SQLite, the in-memory channel layer, DEBUG on, a
-development secret). Production sets DEBUG=0, SECRET_KEY, DATABASE_URL and REDIS_URL;
+Nothing is needed for a local run (SQLite, the in-memory channel layer, a development
+secret) but DEBUG=1, which `make run` and the tests set: DEBUG is off unless asked for, so a
+deployment that forgets it serves no debug pages. Production sets SECRET_KEY, DATABASE_URL
+and REDIS_URL;
 docs/deploy.md lists every variable.
 """
 
@@ -26,7 +28,7 @@ from config.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GIGBOX_VAR_DIR") or BASE_DIR / "var")
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(env_str("SECRET_KEY"), debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])

@@ -9,6 +9,7 @@ imports nothing from moderation.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -159,8 +160,20 @@ def check_body(body: str, *, has_attachments: bool = False) -> None:
     limit = settings.GIGBOX_MESSAGE_MAX_CHARS
     if len(body) > limit:
         raise SendError("too_long", f"The message is over {limit:,} characters.", limit=limit)
-    if not body.strip() and not has_attachments:
+    if not has_attachments and not _has_visible_text(body):
         raise SendError("empty", "The message is empty.")
+
+
+# Letters that draw nothing (Hangul fillers, the blank Braille pattern): with format
+# characters (zero-width spaces and joiners, bidi marks) and spaces, they make an empty bubble.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _has_visible_text(body: str) -> bool:
+    return any(
+        not ch.isspace() and ch not in _BLANK_LETTERS and unicodedata.category(ch) != "Cf"
+        for ch in body
+    )
 
 
 def check_client_id(client_id: str) -> None:

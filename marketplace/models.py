@@ -62,6 +62,12 @@ class User(AbstractUser):
         return hasattr(self, "seller_profile")
 
     @property
+    def is_official(self) -> bool:
+        """The system account that sends Trust & Safety notices: the inbox marks it official,
+        which no user can be (its username and look-alikes are reserved: marketplace.identity)."""
+        return self.username == SYSTEM_USERNAME
+
+    @property
     def public_name(self) -> str:
         profile = getattr(self, "seller_profile", None)
         return profile.display_name if profile else self.username

@@ -248,6 +248,7 @@
       const link = document.createElement("a");
       link.href = attachment.url;
       link.setAttribute("download", "");
+      link.setAttribute("dir", "auto"); // a name with U+202E shows as typed
       link.textContent = attachment.name;
       item.append(link, document.createTextNode(" (" + formatSize(attachment.size) + ")"));
       attachments.append(item);
