@@ -2,8 +2,9 @@
 
 Who may report is checked here, with the inbox's answers: someone outside the conversation
 gets the same `forbidden` as for a conversation that does not exist, and one's own message
-cannot be reported, nor a system message. moderation.services.report_message then files it (one open flag per
-message; seeds call that one directly).
+cannot be reported, nor a system message (on every path: the page and the JSON API).
+moderation.services.report_message then files it (one open flag per message; seeds call that
+one directly).
 """
 
 from __future__ import annotations
