@@ -10,12 +10,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
 from config import clock
+from marketplace.identity import reject_reserved_name
 from marketplace.validators import reject_contact_details, validate_timezone
 
 
@@ -87,6 +89,13 @@ class SellerProfile(models.Model):
         max_length=300, blank=True, help_text="Comma-separated", validators=[reject_contact_details]
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    def clean(self) -> None:
+        # Nobody may look like the system account or staff (marketplace.identity).
+        try:
+            reject_reserved_name(self.display_name)
+        except ValidationError as exc:
+            raise ValidationError({"display_name": exc.messages}) from None
 
     def __str__(self) -> str:
         return self.display_name
