@@ -90,18 +90,18 @@ class SellerProfile(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:seller", kwargs={"username": self.user.username})
+
     def clean(self) -> None:
         # Nobody may look like the system account or staff (marketplace.identity).
         try:
             reject_reserved_name(self.display_name)
         except ValidationError as exc:
             raise ValidationError({"display_name": exc.messages}) from None
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    def get_absolute_url(self) -> str:
-        return reverse("marketplace:seller", kwargs={"username": self.user.username})
 
     @property
     def language_list(self) -> list[str]:
