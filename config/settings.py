@@ -258,6 +258,9 @@ GIGBOX_SEND_RATE_WINDOW = env_int("GIGBOX_SEND_RATE_WINDOW", 60)  # ... per this
 GIGBOX_ATTACHMENT_MAX_BYTES = env_int("GIGBOX_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
 GIGBOX_DELIVERY_MAX_BYTES = env_int("GIGBOX_DELIVERY_MAX_BYTES", 25 * 1024 * 1024)
 GIGBOX_AUTO_COMPLETE_DAYS = 3
+# Addresses or networks of the proxies whose X-Real-IP / X-Forwarded-For are believed
+# (config/client_address.py); empty trusts nobody. `make serve` sets loopback (its nginx).
+GIGBOX_TRUSTED_PROXIES = env_list("GIGBOX_TRUSTED_PROXIES", [])
 GIGBOX_SITE_HOSTS = tuple(env_list("GIGBOX_SITE_HOSTS", ["gigbox.example", "gigbox.com"]))
 # What the product does with the contact detector (core/contact_policy.py): a dotted path to
 # a subclass of core.contact_policy.ContactPolicy (docs/contact-detector.md, "Contact policy").
