@@ -13,13 +13,15 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from config.client_address import TrustedProxyMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+from config.uploads import UploadGuard  # noqa: E402
 from config.security import allowed_hosts_origin_validator  # noqa: E402
 
 # The client's address from GIGBOX_TRUSTED_PROXIES only (config/client_address.py).
 application = TrustedProxyMiddleware(
     ProtocolTypeRouter(
         {
-            "http": django_asgi_app,
+            # Request bodies bounded before Django reads them (config/uploads.py).
+            "http": UploadGuard(django_asgi_app),
             # Channels' AllowedHostsOriginValidator, recording each refusal in the security log.
             "websocket": allowed_hosts_origin_validator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))

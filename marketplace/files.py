@@ -157,7 +157,7 @@ def _tail(stream: BinaryIO, head_size: int) -> bytes:
     if end <= head_size:
         return b""
     stream.seek(max(head_size, end - _SAMPLE_BYTES))
-    return stream.read()
+    return stream.read(_SAMPLE_BYTES)
 
 
 def _magic_type(sample: bytes) -> str | None:
