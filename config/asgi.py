@@ -13,8 +13,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from config.client_address import TrustedProxyMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
-from config.uploads import UploadGuard  # noqa: E402
 from config.security import allowed_hosts_origin_validator  # noqa: E402
+from config.uploads import UploadGuard  # noqa: E402
 
 # The client's address from GIGBOX_TRUSTED_PROXIES only (config/client_address.py).
 application = TrustedProxyMiddleware(
