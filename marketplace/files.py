@@ -195,5 +195,10 @@ def _is_plain_text(stream: BinaryIO) -> bool:
         return False
 
 
+_TEXT_CONTROLS = dict.fromkeys(map(ord, "\t\r\n\f"))
+
+
 def _printable(text: str) -> bool:
-    return all(ch.isprintable() or ch in "\t\r\n\f" for ch in text)
+    # str.translate and str.isprintable run in C: a 24 MB file is checked in a fraction of
+    # the time a per-character loop took.
+    return text.translate(_TEXT_CONTROLS).isprintable()
