@@ -18,7 +18,13 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
-__all__ = ["RESERVED_WORDS", "is_reserved_name", "reject_reserved_name", "skeleton"]
+__all__ = [
+    "RESERVED_NAMES",
+    "RESERVED_WORDS",
+    "is_reserved_name",
+    "reject_reserved_name",
+    "skeleton",
+]
 
 # Look-alikes of Latin letters, after NFKC and case folding.
 _CONFUSABLES = str.maketrans(
@@ -43,24 +49,13 @@ _MULTI = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 
 # A name whose skeleton contains one of these is the site's or its safety team's.
 RESERVED_FRAGMENTS = ("gigbox", "trustandsafety", "trustsafety", "trustnsafety")
-# A name that is one of these words, or has one as a word of its own, sounds like staff.
+# A name with one of these as a word of its own sounds like staff ("Tech Support", "admin_2").
 RESERVED_WORDS = frozenset(
-    {
-        "admin",
-        "administrator",
-        "moderator",
-        "moderators",
-        "mod",
-        "support",
-        "staff",
-        "official",
-        "system",
-        "security",
-        "safety",
-        "helpdesk",
-        "root",
-    }
+    {"admin", "administrator", "moderator", "moderators", "support", "staff", "official"}
 )
+# A name that is only one of these (whole) is a system or team name; as a word inside a
+# longer name they are ordinary ("Security Camera Installs").
+RESERVED_NAMES = RESERVED_WORDS | {"mod", "system", "security", "safety", "helpdesk", "root"}
 
 
 def _folded(text: str) -> str:
@@ -87,7 +82,7 @@ def is_reserved_name(name: str) -> bool:
     if any(fragment in joined for fragment in RESERVED_FRAGMENTS):
         return True
     words = [word for word in re.split(r"[\W_]+", folded) if word]
-    return joined in RESERVED_WORDS or any(word in RESERVED_WORDS for word in words)
+    return joined in RESERVED_NAMES or any(word in RESERVED_WORDS for word in words)
 
 
 def reject_reserved_name(name: str) -> None:

@@ -42,7 +42,9 @@ def test_reserved_names_in_any_spelling(name):
     assert is_reserved_name(name)
 
 
-@pytest.mark.parametrize("name", ["erin", "Priya Sharma", "badminton_coach", "gig_master"])
+@pytest.mark.parametrize(
+    "name", ["erin", "Priya Sharma", "badminton_coach", "gig_master", "Security Camera Installs"]
+)
 def test_ordinary_names_pass(name):
     assert not is_reserved_name(name)
 
