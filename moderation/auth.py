@@ -38,9 +38,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_username(self, username: str, shallow: bool = False) -> str:
         """allauth's checks, and no name that could pass for Gigbox or its staff
         (marketplace.identity: `gıgbox`, `ＧＩＧＢＯＸ`, `trust-and-safety`)."""
-        username = super().clean_username(username, shallow=shallow)
-        reject_reserved_name(username)
-        return username
+        reject_reserved_name(username)  # first: the same answer whether or not it is taken
+        return super().clean_username(username, shallow=shallow)
 
     def pre_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse | None:
         if is_account_suspended(user):
