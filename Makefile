@@ -23,8 +23,10 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# DEBUG is off unless set (config/settings.py): the demo asks for it.
 # The demo always runs on SQLite and the in-memory channel layer, whatever the shell has set.
 run: export DATABASE_URL :=
+run: export DEBUG := 1
 run: export REDIS_URL :=
 run: install
 	$(BIN)/python manage.py migrate --noinput

@@ -11,15 +11,21 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from config.client_address import TrustedProxyMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from config.security import allowed_hosts_origin_validator  # noqa: E402
+from config.uploads import UploadGuard  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        # The exact origin (scheme, host, port), recording each refusal in the security log.
-        "websocket": allowed_hosts_origin_validator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
-    }
+# The client's address from GIGBOX_TRUSTED_PROXIES only (config/client_address.py).
+application = TrustedProxyMiddleware(
+    ProtocolTypeRouter(
+        {
+            # Request bodies bounded before Django reads them (config/uploads.py).
+            "http": UploadGuard(django_asgi_app),
+            # The exact origin (scheme, host, port), recording each refusal in the security log.
+            "websocket": allowed_hosts_origin_validator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

@@ -138,14 +138,26 @@ def cache_config(redis_url: str) -> dict[str, Any]:
 DEVELOPMENT_SECRET_KEY = "django-insecure-gigbox-development-only-never-use-in-production"
 
 
+# Secrets that were copied from an example, not generated: refused with DEBUG off.
+PLACEHOLDER_SECRET_WORDS = ("change-me", "changeme", "replace", "placeholder", "your-secret")
+SECRET_KEY_MIN_LENGTH = 32
+
+
 def secret_key(raw: str, *, debug: bool) -> str:
-    """The SECRET_KEY; the development secret is refused whenever DEBUG is off."""
-    if raw and raw != DEVELOPMENT_SECRET_KEY:
-        return raw
+    """The SECRET_KEY; with DEBUG off the development secret, a placeholder (the one in
+    deploy/gigbox.env.example) or one shorter than 32 characters is refused."""
     if debug:
-        return DEVELOPMENT_SECRET_KEY
-    raise SettingsError(
-        "SECRET_KEY is not set. With DEBUG off Gigbox refuses to start with the development "
-        "secret: set SECRET_KEY to a long random value, e.g. "
-        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
-    )
+        return raw or DEVELOPMENT_SECRET_KEY
+    if not raw or raw == DEVELOPMENT_SECRET_KEY:
+        raise SettingsError(
+            "SECRET_KEY is not set. With DEBUG off Gigbox refuses to start with the development "
+            "secret: set SECRET_KEY to a long random value, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    lowered = raw.lower()
+    if len(raw) < SECRET_KEY_MIN_LENGTH or any(w in lowered for w in PLACEHOLDER_SECRET_WORDS):
+        raise SettingsError(
+            "SECRET_KEY is a placeholder or shorter than 32 characters: set it to a long random "
+            "value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    return raw

@@ -249,7 +249,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--proxy-headers",
         action="store_true",
-        help="trust X-Forwarded-For/-Port/-Proto (only behind the proxy; bind to loopback then)",
+        help="trust X-Forwarded-Proto (only behind the proxy; bind to loopback then); the "
+        "client address is trusted from GIGBOX_TRUSTED_PROXIES only (config/client_address.py)",
     )
     parser.add_argument(
         "--shutdown-timeout",
@@ -329,8 +330,10 @@ def build_server(args: argparse.Namespace, application: Any) -> GracefulServer:
         # on a busy process the accept waits for the database thread (session, user, opening
         # state), and connects failed silently. daphne's own connect timeout is 20 s.
         websocket_handshake_timeout=20,
-        proxy_forwarded_address_header="X-Forwarded-For" if args.proxy_headers else None,
-        proxy_forwarded_port_header="X-Forwarded-Port" if args.proxy_headers else None,
+        # The client's address is config.client_address's (GIGBOX_TRUSTED_PROXIES): daphne's
+        # option believed the leftmost X-Forwarded-For, which the client writes.
+        proxy_forwarded_address_header=None,
+        proxy_forwarded_port_header=None,
         proxy_forwarded_proto_header="X-Forwarded-Proto" if args.proxy_headers else None,
         server_name="gigbox",
     )

@@ -1,7 +1,9 @@
 """Gigbox settings: one file, driven by environment variables.
 
-Nothing is needed for a local run (SQLite, the in-memory channel layer, DEBUG on, a
-development secret). Production sets DEBUG=0, SECRET_KEY, DATABASE_URL and REDIS_URL;
+Nothing is needed for a local run (SQLite, the in-memory channel layer, a development
+secret) but DEBUG=1, which `make run` and the tests set: DEBUG is off unless asked for, so a
+deployment that forgets it serves no debug pages. Production sets SECRET_KEY, DATABASE_URL
+and REDIS_URL;
 docs/deploy.md lists every variable.
 """
 
@@ -26,7 +28,7 @@ from config.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GIGBOX_VAR_DIR") or BASE_DIR / "var")
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(env_str("SECRET_KEY"), debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
@@ -69,6 +71,9 @@ MIDDLEWARE = [
     # The security log's record of admin refusals (config/security.py).
     "config.security.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A rate-limited sender's upload is refused before the form is parsed (CSRF's view
+    # check reads it); after messages, which the form's refusal uses.
+    "inbox.upload_gate.UploadRateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -207,6 +212,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"  # never served directly: files go through access-checked views
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+# Uploads are streamed: a file over 256 KiB goes to a temporary file as it arrives, never
+# into memory (issue 17); a body that is not files is held in memory up to 2.5 MiB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -262,7 +275,15 @@ GIGBOX_SEND_RATE_LIMIT = env_int("GIGBOX_SEND_RATE_LIMIT", 30)  # messages per u
 GIGBOX_SEND_RATE_WINDOW = env_int("GIGBOX_SEND_RATE_WINDOW", 60)  # ... per this many seconds
 GIGBOX_ATTACHMENT_MAX_BYTES = env_int("GIGBOX_ATTACHMENT_MAX_BYTES", 25 * 1024 * 1024)
 GIGBOX_DELIVERY_MAX_BYTES = env_int("GIGBOX_DELIVERY_MAX_BYTES", 25 * 1024 * 1024)
+# A request body over this is refused before it is read (config/uploads.py): one file at the
+# limit plus form overhead, as nginx's client_max_body_size in `make serve`.
+GIGBOX_UPLOAD_REQUEST_MAX_BYTES = env_int("GIGBOX_UPLOAD_REQUEST_MAX_BYTES", 30 * 1024 * 1024)
+# Request bodies one process handles at once; past it an upload gets 503 + Retry-After.
+GIGBOX_UPLOAD_CONCURRENT_BYTES = env_int("GIGBOX_UPLOAD_CONCURRENT_BYTES", 256 * 1024 * 1024)
 GIGBOX_AUTO_COMPLETE_DAYS = 3
+# Addresses or networks of the proxies whose X-Real-IP / X-Forwarded-For are believed
+# (config/client_address.py); empty trusts nobody. `make serve` sets loopback (its nginx).
+GIGBOX_TRUSTED_PROXIES = env_list("GIGBOX_TRUSTED_PROXIES", [])
 GIGBOX_SITE_HOSTS = tuple(env_list("GIGBOX_SITE_HOSTS", ["gigbox.example", "gigbox.com"]))
 # What the product does with the contact detector (core/contact_policy.py): a dotted path to
 # a subclass of core.contact_policy.ContactPolicy (docs/contact-detector.md, "Contact policy").

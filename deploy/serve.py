@@ -215,6 +215,8 @@ class Supervisor:
             # No TLS in front of this local run: see the module docstring.
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
+            # nginx runs on loopback: its X-Real-IP is believed (config/client_address.py).
+            "GIGBOX_TRUSTED_PROXIES": environ.get("GIGBOX_TRUSTED_PROXIES") or "127.0.0.1,::1",
             "ALLOWED_HOSTS": environ.get("ALLOWED_HOSTS") or "127.0.0.1,localhost",
             "STATIC_ROOT": str(self.static_root),
             RUN_DIR_ENV: str(self.run_dir),

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from config import clock
@@ -80,9 +79,9 @@ def _add_entry(
         checked = check_attachment(upload)
     except SendError as error:
         raise ValidationError({"file": error.message}) from None
-    entry.file_name, entry.file_size = checked.name, len(checked.content)
+    entry.file_name, entry.file_size = checked.name, checked.size
     entry.content_type, entry.sha256 = checked.content_type, checked.sha256
-    entry.file.save(checked.name, ContentFile(checked.content), save=False)
+    entry.file.save(checked.name, checked.as_file(), save=False)
     try:
         entry.save()
     except Exception:

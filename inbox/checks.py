@@ -9,16 +9,18 @@ imports nothing from moderation.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from core.contact_policy import get_contact_policy
-from inbox.files import clean_file_name, detect_content_type
+from inbox.files import clean_file_name, detect_content_type, stored_name
 from inbox.frames import error_frame
 from inbox.models import Conversation
 from inbox.protocol import is_id, is_identifier
@@ -79,16 +81,27 @@ def overloaded_error() -> SendError:
 
 @dataclass(frozen=True)
 class AttachmentUpload:
+    """A file to attach: bytes (seeds, tests) or a seekable binary file (an upload Django
+    streamed to a temporary file: it is never read whole into memory)."""
+
     name: str
-    content: bytes
+    content: bytes | BinaryIO
 
 
 @dataclass(frozen=True)
 class CheckedFile:
     name: str
-    content: bytes
+    content: bytes | BinaryIO
     content_type: str
     sha256: str
+    size: int
+
+    def as_file(self) -> File:
+        """What storage saves: the bytes, or the upload's file read in chunks."""
+        if isinstance(self.content, bytes):
+            return ContentFile(self.content)
+        self.content.seek(0)
+        return File(self.content)
 
 
 # Sanctions ----------------------------------------------------------------------------------
@@ -160,8 +173,20 @@ def check_body(body: str, *, has_attachments: bool = False) -> None:
     limit = settings.GIGBOX_MESSAGE_MAX_CHARS
     if len(body) > limit:
         raise SendError("too_long", f"The message is over {limit:,} characters.", limit=limit)
-    if not body.strip() and not has_attachments:
+    if not has_attachments and not _has_visible_text(body):
         raise SendError("empty", "The message is empty.")
+
+
+# Letters that draw nothing (Hangul fillers, the blank Braille pattern): with format
+# characters (zero-width spaces and joiners, bidi marks) and spaces, they make an empty bubble.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _has_visible_text(body: str) -> bool:
+    return any(
+        not ch.isspace() and ch not in _BLANK_LETTERS and unicodedata.category(ch) != "Cf"
+        for ch in body
+    )
 
 
 def check_client_id(client_id: str) -> None:
@@ -187,9 +212,10 @@ def check_attachment(upload: AttachmentUpload) -> CheckedFile:
     limit = settings.GIGBOX_ATTACHMENT_MAX_BYTES
     if not name:
         raise SendError("invalid_attachment", "The file needs a name.")
-    if len(upload.content) > limit:
+    size = _size(upload.content)
+    if size > limit:
         raise _oversize_error(name)
-    if not upload.content:
+    if not size:
         raise SendError("invalid_attachment", f"{name} is empty.")
     content_type = detect_content_type(upload.content, name)
     if content_type is None:
@@ -197,13 +223,32 @@ def check_attachment(upload: AttachmentUpload) -> CheckedFile:
             "invalid_attachment",
             f"{name}: only images, PDF, Office documents, zip and plain text files can be sent.",
         )
+    name = stored_name(content_type, name)
     if get_contact_policy().file_name_has_contact(name):
         raise SendError(
             "invalid_attachment", "The file name contains contact details: rename the file."
         )
-    return CheckedFile(
-        name, upload.content, content_type, hashlib.sha256(upload.content).hexdigest()
-    )
+    return CheckedFile(name, upload.content, content_type, _sha256(upload.content), size)
+
+
+def _size(content: bytes | BinaryIO) -> int:
+    if isinstance(content, bytes):
+        return len(content)
+    size = content.seek(0, 2)
+    content.seek(0)
+    return size
+
+
+def _sha256(content: bytes | BinaryIO) -> str:
+    """The digest, reading a file in 1 MiB chunks (an upload stays on disk)."""
+    if isinstance(content, bytes):
+        return hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256()
+    content.seek(0)
+    while chunk := content.read(1024 * 1024):
+        digest.update(chunk)
+    content.seek(0)
+    return digest.hexdigest()
 
 
 def _oversize_error(name: str) -> SendError:
@@ -214,9 +259,10 @@ def _oversize_error(name: str) -> SendError:
 
 
 def read_upload(upload: UploadedFile) -> AttachmentUpload:
-    """An uploaded file (HTML form, API) in memory, refused by its size before it is read:
-    a file over the limit waits in Django's temporary file and is never loaded. The other
-    checks (and the size again) are check_attachment's, on the send path."""
+    """An uploaded file (HTML form, API), refused by its size before it is read. It stays
+    where Django streamed it (a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE): the checks
+    read its ends and hash it in chunks, and storage copies it in chunks. The other checks
+    (and the size again) are check_attachment's, on the send path, after the rate limit."""
     if upload.size is not None and upload.size > settings.GIGBOX_ATTACHMENT_MAX_BYTES:
         raise _oversize_error(clean_file_name(upload.name or "") or "The file")
-    return AttachmentUpload(name=upload.name or "", content=upload.read())
+    return AttachmentUpload(name=upload.name or "", content=upload.file)

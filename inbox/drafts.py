@@ -13,7 +13,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models.expressions import RawSQL
 
@@ -82,7 +81,7 @@ def save_files(drafts: Collection[Draft]) -> None:
             placeholder = Attachment(conversation_id=draft.conversation_id)
             draft.stored_names.append(
                 default_storage.save(
-                    attachment_upload_to(placeholder, checked.name), ContentFile(checked.content)
+                    attachment_upload_to(placeholder, checked.name), checked.as_file()
                 )
             )
 
@@ -129,7 +128,7 @@ def chain_drafts(drafts: Sequence[Draft], conversations: dict[int, Conversation]
             findings=draft.findings,
             attachments=[
                 chain.attachment_entry(
-                    name=f.name, size=len(f.content), sha256=f.sha256, content_type=f.content_type
+                    name=f.name, size=f.size, sha256=f.sha256, content_type=f.content_type
                 )
                 for f in draft.files
             ],
@@ -187,7 +186,7 @@ def write_related(drafts: Sequence[Draft], messages: Sequence[Message]) -> Writt
                 conversation_id=message.conversation_id,
                 file=stored_name,
                 name=checked.name,
-                size=len(checked.content),
+                size=checked.size,
                 content_type=checked.content_type,
                 sha256=checked.sha256,
             )

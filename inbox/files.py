@@ -12,7 +12,13 @@ from urllib.parse import quote
 
 from marketplace import files as file_types
 
-__all__ = ["ALLOWED_CONTENT_TYPES", "detect_content_type", "content_disposition", "clean_file_name"]
+__all__ = [
+    "ALLOWED_CONTENT_TYPES",
+    "detect_content_type",
+    "stored_name",
+    "content_disposition",
+    "clean_file_name",
+]
 
 ALLOWED_CONTENT_TYPES = file_types.ATTACHMENT_TYPES
 
@@ -20,6 +26,11 @@ ALLOWED_CONTENT_TYPES = file_types.ATTACHMENT_TYPES
 def detect_content_type(data: bytes, name: str) -> str | None:
     """The allowed content type of `data`, or None when it is not one Gigbox accepts."""
     return file_types.detect_content_type(data, name, ALLOWED_CONTENT_TYPES)
+
+
+def stored_name(content_type: str, name: str) -> str:
+    """The name a checked file is stored and offered under: its type's extension."""
+    return file_types.stored_name(content_type, name)
 
 
 def clean_file_name(name: str) -> str:

@@ -20,7 +20,13 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from redis.commands.core import Script
 
-__all__ = ["Admission", "RateLimiterUnavailable", "admit_sends", "refund_sends"]
+__all__ = [
+    "Admission",
+    "RateLimiterUnavailable",
+    "admit_sends",
+    "limited_for",
+    "refund_sends",
+]
 
 
 class RateLimiterUnavailable(Exception):
@@ -146,6 +152,21 @@ def _admit_many(counts: Mapping[int, int]) -> dict[int, Admission]:
         user_id: _admission(total, count, now, window)
         for (user_id, count), total in zip(counts.items(), totals, strict=True)
     }
+
+
+def limited_for(user_id: int) -> int | None:
+    """Seconds until `user_id` may send again when their window is already full, else None.
+    A read, counting nothing: an upload from a limited sender is refused before its body is
+    parsed (inbox.upload_gate); a cache that does not answer leaves it to the send path."""
+    now = _now()
+    window = int(now // settings.GIGBOX_SEND_RATE_WINDOW)
+    try:
+        total = cache.get(_key(user_id, window)) or 0
+    except Exception:
+        return None
+    if int(total) < settings.GIGBOX_SEND_RATE_LIMIT:
+        return None
+    return _admission(int(total), 0, now, window).retry_after
 
 
 def refund_sends(user_id: int, admission: Admission) -> None:

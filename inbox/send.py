@@ -5,7 +5,9 @@ The send path (DESIGN.md "One path for every message"), per batch of requests:
      either way and is not under a messaging restriction (`check_sender_sanctions`);
   2. idempotency: a (sender, client_id) already stored answers with the stored message
      (checked before the rate limit, so a retry never counts twice);
-  3. limits: body length in code points, no NUL, and the per-user rate limit;
+  3. limits: body length in code points, no NUL, and the per-user rate limit; then the
+     files of the admitted sends (type by content, size, name), so that a limited sender
+     costs no content check;
   4. detection: contact details masked, with the sender's recent messages as history;
   5. one transaction for the whole batch (inbox.store): seq and hash chain, insert, what
      the findings handlers write for masked messages, conversation heads, read state.
@@ -131,6 +133,7 @@ class _Batch:
         self.admissions: dict[int, Admission] = {}  # sender -> what the rate limit admitted
         # Validate first: a request the shared reads cannot take is refused alone, here.
         self.each_pending(lambda r: check_request_shape(r.conversation_id, r.client_id))
+        self.refused_files: list[int] = []  # admitted sends refused for a file: given back
 
     def pending(self) -> list[int]:
         return [i for i, outcome in enumerate(self.outcomes) if outcome is None]
@@ -207,15 +210,31 @@ def _answer_resends(batch: _Batch, stored: dict[tuple[int, str], Message]) -> No
             )
 
 
-def _check_content(batch: _Batch) -> dict[int, list[CheckedFile]]:
-    files: dict[int, list[CheckedFile]] = {}
+def _check_bodies(batch: _Batch) -> None:
     for i in batch.pending():
         request = batch.requests[i]
         try:
             check_body(request.body, has_attachments=bool(request.attachments))
+        except SendError as error:
+            batch.outcomes[i] = error
+
+
+def _check_files(batch: _Batch) -> dict[int, list[CheckedFile]]:
+    """Type by content, size and name of each admitted send's files. After the rate limit:
+    a limited sender costs no content check (issue 17); a refused file's send is given back
+    once the batch is done (send_messages), so that a retry on fresh reads counts it once."""
+    files: dict[int, list[CheckedFile]] = {}
+    refused: dict[tuple[int, str], int] = {}
+    for i in batch.pending():
+        request = batch.requests[i]
+        if not request.attachments:
+            continue
+        try:
             files[i] = [check_attachment(upload) for upload in request.attachments]
         except SendError as error:
             batch.outcomes[i] = error
+            refused.setdefault((request.sender.pk, request.client_id or str(i)), i)
+    batch.refused_files = list(refused.values())
     return files
 
 
@@ -338,13 +357,14 @@ def _send_batch(batch: _Batch, reads: BatchReads, *, known: bool) -> None:
     recalled, not read (inbox.store.Store.write)."""
     _check_access(batch, reads)
     _answer_resends(batch, reads.stored)
-    files = _check_content(batch)
+    _check_bodies(batch)
     checked = batch.pending()
     _apply_rate_limit(batch)
     if known and len(batch.pending()) < len(checked):
         # Refused by the limit: a block or a resend, which known heads do not show, would
         # have been the answer. Read them (the sends counted are kept).
         raise known_heads.StaleHeads()
+    files = _check_files(batch)
     drafts = _draft_messages(batch, files, reads.recent)
     if drafts:
         try:
@@ -361,8 +381,8 @@ def _send_batch(batch: _Batch, reads: BatchReads, *, known: bool) -> None:
 
 
 def _give_back_sends(batch: _Batch, indexes: Sequence[int]) -> None:
-    """These admitted sends turned out to be resends, answered with what was stored: they
-    do not count against their senders' limits."""
+    """These admitted sends turned out to be resends, answered with what was stored, or were
+    refused for a file: they do not count against their senders' limits."""
     unused: dict[int, int] = defaultdict(int)
     for i in indexes:
         unused[batch.requests[i].sender.pk] += 1
@@ -421,6 +441,7 @@ def _send_messages_together(requests: Sequence[SendRequest]) -> list[Outcome]:
             counted, batch = batch.admissions, _Batch(requests, backend)
             batch.admissions = counted
             _send_batch(batch, batch.read(), known=False)
+        _give_back_sends(batch, batch.refused_files)
     except OperationalError as exc:
         _refuse_all(batch, exc)
     except _REFUSED_VALUES:

@@ -11,12 +11,14 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
 from config import clock
+from marketplace.identity import reject_reserved_name
 from marketplace.validators import reject_contact_details, validate_timezone
 
 
@@ -63,6 +65,12 @@ class User(AbstractUser):
         return hasattr(self, "seller_profile")
 
     @property
+    def is_official(self) -> bool:
+        """The system account that sends Trust & Safety notices: the inbox marks it official,
+        which no user can be (its username and look-alikes are reserved: marketplace.identity)."""
+        return self.username == SYSTEM_USERNAME
+
+    @property
     def public_name(self) -> str:
         profile = getattr(self, "seller_profile", None)
         return profile.display_name if profile else self.username
@@ -99,6 +107,13 @@ class SellerProfile(models.Model):
 
     def is_away(self, now: datetime) -> bool:
         return self.away_until is not None and self.away_until > now
+
+    def clean(self) -> None:
+        # Nobody may look like the system account or staff (marketplace.identity).
+        try:
+            reject_reserved_name(self.display_name)
+        except ValidationError as exc:
+            raise ValidationError({"display_name": exc.messages}) from None
 
     @property
     def language_list(self) -> list[str]:

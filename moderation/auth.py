@@ -1,4 +1,4 @@
-"""Suspended accounts cannot log in.
+"""Suspended accounts cannot log in; sign-up refuses reserved names.
 
 allauth asks the account adapter's `pre_login` before every login (password, email code,
 after a confirmation link); a suspended user gets the "suspended until ..." page instead.
@@ -10,6 +10,9 @@ Sessions that already exist are deleted when the suspension starts
 
 Logging out closes the inbox sockets of that login session at once (4401); the user's
 other browsers keep theirs.
+
+Sign-up refuses a username that could pass for Gigbox or its staff (`clean_username`,
+marketplace.identity).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.shortcuts import render
 
 from inbox.checks import is_account_suspended
 from inbox.push import disconnect_session
+from marketplace.identity import reject_reserved_name
 from marketplace.models import has_no_end
 from moderation.notices import format_until
 
@@ -31,6 +35,12 @@ CLOSE_LOGGED_OUT = 4401
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        """allauth's checks, and no name that could pass for Gigbox or its staff
+        (marketplace.identity: `gıgbox`, `ＧＩＧＢＯＸ`, `trust-and-safety`)."""
+        reject_reserved_name(username)  # first: the same answer whether or not it is taken
+        return super().clean_username(username, shallow=shallow)
+
     def pre_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse | None:
         if is_account_suspended(user):
             from allauth.account.internal.stagekit import clear_login

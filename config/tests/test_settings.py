@@ -95,7 +95,8 @@ def test_env_int_and_list():
 
 def test_secret_key_rules():
     assert secret_key("", debug=True) == DEVELOPMENT_SECRET_KEY
-    assert secret_key("real-secret", debug=False) == "real-secret"
+    real = "a-real-secret-" + "9" * 30
+    assert secret_key(real, debug=False) == real
     with pytest.raises(SettingsError, match="SECRET_KEY is not set"):
         secret_key("", debug=False)
     with pytest.raises(SettingsError):

@@ -268,6 +268,7 @@
       link.href = attachment.url;
       link.dataset.contentType = attachment.content_type || "";
       link.setAttribute("download", "");
+      link.setAttribute("dir", "auto"); // a name with U+202E shows as typed
       link.textContent = attachment.name;
       item.append(link, document.createTextNode(" (" + formatSize(attachment.size) + ")"));
       attachments.append(item);
