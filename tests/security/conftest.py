@@ -8,22 +8,27 @@ staff in no group.
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from deals import services as deals_services
+from deals.models import Review
 from disputes import services as dispute_services
 from inbox.checks import AttachmentUpload
 from inbox.conversations import get_or_start_conversation
 from inbox.send import send_message
+from marketplace import media
 from marketplace import services as marketplace_services
-from marketplace.models import Order
+from marketplace.models import Order, OrderAnswer
 from marketplace.roles import DISPUTE_REVIEWERS, MODERATORS
 from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
 from moderation import services as moderation_services
@@ -56,6 +61,16 @@ class World:
     delivery: object
     strike: object
     saved_reply: object
+    image: object
+    answer: object
+    review: object
+
+
+def _picture() -> bytes:
+    """A small real PNG (gig images are decoded and re-encoded)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 20), (30, 120, 90)).save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def build_world() -> World:
@@ -119,6 +134,19 @@ def build_world() -> World:
     saved_reply = deals_services.create_saved_reply(
         user=alice, title="Thanks", body="Thank you for your order!"
     )
+    image = media.add_gig_image(gig=gig, upload=SimpleUploadedFile("work.png", _picture()))
+    answer = OrderAnswer(order=order, prompt="Your old logo", kind="file", file_name="old.png")
+    answer.file.save("old.png", ContentFile(PNG), save=False)
+    answer.save()
+    review = Review.objects.create(
+        order=order,
+        side="buyer",
+        author=bob,
+        subject=alice,
+        rating=5,
+        text="Lovely work.",
+        created_at=now,
+    )
     conversation.refresh_from_db()
     return World(
         alice=alice,
@@ -139,6 +167,9 @@ def build_world() -> World:
         delivery=delivery,
         strike=strike,
         saved_reply=saved_reply,
+        image=image,
+        answer=answer,
+        review=review,
     )
 
 

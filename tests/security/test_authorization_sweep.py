@@ -140,6 +140,9 @@ REGISTRY: dict[str, Scoped | Open] = {
     ),
     "deals:seller_dashboard": Open("the seller's own dashboard"),
     "deals:seller_reviews": Open("a seller's public reviews", lambda w: {"username": "alice"}),
+    "deals:review_reply": Scoped(
+        lambda w: {"pk": w.review.pk}, lambda w: {"pk": MISSING}, methods=("POST",)
+    ),
     # disputes (party pages)
     "disputes:dispute": Scoped(
         lambda w: {"order_pk": w.order.pk},
@@ -201,6 +204,27 @@ REGISTRY: dict[str, Scoped | Open] = {
     "marketplace:order_accept": Scoped(order_pk, lambda w: {"pk": MISSING}, methods=("POST",)),
     "marketplace:order_revision": Scoped(order_pk, lambda w: {"pk": MISSING}),
     "marketplace:order_cancel": Scoped(order_pk, lambda w: {"pk": MISSING}),
+    "marketplace:checkout": Open(
+        "any buyer may check out a public gig", lambda w: {"slug": w.gig.slug}
+    ),
+    "marketplace:gig_images": Scoped(lambda w: {"pk": w.gig.pk}, lambda w: {"pk": MISSING}),
+    "marketplace:gig_image_action": Scoped(
+        lambda w: {"pk": w.gig.pk, "image_pk": w.image.pk},
+        lambda w: {"pk": MISSING, "image_pk": MISSING},
+        methods=("POST",),
+    ),
+    "marketplace:gig_extras": Scoped(lambda w: {"pk": w.gig.pk}, lambda w: {"pk": MISSING}),
+    "marketplace:seller_photo": Open("the user's own photo"),
+    "marketplace:seller_away": Open("the user's own away mode"),
+    "marketplace:answer_file": Scoped(
+        lambda w: {"pk": w.order.pk, "answer_pk": w.answer.pk},
+        lambda w: {"pk": MISSING, "answer_pk": MISSING},
+        methods=("GET",),
+    ),
+    "marketplace:public_media": Open(
+        "gig images and avatars are public (gig pages show them)",
+        lambda w: {"path": w.image.large.name.removeprefix("public/")},
+    ),
     "marketplace:delivery_file": Scoped(
         lambda w: {"pk": w.order.pk, "delivery_pk": w.delivery.pk},
         lambda w: {"pk": MISSING, "delivery_pk": MISSING},
@@ -284,13 +308,14 @@ def test_unscoped_urls_answer_an_outsider_without_a_server_error(world, name):
     client.force_login(world.charlie, backend="moderation.auth.NotSuspendedModelBackend")
     response = client.get(reverse(name, kwargs=REGISTRY[name].kwargs(world)))
     assert response.status_code < 500
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     for secret in (
         "Here is the sketch",
         "not what we agreed",
         "Repeated spam",
         world.order.reference,
     ):
-        assert secret.encode() not in response.content, f"{name} shows {secret!r} to an outsider"
+        assert secret.encode() not in content, f"{name} shows {secret!r} to an outsider"
 
 
 # Staff: the wrong group --------------------------------------------------------------------------
