@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from .context_words import PHONE_CONTEXT_WORDS, SUPPRESS_CONTEXT_WORDS, WEAK_NUMBER_NOUNS
 from .fuzzy import fuzzy_messaging
-from .words import PHONE_CONTEXT_WORDS, SUPPRESS_CONTEXT_WORDS, WEAK_NUMBER_NOUNS
 
 _WORD_RE = re.compile(r"[^\s!-/:-@\[-`{-~]+|#")
 

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 from .addresses import STRONG, AddressView
 from .common_words import CLOSING_WORDS, COMMON_WORDS, describes_state
+from .context_words import SUPPRESS_CONTEXT_WORDS
 from .tlds import IANA_TLDS
-from .words import SUPPRESS_CONTEXT_WORDS
 
 _LOCAL_RE = re.compile(r"[\w.%+-]{1,64}$")
 _DOMAIN_RE = re.compile(r"[\w-]{1,63}(?:\.[\w-]{1,63}){0,5}")

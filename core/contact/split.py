@@ -34,14 +34,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .context import has_phone_context_word, message_has_phone_word
+from .context_words import PHONE_CONTEXT_WORDS, SUPPRESS_CONTEXT_WORDS
 from .digits import build_phone_view
 from .findings import Finding
 from .fuzzy import fuzzy_platform
 from .normalize import normalize
-from .phones import is_year_list, looks_like_date, validate_digits
+from .phone_shapes import is_year_list, looks_like_date
+from .phones import validate_digits
 from .platforms import PLATFORM_WORDS
 from .quick import TOKEN_RE
-from .words import PHONE_CONTEXT_WORDS, SUPPRESS_CONTEXT_WORDS
 
 MAX_PHONE_HISTORY = 12
 MAX_SKIPPED_FILLERS = 5

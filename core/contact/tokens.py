@@ -18,8 +18,9 @@ import unicodedata
 from functools import lru_cache
 
 from .common_words import COMMON_WORDS
+from .context_words import PHONE_CONTEXT_WORDS
 from .platforms import PLATFORM_WORDS
-from .words import DIGIT_WORDS, HUNDRED_WORDS, PHONE_CONTEXT_WORDS, WEAK_DIGIT_WORDS
+from .words import DIGIT_WORDS, HUNDRED_WORDS, WEAK_DIGIT_WORDS
 
 _WORDS = {**DIGIT_WORDS, **HUNDRED_WORDS}
 _MAX_WORD = max(map(len, _WORDS))
