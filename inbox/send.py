@@ -5,17 +5,16 @@ The send path (DESIGN.md "One path for every message"), per batch of requests:
      either way and is not under a messaging restriction (`check_sender_sanctions`);
   2. idempotency: a (sender, client_id) already stored answers with the stored message
      (checked before the rate limit, so a retry never counts twice);
-  3. limits: body length in code points, no NUL, and the per-user rate limit; then the
-     files of the admitted sends (type by content, size, name), so that a limited sender
-     costs no content check;
+  3. limits: body length, no NUL, the per-user rate limit; then the admitted sends' files
+     (type by content, size, name): a limited sender costs no content check;
   4. detection: contact details masked, with the sender's recent messages as history;
-  5. one transaction for the whole batch (inbox.store): seq and hash chain, insert, what
-     the findings handlers write for masked messages, conversation heads, read state.
+  5. one transaction for the whole batch (inbox.store): seq and hash chain, insert, the
+     masked-messages listeners (inbox.extensions), conversation heads, read state.
 Steps 1-4 run outside the transaction, on the batch's reads: read for it, or on PostgreSQL
 recalled from what this process wrote last (inbox.known_heads); anything those could not
 show (a moved head, a block, a resend, a refusal by the limit) sends the batch back through
-the reads (StaleHeads). Broadcasting is the caller's, after commit: the WebSocket writer
-(inbox/writer.py) does it itself; `send_message` and `post_system_message` register it.
+the reads (StaleHeads). Broadcasting is the caller's, after commit: inbox/writer.py does it
+itself; `send_message` and `post_system_message` register it.
 """
 
 from __future__ import annotations
