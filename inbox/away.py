@@ -1,9 +1,10 @@
 """The away reply: a seller who is away (marketplace.availability) may leave a message that
 a buyer gets, once per conversation, as a system message when they write.
 
-`send_away_replies` is called by inbox.send.send_messages after each batch, so every
-path (socket, HTTP form, API, seeds) behaves the same. It costs one query per batch (the
-away profiles of the batch's recipients) and more only when someone is away. The reply is
+`send_away_replies` is called after each stored batch by the socket writer (inbox/writer.py)
+and by `inbox.send.send_message` (HTTP form, API, seeds), so every path behaves the same. It
+costs one query per batch (the away profiles of the batch's recipients) and more only when
+someone is away. The reply is
 recognised by its opening words, which only a system message can carry.
 """
 

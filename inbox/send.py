@@ -447,9 +447,7 @@ def _send_messages_together(requests: Sequence[SendRequest]) -> list[Outcome]:
         for sender_id, admission in batch.admissions.items():
             refund_sends(sender_id, admission)  # counted again when stored one by one
         raise
-    outcomes = [o if o is not None else unavailable_error() for o in batch.outcomes]
-    send_away_replies(outcomes)  # a seller's out-of-office message, once per conversation
-    return outcomes
+    return [outcome if outcome is not None else unavailable_error() for outcome in batch.outcomes]
 
 
 def _refuse_all(batch: _Batch, exc: Exception) -> None:
@@ -482,6 +480,7 @@ def send_message(
         raise outcome
     if not outcome.duplicate:
         push.broadcast_on_commit([outcome])
+        send_away_replies([outcome])  # a seller's out-of-office message, once per conversation
     return outcome
 
 

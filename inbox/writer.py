@@ -23,6 +23,7 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 
 from config import lifecycle
+from inbox.away import send_away_replies
 from inbox.checks import overloaded_error, unavailable_error
 from inbox.faults import crash_after_commit
 from inbox.push import broadcast
@@ -149,7 +150,9 @@ def _send_on_database_thread(requests: list[SendRequest]) -> list[Outcome]:
     closed (the pool drops a broken one), so the next batch starts on a good one; the
     consumers' database calls, on the same thread, still close it around theirs."""
     try:
-        return send_messages(requests)
+        outcomes = send_messages(requests)
+        send_away_replies(outcomes)  # after the batch: the send path's statements stay its own
+        return outcomes
     finally:
         if connection.errors_occurred:
             connection.close_if_unusable_or_obsolete()
