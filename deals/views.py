@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from config import clock
+from config.security import refused
 from deals import selectors, services
 from deals.forms import OfferForm, ReviewForm, SavedReplyForm
 from deals.models import Offer, Review
@@ -198,6 +199,7 @@ def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
     """The reviewed seller answers a review (once); back to the page the form was on."""
     review = Review.objects.filter(pk=pk, subject=request.user).first()
     if review is None:
+        refused("review", pk)
         raise Http404("No such review.")
     try:
         reply_to_review(review=review, author=request.user, text=request.POST.get("reply", ""))
