@@ -38,7 +38,8 @@ def make_thumbnail(data: io.BufferedIOBase) -> tuple[bytes, str]:
                 return out.getvalue(), "image/png"
             image.convert("RGB").save(out, "JPEG", quality=82)
             return out.getvalue(), "image/jpeg"
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+    # Pillow reports a corrupt chunk as SyntaxError: a broken upload has no preview, no 500.
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise ValueError(str(error)) from None
 
 

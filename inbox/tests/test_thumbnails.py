@@ -51,3 +51,16 @@ def test_a_file_that_is_not_an_image_has_no_preview(conversation, bob, send, ali
     send(conversation, bob, "", attachments=[AttachmentUpload("notes.txt", b"plain notes\n")])
     item = Attachment.objects.get()
     assert client_for(alice).get(f"/inbox/attachments/{item.pk}/thumb/").status_code == 404
+
+
+def test_a_png_with_a_broken_chunk_has_no_preview():
+    """Pillow raises SyntaxError for a corrupt chunk; it must not become a 500."""
+    import io
+
+    import pytest
+
+    from inbox.thumbnails import make_thumbnail
+    from tests.factories import PNG_BYTES  # the test world's small PNG, whose chunks break
+
+    with pytest.raises(ValueError):
+        make_thumbnail(io.BytesIO(PNG_BYTES))
