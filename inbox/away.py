@@ -44,7 +44,16 @@ def _recipients(sent: Sequence) -> dict[int, int]:
 
 
 def send_away_replies(outcomes: Sequence) -> None:
-    """Post the away reply in each conversation whose recipient is away, the first time."""
+    """Post the away reply in each conversation whose recipient is away, the first time.
+    Never raises: the batch is stored and its senders must get their answers whatever
+    happens here (a busy database costs an away reply, not an ack)."""
+    try:
+        _send_away_replies(outcomes)
+    except Exception:
+        logger.warning("away replies after a batch failed", exc_info=True)
+
+
+def _send_away_replies(outcomes: Sequence) -> None:
     from inbox.send import SentMessage, post_system_message  # inbox.send calls this module
 
     sent = [o for o in outcomes if isinstance(o, SentMessage) and not o.duplicate]
