@@ -176,7 +176,7 @@ def test_bubbles_focus_menus_and_the_quieter_thread(browser, live_daphne, world,
     send(other, Conversation.objects.get(pk=other.pk).user_a, "Hello from carmen")
     send(other, Conversation.objects.get(pk=other.pk).user_b, "Hello from carmen")
     expect(page).to_have_title(re.compile(r"^\(\d+\) "))
-    icon = page.locator("link[rel=icon]").get_attribute("href")
+    icon = page.locator("link[rel=icon]").first.get_attribute("href")
     assert page.request.get(live_daphne.url + icon).ok
 
 
