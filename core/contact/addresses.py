@@ -72,7 +72,8 @@ _REPLACEMENT_TEXT = {
     "dash": "-",
 }
 _DOT_WORDS = frozenset({"dot", "punto", "point", "ponto", "titik", "nuqta", "dat"})
-_MAIL_HINT_WORDS = frozenset(
+# Mail providers and mail words: an address is near (the scanner's cheap test reads it too).
+MAIL_PROVIDER_WORDS = frozenset(
     {
         "gmail",
         "googlemail",
@@ -91,11 +92,9 @@ _MAIL_HINT_WORDS = frozenset(
         "mail",
         "email",
         "correo",
-        "com",
-        "net",
-        "org",
     }
 )
+_MAIL_HINT_WORDS = MAIL_PROVIDER_WORDS | {"com", "net", "org"}
 
 
 @lru_cache(maxsize=256)

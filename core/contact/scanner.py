@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .addresses import (
+    MAIL_PROVIDER_WORDS,
     AddressView,
     build_address_view,
     has_dotted_letters,
@@ -57,42 +58,28 @@ _PRIORITY = {"link": 0, "email": 1, "phone": 2, "handle": 3}
 
 
 # Words that can only matter to the address scanners (emails, links, handles).
-_ADDRESS_WORDS = frozenset(
-    [
-        "dot",
-        "punto",
-        "ponto",
-        "titik",
-        "nuqta",
-        "point",
-        "arroba",
-        "arobase",
-        "slash",
-        "underscore",
-        "atsign",
-        "attherate",
-        "rate",
-        "gmail",
-        "googlemail",
-        "yahoo",
-        "ymail",
-        "hotmail",
-        "outlook",
-        "proton",
-        "protonmail",
-        "icloud",
-        "aol",
-        "yandex",
-        "zoho",
-        "gmx",
-        "rediffmail",
-        "mail",
-        "email",
-        "correo",
-        "live",
-        "wxid",
-        "upi",
-    ]
+_ADDRESS_WORDS = (
+    frozenset(
+        [
+            "dot",
+            "punto",
+            "ponto",
+            "titik",
+            "nuqta",
+            "point",
+            "arroba",
+            "arobase",
+            "slash",
+            "underscore",
+            "atsign",
+            "attherate",
+            "rate",
+            "live",
+            "wxid",
+            "upi",
+        ]
+    )
+    | MAIL_PROVIDER_WORDS
 )
 _BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE)
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
