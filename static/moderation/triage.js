@@ -26,6 +26,7 @@
       if (link) window.location.href = link.href;
     }
     mark(0);
+    document.querySelector("[data-triage-queue]").dataset.triageReady = "yes";
     document.addEventListener("keydown", function (event) {
       if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.key === "j") mark(current + 1);
@@ -80,6 +81,7 @@
       else return;
       event.preventDefault();
     });
+    page.dataset.triageReady = "yes"; // the keys work from here (tests wait for it)
   }
 
   document.addEventListener("DOMContentLoaded", function () {
