@@ -68,8 +68,7 @@ def cited_messages(flags: Sequence[Flag]) -> str:
             text = text[: QUOTE_CHARS - 1] + "…"
         where = labels.other_party_label(message.conversation, message.sender_id)
         lines.append(
-            f"- {message.created_at:%Y-%m-%d %H:%M} UTC in {where}, message {message.seq}: "
-            f"“{text}”"
+            f"- {message.created_at:%Y-%m-%d %H:%M} UTC in {where}, message {message.seq}: “{text}”"
         )
     return "\n".join(lines)
 
@@ -125,7 +124,9 @@ def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: 
             note=f"Covered by strike {strike.pk}.",
             now=now,
         )
-    decide_case(case, moderator=moderator, status=Case.Status.CONFIRMED, note=decision_note, now=now)
+    decide_case(
+        case, moderator=moderator, status=Case.Status.CONFIRMED, note=decision_note, now=now
+    )
     return strike
 
 
@@ -145,9 +146,7 @@ def dismiss_case(*, case: Case, moderator, note: str = "") -> Case:
             note=note.strip(),
             now=now,
         )
-    decide_case(
-        case, moderator=moderator, status=Case.Status.DISMISSED, note=note.strip(), now=now
-    )
+    decide_case(case, moderator=moderator, status=Case.Status.DISMISSED, note=note.strip(), now=now)
     return case
 
 

@@ -1,13 +1,13 @@
 """Flags open on a message: from the detector (in the send transaction) and from users'
 reports (one open flag per message). Each flag keeps a snapshot of the message and the
-NEIGHBOURS before it, as they stood when it was flagged, and joins its case (assign_cases). moderation.services re-exports
-these writes; the inbox reaches flag_detected_messages through its extension point.
+NEIGHBOURS before it, as they stood when it was flagged, and joins its case (assign_cases).
+moderation.services re-exports these writes; the inbox reaches flag_detected_messages
+through its extension point.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
 from datetime import timedelta
 
 from django.conf import settings

@@ -23,7 +23,7 @@ def _people(conversation: Conversation) -> str:
 
 
 def conversation_label(conversation: Conversation) -> str:
-    """"buyer ↔ seller, order #12 'Logo design'", "a ↔ b, gig 'Logo design'" or "a ↔ b"."""
+    """ "buyer ↔ seller, order #12 'Logo design'", "a ↔ b, gig 'Logo design'" or "a ↔ b"."""
     people = _people(conversation)
     if conversation.order is not None:
         return f"{people}, order #{conversation.order.pk} '{conversation.order.title}'"

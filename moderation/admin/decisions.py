@@ -86,7 +86,9 @@ def collect_decisions(staff_id: int | None) -> list[Decision]:
                 _admin_url("strike", strike.pk),
             )
         )
-    appeals = Appeal.objects.filter(by("decided_by_id")).select_related("decided_by", "strike__user")
+    appeals = Appeal.objects.filter(by("decided_by_id")).select_related(
+        "decided_by", "strike__user"
+    )
     for appeal in appeals.order_by("-decided_at")[:SHOWN]:
         found.append(
             Decision(

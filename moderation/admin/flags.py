@@ -419,10 +419,14 @@ def _default_strike_kind(flag: Flag) -> str:
 
 @admin.register(FlagReport)
 class FlagReportAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "flag", "reporter", "reason", "note_excerpt", "created_at"]
+    list_display = ["id", "flag", "reporter_link", "reason", "note_excerpt", "created_at"]
     list_filter = ["reason"]
     search_fields = ["reporter__username", "note"]
     list_select_related = ["reporter", "flag"]
+
+    @admin.display(description="reporter", ordering="reporter__username")
+    def reporter_link(self, report: FlagReport) -> str:
+        return user_link(report.reporter)
 
     @admin.display(description="note")
     def note_excerpt(self, report: FlagReport) -> str:

@@ -51,7 +51,15 @@ class ActiveFilter(admin.SimpleListFilter):
 @admin.register(Strike)
 class StrikeAdmin(ReadOnlyModelAdmin):
     # Few, narrow columns: the list fits 1400 px; who gave it is on the strike's page.
-    list_display = ["id", "user_link", "kind", "active", "created_at", "expires_at", "appeal_status"]
+    list_display = [
+        "id",
+        "user_link",
+        "kind",
+        "active",
+        "created_at",
+        "expires_at",
+        "appeal_status",
+    ]
     list_filter = [ActiveFilter, "kind"]
     search_fields = ["user__username", "note"]
     list_select_related = ["user", "appeal"]
@@ -121,11 +129,11 @@ class SanctionAdmin(ReadOnlyModelAdmin):
         "kind",
         "reason",
         "strike",
-        "created_by",
+        "created_by_link",
         "starts_at",
         "ends_at",
         "lifted_at",
-        "lifted_by",
+        "lifted_by_link",
         "lift_reason",
         "expired_at",
     ]
@@ -137,6 +145,14 @@ class SanctionAdmin(ReadOnlyModelAdmin):
     @admin.display(description="user", ordering="user__username")
     def user_link(self, sanction: Sanction) -> str:
         return user_link(sanction.user)
+
+    @admin.display(description="imposed by")
+    def created_by_link(self, sanction: Sanction) -> str:
+        return user_link(sanction.created_by)
+
+    @admin.display(description="lifted by")
+    def lifted_by_link(self, sanction: Sanction) -> str:
+        return user_link(sanction.lifted_by) if sanction.lifted_by_id else "—"
 
     @admin.display(boolean=True)
     def active(self, sanction: Sanction) -> bool:
@@ -219,7 +235,7 @@ class SanctionAdmin(ReadOnlyModelAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "user", "strike_kind", "status", "created_at", "decided_by", "decided_at"]
+    list_display = ["id", "user", "strike_kind", "status", "created_at", "decider", "decided_at"]
     list_filter = ["status"]
     search_fields = ["strike__user__username", "text"]
     list_select_related = ["strike__user", "decided_by"]
@@ -228,7 +244,7 @@ class AppealAdmin(ReadOnlyModelAdmin):
         "text",
         "status",
         "created_at",
-        "decided_by",
+        "decider",
         "decided_at",
         "decision_reason",
     ]
@@ -249,6 +265,10 @@ class AppealAdmin(ReadOnlyModelAdmin):
     @admin.display(description="user", ordering="strike__user__username")
     def user(self, appeal: Appeal) -> str:
         return user_link(appeal.strike.user)
+
+    @admin.display(description="decided by", ordering="decided_by__username")
+    def decider(self, appeal: Appeal) -> str:
+        return user_link(appeal.decided_by) if appeal.decided_by_id else "—"
 
     @admin.display(description="strike for")
     def strike_kind(self, appeal: Appeal) -> str:

@@ -65,9 +65,9 @@ def test_confirming_the_case_gives_one_strike_citing_every_message(burst, bob, m
     assert "23456789" not in strike.note  # delivered text only
     resolutions = list(Flag.objects.order_by("message__seq").values_list("resolution", flat=True))
     assert resolutions == ["confirmed"] + ["covered"] * 19
-    assert set(Flag.objects.exclude(resolution="confirmed").values_list("covered_by", flat=True)) == {
-        strike.pk
-    }
+    assert set(
+        Flag.objects.exclude(resolution="confirmed").values_list("covered_by", flat=True)
+    ) == {strike.pk}
     case.refresh_from_db()
     assert case.status == Case.Status.CONFIRMED and case.decided_by == mona
     with pytest.raises(ValidationError, match="already handled"):

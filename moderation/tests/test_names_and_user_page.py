@@ -150,7 +150,8 @@ def test_the_decisions_list_filters_by_staff_member(client, mona, otto, flag, bo
     assert f"Case {flag.case_id}: confirmed" in everyone and f"Strike {strike.pk} given" in everyone
     assert "Messaging restricted imposed" in everyone
     only_otto = client.get(f"{A}/case/decisions/", {"staff": otto.pk}).content.decode()
-    assert "Messaging restricted imposed" in only_otto and "Strike" not in only_otto.split(
-        "<tbody>"
-    )[1]
+    assert (
+        "Messaging restricted imposed" in only_otto
+        and "Strike" not in only_otto.split("<tbody>")[1]
+    )
     assert Case.objects.get().decided_by == mona
