@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pages.py            # 10/100/500 conversations, 100/1,000/10,000 messages
     .venv/bin/python bench/pages.py --quick    # smaller sizes, fewer runs
+    .venv/bin/python bench/pages.py --queue    # the moderation queue: 100 then 1,000 open flags
 
 A private PostgreSQL database (gigbox_bench_pages) is created, migrated and dropped; the
 settings are production-like (DEBUG=0, cached templates, the manifest static storage over a
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as common
 
-DB_NAME = "gigbox_bench_pages"
+DB_NAME = os.environ.get("BENCH_PAGES_DB", "gigbox_bench_pages")  # one per parallel run
 BODIES = [
     "Hello, is the logo gig still available?",
     "Yes! Send me the brief.",
@@ -180,9 +181,77 @@ def _profile(threads: dict, label: str) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
 
 
+FLAGS_PER_CASE = 10
+
+
+def add_cases(first: int, count: int) -> None:
+    """`count` senders each send FLAGS_PER_CASE contact messages to one seller through the
+    send path: FLAGS_PER_CASE open flags in one case each."""
+    from django.contrib.auth import get_user_model
+
+    from inbox.send import SendRequest
+
+    User = get_user_model()
+    seller, _ = User.objects.get_or_create(
+        username="queue-seller", defaults={"email": "queue-seller@bench.invalid", "password": "!"}
+    )
+    senders = User.objects.bulk_create(
+        [
+            User(username=f"q{first + i}", email=f"q{first + i}@bench.invalid", password="!")
+            for i in range(count)
+        ]
+    )
+    requests = []
+    for sender in senders:
+        conversation = _conversation(sender, seller)
+        requests += [
+            SendRequest(conversation.pk, sender, f"call me on +44 7700 90{i:04d}", uuid.uuid4().hex)
+            for i in range(FLAGS_PER_CASE)
+        ]
+    send_all(requests)
+
+
+def queue_bench(runs: int) -> list[list[object]]:
+    """The case queue, the flag queue, a case page and the rules page at 100 open flags in 10
+    cases, then at 1,000 in 100: the same queries at both sizes is the goal."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from marketplace.roles import MODERATORS
+    from moderation.models import Case, Flag
+
+    moderator = get_user_model().objects.create(
+        username="queue-mona", email="mona@bench.invalid", password="!", is_staff=True
+    )
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    client = Client()
+    client.force_login(moderator, backend=_backend())
+    rows = []
+    done = 0
+    for cases in (10, 100):
+        add_cases(done, cases - done)
+        done = cases
+        analyze_tables()
+        flags = Flag.objects.filter(status=Flag.Status.OPEN).count()
+        first_case = Case.objects.order_by("opened_at", "id").first()
+        for label, url in (
+            ("case queue", "/admin/moderation/case/"),
+            ("case queue, rule filter", "/admin/moderation/case/?rule=phone.international"),
+            ("flag queue", "/admin/moderation/flag/"),
+            ("case page", f"/admin/moderation/case/{first_case.pk}/change/"),
+            ("detector rules", "/admin/moderation/flag/rules/"),
+        ):
+            ms, cpu_ms, queries, status = measure(client, url, runs)
+            size = f"{flags:,} flags / {cases} cases"
+            rows.append([label, size, f"{ms:.1f}", f"{cpu_ms:.1f}", queries, status])
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--queue", action="store_true", help="the moderation queue only")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
@@ -195,6 +264,12 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="gigbox-bench-static-") as static_root:
             setup(static_root)
+            if args.queue:
+                rows = queue_bench(runs)
+                headers = ["page", "size", f"wall ms (median of {runs})", "CPU ms", "SQL", "status"]
+                print(common.table(headers, sorted(rows, key=lambda row: row[0])))
+                print(f"whole run: {time.monotonic() - began:.0f} s")
+                return 0
             owners, threads = make_data(list_sizes, thread_sizes)
             analyze_tables()
             print(f"setup: {time.monotonic() - began:.0f} s", flush=True)

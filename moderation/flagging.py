@@ -1,19 +1,24 @@
 """Flags open on a message: from the detector (in the send transaction) and from users'
 reports (one open flag per message). Each flag keeps a snapshot of the message and the
-NEIGHBOURS before it, as they stood when it was flagged. moderation.services re-exports
-these writes; the inbox reaches flag_detected_messages through its extension point.
+NEIGHBOURS before it, as they stood when it was flagged, and joins its case (assign_cases).
+moderation.services re-exports these writes; the inbox reaches flag_detected_messages
+through its extension point.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from config import clock
 from inbox.chain import format_timestamp
 from inbox.models import Message
 from moderation.models import (
+    Case,
     Flag,
     FlagReport,
 )
@@ -59,6 +64,67 @@ def _snapshots(messages: Sequence[Message]) -> dict[int, dict[str, object]]:
     }
 
 
+def case_window() -> timedelta:
+    return timedelta(hours=getattr(settings, "GIGBOX_CASE_WINDOW_HOURS", 24))
+
+
+def assign_cases(flags: Sequence[Flag]) -> None:
+    """Give each new (unsaved) flag its case: the open case of its sender and conversation
+    opened within the window, else a new one. One select, at most one insert and one update."""
+    if not flags:
+        return
+    now = clock.now()
+    keys = {(flag.message.sender_id, flag.message.conversation_id) for flag in flags}
+    query = Q()
+    for sender_id, conversation_id in keys:
+        query |= Q(sender_id=sender_id, conversation_id=conversation_id)
+    cases: dict[tuple[int | None, int], Case] = {}
+    open_cases = Case.objects.filter(
+        query, status=Case.Status.OPEN, opened_at__gte=now - case_window()
+    ).order_by("opened_at", "id")
+    for case in open_cases:
+        cases.setdefault((case.sender_id, case.conversation_id), case)
+    joined = [case.pk for case in cases.values()]
+    missing = [key for key in keys if key not in cases]
+    created = Case.objects.bulk_create(
+        [
+            Case(sender_id=sender_id, conversation_id=conversation_id, opened_at=now)
+            for sender_id, conversation_id in missing
+        ]
+    )
+    cases.update(zip(missing, created, strict=True))
+    if joined:
+        Case.objects.filter(pk__in=joined).update(last_flag_at=now)
+    for flag in flags:
+        flag.case = cases[(flag.message.sender_id, flag.message.conversation_id)]
+
+
+def decide_case(case: Case, *, moderator, status: str, note: str, now) -> None:
+    case.status, case.decided_by, case.decided_at, case.decision_note = (
+        status,
+        moderator,
+        now,
+        note,
+    )
+    case.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+
+
+def close_case_if_done(flag: Flag, *, moderator) -> None:
+    """After a single flag's decision (the flag review page): its case closes with its last
+    open flag, taking that flag's outcome."""
+    case = flag.case
+    if case is None or case.status != Case.Status.OPEN:
+        return
+    if case.flags.filter(status=Flag.Status.OPEN).exists():
+        return
+    status = (
+        Case.Status.CONFIRMED
+        if case.flags.filter(status=Flag.Status.CONFIRMED).exists()
+        else Case.Status.DISMISSED
+    )
+    decide_case(case, moderator=moderator, status=status, note="", now=clock.now())
+
+
 def _kinds_and_rules(message: Message) -> tuple[list[str], list[str]]:
     kinds = sorted({str(finding.get("kind")) for finding in message.findings})
     rules = sorted({str(finding.get("rule")) for finding in message.findings})
@@ -81,6 +147,7 @@ def flag_detected_messages(*, messages: Sequence[Message]) -> list[Flag]:
                 snapshot=snapshots[message.pk],
             )
         )
+    assign_cases(flags)
     return Flag.objects.bulk_create(flags)
 
 
@@ -94,11 +161,14 @@ def _open_flag(message: Message) -> Flag:
         return flag
     try:
         with transaction.atomic():
-            return Flag.objects.create(
+            flag = Flag(
                 message=message,
                 source=Flag.Source.REPORT,
                 snapshot=_snapshots([message])[message.pk],
             )
+            assign_cases([flag])
+            flag.save()
+            return flag
     except IntegrityError:  # reported by someone else at the same moment
         return Flag.objects.get(message=message, status=Flag.Status.OPEN)
 

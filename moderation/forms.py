@@ -83,3 +83,58 @@ class AppealDecisionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
     )
+
+
+class UserStrikeForm(forms.Form):
+    """A strike from the user's page: no flag needed (behaviour reported outside chat)."""
+
+    kind = forms.ChoiceField(label="Strike for", choices=Strike.Kind.choices)
+    note = forms.CharField(
+        label="Reason (shown to the user)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="The user reads this in their inbox, email and account health page.",
+    )
+    evidence = forms.CharField(
+        label="Evidence links (staff only)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="One link a line: an order, a dispute, a report, a ticket.",
+    )
+
+
+class StaffNoteForm(forms.Form):
+    text = forms.CharField(
+        label="Staff note",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Moderators only; kept for good (a correction is a new note).",
+    )
+
+
+class EmailReadForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you need the email address?",
+        min_length=10,
+        max_length=1000,
+        help_text="Recorded in the staff access log with your name and the time.",
+    )
+
+
+class UserSanctionForm(forms.Form):
+    kind = forms.ChoiceField(choices=Sanction.Kind.choices)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="Shown to the user."
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends at (UTC)",
+        required=False,
+        help_text="YYYY-MM-DD HH:MM. Empty: until a moderator lifts it.",
+    )
+
+
+class LiftForm(forms.Form):
+    sanction = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="Shown to the user."
+    )

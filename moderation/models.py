@@ -16,6 +16,43 @@ from django.utils import timezone
 
 from config import clock
 from core.append_only import AppendOnlyModel
+from marketplace.models import User
+
+
+class Case(models.Model):
+    """The flags of one sender in one conversation within settings.GIGBOX_CASE_WINDOW_HOURS
+    of the case's first flag: decided once ("confirm case": one strike citing every message),
+    so a burst of twenty messages is one decision, one strike and one statistic per rule."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    conversation = models.ForeignKey(
+        "inbox.Conversation", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(default=clock.now, editable=False)
+    last_flag_at = models.DateTimeField(default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "opened_at"], name="case_queue"),
+            models.Index(fields=["sender", "conversation", "status"], name="case_open_of_sender"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}"
 
 
 class Flag(models.Model):
@@ -30,6 +67,15 @@ class Flag(models.Model):
         OPEN = "open", "Open"
         DISMISSED = "dismissed", "Dismissed"
         CONFIRMED = "confirmed", "Confirmed"
+
+    class Resolution(models.TextChoices):
+        """Why a flag was closed. Only CONFIRMED and NOT_CONTACT are decisions about a rule;
+        COVERED and DUPLICATE follow a decision already counted (selectors.rule_stats)."""
+
+        CONFIRMED = "confirmed", "Confirmed: strike given"
+        COVERED = "covered", "Covered by a strike"
+        NOT_CONTACT = "not_contact", "Dismissed: not contact"
+        DUPLICATE = "duplicate", "Duplicate"
 
     message = models.ForeignKey("inbox.Message", on_delete=models.PROTECT, related_name="flags")
     source = models.CharField(max_length=10, choices=Source.choices)
@@ -51,6 +97,19 @@ class Flag(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(
         max_length=2000, blank=True, help_text="For moderators; the user never sees it."
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="flags"
+    )
+    resolution = models.CharField(
+        max_length=12, choices=Resolution.choices, blank=True, help_text="How it was closed."
+    )
+    covered_by = models.ForeignKey(
+        "moderation.Strike",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covered_flags",
     )
 
     class Meta:
@@ -119,7 +178,13 @@ class Strike(models.Model):
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(max_length=2000, help_text="Shown to the user: what happened and why.")
+    note = models.TextField(max_length=4000, help_text="Shown to the user: what happened and why.")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="strikes"
+    )
+    evidence = models.TextField(
+        max_length=2000, blank=True, help_text="Links to the evidence, one a line (staff only)."
+    )
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     overturned_at = models.DateTimeField(null=True, blank=True)
@@ -135,7 +200,7 @@ class Strike(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Strike {self.pk}: {self.get_kind_display()} ({self.user_id})"
+        return f"Strike {self.pk}: {self.get_kind_display()} ({self.user.username})"
 
     def is_active(self, now=None) -> bool:
         return self.overturned_at is None and self.expires_at > (now or timezone.now())
@@ -223,7 +288,7 @@ class Sanction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.user_id}"
+        return f"{self.get_kind_display()} for {self.user.username}"
 
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
@@ -303,3 +368,33 @@ class StaffAccess(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.staff_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StaffNote(AppendOnlyModel):
+    """A moderator's note on a user's moderation page: written once, never changed (a
+    correction is a new note). On PostgreSQL a trigger refuses changes too (migration 0006)."""
+
+    append_only_message = "Staff notes are append-only: they cannot be {}."
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.user_id}"
+
+
+class ModeratedUser(User):
+    """A user as moderation sees them: the admin's per-user page (moderation.admin.users).
+    A proxy: no table of its own, only the page and its permission."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "user"
+        verbose_name_plural = "users"

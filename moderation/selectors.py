@@ -194,6 +194,9 @@ def other_open_flags(flag: Flag, limit: int = 20) -> QuerySet[Flag]:
     )
 
 
+MIN_DECISIONS = 20  # fewer decisions than this give no rate: one dismissal would read as 100 %
+
+
 @dataclass(frozen=True)
 class RuleStat:
     rule: str
@@ -202,22 +205,43 @@ class RuleStat:
     confirmed: int
 
     @property
+    def decisions(self) -> int:
+        return self.dismissed + self.confirmed
+
+    @property
     def dismissal_rate(self) -> float | None:
-        decided = self.dismissed + self.confirmed
-        return self.dismissed / decided if decided else None
+        """Dismissed over decided, from MIN_DECISIONS decisions up; else None."""
+        if self.decisions < MIN_DECISIONS:
+            return None
+        return self.dismissed / self.decisions
 
 
 def rule_stats() -> list[RuleStat]:
-    """Per detector rule: flags raised, dismissed (false positives), confirmed; the noisiest
-    (highest dismissal rate, then most dismissals) first."""
+    """Per detector rule: flags raised, then decisions: one per case (or per flag outside a
+    case) and rule, the case's first decision. Flags closed as covered by a strike or as
+    duplicates follow a decision already counted, so a burst of twenty confirmed messages is
+    one confirmation, not one plus nineteen dismissals. The noisiest rules first."""
     flags, dismissed, confirmed = Counter(), Counter(), Counter()
-    rows = Flag.objects.filter(source=Flag.Source.DETECTOR).values_list("rules", "status")
-    for rules, status in rows.iterator(chunk_size=2000):
+    first_decision: dict[object, str] = {}
+    rules_of: dict[object, set[str]] = {}
+    rows = (
+        Flag.objects.filter(source=Flag.Source.DETECTOR)
+        .values_list("pk", "case_id", "rules", "status", "resolution", "decided_at")
+        .order_by("decided_at", "pk")
+    )
+    follow_ups = (Flag.Resolution.COVERED, Flag.Resolution.DUPLICATE)
+    for pk, case_id, rules, status, resolution, decided_at in rows.iterator(chunk_size=2000):
         for rule in rules or ():
             flags[rule] += 1
-            if status == Flag.Status.DISMISSED:
-                dismissed[rule] += 1
-            elif status == Flag.Status.CONFIRMED:
-                confirmed[rule] += 1
+        if status == Flag.Status.OPEN or decided_at is None or resolution == "duplicate":
+            continue
+        group = ("case", case_id) if case_id else ("flag", pk)
+        if resolution not in follow_ups:
+            first_decision.setdefault(group, status)
+        rules_of.setdefault(group, set()).update(rules or ())
+    for group, status in first_decision.items():
+        counter = confirmed if status == Flag.Status.CONFIRMED else dismissed
+        for rule in rules_of[group]:
+            counter[rule] += 1
     stats = [RuleStat(rule, flags[rule], dismissed[rule], confirmed[rule]) for rule in flags]
     return sorted(stats, key=lambda s: (-(s.dismissal_rate or 0), -s.dismissed, s.rule))

@@ -7,7 +7,8 @@ its flag are stored together or not at all.
 Sanctions: the Sanction rows are the record; `moderation.enforcement.sync_user_sanctions`
 mirrors the active ones into the user's fields, sessions and sockets. Flags are opened in
 moderation.flagging and the staff access log is written in moderation.staff_access; both are
-re-exported here, the one place every moderation write is found. Every decision that affects
+re-exported here, the one place every moderation write is found; cases (moderation.cases)
+are decided there, through give_strike. Every decision that affects
 a user reaches them through moderation.notices.
 """
 
@@ -26,9 +27,15 @@ from moderation import notices, selectors
 from moderation.enforcement import (
     sync_user_sanctions,
 )
-from moderation.flagging import flag_detected_message, flag_detected_messages, report_message
+from moderation.flagging import (
+    close_case_if_done,
+    flag_detected_message,
+    flag_detected_messages,
+    report_message,
+)
 from moderation.models import (
     Appeal,
+    Case,
     Flag,
     Sanction,
     SanctionPolicy,
@@ -99,16 +106,19 @@ def assign_flag(*, flag: Flag, moderator) -> Flag:
     return flag
 
 
-def _close_flag(flag: Flag, *, moderator, status: str, note: str) -> Flag:
-    flag.status, flag.decided_by, flag.decided_at, flag.decision_note = (
+def _close_flag(flag: Flag, *, moderator, status: str, resolution: str, note: str) -> Flag:
+    flag.status, flag.resolution, flag.decided_by, flag.decided_at, flag.decision_note = (
         status,
+        resolution,
         moderator,
         clock.now(),
         note.strip(),
     )
     if flag.assigned_to_id is None:
         flag.assigned_to = moderator
-    return _saved(flag)
+    _saved(flag)
+    close_case_if_done(flag, moderator=moderator)
+    return flag
 
 
 @transaction.atomic
@@ -117,7 +127,11 @@ def dismiss_flag(*, flag: Flag, moderator, note: str = "") -> Flag:
     count one more dismissal (selectors.rule_stats)."""
     _require(moderator, "moderation.change_flag")
     return _close_flag(
-        _locked_open_flag(flag), moderator=moderator, status=Flag.Status.DISMISSED, note=note
+        _locked_open_flag(flag),
+        moderator=moderator,
+        status=Flag.Status.DISMISSED,
+        resolution=Flag.Resolution.NOT_CONTACT,
+        note=note,
     )
 
 
@@ -129,7 +143,13 @@ def confirm_flag(*, flag: Flag, moderator, kind: str, note: str, decision_note: 
     message = flag.message
     if message.sender_id is None:
         raise ValidationError("A system message has no sender to give a strike to.")
-    _close_flag(flag, moderator=moderator, status=Flag.Status.CONFIRMED, note=decision_note)
+    _close_flag(
+        flag,
+        moderator=moderator,
+        status=Flag.Status.CONFIRMED,
+        resolution=Flag.Resolution.CONFIRMED,
+        note=decision_note,
+    )
     return give_strike(
         user=message.sender, kind=kind, moderator=moderator, note=note, flag=flag, message=message
     )
@@ -161,8 +181,11 @@ def give_strike(
     note: str,
     flag: Flag | None = None,
     message: Message | None = None,
+    case: Case | None = None,
+    evidence: str = "",
 ) -> Strike:
-    """Record a strike, then apply the escalation step for the user's active strikes."""
+    """Record a strike, then apply the escalation step for the user's active strikes. No flag
+    is needed (behaviour reported outside chat): the note and evidence links say why."""
     _require(moderator, "moderation.add_strike")
     _refuse_system_account(user)
     now = clock.now()
@@ -177,6 +200,8 @@ def give_strike(
             note=_required_text(note, "note"),
             flag=flag,
             message=message,
+            case=case,
+            evidence=evidence.strip(),
             created_at=now,
             expires_at=now + Strike.DEFAULT_LIFETIME,
         )

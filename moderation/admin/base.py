@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import format_html
 
 from core import admin as core_admin
 from moderation import services
@@ -18,6 +19,17 @@ EXCERPT_CHARS = 80
 
 def excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def user_url(user_id: int) -> str:
+    """The per-user moderation page (moderation.admin.users): every username links there."""
+    return reverse("admin:moderation_moderateduser_change", args=[user_id])
+
+
+def user_link(user) -> str:
+    if user is None:
+        return "system"
+    return format_html('<a class="user-link" href="{}">{}</a>', user_url(user.pk), user.username)
 
 
 def show_errors(request: HttpRequest, error: ValidationError) -> None:

@@ -17,8 +17,16 @@ from django.utils.html import format_html
 
 from core.admin import AssignedToFilter
 from core.contact_policy import get_contact_policy
-from moderation import selectors, services
-from moderation.admin.base import OVERDUE, ReadOnlyModelAdmin, excerpt, show_errors
+from moderation import cases, labels, selectors, services
+from moderation.admin.base import (
+    OVERDUE,
+    ReadOnlyModelAdmin,
+    excerpt,
+    show_errors,
+    user_link,
+    user_url,
+)
+from moderation.admin.cases import RuleFilter
 from moderation.forms import (
     ConfirmForm,
     DismissForm,
@@ -118,11 +126,20 @@ class FlagAdmin(ReadOnlyModelAdmin):
         "sender",
         "delivered_excerpt",
         "report_count",
+        "case_link",
         "age",
-        "assigned_to",
     ]
     list_display_links = ["id", "delivered_excerpt"]
-    list_filter = ["status", "source", KindFilter, AgeFilter, AssignedToFilter, SenderFilter]
+    list_filter = [
+        "status",
+        "resolution",
+        "source",
+        KindFilter,
+        RuleFilter,
+        AgeFilter,
+        AssignedToFilter,
+        SenderFilter,
+    ]
     search_fields = [
         "message__sender__username",
         "message__delivered_body",
@@ -164,16 +181,17 @@ class FlagAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="sender", ordering="message__sender__username")
     def sender(self, flag: Flag) -> str:
-        """A link to the queue filtered to this sender's flags."""
-        sender = flag.message.sender
-        if sender is None:
-            return "system"
-        url = (
-            reverse("admin:moderation_flag_changelist")
-            + f"?{SenderFilter.parameter_name}={sender.pk}"
-        )
+        """A link to the sender's moderation page (their flags, cases and strikes)."""
+        return user_link(flag.message.sender)
+
+    @admin.display(description="case", ordering="case_id")
+    def case_link(self, flag: Flag) -> str:
+        if flag.case_id is None:
+            return "—"
         return format_html(
-            '<a href="{}" title="All flags of {}">{}</a>', url, sender.username, sender.username
+            '<a href="{}">{}</a>',
+            reverse("admin:moderation_case_change", args=[flag.case_id]),
+            flag.case_id,
         )
 
     @admin.display(description="delivered text")
@@ -257,7 +275,11 @@ class FlagAdmin(ReadOnlyModelAdmin):
             raise PermissionDenied
         return get_object_or_404(
             Flag.objects.select_related(
-                "message__sender", "message__conversation", "assigned_to", "decided_by"
+                "message__sender",
+                "assigned_to",
+                "decided_by",
+                "case",
+                *labels.related("message__conversation"),
             ),
             pk=pk,
         )
@@ -286,6 +308,8 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "next_step": selectors.next_strike_step(sender.pk) if sender else None,
             "other_flags": selectors.other_open_flags(flag) if sender else [],
             "sender": sender,
+            "sender_url": user_url(sender.pk) if sender else "",
+            "where": labels.message_label(flag.message),
             "overdue": flag.status == Flag.Status.OPEN
             and timezone.now() - flag.created_at > OVERDUE,
             "can_review": self.has_review_permission(request) and flag.status == Flag.Status.OPEN,
@@ -303,6 +327,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
         # Prefixed: both forms are on one page, and their fields' ids must not clash.
         forms = {
             "assign": None,
+            "duplicate": None,
             "dismiss": DismissForm(request.POST, prefix="dismiss"),
             "confirm": ConfirmForm(request.POST, prefix="confirm"),
         }
@@ -312,7 +337,9 @@ class FlagAdmin(ReadOnlyModelAdmin):
         if form is not None and not form.is_valid():
             return self._review_page(request, flag, **{f"{decision}_form": form})
         try:
-            if decision == "assign":
+            if decision == "duplicate":
+                cases.close_as_duplicate(flag=flag, moderator=request.user)
+            elif decision == "assign":
                 services.assign_flag(flag=flag, moderator=request.user)
             elif decision == "dismiss":
                 services.dismiss_flag(
@@ -330,6 +357,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
                     "assign": "Assigned to you.",
                     "dismiss": "Dismissed.",
                     "confirm": "Confirmed; strike given.",
+                    "duplicate": "Closed as a duplicate.",
                 }[decision],
             )
         return HttpResponseRedirect(self._object_url(flag))
@@ -373,6 +401,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "opts": self.opts,
             "title": "Detector rules: flags and dismissals",
             "stats": selectors.rule_stats(),
+            "min_decisions": selectors.MIN_DECISIONS,
         }
         return TemplateResponse(request, "admin/moderation/flag/rules.html", context)
 
@@ -390,10 +419,14 @@ def _default_strike_kind(flag: Flag) -> str:
 
 @admin.register(FlagReport)
 class FlagReportAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "flag", "reporter", "reason", "note_excerpt", "created_at"]
+    list_display = ["id", "flag", "reporter_link", "reason", "note_excerpt", "created_at"]
     list_filter = ["reason"]
     search_fields = ["reporter__username", "note"]
     list_select_related = ["reporter", "flag"]
+
+    @admin.display(description="reporter", ordering="reporter__username")
+    def reporter_link(self, report: FlagReport) -> str:
+        return user_link(report.reporter)
 
     @admin.display(description="note")
     def note_excerpt(self, report: FlagReport) -> str:

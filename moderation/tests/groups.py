@@ -1,4 +1,4 @@
-"""The staff groups as marketplace 0002 and moderation 0004 leave them, for tests whose
+"""The staff groups as marketplace 0002 and moderation 0004 and 0006 leave them, for tests whose
 database was flushed (transactional tests, browser tests): the flush removes migration data."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from marketplace.roles import MODERATORS, STAFF_GROUPS
 from moderation.models import SanctionPolicy
 
 _MIGRATION = importlib.import_module("moderation.migrations.0004_policy_system_account_permissions")
+_CASES = importlib.import_module("moderation.migrations.0006_t18s_cases_notes")
 
 
 def ensure_staff_groups() -> None:
@@ -21,7 +22,7 @@ def ensure_staff_groups() -> None:
     for name in STAFF_GROUPS:
         Group.objects.get_or_create(name=name)
     moderators = Group.objects.get(name=MODERATORS)
-    for app_label, codename in _MIGRATION.MODERATOR_PERMISSIONS:
+    for app_label, codename in _MIGRATION.MODERATOR_PERMISSIONS + _CASES.MODERATOR_PERMISSIONS:
         moderators.permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )

@@ -201,7 +201,7 @@ class TestReviewPageConsequences:
             and "T" + flag.message.created_at.strftime("%H:%M:%S") not in page
         )
 
-    def test_the_queue_filters_by_sender_through_a_linked_sender_column(
+    def test_the_queue_filters_by_sender_and_the_sender_links_to_the_user_page(
         self, client, mona, conversation, bob, alice, send
     ):
         bobs = Flag.objects.get(message=send(conversation, bob, "call +49 151 23456789").message)
@@ -213,7 +213,7 @@ class TestReviewPageConsequences:
         queue = client.get(f"{A}/flag/").content.decode()
         filtered = client.get(f"{A}/flag/", {"sender": bob.pk})
 
-        assert f'href="/admin/moderation/flag/?sender={bob.pk}"' in queue
+        assert f'href="/admin/moderation/moderateduser/{bob.pk}/change/"' in queue
         assert [f.pk for f in filtered.context["cl"].result_list] == [bobs.pk]
         assert [
             f.pk for f in client.get(f"{A}/flag/", {"sender": alice.pk}).context["cl"].result_list
@@ -313,7 +313,9 @@ class TestDecisions:
         assert (flag.status, flag.assigned_to) == (Flag.Status.DISMISSED, mona)
         assert (other.status, other.assigned_to) == (Flag.Status.OPEN, mona)
         rules_page = client.get(f"{A}/flag/rules/").content.decode()
-        assert flag.rules[0] in rules_page and "100 %" in rules_page
+        # One decision is no rate (problem 2 of issue 18): the count, not "100 %".
+        assert flag.rules[0] in rules_page and "1 decision, too few for a rate" in rules_page
+        assert "100 %" not in rules_page
 
     def test_a_reviewer_cannot_post_decisions(self, client, rita, flag):
         client.force_login(rita)

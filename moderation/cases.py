@@ -1,0 +1,175 @@
+"""Cases: the flags of one sender in one conversation within a window, decided together.
+
+A new flag joins the open case of its sender and conversation opened within
+settings.GIGBOX_CASE_WINDOW_HOURS, else opens one (assign_cases, in the flag's transaction).
+Confirming a case gives ONE strike that cites every message of it; its other flags close as
+"covered by strike N". Dismissing closes them as "dismissed: not contact". A flag closed as a
+duplicate follows a decision already taken. selectors.rule_stats counts each case's decision
+once per rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from config import clock
+from moderation import labels, services
+from moderation.flagging import decide_case
+from moderation.models import Case, Flag, Strike
+from moderation.staff_access import is_active_staff
+
+QUOTE_CHARS = 120  # of each cited message in the strike's note
+
+
+def _require_reviewer(moderator) -> None:
+    if not (is_active_staff(moderator) and moderator.has_perm("moderation.change_flag")):
+        raise PermissionDenied(f"{moderator} lacks moderation.change_flag.")
+
+
+def _locked_open_case(case: Case) -> tuple[Case, list[Flag]]:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != Case.Status.OPEN:
+        raise ValidationError(f"This case was already handled ({case.get_status_display()}).")
+    flags = list(
+        Flag.objects.select_for_update()
+        .filter(case=case, status=Flag.Status.OPEN)
+        .order_by("message__seq", "id")
+    )
+    return case, flags
+
+
+def _close(flag: Flag, *, moderator, status: str, resolution: str, note: str, now) -> None:
+    flag.status, flag.resolution = status, resolution
+    flag.decided_by, flag.decided_at, flag.decision_note = moderator, now, note
+    flag.assigned_to_id = flag.assigned_to_id or moderator.pk
+    flag.save(
+        update_fields=[
+            "status",
+            "resolution",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "assigned_to",
+            "covered_by",
+        ]
+    )
+
+
+def cited_messages(flags: Sequence[Flag]) -> str:
+    """The messages a case's strike cites, as the user reads them (delivered text only)."""
+    lines = []
+    for flag in flags:
+        message = flag.message
+        text = message.delivered_body
+        if len(text) > QUOTE_CHARS:
+            text = text[: QUOTE_CHARS - 1] + "…"
+        where = labels.other_party_label(message.conversation, message.sender_id)
+        lines.append(
+            f"- {message.created_at:%Y-%m-%d %H:%M} UTC in {where}, message {message.seq}: “{text}”"
+        )
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: str = "") -> Strike:
+    """One strike for the whole case, citing every open message of it; the first flag is the
+    confirmation, the others close as covered by that strike."""
+    _require_reviewer(moderator)
+    case, flags = _locked_open_case(case)
+    if not flags:
+        raise ValidationError("This case has no open flags left.")
+    if case.sender_id is None:
+        raise ValidationError("A system message has no sender to give a strike to.")
+    flags = list(
+        Flag.objects.filter(pk__in=[flag.pk for flag in flags])
+        .select_related("message", *labels.related("message__conversation"))
+        .order_by("message__seq", "id")
+    )
+    if not (note or "").strip():
+        raise ValidationError({"note": "Write a reason: the user and other moderators read it."})
+    full_note = (
+        f"{note.strip()}\n\n"
+        f"Message{'s' if len(flags) != 1 else ''} concerned:\n{cited_messages(flags)}"
+    )
+    now = clock.now()
+    decision_note = decision_note.strip()
+    first = flags[0]
+    _close(
+        first,
+        moderator=moderator,
+        status=Flag.Status.CONFIRMED,
+        resolution=Flag.Resolution.CONFIRMED,
+        note=decision_note,
+        now=now,
+    )
+    strike = services.give_strike(
+        user=case.sender,
+        kind=kind,
+        moderator=moderator,
+        note=full_note,
+        flag=first,
+        message=first.message,
+        case=case,
+    )
+    for flag in flags[1:]:
+        flag.covered_by = strike
+        _close(
+            flag,
+            moderator=moderator,
+            status=Flag.Status.CONFIRMED,
+            resolution=Flag.Resolution.COVERED,
+            note=f"Covered by strike {strike.pk}.",
+            now=now,
+        )
+    decide_case(
+        case, moderator=moderator, status=Case.Status.CONFIRMED, note=decision_note, now=now
+    )
+    return strike
+
+
+@transaction.atomic
+def dismiss_case(*, case: Case, moderator, note: str = "") -> Case:
+    """Not contact sharing: every open flag of the case closes as "dismissed: not contact";
+    the case counts as one dismissal per rule."""
+    _require_reviewer(moderator)
+    case, flags = _locked_open_case(case)
+    now = clock.now()
+    for flag in flags:
+        _close(
+            flag,
+            moderator=moderator,
+            status=Flag.Status.DISMISSED,
+            resolution=Flag.Resolution.NOT_CONTACT,
+            note=note.strip(),
+            now=now,
+        )
+    decide_case(case, moderator=moderator, status=Case.Status.DISMISSED, note=note.strip(), now=now)
+    return case
+
+
+@transaction.atomic
+def close_as_duplicate(*, flag: Flag, moderator, note: str = "") -> Flag:
+    """The flag repeats what another decision covered: closed without counting for its rules.
+    Its case closes with it when no open flag is left (dismissed, not counted twice)."""
+    _require_reviewer(moderator)
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status != Flag.Status.OPEN:
+        raise ValidationError(f"This flag was already handled ({flag.get_status_display()}).")
+    now = clock.now()
+    _close(
+        flag,
+        moderator=moderator,
+        status=Flag.Status.DISMISSED,
+        resolution=Flag.Resolution.DUPLICATE,
+        note=note.strip() or "Duplicate.",
+        now=now,
+    )
+    case = flag.case
+    if case is not None and not case.flags.filter(status=Flag.Status.OPEN).exists():
+        decide_case(
+            case, moderator=moderator, status=Case.Status.DISMISSED, note="Duplicates.", now=now
+        )
+    return flag
