@@ -113,6 +113,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
     list_display = [
         "id",
         "status_badge",
+        "priority",
         "source",
         "kinds_display",
         "sender",
@@ -122,7 +123,15 @@ class FlagAdmin(ReadOnlyModelAdmin):
         "assigned_to",
     ]
     list_display_links = ["id", "delivered_excerpt"]
-    list_filter = ["status", "source", KindFilter, AgeFilter, AssignedToFilter, SenderFilter]
+    list_filter = [
+        "status",
+        "priority",
+        "source",
+        KindFilter,
+        AgeFilter,
+        AssignedToFilter,
+        SenderFilter,
+    ]
     search_fields = [
         "message__sender__username",
         "message__delivered_body",
@@ -134,7 +143,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
-        # Open flags first, the oldest of them at the top: that is the queue.
+        # Open flags first, high priority before low, the oldest at the top: that is the queue.
         # Not super(): it orders by get_ordering() before these annotations exist.
         return (
             Flag.objects.all()
@@ -145,12 +154,17 @@ class FlagAdmin(ReadOnlyModelAdmin):
                     default=Value(1),
                     output_field=IntegerField(),
                 ),
+                priority_order=Case(
+                    When(priority=Flag.Priority.HIGH, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
             )
-            .order_by("queue_order", "created_at", "id")
+            .order_by("queue_order", "priority_order", "created_at", "id")
         )
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
-        return ["queue_order", "created_at", "id"]
+        return ["queue_order", "priority_order", "created_at", "id"]
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, flag: Flag) -> str:
