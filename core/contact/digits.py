@@ -14,12 +14,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .classify import SYMBOLS_RE, produced_digits, split_tokens, token_class
+from .classify import SEPARATOR_WORDS, SYMBOLS_RE, produced_digits, split_tokens, token_class
 from .common_words import COMMON_WORDS
 from .offsets import Replacement, TextView
 from .quick import has_glued_letter_digit, words
 from .tokens import is_letters, spelled_run
-from .words import DIGIT_WORDS, HUNDRED_WORDS, WEAK_DIGIT_WORDS
+from .words import DIGIT_WORDS, HUNDRED_WORDS, MULTIPLIERS, WEAK_DIGIT_WORDS
 
 _NEVER = 1 << 62  # sorts after every real offset
 
@@ -147,9 +147,12 @@ def _run_replacements(
     ``eager``: the message is a short piece of a number ("dois um", "2 3 3 un"), so
     every digit word of a run of two tokens or more is a digit.
     """
-    # A weak word right after "double"/"triple" is a digit for sure: "double oh seven".
+    # A weak word right after "double"/"triple" is a digit for sure: "double oh seven";
+    # so is "triple" before one numeral ("0803 triple 5 1234").
     strong = sum(
-        t.kind == "word" or (t.kind == "weak" and i > 0 and run[i - 1].kind == "mult")
+        t.kind == "word"
+        or (t.kind == "weak" and i > 0 and run[i - 1].kind == "mult")
+        or (t.kind == "digits" and len(t.digits) == 1 and i > 0 and run[i - 1].kind == "mult")
         for i, t in enumerate(run)
     ) + 2 * sum(t.kind == "spelled" for t in run)
     has_digits = any(t.kind in _DIGIT_KINDS for t in run)
@@ -294,6 +297,8 @@ def _may_have_gap(text: str) -> bool:
     return any(h in shapes for h in _LEET_HINTS)
 
 
+_MULTIPLIER_WORDS = frozenset(MULTIPLIERS)
+_SPELLED_GAP_RE = re.compile(r"\d\s*\b(?:dash|hyphen|dot|space|slash)\b\s*\d", re.IGNORECASE)
 _DIM_NEIGHBOUR_RE = re.compile(r"\d[\s\-.+]{1,3}\d+[xX]\d|\d[xX]\d+[\s\-.]{1,3}\d")
 _MIN_SPELLED_RUN = 9  # three digit words of three letters
 
@@ -327,6 +332,10 @@ def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
         return True
     if _may_have_gap(text) and _LETTER_OR_COMMA_GAP_RE.search(text) is not None:
         return True  # "0912 x 34 x 969", "5062,3,46,4": rewritten only when the run says so
+    if not SEPARATOR_WORDS.isdisjoint(tokens) and _SPELLED_GAP_RE.search(text) is not None:
+        return True  # "0803 dash 555 dash 1234"
+    if not _MULTIPLIER_WORDS.isdisjoint(tokens) and _HAS_DIGIT_RE.search(text) is not None:
+        return True  # "0803 triple 5 1234": the run decides
     return has_rewritable_token(text) or has_spelled_run(tokens)
 
 
