@@ -85,7 +85,6 @@ _BRACKETED_RE = re.compile(r"[(\[{<]\s*(?:at|dot|\.|@)\s*[)\]}>]", re.IGNORECASE
 _CAMEL_AT_RE = re.compile(r"[a-z0-9](?:AT|DOT)[a-z0-9]")
 _SPACED_HINT_RE = re.compile(r"(?<!\S)\S \S \S \S(?!\S)")
 _ANY_DIGIT_WORD = STRONG_DIGIT_WORDS | WEAK_DIGIT_WORDS
-_LABEL_SYMBOLS = (":", "=", ">", "\u2192")
 _LABEL_WORDS = frozenset(["id", "username", "handle", "user", "account", "acc", "nick", "nickname"])
 _ADDRESS_OR_PLATFORM_WORDS = _ADDRESS_WORDS | frozenset(PLATFORM_WORDS) | {"cash", "whats"}
 
@@ -117,7 +116,9 @@ def needs_address_scan(text: str, words: list[str]) -> bool:
         return True
     # A labelled plain word after a misspelt platform ("vibre id sam", "telegrm: sam",
     # "tw1tter → sam").
-    labelled = not _LABEL_WORDS.isdisjoint(words) or any(c in text for c in _LABEL_SYMBOLS)
+    labelled = (
+        ":" in text or "=" in text or ">" in text or "\u2192" in text
+    ) or not _LABEL_WORDS.isdisjoint(words)
     return labelled and any(len(w) >= 4 and fuzzy_platform(w) is not None for w in words)
 
 
