@@ -28,6 +28,7 @@ from .words import (
     DIGIT_WORDS,
     HUNDRED_WORDS,
     MULTIPLIERS,
+    TENS_WORDS,
     PLUS_WORDS,
     SCALE_WORDS,
     WEAK_DIGIT_WORDS,
@@ -117,6 +118,9 @@ def token_class(token: str) -> tuple[str, str, int] | None:
         return ("weak" if lower in WEAK_DIGIT_WORDS else "word", digit, 1)
     if lower in MULTIPLIERS:
         return ("mult", "", MULTIPLIERS[lower])
+    tens = TENS_WORDS.get(lower)
+    if tens is not None:
+        return ("tens", str(tens[0]), int(tens[1]))  # times: 1 when a unit after it adds
     if lower in SEPARATOR_WORDS:
         return ("gap", "", 1)  # "0803 dash 555 dash 1234": a separator spelled out
     if lower in PLUS_WORDS:
