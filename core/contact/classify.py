@@ -28,9 +28,9 @@ from .words import (
     DIGIT_WORDS,
     HUNDRED_WORDS,
     MULTIPLIERS,
-    TENS_WORDS,
     PLUS_WORDS,
     SCALE_WORDS,
+    TENS_WORDS,
     WEAK_DIGIT_WORDS,
 )
 

@@ -213,7 +213,13 @@ def _run_replacements(
             value, j = _compose_tens(run, i)
             reps.append((tok.start, run[j].end, str(value)))
             i = composed = j
-        elif convert_words and tok.kind == "scale" and _spoken_after(run, i + 1):
+        elif (
+            convert_words
+            and tok.kind == "scale"
+            and i + 1 < len(run)
+            and run[i + 1].kind == "tens"
+            and "," not in text[tok.end : run[i + 1].start]
+        ):
             # "beş yüz otuz iki" is 532, "yüz yirmi üç" 123: the words after the hundred
             # fill its zeros.
             value, j = _compose_tens(run, i + 1)
@@ -258,16 +264,10 @@ def _unit(tok: _Tok) -> int | None:
     return None
 
 
-def _spoken_after(run: list[_Tok], i: int) -> bool:
-    return i < len(run) and (run[i].kind == "tens" or _unit(run[i]) is not None)
-
-
 def _compose_tens(run: list[_Tok], i: int) -> tuple[int, int]:
     """(value, index of the last token read) of the number spoken from run[i]: "thirty
     four" 34, "soixante-dix-huit" 78 (60 + 10 + 8), "quatre-vingt-douze" is not read."""
     tok = run[i]
-    if tok.kind != "tens":
-        return int(tok.digits), i
     value, j = int(tok.digits), i
     nxt = run[j + 1] if j + 1 < len(run) else None
     if nxt is not None and nxt.kind == "tens" and value == 60 and 10 <= int(nxt.digits) <= 19:
