@@ -85,7 +85,7 @@ def fuzzy_platform(word: str) -> str | None:
 
     Exact names are not this function's business (platforms.PLATFORM_WORDS).
     """
-    if not 4 <= len(word) <= 12 or word in _NAMES:
+    if not 4 <= len(word) <= 12 or word in _NAMES or word.isdigit():
         return None
     if not word.isalpha():
         return _leet_platform(word)
