@@ -6,10 +6,15 @@ earlier messages are read for details split across messages, what each kind of f
 called, what the sender is told, and the three entry points the apps call:
 
 - `mask_message`: a chat message and the sender's recent ones -> delivered text + findings
-  (inbox.services, the send path);
+  (inbox.services, the send path); tier-2 intents are recorded, never masked;
 - `refuse_contact_details`: the form-field check (marketplace.validators.reject_contact_details,
   the validator of gig texts, profiles, order notes, deals and disputes);
 - `file_name_has_contact`: an attachment's file name (inbox.checks.check_attachment).
+
+Some work needs contact details as its content (a business card holds the buyer's phone): a
+category allows it, a seller's gig takes it up (marketplace, as data), and the order they belong
+to is handed here as an `OrderContext`; `details_are_work` decides, so the apps below
+moderation never need to know why a detail was let through.
 
 Modelled on django-allauth's account adapter: a site changes the behaviour by subclassing
 `ContactPolicy` and naming the subclass in `settings.GIGBOX_CONTACT_POLICY`;
@@ -39,13 +44,49 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTACT_DETAILS_CODE",
     "DEFAULT_CONTACT_POLICY",
+    "WORK_CONTENT_RULE",
     "ContactPolicy",
     "MaskedMessage",
+    "OrderContext",
     "get_contact_policy",
+    "hides",
+    "review_priority",
+    "review_rule",
 ]
 
 DEFAULT_CONTACT_POLICY = "core.contact_policy.ContactPolicy"
 CONTACT_DETAILS_CODE = "contact_details"  # the ValidationError code of a refused field
+WORK_CONTENT_RULE = "work.contact_content"  # the review rule of details let through as work
+
+
+def hides(finding: Mapping[str, object]) -> bool:
+    """Was this stored finding masked? Not a tier-2 intent, nor a detail let through as the
+    work of an order (both are recorded for review, and delivered as written)."""
+    return finding.get("tier", 1) == 1 and not finding.get("work")
+
+
+def review_priority(findings: Sequence[Mapping[str, object]]) -> str:
+    """ "high" when a detail was masked; "low" for intents and details let through as work,
+    which were delivered and only wait for a moderator's look."""
+    return "high" if any(hides(finding) for finding in findings) else "low"
+
+
+def review_rule(finding: Mapping[str, object]) -> str:
+    """The rule a stored finding is reviewed (and counted) under."""
+    return WORK_CONTENT_RULE if finding.get("work") else str(finding.get("rule"))
+
+
+@dataclass(frozen=True)
+class OrderContext:
+    """The order a text is written in, as the policy needs it (built by the marketplace).
+
+    `details_are_work`: the gig takes contact details as work content and its category allows
+    it; `active`: the order is still running."""
+
+    order_id: int
+    seller_id: int
+    details_are_work: bool
+    active: bool
 
 
 @dataclass(frozen=True)
@@ -53,7 +94,7 @@ class MaskedMessage:
     """A chat message as delivered: the text the other side sees, and what was hidden."""
 
     delivered_body: str
-    findings: list[dict[str, Any]]
+    findings: list[dict[str, Any]]  # masked details, then tier-2 intents ("tier": 2)
 
 
 class ContactPolicy:
@@ -71,6 +112,7 @@ class ContactPolicy:
             "email": "email address",
             "handle": "messenger or social media handle",
             "link": "link",
+            "intent": "intent to move off Gigbox",
         }
     )
     #: A link's platform (from its rule, "link.<platform>") as people write it.
@@ -102,6 +144,12 @@ class ContactPolicy:
         "work needs as attachments here, and keep calls and meetings on Gigbox, where your "
         "order is protected."
     )
+    #: The sender's reminder when a message shows intent to move off Gigbox (tier 2) but
+    #: holds nothing to mask: delivered as written, flagged for review at low priority.
+    reminder_text = (
+        "Keep the conversation on Gigbox: messages, calls, files and payment all stay here, "
+        "where your order is protected. Contact details shared outside are against the rules."
+    )
     #: A refused form field; names the detail (`shown_chars` of it) so the writer finds it.
     form_error_text = (
         'Contact details are not allowed here: "%(value)s" (%(label)s). '
@@ -123,22 +171,65 @@ class ContactPolicy:
 
     # The entry points -------------------------------------------------------------------------
 
-    def mask_message(self, body: str, history: Sequence[str] = ()) -> MaskedMessage:
-        """Mask the contact details in a chat message. `history`: the sender's recent messages
-        in the conversation, oldest first, so that a number split across them is still found."""
-        result = self.scan(body, history)
-        return MaskedMessage(result.masked, [finding.to_dict() for finding in result.findings])
+    def details_are_work(self, order: OrderContext | None, writer_id: int | None) -> bool:
+        """Are contact details written by `writer_id` in `order` work content, delivered to
+        the order's seller as written? Only while the order runs, and never the seller's own."""
+        return (
+            order is not None
+            and order.details_are_work
+            and order.active
+            and writer_id is not None
+            and writer_id != order.seller_id
+        )
 
-    def refuse_contact_details(self, text: str) -> None:
-        """Raise ValidationError naming the first contact detail in `text`, if any."""
-        if not text:
+    def mask_message(
+        self,
+        body: str,
+        history: Sequence[str] = (),
+        *,
+        order: OrderContext | None = None,
+        writer_id: int | None = None,
+    ) -> MaskedMessage:
+        """Mask the contact details in a chat message. `history`: the sender's recent messages
+        in the conversation, oldest first, so that a number split across them is still found.
+        Intents (tier 2) are recorded as findings with "tier": 2 and never masked. In the
+        thread of an order whose details are work (`details_are_work`), the details are
+        recorded with "work": true and delivered as written."""
+        result = self.scan(body, history)
+        intents = [finding.to_dict() for finding in result.intents]
+        if result.findings and self.details_are_work(order, writer_id):
+            work = [{**finding.to_dict(), "work": True} for finding in result.findings]
+            return MaskedMessage(body, work + intents)
+        findings = [finding.to_dict() for finding in result.findings]
+        return MaskedMessage(result.masked, findings + intents)
+
+    def work_findings(
+        self, text: str, order: OrderContext | None, writer_id: int | None
+    ) -> list[dict[str, Any]]:
+        """The details of a form text (an order's requirements) let through as work content,
+        each marked "work": true, for the record and the audit flag; [] outside such an order."""
+        if not text or not self.details_are_work(order, writer_id):
+            return []
+        return [{**finding.to_dict(), "work": True} for finding in self.scan(text).findings]
+
+    def refuse_contact_details(
+        self, text: str, *, order: OrderContext | None = None, writer_id: int | None = None
+    ) -> None:
+        """Raise ValidationError naming the first contact detail in `text`, if any (none in
+        an order whose details are work, written by its buyer: see `details_are_work`)."""
+        if not text or self.details_are_work(order, writer_id):
             return
         result = self.scan(text)
         if result.has_contact:
             raise self.form_error(text, result.findings[0])
 
-    def file_name_has_contact(self, name: str) -> bool:
-        """True when a file name carries contact details (such a file is refused)."""
+    def file_name_has_contact(
+        self, name: str, *, order: OrderContext | None = None, writer_id: int | None = None
+    ) -> bool:
+        """True when a file name carries contact details (such a file is refused), except in
+        an order whose details are work, sent to its seller."""
+        if self.details_are_work(order, writer_id):
+            return False
         return self.scan(name).has_contact
 
     # Words --------------------------------------------------------------------------------------
@@ -154,11 +245,14 @@ class ContactPolicy:
     def notice(
         self, findings: Sequence[Mapping[str, object]], *, in_active_order: bool = False
     ) -> str | None:
-        """The sentence shown to a sender whose message was masked, or None."""
-        if not findings:
-            return None
+        """The sentence shown to a sender whose message was masked, the reminder when it only
+        showed intent to move off Gigbox (tier 2), or None (details let through as work)."""
+        hidden = [finding for finding in findings if hides(finding)]
+        if not hidden:
+            intent = any(finding.get("tier") == 2 for finding in findings)
+            return self.reminder_text if intent else None
         kinds: list[str] = []
-        for finding in findings:
+        for finding in hidden:
             words = _with_article(self.kind_labels.get(str(finding.get("kind")), "contact details"))
             if words not in kinds:
                 kinds.append(words)

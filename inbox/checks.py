@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from core.contact_policy import get_contact_policy
+from core.contact_policy import OrderContext, get_contact_policy
 from inbox.files import clean_file_name, detect_content_type, stored_name
 from inbox.frames import error_frame
 from inbox.models import Conversation
@@ -206,8 +206,11 @@ def check_request_shape(conversation_id: object, client_id: object) -> None:
     check_client_id(client_id)  # type: ignore[arg-type]
 
 
-def check_attachment(upload: AttachmentUpload) -> CheckedFile:
-    """Size, type by content and a name without contact details, or SendError."""
+def check_attachment(
+    upload: AttachmentUpload, order: OrderContext | None = None, writer_id: int | None = None
+) -> CheckedFile:
+    """Size, type by content and a name without contact details (unless they are the work of
+    `order`, sent by `writer_id`: core.contact_policy.details_are_work), or SendError."""
     name = clean_file_name(upload.name)
     limit = settings.GIGBOX_ATTACHMENT_MAX_BYTES
     if not name:
@@ -224,7 +227,7 @@ def check_attachment(upload: AttachmentUpload) -> CheckedFile:
             f"{name}: only images, PDF, Office documents, zip and plain text files can be sent.",
         )
     name = stored_name(content_type, name)
-    if get_contact_policy().file_name_has_contact(name):
+    if get_contact_policy().file_name_has_contact(name, order=order, writer_id=writer_id):
         raise SendError(
             "invalid_attachment", "The file name contains contact details: rename the file."
         )

@@ -15,7 +15,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from core.contact_policy import get_contact_policy
+from core.contact_policy import get_contact_policy, hides
 from inbox.chain import format_timestamp
 from inbox.extensions import message_extras
 from inbox.models import Attachment, Message, Participant
@@ -155,6 +155,7 @@ def ack_frame(message: Message, *, in_active_order: bool | None = None) -> dict[
         "findings": [
             {"kind": str(f.get("kind", "")), "reason": str(f.get("reason", ""))}
             for f in message.findings
+            if hides(f)
         ],
     }
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 
 from core.append_only import AppendOnlyModel
+from core.contact_policy import hides
 from inbox import chain
 
 
@@ -144,7 +145,8 @@ class Message(AppendOnlyModel):
 
     @property
     def masked(self) -> bool:
-        return bool(self.findings)
+        """Was a detail hidden? Tier-2 intents and work content are recorded, not hidden."""
+        return any(hides(finding) for finding in self.findings)
 
 
 def attachment_upload_to(instance: Attachment, filename: str) -> str:

@@ -14,6 +14,7 @@ import logging
 
 from django.conf import settings
 
+from core.contact_policy import get_contact_policy
 from core.timestamps import stamp
 from inbox.checks import SendError
 from inbox.conversations import get_or_start_conversation
@@ -83,5 +84,22 @@ def post_order_event(*, order: Order, event: OrderEvent) -> Message | None:
         return None
     # The event's actor (who placed, delivered, accepted …) does not get it as unread news.
     return post_system_message(
-        conversation=conversation, body=order_event_text(order, event), actor=event.actor
+        conversation=conversation,
+        body=order_event_text(order, event),
+        actor=event.actor,
+        findings=_work_findings(order, event),
     )
+
+
+def _work_findings(order: Order, event: OrderEvent) -> list[dict]:
+    """The requirements' contact details let through as the order's work, recorded on the
+    event's message for the audit flag (by value: their offsets are not in its text)."""
+    if event.kind != Kind.REQUIREMENTS_SENT or not order.requirements:
+        return []
+    found = get_contact_policy().work_findings(
+        order.requirements, order.contact_context(), order.buyer_id
+    )
+    for finding in found:
+        del finding["start"], finding["end"]
+        finding["field"] = "requirements"
+    return found

@@ -19,7 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from config import clock
-from core.contact_policy import get_contact_policy
+from core.contact_policy import get_contact_policy, hides
 from inbox import selectors
 from inbox.api import api_login_required
 from inbox.models import Message
@@ -52,7 +52,7 @@ def check_draft(*, conversation, sender, body: str) -> dict[str, object]:
     the other side would get, and the kinds of what would be hidden (in order, once each)."""
     detection = get_contact_policy().mask_message(body, _history(conversation.pk, sender.pk))
     kinds: list[str] = []
-    for finding in detection.findings:
+    for finding in filter(hides, detection.findings):
         kind = str(finding.get("kind", "contact"))
         if kind not in kinds:
             kinds.append(kind)

@@ -27,7 +27,6 @@ from typing import Any
 
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 
-from core.contact_policy import get_contact_policy
 from inbox import known_heads, push, store
 from inbox.away import send_away_replies
 from inbox.checks import (
@@ -42,10 +41,10 @@ from inbox.checks import (
     forbidden_error,
     unavailable_error,
 )
+from inbox.detection import OrderContexts, active_order_conversations, draft_messages
 from inbox.drafts import (
     BatchReads,
     Draft,
-    Recent,
     discard_files,
     save_files,
     stored_messages,
@@ -54,7 +53,6 @@ from inbox.frames import ack_frame, message_object
 from inbox.models import Attachment, Conversation, Message
 from inbox.ratelimit import Admission, RateLimiterUnavailable, admit_sends, refund_sends
 from inbox.read_marks import read_own_announcement
-from marketplace.models import Order
 
 logger = logging.getLogger(__name__)
 
@@ -104,22 +102,6 @@ def _sent(
         payload=message_object(message, attachments),
         user_ids=conversation.user_ids(),
     )
-
-
-def _active_order_conversations(
-    messages: Sequence[Message], conversations: dict[int, Conversation]
-) -> set[int]:
-    """Which of the masked messages' conversations belong to an order still running (one
-    query per batch, none when nothing was masked): their acks say so."""
-    order_ids = {conversations[m.conversation_id].order_id for m in messages if m.findings} - {None}
-    if not order_ids:
-        return set()
-    active = set(
-        Order.objects.filter(pk__in=order_ids, status__in=Order.ACTIVE_STATUSES).values_list(
-            "pk", flat=True
-        )
-    )
-    return {c.pk for c in conversations.values() if c.order_id in active}
 
 
 class _Batch:
@@ -218,7 +200,7 @@ def _check_bodies(batch: _Batch) -> None:
             batch.outcomes[i] = error
 
 
-def _check_files(batch: _Batch) -> dict[int, list[CheckedFile]]:
+def _check_files(batch: _Batch, contexts: OrderContexts) -> dict[int, list[CheckedFile]]:
     """Type by content, size and name of each admitted send's files. After the rate limit:
     a limited sender costs no content check (issue 17); a refused file's send is given back
     once the batch is done (send_messages), so that a retry on fresh reads counts it once."""
@@ -229,7 +211,10 @@ def _check_files(batch: _Batch) -> dict[int, list[CheckedFile]]:
         if not request.attachments:
             continue
         try:
-            files[i] = [check_attachment(upload) for upload in request.attachments]
+            order = contexts.work_for(request)  # details in names may be an order's work
+            files[i] = [
+                check_attachment(upload, order, request.sender.pk) for upload in request.attachments
+            ]
         except SendError as error:
             batch.outcomes[i] = error
             refused.setdefault((request.sender.pk, request.client_id or str(i)), i)
@@ -281,41 +266,6 @@ def _apply_rate_limit(batch: _Batch) -> None:
             )
 
 
-def _draft_messages(
-    batch: _Batch, files: dict[int, list[CheckedFile]], history: Recent
-) -> dict[int, Draft]:
-    history = {
-        pair: list(recent) for pair, recent in history.items()
-    }  # the reads' stay as read (known_heads)
-    drafts: dict[int, Draft] = {}
-    first_of_key: dict[tuple[int, str], int] = {}
-    for i in batch.pending():
-        request = batch.requests[i]
-        key = (request.sender.pk, request.client_id)
-        if request.client_id and key in first_of_key:
-            continue  # a repeat inside the batch: answered with the first one's outcome
-        first_of_key[key] = i
-        recent = history[(request.conversation_id, request.sender.pk)]
-        policy = get_contact_policy()
-        detection = policy.mask_message(
-            request.body, [body for _, body in recent[-policy.history_messages :]]
-        )
-        recent.append(
-            (None, request.body)
-        )  # for the next of the batch; its time is set when chained
-        drafts[i] = Draft(
-            conversation_id=request.conversation_id,
-            kind=Message.Kind.USER,
-            sender_id=request.sender.pk,
-            client_id=request.client_id,
-            body=request.body,
-            delivered_body=detection.delivered_body,
-            findings=detection.findings,
-            files=files.get(i, []),
-        )
-    return drafts
-
-
 def _store(batch: _Batch, drafts: dict[int, Draft], reads: BatchReads, *, known: bool) -> None:
     order = sorted(drafts)
     conversations = reads.conversations
@@ -326,7 +276,7 @@ def _store(batch: _Batch, drafts: dict[int, Draft], reads: BatchReads, *, known:
         discard_files(drafts.values())
         raise
     batch.store.remember(reads, [m for m, _ in written], fresh=not known)
-    active = _active_order_conversations([message for message, _ in written], conversations)
+    active = active_order_conversations([message for message, _ in written], conversations)
     for i, (message, attachments) in zip(order, written, strict=True):
         conversation = conversations[message.conversation_id]
         batch.outcomes[i] = _sent(
@@ -363,8 +313,10 @@ def _send_batch(batch: _Batch, reads: BatchReads, *, known: bool) -> None:
         # Refused by the limit: a block or a resend, which known heads do not show, would
         # have been the answer. Read them (the sends counted are kept).
         raise known_heads.StaleHeads()
-    files = _check_files(batch)
-    drafts = _draft_messages(batch, files, reads.recent)
+    contexts = OrderContexts(reads.conversations)
+    files = _check_files(batch, contexts)
+    pending = [(i, batch.requests[i]) for i in batch.pending()]
+    drafts = draft_messages(pending, files, reads.recent, contexts)
     if drafts:
         try:
             _store(batch, drafts, reads, known=known)
@@ -485,13 +437,17 @@ def send_message(
 
 
 @transaction.atomic
-def post_system_message(*, conversation: Conversation, body: str, actor=None) -> Message:
+def post_system_message(
+    *, conversation: Conversation, body: str, actor=None, findings: Sequence[dict] = ()
+) -> Message:
     """Add an order event or a moderation notice to the conversation's chain and push it.
 
     `actor`: the participant whose action this announces (accepting an offer, delivering):
-    their own action is not news to them, so it does not count as unread for them."""
+    their own action is not news to them, so it does not count as unread for them.
+    `findings`: what the event carries for review (an order's requirements with contact
+    details let through as its work), recorded in the chain and flagged like a message's."""
     check_body(body)
-    draft = Draft(conversation.pk, Message.Kind.SYSTEM, None, "", body, body, [])
+    draft = Draft(conversation.pk, Message.Kind.SYSTEM, None, "", body, body, list(findings))
     ((message, attachments),) = store.current().write([draft])
     push.broadcast_on_commit([_sent(message, attachments, conversation)])
     if actor is not None:

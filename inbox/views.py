@@ -127,8 +127,9 @@ def send(request: HttpRequest, conversation_id: int) -> HttpResponse:
         )
     except SendError as error:
         return _refused_send(request, conversation, body, error)
-    if sent.ack["masked"] and sent.ack["notice"]:
-        # The sender learns what the other side sees, and why, as the socket's ack tells them.
+    if sent.ack["notice"]:
+        # The sender learns what the other side sees, and why, as the socket's ack tells them
+        # (or is reminded to keep the conversation here: an intent with nothing to mask).
         messages.warning(request, sent.ack["notice"])
     return redirect(_thread_url(conversation) + f"#m{sent.ack['seq']}")
 

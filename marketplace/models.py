@@ -18,6 +18,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from config import clock
+from core.contact_policy import OrderContext, get_contact_policy
 from marketplace.identity import reject_reserved_name
 from marketplace.validators import reject_contact_details, validate_timezone
 
@@ -128,6 +129,12 @@ class Category(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.CharField(max_length=200, blank=True)
+    # Contact details may be the work itself here (a business card holds the buyer's phone):
+    # a gig of this category may take them in its orders (core.contact_policy.details_are_work).
+    contact_details_as_work = models.BooleanField(
+        default=False,
+        help_text="Gigs of this category may receive contact details as work content.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -154,6 +161,11 @@ class Gig(models.Model):
         validators=[reject_contact_details],
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    contact_details_as_work = models.BooleanField(
+        default=False,
+        help_text="Buyers' contact details are delivered to you as the work's content "
+        "(only where the category allows it).",
+    )
     # Seller-written questions and answers shown on the gig page: [{"question", "answer"}].
     faq = models.JSONField(default=list, blank=True)
     # The cheapest package's terms, kept current by database triggers on Package
@@ -189,6 +201,12 @@ class Gig(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return split_list(self.tags)
+
+    def clean(self) -> None:
+        if self.contact_details_as_work and not self.category.contact_details_as_work:
+            raise ValidationError(
+                {"contact_details_as_work": "This category does not take contact details as work."}
+            )
 
 
 class Package(models.Model):
@@ -255,9 +273,8 @@ class Order(models.Model):
     # [{"title": str, "amount": "40.00", "due_days": int}, …]; empty for a package order.
     milestones = models.JSONField(default=list, blank=True)
     refunded_amount = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal("0"))
-    requirements = models.TextField(
-        max_length=5000, blank=True, validators=[reject_contact_details]
-    )
+    # Checked in clean(): contact details may be the work of this order (contact_context).
+    requirements = models.TextField(max_length=5000, blank=True)
     status = models.CharField(
         max_length=24, choices=Status.choices, default=Status.PENDING_REQUIREMENTS
     )
@@ -296,6 +313,29 @@ class Order(models.Model):
 
     def is_party(self, user: models.Model) -> bool:
         return user.pk in (self.buyer_id, self.seller_id)
+
+    def contact_context(self) -> OrderContext:
+        """The order as the contact policy reads it: may contact details be its work?"""
+        gig = self.gig
+        return OrderContext(
+            order_id=self.pk,
+            seller_id=self.seller_id,
+            details_are_work=gig.contact_details_as_work and gig.category.contact_details_as_work,
+            active=self.status in self.ACTIVE_STATUSES,
+        )
+
+    def clean(self) -> None:
+        # The buyer writes the requirements: delivered to the seller as written only when
+        # contact details are this order's work (the gig is read only when there are some).
+        policy = get_contact_policy()
+        if not self.requirements or not policy.scan(self.requirements).has_contact:
+            return
+        try:
+            policy.refuse_contact_details(
+                self.requirements, order=self.contact_context(), writer_id=self.buyer_id
+            )
+        except ValidationError as error:
+            raise ValidationError({"requirements": error.error_list}) from None
 
 
 class OrderEvent(models.Model):

@@ -9,7 +9,8 @@ after the pre-sale chat seeds/20_inbox.json writes for the pair: placed then, re
 `requirements_after_minutes` later, delivered `delivered_after_minutes` after that, then
 accepted, sent back or cancelled `answer_after_minutes` later. The order, its timeline
 events and its conversation (started by the first event) carry those dates. Without
-`days_ago` the order is played now.
+`days_ago` the order is played now. The same loader reads seeds/15_business_cards.json (a
+category whose gigs take contact details as their work, core.contact_policy).
 """
 
 from __future__ import annotations
@@ -81,7 +82,11 @@ def _ensure_user(spec: Spec, password: str) -> User:
 def _ensure_category(spec: Spec) -> Category:
     category, _ = Category.objects.get_or_create(
         slug=spec["slug"],
-        defaults={"name": spec["name"], "description": spec.get("description", "")},
+        defaults={
+            "name": spec["name"],
+            "description": spec.get("description", ""),
+            "contact_details_as_work": spec.get("contact_details_as_work", False),
+        },
     )
     return category
 
@@ -102,6 +107,7 @@ def _ensure_gig(spec: Spec, users: dict[str, User], categories: dict[str, Catego
         category=categories[spec["category"]],
         tags=spec.get("tags", ""),
         packages=_packages(spec["packages"]),
+        contact_details_as_work=spec.get("contact_details_as_work", False),
     )
     if spec.get("status") == Gig.Status.PAUSED:
         services.set_gig_status(gig=gig, status=Gig.Status.PAUSED)

@@ -133,7 +133,14 @@ def _save_packages(gig: Gig, packages: list[PackageData]) -> None:
 
 @transaction.atomic
 def create_gig(
-    *, seller: User, title: str, description: str, category, tags: str, packages: list[PackageData]
+    *,
+    seller: User,
+    title: str,
+    description: str,
+    category,
+    tags: str,
+    packages: list[PackageData],
+    contact_details_as_work: bool = False,
 ) -> Gig:
     if not seller.is_seller:
         raise ValidationError(
@@ -146,6 +153,7 @@ def create_gig(
         description=description,
         category=category,
         tags=_check_tags(tags),
+        contact_details_as_work=contact_details_as_work,  # checked against the category
     )
     gig.full_clean()
     gig.save()

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from config import clock
+from core.contact_policy import review_priority, review_rule
 from inbox.chain import format_timestamp
 from inbox.models import Message
 from moderation.models import (
@@ -127,13 +128,15 @@ def close_case_if_done(flag: Flag, *, moderator) -> None:
 
 def _kinds_and_rules(message: Message) -> tuple[list[str], list[str]]:
     kinds = sorted({str(finding.get("kind")) for finding in message.findings})
-    rules = sorted({str(finding.get("rule")) for finding in message.findings})
+    rules = sorted({review_rule(finding) for finding in message.findings})
     return kinds, rules
 
 
 @transaction.atomic
 def flag_detected_messages(*, messages: Sequence[Message]) -> list[Flag]:
-    """Open a detector flag for each masked message (stored, with pks); one insert."""
+    """Open a detector flag for each message with findings (stored, with pks); one insert.
+    Masked details are high priority; tier-2 intents and details let through as an order's
+    work (delivered as written) are low (core.contact_policy.review_priority)."""
     snapshots = _snapshots(messages)
     flags = []
     for message in messages:
@@ -142,6 +145,7 @@ def flag_detected_messages(*, messages: Sequence[Message]) -> list[Flag]:
             Flag(
                 message=message,
                 source=Flag.Source.DETECTOR,
+                priority=review_priority(message.findings),
                 kinds=kinds,
                 rules=rules,
                 snapshot=snapshots[message.pk],

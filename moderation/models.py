@@ -77,8 +77,15 @@ class Flag(models.Model):
         NOT_CONTACT = "not_contact", "Dismissed: not contact"
         DUPLICATE = "duplicate", "Duplicate"
 
+    class Priority(models.TextChoices):
+        # high: a detail was masked (or a user reported it); low: delivered as written and
+        # only recorded (an intent with nothing to mask, contact details as an order's work).
+        HIGH = "high", "High"
+        LOW = "low", "Low"
+
     message = models.ForeignKey("inbox.Message", on_delete=models.PROTECT, related_name="flags")
     source = models.CharField(max_length=10, choices=Source.choices)
+    priority = models.CharField(max_length=4, choices=Priority.choices, default=Priority.HIGH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     kinds = models.JSONField(
         default=list, blank=True, help_text="Kinds of contact detail found, e.g. phone."

@@ -37,7 +37,7 @@ _HOSTS_BY_LETTERS = {host.replace(".", ""): host for host in CONTACT_HOSTS}
 
 _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
-_BRACKETED_AT = r"\s*" + _OPEN + r"\s*(?:at|@|arroba|arobase|atsign)\s*" + _CLOSE + r"\s*"
+_BRACKETED_AT = r"\s*" + _OPEN + r"\s*(?:at|@|a|arroba|arobase|atsign)\s*" + _CLOSE + r"\s*"
 _BRACKETED_DOT = (
     r"\s*" + _OPEN + r"\s*(?:dot|punto|point|ponto|titik|nuqta|dat|\.)\s*" + _CLOSE + r"\s*"
 )
@@ -302,7 +302,13 @@ def _spaced_runs(text: str) -> list[Replacement]:
             joined = m.group().replace(" ", "")
             if "." not in joined and text.startswith("/", m.end()):
                 joined = _HOSTS_BY_LETTERS.get(joined.lower(), joined)  # "t m e/sam" is t.me/sam
-            reps.append((m.start(), m.end(), joined))
+            start = m.start()
+            if joined.startswith("@") and start >= 2 and text[start - 1] == " ":
+                # "lilydraws @ g m a i l . c o m": the '@' joins the name before it too.
+                start -= 1
+                if reps and reps[-1][1] > start:
+                    start = m.start()
+            reps.append((start, m.end(), joined))
     return reps
 
 

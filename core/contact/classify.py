@@ -30,6 +30,7 @@ from .words import (
     MULTIPLIERS,
     PLUS_WORDS,
     SCALE_WORDS,
+    TENS_WORDS,
     WEAK_DIGIT_WORDS,
 )
 
@@ -96,6 +97,10 @@ def _mixed_digits(token: str) -> str | None:
     return digits if has_word and len(digits) >= _MIN_MIXED_DIGITS else None
 
 
+# Separators written as words between digit groups.
+SEPARATOR_WORDS = frozenset({"dash", "hyphen", "dot", "space", "slash"})
+
+
 @lru_cache(maxsize=8192)
 def token_class(token: str) -> tuple[str, str, int] | None:
     """(kind, digits, times) of one token, or None when it is an ordinary word.
@@ -113,6 +118,11 @@ def token_class(token: str) -> tuple[str, str, int] | None:
         return ("weak" if lower in WEAK_DIGIT_WORDS else "word", digit, 1)
     if lower in MULTIPLIERS:
         return ("mult", "", MULTIPLIERS[lower])
+    tens = TENS_WORDS.get(lower)
+    if tens is not None:
+        return ("tens", str(tens[0]), int(tens[1]))  # times: 1 when a unit after it adds
+    if lower in SEPARATOR_WORDS:
+        return ("gap", "", 1)  # "0803 dash 555 dash 1234": a separator spelled out
     if lower in PLUS_WORDS:
         return ("plus", "+", 1)
     if lower in SCALE_WORDS:

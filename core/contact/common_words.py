@@ -103,6 +103,12 @@ COMMON_WORDS: frozenset[str] = frozenset(
     without woman wonder word work worker working world worry would write writer wrong yard
     yeah year yes yesterday yet you young your yours yourself
     """.split()
+) | frozenset(
+    # Colours: a brand's colour is design talk ("Viber purple #7360F2", "WhatsApp green").
+    """
+    orange yellow purple violet pink brown grey gray gold silver teal cyan magenta turquoise
+    navy maroon beige lavender indigo coral mint olive cream charcoal
+    """.split()
 )
 
 # What people say a platform *is* (or seems, or does): "Telegram is blocked

@@ -14,12 +14,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .classify import SYMBOLS_RE, produced_digits, split_tokens, token_class
+from .classify import SEPARATOR_WORDS, SYMBOLS_RE, produced_digits, split_tokens, token_class
 from .common_words import COMMON_WORDS
 from .offsets import Replacement, TextView
 from .quick import has_glued_letter_digit, words
 from .tokens import is_letters, spelled_run
-from .words import DIGIT_WORDS, HUNDRED_WORDS, WEAK_DIGIT_WORDS
+from .words import DIGIT_WORDS, HUNDRED_WORDS, MULTIPLIERS, TENS_WORDS, WEAK_DIGIT_WORDS
 
 _NEVER = 1 << 62  # sorts after every real offset
 
@@ -87,7 +87,20 @@ def _runs(text: str) -> list[list[_Tok]]:
 
 
 _DIGIT_KINDS = frozenset(
-    {"digits", "word", "weak", "leet", "mixed", "spelled", "sep", "glued", "dim", "piece", "leet1"}
+    {
+        "digits",
+        "word",
+        "weak",
+        "leet",
+        "mixed",
+        "spelled",
+        "sep",
+        "glued",
+        "dim",
+        "piece",
+        "leet1",
+        "tens",
+    }
 )
 # Always rewritten, whatever the run around them; "sep" and "glued" only move
 # separators, so they are not a disguise the way spelled digits are.
@@ -147,9 +160,12 @@ def _run_replacements(
     ``eager``: the message is a short piece of a number ("dois um", "2 3 3 un"), so
     every digit word of a run of two tokens or more is a digit.
     """
-    # A weak word right after "double"/"triple" is a digit for sure: "double oh seven".
+    # A weak word right after "double"/"triple" is a digit for sure: "double oh seven";
+    # so is "triple" before one numeral ("0803 triple 5 1234").
     strong = sum(
-        t.kind == "word" or (t.kind == "weak" and i > 0 and run[i - 1].kind == "mult")
+        t.kind in ("word", "tens")
+        or (t.kind == "weak" and i > 0 and run[i - 1].kind == "mult")
+        or (t.kind == "digits" and len(t.digits) == 1 and i > 0 and run[i - 1].kind == "mult")
         for i, t in enumerate(run)
     ) + 2 * sum(t.kind == "spelled" for t in run)
     has_digits = any(t.kind in _DIGIT_KINDS for t in run)
@@ -165,6 +181,7 @@ def _run_replacements(
     comma_groups = len(run) >= 3 and _comma_groups(text, run)
     reps: list[Replacement] = []
     i = 0
+    composed = -1  # the last token read as part of a spoken number ("thirty four")
     while i < len(run):
         tok = run[i]
         prev = run[i - 1] if i else None
@@ -192,6 +209,33 @@ def _run_replacements(
             if nxt.kind != "digits" or len(nxt.digits) == 1:
                 reps.append((tok.start, nxt.end, nxt.digits * tok.times))
                 i += 1
+        elif convert_words and tok.kind == "tens":
+            value, j = _compose_tens(run, i)
+            reps.append((tok.start, run[j].end, str(value)))
+            i = composed = j
+        elif (
+            convert_words
+            and tok.kind == "scale"
+            and i + 1 < len(run)
+            and run[i + 1].kind == "tens"
+            and "," not in text[tok.end : run[i + 1].start]
+        ):
+            # "beş yüz otuz iki" is 532, "yüz yirmi üç" 123: the words after the hundred
+            # fill its zeros.
+            value, j = _compose_tens(run, i + 1)
+            # "beş yüz" counts its hundreds; "yüz" alone, or after a comma or a number
+            # already read ("otuz iki, yüz"), is one hundred.
+            counted = (
+                prev is not None
+                and prev.kind in _DIGIT_KINDS
+                and i - 1 > composed
+                and "," not in text[prev.end : tok.start]
+            )
+            lead, digit = (prev.end, "") if counted else (tok.start, "1")
+            if prev is not None and "," in text[prev.end : tok.start]:
+                reps.append((prev.end, tok.start, " "))  # groups, as in the rule below
+            reps.append((lead, run[j].end, digit + str(value).zfill(len(tok.digits))))
+            i = composed = j
         elif (
             convert_words and tok.kind == "scale" and prev is not None and prev.kind in _DIGIT_KINDS
         ):
@@ -213,8 +257,34 @@ def _run_replacements(
     return reps
 
 
-STRONG_DIGIT_WORDS = frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WORDS) | frozenset(
-    HUNDRED_WORDS
+def _unit(tok: _Tok) -> int | None:
+    """The value of a single spelled digit 1-9, else None."""
+    if tok.kind in ("word", "weak") and len(tok.digits) == 1 and tok.digits != "0":
+        return int(tok.digits)
+    return None
+
+
+def _compose_tens(run: list[_Tok], i: int) -> tuple[int, int]:
+    """(value, index of the last token read) of the number spoken from run[i]: "thirty
+    four" 34, "soixante-dix-huit" 78 (60 + 10 + 8), "quatre-vingt-douze" is not read."""
+    tok = run[i]
+    value, j = int(tok.digits), i
+    nxt = run[j + 1] if j + 1 < len(run) else None
+    if nxt is not None and nxt.kind == "tens" and value == 60 and 10 <= int(nxt.digits) <= 19:
+        value += int(nxt.digits)  # soixante-dix, soixante-douze
+        j += 1
+    last = run[j]
+    unit = _unit(run[j + 1]) if j + 1 < len(run) else None
+    if unit is not None and last.times and value % 10 == 0:
+        value += unit
+        j += 1
+    return value, j
+
+
+STRONG_DIGIT_WORDS = (
+    frozenset(w for w in DIGIT_WORDS if w not in WEAK_DIGIT_WORDS)
+    | frozenset(HUNDRED_WORDS)
+    | frozenset(TENS_WORDS)
 )
 _MAX_GLUED_CHECKED = 16
 _HAS_DIGIT_RE = re.compile(r"\d")
@@ -294,6 +364,8 @@ def _may_have_gap(text: str) -> bool:
     return any(h in shapes for h in _LEET_HINTS)
 
 
+_MULTIPLIER_WORDS = frozenset(MULTIPLIERS)
+_SPELLED_GAP_RE = re.compile(r"\d\s*\b(?:dash|hyphen|dot|space|slash)\b\s*\d", re.IGNORECASE)
 _DIM_NEIGHBOUR_RE = re.compile(r"\d[\s\-.+]{1,3}\d+[xX]\d|\d[xX]\d+[\s\-.]{1,3}\d")
 _MIN_SPELLED_RUN = 9  # three digit words of three letters
 
@@ -327,6 +399,10 @@ def may_need_rewrite(text: str, tokens: list[str] | None = None) -> bool:
         return True
     if _may_have_gap(text) and _LETTER_OR_COMMA_GAP_RE.search(text) is not None:
         return True  # "0912 x 34 x 969", "5062,3,46,4": rewritten only when the run says so
+    if not SEPARATOR_WORDS.isdisjoint(tokens) and _SPELLED_GAP_RE.search(text) is not None:
+        return True  # "0803 dash 555 dash 1234"
+    if not _MULTIPLIER_WORDS.isdisjoint(tokens) and _HAS_DIGIT_RE.search(text) is not None:
+        return True  # "0803 triple 5 1234": the run decides
     return has_rewritable_token(text) or has_spelled_run(tokens)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .common_words import COMMON_WORDS
+from .platforms import AMBIGUOUS_PLATFORM_WORDS, PLATFORM_WORDS
 
 # canonical name -> platform id
 _NAMES = {
@@ -73,14 +74,36 @@ def _distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+# Digits and symbols written for the letters they look like: "t3l3gr4m", "1nst4gram", "disc0rd".
+_LEET = str.maketrans("0134579@$!", "oieastgasi")
+
+
 @lru_cache(maxsize=16384)
 def fuzzy_platform(word: str) -> str | None:
-    """The platform id a misspelt ``word`` (lower case) stands for, or None.
+    """The platform id a misspelt ``word`` (lower case) stands for, or None; a word with
+    digits or symbols for letters ("tw1tter") is read with its letters put back.
 
     Exact names are not this function's business (platforms.PLATFORM_WORDS).
     """
-    if not 4 <= len(word) <= 12 or not word.isalpha() or word in _NAMES:
+    if not 4 <= len(word) <= 12 or word in _NAMES or word.isdigit():
         return None
+    if not word.isalpha():
+        return _leet_platform(word)
+    return _misspelt_platform(word)
+
+
+def _leet_platform(word: str) -> str | None:
+    letters = sum(c.isalpha() for c in word)
+    plain = word.translate(_LEET)
+    if letters < 3 or letters * 2 < len(word) or not plain.isalpha():
+        return None
+    exact = PLATFORM_WORDS.get(plain)
+    if exact is not None and len(plain) >= 4 and plain not in AMBIGUOUS_PLATFORM_WORDS:
+        return exact
+    return _misspelt_platform(plain) if plain not in _NAMES else _NAMES[plain]
+
+
+def _misspelt_platform(word: str) -> str | None:
     if word in COMMON_WORDS or word in _NOT_PLATFORMS:
         return None
     for name in _BY_FIRST.get(word[0], ()):

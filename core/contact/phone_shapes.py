@@ -104,6 +104,19 @@ def _is_version(raw: str, groups: list[str]) -> bool:
     return sum(map(len, groups)) < 10 or any(len(g) <= 2 for g in groups[1:])
 
 
+def _is_ip_address(raw: str, groups: list[str]) -> bool:
+    """192.168.1.254: four dotted groups of 0-255, none with a leading zero, one of them
+    of one or three digits (dotted pairs, "70.12.34.56", are how phones are written)."""
+    if len(groups) != 4 or set(_NON_DIGITS_RE.findall(raw.strip("()[] "))) != {"."}:
+        return False
+    if all(len(g) == 2 for g in groups):
+        return False
+    return (
+        all(len(g) <= 3 and int(g) <= 255 and (g == "0" or g[0] != "0") for g in groups)
+        and int(groups[0]) > 0
+    )
+
+
 def _is_decimal(raw: str, groups: list[str]) -> bool:
     return len(groups) == 2 and _DECIMAL_RE.fullmatch(raw.strip()) is not None
 
@@ -113,14 +126,18 @@ def _shape_rejects(raw: str, digits_groups: list[str], seps: list[str], named: b
 
     A leading '+' rules out a date; a phone word right before the run
     (``named``: "call me on 70.12.34.56", "WA 8.029.491.19.11") rules out a
-    version or a decimal, which is how dotted numbers are written in much of
+    version, a decimal or an IP address, which is how dotted numbers are written in much of
     Africa and Europe.
     """
     if raw.lstrip("([ ").startswith("+"):
         return False
     if is_year_list(digits_groups) or looks_like_date(digits_groups, seps):
         return True
-    return not named and (_is_version(raw, digits_groups) or _is_decimal(raw, digits_groups))
+    return not named and (
+        _is_version(raw, digits_groups)
+        or _is_decimal(raw, digits_groups)
+        or _is_ip_address(raw, digits_groups)
+    )
 
 
 # A run that is nothing but a date ("15/03/2024", "2024-03-15", "12.04.2025"):

@@ -14,10 +14,14 @@ from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType
+from phonenumbers.re_util import enable_pattern_cache
+
+# Numbers of many regions go through parse(): keep every metadata pattern compiled, instead
+# of recompiling those that fall out of the re module's 512-entry cache.
+enable_pattern_cache()
 
 # Pure pattern checks on the metadata, used to skip building PhoneNumber
 # objects; covered by test_contact_phones (equivalence with parse()).
-from phonenumbers.phonenumberutil import _match_national_number, _number_type_helper
 
 # Where Gigbox's buyers and sellers are; tried first and, without any phone
 # context in the message, the only regions a bare national number may match.
@@ -214,23 +218,96 @@ def _typed_nsn(digits: str, region: str, meta) -> tuple[str, int] | None:  # typ
         m = compiled.match(digits)
         if m is not None and m.end() > 0:
             stripped = digits[m.end() :]
-            general = meta.general_desc
+            general = _types(region, meta).general
             # libphonenumber keeps the prefix when stripping it breaks a number
             # that was viable with it.
-            if _viable(stripped, general) or not _viable(digits, general):
+            if general.viable(stripped) or not general.viable(digits):
                 nsn = stripped
     elif meta.national_prefix and digits.startswith(meta.national_prefix):
         nsn = digits[len(meta.national_prefix) :]
     if not nsn:
         return None
-    number_type = _number_type_helper(nsn, meta)
+    number_type = _types(region, meta).number_type(nsn)
     if number_type == PhoneNumberType.UNKNOWN:
         return None
     return nsn, number_type
 
 
-def _viable(nsn: str, desc) -> bool:  # type: ignore[no-untyped-def]
-    return bool(nsn) and _match_national_number(nsn, desc, False)
+@dataclass(frozen=True)
+class _Desc:
+    """One PhoneNumberDesc with its pattern compiled once (libphonenumber looks the pattern
+    up in its regex cache on every test, most of the cost of typing a number)."""
+
+    lengths: frozenset[int]
+    pattern: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, desc) -> _Desc:  # type: ignore[no-untyped-def]
+        if desc is None or not desc.national_number_pattern:
+            return cls(frozenset(), None)
+        return cls(frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern))
+
+    def viable(self, nsn: str) -> bool:
+        """The pattern alone (libphonenumber's _match_national_number)."""
+        return bool(nsn) and self.pattern is not None and self.pattern.fullmatch(nsn) is not None
+
+    def matches(self, nsn: str) -> bool:
+        """Length, then pattern (libphonenumber's _is_number_matching_desc)."""
+        if self.pattern is None or (self.lengths and len(nsn) not in self.lengths):
+            return False
+        return self.pattern.fullmatch(nsn) is not None
+
+
+_SPECIAL_TYPES = (
+    ("premium_rate", PhoneNumberType.PREMIUM_RATE),
+    ("toll_free", PhoneNumberType.TOLL_FREE),
+    ("shared_cost", PhoneNumberType.SHARED_COST),
+    ("voip", PhoneNumberType.VOIP),
+    ("personal_number", PhoneNumberType.PERSONAL_NUMBER),
+    ("pager", PhoneNumberType.PAGER),
+    ("uan", PhoneNumberType.UAN),
+    ("voicemail", PhoneNumberType.VOICEMAIL),
+)
+
+
+@dataclass(frozen=True)
+class _RegionTypes:
+    general: _Desc
+    special: tuple[tuple[_Desc, int], ...]
+    fixed_line: _Desc
+    mobile: _Desc
+    same_mobile_and_fixed: bool
+
+    def number_type(self, nsn: str) -> int:
+        """libphonenumber's _number_type_helper, in the same order, on compiled patterns."""
+        if not self.general.matches(nsn):
+            return PhoneNumberType.UNKNOWN
+        for desc, number_type in self.special:
+            if desc.matches(nsn):
+                return number_type
+        if self.fixed_line.matches(nsn):
+            if self.same_mobile_and_fixed or self.mobile.matches(nsn):
+                return PhoneNumberType.FIXED_LINE_OR_MOBILE
+            return PhoneNumberType.FIXED_LINE
+        if not self.same_mobile_and_fixed and self.mobile.matches(nsn):
+            return PhoneNumberType.MOBILE
+        return PhoneNumberType.UNKNOWN
+
+
+_TYPES: dict[str, _RegionTypes] = {}
+
+
+def _types(region: str, meta) -> _RegionTypes:  # type: ignore[no-untyped-def]
+    types = _TYPES.get(region)
+    if types is None:
+        types = _TYPES[region] = _RegionTypes(
+            general=_Desc.of(meta.general_desc),
+            special=tuple((_Desc.of(getattr(meta, name)), kind) for name, kind in _SPECIAL_TYPES),
+            fixed_line=_Desc.of(meta.fixed_line),
+            mobile=_Desc.of(meta.mobile),
+            same_mobile_and_fixed=bool(meta.same_mobile_and_fixed_line_pattern),
+        )
+    return types
 
 
 @lru_cache(maxsize=4096)

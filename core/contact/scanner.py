@@ -114,10 +114,12 @@ def needs_address_scan(text: str, words: list[str]) -> bool:
     # ("z~a~i~n~a~b at o~u~t~l~o~o~k").
     if "_" in text or has_separated_letters(text):
         return True
-    # A labelled plain word after a misspelt platform ("vibre id sam").
-    return not _LABEL_WORDS.isdisjoint(words) and any(
-        len(w) >= 4 and fuzzy_platform(w) is not None for w in words
-    )
+    # A labelled plain word after a misspelt platform ("vibre id sam", "telegrm: sam",
+    # "tw1tter → sam").
+    labelled = (
+        ":" in text or "=" in text or ">" in text or "\u2192" in text
+    ) or not _LABEL_WORDS.isdisjoint(words)
+    return labelled and any(len(w) >= 4 and fuzzy_platform(w) is not None for w in words)
 
 
 def phone_possible(text: str, words: list[str]) -> bool:

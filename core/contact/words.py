@@ -351,6 +351,8 @@ SCALE_WORDS: dict[str, str] = {
     "ribu": "000",  # id/ms
     "hundert": "00",
     "tausend": "000",  # de
+    "yüz": "00",
+    "yuz": "00",  # tr
 }
 
 # Whole hundreds in one word (es, pt, id): "trescientos" is 300.
@@ -373,3 +375,31 @@ HUNDRED_WORDS: dict[str, str] = {
     "novecentos": "900",
     "seratus": "100",
 }
+
+
+def _tens(words: str, values: str, takes_unit: bool) -> dict[str, tuple[int, bool]]:
+    return {w: (int(v), takes_unit) for w, v in zip(words.split(), values.split(), strict=True)}
+
+
+# Tens and teens, read in pairs the way much of Europe says a number ("zéro six, douze,
+# trente-quatre"; "beş yüz otuz iki"): value, and whether a unit word after it adds to it
+# ("thirty four" is 34; "ten four" is not 14). Words that are everyday words elsewhere are
+# left out (Turkish "on", ten; "once", Spanish eleven; "dez", "seize").
+TENS_WORDS: dict[str, tuple[int, bool]] = {
+    **_tens("eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen",
+            "11 12 13 14 15 16 17 18 19", False),
+    **_tens("twenty thirty forty fifty sixty seventy eighty ninety",
+            "20 30 40 50 60 70 80 90", True),
+    **_tens("onze douze treize quatorze quinze", "11 12 13 14 15", False),
+    **_tens("dix vingt trente quarante cinquante soixante", "10 20 30 40 50 60", True),
+    **_tens("doce trece catorce quince", "12 13 14 15", False),
+    **_tens("veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa",
+            "20 30 40 50 60 70 80 90", True),
+    **_tens("doze treze catorze quinze", "12 13 14 15", False),
+    **_tens("vinte trinta quarenta cinquenta sessenta oitenta",
+            "20 30 40 50 60 80", True),
+    **_tens("yirmi otuz kırk kirk elli altmış altmis yetmiş yetmis seksen doksan",
+            "20 30 40 40 50 60 60 70 70 80 90", True),
+    **_tens("venti trenta quaranta cinquanta sessanta settanta ottanta novanta",
+            "20 30 40 50 60 70 80 90", True),
+}  # fmt: skip

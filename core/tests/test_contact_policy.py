@@ -129,7 +129,7 @@ def test_no_findings_no_notice_and_an_unknown_kind_is_contact_details():
 
 def test_one_mapping_names_the_kinds_everywhere():
     policy = ContactPolicy()
-    assert set(policy.kind_labels) == {"phone", "email", "handle", "link"}
+    assert set(policy.kind_labels) == {"phone", "email", "handle", "link", "intent"}
     assert policy.label("handle") == policy.kind_labels["handle"]
     assert policy.label("link", "link.google_meet") == "Google Meet link"
     assert policy.label("link", "link.some_new_app") == "Some New App link"

@@ -121,6 +121,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
     list_display = [
         "id",
         "status_badge",
+        "priority",
         "source",
         "kinds_display",
         "sender",
@@ -133,6 +134,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
     list_filter = [
         "status",
         "resolution",
+        "priority",
         "source",
         KindFilter,
         RuleFilter,
@@ -151,7 +153,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
-        # Open flags first, the oldest of them at the top: that is the queue.
+        # Open flags first, high priority before low, the oldest at the top: that is the queue.
         # Not super(): it orders by get_ordering() before these annotations exist.
         return (
             Flag.objects.all()
@@ -162,12 +164,17 @@ class FlagAdmin(ReadOnlyModelAdmin):
                     default=Value(1),
                     output_field=IntegerField(),
                 ),
+                priority_order=Case(
+                    When(priority=Flag.Priority.HIGH, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                ),
             )
-            .order_by("queue_order", "created_at", "id")
+            .order_by("queue_order", "priority_order", "created_at", "id")
         )
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
-        return ["queue_order", "created_at", "id"]
+        return ["queue_order", "priority_order", "created_at", "id"]
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, flag: Flag) -> str:

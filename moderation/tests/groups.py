@@ -13,7 +13,7 @@ from marketplace.roles import MODERATORS, STAFF_GROUPS
 from moderation.models import SanctionPolicy
 
 _MIGRATION = importlib.import_module("moderation.migrations.0004_policy_system_account_permissions")
-_CASES = importlib.import_module("moderation.migrations.0006_t18s_cases_notes")
+_CASES = importlib.import_module("moderation.migrations.0006_cases_notes")
 
 
 def ensure_staff_groups() -> None:

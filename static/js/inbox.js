@@ -721,7 +721,7 @@
     }
     settle(frame.client_id, "sent");
     showComposerError("");
-    if (frame.masked && warning) {
+    if ((frame.masked || frame.notice) && warning) {
       warning.textContent = frame.notice || "We hid contact details in your message: sharing them is against the rules.";
       warning.hidden = false;
       warning.classList.add("is-after-send");

@@ -1,0 +1,17 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("moderation", "0006_cases_notes"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="flag",
+            name="priority",
+            field=models.CharField(
+                choices=[("high", "High"), ("low", "Low")], default="high", max_length=4
+            ),
+        ),
+    ]
