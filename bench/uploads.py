@@ -183,9 +183,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", type=Path, default=Path(__file__).resolve().parent.parent)
     parser.add_argument("--label", default="")
+    parser.add_argument("--database", default=DATABASE, help="private database (gigbox_bench*)")
+    parser.add_argument("--cases", default="1,8", help="concurrent uploads per case")
     args = parser.parse_args()
     repo = args.repo.resolve()
-    database_url = common.create_database(DATABASE)
+    database_url = common.create_database(args.database)
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
     rows = []
     try:
@@ -195,12 +197,12 @@ def main() -> int:
             _run(repo, env, "seed")
             auth = json.loads(_run(repo, env, "shell", "-c", SETUP).strip().splitlines()[-1])
             for label, size in (("accepted 24 MB", 24 * MB), ("refused 28 MB", 28 * MB)):
-                for concurrent in (1, 8):
+                for concurrent in (int(n) for n in args.cases.split(",")):
                     result = _case(repo, env, auth, size=size, concurrent=concurrent)
                     rows.append((label, concurrent, result))
                     print(label, concurrent, json.dumps(result), flush=True)
     finally:
-        common.drop_database(DATABASE)
+        common.drop_database(args.database)
     print()
     print(f"{args.label or repo} ({common.machine()})")
     print(

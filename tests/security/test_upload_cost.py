@@ -169,3 +169,58 @@ async def test_the_process_cap_on_concurrent_upload_bytes(settings):
     assert sent[0]["status"] == 201
     assert inner[0]["status"] == 503 and (b"retry-after", b"1") in inner[0]["headers"]
     assert reserved_upload_bytes() == 0
+
+
+def _daphne_request(app, body: bytes, content_type: bytes):
+    """A request as the server process's daphne receives it (Twisted has the whole body in
+    its file), handed to `app` through daphne's own WebRequest.process."""
+    import argparse
+    import tempfile
+    from types import SimpleNamespace
+
+    from daphne.http_protocol import HTTPFactory
+    from twisted.web.test.requesthelper import DummyChannel
+
+    from config.server import build_server
+
+    args = argparse.Namespace(host="127.0.0.1", port=0, shutdown_timeout=1, proxy_headers=False)
+    server = build_server(args, application=app)
+    server.connections, server.http_factory = {}, HTTPFactory(server)  # as Server.run does
+    request_factory = server._build_http_protocol(None).requestFactory
+    channel = DummyChannel()
+    channel.factory = SimpleNamespace(server=server)
+    request = request_factory(channel)
+    request.requestHeaders.setRawHeaders(b"content-type", [content_type])
+    # Twisted's file for a body past 100 KB; the request closes it (its queue does).
+    request.content = tempfile.TemporaryFile()  # noqa: SIM115
+    request.content.write(body)
+    request.requestReceived(b"POST", b"/api/inbox/conversations/1/messages/", b"HTTP/1.1")
+    return server, request
+
+
+async def test_the_server_hands_the_body_over_as_the_app_reads_it():
+    """Issue 17 #3, upload memory (bench/uploads.py: 8 concurrent 24 MB uploads peaked at
+    544 MB): Twisted no longer parses the multipart body itself (several whole copies), and
+    daphne no longer queues the whole body in memory before the app reads any of it."""
+    boundary = b"b0undary"
+    content = b"plain words for a long brief.\n" * 40_000  # 1.2 MB
+    body = (
+        b"--" + boundary + b'\r\nContent-Disposition: form-data; name="files"; '
+        b'filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n' + content + b"\r\n--" + boundary
+        + b"--\r\n"
+    )  # fmt: skip
+    received: list[int] = []
+
+    async def app(scope, receive, send):
+        while True:
+            message = await receive()
+            received.append(len(message.get("body", b"")))
+            if not message.get("more_body"):
+                return
+
+    server, request = _daphne_request(app, body, b"multipart/form-data; boundary=" + boundary)
+    assert request.args == {}  # Twisted kept no parsed copy of the form
+    queued = request.application_queue.qsize()
+    assert queued == 0, f"{queued} body messages queued before the app read one"
+    await server.connections[request]["application_instance"]
+    assert sum(received) == len(body) and max(received) <= 64 * 1024
