@@ -7,6 +7,8 @@ read. The memory figure (8 concurrent 24 MB uploads) is bench/uploads.py's."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.http.multipartparser import MultiPartParser
@@ -16,6 +18,7 @@ from config.uploads import UploadGuard, reserved_upload_bytes
 from inbox import files as inbox_files
 from inbox.checks import AttachmentUpload, SendError, read_upload
 from inbox.models import Message
+from inbox.protocol import validate_server_frame
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +172,20 @@ async def test_the_process_cap_on_concurrent_upload_bytes(settings):
     assert sent[0]["status"] == 201
     assert inner[0]["status"] == 503 and (b"retry-after", b"1") in inner[0]["headers"]
     assert reserved_upload_bytes() == 0
+    busy = json.loads(inner[1]["body"])
+    validate_server_frame(busy, over_http=True)
+    assert (busy["code"], busy["retry_after"]) == ("unavailable", 1)
+
+
+async def test_the_guards_answers_are_the_protocols_errors(settings):
+    """docs/protocol.md, "Limits on files": the 413 and 503 bodies are error objects."""
+    settings.GIGBOX_UPLOAD_REQUEST_MAX_BYTES = 1000
+    settings.GIGBOX_UPLOAD_CONCURRENT_BYTES = 0
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    too_big, _ = await _run(UploadGuard(None), _upload_scope(1001))
+    body = json.loads(too_big[1]["body"])
+    validate_server_frame(body, over_http=True)
+    assert (too_big[0]["status"], body["code"], body["limit"]) == (413, "invalid_attachment", 1000)
 
 
 def _daphne_request(app, body: bytes, content_type: bytes):
