@@ -7,6 +7,7 @@ read. The memory figure (8 concurrent 24 MB uploads) is bench/uploads.py's."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
 
+from config.http_body import BODY_CHUNK, BodyQueue
 from config.uploads import UploadGuard, reserved_upload_bytes
 from inbox import files as inbox_files
 from inbox.checks import AttachmentUpload, SendError, read_upload
@@ -241,3 +243,16 @@ async def test_the_server_hands_the_body_over_as_the_app_reads_it():
     assert queued == 0, f"{queued} body messages queued before the app read one"
     await server.connections[request]["application_instance"]
     assert sum(received) == len(body) and max(received) <= 64 * 1024
+
+
+async def test_a_disconnect_ends_the_body_and_closes_its_file():
+    """Issue 17 #3: the body's file is closed when the client goes (or the response ends);
+    daphne's own body messages are not passed on, its disconnect is."""
+    body = io.BytesIO(b"x" * (BODY_CHUNK * 3))
+    queue = BodyQueue(body)
+    first = await queue.get()
+    assert first["more_body"] and len(first["body"]) == BODY_CHUNK and body.tell() == BODY_CHUNK
+    queue.put_nowait({"type": "http.request", "body": b"", "more_body": False})
+    queue.put_nowait({"type": "http.disconnect"})
+    assert body.closed and queue.qsize() == 1
+    assert (await queue.get())["type"] == "http.disconnect"
