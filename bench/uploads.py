@@ -1,7 +1,8 @@
 """Upload memory and CPU: peak RSS and seconds per upload of one server process, for 1 and 8
-concurrent 24 MB uploads (accepted) and 28 MB uploads (refused: over the limit), through the
-JSON API, against a real `python -m config.server` process on loopback that this script
-starts and stops by PID (one fresh process per case). Results in docs/benchmarks.md.
+concurrent 24 MB uploads (accepted), 28 MB uploads (refused: over the file limit) and 40 MB
+bodies (refused: over the request limit), through the JSON API, against a real
+`python -m config.server` process on loopback that this script starts and stops by PID (one
+fresh process per case). Results in docs/benchmarks.md.
 
     .venv/bin/python bench/uploads.py                       # this checkout
     .venv/bin/python bench/uploads.py --repo /tmp/gigbox-base  # e.g. a worktree of the base
@@ -29,6 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import _common as common
 
 MB = 1024 * 1024
+# A 28 MB file is over the per-file limit (400 after the form is read); a 40 MB body is over
+# GIGBOX_UPLOAD_REQUEST_MAX_BYTES (413 before the application reads it).
+CASES = (("accepted 24 MB", 24 * MB), ("refused 28 MB", 28 * MB), ("refused 40 MB", 40 * MB))
 DATABASE = "gigbox_bench_uploads"
 SETUP = """
 import json
@@ -183,9 +187,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", type=Path, default=Path(__file__).resolve().parent.parent)
     parser.add_argument("--label", default="")
+    parser.add_argument("--database", default=DATABASE, help="private database (gigbox_bench*)")
+    parser.add_argument("--cases", default="1,8", help="concurrent uploads per case")
     args = parser.parse_args()
     repo = args.repo.resolve()
-    database_url = common.create_database(DATABASE)
+    database_url = common.create_database(args.database)
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
     rows = []
     try:
@@ -194,13 +200,13 @@ def main() -> int:
             _run(repo, env, "migrate", "--noinput")
             _run(repo, env, "seed")
             auth = json.loads(_run(repo, env, "shell", "-c", SETUP).strip().splitlines()[-1])
-            for label, size in (("accepted 24 MB", 24 * MB), ("refused 28 MB", 28 * MB)):
-                for concurrent in (1, 8):
+            for label, size in CASES:
+                for concurrent in (int(n) for n in args.cases.split(",")):
                     result = _case(repo, env, auth, size=size, concurrent=concurrent)
                     rows.append((label, concurrent, result))
                     print(label, concurrent, json.dumps(result), flush=True)
     finally:
-        common.drop_database(DATABASE)
+        common.drop_database(args.database)
     print()
     print(f"{args.label or repo} ({common.machine()})")
     print(

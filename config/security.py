@@ -224,7 +224,9 @@ def _header(scope, name: bytes) -> str | None:
 
 def parse_origin(value: str | None) -> Origin | None:
     """(scheme, host, port) of a serialized origin, or None for anything else (`null`, a
-    path, user info, a port that is no port: `http://127.0.0.1:8000.evil.com`)."""
+    path, user info, a port that is no port: `http://127.0.0.1:8000.evil.com`, a wildcard:
+    Django's CSRF check reads `https://*.example.com` in CSRF_TRUSTED_ORIGINS as every
+    subdomain, the socket's check lets in exact origins only)."""
     if not value:
         return None
     try:
@@ -235,6 +237,7 @@ def parse_origin(value: str | None) -> Origin | None:
     if (
         parts.scheme not in DEFAULT_PORTS
         or not parts.hostname
+        or "*" in parts.hostname
         or parts.username is not None
         or parts.path not in ("", "/")
         or parts.query

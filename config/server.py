@@ -33,10 +33,13 @@ import os
 import signal
 import sys
 import time
+from functools import partial
 from typing import Any
 
 from daphne.ws_protocol import WebSocketProtocol
 from twisted.internet import defer, reactor
+
+from config.http_body import BodyQueue, GigboxWebRequest
 
 logger = logging.getLogger("gigbox.server")
 
@@ -100,9 +103,15 @@ class GracefulServer(daphne.server.Server):
     def _before_run(self) -> None:
         """Called by Server.run() once the factories exist, just before the reactor runs."""
         self.ws_factory.protocol = GigboxWebSocketProtocol
+        self.http_factory.buildProtocol = self._build_http_protocol
         loop = asyncio.get_event_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _build_http_protocol(self, addr):
+        protocol = type(self.http_factory).buildProtocol(self.http_factory, addr)
+        protocol.requestFactory = GigboxWebRequest
+        return protocol
 
     def listen_success(self, port):
         self.ports.append(port)
@@ -113,7 +122,25 @@ class GracefulServer(daphne.server.Server):
             from config.logging import socket_request_id
 
             protocol.request_id = socket_request_id(scope)
+        if scope.get("type") == "http" and isinstance(protocol, GigboxWebRequest):
+            return self._create_http_application(protocol, scope)
         return super().create_application(protocol, scope)
+
+    def _create_http_application(self, protocol: GigboxWebRequest, scope):
+        """daphne's create_application (4.2), with a queue that reads the body from its
+        file as the application asks (config/http_body.py)."""
+        assert "application_instance" not in self.connections[protocol]
+        queue = BodyQueue(protocol.take_body())
+        scope.setdefault("asgi", {"version": "3.0"})
+        instance = self.application(
+            scope=scope, receive=queue.get, send=partial(self.handle_reply, protocol)
+        )
+        if protocol not in self.connections:
+            return None
+        self.connections[protocol]["application_instance"] = asyncio.ensure_future(
+            instance, loop=asyncio.get_event_loop()
+        )
+        return queue
 
     # -- stop ----------------------------------------------------------------------------
 

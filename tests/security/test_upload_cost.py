@@ -7,15 +7,20 @@ read. The memory figure (8 concurrent 24 MB uploads) is bench/uploads.py's."""
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
 
+from config.http_body import BODY_CHUNK, BodyQueue
 from config.uploads import UploadGuard, reserved_upload_bytes
 from inbox import files as inbox_files
 from inbox.checks import AttachmentUpload, SendError, read_upload
 from inbox.models import Message
+from inbox.protocol import validate_server_frame
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +174,85 @@ async def test_the_process_cap_on_concurrent_upload_bytes(settings):
     assert sent[0]["status"] == 201
     assert inner[0]["status"] == 503 and (b"retry-after", b"1") in inner[0]["headers"]
     assert reserved_upload_bytes() == 0
+    busy = json.loads(inner[1]["body"])
+    validate_server_frame(busy, over_http=True)
+    assert (busy["code"], busy["retry_after"]) == ("unavailable", 1)
+
+
+async def test_the_guards_answers_are_the_protocols_errors(settings):
+    """docs/protocol.md, "Limits on files": the 413 and 503 bodies are error objects."""
+    settings.GIGBOX_UPLOAD_REQUEST_MAX_BYTES = 1000
+    settings.GIGBOX_UPLOAD_CONCURRENT_BYTES = 0
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    too_big, _ = await _run(UploadGuard(None), _upload_scope(1001))
+    body = json.loads(too_big[1]["body"])
+    validate_server_frame(body, over_http=True)
+    assert (too_big[0]["status"], body["code"], body["limit"]) == (413, "invalid_attachment", 1000)
+
+
+def _daphne_request(app, body: bytes, content_type: bytes):
+    """A request as the server process's daphne receives it (Twisted has the whole body in
+    its file), handed to `app` through daphne's own WebRequest.process."""
+    import argparse
+    import tempfile
+    from types import SimpleNamespace
+
+    from daphne.http_protocol import HTTPFactory
+    from twisted.web.test.requesthelper import DummyChannel
+
+    from config.server import build_server
+
+    args = argparse.Namespace(host="127.0.0.1", port=0, shutdown_timeout=1, proxy_headers=False)
+    server = build_server(args, application=app)
+    server.connections, server.http_factory = {}, HTTPFactory(server)  # as Server.run does
+    request_factory = server._build_http_protocol(None).requestFactory
+    channel = DummyChannel()
+    channel.factory = SimpleNamespace(server=server)
+    request = request_factory(channel)
+    request.requestHeaders.setRawHeaders(b"content-type", [content_type])
+    # Twisted's file for a body past 100 KB; the request closes it (its queue does).
+    request.content = tempfile.TemporaryFile()  # noqa: SIM115
+    request.content.write(body)
+    request.requestReceived(b"POST", b"/api/inbox/conversations/1/messages/", b"HTTP/1.1")
+    return server, request
+
+
+async def test_the_server_hands_the_body_over_as_the_app_reads_it():
+    """Issue 17 #3, upload memory (bench/uploads.py: 8 concurrent 24 MB uploads peaked at
+    544 MB): Twisted no longer parses the multipart body itself (several whole copies), and
+    daphne no longer queues the whole body in memory before the app reads any of it."""
+    boundary = b"b0undary"
+    content = b"plain words for a long brief.\n" * 40_000  # 1.2 MB
+    body = (
+        b"--" + boundary + b'\r\nContent-Disposition: form-data; name="files"; '
+        b'filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n' + content + b"\r\n--" + boundary
+        + b"--\r\n"
+    )  # fmt: skip
+    received: list[int] = []
+
+    async def app(scope, receive, send):
+        while True:
+            message = await receive()
+            received.append(len(message.get("body", b"")))
+            if not message.get("more_body"):
+                return
+
+    server, request = _daphne_request(app, body, b"multipart/form-data; boundary=" + boundary)
+    assert request.args == {}  # Twisted kept no parsed copy of the form
+    queued = request.application_queue.qsize()
+    assert queued == 0, f"{queued} body messages queued before the app read one"
+    await server.connections[request]["application_instance"]
+    assert sum(received) == len(body) and max(received) <= 64 * 1024
+
+
+async def test_a_disconnect_ends_the_body_and_closes_its_file():
+    """Issue 17 #3: the body's file is closed when the client goes (or the response ends);
+    daphne's own body messages are not passed on, its disconnect is."""
+    body = io.BytesIO(b"x" * (BODY_CHUNK * 3))
+    queue = BodyQueue(body)
+    first = await queue.get()
+    assert first["more_body"] and len(first["body"]) == BODY_CHUNK and body.tell() == BODY_CHUNK
+    queue.put_nowait({"type": "http.request", "body": b"", "more_body": False})
+    queue.put_nowait({"type": "http.disconnect"})
+    assert body.closed and queue.qsize() == 1
+    assert (await queue.get())["type"] == "http.disconnect"

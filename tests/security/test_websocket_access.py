@@ -16,6 +16,7 @@ from channels.db import database_sync_to_async
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from config.security import parse_origin
 from inbox import consumers
 from inbox.models import Message
 from inbox.services import block_user
@@ -79,6 +80,17 @@ async def test_our_own_origins_are_let_in(w, origin, host, settings):
 async def test_another_scheme_port_or_host_of_ours_is_refused(w, origin, host):
     communicator, connected = await connect(w.bob, origin=origin, host=host)
     assert not connected
+
+
+@pytest.mark.parametrize("origin", [b"https://evil.example.com", b"https://*.example.com"])
+async def test_a_wildcard_trusted_origin_lets_no_socket_in(w, origin, settings):
+    """Issue 17 #8 (origins): the socket compares exact scheme, host and port; a wildcard in
+    CSRF_TRUSTED_ORIGINS (which Django's form check reads as every subdomain) matches nothing,
+    not even an Origin header that spells the pattern itself."""
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.example.com", "https://127.0.0.1:8443"]
+    communicator, connected = await connect(w.bob, origin=origin, host=b"10.0.0.5:8101")
+    assert not connected
+    assert parse_origin("https://*.example.com") is None
 
 
 @pytest.mark.parametrize("cookie", [None, "not-a-session", "0" * 32])
