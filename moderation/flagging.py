@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from inbox.chain import format_timestamp
 from inbox.models import Message
+from moderation.contact_search import values_text
 from moderation.models import (
     Flag,
     FlagReport,
@@ -78,6 +79,7 @@ def flag_detected_messages(*, messages: Sequence[Message]) -> list[Flag]:
                 source=Flag.Source.DETECTOR,
                 kinds=kinds,
                 rules=rules,
+                contact_values=values_text(message.findings),
                 snapshot=snapshots[message.pk],
             )
         )
@@ -97,6 +99,7 @@ def _open_flag(message: Message) -> Flag:
             return Flag.objects.create(
                 message=message,
                 source=Flag.Source.REPORT,
+                contact_values=values_text(message.findings),
                 snapshot=_snapshots([message])[message.pk],
             )
     except IntegrityError:  # reported by someone else at the same moment

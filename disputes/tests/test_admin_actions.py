@@ -124,7 +124,9 @@ def test_a_bad_resolution_form_changes_nothing_and_says_why(client, rita, disput
         {"resolution": "partial_refund", "note": "x"},
     )
     assert response.status_code == 302
-    _post(client, "open", dispute, {"reason": "Deciding."})  # the case file asks once per session
+    _post(
+        client, "open", dispute, {"reason": "Deciding the refund."}
+    )  # the case file asks once per session
     page = client.get(response["Location"]).content.decode()
     assert "percentage" in page
     dispute.refresh_from_db()
@@ -145,7 +147,7 @@ def test_others_cannot_resolve(client, dispute, who, request):
 
 def test_the_resolve_form_preselects_no_decision(client, rita, dispute):
     client.force_login(rita)
-    _post(client, "open", dispute, {"reason": "Deciding."})
+    _post(client, "open", dispute, {"reason": "Deciding the refund."})
     page = client.get(reverse("admin:disputes_dispute_change", args=[dispute.pk])).content.decode()
     assert '<option value="" selected>Choose a decision…</option>' in page
     response = _post(
@@ -241,7 +243,9 @@ def test_with_debug_off_and_no_key_exports_are_refused_with_a_clear_message(
     client.force_login(rita)
     response = _post(client, "export", dispute, _export_data(order_conversation))
     assert response.status_code == 302
-    _post(client, "open", dispute, {"reason": "Deciding."})  # the case file asks once per session
+    _post(
+        client, "open", dispute, {"reason": "Deciding the refund."}
+    )  # the case file asks once per session
     page = client.get(response["Location"]).content.decode()
     assert "Exports are switched off" in page
     assert not StaffAccess.objects.filter(action="export").exists()

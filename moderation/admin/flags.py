@@ -19,6 +19,7 @@ from core.admin import AssignedToFilter
 from core.contact_policy import get_contact_policy
 from moderation import selectors, services
 from moderation.admin.base import OVERDUE, ReadOnlyModelAdmin, excerpt, show_errors
+from moderation.admin.evidence import flag_evidence_urls
 from moderation.forms import (
     ConfirmForm,
     DismissForm,
@@ -130,6 +131,8 @@ class FlagAdmin(ReadOnlyModelAdmin):
         "reports__reporter__username",
     ]
     list_select_related = ["message__sender", "assigned_to"]
+    # Originals: the snapshot's text and the detector's values (the contact search records).
+    protected_fields = ("snapshot", "contact_values", "body", "findings")
     actions = ["assign_to_me", "dismiss_selected"]
     list_per_page = 50
 
@@ -248,7 +251,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
                 name="moderation_flag_decide",
             ),
         ]
-        return own + super().get_urls()
+        return own + flag_evidence_urls(self) + super().get_urls()
 
     def _flag_or_403(self, request: HttpRequest, pk: int, *, review: bool) -> Flag:
         if not self.has_view_permission(request) or (

@@ -61,18 +61,20 @@ def test_it_refuses_an_empty_reason(mona, reason):
 
 def test_it_refuses_an_unknown_action(mona):
     with pytest.raises(ValidationError):
-        record_staff_access(staff=mona, action="peek", reason="curious")
+        record_staff_access(staff=mona, action="peek", reason="curious about it")
 
 
 def test_it_refuses_non_staff(bob):
     with pytest.raises(ValidationError):
-        record_staff_access(staff=bob, action=StaffAccess.Action.OTHER, reason="curious")
+        record_staff_access(staff=bob, action=StaffAccess.Action.OTHER, reason="curious about it")
 
     assert not StaffAccess.objects.exists()
 
 
 def test_rows_cannot_be_updated_or_deleted_through_the_model(mona):
-    access = record_staff_access(staff=mona, action=StaffAccess.Action.OTHER, reason="audit")
+    access = record_staff_access(
+        staff=mona, action=StaffAccess.Action.OTHER, reason="audit of the log"
+    )
 
     access.reason = "nothing to see"
     with pytest.raises(AppendOnlyError):
@@ -90,7 +92,9 @@ def test_rows_cannot_be_updated_or_deleted_through_the_model(mona):
     connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
 )
 def test_the_database_refuses_raw_updates_and_deletes(mona):
-    access = record_staff_access(staff=mona, action=StaffAccess.Action.OTHER, reason="audit")
+    access = record_staff_access(
+        staff=mona, action=StaffAccess.Action.OTHER, reason="audit of the log"
+    )
 
     for sql in (
         "UPDATE moderation_staffaccess SET reason = 'x' WHERE id = %s",
@@ -119,7 +123,9 @@ class TestAdmin:
         assert b"Add staff access" not in response.content
 
     def test_nobody_changes_or_deletes_a_row(self, client, root, mona):
-        access = record_staff_access(staff=mona, action=StaffAccess.Action.OTHER, reason="audit")
+        access = record_staff_access(
+            staff=mona, action=StaffAccess.Action.OTHER, reason="audit of the log"
+        )
         client.force_login(root)
 
         assert client.get(f"{self.URL}add/").status_code == 403
