@@ -32,7 +32,11 @@ def test_a_suspended_reviewer_is_refused(rita, dispute, order_conversation):
             reason="Deciding the refund.",
         ),
         lambda: services.record_file_access(
-            dispute=dispute, staff=rita, conversation=None, name="x.png"
+            dispute=dispute,
+            staff=rita,
+            conversation=None,
+            name="x.png",
+            reason="Deciding the refund.",
         ),
         lambda: services.record_export(
             dispute=dispute,
