@@ -121,10 +121,11 @@ class ChainCheck:
         return max(held, default=0) + 1
 
     def mark(self) -> str:
-        """The text every unproven row carries (not a colour only)."""
+        """The text every unproven row carries (not a colour only); the reason is in the
+        chain check above the log."""
         return (
-            f"NOT PROVEN: from seq {self.unproven_from} on, this conversation's stored log "
-            f"fails its check ({self.status.describe()})"
+            f"NOT PROVEN: from seq {self.unproven_from} on, {self.label}'s stored log fails "
+            "its chain check (see Hash-chain check)"
         )
 
 

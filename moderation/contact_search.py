@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -39,14 +40,19 @@ def values_text(findings: Iterable[Mapping[str, Any]]) -> str:
 
 def search_needle(query: str) -> str:
     """What to look for in the stored values. A phone, however written ("+44 7911 123456",
-    "07911123456"), becomes its digits without the trunk zero: the stored E.164 value holds
-    them whatever country the detector read it as. Anything else is a lower-cased partial
-    match ("gmail", "instagram:", "@example.org")."""
+    "07911123456"), becomes its national significant number ("7911123456"): every stored
+    E.164 value of that number holds it, whatever country the detector read a national
+    form as. Anything else is a lower-cased partial match ("gmail", "instagram:")."""
     query = query.strip()
     if PHONE_LIKE.match(query):
         digits = re.sub(r"\D", "", query)
         if len(digits) >= MIN_PHONE_DIGITS:
-            return digits if query.startswith("+") else digits.lstrip("0")
+            if not query.startswith("+"):
+                return digits.lstrip("0")  # the trunk prefix
+            try:
+                return str(phonenumbers.parse("+" + digits).national_number)
+            except phonenumbers.NumberParseException:
+                return digits
     return query.lower()
 
 

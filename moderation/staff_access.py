@@ -19,15 +19,14 @@ MIN_REASON_CHARS = 10  # "x" or "check" says nothing to whoever audits the log l
 
 
 def require_reason(reason: str) -> str:
-    """The staff member's reason, stripped; ValidationError (on `reason`) when shorter than
+    """The staff member's reason, stripped; ValidationError when shorter than
     MIN_REASON_CHARS. Callers that compose a longer text check the staff member's own words."""
     reason = reason.strip()
     if len(reason) < MIN_REASON_CHARS:
         raise ValidationError(
-            {
-                "reason": f"Give a reason of at least {MIN_REASON_CHARS} characters: it is kept "
-                "in the staff access log with your name and the time."
-            }
+            f"Give a reason of at least {MIN_REASON_CHARS} characters: it is kept in the staff "
+            "access log with your name and the time.",
+            code="reason_too_short",
         )
     return reason
 

@@ -10,8 +10,8 @@ from django.test import Client
 from core.append_only import AppendOnlyError
 from inbox.checks import AttachmentUpload
 from inbox.models import Attachment
-from moderation.models import StaffAccess
 from moderation.flagging import report_message
+from moderation.models import StaffAccess
 from moderation.services import record_staff_access
 
 pytestmark = pytest.mark.django_db
