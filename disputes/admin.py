@@ -321,8 +321,12 @@ class DisputeAdmin(admin.ModelAdmin):
             return self._refused(request, dispute, error)
         name = f"gigbox-dispute-{dispute.pk}-conversation-{conversation.pk}"
         if form.cleaned_data["output"] == "html":
+            hidden = selectors.withdrawals_by_seq(conversation)
+            rows = [(message, hidden.get(message["seq"])) for message in document["messages"]]
             return render(
-                request, "disputes/export_print.html", {"document": document, "dispute": dispute}
+                request,
+                "disputes/export_print.html",
+                {"document": document, "dispute": dispute, "rows": rows},
             )
         response = HttpResponse(
             encode_document(document), content_type="application/json; charset=utf-8"
