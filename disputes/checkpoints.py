@@ -206,6 +206,18 @@ def sign_head(
     return checkpoint
 
 
+def _head_signed(conversation: Conversation) -> bool:
+    """Whether the conversation's current head is its latest checkpoint already."""
+    head = Conversation.objects.values_list("last_seq", "last_hash").get(pk=conversation.pk)
+    latest = (
+        HeadCheckpoint.objects.filter(conversation_id=conversation.pk)
+        .order_by("-seq")
+        .values_list("seq", "head_hash")
+        .first()
+    )
+    return latest == head
+
+
 def checkpoint_case_conversations(order: Order, *, occasion: str) -> list[HeadCheckpoint]:
     """Sign the head of every conversation of the case file (the order's own thread and the
     pair's general thread, where contact-sharing evidence usually is): at dispute opening and
@@ -222,6 +234,8 @@ def checkpoint_case_conversations(order: Order, *, occasion: str) -> list[HeadCh
         logger.warning("no signing key: order %s not checkpointed at %s", order.pk, occasion)
         return written
     for conversation in conversations:
+        if _head_signed(conversation):
+            continue  # nothing moved: no second read of the whole chain
         try:
             checkpoint = sign_head(conversation, key)
         except ChainNotProven as error:
