@@ -1,7 +1,8 @@
 """Staff who are not a party to an order read it only after saying why: its page
-(requirements, deliveries, revision notes) once per reason and login session, each delivered
-file at each download. The read is recorded first through the marketplace's staff order read
-recorders (marketplace.extensions: moderation's access log), which also judge the reason.
+(requirements, deliveries, revision notes) once per reason and login session, each file
+(delivered, or given at checkout) at each download. The read is recorded first through the
+marketplace's staff order read recorders (marketplace.extensions: moderation's access log),
+which also judge the reason.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from marketplace.extensions import record_staff_order_read
-from marketplace.models import Delivery, Order
+from marketplace.models import Order
 
-__all__ = ["order_page_gate", "delivery_gate"]
+__all__ = ["order_page_gate", "file_gate"]
 
 
 class StaffReasonForm(forms.Form):
@@ -76,21 +77,16 @@ def order_page_gate(request: HttpRequest, order: Order) -> HttpResponse | None:
     return _ask(request, form, what, "Record and open the order")
 
 
-def delivery_gate(request: HttpRequest, order: Order, delivery: Delivery) -> HttpResponse | None:
-    """None once this download is recorded (POST with a reason); else the reason form."""
+def file_gate(request: HttpRequest, order: Order, name: str) -> HttpResponse | None:
+    """A file of the order (delivered, or given at checkout): None once this download is
+    recorded (a POST with a reason); else the reason form."""
     if not request.user.is_staff:
         raise PermissionDenied
     form = StaffReasonForm(request.POST if request.method == "POST" else None)
-    name = delivery.file_name or "delivery"
     if (
         request.method == "POST"
         and form.is_valid()
         and _record(request, form, order, "delivery_file", name)
     ):
         return None
-    return _ask(
-        request,
-        form,
-        f"the delivered file {name} of order {order.reference}",
-        "Record and download",
-    )
+    return _ask(request, form, f"the file {name} of order {order.reference}", "Record and download")

@@ -332,7 +332,7 @@ def delivery_file(request: HttpRequest, pk: int, delivery_pk: int) -> HttpRespon
     """A delivered file, for the two parties and staff only; always a download, never rendered."""
     delivery = selectors.delivery_for_user(order_pk=pk, delivery_pk=delivery_pk, user=request.user)
     if not delivery.order.is_party(request.user):  # staff: a reason, recorded, per download
-        gate = staff_reads.delivery_gate(request, delivery.order, delivery)
+        gate = staff_reads.file_gate(request, delivery.order, delivery.file_name or "delivery")
         if gate is not None:
             return gate
     response = FileResponse(
