@@ -288,7 +288,7 @@ class StaffAccess(AppendOnlyModel):
         CONVERSATION_LOG = "conversation_log", "Read a conversation log"
         ATTACHMENT = "attachment", "Downloaded an inbox attachment"
         ORDER_PAGE = "order_page", "Opened an order page"
-        DELIVERY_FILE = "delivery_file", "Downloaded an order's file"
+        DELIVERY_FILE = "delivery_file", "Downloaded an order file"
         ADMIN_LOOKUP = "admin_lookup", "Looked up original text in admin"
         CONTACT_SEARCH = "contact_search", "Searched a contact detail"
         HIDE_MESSAGE = "hide_message", "Hid a message from the parties"

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='staffaccess',
             name='action',
-            field=models.CharField(choices=[('reveal_original', 'Revealed original text'), ('case_file', 'Opened a case file'), ('export', 'Exported'), ('conversation_log', 'Read a conversation log'), ('attachment', 'Downloaded an inbox attachment'), ('order_page', 'Opened an order page'), ('delivery_file', 'Downloaded an order's file'), ('admin_lookup', 'Looked up original text in admin'), ('contact_search', 'Searched a contact detail'), ('hide_message', 'Hid a message from the parties'), ('log_export', 'Exported the access log'), ('other', 'Other')], max_length=20),
+            field=models.CharField(choices=[('reveal_original', 'Revealed original text'), ('case_file', 'Opened a case file'), ('export', 'Exported'), ('conversation_log', 'Read a conversation log'), ('attachment', 'Downloaded an inbox attachment'), ('order_page', 'Opened an order page'), ('delivery_file', 'Downloaded an order file'), ('admin_lookup', 'Looked up original text in admin'), ('contact_search', 'Searched a contact detail'), ('hide_message', 'Hid a message from the parties'), ('log_export', 'Exported the access log'), ('other', 'Other')], max_length=20),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
