@@ -10,11 +10,43 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-__all__ = ["AssignedToFilter", "ReadOnlyModelAdmin", "ReadOnlyInline"]
+__all__ = ["AssignedToFilter", "ReadOnlyModelAdmin", "ReadOnlyInline", "touches"]
+
+
+def touches(lookup: str, fields: tuple[str, ...]) -> bool:
+    """Whether a changelist lookup or search path ("body__icontains") names one of `fields`."""
+    return any(part in fields for part in lookup.lstrip("^=@").split("__"))
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """Object pages are views: no add, change or delete from admin."""
+    """Object pages are views: no add, change or delete from admin.
+
+    `protected_fields` hold originals (unmasked text, detector values): no changelist filter,
+    search or ordering may touch them (a 400 for a URL lookup), or
+    `?body__startswith=4` read them one character at a time with no staff access record.
+    """
+
+    protected_fields: tuple[str, ...] = ()
+
+    def lookup_allowed(self, lookup: str, value, request=None) -> bool:
+        if touches(lookup, self.protected_fields):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request: HttpRequest):
+        return [
+            f for f in super().get_search_fields(request) if not touches(f, self.protected_fields)
+        ]
+
+    def get_sortable_by(self, request: HttpRequest):
+        return [
+            name
+            for name in super().get_sortable_by(request)
+            if not touches(
+                str(getattr(getattr(self, name, None), "admin_order_field", name)),
+                self.protected_fields,
+            )
+        ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

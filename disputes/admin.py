@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.admin import AssignedToFilter
 from disputes import selectors, services
 from disputes.casefile import build_case_file
+from disputes.checkpoints import checkpoint_case_conversations
 from disputes.export import ExportRefused, build_export, encode_document, export_key
 from disputes.forms import CaseFileReasonForm, ExportForm, NoteForm, ResolveForm
 from disputes.models import Dispute
@@ -132,6 +133,14 @@ class DisputeAdmin(admin.ModelAdmin):
     def _reason_key(dispute: Dispute) -> str:
         return f"disputes:case_file_reason:{dispute.pk}"
 
+    def _session_reason(self, request: HttpRequest, dispute: Dispute) -> str:
+        """The reason given for this case file in this session; a file of the case is
+        reached only from it (403 before a reason is given)."""
+        reason = request.session.get(self._reason_key(dispute))
+        if not reason:
+            raise PermissionDenied("Open the case file first and say why.")
+        return reason
+
     def open_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The reviewer's reason, asked before the first opening of this case file in the
         login session; kept in the session and logged with every opening after it."""
@@ -164,13 +173,25 @@ class DisputeAdmin(admin.ModelAdmin):
         if not reason:
             return HttpResponseRedirect(reverse("admin:disputes_dispute_open", args=[dispute.pk]))
         conversations = selectors.case_conversations(dispute.order)
-        # The read is logged before anything of it is read for display.
-        services.record_case_file_access(
-            dispute=dispute,
-            staff=request.user,
-            conversations=[c for _, c in conversations],
-            reason=reason,
-        )
+        # The read is logged before anything of it is read for display: once per reason
+        # and login session (a reload or a return to the page adds nothing).
+        recorded_key = f"{self._reason_key(dispute)}:recorded"
+        if request.session.get(recorded_key) != reason:
+            try:
+                services.record_case_file_access(
+                    dispute=dispute,
+                    staff=request.user,
+                    conversations=[c for _, c in conversations],
+                    reason=reason,
+                )
+            except ValidationError:  # e.g. a reason kept from before the length rule
+                del request.session[self._reason_key(dispute)]
+                return HttpResponseRedirect(
+                    reverse("admin:disputes_dispute_open", args=[dispute.pk])
+                )
+            request.session[recorded_key] = reason
+        # Every opening anchors the heads as they stand (only a head that moved is signed).
+        checkpoint_case_conversations(dispute.order, occasion="case file opening")
         case = build_case_file(dispute, conversations)
         user = request.user
         context = {
@@ -285,7 +306,11 @@ class DisputeAdmin(admin.ModelAdmin):
             c for _, c in conversations if c.pk == form.cleaned_data["conversation"]
         )
         try:
-            key = export_key()
+            # Built (and refused if its chain check fails) before the read is logged:
+            # nothing is shown or signed for a log the server cannot prove.
+            document = build_export(
+                dispute=dispute, conversation=conversation, staff=request.user, key=export_key()
+            )
             services.record_export(
                 dispute=dispute,
                 staff=request.user,
@@ -294,13 +319,14 @@ class DisputeAdmin(admin.ModelAdmin):
             )
         except (ExportRefused, ValidationError) as error:
             return self._refused(request, dispute, error)
-        document = build_export(
-            dispute=dispute, conversation=conversation, staff=request.user, key=key
-        )
         name = f"gigbox-dispute-{dispute.pk}-conversation-{conversation.pk}"
         if form.cleaned_data["output"] == "html":
+            hidden = selectors.withdrawals_by_seq(conversation)
+            rows = [(message, hidden.get(message["seq"])) for message in document["messages"]]
             return render(
-                request, "disputes/export_print.html", {"document": document, "dispute": dispute}
+                request,
+                "disputes/export_print.html",
+                {"document": document, "dispute": dispute, "rows": rows},
             )
         response = HttpResponse(
             encode_document(document), content_type="application/json; charset=utf-8"
@@ -317,6 +343,7 @@ class DisputeAdmin(admin.ModelAdmin):
             staff=request.user,
             conversation=attachment.conversation,
             name=attachment.name,
+            reason=self._session_reason(request, dispute),
         )
         return file_download(
             attachment.file, attachment.name, attachment.content_type, attachment.size
@@ -326,7 +353,11 @@ class DisputeAdmin(admin.ModelAdmin):
         dispute = self._dispute(request, pk, "view_dispute")
         entry = selectors.case_entry_file(dispute=dispute, entry_pk=entry_pk)
         services.record_file_access(
-            dispute=dispute, staff=request.user, conversation=None, name=entry.file_name
+            dispute=dispute,
+            staff=request.user,
+            conversation=None,
+            name=entry.file_name,
+            reason=self._session_reason(request, dispute),
         )
         return file_download(entry.file, entry.file_name, entry.content_type, entry.file_size)
 
@@ -335,6 +366,10 @@ class DisputeAdmin(admin.ModelAdmin):
         delivery = selectors.case_delivery_file(dispute=dispute, delivery_pk=delivery_pk)
         name = delivery.file_name or "delivery"
         services.record_file_access(
-            dispute=dispute, staff=request.user, conversation=None, name=f"{name} (delivery)"
+            dispute=dispute,
+            staff=request.user,
+            conversation=None,
+            name=f"{name} (delivery)",
+            reason=self._session_reason(request, dispute),
         )
         return file_download(delivery.file, name, delivery.content_type, None)

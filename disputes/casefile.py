@@ -4,7 +4,9 @@ The order's timeline, requirements and deliveries; both conversations of the pai
 chronological list, each message's original text (findings highlighted) beside what the other
 side received; the dispute's statements and evidence; staff notes; moderation flags and strikes
 of both parties; and the hash-chain check of each conversation (with its signed head
-checkpoints). User text is escaped here: highlights are built with format_html on slices, never
+checkpoints: every row the check no longer proves carries a written mark), and which messages
+Trust & Safety hid from the parties (the original shown, the hide beside it). User text is
+escaped here: highlights are built with format_html on slices, never
 by marking user text safe.
 """
 
@@ -22,9 +24,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from disputes import selectors
+from disputes.checkpoints import checkpoints_of
 from disputes.models import Dispute, DisputeEntry, DisputeNote
-from inbox.models import Attachment, Conversation, Message
+from inbox.models import Attachment, Conversation, Message, MessageWithdrawal
 from inbox.verification import ChainStatus, check_conversation
+from inbox.withdrawn import withdrawal_of
 from marketplace.models import Delivery, OrderEvent
 
 logger = logging.getLogger(__name__)
@@ -84,6 +88,8 @@ class CaseMessage:
     masked: bool
     findings: list[dict[str, Any]]
     attachments: list[Attachment]
+    withdrawal: MessageWithdrawal | None = None  # hidden from the parties by Trust & Safety
+    unproven: str = ""  # why the chain check does not prove this row ("" when it does)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,28 @@ class ChainCheck:
     @property
     def bad_seq(self) -> int | None:
         return self.status.first_bad_seq
+
+    @property
+    def unproven_from(self) -> int | None:
+        """The first seq the check no longer proves: the chain's first bad row, or, when a
+        signed checkpoint is contradicted (a full recomputation), the row after the last
+        checkpoint that still holds (the rewrite is somewhere between)."""
+        status = self.status
+        if status.bad_seq is not None:
+            return status.bad_seq
+        if status.checkpoint_problem is None:
+            return None
+        failing = status.checkpoint_problem.seq
+        held = [c.seq for c in checkpoints_of(self.conversation.pk) if c.seq < failing]
+        return max(held, default=0) + 1
+
+    def mark(self) -> str:
+        """The text every unproven row carries (not a colour only); the reason is in the
+        chain check above the log."""
+        return (
+            f"NOT PROVEN: from seq {self.unproven_from} on, {self.label}'s stored log fails "
+            "its chain check (see Hash-chain check)"
+        )
 
 
 @dataclass
@@ -116,11 +144,18 @@ class CaseFile:
     strikes: list[Any] | None = None
 
 
-def _case_messages(conversations: list[tuple[str, Conversation]]) -> list[CaseMessage]:
+def _case_messages(
+    conversations: list[tuple[str, Conversation]], checks: list[ChainCheck]
+) -> list[CaseMessage]:
     labels = {conversation.pk: label for label, conversation in conversations}
+    broken = {
+        check.conversation.pk: (check.unproven_from, check.mark())
+        for check in checks
+        if not check.intact
+    }
     rows = list(
         Message.objects.filter(conversation_id__in=labels)
-        .select_related("sender")
+        .select_related("sender", "withdrawal__withdrawn_by")
         .order_by("created_at", "conversation_id", "seq")
     )
     files: dict[int, list[Attachment]] = {}
@@ -139,9 +174,16 @@ def _case_messages(conversations: list[tuple[str, Conversation]]) -> list[CaseMe
             masked=row.masked,
             findings=row.findings,
             attachments=files.get(row.pk, []),
+            withdrawal=withdrawal_of(row),
+            unproven=_unproven(row, broken),
         )
         for row in rows
     ]
+
+
+def _unproven(row: Message, broken: dict[int, tuple[int | None, str]]) -> str:
+    first, mark = broken.get(row.conversation_id, (None, ""))
+    return mark if first is not None and row.seq >= first else ""
 
 
 def _moderation_model(name: str):
@@ -177,14 +219,15 @@ def build_case_file(dispute: Dispute, conversations: list[tuple[str, Conversatio
     reading the caller has logged already."""
     order = dispute.order
     party_ids = [order.buyer_id, order.seller_id]
+    checks = [ChainCheck(label, c, check_conversation(c)) for label, c in conversations]
     return CaseFile(
         dispute=dispute,
         events=list(order.events.select_related("actor")),
         requirements=order.requirements,
         deliveries=list(order.deliveries.order_by("created_at", "pk")),
         conversations=conversations,
-        messages=_case_messages(conversations),
-        chain_checks=[ChainCheck(label, c, check_conversation(c)) for label, c in conversations],
+        messages=_case_messages(conversations, checks),
+        chain_checks=checks,
         entries=selectors.entries_of(dispute),
         notes=list(dispute.notes.select_related("author")),
         flags=_flags_of(party_ids),

@@ -8,7 +8,8 @@ no longer holds the (seq, hash) of a checkpoint signed before, and they cannot s
 one. inbox.verification.check_conversation checks both (one place); docs/disputes.md says
 what such an attacker can and cannot do.
 
-Checkpoints are written when a dispute opens (the order's conversation) and by
+Checkpoints are written when a dispute opens and when its case file is opened (every
+conversation of the case file: the order's thread and the pair's general thread) and by
 `manage.py checkpoint_heads` (daily: every conversation whose head moved). Nothing is signed
 that the stored chain and the earlier checkpoints do not prove.
 """
@@ -36,6 +37,7 @@ from disputes.export_format import (
     checkpoint_statement,
 )
 from disputes.models import HeadCheckpoint
+from disputes.selectors import case_conversations
 from inbox.chain import format_timestamp
 from inbox.models import Conversation
 from inbox.verification import ChainStatus, check_conversation
@@ -50,7 +52,7 @@ __all__ = [
     "checkpoints_of",
     "first_checkpoint_problem",
     "sign_head",
-    "checkpoint_order_conversation",
+    "checkpoint_case_conversations",
     "checkpoint_moved_heads",
     "statement_of",
     "verifying_keys",
@@ -204,22 +206,44 @@ def sign_head(
     return checkpoint
 
 
-def checkpoint_order_conversation(order: Order) -> HeadCheckpoint | None:
-    """At dispute opening: sign the head of the order's conversation. Never stops the
-    dispute: without a key, or with a chain that does not verify, it logs and returns None
-    (the case file shows a broken chain; the daily job retries an unsigned head)."""
-    conversation = Conversation.objects.filter(order_id=order.pk).first()
-    if conversation is None:
-        return None
+def _head_signed(conversation: Conversation) -> bool:
+    """Whether the conversation's current head is its latest checkpoint already."""
+    head = Conversation.objects.values_list("last_seq", "last_hash").get(pk=conversation.pk)
+    latest = (
+        HeadCheckpoint.objects.filter(conversation_id=conversation.pk)
+        .order_by("-seq")
+        .values_list("seq", "head_hash")
+        .first()
+    )
+    return latest == head
+
+
+def checkpoint_case_conversations(order: Order, *, occasion: str) -> list[HeadCheckpoint]:
+    """Sign the head of every conversation of the case file (the order's own thread and the
+    pair's general thread, where contact-sharing evidence usually is): at dispute opening and
+    at each opening of the case file. Never stops the caller: without a key, or with a chain
+    that does not verify, it logs and skips (the case file shows a broken chain; the daily
+    job retries an unsigned head). Returns the checkpoints written."""
+    written: list[HeadCheckpoint] = []
+    conversations = [conversation for _, conversation in case_conversations(order)]
+    if not conversations:
+        return written
     try:
-        return sign_head(conversation, export_key())
+        key = export_key()
     except ExportRefused:
-        logger.warning(
-            "no signing key: conversation %s not checkpointed at dispute opening", conversation.pk
-        )
-    except ChainNotProven as error:
-        logger.error("not checkpointed at dispute opening: %s", error)
-    return None
+        logger.warning("no signing key: order %s not checkpointed at %s", order.pk, occasion)
+        return written
+    for conversation in conversations:
+        if _head_signed(conversation):
+            continue  # nothing moved: no second read of the whole chain
+        try:
+            checkpoint = sign_head(conversation, key)
+        except ChainNotProven as error:
+            logger.error("not checkpointed at %s: %s", occasion, error)
+            continue
+        if checkpoint is not None:
+            written.append(checkpoint)
+    return written
 
 
 @dataclass

@@ -3,7 +3,8 @@
 The signing key comes from settings: GIGBOX_EXPORT_SIGNING_KEY (base64 of a raw 32-byte
 Ed25519 private key) and GIGBOX_EXPORT_KEY_ID. With DEBUG on and no key, a development key
 derived from SECRET_KEY signs, and the export says so in its manifest; with DEBUG off and no
-key, `export_key` raises ExportRefused and nothing is exported.
+key, `export_key` raises ExportRefused and nothing is exported. A conversation whose chain
+check fails is refused too (build_export), with the check's reason.
 """
 
 from __future__ import annotations
@@ -32,12 +33,14 @@ from disputes.export_format import (
 from disputes.models import Dispute, HeadCheckpoint
 from inbox.chain import format_timestamp
 from inbox.models import Attachment, Conversation, Message
+from inbox.verification import check_conversation
 
 __all__ = [
     "ExportRefused",
     "ExportKey",
     "export_key",
     "build_export",
+    "signed_document",
     "checkpoint_entry",
     "encode_document",
 ]
@@ -152,12 +155,39 @@ def build_export(
     key: ExportKey,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """The export document of `conversation` as stored now, signed with `key`."""
-    # The head first, then the messages up to it: messages are append-only, so a message
-    # arriving meanwhile is simply not part of this export.
-    head_seq, head_hash = Conversation.objects.values_list("last_seq", "last_hash").get(
-        pk=conversation.pk
+    """The export document of `conversation` as stored now, signed with `key`; ExportRefused
+    (with the check's reason) when its chain or a signed checkpoint does not verify: a log the
+    server cannot prove is never signed as evidence."""
+    status = check_conversation(conversation, through_head=True)
+    if not status.intact:
+        raise ExportRefused(
+            f"Not exported: conversation {conversation.pk} fails its chain check "
+            f"({status.describe()}). Nothing was signed; the case file marks the rows concerned."
+        )
+    return signed_document(
+        dispute=dispute,
+        conversation=conversation,
+        staff=staff,
+        key=key,
+        head=(status.head_seq, status.head_hash),
+        now=now,
     )
+
+
+def signed_document(
+    *,
+    dispute: Dispute,
+    conversation: Conversation,
+    staff,
+    key: ExportKey,
+    head: tuple[int, str],
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The document up to `head` (seq, hash), signed, unchecked: build_export checks first
+    (the tests call this to show the offline verifier catches a rewrite on its own too)."""
+    # Messages are append-only, so a message arriving after the head was read is simply not
+    # part of this export.
+    head_seq, head_hash = head
     files = _attachments_by_message(conversation, head_seq)
     rows = (
         Message.objects.filter(conversation=conversation, seq__lte=head_seq)

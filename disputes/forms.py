@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from disputes.models import Dispute, Outcome
+from disputes.services import require_reason
 from inbox.checks import AttachmentUpload
 from marketplace.forms import NoColonMixin
 
@@ -59,13 +61,24 @@ class OpenDisputeForm(NoColonMixin, forms.Form):
     file = _file_field()
 
 
+def _staff_reason(value: str) -> str:
+    """A staff read's reason, checked as the access log checks it (10 characters at least)."""
+    try:
+        return require_reason(value)
+    except ValidationError as error:
+        raise ValidationError(error.messages) from None
+
+
 class CaseFileReasonForm(forms.Form):
     reason = forms.CharField(
         label="Why do you open this case file?",
         max_length=500,
-        help_text="Kept in the staff access log with your name for every opening in this session, "
+        help_text="Kept in the staff access log with your name, once for this session, "
         'e.g. "assigned to me: deciding the refund".',
     )
+
+    def clean_reason(self) -> str:
+        return _staff_reason(self.cleaned_data["reason"])
 
 
 class NoteForm(forms.Form):
@@ -107,6 +120,9 @@ class ExportForm(forms.Form):
             'Kept in the staff access log with your name, e.g. "evidence for the payment provider".'
         ),
     )
+
+    def clean_reason(self) -> str:
+        return _staff_reason(self.cleaned_data["reason"])
 
     def __init__(self, *args, conversations: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)

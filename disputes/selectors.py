@@ -11,7 +11,7 @@ from django.http import Http404
 
 from config.security import refused
 from disputes.models import Dispute, DisputeEntry
-from inbox.models import Attachment, Conversation
+from inbox.models import Attachment, Conversation, MessageWithdrawal
 from marketplace.models import Delivery, Order, User
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "case_attachment",
     "case_delivery_file",
     "case_entry_file",
+    "case_references",
+    "withdrawals_by_seq",
 ]
 
 
@@ -105,3 +107,28 @@ def case_entry_file(*, dispute: Dispute, entry_pk: int) -> DisputeEntry:
         refused("dispute_file", entry_pk)
         raise Http404("No such file.")
     return entry
+
+
+def case_references(*, staff, message) -> list[str]:
+    """ "dispute:N" for each dispute whose case file holds the message's conversation (the
+    order's own thread, or the pair's general thread), for reviewers who view disputes: the
+    inbox's staff evidence source (inbox.extensions)."""
+    if not (staff.is_active and staff.is_staff and staff.has_perm("disputes.view_dispute")):
+        return []
+    conversation = message.conversation
+    if conversation.order_id is not None:
+        disputes = Dispute.objects.filter(order_id=conversation.order_id)
+    else:
+        pair = Q(order__buyer_id=conversation.user_a_id, order__seller_id=conversation.user_b_id)
+        pair |= Q(order__buyer_id=conversation.user_b_id, order__seller_id=conversation.user_a_id)
+        disputes = Dispute.objects.filter(pair)
+    return [f"dispute:{pk}" for pk in disputes.values_list("pk", flat=True)]
+
+
+def withdrawals_by_seq(conversation: Conversation) -> dict[int, MessageWithdrawal]:
+    """The conversation's messages Trust & Safety hid from the parties, by seq (the printable
+    export marks them)."""
+    rows = MessageWithdrawal.objects.filter(message__conversation=conversation).select_related(
+        "message", "withdrawn_by"
+    )
+    return {row.message.seq: row for row in rows}

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from config import clock
 from core.timestamps import stamp
-from disputes.checkpoints import checkpoint_order_conversation
+from disputes.checkpoints import checkpoint_case_conversations
 from disputes.models import Dispute, DisputeEntry, DisputeNote, Outcome
 from disputes.order_steps import DISPUTE, resolve_action
 from inbox.checks import AttachmentUpload, SendError, check_attachment
@@ -144,9 +144,9 @@ def open_dispute(
         "Gigbox reviewer decides; both sides can add evidence on the order's dispute page."
     )
     dispute.order = take_order_step(order=order, action=DISPUTE, actor=opener, note=note)
-    # Anchor the order's conversation as it stands now (the dispute's system message
-    # included): a later rewrite of it, even a full recomputation, contradicts this signature.
-    checkpoint_order_conversation(dispute.order)
+    # Anchor every conversation of the case as it stands now (the dispute's system message
+    # included): a later rewrite of one, even a full recomputation, contradicts its signature.
+    checkpoint_case_conversations(dispute.order, occasion="dispute opening")
     return dispute
 
 
@@ -302,6 +302,13 @@ def resolve_dispute(
 # Staff reads ---------------------------------------------------------------------------------
 
 
+def require_reason(reason: str) -> str:
+    """The reviewer's own reason, checked like every staff read's (moderation.staff_access)."""
+    from moderation.services import require_reason as check
+
+    return check(reason)
+
+
 def _record(
     *, staff: User, action: str, reason: str, conversations: Sequence[Conversation], reference: str
 ):
@@ -319,33 +326,34 @@ def _record(
 @transaction.atomic
 def record_case_file_access(
     *, dispute: Dispute, staff: User, conversations: Sequence[Conversation], reason: str
-) -> list:
-    """Log the opening of the case file with the reviewer's own reason: one row per
-    conversation shown (before showing it)."""
+):
+    """Log the opening of the case file with the reviewer's own reason (MIN_REASON_CHARS at
+    least), before anything is shown: one row naming every conversation it shows. The admin
+    calls this once per reason and login session, not at each reload."""
     _check_reviewer(staff, "view_dispute")
-    if not reason.strip():
-        raise ValidationError(
-            {"reason": "Say why you open this case file (it is kept in the access log)."}
-        )
+    reason = require_reason(reason)
+    shown = ", ".join(str(c.pk) for c in conversations) or "none"
     return _record(
         staff=staff,
         action="case_file",
-        reason=f"dispute #{dispute.pk} case file: {reason.strip()}",
-        conversations=conversations,
+        reason=f"dispute #{dispute.pk} case file (conversations {shown}): {reason}",
+        conversations=[],
         reference=f"dispute:{dispute.pk}",
-    )
+    )[0]
 
 
 @transaction.atomic
 def record_file_access(
-    *, dispute: Dispute, staff: User, conversation: Conversation | None, name: str
+    *, dispute: Dispute, staff: User, conversation: Conversation | None, name: str, reason: str
 ):
-    """Log a reviewer's download of a file from the case (an attachment or evidence)."""
+    """Log a reviewer's download of a file from the case (an attachment, evidence or a
+    delivery), with the reason they gave for the case file in this session."""
     _check_reviewer(staff, "view_dispute")
+    reason = require_reason(reason)
     return _record(
         staff=staff,
         action="case_file",
-        reason=f"dispute #{dispute.pk} case file: file {name}",
+        reason=f"dispute #{dispute.pk} case file: file {name}: {reason}",
         conversations=[conversation] if conversation else [],
         reference=f"dispute:{dispute.pk}",
     )[0]
@@ -355,14 +363,11 @@ def record_file_access(
 def record_export(*, dispute: Dispute, staff: User, conversation: Conversation, reason: str):
     """Log an export of the conversation log; the reviewer's own reason is required."""
     _check_reviewer(staff, "export_conversation")
-    if not reason.strip():
-        raise ValidationError(
-            {"reason": "Say why you export this log (it is kept in the access log)."}
-        )
+    reason = require_reason(reason)
     return _record(
         staff=staff,
         action="export",
-        reason=f"dispute #{dispute.pk} export: {reason.strip()}",
+        reason=f"dispute #{dispute.pk} export: {reason}",
         conversations=[conversation],
         reference=f"dispute:{dispute.pk}",
     )[0]

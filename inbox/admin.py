@@ -35,6 +35,8 @@ class MessageAdmin(ReadOnlyModelAdmin):
     )
     list_select_related = ("sender",)
     list_filter = ("kind",)
+    # No lookup, search or ordering on the originals (a 400): core.admin.ReadOnlyModelAdmin.
+    protected_fields = ("body", "findings")
     # An allow-list: a field added to Message later stays hidden until it is added here.
     fields = (
         "conversation",

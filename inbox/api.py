@@ -17,18 +17,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
 from inbox import frames, selectors, services
 from inbox.checks import SendError, read_upload
-from inbox.extensions import record_staff_read
-from inbox.files import content_disposition
 from inbox.protocol import CLIENT_ID_LENGTH, MAX_ID_DIGITS, is_id, is_identifier, is_text
 from inbox.read_marks import mark_unread
 from inbox.selectors import ConversationNotFound
 from inbox.send import send_message
+from inbox.staff_files import file_response, staff_download
 
 ERROR_STATUS = {
     "forbidden": 404,
@@ -233,33 +232,15 @@ def block(request: HttpRequest, username: str) -> JsonResponse:
     return json_response({"username": other.username, "blocked": request.method == "POST"})
 
 
-def _record_staff_download(staff, item) -> None:
-    """A staff access record, like every staff read of conversation evidence (the staff read
-    recorders of inbox.extensions: moderation's access log); refuses with PermissionDenied."""
-    record_staff_read(
-        staff=staff,
-        message=item.message,
-        reason="attachment download",
-        reference=f"attachment:{item.pk}",
-    )
-
-
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    """The file, to participants and staff only, always as a download of the detected type."""
+    """The file, to participants and staff only, always as a download of the detected type;
+    staff who are not a party go through inbox.staff_files (a reason, recorded first)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     item = selectors.attachment_for_user(request.user, attachment_id)
     if item is None:
         raise Http404("No such file.")
     if request.user.pk not in item.conversation.user_ids():
-        _record_staff_download(
-            request.user, item
-        )  # staff, not a party: logged before the bytes go out
-    response = FileResponse(
-        item.file.open("rb"), content_type=item.content_type or "application/octet-stream"
-    )
-    response["Content-Disposition"] = content_disposition(item.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Length"] = str(item.size)
-    return response
+        return staff_download(request, item)
+    return file_response(item)

@@ -66,6 +66,7 @@ def _digest_for(participant: Participant, cutoff: datetime) -> Digest | None:
             seq__gt=max(participant.last_read_seq, participant.notified_seq),
         )
         .exclude(sender_id=participant.user_id)
+        .select_related("withdrawal")  # a hidden message is mailed as the notice
         .prefetch_related("attachments")
         .order_by("seq")
     )

@@ -13,9 +13,13 @@ The inbox never imports moderation, deals or disputes; each of them registers he
   (inbox.frames.message_object), computed from what was selected with the message, never
   a query. Filled by deals (`offer`: the custom offer a system message announces).
 - Staff reads (`add_staff_read_recorder`): inbox.api.attachment calls them before a staff
-  member who is not a party gets a file; a recorder refuses by raising PermissionDenied, and
-  with none registered every staff read is refused. Filled by moderation (the staff access
-  log).
+  member who is not a party gets a file; a recorder refuses by raising PermissionDenied (or
+  ValidationError: a reason too short), and with none registered every staff read is
+  refused. Filled by moderation (the staff access log).
+- Staff evidence sources (`add_staff_evidence_source`): through what (a flag, a report, a
+  dispute) a staff member who is not a party may reach a message's files; with none, the
+  file answers 404 as for an outsider. Filled by moderation (flags and the reports on them)
+  and disputes (the case conversations of a dispute).
 """
 
 from __future__ import annotations
@@ -119,7 +123,9 @@ def message_extras(message: Message) -> dict[str, object]:
 
 
 class StaffReadRecorder(Protocol):
-    def __call__(self, *, staff, message: Message, reason: str, reference: str) -> object: ...
+    def __call__(
+        self, *, staff, message: Message, reason: str, reference: str, action: str
+    ) -> object: ...
 
 
 _staff_read_recorders: list[StaffReadRecorder] = []
@@ -129,10 +135,32 @@ def add_staff_read_recorder(recorder: StaffReadRecorder) -> None:
     _add(_staff_read_recorders, recorder)
 
 
-def record_staff_read(*, staff, message: Message, reason: str, reference: str) -> None:
+def record_staff_read(
+    *, staff, message: Message, reason: str, reference: str, action: str = "attachment"
+) -> None:
     """Record a staff member's read of `message`'s evidence before it is shown; raises
-    PermissionDenied when a recorder refuses or when nothing can record it."""
+    PermissionDenied when a recorder refuses or when nothing can record it (ValidationError
+    for a reason the log does not accept)."""
     if not _staff_read_recorders:
         raise PermissionDenied("No staff access log is installed.")
     for recorder in _staff_read_recorders:
-        recorder(staff=staff, message=message, reason=reason, reference=reference)
+        recorder(staff=staff, message=message, reason=reason, reference=reference, action=action)
+
+
+# Staff evidence sources ----------------------------------------------------------------------
+
+StaffEvidenceSource = Callable[..., Sequence[str]]
+_staff_evidence_sources: list[StaffEvidenceSource] = []
+
+
+def add_staff_evidence_source(source: StaffEvidenceSource) -> None:
+    """`source(staff=, message=)` gives the references ("flag:12", "dispute:3") through which
+    this staff member may read the message's evidence, or none."""
+    _add(_staff_evidence_sources, source)
+
+
+def staff_evidence_references(*, staff, message: Message) -> list[str]:
+    """Every reference through which `staff` reaches `message`; empty: not theirs to read."""
+    return [
+        ref for source in _staff_evidence_sources for ref in source(staff=staff, message=message)
+    ]

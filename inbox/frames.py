@@ -19,6 +19,7 @@ from core.contact_policy import get_contact_policy, hides
 from inbox.chain import format_timestamp
 from inbox.extensions import message_extras
 from inbox.models import Attachment, Message, Participant
+from inbox.withdrawn import shown_body, withdrawal_of
 from marketplace.models import Order
 
 __all__ = [
@@ -69,11 +70,14 @@ def message_object(
         "seq": message.seq,
         "kind": message.kind,
         "sender_id": message.sender_id,
-        "body": message.delivered_body,
+        "body": shown_body(message),
         "masked": message.masked,
         "created_at": format_timestamp(message.created_at),
         "attachments": [attachment_object(attachment) for attachment in attachments],
     }
+    if withdrawal_of(message) is not None:  # hidden by Trust & Safety: the notice, no files
+        data["withdrawn"] = True
+        data["attachments"] = []
     data.update(message_extras(message))  # e.g. deals' offer card (inbox.extensions)
     if client_id:
         data["client_id"] = client_id
@@ -110,7 +114,7 @@ def serialize_summary(participant: Participant) -> dict[str, object]:
             "seq": last.seq,
             "sender_id": last.sender_id,
             "kind": last.kind,
-            "body": last.delivered_body[:PREVIEW_CHARS],
+            "body": shown_body(last)[:PREVIEW_CHARS],
             "created_at": format_timestamp(last.created_at),
         },
         "last_message_at": format_timestamp(conversation.last_message_at),

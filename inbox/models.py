@@ -1,5 +1,5 @@
 """Inbox data: conversations, each user's side of one, messages (append-only, hash-chained),
-attachments and blocks.
+attachments, blocks and message withdrawals (Trust & Safety hid a message).
 
 Models hold data and invariants only; every write goes through the inbox's write modules
 (messages only through inbox.send; conversations, read marks, filing and blocks through
@@ -15,6 +15,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from config import clock
 from core.append_only import AppendOnlyModel
 from core.contact_policy import hides
 from inbox import chain
@@ -204,3 +205,25 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class MessageWithdrawal(AppendOnlyModel):
+    """Trust & Safety hid a message from the parties: they see a notice instead of its text
+    (inbox.withdrawals). The message itself is untouched (the chain still verifies); the
+    case file and the exports show the original with this row beside it."""
+
+    append_only_message = "Message withdrawals are append-only: they cannot be {}."
+
+    message = models.OneToOneField(Message, on_delete=models.PROTECT, related_name="withdrawal")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(max_length=1000, help_text="Staff only; the parties see a notice.")
+    reference = models.CharField(max_length=100, blank=True, help_text='E.g. "flag:12".')
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Message {self.message_id} withdrawn"

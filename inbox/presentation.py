@@ -25,6 +25,7 @@ from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
 from inbox.people import people_page, threads_with
 from inbox.selectors import FILTERS
+from inbox.withdrawn import shown_body
 
 LIST_PAGE_SIZE = 30
 SEARCH_HITS = 30
@@ -115,7 +116,7 @@ def _row(participant, online_ids: set[int]) -> Row:
     return Row(
         id=conversation.pk,
         other=other,
-        preview_segments=preview(last.delivered_body) if last else [],
+        preview_segments=preview(shown_body(last)) if last else [],
         last_at=last.created_at if last else None,
         unread=max(conversation.last_seq - participant.last_read_seq, 0),
         starred=participant.starred,
@@ -210,6 +211,7 @@ class ShownMessage:
     day: date
     attachments: list[dict[str, object]]
     client_id: str
+    withdrawn: bool = False  # hidden by Trust & Safety: the body is the notice
 
 
 def shown_message(message: Message, user, zone: ZoneInfo) -> ShownMessage:
@@ -224,6 +226,7 @@ def shown_message(message: Message, user, zone: ZoneInfo) -> ShownMessage:
         day=timezone.localtime(message.created_at, zone).date(),
         attachments=list(data["attachments"]),
         client_id=str(data.get("client_id") or ""),
+        withdrawn=bool(data.get("withdrawn")),
     )
 
 

@@ -81,7 +81,7 @@ MESSAGE = Obj(
         "created_at": str,
         "attachments": ListOf(ATTACHMENT),
     },
-    {"client_id": str, "offer": OFFER},
+    {"client_id": str, "offer": OFFER, "withdrawn": bool},
 )
 PERSON = Obj({"id": int, "username": str, "name": str})
 SUMMARY = Obj(
@@ -129,6 +129,8 @@ SERVER_FRAMES: dict[str, Obj] = {
         }
     ),
     "message.new": Obj({"message": MESSAGE}),
+    # Trust & Safety hid a message: its object again, with the notice as its body.
+    "message.withdrawn": Obj({"message": MESSAGE}),
     "sync.result": Obj(
         {"conversation_id": int, "messages": ListOf(MESSAGE), "has_more": bool, "last_seq": int}
     ),

@@ -92,6 +92,7 @@ SUMMARY_RELATED = (
     "conversation__user_b__seller_profile",
     "conversation__gig",
     "conversation__last_message",
+    "conversation__last_message__withdrawal",  # a hidden last message previews as the notice
 )
 
 
@@ -120,10 +121,13 @@ def message_for_user(user, message_id: int) -> Message:
 
 
 def attachment_for_user(user, attachment_id: int) -> Attachment | None:
-    """An attachment the user may download: a participant's, or any for staff."""
+    """An attachment the user may download: a participant's (not of a message Trust & Safety
+    hid), or any for staff (inbox.api then asks the staff evidence sources)."""
     rows = Attachment.objects.filter(pk=attachment_id)
     if not user.is_staff:
-        rows = rows.filter(conversation__participants__user_id=user.pk)
+        rows = rows.filter(
+            conversation__participants__user_id=user.pk, message__withdrawal__isnull=True
+        )
     attachment = rows.first()
     if attachment is None:
         refused("attachment", attachment_id)
@@ -256,7 +260,7 @@ def unread_counts(user, conversation_id: int) -> tuple[int, int]:
 def _messages(conversation: Conversation):
     return (
         Message.objects.filter(conversation=conversation)
-        .select_related("offer")  # an offer's card rides on its system message
+        .select_related("offer", "withdrawal")  # an offer's card; a Trust & Safety notice
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
     )
 
@@ -289,7 +293,9 @@ def search_messages(user, q: str, limit: int = 50) -> list[Message]:
         return []
     mine = Participant.objects.filter(user_id=user.pk).values("conversation_id")
     return list(
-        Message.objects.filter(conversation_id__in=mine, delivered_body__icontains=q)
+        Message.objects.filter(
+            conversation_id__in=mine, delivered_body__icontains=q, withdrawal__isnull=True
+        )
         .select_related("conversation")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("-created_at", "-id")[: max(1, min(limit, 200))]

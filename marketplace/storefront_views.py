@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.static import serve
 
 from config import clock
-from marketplace import availability, checkout, gig_content, media, selectors
+from marketplace import availability, checkout, gig_content, media, selectors, staff_reads
 from marketplace.forms import attach_errors
 from marketplace.models import Gig, GigImage, Package
 from marketplace.order_flow import OrderTransitionError
@@ -75,12 +75,16 @@ def checkout_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def answer_file(request: HttpRequest, pk: int, answer_pk: int) -> FileResponse:
+def answer_file(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
     """A file a buyer gave at checkout: for the order's parties and staff, always a download."""
     order = selectors.order_for_user(pk=pk, user=request.user)
     answer = order.answers.exclude(file="").filter(pk=answer_pk).first()
     if answer is None:
         raise Http404("No such file.")
+    if not order.is_party(request.user):  # staff: a reason, recorded, per download
+        gate = staff_reads.file_gate(request, order, answer.file_name or "file")
+        if gate is not None:
+            return gate
     response = FileResponse(
         answer.file.open("rb"),
         as_attachment=True,

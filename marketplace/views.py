@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config import clock
-from marketplace import selectors, services
+from marketplace import selectors, services, staff_reads
 from marketplace.checkout import check_not_away
 from marketplace.forms import (
     CancelForm,
@@ -269,7 +269,12 @@ def _order_thread_url(order: Order, user) -> str | None:
 
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _order_page(request, selectors.order_for_user(pk=pk, user=request.user))
+    order = selectors.order_for_user(pk=pk, user=request.user)
+    if not order.is_party(request.user):  # staff: a reason first, recorded (staff_reads)
+        gate = staff_reads.order_page_gate(request, order)
+        if gate is not None:
+            return gate
+    return _order_page(request, order)
 
 
 def _order_step(form_class: type, form_key: str, run: Callable, success: str) -> Callable:
@@ -282,6 +287,8 @@ def _order_step(form_class: type, form_key: str, run: Callable, success: str) ->
     @login_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         order = selectors.order_for_user(pk=pk, user=request.user)
+        if not order.is_party(request.user):  # staff read pages; they take no step
+            raise Http404("No such order.")
         form = form_class(request.POST, request.FILES) if form_class else None
         if form is None or form.is_valid():
             try:
@@ -321,9 +328,13 @@ order_cancel = _order_step(CancelForm, "cancel_form", services.cancel_order, "Or
 
 
 @login_required
-def delivery_file(request: HttpRequest, pk: int, delivery_pk: int) -> FileResponse:
+def delivery_file(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
     """A delivered file, for the two parties and staff only; always a download, never rendered."""
     delivery = selectors.delivery_for_user(order_pk=pk, delivery_pk=delivery_pk, user=request.user)
+    if not delivery.order.is_party(request.user):  # staff: a reason, recorded, per download
+        gate = staff_reads.file_gate(request, delivery.order, delivery.file_name or "delivery")
+        if gate is not None:
+            return gate
     response = FileResponse(
         delivery.file.open("rb"),
         as_attachment=True,

@@ -18,6 +18,7 @@ from config import clock
 from core.contact_policy import review_priority, review_rule
 from inbox.chain import format_timestamp
 from inbox.models import Message
+from moderation.contact_search import values_text
 from moderation.models import (
     Case,
     Flag,
@@ -148,6 +149,7 @@ def flag_detected_messages(*, messages: Sequence[Message]) -> list[Flag]:
                 priority=review_priority(message.findings),
                 kinds=kinds,
                 rules=rules,
+                contact_values=values_text(message.findings),
                 snapshot=snapshots[message.pk],
             )
         )
@@ -168,6 +170,7 @@ def _open_flag(message: Message) -> Flag:
             flag = Flag(
                 message=message,
                 source=Flag.Source.REPORT,
+                contact_values=values_text(message.findings),
                 snapshot=_snapshots([message])[message.pk],
             )
             assign_cases([flag])

@@ -91,6 +91,13 @@ class Flag(models.Model):
         default=list, blank=True, help_text="Kinds of contact detail found, e.g. phone."
     )
     rules = models.JSONField(default=list, blank=True, help_text="Detector rules that matched.")
+    contact_values = models.TextField(
+        blank=True,
+        default="",
+        help_text="The detector's normalised values (E.164 phones, lower-cased emails, "
+        "platform:handle), one per line between newlines: read only by the recorded contact "
+        "search (moderation.contact_search).",
+    )
     snapshot = models.JSONField(
         default=dict, blank=True, help_text="The message and its neighbours when flagged."
     )
@@ -351,6 +358,13 @@ class StaffAccess(AppendOnlyModel):
         CASE_FILE = "case_file", "Opened a case file"
         EXPORT = "export", "Exported"
         CONVERSATION_LOG = "conversation_log", "Read a conversation log"
+        ATTACHMENT = "attachment", "Downloaded an inbox attachment"
+        ORDER_PAGE = "order_page", "Opened an order page"
+        DELIVERY_FILE = "delivery_file", "Downloaded an order file"
+        ADMIN_LOOKUP = "admin_lookup", "Looked up original text in admin"
+        CONTACT_SEARCH = "contact_search", "Searched a contact detail"
+        HIDE_MESSAGE = "hide_message", "Hid a message from the parties"
+        LOG_EXPORT = "log_export", "Exported the access log"
         OTHER = "other", "Other"
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -43,13 +43,14 @@ from moderation.models import (
     active_sanctions_q,
     active_strikes_q,
 )
-from moderation.staff_access import is_active_staff, record_staff_access
+from moderation.staff_access import is_active_staff, record_staff_access, require_reason
 
 __all__ = [
     "flag_detected_message",
     "flag_detected_messages",
     "report_message",
     "record_staff_access",
+    "require_reason",
     "assign_flag",
     "dismiss_flag",
     "confirm_flag",

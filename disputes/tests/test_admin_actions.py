@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from disputes import services
 from disputes.models import Dispute, DisputeNote
+from disputes.tests.conftest import TEST_KEY_ID
+from disputes.tests.test_admin_case_file import REASON, open_case
 from inbox.checks import AttachmentUpload
 from inbox.conversations import get_or_start_conversation
 from inbox.send import send_message
@@ -124,7 +126,9 @@ def test_a_bad_resolution_form_changes_nothing_and_says_why(client, rita, disput
         {"resolution": "partial_refund", "note": "x"},
     )
     assert response.status_code == 302
-    _post(client, "open", dispute, {"reason": "Deciding."})  # the case file asks once per session
+    _post(
+        client, "open", dispute, {"reason": "Deciding the refund."}
+    )  # the case file asks once per session
     page = client.get(response["Location"]).content.decode()
     assert "percentage" in page
     dispute.refresh_from_db()
@@ -145,7 +149,7 @@ def test_others_cannot_resolve(client, dispute, who, request):
 
 def test_the_resolve_form_preselects_no_decision(client, rita, dispute):
     client.force_login(rita)
-    _post(client, "open", dispute, {"reason": "Deciding."})
+    _post(client, "open", dispute, {"reason": "Deciding the refund."})
     page = client.get(reverse("admin:disputes_dispute_change", args=[dispute.pk])).content.decode()
     assert '<option value="" selected>Choose a decision…</option>' in page
     response = _post(
@@ -187,9 +191,12 @@ def test_a_reviewer_exports_signed_json_and_it_is_logged(client, rita, dispute, 
 
 
 def test_the_printable_page_is_escaped_and_logged(
-    client, rita, dispute, alice, order_conversation, settings
+    client, rita, dispute, alice, order_conversation, settings, export_signing_key
 ):
     settings.DEBUG, settings.GIGBOX_EXPORT_SIGNING_KEY = True, ""  # the development key, labelled
+    # The checkpoint signed at dispute opening (the test key) must still verify, or the
+    # export is refused: the test key becomes a retired one.
+    settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = f"{TEST_KEY_ID}={export_signing_key}"
     send_message(
         conversation=order_conversation,
         sender=alice,
@@ -241,7 +248,9 @@ def test_with_debug_off_and_no_key_exports_are_refused_with_a_clear_message(
     client.force_login(rita)
     response = _post(client, "export", dispute, _export_data(order_conversation))
     assert response.status_code == 302
-    _post(client, "open", dispute, {"reason": "Deciding."})  # the case file asks once per session
+    _post(
+        client, "open", dispute, {"reason": "Deciding the refund."}
+    )  # the case file asks once per session
     page = client.get(response["Location"]).content.decode()
     assert "Exports are switched off" in page
     assert not StaffAccess.objects.filter(action="export").exists()
@@ -266,16 +275,19 @@ def test_a_reviewer_downloads_an_attachment_and_it_is_logged(
     client, rita, dispute, attachment, png_bytes
 ):
     client.force_login(rita)
-    response = client.get(
-        reverse("admin:disputes_dispute_attachment", args=[dispute.pk, attachment.pk])
-    )
+    url = reverse("admin:disputes_dispute_attachment", args=[dispute.pk, attachment.pk])
+    assert client.get(url).status_code == 403  # reached from the case file, after its reason
+    open_case(client, dispute)
+    before = StaffAccess.objects.count()
+    response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes
     assert (
         "attachment;" in response["Content-Disposition"]
         and response["X-Content-Type-Options"] == "nosniff"
     )
-    row = StaffAccess.objects.get()
+    [row] = StaffAccess.objects.order_by("-id")[: StaffAccess.objects.count() - before]
     assert row.conversation_id == attachment.conversation_id and "screen.png" in row.reason
+    assert row.reason.endswith(REASON)  # the reviewer's own reason, not a fixed one
 
 
 def test_an_attachment_of_another_conversation_is_404(
@@ -313,6 +325,7 @@ def test_a_reviewer_downloads_evidence_files(client, rita, dispute, alice, png_b
         dispute=dispute, author=alice, body="Mock-up", upload=AttachmentUpload("m.png", png_bytes)
     )
     client.force_login(rita)
+    open_case(client, dispute)
     response = client.get(reverse("admin:disputes_dispute_evidence", args=[dispute.pk, entry.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == png_bytes
     assert StaffAccess.objects.filter(reason__contains="m.png").exists()

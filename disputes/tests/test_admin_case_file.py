@@ -45,9 +45,10 @@ def test_a_reviewer_opens_the_case_file_and_it_is_logged(
     client.force_login(rita)
     response = open_case(client, dispute)
     assert response.status_code == 200
-    rows = StaffAccess.objects.filter(staff=rita, action="case_file")
-    assert {row.conversation_id for row in rows} == {order_conversation.pk, general_conversation.pk}
-    assert {row.reason for row in rows} == {f"dispute #{dispute.pk} case file: {REASON}"}
+    [row] = StaffAccess.objects.filter(staff=rita, action="case_file")  # one row, not one each
+    shown = f"{order_conversation.pk}, {general_conversation.pk}"
+    assert row.reason == f"dispute #{dispute.pk} case file (conversations {shown}): {REASON}"
+    assert row.reference == f"dispute:{dispute.pk}"
 
 
 def test_the_first_opening_in_a_session_asks_for_a_reason_and_logs_nothing_before(
@@ -75,13 +76,11 @@ def test_the_first_opening_in_a_session_asks_for_a_reason_and_logs_nothing_befor
     assert (
         page.status_code == 200 and b"Checking &lt;b&gt;the&lt;/b&gt; phone number" in page.content
     )
-    client.get(
-        _url(dispute)
-    )  # later openings in the session reuse the reason, and are logged again
-    assert (
-        list(StaffAccess.objects.values_list("reason", flat=True))
-        == [f"dispute #{dispute.pk} case file: Checking <b>the</b> phone number"] * 2
-    )
+    client.get(_url(dispute))  # later openings in the session reuse the reason: no new row
+    assert list(StaffAccess.objects.values_list("reason", flat=True)) == [
+        f"dispute #{dispute.pk} case file (conversations {order_conversation.pk}): "
+        "Checking <b>the</b> phone number"
+    ]
 
 
 def test_the_reason_is_asked_again_in_a_new_login_session(
@@ -94,11 +93,32 @@ def test_the_reason_is_asked_again_in_a_new_login_session(
     assert client.get(_url(dispute)).status_code == 302
 
 
-def test_each_opening_is_logged_again(client, rita, dispute, order_conversation):
+def test_one_record_per_reason_and_session_not_per_reload(
+    client, rita, dispute, order_conversation
+):
+    """Problem 4 (issue 18): each reload of a case file added a row per conversation."""
     client.force_login(rita)
     open_case(client, dispute)
-    client.get(_url(dispute))
+    for _ in range(3):
+        assert client.get(_url(dispute)).status_code == 200
+    assert StaffAccess.objects.filter(staff=rita, action="case_file").count() == 1
+    open_case(client, dispute, reason="Second look: the seller's answer")  # a new reason
     assert StaffAccess.objects.filter(staff=rita, action="case_file").count() == 2
+    client.logout()
+    client.force_login(rita)  # a new login session asks, and records, again
+    open_case(client, dispute)
+    assert StaffAccess.objects.filter(staff=rita, action="case_file").count() == 3
+
+
+def test_a_short_reason_is_refused_with_a_clear_error(client, rita, dispute, order_conversation):
+    """Problem 4 (issue 18): a one-character reason ("x") was accepted."""
+    client.force_login(rita)
+    refused = client.post(
+        reverse("admin:disputes_dispute_open", args=[dispute.pk]), {"reason": "x"}
+    )
+    assert refused.status_code == 400
+    assert b"at least 10 characters" in refused.content
+    assert client.get(_url(dispute)).status_code == 302 and not StaffAccess.objects.exists()
 
 
 def test_it_shows_both_conversations_in_time_order(

@@ -24,7 +24,15 @@ from disputes.checkpoints import (
     checkpoints_of,
     sign_head,
 )
-from disputes.export import ExportKey, build_export, checkpoint_entry, encode_document, export_key
+from disputes.export import (
+    ExportKey,
+    ExportRefused,
+    build_export,
+    checkpoint_entry,
+    encode_document,
+    export_key,
+    signed_document,
+)
 from disputes.export_format import (
     FORMAT,
     FORMAT_V1,
@@ -424,6 +432,17 @@ def test_no_admin_page_can_change_a_checkpoint():
 # In the signed export, checked by tools/verify_export.py -----------------------------------------
 
 
+def unchecked_export(dispute, conversation, staff):
+    """The export signed without the server's chain check (build_export refuses these)."""
+    return signed_document(
+        dispute=dispute,
+        conversation=conversation,
+        staff=staff,
+        key=export_key(),
+        head=(conversation.last_seq, conversation.last_hash),
+    )
+
+
 def _verify(document, export_signing_key, *, trusted: dict | None = None):
     from disputes.tests.conftest import TEST_KEY_ID
     from disputes.tests.test_verify_export import verifier
@@ -454,9 +473,12 @@ def test_an_export_of_a_chain_rewritten_after_a_checkpoint_fails_offline(
     """The server signs the export over what the database holds; the checkpoint signed at
     dispute opening tells the offline verifier the chain was rewritten since."""
     recompute_from(order_conversation, 2, "I never said that")
-    document = build_export(
-        dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key()
-    )
+    with pytest.raises(ExportRefused, match="rewritten at or before seq 4"):
+        build_export(
+            dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key()
+        )
+    # Signed anyway (as a server without that refusal would): the verifier catches it alone.
+    document = unchecked_export(dispute, fresh(order_conversation), rita)
     report = _verify(document, export_signing_key)
     assert not report.ok
     assert (
@@ -476,9 +498,11 @@ def test_a_forged_checkpoint_in_an_export_fails_offline(
         client_id=uuid.uuid4().hex,
     )
     sign_head(fresh(order_conversation), own)  # inserted by someone with database access
-    document = build_export(
-        dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key()
-    )
+    with pytest.raises(ExportRefused, match="does not verify"):
+        build_export(
+            dispute=dispute, conversation=fresh(order_conversation), staff=rita, key=export_key()
+        )
+    document = unchecked_export(dispute, fresh(order_conversation), rita)
     report = _verify(document, export_signing_key)
     assert (
         not report.ok
@@ -491,6 +515,7 @@ def test_a_checkpoint_of_another_key_is_named_in_a_warning(
 ):
     settings.GIGBOX_EXPORT_SIGNING_KEY = base64.b64encode(bytes(range(1, 33))).decode()
     settings.GIGBOX_EXPORT_KEY_ID = "gigbox-next"  # rotated after the dispute opened
+    settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = f"test-2026-11={export_signing_key}"
     key = export_key()
     document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=key)
     report = _verify(

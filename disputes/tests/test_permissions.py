@@ -40,5 +40,5 @@ def test_reviewers_can_neither_add_nor_delete_disputes_nor_edit_notes(rita):
 def test_staff_in_both_groups_see_disputes_too(mo, client, dispute):
     mo.groups.add(Group.objects.get(name=DISPUTE_REVIEWERS))
     client.force_login(mo)
-    client.post(f"/admin/disputes/dispute/{dispute.pk}/open/", {"reason": "Deciding."})
+    client.post(f"/admin/disputes/dispute/{dispute.pk}/open/", {"reason": "Deciding the refund."})
     assert client.get(f"/admin/disputes/dispute/{dispute.pk}/change/").status_code == 200

@@ -43,31 +43,34 @@ def test_moderators_cannot_take_disputes(dispute, mo):
         services.assign_dispute(dispute=dispute, reviewer=mo)
 
 
-def test_case_file_access_writes_one_row_per_conversation(dispute, rita, order_conversation):
-    rows = services.record_case_file_access(
-        dispute=dispute, staff=rita, conversations=[order_conversation], reason=" Deciding. "
+def test_case_file_access_writes_one_row_naming_the_conversations(
+    dispute, rita, order_conversation
+):
+    services.record_case_file_access(
+        dispute=dispute,
+        staff=rita,
+        conversations=[order_conversation],
+        reason=" Deciding the refund. ",
     )
-    assert len(rows) == 1
     row = StaffAccess.objects.get()
-    assert (row.staff, row.action, row.conversation, row.reference) == (
-        rita,
-        "case_file",
-        order_conversation,
-        f"dispute:{dispute.pk}",
+    assert (row.staff, row.action, row.reference) == (rita, "case_file", f"dispute:{dispute.pk}")
+    assert row.reason == (
+        f"dispute #{dispute.pk} case file (conversations {order_conversation.pk}): "
+        "Deciding the refund."
     )
-    assert row.reason == f"dispute #{dispute.pk} case file: Deciding."
 
 
 def test_opening_a_case_file_needs_a_reason(dispute, rita, order_conversation):
-    with pytest.raises(ValidationError, match="why"):
-        services.record_case_file_access(
-            dispute=dispute, staff=rita, conversations=[order_conversation], reason=" "
-        )
+    for reason in (" ", "x", "too short"):
+        with pytest.raises(ValidationError, match="at least 10 characters"):
+            services.record_case_file_access(
+                dispute=dispute, staff=rita, conversations=[order_conversation], reason=reason
+            )
     assert not StaffAccess.objects.exists()
 
 
 def test_an_export_needs_a_reason(dispute, rita, order_conversation):
-    with pytest.raises(ValidationError, match="why"):
+    with pytest.raises(ValidationError, match="at least 10 characters"):
         services.record_export(
             dispute=dispute, staff=rita, conversation=order_conversation, reason="  "
         )

@@ -26,13 +26,23 @@ def test_a_suspended_reviewer_is_refused(rita, dispute, order_conversation):
             dispute=dispute, reviewer=rita, resolution="refund", note="Refund."
         ),
         lambda: services.record_case_file_access(
-            dispute=dispute, staff=rita, conversations=[order_conversation], reason="Deciding."
+            dispute=dispute,
+            staff=rita,
+            conversations=[order_conversation],
+            reason="Deciding the refund.",
         ),
         lambda: services.record_file_access(
-            dispute=dispute, staff=rita, conversation=None, name="x.png"
+            dispute=dispute,
+            staff=rita,
+            conversation=None,
+            name="x.png",
+            reason="Deciding the refund.",
         ),
         lambda: services.record_export(
-            dispute=dispute, staff=rita, conversation=order_conversation, reason="Bank."
+            dispute=dispute,
+            staff=rita,
+            conversation=order_conversation,
+            reason="Bank wants the log.",
         ),
     ]
     for call in calls:

@@ -112,9 +112,11 @@ def test_with_the_embedded_key_only_it_verifies_but_warns(document):
 
 
 def test_a_development_key_export_verifies_with_a_warning(
-    dispute, order_conversation, rita, settings
+    dispute, order_conversation, rita, settings, export_signing_key
 ):
     settings.DEBUG, settings.GIGBOX_EXPORT_SIGNING_KEY = True, ""
+    # The dispute's checkpoint (the test key) must still verify, or the export is refused.
+    settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = f"{TEST_KEY_ID}={export_signing_key}"
     key = export_key()
     document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=key)
     report = _check(document, {"development": base64.b64decode(key.public_key_b64())})
@@ -360,6 +362,7 @@ def test_rotated_keys_each_verify_their_own_exports(
     new_private = Ed25519PrivateKey.generate()
     settings.GIGBOX_EXPORT_SIGNING_KEY = b64encode(new_private.private_bytes_raw())
     settings.GIGBOX_EXPORT_KEY_ID = "test-2027-01"
+    settings.GIGBOX_EXPORT_RETIRED_PUBLIC_KEYS = f"{TEST_KEY_ID}={export_signing_key}"
     new = build_export(
         dispute=dispute, conversation=order_conversation, staff=rita, key=export_key()
     )

@@ -27,6 +27,7 @@ from moderation.admin.base import (
     user_url,
 )
 from moderation.admin.cases import RuleFilter
+from moderation.admin.evidence import flag_evidence_urls
 from moderation.forms import (
     ConfirmForm,
     DismissForm,
@@ -149,6 +150,8 @@ class FlagAdmin(ReadOnlyModelAdmin):
         "reports__reporter__username",
     ]
     list_select_related = ["message__sender", "assigned_to"]
+    # Originals: the snapshot's text and the detector's values (the contact search records).
+    protected_fields = ("snapshot", "contact_values", "body", "findings")
     actions = ["assign_to_me", "dismiss_selected"]
     list_per_page = 50
 
@@ -273,7 +276,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
                 name="moderation_flag_decide",
             ),
         ]
-        return own + super().get_urls()
+        return own + flag_evidence_urls(self) + super().get_urls()
 
     def _flag_or_403(self, request: HttpRequest, pk: int, *, review: bool) -> Flag:
         if not self.has_view_permission(request) or (

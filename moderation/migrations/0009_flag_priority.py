@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0006_cases_notes"),
+        ("moderation", "0008_contact_values_access_actions"),
     ]
 
     operations = [

@@ -246,7 +246,7 @@ class TestReveal:
             xss_flag.message,
             f"flag:{xss_flag.pk}",
         )
-        client.post(url, {"reason": "Once more"})
+        client.post(url, {"reason": "Once more, to compare"})
         assert StaffAccess.objects.count() == 2  # every read, every time
 
     def test_the_neighbours_are_shown_as_delivered_only_the_flagged_message_in_original(

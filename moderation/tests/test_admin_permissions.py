@@ -34,7 +34,7 @@ def actions(world) -> list[tuple[str, str, dict]]:
         ),
         ("dismiss", f"{A}/flag/{flag.pk}/decide/dismiss/", {"dismiss-note": "fine"}),
         ("assign", f"{A}/flag/{flag.pk}/decide/assign/", {}),
-        ("reveal", f"{A}/flag/{flag.pk}/reveal/", {"reason": "Curious."}),
+        ("reveal", f"{A}/flag/{flag.pk}/reveal/", {"reason": "Checking the flag."}),
         (
             "changelist assign",
             f"{A}/flag/",

@@ -251,6 +251,7 @@
     const mine = message.sender_id === me;
     li.classList.remove("is-mine", "is-theirs", "is-system", "is-pending", "is-failed");
     li.classList.add(message.kind === "system" ? "is-system" : mine ? "is-mine" : "is-theirs");
+    li.classList.toggle("is-withdrawn", Boolean(message.withdrawn)); // hidden by Trust & Safety
     li.id = "m" + message.seq;
     li.dataset.seq = String(message.seq);
     li.dataset.messageId = String(message.id);
@@ -914,6 +915,13 @@
     if (gap) syncThread();
   });
   on("message.ack", onAck);
+  on("message.withdrawn", (frame) => {
+    // Trust & Safety hid a message: its text becomes the notice in an open thread.
+    const message = frame.message;
+    if (!thread || message.conversation_id !== thread.id) return;
+    const shown = thread.list.querySelector('li[data-seq="' + message.seq + '"]');
+    if (shown) fillMessage(shown, message);
+  });
   on("sync.result", (frame) => {
     if (!thread || frame.conversation_id !== thread.id) return;
     addMessages(frame.messages || [], { announceNew: true });

@@ -133,7 +133,8 @@ def test_a_reviewer_opens_the_case_file_and_resolves_the_dispute(
         staff=case["rita"],
         action="case_file",
         reference=f"dispute:{dispute.pk}",
-        reason=f"dispute #{dispute.pk} case file: Assigned to me: deciding the refund",
+        reason__startswith=f"dispute #{dispute.pk} case file (conversations ",
+        reason__endswith="): Assigned to me: deciding the refund",
     ).exists()
     shoot(page, "dispute-case-file")
 

@@ -1,0 +1,143 @@
+"""Evidence tools of the flag admin: hide a flagged message from the parties, and search a
+contact detail across accounts. Both ask for a reason first; both are recorded
+(moderation.hiding, moderation.contact_search). FlagAdmin.get_urls adds these views."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from inbox.withdrawn import WITHDRAWN_NOTICE
+from moderation.contact_search import MAX_RESULTS, search_contact
+from moderation.hiding import hide_message
+from moderation.models import Flag
+
+__all__ = ["flag_evidence_urls"]
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you hide this message from both parties?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the evidence and in the staff access log (10 characters at least). "
+        "The parties see only the notice.",
+    )
+
+
+class ContactSearchForm(forms.Form):
+    query = forms.CharField(
+        label="Contact detail",
+        max_length=200,
+        help_text='A phone in any form ("+44 7911 123456", "07911123456"), an email or part of '
+        'one ("gmail"), a handle ("instagram:cool_guy").',
+    )
+    reason = forms.CharField(
+        label="Why do you search?",
+        max_length=500,
+        help_text="Recorded as a reveal in the staff access log (10 characters at least).",
+    )
+
+
+def _errors_to(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _context(model_admin, request: HttpRequest, title: str, **extra) -> dict:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": title,
+        **extra,
+    }
+
+
+def hide_view(model_admin, request: HttpRequest, pk: int) -> HttpResponse:
+    if not model_admin.has_review_permission(request):
+        raise PermissionDenied
+    flag = get_object_or_404(Flag.objects.select_related("message__sender"), pk=pk)
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hide_message(
+                message=flag.message,
+                moderator=request.user,
+                reason=form.cleaned_data["reason"],
+                reference=f"flag:{flag.pk}",
+            )
+        except ValidationError as error:
+            _errors_to(form, error)
+        else:
+            messages.success(request, "Hidden: both parties now see the notice instead.")
+            return HttpResponseRedirect(model_admin._object_url(flag))
+    context = _context(
+        model_admin,
+        request,
+        f"Hide the message of flag {flag.pk}",
+        flag=flag,
+        form=form,
+        notice=WITHDRAWN_NOTICE,
+    )
+    return TemplateResponse(
+        request,
+        "admin/moderation/flag/hide.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
+def contact_search_view(model_admin, request: HttpRequest) -> HttpResponse:
+    if not model_admin.has_review_permission(request):
+        raise PermissionDenied
+    form = ContactSearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            results = search_contact(
+                staff=request.user,
+                query=form.cleaned_data["query"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _errors_to(form, error)
+    context = _context(
+        model_admin,
+        request,
+        "Search a contact detail across accounts",
+        form=form,
+        results=results,
+        max_results=MAX_RESULTS,
+    )
+    response = TemplateResponse(
+        request,
+        "admin/moderation/flag/contact_search.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def flag_evidence_urls(model_admin) -> list:
+    site = model_admin.admin_site
+    return [
+        path(
+            "contact-search/",
+            site.admin_view(lambda request: contact_search_view(model_admin, request)),
+            name="moderation_flag_contact_search",
+        ),
+        path(
+            "<int:pk>/hide/",
+            site.admin_view(lambda request, pk: hide_view(model_admin, request, pk)),
+            name="moderation_flag_hide",
+        ),
+    ]
