@@ -66,11 +66,15 @@ class GigFilters:
     sort: str = ""
 
     @property
+    def active_count(self) -> int:
+        """How many filters narrow the search (the phone's "Filters" button shows it)."""
+        chosen = (self.category, self.min_price, self.max_price, self.max_days, self.min_rating)
+        return sum(value is not None for value in chosen) + bool(self.online)
+
+    @property
     def narrowed(self) -> bool:
         """Whether anything beyond the words narrows the search."""
-        return any(
-            (self.category, self.min_price, self.max_price, self.max_days, self.min_rating)
-        ) or bool(self.online)
+        return self.active_count > 0
 
 
 def listed_gigs(*, now: datetime | None = None) -> QuerySet[Gig]:
