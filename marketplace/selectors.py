@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
@@ -98,9 +99,10 @@ def with_covers(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
     return gigs.prefetch_related(Prefetch("images", queryset=covers, to_attr="covers"))
 
 
-def gig_cards(gigs: Iterable[Gig]) -> list[Gig]:
-    """What a card shows of each of `gigs` (seller, profile, category, cover), same order."""
-    ids = [gig.pk for gig in gigs]
+def gig_cards(gigs: Iterable[Gig | int]) -> list[Gig]:
+    """What a card shows of each of `gigs` (gigs or ids: seller, profile, category, cover),
+    in the same order."""
+    ids = [gig if isinstance(gig, int) else gig.pk for gig in gigs]
     rows = with_covers(Gig.objects.select_related("seller__seller_profile", "category"))
     found = rows.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
@@ -163,6 +165,37 @@ def _rank_window(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
     # The window has passed every filter: the outer query only ranks its rows.
     rank = gigs.query.annotations["rank"]
     return Gig.objects.filter(pk__in=Subquery(window)).annotate(rank=rank)
+
+
+def search_results(filters: GigFilters) -> QuerySet[Gig] | list[int]:
+    """What the gig list page pages through: on PostgreSQL a search by relevance is the
+    ranked window's ids, read in one query (it is also the capped count); otherwise the
+    `search_gigs` queryset."""
+    query = filters.query.strip()
+    if (
+        connection.vendor != "postgresql"
+        or not query
+        or (filters.sort or Sort.RELEVANCE) != (Sort.RELEVANCE)
+    ):
+        return search_gigs(filters).only("pk")
+    ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters))
+    corrected = [] if ids else search.corrections(search.words(query))
+    if corrected:  # "wordpres": nothing found, a known word is close
+        ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), " ".join(corrected)), filters))
+    return ids
+
+
+def _ranked_ids(gigs: QuerySet[Gig]) -> list[int]:
+    """The newest RANK_WINDOW matches (`_rank_window`), best rank first, ranked inside the
+    window's own scan: no second pass over the window's rows, no separate count."""
+    window = gigs.order_by("-created_at", "-pk").values_list("pk", "created_at", "rank")
+    sql, params = window[:RANK_WINDOW].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.id FROM ({sql}) w ORDER BY w.rank DESC, w.created_at DESC, w.id DESC",
+            params,
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
