@@ -192,7 +192,7 @@ def _ranked_ids(gigs: QuerySet[Gig]) -> list[int]:
     sql, params = window[:RANK_WINDOW].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT w.id FROM ({sql}) w ORDER BY w.rank DESC, w.created_at DESC, w.id DESC",
+            f"SELECT w.pk FROM ({sql}) w ORDER BY w.rank DESC, w.created_at DESC, w.pk DESC",
             params,
         )
         return [row[0] for row in cursor.fetchall()]
