@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as common
 
-DB_NAME = "gigbox_bench_pages"
+DB_NAME = os.environ.get("BENCH_PAGES_DB", "gigbox_bench_pages")  # one per worktree when several run
 BODIES = [
     "Hello, is the logo gig still available?",
     "Yes! Send me the brief.",

@@ -27,14 +27,14 @@ from django.db.models.expressions import Expression
 
 from marketplace.models import Gig
 
-__all__ = ["matching", "full_text", "corrections", "stem", "words"]
+__all__ = ["TSQUERY", "matching", "full_text", "corrections", "stem", "words"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Suffixes cut from a query word on SQLite, longest first; a stem keeps at least 3 letters.
 _SUFFIXES = ("ations", "ation", "ings", "ers", "ies", "ing", "er", "ed", "es", "s")
 _MIN_STEM = 3
 
-_TSQUERY = "websearch_to_tsquery('english', %s)"
+TSQUERY = "websearch_to_tsquery('english', %s)"
 _MAX_CORRECTED_WORDS = 8
 # The most similar known word above pg_trgm's threshold: the word itself when it is known
 # (similarity 1), through the trigram index.
@@ -80,8 +80,8 @@ def _postgres(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
 
 def full_text(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
     """PostgreSQL: `gigs` whose search_vector matches `query`, annotated with `rank`."""
-    found = _OnDocument("{document} @@ " + _TSQUERY, query, BooleanField())
-    rank = _OnDocument("ts_rank({document}, " + _TSQUERY + ")", query, FloatField())
+    found = _OnDocument("{document} @@ " + TSQUERY, query, BooleanField())
+    rank = _OnDocument("ts_rank({document}, " + TSQUERY + ")", query, FloatField())
     return gigs.filter(found).annotate(rank=rank)
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -172,28 +173,31 @@ def search_results(filters: GigFilters) -> QuerySet[Gig] | list[int]:
     ranked window's ids, read in one query (it is also the capped count); otherwise the
     `search_gigs` queryset."""
     query = filters.query.strip()
-    if (
-        connection.vendor != "postgresql"
-        or not query
-        or (filters.sort or Sort.RELEVANCE) != (Sort.RELEVANCE)
-    ):
+    by_relevance = (filters.sort or Sort.RELEVANCE) == Sort.RELEVANCE
+    if connection.vendor != "postgresql" or not query or not by_relevance:
         return search_gigs(filters).only("pk")
-    ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters))
+    ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters), query)
     corrected = [] if ids else search.corrections(search.words(query))
     if corrected:  # "wordpres": nothing found, a known word is close
-        ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), " ".join(corrected)), filters))
+        query = " ".join(corrected)
+        ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters), query)
     return ids
 
 
-def _ranked_ids(gigs: QuerySet[Gig]) -> list[int]:
-    """The newest RANK_WINDOW matches (`_rank_window`), best rank first, ranked inside the
-    window's own scan: no second pass over the window's rows, no separate count."""
-    window = gigs.order_by("-created_at", "-pk").values_list("pk", "created_at", "rank")
-    sql, params = window[:RANK_WINDOW].query.sql_with_params()
+def _ranked_ids(gigs: QuerySet[Gig], query: str) -> list[int]:
+    """The newest RANK_WINDOW matches (`_rank_window`), best rank first, in one statement
+    that is also the capped count. The window carries each row's vector, so ts_rank runs
+    on its rows only, after the limit (a GIN bitmap scan would rank every match first)."""
+    document = RawSQL(f'"{Gig._meta.db_table}".search_vector', [])
+    window = gigs.annotate(document=document).order_by("-created_at", "-pk")
+    sql, params = window.values_list("pk", "created_at", "document")[
+        :RANK_WINDOW
+    ].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT w.pk FROM ({sql}) w ORDER BY w.rank DESC, w.created_at DESC, w.pk DESC",
-            params,
+            f"SELECT w.pk FROM ({sql}) w ORDER BY ts_rank(w.document, {search.TSQUERY}) DESC,"
+            " w.created_at DESC, w.pk DESC",
+            [*params, query],
         )
         return [row[0] for row in cursor.fetchall()]
 
