@@ -178,6 +178,14 @@ def _profile(threads: dict, label: str) -> None:
     client.get(url, secure=True)
     profiler.disable()
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, secure=True)
+    print(f"{label}: its {len(captured)} queries, slowest first (ms, as Django timed them):")
+    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:10]:
+        print(f"  {float(query['time']) * 1000:7.1f}  {query['sql'][:160]}")
 
 
 def main() -> int:

@@ -168,14 +168,14 @@ def _rank_window(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
     return Gig.objects.filter(pk__in=Subquery(window)).annotate(rank=rank)
 
 
-def search_results(filters: GigFilters) -> QuerySet[Gig] | list[int]:
-    """What the gig list page pages through: on PostgreSQL a search by relevance is the
-    ranked window's ids, read in one query (it is also the capped count); otherwise the
-    `search_gigs` queryset."""
+def search_results(filters: GigFilters) -> list[int]:
+    """What the gig list page pages through: the ids of the first RANK_WINDOW results in
+    order, read in one statement that is also the capped count. On PostgreSQL a search by
+    relevance ranks the window inside that statement (`_ranked_ids`)."""
     query = filters.query.strip()
     by_relevance = (filters.sort or Sort.RELEVANCE) == Sort.RELEVANCE
     if connection.vendor != "postgresql" or not query or not by_relevance:
-        return search_gigs(filters).only("pk")
+        return list(search_gigs(filters).values_list("pk", flat=True)[:RANK_WINDOW])
     ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters), query)
     corrected = [] if ids else search.corrections(search.words(query))
     if corrected:  # "wordpres": nothing found, a known word is close
