@@ -84,9 +84,10 @@ def test_expiry(django_capture_on_commit_callbacks, bob, mona):
             assert services.expire_sanctions() == 1
     email = only_email(before)
     assert email.subject == "[Gigbox] Your account is suspended: ended"
+    # In bob's own zone (the factory's Europe/Berlin), named: 10:00 UTC is 11:00 CET.
     assert (
-        "ended on 3 Nov 2026, 10:00 UTC" in email.body
-        and "ended on 3 Nov 2026, 10:00 UTC" in email.alternatives[0][0]
+        "ended on 3 Nov 2026, 11:00 CET" in email.body
+        and "ended on 3 Nov 2026, 11:00 CET" in email.alternatives[0][0]
     )
 
 
