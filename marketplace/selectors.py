@@ -168,14 +168,14 @@ def _rank_window(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
     return Gig.objects.filter(pk__in=Subquery(window)).annotate(rank=rank)
 
 
-def search_results(filters: GigFilters) -> list[int]:
-    """What the gig list page pages through: the ids of the first RANK_WINDOW results in
-    order, read in one statement that is also the capped count. On PostgreSQL a search by
-    relevance ranks the window inside that statement (`_ranked_ids`)."""
+def search_results(filters: GigFilters) -> QuerySet[Gig] | list[int]:
+    """What the gig list page pages through. On PostgreSQL a search by relevance is the ids
+    of the ranked window, read in one statement that is also the capped count; other sorts
+    (and SQLite) page the `search_gigs` queryset: a count, then LIMIT 12 on their index."""
     query = filters.query.strip()
     by_relevance = (filters.sort or Sort.RELEVANCE) == Sort.RELEVANCE
     if connection.vendor != "postgresql" or not query or not by_relevance:
-        return list(search_gigs(filters).values_list("pk", flat=True)[:RANK_WINDOW])
+        return search_gigs(filters).only("pk")
     ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters), query)
     corrected = [] if ids else search.corrections(search.words(query))
     if corrected:  # "wordpres": nothing found, a known word is close

@@ -67,17 +67,15 @@ def test_the_ranked_ids_are_search_gigs_in_the_same_order(filters):
 
 @pytest.mark.usefixtures("catalogue")
 @pytest.mark.parametrize("sort", [Sort.PRICE_LOW, Sort.RATING, Sort.NEWEST, Sort.RELEVANCE])
-def test_every_sort_reads_the_ids_once_on_every_database(sort):
+def test_other_sorts_and_sqlite_page_the_queryset_in_the_same_order(sort):
     filters = GigFilters(query="logo", sort=sort)
-    with CaptureQueriesContext(connection) as queries:
-        ids = search_results(filters)
-    assert ids == [g.pk for g in search_gigs(filters)]
-    assert len(queries) <= 2  # PostgreSQL: the exists probe of another sort, then the ids
-    assert search_results(GigFilters(sort=sort)) == [
-        g.pk for g in search_gigs(GigFilters(sort=sort))
-    ]
+    result = search_results(filters)
+    ranked = connection.vendor == "postgresql" and sort == Sort.RELEVANCE
+    assert isinstance(result, list) == ranked
+    assert [getattr(g, "pk", g) for g in result] == [g.pk for g in search_gigs(filters)]
 
 
+@postgres_only
 def test_the_page_and_its_capped_count_come_from_the_ids(client, monkeypatch):
     monkeypatch.setattr("marketplace.selectors.RANK_WINDOW", 4)
     monkeypatch.setattr("marketplace.selectors.MAX_COUNTED", 3)
