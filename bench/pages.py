@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as common
 
-DB_NAME = os.environ.get("BENCH_PAGES_DB", "gigbox_bench_pages")  # one per worktree when several run
+# One database per worktree when several run at once (the name must start gigbox_bench).
+DB_NAME = os.environ.get("BENCH_PAGES_DB", "gigbox_bench_pages")
 BODIES = [
     "Hello, is the logo gig still available?",
     "Yes! Send me the brief.",

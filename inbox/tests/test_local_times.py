@@ -1,8 +1,7 @@
 """Issue 19, problem 7 (time zones), without JavaScript: a seller in Asia/Kolkata (UTC+05:30)
 sees a delivery due at 13:00 UTC as 18:30 on the dashboard, the order page, the order's system
 line (the HTML as served: the line stores the UTC stamp, the page renders it at display) and
-the digest email (which names the zone); the moderation email and a restricted sender's error
-say the reader's zone too."""
+the digest email (which names the zone). (The moderation email: moderation/tests.)"""
 
 from __future__ import annotations
 
@@ -82,13 +81,3 @@ def test_older_lines_with_a_written_utc_time_are_localized_too():
     assert localize_stamps("due 2026-12-08 13:00 UTC.", zone) == "due 8 Dec 2026, 18:30."
     assert localize_stamps("ref 2026-13-45T99:00Z", zone) == "ref 2026-13-45T99:00Z"
     assert [moment for _, moment in split_stamps("a 2026-12-08T13:00Z b")] == [None, DUE, None]
-
-
-def test_the_moderation_email_is_in_the_recipients_zone(django_capture_on_commit_callbacks):
-    from moderation.notices import format_until, notify_user
-
-    user = UserFactory(email="erin@example.com", timezone="Asia/Kolkata")
-    with django_capture_on_commit_callbacks(execute=True):
-        notify_user(user, subject="Restricted", text=f"Until {format_until(DUE)}.")
-    (email,) = mail.outbox
-    assert "Until 8 Dec 2026, 18:30 IST." in email.body
