@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import _common as common
 
-DB_NAME = os.environ.get("BENCH_PAGES_DB", "gigbox_bench_pages")  # one per parallel run
+# One database per worktree when several run at once (the name must start gigbox_bench).
+DB_NAME = os.environ.get("BENCH_PAGES_DB", "gigbox_bench_pages")
 BODIES = [
     "Hello, is the logo gig still available?",
     "Yes! Send me the brief.",
@@ -179,6 +180,14 @@ def _profile(threads: dict, label: str) -> None:
     client.get(url, secure=True)
     profiler.disable()
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, secure=True)
+    print(f"{label}: its {len(captured)} queries, slowest first (ms, as Django timed them):")
+    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:10]:
+        print(f"  {float(query['time']) * 1000:7.1f}  {query['sql'][:160]}")
 
 
 FLAGS_PER_CASE = 10

@@ -170,14 +170,26 @@ def _filters(query: str, options: dict):
 
 
 def _page(filters) -> int:
-    """What the gig list page asks of the database: the count and the first page."""
+    """What the gig list page asks of the database: the count and the first page (a tree
+    without `search_results` pages `search_gigs`, as its view did)."""
+    from marketplace import selectors
     from marketplace.pagination import CappedPaginator
-    from marketplace.selectors import GIGS_PER_PAGE, MAX_COUNTED, gig_cards, search_gigs
 
-    gigs = search_gigs(filters).only("pk")
-    count = CappedPaginator(gigs, GIGS_PER_PAGE, max_count=MAX_COUNTED).count
-    gig_cards(gigs[:GIGS_PER_PAGE])
-    return count
+    results = getattr(selectors, "search_results", None)
+    gigs = results(filters) if results else selectors.search_gigs(filters).only("pk")
+    paginator = CappedPaginator(gigs, selectors.GIGS_PER_PAGE, max_count=selectors.MAX_COUNTED)
+    page = paginator.get_page(1)
+    selectors.gig_cards(page.object_list)
+    return paginator.count
+
+
+def _baseline_page() -> None:
+    """A fixed page of 12 cards by id (what every search ends with): the yardstick that
+    search changes do not touch, timed beside each query to factor out the machine's load."""
+    from marketplace.models import Gig
+    from marketplace.selectors import gig_cards
+
+    gig_cards(Gig.objects.filter(slug__in=[f"bench-gig-{n}" for n in range(0, 1200, 100)]))
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -189,29 +201,40 @@ def measure(runs: int) -> None:
     from django.db import connection
 
     every: list[float] = []
+    baseline: list[float] = []
     print(f"load average before: {os.getloadavg()[0]:.1f}")
     print(
         f"\n{'query':<28} {'filters':<22} {'found':>7} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8}"
+        f" {'x base':>7}"
     )
     for query, options in QUERIES:
         filters = _filters(query, options)
         found = _page(filters)  # warm-up
-        times, cpu = [], []
+        times, cpu, base = [], [], []
         for _ in range(runs):
             start, start_cpu = time.perf_counter(), time.process_time()
             _page(filters)
             times.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
+            start = time.perf_counter()
+            _baseline_page()
+            base.append((time.perf_counter() - start) * 1000)
         every += times
+        baseline += base
         shown = ",".join(f"{k}={v}" for k, v in options.items())
         print(
             f"{query or '(browse)':<28} {shown:<22} {found:>7,} "
             f"{statistics.median(times):>8.1f} {_pct(times, 0.95):>8.1f} "
-            f"{statistics.median(cpu):>8.1f}"
+            f"{statistics.median(cpu):>8.1f} "
+            f"{statistics.median(times) / statistics.median(base):>7.1f}"
         )
+    base50, base95 = statistics.median(baseline), _pct(baseline, 0.95)
+    p50, p95 = statistics.median(every), _pct(every, 0.95)
     print(
         f"\nall {len(every)} runs on {connection.vendor}: "
-        f"p50 {statistics.median(every):.1f} ms, p95 {_pct(every, 0.95):.1f} ms; "
+        f"p50 {p50:.1f} ms, p95 {p95:.1f} ms; baseline (12 cards by id, timed after each "
+        f"run) p50 {base50:.1f} ms, p95 {base95:.1f} ms; ratio p50 {p50 / base50:.1f}x, "
+        f"p95 {p95 / base95:.1f}x; "
         f"load average after: {os.getloadavg()[0]:.1f}"
     )
 
@@ -225,8 +248,13 @@ def explain() -> None:
     if connection.vendor != "postgresql":
         return
     gigs = search_gigs(_filters("logos", {})).only("pk")[:GIGS_PER_PAGE]
-    print("\nEXPLAIN ANALYZE, “logos” (first page):")
+    print("\nEXPLAIN ANALYZE, “logos” (first page of the queryset; sort=rating):")
     print(gigs.explain(analyze=True))
+    _explain_logged("“logos”, the gig list page's queries", _filters("logos", {}))
+    _explain_logged(
+        "“shopify” max price 100, sorted by rating",
+        _filters("shopify", {"max_price": Decimal("100"), "sort": "rating"}),
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM marketplace_search_word")
         (words,) = cursor.fetchone()
@@ -236,6 +264,23 @@ def explain() -> None:
             for scan in ("seqscan", "indexscan", "indexonlyscan"):
                 cursor.execute(f"SET LOCAL enable_{scan} = off")
             cursor.execute(f"EXPLAIN ANALYZE {search._CORRECTION}", ["wordpres"] * 2)
+            print("\n".join(row[0] for row in cursor.fetchall()))
+
+
+def _explain_logged(title: str, filters) -> None:
+    """EXPLAIN ANALYZE of every statement the page runs (as logged by Django)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        _page(filters)
+    for number, query in enumerate(queries.captured_queries, 1):
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        print(f"\nEXPLAIN ANALYZE, {title}, statement {number} of {len(queries)}:\n{sql[:300]}")
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN ANALYZE {sql}")
             print("\n".join(row[0] for row in cursor.fetchall()))
 
 

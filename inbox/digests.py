@@ -78,7 +78,10 @@ def _digest_for(participant: Participant, cutoff: datetime) -> Digest | None:
     return Digest(
         participant=participant,
         other_name=other.public_name,
-        messages=[shown_message(message, user, zone) for message in unread[-MAX_MESSAGES_SHOWN:]],
+        messages=[
+            shown_message(message, user, zone, name_zone=True)
+            for message in unread[-MAX_MESSAGES_SHOWN:]
+        ],
         total=len(unread),
         last_seq=unread[-1].seq,
     )
@@ -96,6 +99,7 @@ def _email(digest: Digest) -> EmailMultiAlternatives:
         "total": digest.total,
         "hidden_count": digest.total - len(digest.messages),
         "thread_url": link,
+        "zone_name": str(user_zone(user)),
     }
     noun = "message" if digest.total == 1 else "messages"
     subject = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from core.contact import MASK
+from core.timestamps import local_time_text, split_stamps
 from inbox import frames, presence, selectors
 from inbox.checks import SendError, is_system_account
 from inbox.forms import STATE_ACTIONS
@@ -43,27 +44,47 @@ FILTER_NAMES = {
 class Segment:
     text: str
     hidden: bool = False
+    moment: str = ""  # a time in a system line: its ISO form; `text` is the reader's local time
 
 
-def segments(text: str) -> list[Segment]:
-    """'call me on [contact hidden] now' -> text, hidden chip, text."""
+def _timed(part: str, zone: tzinfo, name_zone: bool) -> list[Segment]:
+    """A system line's text with its stored UTC stamps as times in the reader's zone."""
+    return [
+        Segment(piece)
+        if moment is None
+        else Segment(local_time_text(moment, zone, name_zone=name_zone), moment=moment.isoformat())
+        for piece, moment in split_stamps(part)
+    ]
+
+
+def segments(text: str, zone: tzinfo | None = None, *, name_zone: bool = False) -> list[Segment]:
+    """'call me on [contact hidden] now' -> text, hidden chip, text. With `zone` (system
+    lines), each stored time is shown in that zone, rendered now rather than as stored."""
     parts: list[Segment] = []
     for index, part in enumerate(text.split(MASK)):
         if index:
             parts.append(Segment("", hidden=True))
         if part:
-            parts.append(Segment(part))
+            parts.extend(_timed(part, zone, name_zone) if zone is not None else [Segment(part)])
     return parts
 
 
-def preview(text: str, limit: int = frames.PREVIEW_CHARS) -> list[Segment]:
+def message_segments(message: Message, text: str, zone: tzinfo, **options) -> list[Segment]:
+    """Segments of a message's delivered text: system lines get their times localized; user
+    text is shown as written."""
+    return segments(text, zone if message.kind == Message.Kind.SYSTEM else None, **options)
+
+
+def preview(
+    text: str, limit: int = frames.PREVIEW_CHARS, zone: tzinfo | None = None
+) -> list[Segment]:
     """The first `limit` characters as segments; a mask marker is never cut in half."""
     shown: list[Segment] = []
-    for segment in segments(text):
+    for segment in segments(text, zone):
         if limit <= 0:
             break
         if not segment.hidden:
-            segment = Segment(segment.text[:limit])
+            segment = Segment(segment.text[:limit], moment=segment.moment)
         limit -= len(segment.text) or 1
         shown.append(segment)
     return shown
@@ -109,14 +130,15 @@ class Row:
     conversation_ids: list[int] = field(default_factory=list)  # every thread with this person
 
 
-def _row(participant, online_ids: set[int]) -> Row:
+def _row(participant, online_ids: set[int], zone: tzinfo) -> Row:
     conversation = participant.conversation
     other = conversation.other_user(participant.user_id)
     last = conversation.last_message
+    last_zone = zone if last and last.kind == Message.Kind.SYSTEM else None
     return Row(
         id=conversation.pk,
         other=other,
-        preview_segments=preview(shown_body(last)) if last else [],
+        preview_segments=preview(shown_body(last), zone=last_zone) if last else [],
         last_at=last.created_at if last else None,
         unread=max(conversation.last_seq - participant.last_read_seq, 0),
         starred=participant.starred,
@@ -139,13 +161,14 @@ class Hit:
 def _hits(user, q: str) -> list[Hit]:
     found = selectors.search_messages(user, q, SEARCH_HITS)
     names = _other_names(user, {message.conversation for message in found})
+    zone = user_zone(user)
     return [
         Hit(
             m.conversation_id,
             m.seq,
             names.get(m.conversation_id, ""),
             m.created_at,
-            segments(m.delivered_body),
+            message_segments(m, m.delivered_body, zone),
         )
         for m in found
     ]
@@ -186,7 +209,8 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     online_ids = presence.online_ids(
         {p.conversation.other_user_id(user.pk) for p in page.participants}
     )
-    context["rows"] = rows = [_row(p, online_ids) for p in page.participants]
+    zone = user_zone(user)
+    context["rows"] = rows = [_row(p, online_ids, zone) for p in page.participants]
     person_threads = threads_with(user, {row.other.pk for row in rows})
     for row in rows:
         threads = person_threads.get(row.other.pk)
@@ -214,14 +238,17 @@ class ShownMessage:
     withdrawn: bool = False  # hidden by Trust & Safety: the body is the notice
 
 
-def shown_message(message: Message, user, zone: ZoneInfo) -> ShownMessage:
+def shown_message(
+    message: Message, user, zone: ZoneInfo, *, name_zone: bool = False
+) -> ShownMessage:
+    """A message for a page (or, with name_zone, an email: its times say their zone)."""
     data = frames.serialize_message(message, for_user=user)
     return ShownMessage(
         id=message.pk,
         seq=message.seq,
         kind=message.kind,
         mine=message.sender_id == user.pk,
-        segments=segments(str(data["body"])),
+        segments=message_segments(message, str(data["body"]), zone, name_zone=name_zone),
         created_at=message.created_at,
         day=timezone.localtime(message.created_at, zone).date(),
         attachments=list(data["attachments"]),
@@ -327,5 +354,7 @@ def send_error_text(error: SendError, *, length: int | None = None) -> str:
         seconds = math.ceil(float(extra.get("retry_after") or 1))
         return f"You are sending too fast: retry in {seconds} s."
     if error.code == "restricted" and isinstance(extra.get("until"), datetime):
-        return f"Your messaging is restricted until {extra['until']:%Y-%m-%d %H:%M} UTC."
+        # The request's zone is the reader's (marketplace.time_zones.TimeZoneMiddleware).
+        until = local_time_text(extra["until"], timezone.get_current_timezone(), name_zone=True)
+        return f"Your messaging is restricted until {until}."
     return _SEND_ERRORS.get(error.code) or error.message or "The message was not sent."

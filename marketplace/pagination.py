@@ -16,12 +16,14 @@ class CappedPaginator(Paginator):
     """Counts at most `max_count` items: a broad search does not count every match (the
     page says "1,000+"); pages past the cap are not offered."""
 
-    def __init__(self, items: QuerySet, per_page: int, *, max_count: int) -> None:
+    def __init__(self, items: QuerySet | list, per_page: int, *, max_count: int) -> None:
         super().__init__(items, per_page)
         self.max_count = max_count
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.object_list, list):  # ids already read (a ranked search)
+            return min(len(self.object_list), self.max_count + 1)
         # Unordered, so that the count does not compute the ranking it does not need.
         return self.object_list.order_by()[: self.max_count + 1].count()
 
@@ -31,7 +33,7 @@ class CappedPaginator(Paginator):
 
 
 def page_of(
-    request: HttpRequest, items: QuerySet, per_page: int, *, max_count: int | None = None
+    request: HttpRequest, items: QuerySet | list, per_page: int, *, max_count: int | None = None
 ) -> Page:
     """The `?page=` page of `items` (out of range or junk: the last or first page)."""
     if max_count is None:

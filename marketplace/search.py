@@ -27,14 +27,14 @@ from django.db.models.expressions import Expression
 
 from marketplace.models import Gig
 
-__all__ = ["matching", "corrections", "stem", "words"]
+__all__ = ["TSQUERY", "matching", "full_text", "corrections", "stem", "words"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Suffixes cut from a query word on SQLite, longest first; a stem keeps at least 3 letters.
 _SUFFIXES = ("ations", "ation", "ings", "ers", "ies", "ing", "er", "ed", "es", "s")
 _MIN_STEM = 3
 
-_TSQUERY = "websearch_to_tsquery('english', %s)"
+TSQUERY = "websearch_to_tsquery('english', %s)"
 _MAX_CORRECTED_WORDS = 8
 # The most similar known word above pg_trgm's threshold: the word itself when it is known
 # (similarity 1), through the trigram index.
@@ -69,18 +69,19 @@ def matching(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
 def _postgres(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
     """Full text; when the words find nothing, the same with each unknown word replaced by
     the most similar known one ("wordpres" -> "wordpress")."""
-    full_text = _full_text(gigs, query)
-    if full_text.exists():
-        return full_text
+    found = full_text(gigs, query)
+    if found.exists():
+        return found
     corrected = corrections(words(query))
     if not corrected:
-        return full_text
-    return _full_text(gigs, " ".join(corrected))
+        return found
+    return full_text(gigs, " ".join(corrected))
 
 
-def _full_text(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
-    found = _OnDocument("{document} @@ " + _TSQUERY, query, BooleanField())
-    rank = _OnDocument("ts_rank({document}, " + _TSQUERY + ")", query, FloatField())
+def full_text(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
+    """PostgreSQL: `gigs` whose search_vector matches `query`, annotated with `rank`."""
+    found = _OnDocument("{document} @@ " + TSQUERY, query, BooleanField())
+    rank = _OnDocument("ts_rank({document}, " + TSQUERY + ")", query, FloatField())
     return gigs.filter(found).annotate(rank=rank)
 
 

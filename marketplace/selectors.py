@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -66,11 +68,15 @@ class GigFilters:
     sort: str = ""
 
     @property
+    def active_count(self) -> int:
+        """How many filters narrow the search (the phone's "Filters" button shows it)."""
+        chosen = (self.category, self.min_price, self.max_price, self.max_days, self.min_rating)
+        return sum(value is not None for value in chosen) + bool(self.online)
+
+    @property
     def narrowed(self) -> bool:
         """Whether anything beyond the words narrows the search."""
-        return any(
-            (self.category, self.min_price, self.max_price, self.max_days, self.min_rating)
-        ) or bool(self.online)
+        return self.active_count > 0
 
 
 def listed_gigs(*, now: datetime | None = None) -> QuerySet[Gig]:
@@ -94,9 +100,10 @@ def with_covers(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
     return gigs.prefetch_related(Prefetch("images", queryset=covers, to_attr="covers"))
 
 
-def gig_cards(gigs: Iterable[Gig]) -> list[Gig]:
-    """What a card shows of each of `gigs` (seller, profile, category, cover), same order."""
-    ids = [gig.pk for gig in gigs]
+def gig_cards(gigs: Iterable[Gig | int]) -> list[Gig]:
+    """What a card shows of each of `gigs` (gigs or ids: seller, profile, category, cover),
+    in the same order."""
+    ids = [gig if isinstance(gig, int) else gig.pk for gig in gigs]
     rows = with_covers(Gig.objects.select_related("seller__seller_profile", "category"))
     found = rows.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
@@ -159,6 +166,40 @@ def _rank_window(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
     # The window has passed every filter: the outer query only ranks its rows.
     rank = gigs.query.annotations["rank"]
     return Gig.objects.filter(pk__in=Subquery(window)).annotate(rank=rank)
+
+
+def search_results(filters: GigFilters) -> QuerySet[Gig] | list[int]:
+    """What the gig list page pages through. On PostgreSQL a search by relevance is the ids
+    of the ranked window, read in one statement that is also the capped count; other sorts
+    (and SQLite) page the `search_gigs` queryset: a count, then LIMIT 12 on their index."""
+    query = filters.query.strip()
+    by_relevance = (filters.sort or Sort.RELEVANCE) == Sort.RELEVANCE
+    if connection.vendor != "postgresql" or not query or not by_relevance:
+        return search_gigs(filters).only("pk")
+    ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters), query)
+    corrected = [] if ids else search.corrections(search.words(query))
+    if corrected:  # "wordpres": nothing found, a known word is close
+        query = " ".join(corrected)
+        ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters), query)
+    return ids
+
+
+def _ranked_ids(gigs: QuerySet[Gig], query: str) -> list[int]:
+    """The newest RANK_WINDOW matches (`_rank_window`), best rank first, in one statement
+    that is also the capped count. The window carries each row's vector, so ts_rank runs
+    on its rows only, after the limit (a GIN bitmap scan would rank every match first)."""
+    document = RawSQL(f'"{Gig._meta.db_table}".search_vector', [])
+    window = gigs.annotate(document=document).order_by("-created_at", "-pk")
+    sql, params = window.values_list("pk", "created_at", "document")[
+        :RANK_WINDOW
+    ].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.pk FROM ({sql}) w ORDER BY ts_rank(w.document, {search.TSQUERY}) DESC,"
+            " w.created_at DESC, w.pk DESC",
+            [*params, query],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 @dataclass(frozen=True)

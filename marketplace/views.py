@@ -47,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def gig_list(request: HttpRequest) -> HttpResponse:
     form = GigFilterForm(request.GET)
     filters = form.filters()
-    gigs = selectors.search_gigs(filters).only("pk")
+    gigs = selectors.search_results(filters)
     page = page_of(request, gigs, selectors.GIGS_PER_PAGE, max_count=selectors.MAX_COUNTED)
     page.object_list = selectors.gig_cards(page.object_list)
     broader = [] if page.object_list else selectors.broader_searches(filters)

@@ -27,6 +27,7 @@ from inbox.checks import is_account_suspended
 from inbox.push import disconnect_session
 from marketplace.identity import reject_reserved_name
 from marketplace.models import has_no_end
+from marketplace.time_zones import zone_of
 from moderation.notices import format_until
 
 __all__ = ["AccountAdapter", "NotSuspendedModelBackend", "NotSuspendedAllauthBackend"]
@@ -47,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
             clear_login(request)
             context = {
-                "until": format_until(user.suspended_until),
+                "until": format_until(user.suspended_until, zone_of(user)),
                 "ends": not has_no_end(user.suspended_until),
             }
             return render(request, "moderation/account_suspended.html", context, status=403)

@@ -8,7 +8,7 @@ decision; the email leaves after commit.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,22 +18,26 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.timestamps import local_time_text, localize_stamps, stamp
 from inbox import services as inbox_services
 from inbox.checks import SendError
 from inbox.conversations import get_or_start_conversation
 from inbox.send import post_system_message
 from marketplace.models import NO_END, SYSTEM_USERNAME, has_no_end
+from marketplace.time_zones import zone_of
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["notify_user", "format_until", "system_account"]
 
 
-def format_until(until: datetime | None) -> str:
-    """'1 Dec 2026, 16:00 UTC', or 'until a moderator lifts it' for no end date."""
+def format_until(until: datetime | None, zone: tzinfo | None = None) -> str:
+    """'1 Dec 2026, 21:30 IST' in `zone` (a page or an email), or without a zone a stamp for
+    stored text (the notice's system line), shown in each reader's zone when read; 'until a
+    moderator lifts it' for no end date."""
     if has_no_end(until):
         return "until a moderator lifts it"
-    return until.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+    return stamp(until) if zone is None else local_time_text(until, zone, name_zone=True)
 
 
 def system_account():
@@ -68,6 +72,7 @@ def _post_in_inbox(user, text: str) -> None:
 def _send_email(user, subject: str, text: str) -> None:
     if not user.email:
         return
+    text = localize_stamps(text, zone_of(user), name_zone=True)  # the recipient's zone, named
     context = {
         "user": user,
         "subject": subject,

@@ -84,9 +84,10 @@ def test_expiry(django_capture_on_commit_callbacks, bob, mona):
             assert services.expire_sanctions() == 1
     email = only_email(before)
     assert email.subject == "[Gigbox] Your account is suspended: ended"
+    # In bob's own zone (the factory's Europe/Berlin), named: 10:00 UTC is 11:00 CET.
     assert (
-        "ended on 3 Nov 2026, 10:00 UTC" in email.body
-        and "ended on 3 Nov 2026, 10:00 UTC" in email.alternatives[0][0]
+        "ended on 3 Nov 2026, 11:00 CET" in email.body
+        and "ended on 3 Nov 2026, 11:00 CET" in email.alternatives[0][0]
     )
 
 
@@ -102,3 +103,20 @@ def test_appeal_decisions(django_capture_on_commit_callbacks, bob, mona, otto, u
     email = only_email(before)
     assert email.subject == subject
     assert_escaped(email)
+
+
+def test_a_notice_email_is_in_the_recipients_zone_and_names_it(django_capture_on_commit_callbacks):
+    """Issue 19, problem 7: the notice's stored line keeps the UTC stamp (each reader's page
+    localizes it); the email says 18:30 IST to a reader in Asia/Kolkata."""
+    from core.timestamps import stamp
+    from marketplace.tests.factories import UserFactory
+    from moderation.notices import format_until, notify_user
+
+    due = datetime(2026, 12, 8, 13, 0, tzinfo=UTC)
+    user = UserFactory(email="erin@example.com", timezone="Asia/Kolkata")
+    assert format_until(due) == stamp(due)
+    with django_capture_on_commit_callbacks(execute=True):
+        before = len(mail.outbox)
+        notify_user(user, subject="Restricted", text=f"Until {format_until(due)}.")
+    email = only_email(before)
+    assert "Until 8 Dec 2026, 18:30 IST." in email.body

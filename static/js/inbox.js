@@ -574,7 +574,7 @@
   // Every text message goes through a queue kept in localStorage (outbox.js) until the
   // server has it: written offline or while reconnecting, it waits in the page, survives a
   // reload, and is sent once, in order, with its client_id (a resend returns the stored
-  // message, never a second one). Files travel over HTTP and wait in memory only.
+  // message, never a second one). Files travel over HTTP; they wait in IndexedDB (outbox.js).
   const outbox = window.GigboxOutbox ? window.GigboxOutbox.forUser(me) : null;
   const queue = []; // pending sends in the order they were written
   const waiters = new Map(); // client_id -> resolve(result) of the send in flight
@@ -612,10 +612,12 @@
 
   function sendBody(body, files) {
     const clientId = newClientId();
-    if (outbox && !files.length) outbox.add({ clientId: clientId, conversationId: thread.id, body: body });
     enqueue(clientId, body, files);
     scrollToBottom();
-    drain();
+    // Files are kept before the first attempt, so that an ack cannot come before the entry.
+    const kept = outbox ? outbox.add({ clientId: clientId, conversationId: thread.id, body: body }, files) : null;
+    if (kept) kept.then(drain);
+    else drain();
   }
 
   /** Send what waits, oldest first, one at a time; stop at the first that has to wait. */
@@ -702,9 +704,9 @@
     pending.li.classList.remove("is-pending");
     pending.li.classList.add("is-failed");
     setStatus(pending.li, "Not sent", () => {
-      if (outbox && !pending.files.length) outbox.add({ clientId: clientId, conversationId: thread.id, body: pending.body });
       if (!queue.includes(pending)) queue.push(pending);
-      drain();
+      const kept = outbox ? outbox.add({ clientId: clientId, conversationId: thread.id, body: pending.body }, pending.files) : null;
+      Promise.resolve(kept).then(drain);
     });
     showComposerError(reason);
     announce("Message not sent. " + reason);
@@ -734,12 +736,23 @@
     Array.from(waiters.keys()).forEach((clientId) => settle(clientId, "wait"));
   }
 
-  /** What a previous visit of this page left unsent (a reload, a closed tab). */
-  function restoreOutbox() {
+  /** What a previous visit of this page left unsent (a reload, a closed tab), in order;
+   * an entry with files waits for them to be read back from IndexedDB. */
+  async function restoreOutbox() {
     if (!outbox || !thread || !thread.live) return;
-    outbox.all().filter((entry) => entry.conversationId === thread.id).forEach((entry) => {
-      if (!thread.pending.has(entry.clientId)) enqueue(entry.clientId, entry.body, []);
-    });
+    const entries = outbox.all().filter((entry) => entry.conversationId === thread.id);
+    for (const entry of entries) {
+      if (thread.pending.has(entry.clientId)) continue;
+      const files = entry.files ? await outbox.files(entry.clientId) : [];
+      if (thread.pending.has(entry.clientId)) continue;
+      const pending = enqueue(entry.clientId, entry.body, files || []);
+      if (!files) {
+        // The browser dropped the stored files: never send the message without them unasked.
+        queue.splice(queue.indexOf(pending), 1);
+        failSend(entry.clientId, "The files of a message written offline were lost: attach them again.");
+      }
+    }
+    if (thread.stick) scrollToBottom();
   }
 
   // ---------------------------------------------------------------- composer behaviour
@@ -1012,8 +1025,9 @@
   document.addEventListener("visibilitychange", markRead);
   if (thread) {
     enhanceFilingForms();
-    restoreOutbox();
-    if (queue.length) drain();
+    restoreOutbox().then(() => {
+      if (queue.length) drain();
+    });
     redrawDaySeparators();
     showSeen();
     renderOtherStatus();

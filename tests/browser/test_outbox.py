@@ -97,3 +97,63 @@ def test_the_after_send_notice_goes_when_the_next_message_is_typed(
     expect(warning).to_contain_text("hid")
     page.get_by_label(re.compile("^Message to ")).fill("Thanks, talk soon")
     expect(warning).to_be_hidden()
+
+
+def stored_outbox_files(page) -> int:
+    """How many messages' files wait in the page's IndexedDB outbox."""
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("gigbox-outbox", 1);
+            open.onupgradeneeded = () => open.result.createObjectStore("files", { keyPath: "key" });
+            open.onsuccess = () => {
+                const count = open.result.transaction("files").objectStore("files").count();
+                count.onsuccess = () => { open.result.close(); resolve(count.result); };
+            };
+            open.onerror = () => resolve(-1);
+        })"""
+    )
+
+
+def test_files_written_offline_survive_a_reload_and_are_sent_once_with_their_message(
+    browser, live_daphne, conversation, alice, bob
+):
+    """Issue 19, the outbox's files: a message with an attachment written offline is kept
+    (its file in IndexedDB) across a reload and sent once, with the file, in order."""
+    alice_page = open_thread(
+        logged_in_context(browser, live_daphne, alice), live_daphne, conversation
+    )
+    context = logged_in_context(browser, live_daphne, bob)
+    page = open_thread(context, live_daphne, conversation)
+    go_offline(page, live_daphne)
+    page.set_input_files(
+        "[data-attach-input]",
+        files=[{"name": "brief.txt", "mimeType": "text/plain", "buffer": b"The brief, offline."}],
+    )
+    send_from_composer(page, TEXTS[0])
+    send_from_composer(page, TEXTS[1])
+    expect(mine(page)).to_have_count(2)
+    expect(mine(page).first).to_contain_text("brief.txt")
+    page.wait_for_function(
+        "() => Object.keys(localStorage).some((key) => localStorage[key].includes('\"files\":1'))"
+    )
+    page.close()  # the tab goes away with nothing sent
+    assert bodies(conversation) == []
+
+    live_daphne.start()
+    page = open_thread(context, live_daphne, conversation)
+    expect(page.locator("li.message.is-mine[data-seq]")).to_have_count(2, timeout=15_000)
+    first = page.locator("li.message.is-mine[data-seq='1']")
+    expect(first.locator("[data-slot='attachments'] a")).to_have_text("brief.txt")
+    wait_until_connected(alice_page)
+    seen = live.theirs(alice_page)
+    expect(seen).to_have_count(2, timeout=15_000)
+    expect(seen.first.locator("[data-slot='attachments'] a")).to_have_text("brief.txt")
+
+    page.reload()  # nothing is sent twice
+    wait_until_connected(page)
+    expect(mine(page)).to_have_count(2)
+    assert bodies(conversation) == TEXTS[:2]
+    (message, _) = Message.objects.filter(conversation=conversation).order_by("seq")
+    assert [(a.name, a.size) for a in message.attachments.all()] == [("brief.txt", 19)]
+    assert page.evaluate("() => localStorage.length") == 0
+    assert stored_outbox_files(page) == 0
