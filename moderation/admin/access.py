@@ -13,12 +13,31 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from moderation import labels
 from moderation.admin.base import ReadOnlyModelAdmin
 from moderation.models import StaffAccess
 from moderation.staff_access import record_staff_access
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_COLUMNS = ["created_at", "staff", "action", "conversation", "message", "reference", "reason"]
+CSV_COLUMNS = [
+    "created_at",
+    "staff",
+    "action",
+    "conversation",
+    "message",
+    "subject",
+    "reference",
+    "reason",
+]
+
+
+def subject_label(row: StaffAccess) -> str:
+    """Names instead of ids: "alice ↔ bob, order #12 'Logo', message 19"."""
+    if row.message_id is not None:
+        return labels.message_label(row.message)
+    if row.conversation_id is not None:
+        return labels.conversation_label(row.conversation)
+    return ""
 
 
 def csv_cell(value: object) -> str:
@@ -56,16 +75,24 @@ class StaffAccessAdmin(ReadOnlyModelAdmin):
         "created_at",
         "staff",
         "action",
-        "conversation_id",
-        "message_id",
+        "subject",
         "reference",
         "reason",
     ]
     list_filter = [StaffMemberFilter, "action", "created_at"]
     search_fields = ["staff__username", "reference", "reason"]
-    list_select_related = ["staff"]
+    list_select_related = [
+        "staff",
+        "message",
+        *labels.related("conversation"),
+        *labels.related("message__conversation"),
+    ]
     date_hierarchy = "created_at"
     change_list_template = "admin/moderation/staffaccess/change_list.html"
+
+    @admin.display(description="conversation / message")
+    def subject(self, row: StaffAccess) -> str:
+        return subject_label(row)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_superuser
@@ -118,7 +145,7 @@ class StaffAccessAdmin(ReadOnlyModelAdmin):
 
     def _csv(self, request: HttpRequest) -> HttpResponse:
         changelist = self.get_changelist_instance(request)
-        rows = changelist.get_queryset(request).select_related("staff")
+        rows = changelist.get_queryset(request).select_related(*self.list_select_related)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="staff-access-{stamp}.csv"'
@@ -134,6 +161,7 @@ class StaffAccessAdmin(ReadOnlyModelAdmin):
                     row.action,
                     row.conversation_id,
                     row.message_id,
+                    subject_label(row),
                     row.reference,
                     row.reason,
                 )

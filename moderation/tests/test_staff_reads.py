@@ -181,6 +181,19 @@ def test_the_access_log_filters_by_staff_member(root, mona, otto, message_for_lo
     assert "Checking flag one" in only_mona and "Checking flag two" not in only_mona
 
 
+def test_the_access_log_names_conversations_and_messages_not_ids(root, mona, message_for_log):
+    """Problem 5: the access log showed raw conversation and message ids."""
+    from moderation.services import record_staff_access
+
+    record_staff_access(
+        staff=mona, action="other", reason="Checking flag one", message=message_for_log
+    )
+    page = client_for(root).get("/admin/moderation/staffaccess/").content.decode()
+    conversation = message_for_log.conversation
+    people = f"{conversation.user_a.username} ↔ {conversation.user_b.username}"
+    assert f"{people}, message {message_for_log.seq}" in page
+
+
 @pytest.fixture
 def message_for_log(conversation, send, bob):
     return send(conversation, bob, "hello").message
@@ -202,7 +215,8 @@ def test_the_access_log_exports_csv_escaped_and_the_export_is_recorded(root, mon
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:3] == ["created_at", "staff", "action"]
     assert [row[1] for row in rows[1:]] == ["mona"]  # the filter applied: root's row left out
-    assert rows[1][6] == '\'=HYPERLINK("http://x") look'
+    assert rows[1][7] == '\'=HYPERLINK("http://x") look'
+    assert rows[1][5].endswith(f"message {message_for_log.seq}") and "↔" in rows[1][5]
     export = StaffAccess.objects.get(staff=root)
     assert (export.action, export.reason) == ("log_export", "Quarterly audit of moderator reads")
     assert client_for(mona).get(url).status_code in (302, 403)  # superusers only
