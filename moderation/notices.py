@@ -26,7 +26,7 @@ from marketplace.models import NO_END, SYSTEM_USERNAME, has_no_end
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["notify_user", "format_until", "system_account"]
+__all__ = ["notify_user", "tell_reporters", "format_until", "system_account"]
 
 
 def format_until(until: datetime | None) -> str:
@@ -65,6 +65,12 @@ def _post_in_inbox(user, text: str) -> None:
         )
 
 
+def account_url() -> str:
+    """The absolute address of the account page (health, strikes, appeals): every notice
+    points there, the one page a suspended user can still open."""
+    return settings.SITE_URL + reverse("moderation:health")
+
+
 def _send_email(user, subject: str, text: str) -> None:
     if not user.email:
         return
@@ -72,7 +78,7 @@ def _send_email(user, subject: str, text: str) -> None:
         "user": user,
         "subject": subject,
         "text": text,
-        "health_url": settings.SITE_URL + reverse("moderation:health"),
+        "health_url": account_url(),
     }
     email = EmailMultiAlternatives(
         subject=f"[Gigbox] {subject}",
@@ -84,6 +90,20 @@ def _send_email(user, subject: str, text: str) -> None:
         email.send()
     except Exception:  # the inbox notice is stored; a mail server outage must not undo it
         logger.exception("moderation notice email to user %s failed", user.pk)
+
+
+def tell_reporters(flag, *, took_action: bool) -> None:
+    """Each user who reported the flag's message hears the outcome in their inbox, without
+    the details of any sanction (those are the sender's business)."""
+    message = flag.message
+    outcome = "we took action" if took_action else "we reviewed it and found no breach"
+    sender = message.sender.public_name if message.sender_id else "Gigbox"
+    day = message.created_at.astimezone(UTC).strftime("%-d %b %Y")
+    for report in flag.reports.select_related("reporter"):
+        _post_in_inbox(
+            report.reporter,
+            f"Thanks for your report about a message from {sender} on {day}: {outcome}.",
+        )
 
 
 def notify_user(user, *, subject: str, text: str) -> None:
