@@ -18,7 +18,7 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from inbox.checks import is_account_suspended, is_system_account
@@ -36,6 +36,16 @@ class AccountAdapter(DefaultAccountAdapter):
         (marketplace.identity: `gıgbox`, `ＧＩＧＢＯＸ`, `trust-and-safety`)."""
         reject_reserved_name(username)  # first: the same answer whether or not it is taken
         return super().clean_username(username, shallow=shallow)
+
+    def pre_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse | None:
+        # allauth hands a user the backends refused (its stash) to this check: the system
+        # account, the only user they refuse, never signs in.
+        if is_system_account(user):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return HttpResponse("This account cannot sign in.", status=403, content_type="text/plain")
+        return super().pre_login(request, user, **kwargs)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         if is_account_suspended(request.user):

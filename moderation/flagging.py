@@ -116,13 +116,11 @@ def report_message(*, reporter, message: Message, reason: str, note: str = "") -
 
     Who may report is checked by moderation.reports.report_received_message; this only files it.
     """
+    report = FlagReport(message=message, reporter=reporter, reason=reason, note=note.strip())
+    report.full_clean(exclude=["flag"], validate_constraints=False)
     if FlagReport.objects.filter(message=message, reporter=reporter).exists():
         raise already_reported()
-    flag = _open_flag(message)
-    report = FlagReport(
-        flag=flag, message=message, reporter=reporter, reason=reason, note=note.strip()
-    )
-    report.full_clean(validate_constraints=False)
+    report.flag = _open_flag(message)
     try:
         with transaction.atomic():
             report.save()

@@ -89,20 +89,8 @@ async def test_suspension_closes_open_sockets_with_4403_within_a_second(bob, mon
 
 
 async def test_a_suspended_account_cannot_open_a_socket(bob, mona):
-    cookie = await database_sync_to_async(session_cookie)(bob)
-    await impose(bob, mona, Sanction.Kind.SUSPEND)
-
-    socket, _ = await connect(cookie=cookie)
-
-    # The session was deleted with the suspension: the socket has no user, 4401 at once (a
-    # session that survived gets 4403: the next test).
-    output = await socket.receive_output(timeout=3)
-    assert output["type"] == "websocket.close" and output["code"] == 4401
-
-
-async def test_the_consumer_refuses_a_suspended_user_with_4403(bob, mona, monkeypatch):
-    # A session that survived (e.g. a session engine moderation cannot sweep): 4403 on connect.
-    monkeypatch.setattr(enforcement, "end_sessions", lambda user_id: None)
+    # The session is kept (it opens the account page only: moderation.limited_access), and
+    # the consumer refuses the suspended user with 4403 on connect.
     cookie = await database_sync_to_async(session_cookie)(bob)
     await impose(bob, mona, Sanction.Kind.SUSPEND)
 
