@@ -43,14 +43,14 @@ def report(request: HttpRequest, message_id: int) -> JsonResponse:
 @require_http_methods(["GET"])
 @api_login_required
 def standing(request: HttpRequest) -> JsonResponse:
-    """The user's own sanctions now: what an open inbox tab shows when it may not send.
-    (A suspended user's request is answered by moderation.limited_access with `suspended`.)"""
+    """The user's own restriction now: what an open inbox tab shows when it may not send.
+    A suspended user's request never gets here: moderation.limited_access answers it with
+    403 `suspended` (until, account_url)."""
     user, now = request.user, clock.now()
     restricted = user.messaging_restricted_until
     restricted = restricted if restricted is not None and restricted > now else None
     return json_response(
         {
-            "suspended_until": None,
             "restricted_until": None if has_no_end(restricted) else restricted,
             "restricted": restricted is not None,
             "account_url": reverse("moderation:health"),

@@ -23,13 +23,13 @@ from marketplace.models import has_no_end
 
 __all__ = ["SuspendedAccountMiddleware", "suspension_sentence"]
 
-# What a suspended session may open: the account page, its appeal form, the standing the
-# inbox asks for, signing out, and the probes.
+# What a suspended session may open: the account page, its appeal form, signing out, and
+# the probes. (The standing an inbox tab asks for, /api/account/standing/, is answered here
+# with `suspended`, like every JSON path.)
 ALLOWED = frozenset(
     {
         "moderation:health",
         "moderation:appeal",
-        "moderation:standing_api",
         "account_logout",
         "healthz",
         "readyz",
