@@ -70,7 +70,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         Status.CANCELLED, SELLER, Kind.CANCELLED
     ),
     **{
-        (status, Action.CANCEL_SELLER_SUSPENDED): Transition(Status.CANCELLED, SYSTEM, Kind.CANCELLED)
+        (status, Action.CANCEL_SELLER_SUSPENDED): Transition(
+            Status.CANCELLED, SYSTEM, Kind.CANCELLED
+        )
         for status in (Status.PENDING_REQUIREMENTS, Status.IN_PROGRESS, Status.REVISION_REQUESTED)
     },
 }

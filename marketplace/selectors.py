@@ -86,7 +86,9 @@ def listed_gigs(*, now: datetime | None = None) -> QuerySet[Gig]:
     return Gig.objects.filter(
         status=Gig.Status.ACTIVE,
         starting_price__isnull=False,
-        seller_id__in=User.objects.filter(is_active=True).exclude(suspended_until__gt=now).values("pk"),
+        seller_id__in=User.objects.filter(is_active=True)
+        .exclude(suspended_until__gt=now)
+        .values("pk"),
     ).exclude(seller_id__in=away)
 
 

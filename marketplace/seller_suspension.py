@@ -131,4 +131,3 @@ def cancel_orders_of_suspended_sellers(*, now: datetime | None = None) -> int:
             cancelled += 1
     logger.info("cancelled %d orders of suspended sellers", cancelled)
     return cancelled
-

@@ -44,7 +44,9 @@ class AccountAdapter(DefaultAccountAdapter):
             from allauth.account.internal.stagekit import clear_login
 
             clear_login(request)
-            return HttpResponse("This account cannot sign in.", status=403, content_type="text/plain")
+            return HttpResponse(
+                "This account cannot sign in.", status=403, content_type="text/plain"
+            )
         return super().pre_login(request, user, **kwargs)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:

@@ -108,9 +108,7 @@ def account_health(user) -> AccountHealth:
         until = _appeal_until(strike, sanction_end)
         can_appeal = appeal is None and strike.overturned_at is None and now <= until
         evidence = segments(strike.message.delivered_body) if strike.message else []
-        views.append(
-            StrikeView(strike, strike.is_active(now), can_appeal, appeal, until, evidence)
-        )
+        views.append(StrikeView(strike, strike.is_active(now), can_appeal, appeal, until, evidence))
     return AccountHealth(
         strikes=views,
         active_count=sum(1 for view in views if view.active),

@@ -188,9 +188,7 @@ def give_strike(
     policy = _policy_for(count)
     warning = policy is None or policy.action == SanctionPolicy.Action.WARNING
     ends_at = (
-        now + timedelta(days=policy.duration_days)
-        if not warning and policy.duration_days
-        else None
+        now + timedelta(days=policy.duration_days) if not warning and policy.duration_days else None
     )
     # The appeal stays open at least until the sanction this strike brings ends.
     deadline = selectors.appeal_deadline(strike, now=now)

@@ -102,7 +102,4 @@ def ended_text(kind: str, ended_at: datetime | None) -> str:
 
 def appeal_terms(deadline: datetime | None) -> str:
     """How to appeal a strike, with its deadline (moderation.selectors.appeal_deadline)."""
-    return (
-        f"You can appeal it {_until(deadline)} on your account page: "
-        f"{account_url()}"
-    )
+    return f"You can appeal it {_until(deadline)} on your account page: {account_url()}"

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 
 from marketplace.tests.factories import UserFactory

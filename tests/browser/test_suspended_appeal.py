@@ -37,7 +37,13 @@ def context_for(browser, live_daphne, user=None):
         client = Client()
         client.force_login(user)
         context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_daphne.url}]
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_daphne.url,
+                }
+            ]
         )
     context.set_default_timeout(TIMEOUT_MS)
     return context

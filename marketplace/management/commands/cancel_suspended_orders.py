@@ -14,4 +14,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         count = cancel_orders_of_suspended_sellers()
-        self.stdout.write(f"Cancelled {count} order{'' if count == 1 else 's'} of suspended sellers.")
+        self.stdout.write(
+            f"Cancelled {count} order{'' if count == 1 else 's'} of suspended sellers."
+        )
