@@ -15,6 +15,7 @@ The marketplace reads only User.suspended_until; it knows nothing of moderation.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from config import clock
+from core.timestamps import stamp
 from marketplace.models import Order, OrderEvent, User, has_no_end
 from marketplace.order_flow import Action
 from marketplace.services import _apply, _record_event
@@ -45,16 +47,19 @@ def _day(moment: datetime) -> str:
     return moment.strftime("%-d %b %Y, %H:%M UTC")
 
 
-def _what_happens_next(order: Order, seller: User, now: datetime) -> str:
+def _what_happens_next(
+    order: Order, seller: User, now: datetime, when: Callable[[datetime], str]
+) -> str:
+    """The rule in words; `when` writes a time (a stamp the thread localizes, or UTC words)."""
     until = (
         "until further notice"
         if has_no_end(seller.suspended_until)
-        else f"until {_day(seller.suspended_until)}"
+        else f"until {when(seller.suspended_until)}"
     )
     head = f"The seller of {order.reference} is suspended {until} and cannot work on it."
     if order.status in CANCELLABLE:
         return (
-            f"{head} If the suspension still holds on {_day(now + GRACE)}, the order is "
+            f"{head} If the suspension still holds on {when(now + GRACE)}, the order is "
             f"cancelled and the buyer gets a full refund of ${order.price} (simulated payment)."
         )
     if order.status == Order.Status.DELIVERED:
@@ -73,8 +78,9 @@ def tell_buyers(*, seller: User) -> int:
     seller.refresh_from_db(fields=["suspended_until"])
     told = 0
     for order in Order.objects.filter(seller=seller, status__in=OPEN).select_related("buyer"):
-        text = _what_happens_next(order, seller, now)
-        _record_event(order, OrderEvent.Kind.SELLER_SUSPENDED, None, text)
+        line = _what_happens_next(order, seller, now, stamp)
+        _record_event(order, OrderEvent.Kind.SELLER_SUSPENDED, None, line)
+        text = _what_happens_next(order, seller, now, _day)
         transaction.on_commit(lambda order=order, text=text: _email_buyer(order, text))
         told += 1
     return told
