@@ -258,9 +258,10 @@ def _impose(
             ends_at=ends_at,
         )
     )
-    sync_user_sanctions(user)
     text = f"{notice}\n\n{_sanction_text(sanction)}" if notice else _sanction_text(sanction)
+    # The notice first: its push then reaches an open tab before the socket is closed.
     notices.notify_user(user, subject=wording.started_subject(kind), text=text.strip())
+    sync_user_sanctions(user)
     if kind == Sanction.Kind.SUSPEND:
         seller_suspension.tell_buyers(seller=user)
     return sanction
