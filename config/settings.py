@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Times in the reader's own zone on every page (marketplace/time_zones.py).
     "marketplace.time_zones.TimeZoneMiddleware",
+    # A suspended user's session opens their account page only (moderation/limited_access.py).
+    "moderation.limited_access.SuspendedAccountMiddleware",
     # The security log's record of admin refusals (config/security.py).
     "config.security.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -147,7 +149,8 @@ CACHES = cache_config(REDIS_URL)
 AUTH_USER_MODEL = "marketplace.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: lockouts before any password check
-    # Django's and allauth's backends, refusing suspended accounts (Django admin's login too).
+    # Django's and allauth's backends; a suspended user's session is confined to the account
+    # page by moderation.limited_access (the system account never signs in).
     "moderation.auth.NotSuspendedModelBackend",
     "moderation.auth.NotSuspendedAllauthBackend",
 ]
@@ -160,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
-ACCOUNT_ADAPTER = "moderation.auth.AccountAdapter"  # "account suspended until ..." on login
+ACCOUNT_ADAPTER = "moderation.auth.AccountAdapter"  # suspended users land on their account page
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 # The browser's time zone, sent by the sign-up page (marketplace.forms.SignupTimeZoneForm).

@@ -151,7 +151,7 @@ def is_system_account(user) -> bool:
 def is_account_suspended(user) -> bool:
     """True when the account is suspended: its sockets close with 4403. Moderation sets the
     time (and calls `disconnect_user` when it suspends someone); the suspension ends by itself."""
-    return user.suspended_until is not None and user.suspended_until > timezone.now()
+    return user.is_suspended()  # the one rule: marketplace.models.User.is_suspended
 
 
 # Content ------------------------------------------------------------------------------------

@@ -168,7 +168,9 @@ ERROR_CODES = frozenset(
 )
 # HTTP only (inbox/api.py): over the socket a missing or foreign conversation is `forbidden`
 # and an anonymous socket is closed with 4401, so a frame never carries these.
-HTTP_ERROR_CODES = frozenset({"not_found", "unauthenticated"})
+# `suspended` (403: a suspended account's session reaches only its account page, with
+# `until` and `account_url`) and `already_reported` (409) are moderation's HTTP answers.
+HTTP_ERROR_CODES = frozenset({"not_found", "unauthenticated", "suspended", "already_reported"})
 
 
 def _type_ok(value: object, expected: type) -> bool:

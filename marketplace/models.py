@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
 
 from config import clock
@@ -64,6 +65,10 @@ class User(AbstractUser):
     @property
     def is_seller(self) -> bool:
         return hasattr(self, "seller_profile")
+
+    def is_suspended(self, now: datetime | None = None) -> bool:
+        """Suspended now: the account page only; their gigs are hidden from everyone."""
+        return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
 
     @property
     def is_official(self) -> bool:
@@ -350,6 +355,7 @@ class OrderEvent(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         DISPUTED = "disputed", "Dispute opened"
         RESOLVED = "resolved", "Dispute resolved"
+        SELLER_SUSPENDED = "seller_suspended", "Seller suspended"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)

@@ -24,6 +24,8 @@ class Action(StrEnum):
     AUTO_COMPLETE = "auto_complete"
     REQUEST_REVISION = "request_revision"
     CANCEL = "cancel"
+    # The seller stayed suspended (marketplace.seller_suspension): cancelled with a refund.
+    CANCEL_SELLER_SUSPENDED = "cancel_seller_suspended"
 
 
 class Side(StrEnum):
@@ -67,6 +69,12 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (Status.REVISION_REQUESTED, Action.CANCEL): Transition(
         Status.CANCELLED, SELLER, Kind.CANCELLED
     ),
+    **{
+        (status, Action.CANCEL_SELLER_SUSPENDED): Transition(
+            Status.CANCELLED, SYSTEM, Kind.CANCELLED
+        )
+        for status in (Status.PENDING_REQUIREMENTS, Status.IN_PROGRESS, Status.REVISION_REQUESTED)
+    },
 }
 
 _ACTION_WORDS = {
@@ -76,6 +84,7 @@ _ACTION_WORDS = {
     Action.AUTO_COMPLETE: "complete",
     Action.REQUEST_REVISION: "request a revision of",
     Action.CANCEL: "cancel",
+    Action.CANCEL_SELLER_SUSPENDED: "cancel",
 }
 
 

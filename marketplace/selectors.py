@@ -80,17 +80,21 @@ class GigFilters:
 
 
 def listed_gigs(*, now: datetime | None = None) -> QuerySet[Gig]:
-    """Gigs anyone may find: active, with a package, of an active seller who is not away.
+    """Gigs anyone may find: active, with a package, of an active seller who is neither
+    away nor suspended.
 
     `starting_price`/`starting_days` (the cheapest package's terms, which cards show and the
     price and delivery filters use) are columns the database keeps current (migration 0009).
     No joins: search sorts thousands of matches, and `gig_cards` reads the page's rows.
     """
-    away = SellerProfile.objects.filter(away_until__gt=now or clock.now()).values("user_id")
+    now = now or clock.now()
+    away = SellerProfile.objects.filter(away_until__gt=now).values("user_id")
     return Gig.objects.filter(
         status=Gig.Status.ACTIVE,
         starting_price__isnull=False,
-        seller_id__in=User.objects.filter(is_active=True).values("pk"),
+        seller_id__in=User.objects.filter(is_active=True)
+        .exclude(suspended_until__gt=now)
+        .values("pk"),
     ).exclude(seller_id__in=away)
 
 
@@ -245,12 +249,14 @@ def _can_see_hidden(gig: Gig, viewer: User) -> bool:
 
 
 def gig_for_viewer(*, slug: str, viewer: User) -> Gig:
-    """The gig page's gig. Paused gigs, and gigs of deactivated sellers, exist only for their
-    seller and staff: everyone else gets 404, as for a gig that never existed."""
+    """The gig page's gig. Paused gigs, and gigs of deactivated or suspended sellers, exist
+    only for their seller and staff: everyone else gets 404, as for a gig that never existed."""
     gig = Gig.objects.select_related("seller__seller_profile", "category").filter(slug=slug).first()
     if gig is None:
         raise Http404("No such gig.")
-    listed = gig.status == Gig.Status.ACTIVE and gig.seller.is_active
+    listed = (
+        gig.status == Gig.Status.ACTIVE and gig.seller.is_active and not gig.seller.is_suspended()
+    )
     if not listed and not _can_see_hidden(gig, viewer):
         refused("gig", slug)
         raise Http404("No such gig.")
@@ -281,6 +287,7 @@ def seller_for_profile_page(*, username: str) -> SellerProfile:
     profile = (
         SellerProfile.objects.select_related("user")
         .filter(user__username=username, user__is_active=True)
+        .exclude(user__suspended_until__gt=clock.now())
         .first()
     )
     if profile is None:

@@ -226,7 +226,12 @@ def _refreshed(order: Order) -> Order:
 def _check_orderable(gig: Gig, buyer: User) -> None:
     if gig.seller_id == buyer.pk:
         raise OrderTransitionError("You cannot order your own gig.")
-    if gig.status != Gig.Status.ACTIVE or not gig.seller.is_active or not buyer.is_active:
+    if (
+        gig.status != Gig.Status.ACTIVE
+        or not gig.seller.is_active
+        or gig.seller.is_suspended()
+        or not buyer.is_active
+    ):
         raise OrderTransitionError("This gig is not available for orders right now.")
 
 

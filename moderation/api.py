@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from config import clock
 from inbox import selectors
 from inbox.api import api_login_required, bad_request, error_response, json_response, read_json
 from inbox.checks import SendError
+from marketplace.models import has_no_end
 from moderation.reports import report_received_message
 
 
@@ -31,5 +34,25 @@ def report(request: HttpRequest, message_id: int) -> JsonResponse:
     except ValidationError as exc:
         return bad_request(" ".join(exc.messages))
     except SendError as error:
+        if error.code == "already_reported":
+            return json_response(error.frame(), 409)
         return error_response(error)
     return json_response({"reported": True}, 201)
+
+
+@require_http_methods(["GET"])
+@api_login_required
+def standing(request: HttpRequest) -> JsonResponse:
+    """The user's own restriction now: what an open inbox tab shows when it may not send.
+    A suspended user's request never gets here: moderation.limited_access answers it with
+    403 `suspended` (until, account_url)."""
+    user, now = request.user, clock.now()
+    restricted = user.messaging_restricted_until
+    restricted = restricted if restricted is not None and restricted > now else None
+    return json_response(
+        {
+            "restricted_until": None if has_no_end(restricted) else restricted,
+            "restricted": restricted is not None,
+            "account_url": reverse("moderation:health"),
+        }
+    )

@@ -1,12 +1,10 @@
-"""Suspended accounts cannot log in; sign-up refuses reserved names.
+"""Login for suspended accounts, and sign-up's reserved names.
 
-allauth asks the account adapter's `pre_login` before every login (password, email code,
-after a confirmation link); a suspended user gets the "suspended until ..." page instead.
-Django admin's login form does not ask the adapter: the authentication backends below
-(settings.AUTHENTICATION_BACKENDS) refuse a suspended user themselves, on every login form
-and on every request of a session that survived the suspension (`get_user`).
-Sessions that already exist are deleted when the suspension starts
-(moderation.enforcement.end_sessions), and open sockets are closed with 4403.
+A suspended user can still sign in, to their account page only (moderation.limited_access:
+every other page redirects there, the JSON API answers `suspended`, sockets close with
+4403), so that they see why and can appeal. After login allauth sends them straight to
+that page (`get_login_redirect_url`). The authentication backends keep their dotted names
+(every stored session carries its backend's path) and load suspended users like any other.
 
 Logging out closes the inbox sockets of that login session at once (4401); the user's
 other browsers keep theirs.
@@ -21,14 +19,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.urls import reverse
 
-from inbox.checks import is_account_suspended
+from inbox.checks import is_account_suspended, is_system_account
 from inbox.push import disconnect_session
 from marketplace.identity import reject_reserved_name
-from marketplace.models import has_no_end
-from marketplace.time_zones import zone_of
-from moderation.notices import format_until
 
 __all__ = ["AccountAdapter", "NotSuspendedModelBackend", "NotSuspendedAllauthBackend"]
 
@@ -43,16 +38,21 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().clean_username(username, shallow=shallow)
 
     def pre_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse | None:
-        if is_account_suspended(user):
+        # allauth hands a user the backends refused (its stash) to this check: the system
+        # account, the only user they refuse, never signs in.
+        if is_system_account(user):
             from allauth.account.internal.stagekit import clear_login
 
             clear_login(request)
-            context = {
-                "until": format_until(user.suspended_until, zone_of(user)),
-                "ends": not has_no_end(user.suspended_until),
-            }
-            return render(request, "moderation/account_suspended.html", context, status=403)
+            return HttpResponse(
+                "This account cannot sign in.", status=403, content_type="text/plain"
+            )
         return super().pre_login(request, user, **kwargs)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        if is_account_suspended(request.user):
+            return reverse("moderation:health")
+        return super().get_login_redirect_url(request)
 
     def logout(self, request: HttpRequest) -> None:
         # Before Django's logout flushes the session: its key names the sockets to close.
@@ -61,16 +61,16 @@ class AccountAdapter(DefaultAccountAdapter):
         super().logout(request)
 
 
-class _RefusesSuspended:
+class _RefusesSystemAccount:
     def user_can_authenticate(self, user) -> bool:
-        return super().user_can_authenticate(user) and not is_account_suspended(user)  # type: ignore[misc]
+        # The account that sends notices never signs in, whatever password someone set.
+        return super().user_can_authenticate(user) and not is_system_account(user)  # type: ignore[misc]
 
 
-class NotSuspendedModelBackend(_RefusesSuspended, ModelBackend):
-    """Django's ModelBackend (username and password: Django admin's login), refusing suspended
-    users."""
+class NotSuspendedModelBackend(_RefusesSystemAccount, ModelBackend):
+    """Django's ModelBackend (username and password: Django admin's login). The name is
+    historical: a suspended user is loaded, and moderation.limited_access confines them."""
 
 
-class NotSuspendedAllauthBackend(_RefusesSuspended, AuthenticationBackend):
-    """allauth's backend (username or email). A suspended user with the right password is
-    still handed to allauth (its stash), whose login then asks `pre_login`: the suspended page."""
+class NotSuspendedAllauthBackend(_RefusesSystemAccount, AuthenticationBackend):
+    """allauth's backend (username or email); the name is historical, as above."""

@@ -1,17 +1,18 @@
-"""A sanction takes effect: the user's denormalised fields, sessions and sockets.
+"""A sanction takes effect: the user's denormalised fields and sockets.
 
 The Sanction rows are the record; sync_user_sanctions mirrors the active ones into
-User.messaging_restricted_until / suspended_until (which the send path, the login backends
-and the socket compare with the clock) and, on a change, ends the user's sessions and closes
-or reconnects their sockets after commit. Called by moderation.services in its transactions.
+User.messaging_restricted_until / suspended_until (which the send path, the account-page-only
+middleware moderation.limited_access and the socket compare with the clock) and, on a change,
+closes or reconnects their sockets after commit. A suspended user's sessions are kept: the
+middleware confines them to the account page, where they can appeal. Called by
+moderation.services in its transactions.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from config import clock
@@ -30,8 +31,8 @@ CLOSE_RECONNECT = 1012
 
 def sync_user_sanctions(user) -> None:
     """Mirror the active sanctions into the user's denormalised fields; on a change, end the
-    user's sessions and sockets (suspended) or make their sockets reconnect (so that they
-    load the new state). Runs inside the caller's transaction."""
+    user's sockets (suspended) or make them reconnect (so that they load the new state).
+    Runs inside the caller's transaction."""
     now = clock.now()
     ends: dict[str, datetime | None] = {Sanction.Kind.RESTRICT: None, Sanction.Kind.SUSPEND: None}
     for kind, ends_at in Sanction.objects.filter(active_sanctions_q(now), user=user).values_list(
@@ -55,31 +56,6 @@ def sync_user_sanctions(user) -> None:
     )
     user.messaging_restricted_until, user.suspended_until = restricted_until, suspended_until
     if suspended_until is not None and suspended_until > now:
-        end_sessions(user.pk)
         transaction.on_commit(lambda: inbox_push.disconnect_user(user.pk, CLOSE_SUSPENDED))
     else:
         transaction.on_commit(lambda: inbox_push.disconnect_user(user.pk, CLOSE_RECONNECT))
-
-
-DATABASE_SESSION_ENGINES = (
-    "django.contrib.sessions.backends.db",
-    "django.contrib.sessions.backends.cached_db",
-)
-
-
-def end_sessions(user_id: int) -> None:
-    """Log the user out everywhere: delete their sessions. Only database-backed session
-    engines can be searched; with any other engine a session outlives the suspension until
-    something else refuses it: the staff services refuse suspended users themselves
-    (is_active_staff), and the login backends of moderation.auth, where they are the
-    configured AUTHENTICATION_BACKENDS, turn such a session anonymous on its next request."""
-    if settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
-        return
-    from importlib import import_module
-
-    from django.contrib.sessions.models import Session
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=clock.now()).iterator():
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id):
-            store(session_key=session.session_key).delete()

@@ -17,6 +17,7 @@ from django.db.models import Q
 from config import clock
 from core.contact_policy import review_priority, review_rule
 from inbox.chain import format_timestamp
+from inbox.checks import SendError
 from inbox.models import Message
 from moderation.contact_search import values_text
 from moderation.models import (
@@ -180,14 +181,26 @@ def _open_flag(message: Message) -> Flag:
         return Flag.objects.get(message=message, status=Flag.Status.OPEN)
 
 
+def already_reported() -> SendError:
+    return SendError("already_reported", "You already reported this message.")
+
+
 @transaction.atomic
 def report_message(*, reporter, message: Message, reason: str, note: str = "") -> FlagReport:
-    """Record `reporter`'s report on the message's open flag (opened if need be).
+    """Record `reporter`'s report on the message's open flag (opened if need be). One report
+    per user per message, on every path (a unique constraint too): a second one raises
+    SendError("already_reported") and counts nothing.
 
     Who may report is checked by moderation.reports.report_received_message; this only files it.
     """
-    flag = _open_flag(message)
-    report = FlagReport(flag=flag, reporter=reporter, reason=reason, note=note.strip())
-    report.full_clean()
-    report.save()
+    report = FlagReport(message=message, reporter=reporter, reason=reason, note=note.strip())
+    report.full_clean(exclude=["flag"], validate_constraints=False)
+    if FlagReport.objects.filter(message=message, reporter=reporter).exists():
+        raise already_reported()
+    report.flag = _open_flag(message)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:  # the same user's report a moment ago, on another request
+        raise already_reported() from None
     return report

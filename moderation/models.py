@@ -152,6 +152,11 @@ class FlagReport(models.Model):
         OTHER = "other", "Something else"
 
     flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="reports")
+    # The flag's message, kept here so that one user reports one message once, whichever
+    # flag is open (a closed flag and a later one are two flags on the same message).
+    message = models.ForeignKey(
+        "inbox.Message", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -161,6 +166,11 @@ class FlagReport(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "reporter"], name="one_report_per_user_per_message"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Report {self.pk} on flag {self.flag_id}"

@@ -28,7 +28,7 @@ from marketplace.time_zones import zone_of
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["notify_user", "format_until", "system_account"]
+__all__ = ["notify_user", "tell_reporters", "format_until", "system_account"]
 
 
 def format_until(until: datetime | None, zone: tzinfo | None = None) -> str:
@@ -69,6 +69,12 @@ def _post_in_inbox(user, text: str) -> None:
         )
 
 
+def account_url() -> str:
+    """The absolute address of the account page (health, strikes, appeals): every notice
+    points there, the one page a suspended user can still open."""
+    return settings.SITE_URL + reverse("moderation:health")
+
+
 def _send_email(user, subject: str, text: str) -> None:
     if not user.email:
         return
@@ -77,7 +83,7 @@ def _send_email(user, subject: str, text: str) -> None:
         "user": user,
         "subject": subject,
         "text": text,
-        "health_url": settings.SITE_URL + reverse("moderation:health"),
+        "health_url": account_url(),
     }
     email = EmailMultiAlternatives(
         subject=f"[Gigbox] {subject}",
@@ -89,6 +95,21 @@ def _send_email(user, subject: str, text: str) -> None:
         email.send()
     except Exception:  # the inbox notice is stored; a mail server outage must not undo it
         logger.exception("moderation notice email to user %s failed", user.pk)
+
+
+def tell_reporters(flag, *, took_action: bool) -> None:
+    """Each user who reported the flag's message hears the outcome in their inbox, without
+    the details of any sanction (those are the sender's business)."""
+    message = flag.message
+    outcome = "we took action" if took_action else "we reviewed it and found no breach"
+    sender = message.sender.public_name if message.sender_id else "Gigbox"
+    for report in flag.reports.select_related("reporter"):
+        # The day in the reporter's own zone: the one they saw the message on.
+        day = message.created_at.astimezone(zone_of(report.reporter)).strftime("%-d %b %Y")
+        _post_in_inbox(
+            report.reporter,
+            f"Thanks for your report about a message from {sender} on {day}: {outcome}.",
+        )
 
 
 def notify_user(user, *, subject: str, text: str) -> None:

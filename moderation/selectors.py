@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from config.security import refused
-from marketplace.models import has_no_end
+from inbox.presentation import Segment, segments
+from marketplace.models import NO_END, has_no_end
 from moderation.models import (
     Appeal,
     Flag,
@@ -26,6 +28,7 @@ __all__ = [
     "AccountHealth",
     "account_health",
     "strike_of_user",
+    "appeal_deadline",
     "strike_history",
     "RuleStat",
     "rule_stats",
@@ -44,6 +47,31 @@ class StrikeView:
     active: bool
     can_appeal: bool
     appeal: Appeal | None
+    appeal_until: datetime  # NO_END while a sanction without an end holds
+    evidence: list[Segment]  # the message as it was delivered (masked), or none
+
+    @property
+    def appeal_ends(self) -> bool:
+        return not has_no_end(self.appeal_until)
+
+
+def appeal_deadline(strike: Strike, *, now: datetime | None = None) -> datetime:
+    """The last moment the strike can be appealed: Appeal.WINDOW after it, and at least
+    until every restriction or suspension the user is under ends (NO_END for one without
+    an end), so that nobody is sanctioned past the time they could appeal."""
+    now = now or timezone.now()
+    sanctions = Sanction.objects.filter(active_sanctions_q(now), user_id=strike.user_id)
+    return _appeal_until(strike, _latest_end(sanctions.values_list("ends_at", flat=True)))
+
+
+def _latest_end(ends: Iterable[datetime | None]) -> datetime | None:
+    """When the last of these sanctions ends (NO_END for one without an end); None: none."""
+    return max((ends_at or NO_END for ends_at in ends), default=None)
+
+
+def _appeal_until(strike: Strike, sanction_end: datetime | None) -> datetime:
+    until = strike.created_at + Appeal.WINDOW
+    return max(until, sanction_end) if sanction_end else until
 
 
 @dataclass(frozen=True)
@@ -69,19 +97,18 @@ class AccountHealth:
 def account_health(user) -> AccountHealth:
     """The user's own strikes (newest first, with their appeals) and active sanctions."""
     now = timezone.now()
-    strikes = list(Strike.objects.filter(user=user).select_related("appeal"))
-    views = []
-    for strike in strikes:
-        appeal = getattr(strike, "appeal", None)
-        can_appeal = (
-            appeal is None
-            and strike.overturned_at is None
-            and now <= strike.created_at + Appeal.WINDOW
-        )
-        views.append(StrikeView(strike, strike.is_active(now), can_appeal, appeal))
+    strikes = list(Strike.objects.filter(user=user).select_related("appeal", "message"))
     sanctions = list(
         Sanction.objects.filter(active_sanctions_q(now), user=user).order_by("starts_at")
     )
+    sanction_end = _latest_end(sanction.ends_at for sanction in sanctions)
+    views = []
+    for strike in strikes:
+        appeal = getattr(strike, "appeal", None)
+        until = _appeal_until(strike, sanction_end)
+        can_appeal = appeal is None and strike.overturned_at is None and now <= until
+        evidence = segments(strike.message.delivered_body) if strike.message else []
+        views.append(StrikeView(strike, strike.is_active(now), can_appeal, appeal, until, evidence))
     return AccountHealth(
         strikes=views,
         active_count=sum(1 for view in views if view.active),

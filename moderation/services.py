@@ -22,8 +22,9 @@ from django.db import transaction
 
 from config import clock
 from inbox.models import Message
-from marketplace.models import SYSTEM_USERNAME
-from moderation import notices, selectors
+from marketplace import seller_suspension
+from marketplace.models import NO_END, SYSTEM_USERNAME
+from moderation import notices, selectors, wording
 from moderation.enforcement import (
     sync_user_sanctions,
 )
@@ -119,6 +120,7 @@ def _close_flag(flag: Flag, *, moderator, status: str, resolution: str, note: st
         flag.assigned_to = moderator
     _saved(flag)
     close_case_if_done(flag, moderator=moderator)
+    notices.tell_reporters(flag, took_action=status == Flag.Status.CONFIRMED)
     return flag
 
 
@@ -209,18 +211,23 @@ def give_strike(
     )
     count = _active_strike_count(user, now)
     policy = _policy_for(count)
+    warning = policy is None or policy.action == SanctionPolicy.Action.WARNING
+    ends_at = (
+        now + timedelta(days=policy.duration_days) if not warning and policy.duration_days else None
+    )
+    # The appeal stays open at least until the sanction this strike brings ends.
+    deadline = selectors.appeal_deadline(strike, now=now)
+    if not warning:
+        deadline = max(deadline, ends_at or NO_END)
     summary = (
         f"You received a strike: {strike.get_kind_display().lower()}.\n\n{strike.note}\n\n"
-        + _strike_terms(strike, count)
+        + _strike_terms(strike, count, deadline)
     )
-    if policy is None or policy.action == SanctionPolicy.Action.WARNING:
+    if warning:
         notices.notify_user(
-            user,
-            subject="A warning from Gigbox Trust & Safety",
-            text=summary + "\n\nThis is a warning: nothing else changes for now.",
+            user, subject=wording.WARNING_SUBJECT, text=f"{summary}\n\n{wording.warning_text()}"
         )
         return strike
-    ends_at = now + timedelta(days=policy.duration_days) if policy.duration_days else None
     _impose(
         user=user,
         kind=policy.action,
@@ -234,11 +241,10 @@ def give_strike(
     return strike
 
 
-def _strike_terms(strike: Strike, count: int) -> str:
+def _strike_terms(strike: Strike, count: int, deadline: datetime) -> str:
     return (
         f"It counts until {notices.format_until(strike.expires_at)}. You now have {count} active "
-        f"strike{'s' if count != 1 else ''}. You can appeal it within {Appeal.WINDOW.days} days "
-        "from your account health page."
+        f"strike{'s' if count != 1 else ''}. {wording.appeal_terms(deadline)}"
     )
 
 
@@ -250,22 +256,8 @@ def _refuse_system_account(user) -> None:
         raise ValidationError("The system account cannot be sanctioned.")
 
 
-SANCTION_SUBJECTS = {
-    Sanction.Kind.RESTRICT: "Your messaging is restricted",
-    Sanction.Kind.SUSPEND: "Your account is suspended",
-}
-
-
 def _sanction_text(sanction: Sanction) -> str:
-    until = notices.format_until(sanction.ends_at)
-    if sanction.kind == Sanction.Kind.RESTRICT:
-        effect = (
-            f"You cannot start or send messages {'until ' if sanction.ends_at else ''}{until}, "
-            "except in the "
-            "conversations of your active orders, so that you can finish them."
-        )
-    else:
-        effect = f"You cannot log in {'until ' if sanction.ends_at else ''}{until}."
+    effect = wording.started_text(sanction.kind, sanction.ends_at)
     return f"{effect}\n\nReason: {sanction.reason}"
 
 
@@ -291,9 +283,12 @@ def _impose(
             ends_at=ends_at,
         )
     )
-    sync_user_sanctions(user)
     text = f"{notice}\n\n{_sanction_text(sanction)}" if notice else _sanction_text(sanction)
-    notices.notify_user(user, subject=SANCTION_SUBJECTS[kind], text=text.strip())
+    # The notice first: its push then reaches an open tab before the socket is closed.
+    notices.notify_user(user, subject=wording.started_subject(kind), text=text.strip())
+    sync_user_sanctions(user)
+    if kind == Sanction.Kind.SUSPEND:
+        seller_suspension.tell_buyers(seller=user)
     return sanction
 
 
@@ -325,8 +320,8 @@ def _lift(sanction: Sanction, *, moderator, reason: str, now: datetime) -> Sanct
     _saved(sanction)
     notices.notify_user(
         sanction.user,
-        subject=f"{SANCTION_SUBJECTS[sanction.kind]}: lifted",
-        text=f"The {sanction.get_kind_display().lower()} has been lifted.\n\nReason: {reason}",
+        subject=wording.lifted_subject(sanction.kind),
+        text=wording.lifted_text(sanction.kind, reason),
     )
     return sanction
 
@@ -364,11 +359,8 @@ def expire_sanctions(*, now: datetime | None = None) -> int:
             sync_user_sanctions(sanction.user)
             notices.notify_user(
                 sanction.user,
-                subject=f"{SANCTION_SUBJECTS[sanction.kind]}: ended",
-                text=(
-                    f"The {sanction.get_kind_display().lower()} ended on "
-                    f"{notices.format_until(sanction.ends_at)}."
-                ),
+                subject=wording.ended_subject(sanction.kind),
+                text=wording.ended_text(sanction.kind, sanction.ends_at),
             )
             ended += 1
     return ended
@@ -386,8 +378,11 @@ def file_appeal(*, strike: Strike, user, text: str) -> Appeal:
         raise PermissionDenied("Not your strike.")
     if strike.overturned_at is not None:
         raise ValidationError("This strike was already removed.")
-    if now > strike.created_at + Appeal.WINDOW:
-        raise ValidationError("Appeals are possible for 14 days after a strike; this one is older.")
+    if now > selectors.appeal_deadline(strike, now=now):
+        raise ValidationError(
+            f"Appeals are possible for {Appeal.WINDOW.days} days after a strike, or until the "
+            "restriction or suspension you are under ends; the time to appeal this one is over."
+        )
     if Appeal.objects.filter(strike=strike).exists():
         raise ValidationError("You have already appealed this strike.")
     return _saved(Appeal(strike=strike, text=_required_text(text, "text"), created_at=now))
@@ -416,7 +411,7 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
             subject="Your appeal was upheld",
             text=(
                 f"We removed the strike for {strike.get_kind_display().lower()} "
-                f"and what it caused.\n\nReason: {reason}"
+                f"and what it caused: {_standing_now(strike.user)}\n\nReason: {reason}"
             ),
         )
     else:
@@ -429,6 +424,17 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
             ),
         )
     return appeal
+
+
+def _standing_now(user) -> str:
+    """What the user can do after an appeal was upheld, in one sentence."""
+    user.refresh_from_db(fields=["suspended_until", "messaging_restricted_until"])
+    now = clock.now()
+    if user.suspended_until is not None and user.suspended_until > now:
+        return "your account is still suspended for your other strikes."
+    if user.messaging_restricted_until is not None and user.messaging_restricted_until > now:
+        return "your messaging is still restricted for your other strikes."
+    return "your account is in good standing and you can use Gigbox again."
 
 
 def _overturn(strike: Strike, *, moderator, now: datetime) -> None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from inbox import selectors as inbox_selectors
+from inbox.checks import SendError
 from inbox.presentation import segments
 from moderation import selectors, services
 from moderation.forms import AppealForm, ReportForm
@@ -34,13 +35,19 @@ def report(request: HttpRequest, message_id: int) -> HttpResponse:
     message = _received_message_or_404(request.user, message_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        report_received_message(
-            reporter=request.user,
-            message=message,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, "Thank you: a moderator will review this message.")
+        try:
+            report_received_message(
+                reporter=request.user,
+                message=message,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except SendError as error:
+            if error.code != "already_reported":
+                raise
+            messages.info(request, error.message)
+        else:
+            messages.success(request, "Thank you: a moderator will review this message.")
         return redirect(
             reverse("inbox:thread", kwargs={"conversation_id": message.conversation_id})
         )

@@ -39,7 +39,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('moderation', '0006_cases_notes'),
+        ('moderation', '0007_one_report_per_message'),
     ]
 
     operations = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from inbox.checks import SendError
 from moderation import selectors, services
 from moderation.models import Flag, FlagReport, Strike
 from moderation.reports import report_received_message
@@ -37,17 +38,20 @@ def test_a_masked_message_is_flagged_in_the_same_transaction(conversation, bob, 
     )
 
 
-def test_reports_of_one_message_merge_into_one_flag(conversation, alice, bob, charlie, send):
+def test_a_second_report_of_one_message_by_the_same_user_counts_nothing(
+    conversation, alice, bob, charlie, send
+):
     message = send(conversation, bob, "You are an idiot").message
 
     report_received_message(
         reporter=alice, message=message, reason=FlagReport.Reason.HARASSMENT, note="Rude"
     )
-    report_received_message(reporter=alice, message=message, reason=FlagReport.Reason.SPAM)
+    with pytest.raises(SendError, match="You already reported this message"):
+        report_received_message(reporter=alice, message=message, reason=FlagReport.Reason.SPAM)
 
     flag = Flag.objects.get()
     assert flag.source == Flag.Source.REPORT
-    assert list(flag.reports.values_list("reason", flat=True)) == ["harassment", "spam"]
+    assert list(flag.reports.values_list("reason", flat=True)) == ["harassment"]
 
 
 def test_a_report_joins_the_detector_flag(alice, contact_message, flag):

@@ -52,7 +52,8 @@ def test_escalation_to_a_restriction_and_to_a_suspension(
         strike(bob, mona)
     suspended = only_email(before)
     assert suspended.subject == "[Gigbox] Your account is suspended"
-    assert "You cannot log in until" in suspended.body
+    assert "Your account is suspended until" in suspended.body
+    assert "/account/health/" in suspended.body and "reply to" not in suspended.body.lower()
     assert_escaped(suspended)
 
 
@@ -64,8 +65,8 @@ def test_lifting(django_capture_on_commit_callbacks, bob, mona):
         before = len(mail.outbox)
         services.lift_sanction(sanction=sanction, moderator=mona, reason=HOSTILE)
     email = only_email(before)
-    assert email.subject == "[Gigbox] Your messaging is restricted: lifted"
-    assert "has been lifted" in email.body
+    assert email.subject == "[Gigbox] Your messaging restriction was lifted"
+    assert "Your messaging restriction has been lifted: you can send messages again." in email.body
     assert_escaped(email)
 
 
@@ -83,7 +84,7 @@ def test_expiry(django_capture_on_commit_callbacks, bob, mona):
             before = len(mail.outbox)
             assert services.expire_sanctions() == 1
     email = only_email(before)
-    assert email.subject == "[Gigbox] Your account is suspended: ended"
+    assert email.subject == "[Gigbox] Your account suspension has ended"
     # In bob's own zone (the factory's Europe/Berlin), named: 10:00 UTC is 11:00 CET.
     assert (
         "ended on 3 Nov 2026, 11:00 CET" in email.body

@@ -39,6 +39,11 @@
       return;
     }
     wasDown = true;
+    if (detail.state === "closed") {
+      // Final: realtime.js does not reconnect after these (the composer says why).
+      show(detail.code === 4401 ? "You were logged out: log in again to send messages." : "Not connected: this account cannot send messages now.", false);
+      return;
+    }
     if (detail.state === "offline") {
       show("You are offline. What you write waits here and is sent when you are back.", false);
       return;

@@ -541,18 +541,47 @@
     return Array.from(text).length;
   }
 
+  // The account page (moderation): why a sanction holds, and the appeal form.
+  const ACCOUNT_URL = "/account/health/";
+  const ACCOUNT_LINK_TEXT = "See your account page";
+
+  /** The error under the composer; a sanction's sentence ends with a link to the account page. */
   function showComposerError(text) {
     if (!errorBox) return;
-    errorBox.textContent = text || "";
+    errorBox.replaceChildren();
+    const marker = text ? text.indexOf(ACCOUNT_LINK_TEXT) : -1;
+    if (marker < 0) {
+      errorBox.textContent = text || "";
+    } else {
+      const link = document.createElement("a");
+      link.href = ACCOUNT_URL;
+      link.textContent = ACCOUNT_LINK_TEXT;
+      errorBox.append(document.createTextNode(text.slice(0, marker)), link,
+        document.createTextNode(text.slice(marker + ACCOUNT_LINK_TEXT.length)));
+    }
     errorBox.hidden = !text;
+  }
+
+  function untilText(until) {
+    const date = new Date(until);
+    return dayFormat.format(date) + " " + clockFormat.format(date);
+  }
+
+  /** Why this account cannot send now, in words (the JSON API's `suspended`, `restricted`). */
+  function sanctionText(frame) {
+    if (frame.code === "suspended") {
+      return "Your account is suspended " + (frame.until ? "until " + untilText(frame.until) : "until a moderator lifts it") +
+        ". " + ACCOUNT_LINK_TEXT + " to appeal.";
+    }
+    return "Your messaging is restricted " + (frame.until ? "until " + untilText(frame.until) : "until a moderator lifts it") +
+      ": you can read messages, and write only in the conversations of your active orders. " + ACCOUNT_LINK_TEXT + ".";
   }
 
   function describeError(frame) {
     switch (frame.code) {
+      case "suspended":
       case "restricted":
-        return frame.until
-          ? "Your messaging is restricted until " + dayFormat.format(new Date(frame.until)) + " " + clockFormat.format(new Date(frame.until)) + "."
-          : frame.message || "Your messaging is restricted.";
+        return sanctionText(frame);
       case "rate_limited":
         return "You are sending too fast: retry in " + Math.ceil(Number(frame.retry_after) || 1) + " s.";
       case "too_long":
@@ -906,9 +935,29 @@
     markRead();
   }
 
+  /** The socket was closed for good with 4403 (suspended or closed account): ask why, and
+   * say it where the user writes, instead of leaving sends "waiting". */
+  async function explainClosedAccount() {
+    let data = {};
+    try {
+      const response = await fetch("/api/account/standing/", { credentials: "same-origin", headers: { Accept: "application/json" } });
+      data = await response.json();
+    } catch (err) {
+      return;
+    }
+    const error = data.error && typeof data.error === "object" ? data.error : data;
+    if (error.code !== "suspended") return;
+    const text = sanctionText(error);
+    showComposerError(text);
+    announce(text);
+    queue.splice(0).forEach((pending) => failSend(pending.clientId, text));
+    if (composer) composer.querySelectorAll("button[type=submit], textarea").forEach((el) => { el.disabled = true; });
+  }
+
   on("hello", onConnected);
   on("socket", (detail) => {
     if (detail.state !== "open") holdAllWaiting();
+    if (detail.state === "closed" && detail.code === 4403) explainClosedAccount();
   });
   window.addEventListener("online", () => drain());
   on("message.new", (frame) => {

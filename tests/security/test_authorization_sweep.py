@@ -174,6 +174,7 @@ REGISTRY: dict[str, Scoped | Open] = {
         lambda w: {"message_id": w.message.pk}, lambda w: {"message_id": MISSING}, methods=("POST",)
     ),
     "moderation:health": Open("the user's own account health"),
+    "moderation:standing_api": Open("the user's own sanctions, for an open inbox tab"),
     "moderation:appeal": Scoped(
         lambda w: {"strike_id": w.strike.pk},
         lambda w: {"strike_id": MISSING},
