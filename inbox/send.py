@@ -36,7 +36,6 @@ from inbox.checks import (
     SendError,
     check_attachment,
     check_body,
-    check_client_id,
     check_request_shape,
     check_sender_sanctions,
     forbidden_error,
@@ -170,7 +169,8 @@ class _Batch:
 
 
 def _check_access(batch: _Batch, reads: BatchReads) -> None:
-    """Conversation, participation, active account, blocks and sanctions."""
+    """Conversation, participation, active account, blocks and sanctions (the client_id was
+    checked when the batch was made: `check_request_shape`)."""
     sanctions: dict[tuple[int, int], SendError | None] = {}
 
     def check(request: SendRequest) -> None:
@@ -192,7 +192,6 @@ def _check_access(batch: _Batch, reads: BatchReads) -> None:
                 sanctions[key] = error
         if sanctions[key] is not None:
             raise sanctions[key]
-        check_client_id(request.client_id)
 
     batch.each_pending(check)
 
@@ -289,6 +288,7 @@ def _draft_messages(
     }  # the reads' stay as read (known_heads)
     drafts: dict[int, Draft] = {}
     first_of_key: dict[tuple[int, str], int] = {}
+    policy = get_contact_policy()
     for i in batch.pending():
         request = batch.requests[i]
         key = (request.sender.pk, request.client_id)
@@ -296,7 +296,6 @@ def _draft_messages(
             continue  # a repeat inside the batch: answered with the first one's outcome
         first_of_key[key] = i
         recent = history[(request.conversation_id, request.sender.pk)]
-        policy = get_contact_policy()
         detection = policy.mask_message(
             request.body, [body for _, body in recent[-policy.history_messages :]]
         )
