@@ -3,9 +3,10 @@ a buyer gets, once per conversation, as a system message when they write.
 
 `send_away_replies` is called after each stored batch by the socket writer (inbox/writer.py)
 and by `inbox.send.send_message` (HTTP form, API, seeds), so every path behaves the same. It
-costs one query per batch (the away profiles of the batch's recipients) and more only when
-someone is away. The reply is
-recognised by its opening words, which only a system message can carry.
+costs one cache read per batch while no seller has an away reply running
+(`marketplace.availability.away_replies_possible`), else one query (the away profiles of the
+batch's recipients), and more only when one of them is away. The reply is recognised by its
+opening words, which only a system message can carry.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from inbox.models import Conversation, Message
+from marketplace.availability import away_replies_possible
 from marketplace.models import SellerProfile
 
 logger = logging.getLogger(__name__)
@@ -58,12 +60,13 @@ def _send_away_replies(outcomes: Sequence) -> None:
 
     sent = [o for o in outcomes if isinstance(o, SentMessage) and not o.duplicate]
     recipients = _recipients(sent)
-    if not recipients:
+    now = timezone.now()
+    if not recipients or not away_replies_possible(now):
         return
     away = {
         profile.user_id: profile
         for profile in SellerProfile.objects.filter(
-            user_id__in=set(recipients.values()), away_until__gt=timezone.now()
+            user_id__in=set(recipients.values()), away_until__gt=now
         ).exclude(away_message="")
     }
     for conversation_id, user_id in recipients.items():

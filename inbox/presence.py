@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.cache import BaseCache, caches
+from core.shared_cache import shared_cache
 
 __all__ = [
     "ONLINE_TTL",
@@ -25,17 +24,6 @@ __all__ = [
 ]
 
 ONLINE_TTL = 60  # seconds; clients ping every 25 s
-
-_shared: list = [None, None]  # [the CACHES setting it was made for, the cache]
-
-
-def shared_cache() -> BaseCache:
-    """One cache client per process. `django.core.cache.cache` is one per asyncio context,
-    and every socket runs in a task of its own, so each idle socket would keep a Redis pool
-    of its own. Made again when the setting changes (tests override it)."""
-    if _shared[0] is not settings.CACHES:
-        _shared[:] = [settings.CACHES, caches.create_connection("default")]
-    return _shared[1]
 
 
 def _online_key(user_id: int) -> str:

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from redis.commands.core import Script
+
+from core.shared_cache import shared_redis
 
 __all__ = [
     "Admission",
@@ -86,25 +88,6 @@ return totals
 """,
 )
 
-_shared: list = [
-    None,
-    None,
-    None,
-]  # [the CACHES setting they were made for, the cache, its Redis client]
-
-
-def _redis_cache() -> tuple[RedisCache, Any] | None:
-    """The default cache and its Redis client, made once per process (None for other caches).
-
-    Django's RedisCache builds a new redis-py client object on every operation, a costly
-    constructor on the send path. The client is thread-safe (a connection pool); it is made
-    again when the setting changes (tests override it)."""
-    if _shared[0] is not settings.CACHES:
-        backend = caches.create_connection("default")
-        client = backend._cache.get_client(write=True) if isinstance(backend, RedisCache) else None
-        _shared[:] = [settings.CACHES, backend, client]
-    return (_shared[1], _shared[2]) if _shared[2] is not None else None
-
 
 def _count_with_redis(
     backend: RedisCache, client: Any, counts: Mapping[int, int], window: int
@@ -140,7 +123,7 @@ def _admit_many(counts: Mapping[int, int]) -> dict[int, Admission]:
     now = _now()
     window = int(now // settings.GIGBOX_SEND_RATE_WINDOW)
     try:
-        redis = _redis_cache()
+        redis = shared_redis()  # one redis-py client per process
         totals = (
             _count_with_redis(*redis, counts, window)
             if redis is not None

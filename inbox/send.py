@@ -35,7 +35,6 @@ from inbox.checks import (
     SendError,
     check_attachment,
     check_body,
-    check_client_id,
     check_request_shape,
     check_sender_sanctions,
     forbidden_error,
@@ -152,7 +151,8 @@ class _Batch:
 
 
 def _check_access(batch: _Batch, reads: BatchReads) -> None:
-    """Conversation, participation, active account, blocks and sanctions."""
+    """Conversation, participation, active account, blocks and sanctions (the client_id was
+    checked when the batch was made: `check_request_shape`)."""
     sanctions: dict[tuple[int, int], SendError | None] = {}
 
     def check(request: SendRequest) -> None:
@@ -174,7 +174,6 @@ def _check_access(batch: _Batch, reads: BatchReads) -> None:
                 sanctions[key] = error
         if sanctions[key] is not None:
             raise sanctions[key]
-        check_client_id(request.client_id)
 
     batch.each_pending(check)
 

@@ -16,14 +16,17 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Max
 
 from config import clock
+from marketplace import away_flag
 from marketplace.models import AwayPeriod, SellerProfile, User
 
 __all__ = [
     "set_presence",
     "online_among",
     "away_profile",
+    "away_replies_possible",
     "set_away",
 ]
 
@@ -48,6 +51,17 @@ def away_profile(user: User, now: datetime) -> SellerProfile | None:
     """The user's seller profile when they are away at `now`, else None."""
     profile = SellerProfile.objects.filter(user_id=user.pk, away_until__gt=now).first()
     return profile
+
+
+def away_replies_possible(now: datetime) -> bool:
+    """False when no seller has an away reply (an away message and `away_until` after `now`):
+    then nobody's profile need be read. One cache read (marketplace.away_flag); on a miss, one
+    query for every seller, remembered until a profile is saved."""
+    until = away_flag.cached_until()
+    if until is None:
+        latest = SellerProfile.objects.exclude(away_message="").aggregate(latest=Max("away_until"))
+        until = away_flag.remember(latest["latest"])
+    return until > now.timestamp()
 
 
 @transaction.atomic

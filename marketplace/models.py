@@ -20,6 +20,7 @@ from django_countries.fields import CountryField
 
 from config import clock
 from core.contact_policy import OrderContext, get_contact_policy
+from marketplace import away_flag
 from marketplace.identity import reject_reserved_name
 from marketplace.validators import reject_contact_details, validate_timezone
 
@@ -107,6 +108,10 @@ class SellerProfile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        away_flag.forget()  # the away reply may have started, moved or ended (inbox.away)
 
     def get_absolute_url(self) -> str:
         return reverse("marketplace:seller", kwargs={"username": self.user.username})

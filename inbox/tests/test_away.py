@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from inbox.away import AWAY_REPLY_OPENING
+from inbox.away import AWAY_REPLY_OPENING, send_away_replies
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Message
-from marketplace import availability
+from marketplace import availability, away_flag
+from marketplace.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +72,39 @@ def test_the_thread_header_says_alice_is_away(client, alice_away, bob, conversat
     client.force_login(bob)
     page = client.get(reverse("inbox:thread", args=[conversation.pk])).content.decode()
     assert "is away until" in page and "data-away-note" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_nobody_is_away_a_batch_costs_no_query(alice, bob, conversation, send):
+    """Send path CPU (issue 16's follow-up): every stored batch queried its recipients' seller
+    profiles for an away reply. While no seller has one, the shared flag answers instead."""
+    sent = send(conversation, bob, "Hi Alice")  # the flag is read from the profiles once
+    with CaptureQueriesContext(connection) as queries:
+        send_away_replies([sent])
+    assert len(queries) == 0, [q["sql"] for q in queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_away_is_seen_by_the_next_batch(alice, bob, conversation, send):
+    """The flag remembered "nobody away"; saving Alice's profile forgets it."""
+    send(conversation, bob, "Hi Alice")
+    assert away_flag.cached_until() == 0
+    availability.set_away(
+        profile=alice.seller_profile, until=timezone.now() + timedelta(days=2), message="Away."
+    )
+    send(conversation, bob, "Hello?")
+    assert len(away_replies(conversation)) == 1
+    availability.set_away(profile=alice.seller_profile, until=None, message="Away.")
+    carol = UserFactory(username="carol", email="carol@example.com")
+    other = get_or_start_conversation(starter=carol, other=alice)
+    send(other, carol, "Hi, are you there?")
+    assert away_replies(other) == []
+
+
+def test_a_change_not_yet_committed_is_not_remembered(alice):
+    """A transaction that saved a profile may still roll back: what it reads stays its own."""
+    availability.set_away(
+        profile=alice.seller_profile, until=timezone.now() + timedelta(days=2), message="Away."
+    )
+    assert availability.away_replies_possible(timezone.now())
+    assert away_flag.cached_until() is None
