@@ -33,6 +33,11 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
             return False
         return super().lookup_allowed(lookup, value, request)
 
+    def get_field_queryset(self, db, db_field, request: HttpRequest):
+        # Read-only pages offer no choices; and a related admin's get_ordering may name its
+        # changelist's annotations (the flag queue's queue_order), which a plain queryset lacks.
+        return None
+
     def get_search_fields(self, request: HttpRequest):
         return [
             f for f in super().get_search_fields(request) if not touches(f, self.protected_fields)

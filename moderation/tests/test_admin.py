@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from moderation import services
-from moderation.models import Appeal, Flag, Sanction, StaffAccess, Strike
+from moderation.models import Appeal, Flag, FlagReport, Sanction, StaffAccess, Strike
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +43,15 @@ def pages(flag, strike, appeal) -> list[str]:
         created_by=strike.moderator,
         starts_at=timezone.now(),
     )
+    report = FlagReport.objects.create(
+        flag=flag, message=flag.message, reporter=strike.moderator, reason="contact"
+    )
     return [
         f"{A}/flag/",
         f"{A}/flag/{flag.pk}/change/",
         f"{A}/flag/rules/",
         f"{A}/flagreport/",
+        f"{A}/flagreport/{report.pk}/change/",
         f"{A}/strike/",
         f"{A}/strike/{strike.pk}/change/",
         f"{A}/sanction/",
