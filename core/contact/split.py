@@ -273,7 +273,7 @@ def is_sentence_start(piece: str) -> bool:
     if m is None:
         return False
     word = m.group(1).lower()
-    return not (m.group(2) in ("", "!", "?", ",", ".") and (len(word) == 2 or word in IANA_TLDS))
+    return not (m.group(2) in ("", "!", "?", ".") and (len(word) == 2 or word in IANA_TLDS))
 
 
 def _split_addresses(
