@@ -260,20 +260,22 @@ _ADDRESS_PIECE_RE = re.compile(r"@|\b(?:at|dot)\b|\w[._]|[._]\w", re.IGNORECASE)
 
 _NO_ADDRESS_PIECE_RE = re.compile(r"[^@\w]*(?:[\d_][^@\w]*)*")
 
-# A capitalised first word and what follows it: a domain ending would be "sam." / "Io".
-_SENTENCE_START_RE = re.compile(r"([A-Z][a-z]+)(?![\w@/:-]|\.\w)(.?)")
+# A capitalised first word ("Great", "Io"), not glued to more of an address.
+_SENTENCE_START_RE = re.compile(r"[A-Z][a-z]+(?![\w@/:-]|\.\w)")
 
 
 def is_sentence_start(piece: str) -> bool:
     """Does ``piece``, sent after a message ending in '.', open a new sentence
     rather than continue a domain? A capitalised word does ("morning." /
-    "Great, thanks"), unless it is a top-level domain standing alone ("sam." /
-    "Io", "sam." / "Design!"): a domain ending is never followed by more words."""
+    "Great, thanks", "Hi! Could you"), unless it is a top-level domain standing
+    alone ("sam." / "Io", "sam." / "Design!"): a domain ending is not followed
+    by more words."""
     m = _SENTENCE_START_RE.match(piece)
     if m is None:
         return False
-    word = m.group(1).lower()
-    return not (m.group(2) in ("", "!", "?", ".") and (len(word) == 2 or word in IANA_TLDS))
+    word = m.group().lower()
+    alone = not piece[m.end() :].strip(" !?.")
+    return not (alone and (len(word) == 2 or word in IANA_TLDS))
 
 
 def _split_addresses(

@@ -69,6 +69,8 @@ def test_a_real_split_address_still_runs_the_joined_scan(
         ("It was fine", True),
         ("Ok, one more round", True),
         ("Thanks. See you", True),
+        ("Hi! Could you do it", True),
+        ("Io.", False),
         ("Io", False),  # "sam." / "Io": a domain ending standing alone
         ("Design!", False),
         ("Great.com", False),
