@@ -233,8 +233,18 @@ def scan_message(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
     return _scan_message(text, allowed_hosts)[0]
 
 
-def scan_joined_addresses(text: str, allowed_hosts: tuple[str, ...]) -> list[Finding]:
-    """Emails, links and handles of several messages joined (phones have their own split)."""
+def scan_joined_addresses(
+    text: str, allowed_hosts: tuple[str, ...], precheck: str | None = None
+) -> list[Finding]:
+    """Emails, links and handles of several messages joined (phones have their own split).
+
+    ``precheck``: the joined text as the cheap pre-check should read it (sentence
+    ends kept apart); the scan itself always reads ``text``.
+    """
+    if precheck is not None and precheck != text:
+        pre = normalize(precheck).text
+        if not needs_address_scan(pre, tokens_of(pre)):
+            return []
     base = normalize(text)
     words = tokens_of(base.text)
     if not needs_address_scan(base.text, words):

@@ -43,6 +43,7 @@ from .phone_shapes import is_year_list, looks_like_date
 from .phones import validate_digits
 from .platforms import PLATFORM_WORDS
 from .quick import TOKEN_RE
+from .tlds import IANA_TLDS
 
 MAX_PHONE_HISTORY = 12
 MAX_SKIPPED_FILLERS = 5
@@ -259,6 +260,23 @@ _ADDRESS_PIECE_RE = re.compile(r"@|\b(?:at|dot)\b|\w[._]|[._]\w", re.IGNORECASE)
 
 _NO_ADDRESS_PIECE_RE = re.compile(r"[^@\w]*(?:[\d_][^@\w]*)*")
 
+# A capitalised first word ("Great", "Io"), not glued to more of an address.
+_SENTENCE_START_RE = re.compile(r"[A-Z][a-z]+(?![\w@/:-]|\.\w)")
+
+
+def is_sentence_start(piece: str) -> bool:
+    """Does ``piece``, sent after a message ending in '.', open a new sentence
+    rather than continue a domain? A capitalised word does ("morning." /
+    "Great, thanks", "Hi! Could you"), unless it is a top-level domain standing
+    alone ("sam." / "Io", "sam." / "Design!"): a domain ending is not followed
+    by more words."""
+    m = _SENTENCE_START_RE.match(piece)
+    if m is None:
+        return False
+    word = m.group().lower()
+    alone = not piece[m.end() :].strip(" !?.")
+    return not (alone and (len(word) == 2 or word in IANA_TLDS))
+
 
 def _split_addresses(
     text: str, history: Sequence[str], allowed_hosts: tuple[str, ...], single: Sequence[Finding]
@@ -280,7 +298,9 @@ def _split_addresses(
         return []
     head = text[:MAX_JOINED_CHARS]
     # Pieces cut at an '@' or a dot join without the line break ("sam_99" / "@gmail.com").
-    joined = earlier[0]
+    # ``precheck`` is the same text with sentence ends kept apart: only what the
+    # cheap pre-check reads, so ordinary sentences do not look like "morning.Great".
+    joined = precheck = earlier[0]
     for piece in earlier[1:] + [head]:
         if joined.endswith((" @", " .")) or piece.startswith(("@ ", ". ")):
             glue = " "  # "n,g,u . a @" / "p,r,o,t,o,n": spaced out, kept spaced
@@ -289,9 +309,10 @@ def _split_addresses(
         else:
             glue = "\n"
         joined += glue + piece
+        precheck += ("\n" if not glue and is_sentence_start(piece) else glue) + piece
     offset = len(joined) - len(head)
     out = []
-    for f in scan_joined_addresses(joined, allowed_hosts):
+    for f in scan_joined_addresses(joined, allowed_hosts, precheck):
         if f.end <= offset:
             continue
         start, end = max(f.start, offset) - offset, min(f.end - offset, len(head))
