@@ -12,6 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from core.timestamps import localize_stamps
 from moderation import services
 from moderation.models import Sanction, Strike
 
@@ -65,15 +66,20 @@ def test_started_lifted_and_ended(
     bob, mona, system_messages, django_capture_on_commit_callbacks, kind, started, lifted, ended
 ):
     ends_at = datetime(2026, 11, 5, 10, 0, tzinfo=UTC)
+
+    def shown(user) -> list[str]:
+        # Notices store their times as stamps, written in each reader's zone when shown.
+        return [localize_stamps(text, UTC, name_zone=True) for text in system_messages(user)]
+
     with time_machine.travel("2026-11-02 10:00:00+00:00", tick=False) as traveller:
         with django_capture_on_commit_callbacks(execute=True):
             first = services.impose_sanction(
                 user=bob, kind=kind, moderator=mona, reason="Spam.", ends_at=ends_at
             )
-        assert system_messages(bob)[-1].startswith(started)
+        assert shown(bob)[-1].startswith(started)
         with django_capture_on_commit_callbacks(execute=True):
             services.lift_sanction(sanction=first, moderator=mona, reason="Mistake.")
-        assert system_messages(bob)[-1] == lifted + "\n\nReason: Mistake."
+        assert shown(bob)[-1] == lifted + "\n\nReason: Mistake."
         with django_capture_on_commit_callbacks(execute=True):
             services.impose_sanction(
                 user=bob, kind=kind, moderator=mona, reason="Spam.", ends_at=ends_at
@@ -81,7 +87,7 @@ def test_started_lifted_and_ended(
         traveller.shift(timedelta(days=3, seconds=1))
         with django_capture_on_commit_callbacks(execute=True):
             assert services.expire_sanctions() == 1
-        assert system_messages(bob)[-1] == ended
+        assert shown(bob)[-1] == ended
     _assert_no_wrong_wording(_texts(bob, system_messages))
 
 
