@@ -373,7 +373,8 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
     require_permission(moderator, "moderation.change_appeal")
     reason = required_text(reason, "decision_reason")
     appeal = (
-        Appeal.objects.select_for_update()
+        # Strike and sanction are nullable (outer joins): lock the appeal row alone.
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("strike__user", "sanction__user")
         .get(pk=appeal.pk)
     )
