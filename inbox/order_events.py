@@ -24,7 +24,7 @@ from marketplace.models import Order, OrderEvent
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["post_order_event", "order_event_text"]
+__all__ = ["post_order_event", "order_event_text", "post_order_line"]
 
 Kind = OrderEvent.Kind
 
@@ -89,6 +89,17 @@ def post_order_event(*, order: Order, event: OrderEvent) -> Message | None:
         body=order_event_text(order, event),
         actor=event.actor,
         findings=_work_findings(order, event),
+    )
+
+
+def post_order_line(*, order: Order, text: str) -> Message | None:
+    """Post a system line about the order that is not a timeline entry (moderation: the
+    seller's suspension ended early) in the order's conversation, for both parties."""
+    conversation = _order_conversation(order)
+    if conversation is None:
+        return None
+    return post_system_message(
+        conversation=conversation, body=text[: settings.GIGBOX_MESSAGE_MAX_CHARS]
     )
 
 

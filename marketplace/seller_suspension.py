@@ -8,6 +8,9 @@ is suspended").
   with a full refund, in the simulated payments, each order not yet delivered whose seller is
   still suspended GRACE after that entry. Delivered orders are left as they are: the buyer
   accepts the work or opens a dispute, which a dispute reviewer decides.
+- When the suspension ends early (lifted by a moderator, or an appeal upheld), moderation
+  posts `reinstated_text` in each open order's thread and emails it to the buyer: the
+  cancellation above no longer applies, as it only takes orders whose seller is suspended.
 
 The marketplace reads only User.suspended_until; it knows nothing of moderation.
 """
@@ -31,7 +34,14 @@ from marketplace.services import _apply, _record_event
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["GRACE", "tell_buyers", "cancel_orders_of_suspended_sellers"]
+__all__ = [
+    "GRACE",
+    "tell_buyers",
+    "cancel_orders_of_suspended_sellers",
+    "open_orders",
+    "reinstated_text",
+    "email_buyer",
+]
 
 GRACE = timedelta(days=3)
 # Orders still waiting for the seller's work: cancelled and refunded if the suspension holds.
@@ -43,7 +53,7 @@ CANCELLABLE = (
 OPEN = (*CANCELLABLE, Order.Status.DELIVERED, Order.Status.DISPUTED)
 
 
-def _day(moment: datetime) -> str:
+def _utc_words(moment: datetime) -> str:
     return moment.strftime("%-d %b %Y, %H:%M UTC")
 
 
@@ -70,6 +80,21 @@ def _what_happens_next(
     return f"{head} A dispute reviewer decides the open dispute as usual."
 
 
+def open_orders(seller: User) -> list[Order]:
+    """The seller's orders still open, with their buyers."""
+    return list(Order.objects.filter(seller=seller, status__in=OPEN).select_related("buyer"))
+
+
+def reinstated_text(order: Order) -> str:
+    """The line for the buyer (thread and email) when the seller's suspension ends early."""
+    head = f"The seller of {order.reference} is no longer suspended and can work on it again."
+    if order.status in CANCELLABLE:
+        return f"{head} The order will not be cancelled: it goes on as before."
+    if order.status == Order.Status.DELIVERED:
+        return f"{head} The buyer can accept the delivered work or ask for a revision as usual."
+    return f"{head} A dispute reviewer still decides the open dispute."
+
+
 def tell_buyers(*, seller: User) -> int:
     """Tell the buyers of `seller`'s open orders that the seller is suspended and what happens
     next: a timeline entry (a system line in the order's thread) now, an email after commit.
@@ -77,28 +102,29 @@ def tell_buyers(*, seller: User) -> int:
     now = clock.now()
     seller.refresh_from_db(fields=["suspended_until"])
     told = 0
-    for order in Order.objects.filter(seller=seller, status__in=OPEN).select_related("buyer"):
+    for order in open_orders(seller):
         line = _what_happens_next(order, seller, now, stamp)
         _record_event(order, OrderEvent.Kind.SELLER_SUSPENDED, None, line)
-        text = _what_happens_next(order, seller, now, _day)
-        transaction.on_commit(lambda order=order, text=text: _email_buyer(order, text))
+        text = _what_happens_next(order, seller, now, _utc_words)
+        transaction.on_commit(lambda order=order, text=text: email_buyer(order, text))
         told += 1
     return told
 
 
-def _email_buyer(order: Order, text: str) -> None:
+def email_buyer(order: Order, text: str, *, subject: str = "the seller is suspended") -> None:
+    """Email `text` about the seller to the order's buyer (after commit: the caller's job)."""
     if not order.buyer.email:
         return
     link = settings.SITE_URL + order.get_absolute_url()
     try:
         send_mail(
-            subject=f"[Gigbox] {order.reference}: the seller is suspended",
+            subject=f"[Gigbox] {order.reference}: {subject}",
             message=f"Hello {order.buyer.username},\n\n{text}\n\nYour order: {link}\n\nGigbox",
             from_email=None,
             recipient_list=[order.buyer.email],
         )
     except Exception:  # the timeline entry is stored; a mail outage must not undo it
-        logger.exception("seller-suspended email for %s failed", order.reference)
+        logger.exception("seller email (%s) for %s failed", subject, order.reference)
 
 
 def cancel_orders_of_suspended_sellers(*, now: datetime | None = None) -> int:

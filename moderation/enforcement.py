@@ -1,4 +1,5 @@
-"""A sanction takes effect: the user's denormalised fields and sockets.
+"""A sanction takes effect, and ends: the user's denormalised fields and sockets, the end
+of sanctions whose time is over, and the buyers of a seller whose suspension ended early.
 
 The Sanction rows are the record; sync_user_sanctions mirrors the active ones into
 User.messaging_restricted_until / suspended_until (which the send path, the account-page-only
@@ -17,7 +18,10 @@ from django.db import transaction
 
 from config import clock
 from inbox import push as inbox_push
+from inbox.order_events import post_order_line
+from marketplace import seller_suspension
 from marketplace.models import NO_END
+from moderation import notices, wording
 from moderation.models import (
     Sanction,
     active_sanctions_q,
@@ -51,6 +55,7 @@ def sync_user_sanctions(user) -> None:
         suspended_until,
     ):
         return
+    was_suspended = fresh.suspended_until is not None and fresh.suspended_until > now
     get_user_model().objects.filter(pk=user.pk).update(
         messaging_restricted_until=restricted_until, suspended_until=suspended_until
     )
@@ -59,3 +64,47 @@ def sync_user_sanctions(user) -> None:
         transaction.on_commit(lambda: inbox_push.disconnect_user(user.pk, CLOSE_SUSPENDED))
     else:
         transaction.on_commit(lambda: inbox_push.disconnect_user(user.pk, CLOSE_RECONNECT))
+        if was_suspended:  # lifted, or an appeal upheld, before its end
+            tell_buyers_reinstated(user)
+
+
+def tell_buyers_reinstated(seller) -> int:
+    """The seller's suspension ended early: a system line in each open order's thread and an
+    email to its buyer (the suspension's line said the order could be cancelled; it will not
+    be: marketplace.seller_suspension cancels only while the seller is suspended)."""
+    orders = seller_suspension.open_orders(seller)
+    for order in orders:
+        text = seller_suspension.reinstated_text(order)
+        post_order_line(order=order, text=text)
+        transaction.on_commit(
+            lambda order=order, text=text: seller_suspension.email_buyer(
+                order, text, subject="the seller is back"
+            )
+        )
+    return len(orders)
+
+
+def expire_sanctions(*, now: datetime | None = None) -> int:
+    """Close sanctions whose end has passed: mark them, tell the user, and refresh the
+    user's fields. Sanctions end by themselves (the checks compare times); this cleans up
+    the state and sends the notice. Returns how many ended."""
+    now = now or clock.now()
+    ended = 0
+    pending = Sanction.objects.filter(
+        lifted_at__isnull=True, expired_at__isnull=True, ends_at__lte=now
+    )
+    for pk in pending.values_list("pk", flat=True):
+        with transaction.atomic():
+            sanction = Sanction.objects.select_for_update().select_related("user").get(pk=pk)
+            if sanction.lifted_at is not None or sanction.expired_at is not None:
+                continue
+            sanction.expired_at = now
+            sanction.save(update_fields=["expired_at"])
+            sync_user_sanctions(sanction.user)
+            notices.notify_user(
+                sanction.user,
+                subject=wording.ended_subject(sanction.kind),
+                text=wording.ended_text(sanction.kind, sanction.ends_at),
+            )
+            ended += 1
+    return ended

@@ -76,7 +76,7 @@ class AppealDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[
             ("", "Choose a decision…"),
-            ("uphold", "Uphold: remove the strike"),
+            ("uphold", "Uphold: remove the strike, or lift the sanction"),
             ("reject", "Reject"),
         ]
     )

@@ -30,6 +30,7 @@ ALLOWED = frozenset(
     {
         "moderation:health",
         "moderation:appeal",
+        "moderation:appeal_sanction",
         "account_logout",
         "healthz",
         "readyz",

@@ -330,7 +330,9 @@ def active_sanctions_q(now) -> Q:
 
 
 class Appeal(models.Model):
-    """A user's appeal of one strike (at most one per strike), decided by a moderator."""
+    """A user's appeal of one strike, or of one sanction imposed directly (no strike): exactly
+    one of the two is set, at most one appeal each. Decided by another moderator than the one
+    who gave the strike or imposed the sanction."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -339,7 +341,12 @@ class Appeal(models.Model):
 
     WINDOW = timedelta(days=14)
 
-    strike = models.OneToOneField(Strike, on_delete=models.PROTECT, related_name="appeal")
+    strike = models.OneToOneField(
+        Strike, on_delete=models.PROTECT, null=True, blank=True, related_name="appeal"
+    )
+    sanction = models.OneToOneField(
+        Sanction, on_delete=models.PROTECT, null=True, blank=True, related_name="appeal"
+    )
     text = models.TextField(max_length=3000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField()
@@ -351,9 +358,41 @@ class Appeal(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(strike__isnull=False, sanction__isnull=True)
+                | Q(strike__isnull=True, sanction__isnull=False),
+                name="appeal_of_strike_or_sanction",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"Appeal {self.pk} of strike {self.strike_id}"
+        return f"Appeal {self.pk} of {self.subject_label}"
+
+    @property
+    def subject_label(self) -> str:
+        """'strike 4' or 'sanction 7': what the appeal is about."""
+        if self.sanction_id is not None:
+            return f"sanction {self.sanction_id}"
+        return f"strike {self.strike_id}"
+
+    @property
+    def status_label(self) -> str:
+        if self.sanction_id is not None and self.status == self.Status.UPHELD:
+            return "Upheld: sanction lifted"
+        return self.get_status_display()
+
+    @property
+    def appellant(self):
+        """The user who appealed: the strike's or the sanction's."""
+        return self.sanction.user if self.sanction_id is not None else self.strike.user
+
+    @property
+    def imposed_by_id(self) -> int:
+        """Who gave the strike or imposed the sanction: they do not decide the appeal."""
+        if self.sanction_id is not None:
+            return self.sanction.created_by_id
+        return self.strike.moderator_id
 
 
 class StaffAccess(AppendOnlyModel):

@@ -28,6 +28,7 @@ __all__ = [
     "AccountHealth",
     "account_health",
     "strike_of_user",
+    "sanction_of_user",
     "appeal_deadline",
     "strike_history",
     "RuleStat",
@@ -75,8 +76,27 @@ def _appeal_until(strike: Strike, sanction_end: datetime | None) -> datetime:
 
 
 @dataclass(frozen=True)
+class SanctionAppealView:
+    """A sanction a moderator imposed directly (no strike to appeal): appealed as such, while
+    it is active, so until it ends (NO_END: until lifted)."""
+
+    sanction: Sanction
+    can_appeal: bool
+    appeal: Appeal | None
+
+    @property
+    def appeal_until(self) -> datetime:
+        return self.sanction.ends_at or NO_END
+
+    @property
+    def appeal_ends(self) -> bool:
+        return self.sanction.ends_at is not None
+
+
+@dataclass(frozen=True)
 class AccountHealth:
     strikes: list[StrikeView]
+    direct_sanctions: list[SanctionAppealView]  # active, imposed without a strike
     active_count: int
     sanctions: list[Sanction]
     restricted_until: datetime | None
@@ -99,7 +119,9 @@ def account_health(user) -> AccountHealth:
     now = timezone.now()
     strikes = list(Strike.objects.filter(user=user).select_related("appeal", "message"))
     sanctions = list(
-        Sanction.objects.filter(active_sanctions_q(now), user=user).order_by("starts_at")
+        Sanction.objects.filter(active_sanctions_q(now), user=user)
+        .select_related("appeal")
+        .order_by("starts_at")
     )
     sanction_end = _latest_end(sanction.ends_at for sanction in sanctions)
     views = []
@@ -109,8 +131,13 @@ def account_health(user) -> AccountHealth:
         can_appeal = appeal is None and strike.overturned_at is None and now <= until
         evidence = segments(strike.message.delivered_body) if strike.message else []
         views.append(StrikeView(strike, strike.is_active(now), can_appeal, appeal, until, evidence))
+    direct = []
+    for sanction in (sanction for sanction in sanctions if sanction.strike_id is None):
+        appeal = _appeal_of(sanction)
+        direct.append(SanctionAppealView(sanction, appeal is None, appeal))
     return AccountHealth(
         strikes=views,
+        direct_sanctions=direct,
         active_count=sum(1 for view in views if view.active),
         sanctions=sanctions,
         restricted_until=user.messaging_restricted_until
@@ -119,6 +146,10 @@ def account_health(user) -> AccountHealth:
         suspended_until=user.suspended_until if _future(user.suspended_until, now) else None,
         policy=list(SanctionPolicy.objects.all()),
     )
+
+
+def _appeal_of(sanction: Sanction) -> Appeal | None:
+    return getattr(sanction, "appeal", None)  # a missing reverse one-to-one raises
 
 
 def _future(moment: datetime | None, now: datetime) -> bool:
@@ -132,6 +163,15 @@ def strike_of_user(user, strike_id: int) -> Strike:
         refused("strike", strike_id)
         raise Http404("No such strike.")
     return strike
+
+
+def sanction_of_user(user, sanction_id: int) -> Sanction:
+    """The user's own sanction, else Http404 (the same for "missing" and "not yours")."""
+    sanction = Sanction.objects.filter(pk=sanction_id, user_id=user.pk).first()
+    if sanction is None:
+        refused("sanction", sanction_id)
+        raise Http404("No such sanction.")
+    return sanction
 
 
 def strike_history(user_id: int) -> QuerySet[Strike]:

@@ -23,9 +23,10 @@ from django.db import transaction
 from config import clock
 from inbox.models import Message
 from marketplace import seller_suspension
-from marketplace.models import NO_END, SYSTEM_USERNAME
+from marketplace.models import NO_END
 from moderation import notices, selectors, wording
 from moderation.enforcement import (
+    expire_sanctions,
     sync_user_sanctions,
 )
 from moderation.flagging import (
@@ -44,6 +45,12 @@ from moderation.models import (
     active_sanctions_q,
     active_strikes_q,
 )
+from moderation.service_rules import (
+    refuse_system_account,
+    require_permission,
+    required_text,
+    saved,
+)
 from moderation.staff_access import is_active_staff, record_staff_access, require_reason
 
 __all__ = [
@@ -59,31 +66,13 @@ __all__ = [
     "impose_sanction",
     "lift_sanction",
     "file_appeal",
+    "file_sanction_appeal",
     "decide_appeal",
     "expire_sanctions",
     "is_active_staff",
 ]
 
 # Helpers ------------------------------------------------------------------------------------
-
-
-def _require(moderator, permission: str) -> None:
-    """The services check permissions too: admin pages are not the only way in."""
-    if not (is_active_staff(moderator) and moderator.has_perm(permission)):
-        raise PermissionDenied(f"{moderator} lacks {permission}.")
-
-
-def _required_text(value: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: "Write a reason: the user and other moderators read it."})
-    return value
-
-
-def _saved(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _locked_open_flag(flag: Flag) -> Flag:
@@ -101,7 +90,7 @@ def _locked_open_flag(flag: Flag) -> Flag:
 @transaction.atomic
 def assign_flag(*, flag: Flag, moderator) -> Flag:
     """Take the flag: other moderators see it is being looked at."""
-    _require(moderator, "moderation.change_flag")
+    require_permission(moderator, "moderation.change_flag")
     flag = _locked_open_flag(flag)
     flag.assigned_to = moderator
     flag.save(update_fields=["assigned_to"])
@@ -118,7 +107,7 @@ def _close_flag(flag: Flag, *, moderator, status: str, resolution: str, note: st
     )
     if flag.assigned_to_id is None:
         flag.assigned_to = moderator
-    _saved(flag)
+    saved(flag)
     close_case_if_done(flag, moderator=moderator)
     notices.tell_reporters(flag, took_action=status == Flag.Status.CONFIRMED)
     return flag
@@ -128,7 +117,7 @@ def _close_flag(flag: Flag, *, moderator, status: str, resolution: str, note: st
 def dismiss_flag(*, flag: Flag, moderator, note: str = "") -> Flag:
     """A false positive: nothing happens to the sender; the detector rules that matched
     count one more dismissal (selectors.rule_stats)."""
-    _require(moderator, "moderation.change_flag")
+    require_permission(moderator, "moderation.change_flag")
     return _close_flag(
         _locked_open_flag(flag),
         moderator=moderator,
@@ -141,7 +130,7 @@ def dismiss_flag(*, flag: Flag, moderator, note: str = "") -> Flag:
 @transaction.atomic
 def confirm_flag(*, flag: Flag, moderator, kind: str, note: str, decision_note: str = "") -> Strike:
     """The message broke the rules: close the flag and give its sender a strike."""
-    _require(moderator, "moderation.change_flag")
+    require_permission(moderator, "moderation.change_flag")
     flag = _locked_open_flag(flag)
     message = flag.message
     if message.sender_id is None:
@@ -189,18 +178,18 @@ def give_strike(
 ) -> Strike:
     """Record a strike, then apply the escalation step for the user's active strikes. No flag
     is needed (behaviour reported outside chat): the note and evidence links say why."""
-    _require(moderator, "moderation.add_strike")
-    _refuse_system_account(user)
+    require_permission(moderator, "moderation.add_strike")
+    refuse_system_account(user)
     now = clock.now()
     get_user_model().objects.select_for_update().filter(
         pk=user.pk
     ).first()  # one escalation at a time per user
-    strike = _saved(
+    strike = saved(
         Strike(
             user=user,
             kind=kind,
             moderator=moderator,
-            note=_required_text(note, "note"),
+            note=required_text(note, "note"),
             flag=flag,
             message=message,
             case=case,
@@ -251,14 +240,12 @@ def _strike_terms(strike: Strike, count: int, deadline: datetime) -> str:
 # Sanctions ------------------------------------------------------------------------------------
 
 
-def _refuse_system_account(user) -> None:
-    if user.username == SYSTEM_USERNAME:
-        raise ValidationError("The system account cannot be sanctioned.")
-
-
 def _sanction_text(sanction: Sanction) -> str:
     effect = wording.started_text(sanction.kind, sanction.ends_at)
-    return f"{effect}\n\nReason: {sanction.reason}"
+    text = f"{effect}\n\nReason: {sanction.reason}"
+    if sanction.strike_id is None:  # imposed directly: the sanction itself is appealed
+        text += f"\n\n{wording.appeal_terms(sanction.ends_at)}"
+    return text
 
 
 def _impose(
@@ -272,11 +259,11 @@ def _impose(
     strike: Strike | None,
     notice: str = "",
 ) -> Sanction:
-    sanction = _saved(
+    sanction = saved(
         Sanction(
             user=user,
             kind=kind,
-            reason=_required_text(reason, "reason"),
+            reason=required_text(reason, "reason"),
             strike=strike,
             created_by=moderator,
             starts_at=starts_at,
@@ -298,8 +285,8 @@ def impose_sanction(
 ) -> Sanction:
     """Restrict the user's messaging or suspend the account directly, until `ends_at` (None:
     until lifted). A suspension logs the user out everywhere and closes their sockets."""
-    _require(moderator, "moderation.add_sanction")
-    _refuse_system_account(user)
+    require_permission(moderator, "moderation.add_sanction")
+    refuse_system_account(user)
     now = clock.now()
     if ends_at is not None and ends_at <= now:
         raise ValidationError({"ends_at": "The end must be in the future."})
@@ -317,7 +304,7 @@ def impose_sanction(
 
 def _lift(sanction: Sanction, *, moderator, reason: str, now: datetime) -> Sanction:
     sanction.lifted_at, sanction.lifted_by, sanction.lift_reason = now, moderator, reason
-    _saved(sanction)
+    saved(sanction)
     notices.notify_user(
         sanction.user,
         subject=wording.lifted_subject(sanction.kind),
@@ -329,8 +316,8 @@ def _lift(sanction: Sanction, *, moderator, reason: str, now: datetime) -> Sanct
 @transaction.atomic
 def lift_sanction(*, sanction: Sanction, moderator, reason: str) -> Sanction:
     """End an active sanction now, with a reason the user reads."""
-    _require(moderator, "moderation.change_sanction")
-    reason = _required_text(reason, "reason")
+    require_permission(moderator, "moderation.change_sanction")
+    reason = required_text(reason, "reason")
     sanction = Sanction.objects.select_for_update().select_related("user").get(pk=sanction.pk)
     now = clock.now()
     if not sanction.is_active(now):
@@ -338,32 +325,6 @@ def lift_sanction(*, sanction: Sanction, moderator, reason: str) -> Sanction:
     _lift(sanction, moderator=moderator, reason=reason, now=now)
     sync_user_sanctions(sanction.user)
     return sanction
-
-
-def expire_sanctions(*, now: datetime | None = None) -> int:
-    """Close sanctions whose end has passed: mark them, tell the user, and refresh the
-    user's fields. Sanctions end by themselves (the checks compare times); this cleans up
-    the state and sends the notice. Returns how many ended."""
-    now = now or clock.now()
-    ended = 0
-    pending = Sanction.objects.filter(
-        lifted_at__isnull=True, expired_at__isnull=True, ends_at__lte=now
-    )
-    for pk in pending.values_list("pk", flat=True):
-        with transaction.atomic():
-            sanction = Sanction.objects.select_for_update().select_related("user").get(pk=pk)
-            if sanction.lifted_at is not None or sanction.expired_at is not None:
-                continue
-            sanction.expired_at = now
-            sanction.save(update_fields=["expired_at"])
-            sync_user_sanctions(sanction.user)
-            notices.notify_user(
-                sanction.user,
-                subject=wording.ended_subject(sanction.kind),
-                text=wording.ended_text(sanction.kind, sanction.ends_at),
-            )
-            ended += 1
-    return ended
 
 
 # Appeals ----------------------------------------------------------------------------------------
@@ -385,24 +346,50 @@ def file_appeal(*, strike: Strike, user, text: str) -> Appeal:
         )
     if Appeal.objects.filter(strike=strike).exists():
         raise ValidationError("You have already appealed this strike.")
-    return _saved(Appeal(strike=strike, text=_required_text(text, "text"), created_at=now))
+    return saved(Appeal(strike=strike, text=required_text(text, "text"), created_at=now))
+
+
+@transaction.atomic
+def file_sanction_appeal(*, sanction: Sanction, user, text: str) -> Appeal:
+    """The user's one appeal of a sanction a moderator imposed directly (no strike behind
+    it, so no strike to appeal), while it is active: until it ends or is lifted."""
+    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    if sanction.user_id != user.pk:
+        raise PermissionDenied("Not your sanction.")
+    if sanction.strike_id is not None:
+        raise ValidationError("Appeal the strike behind this sanction instead.")
+    now = clock.now()
+    if not sanction.is_active(now):
+        raise ValidationError("This restriction or suspension is over: there is nothing to appeal.")
+    if Appeal.objects.filter(sanction=sanction).exists():
+        raise ValidationError("You have already appealed this sanction.")
+    return saved(Appeal(sanction=sanction, text=required_text(text, "text"), created_at=now))
 
 
 @transaction.atomic
 def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Appeal:
     """Uphold (the strike is overturned, never deleted, and what it caused is lifted) or
     reject the appeal; the user reads the reason either way."""
-    _require(moderator, "moderation.change_appeal")
-    reason = _required_text(reason, "decision_reason")
-    appeal = Appeal.objects.select_for_update().select_related("strike__user").get(pk=appeal.pk)
+    require_permission(moderator, "moderation.change_appeal")
+    reason = required_text(reason, "decision_reason")
+    appeal = (
+        # Strike and sanction are nullable (outer joins): lock the appeal row alone.
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("strike__user", "sanction__user")
+        .get(pk=appeal.pk)
+    )
     if appeal.status != Appeal.Status.PENDING:
         raise ValidationError("This appeal was already decided.")
-    if appeal.strike.moderator_id == moderator.pk:
-        raise ValidationError("You gave this strike: another moderator decides its appeal.")
+    if appeal.imposed_by_id == moderator.pk:
+        what = "imposed this sanction" if appeal.sanction_id else "gave this strike"
+        raise ValidationError(f"You {what}: another moderator decides its appeal.")
     now = clock.now()
     appeal.status = Appeal.Status.UPHELD if uphold else Appeal.Status.REJECTED
     appeal.decided_by, appeal.decided_at, appeal.decision_reason = moderator, now, reason
-    _saved(appeal)
+    saved(appeal)
+    if appeal.sanction_id is not None:
+        _decide_sanction_appeal(appeal.sanction, moderator=moderator, uphold=uphold, reason=reason)
+        return appeal
     strike = appeal.strike
     if uphold:
         _overturn(strike, moderator=moderator, now=now)
@@ -424,6 +411,22 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
             ),
         )
     return appeal
+
+
+def _decide_sanction_appeal(sanction: Sanction, *, moderator, uphold: bool, reason: str) -> None:
+    """Upheld: the sanction is lifted through lift_sanction (its notice carries the reason);
+    one that ended meanwhile is only answered. Rejected: it stays, and the user hears why."""
+    if uphold and sanction.is_active():
+        lift_sanction(
+            sanction=sanction, moderator=moderator, reason=f"Your appeal was upheld. {reason}"
+        )
+        return
+    if uphold:
+        subject, text = "Your appeal was upheld", f"It had already ended.\n\nReason: {reason}"
+    else:
+        subject = "Your appeal was rejected"
+        text = f"{wording.stands_text(sanction.kind, sanction.ends_at)}\n\nReason: {reason}"
+    notices.notify_user(sanction.user, subject=subject, text=text)
 
 
 def _standing_now(user) -> str:

@@ -11,5 +11,10 @@ urlpatterns = [
     path("api/inbox/messages/<int:message_id>/report/", api.report, name="report_api"),
     path("account/health/", views.health, name="health"),
     path("account/health/strikes/<int:strike_id>/appeal/", views.appeal, name="appeal"),
+    path(
+        "account/health/sanctions/<int:sanction_id>/appeal/",
+        views.appeal_sanction,
+        name="appeal_sanction",
+    ),
     path("api/account/standing/", api.standing, name="standing_api"),
 ]

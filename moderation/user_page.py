@@ -104,8 +104,8 @@ def user_page(user) -> UserPage:
             .order_by("-starts_at")[:SHOWN]
         ),
         appeals=list(
-            Appeal.objects.filter(strike__user=user)
-            .select_related("strike", "decided_by")
+            Appeal.objects.filter(Q(strike__user=user) | Q(sanction__user=user))
+            .select_related("strike", "sanction", "decided_by")
             .order_by("-created_at")[:SHOWN]
         ),
         notes=list(StaffNote.objects.filter(user=user).select_related("author")[:SHOWN]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -79,8 +81,32 @@ def appeal(request: HttpRequest, strike_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Write why the strike should be removed (up to 3,000 characters).")
         return redirect("moderation:health")
+    return _filed(request, lambda: services.file_appeal(strike=strike, **_appeal_of(request, form)))
+
+
+@login_required
+@require_POST
+def appeal_sanction(request: HttpRequest, sanction_id: int) -> HttpResponse:
+    """The appeal of a restriction or suspension a moderator imposed directly (no strike)."""
+    sanction = selectors.sanction_of_user(request.user, sanction_id)
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write why it should be lifted (up to 3,000 characters).")
+        return redirect("moderation:health")
+    return _filed(
+        request,
+        lambda: services.file_sanction_appeal(sanction=sanction, **_appeal_of(request, form)),
+    )
+
+
+def _appeal_of(request: HttpRequest, form: AppealForm) -> dict:
+    return {"user": request.user, "text": form.cleaned_data["text"]}
+
+
+def _filed(request: HttpRequest, file: Callable[[], object]) -> HttpResponse:
+    """File the appeal; the account page says how it went."""
     try:
-        services.file_appeal(strike=strike, user=request.user, text=form.cleaned_data["text"])
+        file()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -23,6 +23,7 @@ __all__ = [
     "ended_subject",
     "ended_text",
     "appeal_terms",
+    "stands_text",
 ]
 
 RESTRICT, SUSPEND = Sanction.Kind.RESTRICT, Sanction.Kind.SUSPEND
@@ -101,5 +102,12 @@ def ended_text(kind: str, ended_at: datetime | None) -> str:
 
 
 def appeal_terms(deadline: datetime | None) -> str:
-    """How to appeal a strike, with its deadline (moderation.selectors.appeal_deadline)."""
+    """How to appeal a strike or a sanction imposed directly, with its deadline
+    (moderation.selectors.appeal_deadline; a sanction's end)."""
     return f"You can appeal it {_until(deadline)} on your account page: {account_url()}"
+
+
+def stands_text(kind: str, ends_at: datetime | None) -> str:
+    """A rejected appeal of a sanction imposed directly: what stays, and until when."""
+    what = "Your messaging restriction" if kind == RESTRICT else "Your account suspension"
+    return f"{what} stays {_until(ends_at)}."

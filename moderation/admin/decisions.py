@@ -87,15 +87,15 @@ def collect_decisions(staff_id: int | None) -> list[Decision]:
             )
         )
     appeals = Appeal.objects.filter(by("decided_by_id")).select_related(
-        "decided_by", "strike__user"
+        "decided_by", "strike__user", "sanction__user"
     )
     for appeal in appeals.order_by("-decided_at")[:SHOWN]:
         found.append(
             Decision(
                 appeal.decided_at,
                 appeal.decided_by,
-                f"Appeal {appeal.pk} of strike {appeal.strike_id}: {appeal.get_status_display()}",
-                appeal.strike.user,
+                f"Appeal {appeal.pk} of {appeal.subject_label}: {appeal.status_label}",
+                appeal.appellant,
                 appeal.decision_reason,
                 _admin_url("appeal", appeal.pk),
             )

@@ -235,14 +235,14 @@ class SanctionAdmin(ReadOnlyModelAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(ReadOnlyModelAdmin):
-    list_display = ["id", "user", "strike_kind", "status", "created_at", "decider", "decided_at"]
+    list_display = ["id", "user", "appealed", "outcome", "created_at", "decider", "decided_at"]
     list_filter = ["status"]
-    search_fields = ["strike__user__username", "text"]
-    list_select_related = ["strike__user", "decided_by"]
+    search_fields = ["strike__user__username", "sanction__user__username", "text"]
+    list_select_related = ["strike__user", "sanction__user", "decided_by"]
     readonly_fields = [
-        "strike_summary",
+        "subject_summary",
         "text",
-        "status",
+        "outcome",
         "created_at",
         "decider",
         "decided_at",
@@ -262,20 +262,28 @@ class AppealAdmin(ReadOnlyModelAdmin):
     def get_ordering(self, request: HttpRequest) -> list[str]:
         return ["pending_first", "created_at"]
 
-    @admin.display(description="user", ordering="strike__user__username")
+    @admin.display(description="user")
     def user(self, appeal: Appeal) -> str:
-        return user_link(appeal.strike.user)
+        return user_link(appeal.appellant)
 
     @admin.display(description="decided by", ordering="decided_by__username")
     def decider(self, appeal: Appeal) -> str:
         return user_link(appeal.decided_by) if appeal.decided_by_id else "—"
 
-    @admin.display(description="strike for")
-    def strike_kind(self, appeal: Appeal) -> str:
-        return appeal.strike.get_kind_display()
+    @admin.display(description="appeal of")
+    def appealed(self, appeal: Appeal) -> str:
+        if appeal.sanction_id is not None:
+            return f"{appeal.sanction.get_kind_display()} (no strike)"
+        return f"Strike: {appeal.strike.get_kind_display().lower()}"
 
-    @admin.display(description="strike")
-    def strike_summary(self, appeal: Appeal) -> str:
+    @admin.display(description="status", ordering="status")
+    def outcome(self, appeal: Appeal) -> str:
+        return appeal.status_label
+
+    @admin.display(description="appeal of")
+    def subject_summary(self, appeal: Appeal) -> str:
+        if appeal.sanction_id is not None:
+            return self._sanction_summary(appeal.sanction)
         strike = appeal.strike
         message = strike.message
         return format_html(
@@ -289,6 +297,25 @@ class AppealAdmin(ReadOnlyModelAdmin):
             user_link(strike.moderator),
             strike.note,
             message.delivered_body if message else "—",
+        )
+
+    @staticmethod
+    def _sanction_summary(sanction: Sanction) -> str:
+        """A sanction imposed directly: what, for whom, by whom, until when, why, and whether
+        it still holds (an upheld appeal lifts it)."""
+        ends = sanction.ends_at.strftime("%Y-%m-%d %H:%M") if sanction.ends_at else "lifted"
+        return format_html(
+            "<p><a href='{}'>Sanction {}</a>: {} for {}, imposed {} by {} (no strike), "
+            "until {}. {}</p><p>Reason given to the user: {}</p>",
+            reverse("admin:moderation_sanction_change", args=[sanction.pk]),
+            sanction.pk,
+            sanction.get_kind_display(),
+            user_link(sanction.user),
+            sanction.starts_at.strftime("%Y-%m-%d %H:%M"),
+            user_link(sanction.created_by),
+            ends,
+            "Active." if sanction.is_active() else "No longer active.",
+            sanction.reason,
         )
 
     def get_urls(self):
@@ -307,9 +334,8 @@ class AppealAdmin(ReadOnlyModelAdmin):
         appeal = self.get_object(
             request, object_id
         )  # None: super() answers as for any missing object
-        own_strike = (
-            appeal is not None and appeal.strike.moderator_id == request.user.pk
-        )  # another moderator decides
+        # Another moderator than the one who gave the strike or imposed the sanction decides.
+        own_strike = appeal is not None and appeal.imposed_by_id == request.user.pk
         extra_context = {
             **(extra_context or {}),
             "decision_form": AppealDecisionForm(),
@@ -336,8 +362,9 @@ class AppealAdmin(ReadOnlyModelAdmin):
                 show_errors(request, error)
             else:
                 self.log_change(request, appeal, "upheld" if uphold else "rejected")
+                removed = "sanction lifted" if appeal.sanction_id else "strike removed"
                 messages.success(
-                    request, "Appeal upheld: strike removed." if uphold else "Appeal rejected."
+                    request, f"Appeal upheld: {removed}." if uphold else "Appeal rejected."
                 )
         else:
             messages.error(request, "Choose a decision and write the reason.")

@@ -1,6 +1,7 @@
 """Issue 18, problems 1 and 6 in a real browser (daphne): bob's open inbox tab is suspended
 (it says why and until when), he signs in again and lands on his account page (nothing else
 opens), appeals; another moderator upholds the appeal in admin, and bob uses the inbox again.
+The same for a suspension imposed directly (no strike): bob appeals the suspension itself.
 The account page is photographed at 1280 px into $GIGBOX_VAR_DIR/screenshots/."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from inbox.send import send_message
 from marketplace.roles import MODERATORS
 from marketplace.tests.factories import SellerFactory, UserFactory
 from moderation import services
-from moderation.models import Appeal, Flag, Strike
+from moderation.models import Appeal, Flag, Sanction, Strike
 from moderation.tests.groups import ensure_staff_groups
 from tests.browser.support import off_loop
 
@@ -150,3 +151,52 @@ def test_a_suspended_user_appeals_and_is_reinstated(live_daphne, browser):
     trust_and_safety = page.locator("body")
     page.goto(f"{live_daphne.url}/account/health/")
     expect(trust_and_safety).to_contain_text("No restrictions")
+
+
+def test_a_directly_suspended_user_appeals_the_suspension(live_daphne, browser):
+    """Issue 18, appeals that reach everyone: suspended from the per-user page, with no strike,
+    bob appeals the suspension itself; another moderator upholds it and the inbox opens."""
+    alice = SellerFactory(username="alice", email="alice@example.com")
+    bob = UserFactory(username="bob", email="bob@example.com")
+    bob.set_password(PASSWORD)
+    bob.save()
+    ensure_staff_groups()
+    mona = UserFactory(username="mona", is_staff=True)
+    otto = UserFactory(username="otto", is_staff=True)
+    for moderator in (mona, otto):
+        moderator.groups.add(Group.objects.get(name=MODERATORS))
+    conversation = off_loop(get_or_start_conversation, starter=bob, other=alice)
+    sanction = off_loop(
+        services.impose_sanction,
+        user=bob,
+        kind=Sanction.Kind.SUSPEND,
+        moderator=mona,
+        reason="Reported by email for <payment> requests.",
+        ends_at=timezone.now() + timedelta(days=30),
+    )
+
+    page = context_for(browser, live_daphne).new_page()
+    page.goto(f"{live_daphne.url}/accounts/login/")
+    page.get_by_label(re.compile("Username|Login", re.I)).first.fill("bob")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in|Log in", re.I)).click()
+    expect(page).to_have_url(f"{live_daphne.url}/account/health/")
+    item = page.locator(f'[data-direct-sanction="{sanction.pk}"]')
+    expect(item).to_contain_text("Reported by email for <payment> requests.")
+    item.get_by_label("Why should it be lifted?").fill("I never asked for payment outside.")
+    item.get_by_role("button", name="Send appeal").click()
+    expect(page.locator(".flash-list")).to_contain_text("a moderator will decide your appeal")
+    appeal = Appeal.objects.get(sanction=sanction)
+
+    moderator = context_for(browser, live_daphne, otto).new_page()
+    moderator.goto(f"{live_daphne.url}/admin/moderation/appeal/{appeal.pk}/change/")
+    expect(moderator.locator("body")).to_contain_text("(no strike)")
+    moderator.locator("select[name=decision]").select_option("uphold")
+    moderator.locator("textarea[name=reason]").fill("The email was about another account.")
+    moderator.get_by_role("button", name="Decide").click()
+    expect(moderator.locator(".messagelist")).to_contain_text("sanction lifted")
+
+    page.goto(f"{live_daphne.url}/inbox/{conversation.pk}/")
+    expect(page).to_have_url(f"{live_daphne.url}/inbox/{conversation.pk}/")
+    page.goto(f"{live_daphne.url}/account/health/")
+    expect(page.locator("body")).to_contain_text("No restrictions")
