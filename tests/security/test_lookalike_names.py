@@ -98,3 +98,18 @@ def test_a_username_change_to_a_lookalike_is_refused():
     with pytest.raises(ValidationError) as caught:
         mallory.full_clean()
     assert "too close" in str(caught.value.message_dict["username"])
+
+
+def test_the_username_shows_beside_a_display_name_in_the_inbox(bob, alice, conversation):
+    """Problem 2: a second "Priya Sharma" could not be told apart from the real one; the
+    thread header and the list row now show the @username too."""
+    from django.test import Client
+
+    SellerProfile.objects.filter(user=alice).update(display_name="Priya Sharma")
+    client = Client()
+    client.force_login(bob, backend="moderation.auth.NotSuspendedModelBackend")
+    page = client.get(f"/inbox/{conversation.pk}/").content.decode()
+    header = page.split('<header class="thread-head">')[1].split("</h2>")[0]
+    assert "Priya Sharma" in header and f"@{alice.username}" in header
+    row = page.split('class="conversation-name"')[1].split("</a>")[0]
+    assert "Priya Sharma" in row and f"@{alice.username}" in row
