@@ -177,10 +177,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Gigbox] "
 # the same lockout page; allauth's own limits on signups, resets and emails stay on.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
-# Login brute force: 5 failures per account or per address lock it for 30 minutes.
+# Login brute force: 5 failures for an account from one address lock that account from that
+# address, and 5 from one address (any accounts) lock the address, for 30 minutes. Never an
+# account from every address: anyone could lock anyone out (docs/reliability.md).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "marketplace.login_identity.login_identifier"
 AXES_RESET_ON_SUCCESS = True
@@ -239,6 +241,7 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"  # JSON on /api/ (docs/protocol.md)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

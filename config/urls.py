@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from config import health
 
+# Django's own 400 (a body over DATA_UPLOAD_MAX_MEMORY_SIZE) answers JSON on /api/.
+handler400 = "config.errors.bad_request"
+
 urlpatterns = [
     # Probes for the proxy and orchestrators (config/health.py, docs/deploy.md).
     path("healthz", health.healthz, name="healthz"),

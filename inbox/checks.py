@@ -35,6 +35,7 @@ __all__ = [
     "overloaded_error",
     "check_body",
     "check_client_id",
+    "has_visible_text",
     "check_attachment",
     "read_upload",
     "check_sender_sanctions",
@@ -173,19 +174,25 @@ def check_body(body: str, *, has_attachments: bool = False) -> None:
     limit = settings.GIGBOX_MESSAGE_MAX_CHARS
     if len(body) > limit:
         raise SendError("too_long", f"The message is over {limit:,} characters.", limit=limit)
-    if not has_attachments and not _has_visible_text(body):
+    if not has_attachments and not has_visible_text(body):
         raise SendError("empty", "The message is empty.")
 
 
 # Letters that draw nothing (Hangul fillers, the blank Braille pattern): with format
-# characters (zero-width spaces and joiners, bidi marks) and spaces, they make an empty bubble.
+# characters (Cf: zero-width spaces and joiners, bidi marks), combining marks that have no
+# base (U+034F, U+17B4, variation selectors, accents alone) and spaces, they make an empty bubble.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Mn", "Mc", "Me"})
 
 
-def _has_visible_text(body: str) -> bool:
+def has_visible_text(text: str) -> bool:
+    """True when `text` draws at least one character: the one test for an `empty` body or
+    label. A mark with no base draws nothing (one with a base has a visible base)."""
     return any(
-        not ch.isspace() and ch not in _BLANK_LETTERS and unicodedata.category(ch) != "Cf"
-        for ch in body
+        not ch.isspace()
+        and ch not in _BLANK_LETTERS
+        and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+        for ch in text
     )
 
 

@@ -171,7 +171,11 @@ ERROR_CODES = frozenset(
 # and an anonymous socket is closed with 4401, so a frame never carries these.
 # `suspended` (403: a suspended account's session reaches only its account page, with
 # `until` and `account_url`) and `already_reported` (409) are moderation's HTTP answers.
-HTTP_ERROR_CODES = frozenset({"not_found", "unauthenticated", "suspended", "already_reported"})
+# `csrf_failed` (403) and `too_large` (413: a body over DATA_UPLOAD_MAX_MEMORY_SIZE) come
+# from Django before any view (config/errors.py).
+HTTP_ERROR_CODES = frozenset(
+    {"not_found", "unauthenticated", "suspended", "already_reported", "csrf_failed", "too_large"}
+)
 
 
 def _type_ok(value: object, expected: type) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from inbox.checks import SendError, is_system_account
+from inbox.checks import SendError, has_visible_text, is_system_account
 from inbox.conversations import participant_of
 from inbox.models import Block, Conversation, Participant
 from inbox.protocol import is_identifier
@@ -33,6 +33,8 @@ def clean_labels(labels: Sequence[str]) -> list[str]:
         label = " ".join(label.split())
         if not is_identifier(label, max_length=LABEL_MAX_CHARS):  # NUL, controls: jsonb refuses
             raise ValidationError(f"A label has 1 to {LABEL_MAX_CHARS} characters.", code="invalid")
+        if not has_visible_text(label):  # zero-width or combining marks only: a blank tag
+            raise ValidationError("A label needs a visible character.", code="invalid")
         if label not in cleaned:
             cleaned.append(label)
     if len(cleaned) > MAX_LABELS:

@@ -7,8 +7,18 @@ letters, "rn" for "m") folded onto them. `gıgbox`, `ＧＩＧＢＯＸ` and `G1
 skeleton `gigbox`. The map is ours, not the full confusables.txt: it covers the Latin
 letters of the reserved words, which is what the check needs (docs/reliability.md).
 
-Used by sign-up (moderation.auth.AccountAdapter.clean_username) and by seller profiles
-(SellerProfile.clean, so the profile form and the services refuse alike).
+Invisible format characters (Unicode category Cf: bidi controls, zero-width, soft hyphen)
+are refused in names outright: U+202E made "Gigbox Trust & Safety" out of reversed text the
+reserved check could not read. The skeleton drops them too.
+
+A new username whose look-alike key (`lookalike_key`: the skeleton with i and l merged, since
+a capital I passes for l) equals an existing user's is refused: `sеller` (Cyrillic е),
+`ѕeller` and `seIler` next to `seller`. The key is stored on the user (indexed) so the check
+is one lookup.
+
+Used by sign-up (moderation.auth.AccountAdapter.clean_username), by User.clean (any username
+change) and by seller profiles (SellerProfile.clean, so the profile form and the services
+refuse alike).
 """
 
 from __future__ import annotations
@@ -21,7 +31,12 @@ from django.core.exceptions import ValidationError
 __all__ = [
     "RESERVED_NAMES",
     "RESERVED_WORDS",
+    "check_new_username",
     "is_reserved_name",
+    "lookalike_key",
+    "reject_format_characters",
+    "reject_lookalike_username",
+    "reject_name",
     "reject_reserved_name",
     "skeleton",
 ]
@@ -46,6 +61,8 @@ _CONFUSABLES = str.maketrans(
     }
 )  # fmt: skip
 _MULTI = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+# Combining marks (accents) and format characters (bidi controls, zero-width): not letters.
+_DROPPED_CATEGORIES = frozenset({"Mn", "Cf"})
 
 # A name whose skeleton contains one of these is the site's or its safety team's.
 RESERVED_FRAGMENTS = ("gigbox", "trustandsafety", "trustsafety", "trustnsafety")
@@ -62,7 +79,9 @@ def _folded(text: str) -> str:
     """NFKC, case folded, without combining marks, with look-alikes mapped to Latin."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(
-        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
+        ch
+        for ch in unicodedata.normalize("NFD", text)
+        if unicodedata.category(ch) not in _DROPPED_CATEGORIES
     )
     text = text.translate(_CONFUSABLES)
     for pair, letter in _MULTI:
@@ -92,3 +111,48 @@ def reject_reserved_name(name: str) -> None:
             "This name is reserved: it could be mistaken for Gigbox or its staff.",
             code="reserved",
         )
+
+
+def reject_format_characters(name: str) -> None:
+    """ValidationError when `name` holds an invisible format character (category Cf)."""
+    if any(unicodedata.category(ch) == "Cf" for ch in name):
+        raise ValidationError(
+            "Names cannot contain invisible or text-direction characters "
+            "(such as right-to-left marks or zero-width spaces).",
+            code="format_character",
+        )
+
+
+def reject_name(name: str) -> None:
+    """The checks every username and display name passes: no format characters, not reserved."""
+    reject_format_characters(name)
+    reject_reserved_name(name)
+
+
+def lookalike_key(username: str) -> str:
+    """The skeleton with i merged into l: `seIler`, `sеller` and `seller` share `seller`."""
+    return skeleton(username).replace("i", "l")
+
+
+def reject_lookalike_username(username: str, *, exclude_pk: int | None = None) -> None:
+    """ValidationError when another user's username looks like `username`."""
+    from django.contrib.auth import get_user_model  # the user model's module imports this one
+
+    key = lookalike_key(username)
+    others = get_user_model().objects.filter(username_skeleton=key)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if key and others.exists():
+        raise ValidationError("That name is too close to an existing account's.", code="lookalike")
+
+
+def check_new_username(user) -> None:
+    """User.clean: a new or changed username is not reserved and looks like nobody else's.
+    An unchanged one is not judged again (the system account keeps its reserved name)."""
+    if user.pk is not None and user.username_skeleton == lookalike_key(user.username):
+        return
+    try:
+        reject_name(user.username)
+        reject_lookalike_username(user.username, exclude_pk=user.pk)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from None

@@ -21,7 +21,7 @@ from django_countries.fields import CountryField
 from config import clock
 from core.contact_policy import OrderContext, get_contact_policy
 from marketplace import away_flag
-from marketplace.identity import reject_reserved_name
+from marketplace.identity import check_new_username, lookalike_key, reject_name
 from marketplace.validators import reject_contact_details, validate_timezone
 
 
@@ -56,12 +56,24 @@ class User(AbstractUser):
     # that the send path and login compare times on the loaded user without a query.
     messaging_restricted_until = models.DateTimeField(null=True, blank=True, editable=False)
     suspended_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # marketplace.identity.lookalike_key(username), kept by save(): look-alikes are one lookup.
+    username_skeleton = models.CharField(max_length=150, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["username"]
 
     def __str__(self) -> str:
         return self.username
+
+    def clean(self) -> None:
+        super().clean()
+        check_new_username(self)  # a new or changed one: not reserved, not a look-alike
+
+    def save(self, *args, **kwargs) -> None:
+        self.username_skeleton = lookalike_key(self.username)
+        if "username" in (kwargs.get("update_fields") or ()):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "username_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def is_seller(self) -> bool:
@@ -73,8 +85,7 @@ class User(AbstractUser):
 
     @property
     def is_official(self) -> bool:
-        """The system account that sends Trust & Safety notices: the inbox marks it official,
-        which no user can be (its username and look-alikes are reserved: marketplace.identity)."""
+        """The Trust & Safety system account, marked official (its name is reserved)."""
         return self.username == SYSTEM_USERNAME
 
     @property
@@ -122,7 +133,7 @@ class SellerProfile(models.Model):
     def clean(self) -> None:
         # Nobody may look like the system account or staff (marketplace.identity).
         try:
-            reject_reserved_name(self.display_name)
+            reject_name(self.display_name)
         except ValidationError as exc:
             raise ValidationError({"display_name": exc.messages}) from None
 
@@ -246,8 +257,7 @@ class Package(models.Model):
 
 
 class Order(models.Model):
-    """A buyer's purchase of a package (or a custom offer). Payment is simulated: the amount
-    is recorded, no money moves."""
+    """A buyer's purchase of a package (or a custom offer); payment is simulated."""
 
     class Status(models.TextChoices):
         PENDING_REQUIREMENTS = "pending_requirements", "Pending requirements"

@@ -15,6 +15,7 @@ from config import clock
 from inbox import selectors
 from inbox.api import api_login_required, bad_request, error_response, json_response, read_json
 from inbox.checks import SendError
+from inbox.protocol import is_text
 from marketplace.models import has_no_end
 from moderation.reports import report_received_message
 
@@ -26,8 +27,9 @@ def report(request: HttpRequest, message_id: int) -> JsonResponse:
     try:
         data = read_json(request)
         reason, note = data.get("reason", ""), data.get("note", "")
-        if not isinstance(reason, str) or not isinstance(note, str):
-            raise ValueError("reason and note: expected text.")
+        for name, value in (("reason", reason), ("note", note)):
+            if not is_text(value):  # a lone surrogate was a codec message from the database
+                raise ValueError(f"{name}: expected text (UTF-8, no NUL).")
         report_received_message(reporter=request.user, message=message, reason=reason, note=note)
     except ValueError as exc:
         return bad_request(str(exc))

@@ -9,8 +9,8 @@ that page (`get_login_redirect_url`). The authentication backends keep their dot
 Logging out closes the inbox sockets of that login session at once (4401); the user's
 other browsers keep theirs.
 
-Sign-up refuses a username that could pass for Gigbox or its staff (`clean_username`,
-marketplace.identity).
+Sign-up refuses a username that could pass for Gigbox or its staff, or for an existing user
+(`clean_username`, marketplace.identity).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from inbox.checks import is_account_suspended, is_system_account
 from inbox.push import disconnect_session
-from marketplace.identity import reject_reserved_name
+from marketplace.identity import reject_lookalike_username, reject_name
 
 __all__ = ["AccountAdapter", "NotSuspendedModelBackend", "NotSuspendedAllauthBackend"]
 
@@ -33,9 +33,13 @@ CLOSE_LOGGED_OUT = 4401
 class AccountAdapter(DefaultAccountAdapter):
     def clean_username(self, username: str, shallow: bool = False) -> str:
         """allauth's checks, and no name that could pass for Gigbox or its staff
-        (marketplace.identity: `gıgbox`, `ＧＩＧＢＯＸ`, `trust-and-safety`)."""
-        reject_reserved_name(username)  # first: the same answer whether or not it is taken
-        return super().clean_username(username, shallow=shallow)
+        (marketplace.identity: `gıgbox`, `ＧＩＧＢＯＸ`, `trust-and-safety`), no invisible
+        format characters, and no look-alike of an existing username (`sеller`, `seIler`)."""
+        reject_name(username)  # first: the same answer whether or not it is taken
+        username = super().clean_username(username, shallow=shallow)
+        if not shallow:
+            reject_lookalike_username(username)
+        return username
 
     def pre_login(self, request: HttpRequest, user, **kwargs) -> HttpResponse | None:
         # allauth hands a user the backends refused (its stash) to this check: the system

@@ -196,10 +196,52 @@ def test_login_brute_force_is_stopped_after_five_failures(db, settings):
     )
     assert response.status_code == 429, (statuses, response.status_code)
     assert "_auth_user_id" not in client.session
-    # From another address, by username or by email (any case): the account stays locked.
+    # From the same address, by username or by email (any case): still locked.
     for login in ("victim", "VICTIM", "victim@example.com"):
-        other = Client()
-        response = other.post(
+        again = Client()
+        response = again.post(
+            "/accounts/login/", {"login": login, "password": PASSWORD}, REMOTE_ADDR="203.0.113.9"
+        )
+        assert response.status_code == 429 and "_auth_user_id" not in again.session, login
+
+
+def test_a_lockout_from_one_address_does_not_lock_the_account_elsewhere(db):
+    """Issue 17 follow-up, problem 3: failures for a username from address A locked that
+    username from every address, so anyone could lock anyone out. The lockout is per
+    username and address (and per address), so the owner from address B still logs in."""
+    from marketplace.tests.factories import UserFactory
+
+    UserFactory(username="victim", email="victim@example.com")
+    attacker = Client()
+    for _ in range(6):
+        attacker.post(
+            "/accounts/login/",
+            {"login": "victim", "password": "wrong-guess"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+    response = attacker.post(
+        "/accounts/login/", {"login": "victim", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert response.status_code == 429
+    for login in ("victim", "victim@example.com"):
+        owner = Client()
+        response = owner.post(
             "/accounts/login/", {"login": login, "password": PASSWORD}, REMOTE_ADDR="198.51.100.7"
         )
-        assert response.status_code == 429 and "_auth_user_id" not in other.session, login
+        assert response.status_code == 302 and "_auth_user_id" in owner.session, login
+
+
+def test_many_usernames_from_one_address_lock_that_address(db):
+    """Problem 3: the per-address limit stays: five usernames tried from one address."""
+    from marketplace.tests.factories import UserFactory
+
+    UserFactory(username="victim", email="victim@example.com")
+    client = Client()
+    for name in ("ann", "ben", "cat", "dan", "eve"):
+        client.post(
+            "/accounts/login/", {"login": name, "password": "wrong"}, REMOTE_ADDR="203.0.113.9"
+        )
+    response = client.post(
+        "/accounts/login/", {"login": "victim", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert response.status_code == 429
