@@ -36,6 +36,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # Frames pushed through groups, and the rule for their recipients.
 PUSHED_FRAMES = {
     "message.new": "both members of the message's conversation, exactly",
+    "message.withdrawn": "both members of the hidden message's conversation",
     "read": "the other member of the conversation",
     "unread": "the reader (a member)",
     "typing": "the other member of the conversation",
@@ -128,7 +129,7 @@ def allowed(push: Push) -> set[int]:
             {int(key)} if kind == "user" else push.sockets_of
         )  # a session group holds its user's sockets
     kind = frame["type"]
-    if kind == "message.new":
+    if kind in ("message.new", "message.withdrawn"):
         return members(frame["message"]["conversation_id"])
     if kind in ("read", "typing"):
         return members(frame["conversation_id"]) - {frame["user_id"]}
