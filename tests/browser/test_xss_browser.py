@@ -308,7 +308,7 @@ def open_case_file(visitor: Visitor, dispute) -> Page:
     page = visitor.context.new_page()
     page.goto(f"{visitor.live_daphne.url}/admin/disputes/dispute/{dispute.pk}/change/")
     form = page.locator("#case-file-reason-form")
-    form.get_by_label("Why do you open this case file?").fill("S13 check")
+    form.get_by_label("Why do you open this case file?").fill("S13 escaping check")
     form.get_by_role("button", name="Open the case file").click()
     expect(page.locator("#export-form")).to_be_visible()
     return page
