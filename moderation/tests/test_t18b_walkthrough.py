@@ -8,7 +8,7 @@ from django.test import Client
 
 from inbox.models import MessageWithdrawal
 from moderation import services
-from moderation.models import Flag, StaffAccess, Strike
+from moderation.models import Case, Flag, StaffAccess, Strike
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,71 @@ def test_the_other_parts_of_a_split_number_can_be_hidden(split_number, mona, ali
         ).status_code
         == 404
     )
+
+
+# Problem 2: several open cases, a strike already given -----------------------------------------
+
+
+@pytest.fixture
+def two_cases(conversation, send, bob, charlie):
+    """Bob shares his number with alice three times (one case) and with charlie (another)."""
+    from inbox.conversations import get_or_start_conversation
+
+    for i in range(3):
+        send(conversation, bob, f"call me on +49 151 2345678{i}")
+    other = get_or_start_conversation(starter=charlie, other=bob)
+    send(other, bob, "call me on +49 151 23456789")
+    return list(Case.objects.order_by("id"))
+
+
+def test_the_case_page_links_the_senders_other_open_cases(two_cases, mona):
+    """Problem 2: several open cases of one user were not linked."""
+    first, second = two_cases
+    page = client_for(mona).get(f"/admin/moderation/case/{first.pk}/change/").content.decode()
+    assert f'data-other-case="{second.pk}"' in page
+    assert f"/admin/moderation/case/{second.pk}/change/" in page
+
+
+def test_a_strike_already_given_in_the_case_is_warned_about(two_cases, mona):
+    """Problem 2: "ONE strike ... strike 2" was offered with no word of the strike given for a
+    message of this case."""
+    case = two_cases[0]
+    flag = case.flags.order_by("id").first()
+    strike = services.confirm_flag(
+        flag=flag, moderator=mona, kind=Strike.Kind.CONTACT_SHARING, note=NOTE
+    )
+    page = client_for(mona).get(f"/admin/moderation/case/{case.pk}/change/").content.decode()
+    assert f'data-prior-strike="{strike.pk}"' in page
+    assert "Already struck" in page
+    # The moderator closes the case as covered by that strike: no second strike.
+    response = client_for(mona).post(
+        f"/admin/moderation/case/{case.pk}/decide/cover/", {"strike": strike.pk}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Case.Status.CONFIRMED
+    assert Strike.objects.count() == 1
+    assert set(case.flags.values_list("resolution", flat=True)) == {"confirmed", "covered"}
+
+
+def test_confirming_a_case_whose_messages_are_all_struck_gives_no_new_strike(two_cases, mona):
+    """Problem 2: a case whose every message an existing strike covers closes as covered."""
+    case = two_cases[0]
+    flags = list(case.flags.order_by("id"))
+    strike = services.confirm_flag(
+        flag=flags[0], moderator=mona, kind=Strike.Kind.CONTACT_SHARING, note=NOTE
+    )
+    for flag in flags[1:]:  # the same messages flagged again (e.g. reported), in a new case
+        Flag.objects.filter(pk=flag.pk).update(covered_by=strike)
+    Flag.objects.filter(pk=flags[0].pk).update(status=Flag.Status.OPEN, resolution="")
+    page = client_for(mona).get(f"/admin/moderation/case/{case.pk}/change/").content.decode()
+    assert "no new strike" in page
+    response = client_for(mona).post(
+        f"/admin/moderation/case/{case.pk}/decide/confirm/",
+        {"confirm-kind": Strike.Kind.CONTACT_SHARING, "confirm-note": NOTE},
+    )
+    assert response.status_code == 302
+    assert Strike.objects.count() == 1
+    case.refresh_from_db()
+    assert case.status == Case.Status.CONFIRMED
+    assert set(case.flags.values_list("resolution", flat=True)) == {"covered"}
