@@ -137,3 +137,14 @@ def test_confirming_a_case_whose_messages_are_all_struck_gives_no_new_strike(two
     case.refresh_from_db()
     assert case.status == Case.Status.CONFIRMED
     assert set(case.flags.values_list("resolution", flat=True)) == {"covered"}
+
+
+def test_the_user_pages_strike_action_previews_its_escalation(mona, bob):
+    """Problem 3: the per-user "strike" action had no escalation preview (the case page had)."""
+    for _ in range(2):
+        services.give_strike(
+            user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="Spam reported by buyers."
+        )
+    page = client_for(mona).get(f"/admin/moderation/moderateduser/{bob.pk}/change/")
+    assert 'data-next-step="3"' in page.content.decode()
+    assert "This is strike 3: account suspended for 30 days." in page.content.decode()
