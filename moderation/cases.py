@@ -14,12 +14,13 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from config import clock
 from moderation import labels, services
 from moderation.flagging import decide_case
 from moderation.models import Case, Flag, Strike
-from moderation.staff_access import is_active_staff
+from moderation.staff_access import is_active_staff, user_facing_reason
 
 QUOTE_CHARS = 120  # of each cited message in the strike's note
 
@@ -164,8 +165,7 @@ def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: 
             now=now,
         )
         return earliest
-    if not (note or "").strip():
-        raise ValidationError({"note": "Write a reason: the user and other moderators read it."})
+    note = user_facing_reason(note, field="note")  # the moderator's own words, before the quotes
     full_note = (
         f"{note.strip()}\n\n"
         f"Message{'s' if len(flags) != 1 else ''} concerned:\n{cited_messages(flags)}"
@@ -247,3 +247,31 @@ def close_as_duplicate(*, flag: Flag, moderator, note: str = "") -> Flag:
             case, moderator=moderator, status=Case.Status.DISMISSED, note="Duplicates.", now=now
         )
     return flag
+
+
+def _strike_words(strike: Strike) -> str:
+    """ "strike 12 (their 3rd)": the id the pages link, and its place in the user's history."""
+    place = Strike.objects.filter(user_id=strike.user_id, pk__lte=strike.pk).count()
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(place if place < 20 else place % 10, "th")
+    return f"strike {strike.pk} (their {place}{suffix})"
+
+
+def decision_outcome(item: Case | Flag) -> str:
+    """What a decided case or flag ended in, for its page once the preview no longer applies:
+    "Confirmed by mona on 2026-12-07 10:12 UTC: strike 12 (their 3rd)". Empty while open."""
+    if item.status == Flag.Status.OPEN or item.decided_at is None:
+        return ""
+    who = item.decided_by.username if item.decided_by else "the system"
+    head = f"{item.get_status_display()} by {who} on {item.decided_at:%Y-%m-%d %H:%M} UTC"
+    if item.status != Flag.Status.CONFIRMED:
+        resolution = getattr(item, "get_resolution_display", lambda: "not contact")()
+        return f"{head}: {resolution.removeprefix('Dismissed: ').lower()}"
+    if isinstance(item, Case):
+        flags = Flag.objects.filter(case=item)
+        strikes = Strike.objects.filter(
+            Q(case=item) | Q(flag__in=flags) | Q(covered_flags__in=flags)
+        )
+    else:
+        strikes = Strike.objects.filter(Q(flag=item) | Q(covered_flags=item))
+    words = [_strike_words(strike) for strike in strikes.distinct().order_by("pk")]
+    return f"{head}: {', '.join(words) or 'no strike recorded'}"

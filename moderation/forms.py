@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from moderation.models import Appeal, FlagReport, Sanction, Strike
+from moderation.staff_access import reason_validator
 
 
 class ReportForm(forms.Form):
@@ -46,6 +47,7 @@ class ConfirmForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="The user reads this in their inbox, email and account health page.",
+        validators=[reason_validator],
     )
     decision_note = forms.CharField(
         label="Note for moderators (optional)", required=False, max_length=2000
@@ -56,7 +58,10 @@ class SanctionForm(forms.Form):
     username = forms.CharField(label="User name", max_length=150)
     kind = forms.ChoiceField(choices=Sanction.Kind.choices)
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
     )
     ends_at = forms.DateTimeField(
         label="Ends at (UTC)",
@@ -67,7 +72,10 @@ class SanctionForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
     )
 
 
@@ -81,7 +89,10 @@ class AppealDecisionForm(forms.Form):
         ]
     )
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
     )
 
 
@@ -94,6 +105,7 @@ class UserStrikeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="The user reads this in their inbox, email and account health page.",
+        validators=[reason_validator],
     )
     evidence = forms.CharField(
         label="Evidence links (staff only)",
@@ -124,7 +136,10 @@ class EmailReadForm(forms.Form):
 class UserSanctionForm(forms.Form):
     kind = forms.ChoiceField(choices=Sanction.Kind.choices)
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
     )
     ends_at = forms.DateTimeField(
         label="Ends at (UTC)",
@@ -136,5 +151,8 @@ class UserSanctionForm(forms.Form):
 class LiftForm(forms.Form):
     sanction = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
     )

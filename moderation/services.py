@@ -44,7 +44,12 @@ from moderation.models import (
     active_sanctions_q,
     active_strikes_q,
 )
-from moderation.staff_access import is_active_staff, record_staff_access, require_reason
+from moderation.staff_access import (
+    is_active_staff,
+    record_staff_access,
+    require_reason,
+    user_facing_reason,
+)
 
 __all__ = [
     "flag_detected_message",
@@ -78,6 +83,11 @@ def _required_text(value: str, field: str) -> str:
     if not value:
         raise ValidationError({field: "Write a reason: the user and other moderators read it."})
     return value
+
+
+def _user_reason(value: str, field: str) -> str:
+    """A reason the user reads: at least MIN_REASON_CHARS, the staff reads' rule and words."""
+    return user_facing_reason(value, field=field)
 
 
 def _saved(instance):
@@ -200,7 +210,7 @@ def give_strike(
             user=user,
             kind=kind,
             moderator=moderator,
-            note=_required_text(note, "note"),
+            note=_user_reason(note, "note"),
             flag=flag,
             message=message,
             case=case,
@@ -276,7 +286,7 @@ def _impose(
         Sanction(
             user=user,
             kind=kind,
-            reason=_required_text(reason, "reason"),
+            reason=_user_reason(reason, "reason"),
             strike=strike,
             created_by=moderator,
             starts_at=starts_at,
@@ -330,7 +340,7 @@ def _lift(sanction: Sanction, *, moderator, reason: str, now: datetime) -> Sanct
 def lift_sanction(*, sanction: Sanction, moderator, reason: str) -> Sanction:
     """End an active sanction now, with a reason the user reads."""
     _require(moderator, "moderation.change_sanction")
-    reason = _required_text(reason, "reason")
+    reason = _user_reason(reason, "reason")
     sanction = Sanction.objects.select_for_update().select_related("user").get(pk=sanction.pk)
     now = clock.now()
     if not sanction.is_active(now):
@@ -393,7 +403,7 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
     """Uphold (the strike is overturned, never deleted, and what it caused is lifted) or
     reject the appeal; the user reads the reason either way."""
     _require(moderator, "moderation.change_appeal")
-    reason = _required_text(reason, "decision_reason")
+    reason = _user_reason(reason, "decision_reason")
     appeal = Appeal.objects.select_for_update().select_related("strike__user").get(pk=appeal.pk)
     if appeal.status != Appeal.Status.PENDING:
         raise ValidationError("This appeal was already decided.")

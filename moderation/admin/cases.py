@@ -203,6 +203,7 @@ class CaseAdmin(ReadOnlyModelAdmin):
             "sender_link": user_link(sender),
             "case_flags": case_flags,
             "open_count": len(open_flags),
+            "outcome": cases.decision_outcome(case),
             # Strikes already given for a message of this case: warned about before confirming.
             "prior_strikes": list(prior.values()),
             "all_covered": bool(open_flags)

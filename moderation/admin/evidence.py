@@ -14,6 +14,7 @@ from django.urls import path
 
 from inbox.models import Message, MessageWithdrawal
 from inbox.withdrawn import WITHDRAWN_NOTICE
+from moderation import labels
 from moderation.contact_search import MAX_RESULTS, search_contact
 from moderation.hiding import hide_message
 from moderation.models import Flag
@@ -147,10 +148,12 @@ def contact_search_view(model_admin, request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             _errors_to(form, error)
+    rows = [(flag, labels.message_label(flag.message)) for flag in results or ()]
     context = _context(
         model_admin,
         request,
         "Search a contact detail across accounts",
+        rows=rows,
         form=form,
         results=results,
         max_results=MAX_RESULTS,

@@ -123,7 +123,6 @@ class FlagAdmin(ReadOnlyModelAdmin):
         "id",
         "status_badge",
         "priority",
-        "source",
         "kinds_display",
         "sender",
         "delivered_excerpt",
@@ -187,7 +186,9 @@ class FlagAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description="kinds")
     def kinds_display(self, flag: Flag) -> str:
-        return ", ".join(flag.kinds) or "—"
+        """The detector's kinds, else the source ("Reported"): one column, not two, so the
+        queue fits 1400 px."""
+        return ", ".join(flag.kinds) or flag.get_source_display()
 
     @admin.display(description="sender", ordering="message__sender__username")
     def sender(self, flag: Flag) -> str:
@@ -305,7 +306,13 @@ class FlagAdmin(ReadOnlyModelAdmin):
         context_messages = selectors.context_messages(flag)
         hideable = hideable_context_ids(flag)
         hidden = hidden_ids([flag.message_id, *hideable])
+        conversation = flag.message.conversation
+        names = {
+            conversation.user_a_id: conversation.user_a.username,
+            conversation.user_b_id: conversation.user_b.username,
+        }
         for entry in context_messages:
+            entry["sender_name"] = names.get(entry["sender_id"], "a former participant")
             entry["hideable"] = entry["id"] in hideable
             entry["hidden"] = entry["id"] in hidden
         context = {
@@ -319,6 +326,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
             ],
             "context_messages": context_messages,
             "flag_hidden": flag.message_id in hidden,
+            "outcome": cases.decision_outcome(flag),
             "reports": flag.reports.select_related("reporter"),
             "strikes": selectors.strike_history(sender.pk) if sender else [],
             "sanctions": selectors.active_sanctions_of(sender.pk) if sender else [],

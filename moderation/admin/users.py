@@ -86,6 +86,7 @@ class ModeratedUserAdmin(ReadOnlyModelAdmin):
                 for action, (form_class, _) in ACTIONS.items()
                 if action != "lift"
             },
+            "lift_form": bound.get("lift"),  # its errors show beside the sanction it names
         }
         response = TemplateResponse(request, "admin/moderation/user/page.html", context)
         response["Cache-Control"] = "no-store"
