@@ -209,7 +209,7 @@ def test_decided_cases_and_flags_show_the_outcome_not_the_preview(two_cases, mon
     client = client_for(mona)
     page = client.get(f"/admin/moderation/case/{case.pk}/change/").content.decode()
     assert "Confirming gives" not in page and "data-next-step" not in page
-    assert f"Confirmed by mona on " in page and f"strike {strike.pk} (their 1st)" in page
+    assert "Confirmed by mona on " in page and f"strike {strike.pk} (their 1st)" in page
     flag = case.flags.order_by("id").last()
     page = client.get(f"/admin/moderation/flag/{flag.pk}/change/").content.decode()
     assert "Confirming gives" not in page

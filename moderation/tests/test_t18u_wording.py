@@ -75,7 +75,7 @@ def test_started_lifted_and_ended(
         assert system_messages(bob)[-1].startswith(started)
         with django_capture_on_commit_callbacks(execute=True):
             services.lift_sanction(sanction=first, moderator=mona, reason="Imposed by mistake.")
-        assert system_messages(bob)[-1] == lifted + "\n\nReason: Mistake."
+        assert system_messages(bob)[-1] == lifted + "\n\nReason: Imposed by mistake."
         with django_capture_on_commit_callbacks(execute=True):
             services.impose_sanction(
                 user=bob, kind=kind, moderator=mona, reason="Spam sent to buyers.", ends_at=ends_at
