@@ -5,7 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from moderation.models import Appeal, FlagReport, Sanction, Strike
-from moderation.staff_access import reason_validator
+from moderation.staff_access import SHOWN_TO_USER, reason_rule, reason_validator
+
+# An empty reason the user would read: the 10-character rule's words, not "This field is required."
+USER_REASON_ERRORS = {"required": reason_rule(SHOWN_TO_USER)}
 
 
 class ReportForm(forms.Form):
@@ -48,6 +51,7 @@ class ConfirmForm(forms.Form):
         max_length=2000,
         help_text="The user reads this in their inbox, email and account health page.",
         validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
     decision_note = forms.CharField(
         label="Note for moderators (optional)", required=False, max_length=2000
@@ -62,6 +66,7 @@ class SanctionForm(forms.Form):
         max_length=2000,
         help_text="Shown to the user (10 characters at least).",
         validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
     ends_at = forms.DateTimeField(
         label="Ends at (UTC)",
@@ -76,6 +81,7 @@ class ReasonForm(forms.Form):
         max_length=2000,
         help_text="Shown to the user (10 characters at least).",
         validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
 
 
@@ -93,6 +99,7 @@ class AppealDecisionForm(forms.Form):
         max_length=2000,
         help_text="Shown to the user (10 characters at least).",
         validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
 
 
@@ -106,6 +113,7 @@ class UserStrikeForm(forms.Form):
         max_length=2000,
         help_text="The user reads this in their inbox, email and account health page.",
         validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
     evidence = forms.CharField(
         label="Evidence links (staff only)",
@@ -140,6 +148,7 @@ class UserSanctionForm(forms.Form):
         max_length=2000,
         help_text="Shown to the user (10 characters at least).",
         validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
     ends_at = forms.DateTimeField(
         label="Ends at (UTC)",
@@ -155,4 +164,5 @@ class LiftForm(forms.Form):
         max_length=2000,
         help_text="Shown to the user (10 characters at least).",
         validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )

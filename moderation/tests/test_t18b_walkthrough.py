@@ -285,5 +285,10 @@ def test_the_log_export_with_a_short_reason_says_the_ten_character_rule(root, re
     """Problem 8: a too-short export reason gave a generic error, not the rule."""
     response = client_for(root).post("/admin/moderation/staffaccess/export/", {"reason": reason})
     assert response.status_code == 400
-    assert "Give a reason of at least 10 characters" in response.content.decode()
+    field_errors = response.context["form"].errors["reason"]
+    assert field_errors == [
+        "Give a reason of at least 10 characters: it is kept in the staff access log with your "
+        "name and the time."
+    ]
+    assert 'class="errorlist' in response.content.decode()
     assert not StaffAccess.objects.exists()
