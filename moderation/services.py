@@ -85,11 +85,6 @@ def _required_text(value: str, field: str) -> str:
     return value
 
 
-def _user_reason(value: str, field: str) -> str:
-    """A reason the user reads: at least MIN_REASON_CHARS, the staff reads' rule and words."""
-    return user_facing_reason(value, field=field)
-
-
 def _saved(instance):
     instance.full_clean()
     instance.save()
@@ -210,7 +205,7 @@ def give_strike(
             user=user,
             kind=kind,
             moderator=moderator,
-            note=_user_reason(note, "note"),
+            note=user_facing_reason(note, "note"),
             flag=flag,
             message=message,
             case=case,
@@ -286,7 +281,7 @@ def _impose(
         Sanction(
             user=user,
             kind=kind,
-            reason=_user_reason(reason, "reason"),
+            reason=user_facing_reason(reason, "reason"),
             strike=strike,
             created_by=moderator,
             starts_at=starts_at,
@@ -340,7 +335,7 @@ def _lift(sanction: Sanction, *, moderator, reason: str, now: datetime) -> Sanct
 def lift_sanction(*, sanction: Sanction, moderator, reason: str) -> Sanction:
     """End an active sanction now, with a reason the user reads."""
     _require(moderator, "moderation.change_sanction")
-    reason = _user_reason(reason, "reason")
+    reason = user_facing_reason(reason, "reason")
     sanction = Sanction.objects.select_for_update().select_related("user").get(pk=sanction.pk)
     now = clock.now()
     if not sanction.is_active(now):
@@ -403,7 +398,7 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
     """Uphold (the strike is overturned, never deleted, and what it caused is lifted) or
     reject the appeal; the user reads the reason either way."""
     _require(moderator, "moderation.change_appeal")
-    reason = _user_reason(reason, "decision_reason")
+    reason = user_facing_reason(reason, "decision_reason")
     appeal = Appeal.objects.select_for_update().select_related("strike__user").get(pk=appeal.pk)
     if appeal.status != Appeal.Status.PENDING:
         raise ValidationError("This appeal was already decided.")
