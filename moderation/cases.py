@@ -14,12 +14,13 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from config import clock
 from moderation import labels, services
 from moderation.flagging import decide_case
 from moderation.models import Case, Flag, Strike
-from moderation.staff_access import is_active_staff
+from moderation.staff_access import is_active_staff, user_facing_reason
 
 QUOTE_CHARS = 120  # of each cited message in the strike's note
 
@@ -73,10 +74,69 @@ def cited_messages(flags: Sequence[Flag]) -> str:
     return "\n".join(lines)
 
 
+def _cover(flag: Flag, strike: Strike, *, moderator, now) -> None:
+    flag.covered_by = strike
+    _close(
+        flag,
+        moderator=moderator,
+        status=Flag.Status.CONFIRMED,
+        resolution=Flag.Resolution.COVERED,
+        note=f"Covered by strike {strike.pk} (given before).",
+        now=now,
+    )
+
+
+def case_strikes(case: Case) -> dict[int, Strike]:
+    """existing_strikes for every message of the case, open or closed."""
+    return existing_strikes(list(case.flags.values_list("message_id", flat=True)))
+
+
+@transaction.atomic
+def cover_case(*, case: Case, moderator, strike_id: int, decision_note: str = "") -> Strike:
+    """The moderator judges that a strike already given for a message of this case answers the
+    whole case: its open flags close as covered by it; no new strike."""
+    _require_reviewer(moderator)
+    case, flags = _locked_open_case(case)
+    strike = {strike.pk: strike for strike in case_strikes(case).values()}.get(strike_id)
+    if strike is None:
+        raise ValidationError("That strike was not given for a message of this case.")
+    now = clock.now()
+    for flag in flags:
+        _cover(flag, strike, moderator=moderator, now=now)
+    decide_case(
+        case,
+        moderator=moderator,
+        status=Case.Status.CONFIRMED,
+        note=decision_note.strip() or f"Covered by strike {strike.pk}.",
+        now=now,
+    )
+    return strike
+
+
+def existing_strikes(message_ids: Sequence[int]) -> dict[int, Strike]:
+    """The standing (not overturned) strike already given for each of these messages: the
+    strike cites it, or a flag of it closed as covered by the strike."""
+    found: dict[int, Strike] = {}
+    standing = Strike.objects.filter(overturned_at__isnull=True)
+    for strike in standing.filter(message_id__in=message_ids).order_by("created_at", "id"):
+        found.setdefault(strike.message_id, strike)
+    covered = (
+        Flag.objects.filter(message_id__in=message_ids, covered_by__overturned_at__isnull=True)
+        .exclude(covered_by=None)
+        .select_related("covered_by")
+        .order_by("covered_by__created_at", "id")
+    )
+    for flag in covered:
+        found.setdefault(flag.message_id, flag.covered_by)
+    return found
+
+
 @transaction.atomic
 def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: str = "") -> Strike:
     """One strike for the whole case, citing every open message of it; the first flag is the
-    confirmation, the others close as covered by that strike."""
+    confirmation, the others close as covered by that strike. Messages a standing strike
+    already answers close as covered by it; when that is all of them, no strike is given and
+    that earlier strike is returned."""
     _require_reviewer(moderator)
     case, flags = _locked_open_case(case)
     if not flags:
@@ -88,14 +148,28 @@ def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: 
         .select_related("message", *labels.related("message__conversation"))
         .order_by("message__seq", "id")
     )
-    if not (note or "").strip():
-        raise ValidationError({"note": "Write a reason: the user and other moderators read it."})
+    now = clock.now()
+    decision_note = decision_note.strip()
+    # A message a standing strike already answers gets no second strike: covered by that one.
+    given = existing_strikes([flag.message_id for flag in flags])
+    for flag in [flag for flag in flags if flag.message_id in given]:
+        _cover(flag, given[flag.message_id], moderator=moderator, now=now)
+    flags = [flag for flag in flags if flag.message_id not in given]
+    if not flags:
+        earliest = min(given.values(), key=lambda strike: (strike.created_at, strike.pk))
+        decide_case(
+            case,
+            moderator=moderator,
+            status=Case.Status.CONFIRMED,
+            note=decision_note or f"Covered by strike {earliest.pk}.",
+            now=now,
+        )
+        return earliest
+    note = user_facing_reason(note, field="note")  # the moderator's own words, before the quotes
     full_note = (
         f"{note.strip()}\n\n"
         f"Message{'s' if len(flags) != 1 else ''} concerned:\n{cited_messages(flags)}"
     )
-    now = clock.now()
-    decision_note = decision_note.strip()
     first = flags[0]
     _close(
         first,
@@ -173,3 +247,31 @@ def close_as_duplicate(*, flag: Flag, moderator, note: str = "") -> Flag:
             case, moderator=moderator, status=Case.Status.DISMISSED, note="Duplicates.", now=now
         )
     return flag
+
+
+def _strike_words(strike: Strike) -> str:
+    """ "strike 12 (their 3rd)": the id the pages link, and its place in the user's history."""
+    place = Strike.objects.filter(user_id=strike.user_id, pk__lte=strike.pk).count()
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(place if place < 20 else place % 10, "th")
+    return f"strike {strike.pk} (their {place}{suffix})"
+
+
+def decision_outcome(item: Case | Flag) -> str:
+    """What a decided case or flag ended in, for its page once the preview no longer applies:
+    "Confirmed by mona on 2026-12-07 10:12 UTC: strike 12 (their 3rd)". Empty while open."""
+    if item.status == Flag.Status.OPEN or item.decided_at is None:
+        return ""
+    who = item.decided_by.username if item.decided_by else "the system"
+    head = f"{item.get_status_display()} by {who} on {item.decided_at:%Y-%m-%d %H:%M} UTC"
+    if item.status != Flag.Status.CONFIRMED:
+        resolution = getattr(item, "get_resolution_display", lambda: "not contact")()
+        return f"{head}: {resolution.removeprefix('Dismissed: ').lower()}"
+    if isinstance(item, Case):
+        flags = Flag.objects.filter(case=item)
+        strikes = Strike.objects.filter(
+            Q(case=item) | Q(flag__in=flags) | Q(covered_flags__in=flags)
+        )
+    else:
+        strikes = Strike.objects.filter(Q(flag=item) | Q(covered_flags=item))
+    words = [_strike_words(strike) for strike in strikes.distinct().order_by("pk")]
+    return f"{head}: {', '.join(words) or 'no strike recorded'}"

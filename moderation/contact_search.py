@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from moderation import labels
 from moderation.models import Flag, StaffAccess
 from moderation.staff_access import record_staff_access
 
@@ -60,7 +61,7 @@ def matching_flags(query: str) -> QuerySet[Flag]:
     needle = search_needle(query)
     return (
         Flag.objects.filter(contact_values__icontains=needle)
-        .select_related("message__sender", "message__conversation")
+        .select_related("message__sender", *labels.related("message__conversation"))
         .order_by("-created_at", "-id")
     )
 

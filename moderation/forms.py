@@ -5,6 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from moderation.models import Appeal, FlagReport, Sanction, Strike
+from moderation.staff_access import SHOWN_TO_USER, reason_rule, reason_validator
+
+# An empty reason the user would read: the 10-character rule's words, not "This field is required."
+USER_REASON_ERRORS = {"required": reason_rule(SHOWN_TO_USER)}
 
 
 class ReportForm(forms.Form):
@@ -46,6 +50,8 @@ class ConfirmForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="The user reads this in their inbox, email and account health page.",
+        validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
     decision_note = forms.CharField(
         label="Note for moderators (optional)", required=False, max_length=2000
@@ -56,7 +62,11 @@ class SanctionForm(forms.Form):
     username = forms.CharField(label="User name", max_length=150)
     kind = forms.ChoiceField(choices=Sanction.Kind.choices)
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
     ends_at = forms.DateTimeField(
         label="Ends at (UTC)",
@@ -67,7 +77,11 @@ class SanctionForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
 
 
@@ -81,7 +95,11 @@ class AppealDecisionForm(forms.Form):
         ]
     )
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
 
 
@@ -94,6 +112,8 @@ class UserStrikeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="The user reads this in their inbox, email and account health page.",
+        validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
     evidence = forms.CharField(
         label="Evidence links (staff only)",
@@ -124,7 +144,11 @@ class EmailReadForm(forms.Form):
 class UserSanctionForm(forms.Form):
     kind = forms.ChoiceField(choices=Sanction.Kind.choices)
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )
     ends_at = forms.DateTimeField(
         label="Ends at (UTC)",
@@ -136,5 +160,9 @@ class UserSanctionForm(forms.Form):
 class LiftForm(forms.Form):
     sanction = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text="Shown to the user."
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Shown to the user (10 characters at least).",
+        validators=[reason_validator],
+        error_messages=USER_REASON_ERRORS,
     )

@@ -197,6 +197,7 @@ def context_messages(flag: Flag) -> list[dict[str, object]]:
     flagged_id = flag.message_id
     return [
         {
+            "id": entry.get("id"),
             "seq": entry.get("seq"),
             "kind": entry.get("kind"),
             "sender_id": entry.get("sender_id"),

@@ -25,10 +25,7 @@ from inbox.models import Message
 from marketplace import seller_suspension
 from marketplace.models import NO_END
 from moderation import notices, selectors, wording
-from moderation.enforcement import (
-    expire_sanctions,
-    sync_user_sanctions,
-)
+from moderation.enforcement import expire_sanctions, sync_user_sanctions
 from moderation.flagging import (
     close_case_if_done,
     flag_detected_message,
@@ -45,13 +42,13 @@ from moderation.models import (
     active_sanctions_q,
     active_strikes_q,
 )
-from moderation.service_rules import (
-    refuse_system_account,
-    require_permission,
-    required_text,
-    saved,
+from moderation.service_rules import refuse_system_account, require_permission, required_text, saved
+from moderation.staff_access import (
+    is_active_staff,
+    record_staff_access,
+    require_reason,
+    user_facing_reason,
 )
-from moderation.staff_access import is_active_staff, record_staff_access, require_reason
 
 __all__ = [
     "flag_detected_message",
@@ -189,7 +186,7 @@ def give_strike(
             user=user,
             kind=kind,
             moderator=moderator,
-            note=required_text(note, "note"),
+            note=user_facing_reason(note, "note"),
             flag=flag,
             message=message,
             case=case,
@@ -263,7 +260,7 @@ def _impose(
         Sanction(
             user=user,
             kind=kind,
-            reason=required_text(reason, "reason"),
+            reason=user_facing_reason(reason, "reason"),
             strike=strike,
             created_by=moderator,
             starts_at=starts_at,
@@ -317,7 +314,7 @@ def _lift(sanction: Sanction, *, moderator, reason: str, now: datetime) -> Sanct
 def lift_sanction(*, sanction: Sanction, moderator, reason: str) -> Sanction:
     """End an active sanction now, with a reason the user reads."""
     require_permission(moderator, "moderation.change_sanction")
-    reason = required_text(reason, "reason")
+    reason = user_facing_reason(reason, "reason")
     sanction = Sanction.objects.select_for_update().select_related("user").get(pk=sanction.pk)
     now = clock.now()
     if not sanction.is_active(now):
@@ -371,7 +368,7 @@ def decide_appeal(*, appeal: Appeal, moderator, uphold: bool, reason: str) -> Ap
     """Uphold (the strike is overturned, never deleted, and what it caused is lifted) or
     reject the appeal; the user reads the reason either way."""
     require_permission(moderator, "moderation.change_appeal")
-    reason = required_text(reason, "decision_reason")
+    reason = user_facing_reason(reason, "decision_reason")
     appeal = (
         # Strike and sanction are nullable (outer joins): lock the appeal row alone.
         Appeal.objects.select_for_update(of=("self",))

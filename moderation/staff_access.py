@@ -16,19 +16,40 @@ from moderation.models import StaffAccess
 security_log = logging.getLogger("gigbox.security")
 
 MIN_REASON_CHARS = 10  # "x" or "check" says nothing to whoever audits the log later
+KEPT_IN_LOG = "it is kept in the staff access log with your name and the time"
+SHOWN_TO_USER = "the user reads it, and so do other moderators"
 
 
-def require_reason(reason: str) -> str:
-    """The staff member's reason, stripped; ValidationError when shorter than
-    MIN_REASON_CHARS. Callers that compose a longer text check the staff member's own words."""
-    reason = reason.strip()
+def reason_rule(kept: str = KEPT_IN_LOG) -> str:
+    """The rule's wording, also a form's "required" message (an empty field says the same)."""
+    return f"Give a reason of at least {MIN_REASON_CHARS} characters: {kept}."
+
+
+def require_reason(reason: str, *, kept: str = KEPT_IN_LOG, field: str | None = None) -> str:
+    """The staff member's reason, stripped; ValidationError (on `field` if given) when shorter
+    than MIN_REASON_CHARS. The one rule for every staff reason: reads (kept in the log) and
+    decisions the user reads (kept=SHOWN_TO_USER). Callers that compose a longer text check
+    the staff member's own words."""
+    reason = (reason or "").strip()
     if len(reason) < MIN_REASON_CHARS:
-        raise ValidationError(
-            f"Give a reason of at least {MIN_REASON_CHARS} characters: it is kept in the staff "
-            "access log with your name and the time.",
-            code="reason_too_short",
-        )
+        error = ValidationError(reason_rule(kept), code="reason_too_short")
+        raise ValidationError({field: error}) if field else error
     return reason
+
+
+def user_facing_reason(reason: str, field: str | None = None) -> str:
+    """require_reason for a reason the user reads (sanction, lift, strike note, appeal)."""
+    return require_reason(reason, kept=SHOWN_TO_USER, field=field)
+
+
+def reason_validator(value: str) -> None:
+    """Form field validator for a reason the user reads: the services' rule and wording."""
+    user_facing_reason(value)
+
+
+def read_reason_validator(value: str) -> None:
+    """Form field validator for a staff read's reason (kept in the log): require_reason."""
+    require_reason(value)
 
 
 def is_active_staff(user) -> bool:

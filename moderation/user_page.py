@@ -30,6 +30,7 @@ class ConversationRow:
     conversation: Conversation
     label: str
     flags: int
+    counterpart: object  # the other participant (a user), linked to their moderation page
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,12 @@ def user_page(user) -> UserPage:
             .order_by("-created_at")[:SHOWN]
         ),
         conversations=[
-            ConversationRow(c, labels.conversation_label(c), flag_counts.get(c.pk, 0))
+            ConversationRow(
+                c,
+                labels.conversation_label(c),
+                flag_counts.get(c.pk, 0),
+                c.user_b if c.user_a_id == user.pk else c.user_a,
+            )
             for c in conversations
         ],
         cases=list(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from django.utils import timezone
 from moderation import labels
 from moderation.admin.base import ReadOnlyModelAdmin
 from moderation.models import StaffAccess
-from moderation.staff_access import record_staff_access
+from moderation.staff_access import read_reason_validator, reason_rule, record_staff_access
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
@@ -67,6 +68,20 @@ class StaffMemberFilter(admin.SimpleListFilter):
         return queryset.filter(staff_id=int(value))
 
 
+class ExportForm(forms.Form):
+    """The export's reason: the 10-character rule is told beside the field, in its own words
+    (require_reason), before anything is recorded or exported."""
+
+    reason = forms.CharField(
+        label="Why do you export the log?",
+        max_length=500,
+        validators=[read_reason_validator],
+        error_messages={"required": reason_rule()},
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text="10 characters at least; recorded in the log with your name and the time.",
+    )
+
+
 @admin.register(StaffAccess)
 class StaffAccessAdmin(ReadOnlyModelAdmin):
     """The access log: superusers read it; nobody adds, changes or deletes through admin."""
@@ -115,32 +130,31 @@ class StaffAccessAdmin(ReadOnlyModelAdmin):
         string is kept), as CSV, after recording the export itself."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        error = ""
-        if request.method == "POST":
-            reason = request.POST.get("reason", "")
+        form = ExportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
             try:
                 record_staff_access(
                     staff=request.user,
                     action=StaffAccess.Action.LOG_EXPORT,
-                    reason=reason,
+                    reason=form.cleaned_data["reason"],
                     reference=f"access_log?{request.GET.urlencode()}"[:100],
                 )
             except ValidationError as refused:
-                error = " ".join(refused.messages)
+                form.add_error("reason", refused)
             else:
                 return self._csv(request)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Export the staff access log",
-            "error": error,
+            "form": form,
             "query": request.GET.urlencode(),
         }
         return TemplateResponse(
             request,
             "admin/moderation/staffaccess/export.html",
             context,
-            status=400 if error else 200,
+            status=400 if form.errors else 200,
         )
 
     def _csv(self, request: HttpRequest) -> HttpResponse:

@@ -186,6 +186,13 @@ class CaseAdmin(ReadOnlyModelAdmin):
         following = self._neighbour(case, after=True)
         previous = self._neighbour(case, after=False)
         can_review = self._can_review(request) and case.status == Case.Status.OPEN
+        given = cases.case_strikes(case)
+        seq_of = {flag.message_id: flag.message.seq for flag in case_flags}
+        prior: dict[int, dict] = {}
+        for message_id, strike in sorted(given.items(), key=lambda item: seq_of[item[0]]):
+            entry = prior.setdefault(strike.pk, {"strike": strike, "seqs": []})
+            entry["seqs"].append(seq_of[message_id])
+        open_flags = [flag for flag in case_flags if flag.status == Flag.Status.OPEN]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -195,7 +202,21 @@ class CaseAdmin(ReadOnlyModelAdmin):
             "sender": sender,
             "sender_link": user_link(sender),
             "case_flags": case_flags,
-            "open_count": sum(1 for flag in case_flags if flag.status == Flag.Status.OPEN),
+            "open_count": len(open_flags),
+            "outcome": cases.decision_outcome(case),
+            # Strikes already given for a message of this case: warned about before confirming.
+            "prior_strikes": list(prior.values()),
+            "all_covered": bool(open_flags)
+            and all(flag.message_id in given for flag in open_flags),
+            "other_cases": [
+                (other, labels.conversation_label(other.conversation))
+                for other in Case.objects.filter(sender=sender, status=Case.Status.OPEN)
+                .exclude(pk=case.pk)
+                .select_related(*labels.related("conversation"))
+                .order_by("opened_at", "id")[:20]
+            ]
+            if sender
+            else [],
             "strikes": selectors.strike_history(sender.pk) if sender else [],
             "sanctions": selectors.active_sanctions_of(sender.pk) if sender else [],
             "next_step": selectors.next_strike_step(sender.pk) if sender else None,
@@ -215,8 +236,10 @@ class CaseAdmin(ReadOnlyModelAdmin):
 
     def decide_view(self, request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         case = self._case_or_403(request, pk, review=True)
-        if request.method != "POST" or decision not in ("confirm", "dismiss"):
+        if request.method != "POST" or decision not in ("confirm", "dismiss", "cover"):
             return HttpResponseRedirect(self._object_url(case))
+        if decision == "cover":
+            return self._cover(request, case)
         form_class = ConfirmForm if decision == "confirm" else DismissForm
         form: forms.Form = form_class(request.POST, prefix=decision)
         if not form.is_valid():
@@ -227,7 +250,11 @@ class CaseAdmin(ReadOnlyModelAdmin):
                 if not request.user.has_perm("moderation.add_strike"):
                     raise PermissionDenied
                 strike = cases.confirm_case(case=case, moderator=request.user, **form.cleaned_data)
-                done = f"Case {case.pk} confirmed: strike {strike.pk} given to {case.sender}."
+                done = (
+                    f"Case {case.pk} confirmed: strike {strike.pk} given to {case.sender}."
+                    if strike.case_id == case.pk
+                    else f"Case {case.pk} closed as covered by strike {strike.pk}: no new strike."
+                )
             else:
                 cases.dismiss_case(case=case, moderator=request.user, **form.cleaned_data)
                 done = f"Case {case.pk} dismissed: not contact."
@@ -242,6 +269,21 @@ class CaseAdmin(ReadOnlyModelAdmin):
         if following is None:
             return HttpResponseRedirect(reverse("admin:moderation_case_changelist"))
         return HttpResponseRedirect(self._object_url(following))
+
+    def _cover(self, request: HttpRequest, case: Case) -> HttpResponse:
+        strike_id = request.POST.get("strike", "")
+        try:
+            strike = cases.cover_case(
+                case=case,
+                moderator=request.user,
+                strike_id=int(strike_id) if strike_id.isdigit() else 0,
+            )
+        except ValidationError as error:
+            show_errors(request, error)
+        else:
+            self.log_change(request, case, f"covered by strike {strike.pk} (moderation)")
+            messages.success(request, f"Case {case.pk} closed as covered by strike {strike.pk}.")
+        return HttpResponseRedirect(self._object_url(case))
 
     def duplicate_view(self, request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:
         case = self._case_or_403(request, pk, review=True)

@@ -37,6 +37,11 @@ class Decision:
         return user_link(self.subject) if self.subject is not None else "—"
 
 
+def _lower_first(text: str) -> str:
+    """Sentence case without lower-casing names ("outside Gigbox" stays as stored)."""
+    return text[:1].lower() + text[1:]
+
+
 def _admin_url(name: str, pk: int) -> str:
     return reverse(f"admin:moderation_{name}_change", args=[pk])
 
@@ -52,7 +57,7 @@ def collect_decisions(staff_id: int | None) -> list[Decision]:
             Decision(
                 case.decided_at,
                 case.decided_by,
-                f"Case {case.pk}: {case.get_status_display().lower()}",
+                f"Case {case.pk}: {_lower_first(case.get_status_display())}",
                 case.sender,
                 case.decision_note,
                 _admin_url("case", case.pk),
@@ -80,7 +85,7 @@ def collect_decisions(staff_id: int | None) -> list[Decision]:
             Decision(
                 strike.created_at,
                 strike.moderator,
-                f"Strike {strike.pk} given: {strike.get_kind_display().lower()}",
+                f"Strike {strike.pk} given: {_lower_first(strike.get_kind_display())}",
                 strike.user,
                 strike.note,
                 _admin_url("strike", strike.pk),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from moderation import services
+from moderation import selectors, services
 from moderation.admin.base import ReadOnlyModelAdmin, show_errors, user_link, user_url
 from moderation.forms import (
     EmailReadForm,
@@ -77,6 +77,8 @@ class ModeratedUserAdmin(ReadOnlyModelAdmin):
             "subject": user,
             "display_name": user.public_name,
             "page": user_page(user),
+            # The case page's preview: what a strike given here does before it is given.
+            "next_step": selectors.next_strike_step(user.pk),
             "email": email,
             "perms_": perms,
             **{
@@ -84,6 +86,7 @@ class ModeratedUserAdmin(ReadOnlyModelAdmin):
                 for action, (form_class, _) in ACTIONS.items()
                 if action != "lift"
             },
+            "lift_form": bound.get("lift"),  # its errors show beside the sanction it names
         }
         response = TemplateResponse(request, "admin/moderation/user/page.html", context)
         response["Cache-Control"] = "no-store"

@@ -27,7 +27,9 @@ def xss_flag(conversation, bob, send):
 
 @pytest.fixture
 def strike(bob, mona):
-    return services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="Spam.")
+    return services.give_strike(
+        user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="Spam sent to buyers."
+    )
 
 
 @pytest.fixture
@@ -160,7 +162,9 @@ class TestReviewPageConsequences:
         self, client, mona, otto, flag, conversation, bob, send
     ):
         other = Flag.objects.get(message=send(conversation, bob, "mail bob.x@example.com").message)
-        first = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam.")
+        first = services.give_strike(
+            user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam sent to buyers."
+        )
         second = services.give_strike(
             user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam again."
         )  # restricted
@@ -169,7 +173,7 @@ class TestReviewPageConsequences:
             appeal=services.file_appeal(strike=first, user=bob, text="No."),
             moderator=mona,
             uphold=False,
-            reason="It was.",
+            reason="It was spam, rejected.",
         )
         client.force_login(mona)
 
@@ -332,7 +336,12 @@ class TestDecisions:
 
         client.post(
             f"{A}/sanction/add/",
-            {"username": "bob", "kind": "suspend", "reason": "Fraud.", "ends_at": ""},
+            {
+                "username": "bob",
+                "kind": "suspend",
+                "reason": "Fraud reported by buyers.",
+                "ends_at": "",
+            },
         )
         sanction = Sanction.objects.get()
         assert (sanction.user, sanction.kind, sanction.ends_at) == (bob, "suspend", None)
@@ -371,7 +380,7 @@ class TestDecisions:
 
         response = client.post(
             f"{A}/appeal/{appeal.pk}/decide/",
-            {"decision": "uphold", "reason": "Mine."},
+            {"decision": "uphold", "reason": "Upheld after my review."},
             follow=True,
         )
 

@@ -16,10 +16,12 @@ A = "/admin/moderation"
 
 @pytest.fixture
 def world(flag, bob, otto):
-    given = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam.")
+    given = services.give_strike(
+        user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam sent to buyers."
+    )
     appeal = services.file_appeal(strike=given, user=bob, text="Not spam.")
     sanction = services.impose_sanction(
-        user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam."
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam sent to buyers."
     )
     return {"flag": flag, "appeal": appeal, "sanction": sanction}
 
@@ -48,13 +50,18 @@ def actions(world) -> list[tuple[str, str, dict]]:
         (
             "impose",
             f"{A}/sanction/add/",
-            {"username": "bob", "kind": "suspend", "reason": "Fraud.", "ends_at": ""},
+            {
+                "username": "bob",
+                "kind": "suspend",
+                "reason": "Fraud reported by buyers.",
+                "ends_at": "",
+            },
         ),
-        ("lift", f"{A}/sanction/{sanction.pk}/lift/", {"reason": "Mistake."}),
+        ("lift", f"{A}/sanction/{sanction.pk}/lift/", {"reason": "Imposed by mistake."}),
         (
             "decide appeal",
             f"{A}/appeal/{appeal.pk}/decide/",
-            {"decision": "uphold", "reason": "Fine."},
+            {"decision": "uphold", "reason": "Upheld after review."},
         ),
     ]
 

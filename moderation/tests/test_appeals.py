@@ -121,7 +121,7 @@ def test_deciding_needs_a_reason_and_a_moderator(bob, mona, otto, rita):
     with pytest.raises(ValidationError):
         services.decide_appeal(appeal=filed, moderator=otto, uphold=True, reason="")
     with pytest.raises(PermissionDenied):
-        services.decide_appeal(appeal=filed, moderator=rita, uphold=True, reason="Sure.")
+        services.decide_appeal(appeal=filed, moderator=rita, uphold=True, reason="Sure, upheld it.")
     filed.refresh_from_db()
     assert filed.status == Appeal.Status.PENDING
 

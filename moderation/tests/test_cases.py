@@ -77,7 +77,10 @@ def test_confirming_the_case_gives_one_strike_citing_every_message(burst, bob, m
 def test_the_rules_count_a_confirmed_burst_once_and_no_false_positive(burst, mona):
     """Problem 2: the old way (confirm one, dismiss 19) read as 95-100 % dismissals."""
     cases.confirm_case(
-        case=Case.objects.get(), moderator=mona, kind=Strike.Kind.CONTACT_SHARING, note="No."
+        case=Case.objects.get(),
+        moderator=mona,
+        kind=Strike.Kind.CONTACT_SHARING,
+        note="No contact sharing here.",
     )
     stats = selectors.rule_stats()
     assert stats and all((s.flags, s.confirmed, s.dismissed) == (20, 1, 0) for s in stats)

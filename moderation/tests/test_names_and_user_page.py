@@ -41,7 +41,10 @@ def test_the_flag_page_names_people_order_and_message(client, mona, order_thread
 def test_strikes_show_usernames_and_the_message_by_name(client, mona, flag, bob):
     """Problem 5: a strike's title names the user, not their id; its message is named."""
     strike = cases.confirm_case(
-        case=flag.case, moderator=mona, kind=Strike.Kind.CONTACT_SHARING, note="No."
+        case=flag.case,
+        moderator=mona,
+        kind=Strike.Kind.CONTACT_SHARING,
+        note="No contact sharing here.",
     )
     assert str(strike) == f"Strike {strike.pk}: Sharing contact details (bob)"
     client.force_login(mona)
@@ -86,15 +89,22 @@ def test_restrict_suspend_and_lift_with_reasons(client, mona, bob):
     """Problem 7: each action goes through the services, with a reason."""
     client.force_login(mona)
     act = f"{A}/moderateduser/{bob.pk}/act"
-    client.post(f"{act}/sanction/", {"sanction-kind": "restrict", "sanction-reason": "Spam."})
-    client.post(f"{act}/sanction/", {"sanction-kind": "suspend", "sanction-reason": "Fraud."})
+    client.post(
+        f"{act}/sanction/", {"sanction-kind": "restrict", "sanction-reason": "Spam sent to buyers."}
+    )
+    client.post(
+        f"{act}/sanction/",
+        {"sanction-kind": "suspend", "sanction-reason": "Fraud reported by buyers."},
+    )
     bob.refresh_from_db()
     assert bob.messaging_restricted_until and bob.suspended_until
     suspension = Sanction.objects.get(kind="suspend")
     assert client.post(f"{act}/lift/", {"lift-sanction": suspension.pk}).status_code == 200
-    client.post(f"{act}/lift/", {"lift-sanction": suspension.pk, "lift-reason": "Cleared."})
+    client.post(
+        f"{act}/lift/", {"lift-sanction": suspension.pk, "lift-reason": "Cleared after review."}
+    )
     suspension.refresh_from_db()
-    assert suspension.lifted_by == mona and suspension.lift_reason == "Cleared."
+    assert suspension.lifted_by == mona and suspension.lift_reason == "Cleared after review."
 
 
 def test_the_email_is_shown_only_after_a_recorded_read(client, mona, bob):

@@ -38,7 +38,7 @@ def strike(bob, moderator, note=HOSTILE):
 def test_escalation_to_a_restriction_and_to_a_suspension(
     django_capture_on_commit_callbacks, bob, mona
 ):
-    strike(bob, mona, note="First.")
+    strike(bob, mona, note="First strike for spam.")
     with django_capture_on_commit_callbacks(execute=True):
         before = len(mail.outbox)
         strike(bob, mona)
@@ -59,7 +59,7 @@ def test_escalation_to_a_restriction_and_to_a_suspension(
 
 def test_lifting(django_capture_on_commit_callbacks, bob, mona):
     sanction = services.impose_sanction(
-        user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam."
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam sent to buyers."
     )
     with django_capture_on_commit_callbacks(execute=True):
         before = len(mail.outbox)
@@ -97,7 +97,9 @@ def test_expiry(django_capture_on_commit_callbacks, bob, mona):
     [(True, "[Gigbox] Your appeal was upheld"), (False, "[Gigbox] Your appeal was rejected")],
 )
 def test_appeal_decisions(django_capture_on_commit_callbacks, bob, mona, otto, uphold, subject):
-    filed = services.file_appeal(strike=strike(bob, mona, note="Spam."), user=bob, text="Not spam.")
+    filed = services.file_appeal(
+        strike=strike(bob, mona, note="Spam sent to buyers."), user=bob, text="Not spam."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         before = len(mail.outbox)
         services.decide_appeal(appeal=filed, moderator=otto, uphold=uphold, reason=HOSTILE)

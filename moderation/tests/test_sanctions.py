@@ -112,11 +112,11 @@ class TestRestriction:
             and "Appeal by email accepted." in system_messages(bob)[-1]
         )
         with pytest.raises(ValidationError):
-            services.lift_sanction(sanction=sanction, moderator=mona, reason="again")
+            services.lift_sanction(sanction=sanction, moderator=mona, reason="lifting it again")
 
     def test_overlapping_restrictions_keep_the_later_end(self, bob, mona):
         short, long = restrict(bob, mona, days=2), restrict(bob, mona, days=10)
-        services.lift_sanction(sanction=long, moderator=mona, reason="Too long.")
+        services.lift_sanction(sanction=long, moderator=mona, reason="Too long a sanction.")
 
         bob.refresh_from_db()
         assert bob.messaging_restricted_until == short.ends_at
@@ -136,7 +136,7 @@ class TestSuspension:
 
     def test_login_works_again_when_it_ends(self, client, bob, mona):
         sanction = restrict(bob, mona, days=5, kind=Sanction.Kind.SUSPEND)
-        services.lift_sanction(sanction=sanction, moderator=mona, reason="Mistake.")
+        services.lift_sanction(sanction=sanction, moderator=mona, reason="Imposed by mistake.")
 
         response = client.post("/accounts/login/", {"login": "bob", "password": PASSWORD})
 

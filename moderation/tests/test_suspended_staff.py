@@ -21,10 +21,12 @@ def suspend(user) -> None:
 
 
 def test_a_suspended_moderator_is_refused_by_every_service(mona, otto, bob, flag):
-    given = services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam.")
+    given = services.give_strike(
+        user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam sent to buyers."
+    )
     appeal = services.file_appeal(strike=given, user=bob, text="Not spam.")
     sanction = services.impose_sanction(
-        user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam."
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam sent to buyers."
     )
     suspend(mona)
 

@@ -44,7 +44,9 @@ def test_the_page_and_the_api_refuse_with_a_clear_error(client, bob):
 def test_the_thread_with_the_system_account_has_no_block_button(
     client, bob, alice, mona, conversation
 ):
-    services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam.")
+    services.impose_sanction(
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam sent to buyers."
+    )
     notice_thread = get_or_start_conversation(starter=notices.system_account(), other=bob)
     client.force_login(bob)
 

@@ -110,7 +110,9 @@ def test_suspending_a_seller_tells_the_buyers_in_the_order_thread(gig, alice, bo
     from moderation.models import Sanction
 
     order = OrderFactory(gig=gig, buyer=bob, status=Order.Status.IN_PROGRESS)
-    services.impose_sanction(user=alice, kind=Sanction.Kind.SUSPEND, moderator=mona, reason="x.")
+    services.impose_sanction(
+        user=alice, kind=Sanction.Kind.SUSPEND, moderator=mona, reason="Spam sent to buyers."
+    )
 
     line = Message.objects.filter(conversation__order=order, kind=Message.Kind.SYSTEM).last()
     assert line.body.startswith(f"The seller of {order.reference} is suspended until further")

@@ -32,7 +32,9 @@ def test_the_reporter_hears_the_outcome_in_the_inbox(
     flag = Flag.objects.get(message=message)
 
     if confirm:
-        services.confirm_flag(flag=flag, moderator=mona, kind=Strike.Kind.SPAM, note="Spam.")
+        services.confirm_flag(
+            flag=flag, moderator=mona, kind=Strike.Kind.SPAM, note="Spam sent to buyers."
+        )
     else:
         services.dismiss_flag(flag=flag, moderator=mona)
 

@@ -32,7 +32,9 @@ def _assert_no_wrong_wording(texts: list[str]) -> None:
 
 
 def test_a_warning(bob, mona, system_messages):
-    services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="Spam.")
+    services.give_strike(
+        user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="Spam sent to buyers."
+    )
     notice = system_messages(bob)[-1]
     assert notice.startswith("A warning from Gigbox Trust & Safety")
     assert "This is a warning: nothing else changes for now." in notice
@@ -74,15 +76,15 @@ def test_started_lifted_and_ended(
     with time_machine.travel("2026-11-02 10:00:00+00:00", tick=False) as traveller:
         with django_capture_on_commit_callbacks(execute=True):
             first = services.impose_sanction(
-                user=bob, kind=kind, moderator=mona, reason="Spam.", ends_at=ends_at
+                user=bob, kind=kind, moderator=mona, reason="Spam sent to buyers.", ends_at=ends_at
             )
         assert shown(bob)[-1].startswith(started)
         with django_capture_on_commit_callbacks(execute=True):
-            services.lift_sanction(sanction=first, moderator=mona, reason="Mistake.")
-        assert shown(bob)[-1] == lifted + "\n\nReason: Mistake."
+            services.lift_sanction(sanction=first, moderator=mona, reason="Imposed by mistake.")
+        assert shown(bob)[-1] == lifted + "\n\nReason: Imposed by mistake."
         with django_capture_on_commit_callbacks(execute=True):
             services.impose_sanction(
-                user=bob, kind=kind, moderator=mona, reason="Spam.", ends_at=ends_at
+                user=bob, kind=kind, moderator=mona, reason="Spam sent to buyers.", ends_at=ends_at
             )
         traveller.shift(timedelta(days=3, seconds=1))
         with django_capture_on_commit_callbacks(execute=True):
@@ -100,7 +102,11 @@ def test_an_open_tab_of_a_suspended_user_hears_why_and_until_when(
     client.force_login(bob)
     ends_at = timezone.now().replace(microsecond=0) + timedelta(days=30)
     services.impose_sanction(
-        user=bob, kind=Sanction.Kind.SUSPEND, moderator=mona, reason="Spam.", ends_at=ends_at
+        user=bob,
+        kind=Sanction.Kind.SUSPEND,
+        moderator=mona,
+        reason="Spam sent to buyers.",
+        ends_at=ends_at,
     )
 
     response = client.post(
@@ -123,7 +129,9 @@ def test_an_open_tab_of_a_suspended_user_hears_why_and_until_when(
 def test_a_restricted_user_can_read_but_not_send_and_hears_until_when(conversation, bob, mona):
     client = Client()
     client.force_login(bob)
-    services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="x.")
+    services.impose_sanction(
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam sent to buyers."
+    )
 
     assert client.get(f"/inbox/{conversation.pk}/").status_code == 200
     standing = client.get("/api/account/standing/").json()

@@ -47,14 +47,18 @@ def test_it_shows_strikes_escaped_with_their_expiry_and_an_appeal_button(client,
 
 
 def test_it_shows_a_restriction(client, bob, mona, strike):
-    services.give_strike(user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="Spam.")
+    services.give_strike(
+        user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="Spam sent to buyers."
+    )
     client.force_login(bob)
 
     assert b"Your messaging is restricted until" in client.get(URL).content
 
 
 def test_a_restriction_with_no_end_date_says_a_moderator_lifts_it(client, bob, mona):
-    services.impose_sanction(user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam.")
+    services.impose_sanction(
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Spam sent to buyers."
+    )
     client.force_login(bob)
 
     content = client.get(URL).content

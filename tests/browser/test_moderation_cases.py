@@ -115,6 +115,15 @@ def test_keyboard_triage_and_a_dense_queue(live_daphne, browser, tmp_path):
     )
     assert visible >= 20, f"only {visible} case rows fit 1400x900"
     shoot(page, "moderation-queue.png", tmp_path)
+    # Walkthrough 7 (t18b): the case and flag queues fit 1400 px, the age column in view.
+    for queue in ("case", "flag"):
+        page.goto(f"{live_daphne.url}/admin/moderation/{queue}/", timeout=30_000)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        age = page.locator("#result_list th.column-age").bounding_box()
+        assert width <= VIEWPORT["width"] and age["x"] + age["width"] <= VIEWPORT["width"], (
+            f"the {queue} queue is {width} px wide"
+        )
+    page.goto(f"{live_daphne.url}/admin/moderation/case/", timeout=30_000)
 
     expect(page.locator("[data-triage-queue][data-triage-ready]")).to_be_attached()
     page.keyboard.press("j")
