@@ -126,7 +126,7 @@ class Row:
     labels: list[str]
     about: About | None
     online: bool = False
-    link_id: int = 0  # the thread the row opens: the general one with this person (people.py)
+    link_id: int = 0  # the thread the row opens (people.PersonThreads.link_id)
     conversation_ids: list[int] = field(default_factory=list)  # every thread with this person
 
 
@@ -214,7 +214,7 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     person_threads = threads_with(user, {row.other.pk for row in rows})
     for row in rows:
         threads = person_threads.get(row.other.pk)
-        row.link_id = (threads.general_id if threads else None) or row.id
+        row.link_id = (threads.link_id if threads else None) or row.id
         row.conversation_ids = threads.conversation_ids if threads else [row.id]
         if threads:
             row.unread = threads.unread

@@ -1,0 +1,61 @@
+"""Fixes from a buyer/seller walkthrough of the inbox (issue 19 follow-up): each test names
+the problem it covers. Two browser contexts where both sides matter, one page otherwise."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from inbox.models import Conversation, Participant
+from marketplace import services as orders
+from marketplace.tests.factories import GigFactory, OrderFactory
+from tests.browser.test_inbox_live import (  # noqa: F401 (fixtures)
+    alice,
+    bob,
+    conversation,
+    logged_in_context,
+    off_loop,
+    open_thread,
+    send,
+)
+
+pytestmark = pytest.mark.usefixtures("django_db_setup")
+
+
+def _unread(user, thread) -> int:
+    p = Participant.objects.select_related("conversation").get(user=user, conversation=thread)
+    return p.conversation.last_seq - p.last_read_seq
+
+
+def test_the_row_opens_the_order_thread_holding_the_unread_messages(
+    browser, live_daphne, conversation, alice, bob
+):
+    """Problem 1: with unread messages only in an order thread, opening the person's row used
+    to show the general thread and the badge stayed; now it lands in the order thread (whose
+    messages are then seen) and the panel shows the order thread's own count."""
+    send(conversation, bob, "Hi Alice, a logo please")
+    order = OrderFactory(buyer=bob, gig=GigFactory(seller=alice, title="Bakery logo"))
+    off_loop(orders.submit_requirements, order=order, actor=bob, requirements="Green.")
+    off_loop(orders.deliver_order, order=order, actor=alice, note="Three concepts.")
+    thread = Conversation.objects.get(order=order)
+    Participant.objects.filter(user=bob, conversation=conversation).update(
+        last_read_seq=Conversation.objects.get(pk=conversation.pk).last_seq
+    )
+    assert _unread(bob, conversation) == 0 and _unread(bob, thread) > 0
+
+    context = logged_in_context(browser, live_daphne, bob)
+    page = context.new_page()
+    page.goto(f"{live_daphne.url}/inbox/{conversation.pk}/")
+    line = page.locator(f'[data-panel-order="{order.pk}"]')
+    expect(line.locator("[data-panel-unread]")).to_have_text(f"{_unread(bob, thread)} unread")
+
+    page.goto(f"{live_daphne.url}/inbox/")
+    badge = page.locator(".site-nav [data-unread-badge]")
+    expect(badge).to_be_visible()
+    page.locator("li.conversation a.conversation-link").first.click()
+    expect(page).to_have_url(re.compile(rf"/inbox/{thread.pk}/"))
+    expect(badge).to_be_hidden()
+    expect(page.locator("li.conversation [data-row-unread]").first).to_be_hidden()
+    context.close()
