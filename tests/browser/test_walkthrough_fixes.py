@@ -4,10 +4,13 @@ the problem it covers. Two browser contexts where both sides matter, one page ot
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
+from deals import services as deals_services
 from inbox.models import Conversation, Participant
 from marketplace import services as orders
 from marketplace.tests.factories import GigFactory, OrderFactory
@@ -59,3 +62,29 @@ def test_the_row_opens_the_order_thread_holding_the_unread_messages(
     expect(badge).to_be_hidden()
     expect(page.locator("li.conversation [data-row-unread]").first).to_be_hidden()
     context.close()
+
+
+def test_the_offer_cards_expiry_is_in_the_viewers_zone(
+    browser, live_daphne, conversation, alice, bob
+):
+    """Problem 2: the card's "Open until" was in the browser's zone (UTC here) for both sides;
+    each side now reads it in their account's zone (bob: Berlin, alice: Kolkata)."""
+    offer = off_loop(
+        deals_services.send_offer,
+        conversation=conversation,
+        seller=alice,
+        gig=conversation.gig,
+        description="Three logo concepts.",
+        price=Decimal("120"),
+        delivery_days=5,
+        revisions=2,
+    )
+    for user in (bob, alice):
+        local = offer.expires_at.astimezone(ZoneInfo(user.timezone))
+        utc = offer.expires_at.astimezone(ZoneInfo("UTC"))
+        context = logged_in_context(browser, live_daphne, user)
+        page = open_thread(context, live_daphne, conversation)
+        card = page.locator("[data-offer-card]")
+        expect(card).to_contain_text(f"{local:%-I:%M %p}")
+        expect(card).not_to_contain_text(f"{utc:%-I:%M %p}")
+        context.close()
