@@ -17,13 +17,14 @@ from django.urls import reverse
 from config import clock
 from deals import selectors
 from deals.models import Offer
+from inbox.extensions import ComposerAction
 from inbox.models import Conversation, Participant
-from marketplace.models import Order, User
+from marketplace.models import Gig, Order, User
 
 ORDERS_SHOWN = 10
 OFFERS_SHOWN = 5
 
-__all__ = ["NextStep", "OrderLine", "Panel", "panel_for"]
+__all__ = ["NextStep", "OrderLine", "Panel", "offer_composer_actions", "panel_for"]
 
 
 @dataclass(frozen=True)
@@ -107,3 +108,19 @@ def panel_for(user: User, conversation: Conversation) -> Panel:
         ).order_by("-pk")[:OFFERS_SHOWN]
     )
     return Panel(other=other, orders=lines, offers=offers)
+
+
+def offer_composer_actions(*, user: User, conversation: Conversation) -> list[ComposerAction]:
+    """ "Create an offer" beside the composer for a seller with an active gig talking to an
+    active person (the checks send_offer makes before anything else)."""
+    if not user.is_seller or conversation.order_id is not None:
+        return []
+    if not Gig.objects.filter(seller=user, status=Gig.Status.ACTIVE).exists():
+        return []
+    other = User.objects.filter(pk=conversation.other_user_id(user.pk), is_active=True)
+    if not other.exists() or selectors.blocked_between(
+        user.pk, conversation.other_user_id(user.pk)
+    ):
+        return []
+    url = reverse("deals:offer_new", args=[conversation.pk])
+    return [ComposerAction("Create an offer", url)]

@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 
 from core.contact import MASK
 from core.timestamps import local_time_text, split_stamps
-from inbox import frames, presence, selectors
+from inbox import extensions, frames, presence, selectors
 from inbox.checks import SendError, is_system_account
 from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
@@ -329,6 +329,9 @@ def thread_context(
         "blocked_by_me": blocked_by_me,
         "can_block": not is_system_account(other),  # Trust & Safety notices must reach the user
         "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        "composer_actions": []
+        if blocked
+        else extensions.composer_actions(user=user, conversation=conversation),
     }
 
 

@@ -88,3 +88,23 @@ def test_the_offer_cards_expiry_is_in_the_viewers_zone(
         expect(card).to_contain_text(f"{local:%-I:%M %p}")
         expect(card).not_to_contain_text(f"{utc:%-I:%M %p}")
         context.close()
+
+
+def test_a_seller_sees_create_an_offer_beside_the_composer(
+    browser, live_daphne, conversation, alice, bob
+):
+    """Problem 3: the seller had no visible offer control in the thread; the composer now has
+    a "Create an offer" button leading to the offer form. The buyer has none."""
+    context = logged_in_context(browser, live_daphne, bob)
+    page = open_thread(context, live_daphne, conversation)
+    expect(page.locator("[data-composer-action]")).to_have_count(0)
+    context.close()
+
+    context = logged_in_context(browser, live_daphne, alice)
+    page = open_thread(context, live_daphne, conversation)
+    button = page.get_by_role("link", name="Create an offer")
+    expect(button).to_be_visible()
+    button.click()
+    expect(page).to_have_url(re.compile(rf"/deals/conversations/{conversation.pk}/offers/new/"))
+    expect(page.get_by_role("heading", name="Send a custom offer")).to_be_visible()
+    context.close()
