@@ -108,3 +108,24 @@ def test_a_seller_sees_create_an_offer_beside_the_composer(
     expect(page).to_have_url(re.compile(rf"/deals/conversations/{conversation.pk}/offers/new/"))
     expect(page.get_by_role("heading", name="Send a custom offer")).to_be_visible()
     context.close()
+
+
+def test_the_composer_draft_survives_leaving_and_goes_when_sent(
+    browser, live_daphne, conversation, bob
+):
+    """Problem 4: a draft was lost on switching conversations or reloading; it is now kept
+    per conversation in the browser and cleared once sent."""
+    context = logged_in_context(browser, live_daphne, bob)
+    page = open_thread(context, live_daphne, conversation)
+    box = page.get_by_label(re.compile("^Message to "))
+    box.fill("Half-written question about colours")
+    page.goto(f"{live_daphne.url}/inbox/")
+    page.goto(f"{live_daphne.url}/inbox/{conversation.pk}/")
+    expect(box).to_have_value("Half-written question about colours")
+    box.press("Enter")
+    expect(page.locator("li.message.is-mine")).to_have_count(1)
+    expect(page.locator("li.message.is-mine").first).not_to_have_class(re.compile("is-pending"))
+    page.reload()
+    expect(page.locator("li.message.is-mine")).to_have_count(1)
+    expect(box).to_have_value("")
+    context.close()
