@@ -329,6 +329,7 @@ def thread_context(
         "blocked_by_me": blocked_by_me,
         "can_block": not is_system_account(other),  # Trust & Safety notices must reach the user
         "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        "max_attachment_bytes": settings.GIGBOX_ATTACHMENT_MAX_BYTES,
         "composer_actions": []
         if blocked
         else extensions.composer_actions(user=user, conversation=conversation),

@@ -129,3 +129,26 @@ def test_the_composer_draft_survives_leaving_and_goes_when_sent(
     expect(page.locator("li.message.is-mine")).to_have_count(1)
     expect(box).to_have_value("")
     context.close()
+
+
+def test_a_file_over_the_limit_is_refused_when_attached(
+    browser, live_daphne, conversation, bob, tmp_path
+):
+    """Problem 5: an oversized file was only refused on send (the whole message then failed);
+    it is now refused as it is attached, with the reason, and the typed text stays."""
+    context = logged_in_context(browser, live_daphne, bob)
+    page = open_thread(context, live_daphne, conversation)
+    box = page.get_by_label(re.compile("^Message to "))
+    box.fill("Here is the brief")
+    limit = int(page.locator("[data-attach-input]").get_attribute("data-max-bytes"))
+    huge = tmp_path / "huge.pdf"
+    with huge.open("wb") as file:  # sparse: nothing written but the size
+        file.truncate(limit + 1)
+    page.locator("[data-attach-input]").set_input_files(str(huge))
+    error = page.locator("[data-composer-error]")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("huge.pdf is over")
+    expect(page.locator("[data-attach-chips] li")).to_have_count(0)
+    expect(box).to_have_value("Here is the brief")
+    assert page.locator("[data-attach-input]").evaluate("el => el.files.length") == 0
+    context.close()
