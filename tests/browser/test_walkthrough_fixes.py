@@ -152,3 +152,26 @@ def test_a_file_over_the_limit_is_refused_when_attached(
     expect(box).to_have_value("Here is the brief")
     assert page.locator("[data-attach-input]").evaluate("el => el.files.length") == 0
     context.close()
+
+
+def test_going_offline_shows_the_offline_banner_and_sends_wait(
+    browser, live_daphne, conversation, bob
+):
+    """Problem 6: with the browser offline the page said only "Sending..."; the connection
+    banner now says offline, the message waits, and it is sent once the browser is back."""
+    context = logged_in_context(browser, live_daphne, bob)
+    page = open_thread(context, live_daphne, conversation)
+    state = page.locator("[data-connection-state]")
+    expect(state).to_be_hidden()
+    context.set_offline(True)
+    expect(state).to_be_visible()
+    expect(state).to_contain_text("You are offline")
+    box = page.get_by_label(re.compile("^Message to "))
+    box.fill("Written on the train")
+    box.press("Enter")
+    waiting = page.locator("li.message.is-mine").first
+    expect(waiting).to_contain_text("Waiting for the connection")
+    context.set_offline(False)
+    expect(waiting).not_to_have_class(re.compile("is-failed|is-pending"), timeout=15_000)
+    expect(state).not_to_contain_text("offline")
+    context.close()
