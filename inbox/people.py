@@ -118,7 +118,9 @@ def threads_with(user, other_ids: set[int]) -> dict[int, PersonThreads]:
         person.conversation_ids.append(conversation_id)
         if order_id is None and person.general_id is None:
             person.general_id = conversation_id
-        if last_seq > read and unread_at is not None:
-            if person.first_unread_at is None or unread_at < person.first_unread_at:
-                person.first_unread_id, person.first_unread_at = conversation_id, unread_at
+        older = person.first_unread_at is None or (
+            unread_at is not None and unread_at < person.first_unread_at
+        )
+        if last_seq > read and unread_at is not None and older:
+            person.first_unread_id, person.first_unread_at = conversation_id, unread_at
     return found

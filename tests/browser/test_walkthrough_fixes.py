@@ -11,20 +11,29 @@ import pytest
 from playwright.sync_api import expect
 
 from deals import services as deals_services
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation, Participant
 from marketplace import services as orders
-from marketplace.tests.factories import GigFactory, OrderFactory
-from tests.browser.test_inbox_live import (  # noqa: F401 (fixtures)
-    alice,
-    bob,
-    conversation,
-    logged_in_context,
-    off_loop,
-    open_thread,
-    send,
-)
+from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
+from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread, send
 
 pytestmark = pytest.mark.usefixtures("django_db_setup")
+
+
+@pytest.fixture
+def alice(transactional_db):
+    return SellerFactory(username="alice", email="alice@example.com", timezone="Asia/Kolkata")
+
+
+@pytest.fixture
+def bob(transactional_db):
+    return UserFactory(username="bob", email="bob@example.com", timezone="Europe/Berlin")
+
+
+@pytest.fixture
+def conversation(alice, bob):
+    gig = GigFactory(seller=alice, title="I will design a minimalist logo")
+    return off_loop(get_or_start_conversation, starter=bob, other=alice, gig=gig)
 
 
 def _unread(user, thread) -> int:
