@@ -123,4 +123,4 @@ def offer_composer_actions(*, user: User, conversation: Conversation) -> list[Co
     ):
         return []
     url = reverse("deals:offer_new", args=[conversation.pk])
-    return [ComposerAction("Create an offer", url)]
+    return [ComposerAction("Create an offer", url, "Offer")]

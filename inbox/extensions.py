@@ -173,8 +173,9 @@ def staff_evidence_references(*, staff, message: Message) -> list[str]:
 
 @dataclass(frozen=True)
 class ComposerAction:
-    label: str
+    label: str  # the accessible name and tooltip
     url: str
+    short_label: str  # shown beside the icon where the composer has room
 
 
 ComposerActionSource = Callable[..., Sequence[ComposerAction]]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from deals import services as deals_services
@@ -15,7 +17,7 @@ from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation, Participant
 from marketplace import services as orders
 from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
-from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread, send
+from tests.browser.test_inbox_live import PHONE, logged_in_context, off_loop, open_thread, send
 
 pytestmark = pytest.mark.usefixtures("django_db_setup")
 
@@ -113,6 +115,14 @@ def test_a_seller_sees_create_an_offer_beside_the_composer(
     page = open_thread(context, live_daphne, conversation)
     button = page.get_by_role("link", name="Create an offer")
     expect(button).to_be_visible()
+    shots = Path(settings.VAR_DIR) / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "seller-thread-offer-button-1280.png"))
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(button).to_be_visible()
+    expect(page.locator("[data-composer-send]")).to_be_in_viewport(ratio=1)
+    page.screenshot(path=str(shots / "seller-thread-offer-button-390.png"))
     button.click()
     expect(page).to_have_url(re.compile(rf"/deals/conversations/{conversation.pk}/offers/new/"))
     expect(page.get_by_role("heading", name="Send a custom offer")).to_be_visible()
