@@ -17,13 +17,14 @@ from django.urls import reverse
 from config import clock
 from deals import selectors
 from deals.models import Offer
-from inbox.models import Conversation
-from marketplace.models import Order, User
+from inbox.extensions import ComposerAction
+from inbox.models import Conversation, Participant
+from marketplace.models import Gig, Order, User
 
 ORDERS_SHOWN = 10
 OFFERS_SHOWN = 5
 
-__all__ = ["NextStep", "OrderLine", "Panel", "panel_for"]
+__all__ = ["NextStep", "OrderLine", "Panel", "offer_composer_actions", "panel_for"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class OrderLine:
     thread_url: str | None
     steps: list[NextStep]
     due_at: datetime | None
+    unread: int = 0  # in the order's own thread: the panel shows where the row's count lies
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,15 @@ def panel_for(user: User, conversation: Conversation) -> Panel:
     between = Q(buyer=user, seller_id=other_id) | Q(buyer_id=other_id, seller=user)
     orders = list(Order.objects.filter(between).order_by("-created_at", "-pk")[:ORDERS_SHOWN])
     ids = [order.pk for order in orders]
-    threads = dict(Conversation.objects.filter(order_id__in=ids).values_list("order_id", "pk"))
+    threads: dict[int, int] = {}
+    unread: dict[int, int] = {}
+    for order_id, thread_id, last_seq, read in Participant.objects.filter(
+        user=user, conversation__order_id__in=ids
+    ).values_list(
+        "conversation__order_id", "conversation_id", "conversation__last_seq", "last_read_seq"
+    ):
+        threads[order_id] = thread_id
+        unread[order_id] = max(last_seq - read, 0)
     to_review = set(
         selectors.orders_awaiting_review(user, now=clock.now())
         .filter(pk__in=ids)
@@ -88,6 +98,7 @@ def panel_for(user: User, conversation: Conversation) -> Panel:
             else None,
             steps=_steps(order, user, awaiting_review=order.pk in to_review),
             due_at=order.due_at if order.status in Order.ACTIVE_STATUSES else None,
+            unread=unread.get(order.pk, 0),
         )
         for order in orders
     ]
@@ -97,3 +108,19 @@ def panel_for(user: User, conversation: Conversation) -> Panel:
         ).order_by("-pk")[:OFFERS_SHOWN]
     )
     return Panel(other=other, orders=lines, offers=offers)
+
+
+def offer_composer_actions(*, user: User, conversation: Conversation) -> list[ComposerAction]:
+    """ "Create an offer" beside the composer for a seller with an active gig talking to an
+    active person (the checks send_offer makes before anything else)."""
+    if not user.is_seller or conversation.order_id is not None:
+        return []
+    if not Gig.objects.filter(seller=user, status=Gig.Status.ACTIVE).exists():
+        return []
+    other = User.objects.filter(pk=conversation.other_user_id(user.pk), is_active=True)
+    if not other.exists() or selectors.blocked_between(
+        user.pk, conversation.other_user_id(user.pk)
+    ):
+        return []
+    url = reverse("deals:offer_new", args=[conversation.pk])
+    return [ComposerAction("Create an offer", url, "Offer")]

@@ -20,6 +20,8 @@ The inbox never imports moderation, deals or disputes; each of them registers he
   dispute) a staff member who is not a party may reach a message's files; with none, the
   file answers 404 as for an outsider. Filled by moderation (flags and the reports on them)
   and disputes (the case conversations of a dispute).
+- Composer actions (`add_composer_action_source`): links shown beside the thread's composer
+  (inbox.presentation.thread_context), e.g. deals' "Create an offer" for a seller.
 """
 
 from __future__ import annotations
@@ -163,4 +165,31 @@ def staff_evidence_references(*, staff, message: Message) -> list[str]:
     """Every reference through which `staff` reaches `message`; empty: not theirs to read."""
     return [
         ref for source in _staff_evidence_sources for ref in source(staff=staff, message=message)
+    ]
+
+
+# Composer actions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComposerAction:
+    label: str  # the accessible name and tooltip
+    url: str
+    short_label: str  # shown beside the icon where the composer has room
+
+
+ComposerActionSource = Callable[..., Sequence[ComposerAction]]
+_composer_action_sources: list[ComposerActionSource] = []
+
+
+def add_composer_action_source(source: ComposerActionSource) -> None:
+    """`source(user=, conversation=)` gives the links `user` gets beside this thread's composer."""
+    _add(_composer_action_sources, source)
+
+
+def composer_actions(*, user, conversation) -> list[ComposerAction]:
+    return [
+        action
+        for source in _composer_action_sources
+        for action in source(user=user, conversation=conversation)
     ]

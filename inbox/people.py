@@ -3,8 +3,9 @@
 A buyer who talks to a seller before ordering and then orders three times has four threads
 with them (the general one and one evidence log per order). The list shows that seller once:
 the row stands for the person's newest thread in the folder (its preview and time), links to
-the general thread (where the side panel lists the orders, each with its own thread), and its
-unread count covers every thread with that person. Constant queries per page: the page, the
+the thread holding their oldest unread message, else the general thread (where the side panel
+lists the orders, each with its own thread and unread count), and its unread count covers
+every thread with that person. Constant queries per page: the page, the
 unread counts per person, the general threads of the page's people.
 """
 
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from inbox.models import Participant
+from inbox.models import Message, Participant
 from inbox.selectors import (  # the list's own filters and keyset paging, shared with inbox_page
     SUMMARY_RELATED,
     InboxPage,
@@ -78,6 +80,14 @@ class PersonThreads:
     unread: int = 0
     conversation_ids: list[int] = field(default_factory=list)
     general_id: int | None = None
+    # The thread holding the person's oldest unread message: the row opens it, so opening
+    # the row clears the badge without marking anything read that was not shown.
+    first_unread_id: int | None = None
+    first_unread_at: datetime | None = None
+
+    @property
+    def link_id(self) -> int | None:
+        return self.first_unread_id or self.general_id
 
 
 def threads_with(user, other_ids: set[int]) -> dict[int, PersonThreads]:
@@ -85,9 +95,12 @@ def threads_with(user, other_ids: set[int]) -> dict[int, PersonThreads]:
     found: dict[int, PersonThreads] = defaultdict(PersonThreads)
     if not other_ids:
         return found
+    first_unread = Message.objects.filter(
+        conversation_id=OuterRef("conversation_id"), seq=OuterRef("last_read_seq") + 1
+    ).values("created_at")[:1]
     rows = (
         Participant.objects.filter(user_id=user.pk, spam=False)
-        .annotate(other_id=_other(user.pk))
+        .annotate(other_id=_other(user.pk), first_unread_at=Subquery(first_unread))
         .filter(other_id__in=other_ids)
         .values_list(
             "other_id",
@@ -95,13 +108,19 @@ def threads_with(user, other_ids: set[int]) -> dict[int, PersonThreads]:
             "conversation__order_id",
             "conversation__last_seq",
             "last_read_seq",
+            "first_unread_at",
         )
         .order_by("-conversation__last_message_at")
     )
-    for other_id, conversation_id, order_id, last_seq, read in rows:
+    for other_id, conversation_id, order_id, last_seq, read, unread_at in rows:
         person = found[other_id]
         person.unread += max(last_seq - read, 0)
         person.conversation_ids.append(conversation_id)
         if order_id is None and person.general_id is None:
             person.general_id = conversation_id
+        older = person.first_unread_at is None or (
+            unread_at is not None and unread_at < person.first_unread_at
+        )
+        if last_seq > read and unread_at is not None and older:
+            person.first_unread_id, person.first_unread_at = conversation_id, unread_at
     return found

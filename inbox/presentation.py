@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 
 from core.contact import MASK
 from core.timestamps import local_time_text, split_stamps
-from inbox import frames, presence, selectors
+from inbox import extensions, frames, presence, selectors
 from inbox.checks import SendError, is_system_account
 from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
@@ -126,7 +126,7 @@ class Row:
     labels: list[str]
     about: About | None
     online: bool = False
-    link_id: int = 0  # the thread the row opens: the general one with this person (people.py)
+    link_id: int = 0  # the thread the row opens (people.PersonThreads.link_id)
     conversation_ids: list[int] = field(default_factory=list)  # every thread with this person
 
 
@@ -214,7 +214,7 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     person_threads = threads_with(user, {row.other.pk for row in rows})
     for row in rows:
         threads = person_threads.get(row.other.pk)
-        row.link_id = (threads.general_id if threads else None) or row.id
+        row.link_id = (threads.link_id if threads else None) or row.id
         row.conversation_ids = threads.conversation_ids if threads else [row.id]
         if threads:
             row.unread = threads.unread
@@ -329,6 +329,10 @@ def thread_context(
         "blocked_by_me": blocked_by_me,
         "can_block": not is_system_account(other),  # Trust & Safety notices must reach the user
         "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        "max_attachment_bytes": settings.GIGBOX_ATTACHMENT_MAX_BYTES,
+        "composer_actions": []
+        if blocked
+        else extensions.composer_actions(user=user, conversation=conversation),
     }
 
 

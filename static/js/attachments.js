@@ -58,7 +58,29 @@
     chips.hidden = chips.children.length === 0;
   }
 
-  input.addEventListener("change", render);
+  // Refused at once, as the server would refuse it (inbox.checks), so the message with its
+  // text is never sent only to fail: the file is dropped, the draft kept, the reason shown.
+  const maxBytes = Number(input.dataset.maxBytes) || 0;
+  const errorBox = composer && composer.querySelector("[data-composer-error]");
+
+  function refuseUnsendable() {
+    const kept = new DataTransfer();
+    const refused = [];
+    Array.from(input.files).forEach((file) => {
+      if (maxBytes && file.size > maxBytes) refused.push(file.name + " is over " + Math.floor(maxBytes / 1024 / 1024) + " MB");
+      else if (!file.size) refused.push(file.name + " is empty");
+      else kept.items.add(file);
+    });
+    if (refused.length) input.files = kept.files;
+    if (!errorBox) return;
+    errorBox.textContent = refused.length ? refused.join("; ") + ": not attached. Your message is kept." : "";
+    errorBox.hidden = !refused.length;
+  }
+
+  input.addEventListener("change", () => {
+    refuseUnsendable();
+    render();
+  });
   // inbox.js empties the file input when it sends: the chips follow.
   if (composer) composer.addEventListener("submit", () => setTimeout(render, 0));
 })();

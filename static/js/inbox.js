@@ -843,8 +843,26 @@
     }, PRECHECK_DELAY_MS);
   }
 
+  // The unsent draft of each conversation survives switching threads and reloads; it goes
+  // when sent (the outbox then holds the message until the server has it).
+  const draftKey = thread ? "gigbox:draft:" + me + ":" + thread.id : "";
+  function keepDraft(text) {
+    if (!draftKey) return;
+    try {
+      if (text) window.localStorage.setItem(draftKey, text);
+      else window.localStorage.removeItem(draftKey);
+    } catch (err) { /* storage full or disabled: the draft lives only in the page */ }
+  }
+  function restoreDraft() {
+    if (!draftKey || input.value) return; // a text the server sent back (a no-JS send) wins
+    try {
+      input.value = window.localStorage.getItem(draftKey) || "";
+    } catch (err) { /* storage disabled */ }
+  }
+
   function onDraftChange() {
     const text = input.value;
+    keepDraft(text);
     const length = codePoints(text);
     const near = length >= MAX_CHARS * 0.8;
     counter.textContent = near ? length.toLocaleString() + " / " + MAX_CHARS.toLocaleString() : "";
@@ -902,6 +920,7 @@
       onDraftChange();
       if (input.value.trim()) signalTyping();
     });
+    restoreDraft();
     onDraftChange();
   }
 

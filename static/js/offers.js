@@ -42,9 +42,16 @@
     return n + " " + word + (n === 1 ? "" : "s");
   }
 
+  // In the viewer's own zone (the account's, as on every server-drawn page), not the browser's.
   function formatTime(iso) {
     const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    if (Number.isNaN(date.getTime())) return iso;
+    const options = { dateStyle: "medium", timeStyle: "short" };
+    try {
+      return date.toLocaleString(undefined, { ...options, timeZone: root.dataset.userTimezone || undefined });
+    } catch (err) {
+      return date.toLocaleString(undefined, options); // an unknown time zone name
+    }
   }
 
   // ---------------------------------------------------------------- drawing a card

@@ -77,19 +77,21 @@
   function connect() {
     if (stopped) return;
     reconnectTimer = null;
+    let ws;
     try {
-      socket = new WebSocket(socketUrl());
+      ws = socket = new WebSocket(socketUrl());
     } catch (err) {
       scheduleReconnect();
       return;
     }
-    socket.addEventListener("open", () => {
+    ws.addEventListener("open", () => {
       emit("socket", { state: "open" });
       clearInterval(pingTimer);
       pingTimer = setInterval(() => send({ type: "ping" }), PING_EVERY_MS);
     });
-    socket.addEventListener("message", onFrame);
-    socket.addEventListener("close", (event) => {
+    ws.addEventListener("message", onFrame);
+    ws.addEventListener("close", (event) => {
+      if (ws !== socket) return; // a socket let go of when the browser went offline
       clearInterval(pingTimer);
       socket = null;
       if (FINAL_CLOSE_CODES.has(event.code)) {
@@ -134,8 +136,17 @@
     connect();
   }
   window.addEventListener("online", reconnectNow);
+  // An open socket can outlive the network for a long while (nothing is sent on it): let it
+  // go at once so sends wait in the outbox and the banner says "offline", not "Sending...".
   window.addEventListener("offline", () => {
-    if (!isOpen()) emit("socket", { state: "offline" });
+    if (socket) {
+      const old = socket;
+      socket = null;
+      clearInterval(pingTimer);
+      try { old.close(); } catch (err) { /* already closing */ }
+    }
+    emit("socket", { state: "offline" });
+    scheduleReconnect();
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") reconnectNow();
