@@ -73,7 +73,9 @@ def test_a_directly_suspended_user_appeals_and_is_reinstated(
 
     # The moderator who imposed it does not decide its appeal; another one does, in admin.
     with pytest.raises(ValidationError, match="You imposed this sanction"):
-        services.decide_appeal(appeal=appeal, moderator=mona, uphold=True, reason="Mine.")
+        services.decide_appeal(
+            appeal=appeal, moderator=mona, uphold=True, reason="Upheld by the same moderator."
+        )
     staff = Client()
     staff.force_login(mona)
     assert "data-own-strike" in staff.get(f"/admin/moderation/appeal/{appeal.pk}/change/").text
@@ -105,7 +107,9 @@ def test_a_rejected_sanction_appeal_keeps_it(suspended_bob, otto, system_message
     appeal = services.file_sanction_appeal(
         sanction=_sanction(suspended_bob), user=suspended_bob, text="Please."
     )
-    services.decide_appeal(appeal=appeal, moderator=otto, uphold=False, reason="Confirmed.")
+    services.decide_appeal(
+        appeal=appeal, moderator=otto, uphold=False, reason="Confirmed after review."
+    )
     suspended_bob.refresh_from_db()
     assert suspended_bob.is_suspended()
     assert "Your account suspension stays until" in system_messages(suspended_bob)[-1]
@@ -168,7 +172,9 @@ def test_buyers_are_told_when_a_moderator_lifts_the_suspension(
     """Problem 2: before, buyers heard of the suspension but never of its early end."""
     waiting, delivered = suspended_seller
     with django_capture_on_commit_callbacks(execute=True):
-        services.lift_sanction(sanction=_sanction(alice), moderator=otto, reason="Cleared.")
+        services.lift_sanction(
+            sanction=_sanction(alice), moderator=otto, reason="Cleared after review."
+        )
 
     assert "no longer suspended" in _thread_lines(waiting)[-1]
     assert "will not be cancelled" in _thread_lines(waiting)[-1]
@@ -192,7 +198,9 @@ def test_buyers_are_told_when_the_sellers_appeal_is_upheld(
     waiting, _ = suspended_seller
     appeal = services.file_sanction_appeal(sanction=_sanction(alice), user=alice, text="Wrong.")
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide_appeal(appeal=appeal, moderator=otto, uphold=True, reason="Agreed.")
+        services.decide_appeal(
+            appeal=appeal, moderator=otto, uphold=True, reason="Agreed after review."
+        )
     assert "no longer suspended" in _thread_lines(waiting)[-1]
     assert any(email.to == ["bob@example.com"] for email in mail.outbox)
 
@@ -202,9 +210,9 @@ def test_buyers_are_not_told_while_another_suspension_holds(
 ):
     waiting, _ = suspended_seller
     services.impose_sanction(
-        user=alice, kind=Sanction.Kind.SUSPEND, moderator=mona, reason="More reports."
+        user=alice, kind=Sanction.Kind.SUSPEND, moderator=mona, reason="More fraud reports."
     )
     lines = len(_thread_lines(waiting))
     first = Sanction.objects.filter(user=alice).order_by("pk").first()
-    services.lift_sanction(sanction=first, moderator=otto, reason="One cleared.")
+    services.lift_sanction(sanction=first, moderator=otto, reason="One of them cleared.")
     assert len(_thread_lines(waiting)) == lines
