@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from config import clock
-from moderation import labels, services
+from moderation import labels, notices, services
 from moderation.flagging import decide_case
 from moderation.models import Case, Flag, Strike
 from moderation.staff_access import is_active_staff, user_facing_reason
@@ -57,6 +57,7 @@ def _close(flag: Flag, *, moderator, status: str, resolution: str, note: str, no
             "covered_by",
         ]
     )
+    notices.tell_reporters(flag, took_action=status == Flag.Status.CONFIRMED)
 
 
 def cited_messages(flags: Sequence[Flag]) -> str:

@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from moderation import services
+from moderation import cases, services
 from moderation.models import Flag, FlagReport, Strike
 from moderation.reports import report_received_message
 
@@ -24,14 +24,23 @@ def client_for(user) -> Client:
 
 
 @pytest.mark.parametrize("confirm", [True, False])
+@pytest.mark.parametrize("by_case", [False, True])
 def test_the_reporter_hears_the_outcome_in_the_inbox(
-    conversation, alice, bob, mona, send, system_messages, confirm
+    conversation, alice, bob, mona, send, system_messages, confirm, by_case
 ):
+    """Also when the moderator decides the flag's case (the queue's usual path): a walkthrough
+    found reporters never told after "Dismiss case"."""
     message = send(conversation, alice, "buy cheap followers").message
     report_received_message(reporter=bob, message=message, reason="spam")
     flag = Flag.objects.get(message=message)
 
-    if confirm:
+    if by_case and confirm:
+        cases.confirm_case(
+            case=flag.case, moderator=mona, kind=Strike.Kind.SPAM, note="Spam sent to buyers."
+        )
+    elif by_case:
+        cases.dismiss_case(case=flag.case, moderator=mona)
+    elif confirm:
         services.confirm_flag(
             flag=flag, moderator=mona, kind=Strike.Kind.SPAM, note="Spam sent to buyers."
         )
