@@ -60,6 +60,7 @@ class World:
     entry: object
     delivery: object
     strike: object
+    sanction: object  # imposed directly (no strike) on a user of its own: appealable
     saved_reply: object
     image: object
     answer: object
@@ -131,6 +132,12 @@ def build_world() -> World:
     strike = moderation_services.give_strike(
         user=bob, kind="spam", moderator=mo, note="Repeated spam"
     )
+    sanction = moderation_services.impose_sanction(
+        user=UserFactory(username="dora", email="dora@example.com"),
+        kind="restrict",
+        moderator=mo,
+        reason="Restricted after repeated spam",
+    )
     saved_reply = deals_services.create_saved_reply(
         user=alice, title="Thanks", body="Thank you for your order!"
     )
@@ -166,6 +173,7 @@ def build_world() -> World:
         entry=entry,
         delivery=delivery,
         strike=strike,
+        sanction=sanction,
         saved_reply=saved_reply,
         image=image,
         answer=answer,

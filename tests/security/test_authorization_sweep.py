@@ -180,6 +180,11 @@ REGISTRY: dict[str, Scoped | Open] = {
         lambda w: {"strike_id": MISSING},
         secrets=lambda w: ["Repeated spam"],
     ),
+    "moderation:appeal_sanction": Scoped(
+        lambda w: {"sanction_id": w.sanction.pk},
+        lambda w: {"sanction_id": MISSING},
+        secrets=lambda w: ["Restricted after repeated spam"],
+    ),
     # marketplace
     "marketplace:home": Open("public"),
     "marketplace:gig_list": Open("public"),
