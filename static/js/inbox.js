@@ -145,7 +145,8 @@
       url.searchParams.set("fragment", "list");
       try {
         const response = await fetch(url, { credentials: "same-origin" });
-        if (!response.ok) return;
+        // A redirect (signed out, or suspended: the account page) is not a list fragment.
+        if (!response.ok || response.redirected) return;
         // Our own server-rendered, autoescaped HTML: parsed inertly, then moved in.
         const doc = new DOMParser().parseFromString(await response.text(), "text/html");
         const openId = thread ? thread.id : null;
