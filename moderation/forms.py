@@ -58,23 +58,6 @@ class ConfirmForm(forms.Form):
     )
 
 
-class SanctionForm(forms.Form):
-    username = forms.CharField(label="User name", max_length=150)
-    kind = forms.ChoiceField(choices=Sanction.Kind.choices)
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text="Shown to the user (10 characters at least).",
-        validators=[reason_validator],
-        error_messages=USER_REASON_ERRORS,
-    )
-    ends_at = forms.DateTimeField(
-        label="Ends at (UTC)",
-        required=False,
-        help_text="YYYY-MM-DD HH:MM. Empty: until a moderator lifts it.",
-    )
-
-
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -155,6 +138,17 @@ class UserSanctionForm(forms.Form):
         required=False,
         help_text="YYYY-MM-DD HH:MM. Empty: until a moderator lifts it.",
     )
+
+
+class SanctionForm(UserSanctionForm):
+    """The sanction admin's add form: the same terms, for a user named by username."""
+
+    username = forms.CharField(label="User name", max_length=150)
+    field_order = ["username", "kind", "reason", "ends_at"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].widget.attrs["rows"] = 3  # a full page, not the user page's panel
 
 
 class LiftForm(forms.Form):
