@@ -290,6 +290,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     os.environ.setdefault("LOG_LEVEL", "ERROR")
+    # Production-like settings (DEBUG off records no queries); a bench-only secret.
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-search-" + "x" * 50)
     import django
 
     django.setup()

@@ -60,7 +60,7 @@ def stem(word: str) -> str:
 
 
 def matching(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
-    """`gigs` that match `query`, annotated with `rank` (higher is better)."""
+    """`gigs` that match `query`, with a `rank` alias (higher is better) to order by."""
     if connection.vendor == "postgresql":
         return _postgres(gigs, query)
     return _fallback(gigs, query)
@@ -79,10 +79,11 @@ def _postgres(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
 
 
 def full_text(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
-    """PostgreSQL: `gigs` whose search_vector matches `query`, annotated with `rank`."""
+    """PostgreSQL: `gigs` whose search_vector matches `query`, with a `rank` alias (computed
+    only where a relevance sort uses it, never for a count or another sort)."""
     found = _OnDocument("{document} @@ " + TSQUERY, query, BooleanField())
     rank = _OnDocument("ts_rank({document}, " + TSQUERY + ")", query, FloatField())
-    return gigs.filter(found).annotate(rank=rank)
+    return gigs.filter(found).alias(rank=rank)
 
 
 class _Document(Expression):
@@ -155,4 +156,4 @@ def _fallback(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
     rank = scores[0]
     for score in scores[1:]:
         rank = rank + score
-    return gigs.annotate(rank=rank)
+    return gigs.alias(rank=rank)
