@@ -83,3 +83,13 @@ def test_the_page_and_its_capped_count_come_from_the_ids(client, monkeypatch):
         gig(f"Logo {n}")
     page = client.get("/gigs/?q=logo").content.decode()
     assert "3+ gigs" in page
+
+
+@postgres_only
+@pytest.mark.usefixtures("catalogue")
+@pytest.mark.parametrize("sort", [Sort.PRICE_LOW, Sort.RATING, Sort.NEWEST])
+def test_a_search_sorted_otherwise_ranks_nothing(client, sort):
+    """ts_rank per match costs tens of milliseconds at 100,000 gigs; a count or a page
+    sorted by price, rating or date has no use for it."""
+    statements = searched_text(client, f"/gigs/?q=logo&sort={sort}")
+    assert statements and not [sql for sql in statements if "ts_rank" in sql], statements
