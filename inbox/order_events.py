@@ -55,6 +55,7 @@ def order_event_text(order: Order, event: OrderEvent) -> str:
         Kind.DISPUTED: f"{actor} opened a dispute on {ref}.{note}",
         Kind.RESOLVED: f"The dispute on {ref} was resolved.{note}",
         Kind.SELLER_SUSPENDED: note.strip(),  # the marketplace's words: what happens next
+        Kind.SELLER_REINSTATED: note.strip(),
     }
     text = texts.get(event.kind) or f"{event.get_kind_display()}: {ref}.{note}"
     return text[: settings.GIGBOX_MESSAGE_MAX_CHARS]
