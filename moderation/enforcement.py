@@ -69,8 +69,9 @@ def sync_user_sanctions(user) -> None:
 
 def tell_buyers_reinstated(seller) -> int:
     """The seller's suspension ended early: a "Seller reinstated" timeline entry in each open
-    order (and its line in the thread) and an email to its buyer (the suspension's line said the order could be cancelled; it will not
-    be: marketplace.seller_suspension cancels only while the seller is suspended)."""
+    order (and its line in the thread) and an email to its buyer (the suspension's line said
+    the order could be cancelled; it will not be: marketplace.seller_suspension cancels only
+    while the seller is suspended)."""
     orders = seller_suspension.open_orders(seller)
     for order in orders:
         text = seller_suspension.record_reinstated(order)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 
@@ -116,3 +117,38 @@ def test_the_end_of_a_restriction_reads_the_same_in_the_inbox_notice(
     )
     assert f"until {shown}" in _page(bob, f"/inbox/{notices.pk}/")
     assert f"until {shown}" in _page(bob, "/account/health/")
+
+
+def test_the_account_page_keeps_the_history_of_past_sanctions(
+    bob, mona, otto, django_capture_on_commit_callbacks
+):
+    """Leftover 3: lifted and expired sanctions stay on the account page, with what happened,
+    when, and the reasons the user was given."""
+    with (
+        time_machine.travel(datetime(2026, 3, 1, 9, 0, tzinfo=UTC)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        old = services.impose_sanction(
+            user=bob,
+            kind=Sanction.Kind.RESTRICT,
+            moderator=mona,
+            reason="Phone numbers sent to <three> buyers.",
+            ends_at=datetime(2026, 3, 8, 9, 0, tzinfo=UTC),
+        )
+    lifted = _impose(bob, Sanction.Kind.SUSPEND, mona, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.lift_sanction(sanction=lifted, moderator=otto, reason="The reports were false.")
+    old.refresh_from_db()
+    assert not old.is_active()
+
+    page = _page(bob, "/account/health/")
+    history = page[page.index("History") :]
+    assert "Account suspended" in history and "Messaging restricted" in history
+    assert history.index("Account suspended") < history.index("Messaging restricted")
+    assert "Reason: Payment asked for outside Gigbox." in history
+    assert "Why: The reports were false." in history
+    assert "Reason: Phone numbers sent to <three> buyers." in history  # escaped in the markup
+    assert "Ended on 8 Mar 2026, 10:00 CET" in history
+    assert "Lifted early on" in history
+    markup = _page(bob, "/account/health/", markup=True)
+    assert "&lt;three&gt;" in markup and "<three>" not in markup
