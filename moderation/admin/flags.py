@@ -342,6 +342,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "can_reveal": self.has_review_permission(request),
             "can_strike": request.user.has_perm("moderation.add_strike"),
             "dismiss_form": forms.get("dismiss_form") or DismissForm(prefix="dismiss"),
+            "dismiss_words": labels.dismiss_words([flag.source]),
             "confirm_form": forms.get("confirm_form")
             or ConfirmForm(prefix="confirm", initial={"kind": _default_strike_kind(flag)}),
         }
