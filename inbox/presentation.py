@@ -330,10 +330,12 @@ def thread_context(
         "blocked": blocked,
         "blocked_by_me": blocked_by_me,
         "can_block": not is_system_account(other),  # Trust & Safety notices must reach the user
+        # Nobody reads replies to the Trust & Safety account: no composer, a pointer instead.
+        "system_thread": is_system_account(other),
         "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),
         "max_attachment_bytes": settings.GIGBOX_ATTACHMENT_MAX_BYTES,
         "composer_actions": []
-        if blocked
+        if blocked or is_system_account(other)
         else extensions.composer_actions(user=user, conversation=conversation),
     }
 

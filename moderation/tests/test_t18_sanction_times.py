@@ -152,3 +152,17 @@ def test_the_account_page_keeps_the_history_of_past_sanctions(
     assert "Lifted early on" in history
     markup = _page(bob, "/account/health/", markup=True)
     assert "&lt;three&gt;" in markup and "<three>" not in markup
+
+
+def test_the_trust_and_safety_thread_points_to_the_account_page_instead_of_a_composer(
+    bob, mona, django_capture_on_commit_callbacks
+):
+    """Leftover 6: nobody reads replies to the system account."""
+    _impose(bob, Sanction.Kind.RESTRICT, mona, django_capture_on_commit_callbacks)
+    notices = Conversation.objects.filter(participants__user=system_account()).get(
+        participants__user=bob
+    )
+    markup = _page(bob, f"/inbox/{notices.pk}/", markup=True)
+    assert "data-composer" not in markup and "data-composer-action" not in markup
+    assert "data-system-thread" in markup and 'href="/account/health/"' in markup
+    assert "replies are not read" in markup
