@@ -106,7 +106,8 @@ def post_order_line(*, order: Order, text: str) -> Message | None:
 
 def _work_findings(order: Order, event: OrderEvent) -> list[dict]:
     """The requirements' contact details let through as the order's work, recorded on the
-    event's message for the audit flag (by value: their offsets are not in its text)."""
+    event's message for the audit flag (by value: their offsets are not in its text), with
+    who wrote them: moderation attributes the flag to the buyer, not to the system line."""
     if event.kind != Kind.REQUIREMENTS_SENT or not order.requirements:
         return []
     found = get_contact_policy().work_findings(
@@ -115,4 +116,5 @@ def _work_findings(order: Order, event: OrderEvent) -> list[dict]:
     for finding in found:
         del finding["start"], finding["end"]
         finding["field"] = "requirements"
+        finding["writer_id"] = order.buyer_id  # the line is the system's; the words the buyer's
     return found
