@@ -36,6 +36,7 @@ from disputes.export import (
 from disputes.export_format import (
     FORMAT,
     FORMAT_V1,
+    FORMAT_V2,
     b64encode,
     checkpoint_bytes,
     checkpoint_statement,
@@ -547,7 +548,7 @@ def test_a_format_1_export_still_verifies(dispute, order_conversation, rita, exp
     report = _verify(document, export_signing_key)
     assert report.ok, report.problem
     assert "format /1: no signed head checkpoints" in report.summary
-    document["format"] = document["manifest"]["format"] = FORMAT  # /2 without its checkpoints
+    document["format"] = document["manifest"]["format"] = FORMAT_V2  # /2 without checkpoints
     assert "wrong keys" in _verify(document, export_signing_key).problem
 
 
