@@ -542,6 +542,10 @@ def test_a_checkpoint_of_another_key_is_named_in_a_warning(
 def test_a_format_1_export_still_verifies(dispute, order_conversation, rita, export_signing_key):
     key = export_key()
     document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=key)
+    del document["withdrawals"], document["manifest"]["withdrawals_sha256"]  # format /3's
+    document["format"] = document["manifest"]["format"] = FORMAT_V2
+    document["signature"] = b64encode(key.private_key.sign(manifest_bytes(document["manifest"])))
+    assert _verify(document, export_signing_key).ok  # a format /2 export still verifies
     del document["checkpoints"], document["manifest"]["checkpoints_sha256"]
     document["format"] = document["manifest"]["format"] = FORMAT_V1
     document["signature"] = b64encode(key.private_key.sign(manifest_bytes(document["manifest"])))
