@@ -29,10 +29,11 @@ from disputes.export_format import (
     encode_document,
     manifest_bytes,
     messages_digest,
+    withdrawals_digest,
 )
 from disputes.models import Dispute, HeadCheckpoint
 from inbox.chain import format_timestamp
-from inbox.models import Attachment, Conversation, Message
+from inbox.models import Attachment, Conversation, Message, MessageWithdrawal
 from inbox.verification import check_conversation
 
 __all__ = [
@@ -125,6 +126,27 @@ def _message_entry(message: Message, files: dict[int, list[dict[str, Any]]]) -> 
     }
 
 
+def _withdrawal_entries(conversation: Conversation, head_seq: int) -> list[dict[str, Any]]:
+    """The messages up to the head that Trust & Safety hid from the parties, in seq order."""
+    rows = (
+        MessageWithdrawal.objects.filter(
+            message__conversation=conversation, message__seq__lte=head_seq
+        )
+        .select_related("message", "withdrawn_by")
+        .order_by("message__seq")
+    )
+    return [
+        {
+            "seq": row.message.seq,
+            "withdrawn_at": format_timestamp(row.created_at),
+            "withdrawn_by": row.withdrawn_by.username,
+            "reason": row.reason,
+            "reference": row.reference,
+        }
+        for row in rows
+    ]
+
+
 def checkpoint_entry(checkpoint: HeadCheckpoint) -> dict[str, Any]:
     """A head checkpoint as plain values: the signed statement and its signature (as an
     export carries it, and as disputes.checkpoints checks it)."""
@@ -196,6 +218,7 @@ def signed_document(
     )
     messages = [_message_entry(message, files) for message in rows]
     checkpoints = _checkpoint_entries(conversation, head_seq)
+    withdrawals = _withdrawal_entries(conversation, head_seq)
     manifest = {
         "format": FORMAT,
         "conversation_id": conversation.pk,
@@ -211,6 +234,7 @@ def signed_document(
         "development_key": key.development,
         "messages_sha256": messages_digest(messages),
         "checkpoints_sha256": checkpoints_digest(checkpoints),
+        "withdrawals_sha256": withdrawals_digest(withdrawals),
     }
     signature = key.private_key.sign(manifest_bytes(manifest))
     return {
@@ -218,5 +242,6 @@ def signed_document(
         "manifest": manifest,
         "messages": messages,
         "checkpoints": checkpoints,
+        "withdrawals": withdrawals,
         "signature": b64encode(signature),
     }

@@ -19,6 +19,11 @@ written in one exact byte form (`encode_document`), so any change to any byte sh
 `checkpoints` (format /2) are the conversation's signed head checkpoints up to the exported
 head (disputes.checkpoints), each with its own signature over `checkpoint_bytes`; the
 manifest holds their digest (`checkpoints_sha256`). Format /1 (no checkpoints) still verifies.
+
+`withdrawals` (format /3) are the messages Trust & Safety hid from the parties (inbox's
+MessageWithdrawal): seq, when, by whom, why and the reference, in seq order. A hide changes
+no message (the chain still verifies): it is carried beside them, under the manifest's
+`withdrawals_sha256`, so the signature covers it. Formats /1 and /2 still verify.
 """
 
 from __future__ import annotations
@@ -54,12 +59,17 @@ __all__ = [
     "CHECKPOINT_KEYS",
     "checkpoint_statement",
     "checkpoint_bytes",
+    "FORMAT_V2",
+    "WITHDRAWAL_KEYS",
+    "withdrawals_digest",
 ]
 
 FORMAT_V1 = "gigbox-conversation-export/1"  # before head checkpoints: still verified
-FORMAT = "gigbox-conversation-export/2"
+FORMAT_V2 = "gigbox-conversation-export/2"  # before withdrawals (hides): still verified
+FORMAT = "gigbox-conversation-export/3"
 DOCUMENT_KEYS_V1 = frozenset({"format", "manifest", "messages", "signature"})
-DOCUMENT_KEYS = DOCUMENT_KEYS_V1 | {"checkpoints"}
+DOCUMENT_KEYS_V2 = DOCUMENT_KEYS_V1 | {"checkpoints"}
+DOCUMENT_KEYS = DOCUMENT_KEYS_V2 | {"withdrawals"}
 MANIFEST_KEYS_V1 = frozenset(
     {
         "format",
@@ -77,9 +87,16 @@ MANIFEST_KEYS_V1 = frozenset(
         "messages_sha256",
     }
 )
-MANIFEST_KEYS = MANIFEST_KEYS_V1 | {"checkpoints_sha256"}
+MANIFEST_KEYS_V2 = MANIFEST_KEYS_V1 | {"checkpoints_sha256"}
+MANIFEST_KEYS = MANIFEST_KEYS_V2 | {"withdrawals_sha256"}
 # The layout of each format this code reads: (document keys, manifest keys).
-LAYOUTS = {FORMAT_V1: (DOCUMENT_KEYS_V1, MANIFEST_KEYS_V1), FORMAT: (DOCUMENT_KEYS, MANIFEST_KEYS)}
+LAYOUTS = {
+    FORMAT_V1: (DOCUMENT_KEYS_V1, MANIFEST_KEYS_V1),
+    FORMAT_V2: (DOCUMENT_KEYS_V2, MANIFEST_KEYS_V2),
+    FORMAT: (DOCUMENT_KEYS, MANIFEST_KEYS),
+}
+# A message hidden from the parties (format /3).
+WITHDRAWAL_KEYS = frozenset({"seq", "withdrawn_at", "withdrawn_by", "reason", "reference"})
 MESSAGE_KEYS = frozenset(
     {
         "seq",
@@ -161,6 +178,11 @@ def messages_digest(messages: Sequence[Mapping[str, Any]]) -> str:
 def checkpoints_digest(checkpoints: Sequence[Mapping[str, Any]]) -> str:
     """sha256 (hex) of the canonical encoding of the checkpoints array."""
     return hashlib.sha256(canonical_json(list(checkpoints))).hexdigest()
+
+
+def withdrawals_digest(withdrawals: Sequence[Mapping[str, Any]]) -> str:
+    """sha256 (hex) of the canonical encoding of the withdrawals array."""
+    return hashlib.sha256(canonical_json(list(withdrawals))).hexdigest()
 
 
 def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:

@@ -55,6 +55,7 @@ def order_event_text(order: Order, event: OrderEvent) -> str:
         Kind.DISPUTED: f"{actor} opened a dispute on {ref}.{note}",
         Kind.RESOLVED: f"The dispute on {ref} was resolved.{note}",
         Kind.SELLER_SUSPENDED: note.strip(),  # the marketplace's words: what happens next
+        Kind.SELLER_REINSTATED: note.strip(),
     }
     text = texts.get(event.kind) or f"{event.get_kind_display()}: {ref}.{note}"
     return text[: settings.GIGBOX_MESSAGE_MAX_CHARS]
@@ -105,7 +106,8 @@ def post_order_line(*, order: Order, text: str) -> Message | None:
 
 def _work_findings(order: Order, event: OrderEvent) -> list[dict]:
     """The requirements' contact details let through as the order's work, recorded on the
-    event's message for the audit flag (by value: their offsets are not in its text)."""
+    event's message for the audit flag (by value: their offsets are not in its text), with
+    who wrote them: moderation attributes the flag to the buyer, not to the system line."""
     if event.kind != Kind.REQUIREMENTS_SENT or not order.requirements:
         return []
     found = get_contact_policy().work_findings(
@@ -114,4 +116,5 @@ def _work_findings(order: Order, event: OrderEvent) -> list[dict]:
     for finding in found:
         del finding["start"], finding["end"]
         finding["field"] = "requirements"
+        finding["writer_id"] = order.buyer_id  # the line is the system's; the words the buyer's
     return found

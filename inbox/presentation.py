@@ -48,7 +48,9 @@ class Segment:
 
 
 def _timed(part: str, zone: tzinfo, name_zone: bool) -> list[Segment]:
-    """A system line's text with its stored UTC stamps as times in the reader's zone."""
+    """A system line's text with its stored UTC stamps as times in the reader's zone, named
+    ('9 Jan 2027, 19:30 IST': core.timestamps.local_time_text, the one form pages, emails and
+    the account page share)."""
     return [
         Segment(piece)
         if moment is None
@@ -57,7 +59,7 @@ def _timed(part: str, zone: tzinfo, name_zone: bool) -> list[Segment]:
     ]
 
 
-def segments(text: str, zone: tzinfo | None = None, *, name_zone: bool = False) -> list[Segment]:
+def segments(text: str, zone: tzinfo | None = None, *, name_zone: bool = True) -> list[Segment]:
     """'call me on [contact hidden] now' -> text, hidden chip, text. With `zone` (system
     lines), each stored time is shown in that zone, rendered now rather than as stored."""
     parts: list[Segment] = []
@@ -239,7 +241,7 @@ class ShownMessage:
 
 
 def shown_message(
-    message: Message, user, zone: ZoneInfo, *, name_zone: bool = False
+    message: Message, user, zone: ZoneInfo, *, name_zone: bool = True
 ) -> ShownMessage:
     """A message for a page (or, with name_zone, an email: its times say their zone)."""
     data = frames.serialize_message(message, for_user=user)
@@ -328,10 +330,12 @@ def thread_context(
         "blocked": blocked,
         "blocked_by_me": blocked_by_me,
         "can_block": not is_system_account(other),  # Trust & Safety notices must reach the user
+        # Nobody reads replies to the Trust & Safety account: no composer, a pointer instead.
+        "system_thread": is_system_account(other),
         "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),
         "max_attachment_bytes": settings.GIGBOX_ATTACHMENT_MAX_BYTES,
         "composer_actions": []
-        if blocked
+        if blocked or is_system_account(other)
         else extensions.composer_actions(user=user, conversation=conversation),
     }
 

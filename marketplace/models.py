@@ -371,6 +371,7 @@ class OrderEvent(models.Model):
         DISPUTED = "disputed", "Dispute opened"
         RESOLVED = "resolved", "Dispute resolved"
         SELLER_SUSPENDED = "seller_suspended", "Seller suspended"
+        SELLER_REINSTATED = "seller_reinstated", "Seller reinstated"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)

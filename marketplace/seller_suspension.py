@@ -27,10 +27,11 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from config import clock
-from core.timestamps import stamp
+from core.timestamps import localize_stamps, stamp
 from marketplace.models import Order, OrderEvent, User, has_no_end
 from marketplace.order_flow import Action
 from marketplace.services import _apply, _record_event
+from marketplace.time_zones import zone_of
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ __all__ = [
     "cancel_orders_of_suspended_sellers",
     "open_orders",
     "reinstated_text",
+    "record_reinstated",
+    "lifted_suspensions",
     "email_buyer",
 ]
 
@@ -53,14 +56,11 @@ CANCELLABLE = (
 OPEN = (*CANCELLABLE, Order.Status.DELIVERED, Order.Status.DISPUTED)
 
 
-def _utc_words(moment: datetime) -> str:
-    return moment.strftime("%-d %b %Y, %H:%M UTC")
-
-
 def _what_happens_next(
     order: Order, seller: User, now: datetime, when: Callable[[datetime], str]
 ) -> str:
-    """The rule in words; `when` writes a time (a stamp the thread localizes, or UTC words)."""
+    """The rule in words; `when` writes a time (a stamp that each reader's page or email
+    shows in their zone)."""
     until = (
         "until further notice"
         if has_no_end(seller.suspended_until)
@@ -105,16 +105,40 @@ def tell_buyers(*, seller: User) -> int:
     for order in open_orders(seller):
         line = _what_happens_next(order, seller, now, stamp)
         _record_event(order, OrderEvent.Kind.SELLER_SUSPENDED, None, line)
-        text = _what_happens_next(order, seller, now, _utc_words)
-        transaction.on_commit(lambda order=order, text=text: email_buyer(order, text))
+        transaction.on_commit(lambda order=order, text=line: email_buyer(order, text))
         told += 1
     return told
 
 
+def record_reinstated(order: Order) -> str:
+    """The seller's suspension ended early: a "Seller reinstated" timeline entry (and, through
+    the order event listeners, its line in the order's thread); returns its text. The order
+    page then marks the earlier "Seller suspended" entry as no longer applying."""
+    text = reinstated_text(order)
+    _record_event(order, OrderEvent.Kind.SELLER_REINSTATED, None, text)
+    return text
+
+
+def lifted_suspensions(events: list[OrderEvent]) -> dict[int, OrderEvent]:
+    """For each "Seller suspended" entry of a timeline (oldest first) that a later "Seller
+    reinstated" entry ended: that entry, by the suspended entry's id."""
+    ended: dict[int, OrderEvent] = {}
+    pending: list[OrderEvent] = []
+    for event in events:
+        if event.kind == OrderEvent.Kind.SELLER_SUSPENDED:
+            pending.append(event)
+        elif event.kind == OrderEvent.Kind.SELLER_REINSTATED:
+            ended.update((suspended.pk, event) for suspended in pending)
+            pending = []
+    return ended
+
+
 def email_buyer(order: Order, text: str, *, subject: str = "the seller is suspended") -> None:
-    """Email `text` about the seller to the order's buyer (after commit: the caller's job)."""
+    """Email `text` about the seller to the order's buyer (after commit: the caller's job), its
+    stamps written in the buyer's zone, named."""
     if not order.buyer.email:
         return
+    text = localize_stamps(text, zone_of(order.buyer), name_zone=True)
     link = settings.SITE_URL + order.get_absolute_url()
     try:
         send_mail(

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config import clock
-from marketplace import selectors, services, staff_reads
+from marketplace import selectors, seller_suspension, services, staff_reads
 from marketplace.checkout import check_not_away
 from marketplace.forms import (
     CancelForm,
@@ -237,10 +237,14 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 def _order_page(request: HttpRequest, order: Order, status: int = 200, **forms) -> HttpResponse:
     actions = allowed_actions(order, request.user)
+    events = list(order.events.select_related("actor"))
+    lifted = seller_suspension.lifted_suspensions(events)
+    for event in events:  # a suspension's warning that a reinstatement ended
+        event.ended_by = lifted.get(event.pk)
     context = {
         "order": order,
         "actions": actions,
-        "events": order.events.select_related("actor"),
+        "events": events,
         "deliveries": order.deliveries.all(),
         "is_buyer": request.user.pk == order.buyer_id,
         "is_seller": request.user.pk == order.seller_id,

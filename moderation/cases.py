@@ -257,6 +257,13 @@ def _strike_words(strike: Strike) -> str:
     return f"strike {strike.pk} (their {place}{suffix})"
 
 
+def _dismissed_reports_only(item: Case | Flag) -> bool:
+    """A dismissal of users' reports only (no detector flag): "no breach found" fits it."""
+    if isinstance(item, Flag):
+        return item.source == Flag.Source.REPORT and item.resolution == Flag.Resolution.NOT_CONTACT
+    return not Flag.objects.filter(case=item, source=Flag.Source.DETECTOR).exists()
+
+
 def decision_outcome(item: Case | Flag) -> str:
     """What a decided case or flag ended in, for its page once the preview no longer applies:
     "Confirmed by mona on 2026-12-07 10:12 UTC: strike 12 (their 3rd)". Empty while open."""
@@ -265,6 +272,8 @@ def decision_outcome(item: Case | Flag) -> str:
     who = item.decided_by.username if item.decided_by else "the system"
     head = f"{item.get_status_display()} by {who} on {item.decided_at:%Y-%m-%d %H:%M} UTC"
     if item.status != Flag.Status.CONFIRMED:
+        if item.status == Flag.Status.DISMISSED and _dismissed_reports_only(item):
+            return f"{head}: {labels.dismiss_words([Flag.Source.REPORT])}"
         resolution = getattr(item, "get_resolution_display", lambda: "not contact")()
         return f"{head}: {resolution.removeprefix('Dismissed: ').lower()}"
     if isinstance(item, Case):

@@ -18,7 +18,6 @@ from django.db import transaction
 
 from config import clock
 from inbox import push as inbox_push
-from inbox.order_events import post_order_line
 from marketplace import seller_suspension
 from marketplace.models import NO_END
 from moderation import notices, wording
@@ -69,13 +68,13 @@ def sync_user_sanctions(user) -> None:
 
 
 def tell_buyers_reinstated(seller) -> int:
-    """The seller's suspension ended early: a system line in each open order's thread and an
-    email to its buyer (the suspension's line said the order could be cancelled; it will not
-    be: marketplace.seller_suspension cancels only while the seller is suspended)."""
+    """The seller's suspension ended early: a "Seller reinstated" timeline entry in each open
+    order (and its line in the thread) and an email to its buyer (the suspension's line said
+    the order could be cancelled; it will not be: marketplace.seller_suspension cancels only
+    while the seller is suspended)."""
     orders = seller_suspension.open_orders(seller)
     for order in orders:
-        text = seller_suspension.reinstated_text(order)
-        post_order_line(order=order, text=text)
+        text = seller_suspension.record_reinstated(order)
         transaction.on_commit(
             lambda order=order, text=text: seller_suspension.email_buyer(
                 order, text, subject="the seller is back"

@@ -67,6 +67,16 @@ def _snapshots(messages: Sequence[Message]) -> dict[int, dict[str, object]]:
     }
 
 
+def author_id(message: Message) -> int | None:
+    """Who wrote what a flag is about: the sender, or for a system line that carries a
+    user's words (an order's requirements, recorded as work content) their writer."""
+    if message.sender_id is not None:
+        return message.sender_id
+    writers = {finding.get("writer_id") for finding in message.findings or []}
+    writer = writers.pop() if len(writers) == 1 else None
+    return writer if isinstance(writer, int) else None
+
+
 def case_window() -> timedelta:
     return timedelta(hours=getattr(settings, "GIGBOX_CASE_WINDOW_HOURS", 24))
 
@@ -77,7 +87,7 @@ def assign_cases(flags: Sequence[Flag]) -> None:
     if not flags:
         return
     now = clock.now()
-    keys = {(flag.message.sender_id, flag.message.conversation_id) for flag in flags}
+    keys = {(author_id(flag.message), flag.message.conversation_id) for flag in flags}
     query = Q()
     for sender_id, conversation_id in keys:
         query |= Q(sender_id=sender_id, conversation_id=conversation_id)
@@ -99,7 +109,7 @@ def assign_cases(flags: Sequence[Flag]) -> None:
     if joined:
         Case.objects.filter(pk__in=joined).update(last_flag_at=now)
     for flag in flags:
-        flag.case = cases[(flag.message.sender_id, flag.message.conversation_id)]
+        flag.case = cases[(author_id(flag.message), flag.message.conversation_id)]
 
 
 def decide_case(case: Case, *, moderator, status: str, note: str, now) -> None:

@@ -4,7 +4,10 @@ order and gig with the rows (LABEL_RELATED), so a label costs no query."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from inbox.models import Conversation, Message
+from moderation.models import Flag
 
 # select_related paths from a Conversation that conversation_label reads.
 CONVERSATION_RELATED = ("user_a", "user_b", "order__buyer", "order__seller", "gig")
@@ -45,3 +48,11 @@ def other_party_label(conversation: Conversation, user_id: int | None) -> str:
     if conversation.gig is not None:
         return f"{where} (gig '{conversation.gig.title}')"
     return where
+
+
+def dismiss_words(sources: Iterable[str]) -> str:
+    """What dismissing says, by where the flags came from: "not contact sharing" when the
+    contact detector raised one, "no breach found" for users' reports only (fraud, abuse,
+    spam...), where "not contact" would answer a question nobody asked. The stored resolution
+    is the same (not_contact: a dismissal)."""
+    return "not contact sharing" if Flag.Source.DETECTOR in set(sources) else "no breach found"

@@ -15,8 +15,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
+from core.timestamps import local_time_text
 from inbox.checks import is_account_suspended
 from inbox.frames import error_frame
 from marketplace.models import has_no_end
@@ -45,7 +45,7 @@ def suspension_sentence(user) -> str:
     if has_no_end(until):
         when = "until a moderator lifts it"
     else:
-        when = "until " + format_date(timezone.localtime(until), "j M Y, H:i T")
+        when = "until " + local_time_text(until, timezone.get_current_timezone(), name_zone=True)
     return f"Your account is suspended {when}. See your account page to appeal."
 
 

@@ -99,6 +99,7 @@ class AccountHealth:
     direct_sanctions: list[SanctionAppealView]  # active, imposed without a strike
     active_count: int
     sanctions: list[Sanction]
+    past_sanctions: list[Sanction]  # lifted or over, newest first: the account's history
     restricted_until: datetime | None
     suspended_until: datetime | None
     policy: list[SanctionPolicy]  # what each number of active strikes leads to
@@ -115,14 +116,17 @@ class AccountHealth:
 
 
 def account_health(user) -> AccountHealth:
-    """The user's own strikes (newest first, with their appeals) and active sanctions."""
+    """The user's own strikes (newest first, with their appeals), active sanctions, and the
+    sanctions that were lifted or ran out (the history)."""
     now = timezone.now()
     strikes = list(Strike.objects.filter(user=user).select_related("appeal", "message"))
-    sanctions = list(
-        Sanction.objects.filter(active_sanctions_q(now), user=user)
+    every_sanction = list(
+        Sanction.objects.filter(user=user, starts_at__lte=now)
         .select_related("appeal")
-        .order_by("starts_at")
+        .order_by("starts_at", "pk")
     )
+    sanctions = [sanction for sanction in every_sanction if sanction.is_active(now)]
+    past = [sanction for sanction in reversed(every_sanction) if not sanction.is_active(now)]
     sanction_end = _latest_end(sanction.ends_at for sanction in sanctions)
     views = []
     for strike in strikes:
@@ -140,6 +144,7 @@ def account_health(user) -> AccountHealth:
         direct_sanctions=direct,
         active_count=sum(1 for view in views if view.active),
         sanctions=sanctions,
+        past_sanctions=past,
         restricted_until=user.messaging_restricted_until
         if _future(user.messaging_restricted_until, now)
         else None,

@@ -130,7 +130,8 @@ def confirm_flag(*, flag: Flag, moderator, kind: str, note: str, decision_note: 
     require_permission(moderator, "moderation.change_flag")
     flag = _locked_open_flag(flag)
     message = flag.message
-    if message.sender_id is None:
+    author = message.sender if message.sender_id is not None else flag.case and flag.case.sender
+    if author is None:
         raise ValidationError("A system message has no sender to give a strike to.")
     _close_flag(
         flag,
@@ -140,7 +141,7 @@ def confirm_flag(*, flag: Flag, moderator, kind: str, note: str, decision_note: 
         note=decision_note,
     )
     return give_strike(
-        user=message.sender, kind=kind, moderator=moderator, note=note, flag=flag, message=message
+        user=author, kind=kind, moderator=moderator, note=note, flag=flag, message=message
     )
 
 

@@ -13,7 +13,9 @@ It checks, and stops at the first problem:
   3. every message's hash, recomputed with the same canonical encoding as the server
      (inbox/chain.py), its prev_hash link to the message before, seqs 1, 2, 3... with no gap,
      and the chain's end against the head named in the manifest (count, last seq, head hash);
-  4. the manifest's sha256 of the messages array (and, format /2, of the checkpoints array);
+  4. the manifest's sha256 of the messages array (and, format /2, of the checkpoints array;
+     format /3, of the withdrawals: the messages hidden from the parties, each naming a
+     message of the file, once, in seq order);
   5. the Ed25519 signature over the manifest, with the trusted public key for its key_id;
   6. (format /2) each signed head checkpoint: its Ed25519 signature, with the trusted public key
      for its key_id, and that the exported chain holds its (seq, hash), so a chain rewritten
@@ -47,6 +49,7 @@ from disputes.export_format import (
     CHECKPOINT_KEYS,
     LAYOUTS,
     MESSAGE_KEYS,
+    WITHDRAWAL_KEYS,
     FormatError,
     b64decode_exact,
     chain_link,
@@ -56,6 +59,7 @@ from disputes.export_format import (
     manifest_bytes,
     messages_digest,
     parse_timestamp,
+    withdrawals_digest,
 )
 from inbox.chain import StoredLink, first_bad_seq
 
@@ -119,6 +123,15 @@ MANIFEST_TYPES = {
     "development_key": lambda v: isinstance(v, bool),
     "messages_sha256": _is_hex64,
     "checkpoints_sha256": _is_hex64,  # format /2
+    "withdrawals_sha256": _is_hex64,  # format /3
+}
+
+WITHDRAWAL_TYPES = {
+    "seq": _is_int,
+    "withdrawn_at": lambda v: isinstance(v, str),
+    "withdrawn_by": lambda v: isinstance(v, str),
+    "reason": lambda v: isinstance(v, str),
+    "reference": lambda v: isinstance(v, str),
 }
 
 MESSAGE_TYPES = {
@@ -186,6 +199,12 @@ def _check_layout(document: dict[str, Any]) -> None:
         what = f"checkpoint {index + 1} of the file"
         _require_keys(what, checkpoint, CHECKPOINT_KEYS)
         _check_types(what, checkpoint, CHECKPOINT_TYPES)
+    if not isinstance(document.get("withdrawals", []), list):
+        raise Problem("withdrawals is not a list")
+    for index, withdrawal in enumerate(document.get("withdrawals", [])):
+        what = f"withdrawal {index + 1} of the file"
+        _require_keys(what, withdrawal, WITHDRAWAL_KEYS)
+        _check_types(what, withdrawal, WITHDRAWAL_TYPES)
     if not isinstance(document["signature"], str):
         raise Problem("signature is not text")
 
@@ -260,6 +279,18 @@ def _check_checkpoints(document: dict[str, Any], trusted: Trusted, warnings: lis
             )
 
 
+def _check_withdrawals(withdrawals: list[dict[str, Any]], messages: list[dict[str, Any]]) -> None:
+    """Each hide names a message of the file, once, in seq order, at a canonical time."""
+    seqs = [withdrawal["seq"] for withdrawal in withdrawals]
+    if seqs != sorted(set(seqs)):
+        raise Problem("the withdrawals are not in seq order, once each")
+    exported = {message["seq"] for message in messages}
+    for withdrawal in withdrawals:
+        if withdrawal["seq"] not in exported:
+            raise Problem(f"a withdrawal names seq {withdrawal['seq']}, not in the file")
+        parse_timestamp(withdrawal["withdrawn_at"])
+
+
 def _public_key(
     manifest: dict[str, Any], trusted: Trusted, warnings: list[str]
 ) -> Ed25519PublicKey:
@@ -307,6 +338,11 @@ def verify(raw: bytes, trusted: Trusted | None = None) -> Report:
             and checkpoints_digest(checkpoints) != manifest["checkpoints_sha256"]
         ):
             raise Problem("the checkpoints do not match the manifest's checkpoints_sha256")
+        withdrawals = document.get("withdrawals")
+        if withdrawals is not None:
+            if withdrawals_digest(withdrawals) != manifest["withdrawals_sha256"]:
+                raise Problem("the withdrawals do not match the manifest's withdrawals_sha256")
+            _check_withdrawals(withdrawals, messages)
         _check_signature(document, trusted or {}, warnings)
         if checkpoints is not None:
             _check_checkpoints(document, trusted or {}, warnings)
@@ -321,6 +357,8 @@ def verify(raw: bytes, trusted: Trusted | None = None) -> Report:
         f"exported {manifest['exported_at']} by {manifest['exported_by']}, "
         f"signed with key_id {manifest['key_id']}"
     )
+    if withdrawals is not None:
+        summary += f"; {len(withdrawals)} hidden from the parties by Trust & Safety"
     if checkpoints is None:
         summary += "; format /1: no signed head checkpoints in this file"
     else:

@@ -36,6 +36,7 @@ from disputes.export import (
 from disputes.export_format import (
     FORMAT,
     FORMAT_V1,
+    FORMAT_V2,
     b64encode,
     checkpoint_bytes,
     checkpoint_statement,
@@ -541,13 +542,17 @@ def test_a_checkpoint_of_another_key_is_named_in_a_warning(
 def test_a_format_1_export_still_verifies(dispute, order_conversation, rita, export_signing_key):
     key = export_key()
     document = build_export(dispute=dispute, conversation=order_conversation, staff=rita, key=key)
+    del document["withdrawals"], document["manifest"]["withdrawals_sha256"]  # format /3's
+    document["format"] = document["manifest"]["format"] = FORMAT_V2
+    document["signature"] = b64encode(key.private_key.sign(manifest_bytes(document["manifest"])))
+    assert _verify(document, export_signing_key).ok  # a format /2 export still verifies
     del document["checkpoints"], document["manifest"]["checkpoints_sha256"]
     document["format"] = document["manifest"]["format"] = FORMAT_V1
     document["signature"] = b64encode(key.private_key.sign(manifest_bytes(document["manifest"])))
     report = _verify(document, export_signing_key)
     assert report.ok, report.problem
     assert "format /1: no signed head checkpoints" in report.summary
-    document["format"] = document["manifest"]["format"] = FORMAT  # /2 without its checkpoints
+    document["format"] = document["manifest"]["format"] = FORMAT_V2  # /2 without checkpoints
     assert "wrong keys" in _verify(document, export_signing_key).problem
 
 

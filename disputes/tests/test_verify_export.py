@@ -456,3 +456,82 @@ def test_the_verifier_and_its_modules_import_no_django():
         assert not [name for name in names if name.split(".")[0] == "django"], path
     for package in ("disputes", "inbox"):
         assert (base / package / "__init__.py").read_text().strip() == "", package
+
+
+# Hides (format /3) --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hidden_document(dispute, order_conversation, alice, rita, mo):
+    """A signed export of the order's conversation after Trust & Safety hid one message."""
+    from inbox.withdrawals import withdraw_message
+
+    sent = send_message(
+        conversation=order_conversation,
+        sender=alice,
+        body="Pay me outside: the <b>deposit</b> first.",
+        client_id=uuid.uuid4().hex,
+    ).message
+    withdraw_message(
+        message=sent, staff=mo, reason="Asked for payment outside.", reference="flag:7"
+    )
+    return build_export(
+        dispute=dispute, conversation=order_conversation, staff=rita, key=export_key()
+    ), sent
+
+
+def test_the_signed_export_carries_the_hides(hidden_document, trusted, mo):
+    """Issue 18 leftover 7: the case file and the printable export marked hides; the signed
+    JSON did not."""
+    document, sent = hidden_document
+    assert document["format"] == "gigbox-conversation-export/3"
+    [withdrawal] = document["withdrawals"]
+    assert withdrawal["seq"] == sent.seq and withdrawal["withdrawn_by"] == mo.username
+    assert withdrawal["reason"] == "Asked for payment outside." and withdrawal["reference"]
+    report = _check(document, trusted)
+    assert report.ok, report.problem
+    assert "1 hidden from the parties" in report.summary
+
+
+def test_a_removed_or_moved_hide_is_detected(hidden_document, trusted):
+    document, _ = hidden_document
+    for change in (
+        lambda d: d["withdrawals"].clear(),
+        lambda d: d["withdrawals"][0].update(seq=1),
+        lambda d: d["withdrawals"][0].update(reason="Nothing."),
+    ):
+        changed = copy.deepcopy(document)
+        change(changed)
+        assert "withdrawals_sha256" in _check(changed, trusted).problem
+    # Re-signed by whoever holds the key, a hide of a message that is not in the file fails.
+    changed = copy.deepcopy(document)
+    changed["withdrawals"][0]["seq"] = 999
+    _resign_withdrawals(changed)
+    assert "not in the file" in _check(changed, trusted).problem
+
+
+def _resign_withdrawals(document) -> None:
+    from disputes.export_format import withdrawals_digest
+
+    manifest = document["manifest"]
+    manifest["withdrawals_sha256"] = withdrawals_digest(document["withdrawals"])
+    document["signature"] = b64encode(export_key().private_key.sign(manifest_bytes(manifest)))
+
+
+def test_changing_any_one_byte_of_an_export_with_a_hide_is_detected(hidden_document, trusted):
+    """Every byte of the manifest and of the withdrawals (the rest: the test above), each
+    with its lowest bit flipped and set to a random other value."""
+    document, _ = hidden_document
+    raw = encode_document(document)
+    rng = random.Random(SEED)
+    positions = [
+        *range(raw.index(b'"manifest"'), raw.index(b'"messages"')),
+        *range(raw.index(b'"withdrawals"'), len(raw)),
+    ]
+    missed = [
+        (position, value)
+        for position in positions
+        for value in (raw[position] ^ 1, rng.choice([b for b in range(256) if b != raw[position]]))
+        if _check(raw[:position] + bytes([value]) + raw[position + 1 :], trusted).ok
+    ]
+    assert missed == [], f"seed {SEED}: undetected changes at {missed[:5]}"

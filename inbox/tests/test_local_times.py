@@ -54,11 +54,11 @@ def test_the_seller_sees_18_30_on_dashboard_order_page_and_system_line(client, o
     assert stamp(DUE) in line.body  # stored once, in UTC, for both sides
     thread = client.get(f"/inbox/{conversation.pk}/").content.decode()
     assert stamp(DUE) not in thread and "13:00" not in visible(thread)
-    assert "data-system-time>8 Dec 2026, 18:30</time>" in thread
+    assert "data-system-time>8 Dec 2026, 18:30 IST</time>" in thread
 
     client.force_login(order.buyer)  # Berlin, UTC+01:00
     assert (
-        "data-system-time>8 Dec 2026, 14:00</time>"
+        "data-system-time>8 Dec 2026, 14:00 CET</time>"
         in client.get(f"/inbox/{conversation.pk}/").content.decode()
     )
 

@@ -226,6 +226,7 @@ class CaseAdmin(ReadOnlyModelAdmin):
             "can_review": can_review,
             "can_strike": request.user.has_perm("moderation.add_strike"),
             "dismiss_form": forms_.get("dismiss_form") or DismissForm(prefix="dismiss"),
+            "dismiss_words": labels.dismiss_words(flag.source for flag in case_flags),
             "confirm_form": forms_.get("confirm_form")
             or ConfirmForm(
                 prefix="confirm",
@@ -257,7 +258,8 @@ class CaseAdmin(ReadOnlyModelAdmin):
                 )
             else:
                 cases.dismiss_case(case=case, moderator=request.user, **form.cleaned_data)
-                done = f"Case {case.pk} dismissed: not contact."
+                words = labels.dismiss_words(case.flags.values_list("source", flat=True))
+                done = f"Case {case.pk} dismissed: {words}."
         except ValidationError as error:
             show_errors(request, error)
             return HttpResponseRedirect(self._object_url(case))

@@ -148,7 +148,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
         "reports__note",
         "reports__reporter__username",
     ]
-    list_select_related = ["message__sender", "assigned_to"]
+    list_select_related = ["message__sender", "case__sender", "assigned_to"]
     # Originals: the snapshot's text and the detector's values (the contact search records).
     protected_fields = ("snapshot", "contact_values", "body", "findings")
     actions = ["assign_to_me", "dismiss_selected"]
@@ -193,7 +193,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
     @admin.display(description="sender", ordering="message__sender__username")
     def sender(self, flag: Flag) -> str:
         """A link to the sender's moderation page (their flags, cases and strikes)."""
-        return user_link(flag.message.sender)
+        return user_link(flag.message.sender or (flag.case.sender if flag.case_id else None))
 
     @admin.display(description="case", ordering="case_id")
     def case_link(self, flag: Flag) -> str:
@@ -289,7 +289,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
                 "message__sender",
                 "assigned_to",
                 "decided_by",
-                "case",
+                "case__sender",
                 *labels.related("message__conversation"),
             ),
             pk=pk,
@@ -302,7 +302,8 @@ class FlagAdmin(ReadOnlyModelAdmin):
         return self._review_page(request, flag)
 
     def _review_page(self, request: HttpRequest, flag: Flag, **forms) -> HttpResponse:
-        sender = flag.message.sender
+        # A system line carrying a user's words (requirements) is theirs: the case says whose.
+        sender = flag.message.sender or (flag.case.sender if flag.case_id else None)
         context_messages = selectors.context_messages(flag)
         hideable = hideable_context_ids(flag)
         hidden = hidden_ids([flag.message_id, *hideable])
@@ -342,6 +343,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "can_reveal": self.has_review_permission(request),
             "can_strike": request.user.has_perm("moderation.add_strike"),
             "dismiss_form": forms.get("dismiss_form") or DismissForm(prefix="dismiss"),
+            "dismiss_words": labels.dismiss_words([flag.source]),
             "confirm_form": forms.get("confirm_form")
             or ConfirmForm(prefix="confirm", initial={"kind": _default_strike_kind(flag)}),
         }

@@ -136,6 +136,7 @@ class SanctionAdmin(ReadOnlyModelAdmin):
         "lifted_by_link",
         "lift_reason",
         "expired_at",
+        "appeal_link",
     ]
     fields = readonly_fields
     change_form_template = "admin/moderation/sanction/change_form.html"
@@ -157,6 +158,23 @@ class SanctionAdmin(ReadOnlyModelAdmin):
     @admin.display(boolean=True)
     def active(self, sanction: Sanction) -> bool:
         return sanction.is_active()
+
+    @admin.display(description="appeal")
+    def appeal_link(self, sanction: Sanction) -> str:
+        """The appeal of this sanction (imposed directly), or of the strike that caused it."""
+        appeal = getattr(sanction, "appeal", None)
+        if appeal is None and sanction.strike_id is not None:
+            appeal = getattr(sanction.strike, "appeal", None)
+        if appeal is None:
+            return "—"
+        of = "this sanction" if appeal.sanction_id == sanction.pk else "its strike"
+        return format_html(
+            '<a href="{}" data-appeal-link>Appeal #{} of {}: {}</a>',
+            reverse("admin:moderation_appeal_change", args=[appeal.pk]),
+            appeal.pk,
+            of,
+            appeal.get_status_display(),
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return self._model_perm(request, "add")

@@ -120,3 +120,20 @@ def test_the_demo_seeds_a_business_card_category_and_gig():
     (gig,) = spec["data"]["gigs"]
     assert category["contact_details_as_work"] and gig["contact_details_as_work"]
     assert gig["category"] == category["slug"]
+
+
+def test_the_requirements_audit_flag_is_the_buyers_not_the_system_accounts(card_order, bob, mona):
+    """Issue 18 leftover 8: the requirements are posted as a system line; the flag on them
+    (its case, the queue's sender column, the review page) names the buyer who wrote them."""
+    from django.test import Client
+
+    services.submit_requirements(order=card_order, actor=bob, requirements=CARD)
+    flag = Flag.objects.get(message__conversation=_thread(card_order))
+    assert flag.message.sender_id is None  # a system line
+    assert flag.case.sender == bob
+    client = Client()
+    client.force_login(mona)
+    queue = client.get("/admin/moderation/flag/").content.decode()
+    assert f'/admin/moderation/moderateduser/{bob.pk}/change/">bob</a>' in queue
+    review = client.get(f"/admin/moderation/flag/{flag.pk}/change/").content.decode()
+    assert f"/admin/moderation/moderateduser/{bob.pk}/change/" in review

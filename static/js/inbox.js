@@ -967,7 +967,8 @@
     }
     const error = data.error && typeof data.error === "object" ? data.error : data;
     if (error.code !== "suspended") return;
-    const text = sanctionText(error);
+    // The server's sentence writes the end as every page does (the reader's zone, named).
+    const text = typeof error.message === "string" && error.message.includes(ACCOUNT_LINK_TEXT) ? error.message : sanctionText(error);
     showComposerError(text);
     announce(text);
     queue.splice(0).forEach((pending) => failSend(pending.clientId, text));

@@ -182,3 +182,51 @@ def test_the_user_page_gives_a_strike_without_a_flag(live_daphne, browser, tmp_p
     note.get_by_role("button", name="Add note").click()
     expect(page.locator("[data-section='notes']")).to_contain_text("Second complaint")
     shoot(page, "moderation-user.png", tmp_path, full_page=True)
+
+
+def test_keyboard_triage_of_a_burst_of_twenty_cases(live_daphne, browser):
+    """Issue 18, "keyboard triage of 20 cases": twenty senders, one case each, decided from
+    the keyboard alone, confirm and dismiss in turn (c y / d Enter), one skipped with n and
+    come back to with k; each decision opens the next open case, the last one the queue."""
+    alice = SellerFactory(username="alice", email="alice@example.com")
+    senders = [UserFactory(username=f"burst{i:02d}") for i in range(20)]
+    mona = moderator()
+    for sender in senders:
+        send_contacts(sender, alice, 1)
+    cases = list(Case.objects.order_by("opened_at", "id"))
+    assert len(cases) == 20
+
+    page = browser_as(browser, live_daphne, mona).new_page()
+    page.set_viewport_size(VIEWPORT)
+    page.goto(f"{live_daphne.url}/admin/moderation/case/", timeout=30_000)
+    expect(page.locator("[data-triage-queue][data-triage-ready]")).to_be_attached()
+
+    def showing(case: Case):
+        return expect(page.locator(f"[data-triage-ready][data-triage-case='{case.pk}']"))
+
+    page.keyboard.press("n")  # the first open case
+    showing(cases[0]).to_be_visible()
+    page.keyboard.press("n")  # skip the first: the second opens
+    showing(cases[1]).to_be_visible()
+    page.keyboard.press("k")  # and back
+    showing(cases[0]).to_be_visible()
+    for index, case in enumerate(cases):
+        showing(case).to_be_visible()
+        if index % 2 == 0:
+            page.keyboard.press("c")
+            expect(page.locator("[data-triage-prompt]")).to_be_visible()
+            page.keyboard.press("y")
+        else:
+            page.keyboard.press("d")
+            expect(page.locator("[data-triage-prompt]")).to_be_visible()
+            page.keyboard.press("Enter")
+        if index + 1 < len(cases):
+            showing(cases[index + 1]).to_be_visible()
+    expect(page).to_have_url(f"{live_daphne.url}/admin/moderation/case/")
+
+    statuses = [Case.objects.get(pk=case.pk).status for case in cases]
+    assert statuses == ["confirmed", "dismissed"] * 10
+    struck = set(Strike.objects.values_list("user__username", flat=True))
+    assert struck == {sender.username for sender in senders[::2]}
+    assert Strike.objects.count() == 10
+    assert not Flag.objects.filter(status=Flag.Status.OPEN).exists()
