@@ -17,7 +17,6 @@ from harness.servers import DaphneServer, database_url_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LIMIT = 1024 * 1024  # GIGBOX_UPLOAD_REQUEST_MAX_BYTES of the server under test
-PORT = 8861
 ANSWER_SECONDS = 5.0
 
 
@@ -29,7 +28,6 @@ def server(transactional_db, tmp_path) -> Iterator[DaphneServer]:
             "MEDIA_ROOT": str(tmp_path / "media"),
             "GIGBOX_UPLOAD_REQUEST_MAX_BYTES": str(LIMIT),
         },
-        port=PORT,
         log_path=tmp_path / "daphne.log",
     )
     live.start()
