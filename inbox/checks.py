@@ -25,7 +25,7 @@ from inbox.files import clean_file_name, detect_content_type, stored_name
 from inbox.frames import error_frame
 from inbox.models import Conversation
 from inbox.protocol import is_id, is_identifier
-from marketplace.models import SYSTEM_USERNAME, Order, has_no_end
+from marketplace.models import SYSTEM_USERNAME, Order, User, has_no_end
 
 __all__ = [
     "SendError",
@@ -175,9 +175,12 @@ def check_recipient(conversation: Conversation, sender) -> None:
     """SendError("official_account") when `sender` writes to an account that takes no
     messages. The conversation of an order, or about a gig (which only its seller's side can
     attach), stays open: a staff member who buys hears from the seller."""
-    if is_system_account(sender):
+    if is_system_account(sender) or sender.pk not in conversation.user_ids():
+        return  # not a participant: the send path's access check answers `forbidden`
+    other_id = conversation.other_user_id(sender.pk)
+    other = User.objects.select_related("seller_profile").filter(pk=other_id).first()
+    if other is None:
         return
-    other = conversation.other_user(sender.pk)
     if is_system_account(other) or (
         takes_no_messages(other) and conversation.order_id is None and conversation.gig_id is None
     ):
