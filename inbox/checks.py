@@ -46,6 +46,7 @@ __all__ = [
     "official_account_error",
     "check_recipient",
     "recipient_refusal",
+    "takes_no_replies",
 ]
 
 
@@ -179,12 +180,16 @@ def check_recipient(conversation: Conversation, sender) -> None:
         return  # not a participant: the send path's access check answers `forbidden`
     other_id = conversation.other_user_id(sender.pk)
     other = User.objects.select_related("seller_profile").filter(pk=other_id).first()
-    if other is None:
-        return
-    if is_system_account(other) or (
-        takes_no_messages(other) and conversation.order_id is None and conversation.gig_id is None
-    ):
+    if other is not None and takes_no_replies(conversation, other):
         raise official_account_error()
+
+
+def takes_no_replies(conversation: Conversation, other) -> bool:
+    """check_recipient's rule for the other side `other` (a loaded user): the thread page
+    shows the refusal instead of the composer."""
+    return is_system_account(other) or (
+        takes_no_messages(other) and conversation.order_id is None and conversation.gig_id is None
+    )
 
 
 def recipient_refusal(sender, conversation_id: int) -> SendError | None:

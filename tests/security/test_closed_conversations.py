@@ -174,3 +174,9 @@ def test_staff_who_buy_hear_from_the_seller_in_their_order_thread(alice, gig, se
     order = OrderFactory(buyer=buyer, gig=gig)
     thread = get_or_start_conversation(starter=buyer, other=alice, order=order)
     assert send(thread, alice, "Thanks for the order").ack["type"] == "message.ack"
+
+
+def test_the_trust_and_safety_thread_shows_why_instead_of_a_composer(bob, notice_thread):
+    page = _client(bob).get(f"/inbox/{notice_thread.pk}/").content.decode()
+    assert "data-no-replies" in page and 'id="composer"' not in page
+    assert "Trust &amp; Safety and staff accounts do not take messages" in page
