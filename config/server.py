@@ -20,6 +20,12 @@ Here SIGTERM (or SIGINT) instead:
 
 Every process also logs one line per WebSocket close (code, duration, request id), and
 answers the WebSocket handshake with an X-Gigbox-Process header naming itself.
+
+HTTP requests get daphne's `create_application` copied (`_create_http_application`), not
+called: daphne makes the input queue and hands its `get` to the application inside that one
+call, with no hook to supply another queue (config/http_body.py's BodyQueue). A test pins the
+copied method's source (tests/security/test_upload_cost.py), so a daphne upgrade that changes
+it fails until the copy is checked.
 """
 
 # daphne.server installs Twisted's asyncio reactor: it must be imported before Twisted.

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
-__all__ = ["UploadGuard", "reserved_upload_bytes"]
+__all__ = ["UploadGuard", "reserved_upload_bytes", "too_large_error"]
 
 _lock = threading.Lock()
 _reserved = [0]  # bytes of request bodies this process is reading or handling now
@@ -41,6 +41,18 @@ def _reserve(size: int) -> bool:
 def _release(size: int) -> None:
     with _lock:
         _reserved[0] = max(0, _reserved[0] - size)
+
+
+def too_large_error() -> dict[str, Any]:
+    """The 413's body: here, and in the server process before it reads the body
+    (config/http_body.py)."""
+    limit = settings.GIGBOX_UPLOAD_REQUEST_MAX_BYTES
+    return {
+        "type": "error",
+        "code": "invalid_attachment",
+        "message": f"The upload is over {limit // (1024 * 1024)} MB.",
+        "limit": limit,
+    }
 
 
 def _body_size(scope: dict[str, Any]) -> int | None:
@@ -78,18 +90,8 @@ class UploadGuard:
         size = _body_size(scope) if scope.get("type") == "http" else None
         if size is None or size <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return await self.app(scope, receive, send)
-        limit = settings.GIGBOX_UPLOAD_REQUEST_MAX_BYTES
-        if size > limit:
-            return await _refuse(
-                send,
-                413,
-                {
-                    "type": "error",
-                    "code": "invalid_attachment",
-                    "message": f"The upload is over {limit // (1024 * 1024)} MB.",
-                    "limit": limit,
-                },
-            )
+        if size > settings.GIGBOX_UPLOAD_REQUEST_MAX_BYTES:
+            return await _refuse(send, 413, too_large_error())
         if not _reserve(size):
             return await _refuse(
                 send,

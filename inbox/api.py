@@ -33,6 +33,7 @@ ERROR_STATUS = {
     "forbidden": 404,
     "blocked": 403,
     "restricted": 403,
+    "official_account": 403,
     "rate_limited": 429,
     "unavailable": 503,
 }

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.utils import timezone
 
 from core.contact_policy import OrderContext, get_contact_policy
@@ -24,7 +25,7 @@ from inbox.files import clean_file_name, detect_content_type, stored_name
 from inbox.frames import error_frame
 from inbox.models import Conversation
 from inbox.protocol import is_id, is_identifier
-from marketplace.models import SYSTEM_USERNAME, Order, has_no_end
+from marketplace.models import SYSTEM_USERNAME, Order, User, has_no_end
 
 __all__ = [
     "SendError",
@@ -41,6 +42,11 @@ __all__ = [
     "check_sender_sanctions",
     "is_account_suspended",
     "is_system_account",
+    "takes_no_messages",
+    "official_account_error",
+    "check_recipient",
+    "recipient_refusal",
+    "takes_no_replies",
 ]
 
 
@@ -147,6 +153,59 @@ def check_sender_sanctions(user, *, conversation: Conversation | None = None) ->
 def is_system_account(user) -> bool:
     """The "gigbox" account that sends Trust & Safety notices."""
     return user.username == SYSTEM_USERNAME
+
+
+def takes_no_messages(user) -> bool:
+    """The system account, and staff who do not sell: nobody starts a conversation with them
+    or writes to them (the system account's notices are system messages, not sends)."""
+    return is_system_account(user) or (user.is_staff and not user.is_seller)
+
+
+# One wording on every path (the form, the JSON API, the socket's `error` frame).
+OFFICIAL_ACCOUNT_MESSAGE = (
+    "Gigbox Trust & Safety and staff accounts do not take messages. To ask about a decision "
+    "or to appeal, use your account page."
+)
+
+
+def official_account_error() -> SendError:
+    return SendError("official_account", OFFICIAL_ACCOUNT_MESSAGE)
+
+
+def check_recipient(conversation: Conversation, sender) -> None:
+    """SendError("official_account") when `sender` writes to an account that takes no
+    messages. The conversation of an order, or about a gig (which only its seller's side can
+    attach), stays open: a staff member who buys hears from the seller."""
+    if is_system_account(sender) or sender.pk not in conversation.user_ids():
+        return  # not a participant: the send path's access check answers `forbidden`
+    other_id = conversation.other_user_id(sender.pk)
+    other = User.objects.select_related("seller_profile").filter(pk=other_id).first()
+    if other is not None and takes_no_replies(conversation, other):
+        raise official_account_error()
+
+
+def takes_no_replies(conversation: Conversation, other) -> bool:
+    """check_recipient's rule for the other side `other` (a loaded user): the thread page
+    shows the refusal instead of the composer."""
+    return is_system_account(other) or (
+        takes_no_messages(other) and conversation.order_id is None and conversation.gig_id is None
+    )
+
+
+def recipient_refusal(sender, conversation_id: int) -> SendError | None:
+    """check_recipient's answer for a socket's send, before the writer: None also when the
+    conversation is not the sender's (the writer gives that answer, and logs it)."""
+    conversation = (
+        Conversation.objects.filter(pk=conversation_id)
+        .filter(Q(user_a_id=sender.pk) | Q(user_b_id=sender.pk))
+        .first()
+    )
+    try:
+        if conversation is not None:
+            check_recipient(conversation, sender)
+    except SendError as error:
+        return error
+    return None
 
 
 def is_account_suspended(user) -> bool:

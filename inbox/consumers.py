@@ -30,7 +30,12 @@ from django.utils.crypto import constant_time_compare
 from config import lifecycle, security
 from config.logging import log_socket_event
 from inbox import frames, known_heads, presence, read_marks, selectors, socket_limits
-from inbox.checks import SendError, is_account_suspended, unavailable_error
+from inbox.checks import (
+    SendError,
+    is_account_suspended,
+    recipient_refusal,
+    unavailable_error,
+)
 from inbox.protocol import MAX_FRAME_BYTES, ProtocolError, parse_client_frame
 from inbox.push import group_send_safely, session_group, user_group
 from inbox.send import SendRequest
@@ -101,6 +106,8 @@ class InboxConsumer(AsyncWebsocketConsumer):
         # Times of the last frames (a list: an empty deque costs ~600 bytes per idle socket).
         self.frames: list[float] = []
         self.others: dict[int, tuple[int, float]] = {}  # conversation -> (other user, valid until)
+        # conversation -> (why the other side takes no messages, or None; valid until)
+        self.recipients: dict[int, tuple[SendError | None, float]] = {}
         self.typing_sent: dict[int, float] = {}
         self.watching: set[int] = set()
         self.session_checked = time.monotonic()
@@ -249,9 +256,24 @@ class InboxConsumer(AsyncWebsocketConsumer):
         request = SendRequest(
             frame["conversation_id"], self.user, frame["body"], frame["client_id"]
         )
-        self._answer_when_stored(
-            get_writer().enqueue(request), frame["client_id"], frame["conversation_id"]
-        )
+        refusal = await self._recipient_refusal(frame["conversation_id"])
+        if refusal is None:
+            outcome = get_writer().enqueue(request)
+        else:  # answered in turn with the sends before it
+            outcome = asyncio.get_running_loop().create_future()
+            outcome.set_result(refusal)
+        self._answer_when_stored(outcome, frame["client_id"], frame["conversation_id"])
+
+    async def _recipient_refusal(self, conversation_id: int) -> SendError | None:
+        """inbox.checks.recipient_refusal, cached a minute per socket like `others`."""
+        cached = self.recipients.get(conversation_id)
+        if cached is None or cached[1] < time.monotonic():
+            refusal = await database_sync_to_async(recipient_refusal)(self.user, conversation_id)
+            cached = self.recipients[conversation_id] = (
+                refusal,
+                time.monotonic() + ACCESS_CACHE_SECONDS,
+            )
+        return cached[0]
 
     def _answer_when_stored(
         self, outcome: asyncio.Future, client_id: str, conversation_id: int

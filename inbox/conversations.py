@@ -6,7 +6,14 @@ from django.db import IntegrityError, transaction
 
 from config import clock
 from inbox import chain
-from inbox.checks import SendError, forbidden_error
+from inbox.checks import (
+    SendError,
+    check_sender_sanctions,
+    forbidden_error,
+    is_system_account,
+    official_account_error,
+    takes_no_messages,
+)
 from inbox.models import Conversation, Participant
 from inbox.push import push_summaries
 from inbox.selectors import is_blocked
@@ -16,9 +23,16 @@ __all__ = ["get_or_start_conversation", "participant_of"]
 
 @transaction.atomic
 def get_or_start_conversation(*, starter, other, gig=None, order=None) -> Conversation:
-    """The general conversation of the pair (or the order's own thread), started if need be."""
+    """The general conversation of the pair (or the order's own thread), started if need be.
+
+    A user (not the system account, whose notices start its threads) cannot start one with
+    an account that takes no messages, nor, while their messaging is restricted, start a new
+    one: it would stay empty (an order's thread is the order's, and always starts)."""
     if other is None or starter.pk == other.pk or not other.is_active or not starter.is_active:
         raise forbidden_error()
+    by_user = order is None and not is_system_account(starter)
+    if by_user and takes_no_messages(other):
+        raise official_account_error()
     if is_blocked(starter.pk, other.pk):
         raise SendError("blocked", "You cannot message this person.")
     user_a_id, user_b_id = sorted((starter.pk, other.pk))
@@ -37,6 +51,8 @@ def get_or_start_conversation(*, starter, other, gig=None, order=None) -> Conver
             existing.gig = gig
             existing.save(update_fields=["gig"])
         return existing
+    if by_user:
+        check_sender_sanctions(starter)
     try:
         with transaction.atomic():
             conversation = _create_conversation(user_a_id, user_b_id, gig=gig, order=order)

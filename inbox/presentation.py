@@ -21,7 +21,12 @@ from django.utils.http import urlencode
 from core.contact import MASK
 from core.timestamps import local_time_text, split_stamps
 from inbox import extensions, frames, presence, selectors
-from inbox.checks import SendError, is_system_account
+from inbox.checks import (
+    OFFICIAL_ACCOUNT_MESSAGE,
+    SendError,
+    is_system_account,
+    takes_no_replies,
+)
 from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
 from inbox.people import people_page, threads_with
@@ -314,6 +319,7 @@ def thread_context(
     history = [shown_message(message, user, zone) for message in messages]
     blocked_by_me = selectors.has_blocked(user.pk, other_id)
     blocked = blocked_by_me or selectors.has_blocked(other_id, user.pk)
+    no_replies = takes_no_replies(conversation, other) and not is_system_account(user)
     return {
         "conversation": conversation,
         "participant": participant,
@@ -334,8 +340,9 @@ def thread_context(
         "system_thread": is_system_account(other),
         "max_attachment_mb": settings.GIGBOX_ATTACHMENT_MAX_BYTES // (1024 * 1024),
         "max_attachment_bytes": settings.GIGBOX_ATTACHMENT_MAX_BYTES,
+        "no_replies": OFFICIAL_ACCOUNT_MESSAGE if no_replies else "",
         "composer_actions": []
-        if blocked or is_system_account(other)
+        if blocked or no_replies or is_system_account(other)
         else extensions.composer_actions(user=user, conversation=conversation),
     }
 

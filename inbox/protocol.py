@@ -161,6 +161,7 @@ ERROR_CODES = frozenset(
         "forbidden",
         "blocked",
         "restricted",
+        "official_account",
         "rate_limited",
         "unavailable",
         "flooding",

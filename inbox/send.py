@@ -35,6 +35,7 @@ from inbox.checks import (
     SendError,
     check_attachment,
     check_body,
+    check_recipient,
     check_request_shape,
     check_sender_sanctions,
     forbidden_error,
@@ -424,6 +425,7 @@ def send_message(
     attachments: Sequence[AttachmentUpload] = (),
 ) -> SentMessage:
     """Send one message (HTTP form, API, seeds): stored, then broadcast after commit."""
+    check_recipient(conversation, sender)
     outcome = send_messages(
         [SendRequest(conversation.pk, sender, body, client_id, tuple(attachments))]
     )[0]

@@ -1,11 +1,13 @@
 """Reserved identities: nobody signs up or calls themselves Gigbox, support or staff.
 
 Names are compared by a confusable skeleton in the spirit of Unicode TR39: NFKC (full-width
-and compatibility forms), case folding, accents dropped, then the look-alikes attackers use
-for Latin letters (Cyrillic and Greek homoglyphs, dotless i, small capitals, digits for
-letters, "rn" for "m") folded onto them. `gıgbox`, `ＧＩＧＢＯＸ` and `G1GB0X` share the
-skeleton `gigbox`. The map is ours, not the full confusables.txt: it covers the Latin
-letters of the reserved words, which is what the check needs (docs/reliability.md).
+and compatibility forms), case folding, accents dropped, then look-alikes folded onto the
+Latin letter they pass for. `gıgbox`, `ＧＩＧＢＯＸ`, `G1GB0X` and `ɡigbօx` (Armenian o) share
+the skeleton `gigbox`. The look-alikes come first from TR39's confusables.txt as the
+`confusable-homoglyphs` package ships it (every character whose prototype is one Latin
+letter or digit: Cyrillic, Greek, Armenian, Cherokee, Lisu, small capitals...); our own
+short map (`_OWN_LOOKALIKES`) adds what TR39 does not fold onto a Latin letter
+(docs/reliability.md).
 
 Invisible format characters (Unicode category Cf: bidi controls, zero-width, soft hyphen)
 are refused in names outright: U+202E made "Gigbox Trust & Safety" out of reversed text the
@@ -23,9 +25,11 @@ refuse alike).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
+from confusable_homoglyphs.utils import load as load_confusables
 from django.core.exceptions import ValidationError
 
 __all__ = [
@@ -41,20 +45,19 @@ __all__ = [
     "skeleton",
 ]
 
-# Look-alikes of Latin letters, after NFKC and case folding.
-_CONFUSABLES = str.maketrans(
+# What TR39 does not fold onto a Latin letter, so the package's table cannot: letters it
+# maps to another look-alike (Cyrillic в to ʙ, к to ĸ, Greek η to n̩, small capitals to each
+# other), letters with a stroke (ł, ø, đ), ß, and digits and signs written for letters
+# ("G1GB0X", "$upport"), which are not confusables in Unicode's sense. After NFKC, casefold.
+_OWN_LOOKALIKES = str.maketrans(
     {
         # Cyrillic
-        "а": "a", "в": "b", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i", "ј": "j",
-        "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "ԁ": "d", "ѕ": "s",
-        "т": "t", "у": "y", "х": "x", "ԛ": "q", "ԝ": "w", "ь": "b", "ɡ": "g",
+        "в": "b", "ё": "e", "ї": "i", "к": "k", "м": "m", "н": "h", "т": "t", "ь": "b",
         # Greek
-        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
+        "β": "b", "ε": "e", "η": "n", "κ": "k", "τ": "t", "χ": "x", "ω": "w",
         # Latin variants and small capitals
-        "ı": "i", "ȷ": "j", "ɢ": "g", "ʙ": "b", "ɪ": "i", "ᴏ": "o", "ꜱ": "s", "ᴛ": "t",
-        "ᴜ": "u", "ᴀ": "a", "ᴅ": "d", "ᴇ": "e", "ᴍ": "m", "ɴ": "n", "ʀ": "r", "ᴘ": "p",
-        "ł": "l", "ø": "o", "đ": "d", "ß": "ss",
+        "ȷ": "j", "ɢ": "g", "ʙ": "b", "ᴛ": "t", "ᴀ": "a", "ᴅ": "d", "ᴇ": "e", "ᴍ": "m",
+        "ɴ": "n", "ʀ": "r", "ᴘ": "p", "ł": "l", "ø": "o", "đ": "d", "ß": "ss",
         # Digits and signs used as letters
         "0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "|": "l",
         "$": "s", "@": "a", "&": "and",
@@ -75,6 +78,20 @@ RESERVED_WORDS = frozenset(
 RESERVED_NAMES = RESERVED_WORDS | {"mod", "system", "security", "safety", "helpdesk", "root"}
 
 
+@functools.cache
+def _tr39_latin() -> dict[int, str]:
+    """TR39's look-alikes of one Latin letter or digit, as a translate table: each character
+    of confusable-homoglyphs' table whose prototype is one ASCII letter or digit. Read from
+    the package's data file on first use and kept small: its whole table (~17 MB in memory,
+    loaded by importing `confusable_homoglyphs.confusables`) is not kept in every process."""
+    table: dict[int, str] = {}
+    for char, homoglyphs in load_confusables("confusables.json").items():
+        latin = [h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii()]
+        if len(char) == 1 and not char.isascii() and latin and latin[0].isalnum():
+            table[ord(char)] = latin[0].casefold()
+    return table
+
+
 def _folded(text: str) -> str:
     """NFKC, case folded, without combining marks, with look-alikes mapped to Latin."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -83,7 +100,9 @@ def _folded(text: str) -> str:
         for ch in unicodedata.normalize("NFD", text)
         if unicodedata.category(ch) not in _DROPPED_CATEGORIES
     )
-    text = text.translate(_CONFUSABLES)
+    if not text.isascii():
+        text = text.translate(_tr39_latin())
+    text = text.translate(_OWN_LOOKALIKES)
     for pair, letter in _MULTI:
         text = text.replace(pair, letter)
     return text

@@ -113,3 +113,41 @@ def test_the_username_shows_beside_a_display_name_in_the_inbox(bob, alice, conve
     assert "Priya Sharma" in header and f"@{alice.username}" in header
     row = page.split('class="conversation-name"')[1].split("</a>")[0]
     assert "Priya Sharma" in row and f"@{alice.username}" in row
+
+
+# TR39's confusables through confusable-homoglyphs: letters our own map never had.
+TR39_ONLY = [
+    ("\u0261ig\u0299\u0585x", "gigbox"),  # Armenian o (U+0585)
+    ("\uabaaupport", "support"),  # Cherokee small s (U+ABAA)
+    ("\ua4d6\ua4f2\ua4d6\ua4d0\ua4f3\ua4eb", "glgbox"),  # Lisu G I G B O X (TR39: I is l)
+    ("\u0581ood", "good"),  # Armenian co (U+0581)
+]
+
+
+@pytest.mark.parametrize(("name", "looks_like"), TR39_ONLY)
+def test_the_skeleton_folds_tr39_confusables(name, looks_like):
+    assert skeleton(name) == looks_like
+
+
+def test_a_tr39_lookalike_of_the_site_name_is_reserved():
+    assert is_reserved_name("\u0261ig\u0299\u0585x") and is_reserved_name("\uabaaupport")
+
+
+def test_sign_up_refuses_a_tr39_lookalike_of_an_existing_username(client):
+    User.objects.create_user(username="seller", email="s@example.com", password="x")
+    response = _sign_up(client, "\uabaaeller")  # Cherokee s
+    assert response.status_code == 200
+    assert not User.objects.filter(username="\uabaaeller").exists()
+
+
+def test_the_migration_recomputes_stored_keys():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("marketplace.migrations.0014_recompute_username_skeleton")
+    user = User.objects.create_user(username="\uabaaeller", email="c@example.com", password="x")
+    User.objects.filter(pk=user.pk).update(username_skeleton="\uabaaeller")  # the old key
+    migration.recompute(apps, None)
+    user.refresh_from_db()
+    assert user.username_skeleton == lookalike_key("seller") == "seller"

@@ -256,3 +256,24 @@ async def test_a_disconnect_ends_the_body_and_closes_its_file():
     queue.put_nowait({"type": "http.disconnect"})
     assert body.closed and queue.qsize() == 1
     assert (await queue.get())["type"] == "http.disconnect"
+
+
+# daphne.server.Server.create_application as config.server copies it (daphne 4.2.3).
+DAPHNE_CREATE_APPLICATION_SHA256 = (
+    "f1e300b4ecf636c85e1a66250e32af2ebb67728f01919678d43e80c794a79a87"
+)
+
+
+def test_the_copied_create_application_is_daphnes_current_one():
+    """config/server.py copies daphne's create_application (no hook supplies the queue): an
+    upgrade that changes the original fails here until the copy is checked against it."""
+    import hashlib
+    import inspect
+
+    from daphne.server import Server
+
+    source = inspect.getsource(Server.create_application)
+    assert hashlib.sha256(source.encode()).hexdigest() == DAPHNE_CREATE_APPLICATION_SHA256, (
+        "daphne's create_application changed: compare it with "
+        "config.server.GracefulServer._create_http_application, then update the digest"
+    )
