@@ -178,5 +178,6 @@ def test_staff_who_buy_hear_from_the_seller_in_their_order_thread(alice, gig, se
 
 def test_the_trust_and_safety_thread_shows_why_instead_of_a_composer(bob, notice_thread):
     page = _client(bob).get(f"/inbox/{notice_thread.pk}/").content.decode()
-    assert "data-no-replies" in page and 'id="composer"' not in page
-    assert "Trust &amp; Safety and staff accounts do not take messages" in page
+    # The Trust & Safety thread's own line (issue 18) says why and links the account page.
+    assert "data-system-thread" in page and 'id="composer"' not in page
+    assert "replies are not read" in page and 'href="/account/health/"' in page
