@@ -9,9 +9,9 @@ every generated set of bench/contact_data.py (positives and harmless sequences w
 their history, intent lines, ordinary and plain chat alone and with the 8 messages
 before each as history, bare 9-digit numbers, the adversarial inputs alone and with
 history), core/tests/data/blind_probes.jsonl, the realtime bench's bodies, and every
-string literal of the contact and send tests (alone, and with the literals before it
-as history). Each result (findings with every field, masked text, intents) is
-compared; exits 1 and prints the first differences when any differ.
+string literal of the contact and send tests (alone, and with the 1, 2, 3 and 5
+literals before it in the source as history). Each result (findings with every field,
+masked text, intents) is compared; exits 1 and prints the first differences when any differ.
 """
 
 from __future__ import annotations
@@ -38,14 +38,16 @@ def _literal_cases() -> list[tuple[str, list[str]]]:
     for folder in _TEST_SOURCES:
         for path in sorted((ROOT / folder).glob("test_*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            strings = [
-                n.value
+            nodes = [
+                n
                 for n in ast.walk(tree)
                 if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.strip()
             ]
+            nodes.sort(key=lambda n: (n.lineno, n.col_offset))  # in source order
+            strings = [n.value for n in nodes]
             for i, text in enumerate(strings):
                 cases.append((text, []))
-                cases.append((text, strings[max(0, i - 5) : i]))
+                cases += [(text, strings[max(0, i - k) : i]) for k in (1, 2, 3, 5) if i >= k]
     return cases
 
 
