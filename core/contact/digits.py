@@ -354,9 +354,6 @@ _GAP_SHAPES = bytes(
     else ord("x")
     for c in range(256)
 )
-_LEET_HINTS = (b"0 o 0", b"0so", b"os0", b"0 o ", b" o 0", b"0 s o", b"o s 0")
-# Any of the shapes _may_have_gap looks for: one C-level scan rejects most messages.
-_GAP_HINT_RE = re.compile(b"|".join(re.escape(h) for h in (b"0 a 0", b"0,0", *_LEET_HINTS)))
 _NOT_THOUSANDS_RE = re.compile(r"\d,(?!\d{3}(?!\d))\d")
 
 
@@ -367,13 +364,19 @@ def _may_have_gap(text: str) -> bool:
     if not text.isascii():
         return True
     shapes = text.encode("ascii").translate(_GAP_SHAPES)
-    if _GAP_HINT_RE.search(shapes) is None:
-        return False
     if b"0 a 0" in shapes and shapes.count(b" a ") >= 2:
         return True
     if b"0,0" in shapes and _NOT_THOUSANDS_RE.search(text) is not None:
         return True
-    return any(h in shapes for h in _LEET_HINTS)
+    return (  # a look-alike letter by a digit; one C-level test each, no generator
+        b"0 o 0" in shapes
+        or b"0so" in shapes
+        or b"os0" in shapes
+        or b"0 o " in shapes
+        or b" o 0" in shapes
+        or b"0 s o" in shapes
+        or b"o s 0" in shapes
+    )
 
 
 _MULTIPLIER_WORDS = frozenset(MULTIPLIERS)
@@ -385,8 +388,6 @@ _MIN_SPELLED_RUN = 9  # three digit words of three letters
 def has_spelled_run(tokens: list[str]) -> bool:
     """Is some token digit words run together ("ninefourfive...")? ``tokens``: lower case."""
     # Common words are never digit words run together; the set difference runs at C speed.
-    if max(map(len, tokens), default=0) < _MIN_SPELLED_RUN:
-        return False
     for t in set(tokens).difference(COMMON_WORDS):
         if len(t) >= _MIN_SPELLED_RUN and _holds_spelled_run(t):
             return True

@@ -117,7 +117,9 @@ def _is_labelled(text: str, words: list[str]) -> bool:
 
 
 def _has_misspelt_platform(words: list[str]) -> bool:
-    return any(len(w) >= 4 and fuzzy_platform(w) is not None for w in words)
+    # fuzzy_platform answers None for words under four letters; map() keeps the memoised
+    # calls at C level.
+    return any(map(fuzzy_platform, words))
 
 
 def needs_address_scan(text: str, words: list[str]) -> bool:
@@ -198,7 +200,7 @@ def phone_possible(text: str, words: list[str]) -> bool:
             return has_spelled_run(words)  # "NINEFOURFIVESEVEN...": one long word
         # Three digit words at least, weak ones included ("zero one six six
         # six ..."); "one more round" is not a number.
-        return sum(w in _ANY_DIGIT_WORD for w in words) >= 3 or has_spelled_run(words)
+        return sum(map(_ANY_DIGIT_WORD.__contains__, words)) >= 3 or has_spelled_run(words)
     if digits >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
         return True
     # "OOOOOOl2": look-alikes around a single real digit; "+dreivier... after 6pm".
