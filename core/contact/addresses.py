@@ -179,9 +179,9 @@ _SPLIT_PLATFORM_RE = re.compile(
 
 def has_split_platform_name(words: list[str]) -> bool:
     """Cheap test on the message's lower-cased tokens, in order: "tele gram", "face book"?"""
-    if _SPLIT_PLATFORM_FIRST.isdisjoint(words):
+    if _SPLIT_PLATFORM_FIRST.isdisjoint(words) or _SPLIT_PLATFORM_SECOND.isdisjoint(words):
         return False
-    return any(pair in _SPLIT_PLATFORMS for pair in pairwise(words))
+    return not _SPLIT_PLATFORMS.keys().isdisjoint(pairwise(words))
 
 
 # Cuts whose halves are both everyday words ("we chat", "face book").

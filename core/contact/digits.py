@@ -302,7 +302,6 @@ def has_rewritable_token(text: str) -> bool:
     if not has_glued_letter_digit(text):
         return False
     checked = 0
-    many_digits = _DIM_NEIGHBOUR_RE.search(text) is not None  # a size joins a number only so
     tokens = words(text, lower=False) if text.isascii() else [t for _, _, t in split_tokens(text)]
     for token in tokens:
         if token.isalpha() or token.isdigit():
@@ -310,12 +309,21 @@ def has_rewritable_token(text: str) -> bool:
         checked += 1
         if checked > _MAX_GLUED_CHECKED:
             return True
-        cls = token_class(token)
-        if cls is not None and (
-            cls[0] in _SELF_EVIDENT or cls[0] == "piece" or (cls[0] == "dim" and many_digits)
-        ):
-            return True
+        kind = _rewritable_kind(token)
+        if kind is not None and (kind != "dim" or _DIM_NEIGHBOUR_RE.search(text) is not None):
+            return True  # a size joins a number only next to more digits
     return False
+
+
+@lru_cache(maxsize=8192)
+def _rewritable_kind(token: str) -> str | None:
+    """The class of a glued token if it can make the phone view differ: self-evident, a
+    piece, or a size ("dim", only next to more digits); None otherwise."""
+    cls = token_class(token)
+    if cls is None:
+        return None
+    kind = cls[0]
+    return kind if kind in _SELF_EVIDENT or kind in ("piece", "dim") else None
 
 
 _SYMBOL_BETWEEN_DIGITS_RE = re.compile(
@@ -346,7 +354,6 @@ _GAP_SHAPES = bytes(
     else ord("x")
     for c in range(256)
 )
-_LEET_HINTS = (b"0 o 0", b"0so", b"os0", b"0 o ", b" o 0", b"0 s o", b"o s 0")
 _NOT_THOUSANDS_RE = re.compile(r"\d,(?!\d{3}(?!\d))\d")
 
 
@@ -361,7 +368,15 @@ def _may_have_gap(text: str) -> bool:
         return True
     if b"0,0" in shapes and _NOT_THOUSANDS_RE.search(text) is not None:
         return True
-    return any(h in shapes for h in _LEET_HINTS)
+    return (  # a look-alike letter by a digit; one C-level test each, no generator
+        b"0 o 0" in shapes
+        or b"0so" in shapes
+        or b"os0" in shapes
+        or b"0 o " in shapes
+        or b" o 0" in shapes
+        or b"0 s o" in shapes
+        or b"o s 0" in shapes
+    )
 
 
 _MULTIPLIER_WORDS = frozenset(MULTIPLIERS)

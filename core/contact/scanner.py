@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import NamedTuple
 
 from .addresses import (
     MAIL_PROVIDER_WORDS,
@@ -89,17 +91,42 @@ _LABEL_WORDS = frozenset(["id", "username", "handle", "user", "account", "acc", 
 _ADDRESS_OR_PLATFORM_WORDS = _ADDRESS_WORDS | frozenset(PLATFORM_WORDS) | {"cash", "whats"}
 
 
-def needs_address_scan(text: str, words: list[str]) -> bool:
-    """Cheap test: could this message hold an email, link or handle at all?"""
+def _plain_address_hint(text: str, words: list[str]) -> bool:
+    """The address hints that can never reach over a line break: any one of them is enough."""
     if "@" in text:
         return True
     if not _ADDRESS_OR_PLATFORM_WORDS.isdisjoint(words):
         return True
     if has_domain_hint(text):
         return True
-    if ("(" in text or "[" in text or "{" in text or "<" in text) and _BRACKETED_RE.search(text):
-        return True
     if ("AT" in text or "DOT" in text) and _CAMEL_AT_RE.search(text):
+        return True
+    # Spaced-out letters: "s a m @ g m a i l".
+    if may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None:
+        return True
+    # A handle-shaped "_" word; one character at a time with another separator
+    # ("z~a~i~n~a~b at o~u~t~l~o~o~k").
+    return "_" in text or has_separated_letters(text)
+
+
+def _is_labelled(text: str, words: list[str]) -> bool:
+    """A label a misspelt platform name may come with: "vibre id sam", "telegrm: sam"."""
+    return (
+        ":" in text or "=" in text or ">" in text or "\u2192" in text
+    ) or not _LABEL_WORDS.isdisjoint(words)
+
+
+def _has_misspelt_platform(words: list[str]) -> bool:
+    # fuzzy_platform answers None for words under four letters; map() keeps the memoised
+    # calls at C level.
+    return any(map(fuzzy_platform, words))
+
+
+def needs_address_scan(text: str, words: list[str]) -> bool:
+    """Cheap test: could this message hold an email, link or handle at all?"""
+    if _plain_address_hint(text, words):
+        return True
+    if ("(" in text or "[" in text or "{" in text or "<" in text) and _BRACKETED_RE.search(text):
         return True
     # A host with a dot after every letter: "w.a.m.e/9198...".
     if "/" in text and has_dotted_letters(text):
@@ -107,19 +134,56 @@ def needs_address_scan(text: str, words: list[str]) -> bool:
     # A platform name cut in two: "tele gram", "we chat: sam88".
     if has_split_platform_name(words):
         return True
-    # Spaced-out letters: "s a m @ g m a i l".
-    if may_have_spaced_letters(text) and _SPACED_HINT_RE.search(text) is not None:
-        return True
-    # A handle-shaped "_" word; one character at a time with another separator
-    # ("z~a~i~n~a~b at o~u~t~l~o~o~k").
-    if "_" in text or has_separated_letters(text):
-        return True
     # A labelled plain word after a misspelt platform ("vibre id sam", "telegrm: sam",
     # "tw1tter → sam").
-    labelled = (
-        ":" in text or "=" in text or ">" in text or "\u2192" in text
-    ) or not _LABEL_WORDS.isdisjoint(words)
-    return labelled and any(len(w) >= 4 and fuzzy_platform(w) is not None for w in words)
+    return _is_labelled(text, words) and _has_misspelt_platform(words)
+
+
+class _LineHints(NamedTuple):
+    plain: bool
+    slash: bool
+    dotted_letters: bool
+    labelled: bool
+    misspelt_platform: bool
+    words: list[str]
+
+
+@lru_cache(maxsize=4096)  # a message is read again as history of the sender's next ones
+def _line_hints(line: str) -> _LineHints | None:
+    """needs_address_scan's facts about one line (normalised here: normalisation maps each
+    character alone), None for a line they cannot be read from alone: an open bracket
+    ("(\nat\n)" reaches over the line break), a capital sigma (lower-cased by context)."""
+    line = normalize(line).text
+    if "(" in line or "[" in line or "{" in line or "<" in line or "\u03a3" in line:
+        return None
+    words = tokens_of(line)
+    return _LineHints(
+        _plain_address_hint(line, words),
+        "/" in line,
+        has_dotted_letters(line),
+        _is_labelled(line, words),
+        _has_misspelt_platform(words),
+        words,
+    )
+
+
+def needs_lines_address_scan(lines: Sequence[str]) -> bool | None:
+    """``needs_address_scan`` of the normalised ``"\n".join(lines)``, read from each line's
+    own (memoised) facts, none of which reaches over a line break but the platform name cut
+    in two; None when a line cannot be read alone (then read the joined text)."""
+    hints = []
+    for line in lines:
+        h = _line_hints(line)
+        if h is None:
+            return None
+        if h.plain:
+            return True
+        hints.append(h)
+    if any(h.slash for h in hints) and any(h.dotted_letters for h in hints):
+        return True
+    if has_split_platform_name([w for h in hints for w in h.words]):  # "tele" / "gram"
+        return True
+    return any(h.labelled for h in hints) and any(h.misspelt_platform for h in hints)
 
 
 def phone_possible(text: str, words: list[str]) -> bool:
@@ -136,7 +200,7 @@ def phone_possible(text: str, words: list[str]) -> bool:
             return has_spelled_run(words)  # "NINEFOURFIVESEVEN...": one long word
         # Three digit words at least, weak ones included ("zero one six six
         # six ..."); "one more round" is not a number.
-        return sum(w in _ANY_DIGIT_WORD for w in words) >= 3 or has_spelled_run(words)
+        return sum(map(_ANY_DIGIT_WORD.__contains__, words)) >= 3 or has_spelled_run(words)
     if digits >= 5 or not STRONG_DIGIT_WORDS.isdisjoint(words):
         return True
     # "OOOOOOl2": look-alikes around a single real digit; "+dreivier... after 6pm".

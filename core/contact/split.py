@@ -282,7 +282,7 @@ def _split_addresses(
     text: str, history: Sequence[str], allowed_hosts: tuple[str, ...], single: Sequence[Finding]
 ) -> list[Finding]:
     """Addresses that only exist once earlier messages are put in front."""
-    from .scanner import scan_joined_addresses  # the address scanners, on the joined text
+    from .scanner import needs_lines_address_scan, scan_joined_addresses  # on the joined text
 
     if _NO_ADDRESS_PIECE_RE.fullmatch(text[:MAX_JOINED_CHARS]):
         return []  # "1080", "$45", "3/4": no letter and no '@' can continue an address
@@ -301,6 +301,7 @@ def _split_addresses(
     # ``precheck`` is the same text with sentence ends kept apart: only what the
     # cheap pre-check reads, so ordinary sentences do not look like "morning.Great".
     joined = precheck = earlier[0]
+    by_lines = True  # the pre-check's text is the pieces one a line
     for piece in earlier[1:] + [head]:
         if joined.endswith((" @", " .")) or piece.startswith(("@ ", ". ")):
             glue = " "  # "n,g,u . a @" / "p,r,o,t,o,n": spaced out, kept spaced
@@ -309,7 +310,11 @@ def _split_addresses(
         else:
             glue = "\n"
         joined += glue + piece
-        precheck += ("\n" if not glue and is_sentence_start(piece) else glue) + piece
+        pre_glue = "\n" if not glue and is_sentence_start(piece) else glue
+        precheck += pre_glue + piece
+        by_lines = by_lines and pre_glue == "\n"
+    if by_lines and needs_lines_address_scan(earlier + [head]) is False:
+        return []  # the common case, read from each message's memoised facts
     offset = len(joined) - len(head)
     out = []
     for f in scan_joined_addresses(joined, allowed_hosts, precheck):
