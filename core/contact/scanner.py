@@ -51,7 +51,10 @@ from .quick import (
 from .quick import (
     words as tokens_of,
 )
-from .split import find_split  # loaded with the scanner: a first split costs no import
+from .split import (
+    find_phone_start,
+    find_split,
+)  # loaded with the scanner: a first split costs no import
 from .words import WEAK_DIGIT_WORDS
 
 # When findings overlap the longest wins ("9876543210@paytm" is a UPI address,
@@ -373,6 +376,19 @@ def resolve(findings: Iterable[Finding], text: str) -> tuple[Finding, ...]:
     return tuple(sorted(kept, key=lambda f: f.start))
 
 
+_DIGITS_RE = re.compile(r"\d")
+
+
+def _may_start_a_number(text: str, words: list[str]) -> bool:
+    """The cheap gate of ``find_phone_start``: a short message with a digit that names a
+    phone or a platform."""
+    return (
+        len(text) <= 160
+        and _DIGITS_RE.search(text) is not None
+        and (has_phone_context_word(words) or any(w in PLATFORM_WORDS for w in words))
+    )
+
+
 def scan(
     text: str,
     history: Sequence[str] | None = None,
@@ -396,6 +412,10 @@ def scan(
         findings.extend(
             find_split(text, [h for h in history if isinstance(h, str)], hosts, findings)
         )
+    if not findings and _may_start_a_number(text, words):
+        start = find_phone_start(text)
+        if start is not None:
+            findings.append(start)
     if not findings:
         return ScanResult(text, text, (), find_intents(text, words))
     resolved = resolve(findings, text)

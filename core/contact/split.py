@@ -337,6 +337,64 @@ def _split_addresses(
     return out
 
 
+# "whatsapp: 0803": a label's colon is not the shape breaker of "10:30" or "ratio: 3".
+_LABEL_COLON_RE = re.compile(r"(?<=[^\W\d_]):")
+_MAX_START_TAIL_WORDS = 2
+_MAX_START_DIGITS = 6
+# Amounts and lists: "12.345,00", "3,14,15" (a phone number is not written with commas).
+_AMOUNT_RE = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|[\d\s.]*,[\d\s.,]*")
+
+
+def _only_leads(lead: str) -> bool:
+    """Every word before the digits leads into a number ("my whatsapp is", "call me on"),
+    none names something else ("the whatsapp icon is")."""
+    words = TOKEN_RE.findall(normalize(lead).text.lower())
+    return all(
+        w in FILLER_WORDS
+        or w in _LEAD_ENDINGS
+        or w in PLATFORM_WORDS
+        or has_phone_context_word([w])
+        for w in words
+    )
+
+
+def find_phone_start(text: str) -> Finding | None:
+    """The first digits of a number given right after a phone or platform word
+    ("whatsapp: +91 98765", "my number is 0803"): the rest follows in the next messages,
+    where the split rule masks it; masking the start too keeps every piece hidden.
+
+    Needs the word to lead into the digits (``opens_number``), at most two filler words
+    after them, and a start that can only be a phone number: a ``+`` and 4 to 9 digits, or
+    5 or 6 digits (longer runs are whole numbers, which the phone scan judges). Labels,
+    sizes and lists are not fragments at all."""
+    fragment, _ = _fragment(_LABEL_COLON_RE.sub(" ", text))
+    if fragment is None or not fragment.phone_word:
+        return None
+    digits = fragment.digits
+    # "call at 0900" is a time; a country code adds up to 3 digits to a start.
+    minimum, maximum = (4, _MAX_START_DIGITS + 3) if fragment.has_plus else (5, _MAX_START_DIGITS)
+    if not minimum <= len(digits) <= maximum or len(set(digits)) == 1:
+        return None  # longer runs are whole numbers, validated or not by the phone scan
+    lead = text[: fragment.start]
+    if not opens_number(lead) or not _only_leads(lead):
+        return None
+    if _AMOUNT_RE.fullmatch(text[fragment.start : fragment.end].strip()):
+        return None  # "number: 12.345,00", "numbers 3,14,15"
+    tail = TOKEN_RE.findall(normalize(text[fragment.end :]).text.lower())
+    if len(tail) > _MAX_START_TAIL_WORDS or not all(w in FILLER_WORDS for w in tail):
+        return None
+    shown = ("+" if fragment.has_plus else "") + digits
+    return Finding(
+        "phone",
+        fragment.start,
+        fragment.end,
+        shown,
+        "phone.start",
+        "the start of a phone number, given after a phone or messaging app word",
+        False,
+    )
+
+
 def find_split(
     text: str,
     history: Sequence[str],
