@@ -123,7 +123,15 @@ def test_a_seller_sees_create_an_offer_beside_the_composer(
     expect(button).to_be_visible()
     expect(page.locator("[data-composer-send]")).to_be_in_viewport(ratio=1)
     page.screenshot(path=str(shots / "seller-thread-offer-button-390.png"))
-    button.click()
+    # It opens the offer form in the thread (tests/browser/test_offers.py); its link leads to
+    # the offer page, which is where it goes without JavaScript.
+    expect(button).to_have_attribute("href", f"/deals/conversations/{conversation.pk}/offers/new/")
+    context.close()
+
+    context = logged_in_context(browser, live_daphne, alice, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_daphne.url}/inbox/{conversation.pk}/")
+    page.get_by_role("link", name="Create an offer").click()
     expect(page).to_have_url(re.compile(rf"/deals/conversations/{conversation.pk}/offers/new/"))
     expect(page.get_by_role("heading", name="Send a custom offer")).to_be_visible()
     context.close()
