@@ -18,8 +18,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from config import clock
 from core.contact import MASK
-from core.timestamps import local_time_text, split_stamps
+from core.timestamps import list_time_text, local_time_text, split_stamps
 from inbox import extensions, frames, presence, selectors
 from inbox.checks import SendError, is_system_account
 from inbox.forms import STATE_ACTIONS
@@ -126,15 +127,18 @@ class Row:
     labels: list[str]
     about: About | None
     online: bool = False
+    last_at_text: str = ""  # the time in the viewer's zone (core.timestamps.list_time_text)
+    last_at_title: str = ""
     link_id: int = 0  # the thread the row opens (people.PersonThreads.link_id)
     conversation_ids: list[int] = field(default_factory=list)  # every thread with this person
 
 
-def _row(participant, online_ids: set[int], zone: tzinfo) -> Row:
+def _row(participant, online_ids: set[int], zone: tzinfo, now: datetime) -> Row:
     conversation = participant.conversation
     other = conversation.other_user(participant.user_id)
     last = conversation.last_message
     last_zone = zone if last and last.kind == Message.Kind.SYSTEM else None
+    last_at_text, last_at_title = list_time_text(last.created_at, zone, now) if last else ("", "")
     return Row(
         id=conversation.pk,
         other=other,
@@ -146,6 +150,8 @@ def _row(participant, online_ids: set[int], zone: tzinfo) -> Row:
         labels=list(participant.labels),
         about=about_of(conversation, with_order=False),
         online=other.pk in online_ids,
+        last_at_text=last_at_text,
+        last_at_title=last_at_title,
     )
 
 
@@ -210,7 +216,8 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
         {p.conversation.other_user_id(user.pk) for p in page.participants}
     )
     zone = user_zone(user)
-    context["rows"] = rows = [_row(p, online_ids, zone) for p in page.participants]
+    now = clock.now()
+    context["rows"] = rows = [_row(p, online_ids, zone, now) for p in page.participants]
     person_threads = threads_with(user, {row.other.pk for row in rows})
     for row in rows:
         threads = person_threads.get(row.other.pk)
