@@ -243,6 +243,8 @@ class ShownMessage:
     attachments: list[dict[str, object]]
     client_id: str
     withdrawn: bool = False  # hidden by Trust & Safety: the body is the notice
+    time_iso: str = ""  # created_at in the reader's zone, as the page's <time> writes it
+    time_text: str = ""  # "14:05" there (inbox.js rewrites it in the reader's clock style)
 
 
 def shown_message(
@@ -250,6 +252,7 @@ def shown_message(
 ) -> ShownMessage:
     """A message for a page (or, with name_zone, an email: its times say their zone)."""
     data = frames.serialize_message(message, for_user=user)
+    local = timezone.localtime(message.created_at, zone)
     return ShownMessage(
         id=message.pk,
         seq=message.seq,
@@ -257,10 +260,12 @@ def shown_message(
         mine=message.sender_id == user.pk,
         segments=message_segments(message, str(data["body"]), zone, name_zone=name_zone),
         created_at=message.created_at,
-        day=timezone.localtime(message.created_at, zone).date(),
+        day=local.date(),
         attachments=list(data["attachments"]),
         client_id=str(data.get("client_id") or ""),
         withdrawn=bool(data.get("withdrawn")),
+        time_iso=local.isoformat(),
+        time_text=local.strftime("%H:%M"),
     )
 
 
@@ -317,8 +322,8 @@ def thread_context(
     )
     zone = user_zone(user)
     history = [shown_message(message, user, zone) for message in messages]
-    blocked_by_me = selectors.has_blocked(user.pk, other_id)
-    blocked = blocked_by_me or selectors.has_blocked(other_id, user.pk)
+    blockers = selectors.blockers_between(user.pk, other_id)
+    blocked_by_me, blocked = user.pk in blockers, bool(blockers)
     return {
         "conversation": conversation,
         "participant": participant,

@@ -126,7 +126,7 @@ def person_panel(context) -> dict:
     """The inbox thread's side panel (deals/person_panel.py)."""
     user = context["request"].user
     return {
-        "panel": panel_for(user, context["conversation"]),
+        "panel": panel_for(user, context["conversation"], other=context.get("other")),
         "user": user,
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],
