@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
 
-__all__ = ["stamp", "local_time_text", "split_stamps", "localize_stamps"]
+__all__ = ["stamp", "local_time_text", "list_time_text", "split_stamps", "localize_stamps"]
 
 # The stamp this module writes, and the older "YYYY-MM-DD HH:MM UTC" of early system lines.
 _STAMP = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})Z|\s(\d{2}):(\d{2}) UTC)\b")
@@ -29,6 +29,16 @@ def local_time_text(moment: datetime, zone: tzinfo, *, name_zone: bool = False) 
     local = moment.astimezone(zone)
     text = local.strftime("%-d %b %Y, %H:%M")
     return f"{text} {local.tzname() or local.strftime('%z')}" if name_zone else text
+
+
+def list_time_text(moment: datetime, zone: tzinfo, now: datetime) -> tuple[str, str]:
+    """A list row's time in `zone`: '7:47 AM' on the day of `now` there, else 'Dec 5'; and
+    its tooltip, 'Monday, December 7, 2026 7:47 AM'. Drawn by the server only, so a row
+    updated live reads as one loaded with the page."""
+    local = moment.astimezone(zone)
+    clock = local.strftime("%-I:%M %p")
+    short = clock if local.date() == now.astimezone(zone).date() else local.strftime("%b %-d")
+    return short, f"{local.strftime('%A, %B %-d, %Y')} {clock}"
 
 
 def _moment(match: re.Match[str]) -> datetime | None:

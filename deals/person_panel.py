@@ -70,9 +70,11 @@ def _steps(order: Order, user: User, *, awaiting_review: bool) -> list[NextStep]
     return []
 
 
-def panel_for(user: User, conversation: Conversation) -> Panel:
+def panel_for(user: User, conversation: Conversation, *, other: User | None = None) -> Panel:
+    """`other`: the other participant when the page has loaded them already."""
     other_id = conversation.other_user_id(user.pk)
-    other = User.objects.select_related("seller_profile").get(pk=other_id)
+    if other is None or other.pk != other_id:
+        other = User.objects.select_related("seller_profile").get(pk=other_id)
     between = Q(buyer=user, seller_id=other_id) | Q(buyer_id=other_id, seller=user)
     orders = list(Order.objects.filter(between).order_by("-created_at", "-pk")[:ORDERS_SHOWN])
     ids = [order.pk for order in orders]

@@ -18,8 +18,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from config import clock
 from core.contact import MASK
-from core.timestamps import local_time_text, split_stamps
+from core.timestamps import list_time_text, local_time_text, split_stamps
 from inbox import extensions, frames, presence, selectors
 from inbox.checks import (
     OFFICIAL_ACCOUNT_MESSAGE,
@@ -133,15 +134,18 @@ class Row:
     labels: list[str]
     about: About | None
     online: bool = False
+    last_at_text: str = ""  # the time in the viewer's zone (core.timestamps.list_time_text)
+    last_at_title: str = ""
     link_id: int = 0  # the thread the row opens (people.PersonThreads.link_id)
     conversation_ids: list[int] = field(default_factory=list)  # every thread with this person
 
 
-def _row(participant, online_ids: set[int], zone: tzinfo) -> Row:
+def _row(participant, online_ids: set[int], zone: tzinfo, now: datetime) -> Row:
     conversation = participant.conversation
     other = conversation.other_user(participant.user_id)
     last = conversation.last_message
     last_zone = zone if last and last.kind == Message.Kind.SYSTEM else None
+    last_at_text, last_at_title = list_time_text(last.created_at, zone, now) if last else ("", "")
     return Row(
         id=conversation.pk,
         other=other,
@@ -153,6 +157,8 @@ def _row(participant, online_ids: set[int], zone: tzinfo) -> Row:
         labels=list(participant.labels),
         about=about_of(conversation, with_order=False),
         online=other.pk in online_ids,
+        last_at_text=last_at_text,
+        last_at_title=last_at_title,
     )
 
 
@@ -217,7 +223,8 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
         {p.conversation.other_user_id(user.pk) for p in page.participants}
     )
     zone = user_zone(user)
-    context["rows"] = rows = [_row(p, online_ids, zone) for p in page.participants]
+    now = clock.now()
+    context["rows"] = rows = [_row(p, online_ids, zone, now) for p in page.participants]
     person_threads = threads_with(user, {row.other.pk for row in rows})
     for row in rows:
         threads = person_threads.get(row.other.pk)
@@ -243,6 +250,8 @@ class ShownMessage:
     attachments: list[dict[str, object]]
     client_id: str
     withdrawn: bool = False  # hidden by Trust & Safety: the body is the notice
+    time_iso: str = ""  # created_at in the reader's zone, as the page's <time> writes it
+    time_text: str = ""  # "14:05" there (inbox.js rewrites it in the reader's clock style)
 
 
 def shown_message(
@@ -250,6 +259,7 @@ def shown_message(
 ) -> ShownMessage:
     """A message for a page (or, with name_zone, an email: its times say their zone)."""
     data = frames.serialize_message(message, for_user=user)
+    local = timezone.localtime(message.created_at, zone)
     return ShownMessage(
         id=message.pk,
         seq=message.seq,
@@ -257,10 +267,12 @@ def shown_message(
         mine=message.sender_id == user.pk,
         segments=message_segments(message, str(data["body"]), zone, name_zone=name_zone),
         created_at=message.created_at,
-        day=timezone.localtime(message.created_at, zone).date(),
+        day=local.date(),
         attachments=list(data["attachments"]),
         client_id=str(data.get("client_id") or ""),
         withdrawn=bool(data.get("withdrawn")),
+        time_iso=local.isoformat(),
+        time_text=local.strftime("%H:%M"),
     )
 
 
@@ -317,8 +329,8 @@ def thread_context(
     )
     zone = user_zone(user)
     history = [shown_message(message, user, zone) for message in messages]
-    blocked_by_me = selectors.has_blocked(user.pk, other_id)
-    blocked = blocked_by_me or selectors.has_blocked(other_id, user.pk)
+    blockers = selectors.blockers_between(user.pk, other_id)
+    blocked_by_me, blocked = user.pk in blockers, bool(blockers)
     no_replies = takes_no_replies(conversation, other) and not is_system_account(user)
     return {
         "conversation": conversation,

@@ -40,6 +40,7 @@ __all__ = [
     "unread_total",
     "is_blocked",
     "has_blocked",
+    "blockers_between",
     "labels_of",
     "sync_replies",
 ]
@@ -380,6 +381,16 @@ def is_blocked(first_id: int, second_id: int) -> bool:
 def has_blocked(blocker_id: int, blocked_id: int) -> bool:
     """Whether `blocker_id` blocked `blocked_id` (one way: who may unblock)."""
     return Block.objects.filter(blocker_id=blocker_id, blocked_id=blocked_id).exists()
+
+
+def blockers_between(first_id: int, second_id: int) -> set[int]:
+    """Which of the two has blocked the other (both, one or neither), in one query."""
+    return set(
+        Block.objects.filter(
+            Q(blocker_id=first_id, blocked_id=second_id)
+            | Q(blocker_id=second_id, blocked_id=first_id)
+        ).values_list("blocker_id", flat=True)
+    )
 
 
 def labels_of(user) -> list[str]:

@@ -25,20 +25,18 @@ REVIEWS_SHOWN = 10
 
 @register.inclusion_tag("deals/_thread_offers.html", takes_context=True)
 def thread_offers(context) -> dict:
-    """The thread's offers as data for offers.js, and the seller's "Send a custom offer" form."""
+    """The thread's offers as data for offers.js, and the seller's "Send a custom offer" form,
+    opened by the composer's "Create an offer" button: the form is drawn exactly when that
+    button is (offer_composer_actions decides), so a seller has one way to make an offer."""
     conversation, user = context["conversation"], context["request"].user
     now = clock.now()
     offers = [
         selectors.offer_object(offer, now=now)
         for offer in selectors.offers_in_conversation(conversation)
     ]
-    form = None
-    if user.is_seller and not selectors.blocked_between(
-        user.pk, conversation.other_user_id(user.pk)
-    ):
-        form = OfferForm(seller=user, initial={"gig": conversation.gig_id})
-        if not form.fields["gig"].queryset.exists():
-            form = None  # no active gig to offer
+    offer_url = reverse("deals:offer_new", args=[conversation.pk])
+    offered = any(action.url == offer_url for action in context.get("composer_actions", ()))
+    form = OfferForm(seller=user, initial={"gig": conversation.gig_id}) if offered else None
     return {
         "offers": offers,
         "form": form,
@@ -128,7 +126,7 @@ def person_panel(context) -> dict:
     """The inbox thread's side panel (deals/person_panel.py)."""
     user = context["request"].user
     return {
-        "panel": panel_for(user, context["conversation"]),
+        "panel": panel_for(user, context["conversation"], other=context.get("other")),
         "user": user,
         "csrf_token": context.get("csrf_token"),
         "request": context["request"],

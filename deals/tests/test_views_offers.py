@@ -38,6 +38,23 @@ def test_alice_sees_the_send_offer_form_in_the_thread_and_bob_does_not(
     assert "Send a custom offer" not in client.get(f"/inbox/{conversation.pk}/").content.decode()
 
 
+def test_the_offer_form_is_drawn_only_where_the_create_an_offer_button_is(
+    client, offer, alice, bob, conversation
+):
+    """One offer control: in the order's own thread the seller gets no "Create an offer"
+    button, so no inline form either (it used to be drawn there without its button)."""
+    from deals import services
+    from inbox.models import Conversation
+
+    order = services.accept_offer(offer=offer, buyer=bob)
+    order_thread = Conversation.objects.get(order=order)
+    client.force_login(alice)
+    general = client.get(f"/inbox/{conversation.pk}/").content.decode()
+    assert general.count("data-composer-action") == 1 and general.count("data-offer-form") == 1
+    in_order = client.get(f"/inbox/{order_thread.pk}/").content.decode()
+    assert "data-composer-action" not in in_order and "data-offer-form" not in in_order
+
+
 def test_alice_sends_an_offer_without_javascript(client, conversation, alice, gig):
     client.force_login(alice)
     response = client.post(offer_url(conversation), {**FORM, "gig": gig.pk})

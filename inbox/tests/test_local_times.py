@@ -81,3 +81,23 @@ def test_older_lines_with_a_written_utc_time_are_localized_too():
     assert localize_stamps("due 2026-12-08 13:00 UTC.", zone) == "due 8 Dec 2026, 18:30."
     assert localize_stamps("ref 2026-13-45T99:00Z", zone) == "ref 2026-13-45T99:00Z"
     assert [moment for _, moment in split_stamps("a 2026-12-08T13:00Z b")] == [None, DUE, None]
+
+
+def test_a_list_rows_time_is_in_the_viewers_zone_as_the_server_draws_it(client, order):
+    """The inbox row's time is written by the server in the account's zone (the browser no
+    longer rewrites it): the requirements line of 13:00 UTC is 18:30 on Dec 5 in Kolkata,
+    and shown as a clock time that same local day, as a date the next."""
+    from core.timestamps import list_time_text
+
+    kolkata = ZoneInfo("Asia/Kolkata")
+    assert list_time_text(PLACED, kolkata, PLACED + timedelta(hours=5)) == (
+        "6:30 PM",
+        "Saturday, December 5, 2026 6:30 PM",
+    )
+    assert list_time_text(PLACED, kolkata, PLACED + timedelta(hours=11))[0] == "Dec 5"
+    client.force_login(order.seller)
+    with time_machine.travel(PLACED + timedelta(hours=1), tick=False):
+        page = client.get("/inbox/").content.decode()
+    assert re.search(
+        r'class="conversation-time"[^>]*title="Saturday, December 5, 2026 6:30 PM">6:30 PM<', page
+    )

@@ -16,7 +16,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (event.key !== "Escape") return;
     document.querySelectorAll("details[open]").forEach((menu) => {
       if (menu.closest("form") && !menu.querySelector(":scope > summary")) return;
-      if (menu.matches(".offer-composer, .inline-details")) return; // forms, not menus
+      if (menu.matches(".inline-details")) return; // forms, not menus
       const hadFocus = menu.contains(document.activeElement);
       menu.open = false;
       const summary = menu.querySelector(":scope > summary");

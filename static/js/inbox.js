@@ -103,23 +103,13 @@
     }
   }
 
+  // A new message: the row moves up and counts it at once; its preview and time come from
+  // the server (the list fragment), drawn as on a page load: system lines' times and the
+  // row's time in the account's zone, the preview cut as the server cuts it.
   function updateRow(message) {
+    refreshList();
     const row = rowFor(message.conversation_id);
-    if (!row) {
-      refreshList();
-      return;
-    }
-    const preview = row.querySelector("[data-preview]");
-    if (preview) {
-      const files = message.attachments || [];
-      if (!message.body && files.length) preview.textContent = "Sent " + files.map((f) => f.name).join(", ");
-      else fillText(preview, message.body);
-    }
-    const time = row.querySelector(".conversation-time");
-    if (time) {
-      time.setAttribute("datetime", message.created_at);
-      localizeTimes(row);
-    }
+    if (!row) return;
     const list = row.parentElement;
     if (list && list.firstElementChild !== row) list.prepend(row);
     // The open thread counts too while its reader is scrolled up or away: not yet seen.
@@ -151,7 +141,19 @@
         const doc = new DOMParser().parseFromString(await response.text(), "text/html");
         const openId = thread ? thread.id : null;
         const reminder = pane.querySelector(".review-reminder"); // not part of the list fragment
-        pane.replaceChildren(...(reminder ? [reminder] : []), ...Array.from(doc.body.childNodes).map((node) => document.importNode(node, true)));
+        // Someone typing a search keeps the head (its field); a focused row keeps the focus.
+        const head = pane.querySelector(".inbox-list-head");
+        const keepHead = head && head.contains(document.activeElement);
+        const focusedRow = document.activeElement && document.activeElement.closest && document.activeElement.closest("[data-conversation-row]");
+        const focusedId = focusedRow && pane.contains(focusedRow) ? focusedRow.dataset.conversationRow : null;
+        const fresh = Array.from(doc.body.childNodes)
+          .filter((node) => !(keepHead && node.nodeType === 1 && node.matches(".inbox-list-head")))
+          .map((node) => document.importNode(node, true));
+        pane.replaceChildren(...(reminder ? [reminder] : []), ...(keepHead ? [head] : []), ...fresh);
+        if (focusedId) {
+          const link = pane.querySelector('[data-conversation-row="' + focusedId + '"] .conversation-link');
+          if (link) link.focus();
+        }
         if (openId) {
           const row = rowFor(openId);
           if (row) row.classList.add("is-open");

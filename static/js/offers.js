@@ -172,6 +172,36 @@
     box.hidden = false;
   }
 
+  // The composer's "Create an offer" link (the same URL as the form) opens the form here;
+  // without JavaScript it leads to the offer page. One control, and the form has no other.
+  const opener = form && Array.from(document.querySelectorAll("a[data-composer-action]"))
+    .find((link) => new URL(link.href, location.href).pathname === new URL(form.action, location.href).pathname);
+
+  function setFormOpen(open) {
+    composer.hidden = !open;
+    if (opener) opener.setAttribute("aria-expanded", String(open));
+    if (open) {
+      const first = form.querySelector("select, textarea, input:not([type=hidden])");
+      if (first) first.focus();
+    } else if (opener) {
+      opener.focus();
+    }
+  }
+
+  if (opener) {
+    opener.setAttribute("aria-controls", composer.id);
+    opener.setAttribute("aria-expanded", "false");
+    opener.addEventListener("click", (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return; // a new tab
+      event.preventDefault();
+      setFormOpen(composer.hidden);
+    });
+    composer.querySelector("[data-offer-composer-close]").addEventListener("click", () => setFormOpen(false));
+    composer.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") setFormOpen(false);
+    });
+  }
+
   if (form) {
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -193,7 +223,7 @@
       if (response && response.ok) {
         form.reset();
         form.querySelector("[data-offer-error]").hidden = true;
-        composer.open = false;
+        setFormOpen(false);
         remember(data.offer);
       } else {
         showFormErrors(data.errors || { __all__: ["The server did not answer; nothing was sent."] });

@@ -63,11 +63,14 @@ def conversation(alice, bob):
     return start_conversation(starter=bob, other=alice, gig=gig)
 
 
-def logged_in_context(browser, live_daphne, user, viewport=DESKTOP) -> BrowserContext:
-    """A browser context carrying a real session of `user` (no login form needed)."""
+def logged_in_context(browser, live_daphne, user, viewport=DESKTOP, **options) -> BrowserContext:
+    """A browser context carrying a real session of `user` (no login form needed); `options`
+    go to new_context (e.g. timezone_id, java_script_enabled)."""
     client = Client()
     client.force_login(user)
-    context = browser.new_context(viewport=viewport, locale="en-US", timezone_id="UTC")
+    context = browser.new_context(
+        **{"viewport": viewport, "locale": "en-US", "timezone_id": "UTC", **options}
+    )
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_daphne.url}]
     )

@@ -40,8 +40,8 @@ def test_alice_sends_an_offer_and_bob_accepts_it_live(
     )
     bob_page = open_thread(logged_in_context(browser, live_daphne, bob), live_daphne, conversation)
 
-    expect(bob_page.get_by_text("Send a custom offer")).to_have_count(0)
-    alice_page.get_by_text("Send a custom offer").click()
+    expect(bob_page.get_by_role("link", name="Create an offer")).to_have_count(0)
+    alice_page.get_by_role("link", name="Create an offer").click()
     form = alice_page.locator("[data-offer-form]")
     form.get_by_label("What you will deliver").fill("Three logo concepts and a brand sheet.")
     form.get_by_label("Price (USD)").fill("120")
@@ -77,7 +77,7 @@ def test_alice_sends_an_offer_and_bob_accepts_it_live(
 
 def test_a_refused_offer_shows_the_reason_in_the_form(browser, live_daphne, alice, conversation):
     page = open_thread(logged_in_context(browser, live_daphne, alice), live_daphne, conversation)
-    page.get_by_text("Send a custom offer").click()
+    page.get_by_role("link", name="Create an offer").click()
     form = page.locator("[data-offer-form]")
     form.get_by_label("What you will deliver").fill("Mail me at alice.design@gmail.com")
     form.get_by_label("Price (USD)").fill("120")
@@ -88,3 +88,31 @@ def test_a_refused_offer_shows_the_reason_in_the_form(browser, live_daphne, alic
         "Mail me at alice.design@gmail.com"
     )
     assert not Offer.objects.exists()
+
+
+def test_a_seller_has_one_offer_control_which_opens_the_form_in_the_thread(
+    browser, live_daphne, alice, conversation
+):
+    """Sellers used to see two controls (a "Send a custom offer" toggle above the composer and
+    the composer's "Create an offer" button, which left the thread). Now the button is the
+    only one: it opens the form in place, Cancel and Escape close it and give the focus back."""
+    page = open_thread(logged_in_context(browser, live_daphne, alice), live_daphne, conversation)
+    button = page.get_by_role("link", name="Create an offer")
+    expect(button).to_have_count(1)
+    expect(page.get_by_text("Send a custom offer")).to_be_hidden()  # the second control, gone
+    form = page.locator("[data-offer-form]")
+    expect(form).to_be_hidden()
+    expect(button).to_have_attribute("aria-expanded", "false")
+
+    button.click()
+    expect(form).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/inbox/{conversation.pk}/$"))  # stayed in the thread
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(form.get_by_label("Gig")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(button).to_be_focused()
+
+    button.click()
+    page.get_by_role("button", name="Cancel").click()
+    expect(form).to_be_hidden()

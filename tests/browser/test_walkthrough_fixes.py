@@ -123,9 +123,47 @@ def test_a_seller_sees_create_an_offer_beside_the_composer(
     expect(button).to_be_visible()
     expect(page.locator("[data-composer-send]")).to_be_in_viewport(ratio=1)
     page.screenshot(path=str(shots / "seller-thread-offer-button-390.png"))
-    button.click()
+    # It opens the offer form in the thread (tests/browser/test_offers.py); its link leads to
+    # the offer page, which is where it goes without JavaScript.
+    expect(button).to_have_attribute("href", f"/deals/conversations/{conversation.pk}/offers/new/")
+    context.close()
+
+    context = logged_in_context(browser, live_daphne, alice, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_daphne.url}/inbox/{conversation.pk}/")
+    page.get_by_role("link", name="Create an offer").click()
     expect(page).to_have_url(re.compile(rf"/deals/conversations/{conversation.pk}/offers/new/"))
     expect(page.get_by_role("heading", name="Send a custom offer")).to_be_visible()
+    context.close()
+
+
+COMPOSER_SHARE = """() => {
+    const pane = document.querySelector('.inbox-thread-pane').getBoundingClientRect().width;
+    return document.querySelector('[data-composer-input]').getBoundingClientRect().width / pane;
+}"""
+
+
+def test_the_composer_takes_the_threads_width(browser, live_daphne, conversation, alice):
+    """The composer was a third of the thread column at 1280 px (its tools and Send beside
+    it, three columns on the page): the message box now spans the column, tools under it.
+    On a phone with the keyboard open (390 x 470) the box keeps most of the row and Send and
+    every tool stay in view. The seller has the most tools: attach, quick replies, offer."""
+    context = logged_in_context(browser, live_daphne, alice)
+    page = open_thread(context, live_daphne, conversation)
+    expect(page.get_by_role("link", name="Create an offer")).to_be_visible()
+    assert page.evaluate(COMPOSER_SHARE) >= 0.9
+    send = page.locator("[data-composer-send]")
+    expect(send).to_be_in_viewport(ratio=1)
+
+    page.set_viewport_size({"width": 390, "height": 470})
+    page.reload()
+    expect(send).to_be_in_viewport(ratio=1)
+    for tool in page.locator(".composer-row > .composer-tool").all():
+        expect(tool).to_be_in_viewport(ratio=1)
+    assert page.evaluate(COMPOSER_SHARE) >= 0.4
+    page.get_by_label(re.compile("^Message to ")).fill("Typed with the keyboard open")
+    send.click()
+    expect(page.locator("li.message.is-mine").last).to_contain_text("Typed with the keyboard")
     context.close()
 
 
