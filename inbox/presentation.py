@@ -24,7 +24,7 @@ from inbox import extensions, frames, presence, selectors
 from inbox.checks import SendError, is_system_account
 from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
-from inbox.people import people_page, threads_with
+from inbox.people import people_page, previewed_messages, threads_with
 from inbox.selectors import FILTERS
 from inbox.withdrawn import shown_body
 
@@ -126,14 +126,14 @@ class Row:
     labels: list[str]
     about: About | None
     online: bool = False
-    link_id: int = 0  # the thread the row opens (people.PersonThreads.link_id)
+    link_id: int = 0  # the thread the row opens: the one its preview is from (inbox/people.py)
     conversation_ids: list[int] = field(default_factory=list)  # every thread with this person
 
 
-def _row(participant, online_ids: set[int], zone: tzinfo) -> Row:
+def _row(participant, last: Message | None, online_ids: set[int], zone: tzinfo) -> Row:
+    """`last`: the message the row previews (people.previewed_messages)."""
     conversation = participant.conversation
     other = conversation.other_user(participant.user_id)
-    last = conversation.last_message
     last_zone = zone if last and last.kind == Message.Kind.SYSTEM else None
     return Row(
         id=conversation.pk,
@@ -146,6 +146,7 @@ def _row(participant, online_ids: set[int], zone: tzinfo) -> Row:
         labels=list(participant.labels),
         about=about_of(conversation, with_order=False),
         online=other.pk in online_ids,
+        link_id=conversation.pk,
     )
 
 
@@ -210,11 +211,13 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
         {p.conversation.other_user_id(user.pk) for p in page.participants}
     )
     zone = user_zone(user)
-    context["rows"] = rows = [_row(p, online_ids, zone) for p in page.participants]
+    shown = previewed_messages(page.participants)
+    context["rows"] = rows = [
+        _row(p, shown[p.conversation_id], online_ids, zone) for p in page.participants
+    ]
     person_threads = threads_with(user, {row.other.pk for row in rows})
     for row in rows:
         threads = person_threads.get(row.other.pk)
-        row.link_id = (threads.link_id if threads else None) or row.id
         row.conversation_ids = threads.conversation_ids if threads else [row.id]
         if threads:
             row.unread = threads.unread
