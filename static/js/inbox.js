@@ -105,7 +105,9 @@
 
   function updateRow(message) {
     const row = rowFor(message.conversation_id);
-    if (!row) {
+    // A system line may not be what the row previews (an away reply is not: inbox/people.py):
+    // the server decides.
+    if (!row || message.kind === "system") {
       refreshList();
       return;
     }

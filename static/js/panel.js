@@ -100,7 +100,7 @@
     }, 200);
   }
 
-  document.addEventListener("gigbox:message", (event) => {
+  document.addEventListener("gigbox:message.new", (event) => {
     const message = event.detail && event.detail.message;
     if (message && message.kind === "system") refreshPanel();
   });
