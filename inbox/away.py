@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from django.db.models import Q
 from django.utils import timezone
 
 from inbox.models import Conversation, Message
@@ -22,9 +23,21 @@ from marketplace.models import SellerProfile
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["AWAY_REPLY_OPENING", "send_away_replies", "away_reply_text"]
+__all__ = [
+    "AWAY_REPLIES",
+    "AWAY_REPLY_OPENING",
+    "is_away_reply",
+    "send_away_replies",
+    "away_reply_text",
+]
 
 AWAY_REPLY_OPENING = "Automatic reply:"
+AWAY_REPLIES = Q(kind=Message.Kind.SYSTEM, body__startswith=AWAY_REPLY_OPENING)
+
+
+def is_away_reply(message: Message) -> bool:
+    """AWAY_REPLIES for a loaded message."""
+    return message.kind == Message.Kind.SYSTEM and message.body.startswith(AWAY_REPLY_OPENING)
 
 
 def away_reply_text(profile: SellerProfile) -> str:
@@ -81,8 +94,4 @@ def _send_away_replies(outcomes: Sequence) -> None:
 
 
 def _already_replied(conversation_id: int) -> bool:
-    return Message.objects.filter(
-        conversation_id=conversation_id,
-        kind=Message.Kind.SYSTEM,
-        body__startswith=AWAY_REPLY_OPENING,
-    ).exists()
+    return Message.objects.filter(AWAY_REPLIES, conversation_id=conversation_id).exists()

@@ -44,8 +44,9 @@ def order_event_text(order: Order, event: OrderEvent) -> str:
     texts = {
         Kind.PLACED: f"Order {ref} placed by {actor}: “{order.title}”, ${order.price}, "
         f"{_count(order.delivery_days, 'day')}, "
-        f"{_count(order.revisions_included, 'revision')}.{note} "
-        "Next step: the buyer sends the requirements.",
+        # No "next step" in the text: it is stored for good, the step changes (the thread
+        # shows the order's current one beside the newest event, thread_extras.js).
+        f"{_count(order.revisions_included, 'revision')}.{note}",
         Kind.REQUIREMENTS_SENT: f"{actor} sent the requirements for {ref}. The work has started"
         + (f"; delivery is due {stamp(order.due_at)}." if order.due_at else "."),
         Kind.DELIVERED: f"{actor} delivered {ref}. The buyer can accept it or ask for a revision.",

@@ -2,22 +2,25 @@
 
 A buyer who talks to a seller before ordering and then orders three times has four threads
 with them (the general one and one evidence log per order). The list shows that seller once:
-the row stands for the person's newest thread in the folder (its preview and time), links to
-the thread holding their oldest unread message, else the general thread (where the side panel
-lists the orders, each with its own thread and unread count), and its unread count covers
-every thread with that person. Constant queries per page: the page, the
-unread counts per person, the general threads of the page's people.
+the row stands for the person's newest thread in the folder: its preview, its time and the
+thread the row opens are that thread's (the thread view then starts at its first unread), so
+what the row shows is what opening it shows. Its unread count covers every thread with that
+person; reading the open thread clears that thread's share, and the side panel shows where
+the rest lies (each order with its own thread and unread count). Opening the thread with the
+oldest unread message instead (tried first) led readers to stale order threads whose old
+system lines nobody had opened, away from the message the row showed. Constant queries per
+page: the page, the unread counts per person (plus one when a preview skips an away reply).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from inbox.models import Message, Participant
+from inbox.away import AWAY_REPLIES, is_away_reply
+from inbox.models import Conversation, Message, Participant
 from inbox.selectors import (  # the list's own filters and keyset paging, shared with inbox_page
     SUMMARY_RELATED,
     InboxPage,
@@ -28,7 +31,7 @@ from inbox.selectors import (  # the list's own filters and keyset paging, share
     _page,
 )
 
-__all__ = ["PersonThreads", "people_page", "threads_with"]
+__all__ = ["PersonThreads", "people_page", "previewed_messages", "threads_with"]
 
 
 def _other(user_id: int) -> F:
@@ -80,14 +83,6 @@ class PersonThreads:
     unread: int = 0
     conversation_ids: list[int] = field(default_factory=list)
     general_id: int | None = None
-    # The thread holding the person's oldest unread message: the row opens it, so opening
-    # the row clears the badge without marking anything read that was not shown.
-    first_unread_id: int | None = None
-    first_unread_at: datetime | None = None
-
-    @property
-    def link_id(self) -> int | None:
-        return self.first_unread_id or self.general_id
 
 
 def threads_with(user, other_ids: set[int]) -> dict[int, PersonThreads]:
@@ -95,12 +90,9 @@ def threads_with(user, other_ids: set[int]) -> dict[int, PersonThreads]:
     found: dict[int, PersonThreads] = defaultdict(PersonThreads)
     if not other_ids:
         return found
-    first_unread = Message.objects.filter(
-        conversation_id=OuterRef("conversation_id"), seq=OuterRef("last_read_seq") + 1
-    ).values("created_at")[:1]
     rows = (
         Participant.objects.filter(user_id=user.pk, spam=False)
-        .annotate(other_id=_other(user.pk), first_unread_at=Subquery(first_unread))
+        .annotate(other_id=_other(user.pk))
         .filter(other_id__in=other_ids)
         .values_list(
             "other_id",
@@ -108,19 +100,37 @@ def threads_with(user, other_ids: set[int]) -> dict[int, PersonThreads]:
             "conversation__order_id",
             "conversation__last_seq",
             "last_read_seq",
-            "first_unread_at",
         )
         .order_by("-conversation__last_message_at")
     )
-    for other_id, conversation_id, order_id, last_seq, read, unread_at in rows:
+    for other_id, conversation_id, order_id, last_seq, read in rows:
         person = found[other_id]
         person.unread += max(last_seq - read, 0)
         person.conversation_ids.append(conversation_id)
         if order_id is None and person.general_id is None:
             person.general_id = conversation_id
-        older = person.first_unread_at is None or (
-            unread_at is not None and unread_at < person.first_unread_at
-        )
-        if last_seq > read and unread_at is not None and older:
-            person.first_unread_id, person.first_unread_at = conversation_id, unread_at
     return found
+
+
+def previewed_messages(participants: list[Participant]) -> dict[int, Message | None]:
+    """{conversation id: the message its row previews}: the last one, unless that is an away
+    reply, which repeats the seller's own notice over what the buyer asked: then the last
+    message before it that is not one (docs/architecture.md, "The inbox list"). One query,
+    only when a page's last message is an away reply."""
+    shown: dict[int, Message | None] = {
+        p.conversation_id: p.conversation.last_message for p in participants
+    }
+    replied = [cid for cid, last in shown.items() if last is not None and is_away_reply(last)]
+    if not replied:
+        return shown
+    latest_other = (
+        Message.objects.filter(conversation_id=OuterRef("pk"))
+        .exclude(AWAY_REPLIES)
+        .order_by("-seq")
+        .values("pk")[:1]
+    )
+    before = Conversation.objects.filter(pk__in=replied).values(m=Subquery(latest_other))
+    found = Message.objects.filter(pk__in=before).select_related("withdrawal")
+    shown.update({cid: None for cid in replied})  # only away replies: nothing to preview
+    shown.update({message.conversation_id: message for message in found})
+    return shown

@@ -30,7 +30,7 @@ from inbox.checks import (
 )
 from inbox.forms import STATE_ACTIONS
 from inbox.models import Conversation, Message
-from inbox.people import people_page, threads_with
+from inbox.people import people_page, previewed_messages, threads_with
 from inbox.selectors import FILTERS
 from inbox.withdrawn import shown_body
 
@@ -136,14 +136,16 @@ class Row:
     online: bool = False
     last_at_text: str = ""  # the time in the viewer's zone (core.timestamps.list_time_text)
     last_at_title: str = ""
-    link_id: int = 0  # the thread the row opens (people.PersonThreads.link_id)
+    link_id: int = 0  # the thread the row opens: the one its preview is from (inbox/people.py)
     conversation_ids: list[int] = field(default_factory=list)  # every thread with this person
 
 
-def _row(participant, online_ids: set[int], zone: tzinfo, now: datetime) -> Row:
+def _row(
+    participant, last: Message | None, online_ids: set[int], zone: tzinfo, now: datetime
+) -> Row:
+    """`last`: the message the row previews (people.previewed_messages)."""
     conversation = participant.conversation
     other = conversation.other_user(participant.user_id)
-    last = conversation.last_message
     last_zone = zone if last and last.kind == Message.Kind.SYSTEM else None
     last_at_text, last_at_title = list_time_text(last.created_at, zone, now) if last else ("", "")
     return Row(
@@ -159,6 +161,7 @@ def _row(participant, online_ids: set[int], zone: tzinfo, now: datetime) -> Row:
         online=other.pk in online_ids,
         last_at_text=last_at_text,
         last_at_title=last_at_title,
+        link_id=conversation.pk,
     )
 
 
@@ -224,11 +227,13 @@ def inbox_context(user, filters: dict[str, object]) -> dict[str, object]:
     )
     zone = user_zone(user)
     now = clock.now()
-    context["rows"] = rows = [_row(p, online_ids, zone, now) for p in page.participants]
+    shown = previewed_messages(page.participants)
+    context["rows"] = rows = [
+        _row(p, shown[p.conversation_id], online_ids, zone, now) for p in page.participants
+    ]
     person_threads = threads_with(user, {row.other.pk for row in rows})
     for row in rows:
         threads = person_threads.get(row.other.pk)
-        row.link_id = (threads.link_id if threads else None) or row.id
         row.conversation_ids = threads.conversation_ids if threads else [row.id]
         if threads:
             row.unread = threads.unread

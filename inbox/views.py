@@ -84,6 +84,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def thread(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request.user, conversation_id)
+    if request.GET.get("fragment") == "panel":  # panel.js redraws it on order events
+        return _render(request, "inbox/_panel.html", {"conversation": conversation})
     filters = ListFilterForm(request.GET).values()
     # The thread as it was before this visit (its first unread is marked), then the list as
     # it is after it: the open thread's row no longer counts what is being read.

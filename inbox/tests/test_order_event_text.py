@@ -20,3 +20,12 @@ def test_the_placed_line_says_1_revision_not_1_revisions(days, revisions, words)
     order = OrderFactory(delivery_days=days, revisions_included=revisions)
     event = OrderEvent(order=order, kind=OrderEvent.Kind.PLACED, actor=order.buyer)
     assert words in order_event_text(order, event)
+
+
+def test_the_placed_line_names_no_next_step():
+    """Walkthrough: "Next step: the buyer sends the requirements" stayed in the thread (a
+    stored line) after the requirements were sent at checkout. The step is shown beside the
+    newest event as the order stands (thread_extras.js), never written into the text."""
+    order = OrderFactory()
+    event = OrderEvent(order=order, kind=OrderEvent.Kind.PLACED, actor=order.buyer)
+    assert "next step" not in order_event_text(order, event).lower()

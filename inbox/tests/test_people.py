@@ -1,15 +1,21 @@
 """One row per person (inbox/people.py): a seller with a general thread and order threads is
-one row, at their newest activity, opening the general thread, counting every thread's unread."""
+one row, at their newest activity, opening the thread its preview is from, counting every
+thread's unread; the preview is never an away reply."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from inbox.away import AWAY_REPLY_OPENING
 from inbox.conversations import get_or_start_conversation
 from inbox.people import people_page, threads_with
 from inbox.presentation import inbox_context
+from marketplace import availability
 from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +46,10 @@ def test_each_person_is_one_row_at_their_newest_activity(bob, alice, charlie, th
     assert page.participants[1].conversation_id == orders[-1].pk  # alice's newest thread
 
 
-def test_the_row_opens_the_general_thread_and_counts_every_threads_unread(bob, alice, threads):
+def test_the_row_opens_its_previews_thread_and_counts_every_threads_unread(bob, alice, threads):
+    """The row opens the newest thread (the one its preview is from), not the one with the
+    oldest unread message (the general thread here): the walkthrough's seller was sent to
+    old order threads that did not hold the message the row showed."""
     general, orders, _ = threads
     alices = threads_with(bob, {alice.pk})[alice.pk]
     assert alices.general_id == general.pk
@@ -48,7 +57,42 @@ def test_the_row_opens_the_general_thread_and_counts_every_threads_unread(bob, a
     assert set(alices.conversation_ids) == {general.pk, *(t.pk for t in orders)}
     rows = inbox_context(bob, FILTERS)["rows"]
     row = next(r for r in rows if r.other.pk == alice.pk)
-    assert (row.link_id, row.unread) == (general.pk, 4)
+    assert (row.link_id, row.unread) == (orders[-1].pk, 4)
+    assert _text(row) == "about order 2"
+
+
+def _text(row) -> str:
+    return "".join(segment.text for segment in row.preview_segments)
+
+
+def test_a_stale_unread_order_thread_does_not_take_the_row(bob, alice, send):
+    """Walkthrough: the row previewed "Hi Priya, when can you start?" from the newest order
+    thread but opened an old order thread holding one unread system line."""
+    old = get_or_start_conversation(
+        starter=bob, other=alice, order=OrderFactory(buyer=bob, gig=GigFactory(seller=alice))
+    )
+    send(old, alice, "Order started")
+    current = get_or_start_conversation(
+        starter=bob, other=alice, order=OrderFactory(buyer=bob, gig=GigFactory(seller=alice))
+    )
+    send(current, bob, "Hi")
+    send(current, alice, "Hi Priya, when can you start?")
+    (row,) = inbox_context(bob, FILTERS)["rows"]
+    assert (row.link_id, _text(row), row.unread) == (current.pk, "Hi Priya, when can you start?", 2)
+
+
+def test_the_preview_is_the_buyers_question_not_the_away_reply(alice, bob, conversation, send):
+    availability.set_away(
+        profile=alice.seller_profile,
+        until=timezone.now() + timedelta(days=5),
+        message="On holiday, back soon.",
+    )
+    send(conversation, bob, "Could you start on Monday?")
+    assert conversation.messages.order_by("-seq").first().body.startswith(AWAY_REPLY_OPENING)
+    for user in (alice, bob):
+        (row,) = inbox_context(user, FILTERS)["rows"]
+        assert _text(row) == "Could you start on Monday?"
+        assert row.link_id == conversation.pk
 
 
 def test_pages_never_repeat_a_person(bob, send):

@@ -204,3 +204,18 @@ def test_a_long_preview_is_cut_but_never_inside_the_mask(as_bob, conversation, a
     row = as_bob.get(reverse("inbox:index")).context["rows"][0]
     assert [segment.hidden for segment in row.preview_segments] == [False, True, False]
     assert sum(len(segment.text) for segment in row.preview_segments) < 145
+
+
+def test_the_panel_fragment_is_the_panel_alone_for_participants_only(
+    client, as_bob, conversation, alice, bob, charlie, send
+):
+    """panel.js redraws the side panel from ?fragment=panel: the panel only, nothing marked
+    read; an outsider gets the same 404 as for a thread that does not exist."""
+    send(conversation, alice, "Hello Bob")
+    response = as_bob.get(thread_url(conversation) + "?fragment=panel")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="person-panel-title"' in html and "data-message-list" not in html
+    assert Participant.objects.get(conversation=conversation, user=bob).last_read_seq == 0
+    client.force_login(charlie)
+    assert client.get(thread_url(conversation) + "?fragment=panel").status_code == 404

@@ -1,8 +1,10 @@
 // Gigbox thread extras: what a message line offers beyond its text (docs/protocol.md).
 //
-// - Order events (system lines of an order's thread) carry their next action as a link to
-//   the order page (send requirements, deliver, accept or ask for a revision) or to the review
-//   page ("You can now review each other").
+// - Order events (system lines of an order's thread): the newest one carries the order's
+//   next step as it is now (send requirements, deliver, accept or ask for a revision, leave a
+//   review), copied from the side panel's entry for the order (deals/person_panel.py, kept
+//   current by panel.js); older events carry none, and none is shown once nothing is left
+//   to do. An order older than the panel lists gets "Open the order".
 // - Times written into system lines by the server (ISO 8601, UTC) are shown in the viewer's
 //   time zone, at display.
 // - Each line's accessible name starts with its author and time ("Alice Studio, 14:05:").
@@ -19,23 +21,15 @@
   if (!root || !list) return;
 
   const orderUrl = root.dataset.orderUrl || "";
-  const reviewUrl = root.dataset.reviewUrl || "";
-  const role = root.dataset.orderRole || "";
+  const orderId = root.dataset.orderId || "";
   const zone = root.dataset.userTimezone || undefined;
   const otherName = root.dataset.otherName || "";
   const ownHosts = new Set([window.location.host, ...(root.dataset.siteHosts || "").split(/\s+/).filter(Boolean)]);
   const GROUP_GAP_MS = 5 * 60 * 1000;
   const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
 
-  // [pattern in the event's text (inbox/order_events.py), label by role, target]
-  const EVENT_ACTIONS = [
-    [/review each other/i, { buyer: "Leave a review", seller: "Leave a review" }, "review"],
-    [/ placed by /, { buyer: "Send the requirements", seller: "Open the order" }, "order"],
-    [/ sent the requirements /, { buyer: "Open the order", seller: "Deliver the work" }, "order"],
-    [/ delivered /, { buyer: "Accept or ask for a revision", seller: "Open the order" }, "order"],
-    [/ asked for a revision /, { buyer: "Open the order", seller: "Deliver the revision" }, "order"],
-    [/dispute/i, { buyer: "Open the order", seller: "Open the order" }, "order"],
-  ];
+  // The order events' texts (inbox/order_events.py) that get the order's next step.
+  const ORDER_EVENTS = [/review each other/i, / placed by /, / sent the requirements /, / delivered /, / asked for a revision /, /dispute/i];
 
   const ISO = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))/;
   const timeFormat = (() => {
@@ -72,24 +66,60 @@
     });
   }
 
-  function addEventAction(li, body) {
-    if (!orderUrl || li.querySelector("[data-event-action]")) return;
-    const text = body.textContent;
-    const found = EVENT_ACTIONS.find(([pattern]) => pattern.test(text));
-    if (!found) return;
-    const [, labels, target] = found;
-    const href = target === "review" ? reviewUrl : orderUrl;
-    if (!href) return;
-    const link = document.createElement("a");
-    link.className = "btn btn-small event-action";
-    link.dataset.eventAction = target;
-    link.href = href;
-    link.textContent = labels[role] || "Open the order";
-    const line = document.createElement("p");
-    line.className = "event-actions";
-    line.append(link);
-    body.after(line);
+  function markOrderEvent(li, body) {
+    if (!orderUrl || li.dataset.orderEvent !== undefined) return;
+    if (!ORDER_EVENTS.some((pattern) => pattern.test(body.textContent))) return;
+    li.dataset.orderEvent = "";
+    scheduleEventActions();
   }
+
+  /** The order's current next steps, as the panel shows them (server-rendered nodes). */
+  function currentSteps() {
+    const panel = document.querySelector("[data-person-panel]");
+    const entry = panel && panel.querySelector('[data-panel-order="' + orderId + '"]');
+    if (!entry) {
+      const link = document.createElement("a");
+      link.href = orderUrl;
+      link.textContent = "Open the order";
+      return [link];
+    }
+    return Array.from(entry.querySelectorAll("[data-next-step]")).map((step) => {
+      const form = step.closest("form");
+      const copy = (form || step).cloneNode(true);
+      return copy;
+    });
+  }
+
+  function drawEventActions() {
+    const events = Array.from(list.querySelectorAll("li.message[data-order-event]"));
+    const newest = events[events.length - 1];
+    const steps = newest ? currentSteps() : [];
+    const signature = steps.map((step) => step.outerHTML).join("");
+    events.forEach((li) => {
+      const shown = li.querySelector(".event-actions");
+      if (li === newest && shown && shown.dataset.signature === signature) return;
+      if (shown) shown.remove();
+      if (li !== newest || !steps.length) return;
+      const line = document.createElement("div");
+      line.className = "event-actions";
+      line.dataset.signature = signature;
+      steps.forEach((step) => {
+        const action = step.matches("form") ? step.querySelector("button") : step;
+        action.classList.add("btn", "btn-small", "event-action");
+        action.dataset.eventAction = "";
+        line.append(step);
+      });
+      const body = li.querySelector('[data-slot="body"]');
+      if (body) body.after(line);
+    });
+  }
+
+  let eventActionsFrame = 0;
+  function scheduleEventActions() {
+    cancelAnimationFrame(eventActionsFrame);
+    eventActionsFrame = requestAnimationFrame(drawEventActions);
+  }
+  document.addEventListener("gigbox:panel-updated", scheduleEventActions);
 
   const clock = (() => {
     try {
@@ -185,7 +215,7 @@
     previewImages(li);
     if (li.classList.contains("is-system")) {
       localizeSystemTimes(body);
-      addEventAction(li, body);
+      markOrderEvent(li, body);
     } else {
       linkify(body);
     }

@@ -1,8 +1,8 @@
 """One row per person and the side panel (issue 19, problem 9): the buyer's list shows a
 seller once however many threads they share, with every thread's unread count; opening it
-shows the general thread and a panel of their orders and offers, each with the next step as
-a button that works; on a phone the panel is a drawer that Escape closes. Screenshots at
-1280 px and 390 px go to var/screenshots/ (git-ignored)."""
+shows the thread its preview is from and a panel of their orders and offers, each with the
+next step as a button that works; on a phone the panel is a drawer that Escape closes.
+Screenshots at 1280 px and 390 px go to var/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from inbox.conversations import get_or_start_conversation
-from inbox.models import Participant
+from inbox.models import Conversation, Participant
 from marketplace import services as orders
 from marketplace.models import Order
 from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
@@ -95,8 +95,10 @@ def test_one_row_per_person_and_the_panels_next_steps_work(
     expect(alices.locator("[data-row-unread]")).to_have_text(f"{sum(per_thread)} unread")
     shoot(page, "inbox")
 
+    # The row opens the thread its preview is from: the newest, the delivered order's.
     alices.locator("a.conversation-link").click()
-    expect(page).to_have_url(re.compile(rf"/inbox/{general.pk}/"))
+    newest = Conversation.objects.get(order=delivered)
+    expect(page).to_have_url(re.compile(rf"/inbox/{newest.pk}/"))
     panel = page.locator("[data-person-panel]")
     if viewport is PHONE:
         expect(panel).to_be_hidden()

@@ -61,9 +61,11 @@ def test_order_events_in_the_thread_carry_their_next_action(
     thread = Conversation.objects.get(order=delivered)
     bob_page = open_thread(logged_in_context(browser, live_daphne, bob), live_daphne, thread)
     delivered_line = bob_page.locator("li.is-system", has_text="delivered")
-    expect(
-        delivered_line.get_by_role("link", name="Accept or ask for a revision")
-    ).to_have_attribute("href", delivered.get_absolute_url())
+    # The newest event carries the order's current steps, as the side panel does.
+    expect(delivered_line.get_by_role("button", name="Accept delivery")).to_be_visible()
+    expect(delivered_line.get_by_role("link", name="Ask for a revision")).to_have_attribute(
+        "href", f"{delivered.get_absolute_url()}#review-title"
+    )
     # The requirements line names the due time in the viewer's zone, not as stored (UTC).
     requirements = bob_page.locator("li.is-system", has_text="sent the requirements")
     expect(requirements.locator("time[data-system-time]")).to_have_count(1)
