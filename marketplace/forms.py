@@ -163,6 +163,7 @@ class GigFilterForm(NoColonMixin, forms.Form):
         label="Rating",
     )
     online = forms.BooleanField(required=False, label="Seller online now")
+    exact = forms.BooleanField(required=False, widget=forms.HiddenInput)  # "Search instead for"
     sort = forms.ChoiceField(
         choices=[("", "Default")] + Sort.CHOICES, required=False, label="Sort by"
     )
@@ -179,6 +180,7 @@ class GigFilterForm(NoColonMixin, forms.Form):
             min_rating=data.get("min_rating"),
             online=bool(data.get("online")),
             sort=data.get("sort", ""),
+            exact=bool(data.get("exact")),
         )
 
 

@@ -47,15 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def gig_list(request: HttpRequest) -> HttpResponse:
     form = GigFilterForm(request.GET)
     filters = form.filters()
-    gigs = selectors.search_results(filters)
+    searched, gigs = selectors.searched_results(filters)
     page = page_of(request, gigs, selectors.GIGS_PER_PAGE, max_count=selectors.MAX_COUNTED)
     page.object_list = selectors.gig_cards(page.object_list)
     broader = [] if page.object_list else selectors.broader_searches(filters)
-    return render(
-        request,
-        "marketplace/gig_list.html",
-        {"form": form, "filters": filters, "page": page, "broader": broader},
-    )
+    context = {"form": form, "filters": filters, "searched": searched, "page": page}
+    return render(request, "marketplace/gig_list.html", {**context, "broader": broader})
 
 
 def gig_detail(request: HttpRequest, slug: str) -> HttpResponse:
