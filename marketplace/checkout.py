@@ -23,7 +23,7 @@ from django.utils.text import get_valid_filename
 from config import clock
 from marketplace import files as file_types
 from marketplace import services
-from marketplace.availability import away_profile
+from marketplace.availability import away_profile, away_until_text
 from marketplace.models import Gig, Order, OrderAnswer, Package, RequirementQuestion, User
 from marketplace.order_flow import OrderTransitionError
 from marketplace.validators import reject_contact_details
@@ -67,7 +67,7 @@ def check_not_away(gig: Gig) -> None:
     profile = away_profile(gig.seller, clock.now())
     if profile is not None:
         raise OrderTransitionError(
-            f"{profile.display_name} is away until {profile.away_until:%d %b %Y}: "
+            f"{profile.display_name} is away until {away_until_text(profile)}: "
             "orders open again then. You can still send a message."
         )
 
