@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
+from marketplace.file_again import FileAgainMixin
 from marketplace.models import Category, Gig, Package, SellerProfile
 from marketplace.selectors import GigFilters, Sort
 from marketplace.services import PackageData
@@ -193,7 +194,7 @@ class RequirementsForm(NoColonMixin, forms.Form):
     )
 
 
-class DeliveryForm(NoColonMixin, forms.Form):
+class DeliveryForm(FileAgainMixin, NoColonMixin, forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Delivery note"
     )

@@ -70,6 +70,8 @@ def checkout_page(request: HttpRequest, slug: str) -> HttpResponse:
                 else "Order placed (payment simulated). The seller has your answers.",
             )
             return redirect(order)
+    if request.method == "POST":  # shown again: the browser will not send the files again
+        form.note_dropped_files(request.FILES)
     away = availability.away_profile(gig.seller, clock.now())
     context = {"gig": gig, "summary": summary, "form": form, "away": away}
     return render(request, "marketplace/checkout.html", context, status=400 if form.errors else 200)

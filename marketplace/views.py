@@ -301,6 +301,8 @@ def _order_step(form_class: type, form_key: str, run: Callable, success: str) ->
             else:
                 messages.success(request, success)
                 return redirect(order)
+        if hasattr(form, "note_dropped_files"):  # the browser will not send the file again
+            form.note_dropped_files(request.FILES)
         return _order_page(request, order, status=400, **{form_key: form})
 
     return view
