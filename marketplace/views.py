@@ -31,6 +31,7 @@ from marketplace.forms import (
 from marketplace.models import Gig, Order
 from marketplace.order_flow import Action, OrderTransitionError, allowed_actions
 from marketplace.pagination import page_of
+from marketplace.previews import IMAGE_TYPES, preview_response
 from marketplace.time_zones import set_timezone
 
 # Browsing ----------------------------------------------------------------------------------
@@ -239,6 +240,7 @@ def _order_page(request: HttpRequest, order: Order, status: int = 200, **forms) 
         "actions": actions,
         "events": order.events.select_related("actor"),
         "deliveries": order.deliveries.all(),
+        "preview_types": IMAGE_TYPES,
         "is_buyer": request.user.pk == order.buyer_id,
         "is_seller": request.user.pk == order.seller_id,
         "requirements_form": forms.get("requirements_form") or RequirementsForm(),
@@ -342,3 +344,13 @@ def delivery_file(request: HttpRequest, pk: int, delivery_pk: int) -> HttpRespon
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def delivery_thumbnail(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
+    """A preview of a delivered image, for the two parties only (staff open the file, through
+    its recorded gate); the same check as the file."""
+    delivery = selectors.delivery_for_user(order_pk=pk, delivery_pk=delivery_pk, user=request.user)
+    if not delivery.file or not delivery.order.is_party(request.user):
+        raise Http404("No such file.")
+    return preview_response(delivery.file, delivery.content_type)
