@@ -33,7 +33,7 @@ def test_the_buyer_sees_a_preview_of_a_delivered_image(client, order, alice, bob
     client.force_login(bob)
     page = client.get(f"/orders/{order.pk}/").content.decode()
     thumb = f"/orders/{order.pk}/deliveries/{delivery.pk}/thumb"
-    assert f'src="{thumb}"' in page and "Download <bdi>mockup.png</bdi>" in page
+    assert f'src="{thumb}"' in page and "Download mockup.png" in page
     response = client.get(thumb)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     with Image.open(io.BytesIO(response.content)) as preview:
