@@ -258,12 +258,12 @@ def explain() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM marketplace_search_word")
         (words,) = cursor.fetchone()
-        print(f"\nEXPLAIN ANALYZE, the correction of “wordpres” ({words} known words;")
+        print(f"\nEXPLAIN ANALYZE, the correction of “wordpres site” ({words} known words;")
         print("other scans off: the planner takes the trigram index once the vocabulary is large):")
         with transaction.atomic():
             for scan in ("seqscan", "indexscan", "indexonlyscan"):
                 cursor.execute(f"SET LOCAL enable_{scan} = off")
-            cursor.execute(f"EXPLAIN ANALYZE {search._CORRECTION}", ["wordpres"] * 2)
+            cursor.execute(f"EXPLAIN ANALYZE {search._CORRECTION}", [["wordpres", "site"]])
             print("\n".join(row[0] for row in cursor.fetchall()))
 
 

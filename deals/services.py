@@ -273,13 +273,18 @@ def _check_buyer_may_accept(offer: Offer, buyer: User) -> None:
         raise DealError("Your account cannot place orders right now.")
 
 
+def check_may_accept(*, offer: Offer, buyer: User, now: datetime | None = None) -> None:
+    """DealError unless `buyer` may accept `offer` now (its checkout page asks first)."""
+    _check_open(offer, buyer, side="buyer", now=now or clock.now())
+    _check_buyer_may_accept(offer, buyer)
+
+
 @transaction.atomic
 def accept_offer(*, offer: Offer, buyer: User) -> Order:
     """The buyer takes the offer: an order on its terms, with its own conversation."""
     now = clock.now()
     locked = _locked_offer(offer)
-    _check_open(locked, buyer, side="buyer", now=now)
-    _check_buyer_may_accept(locked, buyer)
+    check_may_accept(offer=locked, buyer=buyer, now=now)
     try:
         order = place_custom_order(
             buyer=buyer,

@@ -9,6 +9,7 @@ urlpatterns = [
         "deals/conversations/<int:conversation_id>/offers/new/", views.offer_new, name="offer_new"
     ),
     path("deals/offers/<int:pk>/", views.offer_detail, name="offer"),
+    path("deals/offers/<int:pk>/checkout/", views.offer_checkout, name="offer_checkout"),
     path("deals/offers/<int:pk>/accept/", views.offer_accept, name="offer_accept"),
     path("deals/offers/<int:pk>/decline/", views.offer_decline, name="offer_decline"),
     path("deals/offers/<int:pk>/withdraw/", views.offer_withdraw, name="offer_withdraw"),

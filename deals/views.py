@@ -24,6 +24,7 @@ from deals.forms import OfferForm, ReviewForm, SavedReplyForm
 from deals.models import Offer, Review
 from deals.review_replies import reply_to_review
 from inbox.selectors import ConversationNotFound, conversation_for_user
+from marketplace.checkout import summary_of_terms
 from marketplace.forms import attach_errors
 from marketplace.pagination import page_of
 from marketplace.selectors import seller_for_profile_page
@@ -98,6 +99,28 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "thread_url": _thread_url(offer.conversation_id),
     }
     return render(request, "deals/offer_detail.html", context)
+
+
+@login_required
+def offer_checkout(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary the buyer confirms before an offer becomes an order (the gig checkout's
+    summary); its button posts to `offer_accept`, which places the order."""
+    offer = selectors.offer_for_user(pk=pk, user=request.user)
+    try:
+        services.check_may_accept(offer=offer, buyer=request.user)
+    except services.DealError as error:
+        messages.error(request, str(error))
+        return redirect(offer)
+    summary = summary_of_terms(
+        label=f"Custom offer #{offer.pk}",
+        description=offer.description,
+        price=offer.price,
+        delivery_days=offer.delivery_days,
+        revisions=offer.revisions,
+        buyer=request.user,
+    )
+    context = {"offer": offer, "status": offer.status_at(clock.now()), "summary": summary}
+    return render(request, "deals/offer_checkout.html", context)
 
 
 def _offer_step(run: Callable[[Offer, object], object], done: str) -> Callable:

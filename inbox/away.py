@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from inbox.models import Conversation, Message
-from marketplace.availability import away_replies_possible
+from marketplace.availability import away_replies_possible, away_until_text
 from marketplace.models import SellerProfile
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def is_away_reply(message: Message) -> bool:
 def away_reply_text(profile: SellerProfile) -> str:
     return (
         f"{AWAY_REPLY_OPENING} {profile.display_name} is away until "
-        f"{profile.away_until:%d %b %Y}. “{profile.away_message}”"
+        f"{away_until_text(profile)}. “{profile.away_message}”"
     )
 
 
@@ -80,7 +80,9 @@ def _send_away_replies(outcomes: Sequence) -> None:
         profile.user_id: profile
         for profile in SellerProfile.objects.filter(
             user_id__in=set(recipients.values()), away_until__gt=now
-        ).exclude(away_message="")
+        )
+        .exclude(away_message="")
+        .select_related("user")  # the seller's zone names the day (away_until_text)
     }
     for conversation_id, user_id in recipients.items():
         profile = away.get(user_id)

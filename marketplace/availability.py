@@ -13,7 +13,7 @@ inbox.presence.online_ids; without it (a process without the inbox) nobody is on
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Max
@@ -21,11 +21,14 @@ from django.db.models import Max
 from config import clock
 from marketplace import away_flag
 from marketplace.models import AwayPeriod, SellerProfile, User
+from marketplace.time_zones import zone_of
 
 __all__ = [
     "set_presence",
     "online_among",
     "away_profile",
+    "away_last_day",
+    "away_until_text",
     "away_replies_possible",
     "set_away",
 ]
@@ -50,7 +53,23 @@ def online_among(user_ids: Iterable[int]) -> set[int]:
 def away_profile(user: User, now: datetime) -> SellerProfile | None:
     """The user's seller profile when they are away at `now`, else None."""
     profile = SellerProfile.objects.filter(user_id=user.pk, away_until__gt=now).first()
+    if profile is not None:
+        profile.user = user  # its zone names the day (`away_last_day`)
     return profile
+
+
+def away_last_day(profile: SellerProfile) -> date | None:
+    """The last day away as the seller picked it: the date in the seller's zone, the same
+    for every reader (`away_until` is the end of that day there, 13 Dec already in Tokyo)."""
+    if profile.away_until is None:
+        return None
+    return profile.away_until.astimezone(zone_of(profile.user)).date()
+
+
+def away_until_text(profile: SellerProfile) -> str:
+    """'12 Dec 2026': the one way every page, message and reply writes `away_last_day`."""
+    day = away_last_day(profile)
+    return f"{day.day} {day:%b %Y}" if day else ""
 
 
 def away_replies_possible(now: datetime) -> bool:

@@ -10,8 +10,9 @@ is simulated everywhere: the price is recorded, no money moves.
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.conf import settings
@@ -23,12 +24,19 @@ from django.utils.text import get_valid_filename
 from config import clock
 from marketplace import files as file_types
 from marketplace import services
-from marketplace.availability import away_profile
+from marketplace.availability import away_profile, away_until_text
 from marketplace.models import Gig, Order, OrderAnswer, Package, RequirementQuestion, User
 from marketplace.order_flow import OrderTransitionError
 from marketplace.validators import reject_contact_details
 
-__all__ = ["Summary", "summary_for", "answer_field", "place_checked_order", "revisions_text"]
+__all__ = [
+    "Summary",
+    "summary_for",
+    "summary_of_terms",
+    "answer_field",
+    "place_checked_order",
+    "revisions_text",
+]
 
 
 def revisions_text(count: int) -> str:
@@ -40,26 +48,58 @@ def revisions_text(count: int) -> str:
 
 @dataclass(frozen=True)
 class Summary:
-    """What the buyer gets, as the checkout page states it."""
+    """What the buyer gets, as a checkout page states it (a gig's package or a custom offer:
+    templates/marketplace/partials/order_summary.html shows either)."""
 
-    package: Package
+    label: str  # "Standard: Logo + source files", an offer's title
+    description: str
+    price: Decimal
+    delivery_days: int
     delivery_date: datetime  # in the buyer's time zone
     timezone_name: str
     revisions: str
-    questions: list[RequirementQuestion]
+    questions: list[RequirementQuestion] = field(default_factory=list)
+    package: Package | None = None
+
+
+def summary_of_terms(
+    *,
+    label: str,
+    description: str,
+    price: Decimal,
+    delivery_days: int,
+    revisions: int,
+    buyer: User,
+    now: datetime | None = None,
+) -> Summary:
+    """A summary of any terms: delivery counted from now, shown in the buyer's time zone."""
+    zone = zoneinfo.ZoneInfo(buyer.timezone or "UTC")
+    due = (now or clock.now()) + timedelta(days=delivery_days)
+    return Summary(
+        label=label,
+        description=description,
+        price=price,
+        delivery_days=delivery_days,
+        delivery_date=due.astimezone(zone),
+        timezone_name=buyer.timezone or "UTC",
+        revisions=revisions_text(revisions),
+    )
 
 
 def summary_for(*, package: Package, buyer: User, now: datetime | None = None) -> Summary:
-    """The checkout summary: delivery counted from now, shown in the buyer's time zone."""
-    zone = zoneinfo.ZoneInfo(buyer.timezone or "UTC")
-    due = (now or clock.now()) + timedelta(days=package.delivery_days)
-    return Summary(
-        package=package,
-        delivery_date=due.astimezone(zone),
-        timezone_name=buyer.timezone or "UTC",
-        revisions=revisions_text(package.revisions),
-        questions=list(package.gig.questions.all()),
+    """The checkout summary of a gig's package, with the seller's questions."""
+    tier = package.get_tier_display()
+    label = tier if package.name.lower() == tier.lower() else f"{tier}: {package.name}"
+    terms = summary_of_terms(
+        label=label,
+        description=package.description,
+        price=package.price,
+        delivery_days=package.delivery_days,
+        revisions=package.revisions,
+        buyer=buyer,
+        now=now,
     )
+    return replace(terms, questions=list(package.gig.questions.all()), package=package)
 
 
 def check_not_away(gig: Gig) -> None:
@@ -67,7 +107,7 @@ def check_not_away(gig: Gig) -> None:
     profile = away_profile(gig.seller, clock.now())
     if profile is not None:
         raise OrderTransitionError(
-            f"{profile.display_name} is away until {profile.away_until:%d %b %Y}: "
+            f"{profile.display_name} is away until {away_until_text(profile)}: "
             "orders open again then. You can still send a message."
         )
 

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
+from marketplace.file_again import FileAgainMixin
 from marketplace.models import Category, Gig, Package, SellerProfile
 from marketplace.selectors import GigFilters, Sort
 from marketplace.services import PackageData
@@ -163,6 +164,7 @@ class GigFilterForm(NoColonMixin, forms.Form):
         label="Rating",
     )
     online = forms.BooleanField(required=False, label="Seller online now")
+    exact = forms.BooleanField(required=False, widget=forms.HiddenInput)  # "Search instead for"
     sort = forms.ChoiceField(
         choices=[("", "Default")] + Sort.CHOICES, required=False, label="Sort by"
     )
@@ -179,6 +181,7 @@ class GigFilterForm(NoColonMixin, forms.Form):
             min_rating=data.get("min_rating"),
             online=bool(data.get("online")),
             sort=data.get("sort", ""),
+            exact=bool(data.get("exact")),
         )
 
 
@@ -191,7 +194,7 @@ class RequirementsForm(NoColonMixin, forms.Form):
     )
 
 
-class DeliveryForm(NoColonMixin, forms.Form):
+class DeliveryForm(FileAgainMixin, NoColonMixin, forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, label="Delivery note"
     )

@@ -1,25 +1,30 @@
-"""Text search over gigs: one interface (`matching`), an engine per database.
+"""Text search over gigs: one interface (`matching`, `respelled`), an engine per database.
 
 PostgreSQL: full text on `search_vector`, a stored tsvector the database generates from the
 title (weight A), tags (B) and description (C) with the English stemmer ("logos" finds
-"logo", "designers" finds "design"), GIN-indexed, ranked by ts_rank. When the words find
-nothing, each word that no title or tag contains is replaced by the most similar one that
-does (pg_trgm similarity over `marketplace_search_word`, a trigram-indexed table of those
-words the database keeps current) and the search runs again: "wordpres" finds WordPress.
-(Testing similarity against every gig's text instead cannot use an index well: it costs a
-similarity computation per matching row.)
+"logo", "designers" finds "design"), GIN-indexed, ranked by ts_rank.
+
+Spelling (`respelled`, before every search): each word the vocabulary does not hold is
+replaced by the closest word it does ("wordpess site" -> "wordpress site"). The vocabulary
+is every word of the titles and tags. PostgreSQL: `marketplace_search_word`, a table the
+database keeps current, trigram-indexed (pg_trgm similarity); a word is known when a word
+with the same English stem is close (so "logos" stays "logos"), stop words are kept; one
+statement for all the words. (Testing similarity against every gig's text instead cannot
+use an index well: it costs a similarity computation per matching row.)
 
 SQLite (the demo and the tests without PostgreSQL) has neither, and takes a simpler path:
 every query word is cut to a crude English stem (`stem`: "designers" -> "design", "logos" ->
 "logo") and must occur in the title, tags or description (LIKE, so "wordpres" is found
 inside "wordpress"); rank is title 3, tags 2, description 1 per word. It scans the table:
-docs/benchmarks.md has its figures at 10,000 gigs. Typos that are not prefixes of a word
-("wrodpress") are found on PostgreSQL only.
+docs/benchmarks.md has its figures at 10,000 gigs. Its spelling reads the titles and tags
+(one more scan) and takes the closest vocabulary word by difflib's ratio (at least 0.75)
+for a word whose stem no vocabulary word contains ("logoo" -> "logo").
 """
 
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 
 from django.db import connection
 from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, QuerySet, Value, When
@@ -27,7 +32,7 @@ from django.db.models.expressions import Expression
 
 from marketplace.models import Gig
 
-__all__ = ["TSQUERY", "matching", "full_text", "corrections", "stem", "words"]
+__all__ = ["TSQUERY", "matching", "full_text", "respelled", "stem", "words"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Suffixes cut from a query word on SQLite, longest first; a stem keeps at least 3 letters.
@@ -36,12 +41,21 @@ _MIN_STEM = 3
 
 TSQUERY = "websearch_to_tsquery('english', %s)"
 _MAX_CORRECTED_WORDS = 8
-# The most similar known word above pg_trgm's threshold: the word itself when it is known
-# (similarity 1), through the trigram index.
-_CORRECTION = (
-    "SELECT word FROM marketplace_search_word WHERE word %% %s "
-    "ORDER BY similarity(word, %s) DESC, word LIMIT 1"
-)
+_MIN_CORRECTED = 3  # shorter words (and words with digits) are kept as typed
+_CLOSE_ENOUGH = 0.75  # difflib ratio for the SQLite fallback
+# Each word's replacement, in order: itself when it is a stop word or a known word shares its
+# English stem, else the most similar known word above pg_trgm's threshold (trigram index).
+_CORRECTION = """
+SELECT CASE WHEN to_tsvector('english', q.word) = ''::tsvector THEN q.word
+  ELSE coalesce((
+    SELECT CASE WHEN to_tsvector('english', s.word) = to_tsvector('english', q.word)
+      THEN q.word ELSE s.word END
+    FROM marketplace_search_word s WHERE s.word %% q.word
+    ORDER BY to_tsvector('english', s.word) = to_tsvector('english', q.word) DESC,
+      similarity(s.word, q.word) DESC, s.word
+    LIMIT 1), q.word) END
+FROM unnest(%s::text[]) WITH ORDINALITY AS q(word, n) ORDER BY q.n
+"""
 
 
 def words(query: str) -> list[str]:
@@ -67,15 +81,7 @@ def matching(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
 
 
 def _postgres(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
-    """Full text; when the words find nothing, the same with each unknown word replaced by
-    the most similar known one ("wordpres" -> "wordpress")."""
-    found = full_text(gigs, query)
-    if found.exists():
-        return found
-    corrected = corrections(words(query))
-    if not corrected:
-        return found
-    return full_text(gigs, " ".join(corrected))
+    return full_text(gigs, query)
 
 
 def full_text(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:
@@ -122,18 +128,45 @@ class _OnDocument(Expression):
         return self.template.format(document=document), [*params, self.query]
 
 
-def corrections(query_words: list[str]) -> list[str]:
-    """The words with each one no title or tag contains replaced by the most similar word
-    that one does (trigram similarity, GIN-indexed); [] when nothing was corrected."""
-    corrected, changed = [], False
+def respelled(query: str) -> str:
+    """`query` with each unknown word replaced by the closest known one (the same text when
+    every word is known or has no close known word)."""
+    typed = [w for w in dict.fromkeys(words(query)) if _correctable(w)][:_MAX_CORRECTED_WORDS]
+    if not typed:
+        return query
+    engine = _postgres_spelling if connection.vendor == "postgresql" else _fallback_spelling
+    replacements = {w: best for w, best in zip(typed, engine(typed), strict=True) if best != w}
+    if not replacements:
+        return query
+    return _WORD.sub(lambda m: replacements.get(m.group().lower(), m.group()), query)
+
+
+def _correctable(word: str) -> bool:
+    return len(word) >= _MIN_CORRECTED and word.isalpha()
+
+
+def _postgres_spelling(typed: list[str]) -> list[str]:
     with connection.cursor() as cursor:
-        for word in query_words[:_MAX_CORRECTED_WORDS]:
-            cursor.execute(_CORRECTION, [word, word])
-            row = cursor.fetchone()
-            best = row[0] if row else word
-            corrected.append(best)
-            changed = changed or best != word
-    return corrected if changed else []
+        cursor.execute(_CORRECTION, [typed])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _fallback_spelling(typed: list[str]) -> list[str]:
+    vocabulary = _vocabulary()
+    known = "\n".join(vocabulary)  # a stem found in here matches as the fallback's LIKE does
+    spelled = []
+    for word in typed:
+        close = [] if stem(word) in known else get_close_matches(word, vocabulary, 1, _CLOSE_ENOUGH)
+        spelled.append(close[0] if close else word)
+    return spelled
+
+
+def _vocabulary() -> list[str]:
+    """Every word of the gigs' titles and tags (what PostgreSQL's search_word table holds)."""
+    found: set[str] = set()
+    for title, tags in Gig.objects.values_list("title", "tags").iterator():
+        found.update(w for w in words(f"{title} {tags}") if len(w) >= _MIN_CORRECTED)
+    return sorted(found)
 
 
 def _fallback(gigs: QuerySet[Gig], query: str) -> QuerySet[Gig]:

@@ -7,7 +7,7 @@ Http404 for both.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -66,6 +66,8 @@ class GigFilters:
     min_rating: Decimal | None = None
     online: bool = False
     sort: str = ""
+    exact: bool = False  # search the words as typed, no spelling correction
+    typed: str = ""  # the words as typed, when `query` is their correction
 
     @property
     def active_count(self) -> int:
@@ -146,7 +148,31 @@ def _narrowed(gigs: QuerySet[Gig], filters: GigFilters) -> QuerySet[Gig]:
 
 
 def search_gigs(filters: GigFilters) -> QuerySet[Gig]:
-    """Listed gigs matching `filters`, in the order asked for (relevance when searching)."""
+    """Listed gigs matching `filters`, in the order asked for (relevance when searching);
+    unknown words corrected unless `filters.exact` (`spelled`)."""
+    searched = spelled(filters)
+    gigs = _search_gigs(searched)
+    if searched.typed and not gigs.exists():
+        gigs = _search_gigs(as_typed(searched))
+    return gigs
+
+
+def spelled(filters: GigFilters) -> GigFilters:
+    """`filters` with each unknown word of the query replaced by the closest known one
+    (`typed` keeps the words as typed), marked exact so that it is not corrected again."""
+    if filters.exact or not filters.query.strip():
+        return filters
+    corrected = search.respelled(filters.query)
+    typed = filters.query if corrected != filters.query else ""
+    return replace(filters, query=corrected, typed=typed, exact=True)
+
+
+def as_typed(filters: GigFilters) -> GigFilters:
+    """The search of the words as typed (a correction that finds nothing is not offered)."""
+    return replace(filters, query=filters.typed or filters.query, typed="", exact=True)
+
+
+def _search_gigs(filters: GigFilters) -> QuerySet[Gig]:
     gigs = listed_gigs()
     query = filters.query.strip()
     if query:
@@ -173,19 +199,29 @@ def _rank_window(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
 
 
 def search_results(filters: GigFilters) -> QuerySet[Gig] | list[int]:
-    """What the gig list page pages through. On PostgreSQL a search by relevance is the ids
-    of the ranked window, read in one statement that is also the capped count; other sorts
-    (and SQLite) page the `search_gigs` queryset: a count, then LIMIT 12 on their index."""
+    """What the gig list page pages through (`searched_results`)."""
+    return searched_results(filters)[1]
+
+
+def searched_results(filters: GigFilters) -> tuple[GigFilters, QuerySet[Gig] | list[int]]:
+    """The search actually run (`spelled`: corrected words, when they find something) and
+    what the gig list page pages through. On PostgreSQL a search by relevance is the ids of
+    the ranked window, read in one statement that is also the capped count; other sorts
+    (and SQLite) page the `_search_gigs` queryset: a count, then LIMIT 12 on their index."""
+    searched = spelled(filters)
+    results = _results(searched)
+    if searched.typed and not (results if isinstance(results, list) else results.exists()):
+        searched = as_typed(searched)
+        results = _results(searched)
+    return searched, results
+
+
+def _results(filters: GigFilters) -> QuerySet[Gig] | list[int]:
     query = filters.query.strip()
     by_relevance = (filters.sort or Sort.RELEVANCE) == Sort.RELEVANCE
     if connection.vendor != "postgresql" or not query or not by_relevance:
-        return search_gigs(filters).only("pk")
-    ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters), query)
-    corrected = [] if ids else search.corrections(search.words(query))
-    if corrected:  # "wordpres": nothing found, a known word is close
-        query = " ".join(corrected)
-        ids = _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters), query)
-    return ids
+        return _search_gigs(filters).only("pk")
+    return _ranked_ids(_narrowed(search.full_text(listed_gigs(), query), filters), query)
 
 
 def _ranked_ids(gigs: QuerySet[Gig], query: str) -> list[int]:

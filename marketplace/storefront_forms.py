@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 
 from marketplace.checkout import answer_field
+from marketplace.file_again import FileAgainMixin
 from marketplace.forms import NoColonMixin
 from marketplace.gig_content import MAX_FAQ, MAX_QUESTIONS, FaqEntry, QuestionData
 from marketplace.models import RequirementQuestion
 
 
-class CheckoutForm(NoColonMixin, forms.Form):
+class CheckoutForm(FileAgainMixin, NoColonMixin, forms.Form):
     """One field per requirement question of the gig (`answer_<id>`)."""
 
     def __init__(self, *args, questions: list[RequirementQuestion], **kwargs) -> None:

@@ -29,6 +29,7 @@ from marketplace.storefront_forms import (
     ImageUploadForm,
     QuestionFormSet,
 )
+from marketplace.time_zones import zone_of
 from marketplace.views import _require_seller
 
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
@@ -69,6 +70,8 @@ def checkout_page(request: HttpRequest, slug: str) -> HttpResponse:
                 else "Order placed (payment simulated). The seller has your answers.",
             )
             return redirect(order)
+    if request.method == "POST":  # shown again: the browser will not send the files again
+        form.note_dropped_files(request.FILES)
     away = availability.away_profile(gig.seller, clock.now())
     context = {"gig": gig, "summary": summary, "form": form, "away": away}
     return render(request, "marketplace/checkout.html", context, status=400 if form.errors else 200)
@@ -182,8 +185,10 @@ def seller_photo(request: HttpRequest) -> HttpResponse:
     return render(request, "marketplace/seller_photo.html", {"profile": profile, "form": form})
 
 
-def _end_of_day(day, zone: str) -> datetime:
-    return datetime.combine(day, time(23, 59), tzinfo=ZoneInfo(zone))
+def _end_of_day(day, zone: ZoneInfo) -> datetime:
+    """The away end: the last minute of the day the seller picked, in the seller's zone
+    (pages show that date to everyone: availability.away_last_day)."""
+    return datetime.combine(day, time(23, 59), tzinfo=zone)
 
 
 @_require_seller
@@ -191,12 +196,11 @@ def seller_away(request: HttpRequest) -> HttpResponse:
     profile = request.user.seller_profile
     initial = {"away_message": profile.away_message}
     if profile.is_away(clock.now()):
-        zone = ZoneInfo(request.user.timezone)
-        initial["away_until"] = profile.away_until.astimezone(zone).date()
+        initial["away_until"] = availability.away_last_day(profile)
     form = AwayForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         day = form.cleaned_data["away_until"]
-        until = _end_of_day(day, request.user.timezone) if day else None
+        until = _end_of_day(day, zone_of(request.user)) if day else None
         try:
             availability.set_away(
                 profile=profile, until=until, message=form.cleaned_data["away_message"]

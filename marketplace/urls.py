@@ -39,6 +39,11 @@ urlpatterns = [
         name="delivery_file",
     ),
     path(
+        "orders/<int:pk>/deliveries/<int:delivery_pk>/thumb",
+        views.delivery_thumbnail,
+        name="delivery_thumbnail",
+    ),
+    path(
         "orders/<int:pk>/answers/<int:answer_pk>/file",
         storefront_views.answer_file,
         name="answer_file",

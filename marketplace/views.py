@@ -31,6 +31,7 @@ from marketplace.forms import (
 from marketplace.models import Gig, Order
 from marketplace.order_flow import Action, OrderTransitionError, allowed_actions
 from marketplace.pagination import page_of
+from marketplace.previews import IMAGE_TYPES, preview_response
 from marketplace.time_zones import set_timezone
 
 # Browsing ----------------------------------------------------------------------------------
@@ -47,15 +48,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def gig_list(request: HttpRequest) -> HttpResponse:
     form = GigFilterForm(request.GET)
     filters = form.filters()
-    gigs = selectors.search_results(filters)
+    searched, gigs = selectors.searched_results(filters)
     page = page_of(request, gigs, selectors.GIGS_PER_PAGE, max_count=selectors.MAX_COUNTED)
     page.object_list = selectors.gig_cards(page.object_list)
     broader = [] if page.object_list else selectors.broader_searches(filters)
-    return render(
-        request,
-        "marketplace/gig_list.html",
-        {"form": form, "filters": filters, "page": page, "broader": broader},
-    )
+    context = {"form": form, "filters": filters, "searched": searched, "page": page}
+    return render(request, "marketplace/gig_list.html", {**context, "broader": broader})
 
 
 def gig_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -246,6 +244,7 @@ def _order_page(request: HttpRequest, order: Order, status: int = 200, **forms) 
         "actions": actions,
         "events": events,
         "deliveries": order.deliveries.all(),
+        "preview_types": IMAGE_TYPES,
         "is_buyer": request.user.pk == order.buyer_id,
         "is_seller": request.user.pk == order.seller_id,
         "requirements_form": forms.get("requirements_form") or RequirementsForm(),
@@ -308,6 +307,8 @@ def _order_step(form_class: type, form_key: str, run: Callable, success: str) ->
             else:
                 messages.success(request, success)
                 return redirect(order)
+        if hasattr(form, "note_dropped_files"):  # the browser will not send the file again
+            form.note_dropped_files(request.FILES)
         return _order_page(request, order, status=400, **{form_key: form})
 
     return view
@@ -347,3 +348,13 @@ def delivery_file(request: HttpRequest, pk: int, delivery_pk: int) -> HttpRespon
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def delivery_thumbnail(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
+    """A preview of a delivered image, for the two parties only (staff open the file, through
+    its recorded gate); the same check as the file."""
+    delivery = selectors.delivery_for_user(order_pk=pk, delivery_pk=delivery_pk, user=request.user)
+    if not delivery.file or not delivery.order.is_party(request.user):
+        raise Http404("No such file.")
+    return preview_response(delivery.file, delivery.content_type)

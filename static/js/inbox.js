@@ -274,7 +274,11 @@
       link.setAttribute("download", "");
       link.setAttribute("dir", "auto"); // a name with U+202E shows as typed
       link.textContent = attachment.name;
-      item.append(link, document.createTextNode(" (" + formatSize(attachment.size) + ")"));
+      // The size as the server renders it: one unbreakable "(4.3 KB)" in its own span.
+      const size = document.createElement("span");
+      size.className = "muted small file-size";
+      size.textContent = "(" + formatSize(attachment.size) + ")";
+      item.append(link, " ", size);
       attachments.append(item);
     });
     attachments.hidden = attachments.children.length === 0;
@@ -289,9 +293,9 @@
   }
 
   function formatSize(bytes) {
-    if (bytes < 1024) return bytes + " bytes";
-    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
-    return (bytes / 1024 / 1024).toFixed(1) + " MB";
+    if (bytes < 1024) return bytes + "\u00a0bytes";
+    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + "\u00a0KB";
+    return (bytes / 1024 / 1024).toFixed(1) + "\u00a0MB";
   }
 
   function setStatus(li, text, retry) {

@@ -95,7 +95,11 @@
     if (status === "pending") {
       const actions = el("div", "actions");
       if (offer.buyer_id === me) {
-        actions.append(actionButton(offer, "accept", "Accept · $" + offer.price, "btn-primary"), actionButton(offer, "decline", "Decline"));
+        // Accepting goes through the checkout summary; its Confirm places the order.
+        const accept = el("a", "btn btn-primary", "Accept · $" + offer.price);
+        accept.href = "/deals/offers/" + offer.id + "/checkout/";
+        accept.dataset.offerCheckout = "";
+        actions.append(accept, actionButton(offer, "decline", "Decline"));
       } else if (offer.seller_id === me) {
         actions.append(actionButton(offer, "withdraw", "Withdraw offer", "btn-danger"));
       }

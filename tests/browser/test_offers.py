@@ -1,6 +1,6 @@
 """Custom offers in a real browser: alice (seller) and bob (buyer) in two browser contexts on
 a real daphne process. Alice sends an offer from the chat; Bob sees the card arrive live,
-accepts it, and lands on the new order's page."""
+accepts it through the checkout summary, and lands on the new order's page."""
 
 from __future__ import annotations
 
@@ -59,7 +59,12 @@ def test_alice_sends_an_offer_and_bob_accepts_it_live(
         alice_page.locator("[data-offer-card]").get_by_role("button", name="Withdraw offer")
     ).to_be_visible()
 
-    bob_page.locator("[data-offer-card]").get_by_role("button", name=re.compile("Accept")).click()
+    # Accept leads to the checkout summary (issue 20 walkthrough); Confirm places the order.
+    bob_page.locator("[data-offer-card]").get_by_role("link", name=re.compile("Accept")).click()
+    bob_page.wait_for_url(re.compile(r"/deals/offers/\d+/checkout/$"))
+    expect(bob_page.locator("[data-simulated]")).to_contain_text("Payments are simulated")
+    assert not Order.objects.exists()
+    bob_page.get_by_role("button", name=re.compile("^Confirm and pay")).click()
     bob_page.wait_for_url(re.compile(r"/orders/\d+/$"))
     order = Order.objects.get()
     assert bob_page.url.endswith(f"/orders/{order.pk}/")

@@ -119,6 +119,12 @@ REGISTRY: dict[str, Scoped | Open] = {
         lambda w: {"pk": MISSING},
         secrets=lambda w: ["three concepts"],
     ),
+    "deals:offer_checkout": Scoped(
+        lambda w: {"pk": w.offer.pk},
+        lambda w: {"pk": MISSING},
+        methods=("GET",),
+        secrets=lambda w: ["three concepts"],
+    ),
     "deals:offer_accept": Scoped(
         lambda w: {"pk": w.offer.pk}, lambda w: {"pk": MISSING}, methods=("POST",)
     ),
@@ -232,6 +238,11 @@ REGISTRY: dict[str, Scoped | Open] = {
         lambda w: {"path": w.image.large.name.removeprefix("public/")},
     ),
     "marketplace:delivery_file": Scoped(
+        lambda w: {"pk": w.order.pk, "delivery_pk": w.delivery.pk},
+        lambda w: {"pk": MISSING, "delivery_pk": MISSING},
+        methods=("GET",),
+    ),
+    "marketplace:delivery_thumbnail": Scoped(
         lambda w: {"pk": w.order.pk, "delivery_pk": w.delivery.pk},
         lambda w: {"pk": MISSING, "delivery_pk": MISSING},
         methods=("GET",),
