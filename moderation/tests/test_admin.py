@@ -34,7 +34,9 @@ def strike(bob, mona):
 
 @pytest.fixture
 def appeal(strike):
-    return services.file_appeal(strike=strike, user=strike.user, text="Not spam.")
+    return services.file_appeal(
+        strike=strike, user=strike.user, text="Not spam: it was my own order page."
+    )
 
 
 def pages(flag, strike, appeal) -> list[str]:
@@ -168,9 +170,13 @@ class TestReviewPageConsequences:
         second = services.give_strike(
             user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam again."
         )  # restricted
-        pending = services.file_appeal(strike=second, user=bob, text="Not spam.")
+        pending = services.file_appeal(
+            strike=second, user=bob, text="Not spam: it was my own order page."
+        )
         services.decide_appeal(
-            appeal=services.file_appeal(strike=first, user=bob, text="No."),
+            appeal=services.file_appeal(
+                strike=first, user=bob, text="No, that was my order number."
+            ),
             moderator=mona,
             uphold=False,
             reason="It was spam, rejected.",

@@ -19,7 +19,9 @@ def world(flag, bob, otto):
     given = services.give_strike(
         user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam sent to buyers."
     )
-    appeal = services.file_appeal(strike=given, user=bob, text="Not spam.")
+    appeal = services.file_appeal(
+        strike=given, user=bob, text="Not spam: it was my own order page."
+    )
     sanction = services.impose_sanction(
         user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam sent to buyers."
     )

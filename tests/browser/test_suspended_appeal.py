@@ -127,8 +127,17 @@ def test_a_suspended_user_appeals_and_is_reinstated(live_daphne, browser):
     latest.get_by_label("Why should this strike be removed?").fill(
         "The number was the seller's own, quoted back to her."
     )
+    # One appeal per strike: the page asks before sending (t18w), then shows what was sent.
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     latest.get_by_role("button", name="Send appeal").click()
     expect(page.locator(".flash-list")).to_contain_text("a moderator will decide your appeal")
+    assert questions and "only once" in questions[0]
+    latest = page.locator(f'[data-strike="{third.pk}"]')
+    expect(latest.locator("[data-appeal-status]")).to_contain_text("Pending")
+    expect(latest.locator("[data-appeal-text]")).to_have_text(
+        "The number was the seller's own, quoted back to her."
+    )
     appeal = Appeal.objects.get(strike=third)
 
     moderator = context_for(browser, live_daphne, otto).new_page()
@@ -184,6 +193,7 @@ def test_a_directly_suspended_user_appeals_the_suspension(live_daphne, browser):
     item = page.locator(f'[data-direct-sanction="{sanction.pk}"]')
     expect(item).to_contain_text("Reported by email for <payment> requests.")
     item.get_by_label("Why should it be lifted?").fill("I never asked for payment outside.")
+    page.once("dialog", lambda dialog: dialog.accept())  # one appeal: asked first (t18w)
     item.get_by_role("button", name="Send appeal").click()
     expect(page.locator(".flash-list")).to_contain_text("a moderator will decide your appeal")
     appeal = Appeal.objects.get(sanction=sanction)
