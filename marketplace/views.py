@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config import clock
-from marketplace import selectors, services, staff_reads
+from marketplace import selectors, services, staff_reads, timeline
 from marketplace.checkout import check_not_away
 from marketplace.forms import (
     CancelForm,
@@ -240,7 +240,7 @@ def _order_page(request: HttpRequest, order: Order, status: int = 200, **forms) 
     context = {
         "order": order,
         "actions": actions,
-        "events": order.events.select_related("actor"),
+        "events": timeline.with_authors(order.events.select_related("actor")),
         "deliveries": order.deliveries.all(),
         "is_buyer": request.user.pk == order.buyer_id,
         "is_seller": request.user.pk == order.seller_id,
