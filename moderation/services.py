@@ -150,6 +150,8 @@ def confirm_flag(*, flag: Flag, moderator, kind: str, note: str, decision_note: 
     """The message broke the rules: close the flag and give its sender a strike, unless its
     case already has one: then it is covered by that strike (never a second one per case)."""
     require_permission(moderator, "moderation.change_flag")
+    # The case row locked first: two moderators confirming two of its flags give one strike.
+    Case.objects.select_for_update().filter(pk=flag.case_id).first()
     if strike_numbers.case_strike(flag.case_id) is not None:
         return cover_flag(flag=flag, moderator=moderator, decision_note=decision_note)
     flag = _locked_open_flag(flag)

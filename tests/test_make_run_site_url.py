@@ -33,6 +33,7 @@ def stub_venv(tmp_path: Path) -> Path:
         ([], "http://127.0.0.1:8000"),
         (["PORT=8872"], "http://127.0.0.1:8872"),
         (["HOST=localhost", "PORT=8901"], "http://localhost:8901"),
+        (["HOST=0.0.0.0", "PORT=8902"], "http://127.0.0.1:8902"),
     ],
 )
 def test_make_run_links_to_the_address_it_serves(stub_venv: Path, args, expected):
