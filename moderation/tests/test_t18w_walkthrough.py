@@ -181,3 +181,33 @@ def test_refreshing_a_reveal_records_it_once(burst, mona):
     assert StaffAccess.objects.filter(action="reveal_original").count() == 2
     other = client_for(mona)  # a result link does not open in another session
     assert "+49 151 23456780" not in other.get(response["Location"]).content.decode()
+
+
+def test_a_restricted_users_thread_and_standing_say_where_they_may_write(
+    conversation, alice, bob, charlie, mona
+):
+    """Item 8, server side: the thread page renders the composer disabled with why and until
+    when, and the standing API (asked by an open tab when its socket reconnects) says
+    whether the user may write in a given thread; an active order's thread stays open."""
+    from inbox.conversations import get_or_start_conversation
+    from marketplace.tests.factories import OrderFactory
+    from moderation.models import Sanction
+
+    order = OrderFactory(buyer=bob, gig__seller=alice, status="in_progress")
+    order_thread = get_or_start_conversation(starter=bob, other=alice, order=order)
+    services.impose_sanction(
+        user=bob, kind=Sanction.Kind.RESTRICT, moderator=mona, reason="Asked for payment outside."
+    )
+    client = client_for(bob)
+    page = client.get(f"/inbox/{conversation.pk}/").content.decode()
+    assert "data-sanctioned" in page and "Your messaging is restricted until a moderator" in page
+    assert "data-composer-input disabled" in page
+    assert "data-sanctioned" not in client.get(f"/inbox/{order_thread.pk}/").content.decode()
+
+    standing = client.get(f"/api/account/standing/?conversation={conversation.pk}").json()
+    assert standing["restricted"] is True and standing["can_send"] is False
+    assert client.get(f"/api/account/standing/?conversation={order_thread.pk}").json()["can_send"]
+    other = get_or_start_conversation(starter=charlie, other=alice)
+    mine = client.get(f"/api/account/standing/?conversation={other.pk}")
+    missing = client.get("/api/account/standing/?conversation=999999")
+    assert mine.status_code == missing.status_code == 404
