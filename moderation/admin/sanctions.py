@@ -384,7 +384,8 @@ def upheld_message(appeal: Appeal, before: set[int]) -> str:
     sanction lifted, and what still holds ("Lifted: account suspended until …")."""
     appeal.refresh_from_db()
     if appeal.sanction_id:
-        head = f"Appeal upheld: {appeal.sanction.get_kind_display().lower()} lifted."
+        before = before - {appeal.sanction_id}  # named in the head, not listed again
+        head = f"Appeal upheld: sanction lifted ({_sanction_words(appeal.sanction)})."
     else:
         head = f"Appeal upheld: {strike_numbers.strike_label(appeal.strike)} removed."
     now_active = set(_active_sanction_ids(appeal))
