@@ -28,6 +28,9 @@ install-test: $(VENV)/.installed-test
 run: export DATABASE_URL :=
 run: export DEBUG := 1
 run: export REDIS_URL :=
+# Links in emails follow the address served (`make run PORT=8872` mails :8872 links; a
+# wildcard HOST links to 127.0.0.1); production reads SITE_URL from its environment.
+run: export SITE_URL := http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed

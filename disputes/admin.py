@@ -24,7 +24,7 @@ from disputes import selectors, services
 from disputes.casefile import build_case_file
 from disputes.checkpoints import checkpoint_case_conversations
 from disputes.export import ExportRefused, build_export, encode_document, export_key
-from disputes.forms import CaseFileReasonForm, ExportForm, NoteForm, ResolveForm
+from disputes.forms import CaseFileReasonForm, ExportForm, NoteForm, ResolveForm, asked_terms
 from disputes.models import Dispute
 from disputes.views import file_download
 
@@ -169,6 +169,12 @@ class DisputeAdmin(admin.ModelAdmin):
         if request.method != "GET":  # nothing is edited here: every change has its own action
             return HttpResponseNotAllowed(["GET"])
         dispute = self._dispute(request, object_id, "view_dispute")
+        return self._case_file(request, dispute, resolve_form=None)
+
+    def _case_file(
+        self, request: HttpRequest, dispute: Dispute, *, resolve_form: ResolveForm | None
+    ) -> HttpResponse:
+        """The case file; `resolve_form` is a refused decision, shown with its input kept."""
         reason = request.session.get(self._reason_key(dispute))
         if not reason:
             return HttpResponseRedirect(reverse("admin:disputes_dispute_open", args=[dispute.pk]))
@@ -208,10 +214,15 @@ class DisputeAdmin(admin.ModelAdmin):
             "can_export": user.has_perm("disputes.export_conversation")
             and bool(case.conversations),
             "note_form": NoteForm(),
-            "resolve_form": ResolveForm(),
+            "resolve_form": resolve_form or ResolveForm(initial=asked_terms(dispute)),
             "export_form": ExportForm(conversations=case.conversations),
         }
-        return TemplateResponse(request, "admin/disputes/dispute/case_file.html", context)
+        return TemplateResponse(
+            request,
+            "admin/disputes/dispute/case_file.html",
+            context,
+            status=400 if resolve_form is not None else 200,
+        )
 
     # Actions --------------------------------------------------------------------------------------
 
@@ -243,9 +254,7 @@ class DisputeAdmin(admin.ModelAdmin):
         dispute = self._dispute(request, pk, "change_dispute")
         form = ResolveForm(request.POST)
         if not form.is_valid():
-            errors = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
-            messages.error(request, f"Not resolved: {errors}")
-            return self._back(dispute)
+            return self._resolve_refused(request, dispute, form)
         data = form.cleaned_data
         if not data["confirmed"]:
             try:  # the terms are checked before the confirmation page shows them
@@ -256,7 +265,8 @@ class DisputeAdmin(admin.ModelAdmin):
                     outcome_field="resolution",
                 )
             except ValidationError as error:
-                return self._refused(request, dispute, error)
+                form.add_error(None, error)
+                return self._resolve_refused(request, dispute, form)
             return self._confirm_resolution(request, dispute, form)
         try:
             services.resolve_dispute(
@@ -271,6 +281,14 @@ class DisputeAdmin(admin.ModelAdmin):
             return self._refused(request, dispute, error)
         messages.success(request, f"Dispute #{dispute.pk} resolved: both parties have been told.")
         return self._back(dispute)
+
+    def _resolve_refused(
+        self, request: HttpRequest, dispute: Dispute, form: ResolveForm
+    ) -> HttpResponse:
+        """The case file again, the reviewer's decision and note kept, the error beside them."""
+        errors = "; ".join(" ".join(errs) for errs in form.errors.values())
+        messages.error(request, f"Not resolved: {errors}")
+        return self._case_file(request, dispute, resolve_form=form)
 
     def _confirm_resolution(
         self, request: HttpRequest, dispute: Dispute, form: ResolveForm

@@ -108,6 +108,15 @@ class ResolveForm(forms.Form):
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+def asked_terms(dispute: Dispute) -> dict[str, int]:
+    """The resolve form's first values: the percentage or the days the opener asked for."""
+    asked = {
+        "refund_percent": dispute.requested_refund_percent,
+        "extra_days": dispute.requested_extra_days,
+    }
+    return {name: value for name, value in asked.items() if value}
+
+
 class ExportForm(forms.Form):
     FORMATS = [("json", "Signed JSON (verifiable)"), ("html", "Printable page")]
 

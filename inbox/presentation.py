@@ -25,6 +25,7 @@ from inbox import extensions, frames, presence, selectors
 from inbox.checks import (
     OFFICIAL_ACCOUNT_MESSAGE,
     SendError,
+    check_sender_sanctions,
     is_system_account,
     takes_no_replies,
 )
@@ -361,7 +362,28 @@ def thread_context(
         "composer_actions": []
         if blocked or no_replies or is_system_account(other)
         else extensions.composer_actions(user=user, conversation=conversation),
+        # A restricted user's composer is shown disabled, with why and until when, except in
+        # an active order's thread (inbox.js keeps it so when a restriction starts or ends).
+        "sanction_text": sanction_refusal(user, conversation),
     }
+
+
+def sanction_refusal(user, conversation: Conversation) -> str:
+    """Why a sanction stops the user writing here now, in words; "" when nothing does."""
+    try:
+        check_sender_sanctions(user, conversation=conversation)
+    except SendError as error:
+        until = error.extra.get("until")
+        when = (
+            f"until {local_time_text(until, timezone.get_current_timezone(), name_zone=True)}"
+            if isinstance(until, datetime)
+            else "until a moderator lifts it"
+        )
+        return (
+            f"Your messaging is restricted {when}: you can read messages, and write only in "
+            "the conversations of your active orders."
+        )
+    return ""
 
 
 _SEND_ERRORS = {

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config import clock
-from marketplace import selectors, seller_suspension, services, staff_reads
+from marketplace import selectors, seller_suspension, services, staff_reads, timeline
 from marketplace.checkout import check_not_away
 from marketplace.forms import (
     CancelForm,
@@ -235,7 +235,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 def _order_page(request: HttpRequest, order: Order, status: int = 200, **forms) -> HttpResponse:
     actions = allowed_actions(order, request.user)
-    events = list(order.events.select_related("actor"))
+    events = timeline.with_authors(order.events.select_related("actor"))
     lifted = seller_suspension.lifted_suspensions(events)
     for event in events:  # a suspension's warning that a reinstatement ended
         event.ended_by = lifted.get(event.pk)

@@ -1,4 +1,5 @@
-"""Moderation's JSON endpoint for users (docs/protocol.md, "HTTP"): reporting a message.
+"""Moderation's JSON endpoints for users (docs/protocol.md, "HTTP"): reporting a message,
+and the user's standing (what an open inbox tab shows when a sanction starts or ends).
 
 It sits beside the inbox API's paths (/api/inbox/messages/<id>/report/) and answers like it,
 through the inbox API's helpers: a message that is not the user's is a 404 like a missing one.
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from config import clock
 from inbox import selectors
 from inbox.api import api_login_required, bad_request, error_response, json_response, read_json
-from inbox.checks import SendError
+from inbox.checks import SendError, check_sender_sanctions
 from inbox.protocol import is_text
 from marketplace.models import has_no_end
 from moderation.reports import report_received_message
@@ -51,10 +52,22 @@ def standing(request: HttpRequest) -> JsonResponse:
     user, now = request.user, clock.now()
     restricted = user.messaging_restricted_until
     restricted = restricted if restricted is not None and restricted > now else None
-    return json_response(
-        {
-            "restricted_until": None if has_no_end(restricted) else restricted,
-            "restricted": restricted is not None,
-            "account_url": reverse("moderation:health"),
-        }
-    )
+    answer = {
+        "restricted_until": None if has_no_end(restricted) else restricted,
+        "restricted": restricted is not None,
+        "account_url": reverse("moderation:health"),
+    }
+    conversation_id = request.GET.get("conversation", "")
+    if conversation_id.isdigit():  # may the user write in this thread (an active order's)?
+        conversation = selectors.conversation_for_user(user, int(conversation_id))
+        answer["can_send"] = can_send_in(user, conversation)
+    return json_response(answer)
+
+
+def can_send_in(user, conversation) -> bool:
+    """No sanction stops the user writing in this conversation now (inbox.checks' rule)."""
+    try:
+        check_sender_sanctions(user, conversation=conversation)
+    except SendError:
+        return False
+    return True

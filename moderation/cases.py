@@ -17,10 +17,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from config import clock
-from moderation import labels, notices, services
+from moderation import labels, notices, services, strike_numbers
 from moderation.flagging import decide_case
 from moderation.models import Case, Flag, Strike
 from moderation.staff_access import is_active_staff, user_facing_reason
+from moderation.strike_numbers import existing_strikes
 
 QUOTE_CHARS = 120  # of each cited message in the strike's note
 
@@ -82,14 +83,14 @@ def _cover(flag: Flag, strike: Strike, *, moderator, now) -> None:
         moderator=moderator,
         status=Flag.Status.CONFIRMED,
         resolution=Flag.Resolution.COVERED,
-        note=f"Covered by strike {strike.pk} (given before).",
+        note=f"Covered by {strike_numbers.strike_label(strike)} (given before).",
         now=now,
     )
 
 
 def case_strikes(case: Case) -> dict[int, Strike]:
     """existing_strikes for every message of the case, open or closed."""
-    return existing_strikes(list(case.flags.values_list("message_id", flat=True)))
+    return strike_numbers.case_strikes(case.pk)
 
 
 @transaction.atomic
@@ -108,28 +109,10 @@ def cover_case(*, case: Case, moderator, strike_id: int, decision_note: str = ""
         case,
         moderator=moderator,
         status=Case.Status.CONFIRMED,
-        note=decision_note.strip() or f"Covered by strike {strike.pk}.",
+        note=decision_note.strip() or f"Covered by {strike_numbers.strike_label(strike)}.",
         now=now,
     )
     return strike
-
-
-def existing_strikes(message_ids: Sequence[int]) -> dict[int, Strike]:
-    """The standing (not overturned) strike already given for each of these messages: the
-    strike cites it, or a flag of it closed as covered by the strike."""
-    found: dict[int, Strike] = {}
-    standing = Strike.objects.filter(overturned_at__isnull=True)
-    for strike in standing.filter(message_id__in=message_ids).order_by("created_at", "id"):
-        found.setdefault(strike.message_id, strike)
-    covered = (
-        Flag.objects.filter(message_id__in=message_ids, covered_by__overturned_at__isnull=True)
-        .exclude(covered_by=None)
-        .select_related("covered_by")
-        .order_by("covered_by__created_at", "id")
-    )
-    for flag in covered:
-        found.setdefault(flag.message_id, flag.covered_by)
-    return found
 
 
 @transaction.atomic
@@ -162,7 +145,7 @@ def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: 
             case,
             moderator=moderator,
             status=Case.Status.CONFIRMED,
-            note=decision_note or f"Covered by strike {earliest.pk}.",
+            note=decision_note or f"Covered by {strike_numbers.strike_label(earliest)}.",
             now=now,
         )
         return earliest
@@ -196,7 +179,7 @@ def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: 
             moderator=moderator,
             status=Flag.Status.CONFIRMED,
             resolution=Flag.Resolution.COVERED,
-            note=f"Covered by strike {strike.pk}.",
+            note=f"Covered by {strike_numbers.strike_label(strike)}.",
             now=now,
         )
     decide_case(
@@ -250,13 +233,6 @@ def close_as_duplicate(*, flag: Flag, moderator, note: str = "") -> Flag:
     return flag
 
 
-def _strike_words(strike: Strike) -> str:
-    """ "strike 12 (their 3rd)": the id the pages link, and its place in the user's history."""
-    place = Strike.objects.filter(user_id=strike.user_id, pk__lte=strike.pk).count()
-    suffix = {1: "st", 2: "nd", 3: "rd"}.get(place if place < 20 else place % 10, "th")
-    return f"strike {strike.pk} (their {place}{suffix})"
-
-
 def _dismissed_reports_only(item: Case | Flag) -> bool:
     """A dismissal of users' reports only (no detector flag): "no breach found" fits it."""
     if isinstance(item, Flag):
@@ -266,7 +242,7 @@ def _dismissed_reports_only(item: Case | Flag) -> bool:
 
 def decision_outcome(item: Case | Flag) -> str:
     """What a decided case or flag ended in, for its page once the preview no longer applies:
-    "Confirmed by mona on 2026-12-07 10:12 UTC: strike 12 (their 3rd)". Empty while open."""
+    "Confirmed by mona on 2026-12-07 10:12 UTC: strike 2 of 3 active (#12)". Empty while open."""
     if item.status == Flag.Status.OPEN or item.decided_at is None:
         return ""
     who = item.decided_by.username if item.decided_by else "the system"
@@ -283,5 +259,5 @@ def decision_outcome(item: Case | Flag) -> str:
         )
     else:
         strikes = Strike.objects.filter(Q(flag=item) | Q(covered_flags=item))
-    words = [_strike_words(strike) for strike in strikes.distinct().order_by("pk")]
+    words = [strike.label for strike in strike_numbers.labelled(strikes.distinct().order_by("pk"))]
     return f"{head}: {', '.join(words) or 'no strike recorded'}"

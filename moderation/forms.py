@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 
 from moderation.models import Appeal, FlagReport, Sanction, Strike
-from moderation.staff_access import SHOWN_TO_USER, reason_rule, reason_validator
+from moderation.staff_access import (
+    SHOWN_TO_USER,
+    appeal_rule,
+    appeal_validator,
+    reason_rule,
+    reason_validator,
+)
 
 # An empty reason the user would read: the 10-character rule's words, not "This field is required."
 USER_REASON_ERRORS = {"required": reason_rule(SHOWN_TO_USER)}
@@ -28,6 +34,8 @@ class AppealForm(forms.Form):
         label="Why should this strike be removed?",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=Appeal._meta.get_field("text").max_length,
+        validators=[appeal_validator],
+        error_messages={"required": appeal_rule()},
     )
 
 

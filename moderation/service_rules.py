@@ -1,5 +1,5 @@
-"""The small rules every moderation service applies: the permission check, a required
-reason, full validation before saving, and the system account that is never sanctioned."""
+"""The small rules every moderation service applies: the permission check, full validation
+before saving, and the system account that is never sanctioned."""
 
 from __future__ import annotations
 
@@ -8,20 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from marketplace.models import SYSTEM_USERNAME
 from moderation.staff_access import is_active_staff
 
-__all__ = ["require_permission", "required_text", "saved", "refuse_system_account"]
+__all__ = ["require_permission", "saved", "refuse_system_account"]
 
 
 def require_permission(moderator, permission: str) -> None:
     """The services check permissions too: admin pages are not the only way in."""
     if not (is_active_staff(moderator) and moderator.has_perm(permission)):
         raise PermissionDenied(f"{moderator} lacks {permission}.")
-
-
-def required_text(value: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: "Write a reason: the user and other moderators read it."})
-    return value
 
 
 def saved(instance):

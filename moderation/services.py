@@ -17,14 +17,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from config import clock
 from inbox.models import Message
 from marketplace import seller_suspension
 from marketplace.models import NO_END
-from moderation import notices, selectors, wording
+from moderation import notices, selectors, strike_numbers, wording
+from moderation.appeal_filing import file_appeal, file_sanction_appeal
 from moderation.enforcement import expire_sanctions, sync_user_sanctions
 from moderation.flagging import (
     close_case_if_done,
@@ -42,7 +43,7 @@ from moderation.models import (
     active_sanctions_q,
     active_strikes_q,
 )
-from moderation.service_rules import refuse_system_account, require_permission, required_text, saved
+from moderation.service_rules import refuse_system_account, require_permission, saved
 from moderation.staff_access import (
     is_active_staff,
     record_staff_access,
@@ -59,6 +60,7 @@ __all__ = [
     "assign_flag",
     "dismiss_flag",
     "confirm_flag",
+    "cover_flag",
     "give_strike",
     "impose_sanction",
     "lift_sanction",
@@ -125,9 +127,33 @@ def dismiss_flag(*, flag: Flag, moderator, note: str = "") -> Flag:
 
 
 @transaction.atomic
-def confirm_flag(*, flag: Flag, moderator, kind: str, note: str, decision_note: str = "") -> Strike:
-    """The message broke the rules: close the flag and give its sender a strike."""
+def cover_flag(*, flag: Flag, moderator, decision_note: str = "") -> Strike:
+    """Close the flag as covered by the strike its case already has (one strike per case)."""
     require_permission(moderator, "moderation.change_flag")
+    flag = _locked_open_flag(flag)
+    flag.covered_by = strike_numbers.case_strike(flag.case_id)
+    if flag.covered_by is None:
+        raise ValidationError("This flag's case has no strike yet: confirm it to give one.")
+    label = strike_numbers.strike_label(flag.covered_by)
+    _close_flag(
+        flag,
+        moderator=moderator,
+        status=Flag.Status.CONFIRMED,
+        resolution=Flag.Resolution.COVERED,
+        note=decision_note.strip() or f"Covered by {label}.",
+    )
+    return flag.covered_by
+
+
+@transaction.atomic
+def confirm_flag(*, flag: Flag, moderator, kind: str, note: str, decision_note: str = "") -> Strike:
+    """The message broke the rules: close the flag and give its sender a strike, unless its
+    case already has one: then it is covered by that strike (never a second one per case)."""
+    require_permission(moderator, "moderation.change_flag")
+    # The case row locked first: two moderators confirming two of its flags give one strike.
+    Case.objects.select_for_update().filter(pk=flag.case_id).first()
+    if strike_numbers.case_strike(flag.case_id) is not None:
+        return cover_flag(flag=flag, moderator=moderator, decision_note=decision_note)
     flag = _locked_open_flag(flag)
     message = flag.message
     author = message.sender if message.sender_id is not None else flag.case and flag.case.sender
@@ -326,42 +352,6 @@ def lift_sanction(*, sanction: Sanction, moderator, reason: str) -> Sanction:
 
 
 # Appeals ----------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def file_appeal(*, strike: Strike, user, text: str) -> Appeal:
-    """The user's one appeal of their strike, within Appeal.WINDOW of the strike."""
-    strike = Strike.objects.select_for_update().get(pk=strike.pk)
-    now = clock.now()
-    if strike.user_id != user.pk:
-        raise PermissionDenied("Not your strike.")
-    if strike.overturned_at is not None:
-        raise ValidationError("This strike was already removed.")
-    if now > selectors.appeal_deadline(strike, now=now):
-        raise ValidationError(
-            f"Appeals are possible for {Appeal.WINDOW.days} days after a strike, or until the "
-            "restriction or suspension you are under ends; the time to appeal this one is over."
-        )
-    if Appeal.objects.filter(strike=strike).exists():
-        raise ValidationError("You have already appealed this strike.")
-    return saved(Appeal(strike=strike, text=required_text(text, "text"), created_at=now))
-
-
-@transaction.atomic
-def file_sanction_appeal(*, sanction: Sanction, user, text: str) -> Appeal:
-    """The user's one appeal of a sanction a moderator imposed directly (no strike behind
-    it, so no strike to appeal), while it is active: until it ends or is lifted."""
-    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
-    if sanction.user_id != user.pk:
-        raise PermissionDenied("Not your sanction.")
-    if sanction.strike_id is not None:
-        raise ValidationError("Appeal the strike behind this sanction instead.")
-    now = clock.now()
-    if not sanction.is_active(now):
-        raise ValidationError("This restriction or suspension is over: there is nothing to appeal.")
-    if Appeal.objects.filter(sanction=sanction).exists():
-        raise ValidationError("You have already appealed this sanction.")
-    return saved(Appeal(sanction=sanction, text=required_text(text, "text"), created_at=now))
 
 
 @transaction.atomic

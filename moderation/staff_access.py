@@ -42,6 +42,27 @@ def user_facing_reason(reason: str, field: str | None = None) -> str:
     return require_reason(reason, kept=SHOWN_TO_USER, field=field)
 
 
+def appeal_rule() -> str:
+    """The same rule for a user's appeal, in words for users."""
+    return (
+        f"Write at least {MIN_REASON_CHARS} characters: say in your own words why it is "
+        "wrong. You can appeal only once, and a moderator decides on what you write."
+    )
+
+
+def appeal_text(text: str, field: str | None = "text") -> str:
+    """A user's appeal, stripped; ValidationError when shorter than MIN_REASON_CHARS."""
+    text = (text or "").strip()
+    if len(text) < MIN_REASON_CHARS:
+        error = ValidationError(appeal_rule(), code="appeal_too_short")
+        raise ValidationError({field: error}) if field else error
+    return text
+
+
+def appeal_validator(value: str) -> None:
+    appeal_text(value, field=None)
+
+
 def reason_validator(value: str) -> None:
     """Form field validator for a reason the user reads: the services' rule and wording."""
     user_facing_reason(value)

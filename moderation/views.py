@@ -18,6 +18,9 @@ from inbox.presentation import segments
 from moderation import selectors, services
 from moderation.forms import AppealForm, ReportForm
 from moderation.reports import report_received_message
+from moderation.staff_access import appeal_rule
+
+APPEAL_DRAFT_KEY = "moderation:appeal_draft"
 
 
 def _received_message_or_404(user, message_id: int):
@@ -68,8 +71,12 @@ def report(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
+    # A refused appeal comes back in its form (taken once), with the reason above it.
+    draft = request.session.pop(APPEAL_DRAFT_KEY, None) or {}
     return render(
-        request, "moderation/health.html", {"health": selectors.account_health(request.user)}
+        request,
+        "moderation/health.html",
+        {"health": selectors.account_health(request.user), "appeal_draft": draft},
     )
 
 
@@ -79,9 +86,12 @@ def appeal(request: HttpRequest, strike_id: int) -> HttpResponse:
     strike = selectors.strike_of_user(request.user, strike_id)
     form = AppealForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write why the strike should be removed (up to 3,000 characters).")
-        return redirect("moderation:health")
-    return _filed(request, lambda: services.file_appeal(strike=strike, **_appeal_of(request, form)))
+        return _refused(request, form, ("strike", strike.pk))
+    return _filed(
+        request,
+        lambda: services.file_appeal(strike=strike, **_appeal_of(request, form)),
+        ("strike", strike.pk),
+    )
 
 
 @login_required
@@ -91,11 +101,11 @@ def appeal_sanction(request: HttpRequest, sanction_id: int) -> HttpResponse:
     sanction = selectors.sanction_of_user(request.user, sanction_id)
     form = AppealForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write why it should be lifted (up to 3,000 characters).")
-        return redirect("moderation:health")
+        return _refused(request, form, ("sanction", sanction.pk))
     return _filed(
         request,
         lambda: services.file_sanction_appeal(sanction=sanction, **_appeal_of(request, form)),
+        ("sanction", sanction.pk),
     )
 
 
@@ -103,12 +113,27 @@ def _appeal_of(request: HttpRequest, form: AppealForm) -> dict:
     return {"user": request.user, "text": form.cleaned_data["text"]}
 
 
-def _filed(request: HttpRequest, file: Callable[[], object]) -> HttpResponse:
-    """File the appeal; the account page says how it went."""
+def _refused(request: HttpRequest, form: AppealForm, target: tuple[str, int]) -> HttpResponse:
+    """Back to the account page with the reason, the text kept in its form."""
+    messages.error(request, " ".join(form.errors.get("text", [])) or appeal_rule())
+    _keep_draft(request, target, form.data.get("text", ""))
+    return redirect("moderation:health")
+
+
+def _keep_draft(request: HttpRequest, target: tuple[str, int], text: str) -> None:
+    kind, pk = target
+    request.session[APPEAL_DRAFT_KEY] = {"kind": kind, "pk": pk, "text": text}
+
+
+def _filed(
+    request: HttpRequest, file: Callable[[], object], target: tuple[str, int]
+) -> HttpResponse:
+    """File the appeal; the account page says how it went (a refused text comes back)."""
     try:
         file()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        _keep_draft(request, target, request.POST.get("text", ""))
     else:
         messages.success(
             request, "Thank you: a moderator will decide your appeal and tell you why."

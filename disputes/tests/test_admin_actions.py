@@ -155,7 +155,8 @@ def test_the_resolve_form_preselects_no_decision(client, rita, dispute):
     response = _post(
         client, "resolve", dispute, {"resolution": "", "note": "x", "confirmed": "True"}
     )
-    assert response.status_code == 302 and Dispute.objects.get(pk=dispute.pk).is_open
+    # Refused: the case file again, input kept (t18w), nothing resolved.
+    assert response.status_code == 400 and Dispute.objects.get(pk=dispute.pk).is_open
 
 
 def test_non_staff_are_sent_to_the_admin_login_for_every_action(

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from moderation import cases, labels, selectors
+from moderation import cases, labels, selectors, strike_numbers
 from moderation.admin.base import OVERDUE, ReadOnlyModelAdmin, excerpt, show_errors, user_link
 from moderation.admin.decisions import decisions_view
 from moderation.forms import ConfirmForm, DismissForm
@@ -193,6 +193,10 @@ class CaseAdmin(ReadOnlyModelAdmin):
             entry = prior.setdefault(strike.pk, {"strike": strike, "seqs": []})
             entry["seqs"].append(seq_of[message_id])
         open_flags = [flag for flag in case_flags if flag.status == Flag.Status.OPEN]
+        strike_numbers.labelled(
+            [*given.values(), *(flag.covered_by for flag in case_flags if flag.covered_by_id)]
+        )
+        next_step = selectors.next_strike_step(sender.pk) if sender else None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -217,9 +221,12 @@ class CaseAdmin(ReadOnlyModelAdmin):
             ]
             if sender
             else [],
-            "strikes": selectors.strike_history(sender.pk) if sender else [],
+            "strikes": strike_numbers.labelled(selectors.strike_history(sender.pk))
+            if sender
+            else [],
             "sanctions": selectors.active_sanctions_of(sender.pk) if sender else [],
-            "next_step": selectors.next_strike_step(sender.pk) if sender else None,
+            "next_step": next_step,
+            "next_label": strike_numbers.next_label(next_step.number) if next_step else "",
             "next_url": self._object_url(following) if following else "",
             "previous_url": self._object_url(previous) if previous else "",
             "queue_url": reverse("admin:moderation_case_changelist"),
@@ -251,10 +258,11 @@ class CaseAdmin(ReadOnlyModelAdmin):
                 if not request.user.has_perm("moderation.add_strike"):
                     raise PermissionDenied
                 strike = cases.confirm_case(case=case, moderator=request.user, **form.cleaned_data)
+                label = strike_numbers.strike_label(strike)
                 done = (
-                    f"Case {case.pk} confirmed: strike {strike.pk} given to {case.sender}."
+                    f"Case {case.pk} confirmed: {label} given to {case.sender}."
                     if strike.case_id == case.pk
-                    else f"Case {case.pk} closed as covered by strike {strike.pk}: no new strike."
+                    else f"Case {case.pk} closed as covered by {label}: no new strike."
                 )
             else:
                 cases.dismiss_case(case=case, moderator=request.user, **form.cleaned_data)
@@ -283,8 +291,9 @@ class CaseAdmin(ReadOnlyModelAdmin):
         except ValidationError as error:
             show_errors(request, error)
         else:
-            self.log_change(request, case, f"covered by strike {strike.pk} (moderation)")
-            messages.success(request, f"Case {case.pk} closed as covered by strike {strike.pk}.")
+            label = strike_numbers.strike_label(strike)
+            self.log_change(request, case, f"covered by {label} (moderation)")
+            messages.success(request, f"Case {case.pk} closed as covered by {label}.")
         return HttpResponseRedirect(self._object_url(case))
 
     def duplicate_view(self, request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse:

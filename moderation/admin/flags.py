@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from core.admin import AssignedToFilter
 from core.contact_policy import get_contact_policy
-from moderation import cases, labels, selectors, services
+from moderation import cases, labels, selectors, services, strike_numbers
 from moderation.admin.base import (
     OVERDUE,
     ReadOnlyModelAdmin,
@@ -28,6 +28,13 @@ from moderation.admin.base import (
 )
 from moderation.admin.cases import RuleFilter
 from moderation.admin.evidence import flag_evidence_urls, hidden_ids, hideable_context_ids
+from moderation.admin.flag_decisions import (
+    default_strike_kind,
+    dismiss_unless_struck,
+    done_message,
+    remember_reveal,
+    revealed_in_session,
+)
 from moderation.forms import (
     ConfirmForm,
     DismissForm,
@@ -37,7 +44,6 @@ from moderation.models import (
     Flag,
     FlagReport,
     StaffAccess,
-    Strike,
 )
 
 
@@ -151,7 +157,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
     list_select_related = ["message__sender", "case__sender", "assigned_to"]
     # Originals: the snapshot's text and the detector's values (the contact search records).
     protected_fields = ("snapshot", "contact_values", "body", "findings")
-    actions = ["assign_to_me", "dismiss_selected"]
+    actions = ["assign_to_me", "dismiss_selected", "cover_selected"]
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Flag]:
@@ -240,8 +246,17 @@ class FlagAdmin(ReadOnlyModelAdmin):
         self._each(
             request,
             queryset.filter(status=Flag.Status.OPEN),
-            lambda flag: services.dismiss_flag(flag=flag, moderator=request.user),
+            lambda flag: dismiss_unless_struck(flag, request.user),
             "dismissed",
+        )
+
+    @admin.action(description="Close as covered by their case's strike", permissions=["review"])
+    def cover_selected(self, request: HttpRequest, queryset: QuerySet[Flag]) -> None:
+        self._each(
+            request,
+            queryset.filter(status=Flag.Status.OPEN),
+            lambda flag: services.cover_flag(flag=flag, moderator=request.user),
+            "closed as covered by their case's strike",
         )
 
     def _each(self, request: HttpRequest, flags: QuerySet[Flag], act, done: str) -> None:
@@ -316,6 +331,8 @@ class FlagAdmin(ReadOnlyModelAdmin):
             entry["sender_name"] = names.get(entry["sender_id"], "a former participant")
             entry["hideable"] = entry["id"] in hideable
             entry["hidden"] = entry["id"] in hidden
+        case_strike = strike_numbers.case_strike(flag.case_id)
+        next_step = selectors.next_strike_step(sender.pk) if sender else None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -329,9 +346,18 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "flag_hidden": flag.message_id in hidden,
             "outcome": cases.decision_outcome(flag),
             "reports": flag.reports.select_related("reporter"),
-            "strikes": selectors.strike_history(sender.pk) if sender else [],
+            "strikes": strike_numbers.labelled(selectors.strike_history(sender.pk))
+            if sender
+            else [],
+            # One strike per case: confirming here closes the flag as covered by this one.
+            "case_strike": case_strike,
+            "case_strike_label": strike_numbers.strike_label(case_strike) if case_strike else "",
+            "covered_label": strike_numbers.strike_label(flag.covered_by)
+            if flag.covered_by_id
+            else "",
+            "next_label": strike_numbers.next_label(next_step.number) if next_step else "",
             "sanctions": selectors.active_sanctions_of(sender.pk) if sender else [],
-            "next_step": selectors.next_strike_step(sender.pk) if sender else None,
+            "next_step": next_step,
             "other_flags": selectors.other_open_flags(flag) if sender else [],
             "sender": sender,
             "sender_url": user_url(sender.pk) if sender else "",
@@ -345,7 +371,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "dismiss_form": forms.get("dismiss_form") or DismissForm(prefix="dismiss"),
             "dismiss_words": labels.dismiss_words([flag.source]),
             "confirm_form": forms.get("confirm_form")
-            or ConfirmForm(prefix="confirm", initial={"kind": _default_strike_kind(flag)}),
+            or ConfirmForm(prefix="confirm", initial={"kind": default_strike_kind(flag)}),
         }
         return TemplateResponse(request, "admin/moderation/flag/review.html", context)
 
@@ -357,12 +383,13 @@ class FlagAdmin(ReadOnlyModelAdmin):
         forms = {
             "assign": None,
             "duplicate": None,
+            "cover": None,
             "dismiss": DismissForm(request.POST, prefix="dismiss"),
             "confirm": ConfirmForm(request.POST, prefix="confirm"),
         }
         if decision not in forms:
             raise PermissionDenied
-        form = forms[decision]
+        form, strike = forms[decision], None
         if form is not None and not form.is_valid():
             return self._review_page(request, flag, **{f"{decision}_form": form})
         try:
@@ -374,25 +401,23 @@ class FlagAdmin(ReadOnlyModelAdmin):
                 services.dismiss_flag(
                     flag=flag, moderator=request.user, note=form.cleaned_data["note"]
                 )
+            elif decision == "cover":
+                strike = services.cover_flag(flag=flag, moderator=request.user)
             else:
-                services.confirm_flag(flag=flag, moderator=request.user, **form.cleaned_data)
+                strike = services.confirm_flag(
+                    flag=flag, moderator=request.user, **form.cleaned_data
+                )
         except ValidationError as error:
             show_errors(request, error)
         else:
             self.log_change(request, flag, f"{decision} (moderation)")
-            messages.success(
-                request,
-                {
-                    "assign": "Assigned to you.",
-                    "dismiss": "Dismissed.",
-                    "confirm": "Confirmed; strike given.",
-                    "duplicate": "Closed as a duplicate.",
-                }[decision],
-            )
+            messages.success(request, done_message(decision, flag, strike))
         return HttpResponseRedirect(self._object_url(flag))
 
     def reveal_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The only page that shows original text: a reason first, a log row, then the text."""
+        """The only page that shows original text: a reason first, a log row, then the text.
+        POST records and redirects to the result (GET, named by the access row and held in
+        this session for REVEAL_SHOWN_FOR): a refresh shows it again, never records twice."""
         flag = self._flag_or_403(request, pk, review=True)
         form = RevealForm(request.POST or None)
         context = {
@@ -404,7 +429,7 @@ class FlagAdmin(ReadOnlyModelAdmin):
         }
         if request.method == "POST" and form.is_valid():
             try:
-                services.record_staff_access(
+                access = services.record_staff_access(
                     staff=request.user,
                     action=StaffAccess.Action.REVEAL_ORIGINAL,
                     reason=form.cleaned_data["reason"],
@@ -414,10 +439,14 @@ class FlagAdmin(ReadOnlyModelAdmin):
             except ValidationError as error:
                 form.add_error("reason", error)
             else:
-                # The original of the flagged message only (the one the access row names);
-                # its neighbours as they were delivered.
-                context["original"] = flag.message.body
-                context["delivered_context"] = selectors.context_messages(flag)
+                remember_reveal(request, flag.pk, access.pk)
+                url = reverse("admin:moderation_flag_reveal", args=[flag.pk])
+                return HttpResponseRedirect(f"{url}?shown={access.pk}")
+        elif revealed_in_session(request, flag.pk, request.GET.get("shown", "")):
+            # The original of the flagged message only (the one the access row names);
+            # its neighbours as they were delivered.
+            context["original"] = flag.message.body
+            context["delivered_context"] = selectors.context_messages(flag)
         response = TemplateResponse(request, "admin/moderation/flag/reveal.html", context)
         response["Cache-Control"] = "no-store"
         return response
@@ -433,17 +462,6 @@ class FlagAdmin(ReadOnlyModelAdmin):
             "min_decisions": selectors.MIN_DECISIONS,
         }
         return TemplateResponse(request, "admin/moderation/flag/rules.html", context)
-
-
-def _default_strike_kind(flag: Flag) -> str:
-    reasons = set(flag.reports.values_list("reason", flat=True))
-    if flag.kinds or FlagReport.Reason.CONTACT in reasons:
-        return Strike.Kind.CONTACT_SHARING
-    if FlagReport.Reason.HARASSMENT in reasons:
-        return Strike.Kind.ABUSE
-    if FlagReport.Reason.SPAM in reasons:
-        return Strike.Kind.SPAM
-    return Strike.Kind.OTHER
 
 
 @admin.register(FlagReport)

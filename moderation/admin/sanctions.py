@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from moderation import labels, services
+from moderation import labels, selectors, services, strike_numbers
 from moderation.admin.base import ReadOnlyModelAdmin, show_errors, user_link
 from moderation.forms import (
     AppealDecisionForm,
@@ -369,6 +369,7 @@ class AppealAdmin(ReadOnlyModelAdmin):
         form = AppealDecisionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             uphold = form.cleaned_data["decision"] == "uphold"
+            before = set(_active_sanction_ids(appeal))
             try:
                 services.decide_appeal(
                     appeal=appeal,
@@ -380,13 +381,50 @@ class AppealAdmin(ReadOnlyModelAdmin):
                 show_errors(request, error)
             else:
                 self.log_change(request, appeal, "upheld" if uphold else "rejected")
-                removed = "sanction lifted" if appeal.sanction_id else "strike removed"
                 messages.success(
-                    request, f"Appeal upheld: {removed}." if uphold else "Appeal rejected."
+                    request, upheld_message(appeal, before) if uphold else "Appeal rejected."
                 )
         else:
             messages.error(request, "Choose a decision and write the reason.")
         return HttpResponseRedirect(self._object_url(appeal))
+
+
+def _user_id(appeal: Appeal) -> int:
+    return appeal.sanction.user_id if appeal.sanction_id else appeal.strike.user_id
+
+
+def _active_sanction_ids(appeal: Appeal) -> list[int]:
+    return list(selectors.active_sanctions_of(_user_id(appeal)).values_list("pk", flat=True))
+
+
+def upheld_message(appeal: Appeal, before: set[int]) -> str:
+    """What upholding did: the strike (by its one numbering) or the sanction removed, each
+    sanction lifted, and what still holds ("Lifted: account suspended until …")."""
+    appeal.refresh_from_db()
+    if appeal.sanction_id:
+        before = before - {appeal.sanction_id}  # named in the head, not listed again
+        head = f"Appeal upheld: sanction lifted ({_sanction_words(appeal.sanction)})."
+    else:
+        head = f"Appeal upheld: {strike_numbers.strike_label(appeal.strike)} removed."
+    now_active = set(_active_sanction_ids(appeal))
+    lifted = Sanction.objects.filter(pk__in=before - now_active).order_by("starts_at")
+    added = Sanction.objects.filter(pk__in=now_active - before).order_by("starts_at")
+    parts = [head]
+    if lifted:
+        parts.append("Lifted: " + "; ".join(_sanction_words(item) for item in lifted) + ".")
+    if added:
+        parts.append("Applied again: " + "; ".join(_sanction_words(i) for i in added) + ".")
+    kept = Sanction.objects.filter(pk__in=now_active & before).order_by("starts_at")
+    if kept:
+        parts.append("Still in force: " + "; ".join(_sanction_words(i) for i in kept) + ".")
+    count = len(strike_numbers.active_ids(_user_id(appeal)))
+    parts.append(f"They now have {count} active strike{'s' if count != 1 else ''}.")
+    return " ".join(parts)
+
+
+def _sanction_words(sanction: Sanction) -> str:
+    until = f"{sanction.ends_at:%Y-%m-%d %H:%M} UTC" if sanction.ends_at else "a moderator lifts it"
+    return f"{sanction.get_kind_display().lower()} until {until}"
 
 
 @admin.register(SanctionPolicy)

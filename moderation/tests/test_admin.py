@@ -34,7 +34,9 @@ def strike(bob, mona):
 
 @pytest.fixture
 def appeal(strike):
-    return services.file_appeal(strike=strike, user=strike.user, text="Not spam.")
+    return services.file_appeal(
+        strike=strike, user=strike.user, text="Not spam: it was my own order page."
+    )
 
 
 def pages(flag, strike, appeal) -> list[str]:
@@ -168,9 +170,13 @@ class TestReviewPageConsequences:
         second = services.give_strike(
             user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam again."
         )  # restricted
-        pending = services.file_appeal(strike=second, user=bob, text="Not spam.")
+        pending = services.file_appeal(
+            strike=second, user=bob, text="Not spam: it was my own order page."
+        )
         services.decide_appeal(
-            appeal=services.file_appeal(strike=first, user=bob, text="No."),
+            appeal=services.file_appeal(
+                strike=first, user=bob, text="No, that was my order number."
+            ),
             moderator=mona,
             uphold=False,
             reason="It was spam, rejected.",
@@ -189,7 +195,7 @@ class TestReviewPageConsequences:
             'data-sanction="restrict"' in page
             and f"/admin/moderation/sanction/{restriction.pk}/change/" in page
         )
-        assert "Confirming gives strike 3: account suspended for 30 days." in page
+        assert "Confirming gives strike 3 of 3 active: account suspended for 30 days." in page
         assert (
             f'data-other-flag="{other.pk}"' in page and f'data-other-flag="{flag.pk}"' not in page
         )
@@ -197,7 +203,10 @@ class TestReviewPageConsequences:
     def test_a_first_strike_is_a_warning_and_no_other_flags(self, client, mona, flag):
         client.force_login(mona)
         page = client.get(f"{A}/flag/{flag.pk}/change/").content.decode()
-        assert "Confirming gives strike 1: a warning." in page and "data-other-flag" not in page
+        assert (
+            "Confirming gives strike 1 of 1 active: a warning." in page
+            and "data-other-flag" not in page
+        )
         assert "data-sanction" not in page
 
     def test_context_times_are_formatted(self, client, mona, flag):
@@ -239,7 +248,7 @@ class TestReveal:
         refused = client.post(url, {"reason": "  "})
         assert b"bob.smith@example.com" not in refused.content and not StaffAccess.objects.exists()
 
-        shown = client.post(url, {"reason": "Checking whether it is an email"})
+        shown = client.post(url, {"reason": "Checking whether it is an email"}, follow=True)
 
         assert b"bob.smith@example.com" in shown.content
         assert (
@@ -269,7 +278,7 @@ class TestReveal:
         client.force_login(mona)
 
         shown = client.post(
-            f"{A}/flag/{flagged.pk}/reveal/", {"reason": "Checking the number"}
+            f"{A}/flag/{flagged.pk}/reveal/", {"reason": "Checking the number"}, follow=True
         ).content.decode()
 
         assert "+49 151 23456789" in shown  # the flagged message's original

@@ -98,7 +98,9 @@ def test_expiry(django_capture_on_commit_callbacks, bob, mona):
 )
 def test_appeal_decisions(django_capture_on_commit_callbacks, bob, mona, otto, uphold, subject):
     filed = services.file_appeal(
-        strike=strike(bob, mona, note="Spam sent to buyers."), user=bob, text="Not spam."
+        strike=strike(bob, mona, note="Spam sent to buyers."),
+        user=bob,
+        text="Not spam: a reply to a question.",
     )
     with django_capture_on_commit_callbacks(execute=True):
         before = len(mail.outbox)

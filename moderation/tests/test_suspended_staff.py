@@ -24,7 +24,7 @@ def test_a_suspended_moderator_is_refused_by_every_service(mona, otto, bob, flag
     given = services.give_strike(
         user=bob, kind=Strike.Kind.SPAM, moderator=otto, note="Spam sent to buyers."
     )
-    appeal = services.file_appeal(strike=given, user=bob, text="Not spam.")
+    appeal = services.file_appeal(strike=given, user=bob, text="Not spam: a reply to a question.")
     sanction = services.impose_sanction(
         user=bob, kind=Sanction.Kind.RESTRICT, moderator=otto, reason="Spam sent to buyers."
     )

@@ -105,7 +105,9 @@ def test_a_directly_suspended_user_appeals_and_is_reinstated(
 def test_a_rejected_sanction_appeal_keeps_it(suspended_bob, otto, system_messages):
     """Problem 1: a rejection keeps the suspension and tells the user why."""
     appeal = services.file_sanction_appeal(
-        sanction=_sanction(suspended_bob), user=suspended_bob, text="Please."
+        sanction=_sanction(suspended_bob),
+        user=suspended_bob,
+        text="Please lift it: it was a mistake.",
     )
     services.decide_appeal(
         appeal=appeal, moderator=otto, uphold=False, reason="Confirmed after review."
@@ -196,7 +198,9 @@ def test_buyers_are_told_when_the_sellers_appeal_is_upheld(
 ):
     """Problem 2, through an upheld appeal of the suspension."""
     waiting, _ = suspended_seller
-    appeal = services.file_sanction_appeal(sanction=_sanction(alice), user=alice, text="Wrong.")
+    appeal = services.file_sanction_appeal(
+        sanction=_sanction(alice), user=alice, text="Wrong: I never sent that."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.decide_appeal(
             appeal=appeal, moderator=otto, uphold=True, reason="Agreed after review."

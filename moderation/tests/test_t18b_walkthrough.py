@@ -40,7 +40,9 @@ def test_reveal_and_hide_stay_on_a_decided_flag(split_number, mona):
     assert f"/admin/moderation/flag/{flag.pk}/reveal/" in page
     assert f"/admin/moderation/flag/{flag.pk}/hide/" in page
     response = client.post(
-        f"/admin/moderation/flag/{flag.pk}/reveal/", {"reason": "Appeal review of this flag"}
+        f"/admin/moderation/flag/{flag.pk}/reveal/",
+        {"reason": "Appeal review of this flag"},
+        follow=True,
     )
     assert "23456789" in response.content.decode()
     assert StaffAccess.objects.filter(action="reveal_original").count() == 1
@@ -190,7 +192,9 @@ def test_every_user_facing_reason_needs_ten_characters(action, mona, otto, bob):
             strike = services.give_strike(
                 user=bob, kind=Strike.Kind.SPAM, moderator=mona, note="Spam sent to buyers."
             )
-            appeal = services.file_appeal(strike=strike, user=bob, text="It was not me.")
+            appeal = services.file_appeal(
+                strike=strike, user=bob, text="It was not me, I never sent it."
+            )
             services.decide_appeal(appeal=appeal, moderator=otto, uphold=False, reason="No.")
     page = client_for(mona).post(
         f"/admin/moderation/moderateduser/{bob.pk}/act/sanction/",
@@ -209,11 +213,11 @@ def test_decided_cases_and_flags_show_the_outcome_not_the_preview(two_cases, mon
     client = client_for(mona)
     page = client.get(f"/admin/moderation/case/{case.pk}/change/").content.decode()
     assert "Confirming gives" not in page and "data-next-step" not in page
-    assert "Confirmed by mona on " in page and f"strike {strike.pk} (their 1st)" in page
+    assert "Confirmed by mona on " in page and f"strike 1 of 1 active (#{strike.pk})" in page
     flag = case.flags.order_by("id").last()
     page = client.get(f"/admin/moderation/flag/{flag.pk}/change/").content.decode()
     assert "Confirming gives" not in page
-    assert f"strike {strike.pk} (their 1st)" in page
+    assert f"strike 1 of 1 active (#{strike.pk})" in page
 
 
 # Problem 6: names, not ids ---------------------------------------------------------------------

@@ -953,7 +953,8 @@
   function onConnected() {
     if (!thread) return;
     // Errors that were about the connection no longer apply.
-    if (errorBox && !errorBox.hidden && !/^Too long/.test(errorBox.textContent)) showComposerError("");
+    if (errorBox && !errorBox.hidden && !/^Too long/.test(errorBox.textContent) &&
+        !(composer && "sanctioned" in composer.dataset)) showComposerError("");
     drain();
     syncThread();
     realtime.send({ type: "presence.subscribe", conversation_id: thread.id });
@@ -981,7 +982,40 @@
     if (composer) composer.querySelectorAll("button[type=submit], textarea").forEach((el) => { el.disabled = true; });
   }
 
-  on("hello", onConnected);
+  /** A restriction started or ended (the server made the socket reconnect: 1012), or ran
+   * out while the tab was away: ask what this user may do in this thread now, and disable
+   * the composer with why and until when, or enable it again. An active order's thread
+   * stays writable (the server's rule, inbox.checks.check_sender_sanctions). */
+  async function refreshStanding() {
+    if (!thread || !composer) return;
+    let data = {};
+    try {
+      const response = await fetch("/api/account/standing/?conversation=" + thread.id, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      data = await response.json();
+    } catch (err) {
+      return;
+    }
+    if (typeof data.can_send !== "boolean") return;
+    const controls = composer.querySelectorAll("button[type=submit], textarea");
+    if (!data.can_send) {
+      const text = sanctionText({ code: "restricted", until: data.restricted_until });
+      controls.forEach((el) => { el.disabled = true; });
+      composer.dataset.sanctioned = "";
+      showComposerError(text);
+      announce(text);
+    } else if ("sanctioned" in composer.dataset) {
+      controls.forEach((el) => { el.disabled = false; });
+      delete composer.dataset.sanctioned;
+      showComposerError("");
+    }
+  }
+
+  let helloCount = 0;
+  on("hello", () => {
+    onConnected();
+    if (helloCount++ > 0) refreshStanding(); // the page itself rendered the first state
+  });
   on("socket", (detail) => {
     if (detail.state !== "open") holdAllWaiting();
     if (detail.state === "closed" && detail.code === 4403) explainClosedAccount();
