@@ -64,7 +64,9 @@ def test_a_direct_sanctions_page_links_to_its_appeal(bob, mona, otto):
     )
     page = _as(otto).get(f"{A}/sanction/{sanction.pk}/change/").content.decode()
     assert "data-appeal-link" not in page
-    appeal = services.file_sanction_appeal(sanction=sanction, user=bob, text="Not me.")
+    appeal = services.file_sanction_appeal(
+        sanction=sanction, user=bob, text="Not me: I never asked for payment."
+    )
     page = _as(otto).get(f"{A}/sanction/{sanction.pk}/change/").content.decode()
     url = reverse("admin:moderation_appeal_change", args=[appeal.pk])
     assert f'href="{url}" data-appeal-link>Appeal #{appeal.pk} of this sanction: Pending' in page
