@@ -45,7 +45,7 @@ __all__ = [
     "takes_no_messages",
     "official_account_error",
     "check_recipient",
-    "recipient_refusal",
+    "closed_conversation_ids",
     "takes_no_replies",
 ]
 
@@ -192,20 +192,22 @@ def takes_no_replies(conversation: Conversation, other) -> bool:
     )
 
 
-def recipient_refusal(sender, conversation_id: int) -> SendError | None:
-    """check_recipient's answer for a socket's send, before the writer: None also when the
-    conversation is not the sender's (the writer gives that answer, and logs it)."""
-    conversation = (
-        Conversation.objects.filter(pk=conversation_id)
-        .filter(Q(user_a_id=sender.pk) | Q(user_b_id=sender.pk))
-        .first()
+def closed_conversation_ids(sender) -> frozenset[int]:
+    """`check_recipient`'s rule for all of `sender`'s conversations at once (one query): those
+    whose other side takes no messages. A socket loads it when it opens, so that its sends
+    are checked without a query each."""
+    if is_system_account(sender):
+        return frozenset()
+    no_messages = User.objects.filter(
+        Q(username=SYSTEM_USERNAME) | Q(is_staff=True, seller_profile__isnull=True)
+    ).exclude(pk=sender.pk)
+    system = Q(user_a__username=SYSTEM_USERNAME) | Q(user_b__username=SYSTEM_USERNAME)
+    closed = (
+        Conversation.objects.filter(Q(user_a_id=sender.pk) | Q(user_b_id=sender.pk))
+        .filter(Q(user_a__in=no_messages) | Q(user_b__in=no_messages))
+        .filter(system | Q(order_id__isnull=True, gig_id__isnull=True))
     )
-    try:
-        if conversation is not None:
-            check_recipient(conversation, sender)
-    except SendError as error:
-        return error
-    return None
+    return frozenset(closed.values_list("pk", flat=True))
 
 
 def is_account_suspended(user) -> bool:

@@ -32,8 +32,9 @@ from config.logging import log_socket_event
 from inbox import frames, known_heads, presence, read_marks, selectors, socket_limits
 from inbox.checks import (
     SendError,
+    closed_conversation_ids,
     is_account_suspended,
-    recipient_refusal,
+    official_account_error,
     unavailable_error,
 )
 from inbox.protocol import MAX_FRAME_BYTES, ProtocolError, parse_client_frame
@@ -53,6 +54,7 @@ CLOSE_GOING_AWAY = 1001  # the server is shutting down: reconnect (to another pr
 FLOOD_FRAMES, FLOOD_SECONDS = 120, 10.0
 TYPING_INTERVAL = 3.0  # seconds between typing frames per conversation
 ACCESS_CACHE_SECONDS = 60.0
+_NONE_CLOSED: frozenset[int] = frozenset()  # shared by the many sockets with no closed thread
 SESSION_CHECK_SECONDS = 5.0  # re-read the session on a ping at most this often
 ANSWER_WAIT_SECONDS = 2.0  # on shutdown, how long the close waits for a send's answer to go out
 
@@ -106,12 +108,13 @@ class InboxConsumer(AsyncWebsocketConsumer):
         # Times of the last frames (a list: an empty deque costs ~600 bytes per idle socket).
         self.frames: list[float] = []
         self.others: dict[int, tuple[int, float]] = {}  # conversation -> (other user, valid until)
-        # conversation -> (why the other side takes no messages, or None; valid until)
-        self.recipients: dict[int, tuple[SendError | None, float]] = {}
+        # This user's conversations whose other side takes no messages, and until when valid.
+        self.closed: tuple[frozenset[int], float] = (_NONE_CLOSED, 0.0)
         self.typing_sent: dict[int, float] = {}
         self.watching: set[int] = set()
         self.session_checked = time.monotonic()
-        suspended, unread_total = await self._db_opening_state()
+        suspended, unread_total, closed = await self._db_opening_state()
+        self.closed = (closed or _NONE_CLOSED, time.monotonic() + ACCESS_CACHE_SECONDS)
         await self.accept()
         if suspended:
             await self.close(code=CLOSE_FORBIDDEN)
@@ -265,15 +268,13 @@ class InboxConsumer(AsyncWebsocketConsumer):
         self._answer_when_stored(outcome, frame["client_id"], frame["conversation_id"])
 
     async def _recipient_refusal(self, conversation_id: int) -> SendError | None:
-        """inbox.checks.recipient_refusal, cached a minute per socket like `others`."""
-        cached = self.recipients.get(conversation_id)
-        if cached is None or cached[1] < time.monotonic():
-            refusal = await database_sync_to_async(recipient_refusal)(self.user, conversation_id)
-            cached = self.recipients[conversation_id] = (
-                refusal,
-                time.monotonic() + ACCESS_CACHE_SECONDS,
-            )
-        return cached[0]
+        """inbox.checks.check_recipient's answer from the socket's set of closed
+        conversations (loaded when it opened, again after a minute): no query per send."""
+        closed, valid_until = self.closed
+        if valid_until < time.monotonic():
+            closed = await database_sync_to_async(closed_conversation_ids)(self.user)
+            self.closed = (closed or _NONE_CLOSED, time.monotonic() + ACCESS_CACHE_SECONDS)
+        return official_account_error() if conversation_id in closed else None
 
     def _answer_when_stored(
         self, outcome: asyncio.Future, client_id: str, conversation_id: int
@@ -441,8 +442,12 @@ class InboxConsumer(AsyncWebsocketConsumer):
         return selectors.sync_replies(self.user, cursors)
 
     @database_sync_to_async
-    def _db_opening_state(self) -> tuple[bool, int]:
-        return is_account_suspended(self.user), selectors.unread_total(self.user)
+    def _db_opening_state(self) -> tuple[bool, int, frozenset[int]]:
+        return (
+            is_account_suspended(self.user),
+            selectors.unread_total(self.user),
+            closed_conversation_ids(self.user),
+        )
 
     @database_sync_to_async
     def _db_session_of_closed_account(self) -> bool:

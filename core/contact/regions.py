@@ -376,3 +376,13 @@ def match_home_format(digits: str, grouping: tuple[int, ...]) -> PhoneMatch | No
         ):
             return found
     return None
+
+
+def compile_all() -> None:
+    """Build every region's screen and number types now (warm_up): built lazily, the first
+    numbers of each region would each pay a few milliseconds of regex compilation."""
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        meta = PhoneMetadata.metadata_for_region(region)
+        if meta is not None:
+            _screen(region)
+            _types(region, meta)

@@ -17,8 +17,10 @@ def warm_up() -> None:
     start, so that the first messages do not pay for it (docs/benchmarks.md)."""
     import phonenumbers
 
+    from .regions import compile_all
     from .scanner import scan
 
     phonenumbers.PhoneMetadata.load_all()
+    compile_all()
     for sample in _SAMPLES:
         scan(sample)
