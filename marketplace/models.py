@@ -486,16 +486,5 @@ class OrderAnswer(models.Model):
         return f"{self.prompt} ({self.order_id})"
 
 
-class AwayPeriod(models.Model):
-    """A stretch of time a seller was away: response clocks do not run during it."""
-
-    seller = models.ForeignKey(User, on_delete=models.CASCADE, related_name="away_periods")
-    started_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["seller", "started_at"]
-        indexes = [models.Index(fields=["seller", "ends_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.seller_id} away {self.started_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
+# A seller's away periods live beside availability's rules; imported here so the app has them.
+from marketplace.away_periods import AwayPeriod  # noqa: E402, F401
