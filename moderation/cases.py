@@ -21,7 +21,6 @@ from moderation import labels, notices, services, strike_numbers
 from moderation.flagging import decide_case
 from moderation.models import Case, Flag, Strike
 from moderation.staff_access import is_active_staff, user_facing_reason
-from moderation.strike_numbers import existing_strikes
 
 QUOTE_CHARS = 120  # of each cited message in the strike's note
 
@@ -118,9 +117,9 @@ def cover_case(*, case: Case, moderator, strike_id: int, decision_note: str = ""
 @transaction.atomic
 def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: str = "") -> Strike:
     """One strike for the whole case, citing every open message of it; the first flag is the
-    confirmation, the others close as covered by that strike. Messages a standing strike
-    already answers close as covered by it; when that is all of them, no strike is given and
-    that earlier strike is returned."""
+    confirmation, the others close as covered by that strike. A case that already has a strike
+    (one of its flags confirmed on its own) gets no second one: its open flags close as covered
+    by it, and that strike is returned."""
     _require_reviewer(moderator)
     case, flags = _locked_open_case(case)
     if not flags:
@@ -134,13 +133,14 @@ def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: 
     )
     now = clock.now()
     decision_note = decision_note.strip()
-    # A message a standing strike already answers gets no second strike: covered by that one.
-    given = existing_strikes([flag.message_id for flag in flags])
-    for flag in [flag for flag in flags if flag.message_id in given]:
-        _cover(flag, given[flag.message_id], moderator=moderator, now=now)
-    flags = [flag for flag in flags if flag.message_id not in given]
-    if not flags:
+    # One strike per case: once a message of the case has one (a flag confirmed on its own
+    # page, or a strike given before), it answers the whole case; the open flags close as
+    # covered by it.
+    given = case_strikes(case)
+    if given:
         earliest = min(given.values(), key=lambda strike: (strike.created_at, strike.pk))
+        for flag in flags:
+            _cover(flag, given.get(flag.message_id, earliest), moderator=moderator, now=now)
         decide_case(
             case,
             moderator=moderator,

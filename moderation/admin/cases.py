@@ -210,8 +210,6 @@ class CaseAdmin(ReadOnlyModelAdmin):
             "outcome": cases.decision_outcome(case),
             # Strikes already given for a message of this case: warned about before confirming.
             "prior_strikes": list(prior.values()),
-            "all_covered": bool(open_flags)
-            and all(flag.message_id in given for flag in open_flags),
             "other_cases": [
                 (other, labels.conversation_label(other.conversation))
                 for other in Case.objects.filter(sender=sender, status=Case.Status.OPEN)

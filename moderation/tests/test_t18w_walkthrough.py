@@ -73,6 +73,25 @@ def test_the_service_itself_never_gives_a_second_strike_per_case(burst, mona):
     assert again == first and Strike.objects.count() == 1
 
 
+def test_the_case_page_of_a_struck_case_offers_no_second_strike(burst, mona, bob):
+    """Re-walk: after a flag-level confirm, the case page still offered "Confirm case and give
+    one strike" (strike 2, a restriction) beside "covered". One strike per case there too."""
+    services.confirm_flag(
+        flag=burst[0], moderator=mona, kind=Strike.Kind.CONTACT_SHARING, note=NOTE
+    )
+    case = Case.objects.get()
+    page = client_for(mona).get(f"{A}/case/{case.pk}/change/").content.decode()
+    assert "Close as covered by strike 1 of 1 active" in page
+    assert "Confirm case and give one strike" not in page and "data-next-step" not in page
+
+    again = cases.confirm_case(  # a stale page or a direct POST
+        case=case, moderator=mona, kind=Strike.Kind.CONTACT_SHARING, note=NOTE
+    )
+    assert again == Strike.objects.get() and Strike.objects.filter(user=bob).count() == 1
+    assert not Flag.objects.filter(status=Flag.Status.OPEN).exists()
+    assert Case.objects.get().status == Case.Status.CONFIRMED
+
+
 def test_bulk_dismiss_refuses_the_flags_of_a_struck_case(burst, mona):
     """Item 1, the flag list's bulk actions: dismissing the rest as false positives after a
     strike would count them against the rules; refused with the way out, which covers."""
