@@ -533,6 +533,14 @@
   const errorBox = composer ? composer.querySelector("[data-composer-error]") : null;
   const fileInput = composer ? composer.querySelector("[data-attach-input]") : null;
 
+  // "Contact seller" and a refused send land on #composer: the thread's header stays in view
+  // (the browser's jump to the anchor scrolled it away) and the message box takes the focus.
+  if (input && window.location.hash === "#composer") {
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    window.scrollTo(0, 0);
+    input.focus({ preventScroll: true });
+  }
+
   function newClientId() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
     const bytes = window.crypto.getRandomValues(new Uint8Array(16));

@@ -11,10 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from deals.models import Review
+from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation
 from marketplace import services as orders
 from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
-from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread
+from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread, send
 
 
 @pytest.fixture
@@ -98,3 +99,21 @@ def test_contact_seller_on_a_second_gig_names_that_gig_in_the_thread(
         page.get_by_role("button", name="Contact seller").click()
         expect(page.locator(".thread-about")).to_contain_text(gig.title)
     assert Conversation.objects.filter(order__isnull=True).count() == 1
+
+
+def test_contact_seller_lands_with_the_header_in_view_and_the_box_focused(
+    browser, live_daphne, alice, bob
+):
+    """Re-walk: "Contact seller" landed on /inbox/<id>/#composer scrolled down, the thread's
+    header (and its away line) cut off, and the message box without the focus."""
+    gig = GigFactory(seller=alice, title="I will design a minimalist logo")
+    thread = off_loop(get_or_start_conversation, starter=bob, other=alice, gig=gig)
+    for n in range(40):
+        send(thread, alice if n % 2 else bob, f"Line {n}: a longer message about the logo brief")
+    page = logged_in_context(browser, live_daphne, bob).new_page()
+    page.goto(f"{live_daphne.url}{gig.get_absolute_url()}")
+    page.get_by_role("button", name="Contact seller").click()
+    expect(page.locator(".thread-about")).to_contain_text(gig.title)
+    expect(page.locator("[data-composer-input]")).to_be_focused()
+    assert page.evaluate("window.scrollY") == 0
+    assert "#composer" not in page.url
