@@ -678,6 +678,8 @@ def test_payloads_arriving_live_over_the_socket_stay_text(browser: Browser, live
         at_least=50,
         selector="[data-message-list]",
     )
+    # The live row is redrawn from the server's list fragment a moment after the message.
+    expect(alice_page.locator("[data-conversation-list]")).to_contain_text(PAYLOADS[0])
     alice_view.check(
         alice_page, "live list preview", [PAYLOADS[0]], selector="[data-conversation-list]"
     )
