@@ -556,24 +556,14 @@
     return Array.from(text).length;
   }
 
-  // The account page (moderation): why a sanction holds, and the appeal form.
-  const ACCOUNT_URL = "/account/health/";
-  const ACCOUNT_LINK_TEXT = "See your account page";
+  // The account page (moderation): why a sanction holds, and the appeal form (account_state.js).
+  const account = window.GigboxAccount;
+  const ACCOUNT_LINK_TEXT = account.ACCOUNT_LINK_TEXT;
 
   /** The error under the composer; a sanction's sentence ends with a link to the account page. */
   function showComposerError(text) {
     if (!errorBox) return;
-    errorBox.replaceChildren();
-    const marker = text ? text.indexOf(ACCOUNT_LINK_TEXT) : -1;
-    if (marker < 0) {
-      errorBox.textContent = text || "";
-    } else {
-      const link = document.createElement("a");
-      link.href = ACCOUNT_URL;
-      link.textContent = ACCOUNT_LINK_TEXT;
-      errorBox.append(document.createTextNode(text.slice(0, marker)), link,
-        document.createTextNode(text.slice(marker + ACCOUNT_LINK_TEXT.length)));
-    }
+    account.fillLinked(errorBox, text || "");
     errorBox.hidden = !text;
   }
 
@@ -973,15 +963,8 @@
   /** The socket was closed for good with 4403 (suspended or closed account): ask why, and
    * say it where the user writes, instead of leaving sends "waiting". */
   async function explainClosedAccount() {
-    let data = {};
-    try {
-      const response = await fetch("/api/account/standing/", { credentials: "same-origin", headers: { Accept: "application/json" } });
-      data = await response.json();
-    } catch (err) {
-      return;
-    }
-    const error = data.error && typeof data.error === "object" ? data.error : data;
-    if (error.code !== "suspended") return;
+    const error = await account.suspension();
+    if (!error) return;
     // The server's sentence writes the end as every page does (the reader's zone, named).
     const text = typeof error.message === "string" && error.message.includes(ACCOUNT_LINK_TEXT) ? error.message : sanctionText(error);
     showComposerError(text);
