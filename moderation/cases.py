@@ -75,14 +75,15 @@ def cited_messages(flags: Sequence[Flag]) -> str:
     return "\n".join(lines)
 
 
-def _cover(flag: Flag, strike: Strike, *, moderator, now) -> None:
+def _cover(flag: Flag, strike: Strike, *, moderator, now, given_before: bool = True) -> None:
     flag.covered_by = strike
+    label = strike_numbers.strike_label(strike)
     _close(
         flag,
         moderator=moderator,
         status=Flag.Status.CONFIRMED,
         resolution=Flag.Resolution.COVERED,
-        note=f"Covered by {strike_numbers.strike_label(strike)} (given before).",
+        note=f"Covered by {label} (given before)." if given_before else f"Covered by {label}.",
         now=now,
     )
 
@@ -173,15 +174,7 @@ def confirm_case(*, case: Case, moderator, kind: str, note: str, decision_note: 
         case=case,
     )
     for flag in flags[1:]:
-        flag.covered_by = strike
-        _close(
-            flag,
-            moderator=moderator,
-            status=Flag.Status.CONFIRMED,
-            resolution=Flag.Resolution.COVERED,
-            note=f"Covered by {strike_numbers.strike_label(strike)}.",
-            now=now,
-        )
+        _cover(flag, strike, moderator=moderator, now=now, given_before=False)
     decide_case(
         case, moderator=moderator, status=Case.Status.CONFIRMED, note=decision_note, now=now
     )
