@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 
 from harness.servers import DaphneServer, database_url_for
+from marketplace.tests.factories import SellerFactory, UserFactory
 from tests.support import require
 
 CHROMIUM = os.environ.get("GIGBOX_CHROMIUM", "/usr/bin/chromium")
@@ -85,3 +86,15 @@ def live_daphne(transactional_db, tmp_path) -> Iterator[DaphneServer]:
     server.start()
     yield server
     server.stop()
+
+
+# The two people most browser tests need: a seller in India and a buyer in Germany (their
+# zones differ, so times show whose zone a page uses). A module defines its own to differ.
+@pytest.fixture
+def alice(transactional_db):
+    return SellerFactory(username="alice", email="alice@example.com", timezone="Asia/Kolkata")
+
+
+@pytest.fixture
+def bob(transactional_db):
+    return UserFactory(username="bob", email="bob@example.com", timezone="Europe/Berlin")

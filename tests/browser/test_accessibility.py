@@ -24,7 +24,7 @@ from inbox.models import Conversation
 from inbox.read_marks import mark_read
 from inbox.send import send_message
 from marketplace import services as orders
-from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
+from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory
 from tests.browser.test_inbox_live import DESKTOP, PHONE, logged_in_context, off_loop, send
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -48,16 +48,6 @@ def png(width: int, height: int) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (27, 127, 91)).save(out, "PNG")
     return out.getvalue()
-
-
-@pytest.fixture
-def alice(transactional_db):
-    return SellerFactory(username="alice", email="alice@example.com", timezone="Asia/Kolkata")
-
-
-@pytest.fixture
-def bob(transactional_db):
-    return UserFactory(username="bob", email="bob@example.com", timezone="Europe/Berlin")
 
 
 @pytest.fixture

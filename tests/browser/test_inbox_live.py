@@ -19,7 +19,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from inbox.conversations import get_or_start_conversation
 from inbox.send import send_message
-from marketplace.tests.factories import GigFactory, SellerFactory, UserFactory
+from marketplace.tests.factories import GigFactory, SellerFactory
 from tests.browser.support import off_loop
 
 # The test database before Playwright's event loop starts (Django refuses to create it
@@ -45,16 +45,6 @@ def send(conversation, sender, body: str):
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-
-
-@pytest.fixture
-def alice(transactional_db):
-    return SellerFactory(username="alice", email="alice@example.com", timezone="Asia/Kolkata")
-
-
-@pytest.fixture
-def bob(transactional_db):
-    return UserFactory(username="bob", email="bob@example.com", timezone="Europe/Berlin")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.browser.test_inbox_live import (
     wait_until_connected,
 )
 
-alice, bob, conversation = live.alice, live.bob, live.conversation
+conversation = live.conversation  # alice and bob: tests/browser/conftest.py
 
 TEXTS = ["First, the colours.", "Second, the fonts.", "Third, the deadline."]
 

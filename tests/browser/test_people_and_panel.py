@@ -16,7 +16,7 @@ from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation, Participant
 from marketplace import services as orders
 from marketplace.models import Order
-from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
+from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory
 from tests.browser.test_inbox_live import DESKTOP, PHONE, logged_in_context, off_loop, send
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -36,16 +36,6 @@ def shoot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(300)  # the drawer's slide has ended
     page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"))
-
-
-@pytest.fixture
-def alice(transactional_db):
-    return SellerFactory(username="alice", email="alice@example.com", timezone="Asia/Kolkata")
-
-
-@pytest.fixture
-def bob(transactional_db):
-    return UserFactory(username="bob", email="bob@example.com", timezone="Europe/Berlin")
 
 
 @pytest.fixture

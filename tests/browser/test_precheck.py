@@ -13,7 +13,7 @@ from inbox.models import Message
 from tests.browser import test_inbox_live as live
 from tests.browser.test_inbox_live import logged_in_context, mine, open_thread
 
-alice, bob, conversation = live.alice, live.bob, live.conversation
+conversation = live.conversation  # alice and bob: tests/browser/conftest.py
 
 SAMPLES = [
     "Hi Alice, is a logo in three days possible?",

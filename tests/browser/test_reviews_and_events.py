@@ -14,18 +14,8 @@ from deals.models import Review
 from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation
 from marketplace import services as orders
-from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
+from marketplace.tests.factories import GigFactory, OrderFactory
 from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread, send
-
-
-@pytest.fixture
-def alice(transactional_db):
-    return SellerFactory(username="alice", email="alice@example.com", timezone="Asia/Kolkata")
-
-
-@pytest.fixture
-def bob(transactional_db):
-    return UserFactory(username="bob", email="bob@example.com", timezone="Europe/Berlin")
 
 
 @pytest.fixture

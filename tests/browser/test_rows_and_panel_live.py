@@ -14,7 +14,7 @@ from inbox.conversations import get_or_start_conversation
 from inbox.models import Conversation, Participant
 from marketplace import availability
 from marketplace import services as orders
-from marketplace.tests.factories import GigFactory, OrderFactory, SellerFactory, UserFactory
+from marketplace.tests.factories import GigFactory, OrderFactory
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_inbox_live import (
     PHONE,
@@ -26,16 +26,6 @@ from tests.browser.test_inbox_live import (
 )
 
 pytestmark = pytest.mark.usefixtures("django_db_setup")
-
-
-@pytest.fixture
-def alice(transactional_db):
-    return SellerFactory(username="alice", email="alice@example.com", timezone="Asia/Kolkata")
-
-
-@pytest.fixture
-def bob(transactional_db):
-    return UserFactory(username="bob", email="bob@example.com", timezone="Europe/Berlin")
 
 
 def order_thread(alice, bob, title: str = "Bakery logo"):

@@ -17,7 +17,7 @@ from tests.browser import test_inbox_live as live
 from tests.browser.test_inbox_live import logged_in_context, off_loop, open_thread, send
 
 # The two people and their conversation, as in the live inbox tests.
-alice, bob, conversation = live.alice, live.bob, live.conversation
+conversation = live.conversation  # alice and bob: tests/browser/conftest.py
 
 LONG = "A long line about the logo: colours, fonts, the bakery's name and the mood. " * 3
 
